@@ -1,0 +1,43 @@
+# Two commands for a new user: `make conformance` and `make test`. Both set up everything first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test conformance lint benchmarks clean registry-binary
+
+setup: $(STAMP) registry-binary
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+# The real OCI registry (CNCF distribution) comes from Debian when none is on PATH.
+registry-binary:
+	@if command -v docker-registry >/dev/null 2>&1 || command -v registry >/dev/null 2>&1 \
+	   || command -v zot >/dev/null 2>&1; then :; \
+	 elif command -v apt-get >/dev/null 2>&1; then \
+	   echo "installing docker-registry (CNCF distribution) with apt-get"; \
+	   (apt-get install -y -q docker-registry >/dev/null 2>&1 \
+	    || (apt-get update -q >/dev/null && apt-get install -y -q docker-registry >/dev/null)); \
+	 else echo "warning: no OCI registry binary and no apt-get; registry tests will skip"; fi
+
+lint: setup
+	$(BIN)/ruff check harness tests scenarios benchmarks conftest.py
+	$(BIN)/ruff format --check harness tests scenarios benchmarks conftest.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: setup lint
+	$(BIN)/python -m pytest -p randomly -q
+
+conformance: setup
+	$(BIN)/dkp-harness run
+
+benchmarks: setup
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+"""Root conftest: only loads the harness's pytest plugins (fixtures, steps, report)."""
+
+pytest_plugins: list[str] = []

@@ -1,0 +1,62 @@
+"""The ``dkp-harness`` command.
+
+Each subcommand lives in its own module ``harness.cli.<name>`` exposing
+``register(subparsers) -> None``, which adds a parser whose default ``func`` takes the parsed
+arguments and returns the exit code. Registration must stay cheap: heavy imports go inside ``func``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+# Order is the order of ``dkp-harness --help``.
+SUBCOMMANDS = (
+    "apiserver",
+    "registry",
+    "publish",
+    "serve",
+    "time",
+    "settle",
+    "module",
+    "run",
+    "steps",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dkp-harness",
+        description="Simulated DKP cluster and conformance harness for DKP module lifecycle.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"harness.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"harness.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

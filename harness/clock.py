@@ -1,0 +1,187 @@
+"""The one source of time for the simulated cluster.
+
+Everything that needs "now" (the API server's timestamps, controller requeues, update windows,
+the sync interval) reads it from a :class:`Clock` handed to it; nothing in the harness calls
+``datetime.now()`` directly. A :class:`VirtualClock` only moves when told to, so a three-minute
+sync or a Wednesday update window costs no wall time, and the same scenario gives the same result
+on every run. :class:`RealClock` follows the wall clock for interactive sandboxes.
+
+Timers are absolute instants with a callback. The clock never runs callbacks on its own thread:
+whoever moves time (the manager's ``advance``) asks for the due timers and runs them, so that
+work happens at a known point and can be settled before time moves again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+__all__ = ["Clock", "RealClock", "Timer", "VirtualClock", "parse_duration", "utc"]
+
+Callback = Callable[[], None]
+
+
+def utc(value: datetime) -> datetime:
+    """Return ``value`` as an aware UTC datetime (naive values are taken to be UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(order=True)
+class Timer:
+    """A pending callback at an absolute instant; ``cancel()`` makes it a no-op."""
+
+    when: datetime
+    seq: int
+    callback: Callback = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Clock(Protocol):
+    """What every time-dependent part of the harness is given."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+    def call_at(self, when: datetime, callback: Callback) -> Timer:
+        """Arrange for ``callback`` to be run by whoever drives the clock at ``when``."""
+        ...
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest pending timer, or ``None``."""
+        ...
+
+    def pop_due(self) -> list[Callback]:
+        """Remove and return the callbacks of all timers due at or before ``now()``, in order."""
+        ...
+
+
+class _TimerQueue:
+    """A thread-safe heap of timers shared by both clocks."""
+
+    def __init__(self) -> None:
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+        self._lock = threading.Lock()
+
+    def add(self, when: datetime, callback: Callback) -> Timer:
+        timer = Timer(utc(when), next(self._seq), callback)
+        with self._lock:
+            heapq.heappush(self._heap, timer)
+        return timer
+
+    def next_deadline(self) -> datetime | None:
+        with self._lock:
+            while self._heap and self._heap[0].cancelled:
+                heapq.heappop(self._heap)
+            return self._heap[0].when if self._heap else None
+
+    def pop_due(self, now: datetime) -> list[Callback]:
+        due: list[Callback] = []
+        with self._lock:
+            while self._heap and self._heap[0].when <= now:
+                timer = heapq.heappop(self._heap)
+                if not timer.cancelled:
+                    due.append(timer.callback)
+        return due
+
+    def __len__(self) -> int:
+        with self._lock:
+            return sum(1 for t in self._heap if not t.cancelled)
+
+
+class VirtualClock:
+    """A clock that only moves when told to.
+
+    ``advance`` and ``set`` only move the instant; running the timers that became due (and
+    settling the controllers in between) is the driver's job, see ``harness.dkp.manager``.
+    """
+
+    DEFAULT_START = datetime(2024, 12, 16, 9, 0, tzinfo=UTC)
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = utc(start or self.DEFAULT_START)
+        self._timers = _TimerQueue()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jump to ``when``; timers keep their absolute deadlines (earlier ones become due)."""
+        with self._lock:
+            self._now = utc(when)
+
+    def advance(self, delta: timedelta) -> None:
+        """Move forward by ``delta`` without running anything."""
+        if delta < timedelta(0):
+            raise ValueError(f"cannot advance the clock by a negative duration {delta}")
+        with self._lock:
+            self._now += delta
+
+    def call_at(self, when: datetime, callback: Callback) -> Timer:
+        return self._timers.add(when, callback)
+
+    def call_later(self, delay: timedelta, callback: Callback) -> Timer:
+        return self.call_at(self.now() + delay, callback)
+
+    def next_deadline(self) -> datetime | None:
+        return self._timers.next_deadline()
+
+    def pop_due(self) -> list[Callback]:
+        return self._timers.pop_due(self.now())
+
+    @property
+    def pending_timers(self) -> int:
+        return len(self._timers)
+
+
+class RealClock:
+    """Wall-clock time for interactive sandboxes; timers are run by the sandbox loop."""
+
+    def __init__(self) -> None:
+        self._timers = _TimerQueue()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def call_at(self, when: datetime, callback: Callback) -> Timer:
+        return self._timers.add(when, callback)
+
+    def call_later(self, delay: timedelta, callback: Callback) -> Timer:
+        return self.call_at(self.now() + delay, callback)
+
+    def next_deadline(self) -> datetime | None:
+        return self._timers.next_deadline()
+
+    def pop_due(self) -> list[Callback]:
+        return self._timers.pop_due(self.now())
+
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse Go-style durations such as ``3m``, ``1h30m``, ``15s``, ``2d`` (days and weeks allowed).
+
+    Raises ``ValueError`` naming the bad input and the accepted form.
+    """
+    import re
+
+    cleaned = text.strip().replace(" ", "")
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)", cleaned)
+    if not cleaned or "".join(n + u for n, u in parts) != cleaned:
+        raise ValueError(f"invalid duration {text!r}: use a number and a unit, e.g. 15s, 3m, 1h30m, 2d")
+    seconds = sum(float(n) * _DURATION_UNITS[u] for n, u in parts)
+    return timedelta(seconds=seconds)
