@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = ["Obj", "annotations", "deep_get", "labels", "name", "namespace"]
+__all__ = ["Obj", "annotations_of", "deep_get", "labels_of", "name_of", "namespace_of"]
 
 Obj: TypeAlias = dict[str, Any]
 
 
-def name(obj: Obj) -> str:
+def name_of(obj: Obj) -> str:
     return str(obj.get("metadata", {}).get("name", ""))
 
 
-def namespace(obj: Obj) -> str | None:
+def namespace_of(obj: Obj) -> str | None:
     ns = obj.get("metadata", {}).get("namespace")
     return str(ns) if ns else None
 
 
-def labels(obj: Obj) -> dict[str, str]:
+def labels_of(obj: Obj) -> dict[str, str]:
     return dict(obj.get("metadata", {}).get("labels") or {})
 
 
-def annotations(obj: Obj) -> dict[str, str]:
+def annotations_of(obj: Obj) -> dict[str, str]:
     return dict(obj.get("metadata", {}).get("annotations") or {})
 
 

@@ -1,0 +1,53 @@
+"""The Deckhouse log: every decision of the simulated controllers as one JSON line.
+
+Served by ``kubectl -n d8-system logs -l app=deckhouse`` (the cluster wires it to the API server's
+pod log source), kept in memory, stamped with virtual time, and free of secrets: callers log names
+and outcomes, never registry credentials (the registry client's errors carry none either).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from typing import Any
+
+from harness.clock import Clock
+
+__all__ = ["DeckhouseLog"]
+
+
+class DeckhouseLog:
+    """A bounded, thread-safe list of JSON log lines."""
+
+    def __init__(self, clock: Clock, *, limit: int = 50_000) -> None:
+        self._clock = clock
+        self._lines: deque[str] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    def write(self, level: str, logger: str, msg: str, **fields: Any) -> None:
+        """Append one line: ``{"level", "logger", "msg", ..., "time"}`` (key order is stable)."""
+        record: dict[str, Any] = {"level": level, "logger": logger, "msg": msg}
+        record.update({k: v for k, v in fields.items() if v is not None})
+        record["time"] = self._clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        with self._lock:
+            self._lines.append(line)
+
+    def info(self, logger: str, msg: str, **fields: Any) -> None:
+        self.write("info", logger, msg, **fields)
+
+    def warning(self, logger: str, msg: str, **fields: Any) -> None:
+        self.write("warn", logger, msg, **fields)
+
+    def error(self, logger: str, msg: str, **fields: Any) -> None:
+        self.write("error", logger, msg, **fields)
+
+    def lines(self) -> list[str]:
+        with self._lock:
+            return list(self._lines)
+
+    def text(self) -> str:
+        """The whole log as pod log text (one JSON object per line, trailing newline)."""
+        lines = self.lines()
+        return "\n".join(lines) + ("\n" if lines else "")

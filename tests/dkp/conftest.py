@@ -1,0 +1,175 @@
+"""Shared fixtures for the simulated DKP controller tests.
+
+What is real here: the fake API server (``harness.apiserver.ApiServer`` with the CRDs in
+``fixtures/crds``), reached only through its in-process ``KubeClient``; a real OCI registry process
+(CNCF distribution, ``docker-registry``) filled by the real ``Publisher``; the real registry client.
+What is simulated: time (a ``VirtualClock`` at Monday 2024-12-16 09:00 UTC) and Deckhouse itself.
+Nothing is mocked: the tests assert the objects the controllers leave behind.
+
+One registry process serves a whole test module (it is the only slow part to start); every test
+gets its own repository path inside it, so tests never see each other's modules.
+
+Fixtures: ``clock``, ``api``, ``kube``, ``registry`` (a :class:`TestRegistry`), ``publisher``,
+``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``source_manifest`` and
+``drive`` (a :class:`Driver` running controllers until quiescent; replaced by the manager once
+``harness.dkp.manager`` offers the same).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.clock import VirtualClock
+from harness.dkp.installed import InstalledModules
+from harness.dkp.log import DeckhouseLog
+from harness.dkp.settings import ClusterSettings
+
+from ._driver import Driver
+
+ROOT = Path(__file__).resolve().parents[2]
+CRD_DIR = ROOT / "fixtures" / "crds"
+START = datetime(2024, 12, 16, 9, 0, tzinfo=UTC)
+_REPO_SEQ = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class TestRegistry:
+    """One test's view of the shared registry process: its address and its own repository."""
+
+    __test__ = False  # not a test class, despite the name
+
+    address: str
+    """``127.0.0.1:PORT``."""
+    repo_path: str
+    """Repository path unique to the test, e.g. ``deckhouse/t7/modules``."""
+
+    @property
+    def repo(self) -> str:
+        """``spec.registry.repo`` of a ModuleSource pointing at this test's modules."""
+        return f"{self.address}/{self.repo_path}"
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock(START)
+
+
+@pytest.fixture
+def api(clock: VirtualClock) -> Iterator[Any]:
+    from harness.apiserver import ApiServer
+
+    server = ApiServer(clock, crd_dir=CRD_DIR)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def kube(api: Any) -> Any:
+    return api.client()
+
+
+@pytest.fixture(scope="module")
+def registry_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real distribution registry process on a free loopback port, for the whole test module."""
+    if shutil.which("docker-registry") is None and shutil.which("registry") is None:
+        pytest.skip("OCI registry binary not found: install it with `apt-get install -y docker-registry`")
+    from harness.registry import backends
+
+    backend = backends.DistributionBackend(tmp_path_factory.mktemp("registry"))
+    backend.start()
+    try:
+        yield backend
+    finally:
+        backend.stop()
+
+
+@pytest.fixture
+def registry(registry_backend: Any) -> TestRegistry:
+    return TestRegistry(registry_backend.address, f"deckhouse/t{next(_REPO_SEQ)}/modules")
+
+
+@pytest.fixture
+def publisher(registry: TestRegistry) -> Iterator[Any]:
+    from harness.registry.publisher import Publisher
+
+    pub = Publisher(registry=registry.address, repo=registry.repo_path)
+    try:
+        yield pub
+    finally:
+        close = getattr(pub, "close", None)
+        if close is not None:
+            close()
+
+
+@pytest.fixture
+def settings() -> ClusterSettings:
+    return ClusterSettings()
+
+
+@pytest.fixture
+def dkp_log(clock: VirtualClock) -> DeckhouseLog:
+    return DeckhouseLog(clock)
+
+
+@pytest.fixture
+def installed() -> InstalledModules:
+    return InstalledModules()
+
+
+@pytest.fixture
+def registry_factory() -> Callable[..., Any]:
+    """How controllers build a registry client for a ModuleSource (the real client)."""
+    from harness.registry.client import RegistryClient
+
+    return RegistryClient.for_source
+
+
+@pytest.fixture
+def source_manifest(registry: TestRegistry) -> Callable[..., dict[str, Any]]:
+    """Build a ModuleSource object for this test's repository (plain HTTP, anonymous by default)."""
+
+    def build(name: str = "example", **registry_fields: Any) -> dict[str, Any]:
+        spec = {"repo": registry.repo, "scheme": "HTTP", **registry_fields}
+        return {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "ModuleSource",
+            "metadata": {"name": name},
+            "spec": {"registry": spec},
+        }
+
+    return build
+
+
+@pytest.fixture
+def drive(
+    kube: Any,
+    clock: VirtualClock,
+    settings: ClusterSettings,
+    dkp_log: DeckhouseLog,
+    installed: InstalledModules,
+    registry_factory: Callable[..., Any],
+) -> Iterator[Driver]:
+    """The source and release controllers on the test's clock, settled by a :class:`Driver`."""
+    from harness.dkp.release import ReleaseController
+    from harness.dkp.source import SourceController
+
+    common = {"clock": clock, "settings": settings, "log": dkp_log, "registry_factory": registry_factory}
+    controllers = [
+        SourceController(kube, **common),
+        ReleaseController(kube, installed=installed, **common),
+    ]
+    driver = Driver(kube, clock, controllers)
+    try:
+        yield driver
+    finally:
+        driver.close()
