@@ -1,0 +1,162 @@
+"""Checks of fixtures/claims.yaml, the catalogue the report and the scenario linter read.
+
+A claim missing from the catalogue would vanish from the report instead of showing as uncovered,
+and a wrong anchor would link readers to nowhere, so the catalogue is pinned against copies of the
+source lists. When the shared research folder is present the copies are also compared with it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "fixtures" / "claims.yaml"
+SHARED = Path("/work/shared")
+DOC_CLAIMS = SHARED / "doc-claims.md"
+SEED_PAGE = SHARED / "seed" / "000_b73ed8e8347cf32a.txt"
+DKP_BEHAVIOUR = SHARED / "reference" / "dkp-behaviour.md"
+
+# Copied from the claims table of doc-claims.md ("Documented claims to check"), in table order.
+# The brief said 31; the table holds 32.
+DOC_CLAIM_IDS = [
+    "MS-01", "MS-02", "MS-03", "MS-04", "MS-05", "MS-06", "MS-07", "MS-08", "MS-09",
+    "EN-01", "EN-02", "EN-03", "EN-04", "EN-05", "EN-06", "EN-07",
+    "REL-01", "REL-02", "REL-03", "REL-04",
+    "SW-01",
+    "UP-01", "UP-02", "UP-03", "UP-04",
+    "EN-08", "EN-09", "EN-10",
+    "TR-01", "TR-02", "TR-03", "TR-04",
+]  # fmt: skip
+
+# Copied from the headings of the page under test (seed/000_b73ed8e8347cf32a.txt), as Jekyll
+# (kramdown) turns them into anchors.
+PAGE_ANCHORS = {
+    "#module-source",
+    "#switching-the-module-to-a-different-module-source",
+    "#module-update-policy",
+    "#enabling-the-module",
+    "#troubleshooting",
+}
+
+# Copied from the numbered headings of reference/dkp-behaviour.md.
+DKP_SECTIONS = {
+    "§1", "§2", "§2.1", "§2.2", "§2.3", "§3", "§3.1", "§3.2", "§3.3", "§3.4", "§4", "§4.1", "§4.2",
+    "§4.3", "§4.5", "§5", "§5.1", "§5.2", "§5.3", "§5.4", "§5.5", "§5.6", "§5.7", "§5.8", "§5.9",
+    "§5.10", "§6", "§6.1", "§6.2", "§6.3", "§6.4", "§7", "§8", "§9",
+}  # fmt: skip
+
+# Page claims where the real controller (and so the simulator) disagrees with the page.
+KNOWN_DEVIATIONS = {"MS-03", "EN-06", "REL-01", "REL-03", "UP-01", "TR-02", "TR-04"}
+
+CLAIM_KEYS = {"id", "kind", "anchor", "section", "claim", "deviation"}
+
+
+def load() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(CATALOGUE.read_text())
+    return data
+
+
+def claims() -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = load()["claims"]
+    return items
+
+
+def heading_anchor(title: str) -> str:
+    """Kramdown's auto id: lower-case, drop punctuation, spaces become hyphens."""
+    return "#" + re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-")
+
+
+def test_catalogue_names_the_page_under_test() -> None:
+    data = load()
+    assert data["version"] == 1
+    assert data["page"] == {
+        "title": "How to start module in the DKP cluster?",
+        "url": "en/module-development/run/",
+    }
+
+
+def test_every_claim_has_exactly_the_keys_the_report_reads() -> None:
+    bad = {c.get("id", "?"): sorted(set(c) ^ CLAIM_KEYS) for c in claims() if set(c) != CLAIM_KEYS}
+    assert bad == {}
+
+
+def test_claim_ids_are_unique() -> None:
+    ids = [c["id"] for c in claims()]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_every_documented_claim_is_catalogued_in_order_as_a_page_claim() -> None:
+    page_ids = [c["id"] for c in claims() if c["kind"] == "page"]
+    assert page_ids == DOC_CLAIM_IDS
+
+
+def test_the_copied_id_list_matches_doc_claims_md_when_it_is_available() -> None:
+    if not DOC_CLAIMS.exists():
+        pytest.skip(f"{DOC_CLAIMS} not found: the shared research folder is not mounted here")
+    ids = re.findall(r"^\| ([A-Z]+-\d+) \|", DOC_CLAIMS.read_text(), flags=re.MULTILINE)
+    assert ids == DOC_CLAIM_IDS
+
+
+def test_the_copied_anchor_list_matches_the_page_headings_when_it_is_available() -> None:
+    if not SEED_PAGE.exists():
+        pytest.skip(f"{SEED_PAGE} not found: the shared research folder is not mounted here")
+    titles = re.findall(r"^#{2,6} (.+)$", SEED_PAGE.read_text(), flags=re.MULTILINE)
+    assert {heading_anchor(t) for t in titles} == PAGE_ANCHORS
+
+
+def test_the_copied_section_list_matches_dkp_behaviour_md_when_it_is_available() -> None:
+    if not DKP_BEHAVIOUR.exists():
+        pytest.skip(f"{DKP_BEHAVIOUR} not found: the shared research folder is not mounted here")
+    numbers = re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\.? ", DKP_BEHAVIOUR.read_text(), flags=re.MULTILINE)
+    assert {f"§{n}" for n in numbers if n != "0"} >= DKP_SECTIONS
+
+
+def test_heading_anchor_follows_kramdown_rules() -> None:
+    assert heading_anchor("Switching the module to a different module source") == (
+        "#switching-the-module-to-a-different-module-source"
+    )
+    assert (
+        heading_anchor("How to start module in the DKP cluster?") == "#how-to-start-module-in-the-dkp-cluster"
+    )
+
+
+def test_page_claims_point_at_anchors_of_the_page() -> None:
+    bad = {c["id"]: c["anchor"] for c in claims() if c["kind"] == "page" and c["anchor"] not in PAGE_ANCHORS}
+    assert bad == {}
+
+
+def test_dkp_claims_are_numbered_in_sequence_and_cite_a_behaviour_section() -> None:
+    dkp = [c for c in claims() if c["kind"] == "dkp"]
+    assert [c["id"] for c in dkp] == [f"DKP-{n:02d}" for n in range(1, len(dkp) + 1)]
+    assert {c["id"]: c["anchor"] for c in dkp if c["anchor"] not in DKP_SECTIONS} == {}
+
+
+def test_claims_are_page_or_dkp_and_say_something() -> None:
+    assert {c["kind"] for c in claims()} == {"page", "dkp"}
+    empty = [c["id"] for c in claims() if not str(c["claim"]).strip() or not str(c["section"]).strip()]
+    assert empty == []
+
+
+def test_deviations_are_null_or_a_non_empty_explanation() -> None:
+    bad = [
+        c["id"]
+        for c in claims()
+        if c["deviation"] is not None and not (isinstance(c["deviation"], str) and c["deviation"].strip())
+    ]
+    assert bad == []
+
+
+def test_the_known_page_deviations_are_marked_and_no_others() -> None:
+    marked = {c["id"] for c in claims() if c["deviation"] is not None}
+    assert marked == KNOWN_DEVIATIONS
+
+
+def test_the_approval_deviation_names_the_key_dkp_actually_reads() -> None:
+    (rel03,) = [c for c in claims() if c["id"] == "REL-03"]
+    assert "modules.deckhouse.io/approved" in rel03["deviation"]
+    assert "does not approve" in rel03["deviation"]
