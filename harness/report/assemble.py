@@ -1,0 +1,143 @@
+"""Turn the scenarios of a session into a :class:`~harness.report.model.Run`.
+
+Pure functions over plain data, so the aggregation rules (grouping, ordering, claim statuses,
+problems worth flagging) are unit-tested without pytest sessions. Everything is sorted, so the
+same results always give the same report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from harness.report.claims import DEFAULT_DOCS_BASE, Catalogue, Claim
+from harness.report.model import (
+    ClaimResult,
+    FeatureResult,
+    Run,
+    ScenarioResult,
+    StepCatalogueEntry,
+)
+from harness.report.redaction import redact, redact_value
+from harness.report.status import claim_status
+
+__all__ = ["assemble_run", "count_step_usage", "redacted_scenario"]
+
+DEFAULT_TITLE = "DKP module lifecycle conformance"
+
+
+def assemble_run(
+    scenarios: Iterable[ScenarioResult],
+    catalogue: Catalogue | None,
+    *,
+    started_at: str,
+    duration: float,
+    step_catalogue: Sequence[StepCatalogueEntry] | None = None,
+    docs_base: str = DEFAULT_DOCS_BASE,
+    environment: dict[str, str] | None = None,
+) -> Run:
+    """Group, order and judge the scenarios; claims come in catalogue order."""
+    ordered = sorted((redacted_scenario(s) for s in scenarios), key=_scenario_key)
+    features = _features(ordered)
+    claims = _claims(ordered, catalogue, docs_base)
+    title = DEFAULT_TITLE if catalogue is None else f"{DEFAULT_TITLE}: {catalogue.page.title}"
+    return Run(
+        title=title,
+        page=None if catalogue is None else catalogue.page,
+        started_at=started_at,
+        duration=duration,
+        features=features,
+        claims=claims,
+        problems=[redact(p) for p in _problems(ordered, catalogue)],
+        step_catalogue=(None if step_catalogue is None else count_step_usage(step_catalogue, ordered)),
+        environment=dict(environment or {}),
+    )
+
+
+def redacted_scenario(scenario: ScenarioResult) -> ScenarioResult:
+    """A copy with every string redacted; safe for any renderer."""
+    return ScenarioResult.from_dict(redact_value(scenario.to_dict()))
+
+
+def count_step_usage(
+    entries: Sequence[StepCatalogueEntry], scenarios: Sequence[ScenarioResult]
+) -> list[StepCatalogueEntry]:
+    """Fill ``used_by`` (scenarios using the step) where the library left it to the report."""
+    usage: Counter[str] = Counter()
+    for scenario in scenarios:
+        usage.update({s.function for s in scenario.steps if s.function})
+    filled = [
+        e if e.used_by is not None or e.function is None else replace(e, used_by=usage[e.function])
+        for e in entries
+    ]
+    return sorted(filled, key=lambda e: (_KIND_ORDER.get(e.kind, 9), e.pattern))
+
+
+_KIND_ORDER = {"given": 0, "when": 1, "then": 2}
+
+
+def _scenario_key(scenario: ScenarioResult) -> tuple[str, int, str]:
+    return (scenario.feature_uri, scenario.line, scenario.nodeid)
+
+
+def _features(scenarios: Sequence[ScenarioResult]) -> list[FeatureResult]:
+    by_uri: dict[str, list[ScenarioResult]] = defaultdict(list)
+    for scenario in scenarios:
+        by_uri[scenario.feature_uri].append(scenario)
+    features = []
+    for uri in sorted(by_uri):
+        first = by_uri[uri][0]
+        features.append(
+            FeatureResult(
+                name=first.feature_name or uri,
+                uri=uri,
+                line=first.feature_line,
+                description=first.feature_description,
+                tags=first.feature_tags,
+                scenarios=by_uri[uri],
+            )
+        )
+    return features
+
+
+def _claims(
+    scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None, docs_base: str
+) -> list[ClaimResult]:
+    if catalogue is None:
+        return []
+    checking: dict[str, list[ScenarioResult]] = defaultdict(list)
+    for scenario in scenarios:
+        for claim_id in scenario.claims:
+            checking[claim_id].append(scenario)
+    return [
+        ClaimResult(
+            claim=_redacted_claim(claim),
+            status=claim_status(s.status for s in checking[claim.id]),
+            scenarios=[s.nodeid for s in checking[claim.id]],
+            link=catalogue.page.link(claim.anchor, docs_base),
+        )
+        for claim in catalogue.claims
+    ]
+
+
+def _redacted_claim(claim: Claim) -> Claim:
+    deviation = None if claim.deviation is None else redact(claim.deviation)
+    return replace(claim, claim=redact(claim.claim), deviation=deviation)
+
+
+def _problems(scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None) -> list[str]:
+    """Things a reader should know that are not failures: untraced scenarios, unexplained deviations."""
+    problems = []
+    for scenario in scenarios:
+        where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
+        if not scenario.claims:
+            problems.append(f"{where} has no @claim tag, so no documented claim counts it")
+        if scenario.deviation and catalogue is not None:
+            explained = [c for c in scenario.claims if (x := catalogue.get(c)) and x.deviation]
+            if not explained:
+                problems.append(
+                    f"{where} is tagged @deviation but none of its claims has a deviation note "
+                    "in the claims catalogue; add one that explains the page-vs-DKP difference"
+                )
+    return sorted(set(problems))

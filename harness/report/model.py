@@ -1,0 +1,225 @@
+"""The report model: Run → Feature → Scenario → Step, plus the claims and the step catalogue.
+
+The model is built once at the end of a session and handed to every renderer, so the HTML, JSON,
+JUnit and Cucumber files cannot disagree. It round-trips through plain JSON-able dicts
+(:meth:`Scenario.to_dict` / :meth:`Scenario.from_dict`): that is how a pytest-xdist worker ships a
+scenario to the controller, and the JSON report is exactly :meth:`Run.to_dict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from harness.report.claims import Claim, Page
+from harness.report.evidence import Evidence
+from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status, worst
+
+__all__ = [
+    "ClaimResult",
+    "ErrorInfo",
+    "FeatureResult",
+    "Run",
+    "ScenarioResult",
+    "StepCatalogueEntry",
+    "StepResult",
+]
+
+
+@dataclass
+class StepResult:
+    """One Gherkin step as it ran (or ``skipped`` when an earlier step stopped the scenario)."""
+
+    keyword: str
+    type: str
+    name: str
+    line: int
+    status: Status = Status.SKIPPED
+    duration: float = 0.0
+    docstring: str | None = None
+    datatable: list[list[str]] | None = None
+    error: str | None = None
+    function: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StepResult:
+        return cls(**{**data, "status": Status(data["status"])})
+
+
+@dataclass
+class ErrorInfo:
+    """Why a scenario did not pass: where (phase, step line), what (type, message) and the traceback."""
+
+    phase: str
+    type: str
+    message: str
+    traceback: str = ""
+    step_line: int | None = None
+
+
+@dataclass
+class ScenarioResult:
+    """A scenario (one row of an outline's examples counts as one scenario)."""
+
+    nodeid: str
+    name: str
+    feature_name: str
+    feature_uri: str
+    line: int
+    status: Status
+    tags: list[str] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+    deviation: bool = False
+    duration: float = 0.0
+    steps: list[StepResult] = field(default_factory=list)
+    error: ErrorInfo | None = None
+    evidence: Evidence = field(default_factory=Evidence)
+    description: str = ""
+    example: dict[str, str] = field(default_factory=dict)
+    feature_line: int = 1
+    feature_description: str = ""
+    feature_tags: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """A stable HTML id for links from the claims table."""
+        safe = "".join(ch if ch.isalnum() else "-" for ch in self.nodeid)
+        return f"sc-{safe.strip('-')}"
+
+    @property
+    def failing_step(self) -> StepResult | None:
+        return next((s for s in self.steps if s.status in (Status.FAILED, Status.ERROR)), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["evidence"] = self.evidence.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioResult:
+        error = data.get("error")
+        return cls(
+            **{
+                **data,
+                "status": Status(data["status"]),
+                "steps": [StepResult.from_dict(s) for s in data.get("steps", [])],
+                "error": ErrorInfo(**error) if error else None,
+                "evidence": Evidence.from_dict(data.get("evidence", {})),
+            }
+        )
+
+
+@dataclass
+class FeatureResult:
+    """A feature file and its scenarios; its status is the worst of theirs."""
+
+    name: str
+    uri: str
+    line: int
+    description: str
+    tags: list[str]
+    scenarios: list[ScenarioResult]
+
+    @property
+    def status(self) -> Status:
+        return worst(s.status for s in self.scenarios)
+
+
+@dataclass
+class ClaimResult:
+    """A documented claim with the scenarios that check it and whether it holds."""
+
+    claim: Claim
+    status: Status
+    scenarios: list[str]
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class StepCatalogueEntry:
+    """One step definition the step library offers to scenario authors.
+
+    ``function`` (``module:qualname``) lets the report count ``used_by`` from the run when the
+    library does not supply the count itself.
+    """
+
+    pattern: str
+    kind: str
+    doc: str = ""
+    example: str = ""
+    used_by: int | None = None
+    function: str | None = None
+
+
+@dataclass
+class Run:
+    """Everything one report shows; built by :func:`harness.report.assemble.assemble_run`."""
+
+    title: str
+    page: Page | None
+    started_at: str
+    duration: float
+    features: list[FeatureResult]
+    claims: list[ClaimResult]
+    problems: list[str] = field(default_factory=list)
+    step_catalogue: list[StepCatalogueEntry] | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def scenarios(self) -> list[ScenarioResult]:
+        return [s for f in self.features for s in f.scenarios]
+
+    @property
+    def status(self) -> Status:
+        return worst(s.status for s in self.scenarios)
+
+    def scenario_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in SCENARIO_ORDER}
+        for scenario in self.scenarios:
+            counts[scenario.status.value] += 1
+        return counts
+
+    def claim_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in CLAIM_ORDER}
+        for claim in self.claims:
+            counts[claim.status.value] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON twin: the same model the HTML shows."""
+        return {
+            "title": self.title,
+            "page": asdict(self.page) if self.page else None,
+            "started_at": self.started_at,
+            "duration": round(self.duration, 3),
+            "status": self.status.value,
+            "counts": {"scenarios": self.scenario_counts(), "claims": self.claim_counts()},
+            "environment": dict(sorted(self.environment.items())),
+            "claims": [_claim_dict(c) for c in self.claims],
+            "features": [_feature_dict(f) for f in self.features],
+            "problems": list(self.problems),
+            "step_catalogue": (
+                None if self.step_catalogue is None else [asdict(e) for e in self.step_catalogue]
+            ),
+        }
+
+
+def _claim_dict(result: ClaimResult) -> dict[str, Any]:
+    return {
+        **asdict(result.claim),
+        "status": result.status.value,
+        "scenarios": result.scenarios,
+        "link": result.link,
+    }
+
+
+def _feature_dict(feature: FeatureResult) -> dict[str, Any]:
+    return {
+        "name": feature.name,
+        "uri": feature.uri,
+        "line": feature.line,
+        "description": feature.description,
+        "tags": feature.tags,
+        "status": feature.status.value,
+        "scenarios": [s.to_dict() for s in feature.scenarios],
+    }

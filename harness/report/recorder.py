@@ -1,0 +1,197 @@
+"""What happens to one scenario while it runs, in the process that runs it.
+
+pytest-bdd hooks tell us when each step starts and how it ends; pytest's reports tell us how the
+setup, call and teardown phases ended. :class:`ScenarioRecorder` keeps both on the pytest item,
+and :func:`build_scenario` turns them into a :class:`~harness.report.model.ScenarioResult` at
+teardown, the last report of every test. Only that result (as JSON) travels to the controller,
+which is what makes the report work under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.parser import ScenarioTemplate, Step
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from harness.report.evidence import Evidence
+from harness.report.model import ErrorInfo, ScenarioResult, StepResult
+from harness.report.redaction import redact
+from harness.report.status import Status, failure_status
+
+__all__ = ["PhaseOutcome", "ScenarioRecorder", "build_scenario", "scenario_template", "step_function_name"]
+
+# Held in a dict so freezegun (which patches module attributes) cannot freeze step durations.
+_REAL_CLOCK: dict[str, Callable[[], float]] = {"perf_counter": time.perf_counter}
+
+
+@dataclass(frozen=True)
+class PhaseOutcome:
+    """How one pytest phase (setup, call, teardown) ended."""
+
+    outcome: str
+    type: str = ""
+    message: str = ""
+    traceback: str = ""
+    exception_status: Status | None = None
+
+
+@dataclass
+class ScenarioRecorder:
+    """Per-item state; lives in ``item.stash`` from the first hook to the teardown report."""
+
+    evidence: Evidence = field(default_factory=Evidence)
+    steps: list[StepResult] = field(default_factory=list)
+    phases: dict[str, PhaseOutcome] = field(default_factory=dict)
+    duration: float = 0.0
+    _started: float = 0.0
+
+    def step_started(self, step: Step, function: Callable[..., object] | None) -> None:
+        self.steps.append(_step_result(step, Status.SKIPPED, step_function_name(function)))
+        self._started = _REAL_CLOCK["perf_counter"]()
+
+    def step_finished(self, error: BaseException | None = None) -> None:
+        if not self.steps:
+            return
+        current = self.steps[-1]
+        current.duration = max(0.0, _REAL_CLOCK["perf_counter"]() - self._started)
+        current.status = Status.PASSED if error is None else failure_status(error)
+        if error is not None:
+            current.error = redact(f"{type(error).__name__}: {error}")
+
+    def step_not_found(self, step: Step, error: BaseException) -> None:
+        result = _step_result(step, Status.ERROR, None)
+        result.error = redact(f"no step definition matches this text ({type(error).__name__}: {error})")
+        self.steps.append(result)
+
+
+def step_function_name(function: Callable[..., object] | None) -> str | None:
+    """``module:qualname`` of a step function; how the step catalogue counts usage."""
+    if function is None:
+        return None
+    return f"{getattr(function, '__module__', '?')}:{getattr(function, '__qualname__', '?')}"
+
+
+def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
+    """The pytest-bdd scenario behind a test item, or None for a plain pytest test."""
+    function = getattr(item, "function", None)
+    if function is None:
+        return None
+    try:
+        return scenario_wrapper_template_registry.get(function)
+    except TypeError:  # not weak-referenceable: certainly not a scenario
+        return None
+
+
+def build_scenario(
+    item: pytest.Item, template: ScenarioTemplate, recorder: ScenarioRecorder
+) -> ScenarioResult:
+    """The finished scenario: its steps merged with what ran, its status and its error."""
+    example = _example(item)
+    rendered = template.render(example)
+    feature = template.feature
+    steps = _merge_steps(rendered.steps, recorder.steps)
+    deviation = item.get_closest_marker("deviation") is not None
+    status, error = scenario_outcome(recorder.phases, steps, deviation)
+    rule_tags = template.rule.tags if template.rule else set()
+    return ScenarioResult(
+        nodeid=item.nodeid,
+        name=rendered.name,
+        feature_name=feature.name,
+        feature_uri=_relative(feature.filename, item.config.rootpath),
+        line=template.line_number,
+        status=status,
+        tags=sorted(template.tags | feature.tags | rule_tags),
+        claims=sorted({str(m.args[0]) for m in item.iter_markers("claim") if m.args}),
+        deviation=deviation,
+        duration=recorder.duration,
+        steps=steps,
+        error=error,
+        evidence=recorder.evidence,
+        description=template.description or "",
+        example={str(k): str(v) for k, v in example.items()},
+        feature_line=feature.line_number,
+        feature_description=feature.description or "",
+        feature_tags=sorted(feature.tags),
+    )
+
+
+def scenario_outcome(
+    phases: dict[str, PhaseOutcome], steps: list[StepResult], deviation: bool
+) -> tuple[Status, ErrorInfo | None]:
+    """Status and error of a scenario from its phases and steps (rules in ``harness.report.status``)."""
+    status, error = _main_outcome(phases, steps)
+    teardown = phases.get("teardown")
+    if teardown and teardown.outcome == "failed" and status in (Status.PASSED, Status.SKIPPED):
+        status, error = Status.ERROR, _error("teardown", teardown)
+    if status is Status.PASSED and deviation:
+        status = Status.DEVIATION
+    return status, error
+
+
+def _main_outcome(
+    phases: dict[str, PhaseOutcome], steps: list[StepResult]
+) -> tuple[Status, ErrorInfo | None]:
+    setup, call = phases.get("setup"), phases.get("call")
+    if setup is None or setup.outcome == "failed":
+        return Status.ERROR, _error("setup", setup or PhaseOutcome("failed", message="setup never ran"))
+    if setup.outcome == "skipped" or call is None or call.outcome == "skipped":
+        return Status.SKIPPED, None
+    if call.outcome == "passed":
+        return Status.PASSED, None
+    failing = next((s for s in steps if s.status in (Status.FAILED, Status.ERROR)), None)
+    if failing is not None:
+        return failing.status, _error("call", call, failing.line)
+    return call.exception_status or Status.ERROR, _error("call", call)
+
+
+def _error(phase: str, outcome: PhaseOutcome, step_line: int | None = None) -> ErrorInfo:
+    return ErrorInfo(
+        phase=phase,
+        type=outcome.type,
+        message=redact(outcome.message),
+        traceback=redact(outcome.traceback),
+        step_line=step_line,
+    )
+
+
+def _merge_steps(planned: list[Step], ran: list[StepResult]) -> list[StepResult]:
+    """Every step of the scenario, in order; the ones never reached stay ``skipped``."""
+    merged = list(ran[: len(planned)])
+    merged.extend(_step_result(step, Status.SKIPPED, None) for step in planned[len(ran) :])
+    return merged
+
+
+def _step_result(step: Step, status: Status, function: str | None) -> StepResult:
+    return StepResult(
+        keyword=step.keyword.strip(),
+        type=step.type,
+        name=redact(step.name),
+        line=step.line_number,
+        status=status,
+        docstring=None if step.docstring is None else redact(step.docstring),
+        datatable=None
+        if step.datatable is None
+        else [[redact(str(c)) for c in r] for r in step.datatable.raw()],
+        function=function,
+    )
+
+
+def _example(item: pytest.Item) -> dict[str, Any]:
+    callspec = getattr(item, "callspec", None)
+    params = getattr(callspec, "params", {}) if callspec is not None else {}
+    example = params.get("_pytest_bdd_example", {})
+    return example if isinstance(example, dict) else {}
+
+
+def _relative(filename: str, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(filename, root)).as_posix()
+    except ValueError:
+        return Path(filename).as_posix()

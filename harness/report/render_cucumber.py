@@ -1,0 +1,86 @@
+"""Cucumber JSON, the legacy format that cucumber-html-reporter and CI plugins read.
+
+A list of features, each with ``elements`` (scenarios) and their ``steps``; durations in
+nanoseconds; tags with their ``@``. An error counts as ``failed`` here (the format has no
+harness-error status); the error message says which it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from harness.report.model import FeatureResult, Run, ScenarioResult, StepResult
+from harness.report.status import Status
+
+__all__ = ["render_cucumber"]
+
+_STEP_STATUS = {
+    Status.PASSED: "passed",
+    Status.FAILED: "failed",
+    Status.ERROR: "failed",
+    Status.SKIPPED: "skipped",
+    Status.DEVIATION: "passed",
+}
+
+
+def render_cucumber(run: Run) -> str:
+    return json.dumps([_feature(f) for f in run.features], indent=2, ensure_ascii=False) + "\n"
+
+
+def _feature(feature: FeatureResult) -> dict[str, Any]:
+    return {
+        "uri": feature.uri,
+        "id": _slug(feature.name or feature.uri),
+        "keyword": "Feature",
+        "name": feature.name,
+        "description": feature.description,
+        "line": feature.line,
+        "tags": _tags(feature.tags, feature.line - 1),
+        "elements": [_scenario(feature, s) for s in feature.scenarios],
+    }
+
+
+def _scenario(feature: FeatureResult, scenario: ScenarioResult) -> dict[str, Any]:
+    return {
+        "id": f"{_slug(feature.name or feature.uri)};{_slug(scenario.name)}",
+        "keyword": "Scenario",
+        "type": "scenario",
+        "name": scenario.name,
+        "description": scenario.description,
+        "line": scenario.line,
+        "tags": _tags(scenario.tags, scenario.line - 1),
+        "steps": [_step(scenario, s) for s in scenario.steps],
+    }
+
+
+def _step(scenario: ScenarioResult, step: StepResult) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "status": _STEP_STATUS[step.status],
+        "duration": math.floor(step.duration * 1e9),
+    }
+    if step.status in (Status.FAILED, Status.ERROR):
+        kind = "harness error" if step.status is Status.ERROR else "conformance failure"
+        detail = scenario.error.traceback if scenario.error and scenario.error.traceback else step.error
+        result["error_message"] = f"[{kind}] {step.error or ''}\n{detail or ''}".rstrip()
+    data: dict[str, Any] = {
+        "keyword": f"{step.keyword} ",
+        "name": step.name,
+        "line": step.line,
+        "match": {"location": step.function or ""},
+        "result": result,
+    }
+    if step.docstring is not None:
+        data["doc_string"] = {"value": step.docstring, "line": step.line + 1, "content_type": ""}
+    if step.datatable:
+        data["rows"] = [{"cells": row} for row in step.datatable]
+    return data
+
+
+def _tags(tags: list[str], line: int) -> list[dict[str, Any]]:
+    return [{"name": f"@{t}", "line": max(line, 1)} for t in tags]
+
+
+def _slug(text: str) -> str:
+    return "-".join(text.lower().split())

@@ -1,0 +1,103 @@
+"""JUnit XML: one testcase per scenario, the way CI servers group and show them.
+
+``classname`` is the feature name (Jenkins groups by it); a failure or error element carries the
+failing step and the real error, not just "scenario failed"; ``system-out`` lists every step with
+its status so the CI page alone tells the story. A deviation is a passing testcase whose output
+says it is a known deviation.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from harness.report.model import FeatureResult, Run, ScenarioResult
+from harness.report.status import Status
+
+__all__ = ["render_junit"]
+
+# Characters XML 1.0 cannot hold (ANSI escapes from tracebacks, NULs from binary output).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def render_junit(run: Run) -> str:
+    root = ET.Element(
+        "testsuites", _counts(run.scenarios), name=_clean(run.title), time=f"{run.duration:.3f}"
+    )
+    for feature in run.features:
+        root.append(_suite(feature))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _counts(scenarios: list[ScenarioResult]) -> dict[str, str]:
+    def count(status: Status) -> str:
+        return str(sum(1 for s in scenarios if s.status is status))
+
+    return {
+        "tests": str(len(scenarios)),
+        "failures": count(Status.FAILED),
+        "errors": count(Status.ERROR),
+        "skipped": count(Status.SKIPPED),
+    }
+
+
+def _suite(feature: FeatureResult) -> ET.Element:
+    suite = ET.Element(
+        "testsuite",
+        _counts(feature.scenarios),
+        name=_clean(feature.name),
+        file=feature.uri,
+        time=f"{sum(s.duration for s in feature.scenarios):.3f}",
+    )
+    for scenario in feature.scenarios:
+        suite.append(_case(feature, scenario))
+    return suite
+
+
+def _case(feature: FeatureResult, scenario: ScenarioResult) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        classname=_clean(feature.name),
+        name=_clean(scenario.name),
+        file=scenario.feature_uri,
+        line=str(scenario.line),
+        time=f"{scenario.duration:.3f}",
+    )
+    outcome = _outcome(scenario)
+    if outcome is not None:
+        case.append(outcome)
+    ET.SubElement(case, "system-out").text = _clean(_story(scenario))
+    return case
+
+
+def _outcome(scenario: ScenarioResult) -> ET.Element | None:
+    error = scenario.error
+    if scenario.status is Status.SKIPPED:
+        return ET.Element("skipped", message=_clean(error.message if error else "skipped"))
+    if scenario.status not in (Status.FAILED, Status.ERROR):
+        return None
+    tag = "failure" if scenario.status is Status.FAILED else "error"
+    step = scenario.failing_step
+    where = (
+        f"{step.keyword} {step.name} (line {step.line})"
+        if step
+        else f"{error.phase if error else 'call'} phase"
+    )
+    message = f"{where}: {error.message if error else 'failed'}"
+    element = ET.Element(tag, message=_clean(message), type=_clean(error.type if error else tag))
+    element.text = _clean(f"{message}\n\n{error.traceback if error else ''}".rstrip())
+    return element
+
+
+def _story(scenario: ScenarioResult) -> str:
+    lines = [f"claims: {', '.join(scenario.claims) or '-'}", f"status: {scenario.status.value}"]
+    if scenario.deviation:
+        lines.append("known deviation: the page and DKP differ here (see the conformance report)")
+    lines += [f"[{s.status.value:>9}] {s.keyword} {s.name}" for s in scenario.steps]
+    lines += [f"note: {n}" for n in scenario.evidence.notes]
+    return "\n".join(lines)
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("?", text)

@@ -1,0 +1,109 @@
+"""Gherkin tags the report understands, and the check that claim tags name real claims.
+
+``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only`` and
+``@slow`` become ``deviation``, ``simulation_only`` and ``slow`` markers. They are registered so
+``--strict-markers`` accepts them. A claim ID that is not in the catalogue is a typo that would
+silently leave a claim uncovered, so it fails collection and names the feature file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from harness.report.recorder import scenario_template
+
+__all__ = ["CLAIM_PREFIX", "MARKERS", "apply_tag", "claim_tag_problems", "register_markers"]
+
+CLAIM_PREFIX = "claim:"
+_FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
+
+MARKERS = (
+    "claim(id): the scenario checks the documented claim with this ID (from @claim:<ID>)",
+    "deviation: the scenario checks a known page-vs-DKP difference (from @deviation)",
+    "simulation_only: needs simulation powers; skipped against a real cluster (from @simulation-only)",
+    "slow: takes more than a second of wall time",
+)
+
+
+def register_markers(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+
+
+def apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
+    """Turn a report tag into a marker; None lets pytest-bdd handle every other tag."""
+    if tag.startswith(CLAIM_PREFIX):
+        pytest.mark.claim(tag.removeprefix(CLAIM_PREFIX))(function)
+        return True
+    marker = _FLAG_TAGS.get(tag)
+    if marker is None:
+        return None
+    getattr(pytest.mark, marker)(function)
+    return True
+
+
+def claim_tag_problems(
+    items: Iterable[pytest.Item], known: frozenset[str] | None, catalogue_path: Path
+) -> list[str]:
+    """One message per unknown claim ID, with the feature file and line of its tag."""
+    problems: list[str] = []
+    for item in items:
+        template = scenario_template(item)
+        if template is None:
+            continue
+        for marker in item.iter_markers("claim"):
+            claim_id = str(marker.args[0]) if marker.args else ""
+            if known is not None and claim_id in known:
+                continue
+            problems.append(
+                _message(
+                    claim_id, template.feature.filename, template.line_number, item, known, catalogue_path
+                )
+            )
+    return sorted(set(problems))
+
+
+def _message(
+    claim_id: str,
+    filename: str,
+    scenario_line: int,
+    item: pytest.Item,
+    known: frozenset[str] | None,
+    catalogue_path: Path,
+) -> str:
+    where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, claim_id, scenario_line)}"
+    shown = _display_path(str(catalogue_path), item.config.rootpath)
+    if known is None:
+        return (
+            f"claim tag @claim:{claim_id} in {where} cannot be checked: no claims catalogue at {shown}; "
+            "create it or pass --claims FILE"
+        )
+    hint = difflib.get_close_matches(claim_id, sorted(known), n=1)
+    suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+    return f"unknown claim ID '{claim_id}' in {where}{suggestion}; known IDs are in {shown}"
+
+
+def _tag_line(filename: str, claim_id: str, scenario_line: int) -> int:
+    """The line of the ``@claim:<id>`` tag nearest above the scenario (feature tags included)."""
+    token = f"@{CLAIM_PREFIX}{claim_id}"
+    try:
+        lines = Path(filename).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return scenario_line
+    hits = [n for n, text in enumerate(lines, start=1) if token in text.split()]
+    above = [n for n in hits if n <= scenario_line]
+    if above:
+        return above[-1]
+    return hits[0] if hits else scenario_line
+
+
+def _display_path(filename: str, root: Path) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
