@@ -34,6 +34,8 @@ class InstalledModule:
     settings_schema: Mapping[str, Any] | None = None
     """``openapi/config-values.yaml`` of the image, for ModuleConfig settings validation."""
     requirements: Mapping[str, Any] = field(default_factory=dict)
+    module_error: str = ""
+    """Set when the module image could not be read; the install ends in ``Error``/``ModuleError``."""
 
 
 class InstalledModules:

@@ -1,0 +1,166 @@
+"""The sandbox's private control endpoint, and the client the ``time``/``settle``/``module`` commands use.
+
+``dkp-harness serve`` runs a small JSON-over-HTTP server on 127.0.0.1 next to the cluster. It is
+how another process moves virtual time or settles the cluster: the Kubernetes API cannot, and must
+not, offer that. Every request needs the random bearer token from ``DIR/control.json`` (mode
+0600, readable by the owner only); the token never appears in any output.
+
+Routes: ``GET /now``; ``POST /advance {"duration": "3m"}``; ``POST /set {"time": RFC3339}``;
+``POST /settle``; ``POST /module {"name", "enabled"}``. Each answers ``{"now": RFC3339, ...}``
+once the cluster is settled, or ``{"error": text}`` with a 4xx/5xx status.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CONTROL_FILE", "ControlError", "ControlServer", "call", "format_time", "parse_time"]
+
+CONTROL_FILE = "control.json"
+_TIMEOUT = 120.0  # seconds; a settle that syncs many modules against a real registry can take a while
+
+Route = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class ControlError(RuntimeError):
+    """The sandbox could not be reached or refused the request; the message says why."""
+
+
+def format_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    """RFC 3339 (``2024-12-16T13:25:00Z``); raises ``ValueError`` with the expected form."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"invalid time {text!r}: use RFC 3339, e.g. 2024-12-16T13:25:00Z") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"time {text!r} has no zone: add Z (UTC), e.g. 2024-12-16T13:25:00Z")
+    return moment
+
+
+class ControlServer:
+    """Serves ``routes`` (``(method, path) → handler``) to holders of ``token``, on 127.0.0.1:0."""
+
+    def __init__(self, routes: dict[tuple[str, str], Route], token: str) -> None:
+        self._routes = routes
+        self._token = token
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="dkp-control", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def write_state(self, state_dir: Path) -> Path:
+        """``DIR/control.json`` with the URL and token, created with mode 0600."""
+        path = state_dir / CONTROL_FILE
+        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump({"url": self.url, "token": self._token, "pid": os.getpid()}, handle)
+        return path
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server._serve(self, "GET")
+
+            def do_POST(self) -> None:
+                server._serve(self, "POST")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return  # keep the sandbox's stdout for its own announcements
+
+        return Handler
+
+    def _serve(self, request: BaseHTTPRequestHandler, method: str) -> None:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {self._token}".encode()):
+            _answer(
+                request, 401, {"error": "missing or wrong control token (see control.json in the state dir)"}
+            )
+            return
+        route = self._routes.get((method, request.path))
+        if route is None:
+            _answer(request, 404, {"error": f"no control route {method} {request.path}"})
+            return
+        try:
+            length = int(request.headers.get("Content-Length") or 0)
+            body = json.loads(request.rfile.read(length) or b"{}")
+            _answer(request, 200, route(body))
+        except (ValueError, KeyError, TypeError) as exc:
+            _answer(request, 400, {"error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - the sandbox keeps serving; the caller sees why
+            _answer(request, 500, {"error": f"{type(exc).__name__}: {exc}"})
+
+
+def _answer(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+    data = json.dumps(payload).encode()
+    request.send_response(status)
+    request.send_header("Content-Type", "application/json")
+    request.send_header("Content-Length", str(len(data)))
+    request.end_headers()
+    request.wfile.write(data)
+
+
+def _read_state(state_dir: Path) -> dict[str, Any]:
+    path = state_dir / CONTROL_FILE
+    try:
+        state: dict[str, Any] = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ControlError(
+            f"no sandbox is running with state dir {state_dir} ({path} is missing):"
+            f" start one with `dkp-harness serve --state-dir {state_dir}`"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ControlError(f"cannot read {path}: {exc}") from None
+    return state
+
+
+def call(state_dir: Path, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One control request to the sandbox of ``state_dir``; raises :class:`ControlError`."""
+    state = _read_state(state_dir)
+    data = json.dumps(body or {}).encode() if method == "POST" else None
+    request = urllib.request.Request(
+        state["url"] + path,
+        data=data,
+        method=method,
+        headers={"Authorization": f"Bearer {state['token']}", "Content-Type": "application/json"},
+    )
+    try:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+        with opener.open(request, timeout=_TIMEOUT) as response:
+            answer: dict[str, Any] = json.loads(response.read() or b"{}")
+            return answer
+    except urllib.error.HTTPError as exc:
+        detail = json.loads(exc.read() or b"{}").get("error", exc.reason)
+        raise ControlError(str(detail)) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise ControlError(
+            f"the sandbox at {state['url']} does not answer ({exc}); is `dkp-harness serve` still running?"
+        ) from None

@@ -1,0 +1,123 @@
+"""The running sandbox: a :class:`SimulatedCluster`, its background driver and its control endpoint."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from harness.cli._control import ControlServer, format_time, parse_time
+from harness.clock import parse_duration
+from harness.cluster import DeckhouseSettings, SimulatedCluster
+from harness.dkp.enable import set_module_enabled
+from harness.dkp.manager import BackgroundDriver
+from harness.dkp.settings import ClusterSettings
+
+__all__ = ["STATE_FILES", "Sandbox"]
+
+STATE_FILES = ("kubeconfig", "env", "control.json")
+
+
+class Sandbox:
+    """Owns the cluster, the driver thread and the control server of one ``serve``."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        token: str,
+        start: datetime | None,
+        real_time: bool,
+        deckhouse_version: str,
+        kubernetes_version: str,
+        release_channel: str,
+        update_mode: str,
+    ) -> None:
+        self.state_dir = state_dir
+        self.cluster = SimulatedCluster(
+            settings=ClusterSettings(
+                deckhouse_version=deckhouse_version, kubernetes_version=kubernetes_version
+            ),
+            start=start,
+            real_time=real_time,
+            tls=True,  # kubectl sends the bearer token only over TLS
+            deckhouse=DeckhouseSettings(release_channel=release_channel, update_mode=update_mode),
+        )
+        self._token = token
+        self._driver: BackgroundDriver | None = None
+        self._control: ControlServer | None = None
+
+    def start(self) -> None:
+        self.cluster.start()
+        try:
+            self._driver = BackgroundDriver(self.cluster.manager, self.cluster.clock, on_error=self._report)
+            self._driver.start()
+            self._control = ControlServer(self._routes(), self._token)
+            self._control.start()
+            self._write_state()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self._control is not None:
+            self._control.stop()
+            self._control = None
+        if self._driver is not None:
+            self._driver.stop()
+            self._driver = None
+        self.cluster.stop()
+        for name in STATE_FILES:
+            (self.state_dir / name).unlink(missing_ok=True)
+
+    def ready_line(self) -> str:
+        return (
+            f"ready REGISTRY={self.cluster.registry} KUBECONFIG={self.state_dir / 'kubeconfig'}"
+            f" NOW={format_time(self.cluster.clock.now())}"
+        )
+
+    def _write_state(self) -> None:
+        kubeconfig = self.state_dir / "kubeconfig"
+        self.cluster.api.write_kubeconfig(kubeconfig)
+        kubeconfig.chmod(0o600)
+        env = f"REGISTRY={self.cluster.registry}\nKUBECONFIG={kubeconfig}\n"
+        (self.state_dir / "env").write_text(env)
+        assert self._control is not None
+        self._control.write_state(self.state_dir)
+
+    def _report(self, exc: Exception) -> None:
+        self.cluster.log.error("d8-module-manager", "settle failed", error=str(exc))
+        print(f"warning: {exc}", file=sys.stderr, flush=True)
+
+    # -- control routes ----------------------------------------------------------------------------
+
+    def _routes(self) -> dict[tuple[str, str], Any]:
+        return {
+            ("GET", "/now"): self._now,
+            ("POST", "/settle"): self._settle,
+            ("POST", "/advance"): self._advance,
+            ("POST", "/set"): self._set,
+            ("POST", "/module"): self._module,
+        }
+
+    def _now(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"now": format_time(self.cluster.clock.now())}
+
+    def _settle(self, _: dict[str, Any]) -> dict[str, Any]:
+        reconciles = self.cluster.settle()
+        return {**self._now({}), "reconciles": reconciles}
+
+    def _advance(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.cluster.control.advance(parse_duration(str(body["duration"])))
+        return self._now({})
+
+    def _set(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.cluster.control.set(parse_time(str(body["time"])))
+        return self._now({})
+
+    def _module(self, body: dict[str, Any]) -> dict[str, Any]:
+        name, enabled = str(body["name"]), bool(body["enabled"])
+        set_module_enabled(self.cluster.client, name, enabled)
+        self.cluster.settle()
+        return {**self._now({}), "name": name, "enabled": enabled}

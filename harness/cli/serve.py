@@ -1,0 +1,88 @@
+"""``dkp-harness serve --state-dir DIR``: the simulated cluster as a sandbox for kubectl.
+
+Writes ``DIR/kubeconfig``, ``DIR/env`` (``REGISTRY=…`` and ``KUBECONFIG=…``; load it with
+``set -a; . DIR/env; set +a``) and ``DIR/control.json`` (the private control endpoint), prints
+one ``ready …`` line, and runs until SIGINT or SIGTERM, then stops everything and removes the
+three files. A background driver settles the controllers after every API write, so kubectl sees
+their results without an explicit ``dkp-harness settle``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the simulated DKP cluster as a sandbox for kubectl",
+        description="Start registry, API server and module manager; write DIR/kubeconfig and DIR/env.",
+    )
+    parser.add_argument(
+        "--state-dir", required=True, type=Path, help="where kubeconfig, env, control.json go"
+    )
+    parser.add_argument(
+        "--real-time", action="store_true", help="follow the wall clock instead of virtual time"
+    )
+    parser.add_argument("--start", help="virtual start time, RFC 3339 (default 2024-12-16T09:00:00Z)")
+    parser.add_argument(
+        "--deckhouse-version", default="v1.67.0", help="running Deckhouse version (requirements)"
+    )
+    parser.add_argument(
+        "--kubernetes-version", default="1.30.0", help="cluster Kubernetes version (requirements)"
+    )
+    parser.add_argument("--release-channel", default="Stable", help="deckhouse ModuleConfig releaseChannel")
+    parser.add_argument("--update-mode", default="Auto", choices=("Auto", "AutoPatch", "Manual"))
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.cli._control import ControlError, parse_time
+    from harness.cli._sandbox import Sandbox
+
+    if args.real_time and args.start:
+        print(
+            "error: --start sets the virtual start time; it cannot be used with --real-time", file=sys.stderr
+        )
+        return 2
+    try:
+        start = parse_time(args.start) if args.start else None
+    except ValueError as exc:
+        print(f"error: --start: {exc}", file=sys.stderr)
+        return 2
+    state_dir: Path = args.state_dir.resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    sandbox = Sandbox(
+        state_dir,
+        token=secrets.token_urlsafe(24),
+        start=start,
+        real_time=args.real_time,
+        deckhouse_version=args.deckhouse_version,
+        kubernetes_version=args.kubernetes_version,
+        release_channel=args.release_channel,
+        update_mode=args.update_mode,
+    )
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    try:
+        sandbox.start()
+    except (ControlError, OSError, RuntimeError) as exc:
+        print(f"error: cannot start the sandbox: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(sandbox.ready_line(), flush=True)
+        while not stopping.is_set():
+            signal.pause()  # woken by SIGINT/SIGTERM; no polling
+    finally:
+        sandbox.stop()
+    print("stopped", flush=True)
+    return 0

@@ -1,0 +1,50 @@
+"""``dkp-harness time --state-dir DIR now|advance 3m|set 2024-12-16T13:25:00Z``.
+
+Moves the sandbox's virtual time (settling the controllers at every timer on the way) and prints
+the new virtual time once the cluster is settled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "time",
+        help="show or move the sandbox's virtual time",
+        description="now: print the virtual time; advance DURATION (3m, 1h30m); set RFC3339 (forward only).",
+    )
+    parser.add_argument("--state-dir", required=True, type=Path, help="the state dir given to `serve`")
+    parser.add_argument("action", choices=("now", "advance", "set"))
+    parser.add_argument("value", nargs="?", help="a duration for advance, an RFC 3339 time for set")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.cli._control import ControlError, call
+
+    if args.action == "now":
+        request: tuple[str, str, dict[str, Any] | None] = ("GET", "/now", None)
+    elif not args.value:
+        example = "3m" if args.action == "advance" else "2024-12-16T13:25:00Z"
+        print(
+            f"error: `time {args.action}` needs a value, e.g. `time {args.action} {example}`", file=sys.stderr
+        )
+        return 2
+    elif args.action == "advance":
+        request = ("POST", "/advance", {"duration": args.value})
+    else:
+        request = ("POST", "/set", {"time": args.value})
+    try:
+        answer = call(args.state_dir.resolve(), *request)
+    except ControlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(answer["now"])
+    return 0

@@ -1,0 +1,338 @@
+"""The simulated DKP cluster: a real registry, the fake API server and the module manager on one clock.
+
+``SimulatedCluster`` is what scenarios and the sandbox run against (DESIGN.md §2, §4)::
+
+    with SimulatedCluster() as cluster:
+        cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+        cluster.client.create(kinds.MODULE_SOURCE, {...})
+        cluster.settle()
+        cluster.control.advance("3m")
+
+It starts a registry backend (CNCF distribution by default, or the one given) behind a fault
+proxy, an :class:`~harness.apiserver.ApiServer` with the DKP CRDs on a :class:`VirtualClock`
+(Monday 2024-12-16 09:00 UTC unless told otherwise), and the manager with every simulated
+controller. It creates what a fresh DKP cluster has: the ``d8-system`` namespace, a Deckhouse pod
+labelled ``app=deckhouse`` whose log is the :class:`DeckhouseLog`, and the ``deckhouse``
+ModuleConfig carrying the embedded update policy. ``stop()`` leaves no process, thread or
+temporary directory behind.
+
+Time and faults are reached only through :class:`SimulationControl`, the one simulation-only
+interface steps may use (DESIGN.md §2.1).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from harness.apiserver import ApiServer
+from harness.apiserver import FaultRule as FaultRuleApi
+from harness.clock import Clock, RealClock, VirtualClock, parse_duration
+from harness.dkp import kinds
+from harness.dkp.config import ConfigController
+from harness.dkp.installed import InstalledModules
+from harness.dkp.lifecycle import LifecycleController
+from harness.dkp.log import DeckhouseLog
+from harness.dkp.manager import Manager
+from harness.dkp.reconcile import Controller
+from harness.dkp.release import ReleaseController
+from harness.dkp.settings import ClusterSettings
+from harness.dkp.source import SourceController
+from harness.kube.client import KubeClient
+from harness.kube.errors import AlreadyExists, ApiError
+from harness.kube.objects import Obj
+from harness.registry.backends.base import Backend
+from harness.registry.backends.distribution import DistributionBackend
+from harness.registry.client import RegistryClient
+from harness.registry.faults import FaultProxy, FaultRule, Reset, Respond
+from harness.registry.publisher import Publisher
+
+__all__ = ["CRD_DIR", "DeckhouseSettings", "SimulatedCluster", "SimulationControl"]
+
+CRD_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "crds"
+MODULES_REPO = "deckhouse/modules"
+DECKHOUSE_CONTAINER = "deckhouse"
+POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
+
+
+@dataclass(frozen=True)
+class DeckhouseSettings:
+    """Settings of the ``deckhouse`` ModuleConfig: the embedded update policy (dkp-behaviour §6.4)."""
+
+    release_channel: str = "Stable"
+    update_mode: str = "Auto"
+    update_windows: tuple[Mapping[str, Any], ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_settings(self) -> dict[str, Any]:
+        update: dict[str, Any] = {"mode": self.update_mode}
+        if self.update_windows:
+            update["windows"] = [dict(w) for w in self.update_windows]
+        return {**self.extra, "releaseChannel": self.release_channel, "update": update}
+
+
+class SimulationControl:
+    """Simulation powers: virtual time and fault injection (what a real cluster cannot do)."""
+
+    def __init__(self, manager: Manager, clock: Clock, api: ApiServer, proxy: FaultProxy) -> None:
+        self._manager = manager
+        self._clock = clock
+        self._api = api
+        self._proxy = proxy
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def settle(self) -> int:
+        """Run the controllers until quiescent; returns how many reconciles ran."""
+        return self._manager.settle()
+
+    def advance(self, delta: timedelta | str) -> datetime:
+        """Let ``delta`` (``timedelta`` or ``"3m"``) of virtual time pass, settling at every timer."""
+        return self._manager.advance(parse_duration(delta) if isinstance(delta, str) else delta)
+
+    def set(self, when: datetime) -> datetime:
+        """Jump forward to ``when``, settling at every timer on the way."""
+        return self._manager.set_time(when)
+
+    # -- registry faults (through the fault proxy DKP reaches the registry by) -----------------
+
+    def registry_down(self, path: str = "", *, times: int | None = None) -> int:
+        """Requests whose path matches the regex ``path`` get their connection reset."""
+        return self._proxy.rules.add(FaultRule(Reset(), path=path, times=times))
+
+    def registry_unauthorized(self, path: str = "", *, times: int | None = None) -> int:
+        return self._proxy.rules.add(FaultRule(Respond(401), path=path, times=times))
+
+    def registry_error(self, path: str = "", *, status: int = 500, times: int | None = None) -> int:
+        return self._proxy.rules.add(FaultRule(Respond(status), path=path, times=times))
+
+    def remove_registry_fault(self, rule_id: int) -> None:
+        self._proxy.rules.remove(rule_id)
+
+    def clear_registry_faults(self) -> None:
+        self._proxy.rules.clear()
+
+    # -- API server faults -------------------------------------------------------------------------
+
+    def api_fault(
+        self, verb: str, resource: str, error: ApiError, *, name: str | None = None, times: int | None = None
+    ) -> FaultRuleApi:
+        """Make matching API requests fail with ``error`` (e.g. a 409 Conflict); returns the rule."""
+        return self._api.faults.add(verb=verb, resource=resource, error=error, name=name, times=times)
+
+    @property
+    def api_faults(self) -> Any:
+        """The API server's fault table, for anything :meth:`api_fault` does not cover."""
+        return self._api.faults
+
+
+class SimulatedCluster:
+    """Registry + API server + module manager; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        settings: ClusterSettings | None = None,
+        start: datetime | None = None,
+        deckhouse: DeckhouseSettings | None = None,
+        registry: Backend | None = None,
+        real_time: bool = False,
+        token: str | None = None,
+        tls: bool = False,
+        registry_factory: Callable[..., Any] | None = None,
+    ) -> None:
+        self.settings = settings or ClusterSettings()
+        self.deckhouse = deckhouse or DeckhouseSettings()
+        self.clock: VirtualClock | RealClock = RealClock() if real_time else VirtualClock(start)
+        self.log = DeckhouseLog(self.clock)
+        self.installed = InstalledModules()
+        self._backend = registry
+        self._owns_backend = registry is None
+        self._token = token
+        self._tls = tls
+        self._registry_factory = registry_factory or RegistryClient.for_source
+        self._workdir: Path | None = None
+        self._proxy: FaultProxy | None = None
+        self._api: ApiServer | None = None
+        self._manager: Manager | None = None
+        self._publisher: Publisher | None = None
+        self.api_url = ""
+        self.pod_name = POD_NAME
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- start / stop ------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Start everything; on failure, stop what was started and re-raise."""
+        try:
+            self._start_registry()
+            self._start_api()
+            self._bootstrap_objects()
+            self._start_manager()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_registry(self) -> None:
+        if self._backend is None:
+            self._backend = DistributionBackend()
+        self._backend.start()
+        self._proxy = FaultProxy(self._backend.address)
+        self._proxy.start()
+
+    def _start_api(self) -> None:
+        self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))
+        self._api = ApiServer(self.clock, crd_dir=CRD_DIR, token=self._token)
+        self.api_url = self._api.start(port=0, tls=self._tls)
+        self._api.write_kubeconfig(self.kubeconfig)
+        self._api.set_pod_log_source(self._pod_log)
+
+    def _start_manager(self) -> None:
+        self._manager = Manager(self.client, self.clock, self.log, self._controllers())
+        self._manager.start()
+        self._manager.settle()
+
+    def _controllers(self) -> list[Controller]:
+        common: dict[str, Any] = {"clock": self.clock, "settings": self.settings, "log": self.log}
+        client = self.client
+        # list[Any]: a controller that leaves ``watches`` un-annotated gets a fixed-length tuple type,
+        # which mypy does not match against the protocol's ``tuple[Watch, ...]``.
+        controllers: list[Any] = [
+            SourceController(client, registry_factory=self._registry_factory, **common),
+            ReleaseController(
+                client, installed=self.installed, registry_factory=self._registry_factory, **common
+            ),
+            ConfigController(client, installed=self.installed, **common),
+            LifecycleController(client, installed=self.installed, **common),
+        ]
+        return controllers
+
+    def stop(self) -> None:
+        """Stop the manager, API server, proxy and registry (if ours) and remove the temp dir."""
+        if self._manager is not None:
+            self._manager.stop()
+            self._manager = None
+        if self._publisher is not None:
+            self._publisher.close()
+            self._publisher = None
+        if self._api is not None:
+            self._api.stop()
+            self._api = None
+        if self._proxy is not None:
+            self._proxy.stop()
+            self._proxy = None
+        if self._backend is not None and self._owns_backend:
+            self._backend.stop()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    # -- what a fresh DKP cluster holds ------------------------------------------------------------
+
+    def _bootstrap_objects(self) -> None:
+        client = self.client
+        namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": kinds.DECKHOUSE_NAMESPACE}}
+        try:
+            client.create(kinds.NAMESPACE, namespace)
+        except AlreadyExists:
+            pass  # the API server may start with it, as a DKP cluster does
+        client.create(kinds.POD, self._deckhouse_pod(), namespace=kinds.DECKHOUSE_NAMESPACE)
+        client.create(kinds.MODULE_CONFIG, self._deckhouse_config())
+
+    def _deckhouse_pod(self) -> Obj:
+        image = f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
+        return {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "name": self.pod_name,
+                "namespace": kinds.DECKHOUSE_NAMESPACE,
+                "labels": {"app": "deckhouse", "leader": "true"},
+            },
+            "spec": {"containers": [{"name": DECKHOUSE_CONTAINER, "image": image}]},
+            "status": {"phase": "Running"},
+        }
+
+    def _deckhouse_config(self) -> Obj:
+        return {
+            "apiVersion": kinds.MODULE_CONFIG.api_version,
+            "kind": kinds.MODULE_CONFIG.kind,
+            "metadata": {"name": "deckhouse"},
+            "spec": {"enabled": True, "version": 1, "settings": self.deckhouse.to_settings()},
+        }
+
+    def _pod_log(self, namespace: str, pod: str, container: str) -> str:
+        if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:
+            return self.log.text()
+        return ""
+
+    # -- accessors ---------------------------------------------------------------------------------
+
+    @property
+    def api(self) -> ApiServer:
+        if self._api is None:
+            raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
+        return self._api
+
+    @property
+    def client(self) -> KubeClient:
+        """The in-process client (what the controllers use; no sockets)."""
+        client: KubeClient = self.api.client()
+        return client
+
+    @property
+    def manager(self) -> Manager:
+        if self._manager is None:
+            raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
+        return self._manager
+
+    @property
+    def kubeconfig(self) -> Path:
+        if self._workdir is None:
+            raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
+        return self._workdir / "kubeconfig"
+
+    @property
+    def registry(self) -> str:
+        """``127.0.0.1:PORT`` DKP and users reach the registry by (the fault proxy)."""
+        if self._proxy is None:
+            raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
+        return self._proxy.address
+
+    @property
+    def modules_repo(self) -> str:
+        """``spec.registry.repo`` for a ModuleSource of this cluster's registry."""
+        return f"{self.registry}/{MODULES_REPO}"
+
+    @property
+    def publisher(self) -> Publisher:
+        """Pushes straight to the registry (not through the fault proxy), under ``deckhouse/modules``."""
+        if self._publisher is None:
+            if self._backend is None:
+                raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
+            self._publisher = Publisher(registry=self._backend.address, repo=MODULES_REPO)
+        return self._publisher
+
+    @property
+    def control(self) -> SimulationControl:
+        if self._proxy is None:
+            raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
+        return SimulationControl(self.manager, self.clock, self.api, self._proxy)
+
+    def settle(self) -> int:
+        return self.manager.settle()

@@ -1,0 +1,184 @@
+"""The install simulation: what Deckhouse's module manager reports about an installed module.
+
+In DKP, after the release controller unpacks a module and restarts Deckhouse, addon-operator
+runs the module's hooks and Helm, and the config controller mirrors its state into the Module
+(``refreshModuleStatus``, dkp-behaviour §3.3). Here that is a pure function of virtual time since
+the deploy recorded in :class:`InstalledModules`:
+
+=====================================  =========================================================
+``t < installed_at + download``         unchanged (the source controller has set ``Downloading``)
+``t < … + download + install``          ``Installing`` (coming from ``Downloading``), else
+                                        ``Reconciling`` (an update of a running module); the
+                                        properties of the installed version appear
+``t ≥ … + download + install``          ``Ready`` (EnabledByModuleManager and IsReady True), or
+                                        ``Error`` with ``HookError`` / ``ModuleError``
+module switched off after install       ``Downloaded`` with the kube_config extender's reason
+=====================================  =========================================================
+
+It is level-based: every reconcile recomputes the state from the record and the clock and asks
+for a requeue at the next boundary, so no timer of its own exists outside the manager.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from harness.clock import Clock
+from harness.dkp import conditions, kinds, messages
+from harness.dkp.installed import InstalledModule, InstalledModules
+from harness.dkp.log import DeckhouseLog
+from harness.dkp.modulestatus import condition, conditions_of, phase_of, update_properties, update_status
+from harness.dkp.reconcile import Request, Result, Watch
+from harness.dkp.settings import ClusterSettings
+from harness.kube.client import KubeClient, WatchEvent
+from harness.kube.errors import NotFound
+from harness.kube.objects import Obj, deep_get, labels_of, name_of
+
+__all__ = ["LifecycleController", "hooks_state"]
+
+LOGGER = "d8-module-lifecycle"
+_KEEP_PHASE_WHEN_OFF = frozenset({"Available", "Unavailable"})
+
+
+def hooks_state(record: InstalledModule) -> str:
+    """addon-operator's hook summary: ``<version>/<hook>: ok|<error>``, sorted, one per line."""
+    lines = [f"{record.version}/{hook}: {record.hook_errors.get(hook) or 'ok'}" for hook in record.hooks]
+    return "\n".join(sorted(lines))
+
+
+def _first_hook_error(record: InstalledModule) -> str:
+    failing = sorted(h for h in record.hooks if record.hook_errors.get(h))
+    return record.hook_errors[failing[0]] if failing else ""
+
+
+def _module_of_release(event: WatchEvent) -> list[Request]:
+    name = labels_of(event.object).get(kinds.LABEL_MODULE) or deep_get(event.object, "spec.moduleName")
+    return [Request(str(name))] if name else []
+
+
+def _same_name(event: WatchEvent) -> list[Request]:
+    return [Request(name_of(event.object))]
+
+
+class LifecycleController:
+    """Moves enabled, installed Modules through Installing to Ready or Error; see the module docstring."""
+
+    name = LOGGER
+    resource = kinds.MODULE
+
+    def __init__(
+        self,
+        kube: KubeClient,
+        *,
+        clock: Clock,
+        settings: ClusterSettings,
+        log: DeckhouseLog,
+        installed: InstalledModules,
+    ) -> None:
+        self.kube = kube
+        self.clock = clock
+        self.settings = settings
+        self.log = log
+        self.installed = installed
+        # A deploy writes InstalledModules and touches the release; an MC flip changes enablement.
+        self.watches: tuple[Watch, ...] = (
+            Watch(kinds.MODULE_RELEASE, map=_module_of_release),
+            Watch(kinds.MODULE_CONFIG, map=_same_name),
+        )
+
+    def reconcile(self, request: Request) -> Result:
+        try:
+            module = self.kube.get(kinds.MODULE, request.name)
+        except NotFound:
+            return Result()
+        record = self.installed.get(request.name)
+        if record is None or deep_get(module, "metadata.deletionTimestamp"):
+            return Result()  # not downloaded: phases belong to the source and config controllers
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != "True":
+            self._switched_off(module)
+            return Result()
+        return self._installing(module, record)
+
+    # -- enabled -----------------------------------------------------------------------------------
+
+    def _installing(self, module: Obj, record: InstalledModule) -> Result:
+        now = self.clock.now()
+        started = record.installed_at + self.settings.download_duration
+        finished = started + self.settings.install_duration
+        if now < started:
+            return Result(requeue_after=started - now)
+        module = update_properties(self.kube, module, lambda m: _apply_record(m, record))
+        if now < finished:
+            update_status(self.kube, module, lambda m: _starting(m, now))
+            return Result(requeue_after=finished - now)
+        update_status(self.kube, module, lambda m: _finished(m, record, now))
+        return Result()
+
+    # -- disabled ----------------------------------------------------------------------------------
+
+    def _switched_off(self, module: Obj) -> None:
+        """§3.3 'enabled module manager says disabled': kube_config extender, or static when no MC."""
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == "False":
+            reason, message = messages.REASON_MODULE_CONFIG, messages.MSG_MODULE_CONFIG
+        else:
+            reason, message = messages.REASON_DISABLED, messages.MSG_DISABLED
+        now = self.clock.now()
+
+        def mutate(m: Obj) -> None:
+            status = m.setdefault("status", {})
+            status["hooksState"] = ""
+            if phase_of(m) not in _KEEP_PHASE_WHEN_OFF:
+                status["phase"] = "Downloaded"
+            conds = conditions_of(m)
+            conditions.set_false(
+                conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now, reason=reason, message=message
+            )
+            conditions.set_false(conds, messages.CONDITION_IS_READY, now=now, reason=reason, message=message)
+
+        update_status(self.kube, module, mutate)
+
+
+def _apply_record(module: Obj, record: InstalledModule) -> None:
+    """The installed version's properties (the page shows WEIGHT from ``Installing`` on)."""
+    properties: dict[str, Any] = module.setdefault("properties", {})
+    properties["version"] = record.version
+    properties["weight"] = record.weight
+    if record.source:
+        properties["source"] = record.source
+    if record.requirements:
+        properties["requirements"] = dict(record.requirements)
+
+
+def _starting(module: Obj, now: datetime) -> None:
+    """addon-operator phase ``Startup``: Installing when coming from Downloading, else Reconciling."""
+    status = module.setdefault("status", {})
+    conds = conditions_of(module)
+    if phase_of(module) in ("Downloading", "Installing"):
+        status["phase"] = "Installing"
+        reason, message = messages.REASON_INSTALLING, messages.MSG_INSTALLING
+    else:
+        status["phase"] = "Reconciling"
+        reason, message = messages.REASON_RECONCILING, messages.MSG_RECONCILING
+    conditions.set_false(conds, messages.CONDITION_IS_READY, now=now, reason=reason, message=message)
+    if conditions.find(conds, messages.CONDITION_IS_OVERRIDDEN) is None:
+        conditions.set_false(conds, messages.CONDITION_IS_OVERRIDDEN, now=now)
+
+
+def _finished(module: Obj, record: InstalledModule, now: datetime) -> None:
+    """The module manager runs it: hooks' verdict decides Ready or Error."""
+    status = module.setdefault("status", {})
+    conds = conditions_of(module)
+    conditions.set_true(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
+    if conditions.find(conds, messages.CONDITION_IS_OVERRIDDEN) is None:
+        conditions.set_false(conds, messages.CONDITION_IS_OVERRIDDEN, now=now)
+    status["hooksState"] = hooks_state(record)
+    hook_error = _first_hook_error(record)
+    if hook_error or record.module_error:
+        status["phase"] = "Error"
+        reason = messages.REASON_HOOK_ERROR if hook_error else messages.REASON_MODULE_ERROR
+        text = hook_error or record.module_error
+        conditions.set_false(conds, messages.CONDITION_IS_READY, now=now, reason=reason, message=text)
+        return
+    status["phase"] = "Ready"
+    conditions.set_true(conds, messages.CONDITION_IS_READY, now=now)

@@ -1,0 +1,176 @@
+"""SimulatedCluster end to end through its in-process client: real registry, API server, controllers.
+
+Each test publishes modules to the cluster's own registry and acts only through the Kubernetes
+API and SimulationControl, as scenarios do.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from harness.dkp import kinds
+from harness.dkp.enable import InvalidModuleName, set_module_enabled
+from harness.registry.backends.distribution import find_binary
+
+pytestmark = pytest.mark.registry
+
+if find_binary() is None:
+    pytest.skip(
+        "OCI registry binary not found: install it with `apt-get install -y docker-registry`",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture
+def cluster():
+    from harness.cluster import SimulatedCluster
+
+    with SimulatedCluster() as running:
+        yield running
+
+
+def source(cluster, name="example", repo=None):
+    cluster.client.create(
+        kinds.MODULE_SOURCE,
+        {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "ModuleSource",
+            "metadata": {"name": name},
+            "spec": {"registry": {"repo": repo or cluster.modules_repo, "scheme": "HTTP"}},
+        },
+    )
+    cluster.settle()
+
+
+def config(cluster, name="module-one", **spec):
+    cluster.client.create(
+        kinds.MODULE_CONFIG,
+        {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "ModuleConfig",
+            "metadata": {"name": name},
+            "spec": spec,
+        },
+    )
+    cluster.settle()
+
+
+def module(cluster, name="module-one"):
+    return cluster.client.get(kinds.MODULE, name)
+
+
+def test_stopping_leaves_no_process_thread_or_temp_dir():
+    from harness.cluster import SimulatedCluster
+
+    threads_before = set(threading.enumerate())
+    cluster = SimulatedCluster().start()
+    pid = cluster._backend.pid
+    workdir = cluster.kubeconfig.parent
+    registry_dir = cluster._backend.workdir
+    assert workdir.is_dir() and pid is not None
+    cluster.stop()
+    assert not workdir.exists()
+    assert registry_dir is None or not registry_dir.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert set(threading.enumerate()) - threads_before == set()
+
+
+def test_fresh_cluster_has_the_deckhouse_pod_and_embedded_policy(cluster):
+    pods = cluster.client.list(kinds.POD, namespace="d8-system", label_selector="app=deckhouse")
+    assert [p["spec"]["containers"][0]["name"] for p in pods] == ["deckhouse"]
+    settings = cluster.client.get(kinds.MODULE_CONFIG, "deckhouse")["spec"]["settings"]
+    assert settings == {"releaseChannel": "Stable", "update": {"mode": "Auto"}}
+    assert cluster.control.now().isoformat() == "2024-12-16T09:00:00+00:00"
+
+
+def test_pod_log_over_http_is_the_deckhouse_log(cluster):
+    cluster.log.info("d8-module-source-controller", "hello")
+    url = f"{cluster.api_url}/api/v1/namespaces/d8-system/pods/{cluster.pod_name}/log?container=deckhouse"
+    answer = httpx.get(url, headers={"Authorization": f"Bearer {cluster.api.token}"})
+    assert answer.status_code == 200
+    assert answer.text == cluster.log.text()
+
+
+def test_enabled_module_goes_downloading_installing_ready(cluster):
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    source(cluster)
+    config(cluster, enabled=True)
+    assert module(cluster)["status"]["phase"] == "Downloading"
+    cluster.control.advance("5s")
+    assert module(cluster)["status"]["phase"] == "Installing"
+    cluster.control.advance(timedelta(seconds=10))
+    found = module(cluster)
+    assert found["status"]["phase"] == "Ready"
+    assert found["properties"]["version"] == "v0.7.23"
+
+
+def test_conflict_between_two_sources_is_resolved_by_naming_one(cluster):
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    source(cluster, "one")
+    source(cluster, "two")
+    assert module(cluster)["properties"]["availableSources"] == ["one", "two"]
+    config(cluster, enabled=True)
+    assert module(cluster)["status"]["phase"] == "Conflict"
+    cluster.client.patch(kinds.MODULE_CONFIG, "module-one", {"spec": {"source": "two"}})
+    cluster.settle()
+    found = module(cluster)
+    assert found["properties"]["source"] == "two"
+    assert found["status"]["phase"] == "Downloading"
+    releases = cluster.client.list(kinds.MODULE_RELEASE)
+    assert [r["metadata"]["labels"]["source"] for r in releases] == ["two"]
+
+
+def test_unknown_module_config_is_ignored(cluster):
+    config(cluster, "no-such-module", enabled=True)
+    found = cluster.client.get(kinds.MODULE_CONFIG, "no-such-module")
+    assert found["status"]["message"] == "Ignored: unknown module name"
+
+
+def test_module_enable_call_creates_then_flips_the_config(cluster):
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    source(cluster)
+    set_module_enabled(cluster.client, "module-one", True)
+    cluster.settle()
+    assert module(cluster)["status"]["phase"] == "Downloading"
+    cluster.client.patch(kinds.MODULE_CONFIG, "module-one", {"spec": {"settings": {"x": 1}}})
+    set_module_enabled(cluster.client, "module-one", False)
+    cluster.settle()
+    found = cluster.client.get(kinds.MODULE_CONFIG, "module-one")
+    assert found["spec"] == {"enabled": False, "settings": {"x": 1}}
+    assert module(cluster)["status"]["phase"] == "Available"
+
+
+def test_module_enable_refuses_a_name_that_cannot_be_a_config(cluster):
+    with pytest.raises(InvalidModuleName, match="lowercase"):
+        set_module_enabled(cluster.client, "Module_One", True)
+
+
+def test_registry_fault_shows_in_the_source_status(cluster):
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    cluster.control.registry_error(r"/tags/list", status=500)
+    source(cluster)
+    status = cluster.client.get(kinds.MODULE_SOURCE, "example")["status"]
+    assert "500" in status["message"] or "UNKNOWN" in status["message"]
+    cluster.control.clear_registry_faults()
+    cluster.control.advance("3m")
+    assert cluster.client.get(kinds.MODULE_SOURCE, "example")["status"]["modulesCount"] == 1
+
+
+def test_a_conflict_on_a_module_write_is_retried_after_backoff(cluster):
+    from harness.kube.errors import Conflict
+
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    source(cluster)
+    rule = cluster.control.api_fault("update", "modules", Conflict("the object has been modified"), times=1)
+    config(cluster, enabled=True)
+    assert rule.hits == 1
+    assert any("Reconciler error" in line for line in cluster.log.lines())
+    assert "source" not in module(cluster)["properties"]
+    cluster.control.advance("1s")
+    assert module(cluster)["properties"]["source"] == "example"

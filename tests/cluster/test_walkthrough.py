@@ -1,0 +1,188 @@
+"""docs/walkthrough.md, performed for real: `dkp-harness serve` in the background, real kubectl.
+
+Every command is a subprocess, as a user would type it; kubectl gets a fresh ``--cache-dir`` so
+discovery is never stale. The only wait is on the serve process announcing readiness on stdout
+(bounded). The sandbox is stopped with SIGTERM and must remove its state files.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.registry.backends.distribution import find_binary
+
+pytestmark = [pytest.mark.kubectl, pytest.mark.registry, pytest.mark.slow]
+
+READY_TIMEOUT = 30.0  # seconds for `serve` to print its ready line
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl not found: install it (e.g. `apt-get install kubectl`) to run the walkthrough")
+    if find_binary() is None:
+        pytest.skip("OCI registry binary not found: install it with `apt-get install -y docker-registry`")
+    state = tmp_path / "state"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness", "serve", "--state-dir", str(state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], READY_TIMEOUT)
+        line = proc.stdout.readline() if ready else ""
+        assert line.startswith("ready "), (
+            f"serve did not get ready: {line!r} {proc.stderr.read() if proc.poll() else ''}"
+        )
+        env = dict(part.split("=", 1) for part in line.split()[1:])
+        yield Sandbox(state, env, tmp_path / "kube-cache")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, errors = proc.communicate(timeout=30)  # also closes the pipes
+    assert proc.returncode == 0, errors
+    assert not any((state / name).exists() for name in ("kubeconfig", "env", "control.json"))
+
+
+class Sandbox:
+    def __init__(self, state: Path, env: dict[str, str], cache: Path):
+        self.state = state
+        self.registry = env["REGISTRY"]
+        self.env = {**os.environ, "KUBECONFIG": env["KUBECONFIG"]}
+        self.cache = cache
+
+    def harness(self, *args: str) -> str:
+        return self._run([sys.executable, "-m", "harness", *args])
+
+    def control(self, *args: str) -> str:
+        return self.harness(*args[:1], "--state-dir", str(self.state), *args[1:])
+
+    def kubectl(self, *args: str) -> str:
+        return self._run(["kubectl", "--cache-dir", str(self.cache), *args])
+
+    def apply(self, text: str) -> str:
+        path = self.state / "manifest.yaml"
+        path.write_text(text)
+        out = self.kubectl("apply", "-f", str(path))
+        self.control("settle")
+        return out
+
+    def rows(self, *args: str) -> dict[str, list[str]]:
+        """``kubectl get`` output as NAME → the other columns split on runs of spaces."""
+        lines = self.kubectl("get", *args).splitlines()
+        return {line.split()[0]: line.split()[1:] for line in lines[1:]}
+
+    def _run(self, argv: list[str]) -> str:
+        done = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
+        return done.stdout
+
+    def publish(self, module: str, version: str) -> None:
+        self.harness(
+            "publish",
+            "--registry",
+            self.registry,
+            "--module",
+            module,
+            "--version",
+            version,
+            "--channel",
+            "stable",
+        )
+
+
+SOURCE = """apiVersion: deckhouse.io/v1alpha1
+kind: ModuleSource
+metadata:
+  name: example
+spec:
+  registry:
+    repo: {registry}/deckhouse/modules
+    scheme: HTTP
+"""
+POLICY = """apiVersion: deckhouse.io/v1alpha2
+kind: ModuleUpdatePolicy
+metadata:
+  name: manual
+spec:
+  releaseChannel: Stable
+  update:
+    mode: Manual
+"""
+CONFIG = """apiVersion: deckhouse.io/v1alpha1
+kind: ModuleConfig
+metadata:
+  name: module-one
+spec:
+  enabled: true
+  source: example
+  updatePolicy: manual
+"""
+APPROVAL = "Release is waiting for the 'modules.deckhouse.io/approved: \"true\"' annotation"
+
+
+def test_documented_flow_from_source_to_approved_update(sandbox):
+    sandbox.publish("module-one", "v0.7.23")
+    sandbox.publish("module-two", "v1.2.5")
+    sandbox.apply(SOURCE.format(registry=sandbox.registry))
+    assert sandbox.kubectl("get", "ms").split("\n")[0].split() == ["NAME", "COUNT", "SYNC", "MSG"]
+    assert sandbox.rows("ms")["example"][0] == "2"
+
+    sandbox.apply(POLICY)
+    sandbox.apply(CONFIG)
+    assert sandbox.rows("module", "module-one")["module-one"][-3:] == ["Downloading", "False", "False"]
+    assert sandbox.control("time", "advance", "5s").strip() == "2024-12-16T09:00:05Z"
+    assert sandbox.rows("module", "module-one")["module-one"][-3:] == ["Installing", "False", "False"]
+    sandbox.control("time", "advance", "10s")
+    assert sandbox.rows("module", "module-one")["module-one"] == ["900", "example", "Ready", "True", "True"]
+
+    sandbox.publish("module-one", "v0.7.24")
+    assert sandbox.control("time", "advance", "3m").strip() == "2024-12-16T09:03:15Z"
+    pending = sandbox.kubectl(
+        "get", "mr", "module-one-v0.7.24", "-o", "jsonpath={.status.phase}|{.status.message}"
+    )
+    assert pending == f"Pending|{APPROVAL}"
+    assert sandbox.rows("mr")["module-one-v0.7.24"][:2] == ["Pending", "manual"]
+
+    sandbox.kubectl(
+        "annotate", "mr", "module-one-v0.7.24", "modules.deckhouse.io/approved=true"
+    )  # shell: ="true"
+    sandbox.control("settle")
+    phases = {name: cols[0] for name, cols in sandbox.rows("mr").items()}
+    assert phases == {"module-one-v0.7.23": "Superseded", "module-one-v0.7.24": "Deployed"}
+
+
+def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
+    assert sandbox.control("module", "enable", "module-x").strip() == "Module module-x enabled"
+    enabled = sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}|{.status.message}")
+    assert enabled == "true|Ignored: unknown module name"
+    sandbox.control("module", "disable", "module-x")
+    assert sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}") == "false"
+
+
+def test_time_cannot_go_back_and_says_why(sandbox):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "time",
+            "--state-dir",
+            str(sandbox.state),
+            "set",
+            "2024-01-01T00:00:00Z",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "only moves forward" in done.stderr
