@@ -1,0 +1,193 @@
+"""A fake Kubernetes API server faithful enough that kubectl and client libraries cannot tell.
+
+Layers, bottom up: ``storage`` (object tracker), ``crds``/``schema``/``catalog`` (what is served
+and how it validates), ``watch`` (commit history and streams), ``strategy`` and ``managed``
+(per-kind write rules, field ownership), ``handlers`` (one function per verb), ``printing``,
+``discovery``, ``openapi``, ``faults``, then two faces over the same handlers: ``client``
+(in-process, no sockets) and ``http`` (``ThreadingHTTPServer`` on 127.0.0.1).
+
+Emulated:
+
+- CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
+  namespaces, pods (+ ``pods/log`` from a pluggable source), events, secrets, configmaps;
+- one global ``resourceVersion``; ``uid``/``creationTimestamp`` from the injected clock;
+  ``generation`` bumped outside metadata/status; 409 on stale updates; 422 on a custom-resource
+  PUT without ``resourceVersion``; no-op writes are not commits;
+- status subresource split; finalizers and ``deletionTimestamp``; ownerReference garbage
+  collection (background; ``Orphan`` leaves dependents); deleting a namespace deletes its contents;
+- merge patch, JSON patch (with ``test``), server-side apply with ``managedFields``, ``force`` and
+  409 ownership conflicts; strategic merge on custom resources is a 415;
+- CRD schemas: pruning, defaulting, validation with kube-apiserver's field-error wording,
+  ``fieldValidation`` Strict/Warn/Ignore, deprecated-version ``Warning`` headers;
+- label selectors (equality and set-based), ``metadata.name``/``metadata.namespace`` field
+  selectors, ``limit``/``continue`` paging;
+- watch with initial replay, resume from a resourceVersion, 410 Expired, bookmarks,
+  ``sendInitialEvents``, ``timeoutSeconds``;
+- legacy and aggregated (v2, v2beta1) discovery, ``/version`` (1.32), OpenAPI v3;
+- Table output from ``additionalPrinterColumns`` (ages from the clock); bearer-token auth;
+  fault injection on both paths.
+
+Not emulated: RBAC and admission webhooks, CEL ``x-kubernetes-validations``, string ``format``
+checks, conversion webhooks, strategic merge semantics on built-ins (treated as merge patch),
+foreground deletion (treated as background), ``resourceVersionMatch`` on lists (lists are always
+current), protobuf, OpenAPI v2 (404, which kubectl tolerates), defaulting on read, list
+snapshots for ``continue`` (later pages show current data).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.apiserver.catalog import Catalog, ResourceType, core_types
+from harness.apiserver.client import InProcessClient
+from harness.apiserver.crds import default_crd_dir, load_crd_dir
+from harness.apiserver.faults import FaultRule, Faults
+from harness.apiserver.http import HttpServer
+from harness.apiserver.kubeconfig import write_kubeconfig
+from harness.apiserver.openapi import OpenApi
+from harness.apiserver.request import Backend, LogSource
+from harness.apiserver.router import Router
+from harness.apiserver.storage import Change, Store
+from harness.apiserver.strategy import to_version
+from harness.apiserver.tls import loopback_cert
+from harness.apiserver.watch import EventLog
+from harness.clock import Clock
+from harness.kube.client import KubeClient, Unsubscribe, WatchEvent, WatchHandler
+from harness.kube.patches import clone
+from harness.kube.resources import Resource
+
+__all__ = ["ApiServer", "FaultRule", "Faults", "LogSource"]
+
+_LOG = logging.getLogger(__name__)
+INITIAL_NAMESPACES = ("default", "kube-system", "kube-public", "d8-system")
+
+
+class ApiServer:
+    """One fake API server: storage on ``clock``, CRDs from ``crd_dir``, reachable in-process or over HTTP."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        crd_dir: Path | None = None,
+        token: str | None = None,
+        watch_history: int = 4096,
+    ) -> None:
+        self.catalog = Catalog([*core_types(), *load_crd_dir(crd_dir or default_crd_dir())])
+        self.token = token or secrets.token_urlsafe(24)
+        self.faults = Faults()
+        self.url: str | None = None
+        self._log = EventLog(watch_history)
+        self._subscribers: list[tuple[WatchHandler, Resource | None]] = []
+        self._sub_lock = threading.Lock()
+        self.subscriber_errors: list[BaseException] = []
+        self._store = Store(clock, self._storage_type, self._on_commit)
+        self._backend = Backend(self.catalog, self._store, self._log, self.faults, clock)
+        self._openapi: OpenApi | None = None
+        self._http: HttpServer | None = None
+        for name in INITIAL_NAMESPACES:
+            ns_type = self.catalog.lookup("", "v1", "namespaces")
+            self._store.create(
+                ns_type,
+                {
+                    "apiVersion": "v1",
+                    "kind": "Namespace",
+                    "metadata": {"name": name},
+                    "status": {"phase": "Active"},
+                },
+            )
+
+    def __repr__(self) -> str:
+        return f"ApiServer(url={self.url!r}, kinds={len(self.catalog.types())})"
+
+    # ---- wiring ------------------------------------------------------------------------------
+
+    def _storage_type(self, key: tuple[str, str]) -> ResourceType:
+        return self.catalog.storage_type(key)
+
+    def _on_commit(self, change: Change) -> None:
+        """Called by the store under its lock: history for HTTP watches, then subscribers in order."""
+        self._log.append(change)
+        for handler, resource in self._subscribers:
+            if resource is not None and (resource.group, resource.plural) != change.key:
+                continue
+            served = (
+                self.catalog.find(resource.group, resource.version, resource.plural) if resource else None
+            )
+            rt = served or self.catalog.storage_type(change.key)
+            event = WatchEvent(change.type, rt.resource, clone(to_version(change.obj, rt)))
+            try:
+                handler(event)
+            except Exception as exc:  # noqa: BLE001 - a broken subscriber must not undo a committed write
+                _LOG.exception("watch subscriber failed on %s %s", change.type.value, change.key)
+                self.subscriber_errors.append(exc)
+
+    def _subscribe(self, handler: WatchHandler, resource: Resource | None) -> Unsubscribe:
+        entry = (handler, resource)
+        with self._sub_lock:
+            self._subscribers = [*self._subscribers, entry]
+
+        def unsubscribe() -> None:
+            with self._sub_lock:
+                self._subscribers = [s for s in self._subscribers if s is not entry]
+
+        return unsubscribe
+
+    def _get_openapi(self) -> OpenApi:
+        if self._openapi is None:
+            self._openapi = OpenApi(self.catalog)
+        return self._openapi
+
+    # ---- public surface ----------------------------------------------------------------------
+
+    def client(self) -> KubeClient:
+        """The in-process client: same handlers, faults and events as HTTP, no sockets."""
+        return InProcessClient(self._backend, self._subscribe)
+
+    def set_pod_log_source(self, fn: Callable[[str, str, str], str] | None) -> None:
+        """``fn(namespace, pod, container)`` returns the container's full log text."""
+        self._backend.log_source = fn
+
+    def start(self, port: int = 0, *, tls: bool = False) -> str:
+        """Serve on ``127.0.0.1:port`` (0 picks a free port) in a daemon thread; returns the URL.
+
+        ``tls=True`` serves HTTPS with a self-signed loopback certificate (the kubeconfig carries
+        its CA): kubectl sends the bearer token only over TLS, so kubectl needs it; Python clients
+        and the in-process client work either way.
+        """
+        if self._http is not None:
+            raise RuntimeError(f"the API server is already serving on {self.url}; stop() it first")
+        context = loopback_cert().server_context() if tls else None
+        self._log.reopen()
+        router = Router(self._backend, self._get_openapi, self._address)
+        self._http = HttpServer(router, self.token, port, context)
+        self.url = self._http.url
+        return self.url
+
+    def _address(self) -> str:
+        return f"127.0.0.1:{self._http.port if self._http else 0}"
+
+    @property
+    def ca_pem(self) -> bytes | None:
+        """The CA certificate clients must trust when serving TLS, else ``None``."""
+        if self._http is None or self._http.scheme != "https":
+            return None
+        return loopback_cert().cert_pem
+
+    def write_kubeconfig(self, path: Path) -> Path:
+        """A kubeconfig (0600): this server's URL, bearer token and, for TLS, CA; :meth:`start` first."""
+        if self.url is None:
+            raise RuntimeError("start() the API server before writing a kubeconfig: it needs the server URL")
+        return write_kubeconfig(path, self.url, self.token, ca_pem=self.ca_pem)
+
+    def stop(self) -> None:
+        """End watch streams, close the listener and every connection, join the threads."""
+        self._log.close()
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
+        self.url = None

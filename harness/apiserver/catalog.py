@@ -1,0 +1,229 @@
+"""What the server serves: one :class:`ResourceType` per group/version/resource, and the catalogue.
+
+Objects are stored once per group/resource (in the storage version) and read through any served
+version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
+how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps) are
+described here by hand; custom kinds come from :mod:`harness.apiserver.crds`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from harness.apiserver.schema import StructuralSchema
+from harness.kube.errors import NotFound
+from harness.kube.objects import Obj
+from harness.kube.resources import Resource
+
+__all__ = ["Catalog", "PrinterColumn", "ResourceType", "core_types", "version_priority"]
+
+CellFn = Callable[[Obj, datetime], Any]
+
+
+@dataclass(frozen=True)
+class PrinterColumn:
+    """A Table column: a CRD ``additionalPrinterColumns`` entry, or a built-in printer cell."""
+
+    name: str
+    type: str
+    json_path: str = ""
+    description: str = ""
+    priority: int = 0
+    format: str = ""
+    compute: CellFn | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, eq=False)
+class ResourceType:
+    """One served group/version/resource and the rules that apply to its writes."""
+
+    resource: Resource
+    singular: str
+    storage_version: str
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    status_subresource: bool = False
+    subresources: tuple[str, ...] = ()
+    columns: tuple[PrinterColumn, ...] = ()
+    schema: StructuralSchema | None = None
+    custom: bool = True
+    deprecation_warning: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Storage key: the group/resource, shared by all versions."""
+        return (self.resource.group, self.resource.plural)
+
+    @property
+    def qualified_kind(self) -> str:
+        """``ModuleSource.deckhouse.io`` as used in 422 messages (``Pod`` for the core group)."""
+        r = self.resource
+        return f"{r.kind}.{r.group}" if r.group else r.kind
+
+    def all_subresources(self) -> tuple[str, ...]:
+        return (("status",) if self.status_subresource else ()) + self.subresources
+
+
+_VERSION_RE = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_priority(version: str) -> tuple[int, int, int, str]:
+    """Sort key putting the version kube-apiserver prefers first (v1 > v1beta2 > v1alpha1 > other)."""
+    m = _VERSION_RE.match(version)
+    if not m:
+        return (3, 0, 0, version)
+    stage = {None: 0, "beta": 1, "alpha": 2}[m[2]]
+    return (stage, -int(m[1]), -int(m[3] or 0), version)
+
+
+class Catalog:
+    """Lookup of served resources by path, by apiVersion/kind and by group."""
+
+    def __init__(self, types: Iterable[ResourceType]) -> None:
+        self._by_gvr: dict[tuple[str, str, str], ResourceType] = {}
+        self._by_gvk: dict[tuple[str, str], ResourceType] = {}
+        for rt in types:
+            r = rt.resource
+            self._by_gvr[(r.group, r.version, r.plural)] = rt
+            self._by_gvk[(r.api_version, r.kind)] = rt
+
+    def types(self) -> list[ResourceType]:
+        return list(self._by_gvr.values())
+
+    def lookup(self, group: str, version: str, plural: str) -> ResourceType:
+        rt = self._by_gvr.get((group, version, plural))
+        if rt is None:
+            raise NotFound("the server could not find the requested resource")
+        return rt
+
+    def find(self, group: str, version: str, plural: str) -> ResourceType | None:
+        return self._by_gvr.get((group, version, plural))
+
+    def resolve(self, api_version: str, kind: str) -> ResourceType:
+        rt = self._by_gvk.get((api_version, kind))
+        if rt is None:
+            raise NotFound(f'no matches for kind "{kind}" in version "{api_version}"')
+        return rt
+
+    def versions(self, group: str) -> list[str]:
+        """Served versions of ``group``, preferred first."""
+        found = {v for (g, v, _p) in self._by_gvr if g == group}
+        return sorted(found, key=version_priority)
+
+    def groups(self) -> list[str]:
+        """Named groups in a stable order (the core group ``""`` excluded)."""
+        return sorted({g for (g, _v, _p) in self._by_gvr if g})
+
+    def in_version(self, group: str, version: str) -> list[ResourceType]:
+        return [rt for (g, v, _p), rt in self._by_gvr.items() if g == group and v == version]
+
+    def storage_type(self, key: tuple[str, str]) -> ResourceType:
+        """The type whose version objects of ``key`` are stored in."""
+        for (g, v, p), rt in self._by_gvr.items():
+            if (g, p) == key and v == rt.storage_version:
+                return rt
+        return next(rt for (g, _v, p), rt in self._by_gvr.items() if (g, p) == key)
+
+
+def _age(obj: Obj, now: datetime) -> Any:
+    from harness.apiserver.printing import age_of
+
+    return age_of(obj.get("metadata", {}).get("creationTimestamp"), now)
+
+
+def _pod_ready(obj: Obj, _now: datetime) -> str:
+    statuses = obj.get("status", {}).get("containerStatuses") or []
+    total = len(obj.get("spec", {}).get("containers") or [])
+    return f"{sum(1 for s in statuses if s.get('ready'))}/{total}"
+
+
+def _pod_restarts(obj: Obj, _now: datetime) -> int:
+    return sum(int(s.get("restartCount", 0)) for s in obj.get("status", {}).get("containerStatuses") or [])
+
+
+def _data_count(obj: Obj, _now: datetime) -> int:
+    return len(obj.get("data") or {}) + len(obj.get("binaryData") or obj.get("stringData") or {})
+
+
+def _event_object(obj: Obj, _now: datetime) -> str:
+    ref = obj.get("involvedObject") or {}
+    return f"{str(ref.get('kind', '')).lower()}/{ref.get('name', '')}"
+
+
+def _event_last_seen(obj: Obj, now: datetime) -> Any:
+    from harness.apiserver.printing import age_of
+
+    stamp = (
+        obj.get("lastTimestamp") or obj.get("eventTime") or obj.get("metadata", {}).get("creationTimestamp")
+    )
+    return age_of(stamp, now)
+
+
+def _col(name: str, kind: str, fn: CellFn, priority: int = 0) -> PrinterColumn:
+    return PrinterColumn(name=name, type=kind, description=name, priority=priority, compute=fn)
+
+
+def _path(name: str, kind: str, json_path: str, priority: int = 0) -> PrinterColumn:
+    return PrinterColumn(name=name, type=kind, json_path=json_path, description=name, priority=priority)
+
+
+def core_types() -> list[ResourceType]:
+    """The built-in kinds the documented workflows touch, with kubectl's usual columns."""
+
+    def core(plural: str, kind: str, namespaced: bool, short: tuple[str, ...], **kw: Any) -> ResourceType:
+        res = Resource("", "v1", plural, kind, namespaced)
+        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, **kw)
+
+    age = _col("Age", "string", _age)
+    return [
+        core(
+            "namespaces",
+            "Namespace",
+            False,
+            ("ns",),
+            status_subresource=True,
+            columns=(_path("Status", "string", ".status.phase"), age),
+        ),
+        core(
+            "pods",
+            "Pod",
+            True,
+            ("po",),
+            status_subresource=True,
+            subresources=("log",),
+            categories=("all",),
+            columns=(
+                _col("Ready", "string", _pod_ready),
+                _path("Status", "string", ".status.phase"),
+                _col("Restarts", "integer", _pod_restarts),
+                age,
+                _path("IP", "string", ".status.podIP", 1),
+                _path("Node", "string", ".spec.nodeName", 1),
+            ),
+        ),
+        core(
+            "events",
+            "Event",
+            True,
+            ("ev",),
+            columns=(
+                _col("Last Seen", "string", _event_last_seen),
+                _path("Type", "string", ".type"),
+                _path("Reason", "string", ".reason"),
+                _col("Object", "string", _event_object),
+                _path("Message", "string", ".message"),
+            ),
+        ),
+        core(
+            "secrets",
+            "Secret",
+            True,
+            (),
+            columns=(_path("Type", "string", ".type"), _col("Data", "integer", _data_count), age),
+        ),
+        core("configmaps", "ConfigMap", True, ("cm",), columns=(_col("Data", "integer", _data_count), age)),
+    ]

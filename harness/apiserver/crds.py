@@ -1,0 +1,125 @@
+"""Load ``apiextensions.k8s.io/v1`` CustomResourceDefinition YAML into served resource types.
+
+Each served version becomes one :class:`ResourceType`; unserved versions (``served: false``, as
+ModulePullOverride v1alpha1) are not reachable at all, as on a real cluster. Parsed files are
+cached per process by path, size and modification time, so every server after the first one in a
+test process builds its catalogue from memory.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.apiserver.catalog import PrinterColumn, ResourceType
+from harness.apiserver.schema import StructuralSchema
+from harness.kube.resources import Resource
+
+__all__ = ["CrdError", "default_crd_dir", "load_crd_dir", "types_from_crd"]
+
+
+class CrdError(ValueError):
+    """A CRD file cannot be served; the message names the file and the problem."""
+
+
+def default_crd_dir() -> Path:
+    """``<repo>/fixtures/crds``, located from this package, not from the working directory."""
+    return Path(__file__).resolve().parents[2] / "fixtures" / "crds"
+
+
+_AGE = PrinterColumn(
+    name="Age",
+    type="date",
+    json_path=".metadata.creationTimestamp",
+    description="CreationTimestamp is a timestamp representing the server time when this object was created.",
+)
+
+
+def _columns(version: dict[str, Any]) -> tuple[PrinterColumn, ...]:
+    cols = tuple(
+        PrinterColumn(
+            name=str(c["name"]),
+            type=str(c.get("type", "string")),
+            json_path=str(c["jsonPath"]),
+            description=str(c.get("description", "")),
+            priority=int(c.get("priority", 0)),
+            format=str(c.get("format", "")),
+        )
+        for c in version.get("additionalPrinterColumns") or []
+    )
+    # kube-apiserver serves an Age column when a CRD declares none.
+    return cols or (_AGE,)
+
+
+def types_from_crd(crd: dict[str, Any], origin: str = "<memory>") -> list[ResourceType]:
+    """The served versions of one CRD document."""
+    if crd.get("apiVersion") != "apiextensions.k8s.io/v1":
+        raise CrdError(
+            f"{origin}: apiVersion {crd.get('apiVersion')!r} is not supported; use apiextensions.k8s.io/v1"
+        )
+    spec = crd.get("spec") or {}
+    names = spec.get("names") or {}
+    try:
+        group, plural, kind = spec["group"], names["plural"], names["kind"]
+    except KeyError as exc:
+        raise CrdError(
+            f"{origin}: CRD is missing spec.{exc.args[0]} (need spec.group, names.plural, names.kind)"
+        ) from exc
+    versions = spec.get("versions") or []
+    storage = [v["name"] for v in versions if v.get("storage")]
+    if len(storage) != 1:
+        raise CrdError(f"{origin}: exactly one version must have storage: true, found {storage or 'none'}")
+    namespaced = spec.get("scope", "Namespaced") == "Namespaced"
+    out: list[ResourceType] = []
+    for version in versions:
+        if not version.get("served", False):
+            continue
+        schema = (version.get("schema") or {}).get("openAPIV3Schema")
+        warning = None
+        if version.get("deprecated"):
+            warning = version.get("deprecationWarning") or f"{group}/{version['name']} {kind} is deprecated"
+        out.append(
+            ResourceType(
+                resource=Resource(group, str(version["name"]), plural, kind, namespaced),
+                singular=str(names.get("singular") or kind.lower()),
+                storage_version=storage[0],
+                short_names=tuple(names.get("shortNames") or ()),
+                categories=tuple(names.get("categories") or ()),
+                status_subresource="status" in (version.get("subresources") or {}),
+                columns=_columns(version),
+                schema=StructuralSchema(schema) if schema else None,
+                deprecation_warning=warning,
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=64)
+def _load_file(path: str, _mtime_ns: int, _size: int) -> tuple[ResourceType, ...]:
+    try:
+        docs = list(yaml.safe_load_all(Path(path).read_text(encoding="utf-8")))
+    except yaml.YAMLError as exc:
+        raise CrdError(f"{path}: not valid YAML: {exc}") from exc
+    types: list[ResourceType] = []
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":
+            types.extend(types_from_crd(doc, path))
+    return tuple(types)
+
+
+def load_crd_dir(directory: Path) -> list[ResourceType]:
+    """All served types from ``*.yaml``/``*.yml`` in ``directory`` (sorted by file name)."""
+    if not directory.is_dir():
+        raise CrdError(
+            f"CRD directory {directory} does not exist: pass crd_dir=/--crds pointing at the CRD YAML files"
+        )
+    types: list[ResourceType] = []
+    for path in sorted(directory.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            st = os.stat(path)
+            types.extend(_load_file(str(path), st.st_mtime_ns, st.st_size))
+    return types

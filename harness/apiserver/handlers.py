@@ -1,0 +1,406 @@
+"""One function per verb, translating a :class:`Request` into storage calls.
+
+Errors are raised as :mod:`harness.kube.errors` types; the HTTP layer renders them as ``Status``
+bodies and the in-process client re-raises them. Every read returns stored objects converted to
+the requested version without copying (stored objects are immutable); every write works on a
+private copy of the stored object under the store lock, so a patch never races another write.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from harness.apiserver import strategy
+from harness.apiserver.managed import apply_config, record_update
+from harness.apiserver.printing import table
+from harness.apiserver.request import Backend, Request, Response
+from harness.apiserver.storage import invalid
+from harness.apiserver.watch import Expired, WatchSpec, watch_stream
+from harness.kube.client import PatchType
+from harness.kube.errors import BadRequest, Cause, MethodNotAllowed, NotFound, UnsupportedMediaType
+from harness.kube.objects import Obj
+from harness.kube.patches import PatchError, clone, json_patch, merge_patch
+from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
+
+__all__ = ["handle"]
+
+Handler = Callable[[Backend, Request], Response]
+
+
+def wants_table(accept: str) -> bool:
+    return "as=Table" in accept and "g=meta.k8s.io" in accept
+
+
+def _selectors(req: Request) -> tuple[LabelSelector, FieldSelector]:
+    try:
+        return LabelSelector.parse(req.query.get("labelSelector")), FieldSelector.parse(
+            req.query.get("fieldSelector")
+        )
+    except SelectorError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+def _ns(req: Request) -> str:
+    return (req.namespace or "") if req.rt.resource.namespaced else ""
+
+
+def _manager(req: Request) -> str:
+    given = req.query.get("fieldManager")
+    if given:
+        return given
+    agent = req.user_agent.split("/", 1)[0].strip()
+    return agent or "harness"
+
+
+def _stamp(b: Backend) -> str:
+    return b.store.now()
+
+
+# ---- reads ---------------------------------------------------------------------------------
+
+
+def get(b: Backend, req: Request) -> Response:
+    if req.subresource == "log":
+        return pod_log(b, req)
+    obj = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
+    if wants_table(req.accept):
+        rv = obj["metadata"]["resourceVersion"]
+        return Response(
+            200, table(req.rt, [obj], b.clock.now(), include_object=_include(req), resource_version=rv)
+        )
+    return Response(200, obj)
+
+
+def _include(req: Request) -> str:
+    value = req.query.get("includeObject", "Metadata")
+    if value not in ("None", "Metadata", "Object"):
+        raise BadRequest(f"includeObject must be None, Metadata or Object, got {value!r}")
+    return value
+
+
+def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        rv, start = int(data["rv"]), (str(data["start"][0]), str(data["start"][1]))
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise BadRequest(f"continue key is not valid: {token!r}; start a new list without continue") from exc
+    if b.log.expired(rv):
+        raise Expired(
+            "The provided continue parameter is too old to display a consistent list result. "
+            "You can start a new list without the continue parameter."
+        )
+    return start
+
+
+def list_(b: Backend, req: Request) -> Response:
+    if req.flag("watch"):
+        return watch(b, req)
+    labels, fields = _selectors(req)
+    limit_text = req.query.get("limit") or "0"
+    if not limit_text.isdigit():
+        raise BadRequest(f"limit must be a non-negative integer, got {limit_text!r}")
+    limit = int(limit_text) or None
+    after = _decode_continue(b, req.query["continue"]) if req.query.get("continue") else None
+    namespace = req.namespace if req.rt.resource.namespaced else None
+    page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)
+    token = None
+    if page.last is not None:
+        raw = json.dumps({"rv": page.resource_version, "start": list(page.last)}).encode()
+        token = base64.urlsafe_b64encode(raw).decode()
+    items = [strategy.to_version(o, req.rt) for o in page.items]
+    rv = str(page.resource_version)
+    if wants_table(req.accept):
+        body = table(
+            req.rt,
+            items,
+            b.clock.now(),
+            include_object=_include(req),
+            resource_version=rv,
+            continue_token=token,
+            remaining=page.remaining,
+        )
+        return Response(200, body)
+    meta: dict[str, Any] = {"resourceVersion": rv}
+    if token:
+        meta["continue"] = token
+        if page.remaining >= 0:
+            meta["remainingItemCount"] = page.remaining
+    r = req.rt.resource
+    return Response(
+        200, {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta, "items": items}
+    )
+
+
+def watch(b: Backend, req: Request) -> Response:
+    labels, fields = _selectors(req)
+    timeout_text = req.query.get("timeoutSeconds")
+    if timeout_text is not None and not timeout_text.isdigit():
+        raise BadRequest(f"timeoutSeconds must be a non-negative integer, got {timeout_text!r}")
+    send_initial = req.query.get("sendInitialEvents")
+    spec = WatchSpec(
+        rt=req.rt,
+        namespace=req.namespace if req.rt.resource.namespaced else None,
+        labels=labels,
+        fields=fields,
+        resource_version=req.query.get("resourceVersion"),
+        bookmarks=req.flag("allowWatchBookmarks"),
+        timeout=float(timeout_text) if timeout_text else None,
+        send_initial=None if send_initial is None else send_initial == "true",
+    )
+    stream = watch_stream(spec, b.store, b.log, lambda o: strategy.to_version(o, req.rt))
+    return Response(200, None, stream=stream)
+
+
+def pod_log(b: Backend, req: Request) -> Response:
+    if req.rt.resource.plural != "pods":
+        raise NotFound("the server could not find the requested resource")
+    pod = b.store.get(req.rt, _ns(req), req.name or "")
+    containers = [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
+    container = req.query.get("container")
+    if not container:
+        if len(containers) != 1:
+            choices = " ".join(containers)
+            raise BadRequest(
+                f"a container name must be specified for pod {req.name}, choose one of: [{choices}]"
+            )
+        container = containers[0]
+    if container not in containers:
+        raise BadRequest(f"container {container} is not valid for pod {req.name}")
+    text = b.log_source(_ns(req), req.name or "", container) if b.log_source else ""
+    return Response(200, _tail(text, req.query.get("tailLines")), content_type="text/plain")
+
+
+def _tail(text: str, tail_lines: str | None) -> str:
+    if tail_lines is None:
+        return text
+    if not tail_lines.lstrip("-").isdigit():
+        raise BadRequest(f"tailLines must be an integer, got {tail_lines!r}")
+    n = int(tail_lines)
+    if n < 0:
+        return text
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[-n:]) if n else ""
+
+
+# ---- writes --------------------------------------------------------------------------------
+
+
+def _body_object(req: Request) -> Obj:
+    if not isinstance(req.body, dict):
+        raise BadRequest(f"the request body must be a JSON or YAML object, got {type(req.body).__name__}")
+    body: Obj = clone(req.body)
+    return body
+
+
+def _check_identity(req: Request, obj: Obj) -> None:
+    r = req.rt.resource
+    if obj.get("kind") not in (None, r.kind) or obj.get("apiVersion") not in (None, r.api_version):
+        raise BadRequest(
+            f"the API version in the data ({obj.get('apiVersion')}) or kind ({obj.get('kind')}) "
+            "does not match "
+            f"the expected {r.api_version} {r.kind}"
+        )
+    meta = obj.setdefault("metadata", {})
+    if not isinstance(meta, dict):
+        raise BadRequest("metadata must be an object")
+    if r.namespaced:
+        if meta.get("namespace") and req.namespace and meta["namespace"] != req.namespace:
+            raise BadRequest(
+                "the namespace of the provided object does not match the namespace sent on the request"
+            )
+        meta["namespace"] = req.namespace or meta.get("namespace") or "default"
+    else:
+        meta.pop("namespace", None)
+    if req.name and meta.get("name") and meta["name"] != req.name:
+        raise BadRequest(
+            f"the name of the object ({meta['name']}) does not match the name on the URL ({req.name})"
+        )
+    if req.name:
+        meta["name"] = req.name
+    obj["apiVersion"], obj["kind"] = r.api_version, r.kind
+
+
+def create(b: Backend, req: Request) -> Response:
+    if req.subresource:
+        raise MethodNotAllowed(f"create is not supported on the {req.subresource} subresource")
+    obj = _body_object(req)
+    _check_identity(req, obj)
+    strategy.for_create(req.rt, obj)
+    warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
+    with b.store.lock:
+        record_update(
+            None, obj, manager=_manager(req), api_version=req.rt.resource.api_version, now=_stamp(b)
+        )
+        stored = b.store.create(req.rt, strategy.to_storage(obj, req.rt, b.catalog), dry_run=req.dry_run)
+    return Response(201, strategy.to_version(stored, req.rt), warnings=warnings)
+
+
+def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: bool) -> Response:
+    _check_identity(req, new)
+    new = strategy.for_update(req.rt, new, old, req.subresource)
+    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"))
+    record_update(
+        strategy.to_version(old, req.rt),
+        new,
+        manager=_manager(req),
+        api_version=req.rt.resource.api_version,
+        now=_stamp(b),
+        subresource=req.subresource,
+    )
+    stored = b.store.update(
+        req.rt, strategy.to_storage(new, req.rt, b.catalog), require_rv=require_rv, dry_run=req.dry_run
+    )
+    return Response(200, strategy.to_version(stored, req.rt), warnings=warnings)
+
+
+def update(b: Backend, req: Request) -> Response:
+    new = _body_object(req)
+    with b.store.lock:
+        old = b.store.get(req.rt, _ns(req), req.name or "")
+        return _store_update(b, req, old, new, require_rv=True)
+
+
+def _patch_type(req: Request) -> PatchType:
+    media = req.content_type.split(";")[0].strip() or PatchType.MERGE.value
+    try:
+        kind = PatchType(media)
+    except ValueError:
+        kind = None
+    if kind is None or (kind is PatchType.STRATEGIC and req.rt.custom):
+        accepted = ", ".join(p.value for p in PatchType if not (p is PatchType.STRATEGIC and req.rt.custom))
+        raise UnsupportedMediaType(
+            f"the body of the request was in an unknown format - accepted media types include: {accepted}"
+        )
+    return kind
+
+
+def _strip_directives(patch: Any) -> Any:
+    """Strategic-merge directives (``$patch``, ``$setElementOrder/...``) mean nothing to a merge patch."""
+    if isinstance(patch, dict):
+        return {k: _strip_directives(v) for k, v in patch.items() if not k.startswith("$")}
+    return patch
+
+
+def patch(b: Backend, req: Request) -> Response:
+    kind = _patch_type(req)
+    with b.store.lock:
+        if kind is PatchType.APPLY:
+            return _apply(b, req)
+        current = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
+        try:
+            if kind is PatchType.JSON:
+                new = json_patch(current, req.body)
+            else:
+                if not isinstance(req.body, dict):
+                    raise BadRequest(
+                        f"a {kind.value} body must be a JSON object, got {type(req.body).__name__}"
+                    )
+                new = merge_patch(current, _strip_directives(req.body))
+        except PatchError as exc:
+            raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
+        if not isinstance(new, dict):
+            raise BadRequest("the patched document is not an object")
+        return _store_update(b, req, current, new, require_rv=False)
+
+
+def _apply(b: Backend, req: Request) -> Response:
+    if not req.query.get("fieldManager"):
+        raise BadRequest(
+            "PATCH requests with apply content type must have a fieldManager: set ?fieldManager=NAME"
+        )
+    applied = _body_object(req)
+    _check_identity(req, applied)
+    force = req.flag("force")
+    version = req.rt.resource.api_version
+    existing = b.store.find(req.rt.key, _ns(req), req.name or "")
+    live = strategy.to_version(existing, req.rt) if existing is not None else None
+    result = apply_config(
+        live, applied, manager=req.query["fieldManager"], force=force, api_version=version, now=_stamp(b)
+    )
+    if live is None:
+        strategy.for_create(req.rt, result)
+        warnings = strategy.admit(req.rt, result, req.query.get("fieldValidation"))
+        stored = b.store.create(req.rt, strategy.to_storage(result, req.rt, b.catalog), dry_run=req.dry_run)
+        return Response(201, strategy.to_version(stored, req.rt), warnings=warnings)
+    result["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+    new = strategy.for_update(req.rt, result, live, req.subresource)
+    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"))
+    stored = b.store.update(
+        req.rt, strategy.to_storage(new, req.rt, b.catalog), require_rv=False, dry_run=req.dry_run
+    )
+    return Response(200, strategy.to_version(stored, req.rt), warnings=warnings)
+
+
+def _success(req: Request, obj: Obj) -> dict[str, Any]:
+    r = req.rt.resource
+    details = {
+        "name": obj["metadata"]["name"],
+        "group": r.group,
+        "kind": r.plural,
+        "uid": obj["metadata"].get("uid"),
+    }
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
+
+
+def delete(b: Backend, req: Request) -> Response:
+    if req.subresource:
+        raise MethodNotAllowed(f"delete is not supported on the {req.subresource} subresource")
+    options = req.body if isinstance(req.body, dict) else {}
+    pre = options.get("preconditions") or {}
+    policy = options.get("propagationPolicy") or req.query.get("propagationPolicy")
+    dry_run = req.dry_run or options.get("dryRun") == ["All"]
+    obj, present = b.store.delete(
+        req.rt,
+        _ns(req),
+        req.name or "",
+        precondition_rv=pre.get("resourceVersion"),
+        precondition_uid=pre.get("uid"),
+        orphan=policy == "Orphan",
+        dry_run=dry_run,
+    )
+    if present:
+        return Response(200, strategy.to_version(obj, req.rt))
+    return Response(200, _success(req, obj))
+
+
+def deletecollection(b: Backend, req: Request) -> Response:
+    labels, fields = _selectors(req)
+    namespace = req.namespace if req.rt.resource.namespaced else None
+    with b.store.lock:
+        items = b.store.list(req.rt, namespace, labels, fields).items
+        deleted = []
+        for obj in items:
+            meta = obj["metadata"]
+            found, _present = b.store.delete(
+                req.rt, meta.get("namespace") or "", meta["name"], dry_run=req.dry_run
+            )
+            deleted.append(strategy.to_version(found, req.rt))
+    r = req.rt.resource
+    body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {}, "items": deleted}
+    return Response(200, body)
+
+
+VERBS: dict[str, Handler] = {
+    "get": get,
+    "list": list_,
+    "watch": watch,
+    "create": create,
+    "update": update,
+    "patch": patch,
+    "delete": delete,
+    "deletecollection": deletecollection,
+}
+
+
+def handle(b: Backend, req: Request) -> Response:
+    """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
+    if req.subresource and req.subresource not in req.rt.all_subresources():
+        raise NotFound("the server could not find the requested resource")
+    b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
+    response = VERBS[req.verb](b, req)
+    if req.rt.deprecation_warning:
+        response.warnings.insert(0, req.rt.deprecation_warning)
+    return response

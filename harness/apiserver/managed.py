@@ -1,0 +1,211 @@
+"""Field ownership (``metadata.managedFields``) and server-side apply.
+
+Ownership is tracked per manager as a set of leaf field paths; lists are owned as a whole
+(every DKP list is atomic). A write that is not an apply (create, PUT, merge or JSON patch) gives
+its manager the fields it changed and takes them from everyone else, without conflicts. An apply
+(``application/apply-patch+yaml``) merges the applied configuration into the live object, removes
+fields the manager applied before but no longer does (when nobody else owns them), and fails with
+409 when it would change a value another manager owns, unless ``force`` transfers ownership.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.kube.errors import Cause, Conflict
+from harness.kube.objects import Obj
+from harness.kube.patches import clone
+
+__all__ = ["apply_config", "leaf_paths", "record_update"]
+
+Path = tuple[str, ...]
+_TRACKED_META = ("labels", "annotations", "finalizers", "ownerReferences")
+_MISSING = object()
+
+
+def leaf_paths(obj: Obj) -> set[Path]:
+    """Owned leaves of ``obj``: everything but identity and server-set metadata."""
+    out: set[Path] = set()
+    for key, value in obj.items():
+        if key in ("apiVersion", "kind"):
+            continue
+        if key == "metadata":
+            for mkey in _TRACKED_META:
+                if mkey in value:
+                    _leaves(value[mkey], ("metadata", mkey), out)
+            continue
+        _leaves(value, (key,), out)
+    return out
+
+
+def _leaves(value: Any, path: Path, out: set[Path]) -> None:
+    if isinstance(value, dict) and value:
+        for key, sub in value.items():
+            _leaves(sub, (*path, key), out)
+    else:
+        out.add(path)
+
+
+def _value(obj: Any, path: Path) -> Any:
+    for part in path:
+        if not isinstance(obj, dict) or part not in obj:
+            return _MISSING
+        obj = obj[part]
+    return obj
+
+
+def _delete(obj: Obj, path: Path) -> None:
+    parents: list[tuple[dict[str, Any], str]] = []
+    current: Any = obj
+    for part in path[:-1]:
+        if not isinstance(current, dict) or part not in current:
+            return
+        parents.append((current, part))
+        current = current[part]
+    if isinstance(current, dict):
+        current.pop(path[-1], None)
+    for parent, key in reversed(parents):  # drop maps the removal emptied
+        if parent[key] == {} and key != "metadata":
+            del parent[key]
+
+
+def to_fields_v1(paths: set[Path]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for path in sorted(paths):
+        node = tree
+        for depth, part in enumerate(path):
+            child = node.setdefault(f"f:{part}", {})
+            if depth < len(path) - 1 and not (depth == 0 and part == "metadata"):
+                child.setdefault(".", {})
+            node = child
+    return tree
+
+
+def from_fields_v1(tree: dict[str, Any], prefix: Path = ()) -> set[Path]:
+    out: set[Path] = set()
+    for key, sub in tree.items():
+        if key == "." or not key.startswith("f:"):
+            continue
+        path = (*prefix, key[2:])
+        children = {k: v for k, v in sub.items() if k != "."}
+        if children:
+            out |= from_fields_v1(children, path)
+        else:
+            out.add(path)
+    return out
+
+
+def _entries(obj: Obj) -> list[dict[str, Any]]:
+    return [dict(e) for e in obj.get("metadata", {}).get("managedFields") or []]
+
+
+def _set_entries(obj: Obj, entries: list[dict[str, Any]]) -> None:
+    kept = [e for e in entries if e.get("fieldsV1")]
+    if kept:
+        obj.setdefault("metadata", {})["managedFields"] = kept
+    else:
+        obj.get("metadata", {}).pop("managedFields", None)
+
+
+def _entry(
+    manager: str, operation: str, api_version: str, now: str, paths: set[Path], sub: str | None
+) -> dict[str, Any]:
+    entry = {
+        "manager": manager,
+        "operation": operation,
+        "apiVersion": api_version,
+        "time": now,
+        "fieldsType": "FieldsV1",
+        "fieldsV1": to_fields_v1(paths),
+    }
+    if sub:
+        entry["subresource"] = sub
+    return entry
+
+
+def _same_owner(entry: dict[str, Any], manager: str, operation: str, sub: str | None) -> bool:
+    return (entry.get("manager"), entry.get("operation"), entry.get("subresource")) == (
+        manager,
+        operation,
+        sub,
+    )
+
+
+def record_update(
+    old: Obj | None, new: Obj, *, manager: str, api_version: str, now: str, subresource: str | None = None
+) -> None:
+    """Give ``manager`` (operation Update) the fields that differ between ``old`` and ``new``."""
+    entries = _entries(old or {})
+    changed = {p for p in leaf_paths(new) if _value(old or {}, p) != _value(new, p)}
+    if not changed:
+        _set_entries(new, entries)
+        return
+    mine: set[Path] = set()
+    rest = []
+    for e in entries:
+        owned = from_fields_v1(e.get("fieldsV1") or {})
+        if _same_owner(e, manager, "Update", subresource):
+            mine = owned
+            continue
+        e["fieldsV1"] = to_fields_v1(owned - changed)
+        rest.append(e)
+    present = leaf_paths(new)
+    rest.append(_entry(manager, "Update", api_version, now, (mine | changed) & present, subresource))
+    _set_entries(new, rest)
+
+
+def _merge(live: Any, applied: Any) -> Any:
+    if isinstance(live, dict) and isinstance(applied, dict):
+        out = dict(live)
+        for key, value in applied.items():
+            out[key] = _merge(live.get(key), value)
+        return out
+    return clone(applied)
+
+
+def _conflict(conflicts: list[tuple[str, str, Path]]) -> Conflict:
+    causes = [
+        Cause("FieldManagerConflict", f'conflict with "{m}" using {v}', "." + ".".join(p))
+        for m, v, p in conflicts
+    ]
+    n = len(conflicts)
+    if n == 1:
+        message = f"Apply failed with 1 conflict: {causes[0].message}: {causes[0].field}"
+    else:
+        lines = "\n".join(f"{c.message}: {c.field}" for c in causes)
+        message = f"Apply failed with {n} conflicts: {lines}"
+    return Conflict(message, causes=causes)
+
+
+def apply_config(
+    live: Obj | None, applied: Obj, *, manager: str, force: bool, api_version: str, now: str
+) -> Obj:
+    """The object after ``manager`` applies ``applied`` to ``live`` (``None``: create)."""
+    base = clone(live) if live is not None else {}
+    wanted = leaf_paths(applied)
+    entries = _entries(base)
+    conflicts: list[tuple[str, str, Path]] = []
+    previous: set[Path] = set()
+    others: list[tuple[dict[str, Any], set[Path]]] = []
+    for e in entries:
+        owned = from_fields_v1(e.get("fieldsV1") or {})
+        if _same_owner(e, manager, "Apply", None):
+            previous = owned
+            continue
+        clash = {p for p in owned & wanted if _value(base, p) != _value(applied, p)}
+        if clash and not force:
+            conflicts.extend((str(e.get("manager")), str(e.get("apiVersion", "")), p) for p in sorted(clash))
+        others.append((e, owned - clash))
+    if conflicts:
+        raise _conflict(conflicts)
+    result: Obj = _merge(base, applied)
+    still_owned = set().union(*(owned for _e, owned in others)) if others else set()
+    for path in previous - wanted - still_owned:
+        _delete(result, path)
+    rest = []
+    for e, owned in others:
+        e["fieldsV1"] = to_fields_v1(owned)
+        rest.append(e)
+    rest.append(_entry(manager, "Apply", api_version, now, wanted, None))
+    _set_entries(result, rest)
+    return result

@@ -1,0 +1,138 @@
+"""OpenAPI v3 documents, enough for kubectl's field validation and ``kubectl explain``.
+
+kubectl ``apply``/``create`` fetch ``/openapi/v3`` and the group-version document before writing;
+when an operation lists the ``fieldValidation`` query parameter, kubectl leaves validation to the
+server (``fieldValidation=Strict``) instead of failing with "failed to download openapi". Each
+document carries the CRD schema with ``x-kubernetes-group-version-kind``; built-in kinds get an
+open schema. Documents never change for a server's lifetime, so they are built once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from harness.apiserver.catalog import Catalog, ResourceType
+from harness.kube.patches import clone
+
+__all__ = ["OpenApi"]
+
+_OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+_PARAMS = ["dryRun", "fieldManager", "fieldValidation", "pretty"]
+
+
+def _schema_name(rt: ResourceType) -> str:
+    r = rt.resource
+    if not r.group:
+        return f"io.k8s.api.core.{r.version}.{r.kind}"
+    return ".".join(reversed(r.group.split("."))) + f".{r.version}.{r.kind}"
+
+
+def _gvk(rt: ResourceType) -> dict[str, str]:
+    return {"group": rt.resource.group, "version": rt.resource.version, "kind": rt.resource.kind}
+
+
+def _schema(rt: ResourceType) -> dict[str, Any]:
+    schema: dict[str, Any] = (
+        clone(rt.schema.raw)
+        if rt.schema is not None
+        else {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    )
+    props = schema.setdefault("properties", {})
+    props.setdefault("apiVersion", {"type": "string"})
+    props.setdefault("kind", {"type": "string"})
+    props["metadata"] = {"allOf": [{"$ref": f"#/components/schemas/{_OBJECT_META}"}]}
+    schema["x-kubernetes-group-version-kind"] = [_gvk(rt)]
+    return schema
+
+
+def _operation(rt: ResourceType, action: str, params: list[str]) -> dict[str, Any]:
+    return {
+        "operationId": f"{action}{rt.resource.kind}",
+        "parameters": [
+            {"name": p, "in": "query", "schema": {"type": "string", "uniqueItems": True}} for p in params
+        ],
+        "responses": {"200": {"description": "OK"}},
+        "x-kubernetes-action": action,
+        "x-kubernetes-group-version-kind": _gvk(rt),
+    }
+
+
+def _paths(rt: ResourceType) -> dict[str, Any]:
+    r = rt.resource
+    base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
+    coll = f"{base}/namespaces/{{namespace}}/{r.plural}" if r.namespaced else f"{base}/{r.plural}"
+    item = f"{coll}/{{name}}"
+    write = {"put": _operation(rt, "put", _PARAMS), "patch": _operation(rt, "patch", [*_PARAMS, "force"])}
+    paths = {
+        coll: {
+            "get": _operation(rt, "list", []),
+            "post": _operation(rt, "post", _PARAMS),
+            "delete": _operation(rt, "deletecollection", ["dryRun"]),
+        },
+        item: {"get": _operation(rt, "get", []), "delete": _operation(rt, "delete", ["dryRun"]), **write},
+    }
+    if rt.status_subresource:
+        paths[f"{item}/status"] = {"get": _operation(rt, "get", []), **write}
+    return paths
+
+
+_META_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "generateName": {"type": "string"},
+        "namespace": {"type": "string"},
+        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+        "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
+        "finalizers": {"type": "array", "items": {"type": "string"}},
+        "resourceVersion": {"type": "string"},
+        "uid": {"type": "string"},
+        "generation": {"type": "integer", "format": "int64"},
+        "creationTimestamp": {"type": "string", "format": "date-time"},
+        "deletionTimestamp": {"type": "string", "format": "date-time"},
+        "ownerReferences": {
+            "type": "array",
+            "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+        },
+        "managedFields": {
+            "type": "array",
+            "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+        },
+    },
+}
+
+
+class OpenApi:
+    """The ``/openapi/v3`` index and per-group-version documents of one catalogue."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._docs: dict[str, bytes] = {}
+        keys = {(rt.resource.group, rt.resource.version) for rt in catalog.types()}
+        for group, version in sorted(keys):
+            key = f"apis/{group}/{version}" if group else f"api/{version}"
+            self._docs[key] = json.dumps(self._document(catalog.in_version(group, version))).encode()
+        self._hashes = {k: hashlib.sha512(v).hexdigest()[:128].upper() for k, v in self._docs.items()}
+
+    @staticmethod
+    def _document(types: list[ResourceType]) -> dict[str, Any]:
+        schemas: dict[str, Any] = {_OBJECT_META: _META_SCHEMA}
+        paths: dict[str, Any] = {}
+        for rt in sorted(types, key=lambda t: t.resource.plural):
+            schemas[_schema_name(rt)] = _schema(rt)
+            paths.update(_paths(rt))
+        return {
+            "openapi": "3.0.0",
+            "info": {"title": "Kubernetes", "version": "v1.32.0"},
+            "paths": paths,
+            "components": {"schemas": schemas},
+        }
+
+    def index(self) -> dict[str, Any]:
+        return {
+            "paths": {k: {"serverRelativeURL": f"/openapi/v3/{k}?hash={self._hashes[k]}"} for k in self._docs}
+        }
+
+    def document(self, key: str) -> bytes | None:
+        return self._docs.get(key)

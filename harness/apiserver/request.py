@@ -1,0 +1,68 @@
+"""The transport-neutral request and response the handlers work on.
+
+The HTTP server decodes a socket request into a :class:`Request`; the in-process client builds
+one directly. Both get a :class:`Response` back from the same handler, so both paths share one
+set of semantics. Bodies are Python values; only the HTTP layer encodes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.faults import Faults
+from harness.apiserver.storage import Store
+from harness.apiserver.watch import EventLog
+from harness.clock import Clock
+
+__all__ = ["Backend", "LogSource", "Request", "Response"]
+
+LogSource = Callable[[str, str, str], str]
+
+
+@dataclass
+class Request:
+    """One API call on one resource type."""
+
+    verb: str
+    rt: ResourceType
+    namespace: str | None = None
+    name: str | None = None
+    subresource: str | None = None
+    body: Any = None
+    query: Mapping[str, str] = field(default_factory=dict)
+    accept: str = ""
+    content_type: str = ""
+    user_agent: str = ""
+
+    def flag(self, key: str) -> bool:
+        return self.query.get(key, "").lower() in ("true", "1")
+
+    @property
+    def dry_run(self) -> bool:
+        return self.query.get("dryRun") == "All"
+
+
+@dataclass
+class Response:
+    """A handler result: ``body`` is a JSON value, text (``text/plain``) or a stream of watch events."""
+
+    status: int
+    body: Any
+    content_type: str = "application/json"
+    warnings: list[str] = field(default_factory=list)
+    stream: Iterator[dict[str, Any]] | None = None
+
+
+@dataclass
+class Backend:
+    """Everything the handlers need; owned by :class:`harness.apiserver.ApiServer`."""
+
+    catalog: Catalog
+    store: Store
+    log: EventLog
+    faults: Faults
+    clock: Clock
+    log_source: LogSource | None = None

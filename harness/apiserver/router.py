@@ -1,0 +1,141 @@
+"""Map a raw HTTP request (method, path, query, headers, body bytes) onto a :class:`Response`.
+
+Non-resource paths (``/version``, discovery, ``/openapi``, health) are answered here; resource
+paths become a :class:`Request` for :func:`harness.apiserver.handlers.handle`. Bodies are JSON or
+YAML whatever the Content-Type says (a POST without one is JSON, as on the real server).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import yaml
+
+from harness.apiserver import discovery
+from harness.apiserver.handlers import handle
+from harness.apiserver.openapi import OpenApi
+from harness.apiserver.request import Backend, Request, Response
+from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound
+
+__all__ = ["PUBLIC_PATHS", "Router"]
+
+PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
+_METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
+
+
+def decode_body(raw: bytes, content_type: str) -> Any:
+    """JSON first (it is also YAML), YAML when that fails; a clear 400 when neither parses."""
+    if not raw.strip():
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        kind = content_type or "no Content-Type"
+        raise BadRequest(f"the request body ({kind}) is neither valid JSON nor valid YAML: {exc}") from exc
+
+
+class Router:
+    """Routes for one server; ``address`` is what ``/api`` reports as the server address."""
+
+    def __init__(self, backend: Backend, openapi: Callable[[], OpenApi], address: Callable[[], str]) -> None:
+        self.backend = backend
+        self._openapi = openapi
+        self._address = address
+
+    def route(
+        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], raw: bytes
+    ) -> Response:
+        accept = headers.get("accept", "")
+        parts = [p for p in path.split("/") if p]
+        if method == "GET":
+            answer = self._non_resource(path, parts, accept)
+            if answer is not None:
+                return answer
+        if (len(parts) >= 3 and parts[0] == "api") or (len(parts) >= 4 and parts[0] == "apis"):
+            return self._resource(method, parts, query, headers, raw)
+        raise NotFound("the server could not find the requested resource")
+
+    def _non_resource(self, path: str, parts: list[str], accept: str) -> Response | None:
+        catalog = self.backend.catalog
+        if path == "/version":
+            return Response(200, discovery.version_info())
+        if path in ("/healthz", "/livez", "/readyz"):
+            return Response(200, "ok", content_type="text/plain")
+        if path in ("/api", "/apis"):
+            agg = discovery.negotiate_aggregated(accept)
+            if agg is not None:
+                body = discovery.aggregated(catalog, core=path == "/api", version=agg)
+                return Response(200, body, content_type=discovery.aggregated_content_type(agg))
+            if path == "/api":
+                return Response(200, discovery.api_versions(self._address()))
+            return Response(200, discovery.api_group_list(catalog))
+        if parts[:1] == ["openapi"]:
+            return self._openapi_doc(parts)
+        if len(parts) == 2 and parts[0] == "apis" and catalog.versions(parts[1]):
+            return Response(200, discovery.api_group(catalog, parts[1]))
+        if (len(parts) == 2 and parts[0] == "api") or (len(parts) == 3 and parts[0] == "apis"):
+            group, version = ("", parts[1]) if parts[0] == "api" else (parts[1], parts[2])
+            found = discovery.api_resource_list(catalog, group, version)
+            if found is None:
+                raise NotFound("the server could not find the requested resource")
+            return Response(200, found)
+        return None
+
+    def _openapi_doc(self, parts: list[str]) -> Response:
+        if parts[1:2] != ["v3"]:
+            raise NotFound("the server could not find the requested resource")
+        if len(parts) == 2:
+            return Response(200, self._openapi().index())
+        doc = self._openapi().document("/".join(parts[2:]))
+        if doc is None:
+            raise NotFound("the server could not find the requested resource")
+        return Response(200, doc)
+
+    def _resource(
+        self, method: str, parts: list[str], query: Mapping[str, str], headers: Mapping[str, str], raw: bytes
+    ) -> Response:
+        group, version, rest = (
+            ("", parts[1], parts[2:]) if parts[0] == "api" else (parts[1], parts[2], parts[3:])
+        )
+        q = dict(query)
+        if rest[:1] == ["watch"]:
+            q["watch"] = "true"
+            rest = rest[1:]
+        catalog = self.backend.catalog
+        namespace = None
+        if len(rest) >= 3 and rest[0] == "namespaces" and catalog.find(group, version, rest[2]) is not None:
+            namespace, rest = rest[1], rest[2:]
+        if not rest or len(rest) > 3:
+            raise NotFound("the server could not find the requested resource")
+        rt = catalog.lookup(group, version, rest[0])
+        name = rest[1] if len(rest) > 1 else None
+        sub = rest[2] if len(rest) > 2 else None
+        if method == "GET":
+            verb = "get" if name else ("watch" if q.get("watch") in ("true", "1") else "list")
+        elif method == "DELETE":
+            verb = "delete" if name else "deletecollection"
+        elif method in _METHOD_VERBS and (name or method == "POST"):
+            verb = _METHOD_VERBS[method]
+        else:
+            raise MethodNotAllowed(f"{method} is not supported on {'/'.join(parts)}")
+        content_type = headers.get("content-type", "")
+        req = Request(
+            verb,
+            rt,
+            namespace,
+            name,
+            sub,
+            decode_body(raw, content_type),
+            q,
+            headers.get("accept", ""),
+            content_type,
+            headers.get("user-agent", ""),
+        )
+        return handle(self.backend, req)

@@ -1,0 +1,241 @@
+"""CRD structural schemas: pruning, defaulting and validation, reported as kube-apiserver does.
+
+The order on every write matches the real server: unknown fields are pruned (unless
+``x-kubernetes-preserve-unknown-fields``), defaults are filled in, and the result is validated.
+Validation uses the ``jsonschema`` library on a Draft 4 rendering of the OpenAPI v3 schema
+(OpenAPI's ``nullable`` becomes a ``null`` type, Kubernetes extensions are dropped); its errors are
+translated into Kubernetes field errors, so a client sees ``spec.registry.repo: Required value``
+rather than a Python message. Compiled validators are cached per process by schema content, so a
+second server with the same CRDs starts without compiling anything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from harness.kube.errors import Cause
+from harness.kube.patches import clone
+
+__all__ = ["StructuralSchema", "field_path", "render_value"]
+
+_KEEP = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "enum",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "items",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "multipleOf",
+        "minProperties",
+        "maxProperties",
+    }
+)
+_META_FIELDS = frozenset(
+    {
+        "name",
+        "generateName",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "labels",
+        "annotations",
+        "ownerReferences",
+        "finalizers",
+        "managedFields",
+        "selfLink",
+    }
+)
+
+
+def field_path(parts: Iterator[Any] | list[Any] | tuple[Any, ...]) -> str:
+    """``("spec", "windows", 0, "from")`` → ``spec.windows[0].from`` (the Kubernetes form)."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def render_value(value: Any) -> str:
+    """A value as kube-apiserver quotes it in a field error (strings quoted, numbers bare)."""
+    if value is None:
+        return '"null"'
+    if isinstance(value, str):
+        return json.dumps(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _draft4(schema: Any) -> Any:
+    """Translate one OpenAPI v3 structural schema node to Draft 4 for ``jsonschema``."""
+    if isinstance(schema, list):
+        return [_draft4(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key not in _KEEP:
+            continue
+        if key == "properties":
+            out[key] = {name: _draft4(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
+            out[key] = _draft4(value)
+        else:
+            out[key] = value
+    if schema.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+    if schema.get("x-kubernetes-int-or-string"):
+        out.pop("type", None)
+        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    return out
+
+
+@lru_cache(maxsize=256)
+def _compiled(schema_json: str) -> jsonschema.protocols.Validator:
+    schema = _draft4(json.loads(schema_json))
+    props = schema.setdefault("properties", {})
+    props["metadata"] = {"type": "object"}  # ObjectMeta is validated by the server, not the CRD
+    return jsonschema.Draft4Validator(schema)
+
+
+_TYPE_NAMES = {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}
+
+
+def _causes(error: jsonschema.ValidationError) -> list[Cause]:
+    path = list(error.absolute_path)
+    where = field_path(path)
+    kw = error.validator
+    rule: Any = error.validator_value
+    value: Any = error.instance
+    if kw == "required":
+        present = value if isinstance(value, dict) else {}
+        return [
+            Cause("FieldValueRequired", "Required value", field_path([*path, p]))
+            for p in rule
+            if p not in present
+        ]
+    if kw == "enum":
+        supported = ", ".join(render_value(v) for v in rule)
+        return [
+            Cause(
+                "FieldValueNotSupported",
+                f"Unsupported value: {render_value(value)}: supported values: {supported}",
+                where,
+            )
+        ]
+    if kw == "type":
+        got = "null" if value is None else _TYPE_NAMES.get(type(value), type(value).__name__)
+        want = rule if isinstance(rule, str) else rule[0]
+        body = f'Invalid value: "{got}": {where} in body must be of type {want}: "{got}"'
+        return [Cause("FieldValueTypeInvalid", body, where)]
+    if kw == "maxLength":
+        return [Cause("FieldValueTooLong", f"Too long: may not be more than {rule} bytes", where)]
+    if kw == "maxItems":
+        return [Cause("FieldValueTooMany", f"Too many: {len(value)}: must have at most {rule} items", where)]
+    detail = {
+        "pattern": f"should match '{rule}'",
+        "minimum": f"should be greater than or equal to {rule}",
+        "maximum": f"should be less than or equal to {rule}",
+        "minLength": f"should be at least {rule} chars long",
+        "minItems": f"should have at least {rule} items",
+    }.get(str(kw), error.message)
+    shown = len(value) if kw == "minItems" else value
+    return [
+        Cause("FieldValueInvalid", f"Invalid value: {render_value(shown)}: {where} in body {detail}", where)
+    ]
+
+
+class StructuralSchema:
+    """One version's ``openAPIV3Schema`` with the three write-time operations."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.raw = schema
+        self._key = json.dumps(schema, sort_keys=True)
+
+    def validate(self, obj: dict[str, Any]) -> list[Cause]:
+        """Field errors for ``obj``, in a stable order, without duplicates."""
+        seen: dict[tuple[str, str], Cause] = {}
+        errors = sorted(
+            _compiled(self._key).iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path]
+        )
+        for error in errors:
+            for cause in _causes(error):
+                seen.setdefault((cause.field, cause.message), cause)
+        return list(seen.values())
+
+    def prune(self, obj: dict[str, Any]) -> list[str]:
+        """Drop unknown fields in place; returns their paths (for ``fieldValidation``)."""
+        dropped: list[str] = []
+        meta = obj.get("metadata")
+        if isinstance(meta, dict):
+            for key in [k for k in meta if k not in _META_FIELDS]:
+                del meta[key]
+                dropped.append(f"metadata.{key}")
+        root = dict(self.raw)
+        root["properties"] = {**self.raw.get("properties", {}), "apiVersion": {}, "kind": {}, "metadata": {}}
+        _prune(obj, root, [], dropped)
+        return dropped
+
+    def default(self, obj: dict[str, Any]) -> None:
+        """Fill in ``default`` values in place, top-down, as the server does on write."""
+        _default(obj, self.raw)
+
+
+def _prune(value: Any, schema: dict[str, Any], path: list[Any], dropped: list[str]) -> None:
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        preserve = schema.get("x-kubernetes-preserve-unknown-fields", False)
+        for key in list(value):
+            if props is not None and key in props:
+                if path or key not in ("apiVersion", "kind", "metadata"):
+                    _prune(value[key], props[key], [*path, key], dropped)
+            elif isinstance(extra, dict):
+                _prune(value[key], extra, [*path, key], dropped)
+            elif not preserve and extra is not True:
+                del value[key]
+                dropped.append(field_path([*path, key]))
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            _prune(item, schema["items"], [*path, i], dropped)
+
+
+def _default(value: Any, schema: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, sub in (schema.get("properties") or {}).items():
+            if "default" in sub and (key not in value or (value[key] is None and not sub.get("nullable"))):
+                value[key] = clone(sub["default"])
+            if key in value:
+                _default(value[key], sub)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            for item in value.values():
+                _default(item, extra)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _default(item, schema["items"])

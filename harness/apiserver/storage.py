@@ -1,0 +1,391 @@
+"""The object tracker: every stored object, one resourceVersion counter, and the commit log.
+
+Rules kept here because they hold for every kind and every path (HTTP or in-process):
+
+- one global, monotonically increasing ``resourceVersion``; every commit takes the next number;
+- ``uid`` and ``creationTimestamp`` (from the injected clock) on create, ``generation`` 1, then
+  bumped only when something outside ``metadata`` (and ``status``, for kinds with a status
+  subresource) changes; a write that changes nothing is not a commit;
+- optimistic concurrency: a stale ``resourceVersion`` is a 409 Conflict; custom resources refuse
+  an update without one (422);
+- finalizers: delete sets ``deletionTimestamp`` while finalizers remain, the removal of the last
+  one deletes, no finalizer may be added once deleting;
+- owner references: when an owner is finally gone, dependents whose owners are all gone are
+  deleted in turn (background propagation, honouring their finalizers); deleting a namespace
+  deletes what is in it.
+
+Stored objects are never mutated in place: each commit stores a new dict. Readers may therefore
+hold references without copying (the HTTP layer serialises them straight away); the in-process
+client copies at its boundary. Every commit is handed to ``on_commit`` under the lock, so
+subscribers see commits in order.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from harness.apiserver.catalog import ResourceType
+from harness.clock import Clock
+from harness.kube.client import EventType
+from harness.kube.errors import AlreadyExists, Cause, Conflict, Invalid, NotFound
+from harness.kube.objects import Obj
+from harness.kube.selectors import FieldSelector, LabelSelector
+
+__all__ = ["Change", "ListPage", "Store", "format_time"]
+
+Key = tuple[str, str]
+ObjKey = tuple[str, str]  # (namespace or "", name)
+_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def format_time(value: datetime) -> str:
+    """RFC 3339 in UTC with second precision, as Kubernetes writes timestamps."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit: ``obj`` is the new state (the last state for DELETED), ``old`` the previous one."""
+
+    rv: int
+    type: EventType
+    key: Key
+    obj: Obj
+    old: Obj | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    items: list[Obj]
+    resource_version: int
+    last: ObjKey | None  # set when more items remain
+    remaining: int
+
+
+def _conflict(rt: ResourceType, name: str) -> Conflict:
+    return Conflict(
+        f'Operation cannot be fulfilled on {rt.resource.group_resource} "{name}": '
+        "the object has been modified; "
+        "please apply your changes to the latest version and try again",
+        name=name,
+        group=rt.resource.group,
+        kind=rt.resource.plural,
+    )
+
+
+def _precondition(rt: ResourceType, name: str, wanted: str, actual: str) -> Conflict:
+    message = f"Precondition failed: UID in precondition: {wanted}, UID in object meta: {actual}"
+    return Conflict(message, name=name, group=rt.resource.group, kind=rt.resource.plural)
+
+
+def _not_found(rt: ResourceType, name: str) -> NotFound:
+    return NotFound(
+        f'{rt.resource.group_resource} "{name}" not found',
+        name=name,
+        group=rt.resource.group,
+        kind=rt.resource.plural,
+    )
+
+
+def invalid(rt: ResourceType, name: str, causes: list[Cause]) -> Invalid:
+    """The 422 kube-apiserver sends: ``Kind.group "name" is invalid: field: message[, ...]``."""
+    parts = [f"{c.field}: {c.message}" if c.field else c.message for c in causes]
+    detail = parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
+    return Invalid(
+        f'{rt.qualified_kind} "{name}" is invalid: {detail}',
+        name=name,
+        group=rt.resource.group,
+        kind=rt.resource.kind,
+        causes=causes,
+    )
+
+
+def _spec_part(obj: Obj, rt: ResourceType) -> dict[str, Any]:
+    skip = ("metadata", "status") if rt.status_subresource else ("metadata",)
+    return {k: v for k, v in obj.items() if k not in skip}
+
+
+def _same(a: Obj, b: Obj) -> bool:
+    """Equal apart from resourceVersion and managedFields (a no-op write)."""
+    ignore = ("resourceVersion", "managedFields")
+    ma = {k: v for k, v in (a.get("metadata") or {}).items() if k not in ignore}
+    mb = {k: v for k, v in (b.get("metadata") or {}).items() if k not in ignore}
+    return ma == mb and {k: v for k, v in a.items() if k != "metadata"} == {
+        k: v for k, v in b.items() if k != "metadata"
+    }
+
+
+class Store:
+    """Keyed object store with the write semantics described in the module docstring."""
+
+    def __init__(
+        self, clock: Clock, types: Callable[[Key], ResourceType], on_commit: Callable[[Change], None]
+    ) -> None:
+        self.lock = threading.RLock()
+        self._clock = clock
+        self._type_of = types
+        self._on_commit = on_commit
+        self._rv = 0
+        self._data: dict[Key, dict[ObjKey, Obj]] = {}
+        self._sorted: dict[Key, list[ObjKey] | None] = {}
+        self._uids: dict[str, tuple[Key, ObjKey]] = {}
+        self._dependents: dict[str, set[tuple[Key, ObjKey]]] = {}
+        self._orphaning: set[str] = set()
+        self._rng = random.Random(0x6B8)
+
+    @property
+    def resource_version(self) -> int:
+        return self._rv
+
+    def now(self) -> str:
+        return format_time(self._clock.now())
+
+    # ---- reads -------------------------------------------------------------------------------
+
+    def get(self, rt: ResourceType, namespace: str, name: str) -> Obj:
+        obj = self._data.get(rt.key, {}).get((namespace, name))
+        if obj is None:
+            raise _not_found(rt, name)
+        return obj
+
+    def find(self, key: Key, namespace: str, name: str) -> Obj | None:
+        return self._data.get(key, {}).get((namespace, name))
+
+    def _keys(self, key: Key) -> list[ObjKey]:
+        keys = self._sorted.get(key)
+        if keys is None:
+            keys = sorted(self._data.get(key, {}))
+            self._sorted[key] = keys
+        return keys
+
+    def list(
+        self,
+        rt: ResourceType,
+        namespace: str | None = None,
+        labels: LabelSelector | None = None,
+        fields: FieldSelector | None = None,
+        *,
+        after: ObjKey | None = None,
+        limit: int | None = None,
+    ) -> ListPage:
+        """Objects sorted by namespace/name, filtered, from after ``after``, at most ``limit``."""
+        with self.lock:
+            bucket = self._data.get(rt.key, {})
+            keys = self._keys(rt.key)
+            start = bisect_right(keys, after) if after is not None else 0
+            items: list[Obj] = []
+            unfiltered = (
+                not namespace and (labels is None or labels.empty) and (fields is None or not fields.terms)
+            )
+            for i in range(start, len(keys)):
+                k = keys[i]
+                if namespace and k[0] != namespace:
+                    continue
+                obj = bucket[k]
+                if labels is not None and not labels.matches(obj["metadata"].get("labels")):
+                    continue
+                if fields is not None and not fields.matches(obj):
+                    continue
+                if limit is not None and len(items) >= limit:
+                    # More remain; count them only when that is cheap (the real server omits the count
+                    # for filtered lists too).
+                    return ListPage(
+                        items, self._rv, keys[i - 1] if items else None, len(keys) - i if unfiltered else -1
+                    )
+                items.append(obj)
+            return ListPage(items, self._rv, None, 0)
+
+    # ---- writes ------------------------------------------------------------------------------
+
+    def _commit(self, kind: EventType, rt: ResourceType, obj: Obj, old: Obj | None) -> Obj:
+        self._rv += 1
+        meta = obj["metadata"]
+        meta["resourceVersion"] = str(self._rv)
+        okey = (meta.get("namespace") or "", meta["name"])
+        bucket = self._data.setdefault(rt.key, {})
+        if kind is EventType.DELETED:
+            bucket.pop(okey, None)
+            self._uids.pop(meta.get("uid", ""), None)
+        else:
+            bucket[okey] = obj
+            self._uids[meta["uid"]] = (rt.key, okey)
+        if (kind is EventType.ADDED) or (kind is EventType.DELETED):
+            self._sorted[rt.key] = None
+        self._index_owners(rt.key, okey, old, obj if kind is not EventType.DELETED else None)
+        self._on_commit(Change(self._rv, kind, rt.key, obj, old))
+        return obj
+
+    def _index_owners(self, key: Key, okey: ObjKey, old: Obj | None, new: Obj | None) -> None:
+        for source, add in ((old, False), (new, True)):
+            for ref in (source or {}).get("metadata", {}).get("ownerReferences") or []:
+                owners = self._dependents.setdefault(str(ref.get("uid", "")), set())
+                if add:
+                    owners.add((key, okey))
+                else:
+                    owners.discard((key, okey))
+
+    def _generate_name(self, prefix: str) -> str:
+        return prefix + "".join(self._rng.choice(_NAME_CHARS) for _ in range(5))
+
+    def create(self, rt: ResourceType, obj: Obj, *, dry_run: bool = False) -> Obj:
+        """Store a new object (``obj`` becomes the store's; the caller must not keep it)."""
+        with self.lock:
+            meta = obj.setdefault("metadata", {})
+            namespace = meta.get("namespace") or ""
+            if rt.resource.namespaced and not self.find(("", "namespaces"), "", namespace):
+                raise NotFound(f'namespaces "{namespace}" not found', name=namespace, kind="namespaces")
+            if not meta.get("name") and meta.get("generateName"):
+                meta["name"] = self._generate_name(str(meta["generateName"]))
+            name = str(meta.get("name") or "")
+            if not name:
+                cause = Cause(
+                    "FieldValueRequired", "Required value: name or generateName is required", "metadata.name"
+                )
+                raise invalid(rt, "", [cause])
+            if (namespace, name) in self._data.get(rt.key, {}):
+                raise AlreadyExists(
+                    f'{rt.resource.group_resource} "{name}" already exists',
+                    name=name,
+                    group=rt.resource.group,
+                    kind=rt.resource.plural,
+                )
+            for transient in ("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"):
+                meta.pop(transient, None)
+            meta["uid"] = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+            meta["creationTimestamp"] = self.now()
+            meta["generation"] = 1
+            if dry_run:
+                return obj
+            return self._commit(EventType.ADDED, rt, obj, None)
+
+    def update(self, rt: ResourceType, obj: Obj, *, require_rv: bool = True, dry_run: bool = False) -> Obj:
+        """Replace a stored object; ``obj`` carries the client's view of metadata."""
+        with self.lock:
+            meta = obj.setdefault("metadata", {})
+            namespace, name = meta.get("namespace") or "", str(meta.get("name") or "")
+            old = self.get(rt, namespace, name)
+            old_meta = old["metadata"]
+            rv = meta.get("resourceVersion")
+            if not rv and require_rv and rt.custom:
+                cause = Cause(
+                    "FieldValueInvalid",
+                    "Invalid value: 0x0: must be specified for an update",
+                    "metadata.resourceVersion",
+                )
+                raise invalid(rt, name, [cause])
+            if rv and str(rv) != old_meta["resourceVersion"]:
+                raise _conflict(rt, name)
+            if meta.get("uid") and meta["uid"] != old_meta["uid"]:
+                raise _precondition(rt, name, str(meta["uid"]), str(old_meta["uid"]))
+            for fixed in (
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+                "generation",
+            ):
+                if fixed in old_meta:
+                    meta[fixed] = old_meta[fixed]
+                else:
+                    meta.pop(fixed, None)
+            meta["resourceVersion"] = old_meta["resourceVersion"]
+            deleting = "deletionTimestamp" in old_meta
+            if deleting:
+                added = [
+                    f for f in meta.get("finalizers") or [] if f not in (old_meta.get("finalizers") or [])
+                ]
+                if added:
+                    quoted = ", ".join(f'"{f}"' for f in added)
+                    message = (
+                        "Forbidden: no new finalizers can be added if the object is being deleted, "
+                        f"found new finalizers []string{{{quoted}}}"
+                    )
+                    raise invalid(rt, name, [Cause("FieldValueForbidden", message, "metadata.finalizers")])
+            if not meta.get("finalizers"):
+                meta.pop("finalizers", None)
+            if _spec_part(obj, rt) != _spec_part(old, rt):
+                meta["generation"] = int(old_meta.get("generation", 1)) + 1
+            if _same(obj, old):
+                return old
+            if dry_run:
+                return obj
+            if deleting and not meta.get("finalizers"):
+                return self._remove(rt, obj, old)
+            return self._commit(EventType.MODIFIED, rt, obj, old)
+
+    def delete(
+        self,
+        rt: ResourceType,
+        namespace: str,
+        name: str,
+        *,
+        precondition_rv: str | None = None,
+        precondition_uid: str | None = None,
+        orphan: bool = False,
+        dry_run: bool = False,
+    ) -> tuple[Obj, bool]:
+        """Delete or mark for deletion; returns (object, still_present)."""
+        with self.lock:
+            old = self.get(rt, namespace, name)
+            old_meta = old["metadata"]
+            if precondition_uid and precondition_uid != old_meta["uid"]:
+                raise _precondition(rt, name, precondition_uid, str(old_meta["uid"]))
+            if precondition_rv and precondition_rv != old_meta["resourceVersion"]:
+                raise _conflict(rt, name)
+            if orphan:
+                self._orphaning.add(old_meta["uid"])
+            if dry_run:
+                return old, bool(old_meta.get("finalizers"))
+            if old_meta.get("finalizers"):
+                if "deletionTimestamp" in old_meta:
+                    return old, True
+                new = dict(old)
+                new["metadata"] = {
+                    **old_meta,
+                    "deletionTimestamp": self.now(),
+                    "deletionGracePeriodSeconds": 0,
+                }
+                return self._commit(EventType.MODIFIED, rt, new, old), True
+            return self._remove(rt, dict(old, metadata=dict(old_meta)), old), False
+
+    def _remove(self, rt: ResourceType, last: Obj, old: Obj) -> Obj:
+        """Final removal, then namespace contents and ownerReference dependents."""
+        gone = self._commit(EventType.DELETED, rt, last, old)
+        uid = str(last["metadata"].get("uid", ""))
+        if rt.key == ("", "namespaces"):
+            self._empty_namespace(last["metadata"]["name"])
+        if uid in self._orphaning:
+            self._orphaning.discard(uid)
+        else:
+            self._collect_dependents(uid)
+        self._dependents.pop(uid, None)
+        return gone
+
+    def _empty_namespace(self, namespace: str) -> None:
+        for key, bucket in list(self._data.items()):
+            for okey in [k for k in bucket if k[0] == namespace]:
+                if okey in bucket:
+                    self._delete_quietly(key, okey)
+
+    def _collect_dependents(self, uid: str) -> None:
+        for key, okey in sorted(self._dependents.get(uid, set())):
+            obj = self._data.get(key, {}).get(okey)
+            if obj is None:
+                continue
+            refs = obj["metadata"].get("ownerReferences") or []
+            if all(str(r.get("uid", "")) not in self._uids for r in refs):
+                self._delete_quietly(key, okey)
+
+    def _delete_quietly(self, key: Key, okey: ObjKey) -> None:
+        rt = self._type_of(key)
+        try:
+            self.delete(rt, okey[0], okey[1])
+        except NotFound:
+            pass

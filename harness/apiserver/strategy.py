@@ -1,0 +1,108 @@
+"""Per-kind write rules applied before storage, the counterpart of kube-apiserver's REST strategies.
+
+- create: a kind with a status subresource starts without client-sent status (built-ins get the
+  status the real server sets: namespaces ``Active``, pods ``Pending``);
+- update of the main resource keeps the stored status; update of ``/status`` keeps everything
+  but the status;
+- admission of custom resources: prune unknown fields, apply defaults, validate against the
+  version's schema; ``fieldValidation=Strict`` turns pruned fields into a 400, ``Warn`` into
+  ``Warning`` headers;
+- version conversion with strategy ``None``: only ``apiVersion`` changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.storage import invalid
+from harness.kube.errors import BadRequest, Cause
+from harness.kube.objects import Obj
+from harness.kube.patches import clone
+
+__all__ = ["admit", "for_create", "for_update", "to_storage", "to_version"]
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_INITIAL_STATUS: dict[str, dict[str, Any]] = {"namespaces": {"phase": "Active"}, "pods": {"phase": "Pending"}}
+
+
+def to_version(obj: Obj, rt: ResourceType) -> Obj:
+    """``obj`` as served through ``rt``'s version (a shallow copy when the version differs)."""
+    if obj.get("apiVersion") == rt.resource.api_version:
+        return obj
+    return {**obj, "apiVersion": rt.resource.api_version}
+
+
+def to_storage(obj: Obj, rt: ResourceType, catalog: Catalog) -> Obj:
+    stored = catalog.storage_type(rt.key).resource
+    rest = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
+    return {"apiVersion": stored.api_version, "kind": stored.kind, **rest}
+
+
+def for_create(rt: ResourceType, obj: Obj) -> Obj:
+    if rt.status_subresource:
+        obj.pop("status", None)
+        if rt.resource.plural in _INITIAL_STATUS and not rt.custom:
+            obj["status"] = clone(_INITIAL_STATUS[rt.resource.plural])
+    return obj
+
+
+def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) -> Obj:
+    """The object to store for a write of ``new`` over ``old`` through the main resource or /status."""
+    if subresource == "status":
+        merged: Obj = clone(old)
+        merged["metadata"]["resourceVersion"] = (new.get("metadata") or {}).get(
+            "resourceVersion", old["metadata"]["resourceVersion"]
+        )
+        if "status" in new:
+            merged["status"] = new["status"]
+        else:
+            merged.pop("status", None)
+        return merged
+    if rt.status_subresource:
+        if "status" in old:
+            new["status"] = clone(old["status"])
+        else:
+            new.pop("status", None)
+    return new
+
+
+def _name_causes(rt: ResourceType, obj: Obj) -> list[Cause]:
+    name = str((obj.get("metadata") or {}).get("name") or "")
+    if not name:
+        return []
+    pattern, what = (
+        (_LABEL, "RFC 1123 label")
+        if rt.resource.plural == "namespaces"
+        else (_SUBDOMAIN, "RFC 1123 subdomain")
+    )
+    if pattern.match(name) and len(name) <= 253:
+        return []
+    message = (
+        f'Invalid value: "{name}": a lowercase {what} must consist of lower case alphanumeric characters, '
+        "'-' or '.', and must start and end with an alphanumeric character"
+    )
+    return [Cause("FieldValueInvalid", message, "metadata.name")]
+
+
+def admit(rt: ResourceType, obj: Obj, field_validation: str | None) -> list[str]:
+    """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422."""
+    warnings: list[str] = []
+    causes = _name_causes(rt, obj)
+    if rt.schema is not None:
+        dropped = rt.schema.prune(obj)
+        if dropped and field_validation == "Strict":
+            unknown = ", ".join(f'unknown field "{p}"' for p in dropped)
+            raise BadRequest(
+                f'{rt.resource.kind} in version "{rt.resource.version}" cannot be handled as a '
+                f"{rt.resource.kind}: strict decoding error: {unknown}"
+            )
+        if field_validation != "Ignore":
+            warnings.extend(f'unknown field "{p}"' for p in dropped)
+        rt.schema.default(obj)
+        causes += rt.schema.validate(obj)
+    if causes:
+        raise invalid(rt, str((obj.get("metadata") or {}).get("name") or ""), causes)
+    return warnings

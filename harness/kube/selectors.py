@@ -1,0 +1,134 @@
+"""Label and field selectors, parsed once and matched many times.
+
+Label selectors follow the Kubernetes grammar: ``a=b``, ``a==b``, ``a!=b``, ``a in (x,y)``,
+``a notin (x)``, ``a`` (exists) and ``!a`` (does not exist), comma-separated and all required.
+Field selectors support what the real server supports for every kind: ``metadata.name`` and
+``metadata.namespace`` with ``=``, ``==`` and ``!=``. Anything else raises :class:`SelectorError`
+with a message saying what was wrong, which the API server reports as 400 BadRequest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FieldSelector", "LabelSelector", "SelectorError"]
+
+_KEY = r"[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?"
+_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?"
+_SET_RE = re.compile(rf"^\s*(?P<key>{_KEY})\s+(?P<op>in|notin)\s*\((?P<values>[^)]*)\)\s*$")
+_EQ_RE = re.compile(rf"^\s*(?P<key>{_KEY})\s*(?P<op>==|=|!=)\s*(?P<value>{_VALUE})\s*$")
+_EXISTS_RE = re.compile(rf"^\s*(?P<neg>!?)\s*(?P<key>{_KEY})\s*$")
+_VALUE_RE = re.compile(rf"^{_VALUE}$")
+
+
+class SelectorError(ValueError):
+    """A selector string does not parse."""
+
+
+def _split_terms(text: str) -> list[str]:
+    """Split on commas that are not inside ``( )`` of a set expression."""
+    terms: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            terms.append(text[start:i])
+            start = i + 1
+    terms.append(text[start:])
+    return [t for t in (t.strip() for t in terms) if t]
+
+
+Requirement = Callable[[Mapping[str, str]], bool]
+
+
+def _requirement(term: str) -> Requirement:
+    if m := _SET_RE.match(term):
+        key, op = m["key"], m["op"]
+        values = frozenset(v.strip() for v in m["values"].split(",") if v.strip())
+        bad = [v for v in values if not _VALUE_RE.match(v)]
+        if bad:
+            raise SelectorError(f"invalid label value {bad[0]!r} in selector term {term!r}")
+        if op == "in":
+            return lambda labels: labels.get(key) in values
+        return lambda labels: labels.get(key) not in values
+    if m := _EQ_RE.match(term):
+        key, op, value = m["key"], m["op"], m["value"]
+        if op == "!=":
+            return lambda labels: labels.get(key) != value
+        return lambda labels: labels.get(key) == value
+    if m := _EXISTS_RE.match(term):
+        key = m["key"]
+        if m["neg"]:
+            return lambda labels: key not in labels
+        return lambda labels: key in labels
+    raise SelectorError(
+        f"unable to parse label selector term {term!r}: use key=value, key!=value, "
+        "key in (a,b), key notin (a), key or !key"
+    )
+
+
+@dataclass(frozen=True)
+class LabelSelector:
+    """A parsed label selector; the empty selector matches everything."""
+
+    text: str
+    requirements: tuple[Requirement, ...]
+
+    @classmethod
+    def parse(cls, text: str | None) -> LabelSelector:
+        text = text or ""
+        return cls(text, tuple(_requirement(t) for t in _split_terms(text)))
+
+    @classmethod
+    def from_match_labels(cls, match_labels: Mapping[str, str]) -> LabelSelector:
+        return cls.parse(",".join(f"{k}={v}" for k, v in sorted(match_labels.items())))
+
+    def matches(self, labels: Mapping[str, str] | None) -> bool:
+        current = labels or {}
+        return all(req(current) for req in self.requirements)
+
+    @property
+    def empty(self) -> bool:
+        return not self.requirements
+
+
+_FIELDS = {"metadata.name": "name", "metadata.namespace": "namespace"}
+_FIELD_RE = re.compile(r"^\s*(?P<field>[A-Za-z.]+)\s*(?P<op>==|=|!=)\s*(?P<value>[^,]*?)\s*$")
+
+
+@dataclass(frozen=True)
+class FieldSelector:
+    """A parsed field selector over ``metadata.name`` / ``metadata.namespace``."""
+
+    text: str
+    terms: tuple[tuple[str, bool, str], ...]  # (metadata key, equal?, value)
+
+    @classmethod
+    def parse(cls, text: str | None) -> FieldSelector:
+        terms: list[tuple[str, bool, str]] = []
+        for term in _split_terms(text or ""):
+            m = _FIELD_RE.match(term)
+            if not m:
+                raise SelectorError(f"invalid field selector term {term!r}: use field=value or field!=value")
+            if m["field"] not in _FIELDS:
+                raise SelectorError(
+                    f"field label not supported: {m['field']!r} (use metadata.name or metadata.namespace)"
+                )
+            terms.append((_FIELDS[m["field"]], m["op"] != "!=", m["value"]))
+        return cls(text or "", tuple(terms))
+
+    def matches(self, obj: Mapping[str, Any]) -> bool:
+        meta = obj.get("metadata") or {}
+        return all((str(meta.get(key) or "") == value) is equal for key, equal, value in self.terms)
+
+    @property
+    def wanted_name(self) -> str | None:
+        """The single name the selector pins, if any (lets the store skip a scan)."""
+        names = [v for key, equal, v in self.terms if key == "name" and equal]
+        return names[0] if len(names) == 1 else None

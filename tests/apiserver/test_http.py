@@ -1,0 +1,112 @@
+"""The HTTP layer: auth, Status on every error, body formats, pod logs, kubeconfig."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import yaml
+
+from .conftest import POD, WIDGET, widget
+
+URL = "/apis/example.com/v1alpha2/widgets"
+
+
+def test_missing_or_wrong_token_is_401_status(server):
+    url = server.start()
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        r = httpx.get(f"{url}{URL}", headers=headers)
+        assert r.status_code == 401
+        assert r.json()["kind"] == "Status" and r.json()["reason"] == "Unauthorized"
+
+
+def test_token_is_random_per_server_and_not_in_repr(clock):
+    from harness.apiserver import ApiServer
+
+    from .conftest import TEST_CRDS
+
+    a, b = ApiServer(clock, crd_dir=TEST_CRDS), ApiServer(clock, crd_dir=TEST_CRDS)
+    assert a.token != b.token and a.token not in repr(a)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code", "reason"),
+    [
+        ("GET", "/apis/example.com/v1alpha2/widgets/none", 404, "NotFound"),
+        ("GET", "/apis/nope/v1/things", 404, "NotFound"),
+        ("POST", URL, 400, "BadRequest"),
+        ("PATCH", f"{URL}/none", 404, "NotFound"),
+        ("PUT", URL, 405, "MethodNotAllowed"),
+        ("GET", "/unknown", 404, "NotFound"),
+    ],
+)
+def test_every_error_is_a_status_object(http, method, path, code, reason):
+    r = http.request(method, path, content=b"[1]" if method != "GET" else None)
+    assert r.status_code == code
+    body = r.json()
+    assert (body["kind"], body["status"], body["reason"], body["code"]) == ("Status", "Failure", reason, code)
+
+
+def test_handler_crash_is_a_500_status_not_a_dropped_connection(server, http, monkeypatch):
+    from harness.apiserver import handlers
+
+    def broken(b, req):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setitem(handlers.VERBS, "list", broken)
+    r = http.get(URL)
+    assert r.status_code == 500 and "kaput" in r.json()["message"]
+    assert http.get("/version").status_code == 200  # same keep-alive connection still works
+
+
+def test_post_without_content_type_is_json_and_yaml_bodies_work(http):
+    r = http.post(URL, content=b'{"metadata":{"name":"j"},"spec":{"repo":"r"}}', headers={"Content-Type": ""})
+    assert r.status_code == 201
+    r = http.post(
+        URL, content=yaml.safe_dump(widget("y")).encode(), headers={"Content-Type": "application/yaml"}
+    )
+    assert r.status_code == 201 and r.json()["metadata"]["name"] == "y"
+
+
+def test_strategic_merge_patch_on_a_custom_resource_is_415(http, client):
+    client.create(WIDGET, widget("s"))
+    r = http.patch(
+        f"{URL}/s", json={"spec": {}}, headers={"Content-Type": "application/strategic-merge-patch+json"}
+    )
+    assert r.status_code == 415 and r.json()["reason"] == "UnsupportedMediaType"
+
+
+def test_json_patch_test_failure_is_422(http, client):
+    client.create(WIDGET, widget("s"))
+    ops = [{"op": "test", "path": "/spec/repo", "value": "other"}]
+    r = http.patch(f"{URL}/s", json=ops, headers={"Content-Type": "application/json-patch+json"})
+    assert r.status_code == 422
+
+
+def test_pod_logs_come_from_the_source_with_tail_lines(server, http, client):
+    client.create(
+        POD,
+        {
+            "metadata": {"name": "deckhouse-0", "namespace": "d8-system", "labels": {"app": "deckhouse"}},
+            "spec": {"containers": [{"name": "deckhouse", "image": "x"}]},
+        },
+    )
+    server.set_pod_log_source(lambda ns, pod, c: f"{ns}/{pod}/{c} one\ntwo\nthree\n")
+    r = http.get("/api/v1/namespaces/d8-system/pods/deckhouse-0/log", params={"tailLines": "2"})
+    assert r.status_code == 200 and r.headers["content-type"] == "text/plain"
+    assert r.text == "two\nthree\n"
+    r = http.get("/api/v1/namespaces/d8-system/pods/deckhouse-0/log", params={"container": "other"})
+    assert r.status_code == 400 and "container other is not valid" in r.json()["message"]
+
+
+def test_kubeconfig_has_server_token_and_private_mode(server, tmp_path):
+    server.start()
+    path = server.write_kubeconfig(tmp_path / "kc")
+    config = yaml.safe_load(path.read_text())
+    assert config["clusters"][0]["cluster"]["server"] == server.url
+    assert config["users"][0]["user"]["token"] == server.token
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_start_binds_loopback_on_a_free_port(server):
+    url = server.start()
+    assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")

@@ -1,0 +1,293 @@
+"""Fidelity: the real kubectl (Google's dispatcher, which probes /version and runs 1.32) against the fake.
+
+Each call uses a fresh ``--cache-dir`` so discovery is never stale, and the generated kubeconfig
+(TLS, because kubectl only sends bearer tokens over TLS).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness.apiserver import ApiServer, handlers
+from harness.clock import VirtualClock
+
+from .conftest import fixture_crds_or_skip
+
+pytestmark = [pytest.mark.kubectl, pytest.mark.slow]
+
+KUBECTL = shutil.which("kubectl")
+
+
+class Kubectl:
+    def __init__(self, kubeconfig: Path, tmp: Path) -> None:
+        self.kubeconfig, self.tmp, self.n = kubeconfig, tmp, 0
+
+    def args(self, *args: str) -> list[str]:
+        self.n += 1
+        return [
+            str(KUBECTL),
+            "--kubeconfig",
+            str(self.kubeconfig),
+            "--cache-dir",
+            str(self.tmp / f"cache{self.n}"),
+            *args,
+        ]
+
+    def __call__(
+        self, *args: str, stdin: str | None = None, ok: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(self.args(*args), input=stdin, capture_output=True, text=True, timeout=60)
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def apply(self, manifest: dict, *extra: str) -> subprocess.CompletedProcess[str]:
+        path = self.tmp / f"m{self.n}.yaml"
+        path.write_text(yaml.safe_dump(manifest))
+        return self("apply", "-f", str(path), *extra)
+
+
+@pytest.fixture
+def cluster(tmp_path) -> Iterator[tuple[ApiServer, Kubectl]]:
+    if KUBECTL is None:
+        pytest.skip("kubectl not found: install it (e.g. apt-get install kubectl) to run the fidelity tests")
+    server = ApiServer(VirtualClock(), crd_dir=fixture_crds_or_skip())
+    server.start(tls=True)
+    kubeconfig = server.write_kubeconfig(tmp_path / "kubeconfig")
+    yield server, Kubectl(kubeconfig, tmp_path)
+    server.stop()
+
+
+def _header(output: str) -> list[str]:
+    return output.splitlines()[0].split()
+
+
+MS = {
+    "apiVersion": "deckhouse.io/v1alpha1",
+    "kind": "ModuleSource",
+    "metadata": {"name": "example"},
+    "spec": {"registry": {"repo": "registry.example.com/deckhouse/modules"}},
+}
+MODULE = {
+    "apiVersion": "deckhouse.io/v1alpha1",
+    "kind": "Module",
+    "metadata": {"name": "module-one"},
+    "properties": {"weight": 900, "source": "example"},
+}
+MR = {
+    "apiVersion": "deckhouse.io/v1alpha1",
+    "kind": "ModuleRelease",
+    "metadata": {"name": "module-one-v1.2.3"},
+    "spec": {"moduleName": "module-one", "version": "v1.2.3"},
+}
+MC = {
+    "apiVersion": "deckhouse.io/v1alpha1",
+    "kind": "ModuleConfig",
+    "metadata": {"name": "module-one"},
+    "spec": {"enabled": True},
+}
+
+
+@pytest.mark.parametrize(
+    ("manifest", "short", "header"),
+    [
+        (MS, "ms", "NAME COUNT SYNC MSG"),
+        (MODULE, "module", "NAME WEIGHT SOURCE PHASE ENABLED READY"),
+        (MR, "mr", "NAME PHASE UPDATE POLICY TRANSITIONTIME MESSAGE"),
+        (MC, "mc", "NAME ENABLED VERSION AGE MESSAGE"),
+    ],
+)
+def test_kubectl_get_shows_exactly_the_documented_headers(cluster, manifest, short, header):
+    _server, kubectl = cluster
+    assert "created" in kubectl.apply(manifest).stdout
+    out = kubectl("get", short).stdout
+    assert out.splitlines()[0].split() == header.split()
+    assert out.splitlines()[1].split()[0] == manifest["metadata"]["name"]
+
+
+def test_kubectl_get_output_formats(cluster):
+    server, kubectl = cluster
+    kubectl.apply(MS)
+    server.client().patch(
+        server.client().resolve("deckhouse.io/v1alpha1", "ModuleSource"),
+        "example",
+        {"status": {"modules": [{"name": "m1"}, {"name": "m2"}], "modulesCount": 2}},
+        subresource="status",
+    )
+    assert _header(kubectl("get", "ms", "-o", "wide").stdout) == ["NAME", "COUNT", "STATUS", "SYNC", "MSG"]
+    assert yaml.safe_load(kubectl("get", "ms", "example", "-o", "yaml").stdout)["spec"]["registry"]["repo"]
+    assert json.loads(kubectl("get", "ms", "-o", "json").stdout)["items"][0]["status"]["modulesCount"] == 2
+    out = kubectl("get", "ms", "example", "-o", "jsonpath={.status.modules[*].name}").stdout
+    assert out == "m1 m2"
+
+
+def test_kubectl_get_missing_object_prints_not_found(cluster):
+    _server, kubectl = cluster
+    done = kubectl("get", "ms", "nope", ok=False)
+    assert done.returncode == 1
+    assert 'Error from server (NotFound): modulesources.deckhouse.io "nope" not found' in done.stderr
+
+
+def test_kubectl_apply_client_side_creates_configures_and_leaves_unchanged(cluster):
+    _server, kubectl = cluster
+    assert "created" in kubectl.apply(MS).stdout
+    changed = {**MS, "spec": {"registry": {"repo": "other.example.com/modules"}}}
+    assert "configured" in kubectl.apply(changed).stdout
+    assert "unchanged" in kubectl.apply(changed).stdout
+    assert (
+        kubectl("get", "ms", "example", "-o", "jsonpath={.spec.registry.repo}").stdout
+        == "other.example.com/modules"
+    )
+
+
+def test_kubectl_apply_server_side(cluster):
+    _server, kubectl = cluster
+    assert "serverside-applied" in kubectl.apply(MC, "--server-side").stdout
+    obj = json.loads(kubectl("get", "mc", "module-one", "-o", "json", "--show-managed-fields").stdout)
+    assert "kubectl" in {e["manager"] for e in obj["metadata"]["managedFields"]}
+
+
+def test_kubectl_refuses_an_invalid_module_source_with_the_field_path(cluster):
+    _server, kubectl = cluster
+    bad = {**MS, "spec": {"registry": {"scheme": "HTTP"}}}
+    path = kubectl.tmp / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    done = kubectl("apply", "-f", str(path), ok=False)
+    assert done.returncode == 1
+    assert 'The ModuleSource "example" is invalid: spec.registry.repo: Required value' in done.stderr
+
+
+def test_kubectl_create_then_create_again_is_already_exists(cluster):
+    _server, kubectl = cluster
+    path = kubectl.tmp / "ms.yaml"
+    path.write_text(yaml.safe_dump(MS))
+    assert "created" in kubectl("create", "-f", str(path)).stdout
+    done = kubectl("create", "-f", str(path), ok=False)
+    assert 'modulesources.deckhouse.io "example" already exists' in done.stderr
+
+
+def test_kubectl_stale_replace_gets_409(cluster):
+    _server, kubectl = cluster
+    kubectl.apply(MS)
+    current = json.loads(kubectl("get", "ms", "example", "-o", "json").stdout)
+    kubectl("label", "ms", "example", "touched=yes")
+    path = kubectl.tmp / "stale.json"
+    path.write_text(json.dumps(current))
+    done = kubectl("replace", "-f", str(path), ok=False)
+    assert done.returncode == 1
+    assert (
+        'Operation cannot be fulfilled on modulesources.deckhouse.io "example": the object has been modified'
+        in done.stderr
+    )
+
+
+def test_kubectl_annotate_label_patch_and_delete(cluster):
+    _server, kubectl = cluster
+    kubectl.apply(MR)
+    kubectl("annotate", "mr", "module-one-v1.2.3", "release.deckhouse.io/approved=true")
+    kubectl("label", "mr", "module-one-v1.2.3", "modules.deckhouse.io/update-policy=manual")
+    kubectl("patch", "mr", "module-one-v1.2.3", "--type", "merge", "-p", '{"spec":{"weight":5}}')
+    kubectl(
+        "patch",
+        "mr",
+        "module-one-v1.2.3",
+        "--type",
+        "json",
+        "-p",
+        '[{"op":"test","path":"/spec/version","value":"v1.2.3"},{"op":"replace","path":"/spec/weight","value":6}]',
+    )
+    kubectl(
+        "patch",
+        "mr",
+        "module-one-v1.2.3",
+        "--subresource=status",
+        "--type",
+        "merge",
+        "-p",
+        '{"status":{"phase":"Pending","message":"waiting"}}',
+    )
+    obj = json.loads(kubectl("get", "mr", "module-one-v1.2.3", "-o", "json").stdout)
+    assert obj["metadata"]["annotations"]["release.deckhouse.io/approved"] == "true"
+    assert obj["spec"]["weight"] == 6 and obj["status"]["phase"] == "Pending"
+    row = kubectl("get", "mr").stdout.splitlines()[1].split()
+    assert row[:3] == ["module-one-v1.2.3", "Pending", "manual"]
+    assert "deleted" in kubectl("delete", "mr", "module-one-v1.2.3").stdout
+    assert "No resources found" in kubectl("get", "mr").stderr
+
+
+def test_kubectl_wait_for_jsonpath_already_true(cluster):
+    _server, kubectl = cluster
+    kubectl.apply(MR)
+    kubectl(
+        "patch",
+        "mr",
+        "module-one-v1.2.3",
+        "--subresource=status",
+        "--type",
+        "merge",
+        "-p",
+        '{"status":{"phase":"Deployed"}}',
+    )
+    done = kubectl("wait", "mr/module-one-v1.2.3", "--for=jsonpath={.status.phase}=Deployed", "--timeout=20s")
+    assert "condition met" in done.stdout
+
+
+def test_kubectl_wait_for_jsonpath_met_by_a_write_from_another_thread(cluster, monkeypatch):
+    server, kubectl = cluster
+    kubectl.apply(MR)
+    client = server.client()
+    mr = client.resolve("deckhouse.io/v1alpha1", "ModuleRelease")
+    original = handlers.VERBS["watch"]
+
+    def watch_then_write(b, req):
+        response = original(b, req)
+        threading.Thread(
+            target=client.patch,
+            args=(mr, "module-one-v1.2.3", {"status": {"phase": "Deployed"}}),
+            kwargs={"subresource": "status"},
+        ).start()
+        return response
+
+    monkeypatch.setitem(handlers.VERBS, "watch", watch_then_write)
+    done = kubectl("wait", "mr/module-one-v1.2.3", "--for=jsonpath={.status.phase}=Deployed", "--timeout=30s")
+    assert "condition met" in done.stdout
+
+
+def test_kubectl_get_watch_prints_first_events_and_ends_at_the_request_timeout(cluster):
+    _server, kubectl = cluster
+    kubectl.apply(MS)
+    done = kubectl("get", "ms", "-w", "--request-timeout=2s", ok=False)
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["NAME", "COUNT", "SYNC", "MSG"]
+    assert lines[1].split()[0] == "example"
+
+
+def test_kubectl_logs_by_label(cluster):
+    server, kubectl = cluster
+    client = server.client()
+    pods = client.resolve("v1", "Pod")
+    for i in range(2):
+        client.create(
+            pods,
+            {
+                "metadata": {
+                    "name": f"deckhouse-{i}",
+                    "namespace": "d8-system",
+                    "labels": {"app": "deckhouse"},
+                },
+                "spec": {"containers": [{"name": "deckhouse", "image": "deckhouse"}]},
+            },
+        )
+    server.set_pod_log_source(lambda ns, pod, c: "".join(f"{pod} line {n}\n" for n in range(20)))
+    out = kubectl("logs", "-l", "app=deckhouse", "-n", "d8-system").stdout.splitlines()
+    assert len(out) == 20  # kubectl asks for the last 10 lines of each pod with -l
+    assert {line.split()[0] for line in out} == {"deckhouse-0", "deckhouse-1"}
+    assert "deckhouse-0 line 19" in out

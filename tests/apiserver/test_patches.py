@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from harness.kube.patches import PatchError, clone, json_patch, merge_patch
+
+
+def test_merge_patch_merges_objects_deletes_nulls_and_replaces_lists():
+    doc = {"a": {"b": 1, "c": 2}, "l": [1, 2], "keep": True}
+    out = merge_patch(doc, {"a": {"b": None, "d": 3}, "l": [9]})
+    assert out == {"a": {"c": 2, "d": 3}, "l": [9], "keep": True}
+    assert doc == {"a": {"b": 1, "c": 2}, "l": [1, 2], "keep": True}
+
+
+def test_merge_patch_with_a_non_object_replaces_the_document():
+    assert merge_patch({"a": 1}, [1]) == [1]
+
+
+def test_json_patch_add_remove_replace_move_copy():
+    doc = {"a": [1, 2], "b": {"c": 1}}
+    ops = [
+        {"op": "add", "path": "/a/-", "value": 3},
+        {"op": "add", "path": "/a/0", "value": 0},
+        {"op": "replace", "path": "/b/c", "value": 5},
+        {"op": "copy", "from": "/b/c", "path": "/d"},
+        {"op": "move", "from": "/d", "path": "/e~1f"},
+        {"op": "remove", "path": "/a/1"},
+    ]
+    assert json_patch(doc, ops) == {"a": [0, 2, 3], "b": {"c": 5}, "e/f": 5}
+    assert doc == {"a": [1, 2], "b": {"c": 1}}
+
+
+def test_json_patch_test_operation_failure_stops_the_whole_patch():
+    with pytest.raises(PatchError, match="test operation failed at '/a'"):
+        json_patch(
+            {"a": 1}, [{"op": "replace", "path": "/a", "value": 2}, {"op": "test", "path": "/a", "value": 1}]
+        )
+
+
+def test_json_patch_test_operation_success_lets_the_patch_apply():
+    out = json_patch(
+        {"a": 1}, [{"op": "test", "path": "/a", "value": 1}, {"op": "replace", "path": "/a", "value": 2}]
+    )
+    assert out == {"a": 2}
+
+
+@pytest.mark.parametrize(
+    ("ops", "message"),
+    [
+        ({"op": "add"}, "array of operations"),
+        ([{"op": "remove", "path": "/missing"}], "does not exist"),
+        ([{"op": "add", "path": "/a/5", "value": 1}], "out of range"),
+        ([{"op": "frobnicate", "path": "/a"}], "unknown JSON patch operation"),
+        ([{"op": "add", "path": "a", "value": 1}], "invalid JSON pointer"),
+        ([{"op": "replace", "path": "/a"}], "needs a 'value'"),
+    ],
+)
+def test_json_patch_errors_name_the_problem(ops, message):
+    with pytest.raises(PatchError, match=message):
+        json_patch({"a": [1]}, ops)
+
+
+def test_clone_is_deep():
+    doc = {"a": [{"b": 1}]}
+    copy = clone(doc)
+    copy["a"][0]["b"] = 2
+    assert doc["a"][0]["b"] == 1

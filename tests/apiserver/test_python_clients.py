@@ -1,0 +1,108 @@
+"""Fidelity with Python clients: the `kubernetes` client (CRUD, watch) and lightkube (list, apply)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness.apiserver import ApiServer
+from harness.clock import VirtualClock
+
+from .conftest import TEST_CRDS
+
+G, V, P = "example.com", "v1alpha2", "widgets"
+
+
+@pytest.fixture
+def kubeconfig(tmp_path) -> Iterator[tuple[ApiServer, str]]:
+    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
+    server.start(tls=True)
+    path = server.write_kubeconfig(tmp_path / "kubeconfig")
+    yield server, str(path)
+    server.stop()
+
+
+def _api(path: str):
+    from kubernetes import client, config
+
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=path, client_configuration=cfg)
+    return client.ApiClient(cfg)
+
+
+def test_kubernetes_client_crud_through_custom_objects_api(kubeconfig):
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        body = {"apiVersion": f"{G}/{V}", "kind": "Widget", "metadata": {"name": "k"}, "spec": {"repo": "r"}}
+        created = co.create_cluster_custom_object(G, V, P, body)
+        assert created["spec"]["scheme"] == "HTTPS"
+        co.patch_cluster_custom_object(G, V, P, "k", {"spec": {"count": 2}})
+        co.patch_cluster_custom_object_status(G, V, P, "k", {"status": {"phase": "Ready"}})
+        got = co.get_cluster_custom_object(G, V, P, "k")
+        assert got["spec"]["count"] == 2 and got["status"]["phase"] == "Ready"
+        assert [i["metadata"]["name"] for i in co.list_cluster_custom_object(G, V, P)["items"]] == ["k"]
+        stale = dict(created, spec={"repo": "x"})
+        with pytest.raises(ApiException) as info:
+            co.replace_cluster_custom_object(G, V, P, "k", stale)
+        assert info.value.status == 409
+        co.delete_cluster_custom_object(G, V, P, "k")
+        with pytest.raises(ApiException) as info:
+            co.get_cluster_custom_object(G, V, P, "k")
+        assert info.value.status == 404
+
+
+def test_kubernetes_client_core_api_pods_and_logs(kubeconfig):
+    from kubernetes import client
+
+    server, path = kubeconfig
+    server.set_pod_log_source(lambda ns, pod, c: "a\nb\nc\n")
+    with _api(path) as api:
+        core = client.CoreV1Api(api)
+        pod = client.V1Pod(
+            metadata=client.V1ObjectMeta(name="p", labels={"app": "deckhouse"}),
+            spec=client.V1PodSpec(containers=[client.V1Container(name="c", image="i")]),
+        )
+        core.create_namespaced_pod("d8-system", pod)
+        pods = core.list_namespaced_pod("d8-system", label_selector="app=deckhouse")
+        assert [p.metadata.name for p in pods.items] == ["p"]
+        assert core.read_namespaced_pod_log("p", "d8-system", container="c", tail_lines=1) == "c\n"
+        assert "d8-system" in [n.metadata.name for n in core.list_namespace().items]
+
+
+def test_kubernetes_client_watch_sees_existing_and_new_objects(kubeconfig):
+    from kubernetes import client, watch
+
+    server, path = kubeconfig
+    c = server.client()
+    widgets = c.resolve(f"{G}/{V}", "Widget")
+    c.create(widgets, {"metadata": {"name": "a"}, "spec": {"repo": "r"}})
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        stream = watch.Watch().stream(co.list_cluster_custom_object, G, V, P, timeout_seconds=5)
+        first = next(stream)
+        assert (first["type"], first["object"]["metadata"]["name"]) == ("ADDED", "a")
+        c.create(widgets, {"metadata": {"name": "b"}, "spec": {"repo": "r"}})
+        second = next(stream)
+        assert (second["type"], second["object"]["metadata"]["name"]) == ("ADDED", "b")
+        stream.close()
+
+
+def test_lightkube_lists_and_applies_generic_resources(kubeconfig):
+    from lightkube import Client, KubeConfig
+    from lightkube.generic_resource import create_global_resource
+
+    _server, path = kubeconfig
+    Widget = create_global_resource(G, V, "Widget", P)
+    lk = Client(config=KubeConfig.from_file(path), field_manager="lightkube")
+    obj = Widget(metadata={"name": "lk"}, spec={"repo": "r", "count": 3})
+    applied = lk.apply(obj)
+    assert applied.spec["count"] == 3
+    assert [w.metadata.name for w in lk.list(Widget)] == ["lk"]
+    again = lk.apply(Widget(metadata={"name": "lk"}, spec={"repo": "r", "count": 4}))
+    assert again.spec["count"] == 4
+    lk.close()
