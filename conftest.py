@@ -1,3 +1,5 @@
-"""Root conftest: only loads the harness's pytest plugins (fixtures, steps, report)."""
+"""Root conftest: only loads the harness's pytest plugins (report first, then the step library)."""
 
-pytest_plugins: list[str] = []
+from __future__ import annotations
+
+pytest_plugins: list[str] = ["harness.report.plugin", "harness.steps.plugin"]

@@ -53,7 +53,9 @@ def set_true(conditions: Conditions, type_: str, *, now: datetime) -> None:
     set_condition(conditions, type_, "True", now=now)
 
 
-def set_false(conditions: Conditions, type_: str, *, now: datetime, reason: str = "", message: str = "") -> None:
+def set_false(
+    conditions: Conditions, type_: str, *, now: datetime, reason: str = "", message: str = ""
+) -> None:
     set_condition(conditions, type_, "False", now=now, reason=reason, message=message)
 
 

@@ -187,7 +187,8 @@ def from_status(status: dict[str, Any]) -> ApiError:
     """Rebuild the error a ``Status`` object describes (used by HTTP clients of the fake)."""
     details = status.get("details") or {}
     causes = [
-        Cause(c.get("reason", ""), c.get("message", ""), c.get("field", "")) for c in details.get("causes") or []
+        Cause(c.get("reason", ""), c.get("message", ""), c.get("field", ""))
+        for c in details.get("causes") or []
     ]
     kwargs: dict[str, Any] = {
         "message": status.get("message", ""),
@@ -196,7 +197,9 @@ def from_status(status: dict[str, Any]) -> ApiError:
         "kind": details.get("kind", ""),
         "causes": causes,
     }
-    cls = _BY_REASON.get(status.get("reason", ""))
+    # A watch from a too-old resourceVersion reports reason "Expired" with code 410.
+    reason = "Gone" if status.get("reason") == "Expired" else status.get("reason", "")
+    cls = _BY_REASON.get(reason)
     if cls is not None:
         return cls(**kwargs)
     return ApiError(code=int(status.get("code", 500)), reason=status.get("reason", "Unknown"), **kwargs)

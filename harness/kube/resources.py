@@ -29,7 +29,9 @@ class Resource:
         """``plural.group`` as kube-apiserver writes it in error messages (``modules.deckhouse.io``)."""
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
-    def path(self, name: str | None = None, *, namespace: str | None = None, subresource: str | None = None) -> str:
+    def path(
+        self, name: str | None = None, *, namespace: str | None = None, subresource: str | None = None
+    ) -> str:
         """The REST path of the collection, or of one object (and its subresource)."""
         base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
         if self.namespaced and namespace:
