@@ -10,16 +10,15 @@ One registry process serves a whole test module (it is the only slow part to sta
 gets its own repository path inside it, so tests never see each other's modules.
 
 Fixtures: ``clock``, ``api``, ``kube``, ``registry`` (a :class:`TestRegistry`), ``publisher``,
-``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``source_manifest`` and
-``drive`` (a :class:`Driver` running controllers until quiescent; replaced by the manager once
-``harness.dkp.manager`` offers the same).
+``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``source_manifest``,
+``make_manager`` (a started ``harness.dkp.manager.Manager`` over any controllers),
+``source_controller``, ``release_controller`` and ``manager`` (both of them, started).
 """
 
 from __future__ import annotations
 
 import itertools
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,9 +29,9 @@ import pytest
 from harness.clock import VirtualClock
 from harness.dkp.installed import InstalledModules
 from harness.dkp.log import DeckhouseLog
+from harness.dkp.manager import Manager
+from harness.dkp.reconcile import Controller
 from harness.dkp.settings import ClusterSettings
-
-from ._driver import Driver
 
 ROOT = Path(__file__).resolve().parents[2]
 CRD_DIR = ROOT / "fixtures" / "crds"
@@ -79,13 +78,13 @@ def kube(api: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def registry_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def registry_backend() -> Iterator[Any]:
     """A real distribution registry process on a free loopback port, for the whole test module."""
-    if shutil.which("docker-registry") is None and shutil.which("registry") is None:
-        pytest.skip("OCI registry binary not found: install it with `apt-get install -y docker-registry`")
     from harness.registry import backends
 
-    backend = backends.DistributionBackend(tmp_path_factory.mktemp("registry"))
+    if backends.distribution.find_binary() is None:
+        pytest.skip("OCI registry binary not found: install it with `apt-get install -y docker-registry`")
+    backend = backends.DistributionBackend()
     backend.start()
     try:
         yield backend
@@ -102,13 +101,8 @@ def registry(registry_backend: Any) -> TestRegistry:
 def publisher(registry: TestRegistry) -> Iterator[Any]:
     from harness.registry.publisher import Publisher
 
-    pub = Publisher(registry=registry.address, repo=registry.repo_path)
-    try:
+    with Publisher(registry.address, registry.repo_path) as pub:
         yield pub
-    finally:
-        close = getattr(pub, "close", None)
-        if close is not None:
-            close()
 
 
 @pytest.fixture
@@ -151,25 +145,62 @@ def source_manifest(registry: TestRegistry) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
-def drive(
+def make_manager(
+    kube: Any, clock: VirtualClock, dkp_log: DeckhouseLog
+) -> Iterator[Callable[[Sequence[Controller]], Manager]]:
+    """``make_manager(controllers)``: a started :class:`Manager` over the test's client and clock."""
+    made: list[Manager] = []
+
+    def build(controllers: Sequence[Controller]) -> Manager:
+        manager = Manager(kube, clock, dkp_log, controllers)
+        manager.start()
+        made.append(manager)
+        return manager
+
+    yield build
+    for manager in made:
+        manager.stop()
+
+
+@pytest.fixture
+def source_controller(
+    kube: Any,
+    clock: VirtualClock,
+    settings: ClusterSettings,
+    dkp_log: DeckhouseLog,
+    registry_factory: Callable[..., Any],
+) -> Any:
+    from harness.dkp.source import SourceController
+
+    return SourceController(
+        kube, clock=clock, settings=settings, log=dkp_log, registry_factory=registry_factory
+    )
+
+
+@pytest.fixture
+def release_controller(
     kube: Any,
     clock: VirtualClock,
     settings: ClusterSettings,
     dkp_log: DeckhouseLog,
     installed: InstalledModules,
     registry_factory: Callable[..., Any],
-) -> Iterator[Driver]:
-    """The source and release controllers on the test's clock, settled by a :class:`Driver`."""
+) -> Any:
     from harness.dkp.release import ReleaseController
-    from harness.dkp.source import SourceController
 
-    common = {"clock": clock, "settings": settings, "log": dkp_log, "registry_factory": registry_factory}
-    controllers = [
-        SourceController(kube, **common),
-        ReleaseController(kube, installed=installed, **common),
-    ]
-    driver = Driver(kube, clock, controllers)
-    try:
-        yield driver
-    finally:
-        driver.close()
+    return ReleaseController(
+        kube,
+        clock=clock,
+        settings=settings,
+        log=dkp_log,
+        installed=installed,
+        registry_factory=registry_factory,
+    )
+
+
+@pytest.fixture
+def manager(
+    make_manager: Callable[[Sequence[Controller]], Manager], source_controller: Any, release_controller: Any
+) -> Manager:
+    """The source and release controllers, driven by the real manager on the test's clock."""
+    return make_manager([source_controller, release_controller])
