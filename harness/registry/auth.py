@@ -80,7 +80,7 @@ class RegistryAuth(httpx.Auth):
         if response.status_code != 401:
             return
         challenge = parse_challenge(response.headers.get("www-authenticate", ""))
-        if challenge is None or "authorization" in request.headers and challenge.scheme == "basic":
+        if challenge is None or ("authorization" in request.headers and challenge.scheme == "basic"):
             return
         if challenge.scheme == "basic":
             if self._credentials is None:

@@ -97,7 +97,7 @@ def _entry_credentials(entry: Any) -> Credentials | None:
             raise RegistryAuthError("the dockerCfg entry's auth is not base64 of user:password") from None
         username, _, password = decoded.partition(":")
         return Credentials(username, password)
-    username, password = entry.get("username"), entry.get("password")
-    if isinstance(username, str) and username:
-        return Credentials(username, password if isinstance(password, str) else "")
+    name, secret = entry.get("username"), entry.get("password")
+    if isinstance(name, str) and name:
+        return Credentials(name, secret if isinstance(secret, str) else "")
     return None

@@ -150,7 +150,9 @@ def _response_text(method: str, status: int, body: bytes, diagnostics: list[Diag
     reason = _status_text(status)
     if not body:
         if method == "HEAD":
-            return f"unexpected status code {status} {reason} (HEAD responses have no body, use GET for details)"
+            return (
+                f"unexpected status code {status} {reason} (HEAD responses have no body, use GET for details)"
+            )
         return f"unexpected status code {status} {reason}"
     return f"unexpected status code {status} {reason}: {body.decode('utf-8', 'replace')}"
 

@@ -1,0 +1,83 @@
+"""``dkp-harness publish``: push a module version (or a whole spec) in DKP's registry layout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("publish", help="publish module images in DKP's registry layout")
+    parser.add_argument("--registry", required=True, metavar="HOST:PORT", help="registry address")
+    parser.add_argument("--repo", default=None, help="repository R (default deckhouse/modules)")
+    parser.add_argument("--module", metavar="NAME", help="module name (a tag of R)")
+    parser.add_argument("--version", metavar="vX.Y.Z", help="module version")
+    parser.add_argument(
+        "--channel",
+        action="append",
+        default=[],
+        metavar="C",
+        help="release channel to point at it (repeatable)",
+    )
+    parser.add_argument("--weight", type=int, help="module weight in module.yaml")
+    parser.add_argument("--requires-deckhouse", metavar="C", help="requirements.deckhouse constraint")
+    parser.add_argument("--requires-kubernetes", metavar="C", help="requirements.kubernetes constraint")
+    parser.add_argument("--hook-error", metavar="MSG", help="add hooks/failing-hook.py failing with MSG")
+    parser.add_argument("--auth", metavar="USER:PASS", help="registry credentials")
+    parser.add_argument("--scheme", choices=("http", "https"), default="http")
+    parser.add_argument("--docker-media-types", action="store_true", help="push Docker v2 instead of OCI")
+    parser.add_argument("--spec", metavar="FILE", help="publish a declarative YAML spec instead")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.registry.credentials import Credentials
+    from harness.registry.errors import RegistryError
+    from harness.registry.mediatypes import Flavor
+    from harness.registry.publisher import Publisher
+    from harness.registry.spec import SpecError, repo_of
+
+    problem = _check(args)
+    if problem:
+        print(f"dkp-harness publish: {problem}", file=sys.stderr)
+        return 2
+    try:
+        credentials = Credentials.parse(args.auth) if args.auth else None
+        repo = args.repo or (repo_of(args.spec) if args.spec else None) or "deckhouse/modules"
+        flavor = Flavor.DOCKER if args.docker_media_types else Flavor.OCI
+        with Publisher(args.registry, repo, auth=credentials, scheme=args.scheme, flavor=flavor) as publisher:
+            digests = publisher.apply_spec(args.spec) if args.spec else _publish_one(publisher, args)
+    except (ValueError, SpecError, RegistryError) as exc:
+        print(f"dkp-harness publish: {exc}", file=sys.stderr)
+        return 1
+    for reference, digest in digests.items():
+        print(f"{args.registry}/{repo}{'' if reference.startswith(':') else '/'}{reference} {digest}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    if args.spec and (args.module or args.version):
+        return "give either --spec FILE or --module NAME --version vX.Y.Z, not both"
+    if not args.spec and not (args.module and args.version):
+        return "missing --module NAME and --version vX.Y.Z (or use --spec FILE)"
+    return None
+
+
+def _publish_one(publisher: Any, args: argparse.Namespace) -> dict[str, str]:
+    requirements = {
+        key: value
+        for key, value in (("deckhouse", args.requires_deckhouse), ("kubernetes", args.requires_kubernetes))
+        if value
+    }
+    result: dict[str, str] = publisher.publish(
+        args.module,
+        args.version,
+        channels=args.channel,
+        weight=args.weight,
+        requirements=requirements or None,
+        hook_error=args.hook_error,
+    )
+    return result

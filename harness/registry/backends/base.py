@@ -1,0 +1,135 @@
+"""What every registry backend offers, and the temp-dir bookkeeping they share.
+
+A backend is a registry the harness can push to and DKP can pull from: ``start()`` it, read its
+``address`` (``127.0.0.1:PORT``) and ``credentials``, ``stop()`` it. Process backends own a
+temporary directory (config, htpasswd, storage, log) that ``stop()`` removes — also when
+``start()`` fails half-way, so a failed start leaves nothing behind. Use them as context managers.
+"""
+
+from __future__ import annotations
+
+import abc
+import atexit
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import ClassVar, Self
+
+import httpx
+
+from harness.registry.credentials import Credentials
+
+__all__ = ["Backend", "BackendUnavailable", "free_port", "wait_until_ready"]
+
+READY_TIMEOUT = 10.0  # seconds; the registry process is ready in ~30 ms here
+
+
+class BackendUnavailable(RuntimeError):
+    """The requested registry cannot be started here; the message says how to get one."""
+
+
+class Backend(abc.ABC):
+    """A registry with a lifecycle (``start``/``stop``) and an address."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, *, credentials: Credentials | None = None) -> None:
+        self.credentials = credentials
+        self._address: str | None = None
+        self._workdir: Path | None = None
+        self._final_logs = ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(address={self._address!r})"
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def address(self) -> str:
+        """``127.0.0.1:PORT`` (or the external registry's host); only valid after ``start()``."""
+        if self._address is None:
+            raise RuntimeError(f"{self.kind} registry is not started: call start() first")
+        return self._address
+
+    @property
+    def workdir(self) -> Path | None:
+        """The temporary directory this backend owns while running (None for external ones)."""
+        return self._workdir
+
+    @property
+    def storage_root(self) -> Path | None:
+        """Where blobs live on this machine, when the harness can reach them (for corruption)."""
+        return None
+
+    def start(self) -> None:
+        """Start the registry and return once it answers ``GET /v2/``."""
+        if self._address is not None:
+            return
+        self._workdir = Path(tempfile.mkdtemp(prefix=f"dkp-registry-{self.kind}-"))
+        atexit.register(self.stop)  # a forgotten stop() must not leave a registry running
+        try:
+            self._address = self._launch(self._workdir)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop the registry and remove everything it created; safe to call twice."""
+        atexit.unregister(self.stop)
+        try:
+            self._final_logs = self.logs()
+            self._terminate()
+        finally:
+            self._address = None
+            if self._workdir is not None:
+                shutil.rmtree(self._workdir, ignore_errors=True)
+                self._workdir = None
+
+    def logs(self) -> str:
+        """The registry's own log output so far (kept after ``stop()``)."""
+        return self._final_logs
+
+    @abc.abstractmethod
+    def _launch(self, workdir: Path) -> str:
+        """Start the registry using ``workdir``; return its ``host:port`` once it is ready."""
+
+    @abc.abstractmethod
+    def _terminate(self) -> None:
+        """Stop whatever ``_launch`` started (it may have started nothing)."""
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now (for registries that cannot bind port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_ready(address: str, *, alive: Callable[[], bool], timeout: float = READY_TIMEOUT) -> None:
+    """Bounded wait for ``GET /v2/`` to answer 200 or 401 (the one permitted real-time wait).
+
+    ``alive`` is a callable returning False once the registry died, which ends the wait early.
+    """
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=1.0, trust_env=False) as http:
+        while time.monotonic() < deadline:
+            if not alive():
+                raise BackendUnavailable(f"the registry at {address} exited while starting")
+            try:
+                if http.get(f"http://{address}/v2/").status_code in (200, 401):
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.005)
+    raise BackendUnavailable(f"the registry at {address} did not answer GET /v2/ within {timeout:.0f} s")

@@ -1,0 +1,92 @@
+"""One request to a registry, with failures turned into DKP-shaped :class:`RegistryError` s.
+
+Shared by the pull client and the publisher: a non-2xx answer becomes the
+go-containerregistry ``transport.Error`` text; a network failure becomes Go's ``url.Error`` text
+(``Get "<url>": <cause>``); blob bytes are checked against their descriptor the way the
+verifying reader does.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import re
+from collections.abc import Mapping
+from urllib.parse import urljoin
+
+import httpx
+
+from harness.registry.errors import RegistryError, redact_url, render_http_error
+
+__all__ = ["next_page", "send", "verified"]
+
+_NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+def send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    content: bytes | None = None,
+    ok: tuple[int, ...] = (200,),
+) -> httpx.Response:
+    """Send one request; anything but the ``ok`` statuses raises the DKP-shaped error."""
+    try:
+        response = client.request(method, url, headers=headers, content=content)
+    except httpx.TransportError as exc:
+        raise network_error(method, url, exc) from exc
+    if response.status_code not in ok:
+        raise render_http_error(method, str(response.request.url), response.status_code, response.content)
+    return response
+
+
+def network_error(method: str, url: str, exc: httpx.TransportError) -> RegistryError:
+    """Go's ``url.Error`` rendering: ``Get "<url>": <cause>``."""
+    return RegistryError(f'{method.capitalize()} "{redact_url(url)}": {_cause(url, exc)}')
+
+
+def _cause(url: str, exc: httpx.TransportError) -> str:
+    host = httpx.URL(url).netloc.decode()
+    if isinstance(exc, httpx.TimeoutException):
+        return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+    if isinstance(exc, httpx.ConnectError):
+        code = _errno(exc)
+        if code == errno.ECONNREFUSED:
+            return f"dial tcp {host}: connect: connection refused"
+        return f"dial tcp {host}: {exc}"
+    if _errno(exc) == errno.ECONNRESET or "reset" in str(exc).lower():
+        return f"read tcp {host}: read: connection reset by peer"
+    return "EOF"
+
+
+def _errno(exc: BaseException) -> int | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno is not None:
+            return seen.errno
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def next_page(response: httpx.Response, base_url: str) -> str | None:
+    """The ``Link: <…>; rel="next"`` URL of a paginated tag list, if any."""
+    match = _NEXT_LINK.search(response.headers.get("link", ""))
+    return urljoin(base_url, match.group(1)) if match else None
+
+
+def verified(body: bytes, digest: str, size: int) -> bytes:
+    """``body`` if it matches the descriptor, else the verifying reader's error text."""
+    algorithm, _, want = digest.partition(":")
+    if algorithm != "sha256" or not want:
+        raise RegistryError(f"unsupported digest {digest!r}: only sha256 is supported")
+    data = body[:size] if size >= 0 else body
+    if size >= 0 and len(data) != size:
+        raise RegistryError(f"error verifying size; got {len(data)}, want {size}")
+    got = hashlib.sha256(data).hexdigest()
+    if got != want:
+        raise RegistryError(
+            f'error verifying sha256 checksum after reading {len(data)} bytes; got "{got}", want "{want}"'
+        )
+    return data
