@@ -31,7 +31,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 test: setup lint
-	$(BIN)/python -m pytest -p randomly -q
+	$(BIN)/python -m pytest -q
 
 conformance: setup
 	$(BIN)/dkp-harness run

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -85,6 +87,7 @@ class DistributionBackend(Backend):
                 stderr=subprocess.STDOUT,
                 cwd=workdir,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         address = self._port_from_log(log_path) if fmt is ConfigFormat.DISTRIBUTION else self._zot_address
         wait_until_ready(address, alive=self._alive)
@@ -131,3 +134,19 @@ class DistributionBackend(Backend):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM the registry when the process that started it dies.
+
+    Normal shutdown stops it through ``stop()`` and an exit hook, but a test run killed with
+    SIGKILL (a CI timeout, an xdist worker crash) would otherwise leave it running with its
+    temporary storage. Elsewhere this is a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
