@@ -1,0 +1,221 @@
+Feature: A ModuleUpdatePolicy decides when new releases install
+  The page's example policy follows the Alpha channel and lets updates install automatically on
+  Mondays and Wednesdays between 13:30 and 14:00 UTC. Mode decides which releases also need the
+  approval annotation. Page section: "Module update policy".
+
+  Background:
+    Given the registry has the modules:
+      | module     | version | channels |
+      | module-one | v0.7.24 | alpha    |
+      | module-one | v0.7.25 |          |
+      | module-one | v0.8.0  |          |
+
+  @claim:UP-01 @claim:UP-03 @claim:UP-04 @claim:DKP-04 @claim:DKP-05 @claim:DKP-06 @claim:DKP-01
+  Scenario Outline: A <kind> release under mode <mode>, <window> the window, ends <phase>
+    Given it is <start>
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: example-update-policy
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: <mode>
+          windows:
+          - days:
+            - "Mon"
+            - "Wed"
+            from: "13:30"
+            to: "14:00"
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: example-update-policy
+      """
+    When 15 seconds pass
+    Then the ModuleRelease "module-one-v0.7.24" is in phase "Deployed"
+    When the "alpha" channel of module "module-one" moves to <version>
+    And it becomes <check>
+    Then the ModuleRelease "module-one-<version>" is in phase "<phase>"
+    And the ModuleRelease "module-one-<version>" has the message "<message>"
+
+    Examples:
+      | mode      | kind  | version | window  | start                          | check                          | phase    | message                                                                       |
+      | Auto      | patch | v0.7.25 | inside  | Wednesday 2024-12-18 13:20 UTC | Wednesday 2024-12-18 13:45 UTC | Deployed |                                                                               |
+      | Auto      | patch | v0.7.25 | outside | Wednesday 2024-12-18 14:05 UTC | Wednesday 2024-12-18 15:00 UTC | Pending  | Release is waiting for the update window until 23 Dec 24 13:30 UTC            |
+      | Auto      | minor | v0.8.0  | inside  | Wednesday 2024-12-18 13:20 UTC | Wednesday 2024-12-18 13:45 UTC | Deployed |                                                                               |
+      | Auto      | minor | v0.8.0  | outside | Wednesday 2024-12-18 14:05 UTC | Wednesday 2024-12-18 15:00 UTC | Pending  | Release is waiting for the update window until 23 Dec 24 13:30 UTC            |
+      | AutoPatch | patch | v0.7.25 | inside  | Wednesday 2024-12-18 13:20 UTC | Wednesday 2024-12-18 13:45 UTC | Deployed |                                                                               |
+      | AutoPatch | patch | v0.7.25 | outside | Wednesday 2024-12-18 14:05 UTC | Wednesday 2024-12-18 15:00 UTC | Pending  | Release is waiting for the update window until 23 Dec 24 13:30 UTC            |
+      | AutoPatch | minor | v0.8.0  | inside  | Wednesday 2024-12-18 13:20 UTC | Wednesday 2024-12-18 13:45 UTC | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | AutoPatch | minor | v0.8.0  | outside | Wednesday 2024-12-18 14:05 UTC | Wednesday 2024-12-18 15:00 UTC | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | Manual    | patch | v0.7.25 | inside  | Wednesday 2024-12-18 13:20 UTC | Wednesday 2024-12-18 13:45 UTC | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | Manual    | patch | v0.7.25 | outside | Wednesday 2024-12-18 14:05 UTC | Wednesday 2024-12-18 15:00 UTC | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | Manual    | minor | v0.8.0  | inside  | Wednesday 2024-12-18 13:20 UTC | Wednesday 2024-12-18 13:45 UTC | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | Manual    | minor | v0.8.0  | outside | Wednesday 2024-12-18 14:05 UTC | Wednesday 2024-12-18 15:00 UTC | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+
+  @claim:DKP-02
+  Scenario: At exactly the from minute the window is still closed
+    Given it is Monday 2024-12-23 13:21 UTC
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: example-update-policy
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+          windows:
+          - days: ["Mon", "Wed"]
+            from: "13:30"
+            to: "14:00"
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: example-update-policy
+      """
+    When the "alpha" channel of module "module-one" moves to v0.7.25
+    And it becomes Monday 2024-12-23 13:30 UTC
+    Then the ModuleRelease "module-one-v0.7.25" is in phase "Pending"
+    When 15 seconds pass
+    Then the ModuleRelease "module-one-v0.7.25" is in phase "Deployed"
+
+  @claim:DKP-03
+  Scenario: An overnight window never opens
+    Given it is Monday 2024-12-23 21:55 UTC
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: nights
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+          windows:
+          - from: "22:00"
+            to: "02:00"
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: nights
+      """
+    When 15 seconds pass
+    And the "alpha" channel of module "module-one" moves to v0.7.25
+    And it becomes Tuesday 2024-12-24 02:05 UTC
+    Then the ModuleRelease "module-one-v0.7.25" is in phase "Pending"
+    And the ModuleRelease "module-one-v0.7.25" has a message containing "Release is waiting for the update window"
+    And the ModuleRelease "module-one-v0.7.24" is in phase "Deployed"
+
+  @claim:UP-01 @deviation
+  Scenario: The v1alpha2 API the page uses has no mode that disables updates
+    The page lists "updates disabled" among the modes; only the deprecated v1alpha1 API
+    accepts it (as Ignore). The v1alpha2 API refuses it.
+
+    When I try to apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: never
+      spec:
+        update:
+          mode: Ignore
+      """
+    Then the API server refuses it with a message containing "spec.update.mode"
+
+  @claim:DKP-20
+  Scenario: A v1alpha1 policy in Ignore mode keeps releases from deploying
+    Given it is Monday 2024-12-23 12:00 UTC
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: frozen
+      spec:
+        moduleReleaseSelector:
+          labelSelector:
+            matchLabels:
+              module: module-one
+        releaseChannel: Alpha
+        update:
+          mode: Ignore
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: frozen
+      """
+    When 15 seconds pass
+    And the "alpha" channel of module "module-one" moves to v0.7.25
+    And 10 minutes pass
+    Then the ModuleRelease "module-one-v0.7.25" is in phase "Pending"
+    And the ModuleRelease "module-one-v0.7.25" has the message "Update disabled by 'Ignore' update policy"
+
+  @claim:DKP-19
+  Scenario: A release labelled with a policy that does not exist waits until the policy appears
+    Given it is Monday 2024-12-23 12:00 UTC
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: manual
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: manual
+      """
+    When 15 seconds pass
+    And the "alpha" channel of module "module-one" moves to v0.7.25
+    And 3 minutes pass
+    And I label the ModuleRelease "module-one-v0.7.25" with modules.deckhouse.io/update-policy="gone"
+    And 1 minutes pass
+    Then the ModuleRelease "module-one-v0.7.25" has the message "Update policy gone not found"
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: gone
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+      """
+    And 1 minutes pass
+    Then the ModuleRelease "module-one-v0.7.25" is in phase "Deployed"

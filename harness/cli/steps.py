@@ -1,0 +1,66 @@
+"""``dkp-harness steps``: the step catalogue, its Markdown twin, and the lint of the feature files.
+
+dkp-harness steps              # pattern, kind, meaning and example of every step
+dkp-harness steps --markdown   # docs/steps.md (redirect it there to regenerate the file)
+dkp-harness steps --lint       # undefined, ambiguous and unused steps; exit 1 if any
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("steps", help="print the Gherkin step catalogue, or lint the features")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--markdown", action="store_true", help="print the catalogue as docs/steps.md")
+    mode.add_argument(
+        "--lint", action="store_true", help="check features for undefined, ambiguous, unused steps"
+    )
+    parser.add_argument(
+        "--features",
+        type=Path,
+        default=ROOT / "features",
+        help="feature directory to lint (default: features/)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.steps.catalogue import CATALOGUE, render_markdown
+    from harness.steps.library import load_all
+
+    load_all()
+    if args.markdown:
+        print(render_markdown(CATALOGUE), end="")
+        return 0
+    if args.lint:
+        return _lint(args.features)
+    for step in CATALOGUE:
+        print(f"{step.kind.capitalize():5} {step.pattern}")
+        print(f"      {step.doc}")
+        for line in step.example.splitlines():
+            print(f"      | {line}")
+        print(f"      ({step.location})")
+    return 0
+
+
+def _lint(features: Path) -> int:
+    from harness.steps.catalogue import CATALOGUE
+    from harness.steps.lint import lint
+
+    if not features.is_dir():
+        print(f"error: no feature directory {features}: pass --features DIR")
+        return 2
+    report = lint(features, CATALOGUE)
+    for line in report.lines():
+        print(line)
+    used = sum(1 for count in report.usage.values() if count)
+    print(
+        f"{len(CATALOGUE)} step definitions ({used} used); "
+        f"{len(report.undefined)} undefined, {len(report.ambiguous)} ambiguous, {len(report.unused)} unused"
+    )
+    return 0 if report.ok else 1

@@ -1,0 +1,11 @@
+"""The Gherkin step library: thin adapters between scenario text and the simulated cluster.
+
+Pure helpers (unit-tested on their own) sit at this level: ``phrases`` (time phrases),
+``tables`` (datatables and kubectl's table output), ``matching`` (partial object match with
+field-path diffs), ``history`` (every object version on the virtual clock, and the invariants
+checked over it), ``catalogue`` (the step registry behind ``dkp-harness steps``) and ``lint``
+(undefined, unused and ambiguous steps). The step definitions themselves live in
+``harness.steps.library``, one module per area; ``harness.steps.plugin`` loads them into pytest.
+"""
+
+from __future__ import annotations

@@ -1,0 +1,78 @@
+"""Running the real kubectl against the simulated cluster.
+
+Where a claim is about what ``kubectl`` prints, the step runs the real binary, so column names,
+alignment and jsonpath come from kubectl itself rather than from our idea of it. Each run uses the
+cluster's kubeconfig and the scenario's own ``--cache-dir``: kubectl caches discovery, and a cache
+shared between clusters would describe another cluster's API.
+
+The ``kubectl`` on PATH here is often Google's dispatcher, which first probes ``/version`` and
+then runs a versioned binary from its own folder; when that folder has ``kubectl.1.32`` (the
+version the fake API server reports) it is run directly, which saves the probe on every call.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["KUBECTL_TIMEOUT", "Kubectl", "KubectlMissing", "KubectlResult", "find_kubectl"]
+
+KUBECTL_TIMEOUT = 30.0
+"""Seconds a single kubectl call may take before it is killed (it normally takes ~0.2 s)."""
+
+
+class KubectlMissing(RuntimeError):
+    """No kubectl binary; the scenario is skipped with this message."""
+
+
+@dataclass(frozen=True)
+class KubectlResult:
+    """What one kubectl call did; ``command`` is as the scenario wrote it (no kubeconfig path)."""
+
+    command: str
+    stdout: str
+    stderr: str
+    returncode: int
+
+    @property
+    def output(self) -> str:
+        return self.stdout if self.returncode == 0 else self.stdout + self.stderr
+
+
+def find_kubectl() -> str:
+    """The kubectl binary to run; raises :class:`KubectlMissing` with how to install one."""
+    found = shutil.which("kubectl")
+    if found is None:
+        raise KubectlMissing(
+            "kubectl not found on PATH: install kubectl 1.27+ (apt-get install kubectl) to run this scenario"
+        )
+    pinned = Path(os.path.realpath(found)).parent / "kubectl.1.32"
+    return str(pinned) if pinned.is_file() and os.access(pinned, os.X_OK) else found
+
+
+@dataclass
+class Kubectl:
+    """kubectl bound to one cluster: its kubeconfig and a private discovery cache."""
+
+    binary: str
+    kubeconfig: Path
+    cache_dir: Path
+
+    def run(self, command: str) -> KubectlResult:
+        """Run ``command`` (``"kubectl get mr"`` or ``"get mr"``) and capture its output."""
+        args = shlex.split(command)
+        if args and args[0] == "kubectl":
+            args = args[1:]
+        if not args:
+            raise ValueError("empty kubectl command: write e.g. `kubectl get mr`")
+        argv = [self.binary, f"--kubeconfig={self.kubeconfig}", f"--cache-dir={self.cache_dir}", *args]
+        env = {**os.environ, "KUBECONFIG": str(self.kubeconfig), "HOME": str(self.cache_dir)}
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=KUBECTL_TIMEOUT, env=env, check=False
+        )
+        shown = command.strip() if command.strip().startswith("kubectl") else f"kubectl {command.strip()}"
+        return KubectlResult(shown, done.stdout, done.stderr, done.returncode)

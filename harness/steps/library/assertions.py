@@ -1,0 +1,150 @@
+"""Steps that check objects: partial match, phase and message shortcuts, release lists, absence.
+
+Read through the client after the last write settled, so there is nothing to wait for. On a
+mismatch the field-path diff and the objects' YAML go into the report's evidence before failing.
+"""
+
+from __future__ import annotations
+
+from harness.kube.objects import deep_get
+from harness.steps.catalogue import then
+from harness.steps.documents import parse_documents
+from harness.steps.library.objects import placeholders
+from harness.steps.matching import format_mismatches, match_subset
+from harness.steps.tables import rows_as_dicts
+from harness.steps.world import World
+
+
+@then('the {kind} "{name}" matches:')
+def matches(world: World, kind: str, name: str, docstring: str) -> None:
+    """The object contains the YAML docstring (a subset match; lists matched by ``type``/``name``).
+
+    Fields not written are not checked; ``~`` means the field must be absent.
+
+    Example:
+        Then the Module "module-one" matches:
+          \"\"\"
+          status:
+            phase: Available
+            conditions:
+            - type: IsReady
+              status: "False"
+              reason: NotInstalled
+          \"\"\"
+    """
+    [expected] = parse_documents(docstring, placeholders(world))[:1]
+    actual = world.find(kind, name)
+    if actual is None:
+        world.dump(kind, name)
+        raise AssertionError(f"{kind} {name!r} does not exist")
+    problems = match_subset(expected, actual)
+    if problems:
+        for problem in problems:
+            world.evidence.diff(problem.path, problem.expected, problem.actual)
+        world.dump(kind, name)
+        raise AssertionError(f"{kind} {name!r} does not match:\n{format_mismatches(problems)}")
+
+
+@then('the {kind} "{name}" is in phase "{phase}"')
+def in_phase(world: World, kind: str, name: str, phase: str) -> None:
+    """Shortcut for ``status.phase``.
+
+    Example:
+        Then the Module "module-one" is in phase "Ready"
+    """
+    _field_is(world, kind, name, "status.phase", phase)
+
+
+@then('the {kind} "{name}" has the message "{message:Any}"')
+def has_message(world: World, kind: str, name: str, message: str) -> None:
+    """Shortcut for ``status.message`` (exact text; ``""`` for an empty message).
+
+    Example:
+        Then the ModuleSource "example" has the message "Some errors occurred. Inspect status for details"
+    """
+    _field_is(world, kind, name, "status.message", message)
+
+
+@then('the {kind} "{name}" has a message containing "{text}"')
+def message_contains(world: World, kind: str, name: str, text: str) -> None:
+    """``status.message`` contains the text (for messages that carry addresses or times).
+
+    Example:
+        Then the ModuleRelease "module-one-v0.8.0" has a message containing "requirements are not satisfied"
+    """
+    obj = world.find(kind, name)
+    if obj is None:
+        raise AssertionError(f"{kind} {name!r} does not exist")
+    message = str(deep_get(obj, "status.message", "") or "")
+    if text not in message:
+        world.evidence.diff("status.message", text, message)
+        world.dump(kind, name)
+        raise AssertionError(f"{kind} {name!r}: status.message {message!r} does not contain {text!r}")
+
+
+@then('the releases of module "{module}" are:')
+def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
+    """Exactly these ModuleReleases of the module exist (by name); the other columns are checked.
+
+    Columns: ``name`` (required), ``phase``, ``message`` (exact; empty cell = empty message).
+
+    Example:
+        Then the releases of module "module-one" are:
+          | name               | phase      |
+          | module-one-v0.7.23 | Superseded |
+          | module-one-v0.7.24 | Deployed   |
+    """
+    expected = rows_as_dicts(datatable)
+    actual = {str(r["metadata"]["name"]): r for r in world.releases_of(module)}
+    lines: list[str] = []
+    wanted = [row["name"] for row in expected]
+    if sorted(wanted) != sorted(actual):
+        lines.append(f"releases are {sorted(actual) or 'none'}, expected {sorted(wanted)}")
+    for row in expected:
+        release = actual.get(row["name"])
+        if release is None:
+            continue
+        for column, path in (("phase", "status.phase"), ("message", "status.message")):
+            if column in row and str(deep_get(release, path, "") or "") != row[column]:
+                found = deep_get(release, path, "")
+                world.evidence.diff(f"{row['name']}.{path}", row[column], found)
+                lines.append(f"{row['name']}: {path} is {found!r}, expected {row[column]!r}")
+    if lines:
+        for name in actual:
+            world.dump("ModuleRelease", name)
+        raise AssertionError(f"releases of module {module!r} differ:\n  - " + "\n  - ".join(lines))
+
+
+@then('no ModuleRelease of module "{module}" exists')
+def no_release(world: World, module: str) -> None:
+    """No ModuleRelease has ``spec.moduleName`` equal to the module.
+
+    Example:
+        Then no ModuleRelease of module "module-two" exists
+    """
+    names = [str(r["metadata"]["name"]) for r in world.releases_of(module)]
+    if names:
+        raise AssertionError(f"module {module!r} has releases {names}, expected none")
+
+
+@then('the {kind} "{name}" does not exist')
+def absent(world: World, kind: str, name: str) -> None:
+    """The object is gone (or was never created).
+
+    Example:
+        Then the Module "module-two" does not exist
+    """
+    if world.find(kind, name) is not None:
+        world.dump(kind, name)
+        raise AssertionError(f"{kind} {name!r} exists, expected it not to")
+
+
+def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> None:
+    obj = world.find(kind, name)
+    if obj is None:
+        raise AssertionError(f"{kind} {name!r} does not exist")
+    actual = deep_get(obj, path, "")
+    if str(actual or "") != expected:
+        world.evidence.diff(path, expected, actual)
+        world.dump(kind, name)
+        raise AssertionError(f"{kind} {name!r}: {path} is {actual!r}, expected {expected!r}")

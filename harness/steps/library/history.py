@@ -1,0 +1,41 @@
+"""Steps that check what happened over time, not only the final state.
+
+The recorder sees every committed version of every object (see :mod:`harness.steps.history`),
+so these checks cannot miss a state that came and went between two steps.
+"""
+
+from __future__ import annotations
+
+from harness.steps.catalogue import then
+from harness.steps.world import World
+
+
+@then('the {kind} "{name}" went through {phases}')
+def went_through(world: World, kind: str, name: str, phases: str) -> None:
+    """The object entered these phases in this order (other phases may come in between).
+
+    Example:
+        Then the Module "module-one" went through Downloading, Installing, Ready
+    """
+    wanted = [p.strip() for p in phases.replace("→", ",").split(",") if p.strip()]
+    world.history.assert_went_through(kind, name, wanted)
+
+
+@then('the ModuleRelease "{name}" was never Deployed before it was approved')
+def never_before_approval(world: World, name: str) -> None:
+    """No version of the release was Deployed before the approval annotation was on it.
+
+    Example:
+        Then the ModuleRelease "module-one-v0.8.0" was never Deployed before it was approved
+    """
+    world.history.assert_never_deployed_before_approval(name)
+
+
+@then('at no time were two releases of module "{module}" Deployed')
+def single_deployed(world: World, module: str) -> None:
+    """Checked after every change in the whole history: at most one Deployed release of the module.
+
+    Example:
+        Then at no time were two releases of module "module-one" Deployed
+    """
+    world.history.assert_single_deployed(module)

@@ -1,0 +1,109 @@
+"""Steps that run the real kubectl and compare what it prints with what the page shows.
+
+Every compared output is recorded as evidence, so the report shows kubectl's own words next to
+the page's. A scenario using these steps is skipped, with the reason, where kubectl is missing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.steps.catalogue import then, when
+from harness.steps.kubectl import KubectlMissing, KubectlResult, find_kubectl
+from harness.steps.tables import parse_kubectl_table
+from harness.steps.world import World, WorldError
+
+
+@when("I run `{command}`")
+def run_kubectl(world: World, command: str) -> None:
+    """Run a kubectl command against the scenario's cluster and keep its output.
+
+    Example:
+        When I run `kubectl get mr`
+    """
+    if world.kubectl_binary is None:
+        try:
+            world.kubectl_binary = find_kubectl()
+        except KubectlMissing as exc:
+            pytest.skip(str(exc))
+    world.last = world.kubectl().run(command)
+
+
+@then('the output has the columns "{columns}"')
+def has_columns(world: World, columns: str) -> None:
+    """The table header, column by column (spaces inside a column name are kept).
+
+    Example:
+        Then the output has the columns "NAME PHASE UPDATE POLICY TRANSITIONTIME MESSAGE"
+    """
+    result = _last(world)
+    actual = " ".join(parse_kubectl_table(result.stdout).columns)
+    world.evidence.kubectl(result.command, result.output, expected=columns)
+    if actual.split() != columns.split():
+        raise AssertionError(f"the columns of `{result.command}` are {actual!r}, expected {columns!r}")
+
+
+@then('the row of "{name}" reads:')
+def row_reads(world: World, name: str, datatable: list[list[str]]) -> None:
+    """Cells of one row of the table, as | COLUMN | value | pairs (an empty value means a blank cell).
+
+    Example:
+        Then the row of "module-one-v0.7.24" reads:
+          | PHASE         | Deployed |
+          | UPDATE POLICY |          |
+    """
+    result = _last(world)
+    row = parse_kubectl_table(result.stdout).row(name)
+    expected = {cells[0].strip(): (cells[1].strip() if len(cells) > 1 else "") for cells in datatable}
+    wrong = {
+        column: row.get(column, "<no such column>")
+        for column, value in expected.items()
+        if row.get(column) != value
+    }
+    shown = "\n".join(f"{column}={value!r}" for column, value in expected.items())
+    world.evidence.kubectl(result.command, result.output, expected=shown)
+    if wrong:
+        detail = ", ".join(f"{c}: expected {expected[c]!r}, found {v!r}" for c, v in wrong.items())
+        raise AssertionError(f"row {name!r} of `{result.command}` differs: {detail}")
+
+
+@then('the output contains "{text}"')
+def output_contains(world: World, text: str) -> None:
+    """The output (stdout, and stderr when kubectl failed) contains the text.
+
+    Example:
+        Then the output contains "Some errors occurred. Inspect status for details"
+    """
+    result = _last(world)
+    world.evidence.kubectl(result.command, result.output, expected=text)
+    if text not in result.output:
+        raise AssertionError(f"`{result.command}` printed:\n{result.output}\nwhich does not contain {text!r}")
+
+
+@then("the output is:")
+def output_is(world: World, docstring: str) -> None:
+    """The whole output equals the docstring (ends of lines and of the text trimmed); good for jsonpath.
+
+    Example:
+        Then the output is:
+          \"\"\"
+          module-one module-two
+          \"\"\"
+    """
+    result = _last(world)
+    world.evidence.kubectl(result.command, result.output, expected=docstring)
+    actual = "\n".join(line.rstrip() for line in result.output.strip().splitlines())
+    wanted = "\n".join(line.rstrip() for line in docstring.strip().splitlines())
+    if actual != wanted:
+        raise AssertionError(f"`{result.command}` printed:\n{result.output}\nexpected:\n{docstring}")
+
+
+def _last(world: World) -> KubectlResult:
+    """The last kubectl result; a failed command fails the comparing step with kubectl's error."""
+    if world.last is None:
+        raise WorldError("no kubectl output yet: put a step like `When I run `kubectl get mr`` first")
+    if world.last.returncode != 0:
+        world.evidence.kubectl(world.last.command, world.last.output)
+        last_line = world.last.stderr.strip().splitlines()[-1:] or ["(no error text)"]
+        raise AssertionError(f"`{world.last.command}` failed (exit {world.last.returncode}): {last_line[0]}")
+    return world.last

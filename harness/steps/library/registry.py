@@ -1,0 +1,143 @@
+"""Steps that shape the OCI registry the ModuleSources read: modules, versions, channels, faults of content.
+
+The registry is a real registry process; these steps publish through the cluster's publisher,
+which pushes images in DKP's layout (``<repo>:<module>``, ``<repo>/<module>:v<ver>``,
+``<repo>/<module>/release:<channel>``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import yaml
+
+from harness.registry.credentials import Credentials
+from harness.registry.layout import channel_tag
+from harness.steps.catalogue import given, when
+from harness.steps.tables import rows_as_dicts
+from harness.steps.world import World, WorldError
+
+DEFAULT_REPO = "deckhouse/modules"
+COLUMNS = {
+    "module",
+    "version",
+    "channels",
+    "weight",
+    "requires deckhouse",
+    "requires kubernetes",
+    "hook error",
+    "repo",
+    "settings schema",
+}
+
+
+@given("the registry has the modules:")
+@when("the registry publishes:")
+def publish(world: World, datatable: list[list[str]]) -> None:
+    """Publish module versions, one row each; only ``module`` and ``version`` are required.
+
+    Columns: ``module``, ``version``, ``channels`` (comma-separated, e.g. ``stable, alpha``),
+    ``weight``, ``requires deckhouse`` / ``requires kubernetes`` (constraints such as ``> v1.63.0``),
+    ``hook error`` (text the module's hook fails with once installed), ``settings schema``
+    (OpenAPI schema of the ModuleConfig settings, as a YAML flow mapping), ``repo`` (default
+    ``deckhouse/modules``). Rows are published top to bottom, so a later row on the same channel wins.
+
+    Example:
+        Given the registry has the modules:
+          | module     | version | channels | weight |
+          | module-one | v0.7.24 | stable   | 910    |
+          | module-two | v1.2.3  | stable   |        |
+    """
+    for row in rows_as_dicts(datatable):
+        unknown = set(row) - COLUMNS
+        if unknown:
+            raise WorldError(
+                f"unknown column(s) {sorted(unknown)} in the module table: use {sorted(COLUMNS)}"
+            )
+        if not row.get("module") or not row.get("version"):
+            raise WorldError("every row of the module table needs a module and a version")
+        requirements = {
+            key: row[f"requires {key}"] for key in ("deckhouse", "kubernetes") if row.get(f"requires {key}")
+        }
+        world.publisher(row.get("repo") or DEFAULT_REPO).publish(
+            row["module"],
+            row["version"],
+            channels=[c.strip() for c in row.get("channels", "").split(",") if c.strip()],
+            weight=int(row["weight"]) if row.get("weight") else None,
+            requirements=requirements or None,
+            hook_error=row.get("hook error") or None,
+            settings_schema=_schema(row.get("settings schema", "")),
+        )
+    world.settle()
+
+
+@given('the "{channel}" channel of module "{module}" moves to {version}')
+@when('the "{channel}" channel of module "{module}" moves to {version}')
+def move_channel(world: World, channel: str, module: str, version: str) -> None:
+    """Point a release channel at another published version (the next scan sees it).
+
+    Example:
+        When the "stable" channel of module "module-one" moves to v0.8.0
+    """
+    world.publisher(DEFAULT_REPO).move_channel(module, channel, version)
+    world.settle()
+
+
+@when('the "{channel}" channel of module "{module}" is removed from the registry')
+def remove_channel(world: World, channel: str, module: str) -> None:
+    """Delete the release-channel tag ``<repo>/<module>/release:<channel>`` (the scan then fails on it).
+
+    Example:
+        When the "stable" channel of module "module-two" is removed from the registry
+    """
+    world.publisher(DEFAULT_REPO).remove_tag(f"{module}/release", channel_tag(channel))
+    world.settle()
+
+
+@when('the module "{module}" is removed from the registry')
+def remove_module(world: World, module: str) -> None:
+    """Delete the tag ``<repo>:<module>`` that lists the module, so sources no longer offer it.
+
+    Example:
+        When the module "module-two" is removed from the registry
+    """
+    world.publisher(DEFAULT_REPO).remove_tag("", module)
+    world.settle()
+
+
+@given('the "{channel}" channel of module "{module}" has a release without version.json')
+def release_without_version(world: World, channel: str, module: str) -> None:
+    """Publish a release-channel image that lacks ``version.json`` (malformed metadata).
+
+    Example:
+        Given the "stable" channel of module "module-one" has a release without version.json
+    """
+    world.publisher(DEFAULT_REPO).push_release_without_version(module, channel)
+    world.settle()
+
+
+@given('the registry requires the credentials of user "{user}"')
+def require_auth(world: World, user: str) -> None:
+    """Start the registry with basic auth; ``${DOCKER_CFG}`` then holds a dockerCfg that works.
+
+    The password is random and never printed: only the base64 dockerCfg placeholder carries it.
+    It must come before any step that uses the cluster.
+
+    Example:
+        Given the registry requires the credentials of user "alice"
+    """
+    world.require_not_started("'the registry requires the credentials'")
+    world.options.credentials = Credentials(user, secrets.token_urlsafe(12))
+
+
+def _schema(text: str) -> dict[str, Any] | None:
+    if not text.strip():
+        return None
+    try:
+        schema = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise WorldError(f"the settings schema {text!r} is not YAML: {exc}") from None
+    if not isinstance(schema, dict):
+        raise WorldError(f"the settings schema must be a mapping, e.g. {{type: object}}, got {text!r}")
+    return schema

@@ -1,0 +1,120 @@
+"""Lint of feature files against the step catalogue: undefined, ambiguous and unused steps.
+
+pytest-bdd only notices an undefined step when the scenario runs, never notices an unused
+definition, and silently takes one of two definitions that both match a line. The lint reads
+every feature (outlines expanded with each Examples row, since a placeholder can change which
+definition matches), matches every step line against the catalogue and reports all three, each
+with ``file:line`` and, for an undefined step, the closest definitions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytest_bdd.parser import FeatureParser, Step
+
+from harness.steps.catalogue import StepDef
+
+__all__ = ["LintReport", "StepLine", "closest_steps", "feature_step_lines", "lint"]
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One step of one scenario as it will run (outline placeholders filled in)."""
+
+    kind: str
+    keyword: str
+    text: str
+    file: str
+    line: int
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class LintReport:
+    undefined: list[tuple[StepLine, list[StepDef]]] = field(default_factory=list)
+    ambiguous: list[tuple[StepLine, list[StepDef]]] = field(default_factory=list)
+    unused: list[StepDef] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.undefined or self.ambiguous or self.unused)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{line.location}: undefined step: {line.keyword.strip()} {line.text}\n"
+            + describe_candidates(near, "    closest defined steps:")
+            for line, near in self.undefined
+        ]
+        out += [
+            f"{line.location}: ambiguous step: {line.keyword.strip()} {line.text}\n"
+            + describe_candidates(defs, "    matched by all of:")
+            for line, defs in self.ambiguous
+        ]
+        out += [
+            f"{step.location}: unused step definition: {step.kind} {step.pattern!r}" for step in self.unused
+        ]
+        return out
+
+
+def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
+    report = LintReport(usage={s.key: 0 for s in steps})
+    seen_undefined: set[tuple[str, str, str]] = set()
+    for line in feature_step_lines(features_dir):
+        matched = [s for s in steps if s.matches(line.kind, line.text)]
+        for step in matched:
+            report.usage[step.key] += 1
+        if not matched and (line.location, line.kind, line.text) not in seen_undefined:
+            seen_undefined.add((line.location, line.kind, line.text))
+            report.undefined.append((line, closest_steps(line.kind, line.text, steps)))
+        elif len(matched) > 1:
+            report.ambiguous.append((line, matched))
+    report.unused = [s for s in steps if report.usage[s.key] == 0]
+    return report
+
+
+def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
+    """Every step line of every ``*.feature`` under ``features_dir``, outlines expanded."""
+    for path in sorted(features_dir.rglob("*.feature")):
+        feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
+        shown = path.relative_to(features_dir.parent) if features_dir.parent in path.parents else path
+        for template in feature.scenarios.values():
+            contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]
+            for context in contexts:
+                yield from _lines(template.render(context).steps, str(shown))
+
+
+def _lines(steps: Iterable[Step], file: str) -> Iterator[StepLine]:
+    for step in steps:
+        yield StepLine(step.type, step.keyword, step.name, file, step.line_number)
+
+
+def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) -> list[StepDef]:
+    """The definitions whose pattern reads most like ``text`` (same kind first)."""
+    plain = _normalise(text)
+
+    def score(step: StepDef) -> float:
+        ratio = difflib.SequenceMatcher(None, plain, _normalise(step.pattern)).ratio()
+        return ratio + (0.2 if step.kind == kind else 0.0)
+
+    return sorted(steps, key=score, reverse=True)[:limit]
+
+
+def describe_candidates(steps: list[StepDef], title: str) -> str:
+    rows = [f"      {s.kind.capitalize()} {s.pattern}    ({s.location})" for s in steps]
+    return "\n".join([title, *rows]) if rows else f"{title} (none)"
+
+
+def _normalise(text: str) -> str:
+    """Quoted values and ``{placeholders}`` become ``"x"`` so that only the wording is compared."""
+    text = re.sub(r'"[^"]*"', '"x"', text)
+    text = re.sub(r"\{[^}]*\}", "x", text)
+    return re.sub(r"`[^`]*`", "`x`", text).lower()

@@ -1,0 +1,70 @@
+"""Time phrases of the step language: moments ("Wednesday 2024-12-18 13:25 UTC") and spans ("3 minutes").
+
+A moment carries its weekday on purpose: update windows are defined by weekday, so a scenario
+author reads and writes the weekday, and a date that does not fall on it is a typo that would make
+the scenario test something else. It is refused with a message naming the real weekday.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+__all__ = ["PhraseError", "parse_moment", "parse_span"]
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+_MOMENT = re.compile(
+    r"^(?P<weekday>[A-Za-z]+)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s+UTC$"
+)
+_SPAN_PART = re.compile(r"(?P<count>\d+|an?|one)\s+(?P<unit>second|minute|hour|day|week)s?")
+_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+
+
+class PhraseError(ValueError):
+    """A time phrase that cannot be understood; the message says what to write instead."""
+
+
+def parse_moment(text: str) -> datetime:
+    """``"Wednesday 2024-12-18 13:25 UTC"`` → aware UTC datetime, checking the weekday."""
+    match = _MOMENT.match(text.strip())
+    if match is None:
+        raise PhraseError(
+            f"cannot read the moment {text!r}: write it as <Weekday> <YYYY-MM-DD> <HH:MM> UTC, "
+            "e.g. 'Wednesday 2024-12-18 13:25 UTC'"
+        )
+    try:
+        moment = datetime.fromisoformat(f"{match['date']}T{_zero_pad(match['time'])}").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise PhraseError(f"cannot read the moment {text!r}: {exc}") from None
+    weekday = match["weekday"].capitalize()
+    if weekday not in WEEKDAYS:
+        raise PhraseError(f"{match['weekday']!r} is not a weekday: use one of {', '.join(WEEKDAYS)}")
+    actual = WEEKDAYS[moment.weekday()]
+    if weekday != actual:
+        raise PhraseError(
+            f"{match['date']} is a {actual}, not a {weekday}: fix the weekday or the date in {text!r}"
+        )
+    return moment
+
+
+def parse_span(text: str) -> timedelta:
+    """``"3 minutes"``, ``"an hour"``, ``"2 days and 3 hours"`` → timedelta."""
+    cleaned = re.sub(r"\s+", " ", text.strip().lower())
+    parts = list(_SPAN_PART.finditer(cleaned))
+    leftover = _SPAN_PART.sub("", cleaned).replace(",", " ").replace(" and ", " ").strip()
+    if not parts or leftover:
+        raise PhraseError(
+            f"cannot read the duration {text!r}: write a number and a unit (seconds, minutes, hours, "
+            "days, weeks), e.g. '3 minutes' or '2 days and 1 hour'"
+        )
+    seconds = 0
+    for part in parts:
+        count = part["count"]
+        seconds += (1 if count in ("a", "an", "one") else int(count)) * _UNIT_SECONDS[part["unit"]]
+    return timedelta(seconds=seconds)
+
+
+def _zero_pad(clock: str) -> str:
+    hours, _, rest = clock.partition(":")
+    return f"{int(hours):02d}:{rest}"

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.steps.catalogue import CATALOGUE, render_markdown, split_docstring
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_docs_steps_md_is_generated_from_the_code():
+    current = (ROOT / "docs" / "steps.md").read_text() if (ROOT / "docs" / "steps.md").exists() else ""
+    assert current == render_markdown(CATALOGUE), (
+        "docs/steps.md is stale: regenerate it with `.venv/bin/dkp-harness steps --markdown > docs/steps.md`"
+    )
+
+
+def test_every_step_has_a_meaning_and_an_example_of_its_own_kind():
+    for step in CATALOGUE:
+        assert step.doc, f"{step.location}: step {step.pattern!r} has no docstring"
+        assert step.example, f"{step.location}: step {step.pattern!r} has no Example: in its docstring"
+
+
+def test_a_docstring_splits_into_meaning_and_dedented_example():
+    doc, example = split_docstring("Does a thing\nacross lines.\n\nExample:\n    When I do\n      | a |\n")
+    assert doc == "Does a thing across lines."
+    assert example == "When I do\n  | a |"
+
+
+def test_the_patterns_are_unique_per_kind():
+    keys = [step.key for step in CATALOGUE]
+    assert len(keys) == len(set(keys))
