@@ -2,9 +2,9 @@
 
 Runs pytest on ``scenarios/`` from the project root with the report plugin's options
 (``--conformance-report reports --conformance-progress``), so one line per scenario appears as it
-finishes and ``reports/`` ends up with ``conformance.html``, ``conformance.json``, ``junit.xml``
-and ``cucumber.json``. Anything after ``--`` goes to pytest unchanged, e.g.
-``dkp-harness run -- -k approval -n 2``. The exit code is pytest's; "no tests ran" (5) is a
+finishes (on two workers unless ``-n`` says otherwise), and ``reports/`` gets
+``conformance.html``, ``conformance.json``, ``junit.xml`` and ``cucumber.json``. Anything after
+``--`` goes to pytest unchanged, e.g. ``dkp-harness run -- -k approval -n 0``. The exit code is pytest's; "no tests ran" (5) is a
 failure too, with a hint, because a conformance run that checked nothing proves nothing.
 """
 
@@ -39,8 +39,23 @@ def build_command(report_dir: Path, extra: list[str]) -> list[str]:
         f"--conformance-report={report_dir}",
         "--conformance-progress",
         "-q",
+        *_parallelism(args),
         *args,
     ]
+
+
+def _parallelism(args: list[str]) -> list[str]:
+    """Two workers by default (the budget machine has two cores); the user's ``-n``/``-p`` wins.
+
+    Every scenario owns its cluster, so workers share nothing; the report plugin merges their
+    results in the controller.
+    """
+    import importlib.util
+
+    chose = any(a.startswith(("-n", "--numprocesses")) for a in args)
+    if chose or "no:xdist" in " ".join(args) or importlib.util.find_spec("xdist") is None:
+        return []
+    return ["-n", "2"]
 
 
 def run(args: argparse.Namespace) -> int:

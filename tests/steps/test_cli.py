@@ -15,9 +15,17 @@ def test_run_passes_arguments_after_the_double_dash_to_pytest_last():
         "--conformance-report=reports",
         "--conformance-progress",
         "-q",
+        "-n",
+        "2",
         "-k",
         "approval",
     ]
+
+
+def test_run_leaves_parallelism_to_the_user_when_they_choose_it():
+    command = build_command(Path("reports"), ["--", "-n", "0"])
+    assert command.count("-n") == 1
+    assert command[-2:] == ["-n", "0"]
 
 
 def test_steps_lint_fails_on_an_undefined_step_and_says_where(tmp_path, capsys):
