@@ -1,11 +1,12 @@
 """``dkp-harness run [-- PYTEST_ARGS]``: run the conformance suite and write the report.
 
 Runs pytest on ``scenarios/`` from the project root with the report plugin's options
-(``--conformance-report reports --conformance-progress``), so one line per scenario appears as it
-finishes (on two workers unless ``-n`` says otherwise), and ``reports/`` gets
+(``--conformance-report reports --conformance-progress``), on two workers unless ``-n`` says
+otherwise. One line per scenario appears as it finishes, and ``reports/`` gets
 ``conformance.html``, ``conformance.json``, ``junit.xml`` and ``cucumber.json``. Anything after
-``--`` goes to pytest unchanged, e.g. ``dkp-harness run -- -k approval -n 0``. The exit code is pytest's; "no tests ran" (5) is a
-failure too, with a hint, because a conformance run that checked nothing proves nothing.
+``--`` goes to pytest unchanged, e.g. ``dkp-harness run -- -k approval -n 0``. The exit code is
+pytest's; "no tests ran" (5) is a failure too, with a hint, because a conformance run that
+checked nothing proves nothing.
 """
 
 from __future__ import annotations
