@@ -31,7 +31,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 conformance: setup
 	$(BIN)/dkp-harness run
