@@ -16,6 +16,7 @@ import json
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -38,18 +39,25 @@ from harness.registry.pusher import Pusher  # noqa: E402
 
 REPO_PATH = "deckhouse/modules"
 TARGET_RATIO = 1.5
+PUBLISH_THREADS = 8
 
 
 def publish(address: str, count: int) -> list[str]:
-    """Push ``R:<m>`` and ``R/<m>/release:stable`` for ``count`` modules (only what a sync reads)."""
+    """Push ``R:<m>`` and ``R/<m>/release:stable`` for ``count`` modules (only what a sync reads).
+
+    Several threads push at once: the registry is another process and can use the second core.
+    """
     names = [f"module-{i:04d}" for i in range(count)]
-    with Pusher(address) as pusher:
-        for name in names:
+    with Pusher(address) as pusher, ThreadPoolExecutor(PUBLISH_THREADS) as pool:
+
+        def push(name: str) -> None:
             definition = images.build_image({"module.yaml": f"name: {name}\nweight: 900\n".encode()})
             pusher.push_image(REPO_PATH, name, definition)
             version = json.dumps({"version": "v1.0.0"}).encode()
             release = images.build_image({"version.json": version, "module.yaml": f"name: {name}\n".encode()})
             pusher.push_image(f"{REPO_PATH}/{name}/release", "stable", release)
+
+        list(pool.map(push, names))
     return names
 
 

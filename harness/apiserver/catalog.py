@@ -86,6 +86,7 @@ class Catalog:
     def __init__(self, types: Iterable[ResourceType]) -> None:
         self._by_gvr: dict[tuple[str, str, str], ResourceType] = {}
         self._by_gvk: dict[tuple[str, str], ResourceType] = {}
+        self._storage: dict[tuple[str, str], ResourceType] = {}
         for rt in types:
             r = rt.resource
             self._by_gvr[(r.group, r.version, r.plural)] = rt
@@ -122,7 +123,14 @@ class Catalog:
         return [rt for (g, v, _p), rt in self._by_gvr.items() if g == group and v == version]
 
     def storage_type(self, key: tuple[str, str]) -> ResourceType:
-        """The type whose version objects of ``key`` are stored in."""
+        """The type whose version objects of ``key`` are stored in (looked up on every write: cached)."""
+        found = self._storage.get(key)
+        if found is None:
+            found = self._find_storage_type(key)
+            self._storage[key] = found
+        return found
+
+    def _find_storage_type(self, key: tuple[str, str]) -> ResourceType:
         for (g, v, p), rt in self._by_gvr.items():
             if (g, p) == key and v == rt.storage_version:
                 return rt

@@ -2,7 +2,9 @@
 
 Each call builds the same :class:`Request` the HTTP server would and runs it through the same
 fault rules and handlers, so controllers driven in-process see exactly what kubectl sees. Objects
-cross this boundary as private copies in both directions.
+cross this boundary as private copies in both directions, each copied exactly once: results here,
+request bodies by the handlers, which never keep or change the body they are given (they copy an
+object body before changing it, and a patch is applied to a copy of the stored object).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class InProcessClient:
 
     def create(self, resource: Resource, obj: Obj, *, namespace: str | None = None) -> Obj:
         ns = namespace or (obj.get("metadata") or {}).get("namespace")
-        return clone(self._call("create", resource, namespace=ns, body=clone(obj)))  # type: ignore[no-any-return]
+        return clone(self._call("create", resource, namespace=ns, body=obj))  # type: ignore[no-any-return]
 
     def update(
         self, resource: Resource, obj: Obj, *, namespace: str | None = None, subresource: str | None = None
@@ -69,7 +71,7 @@ class InProcessClient:
             raise BadRequest("update needs metadata.name in the object")
         ns = namespace or meta.get("namespace")
         body = self._call(
-            "update", resource, namespace=ns, name=meta["name"], subresource=subresource, body=clone(obj)
+            "update", resource, namespace=ns, name=meta["name"], subresource=subresource, body=obj
         )
         return clone(body)  # type: ignore[no-any-return]
 
@@ -94,7 +96,7 @@ class InProcessClient:
             namespace=namespace,
             name=name,
             subresource=subresource,
-            body=clone(patch),
+            body=patch,
             query=query,
             content_type=patch_type.value,
         )

@@ -2,8 +2,10 @@
 
 Errors are raised as :mod:`harness.kube.errors` types; the HTTP layer renders them as ``Status``
 bodies and the in-process client re-raises them. Every read returns stored objects converted to
-the requested version without copying (stored objects are immutable); every write works on a
-private copy of the stored object under the store lock, so a patch never races another write.
+the requested version without copying (stored objects are immutable); every write builds its new
+object under the store lock, so a patch never races another write, copying only what it changes
+(:mod:`harness.apiserver.sharing`). Request bodies are never changed or kept: an object body is
+copied, a patch is applied to a new object.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from harness.apiserver import strategy
 from harness.apiserver.managed import apply_config, record_update
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
+from harness.apiserver.sharing import merge_shared, own_top
 from harness.apiserver.storage import invalid
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream
 from harness.kube.client import PatchType
 from harness.kube.errors import BadRequest, Cause, MethodNotAllowed, NotFound, UnsupportedMediaType
 from harness.kube.objects import Obj
-from harness.kube.patches import PatchError, clone, json_patch, merge_patch
+from harness.kube.patches import PatchError, clone, json_patch
 from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
 
 __all__ = ["handle"]
@@ -298,7 +301,7 @@ def patch(b: Backend, req: Request) -> Response:
                     raise BadRequest(
                         f"a {kind.value} body must be a JSON object, got {type(req.body).__name__}"
                     )
-                new = merge_patch(current, _strip_directives(req.body))
+                new = own_top(merge_shared(current, _strip_directives(req.body)))
         except PatchError as exc:
             raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
         if not isinstance(new, dict):

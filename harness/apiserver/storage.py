@@ -139,13 +139,18 @@ class Store:
         self._dependents: dict[str, set[tuple[Key, ObjKey]]] = {}
         self._orphaning: set[str] = set()
         self._rng = random.Random(0x6B8)
+        self._stamp: tuple[datetime | None, str] = (None, "")
 
     @property
     def resource_version(self) -> int:
         return self._rv
 
     def now(self) -> str:
-        return format_time(self._clock.now())
+        """The clock's now as a timestamp; formatted once per instant (virtual time stands still)."""
+        moment = self._clock.now()
+        if moment != self._stamp[0]:
+            self._stamp = (moment, format_time(moment))
+        return self._stamp[1]
 
     # ---- reads -------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.sharing import own_top
 from harness.apiserver.storage import invalid
 from harness.kube.errors import BadRequest, Cause
 from harness.kube.objects import Obj
@@ -50,9 +51,12 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
 
 
 def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) -> Obj:
-    """The object to store for a write of ``new`` over ``old`` through the main resource or /status."""
+    """The object to store for a write of ``new`` over ``old`` through the main resource or /status.
+
+    The result shares nested values with ``old`` (never changed in place, see ``sharing``).
+    """
     if subresource == "status":
-        merged: Obj = clone(old)
+        merged = own_top(old)
         merged["metadata"]["resourceVersion"] = (new.get("metadata") or {}).get(
             "resourceVersion", old["metadata"]["resourceVersion"]
         )
@@ -63,7 +67,7 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
         return merged
     if rt.status_subresource:
         if "status" in old:
-            new["status"] = clone(old["status"])
+            new["status"] = old["status"]  # shared with the stored object: see harness.apiserver.sharing
         else:
             new.pop("status", None)
     return new

@@ -122,3 +122,18 @@ def test_a_wrong_scheme_is_rejected_with_the_allowed_values():
 def test_an_invalid_ca_is_reported_without_echoing_it():
     with pytest.raises(RegistryError, match="not a valid PEM"):
         RegistryClient("h/r", ca="-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+
+
+def test_an_invalid_ca_is_reported_again_on_the_next_client_not_remembered_as_valid():
+    bad = "-----BEGIN CERTIFICATE-----\nstill nope\n-----END CERTIFICATE-----\n"
+    for _ in range(2):
+        with pytest.raises(RegistryError, match="not a valid PEM"):
+            RegistryClient("h/r", ca=bad)
+
+
+def test_clients_share_one_trust_store_per_ca_instead_of_loading_it_each_time():
+    from harness.registry.client import _ssl_context
+
+    assert _ssl_context("") is _ssl_context("")
+    with RegistryClient("h/r"), RegistryClient("h/other"):
+        assert _ssl_context.cache_info().currsize >= 1

@@ -1,0 +1,222 @@
+"""A compiled "certainly valid" check for a Draft 4 schema, the fast path in front of ``jsonschema``.
+
+``jsonschema`` walks a schema with a fresh validator object per node, which costs ~100 µs for one
+DKP object; nearly every write is valid, so paying that to learn "no errors" dominated the
+in-process write path. :func:`compile_check` turns the schema once into nested closures that
+answer only "valid?". The check is *sound*: ``True`` means ``jsonschema`` would report no error
+for the value; ``False`` means "maybe not", and the caller then runs ``jsonschema`` itself for
+the field errors. So the error messages, and every case this module does not model, stay exactly
+``jsonschema``'s:
+
+- keywords it models: ``type``, ``properties``, ``required``, ``additionalProperties``,
+  ``items`` (one schema), ``enum`` (for strings), ``pattern``, ``minLength``/``maxLength``,
+  ``minItems``/``maxItems``, ``minimum``/``maximum`` (with Draft 4's boolean exclusives),
+  ``allOf`` and ``anyOf`` (sound from sound parts);
+- a node with any other keyword (``oneOf``, ``not``, ``uniqueItems``, ``multipleOf``, tuple
+  ``items``, an unknown type name, ...) is checked by a ``jsonschema`` validator for that node
+  alone, which is exact because Draft 4 without ``$ref`` is compositional.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+
+__all__ = ["Check", "compile_check"]
+
+Check = Callable[[Any], bool]
+
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+_MODELLED = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "enum",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "allOf",
+        "anyOf",
+    }
+)
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _modelled(schema: dict[str, Any]) -> bool:
+    if not set(schema) <= _MODELLED:
+        return False
+    types = schema.get("type", [])
+    names = types if isinstance(types, list) else [types]
+    if not all(isinstance(t, str) and t in _TYPES for t in names):
+        return False
+    items = schema.get("items", {})
+    extra = schema.get("additionalProperties", True)
+    return isinstance(items, dict) and isinstance(extra, (dict, bool))
+
+
+def compile_check(schema: Any) -> Check:
+    """A sound validity predicate for the Draft 4 ``schema`` (see the module docstring)."""
+    if not isinstance(schema, dict) or not _modelled(schema):
+        return jsonschema.Draft4Validator(schema).is_valid
+    kind = schema.get("type")
+    shaped = {"object": _object_check, "array": _array_check, "string": _string_check}
+    checks: list[Check | None] = []
+    for name, build in shaped.items():
+        # A node typed as exactly this shape folds its type test into the shape check.
+        checks.append(build(schema, kind == name))
+    if not isinstance(kind, str) or kind not in shaped:
+        checks.append(_type_check(schema))
+    checks += [_number_check(schema), _combinators(schema)]
+    return _all_of([c for c in checks if c is not None])
+
+
+def _all_of(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+
+    def check(value: Any) -> bool:
+        for each in checks:
+            if not each(value):
+                return False
+        return True
+
+    return check
+
+
+def _type_check(schema: dict[str, Any]) -> Check | None:
+    if "type" not in schema:
+        return None
+    names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    tests = [_TYPES[name] for name in names]
+    if len(tests) == 1:
+        return tests[0]
+    return lambda value: any(test(value) for test in tests)
+
+
+def _object_check(schema: dict[str, Any], typed: bool) -> Check | None:
+    props = {name: compile_check(sub) for name, sub in (schema.get("properties") or {}).items()}
+    required = tuple(schema.get("required") or ())
+    extra = schema.get("additionalProperties", True)
+    extra_check = compile_check(extra) if isinstance(extra, dict) else None
+    if not props and not required and extra is True:
+        return _TYPES["object"] if typed else None
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return not typed
+        for name in required:
+            if name not in value:
+                return False
+        for key, item in value.items():
+            sub = props.get(key)
+            if sub is not None:
+                if not sub(item):
+                    return False
+            elif extra is False or (extra_check is not None and not extra_check(item)):
+                return False
+        return True
+
+    return check
+
+
+def _array_check(schema: dict[str, Any], typed: bool) -> Check | None:
+    item_check = compile_check(schema["items"]) if "items" in schema else None
+    low, high = schema.get("minItems"), schema.get("maxItems")
+    if item_check is None and low is None and high is None:
+        return _TYPES["array"] if typed else None
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, list):
+            return not typed
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            return False
+        if item_check is not None:
+            for item in value:
+                if not item_check(item):
+                    return False
+        return True
+
+    return check
+
+
+def _string_check(schema: dict[str, Any], typed: bool) -> Check | None:
+    enum = schema.get("enum")
+    allowed = None if enum is None else frozenset(e for e in enum if isinstance(e, str))
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if enum is None and pattern is None and low is None and high is None:
+        return _TYPES["string"] if typed else None
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, str):
+            # Not a string: fails a string type; an enum over other values is left to jsonschema's
+            # equality rules (``True`` is not ``1`` there).
+            return not typed and enum is None
+        if allowed is not None and value not in allowed:
+            return False
+        if pattern is not None and pattern.search(value) is None:
+            return False
+        return (low is None or len(value) >= low) and (high is None or len(value) <= high)
+
+    return check
+
+
+def _number_check(schema: dict[str, Any]) -> Check | None:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is None and high is None:
+        return None
+    low_open, high_open = bool(schema.get("exclusiveMinimum")), bool(schema.get("exclusiveMaximum"))
+
+    def check(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, numbers.Number):
+            return True
+        if not isinstance(value, (int, float)):
+            return False  # an exotic number: let jsonschema compare it
+        if low is not None and (value <= low if low_open else value < low):
+            return False
+        return high is None or not (value >= high if high_open else value > high)
+
+    return check
+
+
+def _combinators(schema: dict[str, Any]) -> Check | None:
+    all_of = [compile_check(sub) for sub in schema.get("allOf") or []]
+    any_of = [compile_check(sub) for sub in schema.get("anyOf") or []]
+    if "anyOf" in schema and not any_of:
+        return lambda _value: False  # an empty anyOf: let jsonschema decide
+    if not all_of and not any_of:
+        return None
+
+    def check(value: Any) -> bool:
+        return all(c(value) for c in all_of) and (not any_of or any(c(value) for c in any_of))
+
+    return check
