@@ -40,6 +40,7 @@ from harness.dkp.installed import InstalledModules
 from harness.dkp.lifecycle import LifecycleController
 from harness.dkp.log import DeckhouseLog
 from harness.dkp.manager import Manager
+from harness.dkp.override import OverrideController
 from harness.dkp.reconcile import Controller
 from harness.dkp.release import ReleaseController
 from harness.dkp.settings import ClusterSettings
@@ -219,6 +220,9 @@ class SimulatedCluster:
             ),
             ConfigController(client, installed=self.installed, **common),
             LifecycleController(client, installed=self.installed, **common),
+            OverrideController(
+                client, installed=self.installed, registry_factory=self._registry_factory, **common
+            ),
         ]
         return controllers
 

@@ -118,3 +118,29 @@ Feature: Releases under manual approval wait for the approval annotation
         transitionTime: "2024-12-16T09:06:00Z"
         message: "Release is waiting for the 'modules.deckhouse.io/approved: \"true\"' annotation"
       """
+
+  @claim:REL-04 @claim:DKP-06 @claim:MS-02
+  Scenario: A release left Pending for two weeks installs as soon as it is approved
+    Nothing but the approval moves a Manual release on, however long it waits; the source keeps
+    rescanning every three minutes meanwhile.
+
+    When 2 weeks pass
+    Then the ModuleRelease "module-1-v1.23.2" is in phase "Pending"
+    And the ModuleRelease "module-1-v1.23.2" has the message "Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation"
+    And the ModuleSource "example" matches:
+      """
+      status:
+        syncTime: "2024-12-30T09:03:00Z"
+      """
+    When I run `kubectl annotate mr module-1-v1.23.2 modules.deckhouse.io/approved="true"`
+    And the cluster settles
+    Then the releases of module "module-1" are:
+      | name             | phase      |
+      | module-1-v1.23.1 | Superseded |
+      | module-1-v1.23.2 | Deployed   |
+    And the ModuleRelease "module-1-v1.23.1" matches:
+      """
+      status:
+        transitionTime: "2024-12-30T09:03:00Z"
+      """
+    And the ModuleRelease "module-1-v1.23.2" was never Deployed before it was approved

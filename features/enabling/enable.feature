@@ -132,19 +132,29 @@ Feature: Enabling a module with a ModuleConfig
       """
 
   @claim:DKP-31
-  Scenario: Disabling a Ready module keeps its phase and marks it not ready
+  Scenario: Disabling a Ready module marks it not ready, then the module manager leaves it Downloaded
+    The config controller's disableModule keeps the phase (Ready) and writes IsReady Disabled
+    (its golden); the module manager then turns the module off and the kube_config extender's
+    verdict settles it as Downloaded (dkp-behaviour §3.3; a DKP 1.67 cluster lists disabled
+    downloaded modules as "Downloaded False False"). The settled state is what kubectl shows.
+
     When the ModuleConfig "module-one" enables the module
     And 15 seconds pass
     And the ModuleConfig "module-one" disables the module
     Then the Module "module-one" matches:
       """
       status:
-        phase: Ready
+        phase: Downloaded
         conditions:
         - type: EnabledByModuleConfig
           status: "False"
+        - type: EnabledByModuleManager
+          status: "False"
+          reason: ModuleConfig
+          message: turned off by module config
         - type: IsReady
           status: "False"
-          reason: Disabled
-          message: disabled
+          reason: ModuleConfig
+          message: turned off by module config
       """
+    And the Module "module-one" went through Ready, Downloaded

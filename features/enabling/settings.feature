@@ -32,7 +32,12 @@ Feature: A ModuleConfig both enables and configures a module
       """
 
   @claim:DKP-32
-  Scenario: Settings that break the module's schema are reported in the ModuleConfig
+  Scenario: Settings that break the installed module's schema are reported in the ModuleConfig
+    DKP validates a ModuleConfig against the schema of the module its module manager has loaded
+    (the config controller's refreshModuleConfigStatus); a module that was never downloaded has
+    no schema yet, and its first release is Suspended at deploy instead (dkp-behaviour §5.8). So
+    the module is installed first, then its settings are broken.
+
     When I apply:
       """
       apiVersion: deckhouse.io/v1alpha1
@@ -42,8 +47,22 @@ Feature: A ModuleConfig both enables and configures a module
       spec:
         enabled: true
         settings:
-          parameter: 42
+          parameter: value
         version: 1
       """
     And 15 seconds pass
+    Then the Module "module-one" is in phase "Ready"
+    When I patch the ModuleConfig "module-one" with:
+      """
+      spec:
+        settings:
+          parameter: 42
+      """
     Then the ModuleConfig "module-one" has a message containing "Error: "
+    And the ModuleConfig "module-one" matches:
+      """
+      status:
+        version: ""
+      """
+    When I run `kubectl get mc module-one`
+    Then the output contains "Error: moduleOne.parameter in body must be of type string"

@@ -219,3 +219,75 @@ Feature: A ModuleUpdatePolicy decides when new releases install
       """
     And 1 minutes pass
     Then the ModuleRelease "module-one-v0.7.25" is in phase "Deployed"
+
+  @claim:UP-03 @claim:DKP-04 @claim:MS-02
+  Scenario: Over weeks, each channel move waits for the next Monday or Wednesday window
+    Three weeks of virtual time: every release the channel brings waits for the next window and
+    deploys at DKP's first 15-second check inside it (13:30:15, since a window opens strictly
+    after its from). The superseded release's transitionTime records that instant, and the
+    source keeps its three-minute scans the whole time.
+
+    Given the registry has the modules:
+      | module     | version |
+      | module-one | v0.9.0  |
+    And it is Wednesday 2024-12-18 14:05 UTC
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: example-update-policy
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+          windows:
+          - days: ["Mon", "Wed"]
+            from: "13:30"
+            to: "14:00"
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: example-update-policy
+      """
+    When 15 seconds pass
+    And the "alpha" channel of module "module-one" moves to v0.7.25
+    And it becomes Sunday 2024-12-22 23:59 UTC
+    Then the ModuleRelease "module-one-v0.7.25" has the message "Release is waiting for the update window until 23 Dec 24 13:30 UTC"
+    When it becomes Monday 2024-12-23 14:10 UTC
+    Then the ModuleRelease "module-one-v0.7.25" is in phase "Deployed"
+    And the ModuleRelease "module-one-v0.7.24" matches:
+      """
+      status:
+        phase: Superseded
+        transitionTime: "2024-12-23T13:30:15Z"
+      """
+    When the "alpha" channel of module "module-one" moves to v0.8.0
+    And it becomes Tuesday 2024-12-24 23:59 UTC
+    Then the ModuleRelease "module-one-v0.8.0" has the message "Release is waiting for the update window until 25 Dec 24 13:30 UTC"
+    When it becomes Wednesday 2024-12-25 14:10 UTC
+    And the "alpha" channel of module "module-one" moves to v0.9.0
+    And 3 weeks pass
+    Then the releases of module "module-one" are:
+      | name               | phase      |
+      | module-one-v0.7.24 | Superseded |
+      | module-one-v0.7.25 | Superseded |
+      | module-one-v0.8.0  | Superseded |
+      | module-one-v0.9.0  | Deployed   |
+    And the ModuleRelease "module-one-v0.8.0" matches:
+      """
+      status:
+        transitionTime: "2024-12-30T13:30:15Z"
+      """
+    And the ModuleSource "example" matches:
+      """
+      status:
+        syncTime: "2025-01-15T14:08:00Z"
+      """
+    And the Module "module-one" is in phase "Ready"
+    And at no time were two releases of module "module-one" Deployed

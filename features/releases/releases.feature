@@ -95,7 +95,33 @@ Feature: ModuleReleases record which version of a module is installed
 
   @claim:DKP-08
   Scenario: A release whose from-to rule covers the deployed version skips the ones in between
-    When 15 seconds pass
+    Only the endpoint is approved under a Manual policy: the task calculator lets the endpoint
+    jump (§5.5 rule 4) while the intermediate, also "Process" by rule 6, waits for approval; once
+    the endpoint is Deployed, rule 3 makes the intermediate Skipped. (Under Auto both would be
+    deployable at once and the outcome would depend on reconcile order, so the scenario holds the
+    intermediate back.)
+
+    Given the registry has the modules:
+      | module     | version |
+      | module-one | v0.8.0  |
+      | module-one | v0.9.0  |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: manual
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Manual
+      """
+    When I patch the ModuleConfig "module-one" with:
+      """
+      spec:
+        updatePolicy: manual
+      """
+    And 15 seconds pass
     And I apply:
       """
       apiVersion: deckhouse.io/v1alpha1
@@ -120,6 +146,13 @@ Feature: ModuleReleases record which version of a module is installed
           - from: "0.7"
             to: "0.9"
       """
+    And 15 seconds pass
+    Then the releases of module "module-one" are:
+      | name               | phase    |
+      | module-one-v0.7.23 | Deployed |
+      | module-one-v0.8.0  | Pending  |
+      | module-one-v0.9.0  | Pending  |
+    When I annotate the ModuleRelease "module-one-v0.9.0" with modules.deckhouse.io/approved="true"
     And 10 minutes pass
     Then the releases of module "module-one" are:
       | name               | phase      |

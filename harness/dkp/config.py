@@ -10,6 +10,7 @@ switched off are deleted. The install simulation (``lifecycle``) takes over from
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from harness.dkp.log import DeckhouseLog
 from harness.dkp.modulestatus import condition, conditions_of, phase_of, update_properties, update_status
 from harness.dkp.reconcile import Request, Result, Watch
 from harness.dkp.settings import ClusterSettings
-from harness.kube.client import KubeClient, WatchEvent
+from harness.kube.client import EventType, KubeClient, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
 
@@ -35,9 +36,31 @@ OLD_FINALIZER = "modules.deckhouse.io/module-config"  # §4.1: removed by the co
 _NOT_INSTALLED_PHASES = frozenset({"Conflict", "Downloading", "DownloadingError"})
 
 
-def _module_created(event: WatchEvent) -> list[Request]:
-    """§4.3: Module *create* events enqueue the ModuleConfig of the same name."""
-    return [Request(name_of(event.object))]
+class _ModuleEvents:
+    """Which Module events wake the ModuleConfig of the same name.
+
+    §4.3: every *create*. Besides, DKP refreshes a ModuleConfig's status on the module manager's
+    events, so a config written before its module was downloaded is validated once the module is
+    installed: here, when ``properties.version`` (the installed version) changes. The manager hands
+    over only the new object, so the last seen version is remembered per Module.
+    """
+
+    def __init__(self) -> None:
+        self._versions: dict[str, str] = {}
+        self._lock = threading.Lock()  # mappers run on the writer's thread
+
+    def __call__(self, event: WatchEvent) -> list[Request]:
+        name = name_of(event.object)
+        version = str(deep_get(event.object, "properties.version", "") or "")
+        with self._lock:
+            if event.type == EventType.DELETED:
+                self._versions.pop(name, None)
+                return []
+            before = self._versions.get(name)
+            self._versions[name] = version
+        if event.type == EventType.ADDED or (before is not None and before != version):
+            return [Request(name)]
+        return []
 
 
 class ConfigController:
@@ -62,17 +85,49 @@ class ConfigController:
         self.log = log
         self.installed = installed
         self.watches: tuple[Watch, ...] = (
-            Watch(kinds.MODULE, map=_module_created, types=frozenset({"ADDED"})),
+            Watch(kinds.MODULE, map=_ModuleEvents(), types=frozenset({"ADDED", "MODIFIED", "DELETED"})),
         )
 
     def reconcile(self, request: Request) -> Result:
         try:
             config = self.kube.get(kinds.MODULE_CONFIG, request.name)
         except NotFound:
+            self._no_config(request.name)
             return Result()
         if deep_get(config, "metadata.deletionTimestamp"):
             return self._delete(config)
         return self._handle(config)
+
+    # -- no ModuleConfig ----------------------------------------------------------------------------
+
+    def _no_config(self, name: str) -> None:
+        """A module nobody configured is disabled by the kube_config extender: say so once.
+
+        Inferred from the page, which shows a freshly discovered module with
+        ``EnabledByModuleConfig`` False ``Disabled``/``disabled`` (dkp-behaviour.md does not name
+        the writer). Only a Module without the condition gets it: one whose ModuleConfig was
+        deleted keeps the ``Unknown`` that §4.3 deletion wrote.
+        """
+        try:
+            module = self.kube.get(kinds.MODULE, name)
+        except NotFound:
+            return
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) is not None:
+            return
+        now = self.clock.now()
+
+        def mutate(m: Obj) -> None:
+            conds = conditions_of(m)
+            conditions.set_false(
+                conds,
+                messages.CONDITION_ENABLED_BY_MODULE_CONFIG,
+                now=now,
+                reason=messages.REASON_DISABLED,
+                message=messages.MSG_DISABLED,
+            )
+            conds.insert(0, conds.pop())  # the page lists it first, as DKP's module manager writes it
+
+        update_status(self.kube, module, mutate)
 
     # -- live ModuleConfig -------------------------------------------------------------------------
 
@@ -87,7 +142,8 @@ class ConfigController:
         except NotFound:
             self._refresh_status(config, unknown=True)  # §4.3 step 2
             self.log.warning(LOGGER, "module not found", name=name)
-            return Result(requeue_after=UNKNOWN_MODULE_REQUEUE)
+            # Repeats identically until a Module of that name appears (a watched create).
+            return Result(requeue_after=UNKNOWN_MODULE_REQUEUE, idle=True)
         config = self._refresh_status(config, unknown=False)
         config = self._add_finalizer(config)  # §4.3 step 3
         if deep_get(config, "spec.enabled") is not True:

@@ -1,6 +1,6 @@
 """The resources, labels, annotations and finalizers the simulated DKP works with.
 
-Names are DKP's own (dkp-behaviour.md §1–§9); they live in one place so a rename upstream is a
+Names are DKP's own (dkp-behaviour.md §1-§9); they live in one place so a rename upstream is a
 one-line change here.
 """
 

@@ -12,7 +12,7 @@ the deploy recorded in :class:`InstalledModules`:
                                         properties of the installed version appear
 ``t ≥ … + download + install``          ``Ready`` (EnabledByModuleManager and IsReady True), or
                                         ``Error`` with ``HookError`` / ``ModuleError``
-module switched off after install       ``Downloaded`` with the kube_config extender's reason
+module switched off after loading      ``Downloaded`` with the kube_config extender's reason
 =====================================  =========================================================
 
 It is level-based: every reconcile recomputes the state from the record and the clock and asks
@@ -96,9 +96,21 @@ class LifecycleController:
         if record is None or deep_get(module, "metadata.deletionTimestamp"):
             return Result()  # not downloaded: phases belong to the source and config controllers
         if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != "True":
-            self._switched_off(module)
+            if self._loaded(module, record):
+                self._switched_off(module)
             return Result()
         return self._installing(module, record)
+
+    def _loaded(self, module: Obj, record: InstalledModule) -> bool:
+        """Whether the module manager ever picked the module up, so that it can turn it off.
+
+        A module back in ``Available``/``Unavailable`` (the config controller's ``disableModule``
+        of a Downloading or Conflict module, §4.3 step 4) or switched off before its download
+        finished was never loaded: the extender's verdict is not written over its ``NotInstalled``.
+        """
+        if phase_of(module) in _KEEP_PHASE_WHEN_OFF:
+            return False
+        return self.clock.now() >= record.installed_at + self.settings.download_duration
 
     # -- enabled -----------------------------------------------------------------------------------
 
@@ -144,8 +156,8 @@ def _apply_record(module: Obj, record: InstalledModule) -> None:
     properties: dict[str, Any] = module.setdefault("properties", {})
     properties["version"] = record.version
     properties["weight"] = record.weight
-    if record.source:
-        properties["source"] = record.source
+    if record.source and properties.get("source") in (None, "", "Embedded"):
+        properties["source"] = record.source  # a chosen source is the config controller's (§7)
     if record.requirements:
         properties["requirements"] = dict(record.requirements)
 

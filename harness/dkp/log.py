@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from harness.clock import Clock
 
 __all__ = ["DeckhouseLog"]
+
+_TIME_KEY = '"time": "'
 
 
 class DeckhouseLog:
@@ -24,6 +28,7 @@ class DeckhouseLog:
         self._clock = clock
         self._lines: deque[str] = deque(maxlen=limit)
         self._lock = threading.Lock()
+        self._written = 0
 
     def write(self, level: str, logger: str, msg: str, **fields: Any) -> None:
         """Append one line: ``{"level", "logger", "msg", ..., "time"}`` (key order is stable)."""
@@ -33,6 +38,32 @@ class DeckhouseLog:
         line = json.dumps(record, ensure_ascii=False, default=str)
         with self._lock:
             self._lines.append(line)
+            self._written += 1
+
+    @property
+    def written(self) -> int:
+        """Lines written so far (including any the length limit has dropped): a position mark."""
+        with self._lock:
+            return self._written
+
+    def since(self, mark: int) -> list[str]:
+        """The lines written after position ``mark`` (those still kept)."""
+        with self._lock:
+            count = min(self._written - mark, len(self._lines))
+            return list(self._lines)[len(self._lines) - count :] if count > 0 else []
+
+    def replay(self, lines: Sequence[str], at: datetime) -> None:
+        """Append ``lines`` again, stamped ``at``: what a repeated, identical look would have logged.
+
+        The manager uses it for periodic looks it skips as identical (see ``Manager._coalesce_idle``),
+        so the log keeps one entry per look, as DKP's would. ``time`` is the last key of a line.
+        """
+        stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._lock:
+            for line in lines:
+                cut = line.rfind(_TIME_KEY)
+                self._lines.append(line[: cut + len(_TIME_KEY)] + stamp + '"}' if cut >= 0 else line)
+                self._written += 1
 
     def info(self, logger: str, msg: str, **fields: Any) -> None:
         self.write("info", logger, msg, **fields)

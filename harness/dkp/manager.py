@@ -12,7 +12,9 @@ queues, this does deterministically (DESIGN.md §2.3):
   injected fault, or a bug) is logged to the Deckhouse log and retried with exponential backoff
   on the virtual clock (1 s doubling up to 5 min), never propagated;
 - ``settle()`` runs until quiescent: queue empty and no timer due at the current instant;
-- ``advance(d)`` / ``set_time(t)`` jump from timer to timer, settling at each deadline.
+- ``advance(d)`` / ``set_time(t)`` jump from timer to timer, settling at each deadline; periodic
+  looks a controller reports as ``idle`` are coalesced while nothing else happens (see
+  ``_coalesce_idle``), which is what makes weeks of virtual time cheap.
 
 Reconciles run on one thread at a time (a run lock), whoever calls; events may arrive on any
 thread. The :class:`BackgroundDriver` settles whenever work arrives, for the sandbox.
@@ -23,12 +25,13 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harness.clock import Clock, Timer, VirtualClock, utc
 from harness.dkp.log import DeckhouseLog
 from harness.dkp.predicates import Predicate
-from harness.dkp.reconcile import Controller, Request
+from harness.dkp.reconcile import Controller, Request, Result
 from harness.dkp.workqueue import WorkQueue
 from harness.kube.client import EventType, KubeClient, Unsubscribe, WatchEvent
 from harness.kube.errors import ApiError, NotFound
@@ -67,6 +70,17 @@ def _slim(obj: Obj) -> Obj:
     meta = obj.get("metadata") or {}
     keep = ("generation", "annotations", "deletionTimestamp", "labels")
     return {"metadata": {k: meta.get(k) for k in keep if k in meta}}
+
+
+@dataclass(frozen=True)
+class _IdleMark:
+    """An idle periodic look: valid while the epoch (one time jump) and the event count hold."""
+
+    epoch: int
+    significant: int
+    period: timedelta
+    log_lines: tuple[str, ...]
+    """What the look logged: each skipped look logs it again, at its own instant."""
 
 
 def _describe(exc: BaseException) -> str:
@@ -108,6 +122,14 @@ class Manager:
         self._unsubscribe: Unsubscribe | None = None
         self.reconciles = 0
         """Total reconciles run, for benchmarks and tests."""
+        self._events = 0  # committed changes seen
+        self._quiet = 0  # of which written by idle looks (heartbeats nobody else depends on)
+        self._epoch = 0  # one per advance/set_time: the registry cannot change within one
+        self._running: tuple[Resource, Request] | None = None
+        self._foreign = 0  # changes of other objects than the one being reconciled
+        self._idle: dict[Key, _IdleMark] = {}
+        self.coalesced = 0
+        """Periodic looks skipped as identical (for benchmarks and tests)."""
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -154,6 +176,13 @@ class Manager:
         """Runs on the writer's thread: must not block, must not raise, must not write."""
         if event.type not in _OBJECT_EVENTS:
             return
+        with self._state_lock:
+            self._events += 1
+            running = self._running
+            if running is not None and not (
+                _same_kind(event.resource, running[0]) and _request_of(event.object) == running[1]
+            ):
+                self._foreign += 1
         for ctrl in self._controllers.values():
             try:
                 for request in self._requests_for(ctrl, event):
@@ -230,9 +259,13 @@ class Manager:
         name, request = key
         ctrl = self._controllers[name]
         self.reconciles += 1
+        with self._state_lock:
+            self._running, self._foreign, events_before = (ctrl.resource, request), 0, self._events
+        log_mark = self._log.written
         try:
             result = ctrl.reconcile(request)
         except Exception as exc:  # noqa: BLE001 - any failure is retried, as controller-runtime does
+            self._finish_running(key, None, events_before, log_mark)
             delay = self._next_backoff(key)
             self._log.error(
                 ctrl.name,
@@ -244,12 +277,26 @@ class Manager:
             )
             self._schedule(key, delay)
             return
+        self._finish_running(key, result, events_before, log_mark)
         with self._state_lock:
             self._failures.pop(key, None)
         if result.requeue_after is None:
             self._cancel(key)
         else:
             self._schedule(key, result.requeue_after)
+
+    def _finish_running(self, key: Key, result: Result | None, events_before: int, log_mark: int) -> None:
+        """Record whether this look was idle: so it said, and it wrote only its own object."""
+        lines = tuple(self._log.since(log_mark)) if result is not None and result.idle else ()
+        with self._state_lock:
+            own_only = self._foreign == 0
+            self._running = None
+            if result is None or not result.idle or not own_only or not result.requeue_after:
+                self._idle.pop(key, None)
+                return
+            self._quiet += self._events - events_before
+            significant = self._events - self._quiet
+            self._idle[key] = _IdleMark(self._epoch, significant, result.requeue_after, lines)
 
     def _next_backoff(self, key: Key) -> timedelta:
         with self._state_lock:
@@ -326,13 +373,53 @@ class Manager:
             return self._run_until(clock, target)
 
     def _run_until(self, clock: VirtualClock, target: datetime) -> datetime:
+        with self._state_lock:
+            self._epoch += 1  # looks marked idle before this jump may have seen another registry
         self.settle()
-        while (deadline := clock.next_deadline()) is not None and deadline <= target:
+        while True:
+            self._coalesce_idle(clock, target)
+            deadline = clock.next_deadline()
+            if deadline is None or deadline > target:
+                break
             clock.set(max(deadline, clock.now()))
             self.settle()
         clock.set(target)
         self.settle()
         return clock.now()
+
+    def _coalesce_idle(self, clock: VirtualClock, target: datetime) -> None:
+        """Skip periodic looks that would repeat an idle one, keeping only the last of them.
+
+        An idle look (``Result.idle``) wrote nothing but its own heartbeat, and since then no
+        other object changed and time has not left this jump (the registry is the same). The
+        looks on its period until the next other timer (or the jump's target) would read the same
+        objects and the same registry and write the same things, except the heartbeat's instant;
+        so only the last of them runs, at exactly the instant DKP's would. A timer on the clock
+        that is not the manager's makes the state unknowable, and then nothing is skipped.
+        """
+        with self._state_lock:
+            significant = self._events - self._quiet
+            marks = {
+                k: m for k, m in self._idle.items() if m.epoch == self._epoch and m.significant == significant
+            }
+            if not marks:
+                return
+            timers = {k: t for k, t in self._timers.items() if not t.cancelled}
+        if clock.pending_timers != len(timers):
+            return
+        bound = min([target, *(t.when for k, t in timers.items() if k not in marks)])
+        replays: list[tuple[datetime, int, tuple[str, ...]]] = []
+        for order, (key, mark) in enumerate(sorted(marks.items())):
+            timer = timers.get(key)
+            if timer is None or timer.when >= bound:
+                continue
+            skipped = (bound - timer.when) // mark.period
+            if skipped > 0:
+                replays.extend((timer.when + mark.period * i, order, mark.log_lines) for i in range(skipped))
+                self._schedule(key, timer.when + mark.period * skipped - clock.now())
+                self.coalesced += skipped
+        for at, _, lines in sorted(replays):
+            self._log.replay(lines, at)
 
 
 class BackgroundDriver:

@@ -32,9 +32,17 @@ class Request:
 
 @dataclass(frozen=True)
 class Result:
-    """``requeue_after``: look at the object again after this much virtual time (None: only on change)."""
+    """``requeue_after``: look at the object again after this much virtual time (None: only on change).
+
+    ``idle``: this periodic look found nothing to do and wrote nothing but a heartbeat (e.g. a
+    source's ``syncTime``), and its outcome depends only on API objects and on inputs that cannot
+    change while virtual time is being advanced (the registry content). While nothing else
+    happens, the manager may then skip the identical looks in between and run only the last one
+    before something else is due (see ``Manager._coalesce_idle``).
+    """
 
     requeue_after: timedelta | None = None
+    idle: bool = False
 
 
 @dataclass(frozen=True)

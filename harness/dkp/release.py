@@ -9,7 +9,6 @@ the pure modules (``taskcalc``, ``requirements``, ``deploytime``); this module r
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,10 +18,12 @@ from harness.dkp import deploy, kinds, messages, modulestatus, policy, policy_lo
 from harness.dkp.deploytime import check_deploy_time, is_approved, parse_go_bool
 from harness.dkp.installed import InstalledModules
 from harness.dkp.log import DeckhouseLog
+from harness.dkp.parking import Parked, Parking, fingerprint
 from harness.dkp.reconcile import Request, Result, Watch
 from harness.dkp.release_creation import RegistryFactory
 from harness.dkp.requirements import ReleaseRequirements, check_release_requirements, pending_message
 from harness.dkp.settings import ClusterSettings
+from harness.dkp.source_registry import open_source_reader
 from harness.dkp.taskcalc import ReleaseAlreadyDeployedError, ReleaseView, Task, TaskKind, calculate_task
 from harness.dkp.versions import parse_version
 from harness.kube.client import KubeClient, WatchEvent
@@ -66,12 +67,13 @@ def _on_check_grid(now: datetime, instant: datetime) -> timedelta:
 def _timed_wait(found: policy.UpdatePolicy, release: Obj, now: datetime) -> timedelta:
     """When a release waiting on time (window, canary) should be looked at again.
 
-    DKP re-checks every 15 s; nothing it shows can change before the next window opens or the
-    canary time passes (a window is open only strictly after its ``from``), so the simulator jumps
+    DKP re-checks every 15 s; nothing it shows can change before the next window opens, the
+    canary time passes (a window is open only strictly after its ``from``) or the UTC date changes
+    (the "until" time is searched from the day after the check, §6.3), so the simulator jumps
     straight to the first 15 s check after that instant. The checks stay on the same 15 s grid,
     so the deploy happens at the very reconcile DKP's polling would deploy at. An edit of the
-    policy (a MUP, or the ``deckhouse`` ModuleConfig for the embedded one) wakes such releases at
-    once instead (see ``ReleaseController.watches``).
+    policy (a MUP, or the ``deckhouse`` ModuleConfig for the embedded one) makes such a release
+    be looked at on its next check instead (see ``parking.py``).
     """
     instants = [
         start
@@ -83,6 +85,9 @@ def _timed_wait(found: policy.UpdatePolicy, release: Obj, now: datetime) -> time
     apply_after = _parse_time(deep_get(release, "spec.applyAfter"))
     if apply_after is not None and apply_after > now:
         instants.append(apply_after - CHECK_INTERVAL + timedelta(microseconds=1))
+    if found.windows:
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        instants.append(midnight - timedelta(microseconds=1))  # a check at 00:00:00 sees the new day
     if not instants:
         return CHECK_INTERVAL
     return _on_check_grid(now, min(instants))
@@ -126,33 +131,42 @@ class ReleaseController:
         self.log = log
         self.installed = installed
         self.registry_factory = registry_factory
-        self._timed_lock = threading.Lock()
-        self._timed: dict[str, str] = {}
-        """Releases waiting on a window or canary time → their policy name (``""`` embedded)."""
-        self.watches = (
-            Watch(kinds.MODULE_UPDATE_POLICY, map=self._policy_changed),
-            Watch(kinds.MODULE_CONFIG, map=self._deckhouse_config_changed),
+        self.parking = Parking()
+        """Waiting releases looked at only when something they depend on changes (parking.py)."""
+        # Everything a waiting release's outcome reads besides itself, time and the registry.
+        self.watches = tuple(
+            Watch(resource, map=self._poke)
+            for resource in (
+                kinds.MODULE,
+                kinds.MODULE_UPDATE_POLICY,
+                kinds.MODULE_CONFIG,
+                kinds.MODULE_PULL_OVERRIDE,
+                kinds.MODULE_RELEASE,
+            )
         )
 
-    def _waiting_on(self, policy_name: str) -> list[Request]:
-        with self._timed_lock:  # watch mappers run on the writer's thread
-            return [Request(r) for r, p in sorted(self._timed.items()) if p == policy_name]
+    def _poke(self, event: WatchEvent) -> list[Request]:
+        """Any change of a dependency: parked releases get looked at on their next check.
 
-    def _policy_changed(self, event: WatchEvent) -> list[Request]:
-        return self._waiting_on(name_of(event.object))
-
-    def _deckhouse_config_changed(self, event: WatchEvent) -> list[Request]:
-        return self._waiting_on("") if name_of(event.object) == "deckhouse" else []
+        A parked release's own changes count too: DKP's filter ignores e.g. a new label, but its
+        next 15 s check reads it. (Its own writes happen while it is not parked.)
+        """
+        return [Request(name) for name in self.parking.poke()]
 
     # -- entry (§5.3) ----------------------------------------------------------------------------
 
     def reconcile(self, request: Request) -> Result:
-        with self._timed_lock:
-            self._timed.pop(request.name, None)
         try:
             release = self.kube.get(kinds.MODULE_RELEASE, request.name)
         except NotFound:
+            self.parking.unpark(request.name)
             return Result()
+        parked = self.parking.get(request.name)
+        if parked is not None and parked.fingerprint == fingerprint(release):
+            later = self._while_parked(parked)
+            if later is not None:
+                return later
+        self.parking.unpark(request.name)
         if deep_get(release, "metadata.deletionTimestamp"):
             return self._delete(release)
         phase = deep_get(release, "status.phase") or ""
@@ -170,6 +184,34 @@ class ReleaseController:
         if phase == "Pending":
             return self._handle_pending(release)
         return Result()
+
+    # -- parking (see parking.py) ----------------------------------------------------------------
+
+    def _while_parked(self, parked: Parked) -> Result | None:
+        """The answer for a parked release woken by no change of its own; None: look now."""
+        now = self.clock.now()
+        if parked.poked:
+            check = parked.next_check(now)
+        elif parked.deadline is not None and parked.deadline > now:
+            check = parked.deadline  # e.g. woken by its own write at the parking instant
+        elif parked.deadline is None:
+            return Result()
+        else:
+            check = now
+        return Result(requeue_after=check - now) if check > now else None
+
+    def _park(
+        self, release: Obj, *, interval: timedelta = CHECK_INTERVAL, wait: timedelta | None = None
+    ) -> Result:
+        """Wait for a watched change (or ``wait``, a timed check on the grid) instead of polling."""
+        try:
+            latest = self.kube.get(kinds.MODULE_RELEASE, name_of(release))
+        except NotFound:
+            return Result()
+        now = self.clock.now()
+        deadline = now + wait if wait is not None else None
+        self.parking.park(name_of(release), Parked(now, interval, fingerprint(latest), deadline))
+        return Result(requeue_after=wait)
 
     # -- writes ----------------------------------------------------------------------------------
 
@@ -230,20 +272,22 @@ class ReleaseController:
 
         modulestatus.update_status(self.kube, module, mutate)
 
-    def _block(self, release: Obj, message: str, condition: tuple[str, str], requeue: timedelta) -> Result:
+    def _block(
+        self, release: Obj, message: str, condition: tuple[str, str], wait: timedelta | None = None
+    ) -> Result:
         """Stay Pending with ``message``; LastReleaseDeployed False pointing at this release."""
         self._set_status(release, "Pending", message)
         version = str(deep_get(release, "spec.version", ""))
         text = messages.last_release_deployed_false(condition[1], version)
         self._set_module_condition(str(deep_get(release, "spec.moduleName")), "False", condition[0], text)
-        return Result(requeue_after=requeue)
+        return self._park(release, wait=wait)
 
     # -- Pending (§5.4) --------------------------------------------------------------------------
 
     def _handle_pending(self, release: Obj) -> Result:
         module_name = str(deep_get(release, "spec.moduleName"))
         if self._exists(kinds.MODULE_PULL_OVERRIDE, module_name):  # step 1
-            return Result(requeue_after=CHECK_INTERVAL)
+            return self._park(release)
         resolved = self._policy(release, module_name)  # step 2
         if isinstance(resolved, Result):
             return resolved
@@ -266,7 +310,7 @@ class ReleaseController:
             )
         except ReleaseAlreadyDeployedError as exc:
             self.log.error(LOGGER, "calculate task", release=name_of(release), error=str(exc))
-            return Result(requeue_after=CHECK_INTERVAL)
+            return self._park(release)
         if _is_forced(release):  # step 5
             return self._deploy(release, task)
         if task.kind is TaskKind.SKIP:  # step 6
@@ -275,7 +319,7 @@ class ReleaseController:
             return Result()
         if task.kind is TaskKind.AWAIT:
             self._set_status(release, "Pending", task.message)
-            return Result(requeue_after=CHECK_INTERVAL)
+            return self._park(release)
         return self._checks_then_deploy(release, task, found)
 
     def _checks_then_deploy(self, release: Obj, task: Task, found: policy.UpdatePolicy) -> Result:
@@ -289,10 +333,10 @@ class ReleaseController:
                 if task.deployed
                 else messages.AWAITING_MODULE_READY
             )
-            return self._block(release, text, messages.CONDITION_NOT_READY, CHECK_INTERVAL)
+            return self._block(release, text, messages.CONDITION_NOT_READY)
         unmet = self._requirements(release, module_name)  # step 8
         if unmet:
-            return self._block(release, unmet, messages.CONDITION_REQUIREMENTS, CHECK_INTERVAL)
+            return self._block(release, unmet, messages.CONDITION_REQUIREMENTS)
         now = self.clock.now()
         annotations = annotations_of(release)
         decision = check_deploy_time(  # step 9
@@ -307,11 +351,7 @@ class ReleaseController:
         if not decision.deploy:
             waiting: dict[str, str | None] = {kinds.ANN_IS_UPDATING: "false", kinds.ANN_NOTIFIED: "false"}
             release = self._patch_meta(release, annotations=waiting)
-            wait = CHECK_INTERVAL
-            if decision.apply_time is not None:
-                wait = _timed_wait(found, release, now)
-                with self._timed_lock:
-                    self._timed[name_of(release)] = found.name
+            wait = _timed_wait(found, release, now) if decision.apply_time is not None else None
             return self._block(release, decision.message, messages.CONDITION_DEPLOY_TIME, wait)
         return self._deploy(release, task)
 
@@ -322,17 +362,17 @@ class ReleaseController:
             found = policy_lookup.get_named(self.kube, label)
             if found is None:
                 self._set_status(release, "Pending", messages.update_policy_not_found(label))
-                return Result(requeue_after=CHECK_INTERVAL)
+                return self._park(release)
             if found.mode is policy.UpdateMode.IGNORE:
                 self._set_status(release, "Pending", messages.MR_UPDATE_DISABLED_BY_IGNORE)
-                return Result(requeue_after=IGNORE_INTERVAL)
+                return self._park(release, interval=IGNORE_INTERVAL)
             return release, found
         try:
             found = policy_lookup.resolve_for_module(self.kube, self._module(module_name))
         except ValueError as exc:
             self.log.error(LOGGER, "resolve update policy", module=module_name, error=str(exc))
             self._set_status(release, "Pending", messages.MR_UPDATE_POLICY_NOT_SET)
-            return Result(requeue_after=CHECK_INTERVAL)
+            return self._park(release)
         release = self._patch_meta(release, labels={kinds.LABEL_UPDATE_POLICY: found.name})
         if deep_get(release, "status.message"):
             release = self._set_status(release, "Pending", "")
@@ -388,13 +428,7 @@ class ReleaseController:
 
     def _pull(self, release: Obj, module_name: str, version: str) -> dict[str, bytes]:
         source = self.kube.get(kinds.MODULE_SOURCE, labels_of(release).get(kinds.LABEL_SOURCE, ""))
-        spec = deep_get(source, "spec.registry", {}) or {}
-        reader = self.registry_factory(
-            str(spec.get("repo", "")),
-            docker_cfg=str(spec.get("dockerCfg") or ""),
-            scheme=str(spec.get("scheme") or "HTTPS"),
-            ca=str(spec.get("ca") or ""),
-        )
+        reader = open_source_reader(self.registry_factory, source)
         try:
             return dict(reader.read_image(module_name, version).files)
         finally:
@@ -411,7 +445,7 @@ class ReleaseController:
         """§5.8 step 1: missing/forbidden fields keep it Pending, anything else suspends it."""
         if exc.initial:
             text = messages.MR_INITIAL_CONFIG_VALIDATION_PREFIX + str(exc)
-            return self._block(release, text, messages.CONDITION_CONFIG_VALIDATION, CHECK_INTERVAL)
+            return self._block(release, text, messages.CONDITION_CONFIG_VALIDATION)
         self._set_status(release, "Suspended", messages.MR_VALIDATION_FAILED_PREFIX + str(exc))
         self._patch_meta(release, labels={kinds.LABEL_STATUS: "suspended"})
         return Result()
@@ -489,8 +523,8 @@ class ReleaseController:
             self._set_module_condition(module_name, "True")
         if not self._exists(kinds.MODULE_PULL_OVERRIDE, module_name):
             self._delete_outdated(source_name, module_name)
-        # Module readiness is not watched here; while the install is running, look again.
-        return Result(requeue_after=CHECK_INTERVAL) if updating else Result()
+        # DKP looks again every 15 s while the install runs; the Module's changes stand in for that.
+        return self._park(release) if updating else Result()
 
     def _add_source_finalizer(self, source_name: str) -> None:
         try:

@@ -32,6 +32,7 @@ from harness.dkp.release_creation import (
     release_checksum,
 )
 from harness.dkp.settings import ClusterSettings
+from harness.dkp.source_registry import open_source_reader
 from harness.kube.client import EventType, KubeClient, PatchType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
@@ -157,13 +158,7 @@ class SourceController:
         return self.settings.scan_interval
 
     def _reader(self, source: Obj) -> RegistryReader:
-        spec = deep_get(source, "spec.registry", {}) or {}
-        return self.registry_factory(
-            str(spec.get("repo", "")),
-            docker_cfg=str(spec.get("dockerCfg") or ""),
-            scheme=str(spec.get("scheme") or "HTTPS"),
-            ca=str(spec.get("ca") or ""),
-        )
+        return open_source_reader(self.registry_factory, source)
 
     # -- sync (§2 steps 1-6) ---------------------------------------------------------------------
 
@@ -236,13 +231,18 @@ class SourceController:
             )
             had_errors = had_errors or bool(entry.get("pullError"))
             entries.append(entry)
-        self._write_scan_status(name, entries, had_errors)
+        heartbeat_only = self._write_scan_status(name, entries, had_errors)
         self._add_finalizer(source, kinds.FIN_MODULE_EXISTS)
         self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))
-        return Result(requeue_after=interval)
+        # A clean scan that changed nothing but syncTime repeats itself until the registry or a
+        # watched object changes: the manager may skip the identical scans in between.
+        return Result(requeue_after=interval, idle=heartbeat_only and not had_errors)
 
-    def _write_scan_status(self, name: str, entries: list[dict[str, Any]], had_errors: bool) -> None:
-        """Status at the end of a scan (§2 "Status written"); the whole list is replaced."""
+    def _write_scan_status(self, name: str, entries: list[dict[str, Any]], had_errors: bool) -> bool:
+        """Status at the end of a scan (§2 "Status written"); the whole list is replaced.
+
+        Returns whether only ``syncTime`` changed (the scan found nothing new).
+        """
         status = {
             "phase": "Active",
             "modules": entries,
@@ -251,8 +251,13 @@ class SourceController:
             **self._sync_time(),
         }
         source = self.kube.get(kinds.MODULE_SOURCE, name)
-        source["status"] = {**(source.get("status") or {}), **status}
+        before = dict(source.get("status") or {})
+        source["status"] = {**before, **status}
         self.kube.update(kinds.MODULE_SOURCE, source, subresource="status")
+        before.pop("syncTime", None)
+        after = dict(source["status"])
+        after.pop("syncTime", None)
+        return before == after
 
     # -- one module (§2.1) -----------------------------------------------------------------------
 
