@@ -24,6 +24,7 @@ Feature: Enabling a module with a ModuleConfig
       """
     And I run `kubectl get module module-one`
     Then the row of "module-one" reads:
+      | WEIGHT  |             |
       | SOURCE  | example     |
       | PHASE   | Downloading |
       | ENABLED | False       |

@@ -71,6 +71,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Watch streams write one small chunk per event; Nagle's algorithm would hold the second of a
+    # burst until the client's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:

@@ -417,8 +417,9 @@ class ReleaseController:
             deploy.validate_settings(module_name, self._settings(module_name), record.settings_schema)
         except deploy.SettingsInvalid as exc:
             return self._validation_failed(release, exc)
+        # Module properties (version, weight, requirements) follow once the module manager loads
+        # the module: the install simulation writes them at Installing, as the page's tables show.
         self.installed.install(record)
-        self._update_module_properties(module_name, record)
         for previous in self._deployed_releases(module_name, exclude=name_of(release)):
             self._set_status(previous, "Superseded", "")
             self._patch_meta(previous, labels={kinds.LABEL_STATUS: "superseded"})
@@ -449,19 +450,6 @@ class ReleaseController:
         self._set_status(release, "Suspended", messages.MR_VALIDATION_FAILED_PREFIX + str(exc))
         self._patch_meta(release, labels={kinds.LABEL_STATUS: "suspended"})
         return Result()
-
-    def _update_module_properties(self, module_name: str, record: Any) -> None:
-        module = self._module(module_name)
-        if module is None:
-            return
-
-        def mutate(obj: Obj) -> None:
-            props = obj.setdefault("properties", {})
-            props.update(version=record.version, weight=record.weight, source=record.source)
-            if record.requirements:
-                props["requirements"] = dict(record.requirements)
-
-        modulestatus.update_properties(self.kube, module, mutate)
 
     def _deployed_releases(self, module_name: str, *, exclude: str) -> list[Obj]:
         return [

@@ -152,6 +152,7 @@ def test_a_config_written_before_the_install_is_revalidated_once_the_module_is_i
     add(cluster, kinds.MODULE_CONFIG, "module-one", spec={"enabled": True, "version": 1})
     statuses = [s for s in written if s]
     assert statuses[0] == {"version": "1", "message": ""}  # validated before the download: no schema
+    cluster.control.advance("5s")  # the module manager loads it: Installing, properties.version set
     after = cluster.client.get(kinds.MODULE_CONFIG, "module-one")["status"]
     assert after == {"version": "1", "message": "Update available, latest spec.settings schema version is 2"}
 
