@@ -89,6 +89,7 @@ class ApiServer:
         self._backend = Backend(self.catalog, self._store, self._log, self.faults, clock)
         self._openapi: OpenApi | None = None
         self._http: HttpServer | None = None
+        self._read_barrier: Callable[[], object] | None = None
         for name in INITIAL_NAMESPACES:
             ns_type = self.catalog.lookup("", "v1", "namespaces")
             self._store.create(
@@ -152,6 +153,18 @@ class ApiServer:
         """``fn(namespace, pod, container)`` returns the container's full log text."""
         self._backend.log_source = fn
 
+    def set_read_barrier(self, fn: Callable[[], object] | None) -> None:
+        """Call ``fn`` before serving every HTTP read that is not a watch (the in-process client never).
+
+        A sandbox whose controllers run on their own thread passes "wait until the controllers are
+        idle", so ``kubectl get`` right after ``kubectl apply`` sees what the controllers made of the
+        write, as it would a moment later on a real cluster. Starting or restarting the HTTP
+        listener keeps the barrier.
+        """
+        self._read_barrier = fn
+        if self._http is not None:
+            self._http.set_read_barrier(fn)
+
     def start(self, port: int = 0, *, tls: bool = False) -> str:
         """Serve on ``127.0.0.1:port`` (0 picks a free port) in a daemon thread; returns the URL.
 
@@ -165,6 +178,7 @@ class ApiServer:
         self._log.reopen()
         router = Router(self._backend, self._get_openapi, self._address)
         self._http = HttpServer(router, self.token, port, context)
+        self._http.set_read_barrier(self._read_barrier)
         self.url = self._http.url
         return self.url
 

@@ -16,7 +16,7 @@ import logging
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +48,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.router = router
         self.token = token
+        self.read_barrier: Callable[[], object] | None = None
         self.live: dict[threading.Thread, socket.socket] = {}
         self.live_lock = threading.Lock()
 
@@ -115,9 +116,11 @@ class _Handler(BaseHTTPRequestHandler):
             if not self._authorised(url.path):
                 raise Unauthorized("Unauthorized")
             headers = {k.lower(): v for k, v in self.headers.items()}
-            response = self.server.router.route(
-                self.command, url.path, dict(parse_qsl(url.query)), headers, raw
-            )
+            query = dict(parse_qsl(url.query))
+            barrier = self.server.read_barrier
+            if barrier is not None and self.command == "GET" and query.get("watch") not in ("true", "1"):
+                barrier()
+            response = self.server.router.route(self.command, url.path, query, headers, raw)
         except ApiError as exc:
             response = Response(exc.code, exc.to_status())
         except Exception as exc:  # noqa: BLE001 - the client must get a Status, never a dropped connection
@@ -185,6 +188,9 @@ class HttpServer:
     @property
     def url(self) -> str:
         return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    def set_read_barrier(self, fn: Callable[[], object] | None) -> None:
+        self._server.read_barrier = fn
 
     def stop(self, timeout: float = 5.0) -> None:
         self._server.shutdown()

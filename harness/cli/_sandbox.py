@@ -19,6 +19,10 @@ __all__ = ["STATE_FILES", "Sandbox"]
 STATE_FILES = ("kubeconfig", "env", "control.json")
 
 
+READ_BARRIER_SECONDS = 30.0
+"""How long an API read waits for the controllers at most (a sync of a large source is slow)."""
+
+
 class Sandbox:
     """Owns the cluster, the driver thread and the control server of one ``serve``."""
 
@@ -51,8 +55,11 @@ class Sandbox:
     def start(self) -> None:
         self.cluster.start()
         try:
-            self._driver = BackgroundDriver(self.cluster.manager, self.cluster.clock, on_error=self._report)
-            self._driver.start()
+            driver = BackgroundDriver(self.cluster.manager, self.cluster.clock, on_error=self._report)
+            self._driver = driver
+            driver.start()
+            # kubectl get right after kubectl apply sees what the controllers made of the write.
+            self.cluster.api.set_read_barrier(lambda: driver.wait_idle(READ_BARRIER_SECONDS))
             self._control = ControlServer(self._routes(), self._token)
             self._control.start()
             self._write_state()
@@ -65,6 +72,7 @@ class Sandbox:
             self._control.stop()
             self._control = None
         if self._driver is not None:
+            self.cluster.api.set_read_barrier(None)
             self._driver.stop()
             self._driver = None
         self.cluster.stop()

@@ -23,6 +23,7 @@ thread. The :class:`BackgroundDriver` settles whenever work arrives, for the san
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -437,6 +438,7 @@ class BackgroundDriver:
         self._clock = clock
         self._on_error = on_error
         self._stopping = False
+        self._busy = False
         self._thread = threading.Thread(target=self._run, name="dkp-manager", daemon=True)
 
     def start(self) -> None:
@@ -452,6 +454,26 @@ class BackgroundDriver:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until the controllers have nothing to do (or ``timeout`` real seconds); True if idle.
+
+        This is the sandbox's read barrier: an API read waits for the reconciles that earlier
+        writes started. It waits on the queue's condition, which every enqueue and every finished
+        settle notifies; nothing polls. Called from another thread than the driver's.
+        """
+        changed = self._manager.queue.changed
+        deadline = time.monotonic() + timeout
+        with changed:
+            while not self._stopping and self._has_work():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                changed.wait(remaining)
+        return True
+
+    def _has_work(self) -> bool:
+        return self._busy or bool(len(self._manager.queue)) or self._timer_due()
+
     def _run(self) -> None:
         while self._wait_for_work():
             try:
@@ -459,12 +481,17 @@ class BackgroundDriver:
             except Exception as exc:  # noqa: BLE001 - the sandbox keeps serving; the error is reported
                 if self._on_error is not None:
                     self._on_error(exc)
+            finally:
+                with self._manager.queue.changed:
+                    self._busy = False
+                    self._manager.queue.changed.notify_all()
 
     def _wait_for_work(self) -> bool:
         changed = self._manager.queue.changed
         with changed:
             while not self._stopping and not len(self._manager.queue) and not self._timer_due():
                 changed.wait(self._timeout())
+            self._busy = not self._stopping
             return not self._stopping
 
     def _timer_due(self) -> bool:

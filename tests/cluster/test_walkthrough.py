@@ -71,9 +71,7 @@ class Sandbox:
     def apply(self, text: str) -> str:
         path = self.state / "manifest.yaml"
         path.write_text(text)
-        out = self.kubectl("apply", "-f", str(path))
-        self.control("settle")
-        return out
+        return self.kubectl("apply", "-f", str(path))  # no settle: reads wait for the controllers
 
     def rows(self, *args: str) -> dict[str, list[str]]:
         """``kubectl get`` output as NAME → the other columns split on runs of spaces."""
@@ -155,7 +153,6 @@ def test_documented_flow_from_source_to_approved_update(sandbox):
     sandbox.kubectl(
         "annotate", "mr", "module-one-v0.7.24", "modules.deckhouse.io/approved=true"
     )  # shell: ="true"
-    sandbox.control("settle")
     phases = {name: cols[0] for name, cols in sandbox.rows("mr").items()}
     assert phases == {"module-one-v0.7.23": "Superseded", "module-one-v0.7.24": "Deployed"}
 

@@ -265,3 +265,30 @@ def test_background_driver_settles_when_work_arrives(kube, clock, dkp_log):
         manager.stop()
     assert not driver.alive
     assert rec.names() == ["wake"]
+
+
+def test_wait_idle_returns_once_the_driver_has_reconciled_earlier_writes(kube, clock, dkp_log):
+    """The sandbox's read barrier: a read after a write sees the controllers' work, without polling."""
+    release = threading.Event()
+
+    class Gate(Recorder):
+        def reconcile(self, request):
+            release.wait(timeout=10)  # held until the test lets the reconcile finish
+            return super().reconcile(request)
+
+    rec = Gate(clock)
+    manager = Manager(kube, clock, dkp_log, [rec])
+    manager.start()
+    driver = BackgroundDriver(manager, clock)
+    driver.start()
+    try:
+        assert driver.wait_idle(timeout=10)  # nothing to do yet
+        kube.create(kinds.MODULE_UPDATE_POLICY, policy("late"))
+        assert not driver.wait_idle(timeout=0)  # the reconcile is queued or running
+        release.set()
+        assert driver.wait_idle(timeout=10)
+        assert rec.names() == ["late"]
+    finally:
+        release.set()
+        driver.stop()
+        manager.stop()
