@@ -17,7 +17,7 @@ from harness.kube.resources import Resource
 __all__ = ["EventType", "KubeClient", "PatchType", "Unsubscribe", "WatchEvent", "WatchHandler"]
 
 
-class PatchType(str, enum.Enum):
+class PatchType(enum.StrEnum):
     """Patch content types, as sent in the ``Content-Type`` header."""
 
     MERGE = "application/merge-patch+json"
@@ -26,7 +26,7 @@ class PatchType(str, enum.Enum):
     STRATEGIC = "application/strategic-merge-patch+json"
 
 
-class EventType(str, enum.Enum):
+class EventType(enum.StrEnum):
     ADDED = "ADDED"
     MODIFIED = "MODIFIED"
     DELETED = "DELETED"
