@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from harness.apiserver import ApiServer  # noqa: E402
 from harness.clock import VirtualClock  # noqa: E402
 from harness.dkp import kinds  # noqa: E402
+from harness.dkp.context import ControllerContext  # noqa: E402
 from harness.dkp.log import DeckhouseLog  # noqa: E402
 from harness.dkp.manager import Manager  # noqa: E402
 from harness.dkp.settings import ClusterSettings  # noqa: E402
@@ -87,9 +88,14 @@ def controller_sync(address: str) -> tuple[float, int]:
     try:
         kube = api.client()
         log = DeckhouseLog(clock)
-        controller = SourceController(
-            kube, clock=clock, settings=ClusterSettings(), log=log, registry_factory=RegistryClient.for_source
+        ctx = ControllerContext(
+            kube=kube,
+            clock=clock,
+            settings=ClusterSettings(),
+            log=log,
+            registry_factory=RegistryClient.for_source,
         )
+        controller = SourceController(ctx)
         manager = Manager(kube, clock, log, [controller])
         manager.start()
         source = {

@@ -36,6 +36,7 @@ from harness.apiserver import FaultRule as FaultRuleApi
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
 from harness.dkp import kinds
 from harness.dkp.config import ConfigController
+from harness.dkp.context import ControllerContext
 from harness.dkp.installed import InstalledModules
 from harness.dkp.lifecycle import LifecycleController
 from harness.dkp.log import DeckhouseLog
@@ -209,22 +210,22 @@ class SimulatedCluster:
         self._manager.settle()
 
     def _controllers(self) -> list[Controller]:
-        common: dict[str, Any] = {"clock": self.clock, "settings": self.settings, "log": self.log}
-        client = self.client
-        # list[Any]: a controller that leaves ``watches`` un-annotated gets a fixed-length tuple type,
-        # which mypy does not match against the protocol's ``tuple[Watch, ...]``.
-        controllers: list[Any] = [
-            SourceController(client, registry_factory=self._registry_factory, **common),
-            ReleaseController(
-                client, installed=self.installed, registry_factory=self._registry_factory, **common
-            ),
-            ConfigController(client, installed=self.installed, **common),
-            LifecycleController(client, installed=self.installed, **common),
-            OverrideController(
-                client, installed=self.installed, registry_factory=self._registry_factory, **common
-            ),
+        # One context for all of them, as the real controllers share one manager's clients.
+        ctx = ControllerContext(
+            kube=self.client,
+            clock=self.clock,
+            settings=self.settings,
+            log=self.log,
+            installed=self.installed,
+            registry_factory=self._registry_factory,
+        )
+        return [
+            SourceController(ctx),
+            ReleaseController(ctx),
+            ConfigController(ctx),
+            LifecycleController(ctx),
+            OverrideController(ctx),
         ]
-        return controllers
 
     def stop(self) -> None:
         """Stop the manager, API server, proxy and registry (if ours) and remove the temp dir."""

@@ -14,15 +14,12 @@ import threading
 from datetime import timedelta
 from typing import Any
 
-from harness.clock import Clock
 from harness.dkp import conditions, kinds, messages, predicates
 from harness.dkp.configvalues import config_status
-from harness.dkp.installed import InstalledModules
-from harness.dkp.log import DeckhouseLog
+from harness.dkp.context import ControllerBase, ControllerContext
 from harness.dkp.modulestatus import condition, conditions_of, phase_of, update_properties, update_status
 from harness.dkp.reconcile import Request, Result, Watch
-from harness.dkp.settings import ClusterSettings
-from harness.kube.client import EventType, KubeClient, WatchEvent
+from harness.kube.client import EventType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
 
@@ -63,27 +60,15 @@ class _ModuleEvents:
         return []
 
 
-class ConfigController:
+class ConfigController(ControllerBase):
     """Reconciles ModuleConfigs; see the module docstring."""
 
     name = LOGGER
     resource = kinds.MODULE_CONFIG
     predicate = staticmethod(predicates.generation_or_annotations_changed)  # §4.3 event filter
 
-    def __init__(
-        self,
-        kube: KubeClient,
-        *,
-        clock: Clock,
-        settings: ClusterSettings,
-        log: DeckhouseLog,
-        installed: InstalledModules,
-    ) -> None:
-        self.kube = kube
-        self.clock = clock
-        self.settings = settings
-        self.log = log
-        self.installed = installed
+    def __init__(self, ctx: ControllerContext) -> None:
+        super().__init__(ctx)
         self.watches: tuple[Watch, ...] = (
             Watch(kinds.MODULE, map=_ModuleEvents(), types=frozenset({"ADDED", "MODIFIED", "DELETED"})),
         )

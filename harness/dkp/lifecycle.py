@@ -24,14 +24,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from harness.clock import Clock
 from harness.dkp import conditions, kinds, messages
-from harness.dkp.installed import InstalledModule, InstalledModules
-from harness.dkp.log import DeckhouseLog
+from harness.dkp.context import ControllerBase, ControllerContext
+from harness.dkp.installed import InstalledModule
 from harness.dkp.modulestatus import condition, conditions_of, phase_of, update_properties, update_status
 from harness.dkp.reconcile import Request, Result, Watch
-from harness.dkp.settings import ClusterSettings
-from harness.kube.client import KubeClient, WatchEvent
+from harness.kube.client import WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, labels_of, name_of
 
@@ -61,26 +59,14 @@ def _same_name(event: WatchEvent) -> list[Request]:
     return [Request(name_of(event.object))]
 
 
-class LifecycleController:
+class LifecycleController(ControllerBase):
     """Moves enabled, installed Modules through Installing to Ready or Error; see the module docstring."""
 
     name = LOGGER
     resource = kinds.MODULE
 
-    def __init__(
-        self,
-        kube: KubeClient,
-        *,
-        clock: Clock,
-        settings: ClusterSettings,
-        log: DeckhouseLog,
-        installed: InstalledModules,
-    ) -> None:
-        self.kube = kube
-        self.clock = clock
-        self.settings = settings
-        self.log = log
-        self.installed = installed
+    def __init__(self, ctx: ControllerContext) -> None:
+        super().__init__(ctx)
         # A deploy writes InstalledModules and touches the release; an MC flip changes enablement.
         self.watches: tuple[Watch, ...] = (
             Watch(kinds.MODULE_RELEASE, map=_module_of_release),

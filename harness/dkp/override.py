@@ -26,15 +26,14 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from harness.clock import Clock, parse_duration
+from harness.clock import parse_duration
 from harness.dkp import conditions, deploy, kinds, messages, modulestatus, predicates
-from harness.dkp.installed import InstalledModule, InstalledModules
-from harness.dkp.log import DeckhouseLog
+from harness.dkp.context import ControllerBase, ControllerContext
+from harness.dkp.installed import InstalledModule
 from harness.dkp.reconcile import Request, Result, Watch
-from harness.dkp.release_creation import RegistryFactory, RegistryReader
-from harness.dkp.settings import ClusterSettings
+from harness.dkp.release_creation import RegistryReader
 from harness.dkp.source_registry import open_source_reader
-from harness.kube.client import KubeClient, PatchType
+from harness.kube.client import PatchType
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, name_of
 from harness.registry.errors import RegistryError
@@ -70,29 +69,15 @@ class _Problem(Exception):
         self.clear_digest = clear_digest
 
 
-class OverrideController:
+class OverrideController(ControllerBase):
     """Reconciles ModulePullOverrides; see the module docstring."""
 
     name = LOGGER
     resource = kinds.MODULE_PULL_OVERRIDE
     predicate = staticmethod(predicates.generation_or_annotations_changed)
 
-    def __init__(
-        self,
-        kube: KubeClient,
-        *,
-        clock: Clock,
-        settings: ClusterSettings,
-        log: DeckhouseLog,
-        installed: InstalledModules,
-        registry_factory: RegistryFactory,
-    ) -> None:
-        self.kube = kube
-        self.clock = clock
-        self.settings = settings
-        self.log = log
-        self.installed = installed
-        self.registry_factory = registry_factory
+    def __init__(self, ctx: ControllerContext) -> None:
+        super().__init__(ctx)
         self.watches: tuple[Watch, ...] = ()  # upstream watches only its own kind, and polls
         self._lock = threading.Lock()
         self._dev: dict[str, InstalledModule] = {}

@@ -12,21 +12,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from harness.clock import Clock
 from harness.dkp import conditions as conds
 from harness.dkp import deploy, kinds, messages, modulestatus, policy, policy_lookup, predicates
+from harness.dkp.context import ControllerBase, ControllerContext
 from harness.dkp.deploytime import check_deploy_time, is_approved, parse_go_bool
-from harness.dkp.installed import InstalledModules
-from harness.dkp.log import DeckhouseLog
 from harness.dkp.parking import Parked, Parking, fingerprint
 from harness.dkp.reconcile import Request, Result, Watch
-from harness.dkp.release_creation import RegistryFactory
 from harness.dkp.requirements import ReleaseRequirements, check_release_requirements, pending_message
-from harness.dkp.settings import ClusterSettings
 from harness.dkp.source_registry import open_source_reader
 from harness.dkp.taskcalc import ReleaseAlreadyDeployedError, ReleaseView, Task, TaskKind, calculate_task
 from harness.dkp.versions import parse_version
-from harness.kube.client import KubeClient, WatchEvent
+from harness.kube.client import WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, labels_of, name_of
 from harness.registry.errors import RegistryError
@@ -108,33 +104,19 @@ def _view(release: Obj) -> ReleaseView:
     )
 
 
-class ReleaseController:
+class ReleaseController(ControllerBase):
     """Reconciles ModuleReleases; see the module docstring."""
 
     name = LOGGER
     resource = kinds.MODULE_RELEASE
     predicate = staticmethod(predicates.generation_or_annotations_changed)
 
-    def __init__(
-        self,
-        kube: KubeClient,
-        *,
-        clock: Clock,
-        settings: ClusterSettings,
-        log: DeckhouseLog,
-        installed: InstalledModules,
-        registry_factory: RegistryFactory,
-    ) -> None:
-        self.kube = kube
-        self.clock = clock
-        self.settings = settings
-        self.log = log
-        self.installed = installed
-        self.registry_factory = registry_factory
+    def __init__(self, ctx: ControllerContext) -> None:
+        super().__init__(ctx)
         self.parking = Parking()
         """Waiting releases looked at only when something they depend on changes (parking.py)."""
         # Everything a waiting release's outcome reads besides itself, time and the registry.
-        self.watches = tuple(
+        self.watches: tuple[Watch, ...] = tuple(
             Watch(resource, map=self._poke)
             for resource in (
                 kinds.MODULE,

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from harness.clock import Clock, parse_duration
+from harness.clock import parse_duration
 from harness.dkp import conditions, kinds, messages, policy, policy_lookup, predicates
-from harness.dkp.log import DeckhouseLog
+from harness.dkp.context import ControllerBase, ControllerContext
 from harness.dkp.reconcile import Request, Result, Watch
 from harness.dkp.release_creation import (
     MetadataError,
-    RegistryFactory,
     RegistryReader,
     ReleaseContext,
     ReleaseMeta,
@@ -31,7 +30,6 @@ from harness.dkp.release_creation import (
     read_release_meta,
     release_checksum,
 )
-from harness.dkp.settings import ClusterSettings
 from harness.dkp.source_registry import open_source_reader
 from harness.kube.client import EventType, KubeClient, PatchType, WatchEvent
 from harness.kube.errors import NotFound
@@ -111,28 +109,16 @@ class _ScanView:
         return named if named is not None else self.embedded
 
 
-class SourceController:
+class SourceController(ControllerBase):
     """Reconciles ModuleSources; see the module docstring."""
 
     name = LOGGER
     resource = kinds.MODULE_SOURCE
     predicate = staticmethod(predicates.generation_changed)
 
-    def __init__(
-        self,
-        kube: KubeClient,
-        *,
-        clock: Clock,
-        settings: ClusterSettings,
-        log: DeckhouseLog,
-        registry_factory: RegistryFactory,
-    ) -> None:
-        self.kube = kube
-        self.clock = clock
-        self.settings = settings
-        self.log = log
-        self.registry_factory = registry_factory
-        self.watches = (
+    def __init__(self, ctx: ControllerContext) -> None:
+        super().__init__(ctx)
+        self.watches: tuple[Watch, ...] = (
             Watch(kinds.MODULE, map=_ModuleWatch(), types=frozenset({"ADDED", "MODIFIED", "DELETED"})),
         )
 

@@ -10,7 +10,8 @@ One registry process serves a whole test module (it is the only slow part to sta
 gets its own repository path inside it, so tests never see each other's modules.
 
 Fixtures: ``clock``, ``api``, ``kube``, ``registry`` (a :class:`TestRegistry`), ``publisher``,
-``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``source_manifest``,
+``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``controller_context`` (all of
+those a controller is built from), ``source_manifest``,
 ``make_manager`` (a started ``harness.dkp.manager.Manager`` over any controllers),
 ``source_controller``, ``release_controller`` and ``manager`` (both of them, started).
 """
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 
 from harness.clock import VirtualClock
+from harness.dkp.context import ControllerContext
 from harness.dkp.installed import InstalledModules
 from harness.dkp.log import DeckhouseLog
 from harness.dkp.manager import Manager
@@ -129,6 +131,26 @@ def registry_factory() -> Callable[..., Any]:
 
 
 @pytest.fixture
+def controller_context(
+    kube: Any,
+    clock: VirtualClock,
+    settings: ClusterSettings,
+    dkp_log: DeckhouseLog,
+    installed: InstalledModules,
+    registry_factory: Callable[..., Any],
+) -> ControllerContext:
+    """What every controller of a test is built from (one shared set, as in the cluster)."""
+    return ControllerContext(
+        kube=kube,
+        clock=clock,
+        settings=settings,
+        log=dkp_log,
+        installed=installed,
+        registry_factory=registry_factory,
+    )
+
+
+@pytest.fixture
 def source_manifest(registry: TestRegistry) -> Callable[..., dict[str, Any]]:
     """Build a ModuleSource object for this test's repository (plain HTTP, anonymous by default)."""
 
@@ -163,39 +185,17 @@ def make_manager(
 
 
 @pytest.fixture
-def source_controller(
-    kube: Any,
-    clock: VirtualClock,
-    settings: ClusterSettings,
-    dkp_log: DeckhouseLog,
-    registry_factory: Callable[..., Any],
-) -> Any:
+def source_controller(controller_context: ControllerContext) -> Any:
     from harness.dkp.source import SourceController
 
-    return SourceController(
-        kube, clock=clock, settings=settings, log=dkp_log, registry_factory=registry_factory
-    )
+    return SourceController(controller_context)
 
 
 @pytest.fixture
-def release_controller(
-    kube: Any,
-    clock: VirtualClock,
-    settings: ClusterSettings,
-    dkp_log: DeckhouseLog,
-    installed: InstalledModules,
-    registry_factory: Callable[..., Any],
-) -> Any:
+def release_controller(controller_context: ControllerContext) -> Any:
     from harness.dkp.release import ReleaseController
 
-    return ReleaseController(
-        kube,
-        clock=clock,
-        settings=settings,
-        log=dkp_log,
-        installed=installed,
-        registry_factory=registry_factory,
-    )
+    return ReleaseController(controller_context)
 
 
 @pytest.fixture

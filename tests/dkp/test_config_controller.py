@@ -18,8 +18,8 @@ from harness.kube.errors import NotFound
 
 
 @pytest.fixture
-def manager(kube, clock, settings, dkp_log, installed, make_manager):
-    controller = ConfigController(kube, clock=clock, settings=settings, log=dkp_log, installed=installed)
+def manager(controller_context, make_manager):
+    controller = ConfigController(controller_context)
     return make_manager([controller])
 
 

@@ -15,8 +15,8 @@ from harness.dkp.lifecycle import LifecycleController
 
 
 @pytest.fixture
-def manager(kube, clock, settings, dkp_log, installed, make_manager):
-    controller = LifecycleController(kube, clock=clock, settings=settings, log=dkp_log, installed=installed)
+def manager(controller_context, make_manager):
+    controller = LifecycleController(controller_context)
     return make_manager([controller])
 
 

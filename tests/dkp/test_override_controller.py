@@ -30,15 +30,8 @@ STRICT_SCHEMA = {
 
 
 @pytest.fixture
-def override_controller(kube, clock, settings, dkp_log, installed, registry_factory):
-    return OverrideController(
-        kube,
-        clock=clock,
-        settings=settings,
-        log=dkp_log,
-        installed=installed,
-        registry_factory=registry_factory,
-    )
+def override_controller(controller_context):
+    return OverrideController(controller_context)
 
 
 @pytest.fixture
@@ -48,25 +41,14 @@ def alone(make_manager, override_controller):
 
 
 @pytest.fixture
-def dkp(
-    make_manager,
-    source_controller,
-    release_controller,
-    override_controller,
-    kube,
-    clock,
-    settings,
-    dkp_log,
-    installed,
-):
+def dkp(make_manager, source_controller, release_controller, override_controller, controller_context):
     """The whole simulated module manager."""
-    common = {"clock": clock, "settings": settings, "log": dkp_log, "installed": installed}
     return make_manager(
         [
             source_controller,
             release_controller,
-            ConfigController(kube, **common),
-            LifecycleController(kube, **common),
+            ConfigController(controller_context),
+            LifecycleController(controller_context),
             override_controller,
         ]
     )
