@@ -1,4 +1,4 @@
-"""docs/walkthrough.md, performed for real: `dkp-harness serve` in the background, real kubectl.
+"""The README walkthrough, performed for real: `dkp-harness serve` in the background, real kubectl.
 
 Every command is a subprocess, as a user would type it; kubectl gets a fresh ``--cache-dir`` so
 discovery is never stale. The only wait is on the serve process announcing readiness on stdout
