@@ -30,8 +30,11 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# pytest exits 5 when it collected nothing: a green run that tested nothing proves nothing.
 test: setup lint
-	$(BIN)/python -m pytest -q -n 2
+	@$(BIN)/python -m pytest -q -n 2; rc=$$?; \
+	 if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: check testpaths in pyproject.toml"; fi; \
+	 exit $$rc
 
 conformance: setup
 	$(BIN)/dkp-harness run
