@@ -100,7 +100,29 @@ class _TimerQueue:
             return sum(1 for t in self._heap if not t.cancelled)
 
 
-class VirtualClock:
+class _TimedClock:
+    """The timer half both clocks share; subclasses say what "now" is."""
+
+    def __init__(self) -> None:
+        self._timers = _TimerQueue()
+
+    def now(self) -> datetime:
+        raise NotImplementedError
+
+    def call_at(self, when: datetime, callback: Callback) -> Timer:
+        return self._timers.add(when, callback)
+
+    def call_later(self, delay: timedelta, callback: Callback) -> Timer:
+        return self.call_at(self.now() + delay, callback)
+
+    def next_deadline(self) -> datetime | None:
+        return self._timers.next_deadline()
+
+    def pop_due(self) -> list[Callback]:
+        return self._timers.pop_due(self.now())
+
+
+class VirtualClock(_TimedClock):
     """A clock that only moves when told to.
 
     ``advance`` and ``set`` only move the instant; running the timers that became due (and
@@ -110,8 +132,8 @@ class VirtualClock:
     DEFAULT_START = datetime(2024, 12, 16, 9, 0, tzinfo=UTC)
 
     def __init__(self, start: datetime | None = None) -> None:
+        super().__init__()
         self._now = utc(start or self.DEFAULT_START)
-        self._timers = _TimerQueue()
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -130,43 +152,16 @@ class VirtualClock:
         with self._lock:
             self._now += delta
 
-    def call_at(self, when: datetime, callback: Callback) -> Timer:
-        return self._timers.add(when, callback)
-
-    def call_later(self, delay: timedelta, callback: Callback) -> Timer:
-        return self.call_at(self.now() + delay, callback)
-
-    def next_deadline(self) -> datetime | None:
-        return self._timers.next_deadline()
-
-    def pop_due(self) -> list[Callback]:
-        return self._timers.pop_due(self.now())
-
     @property
     def pending_timers(self) -> int:
         return len(self._timers)
 
 
-class RealClock:
+class RealClock(_TimedClock):
     """Wall-clock time for interactive sandboxes; timers are run by the sandbox loop."""
-
-    def __init__(self) -> None:
-        self._timers = _TimerQueue()
 
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-    def call_at(self, when: datetime, callback: Callback) -> Timer:
-        return self._timers.add(when, callback)
-
-    def call_later(self, delay: timedelta, callback: Callback) -> Timer:
-        return self.call_at(self.now() + delay, callback)
-
-    def next_deadline(self) -> datetime | None:
-        return self._timers.next_deadline()
-
-    def pop_due(self) -> list[Callback]:
-        return self._timers.pop_due(self.now())
 
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

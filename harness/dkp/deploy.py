@@ -12,11 +12,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import yaml
-
 from harness.dkp import configvalues
 from harness.dkp.installed import InstalledModule
-from harness.dkp.release_creation import DEFAULT_WEIGHT
+from harness.dkp.release_creation import DEFAULT_WEIGHT, yaml_map
 
 __all__ = ["SettingsInvalid", "installed_module_from_files", "validate_settings"]
 
@@ -32,28 +30,18 @@ class SettingsInvalid(ValueError):
         self.initial = initial
 
 
-def _yaml(data: bytes | None) -> dict[str, Any]:
-    if not data:
-        return {}
-    try:
-        loaded = yaml.safe_load(data)
-    except yaml.YAMLError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
 def installed_module_from_files(
     name: str, version: str, source: str, files: Mapping[str, bytes], *, at: datetime
 ) -> InstalledModule:
     """Read an unpacked module image; ``version`` is ``v``-prefixed."""
-    definition = _yaml(files.get("module.yaml"))
+    definition = yaml_map(files.get("module.yaml"))
     hooks = sorted(p for p in files if p.startswith("hooks/") and not p.endswith(_ERROR_SUFFIX))
     errors = {
         path.removesuffix(_ERROR_SUFFIX): files[path].decode("utf-8", "replace").strip()
         for path in files
         if path.startswith("hooks/") and path.endswith(_ERROR_SUFFIX)
     }
-    schema = _yaml(files.get(SCHEMA_FILE)) or None
+    schema = yaml_map(files.get(SCHEMA_FILE)) or None
     requirements = definition.get("requirements")
     return InstalledModule(
         name=name,

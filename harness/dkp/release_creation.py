@@ -96,12 +96,12 @@ def read_release_meta(reader: RegistryReader, module: str, tag: str) -> ReleaseM
     return ReleaseMeta(
         version=f"v{version}",
         checksum=image.digest,
-        changelog=_yaml_map(files.get("changelog.yaml") or files.get("changelog.yml")),
-        definition=_yaml_map(files.get("module.yaml")),
+        changelog=yaml_map(files.get("changelog.yaml") or files.get("changelog.yml")),
+        definition=yaml_map(files.get("module.yaml")),
     )
 
 
-def _yaml_map(data: bytes | None) -> dict[str, Any]:
+def yaml_map(data: bytes | None) -> dict[str, Any]:
     """An unparsable or non-map document becomes ``{}``, as DKP does with changelogs."""
     if not data:
         return {}
