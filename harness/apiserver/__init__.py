@@ -31,7 +31,8 @@ Not emulated: RBAC and admission webhooks, CEL ``x-kubernetes-validations``, str
 checks, conversion webhooks, strategic merge semantics on built-ins (treated as merge patch),
 foreground deletion (treated as background), ``resourceVersionMatch`` on lists (lists are always
 current), protobuf, OpenAPI v2 (404, which kubectl tolerates), defaulting on read, list
-snapshots for ``continue`` (later pages show current data).
+snapshots for ``continue`` (later pages show current data), ``sinceSeconds``/``sinceTime`` on pod
+logs (only ``tailLines`` is applied), exec/attach/port-forward.
 """
 
 from __future__ import annotations
