@@ -48,6 +48,7 @@ class Controller:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self._written: list[Path] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -72,10 +73,12 @@ class Controller:
         target = self.config.getoption("--conformance-report")
         if not target:
             return
-        written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_sep("-", f"conformance report: {written[0]}")
+        self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """Name the report once pytest's progress line is closed (sessionfinish is too early)."""
+        if self._written:
+            terminalreporter.write_sep("-", f"conformance report: {self._written[0]}")
 
     def run(self) -> Run:
         """The report model of everything received so far."""
