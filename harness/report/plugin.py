@@ -23,21 +23,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.parser import Feature, Scenario, Step
+from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 
 from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalogue
 from harness.report.controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 from harness.report.evidence import Evidence
+from harness.report.failure_text import failure_text, unknown_step_text
 from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
     PhaseOutcome,
     ScenarioRecorder,
     build_scenario,
+    example_of,
+    relative_path,
     scenario_template,
 )
 from harness.report.redaction import redact, redact_value
-from harness.report.status import failure_status
-from harness.report.tags import apply_tag, claim_tag_problems, register_markers
+from harness.report.selection import check_claim_filter, check_expressions, filter_items
+from harness.report.status import Status, failure_status
+from harness.report.tags import apply_tag, claim_tag_problems, register_feature_tags, register_markers
 
 __all__ = ["PAYLOAD_KEY", "evidence_for", "set_step_catalogue"]
 
@@ -97,6 +101,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="print one line per finished scenario: status, claim IDs, name",
     )
     group.addoption(
+        "--claim",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="run only the scenarios tagged @claim:ID (repeat for several claims)",
+    )
+    group.addoption(
+        "--feature-path",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="run only the scenarios of this feature file, or of the feature files under this folder",
+    )
+    group.addoption(
+        "--fail-on-deviation",
+        action="store_true",
+        default=False,
+        help="exit 1 when a scenario passed only as a known deviation (for CI that wants none)",
+    )
+    group.addoption(
         "--docs-base-url",
         metavar="URL",
         default=DEFAULT_DOCS_BASE,
@@ -107,6 +131,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     register_markers(config)
+    register_feature_tags(config, config.rootpath / "features")
+    check_expressions(config)
     option = config.getoption("--claims")
     path = Path(option) if option else config.rootpath / "fixtures" / "claims.yaml"
     if not path.is_absolute():
@@ -117,6 +143,7 @@ def pytest_configure(config: pytest.Config) -> None:
             catalogue = load_catalogue(path)
         except CatalogueError as exc:
             raise pytest.UsageError(str(exc)) from None
+    check_claim_filter(config.getoption("--claim"), None if catalogue is None else catalogue.ids)
     config.stash[STATE] = SessionState(catalogue, path)
     if not _is_worker(config):
         config.pluginmanager.register(Controller(config), "harness-report-controller")
@@ -144,6 +171,17 @@ def pytest_make_collect_report(
         report.longrepr = "\n".join(problems)
         report.result = []
     return report
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Apply ``--claim`` and ``--feature``: deselect the scenarios they leave out."""
+    claims, features = config.getoption("--claim"), config.getoption("--feature-path")
+    if not claims and not features:
+        return
+    kept, dropped = filter_items(items, claims, features, config.invocation_params.dir)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_bdd_before_step(
@@ -179,6 +217,7 @@ def pytest_bdd_step_error(
     _recorder(request.node).step_finished(exception)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step, exception: Exception
 ) -> None:
@@ -191,11 +230,14 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember how each phase ended; at teardown attach the finished scenario to the report."""
     report = yield
-    _redact_report(report)
     template = scenario_template(item)
     if template is None:
+        _redact_report(report)
         return report
     recorder = _recorder(item)
+    if report.failed and report.when == "call" and item.config.option.tbstyle == "auto":
+        report.longrepr = _readable_failure(item, template, recorder, call)
+    _redact_report(report)
     recorder.phases[report.when] = _phase_outcome(report, call)
     recorder.duration += report.duration
     if report.when == "teardown":
@@ -203,6 +245,29 @@ def pytest_runtest_makereport(
         payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
         report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
     return report
+
+
+def _readable_failure(
+    item: pytest.Item, template: ScenarioTemplate, recorder: ScenarioRecorder, call: pytest.CallInfo[None]
+) -> str:
+    """The failure as a QA engineer reads it: feature:line, the Gherkin step, the diff."""
+    error = call.excinfo.value if call.excinfo else None
+    message = "failed" if error is None else f"{type(error).__name__}: {error}"
+    if recorder.not_found:
+        return unknown_step_text(str(error) if error is not None else message)
+    failing = next((s for s in recorder.steps if s.status in (Status.FAILED, Status.ERROR)), None)
+    rendered = template.render(example_of(item))
+    location = f"{relative_path(template.feature.filename, item.config.rootpath)}:{template.line_number}"
+    return failure_text(
+        location, rendered.name, failing, _stable(message), recorder.evidence.diffs, _report_hint(item)
+    )
+
+
+def _report_hint(item: pytest.Item) -> str | None:
+    target = item.config.getoption("--conformance-report")
+    if not target:
+        return None
+    return str(Path(target, "conformance.html"))
 
 
 def _recorder(item: pytest.Item) -> ScenarioRecorder:
@@ -220,6 +285,9 @@ def _phase_outcome(report: pytest.TestReport, call: pytest.CallInfo[None]) -> Ph
     if report.passed:
         return PhaseOutcome("passed")
     excinfo = call.excinfo
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
+        return PhaseOutcome(outcome="skipped", type="Skipped", message=_stable(redact(reason)))
     return PhaseOutcome(
         outcome=report.outcome,
         type=excinfo.typename if excinfo else "",

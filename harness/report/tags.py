@@ -2,7 +2,9 @@
 
 ``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only`` and
 ``@slow`` become ``deviation``, ``simulation_only`` and ``slow`` markers. They are registered so
-``--strict-markers`` accepts them. A claim ID that is not in the catalogue is a typo that would
+``--strict-markers`` accepts them. Any other tag a QA author writes in a feature file under
+``features/`` (say ``@smoke``) becomes a marker of that name and is registered too, so it needs no
+pyproject edit and ``-m smoke`` selects it. A claim ID that is not in the catalogue is a typo that would
 silently leave a claim uncovered, so it fails collection and names the feature file and line.
 """
 
@@ -16,10 +18,19 @@ import pytest
 
 from harness.report.recorder import scenario_template
 
-__all__ = ["CLAIM_PREFIX", "MARKERS", "apply_tag", "claim_tag_problems", "register_markers"]
+__all__ = [
+    "CLAIM_PREFIX",
+    "FLAG_TAGS",
+    "MARKERS",
+    "apply_tag",
+    "claim_tag_problems",
+    "feature_tags",
+    "register_feature_tags",
+    "register_markers",
+]
 
 CLAIM_PREFIX = "claim:"
-_FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
+FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
 
 MARKERS = (
     "claim(id): the scenario checks the documented claim with this ID (from @claim:<ID>)",
@@ -34,12 +45,35 @@ def register_markers(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
 
 
+def feature_tags(features_dir: Path) -> set[str]:
+    """Every tag (without ``@``) written in the feature files under ``features_dir``."""
+    tags: set[str] = set()
+    for path in sorted(features_dir.rglob("*.feature")) if features_dir.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # pytest-bdd reports the unreadable file with its own error
+        for line in text.splitlines():
+            stripped = line.split("#", 1)[0].strip()
+            if stripped.startswith("@"):
+                tags.update(t[1:] for t in stripped.split() if t.startswith("@") and len(t) > 1)
+    return tags
+
+
+def register_feature_tags(config: pytest.Config, features_dir: Path) -> None:
+    """Register the feature files' own tags as markers, so ``--strict-markers`` accepts them."""
+    for tag in sorted(feature_tags(features_dir)):
+        if tag.startswith(CLAIM_PREFIX) or tag in FLAG_TAGS:
+            continue
+        config.addinivalue_line("markers", f"{tag}: tag @{tag} from a feature file")
+
+
 def apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
     """Turn a report tag into a marker; None lets pytest-bdd handle every other tag."""
     if tag.startswith(CLAIM_PREFIX):
         pytest.mark.claim(tag.removeprefix(CLAIM_PREFIX))(function)
         return True
-    marker = _FLAG_TAGS.get(tag)
+    marker = FLAG_TAGS.get(tag)
     if marker is None:
         return None
     getattr(pytest.mark, marker)(function)
