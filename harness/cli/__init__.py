@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "settle",
     "module",
     "run",
+    "report",
     "steps",
 )
 

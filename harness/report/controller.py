@@ -75,8 +75,11 @@ class Controller:
         self, report: pytest.TestReport, config: pytest.Config
     ) -> tuple[str, str, str] | None:
         """With --conformance-progress the scenario lines replace pytest's progress dots."""
-        if not config.getoption("--conformance-progress") or report.when != "call":
+        if not config.getoption("--conformance-progress"):
             return None
+        if report.when != "call":
+            # A setup or teardown error is announced by the scenario line; no stray "E".
+            return ("error", "", "ERROR") if report.failed else None
         if hasattr(report, "wasxfail"):
             return None
         return report.outcome, "", report.outcome.upper()

@@ -41,9 +41,9 @@ from harness.report.recorder import (
 from harness.report.redaction import redact, redact_value
 from harness.report.selection import check_claim_filter, check_expressions, filter_items
 from harness.report.status import Status, failure_status
-from harness.report.tags import apply_tag, claim_tag_problems, register_feature_tags, register_markers
+from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
 
-__all__ = ["PAYLOAD_KEY", "evidence_for", "set_step_catalogue"]
+__all__ = ["PAYLOAD_KEY", "ClaimTagError", "evidence_for", "set_step_catalogue"]
 
 _RECORDER = pytest.StashKey[ScenarioRecorder]()
 
@@ -154,23 +154,36 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | No
     return apply_tag(tag, function)
 
 
+class ClaimTagError(LookupError):
+    """A scenario names a claim ID the catalogue does not have (a typo leaves a claim unchecked)."""
+
+
+_CLAIM_PROBLEMS = pytest.StashKey[list[str]]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(
     collector: pytest.Collector,
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
-    """Fail the collection of a module whose scenarios carry unknown claim IDs."""
+    """Note the unknown claim IDs of each scenario; that scenario (only) errors at setup."""
     report = yield
     items = [x for x in (report.result or []) if isinstance(x, pytest.Item)]
     state = collector.config.stash.get(STATE, None)
     if state is None or not items:
         return report
     known = None if state.catalogue is None else state.catalogue.ids
-    problems = claim_tag_problems(items, known, state.catalogue_path)
-    if problems:
-        report.outcome = "failed"
-        report.longrepr = "\n".join(problems)
-        report.result = []
+    for item in items:
+        problems = item_claim_problems(item, known, state.catalogue_path)
+        if problems:
+            item.stash[_CLAIM_PROBLEMS] = problems
     return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    problems = item.stash.get(_CLAIM_PROBLEMS, None)
+    if problems:
+        raise ClaimTagError("\n".join(problems))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -235,8 +248,11 @@ def pytest_runtest_makereport(
         _redact_report(report)
         return report
     recorder = _recorder(item)
-    if report.failed and report.when == "call" and item.config.option.tbstyle == "auto":
-        report.longrepr = _readable_failure(item, template, recorder, call)
+    if report.failed and item.config.option.tbstyle == "auto":
+        if report.when == "call":
+            report.longrepr = _readable_failure(item, template, recorder, call)
+        elif call.excinfo is not None and isinstance(call.excinfo.value, ClaimTagError):
+            report.longrepr = str(call.excinfo.value)
     _redact_report(report)
     recorder.phases[report.when] = _phase_outcome(report, call)
     recorder.duration += report.duration

@@ -5,7 +5,9 @@
 ``--strict-markers`` accepts them. Any other tag a QA author writes in a feature file under
 ``features/`` (say ``@smoke``) becomes a marker of that name and is registered too, so it needs no
 pyproject edit and ``-m smoke`` selects it. A claim ID that is not in the catalogue is a typo that would
-silently leave a claim uncovered, so it fails collection and names the feature file and line.
+silently leave a claim uncovered, so the scenario carrying it errors at setup with the feature file
+and line of the tag (and ``dkp-harness steps --lint`` finds it before any run); the other
+scenarios of the same file still run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "apply_tag",
     "claim_tag_problems",
     "feature_tags",
+    "item_claim_problems",
     "register_feature_tags",
     "register_markers",
 ]
@@ -84,20 +87,22 @@ def claim_tag_problems(
     items: Iterable[pytest.Item], known: frozenset[str] | None, catalogue_path: Path
 ) -> list[str]:
     """One message per unknown claim ID, with the feature file and line of its tag."""
-    problems: list[str] = []
-    for item in items:
-        template = scenario_template(item)
-        if template is None:
+    return sorted({p for item in items for p in item_claim_problems(item, known, catalogue_path)})
+
+
+def item_claim_problems(item: pytest.Item, known: frozenset[str] | None, catalogue_path: Path) -> list[str]:
+    """The unknown claim IDs of one scenario, each with the feature file and line of its tag."""
+    template = scenario_template(item)
+    if template is None:
+        return []
+    problems = []
+    for marker in item.iter_markers("claim"):
+        claim_id = str(marker.args[0]) if marker.args else ""
+        if known is not None and claim_id in known:
             continue
-        for marker in item.iter_markers("claim"):
-            claim_id = str(marker.args[0]) if marker.args else ""
-            if known is not None and claim_id in known:
-                continue
-            problems.append(
-                _message(
-                    claim_id, template.feature.filename, template.line_number, item, known, catalogue_path
-                )
-            )
+        problems.append(
+            _message(claim_id, template.feature.filename, template.line_number, item, known, catalogue_path)
+        )
     return sorted(set(problems))
 
 
