@@ -23,8 +23,14 @@ AUTO_BINDING_ATTRIBUTE = "AUTO_BINDING"
 
 
 def bind_features(namespace: dict[str, Any], features_dir: Path | None = None) -> int:
-    """Add a test function per scenario of every feature under ``features_dir``; returns the count."""
-    base = (features_dir or ROOT / "features").resolve()
+    """Add a test function per scenario of every feature under ``features_dir``; returns the count.
+
+    By default ``features_dir`` is the ``features/`` folder beside the binding module's folder
+    (``scenarios/../features``), so a project laid out like this one needs no argument.
+    """
+    module_file = namespace.get("__file__")
+    default = Path(module_file).resolve().parents[1] / "features" if module_file else ROOT / "features"
+    base = (features_dir or default).resolve()
     count = 0
     for path in sorted(base.rglob("*.feature")) if base.is_dir() else []:
         relative = path.relative_to(base)
