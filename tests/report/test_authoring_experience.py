@@ -141,7 +141,9 @@ def test_an_undefined_step_prints_the_closest_steps_and_nothing_else(project):
     result = project.runpytest("scenarios")
     result.assert_outcomes(failed=1)
     section = _failure_section(result.stdout.str(), "test_typo__a_misspelled_step")
-    assert section[1] == "features/typo.feature:4: no step definition matches: When I rnu `kubectl get module`"
+    assert (
+        section[1] == "features/typo.feature:4: no step definition matches: When I rnu `kubectl get module`"
+    )
     assert "closest defined steps:" in section[2]
     assert re.search(r"When I run `\{command\}`\s+\(harness/steps/library/kubectl\.py:\d+\)", section[3])
     assert len(section) <= 8, "\n".join(section)
