@@ -53,7 +53,7 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             rule_tags = template.rule.tags if template.rule else set()
             tags = template.tags | feature.tags | rule_tags
             problems += _scenario_problems(tags, template.line_number, lines, shown, catalogue)
-    return sorted(set(problems), key=lambda p: (p.location, p.message))
+    return sorted(set(problems), key=_order)
 
 
 def _scenario_problems(
@@ -79,6 +79,11 @@ def _scenario_problems(
                 f"@deviation, but none of its claims ({', '.join(known)}) has a deviation reason in the "
                 "claims catalogue; add the reason to the claim it demonstrates, or drop @deviation",
             )
+
+
+def _order(problem: TagProblem) -> tuple[str, int, str]:
+    file, _, line = problem.location.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0, problem.message)
 
 
 def _claim_problem(claim_id: str, where: str, catalogue: Catalogue | None) -> Iterator[TagProblem]:

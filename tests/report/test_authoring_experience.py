@@ -108,6 +108,10 @@ def test_a_failing_step_prints_feature_line_step_and_diff_on_one_screen(project)
     assert re.search(r"status\.phase: expected \"?Ready\"?, actual \"?Available", text), text
     for frame in ("pluggy/", "_pytest/", "pytest_bdd/", "harness/", "World("):
         assert frame not in text, f"{frame} in\n{text}"
+    report = json.loads((project.path / "out" / "conformance.json").read_text())
+    [scenario] = report["features"][0]["scenarios"]
+    # The virtual instant the scenario failed at: three minutes after it started.
+    assert scenario["evidence"]["failure_at"] == "2024-12-16T09:03:00Z"
 
 
 def test_tb_long_still_shows_every_frame(project):
