@@ -76,7 +76,7 @@ def comparison_of(run: KubectlRun, row_name: str | None = None) -> Comparison | 
         if cells is not None:
             actual = _row_cells(run.output, row_name)
             rows = [_cell_row(column, value, actual) for column, value in cells]
-            return Comparison(check, f"row {row_name!r}" if row_name else label, run.matched, rows)
+            return Comparison(check, f'row "{row_name}"' if row_name else label, run.matched, rows)
     if check == "columns":
         return Comparison(check, label, run.matched, [_columns_row(run.expected, run.output)])
     return Comparison(check, label, run.matched, expected_text=run.expected)

@@ -61,7 +61,7 @@ def test_one_feature_file_runs_alone_and_the_report_says_the_run_was_partial(tmp
     assert 'id="partial"' in html and "features/approval/approval.feature" in html
     # Every kubectl comparison of this all-green run is shown as met, judged by its own step.
     assert "not as expected" not in html and "as expected" in html
-    assert "checked row &#39;module-1-v1.23.2&#39;" in html
+    assert "checked row &#34;module-1-v1.23.2&#34;" in html
     assert "Release is waiting for the" in html
 
 

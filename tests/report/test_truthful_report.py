@@ -50,7 +50,7 @@ def test_a_row_check_becomes_a_table_of_expected_and_actual_cells():
         check="row",
     )
     comparison = comparison_of(run, "module-1-v1.23.2")
-    assert comparison is not None and comparison.label == "row 'module-1-v1.23.2'"
+    assert comparison is not None and comparison.label == 'row "module-1-v1.23.2"'
     assert [(r.label, r.expected, r.actual, r.ok) for r in comparison.rows] == [
         ("PHASE", "Pending", "Pending", True),
         ("UPDATE POLICY", "", "example-update-policy", False),
