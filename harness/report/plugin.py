@@ -5,7 +5,9 @@ Load it with ``-p harness.report.plugin`` or ``pytest_plugins = ["harness.report
 Options: ``--conformance-report DIR`` writes ``conformance.html``, ``conformance.json``,
 ``junit.xml`` and ``cucumber.json`` there; ``--claims FILE`` (default ``fixtures/claims.yaml``
 under the rootdir); ``--conformance-progress`` prints one line per finished scenario;
-``--docs-base-url`` is where relative page URLs of the catalogue are published.
+``--claim ID`` and ``--feature-path PATH[:LINE]`` select scenarios; ``--fail-on-deviation`` makes
+a known deviation fail the exit code; ``--docs-base-url`` is where relative page URLs of the
+catalogue are published. A run that selected nothing leaves the previous report files untouched.
 
 Data path, the same with and without pytest-xdist: the process that runs a scenario records its
 steps (pytest-bdd hooks) and evidence (the ``conformance_evidence`` fixture) on the item, builds
