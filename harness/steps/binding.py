@@ -9,10 +9,13 @@ feature's path so that they are stable and unique.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_bdd import scenario
+from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
 
 __all__ = ["AUTO_BINDING_ATTRIBUTE", "bind_features", "test_name"]
@@ -34,7 +37,15 @@ def bind_features(namespace: dict[str, Any], features_dir: Path | None = None) -
     count = 0
     for path in sorted(base.rglob("*.feature")) if base.is_dir() else []:
         relative = path.relative_to(base)
-        feature = get_feature(str(base), str(relative))
+        try:
+            feature = get_feature(str(base), str(relative))
+        except (GherkinParseError, UnicodeDecodeError, OSError) as exc:
+            # One broken file must not stop every other feature from running: it becomes one
+            # failing test that says where the file is wrong.
+            shown = path.relative_to(base.parent) if path.is_relative_to(base.parent) else path
+            namespace[_unique(namespace, test_name(relative, "unreadable"))] = _unreadable(shown, exc)
+            count += 1
+            continue
         for name in feature.scenarios:
             bound = scenario(str(relative), name, features_base_dir=str(base))(_no_body)
             namespace[_unique(namespace, test_name(relative, name))] = bound
@@ -64,6 +75,19 @@ def _unique(namespace: dict[str, Any], name: str) -> str:
         index += 1
         candidate = f"{name}_{index}"
     return candidate
+
+
+def _unreadable(path: Path, error: Exception) -> Callable[[], None]:
+    line = getattr(error, "line", None)
+    where = f"{path.as_posix()}:{line}" if line else path.as_posix()
+    detail = getattr(error, "message", None) or str(error)
+    content = getattr(error, "line_content", None)
+    text = f"{where}: not a valid feature file: {detail}" + (f"\n    {content.strip()}" if content else "")
+
+    def test() -> None:
+        pytest.fail(text, pytrace=False)
+
+    return test
 
 
 def _no_body() -> None:

@@ -46,7 +46,8 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
         try:
             feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
         except GherkinParseError as exc:
-            problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', '?')}", f"not valid Gherkin: {exc}"))
+            detail = getattr(exc, "message", None) or str(exc)
+            problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
         for template in feature.scenarios.values():

@@ -213,3 +213,21 @@ def test_a_scenario_that_needs_virtual_time_is_counted_apart_from_failures(proje
     assert scenario["skip_reason"] == "needs virtual time: waits three minutes for a sync"
     html = (project.path / "out" / "conformance.html").read_text()
     assert 'id="needs-virtual-time"' in html
+
+
+def test_a_broken_feature_file_fails_alone_with_its_line_and_the_others_still_run(project):
+    _feature(
+        project,
+        "ok.feature",
+        "Feature: ok\n  @claim:MS-07\n  Scenario: fine\n    Given it is Monday 2024-12-16 09:00 UTC\n",
+    )
+    _feature(
+        project,
+        "broken/bad.feature",
+        "Feature: bad\n  Scenario: x\n    Given it is Monday\n  Nonsense here\n",
+    )
+    result = project.runpytest("scenarios")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["features/broken/bad.feature:4: not a valid feature file: Unexpected token*"]
+    )
