@@ -17,9 +17,19 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from harness.report.evidence import KubectlRun
+from harness.report.evidence import Diff, Evidence, KubectlRun
+from harness.report.model import StepResult
 
-__all__ = ["CHECK_LABELS", "Comparison", "ComparisonRow", "check_of_step", "comparison_of"]
+__all__ = [
+    "CHECK_LABELS",
+    "Comparison",
+    "ComparisonRow",
+    "check_of_step",
+    "comparison_of",
+    "kubectl_diffs",
+    "quoted",
+    "row_name_of",
+]
 
 CHECK_LABELS = {
     "row": "one row",
@@ -36,6 +46,7 @@ _STEP_WORDING = (
     (re.compile(r"\boutput (is|reads|equals)\b|\bprints\b", re.IGNORECASE), "output"),
 )
 _COLUMN = re.compile(r"\S+(?: \S+)*")
+_QUOTED = re.compile(r'"([^"]*)"')
 _CELL = re.compile(r"^(?P<column>[^=\n]+?)=(?P<value>'.*'|\".*\")$")
 
 
@@ -80,6 +91,37 @@ def comparison_of(run: KubectlRun, row_name: str | None = None) -> Comparison | 
     if check == "columns":
         return Comparison(check, label, run.matched, [_columns_row(run.expected, run.output)])
     return Comparison(check, label, run.matched, expected_text=run.expected)
+
+
+def row_name_of(step_text: str) -> str | None:
+    """The row a step names in quotes (``the row of "module-1" reads:`` → ``module-1``)."""
+    match = _QUOTED.search(step_text)
+    return match.group(1) if match else None
+
+
+def kubectl_diffs(evidence: Evidence, step: StepResult | None) -> list[Diff]:
+    """The cells (or header) a failed kubectl step found different, as field-path diffs."""
+    if step is None:
+        return []
+    diffs = []
+    for run in evidence.kubectl_runs:
+        if run.step_line != step.line or run.matched is not False:
+            continue
+        comparison = comparison_of(run, row_name_of(step.name))
+        if comparison is None:
+            continue
+        where = comparison.label if comparison.check == "row" else "output"
+        diffs += [
+            Diff(f"{where} {row.label}", quoted(row.expected), quoted(row.actual))
+            for row in comparison.rows
+            if row.ok is False
+        ]
+    return diffs
+
+
+def quoted(text: str) -> str:
+    """A cell as a reader sees it: quoted, so that a blank cell is visible as ``""``."""
+    return f'"{text}"'
 
 
 def _expected_cells(expected: str) -> list[tuple[str, str]] | None:

@@ -28,6 +28,7 @@ import pytest
 from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 
 from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalogue
+from harness.report.comparisons import kubectl_diffs
 from harness.report.controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 from harness.report.evidence import Evidence
 from harness.report.failure_text import failure_text, unknown_step_text
@@ -276,9 +277,8 @@ def _readable_failure(
     failing = next((s for s in recorder.steps if s.status in (Status.FAILED, Status.ERROR)), None)
     rendered = template.render(example_of(item))
     location = f"{relative_path(template.feature.filename, item.config.rootpath)}:{template.line_number}"
-    return failure_text(
-        location, rendered.name, failing, _stable(message), recorder.evidence.diffs, _report_hint(item)
-    )
+    diffs = [*recorder.evidence.diffs, *kubectl_diffs(recorder.evidence, failing)]
+    return failure_text(location, rendered.name, failing, _stable(message), diffs, _report_hint(item))
 
 
 def _report_hint(item: pytest.Item) -> str | None:

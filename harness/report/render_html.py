@@ -8,12 +8,11 @@ prepares view helpers. Output is deterministic for a given model.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import jinja2
 
-from harness.report.comparisons import Comparison, comparison_of
+from harness.report.comparisons import Comparison, comparison_of, row_name_of
 from harness.report.evidence import KubectlRun, PhaseChange
 from harness.report.model import NEEDS_VIRTUAL_TIME_COUNT, Run, ScenarioResult
 from harness.report.selection import describe
@@ -45,7 +44,6 @@ _TARGET_FIELDS = (
     ("deckhouse_version", "Deckhouse"),
     ("edition", "edition"),
 )
-_QUOTED = re.compile(r'"([^"]*)"')
 
 
 def render_html(run: Run) -> str:
@@ -82,8 +80,7 @@ def _target(target: dict[str, str]) -> str:
 def _comparison(scenario: ScenarioResult, run: KubectlRun) -> Comparison | None:
     """The comparison a kubectl run carries, with the row name read from the step that made it."""
     step = next((s for s in scenario.steps if s.line == run.step_line), None)
-    quoted = _QUOTED.search(step.name) if step is not None else None
-    return comparison_of(run, quoted.group(1) if quoted else None)
+    return comparison_of(run, row_name_of(step.name) if step is not None else None)
 
 
 def _timeline_rows(scenario: ScenarioResult) -> list[dict[str, object]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -231,3 +232,31 @@ def test_a_broken_feature_file_fails_alone_with_its_line_and_the_others_still_ru
     result.stdout.fnmatch_lines(
         ["features/broken/bad.feature:4: not a valid feature file: Unexpected token*"]
     )
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="the scenario runs the real kubectl")
+def test_a_failing_kubectl_row_check_prints_the_cells_that_differ(project):
+    _feature(
+        project,
+        "rows.feature",
+        "Feature: Rows\n"
+        + BACKGROUND
+        + """
+  @claim:MS-08
+  Scenario: A wrong cell
+    When I run `kubectl get module module-1`
+    Then the row of "module-1" reads:
+      | PHASE   | Ready |
+      | ENABLED | False |
+""",
+    )
+    result = project.runpytest("scenarios", "--conformance-report", "out")
+    result.assert_outcomes(failed=1)
+    section = "\n".join(_failure_section(result.stdout.str(), "test_rows__a_wrong_cell"))
+    assert "features/rows.feature:13" not in section  # the scenario line, not a step line, heads it
+    assert "features/rows.feature:11: Scenario: A wrong cell" in section
+    assert "      | PHASE | Ready |" in section
+    assert 'row "module-1" PHASE: expected "Ready", actual "Available"' in section
+    assert "ENABLED: expected" not in section  # cells that matched are not listed
+    html = (project.path / "out" / "conformance.html").read_text()
+    assert "not as expected" in html and '<tr class="bad"><td class="path">PHASE</td>' in html
