@@ -174,6 +174,8 @@ def _parallelism(args: list[str], workers: str | None) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
+    # pytest runs from the project root; a relative --report-dir means the user's directory.
+    args.report_dir = args.report_dir.resolve()
     try:
         command = build_command(args.report_dir, list(getattr(args, "extra", [])), args)
     except SelectionError as exc:
