@@ -17,17 +17,20 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
-def test_an_empty_selection_exits_non_zero_and_leaves_the_reports_byte_for_byte(tmp_path, capsys):
+def test_an_empty_selection_exits_non_zero_and_leaves_the_reports_byte_for_byte(
+    tmp_path, capsys, monkeypatch
+):
     reports = tmp_path / "reports"
     reports.mkdir()
     for name in ("conformance.html", "conformance.json", "junit.xml", "cucumber.json"):
         (reports / name).write_text(f"the previous {name}\n")
     before = _snapshot(reports)
-    code = main(["run", "-k", "no_scenario_has_this_name", "-n", "0", "--report-dir", str(reports)])
+    monkeypatch.chdir(tmp_path)  # a relative --report-dir is the user's directory, not the project's
+    code = main(["run", "-k", "no_scenario_has_this_name", "-n", "0", "--report-dir", "reports"])
     assert code == 5
     out = capsys.readouterr().out
     assert "no scenario matched the selection (-k no_scenario_has_this_name)" in out
-    assert "left as they were" in out
+    assert f"The reports in {reports} were left as they were" in out
     assert _snapshot(reports) == before
 
 
