@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "settle",
     "module",
     "run",
+    "report",
     "steps",
 )
 
@@ -47,7 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # A subcommand that sets ``pass_through`` (``run``) hands options it does not know, and
+    # everything after ``--``, to the tool it drives (pytest) in ``args.extra``.
+    head, tail = (
+        (words[: words.index("--")], words[words.index("--") + 1 :]) if "--" in words else (words, [])
+    )
+    args, unknown = parser.parse_known_args(head)
+    if getattr(args, "pass_through", False):
+        args.extra = [*unknown, *tail]
+    elif unknown or tail:
+        parser.error(f"unrecognized arguments: {' '.join([*unknown, *tail])}")
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

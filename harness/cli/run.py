@@ -1,51 +1,159 @@
-"""``dkp-harness run [-- PYTEST_ARGS]``: run the conformance suite and write the report.
+"""``dkp-harness run [PATH ...] [-k EXPR] [-m EXPR] [--claim ID] [-- PYTEST_ARGS]``: run the suite.
 
-Runs pytest on ``scenarios/`` from the project root with the report plugin's options
-(``--conformance-report reports --conformance-progress``), on two workers unless ``-n`` says
-otherwise. One line per scenario appears as it finishes, and ``reports/`` gets
-``conformance.html``, ``conformance.json``, ``junit.xml`` and ``cucumber.json``. Anything after
-``--`` goes to pytest unchanged, e.g. ``dkp-harness run -- -k approval -n 0``. The exit code is
-pytest's; "no tests ran" (5) is a failure too, with a hint, because a conformance run that
-checked nothing proves nothing.
+Runs pytest on ``scenarios/`` (which binds every feature file under ``features/``) from the
+project root, with the report plugin writing ``reports/conformance.html``, ``conformance.json``,
+``junit.xml`` and ``cucumber.json``; one line per scenario appears as it finishes.
+
+What to run:
+
+- ``PATH``: a feature file, a folder of feature files, ``file.feature:LINE`` (the scenario at
+  that line), or anything pytest takes (a node id, a test module);
+- ``-k EXPR`` / ``-m EXPR``: pytest's name and marker (Gherkin tag) filters;
+- ``--claim ID``: the scenarios tagged ``@claim:ID`` (repeatable).
+
+Unknown options (``--dkp-...`` of other plugins) and everything after ``--`` go to pytest
+unchanged. Exit codes are pytest's: 0 every scenario passed (known deviations included, unless
+``--fail-on-deviation``), 1 an expectation was not met or a scenario could not run, 2 interrupted,
+3 internal error, 4 bad arguments, 5 the selection matched no scenario. A selection that matches
+nothing, bad arguments and interruptions leave the previous reports untouched.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
+USAGE_ERROR = 4
+_LINE_SUFFIX = re.compile(r"^(?P<path>.+\.feature):(?P<line>\d+)$")
+
+
+class SelectionError(ValueError):
+    """A path given to ``dkp-harness run`` that selects nothing; the message says why."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "run", help="run the conformance scenarios and write reports/conformance.html"
+        "run",
+        help="run the conformance scenarios and write reports/conformance.html",
+        description=(__doc__ or "").split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_run_arguments(parser)
+    parser.set_defaults(func=run, pass_through=True)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``dkp-harness run``; other packages add theirs next to these."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="feature files or folders (file.feature:LINE for one scenario); default: every feature",
+    )
+    parser.add_argument("-k", dest="keyword", metavar="EXPR", help="pytest -k: select by scenario name")
+    parser.add_argument("-m", dest="markexpr", metavar="EXPR", help="pytest -m: select by Gherkin tag")
+    parser.add_argument(
+        "--claim",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run the scenarios tagged @claim:ID (repeatable), e.g. --claim REL-03",
+    )
+    parser.add_argument(
+        "--fail-on-deviation",
+        action="store_true",
+        help="exit 1 when a scenario passed only as a known deviation from the page",
+    )
+    parser.add_argument(
+        "-n", dest="workers", metavar="N", help="parallel workers (default 2; 0 runs in one process)"
     )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports", help="where reports go")
-    parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: arguments for pytest")
-    parser.set_defaults(func=run)
 
 
-def build_command(report_dir: Path, extra: list[str]) -> list[str]:
+def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace | None = None) -> list[str]:
     """The pytest command line the suite runs with (``extra`` comes last, so it can override)."""
-    import sys
-
-    args = extra[1:] if extra[:1] == ["--"] else extra
+    rest = extra[1:] if extra[:1] == ["--"] else list(extra)
+    selection, positional = _selection(args)
     return [
         sys.executable,
         "-m",
         "pytest",
-        str(ROOT / "scenarios"),
+        *(positional or [str(ROOT / "scenarios")]),
         f"--conformance-report={report_dir}",
         "--conformance-progress",
         "-q",
-        *_parallelism(args),
-        *args,
+        *selection,
+        *_parallelism(rest, None if args is None else args.workers),
+        *rest,
     ]
 
 
-def _parallelism(args: list[str]) -> list[str]:
+def _selection(args: argparse.Namespace | None) -> tuple[list[str], list[str]]:
+    """(pytest options, positional paths) for the run's selection."""
+    if args is None:
+        return [], []
+    options: list[str] = []
+    positional: list[str] = []
+    for raw in args.paths:
+        kind, value = classify_path(raw, Path.cwd())
+        if kind == "feature":
+            options.append(f"--feature-path={value}")
+        else:
+            positional.append(value)
+    if args.keyword:
+        options += ["-k", args.keyword]
+    if args.markexpr:
+        options += ["-m", args.markexpr]
+    options += [f"--claim={claim}" for claim in args.claim]
+    if args.fail_on_deviation:
+        options.append("--fail-on-deviation")
+    return options, positional
+
+
+def classify_path(raw: str, cwd: Path) -> tuple[str, str]:
+    """``("feature", path[:line])`` for feature files and folders, ``("pytest", arg)`` for the rest.
+
+    Raises :class:`SelectionError` when the path does not exist or holds no feature file.
+    """
+    match = _LINE_SUFFIX.match(raw)
+    name, line = (match["path"], match["line"]) if match else (raw.split("::", 1)[0], None)
+    path = _existing(name, cwd)
+    if "::" in raw or path.suffix == ".py" or _is_relative(path, ROOT / "scenarios"):
+        shown = path.relative_to(ROOT.resolve()).as_posix() if _is_relative(path, ROOT) else str(path)
+        return "pytest", shown + raw[len(name) :]
+    features = (ROOT / "features").resolve()
+    if path.is_dir():
+        if not any(path.rglob("*.feature")):
+            raise SelectionError(f"{raw}: no .feature files in this folder")
+    elif path.suffix != ".feature":
+        raise SelectionError(f"{raw}: not a feature file, a folder of them, or a test module")
+    if not _is_relative(path, features):
+        raise SelectionError(
+            f"{raw}: the suite runs the feature files under {features}; move the file there "
+            "(any sub-folder works, no Python binding needed)"
+        )
+    shown = path.relative_to(ROOT.resolve()).as_posix()
+    return "feature", f"{shown}:{line}" if line else shown
+
+
+def _existing(name: str, cwd: Path) -> Path:
+    for base in (cwd, ROOT):
+        candidate = Path(name) if Path(name).is_absolute() else base / name
+        if candidate.exists():
+            return candidate.resolve()
+    raise SelectionError(f"{name}: no such file or folder")
+
+
+def _is_relative(path: Path, base: Path) -> bool:
+    return path.resolve().is_relative_to(base.resolve())
+
+
+def _parallelism(args: list[str], workers: str | None) -> list[str]:
     """Two workers by default (the budget machine has two cores); the user's ``-n``/``-p`` wins.
 
     Every scenario owns its cluster, so workers share nothing; the report plugin merges their
@@ -53,8 +161,12 @@ def _parallelism(args: list[str]) -> list[str]:
     """
     import importlib.util
 
+    if importlib.util.find_spec("xdist") is None:
+        return []
+    if workers is not None:
+        return ["-n", workers]
     chose = any(a.startswith(("-n", "--numprocesses")) for a in args)
-    if chose or "no:xdist" in " ".join(args) or importlib.util.find_spec("xdist") is None:
+    if chose or "no:xdist" in " ".join(args):
         return []
     return ["-n", "2"]
 
@@ -62,12 +174,36 @@ def _parallelism(args: list[str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
-    command = build_command(args.report_dir, list(args.pytest_args))
+    # pytest runs from the project root; a relative --report-dir means the user's directory.
+    args.report_dir = args.report_dir.resolve()
+    try:
+        command = build_command(args.report_dir, list(getattr(args, "extra", [])), args)
+    except SelectionError as exc:
+        print(f"dkp-harness run: {exc}", file=sys.stderr)
+        print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
+        return USAGE_ERROR
     code = subprocess.run(command, cwd=ROOT, check=False).returncode
-    if code == NO_TESTS_COLLECTED:
-        print("dkp-harness run: no scenario ran: check the -k/-m filter or that scenarios/ binds features/")
-        return code
+    return _explain(code, args, command)
+
+
+def _described(args: argparse.Namespace) -> str:
+    parts = [*args.paths]
+    parts += [f"-k {args.keyword}"] if args.keyword else []
+    parts += [f"-m {args.markexpr}"] if args.markexpr else []
+    parts += [f"--claim {c}" for c in args.claim]
+    parts += list(getattr(args, "extra", []))
+    return " ".join(parts) or "every feature under features/"
+
+
+def _explain(code: int, args: argparse.Namespace, command: Sequence[str]) -> int:
     report = args.report_dir / "conformance.html"
-    if report.exists():
+    if code == NO_TESTS_COLLECTED:
+        print(
+            f"dkp-harness run: no scenario matched the selection ({_described(args)}); exit 5. "
+            f"The reports in {args.report_dir} were left as they were."
+        )
+    elif code == USAGE_ERROR:
+        print("dkp-harness run: pytest refused the arguments (see the error above); nothing ran")
+    elif report.exists():
         print(f"report: {report}")
     return code

@@ -2,7 +2,7 @@
 
 dkp-harness steps              # pattern, kind, meaning and example of every step
 dkp-harness steps --markdown   # docs/steps.md (redirect it there to regenerate the file)
-dkp-harness steps --lint       # undefined, ambiguous and unused steps; exit 1 if any
+dkp-harness steps --lint       # undefined, ambiguous, unused steps; unknown claim IDs, bad tags
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=ROOT / "features",
         help="feature directory to lint (default: features/)",
     )
+    parser.add_argument(
+        "--claims",
+        type=Path,
+        default=ROOT / "fixtures" / "claims.yaml",
+        help="claims catalogue the @claim: tags are checked against (default: fixtures/claims.yaml)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(render_markdown(CATALOGUE), end="")
         return 0
     if args.lint:
-        return _lint(args.features)
+        return _lint(args.features, args.claims)
     for step in CATALOGUE:
         print(f"{step.kind.capitalize():5} {step.pattern}")
         print(f"      {step.doc}")
@@ -48,19 +54,30 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lint(features: Path) -> int:
+def _lint(features: Path, claims: Path) -> int:
+    from harness.report.claims import CatalogueError, load_catalogue
     from harness.steps.catalogue import CATALOGUE
     from harness.steps.lint import lint
+    from harness.steps.tag_lint import tag_problems
 
     if not features.is_dir():
         print(f"error: no feature directory {features}: pass --features DIR")
         return 2
+    try:
+        catalogue = load_catalogue(claims) if claims.exists() else None
+    except CatalogueError as exc:
+        print(f"error: {exc}")
+        return 2
+    tags = tag_problems(features, catalogue)
+    for problem in tags:
+        print(problem)
     report = lint(features, CATALOGUE)
     for line in report.lines():
         print(line)
     used = sum(1 for count in report.usage.values() if count)
     print(
         f"{len(CATALOGUE)} step definitions ({used} used); "
-        f"{len(report.undefined)} undefined, {len(report.ambiguous)} ambiguous, {len(report.unused)} unused"
+        f"{len(report.undefined)} undefined, {len(report.ambiguous)} ambiguous, {len(report.unused)} unused; "
+        f"{len(tags)} tag problem(s)" + ("" if catalogue else f" (no claims catalogue at {claims})")
     )
-    return 0 if report.ok else 1
+    return 0 if report.ok and not tags else 1

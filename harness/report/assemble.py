@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from harness.report.claims import DEFAULT_DOCS_BASE, Catalogue, Claim
 from harness.report.model import (
+    DEFAULT_TARGET,
     ClaimResult,
     FeatureResult,
     Run,
@@ -36,11 +38,18 @@ def assemble_run(
     step_catalogue: Sequence[StepCatalogueEntry] | None = None,
     docs_base: str = DEFAULT_DOCS_BASE,
     environment: dict[str, str] | None = None,
+    target: dict[str, str] | None = None,
+    selection: dict[str, Any] | None = None,
 ) -> Run:
-    """Group, order and judge the scenarios; claims come in catalogue order."""
+    """Group, order and judge the scenarios; claims come in catalogue order.
+
+    A non-empty ``selection`` (the filters of a partial run) makes the run partial: claims that
+    no selected scenario checks are then ``unselected``, not ``uncovered``.
+    """
     ordered = sorted((redacted_scenario(s) for s in scenarios), key=_scenario_key)
     features = _features(ordered)
-    claims = _claims(ordered, catalogue, docs_base)
+    partial = bool(selection)
+    claims = _claims(ordered, catalogue, docs_base, partial=partial)
     title = DEFAULT_TITLE if catalogue is None else f"{DEFAULT_TITLE}: {catalogue.page.title}"
     return Run(
         title=title,
@@ -49,9 +58,12 @@ def assemble_run(
         duration=duration,
         features=features,
         claims=claims,
-        problems=[redact(p) for p in _problems(ordered, catalogue)],
+        problems=[redact(p) for p in _problems(ordered, catalogue, partial=partial)],
         step_catalogue=(None if step_catalogue is None else count_step_usage(step_catalogue, ordered)),
         environment=dict(environment or {}),
+        target={k: redact(str(v)) for k, v in (target or DEFAULT_TARGET).items()},
+        partial=partial,
+        selection=redact_value(dict(selection or {})),
     )
 
 
@@ -102,7 +114,7 @@ def _features(scenarios: Sequence[ScenarioResult]) -> list[FeatureResult]:
 
 
 def _claims(
-    scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None, docs_base: str
+    scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None, docs_base: str, *, partial: bool
 ) -> list[ClaimResult]:
     if catalogue is None:
         return []
@@ -113,7 +125,11 @@ def _claims(
     return [
         ClaimResult(
             claim=_redacted_claim(claim),
-            status=claim_status(s.status for s in checking[claim.id]),
+            status=claim_status(
+                (s.status for s in checking[claim.id]),
+                has_deviation_reason=claim.deviation is not None,
+                selected=not partial or bool(checking[claim.id]),
+            ),
             scenarios=[s.nodeid for s in checking[claim.id]],
             link=catalogue.page.link(claim.anchor, docs_base),
         )
@@ -126,9 +142,11 @@ def _redacted_claim(claim: Claim) -> Claim:
     return replace(claim, claim=redact(claim.claim), deviation=deviation)
 
 
-def _problems(scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None) -> list[str]:
+def _problems(
+    scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None, *, partial: bool = False
+) -> list[str]:
     """Things a reader should know that are not failures: untraced scenarios, unexplained deviations."""
-    problems = []
+    problems = [] if partial or catalogue is None else _undemonstrated(scenarios, catalogue)
     for scenario in scenarios:
         where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
         if not scenario.claims:
@@ -141,3 +159,14 @@ def _problems(scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None) 
                     "in the claims catalogue; add one that explains the page-vs-DKP difference"
                 )
     return sorted(set(problems))
+
+
+def _undemonstrated(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> list[str]:
+    """Claims whose catalogue entry gives a deviation reason that no ``@deviation`` scenario shows."""
+    shown = {c for s in scenarios if s.deviation for c in s.claims}
+    return [
+        f"claim {claim.id} has a deviation reason in the claims catalogue but no scenario tagged "
+        "@deviation checks it; tag the scenario that shows the difference, or drop the reason"
+        for claim in catalogue.claims
+        if claim.deviation is not None and claim.id not in shown
+    ]

@@ -18,7 +18,10 @@ import pytest
 
 from harness.report.assemble import assemble_run
 from harness.report.claims import Catalogue
-from harness.report.model import Run, ScenarioResult, StepCatalogueEntry
+from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
+from harness.report.run_target import RUN_TARGET_KEY
+from harness.report.selection import selection_of
+from harness.report.status import Status
 from harness.report.write import write_reports
 
 __all__ = ["PAYLOAD_KEY", "STATE", "STEP_CATALOGUE", "Controller", "SessionState"]
@@ -41,6 +44,13 @@ class SessionState:
 
 
 STATE = pytest.StashKey[SessionState]()
+# Exit statuses after which the previous reports are kept: nothing ran, or the run was cut short.
+_NOTHING_TO_REPORT = (
+    pytest.ExitCode.NO_TESTS_COLLECTED,
+    pytest.ExitCode.USAGE_ERROR,
+    pytest.ExitCode.INTERRUPTED,
+    pytest.ExitCode.INTERNAL_ERROR,
+)
 
 
 class Controller:
@@ -49,6 +59,8 @@ class Controller:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self._written: list[Path] = []
+        self._kept: Path | None = None
+        self._failed_on_deviation = 0
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -63,22 +75,46 @@ class Controller:
         self, report: pytest.TestReport, config: pytest.Config
     ) -> tuple[str, str, str] | None:
         """With --conformance-progress the scenario lines replace pytest's progress dots."""
-        if not config.getoption("--conformance-progress") or report.when != "call":
+        if not config.getoption("--conformance-progress"):
             return None
+        if report.when != "call":
+            # A setup or teardown error is announced by the scenario line; no stray "E".
+            return ("error", "", "ERROR") if report.failed else None
         if hasattr(report, "wasxfail"):
             return None
         return report.outcome, "", report.outcome.upper()
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Write the reports, unless nothing ran; apply ``--fail-on-deviation``.
+
+        A run that selected nothing, was refused or was interrupted leaves the previous reports
+        byte for byte: overwriting a good report with an empty one loses the last real result.
+        """
+        state = self.config.stash[STATE]
         target = self.config.getoption("--conformance-report")
-        if not target:
-            return
-        self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
+        if target:
+            if state.scenarios and exitstatus not in _NOTHING_TO_REPORT:
+                self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
+            else:
+                self._kept = Path(self.config.invocation_params.dir, target)
+        deviations = [s for s in state.scenarios.values() if s.status is Status.DEVIATION]
+        if self.config.getoption("--fail-on-deviation") and deviations and exitstatus == pytest.ExitCode.OK:
+            self._failed_on_deviation = len(deviations)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """Name the report once pytest's progress line is closed (sessionfinish is too early)."""
         if self._written:
             terminalreporter.write_sep("-", f"conformance report: {self._written[0]}")
+        elif self._kept is not None:
+            terminalreporter.write_sep(
+                "-", f"no scenario ran: the reports in {self._kept} were left as they were"
+            )
+        if self._failed_on_deviation:
+            terminalreporter.write_line(
+                f"--fail-on-deviation: {self._failed_on_deviation} scenario(s) passed only as a known "
+                "deviation from the page; exit code 1"
+            )
 
     def run(self) -> Run:
         """The report model of everything received so far."""
@@ -91,6 +127,8 @@ class Controller:
             step_catalogue=self.config.stash.get(STEP_CATALOGUE, None),
             docs_base=self.config.getoption("--docs-base-url"),
             environment=self._environment(state),
+            target=self.config.stash.get(RUN_TARGET_KEY, None) or dict(DEFAULT_TARGET),
+            selection=selection_of(self.config),
         )
         if state.catalogue is None:
             run.problems.insert(0, f"no claims catalogue at {state.catalogue_path}; claims are not shown")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -68,12 +68,21 @@ class PhaseChange:
 
 @dataclass(frozen=True)
 class KubectlRun:
-    """A kubectl command a step ran, what it printed and, if compared, what the page says."""
+    """A kubectl command a step ran, what it printed and, if compared, what the page says.
+
+    ``matched`` is the verdict of the step that compared the output: that step knows whether it
+    checked one row, the columns, a substring or the whole text, so the report takes its word
+    (see :meth:`Evidence.judge_step`) instead of guessing from the two texts. ``check`` names the
+    comparison (``row``, ``columns``, ``contains``, ``output``) and ``step_line`` the feature line
+    of that step.
+    """
 
     command: str
     output: str
     expected: str | None = None
     matched: bool | None = None
+    check: str | None = None
+    step_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,10 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
     logs: list[str] = field(default_factory=list)
     dropped: int = 0
+    #: Virtual instant at which the scenario failed, when the steps could tell (see ``failed_at``).
+    failure_at: str | None = None
+    #: The feature line of the step running now; set by the report's recorder, not serialised.
+    current_step_line: int | None = field(default=None, repr=False, compare=False)
 
     def timeline(self, at: datetime, kind: str, name: str, field: str, old: object, new: object) -> None:
         """Record that ``kind/name``'s ``field`` went from ``old`` to ``new`` at virtual time ``at``."""
@@ -117,15 +130,38 @@ class Evidence:
         )
         self._append(self.timeline_entries, entry)
 
-    def kubectl(self, command: str, output: str, expected: str | None = None) -> None:
-        """Record a kubectl command and its output; ``expected`` when the step compared it."""
+    def kubectl(
+        self, command: str, output: str, expected: str | None = None, *, check: str | None = None
+    ) -> None:
+        """Record a kubectl command and its output; ``expected`` when the step compared it.
+
+        The verdict is left open: the step that compared the output gives it when it ends
+        (:meth:`judge_step`), so a row check is never judged as if it were whole-output equality.
+        """
         run = KubectlRun(
             command=truncate(redact(command), 2_000),
             output=truncate(redact(output)),
             expected=None if expected is None else truncate(redact(expected)),
-            matched=None if expected is None else output.strip() == expected.strip(),
+            check=check,
+            step_line=self.current_step_line,
         )
         self._append(self.kubectl_runs, run)
+
+    def judge_step(self, line: int | None, passed: bool, check: str | None = None) -> None:
+        """Give every comparison the step at ``line`` recorded the step's own verdict.
+
+        ``check`` fills in the kind of comparison where the step did not name it.
+        """
+        self.kubectl_runs = [
+            replace(run, matched=passed, check=run.check or check)
+            if run.step_line == line and run.expected is not None and run.matched is None
+            else run
+            for run in self.kubectl_runs
+        ]
+
+    def failed_at(self, at: datetime) -> None:
+        """Record the virtual instant at which the scenario failed (the timeline marks it)."""
+        self.failure_at = format_instant(at)
 
     def diff(self, field_path: str, expected: object, actual: object) -> None:
         """Record a mismatch; values of secret fields (``...dockerCfg``) are never stored."""
@@ -161,7 +197,9 @@ class Evidence:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("current_step_line", None)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Evidence:
@@ -173,6 +211,7 @@ class Evidence:
             notes=list(data.get("notes", [])),
             logs=list(data.get("logs", [])),
             dropped=int(data.get("dropped", 0)),
+            failure_at=data.get("failure_at"),
         )
 
     def _append(self, entries: list[Any], entry: object) -> None:

@@ -16,6 +16,9 @@ from harness.report.evidence import Evidence
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status, worst
 
 __all__ = [
+    "DEFAULT_TARGET",
+    "NEEDS_VIRTUAL_TIME",
+    "NEEDS_VIRTUAL_TIME_COUNT",
     "ClaimResult",
     "ErrorInfo",
     "FeatureResult",
@@ -23,7 +26,22 @@ __all__ = [
     "ScenarioResult",
     "StepCatalogueEntry",
     "StepResult",
+    "needs_virtual_time",
 ]
+
+#: How the target plugin starts the skip reason of a scenario that only virtual time can run
+#: (e.g. "wait three minutes" against a real cluster); the report counts those apart.
+NEEDS_VIRTUAL_TIME = "needs virtual time:"
+#: The key of that count in ``Run.scenario_counts()`` and the JSON's ``counts.scenarios``.
+NEEDS_VIRTUAL_TIME_COUNT = "needs_virtual_time"
+#: What a run without target information checked: the simulator, on virtual time.
+DEFAULT_TARGET = {"kind": "simulator", "time_mode": "virtual"}
+
+
+def needs_virtual_time(scenario: ScenarioResult) -> bool:
+    """A scenario skipped because the target cannot move time (a real cluster)."""
+    reason = (scenario.skip_reason or "").strip()
+    return scenario.status is Status.SKIPPED and reason.startswith(NEEDS_VIRTUAL_TIME)
 
 
 @dataclass
@@ -79,6 +97,7 @@ class ScenarioResult:
     feature_line: int = 1
     feature_description: str = ""
     feature_tags: list[str] = field(default_factory=list)
+    skip_reason: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -164,6 +183,12 @@ class Run:
     problems: list[str] = field(default_factory=list)
     step_catalogue: list[StepCatalogueEntry] | None = None
     environment: dict[str, str] = field(default_factory=dict)
+    #: What the run checked (see ``harness.report.run_target``); the simulator when unknown.
+    target: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TARGET))
+    #: True when a filter (-k, -m, --claim, feature paths, node ids) left scenarios out.
+    partial: bool = False
+    #: The filters used, as given: ``{"paths": [...], "keyword": "...", "markexpr": "...", ...}``.
+    selection: dict[str, Any] = field(default_factory=dict)
 
     @property
     def scenarios(self) -> list[ScenarioResult]:
@@ -174,9 +199,12 @@ class Run:
         return worst(s.status for s in self.scenarios)
 
     def scenario_counts(self) -> dict[str, int]:
+        """Scenarios per status; skips that need virtual time are counted apart from ``skipped``."""
         counts = {s.value: 0 for s in SCENARIO_ORDER}
+        counts[NEEDS_VIRTUAL_TIME_COUNT] = 0
         for scenario in self.scenarios:
-            counts[scenario.status.value] += 1
+            key = NEEDS_VIRTUAL_TIME_COUNT if needs_virtual_time(scenario) else scenario.status.value
+            counts[key] += 1
         return counts
 
     def claim_counts(self) -> dict[str, int]:
@@ -193,6 +221,9 @@ class Run:
             "started_at": self.started_at,
             "duration": round(self.duration, 3),
             "status": self.status.value,
+            "partial": self.partial,
+            "selection": dict(sorted(self.selection.items())),
+            "target": dict(sorted(self.target.items())),
             "counts": {"scenarios": self.scenario_counts(), "claims": self.claim_counts()},
             "environment": dict(sorted(self.environment.items())),
             "claims": [_claim_dict(c) for c in self.claims],

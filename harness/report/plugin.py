@@ -5,7 +5,9 @@ Load it with ``-p harness.report.plugin`` or ``pytest_plugins = ["harness.report
 Options: ``--conformance-report DIR`` writes ``conformance.html``, ``conformance.json``,
 ``junit.xml`` and ``cucumber.json`` there; ``--claims FILE`` (default ``fixtures/claims.yaml``
 under the rootdir); ``--conformance-progress`` prints one line per finished scenario;
-``--docs-base-url`` is where relative page URLs of the catalogue are published.
+``--claim ID`` and ``--feature-path PATH[:LINE]`` select scenarios; ``--fail-on-deviation`` makes
+a known deviation fail the exit code; ``--docs-base-url`` is where relative page URLs of the
+catalogue are published. A run that selected nothing leaves the previous report files untouched.
 
 Data path, the same with and without pytest-xdist: the process that runs a scenario records its
 steps (pytest-bdd hooks) and evidence (the ``conformance_evidence`` fixture) on the item, builds
@@ -23,23 +25,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.parser import Feature, Scenario, Step
+from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 
 from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalogue
+from harness.report.comparisons import kubectl_diffs
 from harness.report.controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 from harness.report.evidence import Evidence
+from harness.report.failure_text import failure_text, unknown_step_text
 from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
     PhaseOutcome,
     ScenarioRecorder,
     build_scenario,
+    example_of,
+    relative_path,
     scenario_template,
 )
 from harness.report.redaction import redact, redact_value
-from harness.report.status import failure_status
-from harness.report.tags import apply_tag, claim_tag_problems, register_markers
+from harness.report.selection import check_claim_filter, check_expressions, filter_items
+from harness.report.status import Status, failure_status
+from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
 
-__all__ = ["PAYLOAD_KEY", "evidence_for", "set_step_catalogue"]
+__all__ = ["PAYLOAD_KEY", "ClaimTagError", "evidence_for", "set_step_catalogue"]
 
 _RECORDER = pytest.StashKey[ScenarioRecorder]()
 
@@ -97,6 +104,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="print one line per finished scenario: status, claim IDs, name",
     )
     group.addoption(
+        "--claim",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="run only the scenarios tagged @claim:ID (repeat for several claims)",
+    )
+    group.addoption(
+        "--feature-path",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="run only the scenarios of this feature file, or of the feature files under this folder",
+    )
+    group.addoption(
+        "--fail-on-deviation",
+        action="store_true",
+        default=False,
+        help="exit 1 when a scenario passed only as a known deviation (for CI that wants none)",
+    )
+    group.addoption(
         "--docs-base-url",
         metavar="URL",
         default=DEFAULT_DOCS_BASE,
@@ -107,6 +134,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     register_markers(config)
+    register_feature_tags(config, config.rootpath / "features")
+    check_expressions(config)
     option = config.getoption("--claims")
     path = Path(option) if option else config.rootpath / "fixtures" / "claims.yaml"
     if not path.is_absolute():
@@ -117,6 +146,7 @@ def pytest_configure(config: pytest.Config) -> None:
             catalogue = load_catalogue(path)
         except CatalogueError as exc:
             raise pytest.UsageError(str(exc)) from None
+    check_claim_filter(config.getoption("--claim"), None if catalogue is None else catalogue.ids)
     config.stash[STATE] = SessionState(catalogue, path)
     if not _is_worker(config):
         config.pluginmanager.register(Controller(config), "harness-report-controller")
@@ -127,23 +157,47 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | No
     return apply_tag(tag, function)
 
 
+class ClaimTagError(LookupError):
+    """A scenario names a claim ID the catalogue does not have (a typo leaves a claim unchecked)."""
+
+
+_CLAIM_PROBLEMS = pytest.StashKey[list[str]]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(
     collector: pytest.Collector,
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
-    """Fail the collection of a module whose scenarios carry unknown claim IDs."""
+    """Note the unknown claim IDs of each scenario; that scenario (only) errors at setup."""
     report = yield
     items = [x for x in (report.result or []) if isinstance(x, pytest.Item)]
     state = collector.config.stash.get(STATE, None)
     if state is None or not items:
         return report
     known = None if state.catalogue is None else state.catalogue.ids
-    problems = claim_tag_problems(items, known, state.catalogue_path)
-    if problems:
-        report.outcome = "failed"
-        report.longrepr = "\n".join(problems)
-        report.result = []
+    for item in items:
+        problems = item_claim_problems(item, known, state.catalogue_path)
+        if problems:
+            item.stash[_CLAIM_PROBLEMS] = problems
     return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    problems = item.stash.get(_CLAIM_PROBLEMS, None)
+    if problems:
+        raise ClaimTagError("\n".join(problems))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Apply ``--claim`` and ``--feature``: deselect the scenarios they leave out."""
+    claims, features = config.getoption("--claim"), config.getoption("--feature-path")
+    if not claims and not features:
+        return
+    kept, dropped = filter_items(items, claims, features, config.invocation_params.dir)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_bdd_before_step(
@@ -179,6 +233,7 @@ def pytest_bdd_step_error(
     _recorder(request.node).step_finished(exception)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step, exception: Exception
 ) -> None:
@@ -191,11 +246,17 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember how each phase ended; at teardown attach the finished scenario to the report."""
     report = yield
-    _redact_report(report)
     template = scenario_template(item)
     if template is None:
+        _redact_report(report)
         return report
     recorder = _recorder(item)
+    if report.failed and item.config.option.tbstyle == "auto":
+        if report.when == "call":
+            report.longrepr = _readable_failure(item, template, recorder, call)
+        elif call.excinfo is not None and isinstance(call.excinfo.value, ClaimTagError):
+            report.longrepr = str(call.excinfo.value)
+    _redact_report(report)
     recorder.phases[report.when] = _phase_outcome(report, call)
     recorder.duration += report.duration
     if report.when == "teardown":
@@ -203,6 +264,28 @@ def pytest_runtest_makereport(
         payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
         report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
     return report
+
+
+def _readable_failure(
+    item: pytest.Item, template: ScenarioTemplate, recorder: ScenarioRecorder, call: pytest.CallInfo[None]
+) -> str:
+    """The failure as a QA engineer reads it: feature:line, the Gherkin step, the diff."""
+    error = call.excinfo.value if call.excinfo else None
+    message = "failed" if error is None else f"{type(error).__name__}: {error}"
+    if recorder.not_found:
+        return unknown_step_text(str(error) if error is not None else message)
+    failing = next((s for s in recorder.steps if s.status in (Status.FAILED, Status.ERROR)), None)
+    rendered = template.render(example_of(item))
+    location = f"{relative_path(template.feature.filename, item.config.rootpath)}:{template.line_number}"
+    diffs = [*recorder.evidence.diffs, *kubectl_diffs(recorder.evidence, failing)]
+    return failure_text(location, rendered.name, failing, _stable(message), diffs, _report_hint(item))
+
+
+def _report_hint(item: pytest.Item) -> str | None:
+    target = item.config.getoption("--conformance-report")
+    if not target:
+        return None
+    return str(Path(target, "conformance.html"))
 
 
 def _recorder(item: pytest.Item) -> ScenarioRecorder:
@@ -220,6 +303,9 @@ def _phase_outcome(report: pytest.TestReport, call: pytest.CallInfo[None]) -> Ph
     if report.passed:
         return PhaseOutcome("passed")
     excinfo = call.excinfo
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
+        return PhaseOutcome(outcome="skipped", type="Skipped", message=_stable(redact(reason)))
     return PhaseOutcome(
         outcome=report.outcome,
         type=excinfo.typename if excinfo else "",

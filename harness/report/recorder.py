@@ -20,12 +20,21 @@ import pytest
 from pytest_bdd.parser import ScenarioTemplate, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from harness.report.comparisons import check_of_step
 from harness.report.evidence import Evidence
 from harness.report.model import ErrorInfo, ScenarioResult, StepResult
 from harness.report.redaction import redact
 from harness.report.status import Status, failure_status
 
-__all__ = ["PhaseOutcome", "ScenarioRecorder", "build_scenario", "scenario_template", "step_function_name"]
+__all__ = [
+    "PhaseOutcome",
+    "ScenarioRecorder",
+    "build_scenario",
+    "example_of",
+    "relative_path",
+    "scenario_template",
+    "step_function_name",
+]
 
 # Held in a dict so freezegun (which patches module attributes) cannot freeze step durations.
 _REAL_CLOCK: dict[str, Callable[[], float]] = {"perf_counter": time.perf_counter}
@@ -50,10 +59,13 @@ class ScenarioRecorder:
     steps: list[StepResult] = field(default_factory=list)
     phases: dict[str, PhaseOutcome] = field(default_factory=dict)
     duration: float = 0.0
+    #: True once a step line matched no step definition (the scenario's fault, not DKP's).
+    not_found: bool = False
     _started: float = 0.0
 
     def step_started(self, step: Step, function: Callable[..., object] | None) -> None:
         self.steps.append(_step_result(step, Status.SKIPPED, step_function_name(function)))
+        self.evidence.current_step_line = step.line_number
         self._started = _REAL_CLOCK["perf_counter"]()
 
     def step_finished(self, error: BaseException | None = None) -> None:
@@ -64,8 +76,12 @@ class ScenarioRecorder:
         current.status = Status.PASSED if error is None else failure_status(error)
         if error is not None:
             current.error = redact(f"{type(error).__name__}: {error}")
+        # The step that compared kubectl output judges it: a passing row check matched.
+        self.evidence.judge_step(current.line, error is None, check_of_step(current.name))
+        self.evidence.current_step_line = None
 
     def step_not_found(self, step: Step, error: BaseException) -> None:
+        self.not_found = True
         result = _step_result(step, Status.ERROR, None)
         result.error = redact(f"no step definition matches this text ({type(error).__name__}: {error})")
         self.steps.append(result)
@@ -93,18 +109,19 @@ def build_scenario(
     item: pytest.Item, template: ScenarioTemplate, recorder: ScenarioRecorder
 ) -> ScenarioResult:
     """The finished scenario: its steps merged with what ran, its status and its error."""
-    example = _example(item)
+    example = example_of(item)
     rendered = template.render(example)
     feature = template.feature
     steps = _merge_steps(rendered.steps, recorder.steps)
     deviation = item.get_closest_marker("deviation") is not None
     status, error = scenario_outcome(recorder.phases, steps, deviation)
+    skip_reason = _skip_reason(recorder.phases) if status is Status.SKIPPED else None
     rule_tags = template.rule.tags if template.rule else set()
     return ScenarioResult(
         nodeid=item.nodeid,
         name=rendered.name,
         feature_name=feature.name,
-        feature_uri=_relative(feature.filename, item.config.rootpath),
+        feature_uri=relative_path(feature.filename, item.config.rootpath),
         line=template.line_number,
         status=status,
         tags=sorted(template.tags | feature.tags | rule_tags),
@@ -119,7 +136,24 @@ def build_scenario(
         feature_line=feature.line_number,
         feature_description=feature.description or "",
         feature_tags=sorted(feature.tags),
+        skip_reason=skip_reason,
     )
+
+
+def _skip_reason(phases: dict[str, PhaseOutcome]) -> str | None:
+    """Why the scenario was skipped (``pytest.skip`` text without pytest's ``Skipped:`` prefix)."""
+    for phase in ("setup", "call"):
+        outcome = phases.get(phase)
+        if outcome is not None and outcome.outcome == "skipped":
+            return redact(_strip_skip_prefix(outcome.message)) or None
+    return None
+
+
+def _strip_skip_prefix(message: str) -> str:
+    text = message.strip()
+    for prefix in ("Skipped: ", "Skipped:"):
+        text = text.removeprefix(prefix)
+    return text.strip()
 
 
 def scenario_outcome(
@@ -183,14 +217,14 @@ def _step_result(step: Step, status: Status, function: str | None) -> StepResult
     )
 
 
-def _example(item: pytest.Item) -> dict[str, Any]:
+def example_of(item: pytest.Item) -> dict[str, Any]:
     callspec = getattr(item, "callspec", None)
     params = getattr(callspec, "params", {}) if callspec is not None else {}
     example = params.get("_pytest_bdd_example", {})
     return example if isinstance(example, dict) else {}
 
 
-def _relative(filename: str, root: Path) -> str:
+def relative_path(filename: str, root: Path) -> str:
     try:
         return Path(os.path.relpath(filename, root)).as_posix()
     except ValueError:

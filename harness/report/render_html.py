@@ -12,7 +12,10 @@ from datetime import datetime
 
 import jinja2
 
-from harness.report.model import Run, ScenarioResult
+from harness.report.comparisons import Comparison, comparison_of, row_name_of
+from harness.report.evidence import KubectlRun, PhaseChange
+from harness.report.model import NEEDS_VIRTUAL_TIME_COUNT, Run, ScenarioResult
+from harness.report.selection import describe
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
 
 __all__ = ["render_html"]
@@ -28,12 +31,19 @@ _ENV = jinja2.Environment(
 
 _LABELS = {
     Status.PASSED: "holds",
-    Status.FAILED: "broken",
-    Status.ERROR: "harness error",
+    Status.FAILED: "not met",
+    Status.ERROR: "could not check",
     Status.SKIPPED: "skipped",
     Status.DEVIATION: "known deviation",
     Status.UNCOVERED: "uncovered",
+    Status.UNSELECTED: "not in this run",
 }
+_TARGET_FIELDS = (
+    ("server", "server"),
+    ("kubernetes_version", "Kubernetes"),
+    ("deckhouse_version", "Deckhouse"),
+    ("edition", "edition"),
+)
 
 
 def render_html(run: Run) -> str:
@@ -50,7 +60,54 @@ def render_html(run: Run) -> str:
         label=lambda status: _LABELS[Status(status)],
         offsets=_timeline_offsets,
         duration=_duration,
+        comparison=_comparison,
+        timeline_rows=_timeline_rows,
+        selection=describe(run.selection),
+        target=_target(run.target),
+        needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
     )
+
+
+def _target(target: dict[str, str]) -> str:
+    """``simulator · virtual time`` or ``https://host:6443 · Kubernetes v1.32 · … · real time``."""
+    kind = target.get("kind", "simulator")
+    parts = ["the simulated DKP cluster" if kind == "simulator" else f"a cluster ({kind})"]
+    parts += [f"{label} {target[key]}" for key, label in _TARGET_FIELDS if target.get(key)]
+    parts.append(f"{target.get('time_mode', 'virtual')} time")
+    return " · ".join(parts)
+
+
+def _comparison(scenario: ScenarioResult, run: KubectlRun) -> Comparison | None:
+    """The comparison a kubectl run carries, with the row name read from the step that made it."""
+    step = next((s for s in scenario.steps if s.line == run.step_line), None)
+    return comparison_of(run, row_name_of(step.name) if step is not None else None)
+
+
+def _timeline_rows(scenario: ScenarioResult) -> list[dict[str, object]]:
+    """Timeline entries in time order with a row marking when the scenario failed."""
+    offsets = _timeline_offsets(scenario)
+    rows: list[dict[str, object]] = [
+        {"entry": e, "offset": offsets[i], "failure": False}
+        for i, e in enumerate(scenario.evidence.timeline_entries)
+    ]
+    if scenario.status not in (Status.FAILED, Status.ERROR) or not rows:
+        return rows
+    at = scenario.evidence.failure_at
+    failing = scenario.failing_step
+    marker: dict[str, object] = {
+        "entry": None,
+        "at": at or "",
+        "failure": True,
+        "step": f"{failing.keyword} {failing.name} (line {failing.line})" if failing else "",
+    }
+    position = len(rows) if at is None else sum(1 for r in rows if _entry_at(r) <= at)
+    rows.insert(position, marker)
+    return rows
+
+
+def _entry_at(row: dict[str, object]) -> str:
+    entry = row["entry"]
+    return entry.at if isinstance(entry, PhaseChange) else ""
 
 
 def _duration(seconds: float) -> str:

@@ -24,10 +24,34 @@ def render_junit(run: Run) -> str:
     root = ET.Element(
         "testsuites", _counts(run.scenarios), name=_clean(run.title), time=f"{run.duration:.3f}"
     )
+    properties = _properties(run)
     for feature in run.features:
-        root.append(_suite(feature))
+        suite = _suite(feature)
+        suite.insert(0, _properties_element(properties))
+        root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _properties(run: Run) -> list[tuple[str, str]]:
+    """What the run checked and how it was selected; CI pages show these next to the results."""
+    props = [(f"target.{key}", value) for key, value in sorted(run.target.items())]
+    props.append(("partial", "true" if run.partial else "false"))
+    props += [(f"selection.{key}", _text(value)) for key, value in sorted(run.selection.items())]
+    return props
+
+
+def _properties_element(properties: list[tuple[str, str]]) -> ET.Element:
+    element = ET.Element("properties")
+    for name, value in properties:
+        ET.SubElement(element, "property", name=_clean(name), value=_clean(value))
+    return element
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _counts(scenarios: list[ScenarioResult]) -> dict[str, str]:
@@ -74,7 +98,8 @@ def _case(feature: FeatureResult, scenario: ScenarioResult) -> ET.Element:
 def _outcome(scenario: ScenarioResult) -> ET.Element | None:
     error = scenario.error
     if scenario.status is Status.SKIPPED:
-        return ET.Element("skipped", message=_clean(error.message if error else "skipped"))
+        reason = scenario.skip_reason or (error.message if error else "skipped")
+        return ET.Element("skipped", message=_clean(reason))
     if scenario.status not in (Status.FAILED, Status.ERROR):
         return None
     tag = "failure" if scenario.status is Status.FAILED else "error"

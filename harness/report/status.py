@@ -6,9 +6,15 @@ known page-vs-DKP difference is shown as a ``deviation`` instead of a green pass
 
 - A step or scenario is one of passed, failed, error, skipped, deviation.
 - A feature and the run take the worst status of their scenarios (:func:`worst`).
-- A documented claim is, in this order: failed if any of its scenarios failed or errored;
-  deviation if one of its passing scenarios is a deviation; passed if any passed; skipped if all
-  were skipped; uncovered if no scenario checks it (:func:`claim_status`).
+- A documented claim is, in this order: failed if any of its scenarios failed; error (could not
+  be checked) if one errored; deviation if one of its passing scenarios is a deviation *and* the
+  catalogue gives the claim a deviation reason; passed if any passed; skipped if all were
+  skipped; uncovered if no scenario checks it, or unselected when a filtered run left out every
+  scenario that would (:func:`claim_status`).
+
+A failure means an expectation of the scenario was not met. Whether DKP or the scenario is wrong
+is for the reader: the report shows the step, the expectation and what was found, never a verdict
+on who is at fault.
 """
 
 from __future__ import annotations
@@ -30,14 +36,31 @@ class Status(StrEnum):
     SKIPPED = "skipped"
     DEVIATION = "deviation"
     UNCOVERED = "uncovered"
+    UNSELECTED = "unselected"
 
 
 # Worst first; a parent shows the first of these that any child has.
-_SEVERITY = (Status.FAILED, Status.ERROR, Status.DEVIATION, Status.PASSED, Status.SKIPPED, Status.UNCOVERED)
+_SEVERITY = (
+    Status.FAILED,
+    Status.ERROR,
+    Status.DEVIATION,
+    Status.PASSED,
+    Status.SKIPPED,
+    Status.UNCOVERED,
+    Status.UNSELECTED,
+)
 
 #: Display order of the status counts for scenarios and for claims.
 SCENARIO_ORDER = (Status.FAILED, Status.ERROR, Status.DEVIATION, Status.PASSED, Status.SKIPPED)
-CLAIM_ORDER = (Status.FAILED, Status.DEVIATION, Status.PASSED, Status.SKIPPED, Status.UNCOVERED)
+CLAIM_ORDER = (
+    Status.FAILED,
+    Status.ERROR,
+    Status.DEVIATION,
+    Status.PASSED,
+    Status.SKIPPED,
+    Status.UNCOVERED,
+    Status.UNSELECTED,
+)
 
 
 def worst(statuses: Iterable[Status], empty: Status = Status.SKIPPED) -> Status:
@@ -50,15 +73,27 @@ def worst(statuses: Iterable[Status], empty: Status = Status.SKIPPED) -> Status:
     return next((s for s in _SEVERITY if s in present), empty)
 
 
-def claim_status(scenario_statuses: Iterable[Status]) -> Status:
-    """Whether a documented claim holds, from the statuses of the scenarios that check it."""
+def claim_status(
+    scenario_statuses: Iterable[Status], *, has_deviation_reason: bool = True, selected: bool = True
+) -> Status:
+    """Whether a documented claim holds, from the statuses of the scenarios that check it.
+
+    A passing ``@deviation`` scenario makes the claim a deviation only when the catalogue says why
+    the page and DKP differ for that claim (``has_deviation_reason``); otherwise the scenario just
+    shows that the claim holds. ``selected`` is False for a claim none of whose scenarios a
+    filtered run selected: it is not "uncovered", it was not asked about.
+    """
     present = set(scenario_statuses)
-    if present & {Status.FAILED, Status.ERROR}:
+    if Status.FAILED in present:
         return Status.FAILED
-    for status in (Status.DEVIATION, Status.PASSED, Status.SKIPPED):
+    if Status.ERROR in present:
+        return Status.ERROR
+    if Status.DEVIATION in present:
+        return Status.DEVIATION if has_deviation_reason else Status.PASSED
+    for status in (Status.PASSED, Status.SKIPPED):
         if status in present:
             return status
-    return Status.UNCOVERED
+    return Status.UNCOVERED if selected else Status.UNSELECTED
 
 
 def failure_status(exception: BaseException) -> Status:

@@ -2,8 +2,12 @@
 
 ``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only`` and
 ``@slow`` become ``deviation``, ``simulation_only`` and ``slow`` markers. They are registered so
-``--strict-markers`` accepts them. A claim ID that is not in the catalogue is a typo that would
-silently leave a claim uncovered, so it fails collection and names the feature file and line.
+``--strict-markers`` accepts them. Any other tag a QA author writes in a feature file under
+``features/`` (say ``@smoke``) becomes a marker of that name and is registered too, so it needs no
+pyproject edit and ``-m smoke`` selects it. A claim ID that is not in the catalogue is a typo that would
+silently leave a claim uncovered, so the scenario carrying it errors at setup with the feature file
+and line of the tag (and ``dkp-harness steps --lint`` finds it before any run); the other
+scenarios of the same file still run.
 """
 
 from __future__ import annotations
@@ -16,10 +20,20 @@ import pytest
 
 from harness.report.recorder import scenario_template
 
-__all__ = ["CLAIM_PREFIX", "MARKERS", "apply_tag", "claim_tag_problems", "register_markers"]
+__all__ = [
+    "CLAIM_PREFIX",
+    "FLAG_TAGS",
+    "MARKERS",
+    "apply_tag",
+    "claim_tag_problems",
+    "feature_tags",
+    "item_claim_problems",
+    "register_feature_tags",
+    "register_markers",
+]
 
 CLAIM_PREFIX = "claim:"
-_FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
+FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
 
 MARKERS = (
     "claim(id): the scenario checks the documented claim with this ID (from @claim:<ID>)",
@@ -34,12 +48,35 @@ def register_markers(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
 
 
+def feature_tags(features_dir: Path) -> set[str]:
+    """Every tag (without ``@``) written in the feature files under ``features_dir``."""
+    tags: set[str] = set()
+    for path in sorted(features_dir.rglob("*.feature")) if features_dir.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # pytest-bdd reports the unreadable file with its own error
+        for line in text.splitlines():
+            stripped = line.split("#", 1)[0].strip()
+            if stripped.startswith("@"):
+                tags.update(t[1:] for t in stripped.split() if t.startswith("@") and len(t) > 1)
+    return tags
+
+
+def register_feature_tags(config: pytest.Config, features_dir: Path) -> None:
+    """Register the feature files' own tags as markers, so ``--strict-markers`` accepts them."""
+    for tag in sorted(feature_tags(features_dir)):
+        if tag.startswith(CLAIM_PREFIX) or tag in FLAG_TAGS:
+            continue
+        config.addinivalue_line("markers", f"{tag}: tag @{tag} from a feature file")
+
+
 def apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
     """Turn a report tag into a marker; None lets pytest-bdd handle every other tag."""
     if tag.startswith(CLAIM_PREFIX):
         pytest.mark.claim(tag.removeprefix(CLAIM_PREFIX))(function)
         return True
-    marker = _FLAG_TAGS.get(tag)
+    marker = FLAG_TAGS.get(tag)
     if marker is None:
         return None
     getattr(pytest.mark, marker)(function)
@@ -50,20 +87,22 @@ def claim_tag_problems(
     items: Iterable[pytest.Item], known: frozenset[str] | None, catalogue_path: Path
 ) -> list[str]:
     """One message per unknown claim ID, with the feature file and line of its tag."""
-    problems: list[str] = []
-    for item in items:
-        template = scenario_template(item)
-        if template is None:
+    return sorted({p for item in items for p in item_claim_problems(item, known, catalogue_path)})
+
+
+def item_claim_problems(item: pytest.Item, known: frozenset[str] | None, catalogue_path: Path) -> list[str]:
+    """The unknown claim IDs of one scenario, each with the feature file and line of its tag."""
+    template = scenario_template(item)
+    if template is None:
+        return []
+    problems = []
+    for marker in item.iter_markers("claim"):
+        claim_id = str(marker.args[0]) if marker.args else ""
+        if known is not None and claim_id in known:
             continue
-        for marker in item.iter_markers("claim"):
-            claim_id = str(marker.args[0]) if marker.args else ""
-            if known is not None and claim_id in known:
-                continue
-            problems.append(
-                _message(
-                    claim_id, template.feature.filename, template.line_number, item, known, catalogue_path
-                )
-            )
+        problems.append(
+            _message(claim_id, template.feature.filename, template.line_number, item, known, catalogue_path)
+        )
     return sorted(set(problems))
 
 

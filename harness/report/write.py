@@ -7,6 +7,7 @@ escaping and never sees the secret in its escaped form anyway.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,11 +28,18 @@ FILES: dict[str, Callable[[Run], str]] = {
 
 
 def write_reports(run: Run, directory: Path) -> list[Path]:
-    """Write the four files into ``directory`` (created if needed); the HTML path comes first."""
+    """Write the four files into ``directory`` (created if needed); the HTML path comes first.
+
+    Everything is rendered before anything is written, and each file is replaced atomically, so
+    a renderer error or a crash never leaves a half-written or mixed set of reports.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    rendered = {name: render(run) for name, render in FILES.items()}
     written = []
-    for name, render in FILES.items():
+    for name, text in rendered.items():
         path = directory / name
-        path.write_text(render(run), encoding="utf-8")
+        partial = path.with_name(f".{name}.part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
         written.append(path)
     return written

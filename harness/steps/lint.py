@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import FeatureParser, Step
 
 from harness.steps.catalogue import StepDef
@@ -82,9 +83,16 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
 
 
 def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
-    """Every step line of every ``*.feature`` under ``features_dir``, outlines expanded."""
+    """Every step line of every ``*.feature`` under ``features_dir``, outlines expanded.
+
+    A file that is not valid Gherkin is skipped here; the tag lint and the run report it with its
+    line, and one broken file must not hide the steps of all the others.
+    """
     for path in sorted(features_dir.rglob("*.feature")):
-        feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
+        try:
+            feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
+        except (GherkinParseError, UnicodeDecodeError):
+            continue
         shown = path.relative_to(features_dir.parent) if features_dir.parent in path.parents else path
         for template in feature.scenarios.values():
             contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]

@@ -7,20 +7,26 @@ Load it from the root conftest (``pytest_plugins = ["harness.steps.plugin", ...]
   with a history recorder subscribed before the first step, and feeds the phase timeline to the
   report's evidence at the end of the scenario, pass or fail;
 - replaces pytest-bdd's bare "Step definition is not found" with the closest defined steps;
+- tells the report the virtual instant at which a scenario failed, so its timeline marks it;
+- drops a scenario bound twice (by scenarios/test_features.py, which binds every feature file,
+  and by a hand-written ``scenarios()`` module), so nothing runs twice;
 - hands the step catalogue to the report plugin when that is loaded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+from pytest_bdd.utils import registry_get_safe
 
 from harness.cluster import SimulatedCluster
 from harness.registry.backends.distribution import DistributionBackend
+from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
@@ -38,6 +44,9 @@ class UnknownStepError(LookupError):
     """A feature line no step definition matches; the message lists the closest ones."""
 
 
+_WORLD = pytest.StashKey[World]()
+
+
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """The scenario's shared state around its own simulated cluster (started on first use)."""
@@ -45,6 +54,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     cache = tmp_path / "kubectl-cache"
     cache.mkdir()
     state = World(factory=start_cluster, evidence=evidence, cache_dir=cache)
+    request.node.stash[_WORLD] = state
     try:
         yield state
     finally:
@@ -76,17 +86,66 @@ def _evidence(request: pytest.FixtureRequest) -> EvidenceSink:
     return NullEvidence()
 
 
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest,
+    feature: Feature,
+    scenario: Scenario,
+    step: Step,
+    step_func: Callable[..., object],
+    step_func_args: dict[str, object],
+    exception: Exception,
+) -> None:
+    """Tell the report when (in virtual time) the scenario failed, for its timeline."""
+    _mark_failure(request)
+
+
+def _mark_failure(request: pytest.FixtureRequest) -> None:
+    state = request.node.stash.get(_WORLD, None)
+    failed_at = getattr(state.evidence, "failed_at", None) if state is not None else None
+    if state is None or not state.started or failed_at is None:
+        return
+    failed_at(state.now())
+
+
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step, exception: Exception
 ) -> None:
     """Raise an error that says which defined steps read most like the unknown line."""
+    _mark_failure(request)
     near = closest_steps(step.type, step.name, CATALOGUE)
-    where = f"{feature.rel_filename}:{step.line_number}"
+    where = f"{_shown(feature.filename, request.config.rootpath)}:{step.line_number}"
     raise UnknownStepError(
         f"{where}: no step definition matches: {step.keyword.strip()} {step.name}\n"
         + describe_candidates(near, "  closest defined steps:")
         + "\n  (the full list: `dkp-harness steps`)"
     )
+
+
+def _shown(filename: str, root: Path) -> str:
+    """A feature file as the user typed it: relative to the project root when it is inside."""
+    path = Path(filename).resolve()
+    return path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep one test per scenario: a hand-written binding wins over the automatic one."""
+    explicit = {key for item in items if (key := _scenario_key(item)) and not _auto_bound(item)}
+    items[:] = [item for item in items if not (_auto_bound(item) and _scenario_key(item) in explicit)]
+
+
+def _scenario_key(item: pytest.Item) -> tuple[str, str, str] | None:
+    function = getattr(item, "function", None)
+    template = registry_get_safe(scenario_wrapper_template_registry, function)
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    return (str(Path(template.feature.filename).resolve()), template.name, str(getattr(callspec, "id", "")))
+
+
+def _auto_bound(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    return bool(getattr(module, AUTO_BINDING_ATTRIBUTE, False))
 
 
 @pytest.hookimpl(trylast=True)

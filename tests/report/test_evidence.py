@@ -17,12 +17,24 @@ def test_timeline_instants_are_stored_in_utc_whatever_zone_the_step_used():
     assert (entry.at, entry.old, entry.new) == ("2024-12-16T09:00:00Z", None, "Ready")
 
 
-def test_kubectl_records_whether_the_output_matched_what_the_page_shows():
+def test_kubectl_comparisons_take_the_verdict_of_the_step_that_compared_them():
     evidence = Evidence()
-    evidence.kubectl("kubectl get ms", "NAME COUNT\nexample 2\n", expected="NAME COUNT\nexample 2")
-    evidence.kubectl("kubectl get ms", "NAME COUNT\nexample 1", expected="NAME COUNT\nexample 2")
+    evidence.current_step_line = 7
+    # A row check that passed: the output is far from equal to the expected cells, yet it matched.
+    evidence.kubectl("kubectl get mr", "NAME   PHASE\nm-v1   Deployed", expected="PHASE='Deployed'")
+    evidence.current_step_line = 8
+    evidence.kubectl("kubectl get ms", "NAME COUNT\nexample 1", expected="example 2", check="contains")
     evidence.kubectl("kubectl get ms", "NAME COUNT")
-    assert [r.matched for r in evidence.kubectl_runs] == [True, False, None]
+    evidence.judge_step(7, passed=True, check="row")
+    evidence.judge_step(8, passed=False, check="output")
+    runs = evidence.kubectl_runs
+    assert [(r.matched, r.check, r.step_line) for r in runs] == [
+        (True, "row", 7),
+        (False, "contains", 8),
+        (None, None, 8),
+    ]
+    assert "current_step_line" not in evidence.to_dict()
+    assert Evidence.from_dict(evidence.to_dict()).kubectl_runs == runs
 
 
 def test_huge_outputs_are_truncated_with_a_marker():

@@ -15,7 +15,7 @@ REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 EXPECTED_CLAIMS = {
     "MS-01": "passed",
     "MS-03": "deviation",
-    "EN-02": "failed",
+    "EN-02": "error",
     "EN-04": "failed",
     "DKP-01": "uncovered",
 }
@@ -57,12 +57,16 @@ def test_the_report_files_show_each_claim_and_scenario_with_its_status(bdd_proje
     scenarios = _scenarios(report)
     assert {name: s["status"] for name, s in scenarios.items()} == EXPECTED_SCENARIOS
     assert report["counts"]["claims"] == {
-        "failed": 2,
+        "failed": 1,
+        "error": 1,
         "deviation": 1,
         "passed": 1,
         "skipped": 0,
         "uncovered": 1,
+        "unselected": 0,
     }
+    assert report["partial"] is False and report["selection"] == {}
+    assert report["target"] == {"kind": "simulator", "time_mode": "virtual"}
     assert report["step_catalogue"] is None
 
 
@@ -136,7 +140,7 @@ def test_progress_prints_one_line_per_finished_scenario(bdd_project):
     )
 
 
-def test_an_unknown_claim_id_fails_collection_with_file_and_line(bdd_project):
+def test_an_unknown_claim_id_errors_only_its_scenario_with_file_and_line(bdd_project):
     bdd_project.makefile(
         ".feature",
         **{
@@ -152,14 +156,24 @@ def test_an_unknown_claim_id_fails_collection_with_file_and_line(bdd_project):
         """)
         },
     )
-    bdd_project.makepyfile(test_typo='from pytest_bdd import scenarios\nscenarios("features/typo.feature")\n')
-    result = bdd_project.runpytest("-p", "harness.report.plugin")
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    bdd_project.makepyfile(
+        test_typo=(
+            "from pytest_bdd import given, scenarios\n"
+            'scenarios("features/typo.feature")\n'
+            '@given("the registry is unreachable")\n'
+            "def _():\n    pass\n"
+        )
+    )
+    result = bdd_project.runpytest("-p", "harness.report.plugin", "test_typo.py")
+    result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*unknown claim ID 'MS-99' in features/typo.feature:6*known IDs are in fixtures/claims.yaml",
+            "*ERROR at setup of test_mistyped_claim*",
+            "unknown claim ID 'MS-99' in features/typo.feature:6*known IDs are in fixtures/claims.yaml",
         ]
     )
+    out = result.stdout.str()
+    assert "pluggy/" not in out and "_pytest/" not in out and "def pytest_runtest_setup" not in out
 
 
 def test_report_tags_are_accepted_under_strict_markers_and_become_markers(bdd_project):
@@ -250,7 +264,7 @@ def test_setup_errors_skips_outline_rows_and_the_step_catalogue(pytester, claims
     assert by_name["Skipped on purpose"]["status"] == "skipped"
     rows = [s for s in scenarios if s["name"].startswith("Outline rows")]
     assert sorted(s["example"]["name"] for s in rows) == ["module-one", "module-two"]
-    assert {c["id"]: c["status"] for c in report["claims"]}["DKP-01"] == "failed"
+    assert {c["id"]: c["status"] for c in report["claims"]}["DKP-01"] == "error"
     assert report["step_catalogue"][0]["used_by"] == 2
     html = (pytester.path / "out" / "conformance.html").read_text()
     assert "Publishes a module" in html

@@ -44,15 +44,26 @@ def test_a_parent_takes_the_worst_status_of_its_children(children, expected):
         ([D], D),
         ([P, D], D),
         ([P, F], F),
-        ([D, E], F),
-        ([E], F),
-        ([S, E], F),
+        ([D, E], E),
+        ([E], E),
+        ([S, E], E),
+        ([E, F], F),
     ],
 )
-def test_a_claim_fails_on_any_failure_or_error_else_deviation_passed_skipped_or_uncovered(
-    scenarios, expected
-):
+def test_a_claim_fails_on_any_failure_else_error_deviation_passed_skipped_or_uncovered(scenarios, expected):
     assert claim_status(scenarios) is expected
+
+
+def test_a_deviation_scenario_makes_a_claim_a_deviation_only_when_the_catalogue_gives_a_reason():
+    assert claim_status([D], has_deviation_reason=True) is D
+    assert claim_status([D], has_deviation_reason=False) is P
+    assert claim_status([P, D], has_deviation_reason=False) is P
+    assert claim_status([D, F], has_deviation_reason=False) is F
+
+
+def test_a_claim_no_selected_scenario_checks_is_unselected_not_uncovered():
+    assert claim_status([], selected=False) is Status.UNSELECTED
+    assert claim_status([], selected=True) is U
 
 
 def test_assertions_are_conformance_failures_and_other_exceptions_harness_errors():

@@ -28,6 +28,35 @@ def test_run_leaves_parallelism_to_the_user_when_they_choose_it():
     assert command[-2:] == ["-n", "0"]
 
 
+def test_run_turns_feature_paths_claims_and_filters_into_pytest_options(capsys):
+    import argparse
+
+    from harness.cli.run import add_run_arguments
+
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    args = parser.parse_args(
+        ["features/approval", "features/sources/module_source.feature:48", "-k", "waits", "--claim", "REL-03"]
+    )
+    command = build_command(Path("r"), ["--dkp-target=x"], args)
+    assert command[3] == str(ROOT / "scenarios")
+    assert "--feature-path=features/approval" in command
+    assert "--feature-path=features/sources/module_source.feature:48" in command
+    assert command[command.index("-k") + 1] == "waits" and "--claim=REL-03" in command
+    assert command[-1] == "--dkp-target=x"
+
+
+def test_run_refuses_a_path_that_selects_nothing_before_starting_pytest(tmp_path, capsys):
+    (tmp_path / "conformance.html").write_text("previous report")
+    assert main(["run", "features/no-such.feature", "--report-dir", str(tmp_path)]) == 4
+    assert "features/no-such.feature: no such file or folder" in capsys.readouterr().err
+    outside = tmp_path / "elsewhere.feature"
+    outside.write_text("Feature: x\n")
+    assert main(["run", str(outside), "--report-dir", str(tmp_path)]) == 4
+    assert "move the file there" in capsys.readouterr().err
+    assert (tmp_path / "conformance.html").read_text() == "previous report"
+
+
 def test_steps_lint_fails_on_an_undefined_step_and_says_where(tmp_path, capsys):
     (tmp_path / "x.feature").write_text("Feature: f\n  Scenario: s\n    When the moon rises\n")
     assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1

@@ -122,3 +122,72 @@ def test_closest_steps_prefer_the_same_wording():
 def test_the_project_features_use_only_defined_unambiguous_steps_and_every_step_is_used():
     report = lint(ROOT / "features", CATALOGUE)
     assert report.ok, "dkp-harness steps --lint finds:\n" + "\n".join(report.lines())
+
+
+def _catalogue():
+    import yaml
+
+    from harness.report.claims import parse_catalogue
+
+    return parse_catalogue(
+        yaml.safe_load(
+            """
+version: 1
+page: {title: "p", url: "en/x/"}
+claims:
+  - {id: MS-01, kind: page, anchor: "#a", section: "s", claim: "c", deviation: null}
+  - {id: MS-03, kind: page, anchor: "#a", section: "s", claim: "c", deviation: "DKP differs"}
+"""
+        )
+    )
+
+
+def test_tag_lint_finds_unknown_claim_ids_unexplained_deviations_and_malformed_tags(tmp_path):
+    from harness.steps.tag_lint import tag_problems
+
+    features = write(
+        tmp_path,
+        """Feature: f
+  @claim:MS-1
+  Scenario: typo
+    Given it is Monday
+
+  @claim:MS-01 @deviation
+  Scenario: nothing to explain
+    Given it is Monday
+
+  @claim:MS-03 @deviation @smoke
+  Scenario: explained
+    Given it is Monday
+
+  @claims:MS-01
+  Scenario: malformed
+    Given it is Monday
+""",
+    )
+    problems = [str(p) for p in tag_problems(features, _catalogue())]
+    assert problems == [
+        "features/a.feature:2: unknown claim ID 'MS-1' (did you mean MS-01?); "
+        "the IDs are in fixtures/claims.yaml",
+        "features/a.feature:6: @deviation, but none of its claims (MS-01) has a deviation reason in "
+        "the claims catalogue; add the reason to the claim it demonstrates, or drop @deviation",
+        "features/a.feature:14: tag @claims:MS-01 looks like a claim tag; "
+        "write @claim:<ID>, e.g. @claim:MS-01",
+    ]
+
+
+def test_the_project_features_pass_the_tag_lint():
+    from harness.report.claims import load_catalogue
+    from harness.steps.tag_lint import tag_problems
+
+    assert tag_problems(ROOT / "features", load_catalogue(ROOT / "fixtures" / "claims.yaml")) == []
+
+
+def test_steps_lint_cli_fails_on_an_unknown_claim_id(tmp_path, capsys):
+    from harness.cli import main
+
+    (tmp_path / "x.feature").write_text(
+        "Feature: f\n  @claim:NOPE-1\n  Scenario: s\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+    )
+    assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
+    assert "x.feature:2: unknown claim ID 'NOPE-1'" in capsys.readouterr().out

@@ -1,0 +1,51 @@
+"""``dkp-harness report compare A.json B.json [--html OUT]``: where two conformance runs differ.
+
+Lists, claim by claim and scenario by scenario, where two ``conformance.json`` files disagree, e.g.
+the simulator against a real cluster or DKP v1.67 against v1.70. Exit code: 0 when no claim
+checked on both sides differs, 1 when one does, 2 when a file cannot be read. Claims checked on
+one side only (skipped, unselected, uncovered) are listed apart and never fail the comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("report", help="work with conformance reports (compare two runs)")
+    actions = parser.add_subparsers(dest="report_command", metavar="ACTION", required=True)
+    compare = actions.add_parser(
+        "compare",
+        help="list where two conformance.json files differ; exit 1 if a claim checked on both differs",
+        description=(__doc__ or "").split("\n\n", 1)[1],
+    )
+    compare.add_argument("left", type=Path, help="the first conformance.json (e.g. the simulator's)")
+    compare.add_argument("right", type=Path, help="the second conformance.json (e.g. a real cluster's)")
+    compare.add_argument("--html", type=Path, metavar="OUT", help="also write the comparison as HTML to OUT")
+    compare.set_defaults(func=run_compare)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from harness.report.compare import (
+        CompareError,
+        compare_runs,
+        label_of,
+        load_run,
+        render_html,
+        render_text,
+    )
+
+    try:
+        left, right = load_run(args.left), load_run(args.right)
+    except CompareError as exc:
+        print(f"dkp-harness report compare: {exc}", file=sys.stderr)
+        return 2
+    result = compare_runs(left, right, (label_of(left, args.left), label_of(right, args.right)))
+    print(render_text(result), end="")
+    if args.html is not None:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_html(result), encoding="utf-8")
+        print(f"html: {args.html}")
+    return result.exit_code

@@ -1,0 +1,179 @@
+"""Which scenarios a run selected, and whether that makes the report partial.
+
+A report that says "14 of 66 claims hold · 52 without a scenario" after ``-k approval`` misleads:
+the 52 were not asked about. So the plugin works out, from the run's own options, whether a filter
+left scenarios out (``-k``, ``-m``, ``--claim``, ``--feature``, node ids or files narrower than
+the whole suite, ``--deselect``, ``--last-failed``) and the report then says so and counts only
+the claims the selection checked.
+
+``--feature PATH`` and ``--claim ID`` are this plugin's own filters: they keep the scenarios of
+the feature files under PATH, or those tagged ``@claim:ID``; the rest is deselected the way
+``-k`` deselects.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.report.recorder import scenario_template
+
+__all__ = ["check_claim_filter", "check_expressions", "describe", "filter_items", "selection_of"]
+
+#: Paths that stand for "the whole suite" when given as arguments.
+_WHOLE_SUITE = ("scenarios", "features")
+
+
+def selection_of(config: pytest.Config) -> dict[str, Any]:
+    """The filters that narrowed this run, as given; empty when the whole suite was selected."""
+    option = config.option
+    selection: dict[str, Any] = {}
+    paths = [a for a in config.args if _narrows(a, config.rootpath, config.invocation_params.dir)]
+    if paths:
+        selection["paths"] = paths
+    features = list(config.getoption("--feature-path") or [])
+    if features:
+        selection["features"] = features
+    claims = list(config.getoption("--claim") or [])
+    if claims:
+        selection["claims"] = claims
+    for key, name in (("keyword", "keyword"), ("markexpr", "markexpr")):
+        value = getattr(option, name, "") or ""
+        if value:
+            selection[key] = value
+    deselect = list(getattr(option, "deselect", None) or [])
+    if deselect:
+        selection["deselect"] = deselect
+    if getattr(option, "lf", False):
+        selection["last_failed"] = True
+    return selection
+
+
+def describe(selection: dict[str, Any]) -> str:
+    """A one-line summary of a selection for the banner, e.g. ``-k approval; claims REL-03``."""
+    parts = []
+    for key, label in (("paths", "paths"), ("features", "features"), ("claims", "claims")):
+        if selection.get(key):
+            parts.append(f"{label} {', '.join(map(str, selection[key]))}")
+    if selection.get("keyword"):
+        parts.append(f"-k {selection['keyword']}")
+    if selection.get("markexpr"):
+        parts.append(f"-m {selection['markexpr']}")
+    if selection.get("deselect"):
+        parts.append(f"{len(selection['deselect'])} deselected")
+    if selection.get("last_failed"):
+        parts.append("last failed only")
+    return "; ".join(parts)
+
+
+def _narrows(arg: str, root: Path, cwd: Path) -> bool:
+    """True when a command-line path selects less than every scenario."""
+    if "::" in arg:
+        return True
+    path = Path(arg)
+    path = (path if path.is_absolute() else cwd / path).resolve()
+    if not path.is_dir():
+        return path.suffix in (".py", ".feature") and _under_suite(path, root)
+    whole = [(root / name).resolve() for name in _WHOLE_SUITE]
+    if any(path == w or w.is_relative_to(path) for w in whole):
+        return False
+    return _under_suite(path, root)
+
+
+def _under_suite(path: Path, root: Path) -> bool:
+    return any(path.is_relative_to((root / name).resolve()) for name in _WHOLE_SUITE)
+
+
+def check_expressions(config: pytest.Config) -> None:
+    """Refuse a ``-k``/``-m`` expression pytest cannot parse, before any worker starts.
+
+    Under pytest-xdist a bad expression otherwise surfaces as an INTERNALERROR from each worker.
+    """
+    try:
+        from _pytest.mark.expression import Expression
+    except ImportError:  # pragma: no cover - a pytest without the module parses it later itself
+        return
+    for flag, name in (("-k", "keyword"), ("-m", "markexpr")):
+        expression = getattr(config.option, name, "") or ""
+        if not expression:
+            continue
+        try:
+            Expression.compile(expression)
+        except SyntaxError as exc:
+            raise pytest.UsageError(
+                f"{flag} {expression!r} is not a valid expression: at column {exc.offset}: {exc.msg}; "
+                "use names joined with and/or/not, e.g. -k 'approval and not manual'"
+            ) from None
+
+
+def check_claim_filter(claims: Sequence[str], known: frozenset[str] | None) -> None:
+    """``--claim`` must name claims of the catalogue; a typo would select nothing."""
+    if known is None or not claims:
+        return
+    for claim_id in claims:
+        if claim_id not in known:
+            hint = difflib.get_close_matches(claim_id, sorted(known), n=1)
+            suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+            raise pytest.UsageError(f"--claim {claim_id}: no such claim in the claims catalogue{suggestion}")
+
+
+def filter_items(
+    items: Sequence[pytest.Item], claims: Iterable[str], features: Iterable[str], cwd: Path
+) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """(kept, deselected) by ``--claim`` and ``--feature-path``; tests that are not scenarios are kept.
+
+    A feature path may end in ``:LINE`` to keep only the scenario that line belongs to (the
+    scenario starting at or nearest above it), the way editors and CI logs cite ``file:line``.
+    """
+    wanted_claims = set(claims)
+    specs = [_feature_spec(f, cwd) for f in features]
+    lines = _scenario_lines(items)
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        template = scenario_template(item)
+        if template is None:
+            kept.append(item)
+            continue
+        item_claims = {str(m.args[0]) for m in item.iter_markers("claim") if m.args}
+        path = Path(template.feature.filename).resolve()
+        ok = (not wanted_claims or bool(item_claims & wanted_claims)) and (
+            not specs or any(_selects(spec, path, template.line_number, lines) for spec in specs)
+        )
+        (kept if ok else dropped).append(item)
+    return kept, dropped
+
+
+def _feature_spec(raw: str, cwd: Path) -> tuple[Path, int | None]:
+    head, _, tail = raw.rpartition(":")
+    if head and tail.isdigit():
+        return _resolved(head, cwd), int(tail)
+    return _resolved(raw, cwd), None
+
+
+def _selects(spec: tuple[Path, int | None], path: Path, line: int, lines: dict[Path, list[int]]) -> bool:
+    root, wanted = spec
+    if wanted is None:
+        return path == root or path.is_relative_to(root)
+    if path != root:
+        return False
+    starts = [n for n in lines.get(path, []) if n <= wanted]
+    return bool(starts) and max(starts) == line
+
+
+def _scenario_lines(items: Sequence[pytest.Item]) -> dict[Path, list[int]]:
+    lines: dict[Path, list[int]] = {}
+    for item in items:
+        template = scenario_template(item)
+        if template is not None:
+            lines.setdefault(Path(template.feature.filename).resolve(), []).append(template.line_number)
+    return lines
+
+
+def _resolved(path: str, cwd: Path) -> Path:
+    candidate = Path(path)
+    return (candidate if candidate.is_absolute() else cwd / candidate).resolve()

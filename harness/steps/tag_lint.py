@@ -1,0 +1,108 @@
+"""Lint of the tags in feature files: claim IDs the catalogue knows, deviations it explains.
+
+A typo in ``@claim:REL-3`` would otherwise fail the collection of every scenario bound with it,
+and a ``@deviation`` tag on a scenario whose claims have no deviation reason would promise a
+reader an explanation that the report cannot give. Both are caught here, with ``file:line``.
+Other tags (``@smoke``, ``@slow``) need nothing: the report plugin registers every tag of the
+feature files as a pytest marker, so ``-m smoke`` works under ``--strict-markers``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.parser import FeatureParser
+
+from harness.report.claims import Catalogue
+from harness.report.tags import CLAIM_PREFIX
+
+__all__ = ["TagProblem", "tag_problems"]
+
+# A marker name pytest's -m can use; a tag outside this still runs but cannot be selected.
+_MARKER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class TagProblem:
+    """One finding of the tag lint, at a feature file line."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagProblem]:
+    """Unknown claim IDs, malformed claim tags, unexplained deviations and unparsable files."""
+    problems: list[TagProblem] = []
+    for path in sorted(features_dir.rglob("*.feature")):
+        shown = _shown(path, features_dir)
+        try:
+            feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
+        except GherkinParseError as exc:
+            detail = getattr(exc, "message", None) or str(exc)
+            problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for template in feature.scenarios.values():
+            rule_tags = template.rule.tags if template.rule else set()
+            tags = template.tags | feature.tags | rule_tags
+            problems += _scenario_problems(tags, template.line_number, lines, shown, catalogue)
+    return sorted(set(problems), key=_order)
+
+
+def _scenario_problems(
+    tags: set[str], line: int, lines: list[str], shown: str, catalogue: Catalogue | None
+) -> Iterator[TagProblem]:
+    claims = sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX))
+    for tag in sorted(tags):
+        where = f"{shown}:{_tag_line(lines, tag, line)}"
+        if tag.startswith(CLAIM_PREFIX):
+            yield from _claim_problem(tag.removeprefix(CLAIM_PREFIX), where, catalogue)
+        elif tag.lower().startswith(("claim", "claims")):
+            yield TagProblem(
+                where, f"tag @{tag} looks like a claim tag; write @{CLAIM_PREFIX}<ID>, e.g. @claim:MS-01"
+            )
+        elif not _MARKER_NAME.match(tag):
+            yield TagProblem(where, f"tag @{tag} cannot be selected with -m; use letters, digits, - and _")
+    if "deviation" in tags and catalogue is not None:
+        explained = [c for c in claims if (claim := catalogue.get(c)) is not None and claim.deviation]
+        known = [c for c in claims if catalogue.get(c) is not None]
+        if known and not explained:
+            yield TagProblem(
+                f"{shown}:{_tag_line(lines, 'deviation', line)}",
+                f"@deviation, but none of its claims ({', '.join(known)}) has a deviation reason in the "
+                "claims catalogue; add the reason to the claim it demonstrates, or drop @deviation",
+            )
+
+
+def _order(problem: TagProblem) -> tuple[str, int, str]:
+    file, _, line = problem.location.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0, problem.message)
+
+
+def _claim_problem(claim_id: str, where: str, catalogue: Catalogue | None) -> Iterator[TagProblem]:
+    if catalogue is None or claim_id in catalogue.ids:
+        return
+    hint = difflib.get_close_matches(claim_id, sorted(catalogue.ids), n=1)
+    suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+    yield TagProblem(where, f"unknown claim ID '{claim_id}'{suggestion}; the IDs are in fixtures/claims.yaml")
+
+
+def _tag_line(lines: list[str], tag: str, scenario_line: int) -> int:
+    """The line of ``@tag`` nearest above the scenario (feature-level tags included)."""
+    token = f"@{tag}"
+    hits = [n for n, text in enumerate(lines, start=1) if token in text.split("#", 1)[0].split()]
+    above = [n for n in hits if n <= scenario_line]
+    return above[-1] if above else (hits[0] if hits else scenario_line)
+
+
+def _shown(path: Path, features_dir: Path) -> str:
+    parent = features_dir.parent
+    return path.relative_to(parent).as_posix() if path.is_relative_to(parent) else path.as_posix()

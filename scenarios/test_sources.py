@@ -1,7 +1,0 @@
-"""Binds every scenario of features/sources/ (the step library comes from the root conftest)."""
-
-from __future__ import annotations
-
-from pytest_bdd import scenarios
-
-scenarios("sources")

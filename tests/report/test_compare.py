@@ -1,0 +1,75 @@
+"""``dkp-harness report compare``: where two runs differ, and when that fails the comparison."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.cli import main
+from harness.report.compare import CompareError, compare_runs, load_run
+
+
+def _run(claims: dict[str, str], scenarios: dict[str, str], target: dict | None = None) -> dict:
+    return {
+        "target": target or {"kind": "simulator", "time_mode": "virtual"},
+        "partial": False,
+        "claims": [{"id": k, "claim": f"claim {k}", "status": v} for k, v in claims.items()],
+        "features": [
+            {
+                "uri": "features/a.feature",
+                "scenarios": [
+                    {"feature_uri": "features/a.feature", "name": n, "status": s, "example": {}}
+                    for n, s in scenarios.items()
+                ],
+            }
+        ],
+    }
+
+
+SIMULATOR = _run(
+    {"MS-01": "passed", "MS-02": "passed", "MS-03": "deviation", "EN-01": "uncovered"},
+    {"sync": "passed", "wait": "passed", "msg": "deviation"},
+)
+CLUSTER = _run(
+    {"MS-01": "passed", "MS-02": "skipped", "MS-03": "failed", "EN-01": "uncovered"},
+    {"sync": "passed", "wait": "skipped", "msg": "failed"},
+    {"kind": "kubeconfig", "server": "https://k8s:6443", "deckhouse_version": "v1.70.3", "time_mode": "real"},
+)
+
+
+def test_only_a_claim_checked_on_both_sides_that_differs_is_a_conflict():
+    result = compare_runs(SIMULATOR, CLUSTER, ("sim", "cluster"))
+    assert [(d.key, d.left, d.right) for d in result.claims_in_conflict] == [("MS-03", "deviation", "failed")]
+    assert [(d.key, d.left, d.right) for d in result.claims_checked_once] == [("MS-02", "passed", "skipped")]
+    assert [d.key for d in result.scenarios] == ["features/a.feature: wait", "features/a.feature: msg"]
+    assert (result.same_claims, result.same_scenarios, result.exit_code) == (2, 1, 1)
+
+
+def test_runs_that_differ_only_where_one_side_did_not_check_agree():
+    quiet = _run({**{c["id"]: c["status"] for c in CLUSTER["claims"]}, "MS-03": "deviation"}, {})
+    assert compare_runs(SIMULATOR, quiet, ("a", "b")).exit_code == 0
+
+
+def test_the_cli_prints_text_writes_html_and_sets_the_exit_code(tmp_path, capsys):
+    left, right = tmp_path / "sim.json", tmp_path / "cluster.json"
+    left.write_text(json.dumps(SIMULATOR))
+    right.write_text(json.dumps(CLUSTER))
+    html = tmp_path / "compare.html"
+    assert main(["report", "compare", str(left), str(right), "--html", str(html)]) == 1
+    out = capsys.readouterr().out
+    assert "claims checked on both sides that differ: 1\n  MS-03: deviation -> failed" in out
+    assert "(https://k8s:6443, Deckhouse v1.70.3, real time)" in out
+    assert "MS-02: passed -> skipped" in out
+    page = html.read_text()
+    assert "1 claim(s) checked on both sides differ" in page and "<script" not in page
+    assert main(["report", "compare", str(left), str(left)]) == 0
+
+
+def test_a_file_that_is_not_a_report_is_a_clear_error(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    with pytest.raises(CompareError, match="not a conformance report"):
+        load_run(bad)
+    assert main(["report", "compare", str(bad), str(tmp_path / "missing.json")]) == 2
+    assert "not a conformance report" in capsys.readouterr().err
