@@ -118,7 +118,7 @@ class _Scan:
             and self.decoded > 1000
             and self.aliased / self.decoded > _allowed_alias_ratio(self.decoded)
         ):
-            raise DecodeError("yaml: document contains excessive aliasing")
+            raise DecodeError("error converting YAML to JSON: yaml: document contains excessive aliasing")
 
 
 def _scan_yaml(text: str, max_depth: int) -> None:
