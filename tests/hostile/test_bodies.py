@@ -105,7 +105,10 @@ def test_nan_and_infinity_are_refused(hostile: Hostile):
 
 
 def test_yaml_timestamps_and_binary_stay_strings(hostile: Hostile):
-    body = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dated}\ndata: {when: 2024-12-16, raw: !!binary aGk=}\n"
+    body = (
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dated}\n"
+        b"data: {when: 2024-12-16, raw: !!binary aGk=}\n"
+    )
     reply = hostile.request("POST", CM_PATH, body, headers=YAML)
     assert reply.status == 201, reply.body
     assert reply.json()["data"] == {"when": "2024-12-16", "raw": "aGk="}
