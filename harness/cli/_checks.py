@@ -100,11 +100,9 @@ def forward_duration(text: str, now: datetime | None = None) -> timedelta:
         )
     try:
         delta = parse_duration(value)
-    except (ValueError, OverflowError) as exc:
+        (now or datetime.now(UTC)) + delta
+    except ValueError as exc:
         raise UsageError(str(exc)) from None
-    start = now or datetime.now(UTC)
-    try:
-        start + delta
     except OverflowError:
         raise UsageError(
             f"cannot advance by {text!r}: that is past the year 9999; give a shorter duration, e.g. 365d"
