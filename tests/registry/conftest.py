@@ -2,8 +2,9 @@
 
 Real: a CNCF distribution registry process (``docker-registry`` from PATH) per test — it starts in
 ~30 ms — and real HTTP over loopback. Tests needing it skip with the install hint when no registry
-binary exists. The docker-backed tests look for a working daemon (``DOCKER_HOST`` or the default
-socket) holding the zot image or the stand-in image, and skip otherwise; CI does not need docker.
+binary exists. The docker-backed tests use a working daemon (``DOCKER_HOST`` or the default
+socket) with the zot image or the stand-in (built on demand), and skip with the reason only when
+no daemon answers; ``.ci/run`` starts a private daemon so CI runs them for real.
 """
 
 from __future__ import annotations
