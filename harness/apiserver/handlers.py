@@ -21,6 +21,7 @@ from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
     check_delete_options,
     check_dry_run,
+    check_list_options,
     parse_resource_version,
     too_large_rv,
 )
@@ -147,6 +148,7 @@ def list_(b: Backend, req: Request) -> Response:
 
 
 def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
+    check_list_options(req.verb, dict(req.query))
     asked = parse_resource_version(
         req.query.get("resourceVersion"), watch=watch, resource=req.rt.resource.group_resource
     )

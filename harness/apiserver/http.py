@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.request import Response
 from harness.apiserver.router import PUBLIC_PATHS, Router
-from harness.apiserver.wire import FramingError, has_body, read_body
+from harness.apiserver.wire import FramingError, content_length, has_body, read_body, too_large
 from harness.kube.errors import ApiError, InternalError, MethodNotAllowed, Unauthorized
 
 __all__ = ["HttpServer"]
@@ -120,6 +120,22 @@ class _Handler(BaseHTTPRequestHandler):
             reason = phrase.replace(" ", "")
             error = ApiError(message or phrase, code=code, reason=reason)
         self._send(Response(error.code, error.to_status()), close=True)
+
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue`` gets its ``100`` only when the body would be read at all."""
+        if not self._authorised(urlsplit(self.path).path):
+            self._refuse(Unauthorized("Unauthorized"))
+            return False
+        try:
+            declared = content_length(self.headers)
+        except FramingError as exc:
+            self.close_connection = True
+            self._send(Response(exc.error.code, exc.error.to_status()), close=True)
+            return False
+        if declared > self.server.limits.max_body_bytes:
+            self._refuse(too_large(self.server.limits.max_body_bytes))
+            return False
+        return super().handle_expect_100()
 
     def _authorised(self, path: str) -> bool:
         if path in PUBLIC_PATHS:

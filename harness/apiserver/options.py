@@ -5,6 +5,8 @@
   a typo never turns a dry run into a real write;
 - ``propagationPolicy`` is ``Foreground``, ``Background`` or ``Orphan`` (``ValidateDeleteOptions``),
   and cannot be combined with ``orphanDependents``;
+- ``resourceVersionMatch`` is ``Exact`` or ``NotOlderThan``, and only with a ``resourceVersion``
+  and without ``continue`` (``ValidateListOptions``);
 - a list or watch ``resourceVersion`` is an unsigned integer (the storage layer's
   ``ParseResourceVersion``); one newer than the newest commit is the ``504`` "Too large resource
   version" the watch cache answers when it cannot catch up.
@@ -16,7 +18,13 @@ from typing import Any
 
 from harness.kube.errors import ApiError, BadRequest, Cause, Invalid
 
-__all__ = ["check_delete_options", "check_dry_run", "parse_resource_version", "too_large_rv"]
+__all__ = [
+    "check_delete_options",
+    "check_dry_run",
+    "check_list_options",
+    "parse_resource_version",
+    "too_large_rv",
+]
 
 _OPTIONS_KIND = {
     "create": "CreateOptions",
@@ -24,7 +32,10 @@ _OPTIONS_KIND = {
     "patch": "PatchOptions",
     "delete": "DeleteOptions",
     "deletecollection": "DeleteOptions",
+    "list": "ListOptions",
+    "watch": "ListOptions",
 }
+_RV_MATCH = ("Exact", "NotOlderThan", "")
 _POLICIES = ("Foreground", "Background", "Orphan")
 
 
@@ -68,6 +79,26 @@ def check_delete_options(verb: str, options: dict[str, Any], query: dict[str, st
     if policy is None and orphan in (True, "true"):
         return "Orphan"
     return str(policy) if policy is not None else None
+
+
+def check_list_options(verb: str, query: dict[str, str]) -> None:
+    """``resourceVersionMatch`` as ``ValidateListOptions`` checks it."""
+    match = query.get("resourceVersionMatch")
+    if match is None or match == "":
+        return
+    causes: list[Cause] = []
+    if match not in _RV_MATCH:
+        supported = ", ".join(f'"{m}"' for m in _RV_MATCH)
+        message = f'Unsupported value: "{match}": supported values: {supported}'
+        causes.append(Cause("FieldValueNotSupported", message, "resourceVersionMatch"))
+    elif not query.get("resourceVersion"):
+        message = "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"
+        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
+    elif query.get("continue"):
+        message = "Forbidden: resourceVersionMatch is forbidden when continue is provided"
+        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
+    if causes:
+        raise _options_invalid(verb, causes)
 
 
 def parse_resource_version(text: str | None, *, watch: bool, resource: str) -> int | None:

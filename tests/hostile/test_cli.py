@@ -156,3 +156,30 @@ def test_any_duration_text_is_either_a_forward_duration_or_explained(text):
         assert str(exc)
     else:
         assert delta.total_seconds() >= 0
+
+
+def test_the_control_endpoint_bounds_what_it_reads():
+    import http.client
+
+    from harness.cli._control import ControlServer
+
+    server = ControlServer({("POST", "/echo"): lambda body: {"got": sorted(body)}}, "tok")
+    server.start()
+    try:
+        port = int(server.url.rsplit(":", 1)[1])
+        for body, headers, expected in (
+            (b"{}", {"Content-Length": str(10**9)}, 413),
+            (b"[1]", {}, 400),
+            (b'{"a": 1}', {}, 200),
+        ):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.putrequest("POST", "/echo")
+            conn.putheader("Authorization", "Bearer tok")
+            conn.putheader("Content-Length", headers.get("Content-Length", str(len(body))))
+            conn.endheaders()
+            conn.send(body)
+            response = conn.getresponse()
+            assert response.status == expected, response.read()
+            conn.close()
+    finally:
+        server.stop()

@@ -140,3 +140,21 @@ def test_a_wrong_token_with_a_body_gets_401_and_nothing_is_stored(hostile):
     reply = hostile.request("POST", CM_PATH, body, headers={"Authorization": f"Bearer {TOKEN}x"}, auth=False)
     assert reply.status_object()["reason"] == "Unauthorized"
     assert hostile.request("GET", f"{CM_PATH}/sneaky").status == 404
+
+
+def test_expect_100_continue_is_not_granted_before_authentication_or_over_the_limit(hostile):
+    head = _head(
+        "POST",
+        CM_PATH,
+        {"Content-Type": "application/json", "Content-Length": "10", "Expect": "100-continue"},
+    )
+    answer = parse_raw(hostile.raw(head, read_all=False))
+    assert answer.status == 401  # no "100 Continue" first
+    head = _head(
+        "POST",
+        CM_PATH,
+        {**AUTH, "Content-Type": "application/json", "Content-Length": str(HUGE), "Expect": "100-continue"},
+    )
+    status = parse_raw(hostile.raw(head, read_all=False)).status_object()
+    assert status["reason"] == "RequestEntityTooLarge"
+    hostile.assert_healthy()

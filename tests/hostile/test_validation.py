@@ -195,3 +195,15 @@ def test_concurrent_hostile_writes_lose_nothing(hostile: Hostile):
     assert errors == []
     assert hostile.request("GET", f"{CM_PATH}/counter").json()["data"]["n"] == "80"
     hostile.assert_healthy()
+
+
+def test_resource_version_match_is_validated_like_list_options(hostile: Hostile):
+    status = _invalid(hostile.request("GET", f"{CM_PATH}?resourceVersion=1&resourceVersionMatch=Bogus"))
+    assert status["message"].startswith(
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported'
+    )
+    status = _invalid(hostile.request("GET", f"{CM_PATH}?resourceVersionMatch=Exact"))
+    assert "resourceVersionMatch is forbidden unless resourceVersion is provided" in status["message"]
+    assert (
+        hostile.request("GET", f"{CM_PATH}?resourceVersion=1&resourceVersionMatch=NotOlderThan").status == 200
+    )
