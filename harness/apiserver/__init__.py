@@ -25,7 +25,12 @@ Emulated:
   ``sendInitialEvents``, ``timeoutSeconds``;
 - legacy and aggregated (v2, v2beta1) discovery, ``/version`` (1.32), OpenAPI v3;
 - Table output from ``additionalPrinterColumns`` (ages from the clock); bearer-token auth;
-  fault injection on both paths.
+  fault injection on both paths;
+- hostile input answered as kube-apiserver answers it: authentication before the body is read,
+  3 MiB bodies (413 beyond), read timeouts (``limits``, ``wire``), bounded depth and YAML alias
+  expansion (``decoding``), apimachinery's metadata validation (``objectmeta``), built-in kinds
+  typed as their Go structs (``typedfields``), ``dryRun``/``propagationPolicy``/
+  ``resourceVersion`` checks (``options``); see ``docs/apiserver-limits.md``.
 
 Not emulated: RBAC and admission webhooks, CEL ``x-kubernetes-validations``, string ``format``
 checks, conversion webhooks, strategic merge semantics on built-ins (treated as merge patch),
