@@ -137,3 +137,24 @@ def refuse_argv_secret(given: str | None) -> None:
             "--auth takes no password on the command line (every user can read it with `ps`): "
             f"put USER:PASSWORD in the {AUTH_ENV} environment variable or in a file given with --auth-file"
         )
+
+
+_RELEASE_CHANNELS = ("Alpha", "Beta", "EarlyAccess", "Stable", "RockSolid")
+_KUBE_VERSION = re.compile(r"v?\d+\.\d+(\.\d+)?")
+
+
+def release_channel(text: str, option: str = "--release-channel") -> str:
+    """One of the channel names ModuleConfig ``deckhouse`` accepts in ``settings.releaseChannel``."""
+    if text not in _RELEASE_CHANNELS:
+        raise UsageError(
+            f"{option} {text!r} is not a release channel: use one of {', '.join(_RELEASE_CHANNELS)}"
+        )
+    return text
+
+
+def kubernetes_version(text: str, option: str = "--kubernetes-version") -> str:
+    if not _KUBE_VERSION.fullmatch(text):
+        raise UsageError(
+            f"{option} {text!r} is not a Kubernetes version: use MAJOR.MINOR[.PATCH], e.g. 1.30.0"
+        )
+    return text

@@ -51,6 +51,7 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.cli import _checks
     from harness.cli._control import ControlError, parse_time
     from harness.cli._statedir import StateDir, StateDirError
 
@@ -63,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
         start = parse_time(args.start) if args.start else None
     except ValueError as exc:
         print(f"error: --start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        _checks.semver(args.deckhouse_version, "--deckhouse-version")
+        _checks.kubernetes_version(args.kubernetes_version)
+        _checks.release_channel(args.release_channel)
+    except _checks.UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     stopping = threading.Event()
     for sig in _STOP_SIGNALS:

@@ -183,3 +183,27 @@ def test_the_control_endpoint_bounds_what_it_reads():
             conn.close()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--deckhouse-version", "abc"), "--deckhouse-version 'abc' is not a version"),
+        (("--kubernetes-version", "1.x"), "is not a Kubernetes version"),
+        (("--release-channel", "Bogus"), "use one of Alpha, Beta, EarlyAccess, Stable, RockSolid"),
+    ],
+)
+def test_serve_checks_its_settings_before_touching_the_state_dir(cli, tmp_path, args, expected):
+    state = tmp_path / "state"
+    result = cli("serve", "--state-dir", str(state), *args)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert not state.exists()
+
+
+def test_apiserver_reports_an_unwritable_kubeconfig(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = _cli("apiserver", "--kubeconfig", str(blocker / "kc"))
+    assert result.returncode == 2
+    assert "cannot write it" in result.stderr and "Traceback" not in result.stderr
