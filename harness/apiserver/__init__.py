@@ -25,7 +25,12 @@ Emulated:
   ``sendInitialEvents``, ``timeoutSeconds``;
 - legacy and aggregated (v2, v2beta1) discovery, ``/version`` (1.32), OpenAPI v3;
 - Table output from ``additionalPrinterColumns`` (ages from the clock); bearer-token auth;
-  fault injection on both paths.
+  fault injection on both paths;
+- hostile input answered as kube-apiserver answers it: authentication before the body is read,
+  3 MiB bodies (413 beyond), read timeouts (``limits``, ``wire``), bounded depth and YAML alias
+  expansion (``decoding``), apimachinery's metadata validation (``objectmeta``), built-in kinds
+  typed as their Go structs (``typedfields``), ``dryRun``/``propagationPolicy``/
+  ``resourceVersion`` checks (``options``); see ``docs/apiserver-limits.md``.
 
 Not emulated: RBAC and admission webhooks, CEL ``x-kubernetes-validations``, string ``format``
 checks, conversion webhooks, strategic merge semantics on built-ins (treated as merge patch),
@@ -49,6 +54,7 @@ from harness.apiserver.crds import default_crd_dir, load_crd_dir
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
 from harness.apiserver.kubeconfig import write_kubeconfig
+from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, LogSource
 from harness.apiserver.router import Router
@@ -61,7 +67,7 @@ from harness.kube.client import KubeClient, Unsubscribe, WatchEvent, WatchHandle
 from harness.kube.patches import clone
 from harness.kube.resources import Resource
 
-__all__ = ["ApiServer", "FaultRule", "Faults", "LogSource"]
+__all__ = ["ApiServer", "FaultRule", "Faults", "Limits", "LogSource"]
 
 _LOG = logging.getLogger(__name__)
 INITIAL_NAMESPACES = ("default", "kube-system", "kube-public", "d8-system")
@@ -77,7 +83,9 @@ class ApiServer:
         crd_dir: Path | None = None,
         token: str | None = None,
         watch_history: int = 4096,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
+        self.limits = limits
         self.catalog = Catalog([*core_types(), *load_crd_dir(crd_dir or default_crd_dir())])
         self.token = token or secrets.token_urlsafe(24)
         self.faults = Faults()
@@ -177,8 +185,9 @@ class ApiServer:
             raise RuntimeError(f"the API server is already serving on {self.url}; stop() it first")
         context = loopback_cert().server_context() if tls else None
         self._log.reopen()
-        router = Router(self._backend, self._get_openapi, self._address)
+        router = Router(self._backend, self._get_openapi, self._address, self.limits)
         self._http = HttpServer(router, self.token, port, context)
+        self._http.set_limits(self.limits)
         self._http.set_read_barrier(self._read_barrier)
         self.url = self._http.url
         return self.url

@@ -17,13 +17,22 @@ from typing import Any
 
 from harness.apiserver import strategy
 from harness.apiserver.managed import apply_config, record_update
+from harness.apiserver.objectmeta import go_quote
+from harness.apiserver.options import (
+    check_delete_options,
+    check_dry_run,
+    check_list_options,
+    parse_resource_version,
+    too_large_rv,
+)
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.sharing import merge_shared, own_top
 from harness.apiserver.storage import invalid
+from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream
 from harness.kube.client import PatchType
-from harness.kube.errors import BadRequest, Cause, MethodNotAllowed, NotFound, UnsupportedMediaType
+from harness.kube.errors import BadRequest, Cause, Invalid, MethodNotAllowed, NotFound, UnsupportedMediaType
 from harness.kube.objects import Obj
 from harness.kube.patches import PatchError, clone, json_patch
 from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
@@ -102,6 +111,7 @@ def list_(b: Backend, req: Request) -> Response:
     if req.flag("watch"):
         return watch(b, req)
     labels, fields = _selectors(req)
+    _check_rv(b, req, watch=False)
     limit_text = req.query.get("limit") or "0"
     if not limit_text.isdigit():
         raise BadRequest(f"limit must be a non-negative integer, got {limit_text!r}")
@@ -137,8 +147,19 @@ def list_(b: Backend, req: Request) -> Response:
     )
 
 
+def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
+    if not watch:  # a watch may carry resourceVersionMatch alone (sendInitialEvents)
+        check_list_options(req.verb, dict(req.query))
+    asked = parse_resource_version(
+        req.query.get("resourceVersion"), watch=watch, resource=req.rt.resource.group_resource
+    )
+    if asked is not None and asked > b.store.resource_version:
+        raise too_large_rv(asked, b.store.resource_version)
+
+
 def watch(b: Backend, req: Request) -> Response:
     labels, fields = _selectors(req)
+    _check_rv(b, req, watch=True)
     timeout_text = req.query.get("timeoutSeconds")
     if timeout_text is not None and not timeout_text.isdigit():
         raise BadRequest(f"timeoutSeconds must be a non-negative integer, got {timeout_text!r}")
@@ -226,11 +247,31 @@ def _check_identity(req: Request, obj: Obj) -> None:
     obj["apiVersion"], obj["kind"] = r.api_version, r.kind
 
 
+def _check_types(req: Request, obj: Obj) -> None:
+    """A body the Go decoder would refuse is a 400, as kube-apiserver sends for create and update."""
+    r = req.rt.resource
+    problem = decode_error(r.plural, r.kind, obj, builtin=not req.rt.custom)
+    if problem is not None:
+        raise BadRequest(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}')
+
+
+def _check_patched_types(req: Request, patched: Obj) -> None:
+    """A patch whose result the Go decoder refuses: kube-apiserver's 422 on the field ``patch``."""
+    r = req.rt.resource
+    problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom)
+    if problem is None:
+        return
+    text = json.dumps(patched, separators=(",", ":"), ensure_ascii=False)
+    cause = Cause("FieldValueInvalid", f"Invalid value: {go_quote(text)}: {problem}", "patch")
+    raise Invalid(f' "" is invalid: patch: {cause.message}', causes=[cause])
+
+
 def create(b: Backend, req: Request) -> Response:
     if req.subresource:
         raise MethodNotAllowed(f"create is not supported on the {req.subresource} subresource")
     obj = _body_object(req)
     _check_identity(req, obj)
+    _check_types(req, obj)
     strategy.for_create(req.rt, obj)
     warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
     with b.store.lock:
@@ -261,6 +302,7 @@ def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: b
 
 def update(b: Backend, req: Request) -> Response:
     new = _body_object(req)
+    _check_types(req, new)
     with b.store.lock:
         old = b.store.get(req.rt, _ns(req), req.name or "")
         return _store_update(b, req, old, new, require_rv=True)
@@ -306,6 +348,7 @@ def patch(b: Backend, req: Request) -> Response:
             raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
         if not isinstance(new, dict):
             raise BadRequest("the patched document is not an object")
+        _check_patched_types(req, new)
         return _store_update(b, req, current, new, require_rv=False)
 
 
@@ -316,6 +359,7 @@ def _apply(b: Backend, req: Request) -> Response:
         )
     applied = _body_object(req)
     _check_identity(req, applied)
+    _check_types(req, applied)
     force = req.flag("force")
     version = req.rt.resource.api_version
     existing = b.store.find(req.rt.key, _ns(req), req.name or "")
@@ -353,8 +397,11 @@ def delete(b: Backend, req: Request) -> Response:
         raise MethodNotAllowed(f"delete is not supported on the {req.subresource} subresource")
     options = req.body if isinstance(req.body, dict) else {}
     pre = options.get("preconditions") or {}
-    policy = options.get("propagationPolicy") or req.query.get("propagationPolicy")
-    dry_run = req.dry_run or options.get("dryRun") == ["All"]
+    policy = check_delete_options(req.verb, options, dict(req.query))
+    body_dry_run = options.get("dryRun")
+    dry_run = req.dry_run or check_dry_run(
+        req.verb, body_dry_run if isinstance(body_dry_run, list) else [body_dry_run] if body_dry_run else []
+    )
     obj, present = b.store.delete(
         req.rt,
         _ns(req),
@@ -371,6 +418,7 @@ def delete(b: Backend, req: Request) -> Response:
 
 def deletecollection(b: Backend, req: Request) -> Response:
     labels, fields = _selectors(req)
+    check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
     namespace = req.namespace if req.rt.resource.namespaced else None
     with b.store.lock:
         items = b.store.list(req.rt, namespace, labels, fields).items
@@ -403,6 +451,7 @@ def handle(b: Backend, req: Request) -> Response:
     if req.subresource and req.subresource not in req.rt.all_subresources():
         raise NotFound("the server could not find the requested resource")
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
+    check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
     response = VERBS[req.verb](b, req)
     if req.rt.deprecation_warning:
         response.warnings.insert(0, req.rt.deprecation_warning)

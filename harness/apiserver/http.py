@@ -1,11 +1,14 @@
 """The HTTP face of the server: stdlib ``ThreadingHTTPServer``, HTTP/1.1 keep-alive, loopback only.
 
 Every request is answered. Bearer-token authentication guards all but the public info paths
-(``/version``, health), an :class:`~harness.kube.errors.ApiError` becomes its ``Status``, and any
-other exception a ``Status`` 500 — kubectl re-sends a GET a dozen times when a connection drops,
-so dropping one would turn a server bug into a ten-second hang. Each response goes out in one
-write with ``TCP_NODELAY``, so keep-alive clients are not held up by delayed ACKs. Watches are
-chunked streams of JSON lines.
+(``/version``, health) and is decided from the headers alone, before the body is read; the body
+is then read within :class:`~harness.apiserver.limits.Limits` (size, read timeouts). An
+:class:`~harness.kube.errors.ApiError` becomes its ``Status``, and so does every protocol error the
+standard library would answer with an HTML page (a bad request line, oversized headers, an
+unsupported method); any other exception is a ``Status`` 500 — kubectl re-sends a GET a dozen
+times when a connection drops, so dropping one would turn a server bug into a ten-second hang.
+Each response goes out in one write with ``TCP_NODELAY``, so keep-alive clients are not held up
+by delayed ACKs. Watches are chunked streams of JSON lines.
 """
 
 from __future__ import annotations
@@ -22,14 +25,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.request import Response
 from harness.apiserver.router import PUBLIC_PATHS, Router
-from harness.kube.errors import ApiError, BadRequest, InternalError, Unauthorized
+from harness.apiserver.wire import FramingError, content_length, has_body, read_body, too_large
+from harness.kube.errors import ApiError, InternalError, MethodNotAllowed, Unauthorized
 
 __all__ = ["HttpServer"]
 
 _LOG = logging.getLogger(__name__)
-_MAX_BODY = 64 * 1024 * 1024
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 def _encode(body: Any) -> bytes:
@@ -49,6 +54,7 @@ class _Server(ThreadingHTTPServer):
         self.router = router
         self.token = token
         self.read_barrier: Callable[[], object] | None = None
+        self.limits: Limits = DEFAULT_LIMITS
         self.live: dict[threading.Thread, socket.socket] = {}
         self.live_lock = threading.Lock()
 
@@ -78,30 +84,58 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def setup(self) -> None:
+        limits = self.server.limits
         if isinstance(self.request, ssl.SSLSocket):
-            self.request.settimeout(30)
+            self.request.settimeout(limits.read_timeout)
             self.request.do_handshake()
-            self.request.settimeout(None)
+        self.request.settimeout(limits.idle_timeout)
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle_one_request(self) -> None:
+        """Wait at most ``idle_timeout`` for the next request; a timeout closes the connection."""
+        self.connection.settimeout(self.server.limits.idle_timeout)
+        try:
+            super().handle_one_request()
+        except (TimeoutError, ConnectionError, ssl.SSLError):
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        """Once a request line has arrived, the rest of the request must follow within ``read_timeout``."""
+        self.connection.settimeout(self.server.limits.read_timeout)
+        return super().parse_request()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: request lines can carry tokens in odd clients, and the harness has its own report."""
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().strip().split(b";")[0] or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > _MAX_BODY:
-            raise BadRequest(f"request body of {length} bytes is larger than the {_MAX_BODY} bytes allowed")
-        return self.rfile.read(length) if length else b""
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Protocol errors the standard library detects get a ``Status``, not its HTML page."""
+        self.close_connection = True
+        if code == HTTPStatus.NOT_IMPLEMENTED:  # no do_<METHOD>: an unknown method
+            error: ApiError = MethodNotAllowed(
+                "the server does not allow this method on the requested resource"
+            )
+        else:
+            phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error"
+            reason = phrase.replace(" ", "")
+            error = ApiError(message or phrase, code=code, reason=reason)
+        self._send(Response(error.code, error.to_status()), close=True)
+
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue`` gets its ``100`` only when the body would be read at all."""
+        if not self._authorised(urlsplit(self.path).path):
+            self._refuse(Unauthorized("Unauthorized"))
+            return False
+        try:
+            declared = content_length(self.headers)
+        except FramingError as exc:
+            self.close_connection = True
+            self._send(Response(exc.error.code, exc.error.to_status()), close=True)
+            return False
+        if declared > self.server.limits.max_body_bytes:
+            self._refuse(too_large(self.server.limits.max_body_bytes))
+            return False
+        return super().handle_expect_100()
 
     def _authorised(self, path: str) -> bool:
         if path in PUBLIC_PATHS:
@@ -109,12 +143,30 @@ class _Handler(BaseHTTPRequestHandler):
         given = self.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode(), f"Bearer {self.server.token}".encode())
 
+    def _refuse(self, error: ApiError) -> None:
+        """Answer without reading the body, then close: its unread bytes make the connection unusable."""
+        if has_body(self.headers):
+            self.close_connection = True
+        self._send(Response(error.code, error.to_status()), close=self.close_connection)
+
     def _serve(self) -> None:
+        url = urlsplit(self.path)
+        if not self._authorised(url.path):
+            self._refuse(Unauthorized("Unauthorized"))
+            return
+        if self.command not in _METHODS:
+            self._refuse(MethodNotAllowed("the server does not allow this method on the requested resource"))
+            return
         try:
-            raw = self._read_body()
-            url = urlsplit(self.path)
-            if not self._authorised(url.path):
-                raise Unauthorized("Unauthorized")
+            raw = read_body(self.rfile, self.headers, self.server.limits.max_body_bytes)
+        except FramingError as exc:
+            self.close_connection = True
+            self._send(Response(exc.error.code, exc.error.to_status()), close=True)
+            return
+        except (TimeoutError, ConnectionError, ssl.SSLError):
+            self.close_connection = True  # the client stopped sending: nobody is left to answer
+            return
+        try:
             headers = {k.lower(): v for k, v in self.headers.items()}
             query = dict(parse_qsl(url.query))
             barrier = self.server.read_barrier
@@ -124,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiError as exc:
             response = Response(exc.code, exc.to_status())
         except Exception as exc:  # noqa: BLE001 - the client must get a Status, never a dropped connection
-            _LOG.exception("API server handler failed on %s %s", self.command, urlsplit(self.path).path)
+            _LOG.exception("API server handler failed on %s %s", self.command, url.path)
             error = InternalError(f"Internal error occurred: {type(exc).__name__}: {exc}")
             response = Response(500, error.to_status())
         if response.stream is not None:
@@ -133,6 +185,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(response)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+    do_OPTIONS = do_HEAD = do_TRACE = do_CONNECT = _serve
 
     def _head(self, status: int, content_type: str, warnings: list[str], extra: str) -> bytes:
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
@@ -144,12 +197,14 @@ class _Handler(BaseHTTPRequestHandler):
         lines += [f'Warning: 299 - "{w}"' for w in warnings]
         return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
 
-    def _send(self, response: Response) -> None:
+    def _send(self, response: Response, *, close: bool = False) -> None:
         body = _encode(response.body)
-        head = self._head(
-            response.status, response.content_type, response.warnings, f"Content-Length: {len(body)}\r\n"
-        )
-        self.wfile.write(head + body)
+        extra = f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
+        head = self._head(response.status, response.content_type, response.warnings, extra)
+        try:
+            self.wfile.write(head if self.command == "HEAD" else head + body)
+        except OSError:
+            self.close_connection = True
 
     def _send_stream(self, response: Response) -> None:
         stream: Iterator[dict[str, Any]] = response.stream  # type: ignore[assignment]
@@ -191,6 +246,10 @@ class HttpServer:
 
     def set_read_barrier(self, fn: Callable[[], object] | None) -> None:
         self._server.read_barrier = fn
+
+    def set_limits(self, limits: Limits) -> None:
+        """Bounds for requests accepted from now on (see :mod:`harness.apiserver.limits`)."""
+        self._server.limits = limits
 
     def stop(self, timeout: float = 5.0) -> None:
         self._server.shutdown()

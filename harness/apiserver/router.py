@@ -7,14 +7,14 @@ YAML whatever the Content-Type says (a POST without one is JSON, as on the real 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
-
 from harness.apiserver import discovery
+from harness.apiserver.catalog import ResourceType
+from harness.apiserver.decoding import DecodeError, decode_body
 from harness.apiserver.handlers import handle
+from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, Request, Response
 from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound
@@ -25,27 +25,18 @@ PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
 
 
-def decode_body(raw: bytes, content_type: str) -> Any:
-    """JSON first (it is also YAML), YAML when that fails; a clear 400 when neither parses."""
-    if not raw.strip():
-        return None
-    text = raw.decode("utf-8", errors="replace")
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        kind = content_type or "no Content-Type"
-        raise BadRequest(f"the request body ({kind}) is neither valid JSON nor valid YAML: {exc}") from exc
-
-
 class Router:
     """Routes for one server; ``address`` is what ``/api`` reports as the server address."""
 
-    def __init__(self, backend: Backend, openapi: Callable[[], OpenApi], address: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        openapi: Callable[[], OpenApi],
+        address: Callable[[], str],
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.backend = backend
+        self.limits = limits
         self._openapi = openapi
         self._address = address
 
@@ -132,10 +123,22 @@ class Router:
             namespace,
             name,
             sub,
-            decode_body(raw, content_type),
+            self._decode(verb, rt, raw),
             q,
             headers.get("accept", ""),
             content_type,
             headers.get("user-agent", ""),
         )
         return handle(self.backend, req)
+
+    def _decode(self, verb: str, rt: ResourceType, raw: bytes) -> Any:
+        """The body as a value; an undecodable one is the 400 kube-apiserver sends for it."""
+        try:
+            return decode_body(raw, self.limits.max_depth)
+        except DecodeError as exc:
+            if verb in ("create", "update"):
+                r = rt.resource
+                raise BadRequest(
+                    f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
+                ) from None
+            raise BadRequest(f"the body of the request could not be decoded: {exc}") from None

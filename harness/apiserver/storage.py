@@ -237,7 +237,8 @@ class Store:
                     owners.discard((key, okey))
 
     def _generate_name(self, prefix: str) -> str:
-        return prefix + "".join(self._rng.choice(_NAME_CHARS) for _ in range(5))
+        # kube-apiserver keeps at most 58 characters of the prefix (63 minus the 5 random ones).
+        return prefix[:58] + "".join(self._rng.choice(_NAME_CHARS) for _ in range(5))
 
     def create(self, rt: ResourceType, obj: Obj, *, dry_run: bool = False) -> Obj:
         """Store a new object (``obj`` becomes the store's; the caller must not keep it)."""

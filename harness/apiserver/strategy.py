@@ -7,25 +7,26 @@
 - admission of custom resources: prune unknown fields, apply defaults, validate against the
   version's schema; ``fieldValidation=Strict`` turns pruned fields into a 400, ``Warn`` into
   ``Warning`` headers;
+- metadata validation for every kind (:mod:`harness.apiserver.objectmeta`) and the built-in
+  kinds' own rules (:mod:`harness.apiserver.typedfields`), reported together in one 422;
 - version conversion with strategy ``None``: only ``apiVersion`` changes.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.objectmeta import validate_meta
 from harness.apiserver.sharing import own_top
 from harness.apiserver.storage import invalid
-from harness.kube.errors import BadRequest, Cause
+from harness.apiserver.typedfields import validate_core
+from harness.kube.errors import BadRequest
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
 
 __all__ = ["admit", "for_create", "for_update", "to_storage", "to_version"]
 
-_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _INITIAL_STATUS: dict[str, dict[str, Any]] = {"namespaces": {"phase": "Active"}, "pods": {"phase": "Pending"}}
 
 
@@ -73,28 +74,13 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
     return new
 
 
-def _name_causes(rt: ResourceType, obj: Obj) -> list[Cause]:
-    name = str((obj.get("metadata") or {}).get("name") or "")
-    if not name:
-        return []
-    pattern, what = (
-        (_LABEL, "RFC 1123 label")
-        if rt.resource.plural == "namespaces"
-        else (_SUBDOMAIN, "RFC 1123 subdomain")
-    )
-    if pattern.match(name) and len(name) <= 253:
-        return []
-    message = (
-        f'Invalid value: "{name}": a lowercase {what} must consist of lower case alphanumeric characters, '
-        "'-' or '.', and must start and end with an alphanumeric character"
-    )
-    return [Cause("FieldValueInvalid", message, "metadata.name")]
-
-
 def admit(rt: ResourceType, obj: Obj, field_validation: str | None) -> list[str]:
     """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422."""
     warnings: list[str] = []
-    causes = _name_causes(rt, obj)
+    meta = obj.get("metadata") or {}
+    causes = validate_meta(meta, namespace_kind=rt.key == ("", "namespaces"))
+    if not rt.custom:
+        causes += validate_core(rt.resource.plural, obj)
     if rt.schema is not None:
         dropped = rt.schema.prune(obj)
         if dropped and field_validation == "Strict":

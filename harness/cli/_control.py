@@ -28,6 +28,8 @@ __all__ = ["CONTROL_FILE", "ControlError", "ControlServer", "call", "format_time
 
 CONTROL_FILE = "control.json"
 _TIMEOUT = 120.0  # seconds; a settle that syncs many modules against a real registry can take a while
+_MAX_BODY = 64 * 1024  # a control request is a few bytes of JSON
+_READ_TIMEOUT = 30.0  # seconds a client may take to send its request
 
 Route = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -87,6 +89,8 @@ class ControlServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = _READ_TIMEOUT  # a half-sent request cannot hold a thread for ever
+
             def do_GET(self) -> None:
                 server._serve(self, "GET")
 
@@ -111,7 +115,13 @@ class ControlServer:
             return
         try:
             length = int(request.headers.get("Content-Length") or 0)
+            if not 0 <= length <= _MAX_BODY:
+                request.close_connection = True
+                _answer(request, 413, {"error": f"a control request body must be 0..{_MAX_BODY} bytes"})
+                return
             body = json.loads(request.rfile.read(length) or b"{}")
+            if not isinstance(body, dict):
+                raise TypeError("the control request body must be a JSON object")
             _answer(request, 200, route(body))
         except (ValueError, KeyError, TypeError) as exc:
             _answer(request, 400, {"error": str(exc)})

@@ -13,6 +13,7 @@ from harness.cluster import DeckhouseSettings, SimulatedCluster
 from harness.dkp.enable import set_module_enabled
 from harness.dkp.manager import BackgroundDriver
 from harness.dkp.settings import ClusterSettings
+from harness.kube.errors import NotFound
 
 __all__ = ["STATE_FILES", "Sandbox"]
 
@@ -109,6 +110,17 @@ class Sandbox:
             ("POST", "/module"): self._module,
         }
 
+    def _require_module(self, name: str, action: str) -> None:
+        """Refuse a module no Module object names, worded as deckhouse-controller words its failures."""
+        client = self.cluster.client
+        try:
+            client.get(client.resolve("deckhouse.io/v1alpha1", "Module"), name)
+        except NotFound:
+            raise ValueError(
+                f'{action} module failed: module "{name}" not found: no Module object has that name'
+                " (`kubectl get modules` lists the modules the sources offer)"
+            ) from None
+
     def _now(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"now": format_time(self.cluster.clock.now())}
 
@@ -117,7 +129,17 @@ class Sandbox:
         return {**self._now({}), "reconciles": reconciles}
 
     def _advance(self, body: dict[str, Any]) -> dict[str, Any]:
-        self.cluster.control.advance(parse_duration(str(body["duration"])))
+        text = str(body["duration"])
+        if text.strip().startswith("-"):
+            raise ValueError(f"cannot advance by {text!r}: virtual time only moves forward")
+        try:
+            delta = parse_duration(text)
+            self.cluster.clock.now() + delta
+        except OverflowError:
+            raise ValueError(
+                f"cannot advance by {text!r}: that is past the year 9999; give a shorter duration"
+            ) from None
+        self.cluster.control.advance(delta)
         return self._now({})
 
     def _set(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -126,6 +148,8 @@ class Sandbox:
 
     def _module(self, body: dict[str, Any]) -> dict[str, Any]:
         name, enabled = str(body["name"]), bool(body["enabled"])
+        if enabled:
+            self._require_module(name, "enable")
         set_module_enabled(self.cluster.client, name, enabled)
         self.cluster.settle()
         return {**self._now({}), "name": name, "enabled": enabled}

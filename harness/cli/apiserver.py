@@ -72,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
             server.write_kubeconfig(args.kubeconfig)
         print(url, flush=True)
         done.wait()
+    except OSError as exc:
+        print(f"error: --kubeconfig {args.kubeconfig}: cannot write it ({exc.strerror})", file=sys.stderr)
+        return 2
     finally:
         server.stop()
     return 0

@@ -1,8 +1,10 @@
 """``dkp-harness module enable|disable NAME --state-dir DIR``.
 
-The sandbox's ``deckhouse-controller module enable|disable <name>`` (dkp-behaviour §4.5): sets
+The sandbox's ``deckhouse-controller module enable|disable <name>``: sets
 ``spec.enabled`` of ``ModuleConfig/<name>``, creating it when missing and keeping its other
-fields, then settles the cluster.
+fields, then settles the cluster. A name no Module object carries fails (rc 1) and changes nothing,
+with the ``<action> module failed: ...`` wording of ``deckhouse-controller``
+(``deckhouse-controller/pkg/debug/module_enable.go``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.cli._checks import UsageError, module_name
     from harness.cli._control import ControlError, call
 
+    try:
+        module_name(args.name, "module name")
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     enabled = args.action == "enable"
     try:
         call(args.state_dir.resolve(), "POST", "/module", {"name": args.name, "enabled": enabled})

@@ -1,9 +1,14 @@
-"""``dkp-harness publish``: push a module version (or a whole spec) in DKP's registry layout."""
+"""``dkp-harness publish``: push a module version (or a whole spec) in DKP's registry layout.
+
+Every argument is checked before anything is pushed (:mod:`harness.cli._checks`); registry
+credentials come from ``$DKP_HARNESS_REGISTRY_AUTH`` or ``--auth-file``, never from argv.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
@@ -26,7 +31,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--requires-deckhouse", metavar="C", help="requirements.deckhouse constraint")
     parser.add_argument("--requires-kubernetes", metavar="C", help="requirements.kubernetes constraint")
     parser.add_argument("--hook-error", metavar="MSG", help="add hooks/failing-hook.py failing with MSG")
-    parser.add_argument("--auth", metavar="USER:PASS", help="registry credentials")
+    parser.add_argument(
+        "--auth-file",
+        type=Path,
+        metavar="FILE",
+        help="a file holding USER:PASSWORD (or set $DKP_HARNESS_REGISTRY_AUTH)",
+    )
+    parser.add_argument("--auth", help=argparse.SUPPRESS)  # refused: argv is visible in `ps`
     parser.add_argument("--scheme", choices=("http", "https"), default="http")
     parser.add_argument("--docker-media-types", action="store_true", help="push Docker v2 instead of OCI")
     parser.add_argument("--spec", metavar="FILE", help="publish a declarative YAML spec instead")
@@ -34,21 +45,22 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.registry.credentials import Credentials
+    from harness.cli._checks import UsageError, credentials
     from harness.registry.errors import RegistryError
     from harness.registry.mediatypes import Flavor
     from harness.registry.publisher import Publisher
     from harness.registry.spec import SpecError, repo_of
 
-    problem = _check(args)
-    if problem:
-        print(f"dkp-harness publish: {problem}", file=sys.stderr)
+    try:
+        _check(args)
+        auth = credentials(args.auth_file)
+    except UsageError as exc:
+        print(f"dkp-harness publish: {exc}", file=sys.stderr)
         return 2
     try:
-        credentials = Credentials.parse(args.auth) if args.auth else None
         repo = args.repo or (repo_of(args.spec) if args.spec else None) or "deckhouse/modules"
         flavor = Flavor.DOCKER if args.docker_media_types else Flavor.OCI
-        with Publisher(args.registry, repo, auth=credentials, scheme=args.scheme, flavor=flavor) as publisher:
+        with Publisher(args.registry, repo, auth=auth, scheme=args.scheme, flavor=flavor) as publisher:
             digests = publisher.apply_spec(args.spec) if args.spec else _publish_one(publisher, args)
     except (ValueError, SpecError, RegistryError) as exc:
         print(f"dkp-harness publish: {exc}", file=sys.stderr)
@@ -58,12 +70,27 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> str | None:
+def _check(args: argparse.Namespace) -> None:
+    """Every argument, before any work; raises ``UsageError`` saying what is wrong and how to fix it."""
+    from harness.cli import _checks
+
+    _checks.refuse_argv_secret(args.auth)
+    args.registry = _checks.registry_address(args.registry)
     if args.spec and (args.module or args.version):
-        return "give either --spec FILE or --module NAME --version vX.Y.Z, not both"
+        raise _checks.UsageError("give either --spec FILE or --module NAME --version vX.Y.Z, not both")
     if not args.spec and not (args.module and args.version):
-        return "missing --module NAME and --version vX.Y.Z (or use --spec FILE)"
-    return None
+        raise _checks.UsageError("missing --module NAME and --version vX.Y.Z (or use --spec FILE)")
+    if args.spec and not Path(args.spec).is_file():
+        raise _checks.UsageError(f"--spec {args.spec}: no such file; give the path of a publish spec YAML")
+    if args.module:
+        _checks.module_name(args.module)
+        _checks.semver(args.version)
+    for name in args.channel:
+        _checks.channel(name)
+    if args.weight is not None and not 0 <= args.weight <= 9999:
+        raise _checks.UsageError(f"--weight {args.weight} is out of range: use 0..9999, e.g. --weight 900")
+    if args.repo is not None and not args.repo.strip("/"):
+        raise _checks.UsageError("--repo is empty: give a repository path, e.g. --repo deckhouse/modules")
 
 
 def _publish_one(publisher: Any, args: argparse.Namespace) -> dict[str, str]:

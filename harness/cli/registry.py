@@ -1,13 +1,15 @@
 """``dkp-harness registry``: start a registry, print its address, run until SIGINT/SIGTERM.
 
 Stdout carries exactly one line, ``127.0.0.1:PORT``, so scripts can read it; diagnostics go to
-stderr. Everything the registry created is removed on exit.
+stderr. Everything the registry created is removed on exit. Credentials for ``auth`` come from
+``$DKP_HARNESS_REGISTRY_AUTH`` or ``--auth-file``, never from argv (visible to every user in ``ps``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
@@ -22,8 +24,12 @@ def register(subparsers: Any) -> None:
         help="auto: zot in docker if its image is present, else a registry binary on PATH (default)",
     )
     parser.add_argument(
-        "--auth", metavar="USER:PASS", help="require htpasswd basic auth with these credentials"
+        "--auth-file",
+        type=Path,
+        metavar="FILE",
+        help="require basic auth with the USER:PASSWORD in FILE (or set $DKP_HARNESS_REGISTRY_AUTH)",
     )
+    parser.add_argument("--auth", help=argparse.SUPPRESS)  # refused: argv is visible in `ps`
     parser.add_argument("--url", metavar="HOST:PORT", help="the registry address for --backend external")
     parser.add_argument("--image", help="docker image for --backend zot (default: upstream zot)")
     parser.set_defaults(func=run)
@@ -33,11 +39,14 @@ def run(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from harness.cli import _checks
     from harness.registry.backends import DEFAULT_IMAGE, BackendUnavailable, create_backend
-    from harness.registry.credentials import Credentials
 
     try:
-        credentials = Credentials.parse(args.auth) if args.auth else None
+        _checks.refuse_argv_secret(args.auth)
+        if args.url is not None:
+            _checks.registry_address(args.url, "--url")
+        credentials = _checks.credentials(args.auth_file)
         backend = create_backend(
             args.backend, credentials=credentials, url=args.url, image=args.image or DEFAULT_IMAGE
         )

@@ -2,9 +2,12 @@
 
 Writes ``DIR/kubeconfig``, ``DIR/env`` (``REGISTRY=…`` and ``KUBECONFIG=…``; load it with
 ``set -a; . DIR/env; set +a``) and ``DIR/control.json`` (the private control endpoint), prints
-one ``ready …`` line, and runs until SIGINT or SIGTERM, then stops everything and removes the
-three files. A background driver settles the controllers after every API write, so kubectl sees
-their results without an explicit ``dkp-harness settle``.
+one ``ready …`` line, and runs until SIGINT, SIGTERM or SIGHUP, then stops everything and removes
+the three files and every temporary file (TLS key, kubeconfig copy, registry storage: all kept
+under ``DIR/tmp``). The dir is locked for the sandbox's lifetime: a second ``serve`` on it is
+refused with the PID of the first, and a ``serve`` after a ``kill -9`` cleans what was left
+(:mod:`harness.cli._statedir`). A background driver settles the controllers after every API
+write, so kubectl sees their results without an explicit ``dkp-harness settle``.
 """
 
 from __future__ import annotations
@@ -44,9 +47,13 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def run(args: argparse.Namespace) -> int:
+    from harness.cli import _checks
     from harness.cli._control import ControlError, parse_time
-    from harness.cli._sandbox import Sandbox
+    from harness.cli._statedir import StateDir, StateDirError
 
     if args.real_time and args.start:
         print(
@@ -58,8 +65,36 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: --start: {exc}", file=sys.stderr)
         return 2
-    state_dir: Path = args.state_dir.resolve()
-    state_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _checks.semver(args.deckhouse_version, "--deckhouse-version")
+        _checks.kubernetes_version(args.kubernetes_version)
+        _checks.release_channel(args.release_channel)
+    except _checks.UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stopping = threading.Event()
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, lambda *_: stopping.set())
+    state = StateDir(args.state_dir.resolve())
+    try:
+        state.claim()
+    except StateDirError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for leftover in state.cleaned:
+        print(f"removed leftovers of a sandbox that did not stop cleanly: {leftover}", file=sys.stderr)
+    try:
+        return _serve(args, state.path, start, stopping)
+    except (ControlError, OSError, RuntimeError) as exc:
+        print(f"error: cannot start the sandbox: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        state.release()
+
+
+def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: threading.Event) -> int:
+    from harness.cli._sandbox import Sandbox
+
     sandbox = Sandbox(
         state_dir,
         token=secrets.token_urlsafe(24),
@@ -70,18 +105,10 @@ def run(args: argparse.Namespace) -> int:
         release_channel=args.release_channel,
         update_mode=args.update_mode,
     )
-    stopping = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stopping.set())
-    try:
-        sandbox.start()
-    except (ControlError, OSError, RuntimeError) as exc:
-        print(f"error: cannot start the sandbox: {exc}", file=sys.stderr)
-        return 1
+    sandbox.start()
     try:
         print(sandbox.ready_line(), flush=True)
-        while not stopping.is_set():
-            signal.pause()  # woken by SIGINT/SIGTERM; no polling
+        stopping.wait()  # set by the stop signals' handler; no polling
     finally:
         sandbox.stop()
     print("stopped", flush=True)

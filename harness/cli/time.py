@@ -7,6 +7,7 @@ the new virtual time once the cluster is settled.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,26 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--state-dir", required=True, type=Path, help="the state dir given to `serve`")
     parser.add_argument("action", choices=("now", "advance", "set"))
     parser.add_argument("value", nargs="?", help="a duration for advance, an RFC 3339 time for set")
+    # `time advance -5m` must reach run() (which explains that time only moves forward) instead of
+    # argparse reading "-5m" as an unknown option; this parser has no option that looks like that.
+    parser._negative_number_matcher = re.compile(r"^-\d")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.cli._control import ControlError, call
+    from harness.cli._checks import UsageError, forward_duration
+    from harness.cli._control import ControlError, call, parse_time
 
+    try:
+        if args.action == "advance" and args.value:
+            forward_duration(args.value)
+        elif args.action == "set" and args.value:
+            parse_time(args.value)
+        elif args.action == "now" and args.value:
+            raise UsageError(f"`time now` takes no value, got {args.value!r}")
+    except (UsageError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.action == "now":
         request: tuple[str, str, dict[str, Any] | None] = ("GET", "/now", None)
     elif not args.value:

@@ -49,7 +49,7 @@ def sandbox(tmp_path):
         proc.send_signal(signal.SIGTERM)
         _, errors = proc.communicate(timeout=30)  # also closes the pipes
     assert proc.returncode == 0, errors
-    assert not any((state / name).exists() for name in ("kubeconfig", "env", "control.json"))
+    assert not any((state / name).exists() for name in ("kubeconfig", "env", "control.json", "tmp"))
 
 
 class Sandbox:
@@ -158,9 +158,20 @@ def test_documented_flow_from_source_to_approved_update(sandbox):
 
 
 def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
+    unknown = subprocess.run(
+        [sys.executable, "-m", "harness", "module", "enable", "module-x", "--state-dir", str(sandbox.state)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert unknown.returncode == 1
+    assert 'enable module failed: module "module-x" not found' in unknown.stderr
+    assert "module-x" not in sandbox.kubectl("get", "mc", "-o", "name")
+    sandbox.publish("module-x", "v1.0.0")
+    sandbox.apply(SOURCE.format(registry=sandbox.registry))
+    assert "module-x" in sandbox.kubectl("get", "modules", "-o", "name")
     assert sandbox.control("module", "enable", "module-x").strip() == "Module module-x enabled"
-    enabled = sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}|{.status.message}")
-    assert enabled == "true|Ignored: unknown module name"
+    assert sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}") == "true"
     sandbox.control("module", "disable", "module-x")
     assert sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}") == "false"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -18,10 +19,14 @@ from .conftest import FIXTURES
 pytestmark = pytest.mark.registry
 
 ROOT = Path(__file__).resolve().parents[2]
+AUTH_ENV = "DKP_HARNESS_REGISTRY_AUTH"
 ACCEPT = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, auth: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != AUTH_ENV}
+    if auth is not None:
+        env[AUTH_ENV] = auth  # credentials never go on the command line
     return subprocess.run(
         [sys.executable, "-m", "harness", *args],
         capture_output=True,
@@ -29,6 +34,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         timeout=60,
         check=False,
+        env=env,
     )
 
 
@@ -87,26 +93,24 @@ def test_publish_with_auth_and_hook_error(auth_registry):
         "publish",
         "--registry",
         auth_registry.address,
-        "--auth",
-        "alice:s3cret-pass",
         "--module",
         "m",
         "--version",
         "v1.0.0",
         "--hook-error",
         "boom",
+        auth="alice:s3cret-pass",
     )
     assert result.returncode == 0, result.stderr
     denied = _cli(
         "publish",
         "--registry",
         auth_registry.address,
-        "--auth",
-        "alice:wrong",
         "--module",
         "m",
         "--version",
         "v1.0.0",
+        auth="alice:wrong",
     )
     assert denied.returncode == 1
     assert "UNAUTHORIZED" in denied.stderr and "wrong" not in denied.stderr
@@ -120,7 +124,8 @@ def test_publish_without_a_module_explains_the_arguments(registry):
 
 def test_registry_command_prints_only_the_address_and_cleans_up_on_sigterm(registry_binary):
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness", "registry", "--backend", "distribution", "--auth", "alice:pw"],
+        [sys.executable, "-m", "harness", "registry", "--backend", "distribution"],
+        env={**os.environ, AUTH_ENV: "alice:pw"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -149,7 +154,7 @@ def test_registry_command_prints_only_the_address_and_cleans_up_on_sigterm(regis
 
 
 def test_registry_command_with_a_bad_auth_value_says_the_expected_form():
-    result = _cli("registry", "--backend", "distribution", "--auth", "alice")
+    result = _cli("registry", "--backend", "distribution", auth="alice")
     assert result.returncode == 2
     assert "USER:PASSWORD" in result.stderr
 

@@ -1,0 +1,125 @@
+"""Query and ``DeleteOptions`` parameters, validated as kube-apiserver validates them.
+
+- ``dryRun`` may only be ``All`` (``ValidateDryRun``): anything else is a ``422`` on the verb's
+  options kind (``CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ...``), so
+  a typo never turns a dry run into a real write;
+- ``propagationPolicy`` is ``Foreground``, ``Background`` or ``Orphan`` (``ValidateDeleteOptions``),
+  and cannot be combined with ``orphanDependents``;
+- ``resourceVersionMatch`` is ``Exact`` or ``NotOlderThan``, and only with a ``resourceVersion``
+  and without ``continue`` (``ValidateListOptions``);
+- a list or watch ``resourceVersion`` is an unsigned integer (the storage layer's
+  ``ParseResourceVersion``); one newer than the newest commit is the ``504`` "Too large resource
+  version" the watch cache answers when it cannot catch up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.kube.errors import ApiError, BadRequest, Cause, Invalid
+
+__all__ = [
+    "check_delete_options",
+    "check_dry_run",
+    "check_list_options",
+    "parse_resource_version",
+    "too_large_rv",
+]
+
+_OPTIONS_KIND = {
+    "create": "CreateOptions",
+    "update": "UpdateOptions",
+    "patch": "PatchOptions",
+    "delete": "DeleteOptions",
+    "deletecollection": "DeleteOptions",
+    "list": "ListOptions",
+    "watch": "ListOptions",
+}
+_RV_MATCH = ("Exact", "NotOlderThan", "")
+_POLICIES = ("Foreground", "Background", "Orphan")
+
+
+def _go_strings(values: list[Any]) -> str:
+    return "[]string{" + ", ".join(f'"{v}"' for v in values) + "}"
+
+
+def _options_invalid(verb: str, causes: list[Cause]) -> Invalid:
+    kind = _OPTIONS_KIND[verb]
+    parts = [f"{c.field}: {c.message}" for c in causes]
+    detail = parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
+    return Invalid(
+        f'{kind}.meta.k8s.io "" is invalid: {detail}', group="meta.k8s.io", kind=kind, causes=causes
+    )
+
+
+def check_dry_run(verb: str, values: list[Any]) -> bool:
+    """True for a dry run; a ``422`` when any value is not ``All``."""
+    if verb not in _OPTIONS_KIND or not values:
+        return False
+    if any(v != "All" for v in values):
+        message = f'Unsupported value: {_go_strings(values)}: supported values: "All"'
+        raise _options_invalid(verb, [Cause("FieldValueNotSupported", message, "dryRun")])
+    return True
+
+
+def check_delete_options(verb: str, options: dict[str, Any], query: dict[str, str]) -> str | None:
+    """The propagation policy asked for (``None``: the default), after validation."""
+    policy = options.get("propagationPolicy", query.get("propagationPolicy"))
+    orphan = options.get("orphanDependents", query.get("orphanDependents"))
+    causes: list[Cause] = []
+    if policy is not None and policy not in _POLICIES:
+        supported = ", ".join(f'"{p}"' for p in (*_POLICIES, "nil"))
+        message = f'Unsupported value: "{policy}": supported values: {supported}'
+        causes.append(Cause("FieldValueNotSupported", message, "propagationPolicy"))
+    elif policy is not None and orphan is not None:
+        message = f'Invalid value: "{policy}": orphanDependents and deletionPropagation cannot be both set'
+        causes.append(Cause("FieldValueInvalid", message, "propagationPolicy"))
+    if causes:
+        raise _options_invalid(verb, causes)
+    if policy is None and orphan in (True, "true"):
+        return "Orphan"
+    return str(policy) if policy is not None else None
+
+
+def check_list_options(verb: str, query: dict[str, str]) -> None:
+    """``resourceVersionMatch`` as ``ValidateListOptions`` checks it."""
+    match = query.get("resourceVersionMatch")
+    if match is None or match == "":
+        return
+    causes: list[Cause] = []
+    if match not in _RV_MATCH:
+        supported = ", ".join(f'"{m}"' for m in _RV_MATCH)
+        message = f'Unsupported value: "{match}": supported values: {supported}'
+        causes.append(Cause("FieldValueNotSupported", message, "resourceVersionMatch"))
+    elif not query.get("resourceVersion"):
+        message = "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"
+        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
+    elif query.get("continue"):
+        message = "Forbidden: resourceVersionMatch is forbidden when continue is provided"
+        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
+    if causes:
+        raise _options_invalid(verb, causes)
+
+
+def parse_resource_version(text: str | None, *, watch: bool, resource: str) -> int | None:
+    """``None`` for "any"/"current" (absent, empty or ``0``), else the number; 400/422 when malformed."""
+    if text in (None, "", "0"):
+        return None
+    assert text is not None
+    if text.isdigit() and text.isascii():
+        return int(text)
+    detail = f'Invalid value: "{text}": strconv.ParseUint: parsing "{text}": invalid syntax'
+    if watch:
+        cause = Cause("FieldValueInvalid", detail, "resourceVersion")
+        raise Invalid(f'{resource} "" is invalid: resourceVersion: {detail}', kind=resource, causes=[cause])
+    raise BadRequest(f"invalid resource version: resourceVersion: {detail}")
+
+
+def too_large_rv(asked: int, current: int) -> ApiError:
+    """The watch cache's answer to a resourceVersion it has not reached."""
+    return ApiError(
+        f"Too large resource version: {asked}, current: {current}",
+        code=504,
+        reason="Timeout",
+        causes=[Cause("ResourceVersionTooLarge", "Too large resource version", "")],
+    )

@@ -1,0 +1,203 @@
+"""The Go types behind built-in kinds, checked the way kube-apiserver's JSON decoder checks them.
+
+A real API server decodes a ConfigMap into a Go struct, so ``data: {a: 1}`` is not stored: the
+decoder fails with ``json: cannot unmarshal number into Go struct field ConfigMap.data of type
+string``. Custom resources are decoded as unstructured JSON, but their ``metadata`` still is an
+``ObjectMeta``. :func:`decode_error` returns that decoder message for the first field in document
+order whose JSON type does not fit (``null`` fits everything, as in Go), or ``None``.
+:func:`validate_core` adds the built-in kinds' own validation (ConfigMap/Secret keys and the 1 MiB
+size limit) with the messages of ``pkg/apis/core/validation``.
+
+Only the fields the harness's workflows touch are typed; unknown fields of built-ins are dropped
+elsewhere as the real decoder drops them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any, TypeAlias
+
+from harness.apiserver.objectmeta import go_quote, max_len, regex_error
+from harness.kube.errors import Cause
+
+__all__ = ["decode_error", "validate_core"]
+
+Shape: TypeAlias = "str | tuple[str, Shape] | tuple[str, str, dict[str, Shape]]"
+
+_STR: Shape = "string"
+_OWNER: Shape = (
+    "struct",
+    "v1.OwnerReference",
+    {"apiVersion": _STR, "kind": _STR, "name": _STR, "uid": _STR, "controller": "bool"},
+)
+_META: Shape = (
+    "struct",
+    "v1.ObjectMeta",
+    {
+        "name": _STR,
+        "generateName": _STR,
+        "namespace": _STR,
+        "uid": _STR,
+        "resourceVersion": _STR,
+        "labels": ("map", _STR),
+        "annotations": ("map", _STR),
+        "finalizers": ("list", _STR),
+        "ownerReferences": ("list", _OWNER),
+    },
+)
+_KINDS: dict[str, dict[str, Shape]] = {
+    "configmaps": {"data": ("map", _STR), "binaryData": ("map", "bytes"), "immutable": "bool"},
+    "secrets": {"data": ("map", "bytes"), "stringData": ("map", _STR), "type": _STR, "immutable": "bool"},
+    "namespaces": {
+        "spec": ("struct", "v1.NamespaceSpec", {"finalizers": ("list", _STR)}),
+        "status": ("struct", "v1.NamespaceStatus", {"phase": _STR}),
+    },
+    "events": {
+        "reason": _STR,
+        "message": _STR,
+        "type": _STR,
+        "count": "int",
+        "involvedObject": (
+            "struct",
+            "v1.ObjectReference",
+            {"kind": _STR, "namespace": _STR, "name": _STR, "uid": _STR, "apiVersion": _STR},
+        ),
+    },
+    "pods": {
+        "spec": (
+            "struct",
+            "v1.PodSpec",
+            {
+                "nodeName": _STR,
+                "containers": ("list", ("struct", "v1.Container", {"name": _STR, "image": _STR})),
+            },
+        ),
+    },
+}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _go_type(shape: Shape) -> str:
+    if isinstance(shape, str):
+        return {"string": "string", "bool": "bool", "int": "int32", "bytes": "[]uint8"}[shape]
+    if shape[0] == "map":
+        return "map[string]" + _go_type(shape[1])
+    if shape[0] == "list":
+        return "[]" + _go_type(shape[1])
+    return str(shape[1])
+
+
+def _base64_error(text: str) -> str | None:
+    cleaned = text.replace("\r", "").replace("\n", "")
+    for index, char in enumerate(cleaned):
+        if not (char.isascii() and (char.isalnum() or char in "+/=")):
+            return f"illegal base64 data at input byte {index}"
+    try:
+        base64.b64decode(cleaned, validate=True)
+    except (binascii.Error, ValueError):
+        return f"illegal base64 data at input byte {len(cleaned)}"
+    return None
+
+
+def _check(value: Any, shape: Shape, where: str) -> str | None:
+    """The decoder's complaint about ``value`` at Go field path ``where``, or ``None``."""
+    if value is None:
+        return None
+    mismatch = f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type "
+    if isinstance(shape, str):
+        ok = {
+            "string": isinstance(value, str),
+            "bytes": isinstance(value, str),
+            "bool": isinstance(value, bool),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+        }[shape]
+        if not ok:
+            return mismatch + _go_type(shape)
+        return _base64_error(value) if shape == "bytes" else None
+    if shape[0] in ("map", "struct") and not isinstance(value, dict):
+        return mismatch + _go_type(shape)
+    if shape[0] == "list" and not isinstance(value, list):
+        return mismatch + _go_type(shape)
+    if shape[0] == "map":
+        return _first(_check(v, shape[1], where) for v in value.values())
+    if shape[0] == "list":
+        return _first(_check(v, shape[1], where) for v in value)
+    fields: dict[str, Shape] = shape[2]  # type: ignore[misc]
+    return _first(_check(value[k], fields[k], f"{where}.{k}") for k in value if k in fields)
+
+
+def _first(found: Any) -> str | None:
+    for item in found:
+        if item is not None:
+            return str(item)
+    return None
+
+
+def decode_error(plural: str, kind: str, obj: dict[str, Any], *, builtin: bool) -> str | None:
+    """The Go decoder's error for ``obj``, or ``None`` when every typed field has its type."""
+    fields: dict[str, Shape] = {"metadata": _META}
+    if builtin:
+        fields.update(_KINDS.get(plural, {}))
+    return _first(_check(obj[k], fields[k], f"{kind}.{k}") for k in obj if k in fields)
+
+
+_CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+"
+_CONFIG_KEY = re.compile(_CONFIG_KEY_FMT)
+MAX_DATA_SIZE = 1024 * 1024
+
+
+def _config_key(key: str) -> list[str]:
+    errs = [max_len(253)] if len(key) > 253 else []
+    if _CONFIG_KEY.fullmatch(key) is None:
+        message = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
+        errs.append(regex_error(message, _CONFIG_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    if key == ".":
+        errs.append("must not be '.'")
+    elif key == "..":
+        errs.append("must not be '..'")
+    elif key.startswith(".."):
+        errs.append("must not start with '..'")
+    return errs
+
+
+def _keys(bag: Any, field: str) -> tuple[list[Cause], int]:
+    causes: list[Cause] = []
+    size = 0
+    for key, value in (bag or {}).items():
+        causes += [
+            Cause("FieldValueInvalid", f"Invalid value: {go_quote(key)}: {m}", f"{field}[{key}]")
+            for m in _config_key(key)
+        ]
+        size += len(value.encode()) if isinstance(value, str) else 0
+    return causes, size
+
+
+def validate_core(plural: str, obj: dict[str, Any]) -> list[Cause]:
+    """ConfigMap and Secret validation from ``pkg/apis/core/validation`` (keys, 1 MiB of data)."""
+    if plural not in ("configmaps", "secrets"):
+        return []
+    too_long = f"Too long: must have at most {MAX_DATA_SIZE} bytes"
+    data_causes, size = _keys(obj.get("data"), "data")
+    if plural == "configmaps":
+        binary_causes, binary_size = _keys(obj.get("binaryData"), "binaryData")
+        for key in set(obj.get("data") or {}) & set(obj.get("binaryData") or {}):
+            message = f"Invalid value: {go_quote(key)}: duplicate of key present in binaryData"
+            data_causes.append(Cause("FieldValueInvalid", message, f"data[{key}]"))
+        causes = data_causes + binary_causes
+        if size + binary_size > MAX_DATA_SIZE:
+            causes.append(Cause("FieldValueTooLong", too_long, ""))
+        return causes
+    if size * 3 // 4 > MAX_DATA_SIZE:
+        data_causes.append(Cause("FieldValueTooLong", too_long, "data"))
+    return data_causes

@@ -1,0 +1,64 @@
+"""Hostile paths and query parameters: a Status for each, never a 500, never a hang."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.hostile.conftest import CM_PATH, Hostile
+
+PROBES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_QUERY_KEYS = st.sampled_from(
+    [
+        "labelSelector",
+        "fieldSelector",
+        "limit",
+        "continue",
+        "resourceVersion",
+        "resourceVersionMatch",
+        "timeoutSeconds",
+        "dryRun",
+        "fieldManager",
+        "fieldValidation",
+        "propagationPolicy",
+        "includeObject",
+    ]
+)
+
+
+@PROBES
+@given(st.dictionaries(_QUERY_KEYS, st.text(max_size=30), max_size=4))
+def test_any_list_query_gets_a_list_or_a_status(hostile: Hostile, query: dict[str, str]):
+    query.pop("timeoutSeconds", None)  # a list ignores it; a watch would wait for it
+    reply = hostile.request("GET", f"{CM_PATH}?{urlencode(query)}")
+    assert reply.status in (200, 400, 410, 422, 504), reply.body[:300]
+    if reply.status != 200:
+        assert reply.status_object()["status"] == "Failure"
+    else:
+        assert reply.json()["kind"] == "ConfigMapList"
+
+
+@PROBES
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6))
+def test_any_path_gets_a_status_never_a_500(hostile: Hostile, segments: list[str]):
+    path = "/api/v1/" + "/".join(quote(s, safe="") for s in segments)
+    for method in ("GET", "DELETE", "PATCH"):
+        reply = hostile.request(method, path, b"{}" if method == "PATCH" else None)
+        assert reply.status < 500, (method, path, reply.body[:300])
+        reply.status_object() if reply.status >= 400 else reply.json()
+
+
+@PROBES
+@given(st.text(max_size=60))
+def test_any_label_selector_on_a_watch_is_answered(hostile: Hostile, selector: str):
+    query = urlencode({"watch": "true", "labelSelector": selector, "timeoutSeconds": "0"})
+    reply = hostile.request("GET", f"{CM_PATH}?{query}")
+    assert reply.status in (200, 400), reply.body[:300]
+    if reply.status == 400:
+        assert reply.status_object()["reason"] == "BadRequest"
+
+
+def test_the_sentinel_survived_the_queries(hostile: Hostile):
+    hostile.assert_healthy()

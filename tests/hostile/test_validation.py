@@ -1,0 +1,209 @@
+"""What kube-apiserver refuses, refused here with its status, reason and message."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.hostile.conftest import CM_PATH, Hostile
+
+PROBES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+NAME_PART = (
+    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+    "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+)
+# Written from apimachinery's IsValidLabelValue, independently of the server's code.
+LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+
+
+def configmap(name: str, **fields: object) -> dict:
+    meta = fields.pop("metadata", {})
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, **meta}, **fields}  # type: ignore[dict-item]
+
+
+def _invalid(reply) -> dict:
+    status = reply.status_object()
+    assert (status["code"], status["reason"]) == (422, "Invalid"), status
+    return status
+
+
+def test_a_bad_label_key_is_refused_with_apimachinerys_message(hostile: Hostile):
+    status = _invalid(
+        hostile.request("POST", CM_PATH, configmap("l1", metadata={"labels": {"bad key!": "v"}}))
+    )
+    assert (
+        status["message"]
+        == f'ConfigMap "l1" is invalid: metadata.labels: Invalid value: "bad key!": {NAME_PART}'
+    )
+    assert status["details"]["causes"] == [
+        {
+            "reason": "FieldValueInvalid",
+            "message": f'Invalid value: "bad key!": {NAME_PART}',
+            "field": "metadata.labels",
+        }
+    ]
+    assert hostile.request("GET", f"{CM_PATH}/l1").status == 404
+
+
+def test_a_400_character_label_key_and_a_1mib_label_value_are_refused(hostile: Hostile):
+    status = _invalid(
+        hostile.request("POST", CM_PATH, configmap("l2", metadata={"labels": {"k" * 400: "v"}}))
+    )
+    assert "name part must be no more than 63 characters" in status["message"]
+    big = "v" * (1024 * 1024)
+    status = _invalid(hostile.request("POST", CM_PATH, configmap("l3", metadata={"labels": {"k": big}})))
+    assert status["details"]["causes"][0]["message"].endswith(": must be no more than 63 characters")
+    for name in ("l2", "l3"):
+        assert hostile.request("GET", f"{CM_PATH}/{name}").status == 404
+
+
+def test_annotations_over_256_kib_are_refused(hostile: Hostile):
+    annotations = {"a": "x" * (256 * 1024)}
+    status = _invalid(
+        hostile.request("POST", CM_PATH, configmap("a1", metadata={"annotations": annotations}))
+    )
+    assert (
+        status["message"]
+        == 'ConfigMap "a1" is invalid: metadata.annotations: Too long: must have at most 262144 bytes'
+    )
+    just_fits = {"a": "x" * (256 * 1024 - 1)}
+    assert (
+        hostile.request("POST", CM_PATH, configmap("a2", metadata={"annotations": just_fits})).status == 201
+    )
+
+
+def test_bad_finalizers_and_generate_name_are_refused(hostile: Hostile):
+    status = _invalid(hostile.request("POST", CM_PATH, configmap("f1", metadata={"finalizers": ["a/b/c"]})))
+    assert status["details"]["causes"][0]["field"] == "metadata.finalizers"
+    body = configmap("", metadata={"generateName": "Bad_Prefix-"})
+    del body["metadata"]["name"]
+    status = _invalid(hostile.request("POST", CM_PATH, body))
+    assert status["details"]["causes"][0]["field"] == "metadata.generateName"
+    assert "a lowercase RFC 1123 subdomain must consist of" in status["message"]
+    body["metadata"]["generateName"] = "fine-"
+    made = hostile.request("POST", CM_PATH, body)
+    assert made.status == 201 and made.json()["metadata"]["name"].startswith("fine-")
+
+
+def test_configmap_data_must_be_strings_on_create_and_through_a_merge_patch(hostile: Hostile):
+    status = hostile.request("POST", CM_PATH, configmap("t1", data={"a": 1})).status_object()
+    assert (status["code"], status["reason"]) == (400, "BadRequest")
+    assert status["message"] == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: '
+        "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"
+    )
+    assert hostile.request("POST", CM_PATH, configmap("t2", data={"a": "1"})).status == 201
+    patched = hostile.request(
+        "PATCH",
+        f"{CM_PATH}/t2",
+        b'{"data":{"a":1}}',
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    status = _invalid(patched)
+    assert status["details"]["causes"][0]["field"] == "patch"
+    assert status["message"].endswith(
+        "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"
+    )
+    assert hostile.request("GET", f"{CM_PATH}/t2").json()["data"] == {"a": "1"}
+
+
+def test_configmap_keys_are_validated(hostile: Hostile):
+    status = _invalid(hostile.request("POST", CM_PATH, configmap("k1", data={"bad key": "v", "..x": "v"})))
+    fields = sorted(c["field"] for c in status["details"]["causes"])
+    assert fields == ["data[..x]", "data[bad key]"]
+
+
+def test_dry_run_bogus_is_refused_and_creates_nothing(hostile: Hostile):
+    status = _invalid(hostile.request("POST", f"{CM_PATH}?dryRun=Bogus", configmap("d1")))
+    assert status["message"] == (
+        'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Bogus"}: '
+        'supported values: "All"'
+    )
+    assert hostile.request("GET", f"{CM_PATH}/d1").status == 404
+    assert hostile.request("POST", f"{CM_PATH}?dryRun=All", configmap("d1")).status == 201
+    assert hostile.request("GET", f"{CM_PATH}/d1").status == 404
+
+
+def test_an_unknown_propagation_policy_is_refused_and_deletes_nothing(hostile: Hostile):
+    assert hostile.request("POST", CM_PATH, configmap("p1")).status == 201
+    body = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Evil"}
+    status = _invalid(hostile.request("DELETE", f"{CM_PATH}/p1", body))
+    assert status["message"] == (
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Evil": '
+        'supported values: "Foreground", "Background", "Orphan", "nil"'
+    )
+    _invalid(hostile.request("DELETE", f"{CM_PATH}/p1?propagationPolicy=Evil"))
+    assert hostile.request("GET", f"{CM_PATH}/p1").status == 200
+
+
+def test_a_malformed_list_resource_version_is_a_400_and_a_watch_one_a_422(hostile: Hostile):
+    status = hostile.request("GET", f"{CM_PATH}?resourceVersion=abc").status_object()
+    assert (status["code"], status["reason"]) == (400, "BadRequest")
+    assert 'strconv.ParseUint: parsing "abc": invalid syntax' in status["message"]
+    status = _invalid(hostile.request("GET", f"{CM_PATH}?watch=true&resourceVersion=abc"))
+    assert status["message"].startswith('configmaps "" is invalid: resourceVersion: Invalid value: "abc"')
+
+
+def test_a_resource_version_from_the_future_is_the_watch_caches_504(hostile: Hostile):
+    current = int(hostile.request("GET", CM_PATH).json()["metadata"]["resourceVersion"])
+    future = current + 1000
+    for query in (f"watch=true&resourceVersion={future}", f"resourceVersion={future}"):
+        status = hostile.request("GET", f"{CM_PATH}?{query}").status_object()
+        assert (status["code"], status["reason"]) == (504, "Timeout")
+        assert status["message"].startswith(f"Too large resource version: {future}, current: ")
+        assert status["details"]["causes"][0]["reason"] == "ResourceVersionTooLarge"
+
+
+@PROBES
+@given(st.text(alphabet=st.sampled_from("aZ09-_.!/ é"), max_size=70))
+def test_label_values_are_accepted_exactly_when_apimachinery_accepts_them(hostile: Hostile, value: str):
+    expected = len(value) <= 63 and LABEL_VALUE.fullmatch(value) is not None
+    reply = hostile.request(
+        "POST", f"{CM_PATH}?dryRun=All", configmap("prop", metadata={"labels": {"k": value}})
+    )
+    assert (reply.status == 201) == expected, (value, reply.body[:300])
+    if not expected:
+        _invalid(reply)
+
+
+def test_concurrent_hostile_writes_lose_nothing(hostile: Hostile):
+    assert hostile.request("POST", CM_PATH, configmap("counter", data={"n": "0"})).status == 201
+    errors: list[str] = []
+
+    def bump(worker: int) -> None:
+        for _ in range(20):
+            while True:
+                current = hostile.request("GET", f"{CM_PATH}/counter").json()
+                current["data"]["n"] = str(int(current["data"]["n"]) + 1)
+                reply = hostile.request("PUT", f"{CM_PATH}/counter", current)
+                if reply.status == 200:
+                    break
+                if reply.status != 409:
+                    errors.append(f"{worker}: {reply.status}")
+                    return
+            hostile.request("POST", CM_PATH, configmap("x", data={"bad": 1}))  # noise between writes
+
+    threads = [threading.Thread(target=bump, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert hostile.request("GET", f"{CM_PATH}/counter").json()["data"]["n"] == "80"
+    hostile.assert_healthy()
+
+
+def test_resource_version_match_is_validated_like_list_options(hostile: Hostile):
+    status = _invalid(hostile.request("GET", f"{CM_PATH}?resourceVersion=1&resourceVersionMatch=Bogus"))
+    assert status["message"].startswith(
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported'
+    )
+    status = _invalid(hostile.request("GET", f"{CM_PATH}?resourceVersionMatch=Exact"))
+    assert "resourceVersionMatch is forbidden unless resourceVersion is provided" in status["message"]
+    assert (
+        hostile.request("GET", f"{CM_PATH}?resourceVersion=1&resourceVersionMatch=NotOlderThan").status == 200
+    )
