@@ -31,21 +31,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
-from harness.dkp import kinds
-from harness.dkp.config import ConfigController
-from harness.dkp.context import ControllerContext
-from harness.dkp.installed import InstalledModules
-from harness.dkp.lifecycle import LifecycleController
-from harness.dkp.log import DeckhouseLog
-from harness.dkp.manager import Manager
-from harness.dkp.override import OverrideController
-from harness.dkp.reconcile import Controller
-from harness.dkp.release import ReleaseController
-from harness.dkp.settings import ClusterSettings
-from harness.dkp.source import SourceController
+from harness.dkp.controllers.base import ControllerContext
+from harness.dkp.controllers.config import ConfigController
+from harness.dkp.controllers.installed import InstalledModules
+from harness.dkp.controllers.lifecycle import LifecycleController
+from harness.dkp.controllers.override import OverrideController
+from harness.dkp.controllers.release import ReleaseController
+from harness.dkp.controllers.source import SourceController
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.dkp.runtime.manager import Manager
+from harness.dkp.runtime.reconcile import Controller
+from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
@@ -205,7 +205,9 @@ class SimulatedCluster:
         self._api.set_pod_log_source(self._pod_log)
 
     def _start_manager(self) -> None:
-        self._manager = Manager(self.client, self.clock, self.log, self._controllers())
+        self._manager = Manager(
+            self.client, self.clock, self.log, self._controllers(), coalesce=self.settings.fast_time
+        )
         self._manager.start()
         self._manager.settle()
 

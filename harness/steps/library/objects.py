@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from harness.dkp.enable import set_module_enabled
+from harness.dkp.controllers.enable import set_module_enabled
 from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj
 from harness.registry.credentials import encode_docker_cfg

@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 
-from harness.dkp import messages
+from harness.dkp.rules import messages
 
 __all__ = ["ConfigStatus", "config_status", "latest_version", "validate_settings", "values_key"]
 

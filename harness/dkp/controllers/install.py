@@ -2,7 +2,7 @@
 
 DKP downloads ``R/<module>:v<version>``, validates the ModuleConfig settings against the module's
 ``openapi/config-values.yaml`` and unpacks the image into its downloaded-modules directory. Here
-the unpacked module becomes an :class:`~harness.dkp.installed.InstalledModule` record (hooks, hook
+the unpacked module becomes an :class:`~harness.dkp.controllers.installed.InstalledModule` record (hooks, hook
 errors from ``<hook>.error`` files, settings schema, weight), which the install simulation reads.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from harness.dkp import configvalues
-from harness.dkp.installed import InstalledModule
-from harness.dkp.release_creation import DEFAULT_WEIGHT, yaml_map
+from harness.dkp.controllers.installed import InstalledModule
+from harness.dkp.controllers.release_creation import DEFAULT_WEIGHT, yaml_map
+from harness.dkp.rules import configvalues
 
 __all__ = ["SettingsInvalid", "installed_module_from_files", "validate_settings"]
 
@@ -61,7 +61,7 @@ def validate_settings(
 ) -> None:
     """Raise :class:`SettingsInvalid` when ``settings`` break ``schema`` (none: nothing to check).
 
-    The texts come from :mod:`harness.dkp.configvalues` (go-openapi wording); §5.8 keeps a release
+    The texts come from :mod:`harness.dkp.rules.configvalues` (go-openapi wording); §5.8 keeps a release
     Pending with ``Initial module config validation failed`` when one says ``is required`` or
     ``is a forbidden property``, and suspends it for anything else.
     """

@@ -23,16 +23,16 @@ Notifications are out of scope: the simulator has no notification webhook, so
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from harness.dkp import messages
-from harness.dkp.policy import UpdateMode
-from harness.dkp.windows import UpdateWindow, format_rfc822, is_allowed, next_allowed_time
+from harness.api.annotations import is_approved, parse_go_bool
+from harness.dkp.rules import messages
+from harness.dkp.rules.policy import UpdateMode
+from harness.dkp.rules.windows import UpdateWindow, format_rfc822, is_allowed, next_allowed_time
 
 __all__ = [
-    "APPLY_NOW_ANNOTATION",
     "DelayReason",
     "DeployDecision",
     "check_deploy_time",
@@ -40,11 +40,6 @@ __all__ = [
     "is_approved",
     "parse_go_bool",
 ]
-
-APPLY_NOW_ANNOTATION = "modules.deckhouse.io/apply-now"
-
-_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
-_GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
 
 class DelayReason(enum.Flag):
@@ -74,18 +69,6 @@ class DeployDecision:
     reason: DelayReason = DelayReason.NONE
     message: str = ""
     apply_time: datetime | None = None
-
-
-def parse_go_bool(value: str) -> bool | None:
-    """Go ``strconv.ParseBool``: True/False for its accepted spellings, None otherwise."""
-    if value in _GO_TRUE:
-        return True
-    return False if value in _GO_FALSE else None
-
-
-def is_approved(annotations: Mapping[str, str]) -> bool:
-    """§5.1: ``modules.deckhouse.io/approved`` parsed as a Go bool; unparsable means not approved."""
-    return parse_go_bool(annotations.get(messages.APPROVAL_ANNOTATION, "")) is True
 
 
 def check_deploy_time(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from harness.dkp import kinds
+from harness.api import kinds
 from harness.kube.client import KubeClient, PatchType
 from harness.kube.errors import AlreadyExists, NotFound
 from harness.kube.objects import Obj, deep_get

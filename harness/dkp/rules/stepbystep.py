@@ -25,8 +25,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from harness.dkp import messages
-from harness.dkp.versions import InvalidVersionError, Version, parse_version
+from harness.api.phases import ReleasePhase
+from harness.dkp.rules import messages
+from harness.dkp.rules.versions import InvalidVersionError, Version, parse_version
 
 __all__ = [
     "ExistingRelease",
@@ -39,7 +40,7 @@ __all__ = [
 
 _TAG_RE = re.compile(r"^v(([0-9]+).([0-9]+).([0-9]+))$")
 _LTS = "lts"
-DEPLOYED = "Deployed"
+DEPLOYED = ReleasePhase.DEPLOYED
 
 
 class PrereleaseNotSupportedError(ValueError):

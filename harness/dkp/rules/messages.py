@@ -8,6 +8,10 @@ which keeps a wording change upstream a one-line change.
 
 from __future__ import annotations
 
+from harness.api import annotations as ann
+from harness.api.conditions import ConditionType, Reason
+from harness.api.phases import ModulePhase
+
 # --- ModuleSource (§2) -------------------------------------------------------------------------
 SOURCE_SOME_ERRORS = "Some errors occurred. Inspect status for details"
 SOURCE_HAS_DEPLOYED_RELEASES = (
@@ -45,36 +49,39 @@ def mc_update_available(latest: int) -> str:
 
 
 # --- Module conditions and phases (§3.3) --------------------------------------------------------
-REASON_NOT_INSTALLED, MSG_NOT_INSTALLED = "NotInstalled", "not installed"
-REASON_DOWNLOADING, MSG_DOWNLOADING = "Downloading", "downloading"
-REASON_INSTALLING, MSG_INSTALLING = "Installing", "installing"
-REASON_RECONCILING, MSG_RECONCILING = "Reconciling", "reconciling"
+REASON_NOT_INSTALLED, MSG_NOT_INSTALLED = Reason.NOT_INSTALLED.value, "not installed"
+REASON_DOWNLOADING, MSG_DOWNLOADING = Reason.DOWNLOADING.value, "downloading"
+REASON_INSTALLING, MSG_INSTALLING = Reason.INSTALLING.value, "installing"
+REASON_RECONCILING, MSG_RECONCILING = Reason.RECONCILING.value, "reconciling"
 MSG_ON_STARTUP_DONE = "onStartup hooks done"
-REASON_CONFLICT, MSG_CONFLICT = "Conflict", "several available sources"
-REASON_DISABLED, MSG_DISABLED = "Disabled", "disabled"
-REASON_BUNDLE, MSG_BUNDLE = "Bundle", "turned off by bundle"
-REASON_MODULE_CONFIG, MSG_MODULE_CONFIG = "ModuleConfig", "turned off by module config"
-REASON_HOOK_ERROR = "HookError"
-REASON_MODULE_ERROR = "ModuleError"
+REASON_CONFLICT, MSG_CONFLICT = Reason.CONFLICT.value, "several available sources"
+REASON_DISABLED, MSG_DISABLED = Reason.DISABLED.value, "disabled"
+REASON_BUNDLE, MSG_BUNDLE = Reason.BUNDLE.value, "turned off by bundle"
+REASON_MODULE_CONFIG, MSG_MODULE_CONFIG = Reason.MODULE_CONFIG.value, "turned off by module config"
+REASON_HOOK_ERROR = Reason.HOOK_ERROR.value
+REASON_MODULE_ERROR = Reason.MODULE_ERROR.value
 
-CONDITION_ENABLED_BY_MODULE_CONFIG = "EnabledByModuleConfig"
-CONDITION_ENABLED_BY_MODULE_MANAGER = "EnabledByModuleManager"
-CONDITION_IS_READY = "IsReady"
-CONDITION_IS_OVERRIDDEN = "IsOverridden"
-CONDITION_LAST_RELEASE_DEPLOYED = "LastReleaseDeployed"
+CONDITION_ENABLED_BY_MODULE_CONFIG = ConditionType.ENABLED_BY_MODULE_CONFIG.value
+CONDITION_ENABLED_BY_MODULE_MANAGER = ConditionType.ENABLED_BY_MODULE_MANAGER.value
+CONDITION_IS_READY = ConditionType.IS_READY.value
+CONDITION_IS_OVERRIDDEN = ConditionType.IS_OVERRIDDEN.value
+CONDITION_LAST_RELEASE_DEPLOYED = ConditionType.LAST_RELEASE_DEPLOYED.value
 
 # LastReleaseDeployed=False reasons and texts, written by the release controller (§3.3, §5.4).
 CONDITION_NOT_READY = (
-    "ReleaseDeployedIsNotReady",
+    Reason.RELEASE_NOT_READY.value,
     "ModuleRelease could not be applied, awaiting for deployed release be ready",
 )
 CONDITION_REQUIREMENTS = (
-    "ReleaseRequirementsCheck",
+    Reason.RELEASE_REQUIREMENTS.value,
     "ModuleRelease could not be applied, not met requirements",
 )
-CONDITION_DEPLOY_TIME = ("ReleaseDeployTimeCheck", "ModuleRelease could not be applied, release postponed")
+CONDITION_DEPLOY_TIME = (
+    Reason.RELEASE_DEPLOY_TIME.value,
+    "ModuleRelease could not be applied, release postponed",
+)
 CONDITION_CONFIG_VALIDATION = (
-    "ReleaseConfigValidationCheck",
+    Reason.RELEASE_CONFIG_VALIDATION.value,
     "ModuleRelease could not be applied, module config validation failed",
 )
 
@@ -93,7 +100,7 @@ MR_VALIDATION_FAILED_PREFIX = "validation failed: "
 MR_INITIAL_CONFIG_VALIDATION_PREFIX = "Initial module config validation failed:\n"
 MR_ALREADY_DEPLOYED = "release is already deployed"
 
-APPROVAL_ANNOTATION = "modules.deckhouse.io/approved"
+APPROVAL_ANNOTATION = ann.APPROVED
 DELAY_PREFIX = "Release is "
 DELAY_IN_COOLDOWN = "in cooldown"
 DELAY_POSTPONED = "postponed"
@@ -162,7 +169,7 @@ def not_sequential_version(previous: str, following: str) -> str:
 
 
 # --- ModulePullOverride status.message (§8) -----------------------------------------------------
-MPO_READY = "Ready"
+MPO_READY = ModulePhase.READY.value  # DKP writes the word "Ready" as the message
 MPO_EMBEDDED = "The module is embedded"
 MPO_DISABLED = "The module disabled"
 MPO_MODULE_NOT_FOUND = "The module not found"

@@ -26,13 +26,16 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
+from harness.api import kinds
 from harness.clock import parse_duration
-from harness.dkp import conditions, deploy, kinds, messages, modulestatus, predicates
-from harness.dkp.context import ControllerBase, ControllerContext
-from harness.dkp.installed import InstalledModule
-from harness.dkp.reconcile import Request, Result, Watch
-from harness.dkp.release_creation import RegistryReader
-from harness.dkp.source_registry import open_source_reader
+from harness.dkp.controllers import install as deploy
+from harness.dkp.controllers import module_status as modulestatus
+from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.installed import InstalledModule
+from harness.dkp.images.reader import RegistryReader, open_source_reader
+from harness.dkp.rules import conditions, messages
+from harness.dkp.runtime import predicates
+from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import PatchType
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, name_of

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.dkp import windows as windows_mod
+from harness.dkp.rules import windows as windows_mod
 
 __all__ = [
     "DEFAULT_CHANNEL",

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from harness.dkp.versions import (
+from harness.dkp.rules.versions import (
     InvalidConstraintError,
     InvalidVersionError,
     Version,

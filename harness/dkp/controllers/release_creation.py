@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
-from harness.dkp import kinds, messages, stepbystep
-from harness.dkp.versions import InvalidVersionError, Version, parse_version
+from harness.api import annotations as ann
+from harness.api import kinds
+from harness.api import labels as lbl
+from harness.dkp.images.reader import RegistryReader
+from harness.dkp.rules import messages, stepbystep
+from harness.dkp.rules.versions import InvalidVersionError, Version, parse_version
 from harness.kube.client import KubeClient
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get
 
 __all__ = [
     "DEFAULT_WEIGHT",
-    "RegistryReader",
     "ReleaseMeta",
     "ensure_releases",
     "read_release_meta",
@@ -34,25 +37,6 @@ __all__ = [
 ]
 
 DEFAULT_WEIGHT = 900  # §1: module.yaml absent or without a weight
-
-
-class ImageLike(Protocol):
-    digest: str
-    files: Mapping[str, bytes]
-
-
-class RegistryReader(Protocol):
-    """The part of ``harness.registry.client.RegistryClient`` the controllers use."""
-
-    def list_tags(self, path: str = "") -> list[str]: ...
-
-    def read_image(self, path: str, tag: str) -> Any: ...
-
-    def close(self) -> None: ...
-
-
-RegistryFactory = Callable[..., RegistryReader]
-"""``factory(repo, docker_cfg=..., scheme=..., ca=...)``; raises ``RegistryError`` on bad auth."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +149,7 @@ def _spans(definition: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _module_releases(ctx: ReleaseContext) -> list[Obj]:
-    return ctx.kube.list(kinds.MODULE_RELEASE, label_selector=f"{kinds.LABEL_MODULE}={ctx.module}")
+    return ctx.kube.list(kinds.MODULE_RELEASE, label_selector=f"{lbl.MODULE}={ctx.module}")
 
 
 def _version_of(release: Obj) -> Version:
@@ -182,15 +166,15 @@ def _ensure_release(ctx: ReleaseContext, meta: ReleaseMeta, cause: str) -> None:
         return
     if existing.get("status", {}).get("phase") != "Pending":
         return
-    existing["metadata"].setdefault("annotations", {})[kinds.ANN_CHANGE_CAUSE] = messages.change_cause(cause)
+    existing["metadata"].setdefault("annotations", {})[ann.CHANGE_CAUSE] = messages.change_cause(cause)
     existing["spec"] = _release_spec(ctx.module, meta)
     ctx.kube.update(kinds.MODULE_RELEASE, existing)
 
 
 def _new_release(ctx: ReleaseContext, meta: ReleaseMeta, name: str, cause: str) -> Obj:
-    annotations = {kinds.ANN_CHANGE_CAUSE: messages.change_cause(cause)}
+    annotations = {ann.CHANGE_CAUSE: messages.change_cause(cause)}
     if not _module_releases(ctx):
-        annotations[kinds.ANN_APPLY_NOW] = "true"  # the very first release installs at once (§5.1)
+        annotations[ann.APPLY_NOW] = "true"  # the very first release installs at once (§5.1)
     source_meta = ctx.source["metadata"]
     return {
         "apiVersion": kinds.MODULE_RELEASE.api_version,
@@ -198,10 +182,10 @@ def _new_release(ctx: ReleaseContext, meta: ReleaseMeta, name: str, cause: str) 
         "metadata": {
             "name": name,
             "labels": {
-                kinds.LABEL_MODULE: ctx.module,
-                kinds.LABEL_SOURCE: source_meta["name"],
-                kinds.LABEL_RELEASE_CHECKSUM: release_checksum(meta.checksum),
-                kinds.LABEL_UPDATE_POLICY: ctx.policy_name,
+                lbl.MODULE: ctx.module,
+                lbl.SOURCE: source_meta["name"],
+                lbl.RELEASE_CHECKSUM: release_checksum(meta.checksum),
+                lbl.UPDATE_POLICY: ctx.policy_name,
             },
             "annotations": annotations,
             "ownerReferences": [

@@ -22,8 +22,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.dkp import messages
-from harness.dkp.versions import InvalidVersionError, Version, is_patch_of, parse_version
+from harness.api.phases import ReleasePhase
+from harness.dkp.rules import messages
+from harness.dkp.rules.versions import InvalidVersionError, Version, is_patch_of, parse_version
 
 __all__ = [
     "ReleaseAlreadyDeployedError",
@@ -34,8 +35,8 @@ __all__ = [
     "calculate_task",
 ]
 
-PENDING = "Pending"
-DEPLOYED = "Deployed"
+PENDING = ReleasePhase.PENDING
+DEPLOYED = ReleasePhase.DEPLOYED
 _LTS_CHANNEL = "lts"
 _LTS_MAX_MINOR_JUMP = 10
 _UINT64 = 1 << 64

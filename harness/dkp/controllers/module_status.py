@@ -13,7 +13,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from harness.dkp import conditions, kinds
+from harness.api import kinds
+from harness.dkp.rules import conditions
 from harness.kube.client import KubeClient
 from harness.kube.objects import Obj, deep_get
 

@@ -7,10 +7,18 @@ the edition the module accessibility rules; the virtual durations shape the inst
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-__all__ = ["ClusterSettings"]
+__all__ = ["FAST_TIME_ENV", "ClusterSettings", "fast_time_default"]
+
+FAST_TIME_ENV = "DKP_HARNESS_FAST_TIME"
+
+
+def fast_time_default() -> bool:
+    """On unless ``DKP_HARNESS_FAST_TIME`` is ``0``/``false``/``off`` (the differential test's switch)."""
+    return os.environ.get(FAST_TIME_ENV, "1").strip().lower() not in {"0", "false", "off", "no"}
 
 
 @dataclass(frozen=True)
@@ -24,3 +32,8 @@ class ClusterSettings:
     """Virtual time a module spends ``Installing`` before it is ``Ready`` (or ``Error``)."""
     scan_interval: timedelta = field(default=timedelta(minutes=3))
     """ModuleSource resync period (dkp-behaviour §2: ``defaultScanInterval``)."""
+    fast_time: bool = field(default_factory=fast_time_default)
+    """The one switch for the fast-time shortcuts: parked releases (``runtime.parking``) and
+    coalesced idle looks (``Manager``). Off, waiting releases are polled every 15 s and every
+    periodic look runs, exactly as DKP does; the differential test proves both give the same
+    histories. Defaults to on; ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""

@@ -1,6 +1,6 @@
 """Reading update policies through the client, for the source and release controllers.
 
-The pure rules live in :mod:`harness.dkp.policy`; this module only fetches what they need: the
+The pure rules live in :mod:`harness.dkp.rules.policy`; this module only fetches what they need: the
 MUP a Module names and the ``deckhouse`` ModuleConfig settings (dkp-behaviour §6.4).
 
 MUPs are read through the served storage version (v1alpha2). A policy created through the
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.dkp import kinds, policy
+from harness.api import kinds
+from harness.dkp.rules import policy
 from harness.kube.client import KubeClient
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get

@@ -14,11 +14,22 @@ import threading
 from datetime import timedelta
 from typing import Any
 
-from harness.dkp import conditions, kinds, messages, predicates
-from harness.dkp.configvalues import config_status
-from harness.dkp.context import ControllerBase, ControllerContext
-from harness.dkp.modulestatus import condition, conditions_of, phase_of, update_properties, update_status
-from harness.dkp.reconcile import Request, Result, Watch
+from harness.api import annotations as ann
+from harness.api import finalizers as fin
+from harness.api import kinds
+from harness.api import labels as lbl
+from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.module_status import (
+    condition,
+    conditions_of,
+    phase_of,
+    update_properties,
+    update_status,
+)
+from harness.dkp.rules import conditions, messages
+from harness.dkp.rules.configvalues import config_status
+from harness.dkp.runtime import predicates
+from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import EventType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
@@ -207,10 +218,10 @@ class ConfigController(ControllerBase):
         if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == "True":
             self._delete_pending_releases(name_of(module))
         self._disable_module(module)
-        self._drop_annotation(config, kinds.ANN_ALLOW_DISABLING)
+        self._drop_annotation(config, ann.ALLOW_DISABLING)
 
     def _delete_pending_releases(self, module: str) -> None:
-        releases = self.kube.list(kinds.MODULE_RELEASE, label_selector=f"{kinds.LABEL_MODULE}={module}")
+        releases = self.kube.list(kinds.MODULE_RELEASE, label_selector=f"{lbl.MODULE}={module}")
         for release in releases:
             if deep_get(release, "status.phase") == "Pending":
                 try:
@@ -287,8 +298,8 @@ class ConfigController(ControllerBase):
     def _release(self, config: Obj) -> None:
         """Drop the finalizer and the allow-disabling annotation in one write."""
         meta = config.get("metadata") or {}
-        finalizers = [f for f in meta.get("finalizers") or [] if f != kinds.FIN_MODULE_REGISTERED]
-        annotations = {k: v for k, v in annotations_of(config).items() if k != kinds.ANN_ALLOW_DISABLING}
+        finalizers = [f for f in meta.get("finalizers") or [] if f != fin.MODULE_REGISTERED]
+        annotations = {k: v for k, v in annotations_of(config).items() if k != ann.ALLOW_DISABLING}
         if finalizers == (meta.get("finalizers") or []) and annotations == annotations_of(config):
             return
         self.kube.update(
@@ -299,10 +310,10 @@ class ConfigController(ControllerBase):
 
     def _add_finalizer(self, config: Obj) -> Obj:
         finalizers = list(deep_get(config, "metadata.finalizers", []) or [])
-        if kinds.FIN_MODULE_REGISTERED in finalizers:
+        if fin.MODULE_REGISTERED in finalizers:
             return config
         return self.kube.update(
-            kinds.MODULE_CONFIG, _with_meta(config, finalizers=[*finalizers, kinds.FIN_MODULE_REGISTERED])
+            kinds.MODULE_CONFIG, _with_meta(config, finalizers=[*finalizers, fin.MODULE_REGISTERED])
         )
 
     def _drop_finalizer(self, config: Obj, finalizer: str) -> Obj:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.clock import Clock
-from harness.dkp.installed import InstalledModules
-from harness.dkp.log import DeckhouseLog
-from harness.dkp.reconcile import Watch
-from harness.dkp.release_creation import RegistryFactory, RegistryReader
-from harness.dkp.settings import ClusterSettings
+from harness.dkp.controllers.installed import InstalledModules
+from harness.dkp.images.reader import RegistryFactory, RegistryReader
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.dkp.runtime.reconcile import Watch
+from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.client import KubeClient
 
 __all__ = ["ControllerBase", "ControllerContext", "no_registry_factory"]
@@ -55,7 +55,7 @@ class ControllerBase:
     """Copies a :class:`ControllerContext` into the attributes every controller reads."""
 
     watches: tuple[Watch, ...]
-    """Other kinds whose changes enqueue requests (``harness.dkp.reconcile.Controller``)."""
+    """Other kinds whose changes enqueue requests (``harness.dkp.runtime.reconcile.Controller``)."""
 
     def __init__(self, ctx: ControllerContext) -> None:
         self.kube = ctx.kube

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harness.clock import Clock, Timer, VirtualClock, utc
-from harness.dkp.log import DeckhouseLog
-from harness.dkp.predicates import Predicate
-from harness.dkp.reconcile import Controller, Request, Result
-from harness.dkp.workqueue import WorkQueue
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.dkp.runtime.predicates import Predicate
+from harness.dkp.runtime.reconcile import Controller, Request, Result
+from harness.dkp.runtime.workqueue import WorkQueue
 from harness.kube.client import EventType, KubeClient, Unsubscribe, WatchEvent
 from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj
@@ -102,6 +102,7 @@ class Manager:
         max_per_key: int = 1_000,
         backoff_base: timedelta = timedelta(seconds=1),
         backoff_cap: timedelta = timedelta(minutes=5),
+        coalesce: bool = True,
     ) -> None:
         names = [c.name for c in controllers]
         if len(set(names)) != len(names):
@@ -114,6 +115,8 @@ class Manager:
         self._max_per_key = max_per_key
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
+        self._coalesce = coalesce
+        """Skip idle periodic looks (a fast-time shortcut; ``ClusterSettings.fast_time``)."""
         self.queue: WorkQueue[Key] = WorkQueue()
         self._run_lock = threading.RLock()
         self._state_lock = threading.Lock()
@@ -398,6 +401,8 @@ class Manager:
         so only the last of them runs, at exactly the instant DKP's would. A timer on the clock
         that is not the manager's makes the state unknowable, and then nothing is skipped.
         """
+        if not self._coalesce:
+            return
         with self._state_lock:
             significant = self._events - self._quiet
             marks = {

@@ -24,11 +24,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from harness.dkp import conditions, kinds, messages
-from harness.dkp.context import ControllerBase, ControllerContext
-from harness.dkp.installed import InstalledModule
-from harness.dkp.modulestatus import condition, conditions_of, phase_of, update_properties, update_status
-from harness.dkp.reconcile import Request, Result, Watch
+from harness.api import kinds
+from harness.api import labels as lbl
+from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.installed import InstalledModule
+from harness.dkp.controllers.module_status import (
+    condition,
+    conditions_of,
+    phase_of,
+    update_properties,
+    update_status,
+)
+from harness.dkp.rules import conditions, messages
+from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, labels_of, name_of
@@ -51,7 +59,7 @@ def _first_hook_error(record: InstalledModule) -> str:
 
 
 def _module_of_release(event: WatchEvent) -> list[Request]:
-    name = labels_of(event.object).get(kinds.LABEL_MODULE) or deep_get(event.object, "spec.moduleName")
+    name = labels_of(event.object).get(lbl.MODULE) or deep_get(event.object, "spec.moduleName")
     return [Request(str(name))] if name else []
 
 

@@ -9,11 +9,16 @@ and shows nothing new, so the simulator parks such a release instead and keeps D
 - the release is remembered with the instant of the look that parked it (the *anchor*): DKP's
   checks would fall on ``anchor + k * interval``;
 - a change DKP watches (generation or annotations of the release) is looked at at once, as in DKP;
-- any other change that could matter *pokes* the parked releases; each is then looked at on the
-  first instant of its own grid at or after the change, i.e. exactly at the check at which DKP's
-  polling would have noticed it;
+- a parked release remembers the kinds its last look read (``reads``, recorded by the controller
+  as it gathered the decision's snapshot, not a hand-kept list); a change of an object of one of
+  those kinds *pokes* it, and it is then looked at on the first instant of its own grid at or
+  after the change, i.e. exactly at the check at which DKP's polling would have noticed it;
 - a wait on time alone (update window, canary) keeps its ``deadline``, a check instant on the
-  same grid (see ``release._timed_wait``).
+  same grid (``harness.dkp.rules.recheck.timed_wait``, the one source of next-check times).
+
+All of this is one of the fast-time shortcuts: with ``ClusterSettings.fast_time`` off the
+controller polls instead, and ``tests/dkp/test_shortcuts_differential.py`` requires both to give
+identical object histories, timelines and Deckhouse logs for every feature scenario.
 """
 
 from __future__ import annotations
@@ -24,8 +29,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from harness.kube.objects import Obj, annotations_of
+from harness.kube.resources import Resource
 
-__all__ = ["Parked", "Parking", "fingerprint"]
+__all__ = ["Parked", "Parking", "fingerprint", "kind_key"]
+
+
+def kind_key(resource: Resource) -> str:
+    """``plural.group``: one kind whatever version an event or a read uses."""
+    return f"{resource.plural}.{resource.group}"
 
 
 def fingerprint(release: Obj) -> tuple[Any, ...]:
@@ -47,6 +58,8 @@ class Parked:
     fingerprint: tuple[Any, ...]
     deadline: datetime | None = None
     poked: bool = False
+    reads: frozenset[str] = frozenset()
+    """The kinds (:func:`kind_key`) the look that parked it read."""
 
     def next_check(self, now: datetime) -> datetime:
         """The first of DKP's checks (after the parking one) at or after ``now``."""
@@ -74,10 +87,10 @@ class Parking:
         with self._lock:
             return self._parked.get(name)
 
-    def poke(self) -> list[str]:
-        """Mark every parked release as possibly affected; returns their names."""
+    def poke(self, kind: str) -> list[str]:
+        """Mark the parked releases that read ``kind`` as possibly affected; returns their names."""
         with self._lock:
-            names = sorted(self._parked)
+            names = sorted(n for n, p in self._parked.items() if kind in p.reads)
             for name in names:
                 self._parked[name] = replace(self._parked[name], poked=True)
             return names

@@ -17,20 +17,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from harness.api import annotations as ann
+from harness.api import finalizers as fin
+from harness.api import kinds
+from harness.api import labels as lbl
 from harness.clock import parse_duration
-from harness.dkp import conditions, kinds, messages, policy, policy_lookup, predicates
-from harness.dkp.context import ControllerBase, ControllerContext
-from harness.dkp.reconcile import Request, Result, Watch
-from harness.dkp.release_creation import (
+from harness.dkp.controllers import update_policy as policy_lookup
+from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.release_creation import (
     MetadataError,
-    RegistryReader,
     ReleaseContext,
     ReleaseMeta,
     ensure_releases,
     read_release_meta,
     release_checksum,
 )
-from harness.dkp.source_registry import open_source_reader
+from harness.dkp.images.reader import RegistryReader, open_source_reader
+from harness.dkp.rules import conditions, messages, policy
+from harness.dkp.runtime import predicates
+from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import EventType, KubeClient, PatchType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
@@ -172,7 +177,7 @@ class SourceController(ControllerBase):
         """§2 step 2: store the registry-spec checksum; on a change mark Deployed releases."""
         checksum = registry_spec_checksum(source)
         annotations = annotations_of(source)
-        stored = annotations.get(kinds.ANN_REGISTRY_SPEC_CHECKSUM)
+        stored = annotations.get(ann.REGISTRY_SPEC_CHECKSUM)
         if stored == checksum:
             return False
         if stored is not None:
@@ -180,17 +185,17 @@ class SourceController(ControllerBase):
         self.kube.patch(
             kinds.MODULE_SOURCE,
             name_of(source),
-            {"metadata": {"annotations": {kinds.ANN_REGISTRY_SPEC_CHECKSUM: checksum}}},
+            {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHECKSUM: checksum}}},
         )
         return True
 
     def _mark_registry_changed(self, source_name: str) -> None:
         stamp = _stamp(self.clock.now())
-        selector = f"{kinds.LABEL_SOURCE}={source_name}"
+        selector = f"{lbl.SOURCE}={source_name}"
         for release in self.kube.list(kinds.MODULE_RELEASE, label_selector=selector):
             if deep_get(release, "status.phase") != "Deployed":
                 continue
-            patch = {"metadata": {"annotations": {kinds.ANN_REGISTRY_SPEC_CHANGED: stamp}}}
+            patch = {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHANGED: stamp}}}
             self.kube.patch(kinds.MODULE_RELEASE, name_of(release), patch)
 
     def _scan(self, source: Obj, reader: RegistryReader) -> Result:
@@ -218,7 +223,7 @@ class SourceController(ControllerBase):
             had_errors = had_errors or bool(entry.get("pullError"))
             entries.append(entry)
         heartbeat_only = self._write_scan_status(name, entries, had_errors)
-        self._add_finalizer(source, kinds.FIN_MODULE_EXISTS)
+        self._add_finalizer(source, fin.MODULE_EXISTS)
         self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))
         # A clean scan that changed nothing but syncTime repeats itself until the registry or a
         # watched object changes: the manager may skip the identical scans in between.
@@ -304,7 +309,7 @@ class SourceController(ControllerBase):
         if entry.get("checksum") != meta.checksum:
             return True
         checksum = release_checksum(meta.checksum)
-        selector = f"{kinds.LABEL_MODULE}={name_of(module)},{kinds.LABEL_RELEASE_CHECKSUM}={checksum}"
+        selector = f"{lbl.MODULE}={name_of(module)},{lbl.RELEASE_CHECKSUM}={checksum}"
         return not self.kube.list(kinds.MODULE_RELEASE, label_selector=selector)
 
     def _start_download(self, module: Obj) -> None:
@@ -412,24 +417,24 @@ class SourceController(ControllerBase):
         name = name_of(source)
         if deep_get(source, "status.phase") != "Terminating":
             self._patch_status(name, {"phase": "Terminating"})
-        force = annotations_of(source).get(kinds.ANN_FORCE_DELETE) == "true"
+        force = annotations_of(source).get(ann.FORCE_DELETE) == "true"
         finalizers = list(deep_get(source, "metadata.finalizers", []) or [])
-        if kinds.FIN_RELEASE_EXISTS in finalizers:
+        if fin.RELEASE_EXISTS in finalizers:
             if not force and self._has_deployed_releases(name):
                 self._patch_status(name, {"message": messages.SOURCE_HAS_DEPLOYED_RELEASES})
                 return Result(requeue_after=_DELETION_RETRY)
-            finalizers.remove(kinds.FIN_RELEASE_EXISTS)
+            finalizers.remove(fin.RELEASE_EXISTS)
             self._set_finalizers(name, finalizers)
-        if kinds.FIN_MODULE_EXISTS in finalizers:
+        if fin.MODULE_EXISTS in finalizers:
             if not force:
                 for entry in deep_get(source, "status.modules", []) or []:
                     self._clean_source_in_module(name, str(entry.get("name")))
-            finalizers.remove(kinds.FIN_MODULE_EXISTS)
+            finalizers.remove(fin.MODULE_EXISTS)
             self._set_finalizers(name, finalizers)
         return Result()
 
     def _has_deployed_releases(self, source_name: str) -> bool:
-        selector = f"{kinds.LABEL_SOURCE}={source_name},{kinds.LABEL_STATUS}=deployed"
+        selector = f"{lbl.SOURCE}={source_name},{lbl.STATUS}=deployed"
         return bool(self.kube.list(kinds.MODULE_RELEASE, label_selector=selector))
 
     def _set_finalizers(self, name: str, finalizers: list[str]) -> None:
