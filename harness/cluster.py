@@ -253,7 +253,11 @@ class SimulatedCluster:
 
     def _bootstrap_objects(self) -> None:
         client = self.client
-        namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": kinds.DECKHOUSE_NAMESPACE}}
+        namespace = {
+            "apiVersion": "v1",
+            "kind": kinds.NAMESPACE.kind,
+            "metadata": {"name": kinds.DECKHOUSE_NAMESPACE},
+        }
         try:
             client.create(kinds.NAMESPACE, namespace)
         except AlreadyExists:
@@ -265,7 +269,7 @@ class SimulatedCluster:
         image = f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
         return {
             "apiVersion": "v1",
-            "kind": "Pod",
+            "kind": kinds.POD.kind,
             "metadata": {
                 "name": self.pod_name,
                 "namespace": kinds.DECKHOUSE_NAMESPACE,

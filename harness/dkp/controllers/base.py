@@ -24,6 +24,8 @@ from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.reconcile import Watch
 from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.client import KubeClient
+from harness.kube.errors import NotFound
+from harness.kube.resources import Resource
 
 __all__ = ["ControllerBase", "ControllerContext", "no_registry_factory"]
 
@@ -64,3 +66,11 @@ class ControllerBase:
         self.log = ctx.log
         self.installed = ctx.installed
         self.registry_factory = ctx.registry_factory
+
+    def _exists(self, resource: Resource, name: str) -> bool:
+        """Whether ``resource/name`` exists (a missing kind counts as absent)."""
+        try:
+            self.kube.get(resource, name)
+        except NotFound:
+            return False
+        return True

@@ -18,6 +18,7 @@ from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api import kinds
 from harness.api import labels as lbl
+from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.module_status import (
     condition,
@@ -40,8 +41,10 @@ LOGGER = "d8-module-config-controller"
 UNKNOWN_MODULE_REQUEUE = timedelta(minutes=3)  # §4.2 moduleNotFoundInterval
 SYSTEM_CONFIGS = frozenset({"deckhouse", "global"})
 EMBEDDED_SOURCE = "Embedded"
-OLD_FINALIZER = "modules.deckhouse.io/module-config"  # §4.1: removed by the controller
-_NOT_INSTALLED_PHASES = frozenset({"Conflict", "Downloading", "DownloadingError"})
+OLD_FINALIZER = fin.MODULE_CONFIG_LEGACY  # removed by the controller
+_NOT_INSTALLED_PHASES = frozenset(
+    {ModulePhase.CONFLICT, ModulePhase.DOWNLOADING, ModulePhase.DOWNLOADING_ERROR}
+)
 
 
 class _ModuleEvents:
@@ -163,7 +166,7 @@ class ConfigController(ControllerBase):
     def _enable(self, config: Obj, module: Obj) -> None:
         """§4.3 steps 5-8."""
         now = self.clock.now()
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != "True":
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != ConditionStatus.TRUE:
             module = update_status(
                 self.kube,
                 module,
@@ -200,7 +203,7 @@ class ConfigController(ControllerBase):
         self.log.warning(LOGGER, "module at conflict: several available sources", module=name_of(module))
 
         def mutate(m: Obj) -> None:
-            m.setdefault("status", {})["phase"] = "Conflict"
+            m.setdefault("status", {})["phase"] = ModulePhase.CONFLICT.value
             conds = conditions_of(m)
             conditions.set_false(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
             conditions.set_false(
@@ -215,7 +218,7 @@ class ConfigController(ControllerBase):
 
     def _disable(self, config: Obj, module: Obj) -> None:
         """§4.3 step 4: drop Pending releases (only if it was enabled), ``disableModule``."""
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == "True":
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.TRUE:
             self._delete_pending_releases(name_of(module))
         self._disable_module(module)
         self._drop_annotation(config, ann.ALLOW_DISABLING)
@@ -223,7 +226,7 @@ class ConfigController(ControllerBase):
     def _delete_pending_releases(self, module: str) -> None:
         releases = self.kube.list(kinds.MODULE_RELEASE, label_selector=f"{lbl.MODULE}={module}")
         for release in releases:
-            if deep_get(release, "status.phase") == "Pending":
+            if deep_get(release, "status.phase") == ReleasePhase.PENDING:
                 try:
                     self.kube.delete(kinds.MODULE_RELEASE, name_of(release))
                 except NotFound:
@@ -234,14 +237,14 @@ class ConfigController(ControllerBase):
 
     def _disable_module(self, module: Obj) -> Obj:
         """§3.3 ``disableModule``: a no-op when EnabledByModuleConfig is already False."""
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == "False":
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.FALSE:
             return module
         now = self.clock.now()
 
         def mutate(m: Obj) -> None:
             conds = conditions_of(m)
             if phase_of(m) in _NOT_INSTALLED_PHASES:
-                m["status"]["phase"] = "Available"
+                m["status"]["phase"] = ModulePhase.AVAILABLE.value
                 conditions.set_false(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
                 conditions.set_false(
                     conds,

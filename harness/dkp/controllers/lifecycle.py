@@ -26,6 +26,7 @@ from typing import Any
 
 from harness.api import kinds
 from harness.api import labels as lbl
+from harness.api.phases import ConditionStatus, ModulePhase
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.installed import InstalledModule
 from harness.dkp.controllers.module_status import (
@@ -44,7 +45,7 @@ from harness.kube.objects import Obj, deep_get, labels_of, name_of
 __all__ = ["LifecycleController", "hooks_state"]
 
 LOGGER = "d8-module-lifecycle"
-_KEEP_PHASE_WHEN_OFF = frozenset({"Available", "Unavailable"})
+_KEEP_PHASE_WHEN_OFF = frozenset({ModulePhase.AVAILABLE, ModulePhase.UNAVAILABLE})
 
 
 def hooks_state(record: InstalledModule) -> str:
@@ -89,7 +90,7 @@ class LifecycleController(ControllerBase):
         record = self.installed.get(request.name)
         if record is None or deep_get(module, "metadata.deletionTimestamp"):
             return Result()  # not downloaded: phases belong to the source and config controllers
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != "True":
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != ConditionStatus.TRUE:
             if self._loaded(module, record):
                 self._switched_off(module)
             return Result()
@@ -125,7 +126,7 @@ class LifecycleController(ControllerBase):
 
     def _switched_off(self, module: Obj) -> None:
         """§3.3 'enabled module manager says disabled': kube_config extender, or static when no MC."""
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == "False":
+        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.FALSE:
             reason, message = messages.REASON_MODULE_CONFIG, messages.MSG_MODULE_CONFIG
         else:
             reason, message = messages.REASON_DISABLED, messages.MSG_DISABLED
@@ -160,11 +161,11 @@ def _starting(module: Obj, now: datetime) -> None:
     """addon-operator phase ``Startup``: Installing when coming from Downloading, else Reconciling."""
     status = module.setdefault("status", {})
     conds = conditions_of(module)
-    if phase_of(module) in ("Downloading", "Installing"):
-        status["phase"] = "Installing"
+    if phase_of(module) in (ModulePhase.DOWNLOADING, ModulePhase.INSTALLING):
+        status["phase"] = ModulePhase.INSTALLING.value
         reason, message = messages.REASON_INSTALLING, messages.MSG_INSTALLING
     else:
-        status["phase"] = "Reconciling"
+        status["phase"] = ModulePhase.RECONCILING.value
         reason, message = messages.REASON_RECONCILING, messages.MSG_RECONCILING
     conditions.set_false(conds, messages.CONDITION_IS_READY, now=now, reason=reason, message=message)
     if conditions.find(conds, messages.CONDITION_IS_OVERRIDDEN) is None:
@@ -181,10 +182,10 @@ def _finished(module: Obj, record: InstalledModule, now: datetime) -> None:
     status["hooksState"] = hooks_state(record)
     hook_error = _first_hook_error(record)
     if hook_error or record.module_error:
-        status["phase"] = "Error"
+        status["phase"] = ModulePhase.ERROR.value
         reason = messages.REASON_HOOK_ERROR if hook_error else messages.REASON_MODULE_ERROR
         text = hook_error or record.module_error
         conditions.set_false(conds, messages.CONDITION_IS_READY, now=now, reason=reason, message=text)
         return
-    status["phase"] = "Ready"
+    status["phase"] = ModulePhase.READY.value
     conditions.set_true(conds, messages.CONDITION_IS_READY, now=now)

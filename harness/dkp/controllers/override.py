@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol, cast
 
+from harness.api import finalizers as fin
 from harness.api import kinds
+from harness.api.phases import ConditionStatus
+from harness.api.times import stamp
 from harness.clock import parse_duration
 from harness.dkp.controllers import install as deploy
 from harness.dkp.controllers import module_status as modulestatus
@@ -44,7 +47,7 @@ from harness.registry.errors import RegistryError
 __all__ = ["FINALIZER", "OverrideController"]
 
 LOGGER = "d8-module-override-controller"
-FINALIZER = "modules.deckhouse.io/mpo-finalizer"
+FINALIZER = fin.PULL_OVERRIDE
 EMBEDDED_SOURCE = "Embedded"
 DEFAULT_SCAN_INTERVAL = timedelta(seconds=15)  # the CRD default of spec.scanInterval
 PROBLEM_REQUEUE = timedelta(minutes=1)  # defaultRequeueAfter
@@ -56,10 +59,6 @@ never a no-op that would leave the install simulation asleep."""
 
 class _DigestReader(Protocol):
     def digest(self, path: str, tag: str) -> str: ...
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Problem(Exception):
@@ -146,7 +145,10 @@ class OverrideController(ControllerBase):
         if source == EMBEDDED_SOURCE:
             raise _Problem(messages.MPO_EMBEDDED, PROBLEM_REQUEUE)
         # No bundle enables a downloaded module, so an absent or Unknown condition means disabled.
-        if modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != "True":
+        if (
+            modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG)
+            != ConditionStatus.TRUE
+        ):
             raise _Problem(messages.MPO_DISABLED, PROBLEM_REQUEUE, clear_digest=True)
         if not source:
             raise _Problem(messages.MPO_NO_ACTIVE_SOURCE, PROBLEM_REQUEUE)
@@ -262,7 +264,7 @@ class OverrideController(ControllerBase):
             wanted["weight"] = weight
         if all(current.get(k) == v for k, v in wanted.items()):
             return
-        wanted["updatedAt"] = _stamp(self.clock.now())
+        wanted["updatedAt"] = stamp(self.clock.now())
         try:
             self.kube.patch(
                 kinds.MODULE_PULL_OVERRIDE, name_of(mpo), {"status": wanted}, subresource="status"

@@ -20,6 +20,7 @@ import yaml
 from harness.api import annotations as ann
 from harness.api import kinds
 from harness.api import labels as lbl
+from harness.api.phases import ReleasePhase
 from harness.dkp.images.reader import RegistryReader
 from harness.dkp.rules import messages, stepbystep
 from harness.dkp.rules.versions import InvalidVersionError, Version, parse_version
@@ -164,7 +165,7 @@ def _ensure_release(ctx: ReleaseContext, meta: ReleaseMeta, cause: str) -> None:
     except NotFound:
         ctx.kube.create(kinds.MODULE_RELEASE, _new_release(ctx, meta, name, cause))
         return
-    if existing.get("status", {}).get("phase") != "Pending":
+    if existing.get("status", {}).get("phase") != ReleasePhase.PENDING:
         return
     existing["metadata"].setdefault("annotations", {})[ann.CHANGE_CAUSE] = messages.change_cause(cause)
     existing["spec"] = _release_spec(ctx.module, meta)

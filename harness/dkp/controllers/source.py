@@ -14,13 +14,15 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api import kinds
 from harness.api import labels as lbl
+from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase, SourcePhase
+from harness.api.times import stamp
 from harness.clock import parse_duration
 from harness.dkp.controllers import update_policy as policy_lookup
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
@@ -54,10 +56,6 @@ def registry_spec_checksum(source: Obj) -> str:
     registry = deep_get(source, "spec.registry", {}) or {}
     text = json.dumps(registry, sort_keys=True, separators=(",", ":"))
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _is_allowed_module_name(name: str) -> bool:
@@ -94,7 +92,7 @@ class _ModuleWatch:
         self._seen[name] = now
         if event.type != EventType.MODIFIED or before is None or not now[0]:
             return []
-        became_enabled = now[2] == "True" and before[2] != "True"
+        became_enabled = now[2] == ConditionStatus.TRUE and before[2] != ConditionStatus.TRUE
         if now[0] != before[0] or now[1] != before[1] or became_enabled:
             return [Request(now[0])]
         return []
@@ -171,7 +169,7 @@ class SourceController(ControllerBase):
             reader.close()
 
     def _sync_time(self) -> dict[str, str]:
-        return {"syncTime": _stamp(self.clock.now())}
+        return {"syncTime": stamp(self.clock.now())}
 
     def _checksum_changed(self, source: Obj) -> bool:
         """§2 step 2: store the registry-spec checksum; on a change mark Deployed releases."""
@@ -190,12 +188,12 @@ class SourceController(ControllerBase):
         return True
 
     def _mark_registry_changed(self, source_name: str) -> None:
-        stamp = _stamp(self.clock.now())
+        stamp_now = stamp(self.clock.now())
         selector = f"{lbl.SOURCE}={source_name}"
         for release in self.kube.list(kinds.MODULE_RELEASE, label_selector=selector):
-            if deep_get(release, "status.phase") != "Deployed":
+            if deep_get(release, "status.phase") != ReleasePhase.DEPLOYED:
                 continue
-            patch = {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHANGED: stamp}}}
+            patch = {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHANGED: stamp_now}}}
             self.kube.patch(kinds.MODULE_RELEASE, name_of(release), patch)
 
     def _scan(self, source: Obj, reader: RegistryReader) -> Result:
@@ -235,7 +233,7 @@ class SourceController(ControllerBase):
         Returns whether only ``syncTime`` changed (the scan found nothing new).
         """
         status = {
-            "phase": "Active",
+            "phase": SourcePhase.ACTIVE.value,
             "modules": entries,
             "modulesCount": len(entries),
             "message": messages.SOURCE_SOME_ERRORS if had_errors else "",
@@ -288,7 +286,7 @@ class SourceController(ControllerBase):
         self, source_name: str, module: Obj, entry: dict[str, Any], exc: Exception
     ) -> Obj:
         """§2.1 step 5: the error is shown only for modules enabled from this source."""
-        enabled = _condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == "True"
+        enabled = _condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.TRUE
         if enabled and deep_get(module, "properties.source") == source_name:
             text = str(exc)
             entry["pullError"] = (
@@ -304,7 +302,7 @@ class SourceController(ControllerBase):
         """[E2] needToEnsureRelease: enabled from this source, and the channel moved or has no release."""
         if deep_get(module, "properties.source") != source_name:
             return False
-        if _condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != "True":
+        if _condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != ConditionStatus.TRUE:
             return False
         if entry.get("checksum") != meta.checksum:
             return True
@@ -315,10 +313,10 @@ class SourceController(ControllerBase):
     def _start_download(self, module: Obj) -> None:
         """§2.1 step 8: Available/Conflict → Downloading (IsReady False Downloading/downloading)."""
         current = self.kube.get(kinds.MODULE, name_of(module))
-        if deep_get(current, "status.phase") not in ("Available", "Conflict"):
+        if deep_get(current, "status.phase") not in (ModulePhase.AVAILABLE, ModulePhase.CONFLICT):
             return
         status = current.setdefault("status", {})
-        status["phase"] = "Downloading"
+        status["phase"] = ModulePhase.DOWNLOADING.value
         conds = status.setdefault("conditions", [])
         conditions.set_false(
             conds,
@@ -343,13 +341,6 @@ class SourceController(ControllerBase):
             overrides=overrides,
             embedded=policy.embedded_policy(policy_lookup.deckhouse_settings(self.kube)),
         )
-
-    def _exists(self, resource: Any, name: str) -> bool:
-        try:
-            self.kube.get(resource, name)
-        except NotFound:
-            return False
-        return True
 
     def _ensure_module(self, source_name: str, module_name: str, module: Obj | None, channel: str) -> Obj:
         """Create the Module or add this source to it; set the release channel (§3.1)."""
@@ -377,7 +368,7 @@ class SourceController(ControllerBase):
     def _init_module_status(self, module: Obj) -> Obj:
         now = self.clock.now()
         status = module.setdefault("status", {})
-        status["phase"] = "Available"
+        status["phase"] = ModulePhase.AVAILABLE.value
         conds = status.setdefault("conditions", [])
         conditions.set_false(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
         conditions.set_false(
@@ -396,7 +387,7 @@ class SourceController(ControllerBase):
         except NotFound:
             return
         sources = list(deep_get(module, "properties.availableSources", []) or [])
-        enabled = _condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER) == "True"
+        enabled = _condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER) == ConditionStatus.TRUE
         if len(sources) > 1:
             if source_name in sources:
                 module["properties"]["availableSources"] = [s for s in sources if s != source_name]
@@ -415,8 +406,8 @@ class SourceController(ControllerBase):
 
     def _delete(self, source: Obj) -> Result:
         name = name_of(source)
-        if deep_get(source, "status.phase") != "Terminating":
-            self._patch_status(name, {"phase": "Terminating"})
+        if deep_get(source, "status.phase") != SourcePhase.TERMINATING:
+            self._patch_status(name, {"phase": SourcePhase.TERMINATING.value})
         force = annotations_of(source).get(ann.FORCE_DELETE) == "true"
         finalizers = list(deep_get(source, "metadata.finalizers", []) or [])
         if fin.RELEASE_EXISTS in finalizers:

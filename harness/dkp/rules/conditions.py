@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from harness.api.phases import ConditionStatus
+from harness.api.times import stamp
+
 __all__ = ["find", "set_condition", "set_false", "set_true", "set_unknown", "status_of"]
 
 Conditions = list[dict[str, Any]]
-
-
-def _stamp(at: datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def find(conditions: Conditions, type_: str) -> dict[str, Any] | None:
@@ -34,14 +33,14 @@ def set_condition(
 ) -> None:
     """Set one condition in place, with DKP's probe/transition time rules."""
     current = find(conditions, type_)
-    stamp = _stamp(now)
+    at = stamp(now)
     if current is None:
-        current = {"type": type_, "lastTransitionTime": stamp}
+        current = {"type": type_, "lastTransitionTime": at}
         conditions.append(current)
     elif current.get("status") != status:
-        current["lastTransitionTime"] = stamp
+        current["lastTransitionTime"] = at
     current["status"] = status
-    current["lastProbeTime"] = stamp
+    current["lastProbeTime"] = at
     for key, value in (("reason", reason), ("message", message)):
         if value:
             current[key] = value
@@ -50,16 +49,16 @@ def set_condition(
 
 
 def set_true(conditions: Conditions, type_: str, *, now: datetime) -> None:
-    set_condition(conditions, type_, "True", now=now)
+    set_condition(conditions, type_, ConditionStatus.TRUE.value, now=now)
 
 
 def set_false(
     conditions: Conditions, type_: str, *, now: datetime, reason: str = "", message: str = ""
 ) -> None:
-    set_condition(conditions, type_, "False", now=now, reason=reason, message=message)
+    set_condition(conditions, type_, ConditionStatus.FALSE.value, now=now, reason=reason, message=message)
 
 
 def set_unknown(
     conditions: Conditions, type_: str, *, now: datetime, reason: str = "", message: str = ""
 ) -> None:
-    set_condition(conditions, type_, "Unknown", now=now, reason=reason, message=message)
+    set_condition(conditions, type_, ConditionStatus.UNKNOWN.value, now=now, reason=reason, message=message)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from harness.api.times import stamp
 from harness.clock import Clock
 
 __all__ = ["DeckhouseLog"]
@@ -34,7 +35,7 @@ class DeckhouseLog:
         """Append one line: ``{"level", "logger", "msg", ..., "time"}`` (key order is stable)."""
         record: dict[str, Any] = {"level": level, "logger": logger, "msg": msg}
         record.update({k: v for k, v in fields.items() if v is not None})
-        record["time"] = self._clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        record["time"] = stamp(self._clock.now())
         line = json.dumps(record, ensure_ascii=False, default=str)
         with self._lock:
             self._lines.append(line)
@@ -58,11 +59,11 @@ class DeckhouseLog:
         The manager uses it for periodic looks it skips as identical (see ``Manager._coalesce_idle``),
         so the log keeps one entry per look, as DKP's would. ``time`` is the last key of a line.
         """
-        stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        at_text = stamp(at)
         with self._lock:
             for line in lines:
                 cut = line.rfind(_TIME_KEY)
-                self._lines.append(line[: cut + len(_TIME_KEY)] + stamp + '"}' if cut >= 0 else line)
+                self._lines.append(line[: cut + len(_TIME_KEY)] + at_text + '"}' if cut >= 0 else line)
                 self._written += 1
 
     def info(self, logger: str, msg: str, **fields: Any) -> None:
