@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 
-from harness.apiserver.validity import Check, compile_check
+from harness.apiserver.schema_precheck import Check, compile_check
 from harness.kube.errors import Cause
 from harness.kube.patches import clone
 

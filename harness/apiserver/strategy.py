@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
-from harness.apiserver.sharing import own_top
+from harness.apiserver.copy_on_write import own_top
 from harness.apiserver.storage import invalid
 from harness.kube.errors import BadRequest, Cause
 from harness.kube.objects import Obj

@@ -26,7 +26,6 @@ import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
 from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalogue
-from harness.report.controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 from harness.report.evidence import Evidence
 from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
@@ -38,6 +37,7 @@ from harness.report.recorder import (
 from harness.report.redaction import redact, redact_value
 from harness.report.status import failure_status
 from harness.report.tags import apply_tag, claim_tag_problems, register_markers
+from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 
 __all__ = ["PAYLOAD_KEY", "evidence_for", "set_step_catalogue"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.apiserver.sharing import merge_shared, own_top
+from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.kube.client import PatchType
 from harness.kube.patches import clone, merge_patch
 

@@ -10,7 +10,7 @@ import pytest
 
 from harness.apiserver.crds import default_crd_dir, load_crd_dir
 from harness.apiserver.schema import _root_draft4
-from harness.apiserver.validity import compile_check
+from harness.apiserver.schema_precheck import compile_check
 
 _SCALARS: list[Any] = [None, True, False, 0, 1, -3, 2.5, 7.0, "", "a", "HTTP", "8:00", "12:30", "x" * 9]
 
