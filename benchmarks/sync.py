@@ -24,9 +24,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness.api import kinds  # noqa: E402
 from harness.apiserver import ApiServer  # noqa: E402
 from harness.clock import VirtualClock  # noqa: E402
-from harness.dkp import kinds  # noqa: E402
 from harness.dkp.controllers.base import ControllerContext  # noqa: E402
 from harness.dkp.controllers.source import SourceController  # noqa: E402
 from harness.dkp.runtime.log import DeckhouseLog  # noqa: E402

@@ -1,6 +1,6 @@
 """The simulated DKP cluster: a real registry, the fake API server and the module manager on one clock.
 
-``SimulatedCluster`` is what scenarios and the sandbox run against (DESIGN.md §2, §4)::
+``SimulatedCluster`` is what scenarios and the sandbox run against (docs/architecture.md)::
 
     with SimulatedCluster() as cluster:
         cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
@@ -17,7 +17,7 @@ ModuleConfig carrying the embedded update policy. ``stop()`` leaves no process, 
 temporary directory behind.
 
 Time and faults are reached only through :class:`SimulationControl`, the one simulation-only
-interface steps may use (DESIGN.md §2.1).
+interface steps may use (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are
 
 @dataclass(frozen=True)
 class DeckhouseSettings:
-    """Settings of the ``deckhouse`` ModuleConfig: the embedded update policy (dkp-behaviour §6.4)."""
+    """Settings of the ``deckhouse`` ModuleConfig: the embedded update policy (docs/dkp-behaviour.md §6.4)."""
 
     release_channel: str = "Stable"
     update_mode: str = "Auto"

@@ -1,6 +1,6 @@
 """Annotations of DKP's module objects, and the Go booleans they carry.
 
-Names: docs/dkp-behaviour.md, "Labels and annotations". DKP reads the boolean annotations with
+Names: docs/dkp-behaviour.md §5.1. DKP reads the boolean annotations with
 Go's ``strconv.ParseBool`` (deckhouse/deckhouse
 ``deckhouse-controller/pkg/controller/module-controllers/release/``), so ``"True"``, ``"t"`` and
 ``"1"`` all approve a release; :func:`parse_go_bool` is that parser.

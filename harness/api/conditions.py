@@ -1,4 +1,4 @@
-"""Condition types and reasons of DKP's module objects (docs/dkp-behaviour.md, "Module conditions").
+"""Condition types and reasons of DKP's module objects (docs/dkp-behaviour.md §3.3).
 
 The texts that go with the reasons are user-visible wording and live with the other messages in
 ``harness.dkp.rules.messages``; the names here are the machine-readable half.

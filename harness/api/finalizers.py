@@ -1,4 +1,4 @@
-"""Finalizers DKP's module controllers add and remove (docs/dkp-behaviour.md, "Finalizers")."""
+"""Finalizers DKP's module controllers add and remove (docs/dkp-behaviour.md §2.3, §4.1, §5.1, §8)."""
 
 from __future__ import annotations
 

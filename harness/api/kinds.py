@@ -1,4 +1,4 @@
-"""The resources of DKP's module machinery (docs/dkp-behaviour.md, "Objects").
+"""The resources of DKP's module machinery (docs/dkp-behaviour.md §9).
 
 Group, versions and plurals are those of DKP's CRDs (deckhouse/deckhouse
 ``deckhouse-controller/crds/*.yaml``); the simulator serves these versions as storage versions.

@@ -1,4 +1,4 @@
-"""Labels DKP's module controllers set and select by (docs/dkp-behaviour.md, "Labels and annotations")."""
+"""Labels DKP's module controllers set and select by (docs/dkp-behaviour.md §5.1)."""
 
 from __future__ import annotations
 

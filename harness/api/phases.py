@@ -1,4 +1,4 @@
-"""Phases of DKP's module objects, as StrEnums (docs/dkp-behaviour.md, "Phases").
+"""Phases of DKP's module objects, as StrEnums (docs/dkp-behaviour.md §3.3, §5.9).
 
 Members compare equal to their text, so a decision can test ``phase == ReleasePhase.PENDING``
 against a raw ``status.phase`` and a status written with a member serializes as the plain text.

@@ -5,6 +5,6 @@ Pure decision rules (no I/O, "now" passed in) live in small modules named for on
 and its resolution), ``taskcalc`` (the task calculator), ``deploytime`` (deploy-time checks),
 ``requirements`` (release requirements), ``stepbystep`` (which releases a source creates) and
 ``messages`` (every user-visible text). The controllers call them for every decision; each rule
-cites the section of reference/dkp-behaviour.md it implements, and docs/dkp-rules.md records the
+cites the section of docs/dkp-behaviour.md it implements, and docs/dkp-rules.md records the
 choices made where the reference was unverified.
 """

@@ -1,4 +1,4 @@
-"""The config controller (``d8-module-config-controller``): ModuleConfig → Module (dkp-behaviour §4).
+"""The config controller (``d8-module-config-controller``): ModuleConfig → Module (docs/dkp-behaviour.md §4).
 
 A ModuleConfig named like a module switches it on or off, picks its source and binds its update
 policy. The controller writes what DKP writes: the MC's ``status`` (schema version, validation
@@ -103,7 +103,7 @@ class ConfigController(ControllerBase):
         """A module nobody configured is disabled by the kube_config extender: say so once.
 
         Inferred from the page, which shows a freshly discovered module with
-        ``EnabledByModuleConfig`` False ``Disabled``/``disabled`` (dkp-behaviour.md does not name
+        ``EnabledByModuleConfig`` False ``Disabled``/``disabled`` (docs/dkp-behaviour.md does not name
         the writer). Only a Module without the condition gets it: one whose ModuleConfig was
         deleted keeps the ``Unknown`` that §4.3 deletion wrote.
         """

@@ -1,7 +1,7 @@
 """``deckhouse-controller module enable|disable <name>``, as a call on the cluster API.
 
 The docs offer the command as an alternative to setting ``spec.enabled`` in the module's
-ModuleConfig (dkp-behaviour §4.5). Its implementation was not read (UNVERIFIED), so the
+ModuleConfig (docs/dkp-behaviour.md §4.5). Its implementation was not read (UNVERIFIED), so the
 simulator does exactly that and nothing more: create ``ModuleConfig/<name>`` with
 ``spec.enabled`` when missing, otherwise merge-patch ``spec.enabled`` and keep every other field
 (``settings``, ``version``, ``source``, ``updatePolicy``). It does not check that the module

@@ -1,4 +1,4 @@
-"""What deploying a module release means for the simulated Deckhouse (dkp-behaviour §5.8 steps 1-2).
+"""What deploying a module release means for the simulated Deckhouse (docs/dkp-behaviour.md §5.8 steps 1-2).
 
 DKP downloads ``R/<module>:v<version>``, validates the ModuleConfig settings against the module's
 ``openapi/config-values.yaml`` and unpacks the image into its downloaded-modules directory. Here

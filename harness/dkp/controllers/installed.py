@@ -1,7 +1,7 @@
 """What the simulated Deckhouse has installed: the stand-in for DKP's downloaded-modules directory.
 
 The real release controller unpacks ``R/<module>:v<version>`` to ``<downloaded>/<module>/v<version>``
-and restarts Deckhouse, whose module manager then runs the module's hooks (dkp-behaviour §5.8).
+and restarts Deckhouse, whose module manager then runs the module's hooks (docs/dkp-behaviour.md §5.8).
 Here the release controller records the unpacked module in :class:`InstalledModules`, and the
 install simulation (``lifecycle``) reads it to move the Module through Installing to Ready, or to
 Error when a hook is marked as failing in the image (see docs/registry.md for that convention).

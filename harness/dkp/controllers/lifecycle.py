@@ -2,7 +2,7 @@
 
 In DKP, after the release controller unpacks a module and restarts Deckhouse, addon-operator
 runs the module's hooks and Helm, and the config controller mirrors its state into the Module
-(``refreshModuleStatus``, dkp-behaviour §3.3). Here that is a pure function of virtual time since
+(``refreshModuleStatus``, docs/dkp-behaviour.md §3.3). Here that is a pure function of virtual time since
 the deploy recorded in :class:`InstalledModules`:
 
 =====================================  =========================================================

@@ -1,6 +1,6 @@
 """The override controller (``d8-module-override-controller``): ModulePullOverride → a dev module image.
 
-dkp-behaviour §8, read from upstream ``module-controllers/override/controller.go`` (049a95cf…). A
+docs/dkp-behaviour.md §8, read from upstream ``module-controllers/override/controller.go`` (049a95cf…). A
 ModulePullOverride named like a module makes Deckhouse run ``R/<module>:<spec.imageTag>`` from the
 Module's active source instead of its releases. The controller checks, in DKP's order, that the
 Module exists, is not embedded, is enabled and has an active source (each failure is a status

@@ -4,8 +4,8 @@ Plan, then act: :meth:`ReleaseController.reconcile` gathers a snapshot of everyt
 reads (:meth:`~ReleaseController._snapshot`), the pure functions of ``harness.dkp.rules.release``
 decide (phase, message, Module condition, labels and annotations, when to look again), and
 :meth:`~ReleaseController._apply` writes the plan in order. Deploying (pull, settings check,
-install) and the Deployed bookkeeping are the I/O left here (docs/dkp-behaviour.md, "Release
-controller").
+install) and the Deployed bookkeeping are the I/O left here (docs/dkp-behaviour.md §5.3
+to §5.8).
 
 Every read goes through :meth:`_get` / :meth:`_list`, which note the kinds read; a release that
 waits is parked with those kinds, and only a change of one of them wakes it early

@@ -1,6 +1,6 @@
 """The source controller (``d8-module-source-controller``): ModuleSource → Modules and releases.
 
-dkp-behaviour §2. On creation, on a change of the registry settings and every scan interval it
+docs/dkp-behaviour.md §2. On creation, on a change of the registry settings and every scan interval it
 lists the modules of ``spec.registry.repo`` (the tags of ``R``), makes sure a Module object offers
 each of them (§3.1), reads each module's release channel and, for modules enabled from this
 source, creates the ModuleReleases the release controller will deploy (§5.2). Errors that DKP

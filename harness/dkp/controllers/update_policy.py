@@ -1,7 +1,7 @@
 """Reading update policies through the client, for the source and release controllers.
 
 The pure rules live in :mod:`harness.dkp.rules.policy`; this module only fetches what they need: the
-MUP a Module names and the ``deckhouse`` ModuleConfig settings (dkp-behaviour §6.4).
+MUP a Module names and the ``deckhouse`` ModuleConfig settings (docs/dkp-behaviour.md §6.4).
 
 MUPs are read through the served storage version (v1alpha2). A policy created through the
 deprecated v1alpha1 API keeps its stored mode, so ``Ignore`` can come back through v1alpha2 even

@@ -1,4 +1,4 @@
-"""Status conditions with DKP's helper semantics (dkp-behaviour §3.3).
+"""Status conditions with DKP's helper semantics (docs/dkp-behaviour.md §3.3).
 
 ``set_true`` clears reason and message; all setters stamp ``lastProbeTime`` with now and change
 ``lastTransitionTime`` only when the status flips. Conditions keep their first-seen order, as DKP

@@ -1,4 +1,4 @@
-"""ModuleConfig settings against the module's OpenAPI schema (dkp-behaviour §4.2).
+"""ModuleConfig settings against the module's OpenAPI schema (docs/dkp-behaviour.md §4.2).
 
 DKP validates ``spec.settings`` with the module's ``openapi/config-values.yaml`` (go-openapi) and
 shows the failure as ``status.message = "Error: <validation error>"``. jsonschema does the checking

@@ -1,6 +1,6 @@
 """Deploy-time checks: a release the calculator let through may still have to wait.
 
-dkp-behaviour §5.7, re-read from ``releaseupdater/deploy_time_checker.go`` (09590db5) and
+docs/dkp-behaviour.md §5.7, re-read from ``releaseupdater/deploy_time_checker.go`` (09590db5) and
 ``deploy_delay_reason.go`` (5a754525, the RFC822 revision the goldens match). Which checks apply
 depends on the update mode and on whether the task calculator called the release a patch:
 

@@ -1,7 +1,7 @@
 """Every user-visible text of the simulated module machinery, in one place.
 
 Scenarios compare these strings with what ``kubectl`` shows, so each one is DKP's own wording
-(dkp-behaviour.md, section cited per group) and is checked against the spec text by
+(docs/dkp-behaviour.md, section cited per group) and is checked against the spec text by
 ``tests/dkp/rules/test_messages.py``. Controllers import from here instead of writing literals,
 which keeps a wording change upstream a one-line change.
 """

@@ -2,7 +2,7 @@
 
 A policy is a ModuleUpdatePolicy (MUP) named by the module's ModuleConfig, or — when none is named
 or the named one does not exist — the *embedded* policy DKP builds from the ``deckhouse``
-ModuleConfig settings (dkp-behaviour §6.4). The two MUP API versions default the mode differently
+ModuleConfig settings (docs/dkp-behaviour.md §6.4). The two MUP API versions default the mode differently
 (§6.1: v1alpha1 ``AutoPatch``, v1alpha2 ``Auto``), so the object's ``apiVersion`` matters when a
 field is absent. The release channel also names the registry tag the source controller reads
 (§1: ``strcase.ToKebab``).

@@ -1,6 +1,6 @@
 """The release controller's decisions, as pure functions from a snapshot to a plan.
 
-DKP's ``d8-module-release-controller`` (docs/dkp-behaviour.md, "Release controller") takes a
+DKP's ``d8-module-release-controller`` (docs/dkp-behaviour.md §5.3, §5.4) takes a
 Pending ModuleRelease through its checks in a fixed order:
 
 1. a ModulePullOverride for the module exists → wait;

@@ -1,6 +1,6 @@
 """The requirements check of a ModuleRelease against the running cluster.
 
-dkp-behaviour §5.6, re-read from ``releaseupdater/requirements_checker.go`` and the
+docs/dkp-behaviour.md §5.6, re-read from ``releaseupdater/requirements_checker.go`` and the
 ``go_lib/dependency/extenders`` it delegates to. A release may require a Deckhouse version, a
 Kubernetes version and versions of other modules. DKP checks them in that order and **stops at
 the first failure** (``CheckModuleReleaseRequirements`` returns early), and for a version

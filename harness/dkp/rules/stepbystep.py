@@ -1,6 +1,6 @@
 """Which ModuleReleases the source controller creates when a channel moves (the release fetcher).
 
-dkp-behaviour §5.2, **Variant A [E2]**, re-read from ``source/module_release_fetcher.go``
+docs/dkp-behaviour.md §5.2, **Variant A [E2]**, re-read from ``source/module_release_fetcher.go``
 (stored id 8077615546). Given the channel's target version, the module's existing releases (from
 any source) and the version tags of ``R/<module>``, the fetcher:
 

@@ -1,6 +1,6 @@
 """The task calculator: may this Pending ModuleRelease go ahead, wait, or be skipped for good?
 
-dkp-behaviour §5.5, re-read from ``releaseupdater/task_calculator.go`` (newest stored revision,
+docs/dkp-behaviour.md §5.5, re-read from ``releaseupdater/task_calculator.go`` (newest stored revision,
 439292eb). The calculator sees every release of the module (all sources together), sorted by
 version, and decides for one Pending release R:
 

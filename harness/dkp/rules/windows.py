@@ -1,6 +1,6 @@
 """Update windows: when a release may be deployed, and when the next chance comes.
 
-dkp-behaviour §6.3 (``go_lib/hooks/update/window.go``, revision 9e4e2c7e, re-read for this
+docs/dkp-behaviour.md §6.3 (``go_lib/hooks/update/window.go``, revision 9e4e2c7e, re-read for this
 module). The rules are DKP's, including the surprising ones, because users see their effect in
 release messages:
 
@@ -96,7 +96,7 @@ def next_allowed_time(windows: Sequence[UpdateWindow], earliest: datetime) -> da
 def _next_for_window(window: UpdateWindow, earliest: datetime) -> datetime:
     if window.is_open(earliest):
         return earliest
-    # dkp-behaviour §6.3: the search starts on the next day even if a window opens later today.
+    # docs/dkp-behaviour.md §6.3: the search starts on the next day even if a window opens later today.
     day = earliest + timedelta(days=1)
     while True:
         if window.allows_day(day):

@@ -1,7 +1,7 @@
 """The simulated DKP module manager: runs the controllers over one work queue on one clock.
 
 What the real controller-runtime manager does with goroutines, informers and rate-limited
-queues, this does deterministically (DESIGN.md §2.3):
+queues, this does deterministically (docs/architecture.md):
 
 - one subscription to the client; every committed change becomes requests for each controller
   whose own ``resource`` or whose ``watches`` match (by group and plural, any version);

@@ -1,6 +1,6 @@
 """Settings of the simulated cluster that the real DKP reads from its environment.
 
-The Deckhouse and Kubernetes versions feed the release requirements check (dkp-behaviour §5.6),
+The Deckhouse and Kubernetes versions feed the release requirements check (docs/dkp-behaviour.md §5.6),
 the edition the module accessibility rules; the virtual durations shape the install simulation
 (how long a module stays Downloading and Installing once its release is deployed).
 """
@@ -31,7 +31,7 @@ class ClusterSettings:
     install_duration: timedelta = field(default=timedelta(seconds=10))
     """Virtual time a module spends ``Installing`` before it is ``Ready`` (or ``Error``)."""
     scan_interval: timedelta = field(default=timedelta(minutes=3))
-    """ModuleSource resync period (dkp-behaviour §2: ``defaultScanInterval``)."""
+    """ModuleSource resync period (docs/dkp-behaviour.md §2: ``defaultScanInterval``)."""
     fast_time: bool = field(default_factory=fast_time_default)
     """The one switch for the fast-time shortcuts: parked releases (``runtime.parking``) and
     coalesced idle looks (``Manager``). Off, waiting releases are polled every 15 s and every

@@ -1,9 +1,10 @@
 """pytest plugin for the shortcuts differential test: dumps each scenario's observable outcome.
 
 Loaded with ``-p tests.dkp.differential.dump_plugin`` into a pytest run of ``scenarios/``; for every
-scenario that started a cluster it writes ``<DKP_DIFF_DUMP>/<test id>.json`` holding every
-committed version of every object (the history the steps and the report read, timelines included)
-and the Deckhouse log. Identifiers the API server draws at random (``metadata.uid``) are left out.
+scenario that started a cluster it writes ``<DKP_DIFF_DUMP>/<hash of the test id>.json`` holding
+every committed version of every object (the history the steps and the report read), the phase
+timeline and the Deckhouse log, just before the scenario's world closes. Identifiers the API
+server draws at random (``metadata.uid``) are left out.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.steps.world import World
+
 DUMP_ENV = "DKP_DIFF_DUMP"
+_current: list[str] = [""]
 
 
 def _strip(value: Any) -> Any:
@@ -28,25 +32,41 @@ def _strip(value: Any) -> Any:
     return value
 
 
-@pytest.fixture(autouse=True)
-def _dump_outcome(request: pytest.FixtureRequest) -> Iterator[None]:
-    target = os.environ.get(DUMP_ENV)
-    if not target or "world" not in request.fixturenames:
-        yield
-        return
-    world = request.getfixturevalue("world")  # set up first, so it is torn down after this
-    yield
-    if not world.started:
-        return
-    history = [
-        {"at": v.at.isoformat(), "kind": v.kind, "name": v.name, "deleted": v.deleted, "obj": _strip(v.obj)}
-        for v in world.history.versions
-    ]
+def _dump(world: World, target: Path) -> None:
+    history = world.history
     outcome = {
-        "test": request.node.nodeid,
-        "history": history,
-        "timeline": [[c.at.isoformat(), c.kind, c.name, c.phase] for c in world.history.timeline()],
+        "test": _current[0],
+        "history": [
+            {
+                "at": v.at.isoformat(),
+                "kind": v.kind,
+                "name": v.name,
+                "deleted": v.deleted,
+                "obj": _strip(v.obj),
+            }
+            for v in history.versions
+        ],
+        "timeline": [[c.at.isoformat(), c.kind, c.name, c.phase] for c in history.timeline()],
         "log": world.cluster.log.lines(),
     }
-    name = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16] + ".json"
-    (Path(target) / name).write_text(json.dumps(outcome, indent=1, sort_keys=True, default=str))
+    name = hashlib.sha1(_current[0].encode()).hexdigest()[:16] + ".json"
+    (target / name).write_text(json.dumps(outcome, indent=1, sort_keys=True, default=str))
+
+
+_original_close = World.close
+
+
+def _close_and_dump(self: World) -> None:
+    target = os.environ.get(DUMP_ENV)
+    if target and self.started:
+        _dump(self, Path(target))
+    _original_close(self)
+
+
+World.close = _close_and_dump  # type: ignore[method-assign]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+    _current[0] = item.nodeid
+    return (yield)

@@ -1,0 +1,92 @@
+"""The fast-time shortcuts change nothing anyone can observe: a differential test over every scenario.
+
+Parked releases (``harness.dkp.runtime.parking``) and coalesced idle looks (``Manager``) make weeks
+of virtual time cheap; both sit behind one switch, ``ClusterSettings.fast_time``
+(``DKP_HARNESS_FAST_TIME``). With it off the simulator polls exactly as DKP does (every waiting
+release every 15 s, every source every 3 minutes, each look run). This test runs every feature
+scenario both ways, each in its own pytest process with the dump plugin
+(``tests/dkp/differential/dump_plugin.py``), and requires identical outcomes, object histories
+(every committed version of every object), phase timelines and Deckhouse logs.
+
+Polling is what the shortcuts exist to avoid, so this is the slowest test of the suite (minutes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_FILES = sorted(p.name for p in (ROOT / "scenarios").glob("test_*.py"))
+
+
+def _run(scenario: str, fast: bool, dump: Path) -> subprocess.CompletedProcess[str]:
+    dump.mkdir()
+    env = {**os.environ, "DKP_HARNESS_FAST_TIME": "1" if fast else "0", "DKP_DIFF_DUMP": str(dump)}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "tests.dkp.differential.dump_plugin",
+        "-n",
+        "0",
+        "--timeout=0",
+        "-rA",
+        f"scenarios/{scenario}",
+    ]
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600, check=False
+    )
+
+
+def _outcomes(run: subprocess.CompletedProcess[str]) -> list[str]:
+    """``PASSED id`` / ``FAILED id`` / ``SKIPPED ...`` lines of pytest's -rA summary, sorted."""
+    words = ("PASSED ", "FAILED ", "ERROR ", "SKIPPED ", "XFAIL ", "XPASS ")
+    return sorted(line.split(" - ")[0] for line in run.stdout.splitlines() if line.startswith(words))
+
+
+def _first_difference(fast: dict, slow: dict) -> str:
+    for key in ("history", "timeline", "log"):
+        a, b = fast[key], slow[key]
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x != y:
+                return f"{key}[{i}]:\n  fast:    {json.dumps(x)[:600]}\n  polling: {json.dumps(y)[:600]}"
+        if len(a) != len(b):
+            extra = (a if len(a) > len(b) else b)[min(len(a), len(b))]
+            counts = f"{len(a)} entries with shortcuts, {len(b)} polling"
+            return f"{key}: {counts}; first extra: {json.dumps(extra)[:600]}"
+    return ""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(7200)
+@pytest.mark.parametrize("scenario", SCENARIO_FILES)
+def test_shortcuts_on_and_off_give_identical_histories_timelines_and_logs(scenario, tmp_path):
+    fast = _run(scenario, True, tmp_path / "fast")
+    slow = _run(scenario, False, tmp_path / "polling")
+    assert fast.returncode in (0, 1), fast.stdout[-3000:] + fast.stderr[-3000:]
+    assert _outcomes(fast) == _outcomes(slow), (
+        f"outcomes differ:\n{fast.stdout[-2000:]}\n---\n{slow.stdout[-2000:]}"
+    )
+    fast_dumps = sorted(p.name for p in (tmp_path / "fast").iterdir())
+    assert fast_dumps, f"no scenario of {scenario} dumped its outcome: is the dump plugin loaded?"
+    assert fast_dumps == sorted(p.name for p in (tmp_path / "polling").iterdir())
+    differences = []
+    for name in fast_dumps:
+        a = json.loads((tmp_path / "fast" / name).read_text())
+        b = json.loads((tmp_path / "polling" / name).read_text())
+        if a != b:
+            differences.append(f"{a['test']}: {_first_difference(a, b)}")
+    assert not differences, "the shortcuts changed what a scenario observes:\n" + "\n\n".join(differences)
