@@ -57,17 +57,23 @@ def _outcomes(run: subprocess.CompletedProcess[str]) -> list[str]:
     return sorted(line.split(" - ")[0] for line in run.stdout.splitlines() if line.startswith(words))
 
 
-def _first_difference(fast: dict, slow: dict) -> str:
-    for key in ("history", "timeline", "log"):
-        a, b = fast[key], slow[key]
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            if x != y:
-                return f"{key}[{i}]:\n  fast:    {json.dumps(x)[:600]}\n  polling: {json.dumps(y)[:600]}"
-        if len(a) != len(b):
-            extra = (a if len(a) > len(b) else b)[min(len(a), len(b))]
-            counts = f"{len(a)} entries with shortcuts, {len(b)} polling"
-            return f"{key}: {counts}; first extra: {json.dumps(extra)[:600]}"
-    return ""
+def _paths(a: object, b: object, path: str = "") -> list[str]:
+    """Where two JSON values differ (first few), as ``path: fast | polling``."""
+    if type(a) is not type(b) or not isinstance(a, dict | list):
+        return [] if a == b else [f"{path}: {json.dumps(a)[:300]} | {json.dumps(b)[:300]}"]
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        keys = sorted(set(a) | set(b))
+        return [d for k in keys if a.get(k) != b.get(k) for d in _paths(a.get(k), b.get(k), f"{path}.{k}")]
+    assert isinstance(b, list)
+    found = [
+        d for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y for d in _paths(x, y, f"{path}[{i}]")
+    ]
+    if len(a) != len(b):
+        extra = (a if len(a) > len(b) else b)[min(len(a), len(b))]
+        counts = f"{len(a)} entries with shortcuts, {len(b)} polling"
+        found.append(f"{path}: {counts}; first extra {json.dumps(extra)[:300]}")
+    return found
 
 
 @pytest.mark.slow
@@ -88,5 +94,6 @@ def test_shortcuts_on_and_off_give_identical_histories_timelines_and_logs(scenar
         a = json.loads((tmp_path / "fast" / name).read_text())
         b = json.loads((tmp_path / "polling" / name).read_text())
         if a != b:
-            differences.append(f"{a['test']}: {_first_difference(a, b)}")
+            where = "\n  ".join(_paths(a, b)[:8])
+            differences.append(f"{a['test']}:\n  {where}")
     assert not differences, "the shortcuts changed what a scenario observes:\n" + "\n\n".join(differences)

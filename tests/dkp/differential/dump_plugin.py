@@ -4,7 +4,8 @@ Loaded with ``-p tests.dkp.differential.dump_plugin`` into a pytest run of ``sce
 scenario that started a cluster it writes ``<DKP_DIFF_DUMP>/<hash of the test id>.json`` holding
 every committed version of every object (the history the steps and the report read), the phase
 timeline and the Deckhouse log, just before the scenario's world closes. Identifiers the API
-server draws at random (``metadata.uid``) are left out.
+server draws at random (``metadata.uid``) are left out, and what depends on the free port the
+registry got (its address, and the source's checksum of ``spec.registry``) is normalised.
 """
 
 from __future__ import annotations
@@ -12,21 +13,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.api.annotations import REGISTRY_SPEC_CHECKSUM
 from harness.steps.world import World
 
 DUMP_ENV = "DKP_DIFF_DUMP"
 _current: list[str] = [""]
 
 
+_PORT = re.compile(r"(127\.0\.0\.1|localhost):\d+")
+
+
 def _strip(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k != "uid"}
+        return {
+            k: "<md5 of spec.registry>" if k == REGISTRY_SPEC_CHECKSUM else _strip(v)
+            for k, v in value.items()
+            if k != "uid"
+        }
+    if isinstance(value, str):
+        return _PORT.sub(r"\1:PORT", value)
     if isinstance(value, list):
         return [_strip(v) for v in value]
     return value
@@ -47,7 +59,7 @@ def _dump(world: World, target: Path) -> None:
             for v in history.versions
         ],
         "timeline": [[c.at.isoformat(), c.kind, c.name, c.phase] for c in history.timeline()],
-        "log": world.cluster.log.lines(),
+        "log": [_strip(line) for line in world.cluster.log.lines()],
     }
     name = hashlib.sha1(_current[0].encode()).hexdigest()[:16] + ".json"
     (target / name).write_text(json.dumps(outcome, indent=1, sort_keys=True, default=str))
