@@ -14,7 +14,8 @@ queues, this does deterministically (docs/architecture.md):
 - ``settle()`` runs until quiescent: queue empty and no timer due at the current instant;
 - ``advance(d)`` / ``set_time(t)`` jump from timer to timer, settling at each deadline; periodic
   looks a controller reports as ``idle`` are coalesced while nothing else happens (see
-  ``_coalesce_idle``), which is what makes weeks of virtual time cheap.
+  ``_coalesce_idle``), which is what makes weeks of virtual time cheap. Coalescing is one of the
+  fast-time shortcuts: ``coalesce=False`` (``ClusterSettings.fast_time`` off) runs every look.
 
 Reconciles run on one thread at a time (a run lock), whoever calls; events may arrive on any
 thread. The :class:`BackgroundDriver` settles whenever work arrives, for the sandbox.
