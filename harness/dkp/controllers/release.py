@@ -25,12 +25,12 @@ from harness.api import labels as lbl
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
 from harness.api.times import stamp
 from harness.api.views import ModuleReleaseView, ModuleView
-from harness.dkp.controllers import install
+from harness.dkp.controllers import install, update_policy
 from harness.dkp.controllers import module_status as modulestatus
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.images.reader import open_source_reader
 from harness.dkp.rules import conditions as conds
-from harness.dkp.rules import messages, policy
+from harness.dkp.rules import messages
 from harness.dkp.rules.recheck import CHECK_INTERVAL
 from harness.dkp.rules.release import (
     LOGGER,
@@ -160,10 +160,10 @@ class ReleaseController(ControllerBase):
         labelled = resolved = None
         error = ""
         if view.update_policy:
-            labelled = self._named_policy(view.update_policy)
+            labelled = update_policy.get_named(self._get, view.update_policy)
         else:
             try:
-                resolved = self._resolve_policy(module_obj)
+                resolved = update_policy.resolve_for_module(self._get, module_obj)
             except ValueError as exc:
                 error = str(exc)
         return PendingSnapshot(
@@ -177,23 +177,6 @@ class ReleaseController(ControllerBase):
             module_phase=ModuleView.of(module_obj).phase if module_obj is not None else "",
             unmet_requirements=self._requirements(view),
         )
-
-    def _named_policy(self, name: str) -> policy.UpdatePolicy | None:
-        found = self._get(kinds.MODULE_UPDATE_POLICY, name)
-        if found is None:
-            return None
-        if deep_get(found, "spec.update.mode") == policy.UpdateMode.IGNORE.value:
-            found = {**found, "apiVersion": f"{kinds.GROUP}/v1alpha1"}  # only v1alpha1 has Ignore
-        return policy.policy_from_object(found)
-
-    def _resolve_policy(self, module: Obj | None) -> policy.UpdatePolicy:
-        """``properties.updatePolicy`` when that MUP exists, else the embedded policy."""
-        name = ModuleView.of(module).update_policy if module is not None else ""
-        named = self._named_policy(name) if name else None
-        if named is not None:
-            return named
-        config = self._get(kinds.MODULE_CONFIG, "deckhouse")
-        return policy.embedded_policy(dict(deep_get(config or {}, "spec.settings", {}) or {}))
 
     def _requirements(self, view: ModuleReleaseView) -> str:
         """The Pending message for unmet requirements, ``""`` when all are met."""

@@ -108,7 +108,7 @@ class _ScanView:
     def policy_for(self, module: Obj | None) -> policy.UpdatePolicy:
         """§6.4 with the embedded policy read once per scan."""
         name = str(deep_get(module or {}, "properties.updatePolicy", "") or "")
-        named = policy_lookup.get_named(self.kube, name) if name else None
+        named = policy_lookup.get_named(policy_lookup.getter(self.kube), name) if name else None
         return named if named is not None else self.embedded
 
 
@@ -339,7 +339,9 @@ class SourceController(ControllerBase):
             kube=self.kube,
             modules={name_of(m): m for m in self.kube.list(kinds.MODULE)},
             overrides=overrides,
-            embedded=policy.embedded_policy(policy_lookup.deckhouse_settings(self.kube)),
+            embedded=policy.embedded_policy(
+                policy_lookup.deckhouse_settings(policy_lookup.getter(self.kube))
+            ),
         )
 
     def _ensure_module(self, source_name: str, module_name: str, module: Obj | None, channel: str) -> Obj:
