@@ -8,7 +8,16 @@ scenario both ways, each in its own pytest process with the dump plugin
 (``tests/dkp/differential/dump_plugin.py``), and requires identical outcomes, object histories
 (every committed version of every object), phase timelines and Deckhouse logs.
 
-Polling is what the shortcuts exist to avoid, so this is the slowest test of the suite (minutes).
+Polling is what the shortcuts exist to avoid, so a full run takes tens of minutes (two weeks of
+15 s polls in the approval scenarios alone): it runs with ``make differential`` (which sets
+``DKP_DIFFERENTIAL=1``) and is skipped, with that reason, by ``make test``.
+
+Known divergences it found (first run, not yet fixed; see CHANGELOG):
+- coalesced idle scans leave out the intermediate ``syncTime`` heartbeat versions of a ModuleSource
+  (the final state and the log lines agree, the object history does not);
+- a parked release poked at an instant that is also one of its 15 s grid checks is looked at at
+  that instant, whereas polling had already made that check before the change (the window and
+  missing-policy scenarios of features/policies deploy up to 15 s earlier than with polling).
 """
 
 from __future__ import annotations
@@ -78,6 +87,11 @@ def _paths(a: object, b: object, path: str = "") -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(7200)
+@pytest.mark.skipif(
+    os.environ.get("DKP_DIFFERENTIAL") != "1",
+    reason="runs every scenario twice, polling for weeks of virtual time (tens of minutes):"
+    " run it with `make differential`",
+)
 @pytest.mark.parametrize("scenario", SCENARIO_FILES)
 def test_shortcuts_on_and_off_give_identical_histories_timelines_and_logs(scenario, tmp_path):
     fast = _run(scenario, True, tmp_path / "fast")
