@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test conformance lint benchmarks clean registry-binary
+.PHONY: setup test conformance lint benchmarks clean registry-binary differential
 
 setup: $(STAMP) registry-binary
 
@@ -35,6 +35,10 @@ test: setup lint
 	@$(BIN)/python -m pytest -q -n 2; rc=$$?; \
 	 if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: check testpaths in pyproject.toml"; fi; \
 	 exit $$rc
+
+# Every scenario with the fast-time shortcuts on and off: identical histories, timelines, logs.
+differential: setup
+	DKP_DIFFERENTIAL=1 $(BIN)/python -m pytest -q -n 2 -p no:randomly tests/dkp/test_shortcuts_differential.py
 
 conformance: setup
 	$(BIN)/dkp-harness run

@@ -24,14 +24,14 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness.api import kinds  # noqa: E402
 from harness.apiserver import ApiServer  # noqa: E402
 from harness.clock import VirtualClock  # noqa: E402
-from harness.dkp import kinds  # noqa: E402
-from harness.dkp.context import ControllerContext  # noqa: E402
-from harness.dkp.log import DeckhouseLog  # noqa: E402
-from harness.dkp.manager import Manager  # noqa: E402
-from harness.dkp.settings import ClusterSettings  # noqa: E402
-from harness.dkp.source import SourceController  # noqa: E402
+from harness.dkp.controllers.base import ControllerContext  # noqa: E402
+from harness.dkp.controllers.source import SourceController  # noqa: E402
+from harness.dkp.runtime.log import DeckhouseLog  # noqa: E402
+from harness.dkp.runtime.manager import Manager  # noqa: E402
+from harness.dkp.runtime.settings import ClusterSettings  # noqa: E402
 from harness.registry import images  # noqa: E402
 from harness.registry.backends import DistributionBackend  # noqa: E402
 from harness.registry.client import RegistryClient  # noqa: E402

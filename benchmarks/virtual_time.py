@@ -22,8 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness.api import kinds  # noqa: E402
 from harness.cluster import SimulatedCluster  # noqa: E402
-from harness.dkp import kinds  # noqa: E402
 
 TARGET_SECONDS_PER_WEEK = 1.0
 

@@ -126,7 +126,7 @@ class VirtualClock(_TimedClock):
     """A clock that only moves when told to.
 
     ``advance`` and ``set`` only move the instant; running the timers that became due (and
-    settling the controllers in between) is the driver's job, see ``harness.dkp.manager``.
+    settling the controllers in between) is the driver's job, see ``harness.dkp.runtime.manager``.
     """
 
     DEFAULT_START = datetime(2024, 12, 16, 9, 0, tzinfo=UTC)

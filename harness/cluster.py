@@ -1,6 +1,6 @@
 """The simulated DKP cluster: a real registry, the fake API server and the module manager on one clock.
 
-``SimulatedCluster`` is what scenarios and the sandbox run against (DESIGN.md §2, §4)::
+``SimulatedCluster`` is what scenarios and the sandbox run against (docs/architecture.md)::
 
     with SimulatedCluster() as cluster:
         cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
@@ -17,7 +17,7 @@ ModuleConfig carrying the embedded update policy. ``stop()`` leaves no process, 
 temporary directory behind.
 
 Time and faults are reached only through :class:`SimulationControl`, the one simulation-only
-interface steps may use (DESIGN.md §2.1).
+interface steps may use (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -31,21 +31,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
-from harness.dkp import kinds
-from harness.dkp.config import ConfigController
-from harness.dkp.context import ControllerContext
-from harness.dkp.installed import InstalledModules
-from harness.dkp.lifecycle import LifecycleController
-from harness.dkp.log import DeckhouseLog
-from harness.dkp.manager import Manager
-from harness.dkp.override import OverrideController
-from harness.dkp.reconcile import Controller
-from harness.dkp.release import ReleaseController
-from harness.dkp.settings import ClusterSettings
-from harness.dkp.source import SourceController
+from harness.dkp.controllers.base import ControllerContext
+from harness.dkp.controllers.config import ConfigController
+from harness.dkp.controllers.installed import InstalledModules
+from harness.dkp.controllers.lifecycle import LifecycleController
+from harness.dkp.controllers.override import OverrideController
+from harness.dkp.controllers.release import ReleaseController
+from harness.dkp.controllers.source import SourceController
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.dkp.runtime.manager import Manager
+from harness.dkp.runtime.reconcile import Controller
+from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
@@ -65,7 +65,7 @@ POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are
 
 @dataclass(frozen=True)
 class DeckhouseSettings:
-    """Settings of the ``deckhouse`` ModuleConfig: the embedded update policy (dkp-behaviour §6.4)."""
+    """Settings of the ``deckhouse`` ModuleConfig: the embedded update policy (docs/dkp-behaviour.md §6.4)."""
 
     release_channel: str = "Stable"
     update_mode: str = "Auto"
@@ -205,7 +205,9 @@ class SimulatedCluster:
         self._api.set_pod_log_source(self._pod_log)
 
     def _start_manager(self) -> None:
-        self._manager = Manager(self.client, self.clock, self.log, self._controllers())
+        self._manager = Manager(
+            self.client, self.clock, self.log, self._controllers(), coalesce=self.settings.fast_time
+        )
         self._manager.start()
         self._manager.settle()
 
@@ -251,7 +253,11 @@ class SimulatedCluster:
 
     def _bootstrap_objects(self) -> None:
         client = self.client
-        namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": kinds.DECKHOUSE_NAMESPACE}}
+        namespace = {
+            "apiVersion": "v1",
+            "kind": kinds.NAMESPACE.kind,
+            "metadata": {"name": kinds.DECKHOUSE_NAMESPACE},
+        }
         try:
             client.create(kinds.NAMESPACE, namespace)
         except AlreadyExists:
@@ -263,7 +269,7 @@ class SimulatedCluster:
         image = f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
         return {
             "apiVersion": "v1",
-            "kind": "Pod",
+            "kind": kinds.POD.kind,
             "metadata": {
                 "name": self.pod_name,
                 "namespace": kinds.DECKHOUSE_NAMESPACE,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harness.apiserver.ages import age_of
 from harness.apiserver.schema import StructuralSchema
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
@@ -138,8 +139,6 @@ class Catalog:
 
 
 def _age(obj: Obj, now: datetime) -> Any:
-    from harness.apiserver.printing import age_of
-
     return age_of(obj.get("metadata", {}).get("creationTimestamp"), now)
 
 
@@ -163,8 +162,6 @@ def _event_object(obj: Obj, _now: datetime) -> str:
 
 
 def _event_last_seen(obj: Obj, now: datetime) -> Any:
-    from harness.apiserver.printing import age_of
-
     stamp = (
         obj.get("lastTimestamp") or obj.get("eventTime") or obj.get("metadata", {}).get("creationTimestamp")
     )

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.apiserver import strategy
-from harness.apiserver.managed import apply_config, record_update
+from harness.apiserver.copy_on_write import merge_shared, own_top
+from harness.apiserver.field_ownership import apply_config, record_update
 from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
     check_delete_options,
@@ -27,7 +28,6 @@ from harness.apiserver.options import (
 )
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
-from harness.apiserver.sharing import merge_shared, own_top
 from harness.apiserver.storage import invalid
 from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream

@@ -6,7 +6,7 @@ Validation uses the ``jsonschema`` library on a Draft 4 rendering of the OpenAPI
 (OpenAPI's ``nullable`` becomes a ``null`` type, Kubernetes extensions are dropped); its errors are
 translated into Kubernetes field errors, so a client sees ``spec.registry.repo: Required value``
 rather than a Python message. ``jsonschema`` runs only when the compiled check of
-:mod:`harness.apiserver.validity` cannot vouch for the object, which on the usual (valid) write
+:mod:`harness.apiserver.schema_precheck` cannot vouch for the object, which on the usual (valid) write
 keeps validation to a few microseconds. Compiled validators and checks are cached per process by
 schema content, so a second server with the same CRDs starts without compiling anything.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 
-from harness.apiserver.validity import Check, compile_check
+from harness.apiserver.schema_precheck import Check, compile_check
 from harness.kube.errors import Cause
 from harness.kube.patches import clone
 

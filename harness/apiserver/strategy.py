@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.copy_on_write import own_top
 from harness.apiserver.objectmeta import validate_meta
-from harness.apiserver.sharing import own_top
 from harness.apiserver.storage import invalid
 from harness.apiserver.typedfields import validate_core
 from harness.kube.errors import BadRequest

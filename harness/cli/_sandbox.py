@@ -10,9 +10,9 @@ from typing import Any
 from harness.cli._control import ControlServer, format_time, parse_time
 from harness.clock import parse_duration
 from harness.cluster import DeckhouseSettings, SimulatedCluster
-from harness.dkp.enable import set_module_enabled
-from harness.dkp.manager import BackgroundDriver
-from harness.dkp.settings import ClusterSettings
+from harness.dkp.controllers.enable import set_module_enabled
+from harness.dkp.runtime.manager import BackgroundDriver
+from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.errors import NotFound
 
 __all__ = ["STATE_FILES", "Sandbox"]

@@ -1,10 +1,12 @@
-"""The simulated DKP module manager.
+"""The simulated DKP module manager, in four parts (docs/architecture.md, "The simulation core").
 
-Pure decision rules (no I/O, "now" passed in) live in small modules named for one concept:
-``versions`` (semver and constraints), ``windows`` (update windows), ``policy`` (update policy
-and its resolution), ``taskcalc`` (the task calculator), ``deploytime`` (deploy-time checks),
-``requirements`` (release requirements), ``stepbystep`` (which releases a source creates) and
-``messages`` (every user-visible text). The controllers call them for every decision; each rule
-cites the section of reference/dkp-behaviour.md it implements, and docs/dkp-rules.md records the
-choices made where the reference was unverified.
+- ``rules``: pure decisions, "now" passed in (versions, windows, policies, task calculator,
+  deploy-time checks, requirements, step-by-step, messages, next-check times, and the release
+  controller's pipeline as a :class:`~harness.dkp.rules.release.Plan`);
+- ``controllers``: one module per DKP controller: gather a snapshot, call the rule, apply the plan;
+- ``runtime``: the manager, work queue, predicates, parked releases, Deckhouse log, settings;
+- ``images``: the registry seam (``RegistryReader``) and an in-memory registry for unit tests.
+
+Each rule cites the section of docs/dkp-behaviour.md it implements; docs/dkp-rules.md records the
+choices made where upstream was ambiguous.
 """

@@ -18,20 +18,38 @@ publish something else). ``repo`` at the top level is optional and only a defaul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import yaml
-
-if TYPE_CHECKING:
-    from harness.registry.publisher import Publisher
 
 __all__ = ["Operation", "SpecError", "load", "repo_of"]
 
 _MODULE_KEYS = {"weight", "requirements", "settingsSchema", "versions", "releasesWithoutVersion"}
 _VERSION_KEYS = {"channels", "weight", "requirements", "settingsSchema", "changelog", "hookError"}
+
+
+class Publisher(Protocol):
+    """What a spec's operations call: ``harness.registry.publisher.Publisher`` satisfies it.
+
+    Declared here so the spec parser does not import the publisher that imports it.
+    """
+
+    def publish(
+        self,
+        name: str,
+        version: str,
+        channels: Iterable[str] = (),
+        weight: int | None = None,
+        requirements: Mapping[str, str] | None = None,
+        hook_error: str | None = None,
+        changelog: Mapping[str, Any] | None = None,
+        settings_schema: Mapping[str, Any] | None = None,
+    ) -> dict[str, str]: ...
+
+    def push_release_without_version(self, name: str, channel: str, version: str = ...) -> str: ...
 
 
 class SpecError(ValueError):

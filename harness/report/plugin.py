@@ -29,7 +29,6 @@ from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 
 from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalogue
 from harness.report.comparisons import kubectl_diffs
-from harness.report.controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 from harness.report.evidence import Evidence
 from harness.report.failure_text import failure_text, unknown_step_text
 from harness.report.model import StepCatalogueEntry
@@ -45,6 +44,7 @@ from harness.report.redaction import redact, redact_value
 from harness.report.selection import check_claim_filter, check_expressions, filter_items
 from harness.report.status import Status, failure_status
 from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
+from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 
 __all__ = ["PAYLOAD_KEY", "ClaimTagError", "evidence_for", "set_step_catalogue"]
 

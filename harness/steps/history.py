@@ -13,14 +13,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from harness.api import kinds
+from harness.api.annotations import APPROVED, is_approved
+from harness.api.phases import ReleasePhase
 from harness.kube.client import EventType, WatchEvent
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
 
 __all__ = ["History", "HistoryError", "PhaseChange", "Version"]
 
-TRACKED_KINDS = ("Module", "ModuleRelease", "ModuleSource")
-APPROVED = "modules.deckhouse.io/approved"
-_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+TRACKED_KINDS = (kinds.MODULE.kind, kinds.MODULE_RELEASE.kind, kinds.MODULE_SOURCE.kind)
 
 
 class HistoryError(AssertionError):
@@ -104,25 +105,28 @@ class History:
     def assert_never_deployed_before_approval(self, release: str) -> None:
         """No version of ``release`` is Deployed unless this or an earlier version carried the approval."""
         approved_at: datetime | None = None
-        for version in self.of("ModuleRelease", release):
-            if annotations_of(version.obj).get(APPROVED) in _TRUE and approved_at is None:
+        for version in self.of(kinds.MODULE_RELEASE.kind, release):
+            if is_approved(annotations_of(version.obj)) and approved_at is None:
                 approved_at = version.at
-            if version.phase == "Deployed" and approved_at is None:
+            if version.phase == ReleasePhase.DEPLOYED and approved_at is None:
                 raise HistoryError(
                     f"ModuleRelease {release!r} was Deployed at {version.at:%Y-%m-%d %H:%M:%S} UTC "
                     f'without the {APPROVED}: "true" annotation having been set'
                 )
-        if not self.of("ModuleRelease", release):
+        if not self.of(kinds.MODULE_RELEASE.kind, release):
             raise HistoryError(f"ModuleRelease {release!r} never existed, so nothing can be said about it")
 
     def assert_single_deployed(self, module: str) -> None:
         """After every committed change, at most one release of ``module`` is Deployed."""
         current: dict[str, str] = {}
         for version in self.versions:
-            if version.kind != "ModuleRelease" or deep_get(version.obj, "spec.moduleName") != module:
+            if (
+                version.kind != kinds.MODULE_RELEASE.kind
+                or deep_get(version.obj, "spec.moduleName") != module
+            ):
                 continue
             current[version.name] = "" if version.deleted else version.phase
-            deployed = sorted(name for name, phase in current.items() if phase == "Deployed")
+            deployed = sorted(name for name, phase in current.items() if phase == ReleasePhase.DEPLOYED)
             if len(deployed) > 1:
                 raise HistoryError(
                     f"at {version.at:%Y-%m-%d %H:%M:%S} UTC {len(deployed)} releases of module "

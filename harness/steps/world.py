@@ -22,6 +22,7 @@ from typing import Protocol
 
 import yaml
 
+from harness.api import kinds
 from harness.cluster import SimulatedCluster
 from harness.kube.client import KubeClient
 from harness.kube.errors import NotFound
@@ -34,15 +35,7 @@ from harness.steps.kubectl import Kubectl, KubectlResult
 
 __all__ = ["ClusterOptions", "EvidenceSink", "NullEvidence", "World", "WorldError"]
 
-GROUP = "deckhouse.io"
-KINDS: dict[str, tuple[str, str]] = {
-    "ModuleSource": ("deckhouse.io/v1alpha1", "modulesources"),
-    "Module": ("deckhouse.io/v1alpha1", "modules"),
-    "ModuleConfig": ("deckhouse.io/v1alpha1", "moduleconfigs"),
-    "ModuleRelease": ("deckhouse.io/v1alpha1", "modulereleases"),
-    "ModuleUpdatePolicy": ("deckhouse.io/v1alpha2", "moduleupdatepolicies"),
-    "ModulePullOverride": ("deckhouse.io/v1alpha2", "modulepulloverrides"),
-}
+KINDS: dict[str, tuple[str, str]] = {kind: (r.api_version, r.plural) for kind, r in kinds.BY_KIND.items()}
 
 
 class WorldError(AssertionError):
@@ -183,7 +176,9 @@ class World:
     def releases_of(self, module: str) -> list[Obj]:
         """ModuleReleases of ``module`` by ``spec.moduleName`` (what DKP itself goes by), by name."""
         found = [
-            r for r in self.list_objects("ModuleRelease") if r.get("spec", {}).get("moduleName") == module
+            r
+            for r in self.list_objects(kinds.MODULE_RELEASE.kind)
+            if r.get("spec", {}).get("moduleName") == module
         ]
         return sorted(found, key=lambda r: str(r["metadata"]["name"]))
 

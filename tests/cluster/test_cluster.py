@@ -13,8 +13,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from harness.dkp import kinds
-from harness.dkp.enable import InvalidModuleName, set_module_enabled
+from harness.api import kinds
+from harness.dkp.controllers.enable import InvalidModuleName, set_module_enabled
 from harness.registry.backends.distribution import find_binary
 
 pytestmark = pytest.mark.registry

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harness.dkp import kinds
+from harness.api import kinds
 from harness.kube.client import WatchEvent
 from harness.kube.errors import Conflict
 from harness.registry.backends.distribution import find_binary

@@ -12,7 +12,7 @@ gets its own repository path inside it, so tests never see each other's modules.
 Fixtures: ``clock``, ``api``, ``kube``, ``registry`` (a :class:`TestRegistry`), ``publisher``,
 ``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``controller_context`` (all of
 those a controller is built from), ``source_manifest``,
-``make_manager`` (a started ``harness.dkp.manager.Manager`` over any controllers),
+``make_manager`` (a started ``harness.dkp.runtime.manager.Manager`` over any controllers),
 ``source_controller``, ``release_controller`` and ``manager`` (both of them, started).
 """
 
@@ -28,12 +28,12 @@ from typing import Any
 import pytest
 
 from harness.clock import VirtualClock
-from harness.dkp.context import ControllerContext
-from harness.dkp.installed import InstalledModules
-from harness.dkp.log import DeckhouseLog
-from harness.dkp.manager import Manager
-from harness.dkp.reconcile import Controller
-from harness.dkp.settings import ClusterSettings
+from harness.dkp.controllers.base import ControllerContext
+from harness.dkp.controllers.installed import InstalledModules
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.dkp.runtime.manager import Manager
+from harness.dkp.runtime.reconcile import Controller
+from harness.dkp.runtime.settings import ClusterSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CRD_DIR = ROOT / "fixtures" / "crds"
@@ -186,14 +186,14 @@ def make_manager(
 
 @pytest.fixture
 def source_controller(controller_context: ControllerContext) -> Any:
-    from harness.dkp.source import SourceController
+    from harness.dkp.controllers.source import SourceController
 
     return SourceController(controller_context)
 
 
 @pytest.fixture
 def release_controller(controller_context: ControllerContext) -> Any:
-    from harness.dkp.release import ReleaseController
+    from harness.dkp.controllers.release import ReleaseController
 
     return ReleaseController(controller_context)
 

@@ -10,10 +10,12 @@ from datetime import timedelta
 
 import pytest
 
-from harness.dkp import kinds
-from harness.dkp.config import ConfigController
-from harness.dkp.installed import InstalledModule
-from harness.dkp.reconcile import Request
+from harness.api import annotations as ann
+from harness.api import finalizers as fin
+from harness.api import kinds
+from harness.dkp.controllers.config import ConfigController
+from harness.dkp.controllers.installed import InstalledModule
+from harness.dkp.runtime.reconcile import Request
 from harness.kube.errors import NotFound
 
 
@@ -97,7 +99,7 @@ def test_module_appearing_later_makes_the_config_known(kube, manager):
     manager.settle()
     config = kube.get(kinds.MODULE_CONFIG, "module-one")
     assert config["status"]["message"] == ""
-    assert config["metadata"]["finalizers"] == [kinds.FIN_MODULE_REGISTERED]
+    assert config["metadata"]["finalizers"] == [fin.MODULE_REGISTERED]
 
 
 def test_enabling_with_one_available_source_selects_it_and_binds_the_policy(kube, manager):
@@ -193,14 +195,14 @@ def test_disabling_a_ready_module_keeps_the_phase_and_marks_it_disabled(kube, ma
     kube.patch(
         kinds.MODULE_CONFIG,
         "module-one",
-        {"spec": {"enabled": False}, "metadata": {"annotations": {kinds.ANN_ALLOW_DISABLING: "true"}}},
+        {"spec": {"enabled": False}, "metadata": {"annotations": {ann.ALLOW_DISABLING: "true"}}},
     )
     manager.settle()
     found = module(kube)
     assert found["status"]["phase"] == "Ready"
     ready = cond(found, "IsReady")
     assert (ready["status"], ready["reason"], ready["message"]) == ("False", "Disabled", "disabled")
-    assert kinds.ANN_ALLOW_DISABLING not in kube.get(kinds.MODULE_CONFIG, "module-one")["metadata"].get(
+    assert ann.ALLOW_DISABLING not in kube.get(kinds.MODULE_CONFIG, "module-one")["metadata"].get(
         "annotations", {}
     )
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from harness.dkp import kinds
-from harness.dkp.installed import InstalledModule
-from harness.dkp.lifecycle import LifecycleController
+from harness.api import kinds
+from harness.dkp.controllers.installed import InstalledModule
+from harness.dkp.controllers.lifecycle import LifecycleController
 
 
 @pytest.fixture

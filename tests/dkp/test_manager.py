@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from harness.api import kinds
 from harness.clock import RealClock
-from harness.dkp import kinds
-from harness.dkp.manager import BackgroundDriver, LivelockError, Manager, TimeControlError
-from harness.dkp.predicates import generation_changed
-from harness.dkp.reconcile import Request, Result, Watch
+from harness.dkp.runtime.manager import BackgroundDriver, LivelockError, Manager, TimeControlError
+from harness.dkp.runtime.predicates import generation_changed
+from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.errors import Conflict
 
 

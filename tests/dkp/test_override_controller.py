@@ -13,10 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from harness.dkp import conditions, kinds
-from harness.dkp.config import ConfigController
-from harness.dkp.lifecycle import LifecycleController
-from harness.dkp.override import FINALIZER, OverrideController
+from harness.api import kinds
+from harness.dkp.controllers.config import ConfigController
+from harness.dkp.controllers.lifecycle import LifecycleController
+from harness.dkp.controllers.override import FINALIZER, OverrideController
+from harness.dkp.rules import conditions
 from harness.kube.errors import NotFound
 
 pytestmark = pytest.mark.registry

@@ -1,10 +1,10 @@
-"""DKP's 15-second check grid for parked releases (pure arithmetic of harness.dkp.parking)."""
+"""DKP's 15-second check grid for parked releases (pure arithmetic of harness.dkp.runtime.parking)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from harness.dkp.parking import Parked, Parking, fingerprint
+from harness.dkp.runtime.parking import Parked, Parking, fingerprint
 
 ANCHOR = datetime(2024, 12, 16, 9, 3, tzinfo=UTC)
 EVERY_15S = timedelta(seconds=15)
@@ -32,14 +32,16 @@ def test_a_timed_deadline_before_the_next_check_wins():
     assert parked.next_check(at(10)) == at(45)
 
 
-def test_poking_marks_every_parked_release():
+def test_poking_marks_the_parked_releases_that_read_the_kind():
     parking = Parking()
-    parking.park("a", Parked(ANCHOR, EVERY_15S, ()))
-    parking.park("b", Parked(ANCHOR, EVERY_15S, ()))
-    assert parking.poke() == ["a", "b"]
+    parking.park("a", Parked(ANCHOR, EVERY_15S, (), reads=frozenset({"modules.deckhouse.io"})))
+    parking.park("b", Parked(ANCHOR, EVERY_15S, (), reads=frozenset({"modules.deckhouse.io", "x.y"})))
+    parking.park("c", Parked(ANCHOR, EVERY_15S, (), reads=frozenset({"x.y"})))
+    assert parking.poke("modules.deckhouse.io") == ["a", "b"]
     assert parking.get("a").poked and parking.get("b").poked
+    assert not parking.get("c").poked
     parking.unpark("a")
-    assert len(parking) == 1
+    assert len(parking) == 2
 
 
 def test_the_fingerprint_follows_generation_and_annotations_but_not_status():

@@ -13,7 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness.dkp import conditions, kinds
+from harness.api import annotations as ann
+from harness.api import finalizers as fin
+from harness.api import kinds
+from harness.dkp.rules import conditions
 from harness.kube.errors import NotFound
 
 pytestmark = pytest.mark.registry
@@ -111,8 +114,8 @@ def test_the_first_release_installs_at_once_even_in_manual_mode(kube, deployed, 
     assert first["status"]["message"] == ""
     assert first["status"]["transitionTime"] == "2024-12-16T09:00:00Z"
     assert first["metadata"]["labels"]["status"] == "deployed"
-    assert kinds.FIN_EXIST_ON_FS in first["metadata"]["finalizers"]
-    assert kinds.ANN_APPLY_NOW not in first["metadata"]["annotations"]
+    assert fin.EXIST_ON_FS in first["metadata"]["finalizers"]
+    assert ann.APPLY_NOW not in first["metadata"]["annotations"]
     record = installed.get("demo")
     assert (record.version, record.source, record.weight) == ("v1.0.0", "example", 900)
     # Version and weight appear on the Module only once the module manager loads it (Installing).
@@ -123,10 +126,10 @@ def test_the_first_release_installs_at_once_even_in_manual_mode(kube, deployed, 
 
 def test_is_updating_turns_false_once_the_module_is_ready(kube, manager, deployed):
     deployed()
-    assert release(kube, "demo-v1.0.0")["metadata"]["annotations"][kinds.ANN_IS_UPDATING] == "true"
+    assert release(kube, "demo-v1.0.0")["metadata"]["annotations"][ann.IS_UPDATING] == "true"
     manager.advance(timedelta(seconds=15))  # the next 15 s check sees the Module Ready
 
-    assert release(kube, "demo-v1.0.0")["metadata"]["annotations"][kinds.ANN_IS_UPDATING] == "false"
+    assert release(kube, "demo-v1.0.0")["metadata"]["annotations"][ann.IS_UPDATING] == "false"
 
 
 def test_manual_mode_waits_for_the_modules_approval_annotation(kube, manager, publisher, deployed, installed):

@@ -14,7 +14,10 @@ from datetime import timedelta
 
 import pytest
 
-from harness.dkp import conditions, kinds
+from harness.api import annotations as ann
+from harness.api import finalizers as fin
+from harness.api import kinds
+from harness.dkp.rules import conditions
 from harness.kube.errors import NotFound
 
 pytestmark = pytest.mark.registry
@@ -43,7 +46,7 @@ def releases(kube, module):
 
 
 def checksum_of(source):
-    return source["metadata"]["annotations"][kinds.ANN_REGISTRY_SPEC_CHECKSUM]
+    return source["metadata"]["annotations"][ann.REGISTRY_SPEC_CHECKSUM]
 
 
 def cond(obj, type_):
@@ -71,8 +74,8 @@ def test_first_sync_counts_the_modules_and_lists_them_sorted(
     assert [m["name"] for m in status["modules"]] == ["module-one", "module-two"]
     assert [m["version"] for m in status["modules"]] == ["v1.0.0", "v0.3.1"]
     assert all(m["checksum"].startswith("sha256:") and "policy" not in m for m in status["modules"])
-    assert kinds.FIN_MODULE_EXISTS in source["metadata"]["finalizers"]
-    assert len(source["metadata"]["annotations"][kinds.ANN_REGISTRY_SPEC_CHECKSUM]) == 32
+    assert fin.MODULE_EXISTS in source["metadata"]["finalizers"]
+    assert len(source["metadata"]["annotations"][ann.REGISTRY_SPEC_CHECKSUM]) == 32
 
 
 def test_modules_appear_available_with_the_documented_conditions(kube, manager, source_manifest, two_modules):
@@ -281,7 +284,7 @@ def test_a_source_with_a_deployed_release_refuses_deletion_until_forced(
     manager.settle()
     enable(kube, clock, "demo")
     manager.settle()
-    assert kinds.FIN_RELEASE_EXISTS in kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["finalizers"]
+    assert fin.RELEASE_EXISTS in kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["finalizers"]
 
     kube.delete(kinds.MODULE_SOURCE, "example")
     manager.advance(timedelta(seconds=10))
@@ -293,9 +296,7 @@ def test_a_source_with_a_deployed_release_refuses_deletion_until_forced(
         "Please delete target ModuleReleases manually to continue"
     )
 
-    kube.patch(
-        kinds.MODULE_SOURCE, "example", {"metadata": {"annotations": {kinds.ANN_FORCE_DELETE: "true"}}}
-    )
+    kube.patch(kinds.MODULE_SOURCE, "example", {"metadata": {"annotations": {ann.FORCE_DELETE: "true"}}})
     manager.advance(timedelta(seconds=5))
 
     with pytest.raises(NotFound):
@@ -311,9 +312,7 @@ def test_changing_the_registry_marks_deployed_releases(
     manager = make_manager([source_controller])
     kube.create(kinds.MODULE_SOURCE, source_manifest())
     manager.settle()
-    before = kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["annotations"][
-        kinds.ANN_REGISTRY_SPEC_CHECKSUM
-    ]
+    before = kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["annotations"][ann.REGISTRY_SPEC_CHECKSUM]
     for name, phase in (("demo-v1.0.0", "Deployed"), ("demo-v0.9.0", "Superseded")):
         kube.create(
             kinds.MODULE_RELEASE,
@@ -330,14 +329,12 @@ def test_changing_the_registry_marks_deployed_releases(
     kube.patch(kinds.MODULE_SOURCE, "example", {"spec": {"registry": {"ca": ""}}})
     manager.settle()
 
-    after = kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["annotations"][
-        kinds.ANN_REGISTRY_SPEC_CHECKSUM
-    ]
+    after = kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["annotations"][ann.REGISTRY_SPEC_CHECKSUM]
     assert after != before
     deployed = kube.get(kinds.MODULE_RELEASE, "demo-v1.0.0")["metadata"]["annotations"]
-    assert deployed[kinds.ANN_REGISTRY_SPEC_CHANGED] == "2024-12-16T09:01:00Z"
+    assert deployed[ann.REGISTRY_SPEC_CHANGED] == "2024-12-16T09:01:00Z"
     superseded = kube.get(kinds.MODULE_RELEASE, "demo-v0.9.0")["metadata"].get("annotations") or {}
-    assert kinds.ANN_REGISTRY_SPEC_CHANGED not in superseded
+    assert ann.REGISTRY_SPEC_CHANGED not in superseded
 
 
 def test_a_channel_image_without_a_version_is_reported_malformed(

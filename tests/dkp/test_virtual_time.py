@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from harness.dkp import conditions, kinds
-from harness.dkp.reconcile import Request, Result, Watch
+from harness.api import annotations as ann
+from harness.api import kinds
+from harness.dkp.rules import conditions
+from harness.dkp.runtime.reconcile import Request, Result, Watch
 
 SCAN = timedelta(minutes=3)
 T0 = "2024-12-16T09:00:00Z"
@@ -198,7 +200,7 @@ def test_a_policy_change_is_noticed_at_the_next_15_second_check_of_the_release(k
 @pytest.mark.registry
 def test_is_updating_turns_false_at_the_first_check_after_the_module_is_ready(kube, manager, demo):
     def updating():
-        return release(kube, "demo-v1.0.0")["metadata"]["annotations"][kinds.ANN_IS_UPDATING]
+        return release(kube, "demo-v1.0.0")["metadata"]["annotations"][ann.IS_UPDATING]
 
     assert updating() == "true"
     manager.advance(timedelta(seconds=20))

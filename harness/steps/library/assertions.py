@@ -6,6 +6,7 @@ mismatch the field-path diff and the objects' YAML go into the report's evidence
 
 from __future__ import annotations
 
+from harness.api import kinds
 from harness.kube.objects import deep_get
 from harness.steps.catalogue import then
 from harness.steps.documents import parse_documents
@@ -111,7 +112,7 @@ def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
                 lines.append(f"{row['name']}: {path} is {found!r}, expected {row[column]!r}")
     if lines:
         for name in actual:
-            world.dump("ModuleRelease", name)
+            world.dump(kinds.MODULE_RELEASE.kind, name)
         raise AssertionError(f"releases of module {module!r} differ:\n  - " + "\n  - ".join(lines))
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from harness.dkp.enable import set_module_enabled
+from harness.api import kinds
+from harness.dkp.controllers.enable import set_module_enabled
 from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj
 from harness.registry.credentials import encode_docker_cfg
@@ -200,8 +201,8 @@ def disable(world: World, name: str) -> None:
 
 def _config(world: World, name: str, spec: dict[str, Any]) -> None:
     document: Obj = {
-        "apiVersion": "deckhouse.io/v1alpha1",
-        "kind": "ModuleConfig",
+        "apiVersion": kinds.MODULE_CONFIG.api_version,
+        "kind": kinds.MODULE_CONFIG.kind,
         "metadata": {"name": name},
         "spec": spec,
     }

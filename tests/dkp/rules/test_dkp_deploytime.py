@@ -4,15 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from harness.dkp.deploytime import (
+from harness.dkp.rules.deploytime import (
     DelayReason,
     check_deploy_time,
     format_delay_message,
     is_approved,
     parse_go_bool,
 )
-from harness.dkp.policy import UpdateMode
-from harness.dkp.windows import parse_windows
+from harness.dkp.rules.policy import UpdateMode
+from harness.dkp.rules.windows import parse_windows
 
 NOW = datetime(2019, 10, 17, 15, 33, tzinfo=UTC)  # Thursday, the upstream test clock
 CLOSED = parse_windows([{"from": "10:00", "to": "11:00"}])  # next: 18 Oct 19 10:00 UTC

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dkp import messages as m
+from harness.dkp.rules import messages as m
 
 
 @pytest.mark.parametrize(

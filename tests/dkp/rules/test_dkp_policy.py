@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dkp.policy import (
+from harness.dkp.rules.policy import (
     UpdateMode,
     UpdatePolicy,
     channel_tag,
@@ -10,7 +10,7 @@ from harness.dkp.policy import (
     policy_from_object,
     resolve_for_module,
 )
-from harness.dkp.windows import parse_windows
+from harness.dkp.rules.windows import parse_windows
 
 
 def mup(name: str, api_version: str = "deckhouse.io/v1alpha2", **spec: object) -> dict[str, object]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dkp.requirements import (
+from harness.dkp.rules.requirements import (
     NotMetReason,
     ReleaseRequirements,
     check_release_requirements,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dkp.stepbystep import (
+from harness.dkp.rules.stepbystep import (
     ExistingRelease,
     PrereleaseNotSupportedError,
     StepByStepError,
     plan_releases,
 )
-from harness.dkp.versions import parse_version
+from harness.dkp.rules.versions import parse_version
 
 D, P, S = "Deployed", "Pending", "Superseded"
 

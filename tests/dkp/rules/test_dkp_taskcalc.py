@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dkp.taskcalc import (
+from harness.dkp.rules.taskcalc import (
     ReleaseAlreadyDeployedError,
     ReleaseNotPendingError,
     ReleaseView,

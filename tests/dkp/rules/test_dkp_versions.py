@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.dkp.versions import (
+from harness.dkp.rules.versions import (
     InvalidConstraintError,
     InvalidVersionError,
     Version,

@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from harness.dkp.windows import format_rfc822, is_allowed, next_allowed_time, parse_window, parse_windows
+from harness.dkp.rules.windows import (
+    format_rfc822,
+    is_allowed,
+    next_allowed_time,
+    parse_window,
+    parse_windows,
+)
 
 # dkp-behaviour §0: the upstream test clock, a Thursday.
 THURSDAY = datetime(2019, 10, 17, 15, 33, tzinfo=UTC)

@@ -1,0 +1,54 @@
+"""The resources of DKP's module machinery (docs/dkp-behaviour.md §9).
+
+Group, versions and plurals are those of DKP's CRDs (deckhouse/deckhouse
+``deckhouse-controller/crds/*.yaml``); the simulator serves these versions as storage versions.
+"""
+
+from __future__ import annotations
+
+from harness.kube.resources import Resource
+
+__all__ = [
+    "ALL_DKP_RESOURCES",
+    "BY_KIND",
+    "DECKHOUSE_NAMESPACE",
+    "EVENT",
+    "GROUP",
+    "MODULE",
+    "MODULE_CONFIG",
+    "MODULE_PULL_OVERRIDE",
+    "MODULE_RELEASE",
+    "MODULE_SOURCE",
+    "MODULE_UPDATE_POLICY",
+    "NAMESPACE",
+    "POD",
+    "SECRET",
+]
+
+GROUP = "deckhouse.io"
+
+MODULE_SOURCE = Resource(GROUP, "v1alpha1", "modulesources", "ModuleSource")
+MODULE = Resource(GROUP, "v1alpha1", "modules", "Module")
+MODULE_CONFIG = Resource(GROUP, "v1alpha1", "moduleconfigs", "ModuleConfig")
+MODULE_RELEASE = Resource(GROUP, "v1alpha1", "modulereleases", "ModuleRelease")
+MODULE_UPDATE_POLICY = Resource(GROUP, "v1alpha2", "moduleupdatepolicies", "ModuleUpdatePolicy")
+MODULE_PULL_OVERRIDE = Resource(GROUP, "v1alpha2", "modulepulloverrides", "ModulePullOverride")
+
+NAMESPACE = Resource("", "v1", "namespaces", "Namespace")
+POD = Resource("", "v1", "pods", "Pod", namespaced=True)
+EVENT = Resource("", "v1", "events", "Event", namespaced=True)
+SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)
+
+DECKHOUSE_NAMESPACE = "d8-system"
+
+ALL_DKP_RESOURCES = (
+    MODULE_SOURCE,
+    MODULE,
+    MODULE_CONFIG,
+    MODULE_RELEASE,
+    MODULE_UPDATE_POLICY,
+    MODULE_PULL_OVERRIDE,
+)
+
+BY_KIND: dict[str, Resource] = {r.kind: r for r in ALL_DKP_RESOURCES}
+"""Kind name (as a scenario writes it) to its resource."""

@@ -1,0 +1,20 @@
+"""The timestamp format of Kubernetes status fields (RFC 3339, seconds, UTC ``Z``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+__all__ = ["parse_stamp", "stamp"]
+
+
+def stamp(moment: datetime) -> str:
+    """``2025-01-01T12:00:00Z``: how metav1.Time serializes."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_stamp(text: Any) -> datetime | None:
+    """The instant of a metav1.Time string; None for an empty or missing value."""
+    if not text:
+        return None
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))

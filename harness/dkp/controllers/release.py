@@ -1,0 +1,481 @@
+"""The release controller (``d8-module-release-controller``): Pending → Deployed, and after.
+
+Plan, then act: :meth:`ReleaseController.reconcile` gathers a snapshot of everything a decision
+reads (:meth:`~ReleaseController._snapshot`), the pure functions of ``harness.dkp.rules.release``
+decide (phase, message, Module condition, labels and annotations, when to look again), and
+:meth:`~ReleaseController._apply` writes the plan in order. Deploying (pull, settings check,
+install) and the Deployed bookkeeping are the I/O left here (docs/dkp-behaviour.md §5.3
+to §5.8).
+
+Every read goes through :meth:`_get` / :meth:`_list`, which note the kinds read; a release that
+waits is parked with those kinds, and only a change of one of them wakes it early
+(``harness.dkp.runtime.parking``). With the fast-time shortcuts off
+(``ClusterSettings.fast_time``) waiting releases are polled every 15 s as DKP polls them.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from harness.api import annotations as ann
+from harness.api import finalizers as fin
+from harness.api import kinds
+from harness.api import labels as lbl
+from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
+from harness.api.times import stamp
+from harness.api.views import ModuleReleaseView, ModuleView
+from harness.dkp.controllers import install, update_policy
+from harness.dkp.controllers import module_status as modulestatus
+from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.images.reader import open_source_reader
+from harness.dkp.rules import conditions as conds
+from harness.dkp.rules import messages
+from harness.dkp.rules.recheck import CHECK_INTERVAL
+from harness.dkp.rules.release import (
+    LOGGER,
+    Deploy,
+    Done,
+    Log,
+    Next,
+    Park,
+    PatchMeta,
+    PatchStatus,
+    PendingSnapshot,
+    Plan,
+    Requeue,
+    SetModuleCondition,
+    SetStatus,
+    decide_entry,
+    decide_pending,
+)
+from harness.dkp.rules.requirements import ReleaseRequirements, check_release_requirements, pending_message
+from harness.dkp.rules.taskcalc import Task, TaskKind
+from harness.dkp.rules.versions import parse_version
+from harness.dkp.runtime import predicates
+from harness.dkp.runtime.parking import Parked, Parking, fingerprint, kind_key
+from harness.dkp.runtime.reconcile import Request, Result, Watch
+from harness.kube.client import EventType, WatchEvent
+from harness.kube.errors import NotFound
+from harness.kube.objects import Obj, deep_get, labels_of, name_of
+from harness.kube.resources import Resource
+from harness.registry.errors import RegistryError
+
+__all__ = ["ReleaseController"]
+
+KEEP_OUTDATED = 3  # outdated releases kept per source+module
+
+
+class ReleaseController(ControllerBase):
+    """Reconciles ModuleReleases; see the module docstring."""
+
+    name = LOGGER
+    resource = kinds.MODULE_RELEASE
+    predicate = staticmethod(predicates.generation_or_annotations_changed)
+    WATCHED = kinds.ALL_DKP_RESOURCES
+    """Kinds whose changes may wake a parked release: any a decision may read."""
+
+    def __init__(self, ctx: ControllerContext) -> None:
+        super().__init__(ctx)
+        self.fast_time = ctx.settings.fast_time
+        self.parking = Parking()
+        """Waiting releases looked at only when something they read changes (parking.py)."""
+        self.watches: tuple[Watch, ...] = tuple(Watch(r, map=self._on_change) for r in self.WATCHED)
+        self._watched = frozenset(kind_key(r) for r in self.WATCHED)
+        self._reads: set[str] = set()
+        self._index_lock = threading.Lock()
+        self._by_module: dict[str, dict[str, None]] = {}
+        """module name → release names (kept from watch events: no list of every release)."""
+
+    def _on_change(self, event: WatchEvent) -> list[Request]:
+        """Keep the module index; a change pokes the parked releases that read its kind.
+
+        A parked release's own changes count too: DKP's filter ignores e.g. a new label, but its
+        next 15 s check reads it. (Its own writes happen while it is not parked.)
+        """
+        if event.resource.plural == kinds.MODULE_RELEASE.plural and event.resource.group == kinds.GROUP:
+            self._index(event)
+        return [Request(name) for name in self.parking.poke(kind_key(event.resource))]
+
+    def _index(self, event: WatchEvent) -> None:
+        module, name = str(deep_get(event.object, "spec.moduleName", "")), name_of(event.object)
+        with self._index_lock:
+            for names in self._by_module.values():
+                names.pop(name, None)
+            if event.type != EventType.DELETED:
+                self._by_module.setdefault(module, {})[name] = None
+
+    # -- reads (recorded) ------------------------------------------------------------------------
+
+    def _get(self, resource: Resource, name: str) -> Obj | None:
+        self._reads.add(kind_key(resource))
+        try:
+            return self.kube.get(resource, name)
+        except NotFound:
+            return None
+
+    def _list(self, resource: Resource, label_selector: str | None = None) -> list[Obj]:
+        self._reads.add(kind_key(resource))
+        return self.kube.list(resource, label_selector=label_selector)
+
+    def _releases_of(self, module: str) -> list[Obj]:
+        """Every release of ``module`` (all sources), in name order, as a list would give them."""
+        self._reads.add(kind_key(kinds.MODULE_RELEASE))
+        with self._index_lock:
+            names = sorted(self._by_module.get(module, {}))
+        found = (self._get(kinds.MODULE_RELEASE, n) for n in names)
+        return [r for r in found if r is not None and deep_get(r, "spec.moduleName") == module]
+
+    # -- entry -----------------------------------------------------------------------------------
+
+    def reconcile(self, request: Request) -> Result:
+        self._reads = set()
+        release = self._get(kinds.MODULE_RELEASE, request.name)
+        if release is None:
+            self.parking.unpark(request.name)
+            return Result()
+        parked = self.parking.get(request.name)
+        if parked is not None and parked.fingerprint == fingerprint(release):
+            later = self._while_parked(parked)
+            if later is not None:
+                return later
+        self.parking.unpark(request.name)
+        if deep_get(release, "metadata.deletionTimestamp"):
+            return self._delete(release)
+        entry, go_on = decide_entry(ModuleReleaseView.of(release))
+        release, result = self._apply(release, entry)
+        if not go_on:
+            return result
+        if deep_get(release, "status.phase") == ReleasePhase.DEPLOYED:
+            return self._handle_deployed(release)
+        plan = decide_pending(self._snapshot(release))
+        return self._apply(release, plan)[1]
+
+    # -- snapshot --------------------------------------------------------------------------------
+
+    def _snapshot(self, release: Obj) -> PendingSnapshot:
+        """Everything :func:`decide_pending` reads, read now (only what its path can need)."""
+        view = ModuleReleaseView.of(release)
+        module_obj = self._get(kinds.MODULE, view.module)
+        labelled = resolved = None
+        error = ""
+        if view.update_policy:
+            labelled = update_policy.get_named(self._get, view.update_policy)
+        else:
+            try:
+                resolved = update_policy.resolve_for_module(self._get, module_obj)
+            except ValueError as exc:
+                error = str(exc)
+        return PendingSnapshot(
+            release=view,
+            siblings=tuple(ModuleReleaseView.of(r) for r in self._releases_of(view.module)),
+            now=self.clock.now(),
+            override_exists=self._get(kinds.MODULE_PULL_OVERRIDE, view.module) is not None,
+            labelled_policy=labelled,
+            resolved_policy=resolved,
+            resolve_error=error,
+            module_phase=ModuleView.of(module_obj).phase if module_obj is not None else "",
+            unmet_requirements=self._requirements(view),
+        )
+
+    def _requirements(self, view: ModuleReleaseView) -> str:
+        """The Pending message for unmet requirements, ``""`` when all are met."""
+        req = view.requirements
+        if req.empty:
+            return ""
+        versions = {name_of(m): ModuleView.of(m).version for m in self._list(kinds.MODULE)}
+        reasons = check_release_requirements(
+            ReleaseRequirements(req.deckhouse, req.kubernetes, dict(req.modules)),
+            module_name=view.module,
+            deckhouse_version=self.settings.deckhouse_version,
+            kubernetes_version=self.settings.kubernetes_version,
+            module_versions=versions,
+        )
+        return pending_message(reasons)
+
+    # -- apply -----------------------------------------------------------------------------------
+
+    def _apply(self, release: Obj, plan: Plan) -> tuple[Obj, Result]:
+        """Write ``plan`` in order; the release as last written, and when to look again."""
+        for action in plan.actions:
+            if isinstance(action, SetStatus):
+                release = self._set_status(release, action.phase, action.message)
+            elif isinstance(action, PatchStatus):
+                release = self._patch_status(release, dict(action.fields))
+            elif isinstance(action, PatchMeta):
+                release = self._patch_meta(
+                    release, labels=dict(action.labels) or None, annotations=dict(action.annotations) or None
+                )
+            elif isinstance(action, SetModuleCondition):
+                self._set_module_condition(str(deep_get(release, "spec.moduleName")), action)
+            elif isinstance(action, Log):
+                getattr(self.log, action.level)(LOGGER, action.msg, **action.fields)
+            elif isinstance(action, Deploy):
+                return release, self._deploy(release, action.task)
+        return release, self._next(release, plan.then)
+
+    def _next(self, release: Obj, then: Next) -> Result:
+        if isinstance(then, Requeue):
+            return Result(requeue_after=then.after)
+        if isinstance(then, Done):
+            return Result()
+        return self._park(release, then)
+
+    def _park(self, release: Obj, park: Park) -> Result:
+        """Poll as DKP does, or (fast time) wait for a change of a kind read, or ``park.wait``."""
+        if not self.fast_time:
+            return Result(requeue_after=park.interval)
+        unwatched = self._reads - self._watched
+        if unwatched:
+            raise RuntimeError(
+                f"release {name_of(release)} waits on kinds the release controller does not watch:"
+                f" {sorted(unwatched)}; add them to ReleaseController.WATCHED"
+            )
+        latest = self._get(kinds.MODULE_RELEASE, name_of(release))
+        if latest is None:
+            return Result()
+        now = self.clock.now()
+        deadline = now + park.wait if park.wait is not None else None
+        parked = Parked(now, park.interval, fingerprint(latest), deadline, reads=frozenset(self._reads))
+        self.parking.park(name_of(release), parked)
+        return Result(requeue_after=park.wait)
+
+    def _while_parked(self, parked: Parked) -> Result | None:
+        """The answer for a parked release woken by no change of its own; None: look now."""
+        now = self.clock.now()
+        if parked.poked:
+            check = parked.next_check(now)
+        elif parked.deadline is not None and parked.deadline > now:
+            check = parked.deadline  # e.g. woken by its own write at the parking instant
+        elif parked.deadline is None:
+            return Result()
+        else:
+            check = now
+        return Result(requeue_after=check - now) if check > now else None
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def _set_status(self, release: Obj, phase: str, message: str) -> Obj:
+        """``updateReleaseStatus``: ``transitionTime`` moves only when the phase changes."""
+        status: dict[str, Any] = {"phase": str(phase), "message": message}
+        if deep_get(release, "status.phase") != phase:
+            status["transitionTime"] = stamp(self.clock.now())
+        current = release.get("status") or {}
+        if all(current.get(k) == v for k, v in status.items()):
+            return release
+        return self._patch_status(release, status)
+
+    def _patch_status(self, release: Obj, status: dict[str, Any]) -> Obj:
+        if (
+            all((release.get("status") or {}).get(k) == v for k, v in status.items())
+            and "phase" not in status
+        ):
+            return release
+        return self.kube.patch(
+            kinds.MODULE_RELEASE, name_of(release), {"status": status}, subresource="status"
+        )
+
+    def _patch_meta(
+        self,
+        release: Obj,
+        *,
+        labels: dict[str, str | None] | None = None,
+        annotations: dict[str, str | None] | None = None,
+        finalizers: list[str] | None = None,
+    ) -> Obj:
+        """Merge-patch metadata, skipping the write when nothing would change."""
+        meta: dict[str, Any] = {}
+        current_labels, current_ann = labels_of(release), release.get("metadata", {}).get("annotations") or {}
+        if labels and any(current_labels.get(k) != v for k, v in labels.items()):
+            meta["labels"] = labels
+        if annotations and any(current_ann.get(k) != v for k, v in annotations.items()):
+            meta["annotations"] = annotations
+        if finalizers is not None and finalizers != list(deep_get(release, "metadata.finalizers") or []):
+            meta["finalizers"] = finalizers
+        if not meta:
+            return release
+        return self.kube.patch(kinds.MODULE_RELEASE, name_of(release), {"metadata": meta})
+
+    def _set_module_condition(self, module_name: str, change: SetModuleCondition) -> None:
+        module = self._get(kinds.MODULE, module_name)
+        if module is None:
+            return
+        now = self.clock.now()
+
+        def mutate(obj: Obj) -> None:
+            conds.set_condition(
+                modulestatus.conditions_of(obj),
+                messages.CONDITION_LAST_RELEASE_DEPLOYED,
+                change.status,
+                now=now,
+                reason=change.reason,
+                message=change.message,
+            )
+
+        modulestatus.update_status(self.kube, module, mutate)
+
+    # -- deploy ----------------------------------------------------------------------------------
+
+    def _deploy(self, release: Obj, task: Task) -> Result:
+        module_name = str(deep_get(release, "spec.moduleName"))
+        version = f"v{deep_get(release, 'spec.version')}"
+        try:
+            files = self._pull(release, module_name, version)
+        except (RegistryError, NotFound) as exc:
+            self.log.error(LOGGER, "download module", module=module_name, version=version, error=str(exc))
+            self._set_status(release, ReleasePhase.PENDING, str(exc))
+            return Result(requeue_after=CHECK_INTERVAL)
+        source = labels_of(release).get(lbl.SOURCE, "")
+        record = install.installed_module_from_files(module_name, version, source, files, at=self.clock.now())
+        try:
+            install.validate_settings(module_name, self._settings(module_name), record.settings_schema)
+        except install.SettingsInvalid as exc:
+            return self._validation_failed(release, exc)
+        # Module properties (version, weight, requirements) follow once the module manager loads
+        # the module: the install simulation writes them at Installing, as the page's tables show.
+        self.installed.install(record)
+        for previous in self._releases_of(module_name):
+            if deep_get(previous, "status.phase") != ReleasePhase.DEPLOYED or name_of(previous) == name_of(
+                release
+            ):
+                continue
+            self._set_status(previous, ReleasePhase.SUPERSEDED, "")
+            self._patch_meta(previous, labels={lbl.STATUS: ReleasePhase.SUPERSEDED.label})
+        self._mark_deployed(release)
+        self.log.info(LOGGER, "module release deployed", module=module_name, version=version)
+        return Result(requeue_after=CHECK_INTERVAL)
+
+    def _pull(self, release: Obj, module_name: str, version: str) -> dict[str, bytes]:
+        source = self.kube.get(kinds.MODULE_SOURCE, labels_of(release).get(lbl.SOURCE, ""))
+        reader = open_source_reader(self.registry_factory, source)
+        try:
+            return dict(reader.read_image(module_name, version).files)
+        finally:
+            reader.close()
+
+    def _settings(self, module_name: str) -> dict[str, Any]:
+        config = self._get(kinds.MODULE_CONFIG, module_name)
+        return dict(deep_get(config or {}, "spec.settings", {}) or {})
+
+    def _validation_failed(self, release: Obj, exc: install.SettingsInvalid) -> Result:
+        """Missing/forbidden fields keep it Pending, anything else suspends it."""
+        if exc.initial:
+            text = messages.MR_INITIAL_CONFIG_VALIDATION_PREFIX + str(exc)
+            note = messages.last_release_deployed_false(
+                messages.CONDITION_CONFIG_VALIDATION[1], str(deep_get(release, "spec.version", ""))
+            )
+            change = SetModuleCondition("False", messages.CONDITION_CONFIG_VALIDATION[0], note)
+            return self._apply(release, Plan((SetStatus(ReleasePhase.PENDING, text), change), Park()))[1]
+        suspended = ReleasePhase.SUSPENDED
+        self._set_status(release, suspended, messages.MR_VALIDATION_FAILED_PREFIX + str(exc))
+        self._patch_meta(release, labels={lbl.STATUS: suspended.label})
+        return Result()
+
+    def _mark_deployed(self, release: Obj) -> None:
+        """``transitionTime`` is deliberately left as it was (see docs/dkp-simulator.md)."""
+        finalizers = list(deep_get(release, "metadata.finalizers") or [])
+        if fin.EXIST_ON_FS not in finalizers:
+            finalizers.append(fin.EXIST_ON_FS)
+        release = self._patch_meta(
+            release,
+            labels={lbl.STATUS: ReleasePhase.DEPLOYED.label},
+            annotations={
+                ann.IS_UPDATING: "true",
+                ann.NOTIFIED: "false",
+                ann.APPLY_NOW: None,
+                ann.FORCE: None,
+                ann.FORCE_LEGACY: None,
+                ann.REINSTALL: None,
+            },
+            finalizers=finalizers,
+        )
+        status = {"phase": ReleasePhase.DEPLOYED.value, "message": ""}
+        self.kube.patch(kinds.MODULE_RELEASE, name_of(release), {"status": status}, subresource="status")
+
+    # -- Deployed --------------------------------------------------------------------------------
+
+    def _handle_deployed(self, release: Obj) -> Result:
+        module_name = str(deep_get(release, "spec.moduleName"))
+        annotations = release.get("metadata", {}).get("annotations") or {}
+        if ann.is_true(annotations, ann.REINSTALL):
+            return self._deploy(release, Task(TaskKind.PROCESS))
+        updates: dict[str, str | None] = {}
+        module = self._get(kinds.MODULE, module_name)
+        updating = annotations.get(ann.IS_UPDATING) == "true"
+        if updating and modulestatus.phase_of(module or {}) == ModulePhase.READY:
+            updates[ann.IS_UPDATING] = "false"
+            updating = False
+        if ann.REGISTRY_SPEC_CHANGED in annotations:
+            updates[ann.REGISTRY_SPEC_CHANGED] = None
+        finalizers = list(deep_get(release, "metadata.finalizers") or [])
+        if fin.EXIST_ON_FS not in finalizers:
+            finalizers.append(fin.EXIST_ON_FS)
+        release = self._patch_meta(
+            release,
+            labels={lbl.STATUS: ReleasePhase.DEPLOYED.label},
+            annotations=updates or None,
+            finalizers=finalizers,
+        )
+        source_name = labels_of(release).get(lbl.SOURCE, "")
+        self._add_source_finalizer(source_name)
+        if not self._lower_pending_exists(release, source_name, module_name):
+            self._set_module_condition(module_name, SetModuleCondition("True"))
+        if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is None:
+            self._delete_outdated(source_name, module_name)
+        # DKP looks again every 15 s while the install runs; the Module's changes stand in for that.
+        return self._park(release, Park()) if updating else Result()
+
+    def _add_source_finalizer(self, source_name: str) -> None:
+        source = self._get(kinds.MODULE_SOURCE, source_name)
+        if source is None:
+            return
+        finalizers = list(deep_get(source, "metadata.finalizers") or [])
+        if fin.RELEASE_EXISTS in finalizers or deep_get(source, "metadata.deletionTimestamp"):
+            return
+        patch = {"metadata": {"finalizers": [*finalizers, fin.RELEASE_EXISTS]}}
+        self.kube.patch(kinds.MODULE_SOURCE, source_name, patch)
+
+    def _same_source_module(self, source_name: str, module_name: str) -> list[Obj]:
+        selector = f"{lbl.SOURCE}={source_name},{lbl.MODULE}={module_name}"
+        return self._list(kinds.MODULE_RELEASE, label_selector=selector)
+
+    def _lower_pending_exists(self, release: Obj, source_name: str, module_name: str) -> bool:
+        mine = parse_version(str(deep_get(release, "spec.version")))
+        return any(
+            deep_get(r, "status.phase") == ReleasePhase.PENDING
+            and parse_version(str(deep_get(r, "spec.version"))) < mine
+            for r in self._same_source_module(source_name, module_name)
+        )
+
+    def _delete_outdated(self, source_name: str, module_name: str) -> None:
+        """Keep the 3 highest Superseded/Suspended/Skipped releases per source+module."""
+        outdated = [
+            r
+            for r in self._same_source_module(source_name, module_name)
+            if deep_get(r, "status.phase") in OUTDATED_PHASES
+        ]
+        outdated.sort(key=lambda r: parse_version(str(deep_get(r, "spec.version"))), reverse=True)
+        for release in outdated[KEEP_OUTDATED:]:
+            try:
+                self.kube.delete(kinds.MODULE_RELEASE, name_of(release))
+            except NotFound:
+                continue
+            self.log.info(LOGGER, "outdated module release deleted", release=name_of(release))
+
+    # -- deletion --------------------------------------------------------------------------------
+
+    def _delete(self, release: Obj) -> Result:
+        if deep_get(release, "status.phase") != ReleasePhase.TERMINATING:
+            release = self._set_status(release, ReleasePhase.TERMINATING, "")
+        if labels_of(release).get(lbl.STATUS) == ReleasePhase.DEPLOYED.label:
+            module_name = str(deep_get(release, "spec.moduleName"))
+            installed = self.installed.get(module_name)
+            if installed is not None and installed.version == f"v{deep_get(release, 'spec.version')}":
+                self.installed.remove(module_name)
+                self.log.info(LOGGER, "a module release was removed", module=module_name)
+        finalizers = [f for f in deep_get(release, "metadata.finalizers") or [] if f != fin.EXIST_ON_FS]
+        try:
+            self._patch_meta(release, finalizers=finalizers)
+        except NotFound:
+            pass
+        return Result()

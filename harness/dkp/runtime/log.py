@@ -1,0 +1,85 @@
+"""The Deckhouse log: every decision of the simulated controllers as one JSON line.
+
+Served by ``kubectl -n d8-system logs -l app=deckhouse`` (the cluster wires it to the API server's
+pod log source), kept in memory, stamped with virtual time, and free of secrets: callers log names
+and outcomes, never registry credentials (the registry client's errors carry none either).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from harness.api.times import stamp
+from harness.clock import Clock
+
+__all__ = ["DeckhouseLog"]
+
+_TIME_KEY = '"time": "'
+
+
+class DeckhouseLog:
+    """A bounded, thread-safe list of JSON log lines."""
+
+    def __init__(self, clock: Clock, *, limit: int = 50_000) -> None:
+        self._clock = clock
+        self._lines: deque[str] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+        self._written = 0
+
+    def write(self, level: str, logger: str, msg: str, **fields: Any) -> None:
+        """Append one line: ``{"level", "logger", "msg", ..., "time"}`` (key order is stable)."""
+        record: dict[str, Any] = {"level": level, "logger": logger, "msg": msg}
+        record.update({k: v for k, v in fields.items() if v is not None})
+        record["time"] = stamp(self._clock.now())
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        with self._lock:
+            self._lines.append(line)
+            self._written += 1
+
+    @property
+    def written(self) -> int:
+        """Lines written so far (including any the length limit has dropped): a position mark."""
+        with self._lock:
+            return self._written
+
+    def since(self, mark: int) -> list[str]:
+        """The lines written after position ``mark`` (those still kept)."""
+        with self._lock:
+            count = min(self._written - mark, len(self._lines))
+            return list(self._lines)[len(self._lines) - count :] if count > 0 else []
+
+    def replay(self, lines: Sequence[str], at: datetime) -> None:
+        """Append ``lines`` again, stamped ``at``: what a repeated, identical look would have logged.
+
+        The manager uses it for periodic looks it skips as identical (see ``Manager._coalesce_idle``),
+        so the log keeps one entry per look, as DKP's would. ``time`` is the last key of a line.
+        """
+        at_text = stamp(at)
+        with self._lock:
+            for line in lines:
+                cut = line.rfind(_TIME_KEY)
+                self._lines.append(line[: cut + len(_TIME_KEY)] + at_text + '"}' if cut >= 0 else line)
+                self._written += 1
+
+    def info(self, logger: str, msg: str, **fields: Any) -> None:
+        self.write("info", logger, msg, **fields)
+
+    def warning(self, logger: str, msg: str, **fields: Any) -> None:
+        self.write("warn", logger, msg, **fields)
+
+    def error(self, logger: str, msg: str, **fields: Any) -> None:
+        self.write("error", logger, msg, **fields)
+
+    def lines(self) -> list[str]:
+        with self._lock:
+            return list(self._lines)
+
+    def text(self) -> str:
+        """The whole log as pod log text (one JSON object per line, trailing newline)."""
+        lines = self.lines()
+        return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,513 @@
+"""The simulated DKP module manager: runs the controllers over one work queue on one clock.
+
+What the real controller-runtime manager does with goroutines, informers and rate-limited
+queues, this does deterministically (docs/architecture.md):
+
+- one subscription to the client; every committed change becomes requests for each controller
+  whose own ``resource`` or whose ``watches`` match (by group and plural, any version);
+- a FIFO, de-duplicated queue keyed by ``(controller name, Request)``;
+- ``Result.requeue_after`` becomes a timer on the clock; the latest reconcile of a key decides its
+  next timed look, so a newer requeue replaces the older one and ``Result()`` cancels it;
+- any exception from a reconcile (an ``ApiError`` such as a 409 from a concurrent write, an
+  injected fault, or a bug) is logged to the Deckhouse log and retried with exponential backoff
+  on the virtual clock (1 s doubling up to 5 min), never propagated;
+- ``settle()`` runs until quiescent: queue empty and no timer due at the current instant;
+- ``advance(d)`` / ``set_time(t)`` jump from timer to timer, settling at each deadline; periodic
+  looks a controller reports as ``idle`` are coalesced while nothing else happens (see
+  ``_coalesce_idle``), which is what makes weeks of virtual time cheap. Coalescing is one of the
+  fast-time shortcuts: ``coalesce=False`` (``ClusterSettings.fast_time`` off) runs every look.
+
+Reconciles run on one thread at a time (a run lock), whoever calls; events may arrive on any
+thread. The :class:`BackgroundDriver` settles whenever work arrives, for the sandbox.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from harness.clock import Clock, Timer, VirtualClock, utc
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.dkp.runtime.predicates import Predicate
+from harness.dkp.runtime.reconcile import Controller, Request, Result
+from harness.dkp.runtime.workqueue import WorkQueue
+from harness.kube.client import EventType, KubeClient, Unsubscribe, WatchEvent
+from harness.kube.errors import ApiError, NotFound
+from harness.kube.objects import Obj
+from harness.kube.resources import Resource
+
+__all__ = ["BackgroundDriver", "Key", "LivelockError", "Manager", "TimeControlError"]
+
+Key = tuple[str, Request]
+"""``(controller name, request)``: the unit of work."""
+
+_OBJECT_EVENTS = frozenset({EventType.ADDED, EventType.MODIFIED, EventType.DELETED})
+LOGGER = "d8-module-manager"
+
+
+class LivelockError(RuntimeError):
+    """Controllers kept waking each other at one instant; the message names the hottest keys."""
+
+
+class TimeControlError(ValueError):
+    """A time jump that cannot be done (backwards, or on a real clock)."""
+
+
+def _same_kind(a: Resource, b: Resource) -> bool:
+    """Events carry the version they were stored in; controllers match any served version."""
+    return a.group == b.group and a.plural == b.plural
+
+
+def _request_of(obj: Obj) -> Request:
+    meta = obj.get("metadata") or {}
+    return Request(str(meta.get("name", "")), str(meta.get("namespace") or ""))
+
+
+def _slim(obj: Obj) -> Obj:
+    """What predicates compare, without keeping whole objects alive."""
+    meta = obj.get("metadata") or {}
+    keep = ("generation", "annotations", "deletionTimestamp", "labels")
+    return {"metadata": {k: meta.get(k) for k in keep if k in meta}}
+
+
+@dataclass(frozen=True)
+class _IdleMark:
+    """An idle periodic look: valid while the epoch (one time jump) and the event count hold."""
+
+    epoch: int
+    significant: int
+    period: timedelta
+    log_lines: tuple[str, ...]
+    """What the look logged: each skipped look logs it again, at its own instant."""
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
+
+
+class Manager:
+    """Drives ``controllers`` over ``client`` on ``clock`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        client: KubeClient,
+        clock: Clock,
+        log: DeckhouseLog,
+        controllers: Sequence[Controller],
+        *,
+        max_steps: int = 200_000,
+        max_per_key: int = 1_000,
+        backoff_base: timedelta = timedelta(seconds=1),
+        backoff_cap: timedelta = timedelta(minutes=5),
+        coalesce: bool = True,
+    ) -> None:
+        names = [c.name for c in controllers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"controller names must be unique, got {names}")
+        self._client = client
+        self._clock = clock
+        self._log = log
+        self._controllers = {c.name: c for c in controllers}
+        self._max_steps = max_steps
+        self._max_per_key = max_per_key
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._coalesce = coalesce
+        """Skip idle periodic looks (a fast-time shortcut; ``ClusterSettings.fast_time``)."""
+        self.queue: WorkQueue[Key] = WorkQueue()
+        self._run_lock = threading.RLock()
+        self._state_lock = threading.Lock()
+        self._timers: dict[Key, Timer] = {}
+        self._failures: dict[Key, int] = {}
+        self._seen: dict[tuple[str, Request], Obj] = {}
+        self._unsubscribe: Unsubscribe | None = None
+        self.reconciles = 0
+        """Total reconciles run, for benchmarks and tests."""
+        self._events = 0  # committed changes seen
+        self._quiet = 0  # of which written by idle looks (heartbeats nobody else depends on)
+        self._epoch = 0  # one per advance/set_time: the registry cannot change within one
+        self._running: tuple[Resource, Request] | None = None
+        self._foreign = 0  # changes of other objects than the one being reconciled
+        self._idle: dict[Key, _IdleMark] = {}
+        self.coalesced = 0
+        """Periodic looks skipped as identical (for benchmarks and tests)."""
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Subscribe once, then enqueue every existing object a controller cares about."""
+        if self._unsubscribe is not None:
+            return
+        self._unsubscribe = self._client.subscribe(self._on_event)
+        for resource in self._resources():
+            try:
+                objects = self._client.list(resource)
+            except NotFound:
+                self._log.warning(LOGGER, "resource not served, not watched", resource=resource.plural)
+                continue
+            for obj in objects:
+                self._on_event(WatchEvent(EventType.ADDED, resource, obj))
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        with self._state_lock:
+            for timer in self._timers.values():
+                timer.cancel()
+            self._timers.clear()
+
+    def _resources(self) -> list[Resource]:
+        found: list[Resource] = []
+        for ctrl in self._controllers.values():
+            for resource in (ctrl.resource, *(w.resource for w in ctrl.watches)):
+                if not any(_same_kind(resource, r) for r in found):
+                    found.append(resource)
+        return found
+
+    # -- events → requests -----------------------------------------------------------------------
+
+    def enqueue(self, controller: str, request: Request) -> None:
+        """Queue a reconcile by hand (tests, the sandbox); thread-safe."""
+        if controller not in self._controllers:
+            raise KeyError(f"no controller named {controller!r}; known: {sorted(self._controllers)}")
+        self.queue.add((controller, request))
+
+    def _on_event(self, event: WatchEvent) -> None:
+        """Runs on the writer's thread: must not block, must not raise, must not write."""
+        if event.type not in _OBJECT_EVENTS:
+            return
+        with self._state_lock:
+            self._events += 1
+            running = self._running
+            if running is not None and not (
+                _same_kind(event.resource, running[0]) and _request_of(event.object) == running[1]
+            ):
+                self._foreign += 1
+        for ctrl in self._controllers.values():
+            try:
+                for request in self._requests_for(ctrl, event):
+                    self.queue.add((ctrl.name, request))
+            except Exception as exc:  # noqa: BLE001 - a broken mapper must not break the writer
+                self._log.error(ctrl.name, "watch mapping failed", error=_describe(exc))
+
+    def _requests_for(self, ctrl: Controller, event: WatchEvent) -> list[Request]:
+        requests: list[Request] = []
+        if _same_kind(event.resource, ctrl.resource) and self._passes(ctrl, event):
+            requests.append(_request_of(event.object))
+        for watch in ctrl.watches:
+            if _same_kind(event.resource, watch.resource) and event.type in watch.types:
+                requests.extend(watch.map(event) if watch.map else [_request_of(event.object)])
+        return requests
+
+    def _passes(self, ctrl: Controller, event: WatchEvent) -> bool:
+        predicate: Predicate | None = getattr(ctrl, "predicate", None)
+        if predicate is None:
+            return True
+        key = (ctrl.name, _request_of(event.object))
+        with self._state_lock:
+            if event.type == EventType.DELETED:
+                self._seen.pop(key, None)
+                return True
+            old = self._seen.get(key)
+            self._seen[key] = _slim(event.object)
+        return event.type == EventType.ADDED or predicate(old, event.object)
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def settle(self) -> int:
+        """Reconcile until quiescent; returns how many reconciles ran.
+
+        Raises :class:`LivelockError` when one key is reconciled more than ``max_per_key`` times,
+        or all together more than ``max_steps``, without time moving.
+        """
+        with self._run_lock:
+            counts: Counter[Key] = Counter()
+            while True:
+                self._fire_due_timers()
+                key = self.queue.pop()
+                if key is None:
+                    if self._timer_due():
+                        continue
+                    return counts.total()
+                self._reconcile(key)
+                counts[key] += 1
+                if counts[key] > self._max_per_key or counts.total() > self._max_steps:
+                    raise LivelockError(self._livelock_message(counts))
+
+    def _livelock_message(self, counts: Counter[Key]) -> str:
+        hottest = ", ".join(f"{c}/{r.name} x{n}" for (c, r), n in counts.most_common(5))
+        now = f"{self._clock.now():%Y-%m-%dT%H:%M:%SZ}"
+        return (
+            f"controllers did not settle after {counts.total()} reconciles at {now}"
+            f" (limits: {self._max_per_key} per object, {self._max_steps} in all); hottest: {hottest}."
+            " A controller keeps changing what another one (or itself) watches:"
+            " check that its writes are idempotent."
+        )
+
+    def _fire_due_timers(self) -> None:
+        for callback in self._clock.pop_due():
+            try:
+                callback()
+            except Exception as exc:  # noqa: BLE001 - a foreign timer must not stop the cluster
+                self._log.error(LOGGER, "timer callback failed", error=_describe(exc))
+
+    def _timer_due(self) -> bool:
+        deadline = self._clock.next_deadline()
+        return deadline is not None and deadline <= self._clock.now()
+
+    def _reconcile(self, key: Key) -> None:
+        name, request = key
+        ctrl = self._controllers[name]
+        self.reconciles += 1
+        with self._state_lock:
+            self._running, self._foreign, events_before = (ctrl.resource, request), 0, self._events
+        log_mark = self._log.written
+        try:
+            result = ctrl.reconcile(request)
+        except Exception as exc:  # noqa: BLE001 - any failure is retried, as controller-runtime does
+            self._finish_running(key, None, events_before, log_mark)
+            delay = self._next_backoff(key)
+            self._log.error(
+                ctrl.name,
+                "Reconciler error",
+                name=request.name,
+                namespace=request.namespace or None,
+                error=_describe(exc),
+                retryAfter=f"{int(delay.total_seconds())}s",
+            )
+            self._schedule(key, delay)
+            return
+        self._finish_running(key, result, events_before, log_mark)
+        with self._state_lock:
+            self._failures.pop(key, None)
+        if result.requeue_after is None:
+            self._cancel(key)
+        else:
+            self._schedule(key, result.requeue_after)
+
+    def _finish_running(self, key: Key, result: Result | None, events_before: int, log_mark: int) -> None:
+        """Record whether this look was idle: so it said, and it wrote only its own object."""
+        lines = tuple(self._log.since(log_mark)) if result is not None and result.idle else ()
+        with self._state_lock:
+            own_only = self._foreign == 0
+            self._running = None
+            if result is None or not result.idle or not own_only or not result.requeue_after:
+                self._idle.pop(key, None)
+                return
+            self._quiet += self._events - events_before
+            significant = self._events - self._quiet
+            self._idle[key] = _IdleMark(self._epoch, significant, result.requeue_after, lines)
+
+    def _next_backoff(self, key: Key) -> timedelta:
+        with self._state_lock:
+            failures = self._failures.get(key, 0) + 1
+            self._failures[key] = failures
+        delay: timedelta = self._backoff_base * (2 ** min(failures - 1, 30))
+        return min(delay, self._backoff_cap)
+
+    # -- timers ----------------------------------------------------------------------------------
+
+    def _schedule(self, key: Key, delay: timedelta) -> None:
+        """One timer per key: the newest replaces the older one."""
+        holder: list[Timer] = []
+
+        def fire() -> None:
+            with self._state_lock:
+                if holder and self._timers.get(key) is holder[0]:
+                    del self._timers[key]
+            self.queue.add(key)
+
+        with self._state_lock:
+            old = self._timers.pop(key, None)
+            if old is not None:
+                old.cancel()
+            timer = self._clock.call_at(self._clock.now() + max(delay, timedelta(0)), fire)
+            holder.append(timer)
+            self._timers[key] = timer
+        with self.queue.changed:
+            self.queue.changed.notify_all()  # a background driver on a real clock re-plans its wait
+
+    def _cancel(self, key: Key) -> None:
+        with self._state_lock:
+            old = self._timers.pop(key, None)
+        if old is not None:
+            old.cancel()
+
+    def requeue_at(self, key: Key) -> datetime | None:
+        """When ``key`` is due for its next timed reconcile, if any (for tests and the sandbox)."""
+        with self._state_lock:
+            timer = self._timers.get(key)
+        return None if timer is None or timer.cancelled else timer.when
+
+    # -- time --------------------------------------------------------------------------------------
+
+    def _virtual(self) -> VirtualClock:
+        if not isinstance(self._clock, VirtualClock):
+            raise TimeControlError(
+                "this cluster runs on real time, so time cannot be moved; start it without --real-time"
+            )
+        return self._clock
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move virtual time forward by ``delta``, settling at every timer on the way."""
+        if delta < timedelta(0):
+            raise TimeControlError(
+                f"cannot advance by a negative duration ({delta}); time only moves forward"
+            )
+        clock = self._virtual()
+        with self._run_lock:
+            return self._run_until(clock, clock.now() + delta)
+
+    def set_time(self, when: datetime) -> datetime:
+        """Move virtual time forward to the instant ``when``, settling at every timer on the way."""
+        clock = self._virtual()
+        target = utc(when)
+        with self._run_lock:
+            now = clock.now()
+            if target < now:
+                raise TimeControlError(
+                    f"cannot set time to {target:%Y-%m-%dT%H:%M:%SZ}: it is before the current virtual time"
+                    f" {now:%Y-%m-%dT%H:%M:%SZ}; virtual time only moves forward"
+                    " (start a new cluster to go back)"
+                )
+            return self._run_until(clock, target)
+
+    def _run_until(self, clock: VirtualClock, target: datetime) -> datetime:
+        with self._state_lock:
+            self._epoch += 1  # looks marked idle before this jump may have seen another registry
+        self.settle()
+        while True:
+            self._coalesce_idle(clock, target)
+            deadline = clock.next_deadline()
+            if deadline is None or deadline > target:
+                break
+            clock.set(max(deadline, clock.now()))
+            self.settle()
+        clock.set(target)
+        self.settle()
+        return clock.now()
+
+    def _coalesce_idle(self, clock: VirtualClock, target: datetime) -> None:
+        """Skip periodic looks that would repeat an idle one, keeping only the last of them.
+
+        An idle look (``Result.idle``) wrote nothing but its own heartbeat, and since then no
+        other object changed and time has not left this jump (the registry is the same). The
+        looks on its period until the next other timer (or the jump's target) would read the same
+        objects and the same registry and write the same things, except the heartbeat's instant;
+        so only the last of them runs, at exactly the instant DKP's would. A timer on the clock
+        that is not the manager's makes the state unknowable, and then nothing is skipped.
+        """
+        if not self._coalesce:
+            return
+        with self._state_lock:
+            significant = self._events - self._quiet
+            marks = {
+                k: m for k, m in self._idle.items() if m.epoch == self._epoch and m.significant == significant
+            }
+            if not marks:
+                return
+            timers = {k: t for k, t in self._timers.items() if not t.cancelled}
+        if clock.pending_timers != len(timers):
+            return
+        bound = min([target, *(t.when for k, t in timers.items() if k not in marks)])
+        replays: list[tuple[datetime, int, tuple[str, ...]]] = []
+        for order, (key, mark) in enumerate(sorted(marks.items())):
+            timer = timers.get(key)
+            if timer is None or timer.when >= bound:
+                continue
+            skipped = (bound - timer.when) // mark.period
+            if skipped > 0:
+                replays.extend((timer.when + mark.period * i, order, mark.log_lines) for i in range(skipped))
+                self._schedule(key, timer.when + mark.period * skipped - clock.now())
+                self.coalesced += skipped
+        for at, _, lines in sorted(replays):
+            self._log.replay(lines, at)
+
+
+class BackgroundDriver:
+    """Settles the manager whenever work arrives (sandbox mode), on its own thread.
+
+    It sleeps on the queue's condition: every enqueue (for instance an API write from kubectl)
+    wakes it. With a real clock it also wakes at the next timer's deadline; with a virtual clock
+    timers only become due when someone moves time, and that caller settles.
+    """
+
+    def __init__(
+        self, manager: Manager, clock: Clock, *, on_error: Callable[[Exception], None] | None = None
+    ) -> None:
+        self._manager = manager
+        self._clock = clock
+        self._on_error = on_error
+        self._stopping = False
+        self._busy = False
+        self._thread = threading.Thread(target=self._run, name="dkp-manager", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._manager.queue.changed:
+            self._stopping = True
+            self._manager.queue.changed.notify_all()
+        self._thread.join(timeout=10)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until the controllers have nothing to do (or ``timeout`` real seconds); True if idle.
+
+        This is the sandbox's read barrier: an API read waits for the reconciles that earlier
+        writes started. It waits on the queue's condition, which every enqueue and every finished
+        settle notifies; nothing polls. Called from another thread than the driver's.
+        """
+        changed = self._manager.queue.changed
+        deadline = time.monotonic() + timeout
+        with changed:
+            while not self._stopping and self._has_work():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                changed.wait(remaining)
+        return True
+
+    def _has_work(self) -> bool:
+        return self._busy or bool(len(self._manager.queue)) or self._timer_due()
+
+    def _run(self) -> None:
+        while self._wait_for_work():
+            try:
+                self._manager.settle()
+            except Exception as exc:  # noqa: BLE001 - the sandbox keeps serving; the error is reported
+                if self._on_error is not None:
+                    self._on_error(exc)
+            finally:
+                with self._manager.queue.changed:
+                    self._busy = False
+                    self._manager.queue.changed.notify_all()
+
+    def _wait_for_work(self) -> bool:
+        changed = self._manager.queue.changed
+        with changed:
+            while not self._stopping and not len(self._manager.queue) and not self._timer_due():
+                changed.wait(self._timeout())
+            self._busy = not self._stopping
+            return not self._stopping
+
+    def _timer_due(self) -> bool:
+        deadline = self._clock.next_deadline()
+        return deadline is not None and deadline <= self._clock.now()
+
+    def _timeout(self) -> float | None:
+        if isinstance(self._clock, VirtualClock):
+            return None
+        deadline = self._clock.next_deadline()
+        if deadline is None:
+            return None
+        return max((deadline - self._clock.now()).total_seconds(), 0.0)

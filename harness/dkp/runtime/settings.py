@@ -1,0 +1,39 @@
+"""Settings of the simulated cluster that the real DKP reads from its environment.
+
+The Deckhouse and Kubernetes versions feed the release requirements check (docs/dkp-behaviour.md §5.6),
+the edition the module accessibility rules; the virtual durations shape the install simulation
+(how long a module stays Downloading and Installing once its release is deployed).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+__all__ = ["FAST_TIME_ENV", "ClusterSettings", "fast_time_default"]
+
+FAST_TIME_ENV = "DKP_HARNESS_FAST_TIME"
+
+
+def fast_time_default() -> bool:
+    """On unless ``DKP_HARNESS_FAST_TIME`` is ``0``/``false``/``off`` (the differential test's switch)."""
+    return os.environ.get(FAST_TIME_ENV, "1").strip().lower() not in {"0", "false", "off", "no"}
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    deckhouse_version: str = "v1.67.0"
+    kubernetes_version: str = "1.30.0"
+    edition: str = "ee"
+    download_duration: timedelta = field(default=timedelta(seconds=5))
+    """Virtual time from a deploy until the module leaves ``Downloading`` for ``Installing``."""
+    install_duration: timedelta = field(default=timedelta(seconds=10))
+    """Virtual time a module spends ``Installing`` before it is ``Ready`` (or ``Error``)."""
+    scan_interval: timedelta = field(default=timedelta(minutes=3))
+    """ModuleSource resync period (docs/dkp-behaviour.md §2: ``defaultScanInterval``)."""
+    fast_time: bool = field(default_factory=fast_time_default)
+    """The one switch for the fast-time shortcuts: parked releases (``runtime.parking``) and
+    coalesced idle looks (``Manager``). Off, waiting releases are polled every 15 s and every
+    periodic look runs, exactly as DKP does; the differential test proves both give the same
+    histories. Defaults to on; ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""

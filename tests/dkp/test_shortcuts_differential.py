@@ -1,0 +1,113 @@
+"""The fast-time shortcuts change nothing anyone can observe: a differential test over every scenario.
+
+Parked releases (``harness.dkp.runtime.parking``) and coalesced idle looks (``Manager``) make weeks
+of virtual time cheap; both sit behind one switch, ``ClusterSettings.fast_time``
+(``DKP_HARNESS_FAST_TIME``). With it off the simulator polls exactly as DKP does (every waiting
+release every 15 s, every source every 3 minutes, each look run). This test runs every feature
+scenario both ways, each in its own pytest process with the dump plugin
+(``tests/dkp/differential/dump_plugin.py``), and requires identical outcomes, object histories
+(every committed version of every object), phase timelines and Deckhouse logs.
+
+Polling is what the shortcuts exist to avoid, so a full run takes tens of minutes (two weeks of
+15 s polls in the approval scenarios alone): it runs with ``make differential`` (which sets
+``DKP_DIFFERENTIAL=1``) and is skipped, with that reason, by ``make test``.
+
+Known divergences it found (first run, not yet fixed; see CHANGELOG):
+- coalesced idle scans leave out the intermediate ``syncTime`` heartbeat versions of a ModuleSource
+  (the final state and the log lines agree, the object history does not);
+- a parked release poked at an instant that is also one of its 15 s grid checks is looked at at
+  that instant, whereas polling had already made that check before the change (the window and
+  missing-policy scenarios of features/policies deploy up to 15 s earlier than with polling).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_FILES = sorted(p.name for p in (ROOT / "scenarios").glob("test_*.py"))
+
+
+def _run(scenario: str, fast: bool, dump: Path) -> subprocess.CompletedProcess[str]:
+    dump.mkdir()
+    env = {**os.environ, "DKP_HARNESS_FAST_TIME": "1" if fast else "0", "DKP_DIFF_DUMP": str(dump)}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "tests.dkp.differential.dump_plugin",
+        "-n",
+        "0",
+        "--timeout=0",
+        "-rA",
+        f"scenarios/{scenario}",
+    ]
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600, check=False
+    )
+
+
+def _outcomes(run: subprocess.CompletedProcess[str]) -> list[str]:
+    """``PASSED id`` / ``FAILED id`` / ``SKIPPED ...`` lines of pytest's -rA summary, sorted."""
+    words = ("PASSED ", "FAILED ", "ERROR ", "SKIPPED ", "XFAIL ", "XPASS ")
+    return sorted(line.split(" - ")[0] for line in run.stdout.splitlines() if line.startswith(words))
+
+
+def _paths(a: object, b: object, path: str = "") -> list[str]:
+    """Where two JSON values differ (first few), as ``path: fast | polling``."""
+    if type(a) is not type(b) or not isinstance(a, dict | list):
+        return [] if a == b else [f"{path}: {json.dumps(a)[:300]} | {json.dumps(b)[:300]}"]
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        keys = sorted(set(a) | set(b))
+        return [d for k in keys if a.get(k) != b.get(k) for d in _paths(a.get(k), b.get(k), f"{path}.{k}")]
+    assert isinstance(b, list)
+    found = [
+        d for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y for d in _paths(x, y, f"{path}[{i}]")
+    ]
+    if len(a) != len(b):
+        extra = (a if len(a) > len(b) else b)[min(len(a), len(b))]
+        counts = f"{len(a)} entries with shortcuts, {len(b)} polling"
+        found.append(f"{path}: {counts}; first extra {json.dumps(extra)[:300]}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(7200)
+@pytest.mark.skipif(
+    os.environ.get("DKP_DIFFERENTIAL") != "1",
+    reason="runs every scenario twice, polling for weeks of virtual time (tens of minutes):"
+    " run it with `make differential`",
+)
+@pytest.mark.parametrize("scenario", SCENARIO_FILES)
+def test_shortcuts_on_and_off_give_identical_histories_timelines_and_logs(scenario, tmp_path):
+    fast = _run(scenario, True, tmp_path / "fast")
+    slow = _run(scenario, False, tmp_path / "polling")
+    assert fast.returncode in (0, 1), fast.stdout[-3000:] + fast.stderr[-3000:]
+    assert _outcomes(fast) == _outcomes(slow), (
+        f"outcomes differ:\n{fast.stdout[-2000:]}\n---\n{slow.stdout[-2000:]}"
+    )
+    fast_dumps = sorted(p.name for p in (tmp_path / "fast").iterdir())
+    assert fast_dumps, f"no scenario of {scenario} dumped its outcome: is the dump plugin loaded?"
+    assert fast_dumps == sorted(p.name for p in (tmp_path / "polling").iterdir())
+    differences = []
+    for name in fast_dumps:
+        a = json.loads((tmp_path / "fast" / name).read_text())
+        b = json.loads((tmp_path / "polling" / name).read_text())
+        if a != b:
+            where = "\n  ".join(_paths(a, b)[:8])
+            differences.append(f"{a['test']}:\n  {where}")
+    assert not differences, "the shortcuts changed what a scenario observes:\n" + "\n\n".join(differences)
