@@ -23,7 +23,10 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "BUNDLES",
+    "DEFAULT_BUNDLE",
     "DEFAULT_VERSION",
+    "EDITIONS",
     "INTRODUCED_IN",
     "LATEST",
     "LATEST_ALIAS",
@@ -31,6 +34,8 @@ __all__ = [
     "DeckhouseVersion",
     "VersionError",
     "behaviours_for",
+    "parse_bundle",
+    "parse_edition",
     "parse_version",
     "resolve_version",
 ]
@@ -182,3 +187,28 @@ def behaviours_for(version: DeckhouseVersion | str) -> frozenset[Behaviour]:
     """Every behaviour introduced at or before ``version`` (a string goes through :func:`resolve_version`)."""
     resolved = resolve_version(version) if isinstance(version, str) else version
     return frozenset(b for b, since in INTRODUCED_IN.items() if since <= resolved)
+
+
+EDITIONS: Final = ("ce", "be", "se", "se-plus", "ee", "fe", "cse")
+"""Edition names as ``accessibility.editions`` keys them (``_default`` is the fallback entry)."""
+
+BUNDLES: Final = ("Default", "Managed", "Minimal")
+"""Module bundles of Deckhouse; ``enabledInBundles`` lists some of them."""
+
+DEFAULT_BUNDLE: Final = "Default"
+
+
+def parse_edition(text: str) -> str:
+    """An edition name (case-insensitive, ``se+`` accepted for ``se-plus``) or a :class:`VersionError`."""
+    name = text.strip().lower().replace("+", "-plus")
+    if name not in EDITIONS:
+        raise VersionError(f"Deckhouse edition {text!r} is not known: use one of {', '.join(EDITIONS)}")
+    return name
+
+
+def parse_bundle(text: str) -> str:
+    """A bundle name (case-insensitive) in its canonical spelling, or a :class:`VersionError`."""
+    for bundle in BUNDLES:
+        if bundle.lower() == text.strip().lower():
+            return bundle
+    raise VersionError(f"Deckhouse bundle {text!r} is not known: use one of {', '.join(BUNDLES)}")

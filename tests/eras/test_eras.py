@@ -91,3 +91,18 @@ def test_versions_order_numerically_and_print_with_v() -> None:
     assert eras.parse_version("1.9") < eras.parse_version("1.10") < eras.parse_version("2.0")
     assert str(eras.parse_version("1.75")) == "v1.75.0"
     assert eras.parse_version("1.75.2").minor_line == "v1.75"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("EE", "ee"), ("se+", "se-plus"), (" ce ", "ce"), ("cse", "cse")]
+)
+def test_editions_are_read_in_the_accessibility_spelling(text: str, expected: str) -> None:
+    assert eras.parse_edition(text) == expected
+
+
+def test_an_unknown_edition_or_bundle_names_the_known_ones() -> None:
+    with pytest.raises(VersionError, match="edition 'pro' is not known: use one of ce, be, se"):
+        eras.parse_edition("pro")
+    with pytest.raises(VersionError, match="bundle 'Big' is not known: use one of Default, Managed, Minimal"):
+        eras.parse_bundle("Big")
+    assert eras.parse_bundle("managed") == "Managed"
