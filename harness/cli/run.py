@@ -4,7 +4,9 @@ Runs pytest on ``scenarios/`` from the project root with the report plugin's opt
 (``--conformance-report reports --conformance-progress``), on two workers unless ``-n`` says
 otherwise. One line per scenario appears as it finishes, and ``reports/`` gets
 ``conformance.html``, ``conformance.json``, ``junit.xml`` and ``cucumber.json``. Anything after
-``--`` goes to pytest unchanged, e.g. ``dkp-harness run -- -k approval -n 0``. The exit code is
+``--`` goes to pytest unchanged, e.g. ``dkp-harness run -- -k approval -n 0``.
+``--deckhouse-version`` (``latest`` for today's DKP), ``--edition`` and ``--bundle`` choose what
+the scenarios' clusters run (see docs/dkp-eras.md). The exit code is
 pytest's; "no tests ran" (5) is a failure too, with a hint, because a conformance run that
 checked nothing proves nothing.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+from harness.cli._platform import add_platform_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
@@ -23,15 +27,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "run", help="run the conformance scenarios and write reports/conformance.html"
     )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports", help="where reports go")
+    add_platform_arguments(parser, defaults=False)
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: arguments for pytest")
     parser.set_defaults(func=run)
 
 
-def build_command(report_dir: Path, extra: list[str]) -> list[str]:
-    """The pytest command line the suite runs with (``extra`` comes last, so it can override)."""
+def build_command(report_dir: Path, extra: list[str], platform: dict[str, str | None] | None = None) -> list[str]:
+    """The pytest command line the suite runs with (``extra`` comes last, so it can override).
+
+    ``platform`` maps ``deckhouse_version``/``edition``/``bundle`` to the value the scenarios'
+    clusters run (the ``--dkp-…`` options of the step plugin); None keeps the suite's default.
+    """
     import sys
 
     args = extra[1:] if extra[:1] == ["--"] else extra
+    chosen = [f"--dkp-{key.replace('_', '-')}={value}" for key, value in (platform or {}).items() if value]
     return [
         sys.executable,
         "-m",
@@ -40,6 +50,7 @@ def build_command(report_dir: Path, extra: list[str]) -> list[str]:
         f"--conformance-report={report_dir}",
         "--conformance-progress",
         "-q",
+        *chosen,
         *_parallelism(args),
         *args,
     ]
@@ -62,7 +73,8 @@ def _parallelism(args: list[str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
-    command = build_command(args.report_dir, list(args.pytest_args))
+    platform = {key: getattr(args, key) for key in ("deckhouse_version", "edition", "bundle")}
+    command = build_command(args.report_dir, list(args.pytest_args), platform)
     code = subprocess.run(command, cwd=ROOT, check=False).returncode
     if code == NO_TESTS_COLLECTED:
         print("dkp-harness run: no scenario ran: check the -k/-m filter or that scenarios/ binds features/")
