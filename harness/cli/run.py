@@ -32,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def build_command(report_dir: Path, extra: list[str], platform: dict[str, str | None] | None = None) -> list[str]:
+def build_command(
+    report_dir: Path, extra: list[str], platform: dict[str, str | None] | None = None
+) -> list[str]:
     """The pytest command line the suite runs with (``extra`` comes last, so it can override).
 
     ``platform`` maps ``deckhouse_version``/``edition``/``bundle`` to the value the scenarios'
