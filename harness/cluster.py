@@ -63,6 +63,7 @@ __all__ = [
     "DeckhouseSettings",
     "SimulatedCluster",
     "SimulationControl",
+    "cluster_settings",
     "crd_layers",
     "resolve_settings",
 ]
@@ -104,6 +105,18 @@ def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
     version = eras.resolve_version(settings.deckhouse_version)
     edition = eras.parse_edition(settings.edition)
     return dataclasses.replace(settings, deckhouse_version=str(version), edition=edition)
+
+
+def cluster_settings(deckhouse_version: str | None = None, edition: str | None = None) -> ClusterSettings:
+    """The simulator's settings for a Deckhouse version and edition (None: the defaults), checked."""
+    base = ClusterSettings()
+    return resolve_settings(
+        dataclasses.replace(
+            base,
+            deckhouse_version=deckhouse_version or base.deckhouse_version,
+            edition=edition or base.edition,
+        )
+    )
 
 
 def crd_layers(version: eras.DeckhouseVersion) -> list[Path]:

@@ -26,6 +26,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--requires-deckhouse", metavar="C", help="requirements.deckhouse constraint")
     parser.add_argument("--requires-kubernetes", metavar="C", help="requirements.kubernetes constraint")
     parser.add_argument("--hook-error", metavar="MSG", help="add hooks/failing-hook.py failing with MSG")
+    parser.add_argument(
+        "--accessibility",
+        metavar="YAML",
+        help="module.yaml accessibility.editions as a YAML mapping, "
+        "e.g. '{ee: {available: true, enabledInBundles: [Default]}}' (Deckhouse v1.75+)",
+    )
     parser.add_argument("--auth", metavar="USER:PASS", help="registry credentials")
     parser.add_argument("--scheme", choices=("http", "https"), default="http")
     parser.add_argument("--docker-media-types", action="store_true", help="push Docker v2 instead of OCI")
@@ -79,5 +85,18 @@ def _publish_one(publisher: Any, args: argparse.Namespace) -> dict[str, str]:
         weight=args.weight,
         requirements=requirements or None,
         hook_error=args.hook_error,
+        accessibility=_accessibility(args.accessibility),
     )
     return result
+
+
+def _accessibility(text: str | None) -> Any:
+    """The ``--accessibility`` mapping; bad YAML is a ValueError naming the option."""
+    if text is None:
+        return None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"--accessibility is not valid YAML: {exc}") from None
