@@ -42,6 +42,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "ModuleRelease": ("deckhouse.io/v1alpha1", "modulereleases"),
     "ModuleUpdatePolicy": ("deckhouse.io/v1alpha2", "moduleupdatepolicies"),
     "ModulePullOverride": ("deckhouse.io/v1alpha2", "modulepulloverrides"),
+    "ModuleDocumentation": ("deckhouse.io/v1alpha1", "moduledocumentations"),
 }
 
 
