@@ -22,6 +22,7 @@ interface steps may use (docs/architecture.md).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -31,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from harness import eras
 from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
@@ -55,9 +57,20 @@ from harness.registry.client import RegistryClient
 from harness.registry.faults import FaultProxy, FaultRule, Reset, Respond
 from harness.registry.publisher import Publisher
 
-__all__ = ["CRD_DIR", "DeckhouseSettings", "SimulatedCluster", "SimulationControl"]
+__all__ = [
+    "CRD_DIR",
+    "CRD_ERAS_DIR",
+    "DeckhouseSettings",
+    "SimulatedCluster",
+    "SimulationControl",
+    "cluster_settings",
+    "crd_layers",
+    "resolve_settings",
+]
 
 CRD_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "crds"
+CRD_ERAS_DIR = CRD_DIR / "eras"
+"""``eras/<version>/`` holds the CRD files a Deckhouse release changed, from that release on."""
 MODULES_REPO = "deckhouse/modules"
 DECKHOUSE_CONTAINER = "deckhouse"
 POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
@@ -71,12 +84,53 @@ class DeckhouseSettings:
     update_mode: str = "Auto"
     update_windows: tuple[Mapping[str, Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    bundle: str = eras.DEFAULT_BUNDLE
+    """The module bundle (``enabledInBundles``); not written into the ModuleConfig, so the
+    page-era ``deckhouse`` config stays as it was."""
 
     def to_settings(self) -> dict[str, Any]:
         update: dict[str, Any] = {"mode": self.update_mode}
         if self.update_windows:
             update["windows"] = [dict(w) for w in self.update_windows]
         return {**self.extra, "releaseChannel": self.release_channel, "update": update}
+
+
+def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
+    """``settings`` with the Deckhouse version and edition checked and spelled canonically.
+
+    ``latest`` becomes the newest version the simulator knows (the requirements check needs a
+    real version); a version or edition the harness cannot read is a
+    :class:`~harness.eras.VersionError` that lists the accepted forms.
+    """
+    version = eras.resolve_version(settings.deckhouse_version)
+    edition = eras.parse_edition(settings.edition)
+    return dataclasses.replace(settings, deckhouse_version=str(version), edition=edition)
+
+
+def cluster_settings(deckhouse_version: str | None = None, edition: str | None = None) -> ClusterSettings:
+    """The simulator's settings for a Deckhouse version and edition (None: the defaults), checked."""
+    base = ClusterSettings()
+    return resolve_settings(
+        dataclasses.replace(
+            base,
+            deckhouse_version=deckhouse_version or base.deckhouse_version,
+            edition=edition or base.edition,
+        )
+    )
+
+
+def crd_layers(version: eras.DeckhouseVersion) -> list[Path]:
+    """The CRD directories a cluster on ``version`` serves: the page's, then each newer revision.
+
+    A directory ``fixtures/crds/eras/<version>`` applies from that Deckhouse release on; its
+    files replace the base files of the same name (so the page's era serves exactly
+    ``fixtures/crds``).
+    """
+    layers = [CRD_DIR]
+    if CRD_ERAS_DIR.is_dir():
+        revisions = sorted((eras.parse_version(d.name), d) for d in CRD_ERAS_DIR.iterdir() if d.is_dir())
+        layers.extend(d for since, d in revisions if since <= version)
+    return layers
 
 
 class SimulationControl:
@@ -150,8 +204,11 @@ class SimulatedCluster:
         tls: bool = False,
         registry_factory: Callable[..., Any] | None = None,
     ) -> None:
-        self.settings = settings or ClusterSettings()
+        self.settings = resolve_settings(settings or ClusterSettings())
         self.deckhouse = deckhouse or DeckhouseSettings()
+        self.deckhouse_version = eras.parse_version(self.settings.deckhouse_version)
+        self.behaviours = eras.behaviours_for(self.deckhouse_version)
+        """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
         self.clock: VirtualClock | RealClock = RealClock() if real_time else VirtualClock(start)
         self.log = DeckhouseLog(self.clock)
         self.installed = InstalledModules()
@@ -199,7 +256,7 @@ class SimulatedCluster:
 
     def _start_api(self) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))
-        self._api = ApiServer(self.clock, crd_dir=CRD_DIR, token=self._token)
+        self._api = ApiServer(self.clock, crd_dir=crd_layers(self.deckhouse_version), token=self._token)
         self.api_url = self._api.start(port=0, tls=self._tls)
         self._api.write_kubeconfig(self.kubeconfig)
         self._api.set_pod_log_source(self._pod_log)

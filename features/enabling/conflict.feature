@@ -21,7 +21,7 @@ Feature: A module offered by several sources needs its source named
           scheme: HTTP
       """
 
-  @claim:EN-07 @claim:DKP-10
+  @claim:EN-07 @claim:DKP-10 @deckhouse-before:v1.76.0
   Scenario: The enabled module is in Conflict and naming the source resolves it
     When the ModuleConfig "module-one" enables the module
     And I run `kubectl get module module-one`

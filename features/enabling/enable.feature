@@ -10,7 +10,7 @@ Feature: Enabling a module with a ModuleConfig
       | module-two | v1.2.3  | stable   |        |                    |                     |
     And the cluster has the objects of "features/sources/example-source.yaml"
 
-  @claim:EN-01 @claim:EN-02 @claim:EN-03 @claim:EN-04
+  @claim:EN-01 @claim:EN-02 @claim:EN-03 @claim:EN-04 @deckhouse-before:v1.76.0
   Scenario: The page's ModuleConfig takes module-one through Downloading and Installing to Ready
     When I apply:
       """

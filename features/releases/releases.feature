@@ -227,7 +227,7 @@ Feature: ModuleReleases record which version of a module is installed
         phase: Deployed
       """
 
-  @claim:DKP-17 @claim:DKP-01
+  @claim:DKP-17 @claim:DKP-01 @deckhouse-before:v1.75.0
   Scenario: A first release whose Deckhouse requirement is unmet stays Pending
     Given the registry has the modules:
       | module     | version | channels | requires deckhouse |

@@ -57,7 +57,7 @@ Feature: A ModuleSource tells DKP where to find modules
       | COUNT | 2 |
       | MSG   |   |
 
-  @claim:MS-04 @claim:MS-05 @claim:TR-03
+  @claim:MS-04 @claim:MS-05 @claim:TR-03 @deckhouse-before:v1.73.0
   Scenario: A missing release channel of an enabled module is reported as a sync error
     Given the cluster has the objects of "features/sources/example-source.yaml"
     And the ModuleConfig "module-one" enables the module
@@ -115,7 +115,7 @@ Feature: A ModuleSource tells DKP where to find modules
       module-one module-two module-three
       """
 
-  @claim:MS-08 @claim:EN-08
+  @claim:MS-08 @claim:EN-08 @deckhouse-before:v1.76.0
   Scenario: kubectl get module lists discovered modules as Available and not enabled
     Given the cluster has the objects of "features/sources/example-source.yaml"
     When I run `kubectl get module`

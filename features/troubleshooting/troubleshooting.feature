@@ -37,7 +37,7 @@ Feature: Finding out why a module does not run
     And I run `kubectl -n d8-system logs -l app=deckhouse --tail=-1`
     Then the output contains "module enabled by module config"
 
-  @claim:EN-06 @claim:DKP-23 @deviation
+  @claim:EN-06 @claim:DKP-23 @deviation @deckhouse-before:v1.76.0
   Scenario: A failing hook puts the module in Error with READY False
     The page shows READY "Error"; READY is the status of the IsReady condition, which is False.
 

@@ -16,6 +16,7 @@ __all__ = [
     "GROUP",
     "MODULE",
     "MODULE_CONFIG",
+    "MODULE_DOCUMENTATION",
     "MODULE_PULL_OVERRIDE",
     "MODULE_RELEASE",
     "MODULE_SOURCE",
@@ -33,6 +34,7 @@ MODULE_CONFIG = Resource(GROUP, "v1alpha1", "moduleconfigs", "ModuleConfig")
 MODULE_RELEASE = Resource(GROUP, "v1alpha1", "modulereleases", "ModuleRelease")
 MODULE_UPDATE_POLICY = Resource(GROUP, "v1alpha2", "moduleupdatepolicies", "ModuleUpdatePolicy")
 MODULE_PULL_OVERRIDE = Resource(GROUP, "v1alpha2", "modulepulloverrides", "ModulePullOverride")
+MODULE_DOCUMENTATION = Resource(GROUP, "v1alpha1", "moduledocumentations", "ModuleDocumentation")
 
 NAMESPACE = Resource("", "v1", "namespaces", "Namespace")
 POD = Resource("", "v1", "pods", "Pod", namespaced=True)
@@ -50,5 +52,5 @@ ALL_DKP_RESOURCES = (
     MODULE_PULL_OVERRIDE,
 )
 
-BY_KIND: dict[str, Resource] = {r.kind: r for r in ALL_DKP_RESOURCES}
+BY_KIND: dict[str, Resource] = {r.kind: r for r in (*ALL_DKP_RESOURCES, MODULE_DOCUMENTATION)}
 """Kind name (as a scenario writes it) to its resource."""

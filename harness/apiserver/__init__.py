@@ -45,12 +45,12 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harness.apiserver.catalog import Catalog, ResourceType, core_types
 from harness.apiserver.client import InProcessClient
-from harness.apiserver.crds import default_crd_dir, load_crd_dir
+from harness.apiserver.crds import default_crd_dir, load_crd_layers
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
 from harness.apiserver.kubeconfig import write_kubeconfig
@@ -80,13 +80,14 @@ class ApiServer:
         self,
         clock: Clock,
         *,
-        crd_dir: Path | None = None,
+        crd_dir: Path | Sequence[Path] | None = None,
         token: str | None = None,
         watch_history: int = 4096,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.limits = limits
-        self.catalog = Catalog([*core_types(), *load_crd_dir(crd_dir or default_crd_dir())])
+        layers = [crd_dir] if isinstance(crd_dir, Path) else list(crd_dir or [default_crd_dir()])
+        self.catalog = Catalog([*core_types(), *load_crd_layers(layers)])
         self.token = token or secrets.token_urlsafe(24)
         self.faults = Faults()
         self.url: str | None = None

@@ -9,6 +9,7 @@ test process builds its catalogue from memory.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from harness.apiserver.catalog import PrinterColumn, ResourceType
 from harness.apiserver.schema import StructuralSchema
 from harness.kube.resources import Resource
 
-__all__ = ["CrdError", "default_crd_dir", "load_crd_dir", "types_from_crd"]
+__all__ = ["CrdError", "default_crd_dir", "load_crd_dir", "load_crd_layers", "types_from_crd"]
 
 
 class CrdError(ValueError):
@@ -113,13 +114,28 @@ def _load_file(path: str, _mtime_ns: int, _size: int) -> tuple[ResourceType, ...
 
 def load_crd_dir(directory: Path) -> list[ResourceType]:
     """All served types from ``*.yaml``/``*.yml`` in ``directory`` (sorted by file name)."""
-    if not directory.is_dir():
-        raise CrdError(
-            f"CRD directory {directory} does not exist: pass crd_dir=/--crds pointing at the CRD YAML files"
-        )
+    return load_crd_layers([directory])
+
+
+def load_crd_layers(directories: Sequence[Path]) -> list[ResourceType]:
+    """Served types from layered CRD directories, sorted by file name.
+
+    A file in a later directory replaces the file of the same name in an earlier one, the way a
+    newer Deckhouse release ships a newer revision of a CRD (``fixtures/crds/eras/<version>``
+    over ``fixtures/crds``). Sub-directories are not read.
+    """
+    files: dict[str, Path] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise CrdError(
+                f"CRD directory {directory} does not exist: "
+                "pass crd_dir=/--crds pointing at the CRD YAML files"
+            )
+        for path in directory.iterdir():
+            if path.suffix in (".yaml", ".yml") and path.is_file():
+                files[path.name] = path
     types: list[ResourceType] = []
-    for path in sorted(directory.iterdir()):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            st = os.stat(path)
-            types.extend(_load_file(str(path), st.st_mtime_ns, st.st_size))
+    for name in sorted(files):
+        st = os.stat(files[name])
+        types.extend(_load_file(str(files[name]), st.st_mtime_ns, st.st_size))
     return types

@@ -9,7 +9,8 @@
   ``Warning`` headers;
 - metadata validation for every kind (:mod:`harness.apiserver.objectmeta`) and the built-in
   kinds' own rules (:mod:`harness.apiserver.typedfields`), reported together in one 422;
-- version conversion with strategy ``None``: only ``apiVersion`` changes.
+- version conversion with strategy ``None``: ``apiVersion`` changes and the object is pruned to
+  the target version's schema (:mod:`harness.apiserver.conversion`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
 from harness.apiserver.objectmeta import validate_meta
 from harness.apiserver.storage import invalid
@@ -31,16 +33,14 @@ _INITIAL_STATUS: dict[str, dict[str, Any]] = {"namespaces": {"phase": "Active"},
 
 
 def to_version(obj: Obj, rt: ResourceType) -> Obj:
-    """``obj`` as served through ``rt``'s version (a shallow copy when the version differs)."""
-    if obj.get("apiVersion") == rt.resource.api_version:
-        return obj
-    return {**obj, "apiVersion": rt.resource.api_version}
+    """``obj`` as served through ``rt``'s version (a converted copy when the version differs)."""
+    return convert(obj, rt)
 
 
 def to_storage(obj: Obj, rt: ResourceType, catalog: Catalog) -> Obj:
-    stored = catalog.storage_type(rt.key).resource
+    stored = catalog.storage_type(rt.key)
     rest = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
-    return {"apiVersion": stored.api_version, "kind": stored.kind, **rest}
+    return convert({"apiVersion": rt.resource.api_version, "kind": stored.resource.kind, **rest}, stored)
 
 
 def for_create(rt: ResourceType, obj: Obj) -> Obj:

@@ -38,16 +38,20 @@ class Sandbox:
         kubernetes_version: str,
         release_channel: str,
         update_mode: str,
+        edition: str = "ee",
+        bundle: str = "Default",
     ) -> None:
         self.state_dir = state_dir
         self.cluster = SimulatedCluster(
             settings=ClusterSettings(
-                deckhouse_version=deckhouse_version, kubernetes_version=kubernetes_version
+                deckhouse_version=deckhouse_version, kubernetes_version=kubernetes_version, edition=edition
             ),
             start=start,
             real_time=real_time,
             tls=True,  # kubectl sends the bearer token only over TLS
-            deckhouse=DeckhouseSettings(release_channel=release_channel, update_mode=update_mode),
+            deckhouse=DeckhouseSettings(
+                release_channel=release_channel, update_mode=update_mode, bundle=bundle
+            ),
         )
         self._token = token
         self._driver: BackgroundDriver | None = None

@@ -32,6 +32,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--requires-kubernetes", metavar="C", help="requirements.kubernetes constraint")
     parser.add_argument("--hook-error", metavar="MSG", help="add hooks/failing-hook.py failing with MSG")
     parser.add_argument(
+        "--accessibility",
+        metavar="YAML",
+        help="module.yaml accessibility.editions as a YAML mapping, "
+        "e.g. '{ee: {available: true, enabledInBundles: [Default]}}' (Deckhouse v1.75+)",
+    )
+    parser.add_argument(
         "--auth-file",
         type=Path,
         metavar="FILE",
@@ -106,5 +112,18 @@ def _publish_one(publisher: Any, args: argparse.Namespace) -> dict[str, str]:
         weight=args.weight,
         requirements=requirements or None,
         hook_error=args.hook_error,
+        accessibility=_accessibility(args.accessibility),
     )
     return result
+
+
+def _accessibility(text: str | None) -> Any:
+    """The ``--accessibility`` mapping; bad YAML is a ValueError naming the option."""
+    if text is None:
+        return None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"--accessibility is not valid YAML: {exc}") from None

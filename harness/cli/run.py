@@ -11,6 +11,9 @@ What to run:
 - ``-k EXPR`` / ``-m EXPR``: pytest's name and marker (Gherkin tag) filters;
 - ``--claim ID``: the scenarios tagged ``@claim:ID`` (repeatable).
 
+``--deckhouse-version`` (``latest`` for today's DKP), ``--edition`` and ``--bundle`` choose what
+the scenarios' clusters run (see docs/dkp-eras.md).
+
 Unknown options (``--dkp-...`` of other plugins) and everything after ``--`` go to pytest
 unchanged. Exit codes are pytest's: 0 every scenario passed (known deviations included, unless
 ``--fail-on-deviation``), 1 an expectation was not met or a scenario could not run, 2 interrupted,
@@ -25,6 +28,8 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from harness.cli._platform import add_platform_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
@@ -73,6 +78,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "-n", dest="workers", metavar="N", help="parallel workers (default 2; 0 runs in one process)"
     )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports", help="where reports go")
+    add_platform_arguments(parser, defaults=False)
 
 
 def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace | None = None) -> list[str]:
@@ -88,9 +94,19 @@ def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace |
         "--conformance-progress",
         "-q",
         *selection,
+        *_platform(args),
         *_parallelism(rest, None if args is None else args.workers),
         *rest,
     ]
+
+
+def _platform(args: argparse.Namespace | None) -> list[str]:
+    """The step plugin's ``--dkp-…`` options for what the scenarios' clusters run."""
+    if args is None:
+        return []
+    keys = ("deckhouse_version", "edition", "bundle")
+    chosen = {key: getattr(args, key, None) for key in keys}
+    return [f"--dkp-{key.replace('_', '-')}={value}" for key, value in chosen.items() if value]
 
 
 def _selection(args: argparse.Namespace | None) -> tuple[list[str], list[str]]:

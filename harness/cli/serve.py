@@ -20,6 +20,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from harness.cli._platform import add_platform_arguments
+
 __all__ = ["register"]
 
 
@@ -36,9 +38,7 @@ def register(subparsers: Any) -> None:
         "--real-time", action="store_true", help="follow the wall clock instead of virtual time"
     )
     parser.add_argument("--start", help="virtual start time, RFC 3339 (default 2024-12-16T09:00:00Z)")
-    parser.add_argument(
-        "--deckhouse-version", default="v1.67.0", help="running Deckhouse version (requirements)"
-    )
+    add_platform_arguments(parser, defaults=True)
     parser.add_argument(
         "--kubernetes-version", default="1.30.0", help="cluster Kubernetes version (requirements)"
     )
@@ -102,6 +102,8 @@ def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: thre
         real_time=args.real_time,
         deckhouse_version=args.deckhouse_version,
         kubernetes_version=args.kubernetes_version,
+        edition=args.edition,
+        bundle=args.bundle,
         release_channel=args.release_channel,
         update_mode=args.update_mode,
     )

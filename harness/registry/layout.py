@@ -4,9 +4,14 @@ For a repository ``R``:
 
 * ``R:<module>`` — one tag per module; DKP lists modules as the tags of ``R`` itself;
 * ``R/<module>:v<semver>`` — the module image: ``module.yaml``, ``openapi/config-values.yaml``,
-  ``hooks/…``;
+  ``hooks/…``, and the release gates Deckhouse v1.78+ runs before install,
+  ``release/validations/*.sql`` (upstream ``deckhouse-controller/pkg/releasegates``);
 * ``R/<module>/release:<channel>`` and ``R/<module>/release:v<semver>`` — release images with
   ``version.json``, ``changelog.yaml`` and ``module.yaml``.
+
+``module.yaml`` may carry ``accessibility`` (``editions.<edition>.available`` and
+``enabledInBundles``), which Deckhouse v1.75+ reads from the release image to enable a module by
+its bundle and to hide it from editions it is not available in (docs/dkp-eras.md).
 
 A failing hook is the pair ``hooks/failing-hook.py`` + ``hooks/failing-hook.py.error`` (the
 message); the simulated DKP reads that convention when it "runs" the module's hooks.
@@ -26,13 +31,19 @@ __all__ = [
     "CHANNELS",
     "DEFAULT_SETTINGS_SCHEMA",
     "FAILING_HOOK",
+    "VALIDATIONS_DIR",
     "ModuleVersion",
     "channel_tag",
+    "check_accessibility",
+    "check_validations",
     "normalize_version",
 ]
 
 CHANNELS = ("alpha", "beta", "early-access", "stable", "rock-solid", "lts")
 FAILING_HOOK = "hooks/failing-hook.py"
+VALIDATIONS_DIR = "release/validations"
+_EDITION_KEYS = {"available", "enabledInBundles"}
+_VALIDATION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.sql$")
 DEFAULT_SETTINGS_SCHEMA: Mapping[str, Any] = {"type": "object", "additionalProperties": True}
 _SEMVER = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _VERSION_HOOK = b"""#!/usr/bin/env python3
@@ -71,14 +82,26 @@ class ModuleVersion:
     hook_error: str | None = None
     changelog: Mapping[str, Any] | None = None
     settings_schema: Mapping[str, Any] | None = field(default=None, repr=False)
+    accessibility: Mapping[str, Any] | None = None
+    """``{edition or "_default": {"available": bool, "enabledInBundles": [bundle, …]}}``."""
+    validations: Mapping[str, str] | None = field(default=None, repr=False)
+    """SQL release gates by file name (``10_edition.sql`` → its statements)."""
+
+    def __post_init__(self) -> None:
+        if self.accessibility is not None:
+            check_accessibility(self.accessibility)
+        if self.validations is not None:
+            check_validations(self.validations)
 
     def definition(self) -> bytes:
-        """``module.yaml``: name, weight and requirements (DKP defaults weight to 900)."""
+        """``module.yaml``: name, weight, requirements and accessibility (DKP defaults weight to 900)."""
         document: dict[str, Any] = {"name": self.name}
         if self.weight is not None:
             document["weight"] = self.weight
         if self.requirements:
             document["requirements"] = dict(self.requirements)
+        if self.accessibility is not None:
+            document["accessibility"] = {"editions": {k: dict(v) for k, v in self.accessibility.items()}}
         return _yaml(document)
 
     def module_files(self) -> dict[str, bytes]:
@@ -91,6 +114,8 @@ class ModuleVersion:
         if self.hook_error is not None:
             files[FAILING_HOOK] = b"#!/usr/bin/env python3\nraise SystemExit(1)\n"
             files[f"{FAILING_HOOK}.error"] = self.hook_error.encode()
+        for name, sql in (self.validations or {}).items():
+            files[f"{VALIDATIONS_DIR}/{name}"] = sql.encode()
         return files
 
     def release_files(self, *, with_version: bool = True) -> dict[str, bytes]:
@@ -102,6 +127,38 @@ class ModuleVersion:
         if with_version:
             files["version.json"] = json.dumps({"version": self.version}).encode()
         return files
+
+
+def check_accessibility(accessibility: Mapping[str, Any]) -> None:
+    """Refuse an ``accessibility.editions`` map DKP would not read, naming the bad entry."""
+    if not isinstance(accessibility, Mapping) or not accessibility:
+        raise ValueError(
+            "accessibility must map edition names (or _default) to {available, enabledInBundles}, "
+            "e.g. {ee: {available: true, enabledInBundles: [Default]}}"
+        )
+    for edition, entry in accessibility.items():
+        where = f"accessibility.{edition}"
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"{where} must be a mapping with available and enabledInBundles")
+        unknown = set(entry) - _EDITION_KEYS
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}; allowed: available, enabledInBundles")
+        if "available" in entry and not isinstance(entry["available"], bool):
+            raise ValueError(f"{where}.available must be true or false")
+        bundles = entry.get("enabledInBundles", [])
+        if not isinstance(bundles, list) or not all(isinstance(b, str) for b in bundles):
+            raise ValueError(f"{where}.enabledInBundles must be a list of bundle names, e.g. [Default]")
+
+
+def check_validations(validations: Mapping[str, str]) -> None:
+    """Refuse validation files DKP would skip (it reads ``*.sql`` only), naming the file."""
+    for name, sql in validations.items():
+        if not _VALIDATION_NAME.match(str(name)):
+            raise ValueError(
+                f"validation file name {name!r} must be a plain file name ending in .sql, e.g. 10_edition.sql"
+            )
+        if not isinstance(sql, str):
+            raise ValueError(f"validation {name!r} must be SQL text")
 
 
 def _yaml(document: Mapping[str, Any]) -> bytes:

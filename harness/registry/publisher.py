@@ -87,13 +87,25 @@ class Publisher:
         hook_error: str | None = None,
         changelog: Mapping[str, Any] | None = None,
         settings_schema: Mapping[str, Any] | None = None,
+        accessibility: Mapping[str, Any] | None = None,
+        validations: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         """Push ``R:<name>``, ``R/<name>:<v>``, ``R/<name>/release:<v>`` and one release per channel.
 
+        ``accessibility`` goes into ``module.yaml`` (module, release and tag images alike);
+        ``validations`` become ``release/validations/<file>`` of the module image.
         Returns the digest of every pushed reference (``path:tag`` relative to ``R``).
         """
         module = ModuleVersion(
-            name, normalize_version(version), weight, requirements, hook_error, changelog, settings_schema
+            name,
+            normalize_version(version),
+            weight,
+            requirements,
+            hook_error,
+            changelog,
+            settings_schema,
+            accessibility,
+            validations,
         )
         tags = [channel_tag(c) for c in channels]
         digests = {

@@ -6,6 +6,11 @@
       module-one:
         weight: 910                      # module-level defaults, inherited by versions
         requirements: {deckhouse: ">= 1.60"}
+        accessibility:                   # module.yaml accessibility.editions (Deckhouse v1.75+)
+          _default: {available: true, enabledInBundles: [Default]}
+          ce: {available: false}
+        validations:                     # release/validations/*.sql of the module image (v1.78+)
+          10_edition.sql: "ASSERT NOT EMPTY (SELECT deckhouseEdition FROM v_d8_platform) FAIL 'E' 'x';"
         versions:
           v1.2.3: {channels: [alpha, beta, early-access, stable, rock-solid]}
           v1.3.0: {channels: [alpha], changelog: {features: [faster]}, hookError: "boom"}
@@ -25,10 +30,13 @@ from typing import Any, Protocol
 
 import yaml
 
+from harness.registry.layout import check_accessibility, check_validations
+
 __all__ = ["Operation", "SpecError", "load", "repo_of"]
 
-_MODULE_KEYS = {"weight", "requirements", "settingsSchema", "versions", "releasesWithoutVersion"}
-_VERSION_KEYS = {"channels", "weight", "requirements", "settingsSchema", "changelog", "hookError"}
+_DEFAULT_KEYS = ("weight", "requirements", "settingsSchema", "accessibility", "validations")
+_MODULE_KEYS = {*_DEFAULT_KEYS, "versions", "releasesWithoutVersion"}
+_VERSION_KEYS = {*_DEFAULT_KEYS, "channels", "changelog", "hookError"}
 
 
 class Publisher(Protocol):
@@ -99,7 +107,7 @@ def _read(path: str | Path) -> Mapping[str, Any]:
 
 def _module_operations(name: str, body: Mapping[str, Any]) -> list[Operation]:
     _reject_unknown(body, _MODULE_KEYS, f"modules.{name}")
-    defaults = {k: body[k] for k in ("weight", "requirements", "settingsSchema") if k in body}
+    defaults = {k: body[k] for k in _DEFAULT_KEYS if k in body}
     operations = [
         _publish_operation(name, str(version), {**defaults, **_mapping(options or {}, f"{name}.{version}")})
         for version, options in _mapping(body.get("versions"), f"modules.{name}.versions").items()
@@ -117,8 +125,10 @@ def _broken_release_operation(name: str, channel: str) -> Operation:
 
 
 def _publish_operation(name: str, version: str, options: Mapping[str, Any]) -> Operation:
-    _reject_unknown(options, _VERSION_KEYS, f"modules.{name}.versions.{version}")
+    where = f"modules.{name}.versions.{version}"
+    _reject_unknown(options, _VERSION_KEYS, where)
     channels = [str(c) for c in _list(options.get("channels", []), f"{name}.{version}.channels")]
+    _check_gates(options, where)
 
     def call(publisher: Publisher) -> dict[str, str]:
         return publisher.publish(
@@ -130,9 +140,24 @@ def _publish_operation(name: str, version: str, options: Mapping[str, Any]) -> O
             hook_error=options.get("hookError"),
             changelog=options.get("changelog"),
             settings_schema=options.get("settingsSchema"),
+            accessibility=options.get("accessibility"),
+            validations=options.get("validations"),
         )
 
     return Operation(f"{name} {version} on {channels or 'no channel'}", call)
+
+
+def _check_gates(options: Mapping[str, Any], where: str) -> None:
+    """Refuse bad ``accessibility``/``validations`` now, before anything is pushed."""
+    try:
+        if "accessibility" in options:
+            check_accessibility(_mapping(options["accessibility"], f"{where}.accessibility"))
+        if "validations" in options:
+            check_validations(_mapping(options["validations"], f"{where}.validations"))
+    except ValueError as exc:
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError(f"{where}: {exc}") from None
 
 
 def _reject_unknown(body: Mapping[str, Any], allowed: set[str], where: str) -> None:

@@ -24,7 +24,8 @@ from pytest_bdd.parser import Feature, Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
-from harness.cluster import SimulatedCluster
+from harness import eras
+from harness.cluster import DeckhouseSettings, SimulatedCluster, cluster_settings
 from harness.registry.backends.distribution import DistributionBackend
 from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
@@ -37,7 +38,7 @@ __all__ = ["UnknownStepError"]
 
 # pytest imports (and so registers) every step module; importing them here first would stop
 # pytest from rewriting their asserts.
-pytest_plugins = list(MODULES)
+pytest_plugins = [*MODULES, "harness.steps.eras_plugin"]
 
 
 class UnknownStepError(LookupError):
@@ -53,7 +54,10 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     evidence = _evidence(request)
     cache = tmp_path / "kubectl-cache"
     cache.mkdir()
-    state = World(factory=start_cluster, evidence=evidence, cache_dir=cache)
+    # imported here: pytest registers the module as a plugin first, so it is not imported twice
+    from harness.steps.eras_plugin import cluster_options
+
+    state = World(factory=start_cluster, evidence=evidence, cache_dir=cache, options=cluster_options(request))
     request.node.stash[_WORLD] = state
     try:
         yield state
@@ -66,7 +70,13 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
 def start_cluster(options: ClusterOptions) -> SimulatedCluster:
     """A running SimulatedCluster shaped by the options the scenario's first steps set."""
     backend = DistributionBackend(credentials=options.credentials) if options.credentials else None
-    return SimulatedCluster(start=options.start, registry=backend, tls=True).start()
+    return SimulatedCluster(
+        start=options.start,
+        registry=backend,
+        tls=True,
+        settings=cluster_settings(options.deckhouse_version, options.edition),
+        deckhouse=DeckhouseSettings(bundle=options.bundle or eras.DEFAULT_BUNDLE),
+    ).start()
 
 
 def _feed_timeline(history: History, evidence: EvidenceSink) -> None:

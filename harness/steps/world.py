@@ -77,6 +77,10 @@ class ClusterOptions:
 
     start: datetime | None = None
     credentials: Credentials | None = None
+    deckhouse_version: str | None = None
+    """Canonical ``vX.Y.Z`` the cluster runs; None: the page's era (harness.eras)."""
+    edition: str | None = None
+    bundle: str | None = None
 
 
 ClusterFactory = Callable[[ClusterOptions], SimulatedCluster]

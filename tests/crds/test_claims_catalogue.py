@@ -54,6 +54,7 @@ DKP_SECTIONS = {
 KNOWN_DEVIATIONS = {"MS-03", "EN-06", "REL-01", "REL-03", "UP-01", "TR-02", "TR-04"}
 
 CLAIM_KEYS = {"id", "kind", "anchor", "section", "claim", "deviation"}
+ERA_KEYS = {"since", "before"}  # optional: the Deckhouse versions a claim holds for (docs/dkp-eras.md)
 
 
 def load() -> dict[str, Any]:
@@ -81,7 +82,7 @@ def test_catalogue_names_the_page_under_test() -> None:
 
 
 def test_every_claim_has_exactly_the_keys_the_report_reads() -> None:
-    bad = {c.get("id", "?"): sorted(set(c) ^ CLAIM_KEYS) for c in claims() if set(c) != CLAIM_KEYS}
+    bad = {c.get("id", "?"): sorted(set(c) ^ CLAIM_KEYS) for c in claims() if set(c) - ERA_KEYS != CLAIM_KEYS}
     assert bad == {}
 
 
@@ -160,3 +161,45 @@ def test_the_approval_deviation_names_the_key_dkp_actually_reads() -> None:
     (rel03,) = [c for c in claims() if c["id"] == "REL-03"]
     assert "modules.deckhouse.io/approved" in rel03["deviation"]
     assert "does not approve" in rel03["deviation"]
+
+
+def test_era_markers_name_versions_of_the_era_table() -> None:
+    from harness import eras
+
+    rows = set(eras.INTRODUCED_IN.values())
+    bad = {
+        c["id"]: c[key]
+        for c in claims()
+        for key in ERA_KEYS & set(c)
+        if eras.parse_version(str(c[key])) not in rows or str(eras.parse_version(str(c[key]))) != c[key]
+    }
+    assert bad == {}
+
+
+def test_scenarios_of_era_marked_claims_run_only_in_that_era() -> None:
+    """A scenario of a claim marked ``since: V`` is tagged @deckhouse-since:V (or later), and
+    ``before: V`` needs @deckhouse-before:V (or earlier): otherwise one era's run checks another's."""
+    from harness import eras
+
+    marked = {c["id"]: (c.get("since"), c.get("before")) for c in claims() if ERA_KEYS & set(c)}
+    problems = []
+    for feature in sorted((ROOT / "features").rglob("*.feature")):
+        for number, line in enumerate(feature.read_text().splitlines(), 1):
+            tags = line.split()
+            if not tags or not tags[0].startswith("@"):
+                continue
+            ids = [t.removeprefix("@claim:") for t in tags if t.startswith("@claim:")]
+            since = [
+                eras.parse_version(t.split(":", 1)[1]) for t in tags if t.startswith("@deckhouse-since:")
+            ]
+            before = [
+                eras.parse_version(t.split(":", 1)[1]) for t in tags if t.startswith("@deckhouse-before:")
+            ]
+            for claim_id in ids:
+                want_since, want_before = marked.get(claim_id, (None, None))
+                where = f"{feature.relative_to(ROOT)}:{number} ({claim_id})"
+                if want_since and not any(s >= eras.parse_version(want_since) for s in since):
+                    problems.append(f"{where}: needs @deckhouse-since:{want_since}")
+                if want_before and not any(b <= eras.parse_version(want_before) for b in before):
+                    problems.append(f"{where}: needs @deckhouse-before:{want_before}")
+    assert problems == []

@@ -29,6 +29,7 @@ NAMES = {
     "module-release": ("ModuleRelease", "modulereleases", ["mr"]),
     "module-update-policy": ("ModuleUpdatePolicy", "moduleupdatepolicies", ["mup"]),
     "module-pull-override": ("ModulePullOverride", "modulepulloverrides", ["mpo"]),
+    "module-documentation": ("ModuleDocumentation", "moduledocumentations", []),
 }
 
 # file stem -> [(version, served, storage, deprecated)]
@@ -39,6 +40,7 @@ VERSIONS = {
     "module-release": [("v1alpha1", True, True, False)],
     "module-update-policy": [("v1alpha1", True, False, True), ("v1alpha2", True, True, False)],
     "module-pull-override": [("v1alpha1", False, False, True), ("v1alpha2", True, True, False)],
+    "module-documentation": [("v1alpha1", True, True, False)],
 }
 
 # Header lines kubectl prints for the served preferred version: NAME + upper-cased column names.
@@ -50,6 +52,7 @@ DEFAULT_HEADERS = {
     "module-config": "NAME ENABLED VERSION AGE MESSAGE",
     "module-update-policy": "NAME RELEASE CHANNEL UPDATE MODE",
     "module-pull-override": "NAME UPDATED MESSAGE ROLLBACK",
+    "module-documentation": "NAME RESULT",
 }
 WIDE_HEADERS = {
     "module-source": "NAME COUNT STATUS SYNC MSG",
@@ -58,6 +61,7 @@ WIDE_HEADERS = {
     "module-config": "NAME ENABLED UPDATEPOLICY SOURCE VERSION AGE MESSAGE",
     "module-update-policy": "NAME RELEASE CHANNEL UPDATE MODE UPDATE WINDOWS",
     "module-pull-override": "NAME UPDATED MESSAGE ROLLBACK",
+    "module-documentation": "NAME RESULT",
 }
 
 # The only places where DKP data is free-form; everything else must be pruned by the API server.
@@ -233,12 +237,21 @@ def test_each_crd_is_a_cluster_scoped_deckhouse_kind_with_its_plural_and_short_n
     assert spec["names"].get("shortNames", []) == short
 
 
-@pytest.mark.parametrize("stem", sorted(NAMES))
+@pytest.mark.parametrize("stem", sorted(set(NAMES) - {"module-documentation"}))
 def test_each_crd_carries_the_deckhouse_labels(stem: str) -> None:
     assert CRDS[stem]["metadata"]["labels"] == {
         "heritage": "deckhouse",
         "module": "deckhouse",
         "backup.deckhouse.io/cluster-config": "true",
+    }
+
+
+def test_module_documentation_carries_its_upstream_labels_and_is_not_backed_up() -> None:
+    # DKP renders it from the release, so it is not cluster configuration to back up.
+    assert CRDS["module-documentation"]["metadata"]["labels"] == {
+        "heritage": "deckhouse",
+        "app.kubernetes.io/name": "deckhouse",
+        "app.kubernetes.io/part-of": "deckhouse",
     }
 
 

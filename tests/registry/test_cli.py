@@ -168,3 +168,23 @@ def _children(pid: int) -> list[int]:
 def _no_proxy_env(monkeypatch):
     for key in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(key, raising=False)
+
+
+def test_publish_refuses_bad_accessibility_before_touching_the_registry(capsys):
+    from harness.cli import main
+
+    code = main(
+        [
+            "publish",
+            "--registry",
+            "127.0.0.1:9",
+            "--module",
+            "m",
+            "--version",
+            "v1.0.0",
+            "--accessibility",
+            "{ee: 1}",
+        ]
+    )
+    assert code == 1
+    assert "accessibility.ee must be a mapping with available and enabledInBundles" in capsys.readouterr().err

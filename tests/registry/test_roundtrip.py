@@ -193,3 +193,12 @@ def test_bad_publish_input_says_what_to_use(publisher, kwargs, message):
     arguments = {"name": "m", "version": "v1.0.0", **kwargs}
     with pytest.raises(ValueError, match=message):
         publisher.publish(**arguments)
+
+
+def test_accessibility_and_validations_reach_the_registry_where_dkp_reads_them(publisher, client):
+    access = {"ee": {"available": True, "enabledInBundles": ["Default"]}}
+    gate = "ASSERT NOT EMPTY (SELECT deckhouseEdition FROM v_d8_platform) FAIL 'E' 'x';"
+    publisher.publish("m", "v1.0.0", channels=["stable"], accessibility=access, validations={"10.sql": gate})
+    release = client.read_image("m/release", "stable").files
+    assert yaml.safe_load(release["module.yaml"])["accessibility"] == {"editions": access}
+    assert client.read_image("m", "v1.0.0").files["release/validations/10.sql"] == gate.encode()

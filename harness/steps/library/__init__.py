@@ -10,6 +10,7 @@ import importlib
 __all__ = ["MODULES", "load_all"]
 
 MODULES = (
+    "harness.steps.library.platform",
     "harness.steps.library.objects",
     "harness.steps.library.registry",
     "harness.steps.library.time",

@@ -29,6 +29,8 @@ COLUMNS = {
     "hook error",
     "repo",
     "settings schema",
+    "accessibility",
+    "validation",
 }
 
 
@@ -40,7 +42,10 @@ def publish(world: World, datatable: list[list[str]]) -> None:
     Columns: ``module``, ``version``, ``channels`` (comma-separated, e.g. ``stable, alpha``),
     ``weight``, ``requires deckhouse`` / ``requires kubernetes`` (constraints such as ``> v1.63.0``),
     ``hook error`` (text the module's hook fails with once installed), ``settings schema``
-    (OpenAPI schema of the ModuleConfig settings, as a YAML flow mapping), ``repo`` (default
+    (OpenAPI schema of the ModuleConfig settings, as a YAML flow mapping), ``accessibility``
+    (``module.yaml`` editions as a YAML flow mapping, e.g.
+    ``{ee: {available: true, enabledInBundles: [Default]}}``), ``validation`` (an SQL release gate,
+    published as ``release/validations/10_validation.sql``), ``repo`` (default
     ``deckhouse/modules``). Rows are published top to bottom, so a later row on the same channel wins.
 
     Example:
@@ -68,6 +73,8 @@ def publish(world: World, datatable: list[list[str]]) -> None:
             requirements=requirements or None,
             hook_error=row.get("hook error") or None,
             settings_schema=_schema(row.get("settings schema", "")),
+            accessibility=_mapping_cell(row.get("accessibility", ""), "accessibility"),
+            validations={"10_validation.sql": row["validation"]} if row.get("validation") else None,
         )
     world.settle()
 
@@ -141,3 +148,15 @@ def _schema(text: str) -> dict[str, Any] | None:
     if not isinstance(schema, dict):
         raise WorldError(f"the settings schema must be a mapping, e.g. {{type: object}}, got {text!r}")
     return schema
+
+
+def _mapping_cell(text: str, column: str) -> dict[str, Any] | None:
+    if not text.strip():
+        return None
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise WorldError(f"the {column} cell {text!r} is not YAML: {exc}") from None
+    if not isinstance(value, dict):
+        raise WorldError(f"the {column} cell must be a YAML mapping, got {text!r}")
+    return value

@@ -1,0 +1,47 @@
+Feature: Today's release controller: requirements messages, the package mirror, documentation
+
+  Background:
+    Given it is Monday 2024-12-16 09:00 UTC
+    And the registry has the modules:
+      | module   | version | channels | requires kubernetes |
+      | module-1 | v1.0.0  | stable   |                     |
+      | module-2 | v1.0.0  | stable   | > 1.30.0            |
+    And the cluster has the objects of "features/sources/example-source.yaml"
+
+  @claim:DKP-41 @deckhouse-since:v1.75.0
+  Scenario: Unmet requirements are reported with the checker's prefixes
+    Given the ModuleConfig "module-2" enables the module
+    When 3 minutes pass
+    Then the ModuleRelease "module-2-v1.0.0" is in phase "Pending"
+    And the ModuleRelease "module-2-v1.0.0" has the message "check module release requirements: validate release: requirements are not satisfied: current kubernetes version is not suitable: 1.30.0 is less than or equal to 1.30.0"
+
+  @claim:DKP-43 @deckhouse-since:v1.76.0
+  Scenario: A deployed release is mirrored into the package view of its Module
+    Given the ModuleConfig "module-1" enables the module
+    When 3 minutes pass
+    Then the ModuleRelease "module-1-v1.0.0" is in phase "Deployed"
+    And the Module "module-1" matches:
+      """
+      spec:
+        packageVersion: v1.0.0
+        packageRepositoryName: example
+      """
+    When I run `kubectl get modules.v1alpha2.deckhouse.io module-1`
+    Then the output has the columns "NAME VERSION STATE MESSAGE AGE"
+    And the row of "module-1" reads:
+      | VERSION | v1.0.0 |
+
+  @claim:DKP-47
+  Scenario: A deployed release of an enabled module documents itself
+    Given the ModuleConfig "module-1" enables the module
+    When 3 minutes pass
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      metadata:
+        labels:
+          module: module-1
+          source: example
+      spec:
+        version: v1.0.0
+        path: /modules/module-1
+      """

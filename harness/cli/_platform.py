@@ -1,0 +1,61 @@
+"""The ``--deckhouse-version``, ``--edition`` and ``--bundle`` options shared by ``serve`` and ``run``.
+
+A value the harness cannot read fails at parse time with argparse's usage line and the accepted
+forms (``latest`` included), before anything starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from harness import eras
+
+__all__ = ["add_platform_arguments", "bundle", "deckhouse_version", "edition"]
+
+
+def deckhouse_version(text: str) -> str:
+    """``v1.67.0``, ``1.75`` or ``latest`` → the canonical ``vMAJOR.MINOR.PATCH`` it means."""
+    try:
+        return str(eras.resolve_version(text))
+    except eras.VersionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def edition(text: str) -> str:
+    try:
+        return eras.parse_edition(text)
+    except eras.VersionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def bundle(text: str) -> str:
+    try:
+        return eras.parse_bundle(text)
+    except eras.VersionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_platform_arguments(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """Add the three options; with ``defaults`` False they stay None ("whatever the suite uses")."""
+    parser.add_argument(
+        "--deckhouse-version",
+        type=deckhouse_version,
+        default=str(eras.DEFAULT_VERSION) if defaults else None,
+        metavar="VERSION",
+        help=(
+            f"Deckhouse version the cluster runs: vMAJOR.MINOR[.PATCH] or 'latest' ({eras.LATEST}); "
+            f"behaviour follows it (default {eras.DEFAULT_VERSION}, the documentation page's era)"
+        ),
+    )
+    parser.add_argument(
+        "--edition",
+        type=edition,
+        default="ee" if defaults else None,
+        help=f"Deckhouse edition for module accessibility: {', '.join(eras.EDITIONS)} (default ee)",
+    )
+    parser.add_argument(
+        "--bundle",
+        type=bundle,
+        default=eras.DEFAULT_BUNDLE if defaults else None,
+        help=f"module bundle for enabledInBundles: {', '.join(eras.BUNDLES)} (default {eras.DEFAULT_BUNDLE})",
+    )

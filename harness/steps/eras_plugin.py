@@ -1,0 +1,131 @@
+"""pytest options and Gherkin tags for the Deckhouse version the scenarios' clusters run.
+
+- ``--dkp-deckhouse-version VERSION`` (``vMAJOR.MINOR[.PATCH]`` or ``latest``), ``--dkp-edition``
+  and ``--dkp-bundle`` set what every scenario's cluster runs unless the scenario says otherwise
+  (``Given the cluster runs Deckhouse v1.75.0``). The default is the documentation page's era.
+- ``@deckhouse-since:v1.75.0`` marks a scenario that checks behaviour introduced in that release,
+  ``@deckhouse-before:v1.75.0`` one that checks behaviour the release removed. A scenario whose
+  tag excludes the run's version is skipped, and the skip reason names both versions, so a run
+  never reports a behaviour of one era as checked against another.
+
+``dkp-harness run --deckhouse-version …`` passes the options on; ``docs/dkp-eras.md`` lists what
+changes from which version.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from harness import eras
+from harness.steps.world import ClusterOptions
+
+__all__ = ["SINCE_TAG", "UNTIL_TAG", "cluster_options", "era_skip_reason", "run_version"]
+
+SINCE_TAG = "deckhouse-since:"
+UNTIL_TAG = "deckhouse-before:"
+_MARKERS = {SINCE_TAG: "deckhouse_since", UNTIL_TAG: "deckhouse_before"}
+
+
+def _checked(parse: Callable[[str], Any]) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        try:
+            return str(parse(text))
+        except eras.VersionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dkp-harness cluster")
+    group.addoption(
+        "--dkp-deckhouse-version",
+        type=_checked(eras.resolve_version),
+        default=None,
+        metavar="VERSION",
+        help=f"Deckhouse version the clusters run: vMAJOR.MINOR[.PATCH] or 'latest' ({eras.LATEST}); "
+        f"default {eras.DEFAULT_VERSION}, the documentation page's era",
+    )
+    group.addoption(
+        "--dkp-edition",
+        type=_checked(eras.parse_edition),
+        default=None,
+        help=f"Deckhouse edition of the clusters: {', '.join(eras.EDITIONS)} (default ee)",
+    )
+    group.addoption(
+        "--dkp-bundle",
+        type=_checked(eras.parse_bundle),
+        default=None,
+        help=f"module bundle of the clusters: {', '.join(eras.BUNDLES)} (default {eras.DEFAULT_BUNDLE})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "deckhouse_since(version): runs only against Deckhouse at or after version"
+    )
+    config.addinivalue_line(
+        "markers", "deckhouse_before(version): runs only against Deckhouse before version"
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    version = run_version(config)
+    era = "the documentation page's era" if version == eras.DEFAULT_VERSION else "today's controllers"
+    edition = config.getoption("--dkp-edition") or "ee"
+    bundle = config.getoption("--dkp-bundle") or eras.DEFAULT_BUNDLE
+    return f"dkp-harness: clusters run Deckhouse {version} ({era}), edition {edition}, bundle {bundle}"
+
+
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
+    """``@deckhouse-since:vX`` / ``@deckhouse-before:vX`` → their markers; a bad version fails collection."""
+    for prefix, marker in _MARKERS.items():
+        if tag.startswith(prefix):
+            text = tag.removeprefix(prefix)
+            try:
+                version = eras.parse_version(text)
+            except eras.VersionError as exc:
+                raise pytest.UsageError(f"tag @{tag}: {exc}") from None
+            getattr(pytest.mark, marker)(str(version))(function)
+            return True
+    return None
+
+
+def run_version(config: pytest.Config) -> eras.DeckhouseVersion:
+    """The Deckhouse version this run's clusters run unless a scenario sets its own."""
+    return eras.resolve_version(config.getoption("--dkp-deckhouse-version"))
+
+
+def era_skip_reason(item: pytest.Item, version: eras.DeckhouseVersion) -> str | None:
+    """Why ``item`` does not apply to ``version`` (None when it does)."""
+    for marker in item.iter_markers("deckhouse_since"):
+        since = eras.parse_version(str(marker.args[0]))
+        if version < since:
+            return f"checks Deckhouse {since} and later; this run checks {version} (--dkp-deckhouse-version)"
+    for marker in item.iter_markers("deckhouse_before"):
+        before = eras.parse_version(str(marker.args[0]))
+        if version >= before:
+            return f"checks Deckhouse before {before}; this run checks {version} (--dkp-deckhouse-version)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    version = run_version(config)
+    for item in items:
+        reason = era_skip_reason(item, version)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def cluster_options(request: pytest.FixtureRequest) -> ClusterOptions:
+    """A scenario's cluster options, starting from the run's version, edition and bundle."""
+    config = request.config
+    return ClusterOptions(
+        deckhouse_version=config.getoption("--dkp-deckhouse-version"),
+        edition=config.getoption("--dkp-edition"),
+        bundle=config.getoption("--dkp-bundle"),
+    )

@@ -1,0 +1,62 @@
+"""Steps that say what the cluster runs: the Deckhouse version (and so its era), edition and bundle.
+
+They shape the cluster before it starts, so they come before the first step that uses it; the
+run's ``--dkp-deckhouse-version`` / ``--dkp-edition`` / ``--dkp-bundle`` are the defaults they
+override. Which behaviour a version brings is listed in docs/dkp-eras.md.
+"""
+
+from __future__ import annotations
+
+from harness import eras
+from harness.steps.catalogue import given
+from harness.steps.world import World, WorldError
+
+
+def _before_start(world: World, what: str) -> None:
+    if world.started:
+        raise WorldError(
+            f"{what} must be set before the first step that uses the cluster: move this step up "
+            "(right after 'Given it is …')"
+        )
+
+
+@given("the cluster runs Deckhouse {version}")
+def runs_deckhouse(world: World, version: str) -> None:
+    """Run this scenario's cluster on a Deckhouse version; ``latest`` is today's controllers.
+
+    Example:
+        Given the cluster runs Deckhouse v1.75.0
+    """
+    _before_start(world, "the Deckhouse version")
+    try:
+        world.options.deckhouse_version = str(eras.resolve_version(version))
+    except eras.VersionError as exc:
+        raise WorldError(str(exc)) from None
+
+
+@given("the cluster runs the {edition} edition")
+def runs_edition(world: World, edition: str) -> None:
+    """Run this scenario's cluster as a Deckhouse edition (module accessibility, Deckhouse v1.75+).
+
+    Example:
+        Given the cluster runs the ce edition
+    """
+    _before_start(world, "the edition")
+    try:
+        world.options.edition = eras.parse_edition(edition)
+    except eras.VersionError as exc:
+        raise WorldError(str(exc)) from None
+
+
+@given("the cluster runs the {bundle} bundle")
+def runs_bundle(world: World, bundle: str) -> None:
+    """Run this scenario's cluster with a module bundle (``enabledInBundles``, Deckhouse v1.75+).
+
+    Example:
+        Given the cluster runs the Minimal bundle
+    """
+    _before_start(world, "the bundle")
+    try:
+        world.options.bundle = eras.parse_bundle(bundle)
+    except eras.VersionError as exc:
+        raise WorldError(str(exc)) from None

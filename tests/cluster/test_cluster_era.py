@@ -1,0 +1,54 @@
+"""The cluster follows the Deckhouse version it runs: settings, behaviours and served CRDs."""
+
+from __future__ import annotations
+
+import pytest
+from harness.dkp.settings import ClusterSettings
+
+from harness import eras
+from harness.cluster import CRD_DIR, SimulatedCluster, resolve_settings
+from harness.eras import Behaviour, VersionError
+
+
+def test_by_default_the_cluster_runs_the_page_era_with_no_new_behaviour() -> None:
+    cluster = SimulatedCluster()
+    assert cluster.settings.deckhouse_version == "v1.67.0"
+    assert cluster.deckhouse_version == eras.DEFAULT_VERSION
+    assert cluster.behaviours == frozenset()
+    assert cluster.deckhouse.bundle == "Default"
+
+
+def test_latest_becomes_the_newest_known_version_with_every_behaviour() -> None:
+    cluster = SimulatedCluster(settings=ClusterSettings(deckhouse_version="latest"))
+    assert cluster.settings.deckhouse_version == str(eras.LATEST)
+    assert cluster.behaviours == frozenset(Behaviour)
+
+
+def test_a_version_between_rows_gets_the_older_rows_only() -> None:
+    cluster = SimulatedCluster(settings=ClusterSettings(deckhouse_version="1.75"))
+    assert cluster.settings.deckhouse_version == "v1.75.0"
+    assert Behaviour.ENABLED_BY_BUNDLE in cluster.behaviours
+    assert Behaviour.EMBEDDED_TAKEOVER not in cluster.behaviours
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (ClusterSettings(deckhouse_version="1.x"), "Deckhouse version '1.x' is not understood"),
+        (ClusterSettings(edition="gold"), "Deckhouse edition 'gold' is not known"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_accepted_forms(settings: ClusterSettings, message: str) -> None:
+    with pytest.raises(VersionError, match=message):
+        resolve_settings(settings)
+
+
+def test_edition_is_spelled_as_accessibility_keys_it() -> None:
+    assert resolve_settings(ClusterSettings(edition="SE+")).edition == "se-plus"
+
+
+def test_every_crd_revision_directory_is_a_row_of_the_era_table() -> None:
+    rows = set(eras.INTRODUCED_IN.values())
+    for directory in (CRD_DIR / "eras").iterdir():
+        assert eras.parse_version(directory.name) in rows, directory
+        assert str(eras.parse_version(directory.name)) == directory.name, "name it vMAJOR.MINOR.PATCH"

@@ -1,0 +1,108 @@
+"""Truth tables of harness.eras: which behaviours each Deckhouse version shows, and version parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import eras
+from harness.eras import Behaviour, DeckhouseVersion, VersionError
+
+PAGE_ERA = ("v1.67.0", "1.67", "v1.68.4", "1.72", "v1.72.9")
+TODAY = ("latest", "LATEST", "v1.78.0", "1.80", "v2.0.0")
+
+# (version, behaviours it shows): one row per release line that changes something, both eras.
+TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
+    ("v1.67.0", set()),
+    ("v1.72.9", set()),
+    ("v1.73.0", {Behaviour.SOURCE_MODULE_ERROR_FIELD, Behaviour.DEFAULT_SOURCE_ANNOTATION}),
+    ("v1.74.12", {Behaviour.SOURCE_MODULE_ERROR_FIELD, Behaviour.DEFAULT_SOURCE_ANNOTATION}),
+    (
+        "v1.75.0",
+        {
+            Behaviour.SOURCE_MODULE_ERROR_FIELD,
+            Behaviour.DEFAULT_SOURCE_ANNOTATION,
+            Behaviour.ENABLED_BY_BUNDLE,
+            Behaviour.EDITION_AVAILABILITY,
+            Behaviour.METRICS_FINALIZER,
+            Behaviour.SCAN_INTERVAL,
+            Behaviour.REQUIREMENTS_MESSAGE_PREFIX,
+            Behaviour.STEP_BY_STEP_ALWAYS,
+            Behaviour.DOCUMENTATION_WHEN_ENABLED,
+            Behaviour.DEPLOY_MARKS_NOTIFIED,
+        },
+    ),
+    ("v1.77.3", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
+    ("v1.78.0", set(Behaviour)),
+    ("latest", set(Behaviour)),
+]
+
+
+@pytest.mark.parametrize(("version", "expected"), TRUTH_TABLE, ids=[row[0] for row in TRUTH_TABLE])
+def test_behaviours_per_version(version: str, expected: set[Behaviour]) -> None:
+    assert eras.behaviours_for(version) == expected
+
+
+@pytest.mark.parametrize("behaviour", list(Behaviour))
+@pytest.mark.parametrize("version", PAGE_ERA)
+def test_the_page_era_shows_no_new_behaviour(behaviour: Behaviour, version: str) -> None:
+    assert behaviour not in eras.behaviours_for(version)
+
+
+@pytest.mark.parametrize("behaviour", list(Behaviour))
+@pytest.mark.parametrize("version", TODAY)
+def test_todays_dkp_shows_every_behaviour(behaviour: Behaviour, version: str) -> None:
+    assert behaviour in eras.behaviours_for(version)
+
+
+@pytest.mark.parametrize("behaviour", list(Behaviour))
+def test_each_behaviour_starts_exactly_at_its_version(behaviour: Behaviour) -> None:
+    since = eras.INTRODUCED_IN[behaviour]
+    before = DeckhouseVersion(since.major, since.minor - 1, 99)
+    assert behaviour in eras.behaviours_for(since)
+    assert behaviour not in eras.behaviours_for(before)
+
+
+def test_every_behaviour_has_exactly_one_row() -> None:
+    assert set(eras.INTRODUCED_IN) == set(Behaviour)
+
+
+def test_latest_is_the_newest_row_and_the_default_is_the_page_era() -> None:
+    assert eras.LATEST == max(eras.INTRODUCED_IN.values())
+    assert eras.resolve_version("latest") == eras.LATEST
+    assert eras.resolve_version(None) == eras.DEFAULT_VERSION == DeckhouseVersion(1, 67, 0)
+    assert eras.resolve_version("  ") == eras.DEFAULT_VERSION
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("v1.67.0", (1, 67, 0)), ("1.74", (1, 74, 0)), (" 1.75.3 ", (1, 75, 3)), ("v2.0", (2, 0, 0))],
+)
+def test_parse_accepts_major_minor_and_optional_patch(text: str, expected: tuple[int, int, int]) -> None:
+    assert eras.parse_version(text) == DeckhouseVersion(*expected)
+
+
+@pytest.mark.parametrize("text", ["", "1", "v1.67.0-rc.1", "1.67.x", "newest", "01.67", "v1.67.0.1"])
+def test_parse_rejects_other_forms_with_the_accepted_ones(text: str) -> None:
+    with pytest.raises(VersionError, match=r"vMAJOR\.MINOR\[\.PATCH\].*'latest'"):
+        eras.parse_version(text)
+
+
+def test_versions_order_numerically_and_print_with_v() -> None:
+    assert eras.parse_version("1.9") < eras.parse_version("1.10") < eras.parse_version("2.0")
+    assert str(eras.parse_version("1.75")) == "v1.75.0"
+    assert eras.parse_version("1.75.2").minor_line == "v1.75"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("EE", "ee"), ("se+", "se-plus"), (" ce ", "ce"), ("cse", "cse")]
+)
+def test_editions_are_read_in_the_accessibility_spelling(text: str, expected: str) -> None:
+    assert eras.parse_edition(text) == expected
+
+
+def test_an_unknown_edition_or_bundle_names_the_known_ones() -> None:
+    with pytest.raises(VersionError, match="edition 'pro' is not known: use one of ce, be, se"):
+        eras.parse_edition("pro")
+    with pytest.raises(VersionError, match="bundle 'Big' is not known: use one of Default, Managed, Minimal"):
+        eras.parse_bundle("Big")
+    assert eras.parse_bundle("managed") == "Managed"

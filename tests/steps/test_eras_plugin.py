@@ -1,0 +1,102 @@
+"""The run's Deckhouse version: pytest options, era tags that skip with a reason, and the steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import eras
+
+pytest_plugins = ["pytester"]
+
+CONFTEST = """
+from pytest_bdd import parsers, then
+
+pytest_plugins = ["harness.steps.plugin"]
+
+
+@then(parsers.parse('the cluster options are {field} "{value}"'))
+def options_are(world, field, value):
+    assert str(getattr(world.options, field)) == value
+    assert not world.started
+"""
+
+FEATURE = """Feature: eras
+  @deckhouse-since:v1.75.0
+  Scenario: today only
+    Given the cluster runs the SE+ edition
+    Then the cluster options are edition "se-plus"
+
+  @deckhouse-before:v1.75.0
+  Scenario: page era only
+    Given the cluster runs Deckhouse latest
+    Then the cluster options are deckhouse_version "{latest}"
+
+  Scenario: any era
+    Given the cluster runs the managed bundle
+    Then the cluster options are bundle "Managed"
+    And the cluster options are deckhouse_version "{run}"
+"""
+
+
+def _project(pytester: pytest.Pytester, run: str, feature: str = FEATURE) -> pytest.Pytester:
+    pytester.makeconftest(CONFTEST)
+    pytester.makeini("[pytest]\nbdd_features_base_dir = features/\n")
+    features = pytester.mkdir("features")
+    (features / "eras.feature").write_text(
+        feature.replace("{latest}", str(eras.LATEST)).replace("{run}", run)
+    )
+    pytester.makepyfile(test_eras='from pytest_bdd import scenarios\nscenarios("eras.feature")\n')
+    return pytester
+
+
+def test_the_page_era_runs_untagged_and_before_scenarios_and_says_why_it_skips(pytester):
+    result = _project(pytester, "None").runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(passed=2, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*clusters run Deckhouse v1.67.0 (the documentation page*era), edition ee, bundle Default",
+            "*checks Deckhouse v1.75.0 and later; this run checks v1.67.0 (--dkp-deckhouse-version)*",
+        ]
+    )
+
+
+def test_latest_runs_today_scenarios_and_skips_the_page_era_ones(pytester):
+    result = _project(pytester, str(eras.LATEST)).runpytest(
+        "-p", "no:randomly", "-p", "no:cacheprovider", "-rs", "--dkp-deckhouse-version", "latest"
+    )
+    result.assert_outcomes(passed=2, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"dkp-harness: clusters run Deckhouse {eras.LATEST} (today's controllers)*",
+            f"*checks Deckhouse before v1.75.0; this run checks {eras.LATEST}*",
+        ]
+    )
+
+
+def test_a_bad_version_option_is_a_usage_error_naming_the_accepted_forms(pytester):
+    result = _project(pytester, "None").runpytest("-p", "no:cacheprovider", "--dkp-deckhouse-version", "1.x")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*argument --dkp-deckhouse-version: Deckhouse version '1.x' is not understood: use vMAJOR.MINOR*"]
+    )
+
+
+def test_a_bad_version_in_a_tag_fails_collection_and_names_the_tag(pytester):
+    feature = (
+        "Feature: f\n  @deckhouse-since:soon\n  Scenario: s\n    Given the cluster runs Deckhouse v1.75\n"
+    )
+    result = _project(pytester, "None", feature).runpytest("-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*tag @deckhouse-since:soon: Deckhouse version 'soon' is not understood*"])
+
+
+def test_a_version_step_after_the_cluster_started_says_to_move_it(pytester):
+    from harness.steps.library.platform import runs_deckhouse
+    from harness.steps.world import World, WorldError
+
+    world = World(
+        factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=pytester.path
+    )  # type: ignore[arg-type]
+    world._cluster = object()  # type: ignore[assignment]
+    with pytest.raises(WorldError, match="before the first step that uses the cluster"):
+        runs_deckhouse(world, "latest")
