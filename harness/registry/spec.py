@@ -55,6 +55,8 @@ class Publisher(Protocol):
         hook_error: str | None = None,
         changelog: Mapping[str, Any] | None = None,
         settings_schema: Mapping[str, Any] | None = None,
+        accessibility: Mapping[str, Any] | None = None,
+        validations: Mapping[str, str] | None = None,
     ) -> dict[str, str]: ...
 
     def push_release_without_version(self, name: str, channel: str, version: str = ...) -> str: ...
