@@ -22,6 +22,7 @@ interface steps may use (DESIGN.md §2.1).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -42,7 +43,7 @@ from harness.dkp.lifecycle import LifecycleController
 from harness.dkp.log import DeckhouseLog
 from harness.dkp.manager import Manager
 from harness.dkp.override import OverrideController
-from harness.dkp.reconcile import Controller
+from harness.dkp.reconcile import Controller, Request
 from harness.dkp.release import ReleaseController
 from harness.dkp.settings import ClusterSettings
 from harness.dkp.source import SourceController
@@ -149,10 +150,11 @@ class SimulatedCluster:
         token: str | None = None,
         tls: bool = False,
         registry_factory: Callable[..., Any] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings or ClusterSettings()
         self.deckhouse = deckhouse or DeckhouseSettings()
-        self.clock: VirtualClock | RealClock = RealClock() if real_time else VirtualClock(start)
+        self.clock: Clock = clock or (RealClock() if real_time else VirtualClock(start))
         self.log = DeckhouseLog(self.clock)
         self.installed = InstalledModules()
         self._backend = registry
@@ -164,6 +166,7 @@ class SimulatedCluster:
         self._proxy: FaultProxy | None = None
         self._api: ApiServer | None = None
         self._manager: Manager | None = None
+        self._controller_list: list[Controller] = []
         self._publisher: Publisher | None = None
         self.api_url = ""
         self.pod_name = POD_NAME
@@ -205,7 +208,8 @@ class SimulatedCluster:
         self._api.set_pod_log_source(self._pod_log)
 
     def _start_manager(self) -> None:
-        self._manager = Manager(self.client, self.clock, self.log, self._controllers())
+        self._controller_list = self._controllers()
+        self._manager = Manager(self.client, self.clock, self.log, self._controller_list)
         self._manager.start()
         self._manager.settle()
 
@@ -341,3 +345,25 @@ class SimulatedCluster:
 
     def settle(self) -> int:
         return self.manager.settle()
+
+    def set_versions(self, *, deckhouse: str | None = None, kubernetes: str | None = None) -> None:
+        """Run another Deckhouse / Kubernetes version from now on, as an upgrade of the cluster would.
+
+        The controllers read the versions from their settings when they check a release's
+        requirements; every ModuleRelease is queued again so that releases waiting on a
+        requirement are re-checked at once (DKP re-checks them when it restarts on a new version).
+        """
+        changes = {
+            key: value
+            for key, value in (("deckhouse_version", deckhouse), ("kubernetes_version", kubernetes))
+            if value is not None
+        }
+        self.settings = dataclasses.replace(self.settings, **changes)
+        for controller in self._controller_list:
+            controller.settings = self.settings  # type: ignore[attr-defined]
+        if deckhouse is not None and self._api is not None:
+            pod = self._deckhouse_pod()
+            self.client.patch(kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE)
+        for release in self.client.list(kinds.MODULE_RELEASE):
+            self.manager.enqueue(ReleaseController.name, Request(str(release["metadata"]["name"])))
+        self.manager.settle()

@@ -2,10 +2,12 @@
 
 Load it from the root conftest (``pytest_plugins = ["harness.steps.plugin", ...]``). It
 
-- registers every step module of :mod:`harness.steps.library` (their step fixtures live there);
-- gives each scenario its own simulated cluster inside a :class:`~harness.steps.world.World`,
-  with a history recorder subscribed before the first step, and feeds the phase timeline to the
-  report's evidence at the end of the scenario, pass or fail;
+- registers every step module of :mod:`harness.steps.library` (their step fixtures live there)
+  and the target plugin (:mod:`harness.target.plugin`: the ``--dkp-*`` options and the target
+  factory: a simulated cluster per scenario, or a share of a real cluster);
+- gives each scenario its target inside a :class:`~harness.steps.world.World`, with a history
+  recorder subscribed before the first step, and feeds the phase timeline to the report's
+  evidence at the end of the scenario, pass or fail;
 - replaces pytest-bdd's bare "Step definition is not found" with the closest defined steps;
 - hands the step catalogue to the report plugin when that is loaded.
 """
@@ -19,19 +21,17 @@ from typing import Any
 import pytest
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from harness.cluster import SimulatedCluster
-from harness.registry.backends.distribution import DistributionBackend
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates, lint
-from harness.steps.world import ClusterOptions, EvidenceSink, NullEvidence, World
+from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
 
 # pytest imports (and so registers) every step module; importing them here first would stop
 # pytest from rewriting their asserts.
-pytest_plugins = list(MODULES)
+pytest_plugins = ["harness.target.plugin", *MODULES]
 
 
 class UnknownStepError(LookupError):
@@ -40,23 +40,18 @@ class UnknownStepError(LookupError):
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    """The scenario's shared state around its own simulated cluster (started on first use)."""
+    """The scenario's shared state around its target (started on first use)."""
     evidence = _evidence(request)
     cache = tmp_path / "kubectl-cache"
     cache.mkdir()
-    state = World(factory=start_cluster, evidence=evidence, cache_dir=cache)
+    factory: TargetFactory = request.getfixturevalue("dkp_target_factory")
+    state = World(factory=factory, evidence=evidence, cache_dir=cache)
     try:
         yield state
     finally:
         if state.started:
             _feed_timeline(state.history, evidence)
         state.close()
-
-
-def start_cluster(options: ClusterOptions) -> SimulatedCluster:
-    """A running SimulatedCluster shaped by the options the scenario's first steps set."""
-    backend = DistributionBackend(credentials=options.credentials) if options.credentials else None
-    return SimulatedCluster(start=options.start, registry=backend, tls=True).start()
 
 
 def _feed_timeline(history: History, evidence: EvidenceSink) -> None:
