@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "RealClock", "Timer", "VirtualClock", "parse_duration", "utc"]
+__all__ = ["Clock", "RealClock", "ScaledClock", "Timer", "VirtualClock", "parse_duration", "utc"]
 
 Callback = Callable[[], None]
 
@@ -162,6 +162,39 @@ class RealClock(_TimedClock):
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ScaledClock(_TimedClock):
+    """Time that flows ``scale`` times as fast as the wall clock, from ``start`` (default: now).
+
+    What ``dkp-harness serve --time-scale N`` runs on: a sandbox that behaves like a real cluster
+    (time passes by itself, nobody can move it) but where a 3-minute sync takes 3 seconds at
+    N=60. ``scale=1`` is real time. The wall side is the monotonic clock, so a step of the system
+    clock does not make the sandbox's time jump.
+    """
+
+    def __init__(
+        self,
+        scale: float,
+        start: datetime | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
+        if scale <= 0:
+            raise ValueError(f"the time scale must be positive, got {scale}")
+        super().__init__()
+        import time
+
+        self.scale = scale
+        self._monotonic = monotonic or time.monotonic
+        self._origin = utc(start) if start is not None else datetime.now(UTC)
+        self._wall_origin = self._monotonic()
+
+    def now(self) -> datetime:
+        return self._origin + timedelta(seconds=(self._monotonic() - self._wall_origin) * self.scale)
+
+    def wall_seconds(self, span: timedelta) -> float:
+        """How many wall seconds ``span`` of this clock's time takes."""
+        return span.total_seconds() / self.scale
 
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -353,17 +353,18 @@ class SimulatedCluster:
         requirements; every ModuleRelease is queued again so that releases waiting on a
         requirement are re-checked at once (DKP re-checks them when it restarts on a new version).
         """
-        changes = {
-            key: value
-            for key, value in (("deckhouse_version", deckhouse), ("kubernetes_version", kubernetes))
-            if value is not None
-        }
-        self.settings = dataclasses.replace(self.settings, **changes)
+        self.settings = dataclasses.replace(
+            self.settings,
+            deckhouse_version=deckhouse or self.settings.deckhouse_version,
+            kubernetes_version=kubernetes or self.settings.kubernetes_version,
+        )
         for controller in self._controller_list:
             controller.settings = self.settings  # type: ignore[attr-defined]
         if deckhouse is not None and self._api is not None:
             pod = self._deckhouse_pod()
-            self.client.patch(kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE)
+            self.client.patch(
+                kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE
+            )
         for release in self.client.list(kinds.MODULE_RELEASE):
             self.manager.enqueue(ReleaseController.name, Request(str(release["metadata"]["name"])))
         self.manager.settle()

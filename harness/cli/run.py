@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
+
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
 
@@ -23,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "run", help="run the conformance scenarios and write reports/conformance.html"
     )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports", help="where reports go")
+    add_target_arguments(parser)
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: arguments for pytest")
     parser.set_defaults(func=run)
 
@@ -62,7 +65,13 @@ def _parallelism(args: list[str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
-    command = build_command(args.report_dir, list(args.pytest_args))
+    try:
+        target = forward_target_arguments(args)
+    except TargetOptionsError as exc:
+        print(f"dkp-harness run: {exc}")
+        return 2
+    extra = list(args.pytest_args)
+    command = build_command(args.report_dir, [*target, *(extra[1:] if extra[:1] == ["--"] else extra)])
     code = subprocess.run(command, cwd=ROOT, check=False).returncode
     if code == NO_TESTS_COLLECTED:
         print("dkp-harness run: no scenario ran: check the -k/-m filter or that scenarios/ binds features/")

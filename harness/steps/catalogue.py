@@ -106,7 +106,9 @@ def _declare(kind: str, pattern: str, converters: dict[str, Callable[[str], Any]
         function = f"{func.__module__}:{func.__qualname__}"
         CATALOGUE.append(StepDef(kind, pattern, doc, example, _relative(source), line, function, parser))
         # stacklevel 2: the fixture must land in the module that applied this decorator.
-        register(parser, converters=converters or None, stacklevel=2)(_as_check(func) if kind == "then" else func)
+        register(parser, converters=converters or None, stacklevel=2)(
+            _as_check(func) if kind == "then" else func
+        )
         return func
 
     return decorator

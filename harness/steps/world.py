@@ -216,7 +216,7 @@ class World:
         def once() -> T:
             nonlocal attempts, last
             last = _Buffered()
-            self.evidence = last  # type: ignore[assignment]
+            self.evidence = last
             self.retrying = attempts > 0
             attempts += 1
             try:
@@ -316,5 +316,3 @@ def resource_for(client: KubeClient, kind: str) -> Resource:
     """The served resource of a DKP kind, asking the cluster (it knows the served version)."""
     api_version, _ = _split(kind)
     return client.resolve(api_version, kind)
-
-

@@ -20,9 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kubernetes import config as kube_config  # type: ignore[import-untyped]
-from kubernetes.client import ApiClient  # type: ignore[import-untyped]
-from kubernetes.client.exceptions import ApiException  # type: ignore[import-untyped]
+from kubernetes import config as kube_config
+from kubernetes.client.exceptions import ApiException
 
 from harness.kube.client import EventType, PatchType, Unsubscribe, WatchEvent, WatchHandler
 from harness.kube.errors import ApiError, NotFound, from_status
@@ -43,19 +42,20 @@ class TargetConnectionError(RuntimeError):
 class KubernetesClient:
     """The ``KubeClient`` protocol against the API server a kubeconfig (and context) names."""
 
-    def __init__(self, api: ApiClient) -> None:
-        self.api = api
+    def __init__(self, api: Any) -> None:
+        self.api: Any = api  # kubernetes.client.ApiClient (the package ships no type hints)
         self._resources: dict[tuple[str, str], Resource] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def from_kubeconfig(cls, path: Path, context: str | None = None) -> KubernetesClient:
         if not path.is_file():
-            raise TargetConnectionError(f"kubeconfig {path} does not exist: give the path of a kubeconfig file")
-        try:
-            api = kube_config.new_client_from_config(
-                config_file=str(path), context=context, persist_config=False
+            raise TargetConnectionError(
+                f"kubeconfig {path} does not exist: give the path of a kubeconfig file"
             )
+        try:
+            loader: Any = kube_config.new_client_from_config
+            api = loader(config_file=str(path), context=context, persist_config=False)
         except (kube_config.ConfigException, ValueError, KeyError, OSError) as exc:
             where = f" (context {context!r})" if context else ""
             raise TargetConnectionError(f"cannot use kubeconfig {path}{where}: {exc}") from None
@@ -107,7 +107,9 @@ class KubernetesClient:
     def server_time(self) -> datetime:
         """The API server's clock, from the ``Date`` header of a ``GET /version``."""
         serialized = self.api.param_serialize(
-            method="GET", resource_path="/version", header_params={"Accept": "application/json"},
+            method="GET",
+            resource_path="/version",
+            header_params={"Accept": "application/json"},
             auth_settings=["BearerToken"],
         )
         response = self.api.call_api(*serialized, _request_timeout=REQUEST_TIMEOUT)
@@ -206,8 +208,10 @@ class KubernetesClient:
 
     def delete(self, resource: Resource, name: str, *, namespace: str | None = None) -> Obj | None:
         answer = self.request("DELETE", resource.path(name, namespace=namespace))
-        if isinstance(answer, dict) and answer.get("kind") != "Status" and answer.get("metadata", {}).get(
-            "deletionTimestamp"
+        if (
+            isinstance(answer, dict)
+            and answer.get("kind") != "Status"
+            and answer.get("metadata", {}).get("deletionTimestamp")
         ):
             return answer
         return None
@@ -243,7 +247,7 @@ class _Watch:
         if response is not None:
             try:
                 response.response.shutdown()
-            except Exception:  # noqa: BLE001, S110 - the stream may already be closed
+            except Exception:  # noqa: BLE001 - the stream may already be closed
                 pass
         self._thread.join(timeout=5)
 
@@ -260,9 +264,17 @@ class _Watch:
                 self._stopping.wait(0.2)
 
     def _stream_once(self) -> None:
-        query = {"watch": "true", "timeoutSeconds": str(WATCH_TIMEOUT_SECONDS), "allowWatchBookmarks": "false"}
+        query = {
+            "watch": "true",
+            "timeoutSeconds": str(WATCH_TIMEOUT_SECONDS),
+            "allowWatchBookmarks": "false",
+        }
         self._response = self._client.request(
-            "GET", self._resource.path(), query=query, stream=True, timeout=(10.0, WATCH_TIMEOUT_SECONDS + 30.0)
+            "GET",
+            self._resource.path(),
+            query=query,
+            stream=True,
+            timeout=(10.0, WATCH_TIMEOUT_SECONDS + 30.0),
         )
         self._ready.set()
         for line in _lines(self._response.response):

@@ -109,7 +109,9 @@ def _deckhouse_image(client: KubernetesClient) -> str:
             if kind == "Deployment" and item.get("metadata", {}).get("name") != "deckhouse":
                 continue
             spec = item.get("spec", {})
-            containers = spec.get("template", {}).get("spec", {}).get("containers") or spec.get("containers") or []
+            containers = (
+                spec.get("template", {}).get("spec", {}).get("containers") or spec.get("containers") or []
+            )
             for container in containers:
                 if container.get("name") == "deckhouse":
                     return str(container.get("image", ""))
@@ -216,7 +218,9 @@ class KubeconfigTarget(Target):
         problems = self._delete_objects()
         problems += self._delete_repositories()
         if problems:
-            raise RuntimeError("the scenario left things behind on the cluster:\n  - " + "\n  - ".join(problems))
+            raise RuntimeError(
+                "the scenario left things behind on the cluster:\n  - " + "\n  - ".join(problems)
+            )
 
     def owned(self) -> list[tuple[Resource, str]]:
         """Every object on the cluster whose name carries the scenario's token."""
@@ -297,5 +301,3 @@ def _delete_tags(reader: RegistryClient, publisher: Publisher, path: str) -> lis
 
 def _name(obj: Obj) -> str:
     return str(obj.get("metadata", {}).get("name", ""))
-
-

@@ -16,18 +16,32 @@ from typing import Any
 
 from harness.registry.credentials import Credentials
 
-__all__ = ["TargetOptions", "TargetOptionsError", "add_target_arguments", "forward_target_arguments", "read_auth"]
+__all__ = [
+    "TargetOptions",
+    "TargetOptionsError",
+    "add_target_arguments",
+    "forward_target_arguments",
+    "read_auth",
+]
 
 # (CLI flag, pytest flag, attribute, help)
 _OPTIONS = (
     ("--kubeconfig", "--dkp-kubeconfig", "kubeconfig", "run against the cluster this kubeconfig reaches"),
     ("--context", "--dkp-context", "context", "kubeconfig context to use (default: its current context)"),
     ("--registry", "--dkp-registry", "registry", "HOST[:PORT][/PATH] the harness pushes modules to"),
-    ("--registry-auth", "--dkp-registry-auth", "registry_auth",
-     "where to read the registry's USER:PASSWORD: env:VARIABLE or file:PATH (never the value itself)"),
+    (
+        "--registry-auth",
+        "--dkp-registry-auth",
+        "registry_auth",
+        "where to read the registry's USER:PASSWORD: env:VARIABLE or file:PATH (never the value itself)",
+    ),
     ("--registry-scheme", "--dkp-registry-scheme", "registry_scheme", "http or https (default https)"),
-    ("--cluster-registry", "--dkp-cluster-registry", "cluster_registry",
-     "HOST[:PORT][/PATH] the cluster pulls from, when it differs from --registry"),
+    (
+        "--cluster-registry",
+        "--dkp-cluster-registry",
+        "cluster_registry",
+        "HOST[:PORT][/PATH] the cluster pulls from, when it differs from --registry",
+    ),
     ("--run-id", "--dkp-run-id", "run_id", "five-character id in every name the run makes (default: random)"),
 )
 
@@ -76,9 +90,14 @@ class TargetOptions:
         if self.registry_scheme not in (None, "http", "https"):
             raise TargetOptionsError(f"--registry-scheme must be http or https, not {self.registry_scheme!r}")
         if self.run_id is not None and not (
-            len(self.run_id) == 5 and self.run_id.isalnum() and self.run_id.islower() and self.run_id[0].isalpha()
+            len(self.run_id) == 5
+            and self.run_id.isalnum()
+            and self.run_id.islower()
+            and self.run_id[0].isalpha()
         ):
-            raise TargetOptionsError("--run-id must be five lowercase letters or digits, starting with a letter")
+            raise TargetOptionsError(
+                "--run-id must be five lowercase letters or digits, starting with a letter"
+            )
         if self.registry_auth:
             read_auth(self.registry_auth)
 

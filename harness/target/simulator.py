@@ -140,20 +140,13 @@ def start_simulator(options: ScenarioOptions) -> SimulatorTarget:
     from harness.dkp.settings import ClusterSettings
 
     backend = DistributionBackend(credentials=options.credentials) if options.credentials else None
-    versions = {
-        key: value
-        for key, value in (
-            ("deckhouse_version", options.deckhouse_version),
-            ("kubernetes_version", options.kubernetes_version),
-        )
-        if value is not None
-    }
-    cluster = SimulatedCluster(
-        start=options.start, registry=backend, tls=True, settings=ClusterSettings(**versions)
-    ).start()
+    defaults = ClusterSettings()
+    settings = ClusterSettings(
+        deckhouse_version=options.deckhouse_version or defaults.deckhouse_version,
+        kubernetes_version=options.kubernetes_version or defaults.kubernetes_version,
+    )
+    cluster = SimulatedCluster(start=options.start, registry=backend, tls=True, settings=settings).start()
     access = RegistryAccess(
         push=cluster.publisher.registry, pull=cluster.registry, credentials=options.credentials
     )
     return SimulatorTarget(cluster, access)
-
-

@@ -17,7 +17,9 @@ from harness.target.base import FaultControl, needs_virtual_time
 
 
 def _faults(world: World, what: str) -> FaultControl:
-    reason = needs_virtual_time(f"{what} is injected inside the simulated cluster; a real one offers no such hook")
+    reason = needs_virtual_time(
+        f"{what} is injected inside the simulated cluster; a real one offers no such hook"
+    )
     return world.require(world.target.faults, reason.reason)
 
 

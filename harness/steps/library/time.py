@@ -78,7 +78,9 @@ def settles(world: World) -> None:
 def _travel(world: World, text: str, target: datetime) -> None:
     clock = world.target.time
     if clock is None:
-        world.skip(needs_virtual_time(f"moves the cluster's clock to {text}, which a real cluster's is not").reason)
+        world.skip(
+            needs_virtual_time(f"moves the cluster's clock to {text}, which a real cluster's is not").reason
+        )
         return
     now = world.now()
     if target < now:
