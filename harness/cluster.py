@@ -350,8 +350,8 @@ class SimulatedCluster:
         """Run another Deckhouse / Kubernetes version from now on, as an upgrade of the cluster would.
 
         The controllers read the versions from their settings when they check a release's
-        requirements; every ModuleRelease is queued again so that releases waiting on a
-        requirement are re-checked at once (DKP re-checks them when it restarts on a new version).
+        requirements. Releases waiting on something are poked and queued again, so each is
+        re-checked at its next 15-second check, as DKP's polling of waiting releases would.
         """
         self.settings = dataclasses.replace(
             self.settings,
@@ -365,6 +365,8 @@ class SimulatedCluster:
             self.client.patch(
                 kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE
             )
-        for release in self.client.list(kinds.MODULE_RELEASE):
-            self.manager.enqueue(ReleaseController.name, Request(str(release["metadata"]["name"])))
+        for controller in self._controller_list:
+            if isinstance(controller, ReleaseController):
+                for name in controller.parking.poke():
+                    self.manager.enqueue(ReleaseController.name, Request(name))
         self.manager.settle()

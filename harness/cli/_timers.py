@@ -44,7 +44,7 @@ class TimerWaker:
                 if deadline is None:
                     changed.wait(_IDLE_WAIT)
                     continue
-                wait = self._clock.wall_seconds(deadline - self._clock.now())
+                wait = self._clock.wall_seconds_until(deadline)
                 if wait > 0:
                     changed.wait(wait)
                     continue

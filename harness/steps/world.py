@@ -201,7 +201,10 @@ class World:
         self.target.settle()
 
     def wait(self, span: timedelta) -> None:
-        self.target.wait(span)
+        try:
+            self.target.wait(span)
+        except TargetSkip as exc:
+            pytest.skip(exc.reason)
 
     # -- checks ---------------------------------------------------------------------------------
     def check(self, attempt: Callable[[], T]) -> T:

@@ -188,6 +188,10 @@ class Target(abc.ABC):
         """Whether a timestamp in a check matches; ``None`` when they are not both timestamps."""
         return None
 
+    def time_note(self) -> str:
+        """A line for failure messages saying how timestamps were compared ("" when literally)."""
+        return ""
+
     def before_write(self) -> None:
         """Called before every write a step makes (a real target anchors its time there)."""
         return None

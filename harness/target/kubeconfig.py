@@ -24,10 +24,17 @@ from harness.kube.resources import Resource
 from harness.registry.client import RegistryClient
 from harness.registry.errors import RegistryError
 from harness.registry.publisher import Publisher
-from harness.target.base import RegistryAccess, ScenarioOptions, Target, TargetSkip
+from harness.target.base import RegistryAccess, ScenarioOptions, Target, TargetSkip, needs_virtual_time
 from harness.target.kubeclient import KubernetesClient, TargetConnectionError
 from harness.target.naming import Naming, new_token
-from harness.target.timing import CHECK_DEADLINE, ClusterClock, Timeline, eventually, pause
+from harness.target.timing import (
+    CHECK_DEADLINE,
+    LONGEST_WAIT,
+    ClusterClock,
+    Timeline,
+    eventually,
+    pause,
+)
 
 __all__ = ["CLEANUP_ORDER", "Connection", "KubeconfigTarget", "TargetSettings"]
 
@@ -173,6 +180,11 @@ class KubeconfigTarget(Target):
         self.timeline.start()
 
     def wait(self, span: timedelta) -> None:
+        if span > LONGEST_WAIT:
+            raise needs_virtual_time(
+                f"lets {_describe(span)} pass, longer than the {_describe(LONGEST_WAIT)} a run on a real "
+                "cluster waits at most"
+            )
         self.timeline.wait(span)
 
     def check(self, attempt: Callable[[], T]) -> T:
@@ -180,6 +192,9 @@ class KubeconfigTarget(Target):
 
     def same_time(self, expected: Any, actual: Any) -> bool | None:
         return self.timeline.same_time(expected, actual)
+
+    def time_note(self) -> str:
+        return self.timeline.describe()
 
     def subscribe(self, handler: WatchHandler, kinds: tuple[Resource, ...]) -> Unsubscribe:
         names = self.names
@@ -297,6 +312,15 @@ def _delete_tags(reader: RegistryClient, publisher: Publisher, path: str) -> lis
         except RegistryError as exc:
             problems.append(f"registry tag {publisher.name(path)}:{tag}: {exc}")
     return problems
+
+
+def _describe(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
 
 
 def _name(obj: Obj) -> str:

@@ -4,8 +4,9 @@ Everything DKP keeps is cluster-wide (ModuleSource, Module, ModuleConfig, Module
 so two scenarios, two runs or a run and the cluster's own modules would meet on a shared cluster
 if they used the names the feature files use. On such a target every name a scenario introduces
 gets the scenario's token appended: ``module-one`` becomes ``module-one-<token>``, the
-repository ``deckhouse/modules`` becomes ``dkp-harness/<token>/deckhouse/modules``. The token is
-``<run id><3 characters>`` (lowercase letters and digits, starting with a letter), so all of
+repository ``deckhouse/modules`` becomes ``dkp-harness/<token>/deckhouse/modules``. A release name
+(``<module>-v<version>``) is not given a token of its own but maps through its module's name.
+The token is ``<run id><3 characters>`` (lowercase letters and digits, starting with a letter), so all of
 one run's leftovers can be found by the run id.
 
 DKP derives names from names (a release of ``module-one`` is ``module-one-v0.7.24``), so the
@@ -28,6 +29,14 @@ KEEP = frozenset({"deckhouse", "default", "d8-system", "kube-system"})
 """Names that are the cluster's own and never renamed (the deckhouse ModuleConfig, namespaces)."""
 
 _ALPHABET = string.ascii_lowercase + string.digits
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+_RELEASE = re.compile(r"^.+-v\d+\.\d+\.\d+.*$")
 
 
 def new_run_id() -> str:
@@ -56,9 +65,10 @@ class Naming:
         """The cluster name of an object the scenario names (registering it when it is new)."""
         if self.token is None or not name or name in KEEP:
             return name
-        mapped = self.out(name)
-        if mapped != name:
-            return mapped  # already known, or derived from a known name (a release of a module)
+        if name in self._names:
+            return self._names[name]
+        if _RELEASE.match(name) and self.out(name) != name:
+            return self.out(name)  # a release: DKP names it after its module, which carries the token
         return self._add(name, f"{name}-{self.token}")
 
     def repo(self, repo: str) -> str:
@@ -84,6 +94,9 @@ class Naming:
 
     def _add(self, name: str, mapped: str) -> str:
         self._names[name] = mapped
+        if "-" in name and "/" not in name:
+            # DKP keys a module's values by the camelCase of its name (module-one → moduleOne).
+            self._names[_camel(name)] = _camel(mapped)
         words = sorted(self._names, key=len, reverse=True)
         alternatives = "|".join(re.escape(w) for w in words)
         self._pattern = re.compile(rf"(?<![A-Za-z0-9_.-])(?:{alternatives})(?![A-Za-z0-9_])")

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 __all__ = [
     "CHECK_DEADLINE",
+    "LONGEST_WAIT",
     "RELEASE_CHECK_INTERVAL",
     "SCAN_INTERVAL",
     "SLACK",
@@ -56,6 +57,11 @@ CHECK_DEADLINE = SCAN_INTERVAL + SLACK
 """How long (cluster time) a check keeps trying before it fails on a real target."""
 TIMESTAMP_SLACK = timedelta(seconds=30)
 """How far (cluster time) a timestamp may lie from the instant the scenario's timeline expects."""
+SETTLE_SLACK = RELEASE_CHECK_INTERVAL
+"""Added to every wait on a real target: what fell due at its end has been looked at by DKP's
+next release check (on the simulator it has been done by the time the step returns)."""
+LONGEST_WAIT = timedelta(minutes=30)
+"""The longest single wait a real-target run makes; a scenario letting days pass needs virtual time."""
 MIN_WALL_DEADLINE = 2.0
 """Wall seconds a check keeps trying at least, however fast the cluster's clock runs."""
 _POLL_START, _POLL_MAX = 0.02, 1.0
@@ -169,11 +175,27 @@ class Timeline:
             self.anchor = self.clock.sample()
 
     def wait(self, span: timedelta) -> None:
-        """Let the scenario's time run ``span`` on; waits for the cluster's clock to catch up."""
+        """Let the scenario's time run ``span`` on; waits for the cluster's clock to catch up.
+
+        The wait lasts at least ``span`` from now (on the simulator the steps in between take no
+        time; here they do) and reaches at least the scenario's timeline, plus
+        :data:`SETTLE_SLACK` so that what falls due exactly at the end has happened, as it has
+        on the simulator when the step returns.
+        """
         self.start()
         assert self.anchor is not None
         self.elapsed += span
-        self.clock.wait_until(self.anchor + self.elapsed)
+        end = max(self.anchor + self.elapsed, self.clock.now() + span)
+        self.clock.wait_until(end + SETTLE_SLACK)
+
+    def describe(self) -> str:
+        """How the scenario's times map onto the cluster's (for failure messages)."""
+        if self.scenario_start is None or self.anchor is None:
+            return ""
+        return (
+            f"timestamps are read on the scenario's timeline: its {self.scenario_start:%Y-%m-%dT%H:%M:%SZ} "
+            f"is {self.anchor:%Y-%m-%dT%H:%M:%SZ} on the cluster, within {int(TIMESTAMP_SLACK.total_seconds())} s"
+        )
 
     def same_time(self, expected: Any, actual: Any) -> bool | None:
         """``expected`` (scenario time) and ``actual`` (cluster time) name the same instant, ± slack."""

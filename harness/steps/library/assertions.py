@@ -43,7 +43,11 @@ def matches(world: World, kind: str, name: str, docstring: str) -> None:
         for problem in problems:
             world.evidence.diff(problem.path, problem.expected, problem.actual)
         world.dump(kind, name)
-        raise AssertionError(f"{kind} {name!r} does not match:\n{format_mismatches(problems)}")
+        note = world.target.time_note()
+        raise AssertionError(
+            f"{kind} {name!r} does not match:\n{format_mismatches(problems)}"
+            + (f"\n  ({note})" if note else "")
+        )
 
 
 @then('the {kind} "{name}" is in phase "{phase}"')

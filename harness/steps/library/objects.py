@@ -240,8 +240,13 @@ def _config(world: World, name: str, spec: dict[str, Any]) -> None:
 def _merge(world: World, kind: str, name: str, patch_body: dict[str, Any]) -> None:
     guard_shared(world, kind, name, patch_body)
     world.target.before_write()
-    try:
-        world.client.patch(world.resource(kind), world.name(name), patch_body)
-    except NotFound:
-        raise WorldError(f"cannot change {kind} {name!r}: it does not exist") from None
+
+    def attempt() -> None:
+        try:
+            world.client.patch(world.resource(kind), world.name(name), patch_body)
+        except NotFound:
+            raise WorldError(f"cannot change {kind} {name!r}: it does not exist") from None
+
+    # On a real cluster the object may still be on its way (DKP makes releases at its next scan).
+    world.check(attempt)
     world.settle()
