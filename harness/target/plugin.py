@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from harness.report.run_target import RUN_TARGET_KEY
-from harness.target.base import RegistryAccess, ScenarioOptions, Target
+from harness.target.base import VIRTUAL_TIME, RegistryAccess, ScenarioOptions, Target
 from harness.target.kubeclient import TargetConnectionError
 from harness.target.naming import new_run_id
 from harness.target.options import TargetOptions, TargetOptionsError, add_pytest_options, read_auth
@@ -63,6 +63,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONNECTION_KEY] = connection
     config.stash[RUN_TARGET_KEY] = dict(connection.info)
     config.add_cleanup(connection.close)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a real cluster, scenarios tagged ``@simulation-only`` skip as needing virtual time."""
+    if config.stash.get(CONNECTION_KEY, None) is None:
+        return
+    skip = pytest.mark.skip(
+        reason=VIRTUAL_TIME + "tagged @simulation-only: its checks fall inside states that last only "
+        "seconds on the simulator (its download and install durations), which a real cluster does not keep"
+    )
+    for item in items:
+        if item.get_closest_marker("simulation_only") is not None:
+            item.add_marker(skip)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -194,7 +194,8 @@ class Timeline:
             return ""
         return (
             f"timestamps are read on the scenario's timeline: its {self.scenario_start:%Y-%m-%dT%H:%M:%SZ} "
-            f"is {self.anchor:%Y-%m-%dT%H:%M:%SZ} on the cluster, within {int(TIMESTAMP_SLACK.total_seconds())} s"
+            f"is {self.anchor:%Y-%m-%dT%H:%M:%SZ} on the cluster, "
+            f"within {int(TIMESTAMP_SLACK.total_seconds())} s"
         )
 
     def same_time(self, expected: Any, actual: Any) -> bool | None:

@@ -74,7 +74,7 @@ Feature: versions and faults under any keyword
     When the ModuleConfig "module-one" enables the module
     And 1 minute passes
     Then the ModuleRelease "module-one-v0.1.0" is in phase "Pending"
-    And the ModuleRelease "module-one-v0.1.0" has a message containing "current deckhouse version is not suitable"
+    And the ModuleRelease "module-one-v0.1.0" has a message containing "deckhouse version is not suitable"
     When the cluster runs Deckhouse v1.69.0
     And 15 seconds pass
     Then the ModuleRelease "module-one-v0.1.0" is in phase "Deployed"
@@ -82,7 +82,7 @@ Feature: versions and faults under any keyword
   Scenario: A release waiting on the Kubernetes version deploys once the cluster runs it
     When the ModuleConfig "module-two" enables the module
     Then the ModuleRelease "module-two-v0.2.0" is in phase "Pending"
-    And the ModuleRelease "module-two-v0.2.0" has a message containing "current kubernetes version is not suitable"
+    And the ModuleRelease "module-two-v0.2.0" has a message containing "kubernetes version is not suitable"
     When the cluster runs Kubernetes 1.30.1
     And 15 seconds pass
     Then the ModuleRelease "module-two-v0.2.0" is in phase "Deployed"
