@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "RealClock", "Timer", "VirtualClock", "parse_duration", "utc"]
+__all__ = ["Clock", "RealClock", "ScaledClock", "Timer", "VirtualClock", "parse_duration", "utc"]
 
 Callback = Callable[[], None]
 
@@ -162,6 +162,56 @@ class RealClock(_TimedClock):
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ScaledClock(_TimedClock):
+    """Time that flows ``scale`` times as fast as the wall clock, from ``start`` (default: now).
+
+    What ``dkp-harness serve --time-scale N`` runs on: a sandbox that behaves like a real cluster
+    (time passes by itself, nobody can move it) but where a 3-minute sync takes 3 seconds at
+    N=60. ``scale=1`` is real time. The wall side is the monotonic clock, so a step of the system
+    clock does not make the sandbox's time jump.
+
+    Time moves in ticks (:attr:`tick`: a second, or five seconds above N=10), the way Kubernetes
+    timestamps have whole seconds. Every interval the controllers schedule (15 s checks, 3 min
+    scans, the install durations) is a whole number of ticks, so a timer falls due exactly on a
+    tick and the controller it wakes reads the instant it was scheduled for: a controller that
+    computes "my next check at or after now" then gets this check, not the one after it. At N=60
+    a five-second tick lasts 83 ms of wall time, long enough for the wake-up to be handled.
+    """
+
+    def __init__(
+        self,
+        scale: float,
+        start: datetime | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
+        if scale <= 0:
+            raise ValueError(f"the time scale must be positive, got {scale}")
+        super().__init__()
+        import time
+
+        self.scale = scale
+        self.tick = 1 if scale <= 10 else 5
+        """Seconds of this clock's time per tick."""
+        self._monotonic = monotonic or time.monotonic
+        origin = utc(start) if start is not None else datetime.now(UTC)
+        self._origin = origin.replace(microsecond=0) - timedelta(seconds=origin.second % self.tick)
+        self._wall_origin = self._monotonic()
+
+    def _elapsed(self) -> float:
+        return (self._monotonic() - self._wall_origin) * self.scale
+
+    def now(self) -> datetime:
+        return self._origin + timedelta(seconds=int(self._elapsed() // self.tick) * self.tick)
+
+    def wall_seconds(self, span: timedelta) -> float:
+        """How many wall seconds ``span`` of this clock's time takes."""
+        return span.total_seconds() / self.scale
+
+    def wall_seconds_until(self, when: datetime) -> float:
+        """Wall seconds until the tick of ``when`` begins (negative: it has begun)."""
+        return ((when - self._origin).total_seconds() - self._elapsed()) / self.scale
 
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -46,7 +46,7 @@ from harness.dkp.controllers.release import ReleaseController
 from harness.dkp.controllers.source import SourceController
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.manager import Manager
-from harness.dkp.runtime.reconcile import Controller
+from harness.dkp.runtime.reconcile import Controller, Request
 from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
@@ -203,13 +203,14 @@ class SimulatedCluster:
         token: str | None = None,
         tls: bool = False,
         registry_factory: Callable[..., Any] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = resolve_settings(settings or ClusterSettings())
         self.deckhouse = deckhouse or DeckhouseSettings()
         self.deckhouse_version = eras.parse_version(self.settings.deckhouse_version)
         self.behaviours = eras.behaviours_for(self.deckhouse_version)
         """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
-        self.clock: VirtualClock | RealClock = RealClock() if real_time else VirtualClock(start)
+        self.clock: Clock = clock or (RealClock() if real_time else VirtualClock(start))
         self.log = DeckhouseLog(self.clock)
         self.installed = InstalledModules()
         self._backend = registry
@@ -221,6 +222,7 @@ class SimulatedCluster:
         self._proxy: FaultProxy | None = None
         self._api: ApiServer | None = None
         self._manager: Manager | None = None
+        self._controller_list: list[Controller] = []
         self._publisher: Publisher | None = None
         self.api_url = ""
         self.pod_name = POD_NAME
@@ -262,8 +264,9 @@ class SimulatedCluster:
         self._api.set_pod_log_source(self._pod_log)
 
     def _start_manager(self) -> None:
+        self._controller_list = self._controllers()
         self._manager = Manager(
-            self.client, self.clock, self.log, self._controllers(), coalesce=self.settings.fast_time
+            self.client, self.clock, self.log, self._controller_list, coalesce=self.settings.fast_time
         )
         self._manager.start()
         self._manager.settle()
@@ -404,3 +407,28 @@ class SimulatedCluster:
 
     def settle(self) -> int:
         return self.manager.settle()
+
+    def set_versions(self, *, deckhouse: str | None = None, kubernetes: str | None = None) -> None:
+        """Run another Deckhouse / Kubernetes version from now on, as an upgrade of the cluster would.
+
+        The controllers read the versions from their settings when they check a release's
+        requirements. Releases waiting on something are poked and queued again, so each is
+        re-checked at its next 15-second check, as DKP's polling of waiting releases would.
+        """
+        self.settings = dataclasses.replace(
+            self.settings,
+            deckhouse_version=deckhouse or self.settings.deckhouse_version,
+            kubernetes_version=kubernetes or self.settings.kubernetes_version,
+        )
+        for controller in self._controller_list:
+            controller.settings = self.settings  # type: ignore[attr-defined]
+        if deckhouse is not None and self._api is not None:
+            pod = self._deckhouse_pod()
+            self.client.patch(
+                kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE
+            )
+        for controller in self._controller_list:
+            if isinstance(controller, ReleaseController):
+                for name in controller.parking.poke():
+                    self.manager.enqueue(ReleaseController.name, Request(name))
+        self.manager.settle()

@@ -10,7 +10,7 @@ Feature: Enabling a module with a ModuleConfig
       | module-two | v1.2.3  | stable   |        |                    |                     |
     And the cluster has the objects of "features/sources/example-source.yaml"
 
-  @claim:EN-01 @claim:EN-02 @claim:EN-03 @claim:EN-04 @deckhouse-before:v1.76.0
+  @claim:EN-01 @claim:EN-02 @claim:EN-03 @claim:EN-04 @deckhouse-before:v1.76.0 @simulation-only @simulation-only
   Scenario: The page's ModuleConfig takes module-one through Downloading and Installing to Ready
     When I apply:
       """
@@ -115,7 +115,7 @@ Feature: Enabling a module with a ModuleConfig
       """
     And the Module "module-one" is in phase "Ready"
 
-  @claim:DKP-31
+  @claim:DKP-31 @simulation-only
   Scenario: Disabling a Downloading module returns it to Available
     When the ModuleConfig "module-one" enables the module
     Then the Module "module-one" is in phase "Downloading"

@@ -237,6 +237,22 @@ Feature: ModuleReleases record which version of a module is installed
     Then the ModuleRelease "module-two-v1.2.3" is in phase "Pending"
     And the ModuleRelease "module-two-v1.2.3" has a message containing "requirements are not satisfied: current deckhouse version is not suitable: 1.67.0 is less than or equal to v1.99.0"
 
+  @claim:DKP-17
+  Scenario: A release waiting on the Deckhouse version deploys once the cluster runs a version that satisfies it
+    DKP checks a release's requirements against the running Deckhouse and Kubernetes versions;
+    after an upgrade a waiting release is looked at again at its next 15-second check.
+
+    Given the cluster runs Kubernetes 1.30.0
+    And the registry has the modules:
+      | module     | version | channels | requires deckhouse |
+      | module-two | v1.2.3  | stable   | > v1.99.0          |
+    When 3 minutes pass
+    And the ModuleConfig "module-two" enables the module
+    Then the ModuleRelease "module-two-v1.2.3" is in phase "Pending"
+    When the cluster runs Deckhouse v1.100.0
+    And 15 seconds pass
+    Then the ModuleRelease "module-two-v1.2.3" is in phase "Deployed"
+
   @claim:DKP-18
   Scenario: Disabling a module deletes its pending releases
     Given the registry has the modules:

@@ -95,6 +95,7 @@ class ApiServer:
         self._subscribers: list[tuple[WatchHandler, Resource | None]] = []
         self._sub_lock = threading.Lock()
         self.subscriber_errors: list[BaseException] = []
+        self._clock = clock
         self._store = Store(clock, self._storage_type, self._on_commit)
         self._backend = Backend(self.catalog, self._store, self._log, self.faults, clock)
         self._openapi: OpenApi | None = None
@@ -190,6 +191,7 @@ class ApiServer:
         self._http = HttpServer(router, self.token, port, context)
         self._http.set_limits(self.limits)
         self._http.set_read_barrier(self._read_barrier)
+        self._http.set_clock(self._clock.now)
         self.url = self._http.url
         return self.url
 

@@ -20,6 +20,8 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -55,6 +57,7 @@ class _Server(ThreadingHTTPServer):
         self.token = token
         self.read_barrier: Callable[[], object] | None = None
         self.limits: Limits = DEFAULT_LIMITS
+        self.now: Callable[[], datetime] | None = None
         self.live: dict[threading.Thread, socket.socket] = {}
         self.live_lock = threading.Lock()
 
@@ -194,6 +197,8 @@ class _Handler(BaseHTTPRequestHandler):
             f"Content-Type: {content_type}",
             "Cache-Control: no-cache, private",
         ]
+        if self.server.now is not None:  # kube-apiserver sends Date; clients read the cluster's clock there
+            lines.append(f"Date: {format_datetime(self.server.now(), usegmt=True)}")
         lines += [f'Warning: 299 - "{w}"' for w in warnings]
         return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
 
@@ -250,6 +255,10 @@ class HttpServer:
     def set_limits(self, limits: Limits) -> None:
         """Bounds for requests accepted from now on (see :mod:`harness.apiserver.limits`)."""
         self._server.limits = limits
+
+    def set_clock(self, now: Callable[[], datetime] | None) -> None:
+        """Send ``Date`` headers from this clock (the cluster's, not the host's)."""
+        self._server.now = now
 
     def stop(self, timeout: float = 5.0) -> None:
         self._server.shutdown()

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.cli._control import ControlServer, format_time, parse_time
-from harness.clock import parse_duration
+from harness.cli._timers import TimerWaker
+from harness.clock import ScaledClock, parse_duration
 from harness.cluster import DeckhouseSettings, SimulatedCluster
 from harness.dkp.controllers.enable import set_module_enabled
 from harness.dkp.runtime.manager import BackgroundDriver
@@ -35,6 +36,7 @@ class Sandbox:
         start: datetime | None,
         real_time: bool,
         deckhouse_version: str,
+        time_scale: float | None = None,
         kubernetes_version: str,
         release_channel: str,
         update_mode: str,
@@ -48,6 +50,7 @@ class Sandbox:
             ),
             start=start,
             real_time=real_time,
+            clock=ScaledClock(time_scale, start) if time_scale is not None else None,
             tls=True,  # kubectl sends the bearer token only over TLS
             deckhouse=DeckhouseSettings(
                 release_channel=release_channel, update_mode=update_mode, bundle=bundle
@@ -55,6 +58,7 @@ class Sandbox:
         )
         self._token = token
         self._driver: BackgroundDriver | None = None
+        self._timers: TimerWaker | None = None
         self._control: ControlServer | None = None
 
     def start(self) -> None:
@@ -63,6 +67,9 @@ class Sandbox:
             driver = BackgroundDriver(self.cluster.manager, self.cluster.clock, on_error=self._report)
             self._driver = driver
             driver.start()
+            if isinstance(self.cluster.clock, ScaledClock):
+                self._timers = TimerWaker(self.cluster.manager, self.cluster.clock)
+                self._timers.start()
             # kubectl get right after kubectl apply sees what the controllers made of the write.
             self.cluster.api.set_read_barrier(lambda: driver.wait_idle(READ_BARRIER_SECONDS))
             self._control = ControlServer(self._routes(), self._token)
@@ -76,6 +83,9 @@ class Sandbox:
         if self._control is not None:
             self._control.stop()
             self._control = None
+        if self._timers is not None:
+            self._timers.stop()
+            self._timers = None
         if self._driver is not None:
             self.cluster.api.set_read_barrier(None)
             self._driver.stop()

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.cli._platform import add_platform_arguments
+from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
@@ -79,6 +80,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports", help="where reports go")
     add_platform_arguments(parser, defaults=False)
+    add_target_arguments(parser)
 
 
 def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace | None = None) -> list[str]:
@@ -193,7 +195,14 @@ def run(args: argparse.Namespace) -> int:
     # pytest runs from the project root; a relative --report-dir means the user's directory.
     args.report_dir = args.report_dir.resolve()
     try:
-        command = build_command(args.report_dir, list(getattr(args, "extra", [])), args)
+        target = forward_target_arguments(args)
+    except TargetOptionsError as exc:
+        print(f"dkp-harness run: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    extra = list(getattr(args, "extra", []))
+    extra = extra[1:] if extra[:1] == ["--"] else extra
+    try:
+        command = build_command(args.report_dir, [*target, *extra], args)
     except SelectionError as exc:
         print(f"dkp-harness run: {exc}", file=sys.stderr)
         print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")

@@ -8,6 +8,11 @@ under ``DIR/tmp``). The dir is locked for the sandbox's lifetime: a second ``ser
 refused with the PID of the first, and a ``serve`` after a ``kill -9`` cleans what was left
 (:mod:`harness.cli._statedir`). A background driver settles the controllers after every API
 write, so kubectl sees their results without an explicit ``dkp-harness settle``.
+
+``--time-scale N`` makes the sandbox a stand-in for a real cluster: its time flows by itself, N
+times as fast as the wall clock (from now, or from ``--start``), and it cannot be moved. The API
+server's ``Date`` header carries that time, so ``dkp-harness run --kubeconfig DIR/kubeconfig``
+waits three sandbox minutes in three wall seconds at N=60, exactly as it waits on a real cluster.
 """
 
 from __future__ import annotations
@@ -37,6 +42,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--real-time", action="store_true", help="follow the wall clock instead of virtual time"
     )
+    parser.add_argument(
+        "--time-scale",
+        type=_positive,
+        metavar="N",
+        help="let time flow by itself, N times as fast as the wall clock (1 is real time): a stand-in "
+        "for a real cluster that `dkp-harness run --kubeconfig` reaches only through the kubeconfig",
+    )
     parser.add_argument("--start", help="virtual start time, RFC 3339 (default 2024-12-16T09:00:00Z)")
     add_platform_arguments(parser, defaults=True)
     parser.add_argument(
@@ -47,6 +59,16 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number: give e.g. 60") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"the time scale must be positive, got {text}")
+    return value
+
+
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -55,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
     from harness.cli._control import ControlError, parse_time
     from harness.cli._statedir import StateDir, StateDirError
 
+    if args.real_time and args.time_scale is not None:
+        print("error: --real-time is --time-scale 1: give one of them", file=sys.stderr)
+        return 2
     if args.real_time and args.start:
         print(
             "error: --start sets the virtual start time; it cannot be used with --real-time", file=sys.stderr
@@ -100,6 +125,7 @@ def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: thre
         token=secrets.token_urlsafe(24),
         start=start,
         real_time=args.real_time,
+        time_scale=args.time_scale,
         deckhouse_version=args.deckhouse_version,
         kubernetes_version=args.kubernetes_version,
         edition=args.edition,

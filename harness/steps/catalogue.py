@@ -13,6 +13,7 @@ means; the indented lines after it are a Gherkin example shown in the catalogue.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,10 +106,30 @@ def _declare(kind: str, pattern: str, converters: dict[str, Callable[[str], Any]
         function = f"{func.__module__}:{func.__qualname__}"
         CATALOGUE.append(StepDef(kind, pattern, doc, example, _relative(source), line, function, parser))
         # stacklevel 2: the fixture must land in the module that applied this decorator.
-        register(parser, converters=converters or None, stacklevel=2)(func)
+        register(parser, converters=converters or None, stacklevel=2)(
+            _as_check(func) if kind == "then" else func
+        )
         return func
 
     return decorator
+
+
+def _as_check(func: F) -> F:
+    """A Then step runs through ``world.check``: once on a settled cluster, until it holds on a real one.
+
+    The wrapper keeps the signature (pytest-bdd reads the fixtures from it) and is what pytest-bdd
+    calls; the catalogue keeps the function itself.
+    """
+
+    @functools.wraps(func)
+    def check(*args: Any, **kwargs: Any) -> Any:
+        world = kwargs.get("world")
+        runner = getattr(world, "check", None)
+        if runner is None:
+            return func(*args, **kwargs)
+        return runner(lambda: func(*args, **kwargs))
+
+    return check  # type: ignore[return-value]
 
 
 def split_docstring(text: str) -> tuple[str, str]:

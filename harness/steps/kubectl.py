@@ -1,4 +1,4 @@
-"""Running the real kubectl against the simulated cluster.
+"""Running the real kubectl against the scenario's cluster (simulated or real).
 
 Where a claim is about what ``kubectl`` prints, the step runs the real binary, so column names,
 alignment and jsonpath come from kubectl itself rather than from our idea of it. Each run uses the
@@ -61,6 +61,8 @@ class Kubectl:
     binary: str
     kubeconfig: Path
     cache_dir: Path
+    context: str | None = None
+    """The kubeconfig context to use (``--context``); ``None`` uses the file's current context."""
 
     def run(self, command: str) -> KubectlResult:
         """Run ``command`` (``"kubectl get mr"`` or ``"get mr"``) and capture its output."""
@@ -69,7 +71,10 @@ class Kubectl:
             args = args[1:]
         if not args:
             raise ValueError("empty kubectl command: write e.g. `kubectl get mr`")
-        argv = [self.binary, f"--kubeconfig={self.kubeconfig}", f"--cache-dir={self.cache_dir}", *args]
+        argv = [self.binary, f"--kubeconfig={self.kubeconfig}", f"--cache-dir={self.cache_dir}"]
+        if self.context:
+            argv.append(f"--context={self.context}")
+        argv += args
         env = {**os.environ, "KUBECONFIG": str(self.kubeconfig), "HOME": str(self.cache_dir)}
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=KUBECTL_TIMEOUT, env=env, check=False

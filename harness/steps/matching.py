@@ -7,14 +7,21 @@ carrying ``type`` (conditions) or ``name`` is paired with the actual item of the
 ``name``, and the diff path names it (``status.conditions[type=IsReady].reason``); any other
 expected item must match some actual item. Every mismatch is reported, not only the first, so a
 failing step shows the whole difference at once.
+
+``same_time`` lets a real target compare timestamps on the scenario's timeline rather than
+literally (see :mod:`harness.target.timing`): it answers ``True``/``False`` for two timestamps
+and ``None`` for anything else, which is then compared as written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["IDENTITY_KEYS", "Mismatch", "format_mismatches", "match_subset"]
+__all__ = ["IDENTITY_KEYS", "Mismatch", "SameTime", "format_mismatches", "match_subset"]
+
+SameTime = Callable[[Any, Any], "bool | None"]
 
 IDENTITY_KEYS = ("type", "name")
 SECRET = "<secret>"
@@ -35,17 +42,19 @@ class Mismatch:
         return f"{where}: {self.problem}"
 
 
-def match_subset(expected: Any, actual: Any, path: str = "") -> list[Mismatch]:
+def match_subset(
+    expected: Any, actual: Any, path: str = "", same_time: SameTime | None = None
+) -> list[Mismatch]:
     """All the ways ``actual`` fails to contain ``expected``; empty when it does."""
     if expected is None:
         if actual is None:
             return []
         return [Mismatch(path, None, actual, f"expected absent, found {_show(actual)}")]
     if isinstance(expected, dict):
-        return _match_dict(expected, actual, path)
+        return _match_dict(expected, actual, path, same_time)
     if isinstance(expected, list):
-        return _match_list(expected, actual, path)
-    if _scalar_equal(expected, actual):
+        return _match_list(expected, actual, path, same_time)
+    if _scalar_equal(expected, actual, same_time):
         return []
     if _is_secret(path):
         return [Mismatch(path, SECRET, SECRET, "differs (the values are secret and not shown)")]
@@ -56,7 +65,9 @@ def format_mismatches(mismatches: list[Mismatch]) -> str:
     return "\n".join(f"  - {m}" for m in mismatches)
 
 
-def _match_dict(expected: dict[str, Any], actual: Any, path: str) -> list[Mismatch]:
+def _match_dict(
+    expected: dict[str, Any], actual: Any, path: str, same_time: SameTime | None
+) -> list[Mismatch]:
     if not isinstance(actual, dict):
         return [Mismatch(path, expected, actual, f"expected a mapping, found {_show(actual)}")]
     found: list[Mismatch] = []
@@ -66,29 +77,31 @@ def _match_dict(expected: dict[str, Any], actual: Any, path: str) -> list[Mismat
             if value is not None:
                 found.append(Mismatch(child, value, None, f"missing (expected {_show(value)})"))
             continue
-        found.extend(match_subset(value, actual[key], child))
+        found.extend(match_subset(value, actual[key], child, same_time))
     return found
 
 
-def _match_list(expected: list[Any], actual: Any, path: str) -> list[Mismatch]:
+def _match_list(expected: list[Any], actual: Any, path: str, same_time: SameTime | None) -> list[Mismatch]:
     if not isinstance(actual, list):
         return [Mismatch(path, expected, actual, f"expected a list, found {_show(actual)}")]
     found: list[Mismatch] = []
     for index, item in enumerate(expected):
         key = _identity_key(item)
         if key is not None:
-            found.extend(_match_by_identity(item, key, actual, path))
-        elif not any(not match_subset(item, candidate) for candidate in actual):
+            found.extend(_match_by_identity(item, key, actual, path, same_time))
+        elif not any(not match_subset(item, candidate, same_time=same_time) for candidate in actual):
             found.append(Mismatch(f"{path}[{index}]", item, actual, f"no item matches {_show(item)}"))
     return found
 
 
-def _match_by_identity(item: dict[str, Any], key: str, actual: list[Any], path: str) -> list[Mismatch]:
+def _match_by_identity(
+    item: dict[str, Any], key: str, actual: list[Any], path: str, same_time: SameTime | None
+) -> list[Mismatch]:
     ident = item[key]
     where = f"{path}[{key}={ident}]"
     for candidate in actual:
         if isinstance(candidate, dict) and candidate.get(key) == ident:
-            return match_subset(item, candidate, where)
+            return match_subset(item, candidate, where, same_time)
     present = [c.get(key) for c in actual if isinstance(c, dict)]
     return [Mismatch(where, item, None, f"missing (items present: {present})")]
 
@@ -101,9 +114,13 @@ def _identity_key(item: Any) -> str | None:
     return None
 
 
-def _scalar_equal(expected: Any, actual: Any) -> bool:
+def _scalar_equal(expected: Any, actual: Any, same_time: SameTime | None = None) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):
         return expected is actual
+    if same_time is not None:
+        verdict = same_time(expected, actual)
+        if verdict is not None:
+            return verdict
     return bool(expected == actual)
 
 

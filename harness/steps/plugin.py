@@ -2,10 +2,12 @@
 
 Load it from the root conftest (``pytest_plugins = ["harness.steps.plugin", ...]``). It
 
-- registers every step module of :mod:`harness.steps.library` (their step fixtures live there);
-- gives each scenario its own simulated cluster inside a :class:`~harness.steps.world.World`,
-  with a history recorder subscribed before the first step, and feeds the phase timeline to the
-  report's evidence at the end of the scenario, pass or fail;
+- registers every step module of :mod:`harness.steps.library` (their step fixtures live there)
+  and the target plugin (:mod:`harness.target.plugin`: the ``--dkp-*`` options and the target
+  factory: a simulated cluster per scenario, or a share of a real cluster);
+- gives each scenario its target inside a :class:`~harness.steps.world.World`, with a history
+  recorder subscribed before the first step, and feeds the phase timeline to the report's
+  evidence at the end of the scenario, pass or fail;
 - replaces pytest-bdd's bare "Step definition is not found" with the closest defined steps;
 - tells the report the virtual instant at which a scenario failed, so its timeline marks it;
 - drops a scenario bound twice (by scenarios/test_features.py, which binds every feature file,
@@ -24,21 +26,18 @@ from pytest_bdd.parser import Feature, Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
-from harness import eras
-from harness.cluster import DeckhouseSettings, SimulatedCluster, cluster_settings
-from harness.registry.backends.distribution import DistributionBackend
 from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates, lint
-from harness.steps.world import ClusterOptions, EvidenceSink, NullEvidence, World
+from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
 
 # pytest imports (and so registers) every step module; importing them here first would stop
 # pytest from rewriting their asserts.
-pytest_plugins = [*MODULES, "harness.steps.eras_plugin"]
+pytest_plugins = ["harness.target.plugin", *MODULES, "harness.steps.eras_plugin"]
 
 
 class UnknownStepError(LookupError):
@@ -50,14 +49,15 @@ _WORLD = pytest.StashKey[World]()
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    """The scenario's shared state around its own simulated cluster (started on first use)."""
+    """The scenario's shared state around its target (started on first use)."""
     evidence = _evidence(request)
     cache = tmp_path / "kubectl-cache"
     cache.mkdir()
     # imported here: pytest registers the module as a plugin first, so it is not imported twice
     from harness.steps.eras_plugin import cluster_options
 
-    state = World(factory=start_cluster, evidence=evidence, cache_dir=cache, options=cluster_options(request))
+    factory: TargetFactory = request.getfixturevalue("dkp_target_factory")
+    state = World(factory=factory, evidence=evidence, cache_dir=cache, options=cluster_options(request))
     request.node.stash[_WORLD] = state
     try:
         yield state
@@ -65,18 +65,6 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         if state.started:
             _feed_timeline(state.history, evidence)
         state.close()
-
-
-def start_cluster(options: ClusterOptions) -> SimulatedCluster:
-    """A running SimulatedCluster shaped by the options the scenario's first steps set."""
-    backend = DistributionBackend(credentials=options.credentials) if options.credentials else None
-    return SimulatedCluster(
-        start=options.start,
-        registry=backend,
-        tls=True,
-        settings=cluster_settings(options.deckhouse_version, options.edition),
-        deckhouse=DeckhouseSettings(bundle=options.bundle or eras.DEFAULT_BUNDLE),
-    ).start()
 
 
 def _feed_timeline(history: History, evidence: EvidenceSink) -> None:

@@ -1,14 +1,17 @@
-"""Per-scenario state shared by the steps: the cluster, the history, kubectl, remembered output.
+"""Per-scenario state shared by the steps: the target, the history, kubectl, remembered output.
 
 One :class:`World` per scenario, built by the ``world`` fixture around the scenario's own
-simulated cluster, so scenarios never see each other's objects, clocks or registries and can run
-in any order or in parallel. Steps are thin: they parse their text, call the cluster through the
-world, and record what a reader of the report needs through :attr:`World.evidence`.
+:class:`~harness.target.base.Target`: a simulated cluster of its own, or its share of a real
+cluster reached through a kubeconfig. Steps are thin: they parse their text, call the target
+through the world, and record what a reader of the report needs through :attr:`World.evidence`.
+They never see the simulator (an import-linter contract keeps them off it); what only a
+simulator can do (move the clock, inject faults) is a capability the target may lack, and the
+step then skips the scenario with the reason (:meth:`World.require`).
 
-Objects are written through the cluster's in-process client (the same ``KubeClient`` protocol an
-HTTP client implements): it is what keeps a scenario well under its overhead budget, and it is the
-same storage, validation and watch path the HTTP server wraps. Output a claim is *about* comes
-from the real kubectl instead (:mod:`harness.steps.kubectl`).
+Names: a scenario writes ``module-one``; on a shared cluster the object is ``module-one-<token>``
+(:mod:`harness.target.naming`). The world translates every name and every expected text the
+scenario wrote (:meth:`World.expect`) before it reaches the cluster or is compared with it, so
+the steps read as on the simulator, and the report names the same claims.
 """
 
 from __future__ import annotations
@@ -16,26 +19,35 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
+import pytest
 import yaml
 
 from harness.api import kinds
-from harness.cluster import SimulatedCluster
 from harness.kube.client import KubeClient
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
-from harness.registry.credentials import Credentials
+from harness.registry.credentials import encode_docker_cfg
 from harness.registry.publisher import Publisher
-from harness.steps.history import History
+from harness.steps.documents import parse_documents
+from harness.steps.history import TRACKED_KINDS, History
 from harness.steps.kubectl import Kubectl, KubectlResult
+from harness.target.base import ScenarioOptions, Target, TargetSkip
+from harness.target.naming import Naming
 
 __all__ = ["ClusterOptions", "EvidenceSink", "NullEvidence", "World", "WorldError"]
 
+T = TypeVar("T")
+
+GROUP = kinds.GROUP
+DEFAULT_REPO = "deckhouse/modules"
 KINDS: dict[str, tuple[str, str]] = {kind: (r.api_version, r.plural) for kind, r in kinds.BY_KIND.items()}
+
+ClusterOptions = ScenarioOptions  # the name steps used before the target seam
 
 
 class WorldError(AssertionError):
@@ -71,58 +83,73 @@ class NullEvidence:
         return None
 
 
-@dataclass
-class ClusterOptions:
-    """What must be decided before the cluster starts (set by the first steps of a scenario)."""
+class _Buffered:
+    """Evidence of one attempt of a check; only the attempt that decides is passed on."""
 
-    start: datetime | None = None
-    credentials: Credentials | None = None
-    deckhouse_version: str | None = None
-    """Canonical ``vX.Y.Z`` the cluster runs; None: the page's era (harness.eras)."""
-    edition: str | None = None
-    bundle: str | None = None
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __getattr__(self, method: str) -> Callable[..., None]:
+        if method not in ("timeline", "kubectl", "diff", "objects_yaml", "note"):
+            raise AttributeError(method)
+        return lambda *args, **kwargs: self.calls.append((method, args, kwargs))
+
+    def replay(self, sink: EvidenceSink) -> None:
+        for method, args, kwargs in self.calls:
+            getattr(sink, method)(*args, **kwargs)
 
 
-ClusterFactory = Callable[[ClusterOptions], SimulatedCluster]
+TargetFactory = Callable[[ScenarioOptions], Target]
 
 
 @dataclass
 class World:
     """Everything one scenario's steps share.
 
-    The cluster starts on first use, so that steps which shape it (a registry that demands
+    The target starts on first use, so that steps which shape it (a registry that demands
     credentials, the instant the scenario starts at) can come first and cost nothing extra.
     """
 
-    factory: ClusterFactory
+    factory: TargetFactory
     evidence: EvidenceSink
     cache_dir: Path
-    options: ClusterOptions = field(default_factory=ClusterOptions)
+    options: ScenarioOptions = field(default_factory=ScenarioOptions)
     last: KubectlResult | None = None
     refusal: str | None = None
     remembered: dict[str, str] = field(default_factory=dict)
     kubectl_binary: str | None = None
-    _cluster: SimulatedCluster | None = None
+    retrying: bool = False
+    """True while a check runs again (a real target's eventually-check): kubectl reads re-run."""
+    _target: Target | None = None
     _history: History | None = None
     _publishers: dict[str, Publisher] = field(default_factory=dict)
     _unsubscribe: Callable[[], None] | None = None
 
     @property
     def started(self) -> bool:
-        return self._cluster is not None
+        return self._target is not None
 
     @property
-    def cluster(self) -> SimulatedCluster:
-        if self._cluster is None:
-            cluster = self.factory(self.options)
-            self._history = History(now=cluster.control.now)
-            self._unsubscribe = cluster.client.subscribe(self._history.record)
-            self._cluster = cluster
-        return self._cluster
+    def target(self) -> Target:
+        if self._target is None:
+            try:
+                target = self.factory(self.options)
+            except TargetSkip as exc:
+                pytest.skip(exc.reason)
+            self._target = target
+            target.names.repo(DEFAULT_REPO)  # a ModuleSource may name it before anything is published
+            self._history = History(now=target.now)
+            kinds = tuple(target.client.resolve(*_api_kind(kind)) for kind in TRACKED_KINDS)
+            self._unsubscribe = target.subscribe(self._history.record, kinds)
+        return self._target
+
+    @property
+    def names(self) -> Naming:
+        return self.target.names
 
     @property
     def history(self) -> History:
-        _ = self.cluster
+        _ = self.target
         assert self._history is not None
         return self._history
 
@@ -130,43 +157,94 @@ class World:
         if self.started:
             raise WorldError(f"{what} must come before any step that uses the cluster: move it to the top")
 
+    def require(self, capability: T | None, reason: str) -> T:
+        """The target's capability, or skip the scenario with ``reason`` (a :class:`TargetSkip`)."""
+        if capability is None:
+            pytest.skip(reason)
+        return capability
+
+    def skip(self, reason: str) -> None:
+        pytest.skip(reason)
+
     def publisher(self, repo: str) -> Publisher:
-        """A publisher for ``repo`` on the scenario's registry, with its credentials if it has any."""
-        key = repo.strip("/")
+        """A publisher for the scenario's repository ``repo`` (per scenario on a shared cluster)."""
+        key = self.names.repo(repo)
         if key not in self._publishers:
-            address = self.cluster.publisher.registry
-            self._publishers[key] = Publisher(address, key, auth=self.options.credentials)
+            self._publishers[key] = self.target.publisher(self.target.registry.push_repo(key))
         return self._publishers[key]
 
+    def published(self, repo: str, module: str) -> None:
+        self.target.published(self.target.registry.push_repo(self.names.repo(repo)), module)
+
     def close(self) -> None:
-        """Stop everything the scenario started (always called, pass or fail)."""
+        """Stop everything the scenario started and undo what it made (always called, pass or fail)."""
         for publisher in self._publishers.values():
             publisher.close()
         if self._unsubscribe is not None:
             self._unsubscribe()
-        if self._cluster is not None:
-            self._cluster.stop()
+        if self._target is not None:
+            self._target.close()
 
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> datetime:
-        """Virtual now: steps read the cluster's clock, never ``datetime.now()``."""
-        moment: datetime = self.cluster.control.now()
-        return moment
+        """The cluster's now: steps never read ``datetime.now()``."""
+        return self.target.now()
 
     def settle(self) -> None:
-        """Run the controllers until nothing is left to do at the current virtual instant."""
-        self.cluster.control.settle()
+        """Let the controllers catch up (runs them on the simulator; a no-op on a real cluster)."""
+        self.target.settle()
+
+    def wait(self, span: timedelta) -> None:
+        try:
+            self.target.wait(span)
+        except TargetSkip as exc:
+            pytest.skip(exc.reason)
+
+    # -- checks ---------------------------------------------------------------------------------
+    def check(self, attempt: Callable[[], T]) -> T:
+        """Run a Then step: once on a settled cluster, until it holds (or its deadline) on a real one.
+
+        Only the evidence of the deciding attempt reaches the report.
+        """
+        real = self.evidence
+        attempts = 0
+        last = _Buffered()
+
+        def once() -> T:
+            nonlocal attempts, last
+            last = _Buffered()
+            self.evidence = last
+            self.retrying = attempts > 0
+            attempts += 1
+            try:
+                return attempt()
+            finally:
+                self.evidence = real
+                self.retrying = False
+
+        try:
+            return self.target.check(once)
+        finally:
+            last.replay(real)
+
+    def expect(self, text: str) -> str:
+        """Scenario text (an expected value, a command) with the cluster's names in it."""
+        return self.names.out(text) if self.started else text
 
     # -- objects --------------------------------------------------------------------------------
     @property
     def client(self) -> KubeClient:
-        return self.cluster.client
+        return self.target.client
 
     def resource(self, kind: str) -> Resource:
         return resource_for(self.client, kind)
 
+    def name(self, name: str) -> str:
+        """The cluster name of the object the scenario calls ``name``."""
+        return self.names.name(name)
+
     def get(self, kind: str, name: str) -> Obj:
-        return self.client.get(self.resource(kind), name)
+        return self.client.get(self.resource(kind), self.name(name))
 
     def find(self, kind: str, name: str) -> Obj | None:
         try:
@@ -179,10 +257,11 @@ class World:
 
     def releases_of(self, module: str) -> list[Obj]:
         """ModuleReleases of ``module`` by ``spec.moduleName`` (what DKP itself goes by), by name."""
+        wanted = self.name(module)
         found = [
             r
             for r in self.list_objects(kinds.MODULE_RELEASE.kind)
-            if r.get("spec", {}).get("moduleName") == module
+            if r.get("spec", {}).get("moduleName") == wanted
         ]
         return sorted(found, key=lambda r: str(r["metadata"]["name"]))
 
@@ -190,13 +269,35 @@ class World:
         """Put the object's current YAML into the evidence (used right before failing)."""
         obj = self.find(kind, name)
         text = yaml.safe_dump(obj, sort_keys=False) if obj is not None else "(absent)\n"
-        self.evidence.objects_yaml(f"{kind}/{name}", text)
+        self.evidence.objects_yaml(f"{kind}/{self.name(name)}", text)
+
+    def placeholders(self) -> dict[str, str]:
+        """``${REGISTRY}`` (the address the cluster pulls from) and, with credentials, ``${DOCKER_CFG}``."""
+        pull = self.target.registry.pull
+        values = {"REGISTRY": pull}
+        credentials = self.options.credentials
+        if credentials is not None:
+            values["DOCKER_CFG"] = encode_docker_cfg(pull.split("/", 1)[0], credentials)
+        return values
+
+    def documents(self, text: str) -> list[dict[str, Any]]:
+        """The YAML documents of a step, with placeholders filled and the cluster's names in them.
+
+        The objects' own names are registered first, so a document may refer to an object
+        defined further down the same docstring.
+        """
+        values = self.placeholders()
+        if self.names.active:
+            for document in parse_documents(text, values):
+                self.names.name(str(document.get("metadata", {}).get("name", "")))
+        return parse_documents(self.names.out(text), values)
 
     # -- kubectl --------------------------------------------------------------------------------
     def kubectl(self) -> Kubectl:
         if self.kubectl_binary is None:
             raise WorldError("kubectl is not available in this world")
-        return Kubectl(self.kubectl_binary, self.cluster.kubeconfig, self.cache_dir)
+        target = self.target
+        return Kubectl(self.kubectl_binary, target.kubeconfig, self.cache_dir, context=target.kube_context)
 
 
 @functools.cache
@@ -204,6 +305,10 @@ def _split(kind: str) -> tuple[str, str]:
     if kind not in KINDS:
         raise WorldError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     return KINDS[kind]
+
+
+def _api_kind(kind: str) -> tuple[str, str]:
+    return _split(kind)[0], kind
 
 
 def resource_for(client: KubeClient, kind: str) -> Resource:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness.dkp.settings import ClusterSettings
 
 from harness import eras
 from harness.cluster import CRD_DIR, SimulatedCluster, resolve_settings
+from harness.dkp.runtime.settings import ClusterSettings
 from harness.eras import Behaviour, VersionError
 
 

@@ -87,10 +87,14 @@ class Parking:
         with self._lock:
             return self._parked.get(name)
 
-    def poke(self, kind: str) -> list[str]:
-        """Mark the parked releases that read ``kind`` as possibly affected; returns their names."""
+    def poke(self, kind: str | None = None) -> list[str]:
+        """Mark the parked releases that read ``kind`` as possibly affected; returns their names.
+
+        ``None`` pokes every parked release: the cluster's own settings changed (an upgrade of
+        Deckhouse or Kubernetes), which every decision reads.
+        """
         with self._lock:
-            names = sorted(n for n, p in self._parked.items() if kind in p.reads)
+            names = sorted(n for n, p in self._parked.items() if kind is None or kind in p.reads)
             for name in names:
                 self._parked[name] = replace(self._parked[name], poked=True)
             return names

@@ -18,6 +18,7 @@ MODULES = (
     "harness.steps.library.assertions",
     "harness.steps.library.history",
     "harness.steps.library.faults",
+    "harness.steps.library.versions",
 )
 
 

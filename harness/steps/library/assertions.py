@@ -1,7 +1,10 @@
 """Steps that check objects: partial match, phase and message shortcuts, release lists, absence.
 
-Read through the client after the last write settled, so there is nothing to wait for. On a
-mismatch the field-path diff and the objects' YAML go into the report's evidence before failing.
+On the simulator they read through the client after the last write settled, so there is nothing
+to wait for; on a real cluster every Then step is retried until it holds or its deadline passes
+(``World.check``). Expected texts are translated to the cluster's names first (``World.expect``).
+On a mismatch the field-path diff and the objects' YAML go into the report's evidence before
+failing.
 """
 
 from __future__ import annotations
@@ -9,8 +12,6 @@ from __future__ import annotations
 from harness.api import kinds
 from harness.kube.objects import deep_get
 from harness.steps.catalogue import then
-from harness.steps.documents import parse_documents
-from harness.steps.library.objects import placeholders
 from harness.steps.matching import format_mismatches, match_subset
 from harness.steps.tables import rows_as_dicts
 from harness.steps.world import World
@@ -33,17 +34,21 @@ def matches(world: World, kind: str, name: str, docstring: str) -> None:
               reason: NotInstalled
           \"\"\"
     """
-    [expected] = parse_documents(docstring, placeholders(world))[:1]
+    [expected] = world.documents(docstring)[:1]
     actual = world.find(kind, name)
     if actual is None:
         world.dump(kind, name)
         raise AssertionError(f"{kind} {name!r} does not exist")
-    problems = match_subset(expected, actual)
+    problems = match_subset(expected, actual, same_time=world.target.same_time)
     if problems:
         for problem in problems:
             world.evidence.diff(problem.path, problem.expected, problem.actual)
         world.dump(kind, name)
-        raise AssertionError(f"{kind} {name!r} does not match:\n{format_mismatches(problems)}")
+        note = world.target.time_note()
+        raise AssertionError(
+            f"{kind} {name!r} does not match:\n{format_mismatches(problems)}"
+            + (f"\n  ({note})" if note else "")
+        )
 
 
 @then('the {kind} "{name}" is in phase "{phase}"')
@@ -63,7 +68,7 @@ def has_message(world: World, kind: str, name: str, message: str) -> None:
     Example:
         Then the ModuleSource "example" has the message "Some errors occurred. Inspect status for details"
     """
-    _field_is(world, kind, name, "status.message", message)
+    _field_is(world, kind, name, "status.message", world.expect(message))
 
 
 @then('the {kind} "{name}" has a message containing "{text}"')
@@ -77,6 +82,7 @@ def message_contains(world: World, kind: str, name: str, text: str) -> None:
     if obj is None:
         raise AssertionError(f"{kind} {name!r} does not exist")
     message = str(deep_get(obj, "status.message", "") or "")
+    text = world.expect(text)
     if text not in message:
         world.evidence.diff("status.message", text, message)
         world.dump(kind, name)
@@ -95,7 +101,7 @@ def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
           | module-one-v0.7.23 | Superseded |
           | module-one-v0.7.24 | Deployed   |
     """
-    expected = rows_as_dicts(datatable)
+    expected = [{k: world.expect(v) for k, v in row.items()} for row in rows_as_dicts(datatable)]
     actual = {str(r["metadata"]["name"]): r for r in world.releases_of(module)}
     lines: list[str] = []
     wanted = [row["name"] for row in expected]
@@ -112,7 +118,7 @@ def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
                 lines.append(f"{row['name']}: {path} is {found!r}, expected {row[column]!r}")
     if lines:
         for name in actual:
-            world.dump(kinds.MODULE_RELEASE.kind, name)
+            world.evidence.objects_yaml(f"{kinds.MODULE_RELEASE.kind}/{name}", _yaml(actual[name]))
         raise AssertionError(f"releases of module {module!r} differ:\n  - " + "\n  - ".join(lines))
 
 
@@ -138,6 +144,12 @@ def absent(world: World, kind: str, name: str) -> None:
     if world.find(kind, name) is not None:
         world.dump(kind, name)
         raise AssertionError(f"{kind} {name!r} exists, expected it not to")
+
+
+def _yaml(obj: object) -> str:
+    import yaml
+
+    return yaml.safe_dump(obj, sort_keys=False)
 
 
 def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> None:

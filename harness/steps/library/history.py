@@ -1,7 +1,8 @@
 """Steps that check what happened over time, not only the final state.
 
-The recorder sees every committed version of every object (see :mod:`harness.steps.history`),
-so these checks cannot miss a state that came and went between two steps.
+On the simulator the recorder sees every committed version of every object (see
+:mod:`harness.steps.history`), so these checks cannot miss a state that came and went between
+two steps; on a real cluster it sees what the API server's watch delivers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def went_through(world: World, kind: str, name: str, phases: str) -> None:
         Then the Module "module-one" went through Downloading, Installing, Ready
     """
     wanted = [p.strip() for p in phases.replace("→", ",").split(",") if p.strip()]
-    world.history.assert_went_through(kind, name, wanted)
+    world.history.assert_went_through(kind, world.name(name), wanted)
 
 
 @then('the ModuleRelease "{name}" was never Deployed before it was approved')
@@ -28,7 +29,7 @@ def never_before_approval(world: World, name: str) -> None:
     Example:
         Then the ModuleRelease "module-one-v0.8.0" was never Deployed before it was approved
     """
-    world.history.assert_never_deployed_before_approval(name)
+    world.history.assert_never_deployed_before_approval(world.name(name))
 
 
 @then('at no time were two releases of module "{module}" Deployed')
@@ -38,4 +39,4 @@ def single_deployed(world: World, module: str) -> None:
     Example:
         Then at no time were two releases of module "module-one" Deployed
     """
-    world.history.assert_single_deployed(module)
+    world.history.assert_single_deployed(world.name(module))

@@ -1,7 +1,9 @@
 """Steps that write objects: apply YAML, annotate, label, patch, delete, enable a module.
 
-Writes go through the cluster's client and are followed by a settle, so the next step sees what
-the controllers made of the change.
+Writes go through the target's client and are followed by a settle, so on the simulator the next
+step sees what the controllers made of the change (on a real cluster the checks wait instead).
+On a shared cluster, a write to the cluster-wide ``deckhouse`` ModuleConfig skips the scenario,
+and so do update windows (they are judged by the cluster's real weekday and time of day).
 """
 
 from __future__ import annotations
@@ -10,19 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from harness.api import kinds
-from harness.dkp.controllers.enable import set_module_enabled
 from harness.kube.errors import ApiError, NotFound
-from harness.kube.objects import Obj
-from harness.registry.credentials import encode_docker_cfg
+from harness.kube.objects import Obj, deep_get
 from harness.steps.catalogue import given, then, when
-from harness.steps.documents import parse_documents
 from harness.steps.world import World, WorldError
+from harness.target.base import needs_virtual_time
+
+SINGLETONS = {("ModuleConfig", "deckhouse")}
+"""Cluster-wide objects a scenario on a shared cluster must not change (everyone's modules read them)."""
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def apply_documents(world: World, documents: list[dict[str, Any]]) -> None:
     """Create each object, or merge its fields into the existing one (``kubectl apply``-like)."""
+    for document in documents:
+        kind, name = str(document.get("kind", "")), str(deep_get(document, "metadata.name", ""))
+        guard_shared(world, kind, name, document)
+    world.target.before_write()
     for document in documents:
         resource = world.client.resolve(str(document.get("apiVersion", "")), str(document.get("kind", "")))
         name = str(document.get("metadata", {}).get("name", ""))
@@ -37,13 +44,28 @@ def apply_documents(world: World, documents: list[dict[str, Any]]) -> None:
     world.settle()
 
 
+def guard_shared(world: World, kind: str, name: str, document: dict[str, Any] | None = None) -> None:
+    """On a shared cluster, skip writes that would reach beyond the scenario's own objects."""
+    if not world.target.shared:
+        return
+    if (kind, name) in SINGLETONS:
+        world.skip(
+            f"changes the cluster-wide {kind} {name!r}, which every module on a shared cluster reads; "
+            "such scenarios run on the simulator only"
+        )
+    if document is not None and (
+        deep_get(document, "spec.update.windows") or deep_get(document, "spec.settings.update.windows")
+    ):
+        raise_skip(world, "update windows are judged by the cluster's own weekday and time of day")
+
+
+def raise_skip(world: World, what: str) -> None:
+    world.skip(needs_virtual_time(what).reason)
+
+
 def placeholders(world: World) -> dict[str, str]:
     """Values of ``${REGISTRY}`` and, when the registry demands credentials, ``${DOCKER_CFG}``."""
-    values = {"REGISTRY": world.cluster.registry}
-    credentials = world.options.credentials
-    if credentials is not None:
-        values["DOCKER_CFG"] = encode_docker_cfg(world.cluster.registry, credentials)
-    return values
+    return world.placeholders()
 
 
 @given("the cluster has:")
@@ -64,7 +86,7 @@ def apply_yaml(world: World, docstring: str) -> None:
             enabled: true
           \"\"\"
     """
-    apply_documents(world, parse_documents(docstring, placeholders(world)))
+    apply_documents(world, world.documents(docstring))
 
 
 @given('the cluster has the objects of "{path}"')
@@ -77,7 +99,7 @@ def apply_file(world: World, path: str) -> None:
     file = ROOT / path
     if not file.is_file():
         raise WorldError(f"YAML file {path!r} not found: give a path relative to {ROOT}")
-    apply_documents(world, parse_documents(file.read_text(), placeholders(world)))
+    apply_documents(world, world.documents(file.read_text()))
 
 
 @when("I try to apply:")
@@ -97,7 +119,7 @@ def try_apply(world: World, docstring: str) -> None:
           \"\"\"
     """
     try:
-        apply_documents(world, parse_documents(docstring, placeholders(world)))
+        apply_documents(world, world.documents(docstring))
     except ApiError as exc:
         world.refusal = f"{exc.code} {exc.reason}: {exc.message}"
     else:
@@ -125,7 +147,7 @@ def annotate(world: World, kind: str, name: str, key: str, value: str) -> None:
     Example:
         When I annotate the ModuleRelease "module-one-v0.8.0" with modules.deckhouse.io/approved="true"
     """
-    _merge(world, kind, name, {"metadata": {"annotations": {key: value}}})
+    _merge(world, kind, name, {"metadata": {"annotations": {key: world.expect(value)}}})
 
 
 @when('I label the {kind} "{name}" with {key}="{value}"')
@@ -135,7 +157,7 @@ def label(world: World, kind: str, name: str, key: str, value: str) -> None:
     Example:
         When I label the ModuleRelease "module-one-v0.8.0" with modules.deckhouse.io/update-policy="gone"
     """
-    _merge(world, kind, name, {"metadata": {"labels": {key: value}}})
+    _merge(world, kind, name, {"metadata": {"labels": {key: world.expect(value)}}})
 
 
 @when('I patch the {kind} "{name}" with:')
@@ -149,7 +171,7 @@ def patch(world: World, kind: str, name: str, docstring: str) -> None:
             source: other
           \"\"\"
     """
-    [document] = parse_documents(docstring, placeholders(world))[:1]
+    [document] = world.documents(docstring)[:1]
     _merge(world, kind, name, document)
 
 
@@ -160,8 +182,10 @@ def delete(world: World, kind: str, name: str) -> None:
     Example:
         When I delete the ModuleSource "example"
     """
+    guard_shared(world, kind, name)
+    world.target.before_write()
     try:
-        world.client.delete(world.resource(kind), name)
+        world.client.delete(world.resource(kind), world.name(name))
     except NotFound:
         raise WorldError(f"cannot delete {kind} {name!r}: it does not exist") from None
     world.settle()
@@ -185,7 +209,12 @@ def cli_enable(world: World, name: str) -> None:
     Example:
         When the Deckhouse CLI enables the module "module-one"
     """
-    set_module_enabled(world.client, name, True)
+    cli = world.require(
+        world.target.module_cli,
+        "runs deckhouse-controller inside the Deckhouse pod, which this target does not do",
+    )
+    world.target.before_write()
+    cli.set_enabled(world.name(name), True)
     world.settle()
 
 
@@ -203,15 +232,22 @@ def _config(world: World, name: str, spec: dict[str, Any]) -> None:
     document: Obj = {
         "apiVersion": kinds.MODULE_CONFIG.api_version,
         "kind": kinds.MODULE_CONFIG.kind,
-        "metadata": {"name": name},
+        "metadata": {"name": world.name(name)},
         "spec": spec,
     }
     apply_documents(world, [document])
 
 
 def _merge(world: World, kind: str, name: str, patch_body: dict[str, Any]) -> None:
-    try:
-        world.client.patch(world.resource(kind), name, patch_body)
-    except NotFound:
-        raise WorldError(f"cannot change {kind} {name!r}: it does not exist") from None
+    guard_shared(world, kind, name, patch_body)
+    world.target.before_write()
+
+    def attempt() -> None:
+        try:
+            world.client.patch(world.resource(kind), world.name(name), patch_body)
+        except NotFound:
+            raise WorldError(f"cannot change {kind} {name!r}: it does not exist") from None
+
+    # On a real cluster the object may still be on its way (DKP makes releases at its next scan).
+    world.check(attempt)
     world.settle()

@@ -1,8 +1,9 @@
 """Steps that shape the OCI registry the ModuleSources read: modules, versions, channels, faults of content.
 
-The registry is a real registry process; these steps publish through the cluster's publisher,
-which pushes images in DKP's layout (``<repo>:<module>``, ``<repo>/<module>:v<ver>``,
-``<repo>/<module>/release:<channel>``).
+The registry is a real registry process (the simulator's own, or the one given with
+``--registry``); these steps push images in DKP's layout (``<repo>:<module>``,
+``<repo>/<module>:v<ver>``, ``<repo>/<module>/release:<channel>``). On a shared cluster the
+repository and the module names carry the scenario's token (:mod:`harness.target.naming`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ COLUMNS = {
 
 
 @given("the registry has the modules:")
+@when("the registry has the modules:")
+@given("the registry publishes:")
 @when("the registry publishes:")
 def publish(world: World, datatable: list[list[str]]) -> None:
     """Publish module versions, one row each; only ``module`` and ``version`` are required.
@@ -65,8 +68,11 @@ def publish(world: World, datatable: list[list[str]]) -> None:
         requirements = {
             key: row[f"requires {key}"] for key in ("deckhouse", "kubernetes") if row.get(f"requires {key}")
         }
-        world.publisher(row.get("repo") or DEFAULT_REPO).publish(
-            row["module"],
+        repo = row.get("repo") or DEFAULT_REPO
+        module = world.name(row["module"])
+        world.published(repo, module)
+        world.publisher(repo).publish(
+            module,
             row["version"],
             channels=[c.strip() for c in row.get("channels", "").split(",") if c.strip()],
             weight=int(row["weight"]) if row.get("weight") else None,
@@ -87,10 +93,11 @@ def move_channel(world: World, channel: str, module: str, version: str) -> None:
     Example:
         When the "stable" channel of module "module-one" moves to v0.8.0
     """
-    world.publisher(DEFAULT_REPO).move_channel(module, channel, version)
+    world.publisher(DEFAULT_REPO).move_channel(world.name(module), channel, version)
     world.settle()
 
 
+@given('the "{channel}" channel of module "{module}" is removed from the registry')
 @when('the "{channel}" channel of module "{module}" is removed from the registry')
 def remove_channel(world: World, channel: str, module: str) -> None:
     """Delete the release-channel tag ``<repo>/<module>/release:<channel>`` (the scan then fails on it).
@@ -98,10 +105,11 @@ def remove_channel(world: World, channel: str, module: str) -> None:
     Example:
         When the "stable" channel of module "module-two" is removed from the registry
     """
-    world.publisher(DEFAULT_REPO).remove_tag(f"{module}/release", channel_tag(channel))
+    world.publisher(DEFAULT_REPO).remove_tag(f"{world.name(module)}/release", channel_tag(channel))
     world.settle()
 
 
+@given('the module "{module}" is removed from the registry')
 @when('the module "{module}" is removed from the registry')
 def remove_module(world: World, module: str) -> None:
     """Delete the tag ``<repo>:<module>`` that lists the module, so sources no longer offer it.
@@ -109,18 +117,20 @@ def remove_module(world: World, module: str) -> None:
     Example:
         When the module "module-two" is removed from the registry
     """
-    world.publisher(DEFAULT_REPO).remove_tag("", module)
+    world.publisher(DEFAULT_REPO).remove_tag("", world.name(module))
     world.settle()
 
 
 @given('the "{channel}" channel of module "{module}" has a release without version.json')
+@when('the "{channel}" channel of module "{module}" has a release without version.json')
 def release_without_version(world: World, channel: str, module: str) -> None:
     """Publish a release-channel image that lacks ``version.json`` (malformed metadata).
 
     Example:
         Given the "stable" channel of module "module-one" has a release without version.json
     """
-    world.publisher(DEFAULT_REPO).push_release_without_version(module, channel)
+    world.published(DEFAULT_REPO, world.name(module))
+    world.publisher(DEFAULT_REPO).push_release_without_version(world.name(module), channel)
     world.settle()
 
 
