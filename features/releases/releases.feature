@@ -237,7 +237,7 @@ Feature: ModuleReleases record which version of a module is installed
     Then the ModuleRelease "module-two-v1.2.3" is in phase "Pending"
     And the ModuleRelease "module-two-v1.2.3" has a message containing "requirements are not satisfied: current deckhouse version is not suitable: 1.67.0 is less than or equal to v1.99.0"
 
-  @claim:DKP-17
+  @claim:DKP-17 @deckhouse-before:v1.75.0
   Scenario: A release waiting on the Deckhouse version deploys once the cluster runs a version that satisfies it
     DKP checks a release's requirements against the running Deckhouse and Kubernetes versions;
     after an upgrade a waiting release is looked at again at its next 15-second check.

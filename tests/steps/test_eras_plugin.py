@@ -90,13 +90,13 @@ def test_a_bad_version_in_a_tag_fails_collection_and_names_the_tag(pytester):
     result.stdout.fnmatch_lines(["*tag @deckhouse-since:soon: Deckhouse version 'soon' is not understood*"])
 
 
-def test_a_version_step_after_the_cluster_started_says_to_move_it(pytester):
-    from harness.steps.library.platform import runs_deckhouse
+def test_an_edition_step_after_the_cluster_started_says_to_move_it(pytester):
+    from harness.steps.library.platform import runs_edition
     from harness.steps.world import World, WorldError
 
     world = World(
         factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=pytester.path
     )  # type: ignore[arg-type]
-    world._cluster = object()  # type: ignore[assignment]
+    world._target = object()  # type: ignore[assignment]
     with pytest.raises(WorldError, match="before the first step that uses the cluster"):
-        runs_deckhouse(world, "latest")
+        runs_edition(world, "ce")

@@ -18,7 +18,7 @@ from harness.steps.catalogue import given, then, when
 from harness.steps.world import World, WorldError
 from harness.target.base import needs_virtual_time
 
-SINGLETONS = {("ModuleConfig", "deckhouse")}
+SINGLETONS = {(kinds.MODULE_CONFIG.kind, "deckhouse")}
 """Cluster-wide objects a scenario on a shared cluster must not change (everyone's modules read them)."""
 
 ROOT = Path(__file__).resolve().parents[3]

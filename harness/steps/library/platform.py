@@ -1,4 +1,6 @@
-"""Steps that say what the cluster runs: the Deckhouse version (and so its era), edition and bundle.
+"""Steps that say what the cluster runs: its Deckhouse edition and module bundle.
+
+The Deckhouse version (and so its era) is set by :mod:`harness.steps.library.versions`.
 
 They shape the cluster before it starts, so they come before the first step that uses it; the
 run's ``--dkp-deckhouse-version`` / ``--dkp-edition`` / ``--dkp-bundle`` are the defaults they
@@ -18,20 +20,6 @@ def _before_start(world: World, what: str) -> None:
             f"{what} must be set before the first step that uses the cluster: move this step up "
             "(right after 'Given it is …')"
         )
-
-
-@given("the cluster runs Deckhouse {version}")
-def runs_deckhouse(world: World, version: str) -> None:
-    """Run this scenario's cluster on a Deckhouse version; ``latest`` is today's controllers.
-
-    Example:
-        Given the cluster runs Deckhouse v1.75.0
-    """
-    _before_start(world, "the Deckhouse version")
-    try:
-        world.options.deckhouse_version = str(eras.resolve_version(version))
-    except eras.VersionError as exc:
-        raise WorldError(str(exc)) from None
 
 
 @given("the cluster runs the {edition} edition")

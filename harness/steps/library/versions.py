@@ -9,6 +9,7 @@ pass only when the cluster already runs the version asked for, and skip the scen
 
 from __future__ import annotations
 
+from harness import eras
 from harness.steps.catalogue import given, when
 from harness.steps.world import World, WorldError
 
@@ -17,12 +18,19 @@ from harness.steps.world import World, WorldError
 @when("the cluster runs Deckhouse {version}")
 @when("Deckhouse is updated to {version}")
 def deckhouse_version(world: World, version: str) -> None:
-    """The cluster runs this Deckhouse version (requirements of releases are checked against it).
+    """The cluster runs this Deckhouse version: its era's behaviour, and release requirements.
+
+    ``latest`` is the newest version the simulator knows (docs/dkp-eras.md). Set before the
+    cluster starts, it chooses the version the cluster starts with; later it is an upgrade.
 
     Example:
         Given the cluster runs Deckhouse v1.69.0
     """
-    _set(world, "Deckhouse", _checked(version), deckhouse=True)
+    try:
+        canonical = str(eras.resolve_version(version))
+    except eras.VersionError as exc:
+        raise WorldError(str(exc)) from None
+    _set(world, "Deckhouse", canonical, deckhouse=True)
 
 
 @given("the cluster runs Kubernetes {version}")
