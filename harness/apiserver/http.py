@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 from harness.apiserver.request import Response
 from harness.apiserver.router import PUBLIC_PATHS, Router
 from harness.kube.errors import ApiError, BadRequest, InternalError, Unauthorized
+from harness.serving import PromptShutdown
 
 __all__ = ["HttpServer"]
 
@@ -40,7 +41,7 @@ def _encode(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(PromptShutdown, ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
@@ -181,7 +182,7 @@ class HttpServer:
         self.scheme = "https" if tls is not None else "http"
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name=f"apiserver:{self.port}", daemon=True
+            target=self._server.serve_forever, name=f"apiserver:{self.port}", daemon=True
         )
         self._thread.start()
 

@@ -3,6 +3,9 @@
 Each subcommand lives in its own module ``harness.cli.<name>`` exposing
 ``register(subparsers) -> None``, which adds a parser whose default ``func`` takes the parsed
 arguments and returns the exit code. Registration must stay cheap: heavy imports go inside ``func``.
+
+When the first argument names a subcommand, only that subcommand's module is imported and
+registered: ``dkp-harness time now`` should cost little more than starting Python.
 """
 
 from __future__ import annotations
@@ -28,13 +31,15 @@ SUBCOMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with ``only`` that one when it is a subcommand name."""
     parser = argparse.ArgumentParser(
         prog="dkp-harness",
         description="Simulated DKP cluster and conformance harness for DKP module lifecycle.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    names = (only,) if only in SUBCOMMANDS else SUBCOMMANDS
+    for name in names:
         try:
             module = importlib.import_module(f"harness.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -46,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list[0] if args_list else None)
+    args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
