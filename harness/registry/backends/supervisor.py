@@ -15,10 +15,11 @@ exactly as long as the registry should.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from harness.registry.backends.process import LogBuffer, RegistryProcess, describe_exit
 
@@ -39,6 +40,8 @@ class Supervisor:
     def __init__(self, spawn: Spawn, ready: Ready, *, log: LogBuffer, name: str = "registry") -> None:
         self.address = ""
         self.restarts = 0
+        self.deaths = 0
+        self._held = False
         self._spawn = spawn
         self._ready = ready
         self._log = log
@@ -81,6 +84,26 @@ class Supervisor:
         with self._cond:
             return self._cond.wait_for(lambda: self.restarts >= count, timeout)
 
+    def wait_deaths(self, count: int, timeout: float) -> bool:
+        """Bounded wait until the supervisor has noticed at least ``count`` deaths."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.deaths >= count, timeout)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Defer restarts while inside (a registry that dies stays down until the block ends).
+
+        For tests of what DKP shows while its registry is gone; the restart follows on exit.
+        """
+        with self._cond:
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._held = False
+                self._cond.notify_all()
+
     # -- the supervisor thread ---------------------------------------------------------------------
 
     def _run(self) -> None:
@@ -102,6 +125,12 @@ class Supervisor:
                 f"{self._name} (pid {child.pid}) on {self.address} died ({describe_exit(child.returncode)});"
                 " restarting it on the same address with the same storage",
             )
+            with self._cond:
+                self.deaths += 1
+                self._cond.notify_all()
+                self._cond.wait_for(lambda: not self._held or self._stopping)
+                if self._stopping:
+                    return
             child = self._restart()
 
     def _restart(self) -> RegistryProcess | None:

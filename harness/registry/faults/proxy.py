@@ -27,7 +27,10 @@ from typing import Self
 from harness.registry.faults.rules import Action, Corrupt, Delay, FaultRule, Reset, Respond, RuleTable
 from harness.serving import PromptShutdown
 
-__all__ = ["FaultProxy"]
+__all__ = ["UPSTREAM_REFUSED", "FaultProxy"]
+
+UPSTREAM_REFUSED = "X-Dkp-Harness-Upstream"
+"""Header on the proxy's 502 when the registry behind it refused the connection (it is down)."""
 
 _LOG = logging.getLogger("harness.registry")
 
@@ -214,7 +217,10 @@ class _Handler(BaseHTTPRequestHandler):
             response = self._send_upstream(headers, body)
         except OSError as exc:
             message = f'{{"errors":[{{"code":"UNAVAILABLE","message":"proxy: {type(exc).__name__}"}}]}}'
-            self._answer(502, {"Content-Type": "application/json"}, message.encode())
+            headers = {"Content-Type": "application/json"}
+            if isinstance(exc, ConnectionRefusedError):
+                headers[UPSTREAM_REFUSED] = "connection refused"  # the client reports a refused dial
+            self._answer(502, headers, message.encode())
             return
         payload = response.read()
         if corrupt:
