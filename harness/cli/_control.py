@@ -17,24 +17,25 @@ when a sandbox builds it.
 
 from __future__ import annotations
 
+import _socket
 import json
 import os
-import socket
-from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from typing import Any
+
+    Route = Callable[[dict[str, Any]], dict[str, Any]]
 
 __all__ = ["CONTROL_FILE", "ControlError", "ControlServer", "call", "format_time", "parse_time"]
 
 CONTROL_FILE = "control.json"
 _TIMEOUT = 120.0  # seconds; a settle that syncs many modules against a real registry can take a while
-
-Route = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class ControlError(RuntimeError):
@@ -47,6 +48,8 @@ def format_time(moment: datetime) -> str:
 
 def parse_time(text: str) -> datetime:
     """RFC 3339 (``2024-12-16T13:25:00Z``); raises ``ValueError`` with the expected form."""
+    from datetime import datetime
+
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -189,11 +192,18 @@ def _exchange(url: str, method: str, path: str, token: str, data: bytes) -> tupl
         f"{method} {path} HTTP/1.0\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
     )
-    with socket.create_connection((host, port), timeout=_TIMEOUT) as conn:
+    # ``_socket``, not ``socket``: the wrapper module imports ``selectors`` and builds its enums,
+    # a sizeable share of a client command's start-up, for nothing this exchange needs.
+    conn = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        conn.settimeout(_TIMEOUT)
+        conn.connect((host, port))
         conn.sendall(head.encode() + data)
         received = bytearray()
         while chunk := conn.recv(65536):
             received += chunk
+    finally:
+        conn.close()
     header, _, payload = bytes(received).partition(b"\r\n\r\n")
     status_line = header.split(b"\r\n", 1)[0].split()
     if len(status_line) < 2 or not status_line[0].startswith(b"HTTP/"):

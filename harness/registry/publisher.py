@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -57,7 +57,9 @@ class Publisher:
         self.flavor = flavor
         self.storage_root = storage_root
         credentials = Credentials(*auth) if isinstance(auth, tuple) else auth
-        self._connect = lambda: Pusher(registry, credentials=credentials, scheme=scheme, transport=transport)
+        self._connect: Callable[[], Pusher] = lambda: Pusher(
+            registry, credentials=credentials, scheme=scheme, transport=transport
+        )
         self._client: Pusher | None = None
 
     @property

@@ -42,7 +42,9 @@ def send(
         # The harness's fault proxy stands in for the registry, which is down: DKP, dialling the
         # registry itself, would see the connection refused, so that is what the error says.
         host = httpx.URL(url).netloc.decode()
-        raise RegistryError(f'{method.capitalize()} "{redact_url(url)}": dial tcp {host}: connect: connection refused')
+        raise RegistryError(
+            f'{method.capitalize()} "{redact_url(url)}": dial tcp {host}: connect: connection refused'
+        )
     if response.status_code not in ok:
         raise render_http_error(method, str(response.request.url), response.status_code, response.content)
     return response

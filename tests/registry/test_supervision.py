@@ -98,7 +98,10 @@ def test_through_the_fault_proxy_a_dead_registry_reads_as_a_refused_dial(registr
         with supervisor.held():
             os.kill(backend.pid, signal.SIGKILL)
             assert supervisor.wait_deaths(1, RESTART_WITHIN)
-            with RegistryClient.for_source(repo, scheme="HTTP") as client, pytest.raises(RegistryError) as caught:
+            with (
+                RegistryClient.for_source(repo, scheme="HTTP") as client,
+                pytest.raises(RegistryError) as caught,
+            ):
                 client.list_tags()
         assert str(caught.value) == (
             f'Get "http://{proxy.address}/v2/deckhouse/modules/tags/list?n=1000": '

@@ -79,7 +79,9 @@ class Backend(abc.ABC):
         if self._address is not None:
             return
         prefix = f"dkp-registry-{self.kind}-"
-        self._workdir = scratch.make_workdir(prefix) if self.uses_scratch else Path(tempfile.mkdtemp(prefix=prefix))
+        self._workdir = (
+            scratch.make_workdir(prefix) if self.uses_scratch else Path(tempfile.mkdtemp(prefix=prefix))
+        )
         atexit.register(self.stop)  # a forgotten stop() must not leave a registry running
         try:
             self._address = self._launch(self._workdir)

@@ -101,13 +101,15 @@ class DistributionBackend(Backend):
             port=port,
             htpasswd=str(htpasswd) if htpasswd.exists() else None,
         )
-        return RegistryProcess([binary, "serve", str(config)], cwd=workdir, log=self._log, requested_port=port)
+        return RegistryProcess(
+            [binary, "serve", str(config)], cwd=workdir, log=self._log, requested_port=port
+        )
 
     def _ready(self, child: RegistryProcess) -> str:
         if self._format is ConfigFormat.ZOT:
-            address = f"127.0.0.1:{child.requested_port}"
-            wait_until_ready(address, alive=lambda: child.alive)
-            return address
+            probed = f"127.0.0.1:{child.requested_port}"
+            wait_until_ready(probed, alive=lambda: child.alive)
+            return probed
         address = child.wait_listening(READY_TIMEOUT)
         if address is not None:
             return address
@@ -121,4 +123,3 @@ class DistributionBackend(Backend):
         supervisor, self._supervisor = self._supervisor, None
         if supervisor is not None:
             supervisor.stop()
-

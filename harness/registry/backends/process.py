@@ -10,7 +10,9 @@ at once, and never stays a zombie.
 from __future__ import annotations
 
 import collections
+import functools
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,14 +63,15 @@ class RegistryProcess:
         self._pattern = pattern
         self._settled = threading.Event()  # listening, or exited
         self._exited = threading.Event()
+        wrapper = _pdeathsig_wrapper()
         self._popen = subprocess.Popen(
-            list(argv),
+            [*wrapper, *argv],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             cwd=cwd,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=None if wrapper else _die_with_parent,
         )
         self.pid = self._popen.pid
         self.thread = threading.Thread(target=self._watch, name=f"registry-watch:{self.pid}", daemon=True)
@@ -83,7 +86,7 @@ class RegistryProcess:
         self._settled.wait(timeout)
         return self.address
 
-    def wait_exited(self, timeout: float) -> bool:
+    def wait_exited(self, timeout: float | None) -> bool:
         return self._exited.wait(timeout)
 
     def terminate(self, timeout: float = 5.0) -> None:
@@ -132,6 +135,19 @@ def describe_exit(returncode: int | None) -> str:
         except ValueError:
             return f"killed by signal {-returncode}"
     return f"exit code {returncode}"
+
+
+@functools.cache
+def _pdeathsig_wrapper() -> tuple[str, ...]:
+    """``setpriv --pdeathsig TERM --`` when util-linux's setpriv is there (see :func:`_die_with_parent`).
+
+    A ``preexec_fn`` makes Python fork the whole interpreter instead of using ``vfork``; under
+    load that alone cost ~40 ms per registry start. setpriv sets the same signal and execs.
+    """
+    if not sys.platform.startswith("linux"):
+        return ()
+    found = shutil.which("setpriv")
+    return (found, "--pdeathsig", "TERM", "--") if found else ()
 
 
 def _die_with_parent() -> None:

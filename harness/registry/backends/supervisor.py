@@ -129,7 +129,7 @@ class Supervisor:
                 self.deaths += 1
                 self._cond.notify_all()
                 self._cond.wait_for(lambda: not self._held or self._stopping)
-                if self._stopping:
+                if self._stopped():
                     return
             child = self._restart()
 
@@ -148,9 +148,13 @@ class Supervisor:
                 self.restarts += 1
                 self._cond.notify_all()
             took = (time.monotonic() - began) * 1000
-            self._note(logging.WARNING, f"{self._name} restarted on {self.address} (pid {child.pid}, {took:.0f} ms)")
+            self._note(
+                logging.WARNING, f"{self._name} restarted on {self.address} (pid {child.pid}, {took:.0f} ms)"
+            )
             return child
-        self._note(logging.ERROR, f"{self._name} on {self.address} stays down: {RESTART_ATTEMPTS} restarts failed")
+        self._note(
+            logging.ERROR, f"{self._name} on {self.address} stays down: {RESTART_ATTEMPTS} restarts failed"
+        )
         return None
 
     def _launch(self, port: int) -> RegistryProcess | None:
@@ -166,12 +170,16 @@ class Supervisor:
             child.terminate()
             with self._cond:
                 self._current = None
-                if self._stopping:
+                if self._stopped():
                     return None
             raise
         if not self.address:
             self.address = address
         return child
+
+    def _stopped(self) -> bool:
+        """``_stopping`` read through a call: it changes under other threads (mypy cannot know)."""
+        return self._stopping
 
     def _note(self, level: int, message: str) -> None:
         _LOG.log(level, "%s", message)

@@ -108,7 +108,9 @@ class FaultProxy:
                 if self._stopping.is_set():
                     return
                 port = server.server_address[1]
-                _LOG.warning("fault proxy on 127.0.0.1:%s died (%r); restarting it on the same address", port, exc)
+                _LOG.warning(
+                    "fault proxy on 127.0.0.1:%s died (%r); restarting it on the same address", port, exc
+                )
                 server.server_close()
                 try:
                     replacement = _Server(("127.0.0.1", port), _Handler, proxy=self)
