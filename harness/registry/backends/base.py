@@ -75,8 +75,18 @@ class Backend(abc.ABC):
         return None
 
     def start(self) -> None:
-        """Start the registry and return once it answers ``GET /v2/``."""
-        if self._address is not None:
+        """Start the registry and return once it serves."""
+        self.begin_start()
+        self.finish_start()
+
+    def begin_start(self) -> None:
+        """Set the registry going without waiting for it (the caller can do other work meanwhile).
+
+        A registry process boots on the other core while the caller starts, say, an API server;
+        :meth:`finish_start` then waits for it. Backends that cannot start in the background do
+        all the work in :meth:`finish_start`.
+        """
+        if self._address is not None or self._workdir is not None:
             return
         prefix = f"dkp-registry-{self.kind}-"
         self._workdir = (
@@ -84,10 +94,27 @@ class Backend(abc.ABC):
         )
         atexit.register(self.stop)  # a forgotten stop() must not leave a registry running
         try:
-            self._address = self._launch(self._workdir)
+            self._begin(self._workdir)
         except BaseException:
             self.stop()
             raise
+
+    def finish_start(self) -> str:
+        """Wait until the registry begun by :meth:`begin_start` serves; returns its address."""
+        if self._address is None:
+            if self._workdir is None:
+                self.begin_start()
+            assert self._workdir is not None
+            try:
+                self._address = self._launch(self._workdir)
+            except BaseException:
+                self.stop()
+                raise
+        return self._address
+
+    def _begin(self, workdir: Path) -> None:
+        """Start in the background what :meth:`_launch` then waits for (default: nothing)."""
+        return None
 
     def stop(self) -> None:
         """Stop the registry and remove everything it created; safe to call twice."""
@@ -110,7 +137,8 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def _launch(self, workdir: Path) -> str:
-        """Start the registry using ``workdir``; return its ``host:port`` once it is ready."""
+        """Start the registry using ``workdir`` (or wait for what ``_begin`` started); return its
+        ``host:port`` once it is ready."""
 
     @abc.abstractmethod
     def _terminate(self) -> None:

@@ -76,7 +76,7 @@ class DistributionBackend(Backend):
     def logs(self) -> str:
         return self._log.text()
 
-    def _launch(self, workdir: Path) -> str:
+    def _begin(self, workdir: Path) -> None:
         binary = self._binary or find_binary()
         if binary is None:
             raise BackendUnavailable(HOW_TO_GET_A_REGISTRY)
@@ -87,7 +87,13 @@ class DistributionBackend(Backend):
         self._supervisor = Supervisor(
             lambda port: self._spawn(binary, workdir, port), self._ready, log=self._log, name=self.kind
         )
-        return self._supervisor.start()
+        self._supervisor.begin()
+
+    def _launch(self, workdir: Path) -> str:
+        if self._supervisor is None:
+            self._begin(workdir)
+        assert self._supervisor is not None
+        return self._supervisor.wait_started()
 
     def _spawn(self, binary: str, workdir: Path, port: int) -> RegistryProcess:
         """Write the config for ``port`` (0: any; zot needs a real one) and start the child."""

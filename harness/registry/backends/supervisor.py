@@ -61,7 +61,15 @@ class Supervisor:
 
     def start(self) -> str:
         """Start the child from the supervisor thread; returns its address once it serves."""
+        self.begin()
+        return self.wait_started()
+
+    def begin(self) -> None:
+        """Start the supervisor thread, which spawns the child; returns at once."""
         self._thread.start()
+
+    def wait_started(self) -> str:
+        """Wait for the first child to serve (bounded by the ready timeout); its address."""
         self._started.wait()
         if self._error is not None:
             self._thread.join()
