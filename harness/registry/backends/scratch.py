@@ -28,7 +28,7 @@ from pathlib import Path
 
 __all__ = ["TRASH_LIMIT", "discard", "make_workdir", "scratch_root"]
 
-TRASH_LIMIT = 32
+TRASH_LIMIT = 64
 _PREFIX = "dkp-harness-"
 _TMPFS = Path("/dev/shm")
 _lock = threading.Lock()
