@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test conformance lint benchmarks clean registry-binary differential
+.PHONY: setup test conformance lint bench benchmarks clean registry-binary differential
 
 setup: $(STAMP) registry-binary
 
@@ -43,8 +43,11 @@ differential: setup
 conformance: setup
 	$(BIN)/dkp-harness run
 
-benchmarks: setup
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+# Every benchmarks/*.py, one after another, then one table of figures, ratios and budgets.
+bench: setup
+	@$(BIN)/python benchmarks/run_all.py
+
+benchmarks: bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

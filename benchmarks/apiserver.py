@@ -32,11 +32,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _paired import Row, emit, paired
+
 from harness.apiserver import ApiServer
 from harness.clock import VirtualClock
 from harness.kube.client import KubeClient, PatchType
 
-GETS = 3000
+GETS = 1000  # per round
+GET_ROUNDS = 5
 RELEASES = 10_000
 WATCH_WRITES = 200
 IN_PROCESS_OBJECTS = 1000
@@ -68,17 +73,18 @@ def bare_server(body: bytes) -> tuple[ThreadingHTTPServer, str]:
     return srv, f"http://127.0.0.1:{srv.server_address[1]}"
 
 
-def gets_per_second(url: str, path: str, headers: dict[str, str]) -> float:
-    with httpx.Client(base_url=url, headers=headers) as c:
+def gets_seconds(url: str, path: str, headers: dict[str, str]) -> float:
+    """Seconds for GETS GETs over one httpx keep-alive client (built and warmed outside the timing)."""
+    with httpx.Client(base_url=url, headers=headers, verify=False, trust_env=False) as c:
         for _ in range(50):
             c.get(path).raise_for_status()
         start = time.perf_counter()
         for _ in range(GETS):
             c.get(path).raise_for_status()
-        return GETS / (time.perf_counter() - start)
+        return time.perf_counter() - start
 
 
-def gets_per_second_stdlib(url: str, path: str, headers: dict[str, str]) -> float:
+def gets_seconds_stdlib(url: str, path: str, headers: dict[str, str]) -> float:
     """The same loop over one ``http.client`` keep-alive connection (a lean client)."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
@@ -96,7 +102,7 @@ def gets_per_second_stdlib(url: str, path: str, headers: dict[str, str]) -> floa
         start = time.perf_counter()
         for _ in range(GETS):
             one()
-        return GETS / (time.perf_counter() - start)
+        return time.perf_counter() - start
     finally:
         conn.close()
 
@@ -237,12 +243,28 @@ def main() -> int:
     single = httpx.get(f"{url}{mr.path('one')}", headers=auth).content
     bare, bare_url = bare_server(single)
 
-    for client_name, measure in (("httpx", gets_per_second), ("http.client", gets_per_second_stdlib)):
-        base_rate = measure(bare_url, "/", {})
-        rate = measure(url, mr.path("one"), auth)
-        print(
-            f"GETs/s one keep-alive {client_name} client: fake {rate:,.0f}  bare {base_rate:,.0f}"
-            f"  ratio {rate / base_rate:.2f}  (budget >= 2,000)"
+    for client_name, measure in (("httpx", gets_seconds), ("http.client", gets_seconds_stdlib)):
+        print(f"GETs, one keep-alive {client_name} client, {GETS} per round (bare = fixed-body http.server):")
+        result = paired(
+            lambda m=measure: m(bare_url, "/", {}),
+            lambda m=measure: m(url, mr.path("one"), auth),
+            GET_ROUNDS,
+        )
+        rate = GETS / statistics.median(result.subject)
+        base_rate = GETS / statistics.median(result.bare)
+        low, high = result.spread
+        print(f"  {result.describe()}")
+        emit(
+            Row(
+                name=f"API server GETs/s ({client_name})",
+                figure=f"{rate:,.0f}/s (time ratio to bare {result.ratio:.2f}, spread {low:.2f}-{high:.2f})",
+                baseline=f"bare {base_rate:,.0f}/s",
+                value=rate,
+                budget=2000 if client_name == "httpx" else None,  # the budget is for the harness's client
+                unit="/s",
+                spread=f"{GETS / max(result.subject):,.0f}-{GETS / min(result.subject):,.0f}/s",
+                higher_is_better=True,
+            )
         )
 
     t0 = time.perf_counter()
@@ -286,7 +308,7 @@ def main() -> int:
                     if done.returncode != 0 or len(done.stdout.splitlines()) != RELEASES + 2:
                         print(f"kubectl get mr failed: {done.stderr[:500]}")
                         return 1
-                figures[label] = min(wall)
+                figures[label] = statistics.median(wall)
             table = httpx.get(
                 f"{server.url}{mr.path()}",
                 headers={
@@ -307,9 +329,21 @@ def main() -> int:
             bare2.shutdown()
             for label, best in figures.items():
                 print(
-                    f"kubectl get mr over {RELEASES:,} releases, {label}: {best:.2f} s (best of 3)"
+                    f"kubectl get mr over {RELEASES:,} releases, {label}: {best:.2f} s (median of 3)"
                     f"  bare kubectl get --raw of the same {len(table) / 1e6:.1f} MB body {base:.2f} s"
-                    f"  ratio {best / base:.2f}  (budget <= 1 s)"
+                    f"  ratio {best / base:.2f}  (budget <= 1 s for one request)"
+                )
+                paged = label.startswith("default")
+                emit(
+                    Row(
+                        name=f"kubectl get mr, {RELEASES:,} releases, {label}",
+                        figure=f"{best:.2f} s"
+                        + (" (mostly kubectl's own rate limiter, see docs)" if paged else ""),
+                        baseline=f"kubectl get --raw {base:.2f} s",
+                        value=best,
+                        budget=None if paged else 1.0,
+                        unit="s",
+                    )
                 )
             pages, waited, per_page = kubectl_diagnostics(kubectl, kc, f"{tmp}/diag")
             paged = figures["default chunking (limit=500)"]

@@ -240,9 +240,12 @@ class SimulatedCluster:
     def start(self) -> Self:
         """Start everything; on failure, stop what was started and re-raise."""
         try:
-            self._start_registry()
+            if self._backend is None:
+                self._backend = DistributionBackend()
+            self._backend.begin_start()  # the registry boots on the other core meanwhile
             self._start_api()
             self._bootstrap_objects()
+            self._start_registry()
             self._start_manager()
         except BaseException:
             self.stop()
@@ -252,8 +255,7 @@ class SimulatedCluster:
     def _start_registry(self) -> None:
         if self._backend is None:
             self._backend = DistributionBackend()
-        self._backend.start()
-        self._proxy = FaultProxy(self._backend.address)
+        self._proxy = FaultProxy(self._backend.finish_start())
         self._proxy.start()
 
     def _start_api(self) -> None:

@@ -50,6 +50,7 @@ from pathlib import Path
 
 from harness.apiserver.catalog import Catalog, ResourceType, core_types
 from harness.apiserver.client import InProcessClient
+from harness.apiserver.cow import view
 from harness.apiserver.crds import default_crd_dir, load_crd_layers
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
@@ -64,7 +65,6 @@ from harness.apiserver.tls import loopback_cert
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
 from harness.kube.client import KubeClient, Unsubscribe, WatchEvent, WatchHandler
-from harness.kube.patches import clone
 from harness.kube.resources import Resource
 
 __all__ = ["ApiServer", "FaultRule", "Faults", "Limits", "LogSource"]
@@ -131,7 +131,8 @@ class ApiServer:
                 self.catalog.find(resource.group, resource.version, resource.plural) if resource else None
             )
             rt = served or self.catalog.storage_type(change.key)
-            event = WatchEvent(change.type, rt.resource, clone(to_version(change.obj, rt)))
+            # Each subscriber gets its own copy-on-write view: it may change it, the store never changes.
+            event = WatchEvent(change.type, rt.resource, view(to_version(change.obj, rt)))
             try:
                 handler(event)
             except Exception as exc:  # noqa: BLE001 - a broken subscriber must not undo a committed write

@@ -2,9 +2,12 @@
 
 Each call builds the same :class:`Request` the HTTP server would and runs it through the same
 fault rules and handlers, so controllers driven in-process see exactly what kubectl sees. Objects
-cross this boundary as private copies in both directions, each copied exactly once: results here,
-request bodies by the handlers, which never keep or change the body they are given (they copy an
-object body before changing it, and a patch is applied to a copy of the stored object).
+cross this boundary as private in both directions: results as copy-on-write views of the stored
+objects (:mod:`harness.apiserver.cow`: a list of N objects costs N shallow dict copies, and only
+what the caller reaches is copied further), request bodies by the handlers, which never keep or
+change the body they are given (they copy an object body before changing it, and a patch is
+applied to a copy of the stored object). A view handed back as a body is turned into plain dicts
+first, so the handlers' copy does not go through the view's accessors.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.apiserver.catalog import ResourceType
+from harness.apiserver.cow import CowDict, CowList, thaw, view
 from harness.apiserver.handlers import handle
 from harness.apiserver.request import Backend, Request
 from harness.kube.client import PatchType, Unsubscribe, WatchHandler
 from harness.kube.errors import BadRequest
 from harness.kube.objects import Obj
-from harness.kube.patches import clone
 from harness.kube.resources import Resource
 
 __all__ = ["InProcessClient"]
@@ -38,6 +41,9 @@ class InProcessClient:
         return self._b.catalog.lookup(resource.group, resource.version, resource.plural)
 
     def _call(self, verb: str, resource: Resource, **kw: Any) -> Any:
+        body = kw.get("body")
+        if isinstance(body, CowDict | CowList):
+            kw["body"] = thaw(body)
         req = Request(verb, self._rt(resource), user_agent=_AGENT, **kw)
         return handle(self._b, req).body
 
@@ -45,7 +51,7 @@ class InProcessClient:
         return self._b.catalog.resolve(api_version, kind).resource
 
     def get(self, resource: Resource, name: str, *, namespace: str | None = None) -> Obj:
-        return clone(self._call("get", resource, namespace=namespace, name=name))  # type: ignore[no-any-return]
+        return view(self._call("get", resource, namespace=namespace, name=name))  # type: ignore[no-any-return]
 
     def list(
         self,
@@ -57,11 +63,11 @@ class InProcessClient:
     ) -> list[Obj]:
         query = {k: v for k, v in (("labelSelector", label_selector), ("fieldSelector", field_selector)) if v}
         body = self._call("list", resource, namespace=namespace, query=query)
-        return [clone(item) for item in body["items"]]
+        return [CowDict(item) for item in body["items"]]
 
     def create(self, resource: Resource, obj: Obj, *, namespace: str | None = None) -> Obj:
         ns = namespace or (obj.get("metadata") or {}).get("namespace")
-        return clone(self._call("create", resource, namespace=ns, body=obj))  # type: ignore[no-any-return]
+        return view(self._call("create", resource, namespace=ns, body=obj))  # type: ignore[no-any-return]
 
     def update(
         self, resource: Resource, obj: Obj, *, namespace: str | None = None, subresource: str | None = None
@@ -73,7 +79,7 @@ class InProcessClient:
         body = self._call(
             "update", resource, namespace=ns, name=meta["name"], subresource=subresource, body=obj
         )
-        return clone(body)  # type: ignore[no-any-return]
+        return view(body)  # type: ignore[no-any-return]
 
     def patch(
         self,
@@ -100,13 +106,13 @@ class InProcessClient:
             query=query,
             content_type=patch_type.value,
         )
-        return clone(body)  # type: ignore[no-any-return]
+        return view(body)  # type: ignore[no-any-return]
 
     def delete(self, resource: Resource, name: str, *, namespace: str | None = None) -> Obj | None:
         body = self._call("delete", resource, namespace=namespace, name=name)
         if body.get("kind") == "Status":
             return None
-        return clone(body)  # type: ignore[no-any-return]
+        return view(body)  # type: ignore[no-any-return]
 
     def subscribe(self, handler: WatchHandler, resource: Resource | None = None) -> Unsubscribe:
         return self._subscribe(handler, resource)

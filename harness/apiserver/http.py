@@ -32,6 +32,7 @@ from harness.apiserver.request import Response
 from harness.apiserver.router import PUBLIC_PATHS, Router
 from harness.apiserver.wire import FramingError, content_length, has_body, read_body, too_large
 from harness.kube.errors import ApiError, InternalError, MethodNotAllowed, Unauthorized
+from harness.serving import PromptShutdown
 
 __all__ = ["HttpServer"]
 
@@ -47,7 +48,7 @@ def _encode(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(PromptShutdown, ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
@@ -241,7 +242,7 @@ class HttpServer:
         self.scheme = "https" if tls is not None else "http"
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name=f"apiserver:{self.port}", daemon=True
+            target=self._server.serve_forever, name=f"apiserver:{self.port}", daemon=True
         )
         self._thread.start()
 

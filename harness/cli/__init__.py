@@ -3,6 +3,9 @@
 Each subcommand lives in its own module ``harness.cli.<name>`` exposing
 ``register(subparsers) -> None``, which adds a parser whose default ``func`` takes the parsed
 arguments and returns the exit code. Registration must stay cheap: heavy imports go inside ``func``.
+
+When the first argument names a subcommand, only that subcommand's module is imported and
+registered: ``dkp-harness time now`` should cost little more than starting Python.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ SUBCOMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with ``only`` that one when it is a subcommand name."""
     parser = argparse.ArgumentParser(
         prog="dkp-harness",
         description="Simulated DKP cluster and conformance harness for DKP module lifecycle.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    names = (only,) if only in SUBCOMMANDS else SUBCOMMANDS
+    for name in names:
         try:
             module = importlib.import_module(f"harness.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -47,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words else None)
     # A subcommand that sets ``pass_through`` (``run``) hands options it does not know, and
     # everything after ``--``, to the tool it drives (pytest) in ``args.extra``.
     head, tail = (

@@ -8,21 +8,29 @@ not, offer that. Every request needs the random bearer token from ``DIR/control.
 Routes: ``GET /now``; ``POST /advance {"duration": "3m"}``; ``POST /set {"time": RFC3339}``;
 ``POST /settle``; ``POST /module {"name", "enabled"}``. Each answers ``{"now": RFC3339, ...}``
 once the cluster is settled, or ``{"error": text}`` with a 4xx/5xx status.
+
+The client half is what ``dkp-harness time/settle/module`` run, so it is kept light: one HTTP/1.0
+request over a plain socket (the endpoint is loopback HTTP), without ``urllib``/``http.client``
+and the ``ssl`` and ``email`` packages they import. The server half imports ``http.server`` only
+when a sandbox builds it.
 """
 
 from __future__ import annotations
 
-import hmac
+import _socket
 import json
 import os
-import threading
-import urllib.error
-import urllib.request
-from collections.abc import Callable
-from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import cache
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from typing import Any
+
+    Route = Callable[[dict[str, Any]], dict[str, Any]]
 
 __all__ = ["CONTROL_FILE", "ControlError", "ControlServer", "call", "format_time", "parse_time"]
 
@@ -30,8 +38,6 @@ CONTROL_FILE = "control.json"
 _TIMEOUT = 120.0  # seconds; a settle that syncs many modules against a real registry can take a while
 _MAX_BODY = 64 * 1024  # a control request is a few bytes of JSON
 _READ_TIMEOUT = 30.0  # seconds a client may take to send its request
-
-Route = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class ControlError(RuntimeError):
@@ -44,6 +50,8 @@ def format_time(moment: datetime) -> str:
 
 def parse_time(text: str) -> datetime:
     """RFC 3339 (``2024-12-16T13:25:00Z``); raises ``ValueError`` with the expected form."""
+    from datetime import datetime
+
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -59,8 +67,9 @@ class ControlServer:
     def __init__(self, routes: dict[tuple[str, str], Route], token: str) -> None:
         self._routes = routes
         self._token = token
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        import threading
+
+        self._server = _server_class()(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, name="dkp-control", daemon=True)
 
     @property
@@ -86,6 +95,8 @@ class ControlServer:
         return path
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        from http.server import BaseHTTPRequestHandler
+
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -103,6 +114,8 @@ class ControlServer:
         return Handler
 
     def _serve(self, request: BaseHTTPRequestHandler, method: str) -> None:
+        import hmac
+
         given = request.headers.get("Authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {self._token}".encode()):
             _answer(
@@ -127,6 +140,19 @@ class ControlServer:
             _answer(request, 400, {"error": str(exc)})
         except Exception as exc:  # noqa: BLE001 - the sandbox keeps serving; the caller sees why
             _answer(request, 500, {"error": f"{type(exc).__name__}: {exc}"})
+
+
+@cache
+def _server_class() -> type[ThreadingHTTPServer]:
+    """A threading HTTP server whose ``shutdown`` returns at once (built on first use)."""
+    from http.server import ThreadingHTTPServer
+
+    from harness.serving import PromptShutdown
+
+    class _ControlHttp(PromptShutdown, ThreadingHTTPServer):
+        daemon_threads = True
+
+    return _ControlHttp
 
 
 def _answer(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
@@ -155,22 +181,41 @@ def _read_state(state_dir: Path) -> dict[str, Any]:
 def call(state_dir: Path, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     """One control request to the sandbox of ``state_dir``; raises :class:`ControlError`."""
     state = _read_state(state_dir)
-    data = json.dumps(body or {}).encode() if method == "POST" else None
-    request = urllib.request.Request(
-        state["url"] + path,
-        data=data,
-        method=method,
-        headers={"Authorization": f"Bearer {state['token']}", "Content-Type": "application/json"},
-    )
+    data = json.dumps(body or {}).encode() if method == "POST" else b""
     try:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
-        with opener.open(request, timeout=_TIMEOUT) as response:
-            answer: dict[str, Any] = json.loads(response.read() or b"{}")
-            return answer
-    except urllib.error.HTTPError as exc:
-        detail = json.loads(exc.read() or b"{}").get("error", exc.reason)
-        raise ControlError(str(detail)) from None
-    except (urllib.error.URLError, OSError) as exc:
+        status, payload = _exchange(str(state["url"]), method, path, str(state["token"]), data)
+        answer: dict[str, Any] = json.loads(payload or b"{}")
+    except (OSError, ValueError) as exc:
         raise ControlError(
             f"the sandbox at {state['url']} does not answer ({exc}); is `dkp-harness serve` still running?"
         ) from None
+    if status >= 400:
+        raise ControlError(str(answer.get("error", f"HTTP {status}")))
+    return answer
+
+
+def _exchange(url: str, method: str, path: str, token: str, data: bytes) -> tuple[int, bytes]:
+    """One HTTP/1.0 exchange (the server closes the connection after answering)."""
+    host, _, port_text = url.split("://", 1)[-1].rstrip("/").rpartition(":")
+    port = int(port_text)
+    head = (
+        f"{method} {path} HTTP/1.0\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    # ``_socket``, not ``socket``: the wrapper module imports ``selectors`` and builds its enums,
+    # a sizeable share of a client command's start-up, for nothing this exchange needs.
+    conn = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        conn.settimeout(_TIMEOUT)
+        conn.connect((host, port))
+        conn.sendall(head.encode() + data)
+        received = bytearray()
+        while chunk := conn.recv(65536):
+            received += chunk
+    finally:
+        conn.close()
+    header, _, payload = bytes(received).partition(b"\r\n\r\n")
+    status_line = header.split(b"\r\n", 1)[0].split()
+    if len(status_line) < 2 or not status_line[0].startswith(b"HTTP/"):
+        raise ValueError(f"not an HTTP answer: {bytes(received[:60])!r}")
+    return int(status_line[1]), payload

@@ -75,7 +75,7 @@ class RegistryClient:
         self._http = httpx.Client(
             auth=RegistryAuth(credentials),
             transport=transport,
-            verify=_ssl_context(ca),
+            verify=_verify(self.base_url, ca),
             timeout=timeout,
             follow_redirects=True,
             trust_env=False,  # loopback registries: never route through an env proxy
@@ -177,6 +177,16 @@ def _url_scheme(scheme: str) -> str:
     if value not in ("http", "https"):
         raise ValueError(f"scheme must be HTTP or HTTPS, got {scheme!r}")
     return value
+
+
+def _verify(base_url: str, ca: str) -> ssl.SSLContext | bool:
+    """The shared trust store for HTTPS (or a plain-HTTP source with a ``ca``, which must parse).
+
+    A plain-HTTP client without a ``ca`` gets no verification setup at all: it never shakes hands.
+    """
+    if base_url.startswith("https://") or ca.strip():
+        return _ssl_context(ca)
+    return False
 
 
 @lru_cache(maxsize=32)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -57,7 +57,17 @@ class Publisher:
         self.flavor = flavor
         self.storage_root = storage_root
         credentials = Credentials(*auth) if isinstance(auth, tuple) else auth
-        self._pusher = Pusher(registry, credentials=credentials, scheme=scheme, transport=transport)
+        self._connect: Callable[[], Pusher] = lambda: Pusher(
+            registry, credentials=credentials, scheme=scheme, transport=transport
+        )
+        self._client: Pusher | None = None
+
+    @property
+    def _pusher(self) -> Pusher:
+        """The HTTP client, built on first push or read (reading ``registry`` needs none)."""
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
 
     def __repr__(self) -> str:
         return f"Publisher({self.registry!r}, {self.repo!r})"
@@ -71,7 +81,8 @@ class Publisher:
         self.close()
 
     def close(self) -> None:
-        self._pusher.close()
+        if self._client is not None:
+            self._client.close()
 
     def name(self, path: str = "") -> str:
         """The registry repository name of ``R/<path>``."""

@@ -9,9 +9,12 @@ pusher are not sent again (a 1,000-module publish would otherwise spend half its
 
 from __future__ import annotations
 
+import functools
+import ssl
 import threading
 from types import TracebackType
 from typing import Self
+from urllib.parse import quote
 
 import httpx
 
@@ -21,6 +24,12 @@ from harness.registry.credentials import Credentials
 from harness.registry.images import BuiltImage
 
 __all__ = ["Pusher"]
+
+
+@functools.cache
+def _shared_trust() -> ssl.SSLContext:
+    """One system trust store for every HTTPS pusher (loading it costs ~17 ms); plain HTTP needs none."""
+    return ssl.create_default_context()
 
 
 class Pusher:
@@ -41,7 +50,7 @@ class Pusher:
         self._http = httpx.Client(
             auth=RegistryAuth(credentials),
             transport=transport,
-            verify=verify,
+            verify=_shared_trust() if verify and scheme.lower() == "https" else False,
             timeout=60.0,
             trust_env=False,
         )
@@ -71,15 +80,22 @@ class Pusher:
             if (name, digest) in self._known:
                 return
         url = f"{self.base_url}/v2/{name}/blobs/uploads/"
+        query = "digest=" + quote(digest, safe="")
         if self._monolithic:
-            response = self._send("POST", url, params={"digest": digest}, content=data, ok=(201, 202))
+            response = self._send("POST", f"{url}?{query}", content=data, ok=(201, 202))
             self._monolithic = response.status_code == 201
         else:
             response = self._send("POST", url, ok=(202,))
         if response.status_code == 202:
-            location = httpx.URL(self.base_url).join(response.headers["location"])
-            upload = location.copy_merge_params({"digest": digest})
-            self._send("PUT", str(upload), content=data, ok=(201,), content_type="application/octet-stream")
+            # Plain string work: httpx's URL joining and parameter merging re-parse and re-encode the
+            # long upload-state query several times, a visible share of a publish's CPU.
+            location = response.headers["location"]
+            if location.startswith("/"):
+                location = self.base_url + location
+            elif not location.startswith(("http://", "https://")):
+                location = str(httpx.URL(url).join(location))
+            upload = location + ("&" if "?" in location else "?") + query
+            self._send("PUT", upload, content=data, ok=(201,), content_type="application/octet-stream")
         with self._lock:
             self._known.add((name, digest))
 
@@ -104,7 +120,6 @@ class Pusher:
         method: str,
         url: str,
         *,
-        params: dict[str, str] | None = None,
         content: bytes | None = None,
         ok: tuple[int, ...] = (200,),
         content_type: str | None = None,
@@ -115,5 +130,4 @@ class Pusher:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
-        full = str(httpx.URL(url).copy_merge_params(params)) if params else url
-        return transport.send(self._http, method, full, headers=headers, content=content, ok=ok)
+        return transport.send(self._http, method, url, headers=headers, content=content, ok=ok)

@@ -20,6 +20,7 @@ from harness.registry.errors import RegistryError, redact_url, render_http_error
 
 __all__ = ["next_page", "send", "verified"]
 
+_UPSTREAM_REFUSED = "x-dkp-harness-upstream"  # set by harness.registry.faults.proxy (same layer, no import)
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
@@ -37,6 +38,13 @@ def send(
         response = client.request(method, url, headers=headers, content=content)
     except httpx.TransportError as exc:
         raise network_error(method, url, exc) from exc
+    if response.status_code == 502 and _UPSTREAM_REFUSED in response.headers:
+        # The harness's fault proxy stands in for the registry, which is down: DKP, dialling the
+        # registry itself, would see the connection refused, so that is what the error says.
+        host = httpx.URL(url).netloc.decode()
+        raise RegistryError(
+            f'{method.capitalize()} "{redact_url(url)}": dial tcp {host}: connect: connection refused'
+        )
     if response.status_code not in ok:
         raise render_http_error(method, str(response.request.url), response.status_code, response.content)
     return response

@@ -148,7 +148,8 @@ def _auto_bound(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if config.pluginmanager.has_plugin("harness.report.plugin"):
+    # Only the process that writes the report needs the catalogue; xdist workers skip the lint.
+    if config.pluginmanager.has_plugin("harness.report.plugin") and not hasattr(config, "workerinput"):
         from harness.report.plugin import set_step_catalogue
 
         features = config.rootpath / "features"

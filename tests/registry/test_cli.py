@@ -160,8 +160,11 @@ def test_registry_command_with_a_bad_auth_value_says_the_expected_form():
 
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Children of every thread of ``pid`` (the registry is started by its supervisor thread)."""
+    found: list[int] = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(p) for p in path.read_text().split()]
+    return found
 
 
 @pytest.fixture(autouse=True)

@@ -2,14 +2,15 @@
 
 A backend is a registry the harness can push to and DKP can pull from: ``start()`` it, read its
 ``address`` (``127.0.0.1:PORT``) and ``credentials``, ``stop()`` it. Process backends own a
-temporary directory (config, htpasswd, storage, log) that ``stop()`` removes — also when
-``start()`` fails half-way, so a failed start leaves nothing behind. Use them as context managers.
+temporary directory (config, htpasswd, storage) that ``stop()`` removes — also when ``start()``
+fails half-way, so a failed start leaves nothing behind. Use them as context managers.
 """
 
 from __future__ import annotations
 
 import abc
 import atexit
+import http.client
 import shutil
 import socket
 import tempfile
@@ -19,8 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import ClassVar, Self
 
-import httpx
-
+from harness.registry.backends import scratch
 from harness.registry.credentials import Credentials
 
 __all__ = ["Backend", "BackendUnavailable", "free_port", "wait_until_ready"]
@@ -36,6 +36,8 @@ class Backend(abc.ABC):
     """A registry with a lifecycle (``start``/``stop``) and an address."""
 
     kind: ClassVar[str]
+    uses_scratch: ClassVar[bool] = False
+    """Whether the workdir goes to the per-process tmpfs scratch area (see ``scratch``)."""
 
     def __init__(self, *, credentials: Credentials | None = None) -> None:
         self.credentials = credentials
@@ -73,16 +75,46 @@ class Backend(abc.ABC):
         return None
 
     def start(self) -> None:
-        """Start the registry and return once it answers ``GET /v2/``."""
-        if self._address is not None:
+        """Start the registry and return once it serves."""
+        self.begin_start()
+        self.finish_start()
+
+    def begin_start(self) -> None:
+        """Set the registry going without waiting for it (the caller can do other work meanwhile).
+
+        A registry process boots on the other core while the caller starts, say, an API server;
+        :meth:`finish_start` then waits for it. Backends that cannot start in the background do
+        all the work in :meth:`finish_start`.
+        """
+        if self._address is not None or self._workdir is not None:
             return
-        self._workdir = Path(tempfile.mkdtemp(prefix=f"dkp-registry-{self.kind}-"))
+        prefix = f"dkp-registry-{self.kind}-"
+        self._workdir = (
+            scratch.make_workdir(prefix) if self.uses_scratch else Path(tempfile.mkdtemp(prefix=prefix))
+        )
         atexit.register(self.stop)  # a forgotten stop() must not leave a registry running
         try:
-            self._address = self._launch(self._workdir)
+            self._begin(self._workdir)
         except BaseException:
             self.stop()
             raise
+
+    def finish_start(self) -> str:
+        """Wait until the registry begun by :meth:`begin_start` serves; returns its address."""
+        if self._address is None:
+            if self._workdir is None:
+                self.begin_start()
+            assert self._workdir is not None
+            try:
+                self._address = self._launch(self._workdir)
+            except BaseException:
+                self.stop()
+                raise
+        return self._address
+
+    def _begin(self, workdir: Path) -> None:
+        """Start in the background what :meth:`_launch` then waits for (default: nothing)."""
+        return None
 
     def stop(self) -> None:
         """Stop the registry and remove everything it created; safe to call twice."""
@@ -93,7 +125,10 @@ class Backend(abc.ABC):
         finally:
             self._address = None
             if self._workdir is not None:
-                shutil.rmtree(self._workdir, ignore_errors=True)
+                if self.uses_scratch:
+                    scratch.discard(self._workdir)
+                else:
+                    shutil.rmtree(self._workdir, ignore_errors=True)
                 self._workdir = None
 
     def logs(self) -> str:
@@ -102,7 +137,8 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def _launch(self, workdir: Path) -> str:
-        """Start the registry using ``workdir``; return its ``host:port`` once it is ready."""
+        """Start the registry using ``workdir`` (or wait for what ``_begin`` started); return its
+        ``host:port`` once it is ready."""
 
     @abc.abstractmethod
     def _terminate(self) -> None:
@@ -117,19 +153,24 @@ def free_port() -> int:
 
 
 def wait_until_ready(address: str, *, alive: Callable[[], bool], timeout: float = READY_TIMEOUT) -> None:
-    """Bounded wait for ``GET /v2/`` to answer 200 or 401 (the one permitted real-time wait).
+    """Bounded wait for ``GET /v2/`` to answer 200 or 401 (for registries that do not say their port).
 
     ``alive`` is a callable returning False once the registry died, which ends the wait early.
+    Plain HTTP through ``http.client``: no TLS setup for a loopback probe.
     """
+    host, port = address.rsplit(":", 1)
     deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=1.0, trust_env=False) as http:
-        while time.monotonic() < deadline:
-            if not alive():
-                raise BackendUnavailable(f"the registry at {address} exited while starting")
-            try:
-                if http.get(f"http://{address}/v2/").status_code in (200, 401):
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.005)
+    while time.monotonic() < deadline:
+        if not alive():
+            raise BackendUnavailable(f"the registry at {address} exited while starting")
+        connection = http.client.HTTPConnection(host, int(port), timeout=1.0)
+        try:
+            connection.request("GET", "/v2/")
+            if connection.getresponse().status in (200, 401):
+                return
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.005)
     raise BackendUnavailable(f"the registry at {address} did not answer GET /v2/ within {timeout:.0f} s")

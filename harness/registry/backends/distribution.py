@@ -1,20 +1,18 @@
-"""A registry binary on PATH run as a plain subprocess: CNCF distribution or zot.
+"""A registry binary on PATH run as a supervised subprocess: CNCF distribution or zot.
 
 Debian's ``docker-registry`` (distribution 2.8) is the usual one; ``registry`` (upstream
 distribution) and ``zot`` are used when present instead. Distribution binds ``127.0.0.1:0`` and
-the real port is read from its ``listening on`` log line, so two harnesses never race for a port;
-zot gets a free port picked just before start. Ready in ~30 ms.
+the real port is read from its ``listening on`` line as the watcher thread reads the child's
+output, so two harnesses never race for a port and readiness costs no probing; zot gets a free
+port picked just before start and is probed. Storage lives on tmpfs (see
+:mod:`harness.registry.backends.scratch`), and a :class:`~harness.registry.backends.supervisor.Supervisor`
+restarts a registry that dies on the same address with the same storage.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from harness.registry.backends.base import (
@@ -25,6 +23,8 @@ from harness.registry.backends.base import (
     wait_until_ready,
 )
 from harness.registry.backends.configs import ConfigFormat, write_config, write_htpasswd
+from harness.registry.backends.process import LogBuffer, RegistryProcess
+from harness.registry.backends.supervisor import Supervisor
 from harness.registry.credentials import Credentials
 
 __all__ = ["BINARIES", "HOW_TO_GET_A_REGISTRY", "DistributionBackend", "find_binary"]
@@ -35,7 +35,6 @@ HOW_TO_GET_A_REGISTRY = (
     "(or put `registry`/`zot` on PATH), or start docker with the zot image "
     "(ghcr.io/project-zot/zot-linux-amd64), or pass --backend external --url HOST:PORT"
 )
-_LISTENING = re.compile(r"listening on (127\.0\.0\.1:\d+)")
 
 
 def find_binary() -> str | None:
@@ -48,105 +47,85 @@ def find_binary() -> str | None:
 
 
 class DistributionBackend(Backend):
-    """A registry subprocess with a config, storage, htpasswd and log in a temp dir."""
+    """A registry subprocess with a config, storage and htpasswd in a tmpfs workdir."""
 
     kind = "distribution"
+    uses_scratch = True
 
     def __init__(self, *, binary: str | None = None, credentials: Credentials | None = None) -> None:
         super().__init__(credentials=credentials)
         self._binary = binary
-        self._process: subprocess.Popen[bytes] | None = None
-        self._zot_address = ""
+        self._log = LogBuffer()
+        self._supervisor: Supervisor | None = None
+        self._format = ConfigFormat.DISTRIBUTION
 
     @property
     def storage_root(self) -> Path | None:
         return self._workdir / "storage" if self._workdir else None
 
     @property
+    def supervisor(self) -> Supervisor | None:
+        """What restarts the registry when it dies (None unless started)."""
+        return self._supervisor
+
+    @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        child = self._supervisor.process if self._supervisor else None
+        return child.pid if child else None
 
     def logs(self) -> str:
-        log = self._workdir / "registry.log" if self._workdir else None
-        if log is not None and log.exists():
-            return log.read_text(errors="replace")
-        return self._final_logs
+        return self._log.text()
 
-    def _launch(self, workdir: Path) -> str:
+    def _begin(self, workdir: Path) -> None:
         binary = self._binary or find_binary()
         if binary is None:
             raise BackendUnavailable(HOW_TO_GET_A_REGISTRY)
-        fmt = ConfigFormat.ZOT if "zot" in os.path.basename(binary) else ConfigFormat.DISTRIBUTION
-        config = self._write_files(workdir, fmt)
-        log_path = workdir / "registry.log"
-        with log_path.open("wb") as log:
-            self._process = subprocess.Popen(
-                [binary, "serve", str(config)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=workdir,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        address = self._port_from_log(log_path) if fmt is ConfigFormat.DISTRIBUTION else self._zot_address
-        wait_until_ready(address, alive=self._alive)
-        return address
-
-    def _write_files(self, workdir: Path, fmt: ConfigFormat) -> Path:
-        storage = workdir / "storage"
-        storage.mkdir()
-        htpasswd = None
+        self._format = ConfigFormat.ZOT if "zot" in os.path.basename(binary) else ConfigFormat.DISTRIBUTION
+        (workdir / "storage").mkdir()
         if self.credentials is not None:
-            htpasswd = workdir / "htpasswd"
-            write_htpasswd(htpasswd, self.credentials)
-        port = 0
-        if fmt is ConfigFormat.ZOT:
+            write_htpasswd(workdir / "htpasswd", self.credentials)
+        self._supervisor = Supervisor(
+            lambda port: self._spawn(binary, workdir, port), self._ready, log=self._log, name=self.kind
+        )
+        self._supervisor.begin()
+
+    def _launch(self, workdir: Path) -> str:
+        if self._supervisor is None:
+            self._begin(workdir)
+        assert self._supervisor is not None
+        return self._supervisor.wait_started()
+
+    def _spawn(self, binary: str, workdir: Path, port: int) -> RegistryProcess:
+        """Write the config for ``port`` (0: any; zot needs a real one) and start the child."""
+        if port == 0 and self._format is ConfigFormat.ZOT:
             port = free_port()
-            self._zot_address = f"127.0.0.1:{port}"
-        return write_config(
-            workdir, fmt, storage=str(storage), port=port, htpasswd=str(htpasswd) if htpasswd else None
+        htpasswd = workdir / "htpasswd"
+        config = write_config(
+            workdir,
+            self._format,
+            storage=str(workdir / "storage"),
+            port=port,
+            htpasswd=str(htpasswd) if htpasswd.exists() else None,
+        )
+        return RegistryProcess(
+            [binary, "serve", str(config)], cwd=workdir, log=self._log, requested_port=port
         )
 
-    def _alive(self) -> bool:
-        return self._process is not None and self._process.poll() is None
-
-    def _port_from_log(self, log_path: Path) -> str:
-        """Bounded wait for distribution's ``listening on 127.0.0.1:PORT`` line."""
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            match = _LISTENING.search(log_path.read_text(errors="replace"))
-            if match:
-                return match.group(1)
-            if not self._alive():
-                tail = log_path.read_text(errors="replace")[-600:]
-                raise BackendUnavailable(f"the registry process exited while starting; its log ends:\n{tail}")
-            time.sleep(0.002)
+    def _ready(self, child: RegistryProcess) -> str:
+        if self._format is ConfigFormat.ZOT:
+            probed = f"127.0.0.1:{child.requested_port}"
+            wait_until_ready(probed, alive=lambda: child.alive)
+            return probed
+        address = child.wait_listening(READY_TIMEOUT)
+        if address is not None:
+            return address
+        if child.wait_exited(0):
+            raise BackendUnavailable(
+                f"the registry process exited while starting; its log ends:\n{self._log.text()[-600:]}"
+            )
         raise BackendUnavailable(f"the registry did not report its port within {READY_TIMEOUT:.0f} s")
 
     def _terminate(self) -> None:
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGTERM the registry when the process that started it dies.
-
-    Normal shutdown stops it through ``stop()`` and an exit hook, but a test run killed with
-    SIGKILL (a CI timeout, an xdist worker crash) would otherwise leave it running with its
-    temporary storage. Elsewhere this is a no-op.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None:
+            supervisor.stop()

@@ -27,6 +27,13 @@ class ExternalBackend(Backend):
     def start(self) -> None:
         self._address = self._host
 
+    def begin_start(self) -> None:
+        self._address = self._host
+
+    def finish_start(self) -> str:
+        self._address = self._host
+        return self._host
+
     def stop(self) -> None:
         self._address = None
 

@@ -4,12 +4,19 @@ Everything no rule matches passes through unchanged: method, path, body (a chunk
 is forwarded de-chunked with its length), headers including ``Www-Authenticate`` and
 ``Authorization``, and chunked responses stay chunked. ``Location`` headers that point at the
 registry are rewritten to point at the proxy, so blob uploads keep going through it. Each client
-connection gets its own keep-alive connection to the registry.
+connection gets its own keep-alive connection to the registry; one the registry dropped (it was
+restarted) is reopened once.
+
+The proxy supervises itself: its serving thread runs the accept loop, and should that loop die
+on an exception it logs the death, binds a new listener on the same address and carries on (the
+restart is counted, see :meth:`FaultProxy.wait_restarts`). ``stop()`` returns at once: the accept
+loop waits on a wake-up socket, not a poll interval (:mod:`harness.serving`).
 """
 
 from __future__ import annotations
 
 import http.client
+import logging
 import socket
 import struct
 import threading
@@ -18,8 +25,14 @@ from types import TracebackType
 from typing import Self
 
 from harness.registry.faults.rules import Action, Corrupt, Delay, FaultRule, Reset, Respond, RuleTable
+from harness.serving import PromptShutdown
 
-__all__ = ["FaultProxy"]
+__all__ = ["UPSTREAM_REFUSED", "FaultProxy"]
+
+UPSTREAM_REFUSED = "X-Dkp-Harness-Upstream"
+"""Header on the proxy's 502 when the registry behind it refused the connection (it is down)."""
+
+_LOG = logging.getLogger("harness.registry")
 
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"}
@@ -35,6 +48,8 @@ class FaultProxy:
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._restarted = threading.Condition()
+        self.restarts = 0
 
     def __repr__(self) -> str:
         return f"FaultProxy({self.upstream!r}, address={self.address if self._server else None!r})"
@@ -65,9 +80,7 @@ class FaultProxy:
             return
         self._stopping.clear()
         self._server = _Server(("127.0.0.1", 0), _Handler, proxy=self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-proxy", daemon=True
-        )
+        self._thread = threading.Thread(target=self._serve, name="fault-proxy", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -79,6 +92,39 @@ class FaultProxy:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+    def wait_restarts(self, count: int, timeout: float) -> bool:
+        """Bounded wait until the accept loop has been restarted at least ``count`` times."""
+        with self._restarted:
+            return self._restarted.wait_for(lambda: self.restarts >= count, timeout)
+
+    def _serve(self) -> None:
+        """The accept loop, restarted on the same address whenever it dies."""
+        while (server := self._server) is not None:
+            try:
+                server.serve_forever()
+                return  # stop() asked
+            except Exception as exc:  # noqa: BLE001 - any death of the loop is logged and survived
+                if self._stopping.is_set():
+                    return
+                port = server.server_address[1]
+                _LOG.warning(
+                    "fault proxy on 127.0.0.1:%s died (%r); restarting it on the same address", port, exc
+                )
+                server.server_close()
+                try:
+                    replacement = _Server(("127.0.0.1", port), _Handler, proxy=self)
+                except OSError as bind_error:
+                    _LOG.error("fault proxy on 127.0.0.1:%s stays down: %s", port, bind_error)
+                    return
+                if self._stopping.is_set():
+                    replacement.server_close()
+                    return
+                self._server = replacement
+                with self._restarted:
+                    self.restarts += 1
+                    self._restarted.notify_all()
+                _LOG.warning("fault proxy restarted on 127.0.0.1:%s", port)
 
     def add(self, rule: FaultRule) -> int:
         """Install a rule; returns its id for :meth:`hits` and :meth:`remove`."""
@@ -103,8 +149,9 @@ class FaultProxy:
         self._stopping.wait(seconds)
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(PromptShutdown, ThreadingHTTPServer):
     daemon_threads = True
+    allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], handler: type[_Handler], *, proxy: FaultProxy) -> None:
         self.proxy = proxy
@@ -172,7 +219,10 @@ class _Handler(BaseHTTPRequestHandler):
             response = self._send_upstream(headers, body)
         except OSError as exc:
             message = f'{{"errors":[{{"code":"UNAVAILABLE","message":"proxy: {type(exc).__name__}"}}]}}'
-            self._answer(502, {"Content-Type": "application/json"}, message.encode())
+            headers = {"Content-Type": "application/json"}
+            if isinstance(exc, ConnectionRefusedError):
+                headers[UPSTREAM_REFUSED] = "connection refused"  # the client reports a refused dial
+            self._answer(502, headers, message.encode())
             return
         payload = response.read()
         if corrupt:
