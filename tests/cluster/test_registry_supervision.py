@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from harness.dkp import kinds
+from harness.api import kinds
 from harness.registry.backends.distribution import find_binary
 
 pytestmark = pytest.mark.registry
