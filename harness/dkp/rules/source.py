@@ -38,7 +38,6 @@ from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api.phases import ConditionStatus, ModulePhase, SourcePhase
 from harness.api.times import stamp
-from harness.clock import parse_duration
 from harness.dkp.rules import messages
 from harness.dkp.rules.source_ensure import EnsureFacts, need_to_ensure
 from harness.eras import Behaviour
@@ -46,6 +45,7 @@ from harness.eras import Behaviour
 __all__ = [
     "LOGGER",
     "MAX_MODULES",
+    "Action",
     "AddFinalizer",
     "ChannelImage",
     "CreateModule",
@@ -64,12 +64,17 @@ __all__ = [
     "StartDownload",
     "SyncPlan",
     "UpdateModule",
+    "decide_clean",
     "decide_delete",
     "decide_sync",
+    "ensure_module",
     "error_key",
     "go_duration",
+    "heartbeat_only",
     "is_allowed_module_name",
+    "parse_duration",
     "release_failed",
+    "scan_interval",
     "scan_status",
     "scanned_names",
 ]
@@ -304,6 +309,22 @@ def error_key(behaviours: frozenset[Behaviour]) -> str:
     (``AvailableModule``), PR #14953.
     """
     return _ERROR if Behaviour.SOURCE_MODULE_ERROR_FIELD in behaviours else _PULL_ERROR
+
+
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_GO_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Go's ``time.ParseDuration`` for the units a ``scanInterval`` uses (``h``, ``m``, ``s``, ``ms``).
+
+    Raises ``ValueError`` naming the text and the accepted form.
+    """
+    cleaned = text.strip()
+    parts = _GO_DURATION_PART.findall(cleaned)
+    if not cleaned or "".join(n + u for n, u in parts) != cleaned:
+        raise ValueError(f"invalid duration {text!r}: use Go's form, e.g. 30s, 10m, 1h30m")
+    return timedelta(seconds=sum(float(n) * _GO_UNITS[u] for n, u in parts))
 
 
 def go_duration(value: timedelta) -> str:

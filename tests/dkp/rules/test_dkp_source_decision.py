@@ -445,3 +445,17 @@ def test_deletion(snap: DeletionSnapshot, expected: list[object], requeue: timed
     plan = rules.decide_delete(snap)
     assert list(plan.actions) == expected
     assert plan.requeue_after == requeue
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("10m", timedelta(minutes=10)), ("1h30m", timedelta(minutes=90)), ("45s", timedelta(seconds=45))],
+)
+def test_parse_duration(text: str, expected: timedelta) -> None:
+    assert rules.parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "10", "ten minutes", "3d", "5m junk"])
+def test_parse_duration_refuses_what_go_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="invalid duration"):
+        rules.parse_duration(text)
