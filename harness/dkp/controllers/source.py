@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from harness.api import annotations as ann
@@ -189,12 +190,12 @@ class SourceController(ControllerBase):
         try:
             tags = tuple(reader.list_tags())
         except RegistryError as exc:  # §2 step 3
-            return rules.SourceSnapshot(**{**base.__dict__, "listing_error": str(exc)})
+            return replace(base, listing_error=str(exc))
         previous = [str(m.get("name")) for m in base.status.get("modules") or [] if isinstance(m, Mapping)]
         listed = set(tags[: rules.MAX_MODULES])
         gone = tuple(self._module_or_name(n) for n in sorted(set(previous) - listed))
         modules = self._listed_modules(base.name, reader, rules.scanned_names(tags), metas)
-        return rules.SourceSnapshot(**{**base.__dict__, "tags": tags, "gone": gone, "modules": modules})
+        return replace(base, tags=tags, gone=gone, modules=modules)
 
     def _deployed_of(self, source_name: str) -> tuple[str, ...]:
         selector = f"{lbl.SOURCE}={source_name}"
@@ -249,12 +250,8 @@ class SourceController(ControllerBase):
         try:
             meta = read_release_meta(reader, listed.name, policy.channel_tag(listed.channel))
         except (RegistryError, MetadataError) as exc:
-            return rules.ListedModule(
-                **{
-                    **listed.__dict__,
-                    "fetch_error": str(exc),
-                    "fetch_error_is_metadata": isinstance(exc, MetadataError),
-                }
+            return replace(
+                listed, fetch_error=str(exc), fetch_error_is_metadata=isinstance(exc, MetadataError)
             )
         metas[listed.name] = meta
         accessibility = meta.definition.get("accessibility")
@@ -265,14 +262,8 @@ class SourceController(ControllerBase):
         if listed.module is not None and listed.module.source == EMBEDDED_SOURCE:
             config = policy_lookup.getter(self.kube)(kinds.MODULE_CONFIG, listed.name)
             config_source = str(deep_get(config or {}, "spec.source", "") or "")
-        return rules.ListedModule(
-            **{
-                **listed.__dict__,
-                "image": image,
-                "release_exists": (listed.name, release_checksum(meta.checksum)) in checksums,
-                "config_source": config_source,
-            }
-        )
+        exists = (listed.name, release_checksum(meta.checksum)) in checksums
+        return replace(listed, image=image, release_exists=exists, config_source=config_source)
 
     def _release_checksums(self) -> set[tuple[str, str]]:
         """(module, ``release-checksum`` label) of every ModuleRelease: one list per scan."""
@@ -284,28 +275,22 @@ class SourceController(ControllerBase):
         return found
 
     def _deletion_snapshot(self, source: Obj) -> rules.DeletionSnapshot:
+        """What §2.3 reads: the finalizers, the force annotation, Deployed releases, listed Modules."""
         name = name_of(source)
         finalizers = tuple(deep_get(source, "metadata.finalizers", []) or [])
-        selector = f"{lbl.SOURCE}={name},{lbl.STATUS}=deployed"
-        force = annotations_of(source).get(ann.FORCE_DELETE) == "true"
-        deployed = (
-            bool(self.kube.list(kinds.MODULE_RELEASE, label_selector=selector))
-            if fin.RELEASE_EXISTS in finalizers and not force
-            else False
-        )
+        deployed = False
+        if fin.RELEASE_EXISTS in finalizers:
+            selector = f"{lbl.SOURCE}={name},{lbl.STATUS}=deployed"
+            deployed = bool(self.kube.list(kinds.MODULE_RELEASE, label_selector=selector))
         listed: tuple[rules.ModuleState | str, ...] = ()
-        if (
-            fin.MODULE_EXISTS in finalizers
-            and not force
-            and not (deployed and fin.RELEASE_EXISTS in finalizers)
-        ):
+        if fin.MODULE_EXISTS in finalizers:
             entries = deep_get(source, "status.modules", []) or []
             listed = tuple(self._module_or_name(str(e.get("name"))) for e in entries)
         return rules.DeletionSnapshot(
             name=name,
             phase=str(deep_get(source, "status.phase", "") or ""),
             finalizers=finalizers,
-            force=force,
+            force=annotations_of(source).get(ann.FORCE_DELETE) == "true",
             has_deployed_releases=deployed,
             listed=listed,
         )
