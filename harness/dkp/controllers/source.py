@@ -139,7 +139,7 @@ class SourceController(ControllerBase):
             return Result()
         if deep_get(source, "metadata.deletionTimestamp"):
             plan = rules.decide_delete(self._deletion_snapshot(source))
-            self._apply(source, plan.actions, {})
+            self._apply(source, plan.actions)
             return Result(requeue_after=plan.requeue_after)
         return self._sync(source)
 
@@ -148,13 +148,13 @@ class SourceController(ControllerBase):
             reader = open_source_reader(self.registry_factory, source)
         except RegistryError as exc:  # §2 step 1: bad auth config, no requeue
             plan = rules.decide_sync(self._base_snapshot(source, auth_error=str(exc)))
-            self._apply(source, plan.actions, {})
-            return Result()
+            self._apply(source, plan.actions)
+            return Result(requeue_after=plan.requeue_after)
         try:
             metas: dict[str, ReleaseMeta] = {}
             plan = rules.decide_sync(self._snapshot(source, reader, metas))
             if not plan.scan:
-                self._apply(source, plan.actions, {})
+                self._apply(source, plan.actions)
                 return Result(requeue_after=plan.requeue_after)
             return self._apply_scan(source, reader, plan, metas)
         finally:
@@ -171,7 +171,6 @@ class SourceController(ControllerBase):
             stored_checksum=annotations_of(source).get(ann.REGISTRY_SPEC_CHECKSUM),
             status=dict(source.get("status") or {}),
             scan_interval=str(deep_get(source, "spec.scanInterval", "") or ""),
-            finalizers=tuple(deep_get(source, "metadata.finalizers", []) or []),
             **fields,
         )
 
@@ -308,7 +307,7 @@ class SourceController(ControllerBase):
                 if failed is not None:
                     entries[action.module] = failed
             else:
-                self._apply(source, (action,), metas)
+                self._apply(source, (action,))
         behaviours = self._settings.behaviours
         status, had_errors = rules.scan_status(list(entries.values()), self.clock.now(), behaviours)
         name = name_of(source)
@@ -317,7 +316,7 @@ class SourceController(ControllerBase):
         current["status"] = {**before, **status}
         self.kube.update(kinds.MODULE_SOURCE, current, subresource="status")
         heartbeat = rules.heartbeat_only(before, current["status"])
-        self._apply(source, (rules.AddFinalizer(fin.MODULE_EXISTS),), metas)
+        self._apply(source, (rules.AddFinalizer(fin.MODULE_EXISTS),))
         self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))
         # A clean scan that changed nothing but syncTime repeats itself until the registry or a
         # watched object changes: the manager may skip the identical scans in between.
@@ -334,7 +333,7 @@ class SourceController(ControllerBase):
             return rules.release_failed(action.entry, action.version, str(exc), self._settings.behaviours)
         return None
 
-    def _apply(self, source: Obj, actions: Iterable[rules.Action], metas: Mapping[str, ReleaseMeta]) -> None:
+    def _apply(self, source: Obj, actions: Iterable[rules.Action]) -> None:
         name = name_of(source)
         for action in actions:
             if isinstance(action, rules.Log):

@@ -104,7 +104,6 @@ class SourceSnapshot:
     """The allowed names of the listing (:func:`scanned_names`), sorted."""
     gone: tuple[ModuleState | str, ...] = ()
     """Modules the previous scan listed and this one does not (a name alone: no Module)."""
-    finalizers: tuple[str, ...] = ()
 
 
 # -- the plan -------------------------------------------------------------------------------------
