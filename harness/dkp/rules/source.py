@@ -212,6 +212,9 @@ def decide_sync(snap: SourceSnapshot) -> SyncPlan:
     if snap.stored_checksum != snap.checksum:  # 2
         return SyncPlan(_store_checksum(snap), requeue_after=timedelta(0))
     interval, warnings = scan_interval(snap)
+    normalised = _normalised_interval(snap)
+    if normalised:  # a scanInterval changed later is stored the Go way too (v1.75+)
+        warnings += (PatchSource(normalised, status=False),)
     if snap.listing_error is not None:  # 3
         error = Log(
             "error",

@@ -459,3 +459,14 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
 def test_parse_duration_refuses_what_go_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="invalid duration"):
         rules.parse_duration(text)
+
+
+@ERAS
+def test_a_later_scan_interval_change_is_stored_as_go_prints_it_from_v1_75(
+    behaviours: frozenset[eras.Behaviour],
+) -> None:
+    plan = rules.decide_sync(scan(listed(None), behaviours=behaviours, scan_interval="5m"))
+    patches = [a for a in plan.actions if isinstance(a, PatchSource) and not a.status]
+    expected = [PatchSource({"spec": {"scanInterval": "5m0s"}}, status=False)] if behaviours == LATEST else []
+    assert patches == expected
+    assert plan.scan  # the scan goes on
