@@ -3,27 +3,31 @@
 docs/dkp-behaviour.md §2. On creation, on a change of the registry settings and every scan interval it
 lists the modules of ``spec.registry.repo`` (the tags of ``R``), makes sure a Module object offers
 each of them (§3.1), reads each module's release channel and, for modules enabled from this
-source, creates the ModuleReleases the release controller will deploy (§5.2). Errors that DKP
-shows to users land in ``status``; errors of the cluster API propagate to the manager (retry).
+source, creates the ModuleReleases the release controller will deploy (§5.2).
+
+Plan, then act, like the release controller: :meth:`SourceController.reconcile` gathers a
+snapshot of everything a decision reads (the ModuleSource, the registry listing and channel
+images through the :class:`~harness.dkp.images.reader.RegistryReader` seam, the Modules, update
+policies, overrides, releases and ModuleConfigs concerned), the pure functions of
+``harness.dkp.rules.source`` decide, and :meth:`~SourceController._apply` writes the plan in order.
+Ensuring releases reads the registry again (intermediate versions), so it stays I/O here; its
+failure becomes the module's status error through ``rules.source.release_failed``. Errors that
+DKP shows to users land in ``status``; errors of the cluster API propagate to the manager (retry).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api import kinds
 from harness.api import labels as lbl
-from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase, SourcePhase
-from harness.api.times import stamp
-from harness.clock import parse_duration
+from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
 from harness.dkp.controllers import update_policy as policy_lookup
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.release_creation import (
@@ -36,19 +40,18 @@ from harness.dkp.controllers.release_creation import (
 )
 from harness.dkp.images.reader import RegistryReader, open_source_reader
 from harness.dkp.rules import conditions, messages, policy
+from harness.dkp.rules import source as rules
+from harness.dkp.rules.source_ensure import EMBEDDED_SOURCE
 from harness.dkp.runtime import predicates
 from harness.dkp.runtime.reconcile import Request, Result, Watch
-from harness.kube.client import EventType, KubeClient, PatchType, WatchEvent
+from harness.kube.client import EventType, PatchType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
 from harness.registry.errors import RegistryError
 
-__all__ = ["SourceController", "registry_spec_checksum"]
+__all__ = ["SourceController", "module_state", "registry_spec_checksum"]
 
-LOGGER = "d8-module-source-controller"
-MAX_MODULES = 1500  # maxModulesLimit (§1)
-_RFC1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DELETION_RETRY = timedelta(seconds=5)  # §2.3 step 2
+LOGGER = rules.LOGGER
 
 
 def registry_spec_checksum(source: Obj) -> str:
@@ -58,13 +61,23 @@ def registry_spec_checksum(source: Obj) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def _is_allowed_module_name(name: str) -> bool:
-    """§1: ``modules``, names over 64 chars and non RFC-1123 subdomains are skipped."""
-    return name != "modules" and len(name) <= 64 and bool(_RFC1123_SUBDOMAIN.match(name))
-
-
 def _condition(module: Obj, type_: str) -> str | None:
     return conditions.status_of(deep_get(module, "status.conditions", []) or [], type_)
+
+
+def module_state(module: Obj) -> rules.ModuleState:
+    """What the source decisions read of a Module object."""
+    accessibility = deep_get(module, "properties.accessibility")
+    return rules.ModuleState(
+        name=name_of(module),
+        source=str(deep_get(module, "properties.source", "") or ""),
+        available_sources=tuple(str(s) for s in deep_get(module, "properties.availableSources", []) or []),
+        release_channel=deep_get(module, "properties.releaseChannel"),
+        accessibility=accessibility if isinstance(accessibility, Mapping) else None,
+        phase=str(deep_get(module, "status.phase", "") or ""),
+        enabled_by_config=_condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG),
+        enabled_by_manager=_condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER),
+    )
 
 
 class _ModuleWatch:
@@ -98,20 +111,6 @@ class _ModuleWatch:
         return []
 
 
-@dataclass
-class _ScanView:
-    kube: KubeClient
-    modules: dict[str, Obj]
-    overrides: set[str]
-    embedded: policy.UpdatePolicy
-
-    def policy_for(self, module: Obj | None) -> policy.UpdatePolicy:
-        """§6.4 with the embedded policy read once per scan."""
-        name = str(deep_get(module or {}, "properties.updatePolicy", "") or "")
-        named = policy_lookup.get_named(policy_lookup.getter(self.kube), name) if name else None
-        return named if named is not None else self.embedded
-
-
 class SourceController(ControllerBase):
     """Reconciles ModuleSources; see the module docstring."""
 
@@ -124,6 +123,12 @@ class SourceController(ControllerBase):
         self.watches: tuple[Watch, ...] = (
             Watch(kinds.MODULE, map=_ModuleWatch(), types=frozenset({"ADDED", "MODIFIED", "DELETED"})),
         )
+        self._settings = rules.SourceSettings(
+            scan_interval=self.settings.scan_interval,
+            behaviours=self.settings.behaviours,
+            edition=self.settings.edition,
+            bundle=self.settings.bundle,
+        )
 
     # -- entry -----------------------------------------------------------------------------------
 
@@ -133,241 +138,241 @@ class SourceController(ControllerBase):
         except NotFound:
             return Result()
         if deep_get(source, "metadata.deletionTimestamp"):
-            return self._delete(source)
+            plan = rules.decide_delete(self._deletion_snapshot(source))
+            self._apply(source, plan.actions)
+            return Result(requeue_after=plan.requeue_after)
         return self._sync(source)
 
-    def _scan_interval(self, source: Obj) -> timedelta:
-        """[E3] ``spec.scanInterval`` when set, else the cluster's default (3 min)."""
-        text = deep_get(source, "spec.scanInterval")
-        if text:
-            try:
-                return parse_duration(str(text))
-            except ValueError:
-                self.log.warning(LOGGER, "invalid scanInterval, using the default", source=name_of(source))
-        return self.settings.scan_interval
-
-    def _reader(self, source: Obj) -> RegistryReader:
-        return open_source_reader(self.registry_factory, source)
-
-    # -- sync (§2 steps 1-6) ---------------------------------------------------------------------
-
     def _sync(self, source: Obj) -> Result:
-        name = name_of(source)
         try:
-            reader = self._reader(source)
+            reader = open_source_reader(self.registry_factory, source)
         except RegistryError as exc:  # §2 step 1: bad auth config, no requeue
-            self._patch_status(
-                name, {"message": messages.READ_AUTH_CONFIG_PREFIX + str(exc), **self._sync_time()}
-            )
-            self.log.error(LOGGER, "failed to build the registry client", source=name, error=str(exc))
-            return Result()
+            plan = rules.decide_sync(self._base_snapshot(source, auth_error=str(exc)))
+            self._apply(source, plan.actions)
+            return Result(requeue_after=plan.requeue_after)
         try:
-            if self._checksum_changed(source):
-                return Result(requeue_after=timedelta(0))
-            return self._scan(source, reader)
+            metas: dict[str, ReleaseMeta] = {}
+            plan = rules.decide_sync(self._snapshot(source, reader, metas))
+            if not plan.scan:
+                self._apply(source, plan.actions)
+                return Result(requeue_after=plan.requeue_after)
+            return self._apply_scan(source, reader, plan, metas)
         finally:
             reader.close()
 
-    def _sync_time(self) -> dict[str, str]:
-        return {"syncTime": stamp(self.clock.now())}
+    # -- the snapshot ----------------------------------------------------------------------------
 
-    def _checksum_changed(self, source: Obj) -> bool:
-        """§2 step 2: store the registry-spec checksum; on a change mark Deployed releases."""
-        checksum = registry_spec_checksum(source)
-        annotations = annotations_of(source)
-        stored = annotations.get(ann.REGISTRY_SPEC_CHECKSUM)
-        if stored == checksum:
-            return False
-        if stored is not None:
-            self._mark_registry_changed(name_of(source))
-        self.kube.patch(
-            kinds.MODULE_SOURCE,
-            name_of(source),
-            {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHECKSUM: checksum}}},
-        )
-        return True
-
-    def _mark_registry_changed(self, source_name: str) -> None:
-        stamp_now = stamp(self.clock.now())
-        selector = f"{lbl.SOURCE}={source_name}"
-        for release in self.kube.list(kinds.MODULE_RELEASE, label_selector=selector):
-            if deep_get(release, "status.phase") != ReleasePhase.DEPLOYED:
-                continue
-            patch = {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHANGED: stamp_now}}}
-            self.kube.patch(kinds.MODULE_RELEASE, name_of(release), patch)
-
-    def _scan(self, source: Obj, reader: RegistryReader) -> Result:
-        name = name_of(source)
-        interval = self._scan_interval(source)
-        try:
-            tags = reader.list_tags()
-        except RegistryError as exc:  # §2 step 3
-            self.log.error(LOGGER, "failed to list tags for the module source", source=name, error=str(exc))
-            self._patch_status(name, {"message": str(exc), **self._sync_time()})
-            return Result(requeue_after=interval)
-        listed = tags[:MAX_MODULES]
-        previous = {m.get("name"): m for m in deep_get(source, "status.modules", []) or []}
-        for gone in sorted(set(previous) - set(listed)):
-            self._clean_source_in_module(name, str(gone))
-        entries, had_errors = [], False
-        scan = self._scan_view()
-        for module_name in sorted(listed):
-            if not _is_allowed_module_name(module_name):
-                self.log.warning(LOGGER, messages.SOURCE_FORBIDDEN_MODULE_NAME, name=module_name)
-                continue
-            entry = self._process_module(
-                source, reader, scan, module_name, dict(previous.get(module_name) or {})
-            )
-            had_errors = had_errors or bool(entry.get("pullError"))
-            entries.append(entry)
-        heartbeat_only = self._write_scan_status(name, entries, had_errors)
-        self._add_finalizer(source, fin.MODULE_EXISTS)
-        self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))
-        # A clean scan that changed nothing but syncTime repeats itself until the registry or a
-        # watched object changes: the manager may skip the identical scans in between.
-        return Result(requeue_after=interval, idle=heartbeat_only and not had_errors)
-
-    def _write_scan_status(self, name: str, entries: list[dict[str, Any]], had_errors: bool) -> bool:
-        """Status at the end of a scan (§2 "Status written"); the whole list is replaced.
-
-        Returns whether only ``syncTime`` changed (the scan found nothing new).
-        """
-        status = {
-            "phase": SourcePhase.ACTIVE.value,
-            "modules": entries,
-            "modulesCount": len(entries),
-            "message": messages.SOURCE_SOME_ERRORS if had_errors else "",
-            **self._sync_time(),
-        }
-        source = self.kube.get(kinds.MODULE_SOURCE, name)
-        before = dict(source.get("status") or {})
-        source["status"] = {**before, **status}
-        self.kube.update(kinds.MODULE_SOURCE, source, subresource="status")
-        before.pop("syncTime", None)
-        after = dict(source["status"])
-        after.pop("syncTime", None)
-        return before == after
-
-    # -- one module (§2.1) -----------------------------------------------------------------------
-
-    def _process_module(
-        self, source: Obj, reader: RegistryReader, scan: _ScanView, module_name: str, entry: dict[str, Any]
-    ) -> Obj:
-        source_name = name_of(source)
-        entry = {"name": module_name, **{k: v for k, v in entry.items() if k in ("version", "checksum")}}
-        module = scan.modules.get(module_name)
-        resolved = scan.policy_for(module)
-        if resolved.name:
-            entry["policy"] = resolved.name
-        module = self._ensure_module(source_name, module_name, module, resolved.release_channel)
-        if module_name in scan.overrides:
-            entry["overridden"] = True
-            return entry
-        try:
-            meta = read_release_meta(reader, module_name, policy.channel_tag(resolved.release_channel))
-        except (RegistryError, MetadataError) as exc:
-            return self._record_fetch_error(source_name, module, entry, exc)
-        if self._need_to_ensure_release(source_name, module, entry, meta):
-            try:
-                self._start_download(module)
-                context = ReleaseContext(
-                    self.kube, reader, source, module_name, resolved.name, resolved.release_channel
-                )
-                ensure_releases(context, meta)
-            except (RegistryError, MetadataError, ValueError) as exc:
-                entry.pop("checksum", None)  # forces a fresh fetch at the next scan (§2.1 step 8)
-                entry["pullError"] = str(exc)
-                entry["version"] = meta.version
-                return entry
-        entry["checksum"], entry["version"] = meta.checksum, meta.version
-        return entry
-
-    def _record_fetch_error(
-        self, source_name: str, module: Obj, entry: dict[str, Any], exc: Exception
-    ) -> Obj:
-        """§2.1 step 5: the error is shown only for modules enabled from this source."""
-        enabled = _condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.TRUE
-        if enabled and deep_get(module, "properties.source") == source_name:
-            text = str(exc)
-            entry["pullError"] = (
-                text if isinstance(exc, MetadataError) else messages.FETCH_IMAGE_ERROR_PREFIX + text
-            )
-            self.log.warning(LOGGER, "failed to download module", name=name_of(module))
-        entry["version"] = messages.SOURCE_MODULE_VERSION_UNKNOWN
-        return entry
-
-    def _need_to_ensure_release(
-        self, source_name: str, module: Obj, entry: dict[str, Any], meta: ReleaseMeta
-    ) -> bool:
-        """[E2] needToEnsureRelease: enabled from this source, and the channel moved or has no release."""
-        if deep_get(module, "properties.source") != source_name:
-            return False
-        if _condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != ConditionStatus.TRUE:
-            return False
-        if entry.get("checksum") != meta.checksum:
-            return True
-        checksum = release_checksum(meta.checksum)
-        selector = f"{lbl.MODULE}={name_of(module)},{lbl.RELEASE_CHECKSUM}={checksum}"
-        return not self.kube.list(kinds.MODULE_RELEASE, label_selector=selector)
-
-    def _start_download(self, module: Obj) -> None:
-        """§2.1 step 8: Available/Conflict → Downloading (IsReady False Downloading/downloading)."""
-        current = self.kube.get(kinds.MODULE, name_of(module))
-        if deep_get(current, "status.phase") not in (ModulePhase.AVAILABLE, ModulePhase.CONFLICT):
-            return
-        status = current.setdefault("status", {})
-        status["phase"] = ModulePhase.DOWNLOADING.value
-        conds = status.setdefault("conditions", [])
-        conditions.set_false(
-            conds,
-            messages.CONDITION_IS_READY,
+    def _base_snapshot(self, source: Obj, **fields: Any) -> rules.SourceSnapshot:
+        return rules.SourceSnapshot(
+            name=name_of(source),
             now=self.clock.now(),
-            reason=messages.REASON_DOWNLOADING,
-            message=messages.MSG_DOWNLOADING,
+            settings=self._settings,
+            checksum=registry_spec_checksum(source),
+            stored_checksum=annotations_of(source).get(ann.REGISTRY_SPEC_CHECKSUM),
+            status=dict(source.get("status") or {}),
+            scan_interval=str(deep_get(source, "spec.scanInterval", "") or ""),
+            **fields,
         )
-        self.kube.update(kinds.MODULE, current, subresource="status")
 
-    # -- Module objects (§3.1, §2.2) -------------------------------------------------------------
+    def _snapshot(
+        self, source: Obj, reader: RegistryReader, metas: dict[str, ReleaseMeta]
+    ) -> rules.SourceSnapshot:
+        """What one sync reads, gathered in the order the decision needs it (``metas``: filled
+        with the channel images read, for ensuring releases)."""
+        base = self._base_snapshot(source)
+        if base.stored_checksum != base.checksum:
+            if base.stored_checksum is None:
+                return base
+            return rules.SourceSnapshot(
+                **{**base.__dict__, "deployed_releases": self._deployed_of(base.name)}
+            )
+        try:
+            tags = tuple(reader.list_tags())
+        except RegistryError as exc:  # §2 step 3
+            return replace(base, listing_error=str(exc))
+        previous = [str(m.get("name")) for m in base.status.get("modules") or [] if isinstance(m, Mapping)]
+        listed = set(tags[: rules.MAX_MODULES])
+        gone = tuple(self._module_or_name(n) for n in sorted(set(previous) - listed))
+        modules = self._listed_modules(base.name, reader, rules.scanned_names(tags), metas)
+        return replace(base, tags=tags, gone=gone, modules=modules)
 
-    def _scan_view(self) -> _ScanView:
-        """One read of the cluster state every module of a scan needs (Modules, overrides, policy)."""
+    def _deployed_of(self, source_name: str) -> tuple[str, ...]:
+        selector = f"{lbl.SOURCE}={source_name}"
+        found = self.kube.list(kinds.MODULE_RELEASE, label_selector=selector)
+        return tuple(name_of(r) for r in found if deep_get(r, "status.phase") == ReleasePhase.DEPLOYED)
+
+    def _module_or_name(self, name: str) -> rules.ModuleState | str:
+        try:
+            return module_state(self.kube.get(kinds.MODULE, name))
+        except NotFound:
+            return name
+
+    def _listed_modules(
+        self, source_name: str, reader: RegistryReader, names: list[str], metas: dict[str, ReleaseMeta]
+    ) -> tuple[rules.ListedModule, ...]:
+        """Per listed module: its Module, resolved policy, override, channel image and releases."""
+        if not names:
+            return ()
+        get = policy_lookup.getter(self.kube)
         try:
             overrides = {name_of(o) for o in self.kube.list(kinds.MODULE_PULL_OVERRIDE)}
         except NotFound:  # the ModulePullOverride kind is not served
             overrides = set()
-        return _ScanView(
-            kube=self.kube,
-            modules={name_of(m): m for m in self.kube.list(kinds.MODULE)},
-            overrides=overrides,
-            embedded=policy.embedded_policy(
-                policy_lookup.deckhouse_settings(policy_lookup.getter(self.kube))
-            ),
+        objects = {name_of(m): m for m in self.kube.list(kinds.MODULE)}
+        embedded = policy.embedded_policy(policy_lookup.deckhouse_settings(get))
+        checksums = self._release_checksums()
+        found = []
+        for name in names:
+            obj = objects.get(name)
+            policy_name = str(deep_get(obj or {}, "properties.updatePolicy", "") or "")
+            named = policy_lookup.get_named(get, policy_name) if policy_name else None
+            resolved = named if named is not None else embedded
+            listed = rules.ListedModule(
+                name=name,
+                policy_name=resolved.name,
+                channel=resolved.release_channel,
+                module=module_state(obj) if obj is not None else None,
+                overridden=name in overrides,
+            )
+            if not listed.overridden:
+                listed = self._with_channel_image(reader, listed, metas, checksums)
+            found.append(listed)
+        return tuple(found)
+
+    def _with_channel_image(
+        self,
+        reader: RegistryReader,
+        listed: rules.ListedModule,
+        metas: dict[str, ReleaseMeta],
+        checksums: set[tuple[str, str]],
+    ) -> rules.ListedModule:
+        try:
+            meta = read_release_meta(reader, listed.name, policy.channel_tag(listed.channel))
+        except (RegistryError, MetadataError) as exc:
+            return replace(
+                listed, fetch_error=str(exc), fetch_error_is_metadata=isinstance(exc, MetadataError)
+            )
+        metas[listed.name] = meta
+        accessibility = meta.definition.get("accessibility")
+        image = rules.ChannelImage(
+            meta.version, meta.checksum, accessibility if isinstance(accessibility, Mapping) else None
+        )
+        config_source = ""
+        if listed.module is not None and listed.module.source == EMBEDDED_SOURCE:
+            config = policy_lookup.getter(self.kube)(kinds.MODULE_CONFIG, listed.name)
+            config_source = str(deep_get(config or {}, "spec.source", "") or "")
+        exists = (listed.name, release_checksum(meta.checksum)) in checksums
+        return replace(listed, image=image, release_exists=exists, config_source=config_source)
+
+    def _release_checksums(self) -> set[tuple[str, str]]:
+        """(module, ``release-checksum`` label) of every ModuleRelease: one list per scan."""
+        found = set()
+        for release in self.kube.list(kinds.MODULE_RELEASE):
+            labels = deep_get(release, "metadata.labels", {}) or {}
+            if lbl.MODULE in labels and lbl.RELEASE_CHECKSUM in labels:
+                found.add((str(labels[lbl.MODULE]), str(labels[lbl.RELEASE_CHECKSUM])))
+        return found
+
+    def _deletion_snapshot(self, source: Obj) -> rules.DeletionSnapshot:
+        """What §2.3 reads: the finalizers, the force annotation, Deployed releases, listed Modules."""
+        name = name_of(source)
+        finalizers = tuple(deep_get(source, "metadata.finalizers", []) or [])
+        deployed = False
+        if fin.RELEASE_EXISTS in finalizers:
+            selector = f"{lbl.SOURCE}={name},{lbl.STATUS}=deployed"
+            deployed = bool(self.kube.list(kinds.MODULE_RELEASE, label_selector=selector))
+        listed: tuple[rules.ModuleState | str, ...] = ()
+        if fin.MODULE_EXISTS in finalizers:
+            entries = deep_get(source, "status.modules", []) or []
+            listed = tuple(self._module_or_name(str(e.get("name"))) for e in entries)
+        return rules.DeletionSnapshot(
+            name=name,
+            phase=str(deep_get(source, "status.phase", "") or ""),
+            finalizers=finalizers,
+            force=annotations_of(source).get(ann.FORCE_DELETE) == "true",
+            has_deployed_releases=deployed,
+            listed=listed,
         )
 
-    def _ensure_module(self, source_name: str, module_name: str, module: Obj | None, channel: str) -> Obj:
-        """Create the Module or add this source to it; set the release channel (§3.1)."""
-        if module is None:
-            module = self.kube.create(
-                kinds.MODULE,
-                {
-                    "apiVersion": kinds.MODULE.api_version,
-                    "kind": kinds.MODULE.kind,
-                    "metadata": {"name": module_name},
-                    "properties": {"availableSources": [source_name], "releaseChannel": channel},
-                },
-            )
-            self.log.info(LOGGER, "module created", name=module_name, source=source_name)
-        props = module.setdefault("properties", {})
-        sources = list(props.get("availableSources") or [])
-        if source_name not in sources or props.get("releaseChannel") != channel:
-            props["availableSources"] = sources if source_name in sources else [*sources, source_name]
-            props["releaseChannel"] = channel
-            module = self.kube.update(kinds.MODULE, module)
-        if not deep_get(module, "status.phase"):
-            module = self._init_module_status(module)
-        return module
+    # -- the applier -----------------------------------------------------------------------------
 
-    def _init_module_status(self, module: Obj) -> Obj:
+    def _apply_scan(
+        self, source: Obj, reader: RegistryReader, plan: rules.SyncPlan, metas: Mapping[str, ReleaseMeta]
+    ) -> Result:
+        """Write the scan's plan, then its status and the ``module-exists`` finalizer."""
+        entries = {str(e["name"]): e for e in plan.entries}
+        for action in plan.actions:
+            if isinstance(action, rules.EnsureReleases):
+                failed = self._ensure_releases(source, reader, action, metas[action.module])
+                if failed is not None:
+                    entries[action.module] = failed
+            else:
+                self._apply(source, (action,))
+        behaviours = self._settings.behaviours
+        status, had_errors = rules.scan_status(list(entries.values()), self.clock.now(), behaviours)
+        name = name_of(source)
+        current = self.kube.get(kinds.MODULE_SOURCE, name)
+        before = dict(current.get("status") or {})
+        current["status"] = {**before, **status}
+        self.kube.update(kinds.MODULE_SOURCE, current, subresource="status")
+        heartbeat = rules.heartbeat_only(before, current["status"])
+        self._apply(source, (rules.AddFinalizer(fin.MODULE_EXISTS),))
+        self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))
+        # A clean scan that changed nothing but syncTime repeats itself until the registry or a
+        # watched object changes: the manager may skip the identical scans in between.
+        return Result(requeue_after=plan.requeue_after, idle=heartbeat and not had_errors)
+
+    def _ensure_releases(
+        self, source: Obj, reader: RegistryReader, action: rules.EnsureReleases, meta: ReleaseMeta
+    ) -> dict[str, Any] | None:
+        """Ensure the releases; on failure, the module's status entry (§2.1 step 8)."""
+        context = ReleaseContext(self.kube, reader, source, action.module, action.policy_name, action.channel)
+        try:
+            ensure_releases(context, meta)
+        except (RegistryError, MetadataError, ValueError) as exc:
+            return rules.release_failed(action.entry, action.version, str(exc), self._settings.behaviours)
+        return None
+
+    def _apply(self, source: Obj, actions: Iterable[rules.Action]) -> None:
+        name = name_of(source)
+        for action in actions:
+            if isinstance(action, rules.Log):
+                getattr(self.log, action.level)(LOGGER, action.msg, **action.fields)
+            elif isinstance(action, rules.PatchSource):
+                self._patch_source(name, action)
+            elif isinstance(action, rules.MarkRegistryChanged):
+                patch = {"metadata": {"annotations": {ann.REGISTRY_SPEC_CHANGED: action.at}}}
+                self.kube.patch(kinds.MODULE_RELEASE, action.release, patch)
+            elif isinstance(action, rules.CreateModule):
+                self.kube.create(kinds.MODULE, _new_module(action))
+            elif isinstance(action, rules.UpdateModule):
+                module = self.kube.get(kinds.MODULE, action.name)
+                module.setdefault("properties", {}).update(action.properties)
+                self.kube.update(kinds.MODULE, module)
+            elif isinstance(action, rules.InitModuleStatus):
+                self._init_module_status(action.name)
+            elif isinstance(action, rules.StartDownload):
+                self._start_download(action.name)
+            elif isinstance(action, rules.DeleteModule):
+                self.kube.delete(kinds.MODULE, action.name)
+            elif isinstance(action, rules.AddFinalizer):
+                self._add_finalizer(name, action.finalizer)
+            elif isinstance(action, rules.SetFinalizers):
+                self._set_finalizers(name, list(action.finalizers))
+            else:  # pragma: no cover - EnsureReleases is applied by _apply_scan
+                raise TypeError(f"the source applier cannot apply {action!r}")
+
+    def _patch_source(self, name: str, action: rules.PatchSource) -> None:
+        if not action.status:
+            self.kube.patch(kinds.MODULE_SOURCE, name, dict(action.patch))
+            return
+        try:
+            self.kube.patch(kinds.MODULE_SOURCE, name, dict(action.patch), subresource="status")
+        except NotFound:
+            pass
+
+    def _init_module_status(self, name: str) -> None:
+        module = self.kube.get(kinds.MODULE, name)
         now = self.clock.now()
         status = module.setdefault("status", {})
         status["phase"] = ModulePhase.AVAILABLE.value
@@ -380,55 +385,21 @@ class SourceController(ControllerBase):
             reason=messages.REASON_NOT_INSTALLED,
             message=messages.MSG_NOT_INSTALLED,
         )
-        return self.kube.update(kinds.MODULE, module, subresource="status")
+        self.kube.update(kinds.MODULE, module, subresource="status")
 
-    def _clean_source_in_module(self, source_name: str, module_name: str) -> None:
-        """§2.2: drop this source from the Module, deleting the Module when nothing keeps it."""
-        try:
-            module = self.kube.get(kinds.MODULE, module_name)
-        except NotFound:
-            return
-        sources = list(deep_get(module, "properties.availableSources", []) or [])
-        enabled = _condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER) == ConditionStatus.TRUE
-        if len(sources) > 1:
-            if source_name in sources:
-                module["properties"]["availableSources"] = [s for s in sources if s != source_name]
-                self.kube.update(kinds.MODULE, module)
-            return
-        if sources and sources != [source_name]:
-            return
-        if not enabled:
-            self.kube.delete(kinds.MODULE, module_name)
-            self.log.info(LOGGER, "module deleted: no source offers it", name=module_name)
-        elif sources:
-            module["properties"]["availableSources"] = []
-            self.kube.update(kinds.MODULE, module)
-
-    # -- deletion (§2.3) -------------------------------------------------------------------------
-
-    def _delete(self, source: Obj) -> Result:
-        name = name_of(source)
-        if deep_get(source, "status.phase") != SourcePhase.TERMINATING:
-            self._patch_status(name, {"phase": SourcePhase.TERMINATING.value})
-        force = annotations_of(source).get(ann.FORCE_DELETE) == "true"
-        finalizers = list(deep_get(source, "metadata.finalizers", []) or [])
-        if fin.RELEASE_EXISTS in finalizers:
-            if not force and self._has_deployed_releases(name):
-                self._patch_status(name, {"message": messages.SOURCE_HAS_DEPLOYED_RELEASES})
-                return Result(requeue_after=_DELETION_RETRY)
-            finalizers.remove(fin.RELEASE_EXISTS)
-            self._set_finalizers(name, finalizers)
-        if fin.MODULE_EXISTS in finalizers:
-            if not force:
-                for entry in deep_get(source, "status.modules", []) or []:
-                    self._clean_source_in_module(name, str(entry.get("name")))
-            finalizers.remove(fin.MODULE_EXISTS)
-            self._set_finalizers(name, finalizers)
-        return Result()
-
-    def _has_deployed_releases(self, source_name: str) -> bool:
-        selector = f"{lbl.SOURCE}={source_name},{lbl.STATUS}=deployed"
-        return bool(self.kube.list(kinds.MODULE_RELEASE, label_selector=selector))
+    def _start_download(self, name: str) -> None:
+        module = self.kube.get(kinds.MODULE, name)
+        status = module.setdefault("status", {})
+        status["phase"] = ModulePhase.DOWNLOADING.value
+        conds = status.setdefault("conditions", [])
+        conditions.set_false(
+            conds,
+            messages.CONDITION_IS_READY,
+            now=self.clock.now(),
+            reason=messages.REASON_DOWNLOADING,
+            message=messages.MSG_DOWNLOADING,
+        )
+        self.kube.update(kinds.MODULE, module, subresource="status")
 
     def _set_finalizers(self, name: str, finalizers: list[str]) -> None:
         patch = [{"op": "replace", "path": "/metadata/finalizers", "value": finalizers}]
@@ -437,15 +408,17 @@ class SourceController(ControllerBase):
         except NotFound:
             pass
 
-    def _add_finalizer(self, source: Obj, finalizer: str) -> None:
-        current = self.kube.get(kinds.MODULE_SOURCE, name_of(source))
+    def _add_finalizer(self, name: str, finalizer: str) -> None:
+        current = self.kube.get(kinds.MODULE_SOURCE, name)
         finalizers = list(deep_get(current, "metadata.finalizers", []) or [])
         if finalizer not in finalizers:
-            patch = {"metadata": {"finalizers": [*finalizers, finalizer]}}
-            self.kube.patch(kinds.MODULE_SOURCE, name_of(source), patch)
+            self.kube.patch(kinds.MODULE_SOURCE, name, {"metadata": {"finalizers": [*finalizers, finalizer]}})
 
-    def _patch_status(self, name: str, status: dict[str, Any]) -> None:
-        try:
-            self.kube.patch(kinds.MODULE_SOURCE, name, {"status": status}, subresource="status")
-        except NotFound:
-            pass
+
+def _new_module(action: rules.CreateModule) -> Obj:
+    return {
+        "apiVersion": kinds.MODULE.api_version,
+        "kind": kinds.MODULE.kind,
+        "metadata": {"name": action.name},
+        "properties": dict(action.properties),
+    }

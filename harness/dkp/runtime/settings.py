@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from harness.eras import Behaviour
+
 __all__ = ["FAST_TIME_ENV", "ClusterSettings", "fast_time_default"]
 
 FAST_TIME_ENV = "DKP_HARNESS_FAST_TIME"
@@ -37,3 +39,5 @@ class ClusterSettings:
     coalesced idle looks (``Manager``). Off, waiting releases are polled every 15 s and every
     periodic look runs, exactly as DKP does; the differential test proves both give the same
     histories. Defaults to on; ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""
+    behaviours: frozenset[Behaviour] = frozenset()
+    bundle: str = "Default"
