@@ -204,11 +204,13 @@ class SimulatedCluster:
         tls: bool = False,
         registry_factory: Callable[..., Any] | None = None,
     ) -> None:
-        self.settings = resolve_settings(settings or ClusterSettings())
         self.deckhouse = deckhouse or DeckhouseSettings()
-        self.deckhouse_version = eras.parse_version(self.settings.deckhouse_version)
-        self.behaviours = eras.behaviours_for(self.deckhouse_version)
-        """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
+        checked = resolve_settings(settings or ClusterSettings())
+        self.deckhouse_version = eras.parse_version(checked.deckhouse_version)
+        self.settings = dataclasses.replace(
+            checked, behaviours=eras.behaviours_for(self.deckhouse_version), bundle=self.deckhouse.bundle
+        )
+        """Checked settings carrying the era-dependent rules and the bundle the controllers read."""
         self.clock: VirtualClock | RealClock = RealClock() if real_time else VirtualClock(start)
         self.log = DeckhouseLog(self.clock)
         self.installed = InstalledModules()
@@ -321,6 +323,11 @@ class SimulatedCluster:
             pass  # the API server may start with it, as a DKP cluster does
         client.create(kinds.POD, self._deckhouse_pod(), namespace=kinds.DECKHOUSE_NAMESPACE)
         client.create(kinds.MODULE_CONFIG, self._deckhouse_config())
+
+    @property
+    def behaviours(self) -> frozenset[eras.Behaviour]:
+        """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
+        return self.settings.behaviours
 
     def _deckhouse_pod(self) -> Obj:
         image = f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
