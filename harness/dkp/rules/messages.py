@@ -80,10 +80,20 @@ CONDITION_DEPLOY_TIME = (
     Reason.RELEASE_DEPLOY_TIME.value,
     "ModuleRelease could not be applied, release postponed",
 )
+CONDITION_VALIDATIONS = (
+    Reason.RELEASE_VALIDATIONS.value,
+    "ModuleRelease could not be applied, release validations failed",
+)
+"""Deckhouse v1.78 and later (docs/dkp-eras.md, "release-validations")."""
 CONDITION_CONFIG_VALIDATION = (
     Reason.RELEASE_CONFIG_VALIDATION.value,
     "ModuleRelease could not be applied, module config validation failed",
 )
+
+
+def validations_failed(failure: str) -> str:
+    """The Pending message of a release whose validation failed (``<file>: <error>``)."""
+    return f"validations failed: {failure}"
 
 
 def last_release_deployed_false(text: str, version: str) -> str:
