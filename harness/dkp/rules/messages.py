@@ -57,6 +57,20 @@ MSG_ON_STARTUP_DONE = "onStartup hooks done"
 REASON_CONFLICT, MSG_CONFLICT = Reason.CONFLICT.value, "several available sources"
 REASON_DISABLED, MSG_DISABLED = Reason.DISABLED.value, "disabled"
 REASON_BUNDLE, MSG_BUNDLE = Reason.BUNDLE.value, "turned off by bundle"
+REASON_EDITION_AVAILABLE = Reason.EDITION_AVAILABLE.value
+REASON_EDITION_ENABLED = Reason.EDITION_ENABLED.value
+
+
+def unavailable_in_edition(edition: str) -> str:
+    """Deckhouse v1.75 and later: the EditionAvailable extender's verdict (docs/dkp-eras.md)."""
+    return f"unavailable in '{edition}' edition"
+
+
+def disabled_in_edition(edition: str) -> str:
+    """Deckhouse v1.75 and later: the EditionEnabled extender's verdict (docs/dkp-eras.md)."""
+    return f"disabled in the '{edition}' edition"
+
+
 REASON_MODULE_CONFIG, MSG_MODULE_CONFIG = Reason.MODULE_CONFIG.value, "turned off by module config"
 REASON_HOOK_ERROR = Reason.HOOK_ERROR.value
 REASON_MODULE_ERROR = Reason.MODULE_ERROR.value
