@@ -44,6 +44,7 @@ from harness.dkp.controllers.lifecycle import LifecycleController
 from harness.dkp.controllers.override import OverrideController
 from harness.dkp.controllers.release import ReleaseController
 from harness.dkp.controllers.source import SourceController
+from harness.dkp.rules import admission
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reconcile import Controller
@@ -65,6 +66,7 @@ __all__ = [
     "SimulationControl",
     "cluster_settings",
     "crd_layers",
+    "register_webhooks",
     "resolve_settings",
 ]
 
@@ -93,6 +95,25 @@ class DeckhouseSettings:
         if self.update_windows:
             update["windows"] = [dict(w) for w in self.update_windows]
         return {**self.extra, "releaseChannel": self.release_channel, "update": update}
+
+
+def register_webhooks(api: ApiServer, behaviours: frozenset[eras.Behaviour]) -> None:
+    """DKP's validating webhooks of the cluster's era (``harness.dkp.rules.admission``)."""
+    source, config = kinds.MODULE_SOURCE, kinds.MODULE_CONFIG
+    if eras.Behaviour.DEFAULT_SOURCE_ANNOTATION in behaviours:
+        api.admission.register(
+            source.group,
+            source.plural,
+            admission.MODULE_SOURCE_WEBHOOK,
+            lambda review: admission.second_default_source(review.obj, review.existing()),
+        )
+    if eras.Behaviour.EMBEDDED_TAKEOVER in behaviours:
+        api.admission.register(
+            config.group,
+            config.plural,
+            admission.MODULE_CONFIG_WEBHOOK,
+            lambda review: admission.embedded_source_refused(review.obj),
+        )
 
 
 def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
@@ -259,6 +280,7 @@ class SimulatedCluster:
     def _start_api(self) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))
         self._api = ApiServer(self.clock, crd_dir=crd_layers(self.deckhouse_version), token=self._token)
+        register_webhooks(self._api, self.settings.behaviours)
         self.api_url = self._api.start(port=0, tls=self._tls)
         self._api.write_kubeconfig(self.kubeconfig)
         self._api.set_pod_log_source(self._pod_log)

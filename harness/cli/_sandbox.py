@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from harness.api import kinds
 from harness.cli._control import ControlServer, format_time, parse_time
 from harness.clock import parse_duration
 from harness.cluster import DeckhouseSettings, SimulatedCluster
@@ -118,7 +119,7 @@ class Sandbox:
         """Refuse a module no Module object names, worded as deckhouse-controller words its failures."""
         client = self.cluster.client
         try:
-            client.get(client.resolve("deckhouse.io/v1alpha1", "Module"), name)
+            client.get(kinds.MODULE, name)
         except NotFound:
             raise ValueError(
                 f'{action} module failed: module "{name}" not found: no Module object has that name'

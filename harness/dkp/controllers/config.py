@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
@@ -41,7 +41,7 @@ __all__ = ["ConfigController"]
 LOGGER = "d8-module-config-controller"
 UNKNOWN_MODULE_REQUEUE = timedelta(minutes=3)  # §4.2 moduleNotFoundInterval
 SYSTEM_CONFIGS = frozenset({"deckhouse", "global"})
-EMBEDDED_SOURCE = "Embedded"
+EMBEDDED_SOURCE = sources.EMBEDDED
 OLD_FINALIZER = fin.MODULE_CONFIG_LEGACY  # removed by the controller
 _NOT_INSTALLED_PHASES = frozenset(
     {ModulePhase.CONFLICT, ModulePhase.DOWNLOADING, ModulePhase.DOWNLOADING_ERROR}

@@ -30,7 +30,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
@@ -211,7 +211,7 @@ def _apply_record(module: Obj, record: InstalledModule) -> None:
     properties: dict[str, Any] = module.setdefault("properties", {})
     properties["version"] = record.version
     properties["weight"] = record.weight
-    if record.source and properties.get("source") in (None, "", "Embedded"):
+    if record.source and properties.get("source") in (None, "", sources.EMBEDDED):
         properties["source"] = record.source  # a chosen source is the config controller's (§7)
     if record.requirements:
         properties["requirements"] = dict(record.requirements)

@@ -22,7 +22,7 @@ from typing import Any
 from harness import eras
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
 from harness.api.times import stamp
@@ -69,9 +69,6 @@ from harness.registry.errors import RegistryError
 __all__ = ["ReleaseController"]
 
 KEEP_OUTDATED = 3  # outdated releases kept per source+module
-EMBEDDED_SOURCE = "Embedded"
-DECKHOUSE_SOURCE = "deckhouse"
-DECKHOUSE_PACKAGE_REPOSITORY = "deckhouse-modules"
 
 
 class ReleaseController(ControllerBase):
@@ -387,7 +384,7 @@ class ReleaseController(ControllerBase):
         if eras.Behaviour.EMBEDDED_TAKEOVER not in self.settings.behaviours or not source:
             return
         module = self._get(kinds.MODULE, module_name)
-        if module is None or deep_get(module, "properties.source") != EMBEDDED_SOURCE:
+        if module is None or deep_get(module, "properties.source") != sources.EMBEDDED:
             return
 
         def switch(m: Obj) -> None:
@@ -408,7 +405,7 @@ class ReleaseController(ControllerBase):
             return
         if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is not None:
             return
-        repository = DECKHOUSE_PACKAGE_REPOSITORY if source == DECKHOUSE_SOURCE else source
+        repository = sources.DECKHOUSE_PACKAGE_REPOSITORY if source == sources.DECKHOUSE else source
         wanted = {"packageVersion": version, "packageRepositoryName": repository}
         module = self._get(kinds.MODULE, module_name)
         if module is None or all(deep_get(module, f"spec.{k}") == v for k, v in wanted.items()):
