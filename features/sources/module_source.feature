@@ -71,6 +71,20 @@ Feature: A ModuleSource tells DKP where to find modules
     Then the output contains "module-one module error: "
     And the output contains "/v2/deckhouse/modules/module-one/release/manifests/stable: MANIFEST_UNKNOWN: manifest unknown; map[Tag:stable]"
 
+  @claim:MS-04 @claim:TR-03
+  Scenario: In every Deckhouse version a missing release channel of an enabled module is a sync error
+    Where the per-module error is written changed in v1.73 (pullError, then error); the source's
+    message did not.
+
+    Given the cluster has the objects of "features/sources/example-source.yaml"
+    And the ModuleConfig "module-one" enables the module
+    When the "stable" channel of module "module-one" is removed from the registry
+    And 3 minutes pass
+    Then the ModuleSource "example" has the message "Some errors occurred. Inspect status for details"
+    When I run `kubectl get ms`
+    Then the row of "example" reads:
+      | MSG | Some errors occurred. Inspect status for details |
+
   @claim:DKP-21
   Scenario: A broken module that is not enabled from the source is not reported as an error
     Given the cluster has the objects of "features/sources/example-source.yaml"
