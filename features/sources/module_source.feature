@@ -141,6 +141,15 @@ Feature: A ModuleSource tells DKP where to find modules
       | ENABLED | False     |
       | READY   | False     |
 
+  @claim:EN-08
+  Scenario: In every Deckhouse version kubectl get modules lists the modules a source offers
+    From v1.76 the command prints the package view (other columns), but still one row per module.
+
+    Given the cluster has the objects of "features/sources/example-source.yaml"
+    When I run `kubectl get modules`
+    Then the output contains "module-one"
+    And the output contains "module-two"
+
   @claim:MS-09
   Scenario: A discovered module's YAML shows its source and why it is not running
     Given the cluster has the objects of "features/sources/example-source.yaml"
