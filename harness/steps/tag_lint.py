@@ -18,8 +18,10 @@ from pathlib import Path
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import FeatureParser
 
+from harness import eras
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX
+from harness.steps.eras_plugin import SINCE_TAG, UNTIL_TAG
 
 __all__ = ["TagProblem", "tag_problems"]
 
@@ -57,6 +59,15 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
     return sorted(set(problems), key=_order)
 
 
+def _era_problem(tag: str, where: str) -> Iterator[TagProblem]:
+    """``@deckhouse-since:`` / ``@deckhouse-before:`` carry a version, not a marker name."""
+    version = tag.split(":", 1)[1]
+    try:
+        eras.parse_version(version)
+    except eras.VersionError as exc:
+        yield TagProblem(where, f"tag @{tag}: {exc}")
+
+
 def _scenario_problems(
     tags: set[str], line: int, lines: list[str], shown: str, catalogue: Catalogue | None
 ) -> Iterator[TagProblem]:
@@ -69,6 +80,8 @@ def _scenario_problems(
             yield TagProblem(
                 where, f"tag @{tag} looks like a claim tag; write @{CLAIM_PREFIX}<ID>, e.g. @claim:MS-01"
             )
+        elif tag.startswith((SINCE_TAG, UNTIL_TAG)):
+            yield from _era_problem(tag, where)
         elif not _MARKER_NAME.match(tag):
             yield TagProblem(where, f"tag @{tag} cannot be selected with -m; use letters, digits, - and _")
     if "deviation" in tags and catalogue is not None:
