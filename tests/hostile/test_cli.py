@@ -188,7 +188,7 @@ def test_the_control_endpoint_bounds_what_it_reads():
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("--deckhouse-version", "abc"), "--deckhouse-version 'abc' is not a version"),
+        (("--deckhouse-version", "abc"), "Deckhouse version 'abc' is not understood"),
         (("--kubernetes-version", "1.x"), "is not a Kubernetes version"),
         (("--release-channel", "Bogus"), "use one of Alpha, Beta, EarlyAccess, Stable, RockSolid"),
     ],
