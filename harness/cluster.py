@@ -44,6 +44,7 @@ from harness.dkp.controllers.lifecycle import LifecycleController
 from harness.dkp.controllers.override import OverrideController
 from harness.dkp.controllers.release import ReleaseController
 from harness.dkp.controllers.source import SourceController
+from harness.dkp.rules import admission
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reconcile import Controller, Request
@@ -65,6 +66,7 @@ __all__ = [
     "SimulationControl",
     "cluster_settings",
     "crd_layers",
+    "register_webhooks",
     "resolve_settings",
 ]
 
@@ -93,6 +95,25 @@ class DeckhouseSettings:
         if self.update_windows:
             update["windows"] = [dict(w) for w in self.update_windows]
         return {**self.extra, "releaseChannel": self.release_channel, "update": update}
+
+
+def register_webhooks(api: ApiServer, behaviours: frozenset[eras.Behaviour]) -> None:
+    """DKP's validating webhooks of the cluster's era (``harness.dkp.rules.admission``)."""
+    source, config = kinds.MODULE_SOURCE, kinds.MODULE_CONFIG
+    if eras.Behaviour.DEFAULT_SOURCE_ANNOTATION in behaviours:
+        api.admission.register(
+            source.group,
+            source.plural,
+            admission.MODULE_SOURCE_WEBHOOK,
+            lambda review: admission.second_default_source(review.obj, review.existing()),
+        )
+    if eras.Behaviour.EMBEDDED_TAKEOVER in behaviours:
+        api.admission.register(
+            config.group,
+            config.plural,
+            admission.MODULE_CONFIG_WEBHOOK,
+            lambda review: admission.embedded_source_refused(review.obj),
+        )
 
 
 def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
@@ -205,11 +226,13 @@ class SimulatedCluster:
         registry_factory: Callable[..., Any] | None = None,
         clock: Clock | None = None,
     ) -> None:
-        self.settings = resolve_settings(settings or ClusterSettings())
         self.deckhouse = deckhouse or DeckhouseSettings()
-        self.deckhouse_version = eras.parse_version(self.settings.deckhouse_version)
-        self.behaviours = eras.behaviours_for(self.deckhouse_version)
-        """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
+        checked = resolve_settings(settings or ClusterSettings())
+        self.deckhouse_version = eras.parse_version(checked.deckhouse_version)
+        self.settings = dataclasses.replace(
+            checked, behaviours=eras.behaviours_for(self.deckhouse_version), bundle=self.deckhouse.bundle
+        )
+        """Checked settings carrying the era-dependent rules and the bundle the controllers read."""
         self.clock: Clock = clock or (RealClock() if real_time else VirtualClock(start))
         self.log = DeckhouseLog(self.clock)
         self.installed = InstalledModules()
@@ -261,6 +284,7 @@ class SimulatedCluster:
     def _start_api(self) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))
         self._api = ApiServer(self.clock, crd_dir=crd_layers(self.deckhouse_version), token=self._token)
+        register_webhooks(self._api, self.settings.behaviours)
         self.api_url = self._api.start(port=0, tls=self._tls)
         self._api.write_kubeconfig(self.kubeconfig)
         self._api.set_pod_log_source(self._pod_log)
@@ -326,6 +350,11 @@ class SimulatedCluster:
             pass  # the API server may start with it, as a DKP cluster does
         client.create(kinds.POD, self._deckhouse_pod(), namespace=kinds.DECKHOUSE_NAMESPACE)
         client.create(kinds.MODULE_CONFIG, self._deckhouse_config())
+
+    @property
+    def behaviours(self) -> frozenset[eras.Behaviour]:
+        """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
+        return self.settings.behaviours
 
     def _deckhouse_pod(self) -> Obj:
         image = f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
@@ -422,6 +451,12 @@ class SimulatedCluster:
             deckhouse_version=deckhouse or self.settings.deckhouse_version,
             kubernetes_version=kubernetes or self.settings.kubernetes_version,
         )
+        if deckhouse is not None:
+            # An upgrade brings the new version's controllers: the era's rules follow the version.
+            self.deckhouse_version = eras.parse_version(self.settings.deckhouse_version)
+            self.settings = dataclasses.replace(
+                self.settings, behaviours=eras.behaviours_for(self.deckhouse_version)
+            )
         for controller in self._controller_list:
             controller.settings = self.settings  # type: ignore[attr-defined]
         if deckhouse is not None and self._api is not None:

@@ -56,6 +56,36 @@ Feature: A module offered by several sources needs its source named
       | name               | phase    |
       | module-one-v0.7.25 | Deployed |
 
+  @claim:EN-07 @claim:DKP-10
+  Scenario: In every Deckhouse version the module is in Conflict until its source is named
+    When the ModuleConfig "module-one" enables the module
+    Then the Module "module-one" matches:
+      """
+      status:
+        phase: Conflict
+        conditions:
+        - type: IsReady
+          status: "False"
+          reason: Conflict
+          message: several available sources
+      """
+    When I patch the ModuleConfig "module-one" with:
+      """
+      spec:
+        source: other
+      """
+    Then the Module "module-one" matches:
+      """
+      properties:
+        source: other
+      status:
+        phase: Downloading
+      """
+    When 15 seconds pass
+    Then the releases of module "module-one" are:
+      | name               | phase    |
+      | module-one-v0.7.25 | Deployed |
+
   @claim:DKP-31
   Scenario: Disabling a module in Conflict returns it to Available
     When the ModuleConfig "module-one" enables the module

@@ -46,6 +46,52 @@ Feature: Enabling a module with a ModuleConfig
       | READY   | True  |
     And the Module "module-one" went through Available, Downloading, Installing, Ready
 
+  @claim:EN-01 @claim:EN-02 @claim:EN-03 @claim:EN-04
+  Scenario: In every Deckhouse version the page's ModuleConfig takes module-one to Ready
+    From Deckhouse v1.76 `kubectl get module` prints the package view, so this checks the same
+    states on the Module object itself.
+
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        source: example
+      """
+    Then the Module "module-one" matches:
+      """
+      properties:
+        source: example
+      status:
+        phase: Downloading
+      """
+    When 5 seconds pass
+    Then the Module "module-one" matches:
+      """
+      properties:
+        weight: 910
+      status:
+        phase: Installing
+      """
+    When 10 seconds pass
+    Then the Module "module-one" matches:
+      """
+      properties:
+        weight: 910
+        source: example
+      status:
+        phase: Ready
+        conditions:
+        - type: EnabledByModuleManager
+          status: "True"
+        - type: IsReady
+          status: "True"
+      """
+    And the Module "module-one" went through Available, Downloading, Installing, Ready
+
   @claim:EN-03
   Scenario: A module without a weight of its own is installed with weight 900
     When the ModuleConfig "module-two" enables the module

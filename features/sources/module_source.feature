@@ -71,6 +71,20 @@ Feature: A ModuleSource tells DKP where to find modules
     Then the output contains "module-one module error: "
     And the output contains "/v2/deckhouse/modules/module-one/release/manifests/stable: MANIFEST_UNKNOWN: manifest unknown; map[Tag:stable]"
 
+  @claim:MS-04 @claim:TR-03
+  Scenario: In every Deckhouse version a missing release channel of an enabled module is a sync error
+    Where the per-module error is written changed in v1.73 (pullError, then error); the source's
+    message did not.
+
+    Given the cluster has the objects of "features/sources/example-source.yaml"
+    And the ModuleConfig "module-one" enables the module
+    When the "stable" channel of module "module-one" is removed from the registry
+    And 3 minutes pass
+    Then the ModuleSource "example" has the message "Some errors occurred. Inspect status for details"
+    When I run `kubectl get ms`
+    Then the row of "example" reads:
+      | MSG | Some errors occurred. Inspect status for details |
+
   @claim:DKP-21
   Scenario: A broken module that is not enabled from the source is not reported as an error
     Given the cluster has the objects of "features/sources/example-source.yaml"
@@ -126,6 +140,15 @@ Feature: A ModuleSource tells DKP where to find modules
       | PHASE   | Available |
       | ENABLED | False     |
       | READY   | False     |
+
+  @claim:EN-08
+  Scenario: In every Deckhouse version kubectl get modules lists the modules a source offers
+    From v1.76 the command prints the package view (other columns), but still one row per module.
+
+    Given the cluster has the objects of "features/sources/example-source.yaml"
+    When I run `kubectl get modules`
+    Then the output contains "module-one"
+    And the output contains "module-two"
 
   @claim:MS-09
   Scenario: A discovered module's YAML shows its source and why it is not running

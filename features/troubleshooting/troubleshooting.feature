@@ -62,6 +62,29 @@ Feature: Finding out why a module does not run
           message: 'hook failed: no database'
       """
 
+  @claim:EN-06 @claim:DKP-23 @deviation
+  Scenario: In every Deckhouse version a failing hook puts the module in Error, not ready
+    The page shows READY "Error"; the Module's IsReady condition, which READY prints, is False.
+
+    Given the registry has the modules:
+      | module     | version | channels | hook error               |
+      | module-two | v1.2.3  | stable   | hook failed: no database |
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    When the ModuleConfig "module-two" enables the module
+    And 15 seconds pass
+    Then the Module "module-two" matches:
+      """
+      status:
+        phase: Error
+        conditions:
+        - type: EnabledByModuleManager
+          status: "True"
+        - type: IsReady
+          status: "False"
+          reason: HookError
+          message: 'hook failed: no database'
+      """
+
   @claim:EN-02
   Scenario: A module whose source cannot be read never starts downloading
     Given the registry answers 500 for "module-one/release"

@@ -15,6 +15,7 @@ __all__ = [
     "APPLY_NOW",
     "APPROVED",
     "CHANGE_CAUSE",
+    "DEFAULT_SOURCE",
     "FORCE",
     "FORCE_DELETE",
     "FORCE_LEGACY",
@@ -37,6 +38,8 @@ FORCE = "modules.deckhouse.io/force"
 FORCE_LEGACY = "release.deckhouse.io/force"
 REINSTALL = "modules.deckhouse.io/reinstall"
 IS_UPDATING = "modules.deckhouse.io/isUpdating"
+DEFAULT_SOURCE = "modules.deckhouse.io/default-source"
+"""Deckhouse v1.73 and later: marks the one default ModuleSource (docs/dkp-eras.md)."""
 NOTIFIED = "modules.deckhouse.io/notified"
 CHANGE_CAUSE = "modules.deckhouse.io/change-cause"
 ALLOW_DISABLING = "modules.deckhouse.io/allow-disabling"

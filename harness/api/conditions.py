@@ -38,3 +38,6 @@ class Reason(StrEnum):
     RELEASE_REQUIREMENTS = "ReleaseRequirementsCheck"
     RELEASE_DEPLOY_TIME = "ReleaseDeployTimeCheck"
     RELEASE_CONFIG_VALIDATION = "ReleaseConfigValidationCheck"
+    RELEASE_VALIDATIONS = "ReleaseValidationsCheck"
+    EDITION_AVAILABLE = "EditionAvailableExtender"
+    EDITION_ENABLED = "EditionEnabledExtender"

@@ -48,6 +48,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType, core_types
 from harness.apiserver.client import InProcessClient
 from harness.apiserver.cow import view
@@ -115,6 +116,11 @@ class ApiServer:
 
     def __repr__(self) -> str:
         return f"ApiServer(url={self.url!r}, kinds={len(self.catalog.types())})"
+
+    @property
+    def admission(self) -> Admission:
+        """The validating webhooks every create/update goes through (``harness.apiserver.admission``)."""
+        return self._backend.admission
 
     # ---- wiring ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.apiserver import strategy
+from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.field_ownership import apply_config, record_update
 from harness.apiserver.objectmeta import go_quote
@@ -266,6 +267,19 @@ def _check_patched_types(req: Request, patched: Obj) -> None:
     raise Invalid(f' "" is invalid: patch: {cause.message}', causes=[cause])
 
 
+def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
+    """Validating admission (``harness.apiserver.admission``): main-resource writes only."""
+    if req.subresource:
+        return
+    rt = req.rt
+
+    def existing() -> list[Obj]:
+        return [strategy.to_version(o, rt) for o in b.store.list(rt).items]
+
+    operation = "CREATE" if old is None else "UPDATE"
+    b.admission.review(rt.key, AdmissionReview(operation, obj, old, existing))
+
+
 def create(b: Backend, req: Request) -> Response:
     if req.subresource:
         raise MethodNotAllowed(f"create is not supported on the {req.subresource} subresource")
@@ -274,6 +288,7 @@ def create(b: Backend, req: Request) -> Response:
     _check_types(req, obj)
     strategy.for_create(req.rt, obj)
     warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
+    _review(b, req, obj, None)
     with b.store.lock:
         record_update(
             None, obj, manager=_manager(req), api_version=req.rt.resource.api_version, now=_stamp(b)
@@ -286,6 +301,7 @@ def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: b
     _check_identity(req, new)
     new = strategy.for_update(req.rt, new, old, req.subresource)
     warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"))
+    _review(b, req, new, old)
     record_update(
         strategy.to_version(old, req.rt),
         new,
@@ -370,11 +386,13 @@ def _apply(b: Backend, req: Request) -> Response:
     if live is None:
         strategy.for_create(req.rt, result)
         warnings = strategy.admit(req.rt, result, req.query.get("fieldValidation"))
+        _review(b, req, result, None)
         stored = b.store.create(req.rt, strategy.to_storage(result, req.rt, b.catalog), dry_run=req.dry_run)
         return Response(201, strategy.to_version(stored, req.rt), warnings=warnings)
     result["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     new = strategy.for_update(req.rt, result, live, req.subresource)
     warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"))
+    _review(b, req, new, live)
     stored = b.store.update(
         req.rt, strategy.to_storage(new, req.rt, b.catalog), require_rv=False, dry_run=req.dry_run
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.faults import Faults
 from harness.apiserver.storage import Store
@@ -66,3 +67,5 @@ class Backend:
     faults: Faults
     clock: Clock
     log_source: LogSource | None = None
+    admission: Admission = field(default_factory=Admission)
+    """Validating webhooks (``harness.apiserver.admission``), called before a write is stored."""

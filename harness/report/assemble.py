@@ -49,7 +49,8 @@ def assemble_run(
     ordered = sorted((redacted_scenario(s) for s in scenarios), key=_scenario_key)
     features = _features(ordered)
     partial = bool(selection)
-    claims = _claims(ordered, catalogue, docs_base, partial=partial)
+    version = (target or {}).get("deckhouse_version")
+    claims = _claims(ordered, catalogue, docs_base, partial=partial, version=version)
     title = DEFAULT_TITLE if catalogue is None else f"{DEFAULT_TITLE}: {catalogue.page.title}"
     return Run(
         title=title,
@@ -114,7 +115,12 @@ def _features(scenarios: Sequence[ScenarioResult]) -> list[FeatureResult]:
 
 
 def _claims(
-    scenarios: Sequence[ScenarioResult], catalogue: Catalogue | None, docs_base: str, *, partial: bool
+    scenarios: Sequence[ScenarioResult],
+    catalogue: Catalogue | None,
+    docs_base: str,
+    *,
+    partial: bool,
+    version: str | None = None,
 ) -> list[ClaimResult]:
     if catalogue is None:
         return []
@@ -129,6 +135,7 @@ def _claims(
                 (s.status for s in checking[claim.id]),
                 has_deviation_reason=claim.deviation is not None,
                 selected=not partial or bool(checking[claim.id]),
+                applicable=claim.applies_to(version),
             ),
             scenarios=[s.nodeid for s in checking[claim.id]],
             link=catalogue.page.link(claim.anchor, docs_base),

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from harness import eras
+
 __all__ = ["Catalogue", "CatalogueError", "Claim", "Page", "load_catalogue", "parse_catalogue"]
 
 CLAIM_ID = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+[A-Za-z0-9]*$")
@@ -65,6 +67,31 @@ class Claim:
     section: str
     claim: str
     deviation: str | None = None
+    since: str | None = None
+    """The claim holds for Deckhouse at or after this version only (``vMAJOR.MINOR.PATCH``)."""
+    before: str | None = None
+    """The claim holds for Deckhouse before this version only."""
+
+    def applies_to(self, version: str | None) -> bool:
+        """Whether the claim is about ``version`` (an unknown or unreadable version: yes)."""
+        if not version:
+            return True
+        try:
+            checked = eras.parse_version(version)
+        except eras.VersionError:
+            return True
+        if self.since and checked < eras.parse_version(self.since):
+            return False
+        return not (self.before and checked >= eras.parse_version(self.before))
+
+    @property
+    def era(self) -> str:
+        """``v1.75.0 and later``, ``before v1.76.0``, both, or ``""`` for every version."""
+        parts = [
+            f"{self.since} and later" if self.since else "",
+            f"before {self.before}" if self.before else "",
+        ]
+        return ", ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -132,7 +159,20 @@ def _claim(entry: Any, source: str, index: int) -> Claim:
         section=_text(item, "section", source, where),
         claim=_text(item, "claim", source, where),
         deviation=deviation,
+        since=_version(item, "since", source, where),
+        before=_version(item, "before", source, where),
     )
+
+
+def _version(item: Mapping[str, Any], key: str, source: str, where: str) -> str | None:
+    """An optional Deckhouse version, spelled canonically (``v1.75`` → ``v1.75.0``)."""
+    value = item.get(key)
+    if value is None:
+        return None
+    try:
+        return str(eras.parse_version(str(value)))
+    except eras.VersionError as exc:
+        raise CatalogueError(f"{source}: {where}: {key}: {exc}") from None
 
 
 def _check_unique(claims: tuple[Claim, ...], source: str) -> None:

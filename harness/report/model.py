@@ -19,6 +19,8 @@ __all__ = [
     "DEFAULT_TARGET",
     "NEEDS_VIRTUAL_TIME",
     "NEEDS_VIRTUAL_TIME_COUNT",
+    "OTHER_ERA",
+    "OTHER_ERA_COUNT",
     "ClaimResult",
     "ErrorInfo",
     "FeatureResult",
@@ -27,6 +29,7 @@ __all__ = [
     "StepCatalogueEntry",
     "StepResult",
     "needs_virtual_time",
+    "other_era",
 ]
 
 #: How the target plugin starts the skip reason of a scenario that only virtual time can run
@@ -34,8 +37,19 @@ __all__ = [
 NEEDS_VIRTUAL_TIME = "needs virtual time:"
 #: The key of that count in ``Run.scenario_counts()`` and the JSON's ``counts.scenarios``.
 NEEDS_VIRTUAL_TIME_COUNT = "needs_virtual_time"
+#: How the era plugin starts the skip reason of a scenario about other Deckhouse versions
+#: (``@deckhouse-since:`` / ``@deckhouse-before:``); the report counts those apart.
+OTHER_ERA = "checks Deckhouse "
+#: The key of that count in ``Run.scenario_counts()`` and the JSON's ``counts.scenarios``.
+OTHER_ERA_COUNT = "other_era"
 #: What a run without target information checked: the simulator, on virtual time.
 DEFAULT_TARGET = {"kind": "simulator", "time_mode": "virtual"}
+
+
+def other_era(scenario: ScenarioResult) -> bool:
+    """A scenario skipped because it is about other Deckhouse versions than the run's."""
+    reason = (scenario.skip_reason or "").strip()
+    return scenario.status is Status.SKIPPED and reason.startswith(OTHER_ERA)
 
 
 def needs_virtual_time(scenario: ScenarioResult) -> bool:
@@ -202,8 +216,13 @@ class Run:
         """Scenarios per status; skips that need virtual time are counted apart from ``skipped``."""
         counts = {s.value: 0 for s in SCENARIO_ORDER}
         counts[NEEDS_VIRTUAL_TIME_COUNT] = 0
+        counts[OTHER_ERA_COUNT] = 0
         for scenario in self.scenarios:
-            key = NEEDS_VIRTUAL_TIME_COUNT if needs_virtual_time(scenario) else scenario.status.value
+            key = scenario.status.value
+            if needs_virtual_time(scenario):
+                key = NEEDS_VIRTUAL_TIME_COUNT
+            elif other_era(scenario):
+                key = OTHER_ERA_COUNT
             counts[key] += 1
         return counts
 

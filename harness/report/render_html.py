@@ -14,7 +14,7 @@ import jinja2
 
 from harness.report.comparisons import Comparison, comparison_of, row_name_of
 from harness.report.evidence import KubectlRun, PhaseChange
-from harness.report.model import NEEDS_VIRTUAL_TIME_COUNT, Run, ScenarioResult
+from harness.report.model import NEEDS_VIRTUAL_TIME_COUNT, OTHER_ERA_COUNT, Run, ScenarioResult
 from harness.report.selection import describe
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
 
@@ -37,6 +37,7 @@ _LABELS = {
     Status.DEVIATION: "known deviation",
     Status.UNCOVERED: "uncovered",
     Status.UNSELECTED: "not in this run",
+    Status.NOT_APPLICABLE: "not applicable",
 }
 _TARGET_FIELDS = (
     ("server", "server"),
@@ -65,6 +66,7 @@ def render_html(run: Run) -> str:
         selection=describe(run.selection),
         target=_target(run.target),
         needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
+        other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
     )
 
 

@@ -37,6 +37,8 @@ class Status(StrEnum):
     DEVIATION = "deviation"
     UNCOVERED = "uncovered"
     UNSELECTED = "unselected"
+    NOT_APPLICABLE = "not_applicable"
+    """A claim about other Deckhouse versions than the one the run checked (``since``/``before``)."""
 
 
 # Worst first; a parent shows the first of these that any child has.
@@ -48,6 +50,7 @@ _SEVERITY = (
     Status.SKIPPED,
     Status.UNCOVERED,
     Status.UNSELECTED,
+    Status.NOT_APPLICABLE,
 )
 
 #: Display order of the status counts for scenarios and for claims.
@@ -60,6 +63,7 @@ CLAIM_ORDER = (
     Status.SKIPPED,
     Status.UNCOVERED,
     Status.UNSELECTED,
+    Status.NOT_APPLICABLE,
 )
 
 
@@ -74,16 +78,24 @@ def worst(statuses: Iterable[Status], empty: Status = Status.SKIPPED) -> Status:
 
 
 def claim_status(
-    scenario_statuses: Iterable[Status], *, has_deviation_reason: bool = True, selected: bool = True
+    scenario_statuses: Iterable[Status],
+    *,
+    has_deviation_reason: bool = True,
+    selected: bool = True,
+    applicable: bool = True,
 ) -> Status:
     """Whether a documented claim holds, from the statuses of the scenarios that check it.
 
     A passing ``@deviation`` scenario makes the claim a deviation only when the catalogue says why
     the page and DKP differ for that claim (``has_deviation_reason``); otherwise the scenario just
     shows that the claim holds. ``selected`` is False for a claim none of whose scenarios a
-    filtered run selected: it is not "uncovered", it was not asked about.
+    filtered run selected: it is not "uncovered", it was not asked about. ``applicable`` is False
+    for a claim about other Deckhouse versions than the run's: unless a scenario still ran and
+    judged it, it is "not applicable", neither uncovered nor skipped.
     """
     present = set(scenario_statuses)
+    if not applicable and present <= {Status.SKIPPED}:
+        return Status.NOT_APPLICABLE
     if Status.FAILED in present:
         return Status.FAILED
     if Status.ERROR in present:

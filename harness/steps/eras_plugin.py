@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 from harness import eras
+from harness.report.model import DEFAULT_TARGET
+from harness.report.run_target import RUN_TARGET_KEY
 from harness.steps.world import ClusterOptions
 
 __all__ = ["SINCE_TAG", "UNTIL_TAG", "cluster_options", "era_skip_reason", "run_version"]
@@ -71,6 +73,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "deckhouse_before(version): runs only against Deckhouse before version"
     )
+    _name_the_version_in_the_report(config)
+
+
+def _name_the_version_in_the_report(config: pytest.Config) -> None:
+    """The report's header says which Deckhouse version (and edition) the run checked, and judges
+    claims with a ``since``/``before`` range against it (``harness.report.run_target``)."""
+    target: dict[str, str] = dict(DEFAULT_TARGET)
+    found: dict[str, str] | None = config.stash.get(RUN_TARGET_KEY, None)
+    target.update(found or {})
+    if target.get("kind", "simulator") != "simulator":
+        return  # a real cluster reports its own versions
+    target.setdefault("deckhouse_version", str(run_version(config)))
+    target.setdefault("edition", config.getoption("--dkp-edition") or "ee")
+    config.stash[RUN_TARGET_KEY] = target
 
 
 def pytest_report_header(config: pytest.Config) -> str:

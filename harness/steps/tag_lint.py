@@ -21,11 +21,10 @@ from pytest_bdd.parser import FeatureParser
 from harness import eras
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX
+from harness.steps.eras_plugin import SINCE_TAG, UNTIL_TAG
 
 __all__ = ["TagProblem", "tag_problems"]
 
-# Era tags (harness.steps.eras_plugin): selected by the run's Deckhouse version, not by -m.
-_ERA_PREFIXES = ("deckhouse-since:", "deckhouse-before:")
 # A marker name pytest's -m can use; a tag outside this still runs but cannot be selected.
 _MARKER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -60,6 +59,15 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
     return sorted(set(problems), key=_order)
 
 
+def _era_problem(tag: str, where: str) -> Iterator[TagProblem]:
+    """``@deckhouse-since:`` / ``@deckhouse-before:`` carry a version, not a marker name."""
+    version = tag.split(":", 1)[1]
+    try:
+        eras.parse_version(version)
+    except eras.VersionError as exc:
+        yield TagProblem(where, f"tag @{tag}: {exc}")
+
+
 def _scenario_problems(
     tags: set[str], line: int, lines: list[str], shown: str, catalogue: Catalogue | None
 ) -> Iterator[TagProblem]:
@@ -72,7 +80,7 @@ def _scenario_problems(
             yield TagProblem(
                 where, f"tag @{tag} looks like a claim tag; write @{CLAIM_PREFIX}<ID>, e.g. @claim:MS-01"
             )
-        elif tag.startswith(_ERA_PREFIXES):
+        elif tag.startswith((SINCE_TAG, UNTIL_TAG)):
             yield from _era_problem(tag, where)
         elif not _MARKER_NAME.match(tag):
             yield TagProblem(where, f"tag @{tag} cannot be selected with -m; use letters, digits, - and _")
@@ -90,14 +98,6 @@ def _scenario_problems(
 def _order(problem: TagProblem) -> tuple[str, int, str]:
     file, _, line = problem.location.rpartition(":")
     return (file, int(line) if line.isdigit() else 0, problem.message)
-
-
-def _era_problem(tag: str, where: str) -> Iterator[TagProblem]:
-    """``@deckhouse-since:vX`` / ``@deckhouse-before:vX`` need a version the era table reads."""
-    try:
-        eras.parse_version(tag.split(":", 1)[1])
-    except eras.VersionError as exc:
-        yield TagProblem(where, f"tag @{tag}: {exc}")
 
 
 def _claim_problem(claim_id: str, where: str, catalogue: Catalogue | None) -> Iterator[TagProblem]:

@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from harness.api import annotations, conditions, finalizers, kinds, labels, phases
+from harness.api import annotations, conditions, finalizers, kinds, labels, phases, sources
 from harness.kube.resources import Resource
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ["harness/dkp", "harness/steps", "harness/cluster.py", "harness/cli"]
-VOCABULARY_MODULES = (annotations, conditions, finalizers, kinds, labels, phases)
+VOCABULARY_MODULES = (annotations, conditions, finalizers, kinds, labels, phases, sources)
 # Words DKP uses as names that are also plain English in messages, field names or CLI text: they
 # are checked only where they would be DKP names (the vocabulary's own modules), not everywhere.
-GENERIC = {"module", "modules", "source", "status", "v1", "True", "False", "Unknown", "Error"}
+GENERIC = {"module", "modules", "source", "status", "v1", "True", "False", "Unknown", "Error", "deckhouse"}
 
 
 def _values(module: types.ModuleType) -> dict[str, str]:

@@ -22,6 +22,14 @@ def test_latest_becomes_the_newest_known_version_with_every_behaviour() -> None:
     cluster = SimulatedCluster(settings=ClusterSettings(deckhouse_version="latest"))
     assert cluster.settings.deckhouse_version == str(eras.LATEST)
     assert cluster.behaviours == frozenset(Behaviour)
+    assert cluster.settings.behaviours == frozenset(Behaviour), "the controllers read the settings field"
+
+
+def test_the_bundle_reaches_the_controllers_settings() -> None:
+    from harness.cluster import DeckhouseSettings
+
+    cluster = SimulatedCluster(deckhouse=DeckhouseSettings(bundle="Minimal"))
+    assert cluster.settings.bundle == "Minimal"
 
 
 def test_a_version_between_rows_gets_the_older_rows_only() -> None:

@@ -72,6 +72,7 @@ def test_claims_get_their_status_in_catalogue_order_and_unchecked_claims_are_unc
         "skipped": 0,
         "uncovered": 1,
         "unselected": 0,
+        "not_applicable": 0,
     }
     assert run.scenario_counts() == {
         "failed": 1,
@@ -80,6 +81,7 @@ def test_claims_get_their_status_in_catalogue_order_and_unchecked_claims_are_unc
         "passed": 1,
         "skipped": 1,
         "needs_virtual_time": 0,
+        "other_era": 0,
     }
 
 

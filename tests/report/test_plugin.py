@@ -64,6 +64,7 @@ def test_the_report_files_show_each_claim_and_scenario_with_its_status(bdd_proje
         "skipped": 0,
         "uncovered": 1,
         "unselected": 0,
+        "not_applicable": 0,
     }
     assert report["partial"] is False and report["selection"] == {}
     assert report["target"] == {"kind": "simulator", "time_mode": "virtual"}

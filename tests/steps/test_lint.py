@@ -176,6 +176,26 @@ def test_tag_lint_finds_unknown_claim_ids_unexplained_deviations_and_malformed_t
     ]
 
 
+def test_era_tags_carry_a_deckhouse_version_not_a_marker_name(tmp_path):
+    from harness.steps.tag_lint import tag_problems
+
+    features = write(
+        tmp_path,
+        """Feature: f
+  @deckhouse-since:v1.75.0 @deckhouse-before:v1.78.0
+  Scenario: in range
+    Given it is Monday
+
+  @deckhouse-since:soon
+  Scenario: unreadable
+    Given it is Monday
+""",
+    )
+    problems = [str(p) for p in tag_problems(features, None)]
+    assert len(problems) == 1
+    assert problems[0].startswith("features/a.feature:6: tag @deckhouse-since:soon: Deckhouse version 'soon'")
+
+
 def test_the_project_features_pass_the_tag_lint():
     from harness.report.claims import load_catalogue
     from harness.steps.tag_lint import tag_problems

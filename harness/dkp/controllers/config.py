@@ -16,10 +16,11 @@ from typing import Any
 
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.editions import bundle_enabled
 from harness.dkp.controllers.module_status import (
     condition,
     conditions_of,
@@ -40,7 +41,7 @@ __all__ = ["ConfigController"]
 LOGGER = "d8-module-config-controller"
 UNKNOWN_MODULE_REQUEUE = timedelta(minutes=3)  # §4.2 moduleNotFoundInterval
 SYSTEM_CONFIGS = frozenset({"deckhouse", "global"})
-EMBEDDED_SOURCE = "Embedded"
+EMBEDDED_SOURCE = sources.EMBEDDED
 OLD_FINALIZER = fin.MODULE_CONFIG_LEGACY  # removed by the controller
 _NOT_INSTALLED_PHASES = frozenset(
     {ModulePhase.CONFLICT, ModulePhase.DOWNLOADING, ModulePhase.DOWNLOADING_ERROR}
@@ -62,7 +63,9 @@ class _ModuleEvents:
 
     def __call__(self, event: WatchEvent) -> list[Request]:
         name = name_of(event.object)
-        version = str(deep_get(event.object, "properties.version", "") or "")
+        # The accessibility (Deckhouse v1.75 and later) decides whether a bundle enables it.
+        version = f"{deep_get(event.object, 'properties.version', '') or ''}|"
+        version += repr(deep_get(event.object, "properties.accessibility"))
         with self._lock:
             if event.type == EventType.DELETED:
                 self._versions.pop(name, None)
@@ -111,6 +114,9 @@ class ConfigController(ControllerBase):
             module = self.kube.get(kinds.MODULE, name)
         except NotFound:
             return
+        if bundle_enabled(module, self.settings):
+            self._no_opinion(module)
+            return
         if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) is not None:
             return
         now = self.clock.now()
@@ -125,6 +131,21 @@ class ConfigController(ControllerBase):
                 message=messages.MSG_DISABLED,
             )
             conds.insert(0, conds.pop())  # the page lists it first, as DKP's module manager writes it
+
+        update_status(self.kube, module, mutate)
+
+    def _no_opinion(self, module: Obj) -> None:
+        """Deckhouse v1.75 and later: a module its bundle enables is not "disabled" for want of a
+        ModuleConfig, so the ``Disabled`` verdict written before its accessibility was known is
+        withdrawn (absent means "no ModuleConfig", as the source controller reads it)."""
+        current = deep_get(module, "status.conditions", []) or []
+        found = conditions.find(current, messages.CONDITION_ENABLED_BY_MODULE_CONFIG)
+        if found is None or found.get("reason") != messages.REASON_DISABLED:
+            return
+
+        def mutate(m: Obj) -> None:
+            conds = conditions_of(m)
+            conds[:] = [c for c in conds if c.get("type") != messages.CONDITION_ENABLED_BY_MODULE_CONFIG]
 
         update_status(self.kube, module, mutate)
 
@@ -253,7 +274,7 @@ class ConfigController(ControllerBase):
                     reason=messages.REASON_NOT_INSTALLED,
                     message=messages.MSG_NOT_INSTALLED,
                 )
-            else:  # external modules are never enabled by a bundle
+            elif not bundle_enabled(m, self.settings):  # before v1.75 no external module is bundled
                 conditions.set_false(
                     conds,
                     messages.CONDITION_IS_READY,
@@ -280,7 +301,8 @@ class ConfigController(ControllerBase):
         if name in SYSTEM_CONFIGS:
             return Result()
         module = self._disable_module(module)
-        if deep_get(module, "properties.source") != EMBEDDED_SOURCE:
+        keeps_source = bundle_enabled(module, self.settings)  # Deckhouse v1.75 and later
+        if deep_get(module, "properties.source") != EMBEDDED_SOURCE and not keeps_source:
 
             def forget(m: Obj) -> None:
                 _set_property(m, "updatePolicy", "")

@@ -15,6 +15,12 @@ the deploy recorded in :class:`InstalledModules`:
 module switched off after loading      ``Downloaded`` with the kube_config extender's reason
 =====================================  =========================================================
 
+From Deckhouse v1.75 (``Behaviour.EDITION_AVAILABILITY`` / ``Behaviour.ENABLED_BY_BUNDLE``,
+docs/dkp-eras.md) the edition extenders take part, judged from ``properties.accessibility``: a
+module the cluster's edition does not offer is ``Unavailable`` and never runs, even with a
+ModuleConfig; one the bundle enables runs without a ModuleConfig (unless a ModuleConfig turns it
+off); one available but not bundled is switched off by ``EditionEnabled`` when nobody enables it.
+
 It is level-based: every reconcile recomputes the state from the record and the clock and asks
 for a requeue at the next boundary, so no timer of its own exists outside the manager.
 """
@@ -24,10 +30,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.editions import bundle_enabled, module_verdict
 from harness.dkp.controllers.installed import InstalledModule
 from harness.dkp.controllers.module_status import (
     condition,
@@ -37,6 +44,7 @@ from harness.dkp.controllers.module_status import (
     update_status,
 )
 from harness.dkp.rules import conditions, messages
+from harness.dkp.rules.accessibility import Verdict
 from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import WatchEvent
 from harness.kube.errors import NotFound
@@ -87,14 +95,61 @@ class LifecycleController(ControllerBase):
             module = self.kube.get(kinds.MODULE, request.name)
         except NotFound:
             return Result()
+        if deep_get(module, "metadata.deletionTimestamp"):
+            return Result()
+        judged = self._verdict(module)
+        if judged is Verdict.UNAVAILABLE:
+            self._unavailable(module)
+            return Result()
         record = self.installed.get(request.name)
-        if record is None or deep_get(module, "metadata.deletionTimestamp"):
+        if record is None:
             return Result()  # not downloaded: phases belong to the source and config controllers
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) != ConditionStatus.TRUE:
+        if not self._enabled(module, judged):
             if self._loaded(module, record):
-                self._switched_off(module)
+                self._switched_off(module, judged)
             return Result()
         return self._installing(module, record)
+
+    def _verdict(self, module: Obj) -> Verdict:
+        """The edition extenders' answer; ``NOT_JUDGED`` before Deckhouse v1.75."""
+        return module_verdict(module, self.settings)
+
+    def _enabled(self, module: Obj, judged: Verdict) -> bool:
+        """Enabled by its ModuleConfig, or (Deckhouse v1.75 and later, ``Behaviour.ENABLED_BY_BUNDLE``)
+        by the cluster's bundle when no ModuleConfig turned it off."""
+        by_config = condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG)
+        if by_config == ConditionStatus.TRUE:
+            return True
+        return bundle_enabled(module, self.settings) and not self._config_disables(module)
+
+    def _config(self, module: Obj) -> Obj | None:
+        try:
+            return self.kube.get(kinds.MODULE_CONFIG, name_of(module))
+        except NotFound:
+            return None
+
+    def _config_exists(self, module: Obj) -> bool:
+        return self._config(module) is not None
+
+    def _config_disables(self, module: Obj) -> bool:
+        """A ModuleConfig exists and says ``enabled: false``."""
+        config = self._config(module)
+        return config is not None and deep_get(config, "spec.enabled") is False
+
+    def _unavailable(self, module: Obj) -> None:
+        """``EditionAvailable`` turned the module off: phase ``Unavailable``, not ready, never run."""
+        now = self.clock.now()
+        text = messages.unavailable_in_edition(self.settings.edition)
+        reason = messages.REASON_EDITION_AVAILABLE
+
+        def mutate(m: Obj) -> None:
+            m.setdefault("status", {})["phase"] = ModulePhase.UNAVAILABLE.value
+            conds = conditions_of(m)
+            manager = messages.CONDITION_ENABLED_BY_MODULE_MANAGER
+            conditions.set_false(conds, manager, now=now, reason=reason, message=text)
+            conditions.set_false(conds, messages.CONDITION_IS_READY, now=now, reason=reason, message=text)
+
+        update_status(self.kube, module, mutate)
 
     def _loaded(self, module: Obj, record: InstalledModule) -> bool:
         """Whether the module manager ever picked the module up, so that it can turn it off.
@@ -124,9 +179,14 @@ class LifecycleController(ControllerBase):
 
     # -- disabled ----------------------------------------------------------------------------------
 
-    def _switched_off(self, module: Obj) -> None:
-        """§3.3 'enabled module manager says disabled': kube_config extender, or static when no MC."""
-        if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.FALSE:
+    def _switched_off(self, module: Obj, judged: Verdict = Verdict.NOT_JUDGED) -> None:
+        """§3.3 'enabled module manager says disabled': kube_config extender, or static when no MC;
+        from Deckhouse v1.75 the EditionEnabled extender when no ModuleConfig enables an available,
+        unbundled module."""
+        if judged is Verdict.NOT_IN_BUNDLE and not self._config_exists(module):
+            reason = messages.REASON_EDITION_ENABLED
+            message = messages.disabled_in_edition(self.settings.edition)
+        elif condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.FALSE:
             reason, message = messages.REASON_MODULE_CONFIG, messages.MSG_MODULE_CONFIG
         else:
             reason, message = messages.REASON_DISABLED, messages.MSG_DISABLED
@@ -151,7 +211,7 @@ def _apply_record(module: Obj, record: InstalledModule) -> None:
     properties: dict[str, Any] = module.setdefault("properties", {})
     properties["version"] = record.version
     properties["weight"] = record.weight
-    if record.source and properties.get("source") in (None, "", "Embedded"):
+    if record.source and properties.get("source") in (None, "", sources.EMBEDDED):
         properties["source"] = record.source  # a chosen source is the config controller's (§7)
     if record.requirements:
         properties["requirements"] = dict(record.requirements)

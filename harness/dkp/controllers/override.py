@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import Any, Protocol, cast
 
 from harness.api import finalizers as fin
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api.phases import ConditionStatus
 from harness.api.times import stamp
 from harness.clock import parse_duration
@@ -48,7 +48,7 @@ __all__ = ["FINALIZER", "OverrideController"]
 
 LOGGER = "d8-module-override-controller"
 FINALIZER = fin.PULL_OVERRIDE
-EMBEDDED_SOURCE = "Embedded"
+EMBEDDED_SOURCE = sources.EMBEDDED
 DEFAULT_SCAN_INTERVAL = timedelta(seconds=15)  # the CRD default of spec.scanInterval
 PROBLEM_REQUEUE = timedelta(minutes=1)  # defaultRequeueAfter
 FINALIZER_REQUEUE = timedelta(seconds=1)

@@ -15,12 +15,14 @@ waits is parked with those kinds, and only a change of one of them wakes it earl
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
+from harness import eras
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
-from harness.api import kinds
+from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
 from harness.api.times import stamp
@@ -48,9 +50,12 @@ from harness.dkp.rules.release import (
     SetStatus,
     decide_entry,
     decide_pending,
+    deployed_annotations,
+    validations_blocked,
 )
 from harness.dkp.rules.requirements import ReleaseRequirements, check_release_requirements, pending_message
 from harness.dkp.rules.taskcalc import Task, TaskKind
+from harness.dkp.rules.validations import Platform, first_failure, validation_files
 from harness.dkp.rules.versions import parse_version
 from harness.dkp.runtime import predicates
 from harness.dkp.runtime.parking import Parked, Parking, fingerprint, kind_key
@@ -142,7 +147,7 @@ class ReleaseController(ControllerBase):
         self.parking.unpark(request.name)
         if deep_get(release, "metadata.deletionTimestamp"):
             return self._delete(release)
-        entry, go_on = decide_entry(ModuleReleaseView.of(release))
+        entry, go_on = decide_entry(ModuleReleaseView.of(release), self.settings.behaviours)
         release, result = self._apply(release, entry)
         if not go_on:
             return result
@@ -176,6 +181,7 @@ class ReleaseController(ControllerBase):
             resolve_error=error,
             module_phase=ModuleView.of(module_obj).phase if module_obj is not None else "",
             unmet_requirements=self._requirements(view),
+            behaviours=self.settings.behaviours,
         )
 
     def _requirements(self, view: ModuleReleaseView) -> str:
@@ -191,7 +197,7 @@ class ReleaseController(ControllerBase):
             kubernetes_version=self.settings.kubernetes_version,
             module_versions=versions,
         )
-        return pending_message(reasons)
+        return pending_message(reasons, self.settings.behaviours)
 
     # -- apply -----------------------------------------------------------------------------------
 
@@ -204,7 +210,10 @@ class ReleaseController(ControllerBase):
                 release = self._patch_status(release, dict(action.fields))
             elif isinstance(action, PatchMeta):
                 release = self._patch_meta(
-                    release, labels=dict(action.labels) or None, annotations=dict(action.annotations) or None
+                    release,
+                    labels=dict(action.labels) or None,
+                    annotations=dict(action.annotations) or None,
+                    finalizers=list(action.finalizers) if action.finalizers is not None else None,
                 )
             elif isinstance(action, SetModuleCondition):
                 self._set_module_condition(str(deep_get(release, "spec.moduleName")), action)
@@ -325,6 +334,10 @@ class ReleaseController(ControllerBase):
             self.log.error(LOGGER, "download module", module=module_name, version=version, error=str(exc))
             self._set_status(release, ReleasePhase.PENDING, str(exc))
             return Result(requeue_after=CHECK_INTERVAL)
+        failure = self._validations(files)
+        if failure:
+            plan = validations_blocked(str(deep_get(release, "spec.version", "")), failure)
+            return self._apply(release, plan)[1]
         source = labels_of(release).get(lbl.SOURCE, "")
         record = install.installed_module_from_files(module_name, version, source, files, at=self.clock.now())
         try:
@@ -342,8 +355,62 @@ class ReleaseController(ControllerBase):
             self._set_status(previous, ReleasePhase.SUPERSEDED, "")
             self._patch_meta(previous, labels={lbl.STATUS: ReleasePhase.SUPERSEDED.label})
         self._mark_deployed(release)
+        self._take_over_embedded(module_name, source)
+        self._mirror_package(module_name, version, source)
         self.log.info(LOGGER, "module release deployed", module=module_name, version=version)
         return Result(requeue_after=CHECK_INTERVAL)
+
+    def _validations(self, files: dict[str, bytes]) -> str:
+        """The first failing release validation, ``""`` when all hold or the era has none.
+
+        Deckhouse v1.78 and later (``Behaviour.RELEASE_VALIDATIONS``), upstream
+        ``…/module-controllers/release/release_gates.go``: run between download and install.
+        """
+        if eras.Behaviour.RELEASE_VALIDATIONS not in self.settings.behaviours:
+            return ""
+        platform = Platform(
+            deckhouse_version=self.settings.deckhouse_version,
+            edition=self.settings.edition,
+            bundle=self.settings.bundle,
+            kubernetes_version=self.settings.kubernetes_version,
+        )
+        return first_failure(validation_files(files), platform)
+
+    def _take_over_embedded(self, module_name: str, source: str) -> None:
+        """Deckhouse v1.76 and later (``Behaviour.EMBEDDED_TAKEOVER``): deploying a release of an
+        Embedded module installs it and switches ``properties.source`` to the release's source
+        (upstream ``deployModule``, ``…/module-controllers/release/controller.go``; the simulator
+        ships no embedded copy, so a deploy always takes the module over; docs/dkp-eras.md)."""
+        if eras.Behaviour.EMBEDDED_TAKEOVER not in self.settings.behaviours or not source:
+            return
+        module = self._get(kinds.MODULE, module_name)
+        if module is None or deep_get(module, "properties.source") != sources.EMBEDDED:
+            return
+
+        def switch(m: Obj) -> None:
+            m.setdefault("properties", {})["source"] = source
+
+        modulestatus.update_properties(self.kube, module, switch)
+
+    def _mirror_package(self, module_name: str, version: str, source: str) -> None:
+        """Deckhouse v1.76 and later (``Behaviour.MODULE_PACKAGE_MIRROR``): the deployed release
+        is mirrored into the Module's package view, ``spec.packageVersion`` and
+        ``spec.packageRepositoryName`` (the ``deckhouse`` source is repository
+        ``deckhouse-modules``), below a ModulePullOverride's precedence (docs/dkp-eras.md).
+
+        Written through v1alpha1, the storage version: a write through v1alpha2 would prune the
+        v1alpha1-only ``properties``.
+        """
+        if eras.Behaviour.MODULE_PACKAGE_MIRROR not in self.settings.behaviours or not source:
+            return
+        if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is not None:
+            return
+        repository = sources.DECKHOUSE_PACKAGE_REPOSITORY if source == sources.DECKHOUSE else source
+        wanted = {"packageVersion": version, "packageRepositoryName": repository}
+        module = self._get(kinds.MODULE, module_name)
+        if module is None or all(deep_get(module, f"spec.{k}") == v for k, v in wanted.items()):
+            return
+        self.kube.patch(kinds.MODULE, module_name, {"spec": wanted})
 
     def _pull(self, release: Obj, module_name: str, version: str) -> dict[str, bytes]:
         source = self.kube.get(kinds.MODULE_SOURCE, labels_of(release).get(lbl.SOURCE, ""))
@@ -379,14 +446,7 @@ class ReleaseController(ControllerBase):
         release = self._patch_meta(
             release,
             labels={lbl.STATUS: ReleasePhase.DEPLOYED.label},
-            annotations={
-                ann.IS_UPDATING: "true",
-                ann.NOTIFIED: "false",
-                ann.APPLY_NOW: None,
-                ann.FORCE: None,
-                ann.FORCE_LEGACY: None,
-                ann.REINSTALL: None,
-            },
+            annotations=deployed_annotations(self.settings.behaviours),
             finalizers=finalizers,
         )
         status = {"phase": ReleasePhase.DEPLOYED.value, "message": ""}
@@ -418,12 +478,53 @@ class ReleaseController(ControllerBase):
         )
         source_name = labels_of(release).get(lbl.SOURCE, "")
         self._add_source_finalizer(source_name)
+        self._document(release, module, module_name, source_name)
         if not self._lower_pending_exists(release, source_name, module_name):
             self._set_module_condition(module_name, SetModuleCondition("True"))
         if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is None:
             self._delete_outdated(source_name, module_name)
         # DKP looks again every 15 s while the install runs; the Module's changes stand in for that.
         return self._park(release, Park()) if updating else Result()
+
+    def _document(self, release: Obj, module: Obj | None, module_name: str, source_name: str) -> None:
+        """``ModuleDocumentation/<module>`` for a deployed release (upstream
+        ``handleDeployedRelease``, ``…/module-controllers/release/controller.go``).
+
+        Every era ensures it; Deckhouse v1.75 and later (``Behaviour.DOCUMENTATION_WHEN_ENABLED``)
+        only while the Module's ``EnabledByModuleManager`` is True (docs/dkp-eras.md). Nothing a
+        release decides depends on it, so it is written without being recorded as read.
+        """
+        if eras.Behaviour.DOCUMENTATION_WHEN_ENABLED in self.settings.behaviours and (
+            module is None
+            or modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER) != "True"
+        ):
+            return
+        version = f"v{deep_get(release, 'spec.version')}"
+        checksum = labels_of(release).get(lbl.RELEASE_CHECKSUM) or hashlib.md5(version.encode()).hexdigest()
+        spec = {"version": version, "path": f"/modules/{module_name}", "checksum": checksum}
+        meta = {
+            "name": module_name,
+            "labels": {lbl.MODULE: module_name, lbl.SOURCE: source_name},
+            "ownerReferences": [
+                {
+                    "apiVersion": f"{kinds.GROUP}/{kinds.MODULE_RELEASE.version}",
+                    "kind": kinds.MODULE_RELEASE.kind,
+                    "name": name_of(release),
+                    "uid": str(deep_get(release, "metadata.uid", "")),
+                    "controller": True,
+                }
+            ],
+        }
+        try:
+            current = self.kube.get(kinds.MODULE_DOCUMENTATION, module_name)
+        except NotFound:
+            resource = kinds.MODULE_DOCUMENTATION
+            document = {"apiVersion": f"{resource.group}/{resource.version}", "kind": resource.kind}
+            self.kube.create(resource, {**document, "metadata": meta, "spec": spec})
+            return
+        if current.get("spec") == spec and labels_of(current) == meta["labels"]:
+            return
+        self.kube.patch(kinds.MODULE_DOCUMENTATION, module_name, {"metadata": meta, "spec": spec})
 
     def _add_source_finalizer(self, source_name: str) -> None:
         source = self._get(kinds.MODULE_SOURCE, source_name)
@@ -473,7 +574,9 @@ class ReleaseController(ControllerBase):
             if installed is not None and installed.version == f"v{deep_get(release, 'spec.version')}":
                 self.installed.remove(module_name)
                 self.log.info(LOGGER, "a module release was removed", module=module_name)
-        finalizers = [f for f in deep_get(release, "metadata.finalizers") or [] if f != fin.EXIST_ON_FS]
+        # The metrics finalizer (Deckhouse v1.75 and later) goes first, with the on-disk one.
+        owned = (fin.EXIST_ON_FS, fin.METRICS_REGISTERED)
+        finalizers = [f for f in deep_get(release, "metadata.finalizers") or [] if f not in owned]
         try:
             self._patch_meta(release, finalizers=finalizers)
         except NotFound:

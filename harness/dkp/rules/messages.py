@@ -57,6 +57,20 @@ MSG_ON_STARTUP_DONE = "onStartup hooks done"
 REASON_CONFLICT, MSG_CONFLICT = Reason.CONFLICT.value, "several available sources"
 REASON_DISABLED, MSG_DISABLED = Reason.DISABLED.value, "disabled"
 REASON_BUNDLE, MSG_BUNDLE = Reason.BUNDLE.value, "turned off by bundle"
+REASON_EDITION_AVAILABLE = Reason.EDITION_AVAILABLE.value
+REASON_EDITION_ENABLED = Reason.EDITION_ENABLED.value
+
+
+def unavailable_in_edition(edition: str) -> str:
+    """Deckhouse v1.75 and later: the EditionAvailable extender's verdict (docs/dkp-eras.md)."""
+    return f"unavailable in '{edition}' edition"
+
+
+def disabled_in_edition(edition: str) -> str:
+    """Deckhouse v1.75 and later: the EditionEnabled extender's verdict (docs/dkp-eras.md)."""
+    return f"disabled in the '{edition}' edition"
+
+
 REASON_MODULE_CONFIG, MSG_MODULE_CONFIG = Reason.MODULE_CONFIG.value, "turned off by module config"
 REASON_HOOK_ERROR = Reason.HOOK_ERROR.value
 REASON_MODULE_ERROR = Reason.MODULE_ERROR.value
@@ -80,10 +94,20 @@ CONDITION_DEPLOY_TIME = (
     Reason.RELEASE_DEPLOY_TIME.value,
     "ModuleRelease could not be applied, release postponed",
 )
+CONDITION_VALIDATIONS = (
+    Reason.RELEASE_VALIDATIONS.value,
+    "ModuleRelease could not be applied, release validations failed",
+)
+"""Deckhouse v1.78 and later (docs/dkp-eras.md, "release-validations")."""
 CONDITION_CONFIG_VALIDATION = (
     Reason.RELEASE_CONFIG_VALIDATION.value,
     "ModuleRelease could not be applied, module config validation failed",
 )
+
+
+def validations_failed(failure: str) -> str:
+    """The Pending message of a release whose validation failed (``<file>: <error>``)."""
+    return f"validations failed: {failure}"
 
 
 def last_release_deployed_false(text: str, version: str) -> str:

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from harness import eras
 from harness.api import annotations as ann
+from harness.api import finalizers as fin
 from harness.api import labels as lbl
 from harness.api.conditions import ConditionType
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
@@ -58,6 +60,8 @@ __all__ = [
     "SetStatus",
     "decide_entry",
     "decide_pending",
+    "deployed_annotations",
+    "validations_blocked",
 ]
 
 LOGGER = "d8-module-release-controller"
@@ -83,10 +87,12 @@ class PatchStatus:
 
 @dataclass(frozen=True)
 class PatchMeta:
-    """Labels/annotations to set (None removes); skipped when nothing would change."""
+    """Labels/annotations to set (None removes), finalizers to own (None: leave them);
+    skipped when nothing would change."""
 
     labels: Mapping[str, str | None] = field(default_factory=dict)
     annotations: Mapping[str, str | None] = field(default_factory=dict)
+    finalizers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,8 +154,12 @@ class Plan:
 # -- entry ----------------------------------------------------------------------------------------
 
 
-def decide_entry(release: ModuleReleaseView) -> tuple[Plan, bool]:
+def decide_entry(
+    release: ModuleReleaseView, behaviours: frozenset[eras.Behaviour] = frozenset()
+) -> tuple[Plan, bool]:
     """The first steps for every release; the flag: go on by phase (Pending or Deployed handling)."""
+    if eras.Behaviour.METRICS_FINALIZER in behaviours and fin.METRICS_REGISTERED not in release.finalizers:
+        return register_metrics(release), False
     if not release.phase:  # a new release becomes Pending, looked at again at once
         return Plan((SetStatus(ReleasePhase.PENDING),), Requeue(timedelta(0))), False
     fix: tuple[Action, ...] = ()
@@ -158,6 +168,50 @@ def decide_entry(release: ModuleReleaseView) -> tuple[Plan, bool]:
     if release.phase in OUTDATED_PHASES:
         return Plan((*fix, PatchMeta(labels={lbl.STATUS: release.phase.lower()}))), False
     return Plan(fix), release.phase in (ReleasePhase.DEPLOYED, ReleasePhase.PENDING)
+
+
+def register_metrics(release: ModuleReleaseView) -> Plan:
+    """Deckhouse v1.75 and later (``Behaviour.METRICS_FINALIZER``): the release controller's first
+    step adds finalizer ``modules.deckhouse.io/metrics-registered`` and looks again at once
+    (upstream ``deckhouse-controller/pkg/controller/module-controllers/release/controller.go``;
+    docs/dkp-eras.md). Earlier versions have no such finalizer."""
+    return Plan((PatchMeta(finalizers=(*release.finalizers, fin.METRICS_REGISTERED)),), Requeue(timedelta(0)))
+
+
+def deployed_annotations(behaviours: frozenset[eras.Behaviour]) -> dict[str, str | None]:
+    """The annotations ``runReleaseDeploy`` writes on the release it deploys.
+
+    ``notified`` is reset to ``"false"`` before Deckhouse v1.75 and set to ``"true"`` from v1.75
+    (``Behaviour.DEPLOY_MARKS_NOTIFIED``; upstream PR #19176 "do not reset notified annotation in
+    runReleaseDeploy", ``…/module-controllers/release/controller.go``; docs/dkp-eras.md).
+    """
+    notified = "true" if eras.Behaviour.DEPLOY_MARKS_NOTIFIED in behaviours else "false"
+    return {
+        ann.IS_UPDATING: "true",
+        ann.NOTIFIED: notified,
+        ann.APPLY_NOW: None,
+        ann.FORCE: None,
+        ann.FORCE_LEGACY: None,
+        ann.REINSTALL: None,
+    }
+
+
+def validations_blocked(version: str, failure: str) -> Plan:
+    """A failed release validation: Pending ``validations failed: <file>: <error>``, Module
+    ``LastReleaseDeployed=False`` reason ``ReleaseValidationsCheck``, looked at again in 15 s.
+
+    Deckhouse v1.78 and later (``Behaviour.RELEASE_VALIDATIONS``); upstream
+    ``…/module-controllers/release/release_gates.go`` (docs/dkp-eras.md). The failure text comes
+    from :func:`harness.dkp.rules.validations.first_failure`.
+    """
+    note = messages.last_release_deployed_false(messages.CONDITION_VALIDATIONS[1], version)
+    return Plan(
+        (
+            SetStatus(ReleasePhase.PENDING, messages.validations_failed(failure)),
+            SetModuleCondition("False", messages.CONDITION_VALIDATIONS[0], note),
+        ),
+        Park(),
+    )
 
 
 # -- Pending --------------------------------------------------------------------------------------
@@ -180,6 +234,8 @@ class PendingSnapshot:
     module_phase: str = ""
     unmet_requirements: str = ""
     """The Pending text for unmet requirements, ``""`` when all are met."""
+    behaviours: frozenset[eras.Behaviour] = frozenset()
+    """The era-dependent rules of the cluster (``ClusterSettings.behaviours``)."""
 
 
 def _view(release: ModuleReleaseView) -> ReleaseView:
@@ -281,7 +337,11 @@ def _checks(snap: PendingSnapshot, release: ModuleReleaseView, task: Task, found
     )
     if decision.deploy:
         return Plan((Deploy(task),))
-    waiting = PatchMeta(annotations={ann.IS_UPDATING: "false", ann.NOTIFIED: "false"})
+    # Every era: a release held by the deploy-time check went through DKP's notification step
+    # (a no-op success without a webhook), so it is marked notified "true" (upstream
+    # ``DeployTimeCalculate`` / ``PreApplyReleaseCheck``; docs/dkp-eras.md, "The notified annotation").
+    # "false" is only for disruption approval and a failed notification, neither simulated.
+    waiting = PatchMeta(annotations={ann.IS_UPDATING: "false", ann.NOTIFIED: "true"})
     wait = (
         Park(wait=timed_wait(found.windows, release.apply_after, snap.now))
         if decision.apply_time is not None

@@ -8,8 +8,9 @@ constraint it reports only the library's first error. So the reason list has at 
 per call; it is still a list because the Pending message is the reasons joined with ``;``.
 
 Texts follow era E2 (``requirements are not satisfied: current deckhouse version is not
-suitable: 1.0.0 is less than or equal to v1.63.0``); the E3 wrapping (``check module release
-requirements: validate release: …``) is available as :func:`e3_message`. The E3 ``bootstrapped``
+suitable: 1.0.0 is less than or equal to v1.63.0``) up to Deckhouse v1.74; from v1.75
+:func:`pending_message` adds the E3 wrapping (``check module release requirements: validate
+release: …``, :func:`e3_message`) when the cluster's behaviours say so. The E3 ``bootstrapped``
 requirement is not modelled: the simulated cluster is always bootstrapped.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from harness import eras
 from harness.dkp.rules.versions import (
     InvalidConstraintError,
     InvalidVersionError,
@@ -75,9 +77,20 @@ def check_release_requirements(
     return [NotMetReason(CHECK_NAME, failure)] if failure else []
 
 
-def pending_message(reasons: Sequence[NotMetReason]) -> str:
-    """The release's Pending message: the reasons' messages joined with ``;``."""
-    return ";".join(reason.message for reason in reasons)
+def pending_message(
+    reasons: Sequence[NotMetReason], behaviours: frozenset[eras.Behaviour] = frozenset()
+) -> str:
+    """The release's Pending message: the reasons' messages joined with ``;``.
+
+    Deckhouse v1.75 and later (``Behaviour.REQUIREMENTS_MESSAGE_PREFIX``) wrap it as the current
+    checker does, ``check module release requirements: validate release: …`` (upstream
+    ``go_lib/dependency/extenders/extenders.go`` ``CheckModuleReleaseRequirements`` and the
+    release controller's golden files; docs/dkp-eras.md). Earlier versions print it bare.
+    """
+    message = ";".join(reason.message for reason in reasons)
+    if message and eras.Behaviour.REQUIREMENTS_MESSAGE_PREFIX in behaviours:
+        return e3_message(message)
+    return message
 
 
 def e3_message(message: str) -> str:

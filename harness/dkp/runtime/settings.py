@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from harness.eras import Behaviour
+from harness import eras
 
 __all__ = ["FAST_TIME_ENV", "ClusterSettings", "fast_time_default"]
 
@@ -28,6 +28,12 @@ class ClusterSettings:
     deckhouse_version: str = "v1.67.0"
     kubernetes_version: str = "1.30.0"
     edition: str = "ee"
+    behaviours: frozenset[eras.Behaviour] = frozenset()
+    """The era-dependent rules this cluster follows (``eras.behaviours_for`` of its version).
+    Empty is the page's era; every era-dependent rule gates on membership here, never on a
+    version comparison (docs/dkp-eras.md)."""
+    bundle: str = eras.DEFAULT_BUNDLE
+    """The module bundle of the cluster (``accessibility.editions.*.enabledInBundles``)."""
     download_duration: timedelta = field(default=timedelta(seconds=5))
     """Virtual time from a deploy until the module leaves ``Downloading`` for ``Installing``."""
     install_duration: timedelta = field(default=timedelta(seconds=10))
@@ -39,5 +45,3 @@ class ClusterSettings:
     coalesced idle looks (``Manager``). Off, waiting releases are polled every 15 s and every
     periodic look runs, exactly as DKP does; the differential test proves both give the same
     histories. Defaults to on; ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""
-    behaviours: frozenset[Behaviour] = frozenset()
-    bundle: str = "Default"

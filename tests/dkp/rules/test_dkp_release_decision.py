@@ -185,7 +185,7 @@ def test_manual_mode_mirrors_the_annotation_into_status(annotation, mirrored, wr
 def test_manual_mode_without_approval_waits_with_the_approval_message():
     r = release(labels={lbl.UPDATE_POLICY: "manual"}, approved=False)
     plan = decide_pending(snap(r, labelled_policy=MANUAL))
-    assert plan.actions[0] == PatchMeta(annotations={ann.IS_UPDATING: "false", ann.NOTIFIED: "false"})
+    assert plan.actions[0] == PatchMeta(annotations={ann.IS_UPDATING: "false", ann.NOTIFIED: "true"})
     assert plan.actions[1] == SetStatus(PENDING, format_delay_message(DelayReason.MANUAL_APPROVAL, None))
     assert plan.then == Park()
 

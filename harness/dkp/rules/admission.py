@@ -1,0 +1,47 @@
+"""DKP's validating webhooks: which writes of its objects the API server refuses.
+
+Pure functions of the object under review and the stored objects of its kind; ``None`` allows
+the write, a string is the reason the webhook denies it. ``harness.cluster`` registers them with
+the fake API server for the behaviours its Deckhouse version has (docs/dkp-eras.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from harness.api import annotations as ann
+from harness.api import sources
+from harness.kube.objects import Obj, deep_get, name_of
+
+__all__ = [
+    "MODULE_CONFIG_WEBHOOK",
+    "MODULE_SOURCE_WEBHOOK",
+    "embedded_source_refused",
+    "second_default_source",
+]
+
+MODULE_SOURCE_WEBHOOK = "module-sources.deckhouse-webhook.deckhouse.io"
+"""The webhook's name as the denial prints it (upstream PR #14989)."""
+MODULE_CONFIG_WEBHOOK = "module-configs.deckhouse-webhook.deckhouse.io"
+"""Named like the ModuleSource webhook (the upstream name was not verified)."""
+
+
+def second_default_source(obj: Obj, existing: Iterable[Obj]) -> str | None:
+    """Deckhouse v1.73 and later (``Behaviour.DEFAULT_SOURCE_ANNOTATION``): at most one
+    ModuleSource carries ``modules.deckhouse.io/default-source: "true"`` (upstream PR #14989,
+    the ModuleSource webhook of ``deckhouse-controller``)."""
+    if not ann.is_true(deep_get(obj, "metadata.annotations", {}) or {}, ann.DEFAULT_SOURCE):
+        return None
+    others = (o for o in existing if name_of(o) != name_of(obj))
+    if any(ann.is_true(deep_get(o, "metadata.annotations", {}) or {}, ann.DEFAULT_SOURCE) for o in others):
+        return "there can only be one default source"
+    return None
+
+
+def embedded_source_refused(obj: Obj) -> str | None:
+    """Deckhouse v1.76 and later (``Behaviour.EMBEDDED_TAKEOVER``): ``Embedded`` marks built-in
+    modules and is not a source a ModuleConfig may name (upstream ModuleConfig webhook, with
+    ``resolveEmbeddedTargetModuleSource`` in ``…/module-controllers/source/helpers.go``)."""
+    if deep_get(obj, "spec.source") == sources.EMBEDDED:
+        return f"'{sources.EMBEDDED}' is a forbidden source"
+    return None
