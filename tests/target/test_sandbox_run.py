@@ -30,7 +30,7 @@ SUBSET = " or ".join(
     [
         "dkp_rescans_the_source_every_three_minutes",
         "synchronised_and_its_modules_appear",
-        "missing_release_channel_of_an_enabled_module",
+        "module_source__a_missing_release_channel_of_an_enabled_module",
         "source_cannot_be_read_never_starts",
         "without_the_dockercfg",
     ]

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from harness.api import sources
 from harness.api.phases import ConditionStatus
 from harness.eras import Behaviour
 
@@ -29,9 +30,9 @@ __all__ = [
     "resolve_embedded_target",
 ]
 
-EMBEDDED_SOURCE = "Embedded"
+EMBEDDED_SOURCE = sources.EMBEDDED
 """``properties.source`` of a module shipped inside Deckhouse (a sentinel, not a ModuleSource)."""
-DEFAULT_SOURCE = "deckhouse"
+DEFAULT_SOURCE = sources.DECKHOUSE
 """The ModuleSource Deckhouse ships; it wins when several sources offer a module (upstream
 ``defaultModuleSourceName``)."""
 _DEFAULT_EDITION_KEY = "_default"
