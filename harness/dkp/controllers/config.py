@@ -226,13 +226,8 @@ class ConfigController(ControllerBase):
         def mutate(m: Obj) -> None:
             m.setdefault("status", {})["phase"] = ModulePhase.CONFLICT.value
             conds = conditions_of(m)
-            conditions.set_false(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
-            conditions.set_false(
-                conds,
-                messages.CONDITION_IS_READY,
-                now=now,
-                reason=messages.REASON_CONFLICT,
-                message=messages.MSG_CONFLICT,
+            conditions.set_not_managed(
+                conds, now=now, reason=messages.REASON_CONFLICT, message=messages.MSG_CONFLICT
             )
 
         return update_status(self.kube, module, mutate)
@@ -266,13 +261,8 @@ class ConfigController(ControllerBase):
             conds = conditions_of(m)
             if phase_of(m) in _NOT_INSTALLED_PHASES:
                 m["status"]["phase"] = ModulePhase.AVAILABLE.value
-                conditions.set_false(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
-                conditions.set_false(
-                    conds,
-                    messages.CONDITION_IS_READY,
-                    now=now,
-                    reason=messages.REASON_NOT_INSTALLED,
-                    message=messages.MSG_NOT_INSTALLED,
+                conditions.set_not_managed(
+                    conds, now=now, reason=messages.REASON_NOT_INSTALLED, message=messages.MSG_NOT_INSTALLED
                 )
             elif not bundle_enabled(m, self.settings):  # before v1.75 no external module is bundled
                 conditions.set_false(

@@ -377,13 +377,8 @@ class SourceController(ControllerBase):
         status = module.setdefault("status", {})
         status["phase"] = ModulePhase.AVAILABLE.value
         conds = status.setdefault("conditions", [])
-        conditions.set_false(conds, messages.CONDITION_ENABLED_BY_MODULE_MANAGER, now=now)
-        conditions.set_false(
-            conds,
-            messages.CONDITION_IS_READY,
-            now=now,
-            reason=messages.REASON_NOT_INSTALLED,
-            message=messages.MSG_NOT_INSTALLED,
+        conditions.set_not_managed(
+            conds, now=now, reason=messages.REASON_NOT_INSTALLED, message=messages.MSG_NOT_INSTALLED
         )
         self.kube.update(kinds.MODULE, module, subresource="status")
 

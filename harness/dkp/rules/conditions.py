@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from harness.api.conditions import ConditionType
 from harness.api.phases import ConditionStatus
 from harness.api.times import stamp
 
@@ -62,3 +63,13 @@ def set_unknown(
     conditions: Conditions, type_: str, *, now: datetime, reason: str = "", message: str = ""
 ) -> None:
     set_condition(conditions, type_, ConditionStatus.UNKNOWN.value, now=now, reason=reason, message=message)
+
+
+def set_not_managed(conditions: Conditions, *, now: datetime, reason: str, message: str) -> None:
+    """The module manager does not run the module: ``EnabledByModuleManager`` and ``IsReady`` False.
+
+    DKP writes this pair together whenever a module is not (or no longer) installed (conflict,
+    disabled, released back to Available); only ``IsReady`` carries the reason and message.
+    """
+    set_false(conditions, ConditionType.ENABLED_BY_MODULE_MANAGER.value, now=now)
+    set_false(conditions, ConditionType.IS_READY.value, now=now, reason=reason, message=message)
