@@ -1,9 +1,11 @@
 """How the source controller turns a release-channel version into ModuleRelease objects (§5.2).
 
 DKP's "release fetcher" compares the version a channel points at with the releases of the module
-already in the cluster (any source) and creates what is missing: only the target when the jump is
-an updating sequence, otherwise one release per intermediate minor read from the registry
-(step-by-step, [E2] variant A). The objects are built here; the registry reads go through the
+already in the cluster (any source) and creates what is missing. Before Deckhouse v1.76 (variant
+A): only the target when the jump is an updating sequence, otherwise one release per intermediate
+minor read from the registry; from v1.76 (variant B, ``Behaviour.STEP_BY_STEP_ALWAYS``): always the
+highest patch of every minor from the start up to the target, read from the registry. The plan is
+``harness.dkp.rules.stepbystep``; the objects are built here; the registry reads go through the
 :class:`RegistryReader` the caller hands over.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from harness import eras
 from harness.api import annotations as ann
 from harness.api import kinds
 from harness.api import labels as lbl
@@ -32,6 +35,7 @@ __all__ = [
     "DEFAULT_WEIGHT",
     "ReleaseMeta",
     "ensure_releases",
+    "existing_release",
     "read_release_meta",
     "release_checksum",
     "release_name",
@@ -107,24 +111,23 @@ class ReleaseContext:
     module: str
     policy_name: str
     channel: str
+    behaviours: frozenset[eras.Behaviour] = frozenset()
 
 
 def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
-    """Create the releases leading to ``target`` (§5.2 variant A, planned by ``stepbystep``).
+    """Create the releases leading to ``target`` (§5.2, planned by ``stepbystep`` for the era).
 
     Raises ``ValueError`` (pre-release target, no usable tags, a broken sequence — reported after
     every release was created, as DKP does) or ``RegistryError``.
     """
-    existing = [
-        stepbystep.ExistingRelease(_version_of(r), str(deep_get(r, "status.phase", "") or ""))
-        for r in _module_releases(ctx)
-    ]
+    existing = [existing_release(r) for r in _module_releases(ctx)]
     spans = _spans(target.definition)
     plan_args: dict[str, Any] = {
         "target": target.version,
         "existing": existing,
         "channel": ctx.channel,
         "target_update_versions": spans,
+        "behaviours": ctx.behaviours,
     }
     try:
         plan = stepbystep.plan_releases(**plan_args)
@@ -143,7 +146,17 @@ def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
         raise ValueError(plan.error)
 
 
+def existing_release(release: Obj) -> stepbystep.ExistingRelease:
+    """What the fetcher reads of a ModuleRelease: version, phase and its own from-to rules."""
+    return stepbystep.ExistingRelease(
+        _version_of(release),
+        str(deep_get(release, "status.phase", "") or ""),
+        tuple(_spans(release.get("spec") or {})),
+    )
+
+
 def _spans(definition: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``update.versions`` of a module definition or of a release spec, as (from, to) pairs."""
     update = definition.get("update")
     versions = update.get("versions") if isinstance(update, dict) else None
     return [(str(v.get("from", "")), str(v.get("to", ""))) for v in versions or [] if isinstance(v, dict)]

@@ -326,7 +326,9 @@ class SourceController(ControllerBase):
         self, source: Obj, reader: RegistryReader, action: rules.EnsureReleases, meta: ReleaseMeta
     ) -> dict[str, Any] | None:
         """Ensure the releases; on failure, the module's status entry (§2.1 step 8)."""
-        context = ReleaseContext(self.kube, reader, source, action.module, action.policy_name, action.channel)
+        context = ReleaseContext(
+            self.kube, reader, source, action.module, action.policy_name, action.channel, self._settings.behaviours
+        )
         try:
             ensure_releases(context, meta)
         except (RegistryError, MetadataError, ValueError) as exc:
