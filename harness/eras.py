@@ -123,6 +123,11 @@ class Behaviour(StrEnum):
     highest patch of its own minor included) and finding nothing newer is a no-op; older versions
     create only the target when the jump is an updating sequence."""
 
+    RELEASE_CHAIN_REFETCH = "release-chain-refetch"
+    """The source fetches again when the channel's release exists but the releases leading to it
+    from the deployed one have a gap (intermediates mirrored later); older versions wait for the
+    channel to move."""
+
     DOCUMENTATION_WHEN_ENABLED = "documentation-when-enabled"
     """``ModuleDocumentation`` is ensured only while ``EnabledByModuleManager`` is True."""
 
@@ -155,6 +160,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.METRICS_FINALIZER: _v("v1.75.0"),
         Behaviour.SCAN_INTERVAL: _v("v1.75.0"),
         Behaviour.REQUIREMENTS_MESSAGE_PREFIX: _v("v1.75.0"),
+        Behaviour.RELEASE_CHAIN_REFETCH: _v("v1.75.0"),
         Behaviour.DOCUMENTATION_WHEN_ENABLED: _v("v1.75.0"),
         Behaviour.DEPLOY_MARKS_NOTIFIED: _v("v1.75.0"),
         Behaviour.STEP_BY_STEP_ALWAYS: _v("v1.76.0"),

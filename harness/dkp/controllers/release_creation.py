@@ -34,6 +34,7 @@ from harness.kube.objects import Obj, deep_get
 __all__ = [
     "DEFAULT_WEIGHT",
     "ReleaseMeta",
+    "chain_to_target_complete",
     "ensure_releases",
     "existing_release",
     "read_release_meta",
@@ -144,6 +145,26 @@ def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
         _ensure_release(ctx, meta, planned.reason)
     if plan.error:
         raise ValueError(plan.error)
+
+
+def chain_to_target_complete(
+    kube: KubeClient, module: str, target: str, behaviours: frozenset[eras.Behaviour]
+) -> bool:
+    """Whether the module's releases lead to ``target`` without a gap; read from v1.75 only.
+
+    ``Behaviour.RELEASE_CHAIN_REFETCH`` (upstream ``releaseChainToTargetComplete``): the source
+    fetches again when this is False although the target release exists. Before v1.75 nothing
+    reads it, so nothing is listed. A release whose ``spec.version`` does not parse makes
+    upstream report an error and skip the module; here the chain then counts as complete (no
+    fetch), which skips the module the same way without the status error.
+    """
+    if eras.Behaviour.RELEASE_CHAIN_REFETCH not in behaviours:
+        return True
+    releases = kube.list(kinds.MODULE_RELEASE, label_selector=f"{lbl.MODULE}={module}")
+    try:
+        return stepbystep.release_chain_complete(target, [existing_release(r) for r in releases])
+    except InvalidVersionError:
+        return True
 
 
 def existing_release(release: Obj) -> stepbystep.ExistingRelease:

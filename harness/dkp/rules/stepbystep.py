@@ -235,7 +235,8 @@ def release_chain_complete(target: str, existing: Sequence[ExistingRelease]) -> 
     base = max(deployed, key=lambda r: r.version)
     if not wanted > base.version:
         return True
-    chain = [base, *sorted((r for r in existing if base.version < r.version <= wanted), key=lambda r: r.version)]
+    above = sorted((r for r in existing if base.version < r.version <= wanted), key=lambda r: r.version)
+    chain = [base, *above]
     if chain[-1].version != wanted:
         return False
     return all(is_sequential_pair(a, b) for a, b in itertools.pairwise(chain))

@@ -26,6 +26,7 @@ from harness.dkp.rules.versions import InvalidVersionError, parse_version
 OLD, NEW = eras.behaviours_for(eras.DEFAULT_VERSION), eras.behaviours_for(eras.LATEST)
 D, P, S = "Deployed", "Pending", "Superseded"
 FROM_DEPLOYED, FROM_LAST, STEP = "from deployed", "from last release in cluster", "step-by-step"
+NO_TAGS = "get new versions: no matched tags in registry"
 
 
 def rel(version: str, phase: str, *spans: tuple[str, str]) -> ExistingRelease:
@@ -47,7 +48,11 @@ PARCA_TAGS = tags("1.3.1", "1.4.1", "1.5.2", "1.5.3", "1.6.1", "1.6.2", "1.7.1",
 # (target, existing releases, registry tags, variant A's plan, variant B's plan)
 PLANS = [
     pytest.param(
-        "1.2.3", [], [], [("1.2.3", "no releases in cluster")], [("1.2.3", "no releases in cluster")],
+        "1.2.3",
+        [],
+        [],
+        [("1.2.3", "no releases in cluster")],
+        [("1.2.3", "no releases in cluster")],
         id="first-release-from-channel",
     ),
     pytest.param(
@@ -176,8 +181,8 @@ def test_a_gap_the_registry_cannot_fill_is_created_and_reported_in_both_eras(era
 @pytest.mark.parametrize(
     ("era", "registry", "message"),
     [
-        pytest.param(OLD, ["latest", "v1.2"], "get new versions: no matched tags in registry", id="A-no-tags"),
-        pytest.param(NEW, ["latest", "v1.2"], "get new versions: no matched tags in registry", id="B-no-tags"),
+        pytest.param(OLD, ["latest", "v1.2"], NO_TAGS, id="A-no-tags"),
+        pytest.param(NEW, ["latest", "v1.2"], NO_TAGS, id="B-no-tags"),
         pytest.param(
             OLD,
             tags("0.1.0", "2.0.0"),
@@ -193,7 +198,8 @@ def test_step_by_step_errors(era, registry, message):
 
 
 def test_nothing_between_start_and_target_is_a_no_op_from_v1_76():
-    plan = plan_releases(target="1.3.0", existing=[rel("1.0.0", D)], tags=tags("0.1.0", "2.0.0"), behaviours=NEW)
+    registry = tags("0.1.0", "2.0.0")
+    plan = plan_releases(target="1.3.0", existing=[rel("1.0.0", D)], tags=registry, behaviours=NEW)
     assert plan.releases == () and plan.error == ""
 
 
@@ -205,7 +211,8 @@ def test_a_patch_jump_needs_no_tags_before_v1_76_and_reads_them_after():
 
 
 def test_every_change_cause_reads_check_release_with_its_reason():
-    plan = plan_releases(target="1.5.2", existing=[rel("1.4.1", D)], tags=tags("1.4.4", "1.5.2"), behaviours=NEW)
+    registry = tags("1.4.4", "1.5.2")
+    plan = plan_releases(target="1.5.2", existing=[rel("1.4.1", D)], tags=registry, behaviours=NEW)
     assert {r.change_cause for r in plan.releases} == {"check release (step-by-step)"}
     assert not any(r.apply_now for r in plan.releases)
 
@@ -221,7 +228,9 @@ UPSTREAM_TAGS = tags(
     ("actual", "target", "expected"),
     [
         pytest.param("1.31.0", "1.31.1", ["1.31.1"], id="patch of current minor"),
-        pytest.param("1.31.0", "1.32.3", ["1.31.1", "1.32.3"], id="patch of current minor is kept on minor bump"),
+        pytest.param(
+            "1.31.0", "1.32.3", ["1.31.1", "1.32.3"], id="patch of current minor is kept on minor bump"
+        ),
         pytest.param("1.31.0", "1.33.1", ["1.31.1", "1.32.3", "1.33.1"], id="several minors"),
         pytest.param("1.31.0", "2.0.5", ["1.31.1", "1.32.3", "1.33.1", "2.0.5"], id="major bump"),
         pytest.param(
@@ -260,7 +269,9 @@ def test_version_in_range_upstream_cases(ver, actual, target, expected):
 @pytest.mark.parametrize(
     ("target", "releases", "complete"),
     [
-        pytest.param("v1.55.1", [rel("1.52.0", D), rel("1.55.1", P)], False, id="gap between deployed and target"),
+        pytest.param(
+            "v1.55.1", [rel("1.52.0", D), rel("1.55.1", P)], False, id="gap between deployed and target"
+        ),
         pytest.param(
             "v1.55.1",
             [rel("1.52.0", D), rel("1.53.2", P), rel("1.54.1", P), rel("1.55.1", P)],
@@ -297,9 +308,13 @@ def test_version_in_range_upstream_cases(ver, actual, target, expected):
             False,
             id="target release itself missing",
         ),
-        pytest.param("v1.55.1", [rel("1.55.1", P)], True, id="no deployed release - first install, nothing to bridge"),
+        pytest.param(
+            "v1.55.1", [rel("1.55.1", P)], True, id="no deployed release - first install, nothing to bridge"
+        ),
         pytest.param("v1.52.0", [rel("1.52.0", D)], True, id="target not ahead of deployed"),
-        pytest.param("v1.53.2", [rel("1.52.0", D), rel("1.53.2", P)], True, id="sequential minor step is complete"),
+        pytest.param(
+            "v1.53.2", [rel("1.52.0", D), rel("1.53.2", P)], True, id="sequential minor step is complete"
+        ),
     ],
 )
 def test_release_chain_complete_upstream_cases(target, releases, complete):
