@@ -155,3 +155,22 @@ def test_a_channel_behind_the_deployed_version_is_a_no_op_from_v1_76(kube, clock
     assert set(_releases(kube)) == {"echo-v1.4.1"}
     entry = kube.get(kinds.MODULE_SOURCE, "example")["status"]["modules"][0]
     assert entry["version"] == "v1.3.0" and not entry.get("error")
+
+
+@pytest.mark.parametrize("version", ["v1.67.0", "latest"])
+def test_a_gap_before_a_release_with_its_own_from_to_rule_is_no_error(
+    kube, clock, controller_context, memory, version
+):
+    """``ensureReleases``: an ensured release whose module.yaml has ``update.versions`` is judged
+    by the target's from-to rules, not by the plain sequence rule (both eras)."""
+    controller = _controller(controller_context, memory, version)
+    _publish(memory, "v1.0.0", channel=True)
+    _start(kube, clock, controller)
+    _publish(
+        memory, "v1.2.0", module_yaml=b'name: echo\nupdate:\n  versions:\n  - {from: "1.0", to: "1.2"}\n'
+    )
+    _publish(memory, "v1.3.0", channel=True)
+    controller.reconcile(Request("example"))
+    assert set(_releases(kube)) == {"echo-v1.0.0", "echo-v1.2.0", "echo-v1.3.0"}
+    entry = kube.get(kinds.MODULE_SOURCE, "example")["status"]["modules"][0]
+    assert not entry.get("error") and not entry.get("pullError"), entry

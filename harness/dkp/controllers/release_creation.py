@@ -134,8 +134,10 @@ def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
         plan = stepbystep.plan_releases(**plan_args)
     except stepbystep.StepByStepError:
         # Only the step-by-step path reads the module's tags; list them once it is needed.
-        plan = stepbystep.plan_releases(**plan_args, tags=ctx.reader.list_tags(ctx.module))
+        plan_args["tags"] = ctx.reader.list_tags(ctx.module)
+        plan = stepbystep.plan_releases(**plan_args)
     wanted = parse_version(target.version)
+    own_spans: dict[Version, list[tuple[str, str]]] = {}
     for planned in plan.releases:
         meta = (
             target
@@ -143,6 +145,12 @@ def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
             else read_release_meta(ctx.reader, ctx.module, f"v{planned.version}")
         )
         _ensure_release(ctx, meta, planned.reason)
+        if found := _spans(meta.definition):
+            own_spans[planned.version] = found
+    if own_spans:
+        # DKP judges a gap before a release by that release's own from-to rules, read only once
+        # its image is downloaded: the same plan, with them, says which gaps are errors.
+        plan = stepbystep.plan_releases(**plan_args, update_versions_by_version=own_spans)
     if plan.error:
         raise ValueError(plan.error)
 
