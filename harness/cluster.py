@@ -36,6 +36,7 @@ from harness import eras
 from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
+from harness.apiserver.admission import AdmissionReview, Webhook
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.config import ConfigController
@@ -97,23 +98,48 @@ class DeckhouseSettings:
         return {**self.extra, "releaseChannel": self.release_channel, "update": update}
 
 
-def register_webhooks(api: ApiServer, behaviours: frozenset[eras.Behaviour]) -> None:
-    """DKP's validating webhooks of the cluster's era (``harness.dkp.rules.admission``)."""
+Behaviours = frozenset[eras.Behaviour]
+
+
+def register_webhooks(api: ApiServer, behaviours: Behaviours | Callable[[], Behaviours]) -> None:
+    """DKP's validating webhooks (``harness.dkp.rules.admission``), each active in its era.
+
+    ``behaviours`` is the cluster's era, or a callable read at every review: the cluster passes
+    one, so when a scenario upgrades Deckhouse (``set_versions``) the webhooks of the new version
+    start refusing at once and those it no longer has stop, as the upgraded deckhouse-controller's
+    webhook server would. A webhook outside its era allows every write.
+    """
+    current = behaviours if callable(behaviours) else (lambda: behaviours)
     source, config = kinds.MODULE_SOURCE, kinds.MODULE_CONFIG
-    if eras.Behaviour.DEFAULT_SOURCE_ANNOTATION in behaviours:
-        api.admission.register(
-            source.group,
-            source.plural,
-            admission.MODULE_SOURCE_WEBHOOK,
+    api.admission.register(
+        source.group,
+        source.plural,
+        admission.MODULE_SOURCE_WEBHOOK,
+        _in_era(
+            eras.Behaviour.DEFAULT_SOURCE_ANNOTATION,
+            current,
             lambda review: admission.second_default_source(review.obj, review.existing()),
-        )
-    if eras.Behaviour.EMBEDDED_TAKEOVER in behaviours:
-        api.admission.register(
-            config.group,
-            config.plural,
-            admission.MODULE_CONFIG_WEBHOOK,
+        ),
+    )
+    api.admission.register(
+        config.group,
+        config.plural,
+        admission.MODULE_CONFIG_WEBHOOK,
+        _in_era(
+            eras.Behaviour.EMBEDDED_TAKEOVER,
+            current,
             lambda review: admission.embedded_source_refused(review.obj),
-        )
+        ),
+    )
+
+
+def _in_era(behaviour: eras.Behaviour, current: Callable[[], Behaviours], webhook: Webhook) -> Webhook:
+    """``webhook`` while ``behaviour`` is in the cluster's era; allowing everything otherwise."""
+
+    def review(request: AdmissionReview) -> str | None:
+        return webhook(request) if behaviour in current() else None
+
+    return review
 
 
 def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
@@ -284,7 +310,7 @@ class SimulatedCluster:
     def _start_api(self) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))
         self._api = ApiServer(self.clock, crd_dir=crd_layers(self.deckhouse_version), token=self._token)
-        register_webhooks(self._api, self.settings.behaviours)
+        register_webhooks(self._api, lambda: self.settings.behaviours)
         self.api_url = self._api.start(port=0, tls=self._tls)
         self._api.write_kubeconfig(self.kubeconfig)
         self._api.set_pod_log_source(self._pod_log)

@@ -119,7 +119,14 @@ class Behaviour(StrEnum):
     """Unmet requirements read ``check module release requirements: validate release: …``."""
 
     STEP_BY_STEP_ALWAYS = "step-by-step-always"
-    """Release creation always walks step by step from the deployed version."""
+    """Release creation always walks the registry step by step from the deployed version (the
+    highest patch of its own minor included) and finding nothing newer is a no-op; older versions
+    create only the target when the jump is an updating sequence."""
+
+    RELEASE_CHAIN_REFETCH = "release-chain-refetch"
+    """The source fetches again when the channel's release exists but the releases leading to it
+    from the deployed one have a gap (intermediates mirrored later); older versions wait for the
+    channel to move."""
 
     DOCUMENTATION_WHEN_ENABLED = "documentation-when-enabled"
     """``ModuleDocumentation`` is ensured only while ``EnabledByModuleManager`` is True."""
@@ -153,9 +160,10 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.METRICS_FINALIZER: _v("v1.75.0"),
         Behaviour.SCAN_INTERVAL: _v("v1.75.0"),
         Behaviour.REQUIREMENTS_MESSAGE_PREFIX: _v("v1.75.0"),
-        Behaviour.STEP_BY_STEP_ALWAYS: _v("v1.75.0"),
+        Behaviour.RELEASE_CHAIN_REFETCH: _v("v1.75.0"),
         Behaviour.DOCUMENTATION_WHEN_ENABLED: _v("v1.75.0"),
         Behaviour.DEPLOY_MARKS_NOTIFIED: _v("v1.75.0"),
+        Behaviour.STEP_BY_STEP_ALWAYS: _v("v1.76.0"),
         Behaviour.MODULE_PACKAGE_MIRROR: _v("v1.76.0"),
         Behaviour.EMBEDDED_TAKEOVER: _v("v1.76.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),

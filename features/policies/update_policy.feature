@@ -7,12 +7,16 @@ Feature: A ModuleUpdatePolicy decides when new releases install
     Given the registry has the modules:
       | module     | version | channels |
       | module-one | v0.7.24 | alpha    |
-      | module-one | v0.7.25 |          |
-      | module-one | v0.8.0  |          |
 
   @claim:UP-01 @claim:UP-03 @claim:UP-04 @claim:DKP-04 @claim:DKP-05 @claim:DKP-06 @claim:DKP-01
   Scenario Outline: A <kind> release under mode <mode>, <window> the window, ends <phase>
+    Only the version the channel moves to is published besides the deployed one, so no release
+    line steps through an intermediate patch (Deckhouse v1.76 would create one first).
+
     Given it is <start>
+    And the registry has the modules:
+      | module     | version   |
+      | module-one | <version> |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the cluster has:
       """
@@ -64,6 +68,9 @@ Feature: A ModuleUpdatePolicy decides when new releases install
   @claim:DKP-02
   Scenario: At exactly the from minute the window is still closed
     Given it is Monday 2024-12-23 13:21 UTC
+    And the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.25 |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the cluster has:
       """
@@ -97,6 +104,9 @@ Feature: A ModuleUpdatePolicy decides when new releases install
   @claim:DKP-03
   Scenario: An overnight window never opens
     Given it is Monday 2024-12-23 21:55 UTC
+    And the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.25 |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the cluster has:
       """
@@ -147,6 +157,9 @@ Feature: A ModuleUpdatePolicy decides when new releases install
   @claim:DKP-20
   Scenario: A v1alpha1 policy in Ignore mode keeps releases from deploying
     Given it is Monday 2024-12-23 12:00 UTC
+    And the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.25 |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the cluster has:
       """
@@ -180,6 +193,9 @@ Feature: A ModuleUpdatePolicy decides when new releases install
   @claim:DKP-19
   Scenario: A release labelled with a policy that does not exist waits until the policy appears
     Given it is Monday 2024-12-23 12:00 UTC
+    And the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.25 |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the cluster has:
       """
@@ -229,6 +245,8 @@ Feature: A ModuleUpdatePolicy decides when new releases install
 
     Given the registry has the modules:
       | module     | version |
+      | module-one | v0.7.25 |
+      | module-one | v0.8.0  |
       | module-one | v0.9.0  |
     And it is Wednesday 2024-12-18 14:05 UTC
     And the cluster has the objects of "features/sources/example-source.yaml"

@@ -7,7 +7,6 @@ Feature: ModuleReleases record which version of a module is installed
     And the registry has the modules:
       | module     | version | channels |
       | module-one | v0.7.23 | stable   |
-      | module-one | v0.7.24 |          |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the ModuleConfig "module-one" enables the module
 
@@ -16,6 +15,9 @@ Feature: ModuleReleases record which version of a module is installed
     The page's rows show UPDATE POLICY "deckhouse" for a module without a ModuleUpdatePolicy;
     DKP's built-in policy has an empty name, so the column is blank.
 
+    Given the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.24 |
     When 15 seconds pass
     And the "stable" channel of module "module-one" moves to v0.7.24
     And 3 minutes pass
@@ -54,6 +56,7 @@ Feature: ModuleReleases record which version of a module is installed
   Scenario: Only the three newest outdated releases are kept
     Given the registry has the modules:
       | module     | version |
+      | module-one | v0.7.24 |
       | module-one | v0.7.25 |
       | module-one | v0.7.26 |
       | module-one | v0.7.27 |
@@ -268,7 +271,10 @@ Feature: ModuleReleases record which version of a module is installed
 
   @claim:DKP-01
   Scenario: A conflicting update of a release is retried until it deploys
-    Given the API server answers 409 to the next update of a ModuleRelease
+    Given the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.24 |
+    And the API server answers 409 to the next update of a ModuleRelease
     When 15 seconds pass
     And the "stable" channel of module "module-one" moves to v0.7.24
     And 3 minutes pass

@@ -60,3 +60,30 @@ def test_every_crd_revision_directory_is_a_row_of_the_era_table() -> None:
     for directory in (CRD_DIR / "eras").iterdir():
         assert eras.parse_version(directory.name) in rows, directory
         assert str(eras.parse_version(directory.name)) == directory.name, "name it vMAJOR.MINOR.PATCH"
+
+
+def _default_source(name: str) -> dict[str, object]:
+    return {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleSource",
+        "metadata": {"name": name, "annotations": {"modules.deckhouse.io/default-source": "true"}},
+        "spec": {"registry": {"repo": "127.0.0.1:5000/deckhouse/modules"}},
+    }
+
+
+@pytest.mark.registry
+def test_an_upgrade_mid_run_brings_the_new_versions_webhooks_and_a_downgrade_drops_them() -> None:
+    from harness.api import kinds
+    from harness.kube.errors import Forbidden
+    from harness.registry.backends.distribution import find_binary
+
+    if find_binary() is None:
+        pytest.skip("OCI registry binary not found: install it with `apt-get install -y docker-registry`")
+    with SimulatedCluster() as cluster:  # v1.67: no ModuleSource webhook yet
+        cluster.client.create(kinds.MODULE_SOURCE, _default_source("a"))
+        cluster.client.create(kinds.MODULE_SOURCE, _default_source("b"))
+        cluster.set_versions(deckhouse="v1.73.0")
+        with pytest.raises(Forbidden, match="there can only be one default source"):
+            cluster.client.create(kinds.MODULE_SOURCE, _default_source("c"))
+        cluster.set_versions(deckhouse="v1.72.0")
+        cluster.client.create(kinds.MODULE_SOURCE, _default_source("c"))

@@ -10,6 +10,13 @@ from harness.eras import Behaviour, DeckhouseVersion, VersionError
 PAGE_ERA = ("v1.67.0", "1.67", "v1.68.4", "1.72", "v1.72.9")
 TODAY = ("latest", "LATEST", "v1.78.0", "1.80", "v2.0.0")
 
+V1_76_AND_LATER = {
+    Behaviour.STEP_BY_STEP_ALWAYS,
+    Behaviour.MODULE_PACKAGE_MIRROR,
+    Behaviour.EMBEDDED_TAKEOVER,
+    Behaviour.RELEASE_VALIDATIONS,
+}
+
 # (version, behaviours it shows): one row per release line that changes something, both eras.
 TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
     ("v1.67.0", set()),
@@ -26,11 +33,13 @@ TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
             Behaviour.METRICS_FINALIZER,
             Behaviour.SCAN_INTERVAL,
             Behaviour.REQUIREMENTS_MESSAGE_PREFIX,
-            Behaviour.STEP_BY_STEP_ALWAYS,
+            Behaviour.RELEASE_CHAIN_REFETCH,
             Behaviour.DOCUMENTATION_WHEN_ENABLED,
             Behaviour.DEPLOY_MARKS_NOTIFIED,
         },
     ),
+    ("v1.75.9", set(Behaviour) - V1_76_AND_LATER),
+    ("v1.76.0", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
     ("v1.77.3", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
     ("v1.78.0", set(Behaviour)),
     ("latest", set(Behaviour)),

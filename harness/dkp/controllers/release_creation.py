@@ -1,9 +1,11 @@
 """How the source controller turns a release-channel version into ModuleRelease objects (§5.2).
 
 DKP's "release fetcher" compares the version a channel points at with the releases of the module
-already in the cluster (any source) and creates what is missing: only the target when the jump is
-an updating sequence, otherwise one release per intermediate minor read from the registry
-(step-by-step, [E2] variant A). The objects are built here; the registry reads go through the
+already in the cluster (any source) and creates what is missing. Before Deckhouse v1.76 (variant
+A): only the target when the jump is an updating sequence, otherwise one release per intermediate
+minor read from the registry; from v1.76 (variant B, ``Behaviour.STEP_BY_STEP_ALWAYS``): always the
+highest patch of every minor from the start up to the target, read from the registry. The plan is
+``harness.dkp.rules.stepbystep``; the objects are built here; the registry reads go through the
 :class:`RegistryReader` the caller hands over.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from harness import eras
 from harness.api import annotations as ann
 from harness.api import kinds
 from harness.api import labels as lbl
@@ -31,7 +34,9 @@ from harness.kube.objects import Obj, deep_get
 __all__ = [
     "DEFAULT_WEIGHT",
     "ReleaseMeta",
+    "chain_to_target_complete",
     "ensure_releases",
+    "existing_release",
     "read_release_meta",
     "release_checksum",
     "release_name",
@@ -107,31 +112,32 @@ class ReleaseContext:
     module: str
     policy_name: str
     channel: str
+    behaviours: frozenset[eras.Behaviour] = frozenset()
 
 
 def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
-    """Create the releases leading to ``target`` (§5.2 variant A, planned by ``stepbystep``).
+    """Create the releases leading to ``target`` (§5.2, planned by ``stepbystep`` for the era).
 
     Raises ``ValueError`` (pre-release target, no usable tags, a broken sequence — reported after
     every release was created, as DKP does) or ``RegistryError``.
     """
-    existing = [
-        stepbystep.ExistingRelease(_version_of(r), str(deep_get(r, "status.phase", "") or ""))
-        for r in _module_releases(ctx)
-    ]
+    existing = [existing_release(r) for r in _module_releases(ctx)]
     spans = _spans(target.definition)
     plan_args: dict[str, Any] = {
         "target": target.version,
         "existing": existing,
         "channel": ctx.channel,
         "target_update_versions": spans,
+        "behaviours": ctx.behaviours,
     }
     try:
         plan = stepbystep.plan_releases(**plan_args)
     except stepbystep.StepByStepError:
         # Only the step-by-step path reads the module's tags; list them once it is needed.
-        plan = stepbystep.plan_releases(**plan_args, tags=ctx.reader.list_tags(ctx.module))
+        plan_args["tags"] = ctx.reader.list_tags(ctx.module)
+        plan = stepbystep.plan_releases(**plan_args)
     wanted = parse_version(target.version)
+    own_spans: dict[Version, list[tuple[str, str]]] = {}
     for planned in plan.releases:
         meta = (
             target
@@ -139,11 +145,47 @@ def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
             else read_release_meta(ctx.reader, ctx.module, f"v{planned.version}")
         )
         _ensure_release(ctx, meta, planned.reason)
+        if found := _spans(meta.definition):
+            own_spans[planned.version] = found
+    if own_spans:
+        # DKP judges a gap before a release by that release's own from-to rules, read only once
+        # its image is downloaded: the same plan, with them, says which gaps are errors.
+        plan = stepbystep.plan_releases(**plan_args, update_versions_by_version=own_spans)
     if plan.error:
         raise ValueError(plan.error)
 
 
+def chain_to_target_complete(
+    kube: KubeClient, module: str, target: str, behaviours: frozenset[eras.Behaviour]
+) -> bool:
+    """Whether the module's releases lead to ``target`` without a gap; read from v1.75 only.
+
+    ``Behaviour.RELEASE_CHAIN_REFETCH`` (upstream ``releaseChainToTargetComplete``): the source
+    fetches again when this is False although the target release exists. Before v1.75 nothing
+    reads it, so nothing is listed. A release whose ``spec.version`` does not parse makes
+    upstream report an error and skip the module; here the chain then counts as complete (no
+    fetch), which skips the module the same way without the status error.
+    """
+    if eras.Behaviour.RELEASE_CHAIN_REFETCH not in behaviours:
+        return True
+    releases = kube.list(kinds.MODULE_RELEASE, label_selector=f"{lbl.MODULE}={module}")
+    try:
+        return stepbystep.release_chain_complete(target, [existing_release(r) for r in releases])
+    except InvalidVersionError:
+        return True
+
+
+def existing_release(release: Obj) -> stepbystep.ExistingRelease:
+    """What the fetcher reads of a ModuleRelease: version, phase and its own from-to rules."""
+    return stepbystep.ExistingRelease(
+        _version_of(release),
+        str(deep_get(release, "status.phase", "") or ""),
+        tuple(_spans(release.get("spec") or {})),
+    )
+
+
 def _spans(definition: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``update.versions`` of a module definition or of a release spec, as (from, to) pairs."""
     update = definition.get("update")
     versions = update.get("versions") if isinstance(update, dict) else None
     return [(str(v.get("from", "")), str(v.get("to", ""))) for v in versions or [] if isinstance(v, dict)]

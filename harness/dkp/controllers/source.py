@@ -34,6 +34,7 @@ from harness.dkp.controllers.release_creation import (
     MetadataError,
     ReleaseContext,
     ReleaseMeta,
+    chain_to_target_complete,
     ensure_releases,
     read_release_meta,
     release_checksum,
@@ -262,7 +263,12 @@ class SourceController(ControllerBase):
             config = policy_lookup.getter(self.kube)(kinds.MODULE_CONFIG, listed.name)
             config_source = str(deep_get(config or {}, "spec.source", "") or "")
         exists = (listed.name, release_checksum(meta.checksum)) in checksums
-        return replace(listed, image=image, release_exists=exists, config_source=config_source)
+        complete = not exists or chain_to_target_complete(
+            self.kube, listed.name, meta.version, self._settings.behaviours
+        )
+        return replace(
+            listed, image=image, release_exists=exists, config_source=config_source, chain_complete=complete
+        )
 
     def _release_checksums(self) -> set[tuple[str, str]]:
         """(module, ``release-checksum`` label) of every ModuleRelease: one list per scan."""
@@ -326,7 +332,10 @@ class SourceController(ControllerBase):
         self, source: Obj, reader: RegistryReader, action: rules.EnsureReleases, meta: ReleaseMeta
     ) -> dict[str, Any] | None:
         """Ensure the releases; on failure, the module's status entry (§2.1 step 8)."""
-        context = ReleaseContext(self.kube, reader, source, action.module, action.policy_name, action.channel)
+        behaviours = self._settings.behaviours
+        context = ReleaseContext(
+            self.kube, reader, source, action.module, action.policy_name, action.channel, behaviours
+        )
         try:
             ensure_releases(context, meta)
         except (RegistryError, MetadataError, ValueError) as exc:

@@ -289,6 +289,7 @@ def _decide_module(
         release_exists=listed.release_exists,
         accessibility=image.accessibility,
         config_source=listed.config_source,
+        chain_complete=listed.chain_complete,
         edition=snap.settings.edition,
         bundle=snap.settings.bundle,
     )

@@ -60,6 +60,9 @@ class EnsureFacts:
     """``accessibility`` of the release-channel image's ``module.yaml`` (None: absent)."""
     config_source: str = ""
     """``spec.source`` of the module's ModuleConfig (``""``: none or no ModuleConfig)."""
+    chain_complete: bool = True
+    """The releases in the cluster lead from the deployed one to the channel's version without a
+    gap (``stepbystep.release_chain_complete``; gathered from v1.75 only)."""
     edition: str = "ee"
     bundle: str = "Default"
 
@@ -112,9 +115,16 @@ def resolve_embedded_target(configured: str, available: Sequence[str]) -> tuple[
     return "", True
 
 
-def _channel_moved(facts: EnsureFacts) -> bool:
-    """The last step of every era: the channel digest changed, or no release carries it."""
-    return facts.entry_checksum != facts.channel_checksum or not facts.release_exists
+def _channel_moved(facts: EnsureFacts, behaviours: frozenset[Behaviour]) -> bool:
+    """The last step of every era: the channel digest changed, or no release carries it.
+
+    From v1.75 (``Behaviour.RELEASE_CHAIN_REFETCH``; upstream ``releaseChainToTargetComplete``,
+    PR #21475 and its backports) also when the releases leading to the channel's version have a
+    gap, so intermediates mirrored after the target release was created are fetched.
+    """
+    if facts.entry_checksum != facts.channel_checksum or not facts.release_exists:
+        return True
+    return Behaviour.RELEASE_CHAIN_REFETCH in behaviours and not facts.chain_complete
 
 
 def need_to_ensure(facts: EnsureFacts, behaviours: frozenset[Behaviour]) -> EnsureVerdict:
@@ -130,15 +140,15 @@ def need_to_ensure(facts: EnsureFacts, behaviours: frozenset[Behaviour]) -> Ensu
         target, conflict = resolve_embedded_target(facts.config_source, facts.available_sources)
         if conflict or target != facts.source or facts.enabled_by_config != ConditionStatus.TRUE:
             return _NO
-        return EnsureVerdict(_channel_moved(facts))
+        return EnsureVerdict(_channel_moved(facts, behaviours))
     if Behaviour.ENABLED_BY_BUNDLE in behaviours:
-        return _bundle_era(facts)
+        return _bundle_era(facts, behaviours)
     if facts.module_source != facts.source or facts.enabled_by_config != ConditionStatus.TRUE:
         return _NO
-    return EnsureVerdict(_channel_moved(facts))
+    return EnsureVerdict(_channel_moved(facts, behaviours))
 
 
-def _bundle_era(facts: EnsureFacts) -> EnsureVerdict:
+def _bundle_era(facts: EnsureFacts, behaviours: frozenset[Behaviour]) -> EnsureVerdict:
     """Deckhouse v1.75 and later (``Behaviour.ENABLED_BY_BUNDLE``), upstream ``needToEnsureRelease``.
 
     Another source set in ``properties.source`` (``Embedded`` included, before the takeover
@@ -156,6 +166,6 @@ def _bundle_era(facts: EnsureFacts) -> EnsureVerdict:
             return _NO
     elif facts.enabled_by_config != ConditionStatus.TRUE:
         return _NO
-    if not _channel_moved(facts):
+    if not _channel_moved(facts, behaviours):
         return _NO
     return EnsureVerdict(True, set_source=not facts.module_source)

@@ -75,6 +75,8 @@ class ListedModule:
     """A ModuleRelease of the module carries the channel digest's checksum label."""
     config_source: str = ""
     """``spec.source`` of its ModuleConfig (read for embedded modules)."""
+    chain_complete: bool = True
+    """Its releases lead from the deployed one to the channel's version without a gap."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,12 @@
 """Which ModuleReleases the source controller creates when a channel moves (the release fetcher).
 
-docs/dkp-behaviour.md §5.2, **Variant A [E2]**, re-read from ``source/module_release_fetcher.go``
-(stored id 8077615546). Given the channel's target version, the module's existing releases (from
-any source) and the version tags of ``R/<module>``, the fetcher:
+Two variants, chosen by the cluster's Deckhouse version (``Behaviour.STEP_BY_STEP_ALWAYS``,
+docs/dkp-eras.md); both from ``deckhouse-controller/pkg/controller/module-controllers/source/
+module_release_fetcher.go``.
+
+**Variant A** (before Deckhouse v1.76, the page's era, docs/dkp-behaviour.md §5.2). Given the
+channel's target version, the module's existing releases (from any source) and the version tags
+of ``R/<module>``, the fetcher:
 
 * with no release at all, creates the target only (``no releases in cluster``) with apply-now;
 * on the LTS channel, creates the target only (``LTS channel - direct release``);
@@ -14,8 +18,18 @@ any source) and the version tags of ``R/<module>``, the fetcher:
 * otherwise lists the tags and creates one release per minor — the highest patch — from the start
   up to the target's minor, the last clamped to the target (``step-by-step``).
 
-Variant B (E3, newest) always goes step by step and turns "nothing found" into a no-op; it is not
-modelled (docs/dkp-rules.md). The registry reads are the controller's job: this module only plans.
+**Variant B** (Deckhouse v1.76 and later; PR #19328 "Don't skip module patches during updates",
+listed in the v1.76.0 changelog): the two "updating sequence" shortcuts are gone. After the first
+release and the LTS channel (unchanged), the fetcher always lists the tags and creates, with
+``step-by-step``, the highest patch of every minor from the start version up to the target's minor
+— the start's own minor included, versions strictly above the start only, the last clamped to the
+target. The start is the deployed release (or the lowest release when none is deployed), or the
+last release in the cluster when the releases from the start up form a chain; whether two
+neighbours are a chain is :func:`is_sequential_pair`, the rule PR #21475 shares between the
+fetcher and the source controller's completeness check (:func:`release_chain_complete`). No
+version to create (the start is at or above the target) is a no-op, not an error.
+
+The registry reads are the controller's job: this module only plans.
 """
 
 from __future__ import annotations
@@ -25,6 +39,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from harness import eras
 from harness.api.phases import ReleasePhase
 from harness.dkp.rules import messages
 from harness.dkp.rules.versions import InvalidVersionError, Version, parse_version
@@ -35,7 +50,11 @@ __all__ = [
     "PrereleaseNotSupportedError",
     "ReleasePlan",
     "StepByStepError",
+    "is_sequential_pair",
+    "new_versions",
     "plan_releases",
+    "release_chain_complete",
+    "version_in_range",
 ]
 
 _TAG_RE = re.compile(r"^v(([0-9]+).([0-9]+).([0-9]+))$")
@@ -47,14 +66,18 @@ class PrereleaseNotSupportedError(ValueError):
     """The channel points at a pre-release version ([E3] text, kept as the simulator's rule)."""
 
 
-class StepByStepError(RuntimeError):
-    """The registry offers no version to step through (``get new versions: …``)."""
+class StepByStepError(ValueError):
+    """The registry offers no version to step through (``get new versions: …``); a ValueError, so
+    the source controller records it on the module's status entry like every fetch error."""
 
 
 @dataclass(frozen=True)
 class ExistingRelease:
+    """A ModuleRelease of the module: its version, phase and own from-to rules (``spec.update``)."""
+
     version: Version
     phase: str
+    update_versions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,11 +113,14 @@ def plan_releases(
     channel: str = "",
     target_update_versions: Sequence[tuple[str, str]] = (),
     update_versions_by_version: Mapping[Version, Sequence[tuple[str, str]]] | None = None,
+    behaviours: frozenset[eras.Behaviour] = frozenset(),
 ) -> ReleasePlan:
-    """§5.2 Variant A: the releases to create for channel version ``target``.
+    """The releases to create for channel version ``target`` (Variant A, or B from v1.76).
 
-    ``tags`` are the tags of ``R/<module>`` (only read when stepping); the two ``update_versions``
-    arguments are the from-to pairs of the target's and of each intermediate's module definition.
+    ``tags`` are the tags of ``R/<module>`` (only read when stepping: a plan that needs them and
+    got none raises :class:`StepByStepError`, so the caller lists them then and plans again); the
+    two ``update_versions`` arguments are the from-to pairs of the target's and of each
+    intermediate's module definition.
     """
     wanted = parse_version(target)
     if wanted.is_prerelease:
@@ -103,6 +129,9 @@ def plan_releases(
         return _single(wanted, messages.CAUSE_NO_RELEASES, apply_now=True)
     if channel.lower() == _LTS:
         return _single(wanted, messages.CAUSE_LTS)
+    spans_by_version = update_versions_by_version or {}
+    if eras.Behaviour.STEP_BY_STEP_ALWAYS in behaviours:
+        return _plan_always_stepping(wanted, existing, tags, target_update_versions, spans_by_version)
     start, in_cluster = _start_and_cluster(existing)
     if _is_updating_sequence(start, wanted):
         return _single(wanted, messages.CAUSE_FROM_DEPLOYED)
@@ -111,7 +140,109 @@ def plan_releases(
         if _is_updating_sequence(start, wanted):
             return _single(wanted, messages.CAUSE_FROM_LAST_RELEASE)
     steps = _new_versions(start, wanted, tags)
-    return ReleasePlan(_steps(start, steps, target_update_versions, update_versions_by_version or {}))
+    return ReleasePlan(_steps(start, steps, target_update_versions, spans_by_version))
+
+
+def _plan_always_stepping(
+    wanted: Version,
+    existing: Sequence[ExistingRelease],
+    tags: Sequence[str],
+    target_spans: Sequence[tuple[str, str]],
+    spans_by_version: Mapping[Version, Sequence[tuple[str, str]]],
+) -> ReleasePlan:
+    """Variant B (v1.76+): every plan after the first goes through the registry's tags."""
+    chain = _cluster_releases(existing)
+    start = chain[0].version
+    if all(is_sequential_pair(a, b) for a, b in itertools.pairwise(chain)):
+        start = chain[-1].version  # a single release is a chain of its own here
+    if not _tag_versions(tags):
+        raise StepByStepError(messages.GET_NEW_VERSIONS_PREFIX + messages.NO_MATCHED_TAGS)
+    steps = new_versions(start, wanted, tags)
+    return ReleasePlan(_steps(start, steps, target_spans, spans_by_version))
+
+
+def _cluster_releases(existing: Sequence[ExistingRelease]) -> list[ExistingRelease]:
+    """The releases "in cluster", ascending: from the highest Deployed one up, or all of them."""
+    ordered = sorted(existing, key=lambda r: r.version)
+    deployed = [r.version for r in ordered if r.phase == DEPLOYED]
+    if not deployed:
+        return ordered
+    return [r for r in ordered if r.version >= max(deployed)]
+
+
+def new_versions(start: Version, target: Version, tags: Sequence[str]) -> list[Version]:
+    """Variant B's ``getNewVersions``: the highest patch of each minor above ``start`` up to the
+    target's minor, the last clamped to ``target``; empty when there is nothing newer (a no-op).
+
+    Upstream's cases (``module_release_fetcher_test.go`` ``TestGetNewVersions``) are a truth table
+    in ``tests/dkp/rules/test_dkp_stepbystep_eras.py``.
+    """
+    result: list[Version] = []
+    last: Version | None = None
+    for version in sorted(v for v in _tag_versions(tags) if version_in_range(v, start, target)):
+        if last is not None and (last.minor < version.minor or last.major < version.major):
+            result.append(last)
+        last = version
+    if last is not None:
+        result.append(target if last > target else last)
+    return result
+
+
+def version_in_range(version: Version, start: Version, target: Version) -> bool:
+    """Variant B's ``isVersionInRange``: strictly above ``start``, at most the target's minor."""
+    within_target = version.major < target.major or (
+        version.major == target.major and version.minor <= target.minor
+    )
+    return version > start and within_target
+
+
+def is_sequential_pair(lower: ExistingRelease, higher: ExistingRelease) -> bool:
+    """May an update go from ``lower`` straight to ``higher`` (``isSequentialReleasePair``)?
+
+    Upstream ``source/helpers.go`` (PR #21475 and its backports); read by the v1.76 fetcher for its
+    start (``Behaviour.STEP_BY_STEP_ALWAYS``) and by :func:`release_chain_complete` from v1.75
+    (``Behaviour.RELEASE_CHAIN_REFETCH``). The versions
+    are an updating sequence, or a from-to rule of the *higher* release bridges the gap — its
+    ``to`` has the higher release's own major.minor and the lower version is in ``[from, to)``.
+    A rule whose ``to`` overshoots the higher release, or that does not parse, bridges nothing.
+    """
+    if _is_updating_sequence(lower.version, higher.version):
+        return True
+    return any(_bridges(lower.version, higher.version, span) for span in higher.update_versions)
+
+
+def _bridges(lower: Version, higher: Version, span: tuple[str, str]) -> bool:
+    try:
+        low, high = parse_version(span[0]), parse_version(span[1])
+    except InvalidVersionError:
+        return False
+    if (higher.major, higher.minor) != (high.major, high.minor):
+        return False
+    return low <= lower < high
+
+
+def release_chain_complete(target: str, existing: Sequence[ExistingRelease]) -> bool:
+    """Do the releases in the cluster already lead, without a gap, from the deployed one to
+    ``target`` (``releaseChainToTargetComplete``, source/helpers.go)? Read from Deckhouse v1.75
+    (``Behaviour.RELEASE_CHAIN_REFETCH``) to decide whether the source fetches again.
+
+    True when nothing is deployed or the target is not above the deployed release (the first
+    install and no-op paths handle those); otherwise the deployed release and every release in
+    ``(deployed, target]`` must end at the target and be pairwise :func:`is_sequential_pair`.
+    Raises :class:`InvalidVersionError` for a target that is not a version.
+    """
+    wanted = parse_version(target)
+    deployed = [r for r in existing if r.phase == DEPLOYED]
+    if not deployed:
+        return True
+    base = max(deployed, key=lambda r: r.version)
+    if not wanted > base.version:
+        return True
+    above = sorted((r for r in existing if base.version < r.version <= wanted), key=lambda r: r.version)
+    chain = [base, *above]
+    if chain[-1].version != wanted:
+        return False
+    return all(is_sequential_pair(a, b) for a, b in itertools.pairwise(chain))
 
 
 def _single(version: Version, reason: str, *, apply_now: bool = False) -> ReleasePlan:
