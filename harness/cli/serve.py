@@ -34,7 +34,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="run the simulated DKP cluster as a sandbox for kubectl",
-        description="Start registry, API server and module manager; write DIR/kubeconfig and DIR/env.",
+        description=(
+            "Start a registry, the API server and DKP's controllers; write DIR/kubeconfig and\n"
+            "DIR/env, print one 'ready' line, and run until Ctrl-C (or SIGTERM), which stops them\n"
+            "all and removes those files."
+        ),
+        epilog=SERVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--state-dir", required=True, type=Path, help="where kubeconfig, env, control.json go"
@@ -52,11 +58,39 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--start", help="virtual start time, RFC 3339 (default 2024-12-16T09:00:00Z)")
     add_platform_arguments(parser, defaults=True)
     parser.add_argument(
-        "--kubernetes-version", default="1.30.0", help="cluster Kubernetes version (requirements)"
+        "--kubernetes-version",
+        default="1.30.0",
+        help="the Kubernetes version module requirements are checked against (default 1.30.0)",
     )
-    parser.add_argument("--release-channel", default="Stable", help="deckhouse ModuleConfig releaseChannel")
-    parser.add_argument("--update-mode", default="Auto", choices=("Auto", "AutoPatch", "Manual"))
+    parser.add_argument(
+        "--release-channel",
+        default="Stable",
+        help="releaseChannel of the deckhouse ModuleConfig, which modules without a policy follow "
+        "(default Stable)",
+    )
+    parser.add_argument(
+        "--update-mode",
+        default="Auto",
+        choices=("Auto", "AutoPatch", "Manual"),
+        help="update mode of the deckhouse ModuleConfig, which modules without a policy follow "
+        "(default Auto)",
+    )
     parser.set_defaults(func=run)
+
+
+SERVE_EPILOG = """\
+example:
+  DIR=$(mktemp -d)
+  dkp-harness serve --state-dir "$DIR" &
+  set -a; . "$DIR/env"; set +a          # exports REGISTRY and KUBECONFIG
+  dkp-harness publish --registry "$REGISTRY" --module module-one --version v0.7.23 --channel stable
+  kubectl apply -f ms.yaml              # a ModuleSource with repo: $REGISTRY/deckhouse/modules, scheme: HTTP
+  dkp-harness time --state-dir "$DIR" advance 3m
+  kubectl get ms,module,mr
+
+Virtual time moves only with `dkp-harness time` (or --time-scale / --real-time). README.md walks
+through the whole page with captured output.
+"""
 
 
 def _positive(text: str) -> float:
