@@ -108,7 +108,11 @@ def test_the_link_check_notices_a_missing_file_and_a_missing_anchor(tmp_path, mo
 
 # The repository stands alone: users have neither the team's design notes nor its research files.
 _NOT_OURS = re.compile(r"\.\./shared|/work/shared|\bDESIGN\.md|\breference/[\w-]+\.md|doc-claims\.md")
-_USER_FACING = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(ROOT.glob("fixtures/**/*.yaml"))]
+_USER_FACING = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted(ROOT.glob("fixtures/**/*.yaml")),
+]
 
 
 def test_nothing_a_user_reads_cites_material_they_do_not_have():

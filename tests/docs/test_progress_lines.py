@@ -48,7 +48,13 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def test_a_scenario_skipped_in_setup_gets_a_clean_progress_line(project):
     result = project.runpytest(
-        "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "harness.report.plugin",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "harness.report.plugin",
         "--conformance-progress",
     )
     result.assert_outcomes(passed=1, skipped=1)
