@@ -38,7 +38,7 @@ first steps (from the project root, after `make setup` and `. .venv/bin/activate
   dkp-harness run features/approval          one folder (file.feature:LINE: one scenario)
   dkp-harness steps                          the step catalogue; `steps --lint` checks features
   dkp-harness serve --state-dir DIR &        a simulated DKP cluster for kubectl;
-                                             then: set -a; . DIR/env; set +a
+                                             once it prints "ready": set -a; . DIR/env; set +a
   dkp-harness time --state-dir DIR advance 3m    move the sandbox's virtual time
 
 `dkp-harness COMMAND --help` explains a command; README.md and docs/authoring.md the rest.

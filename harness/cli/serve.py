@@ -81,7 +81,8 @@ def register(subparsers: Any) -> None:
 SERVE_EPILOG = """\
 example:
   DIR=$(mktemp -d)
-  dkp-harness serve --state-dir "$DIR" &
+  dkp-harness serve --state-dir "$DIR" | tee "$DIR.log" &
+  until grep -qs '^ready' "$DIR.log"; do sleep 0.2; done   # DIR/env exists once "ready" is printed
   set -a; . "$DIR/env"; set +a          # exports REGISTRY and KUBECONFIG
   dkp-harness publish --registry "$REGISTRY" --module module-one --version v0.7.23 --channel stable
   kubectl apply -f ms.yaml              # a ModuleSource with repo: $REGISTRY/deckhouse/modules, scheme: HTTP

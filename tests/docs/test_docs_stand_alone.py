@@ -199,7 +199,11 @@ def test_the_documented_sandbox_commands_parse():
     """Each ``dkp-harness`` line of the README's sandbox block is accepted by the real parser."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("## The sandbox", 1)[1].split("```shell\n", 1)[1].split("```", 1)[0]
-    lines = [line.split("#", 1)[0].strip() for line in block.splitlines() if "dkp-harness " in line]
+    lines = [
+        line.split("#", 1)[0].split(" | ", 1)[0].strip()
+        for line in block.splitlines()
+        if "dkp-harness " in line
+    ]
     assert lines, "the sandbox block lost its dkp-harness commands"
     for line in lines:
         words = shlex.split(line.replace('"$DIR"', "/tmp/d").replace('"$REGISTRY"', "127.0.0.1:5000"))
