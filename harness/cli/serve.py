@@ -18,6 +18,7 @@ waits three sandbox minutes in three wall seconds at N=60, exactly as it waits o
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import signal
 import sys
@@ -170,9 +171,23 @@ def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: thre
     )
     sandbox.start()
     try:
-        print(sandbox.ready_line(), flush=True)
+        _say(sandbox.ready_line())
         stopping.wait()  # set by the stop signals' handler; no polling
     finally:
         sandbox.stop()
-    print("stopped", flush=True)
+    _say("stopped")
     return 0
+
+
+def _say(line: str) -> None:
+    """Print a line; a reader that left first (``serve | tee log``, both stopped by one Ctrl-C) is fine.
+
+    Without this the stop of a healthy sandbox ends in "cannot start the sandbox: Broken pipe".
+    """
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        # Nobody reads stdout any more: send it to /dev/null so the exit-time flush is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
