@@ -31,12 +31,27 @@ SUBCOMMANDS = (
     "steps",
 )
 
+# What a new user reaches for first; `dkp-harness COMMAND --help` has the rest.
+EPILOG = """\
+first steps (from the project root, after `make setup` and `. .venv/bin/activate`):
+  dkp-harness run                            every scenario; writes reports/conformance.html
+  dkp-harness run features/approval          one folder (file.feature:LINE: one scenario)
+  dkp-harness steps                          the step catalogue; `steps --lint` checks features
+  dkp-harness serve --state-dir DIR &        a simulated DKP cluster for kubectl;
+                                             once it prints "ready": set -a; . DIR/env; set +a
+  dkp-harness time --state-dir DIR advance 3m    move the sandbox's virtual time
+
+`dkp-harness COMMAND --help` explains a command; README.md and docs/authoring.md the rest.
+"""
+
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every subcommand, or with ``only`` that one when it is a subcommand name."""
     parser = argparse.ArgumentParser(
         prog="dkp-harness",
         description="Simulated DKP cluster and conformance harness for DKP module lifecycle.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     names = (only,) if only in SUBCOMMANDS else SUBCOMMANDS

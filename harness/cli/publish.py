@@ -15,8 +15,20 @@ __all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("publish", help="publish module images in DKP's registry layout")
-    parser.add_argument("--registry", required=True, metavar="HOST:PORT", help="registry address")
+    parser = subparsers.add_parser(
+        "publish",
+        help="publish module images in DKP's registry layout",
+        description="Push one module version (or a whole --spec) in the layout a ModuleSource reads: "
+        "R:<module>, R/<module>:<version>, R/<module>/release:<version> and "
+        "R/<module>/release:<channel>. Prints each pushed reference with its digest. "
+        "The layout and the spec format: docs/registry.md.",
+    )
+    parser.add_argument(
+        "--registry",
+        required=True,
+        metavar="HOST:PORT",
+        help="registry address (the sandbox's is $REGISTRY in DIR/env)",
+    )
     parser.add_argument("--repo", default=None, help="repository R (default deckhouse/modules)")
     parser.add_argument("--module", metavar="NAME", help="module name (a tag of R)")
     parser.add_argument("--version", metavar="vX.Y.Z", help="module version")
@@ -44,7 +56,9 @@ def register(subparsers: Any) -> None:
         help="a file holding USER:PASSWORD (or set $DKP_HARNESS_REGISTRY_AUTH)",
     )
     parser.add_argument("--auth", help=argparse.SUPPRESS)  # refused: argv is visible in `ps`
-    parser.add_argument("--scheme", choices=("http", "https"), default="http")
+    parser.add_argument(
+        "--scheme", choices=("http", "https"), default="http", help="how to reach the registry (default http)"
+    )
     parser.add_argument("--docker-media-types", action="store_true", help="push Docker v2 instead of OCI")
     parser.add_argument("--spec", metavar="FILE", help="publish a declarative YAML spec instead")
     parser.set_defaults(func=run)
@@ -69,11 +83,21 @@ def run(args: argparse.Namespace) -> int:
         with Publisher(args.registry, repo, auth=auth, scheme=args.scheme, flavor=flavor) as publisher:
             digests = publisher.apply_spec(args.spec) if args.spec else _publish_one(publisher, args)
     except (ValueError, SpecError, RegistryError) as exc:
-        print(f"dkp-harness publish: {exc}", file=sys.stderr)
+        print(f"dkp-harness publish: {exc}{_hint(str(exc), args.registry)}", file=sys.stderr)
         return 1
     for reference, digest in digests.items():
         print(f"{args.registry}/{repo}{'' if reference.startswith(':') else '/'}{reference} {digest}")
     return 0
+
+
+def _hint(error: str, registry: str) -> str:
+    """The registry's own error stays first; a refused connection also says what to start."""
+    if "connection refused" not in error.lower():
+        return ""
+    return (
+        f"\n  nothing listens at {registry}: start a registry (`dkp-harness serve --state-dir DIR` "
+        "or `dkp-harness registry`) and pass the address it prints (REGISTRY in DIR/env)"
+    )
 
 
 def _check(args: argparse.Namespace) -> None:

@@ -16,7 +16,13 @@ __all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("registry", help="start a real OCI registry and print its address")
+    parser = subparsers.add_parser(
+        "registry",
+        help="start a real OCI registry and print its address",
+        description="Start a real OCI registry on 127.0.0.1, print its HOST:PORT as the only line on "
+        "stdout, and run until Ctrl-C (or SIGTERM), which removes everything it stored. Push modules "
+        "to it with `dkp-harness publish --registry HOST:PORT`.",
+    )
     parser.add_argument(
         "--backend",
         choices=("auto", "distribution", "zot", "external"),

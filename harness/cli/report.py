@@ -12,14 +12,21 @@ import argparse
 import sys
 from pathlib import Path
 
+from harness.cli._help import description
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("report", help="work with conformance reports (compare two runs)")
+    parser = subparsers.add_parser(
+        "report",
+        help="work with conformance reports (compare two runs)",
+        description="Work with the conformance.json files `dkp-harness run` writes. "
+        "Only action so far: compare.",
+    )
     actions = parser.add_subparsers(dest="report_command", metavar="ACTION", required=True)
     compare = actions.add_parser(
         "compare",
         help="list where two conformance.json files differ; exit 1 if a claim checked on both differs",
-        description=(__doc__ or "").split("\n\n", 1)[1],
+        description=description(__doc__),
     )
     compare.add_argument("left", type=Path, help="the first conformance.json (e.g. the simulator's)")
     compare.add_argument("right", type=Path, help="the second conformance.json (e.g. a real cluster's)")

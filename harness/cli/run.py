@@ -29,6 +29,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
 from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
@@ -46,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "run",
         help="run the conformance scenarios and write reports/conformance.html",
-        description=(__doc__ or "").split("\n\n", 1)[1],
+        description=description(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_run_arguments(parser)
@@ -78,7 +79,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-n", dest="workers", metavar="N", help="parallel workers (default 2; 0 runs in one process)"
     )
-    parser.add_argument("--report-dir", type=Path, default=ROOT / "reports", help="where reports go")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=ROOT / "reports",
+        metavar="DIR",
+        help="where conformance.html, conformance.json, junit.xml and cucumber.json go (default reports/)",
+    )
     add_platform_arguments(parser, defaults=False)
     add_target_arguments(parser)
 

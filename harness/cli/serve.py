@@ -18,6 +18,7 @@ waits three sandbox minutes in three wall seconds at N=60, exactly as it waits o
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import signal
 import sys
@@ -34,7 +35,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="run the simulated DKP cluster as a sandbox for kubectl",
-        description="Start registry, API server and module manager; write DIR/kubeconfig and DIR/env.",
+        description=(
+            "Start a registry, the API server and DKP's controllers; write DIR/kubeconfig and\n"
+            "DIR/env, print one 'ready' line, and run until Ctrl-C (or SIGTERM), which stops them\n"
+            "all and removes those files."
+        ),
+        epilog=SERVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--state-dir", required=True, type=Path, help="where kubeconfig, env, control.json go"
@@ -52,11 +59,40 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--start", help="virtual start time, RFC 3339 (default 2024-12-16T09:00:00Z)")
     add_platform_arguments(parser, defaults=True)
     parser.add_argument(
-        "--kubernetes-version", default="1.30.0", help="cluster Kubernetes version (requirements)"
+        "--kubernetes-version",
+        default="1.30.0",
+        help="the Kubernetes version module requirements are checked against (default 1.30.0)",
     )
-    parser.add_argument("--release-channel", default="Stable", help="deckhouse ModuleConfig releaseChannel")
-    parser.add_argument("--update-mode", default="Auto", choices=("Auto", "AutoPatch", "Manual"))
+    parser.add_argument(
+        "--release-channel",
+        default="Stable",
+        help="releaseChannel of the deckhouse ModuleConfig, which modules without a policy follow "
+        "(default Stable)",
+    )
+    parser.add_argument(
+        "--update-mode",
+        default="Auto",
+        choices=("Auto", "AutoPatch", "Manual"),
+        help="update mode of the deckhouse ModuleConfig, which modules without a policy follow "
+        "(default Auto)",
+    )
     parser.set_defaults(func=run)
+
+
+SERVE_EPILOG = """\
+example:
+  DIR=$(mktemp -d)
+  dkp-harness serve --state-dir "$DIR" | tee "$DIR.log" &
+  until grep -qs '^ready' "$DIR.log"; do sleep 0.2; done   # DIR/env exists once "ready" is printed
+  set -a; . "$DIR/env"; set +a          # exports REGISTRY and KUBECONFIG
+  dkp-harness publish --registry "$REGISTRY" --module module-one --version v0.7.23 --channel stable
+  kubectl apply -f ms.yaml              # a ModuleSource with repo: $REGISTRY/deckhouse/modules, scheme: HTTP
+  dkp-harness time --state-dir "$DIR" advance 3m
+  kubectl get ms,module,mr
+
+Virtual time moves only with `dkp-harness time` (or --time-scale / --real-time). README.md walks
+through the whole page with captured output.
+"""
 
 
 def _positive(text: str) -> float:
@@ -135,9 +171,23 @@ def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: thre
     )
     sandbox.start()
     try:
-        print(sandbox.ready_line(), flush=True)
+        _say(sandbox.ready_line())
         stopping.wait()  # set by the stop signals' handler; no polling
     finally:
         sandbox.stop()
-    print("stopped", flush=True)
+    _say("stopped")
     return 0
+
+
+def _say(line: str) -> None:
+    """Print a line; a reader that left first (``serve | tee log``, both stopped by one Ctrl-C) is fine.
+
+    Without this the stop of a healthy sandbox ends in "cannot start the sandbox: Broken pipe".
+    """
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        # Nobody reads stdout any more: send it to /dev/null so the exit-time flush is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -97,6 +97,7 @@ def check_expressions(config: pytest.Config) -> None:
         from _pytest.mark.expression import Expression
     except ImportError:  # pragma: no cover - a pytest without the module parses it later itself
         return
+    examples = {"-k": "-k 'approval and not manual'", "-m": "-m 'smoke and not deviation'"}
     for flag, name in (("-k", "keyword"), ("-m", "markexpr")):
         expression = getattr(config.option, name, "") or ""
         if not expression:
@@ -106,7 +107,7 @@ def check_expressions(config: pytest.Config) -> None:
         except SyntaxError as exc:
             raise pytest.UsageError(
                 f"{flag} {expression!r} is not a valid expression: at column {exc.offset}: {exc.msg}; "
-                "use names joined with and/or/not, e.g. -k 'approval and not manual'"
+                f"use names joined with and/or/not, e.g. {examples[flag]}"
             ) from None
 
 
@@ -118,7 +119,10 @@ def check_claim_filter(claims: Sequence[str], known: frozenset[str] | None) -> N
         if claim_id not in known:
             hint = difflib.get_close_matches(claim_id, sorted(known), n=1)
             suggestion = f" (did you mean {hint[0]}?)" if hint else ""
-            raise pytest.UsageError(f"--claim {claim_id}: no such claim in the claims catalogue{suggestion}")
+            raise pytest.UsageError(
+                f"--claim {claim_id}: no such claim in the claims catalogue{suggestion}; "
+                "the IDs are in fixtures/claims.yaml"
+            )
 
 
 def filter_items(

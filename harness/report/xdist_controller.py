@@ -77,11 +77,14 @@ class Controller:
         """With --conformance-progress the scenario lines replace pytest's progress dots."""
         if not config.getoption("--conformance-progress"):
             return None
-        if report.when != "call":
-            # A setup or teardown error is announced by the scenario line; no stray "E".
-            return ("error", "", "ERROR") if report.failed else None
         if hasattr(report, "wasxfail"):
             return None
+        if report.when != "call":
+            # A setup or teardown error, or a skip in setup (a scenario for another Deckhouse
+            # version), is announced by the scenario line; no stray "E" or "s" glued to it.
+            if report.failed:
+                return "error", "", "ERROR"
+            return ("skipped", "", "SKIPPED") if report.skipped else None
         return report.outcome, "", report.outcome.upper()
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:

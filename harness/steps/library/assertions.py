@@ -9,11 +9,13 @@ failing.
 
 from __future__ import annotations
 
+import difflib
+
 from harness.api import kinds
 from harness.kube.objects import deep_get
 from harness.steps.catalogue import then
 from harness.steps.matching import format_mismatches, match_subset
-from harness.steps.tables import rows_as_dicts
+from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
 
 
@@ -101,7 +103,9 @@ def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
           | module-one-v0.7.23 | Superseded |
           | module-one-v0.7.24 | Deployed   |
     """
-    expected = [{k: world.expect(v) for k, v in row.items()} for row in rows_as_dicts(datatable)]
+    rows = rows_as_dicts(datatable)
+    _check_release_columns(datatable[0])
+    expected = [{k: world.expect(v) for k, v in row.items()} for row in rows]
     actual = {str(r["metadata"]["name"]): r for r in world.releases_of(module)}
     lines: list[str] = []
     wanted = [row["name"] for row in expected]
@@ -120,6 +124,24 @@ def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
         for name in actual:
             world.evidence.objects_yaml(f"{kinds.MODULE_RELEASE.kind}/{name}", _yaml(actual[name]))
         raise AssertionError(f"releases of module {module!r} differ:\n  - " + "\n  - ".join(lines))
+
+
+_RELEASE_COLUMNS = ("name", "phase", "message")
+
+
+def _check_release_columns(header: list[str]) -> None:
+    """A mistyped column would otherwise be skipped silently, and the step could never fail on it."""
+    columns = [cell.strip() for cell in header]
+    for column in columns:
+        if column not in _RELEASE_COLUMNS:
+            near = difflib.get_close_matches(column.lower(), _RELEASE_COLUMNS, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise TableError(
+                f"unknown column {column!r} in the release table ({hint}the columns are: "
+                f"{', '.join(_RELEASE_COLUMNS)})"
+            )
+    if "name" not in columns:
+        raise TableError("the release table needs a name column, e.g. | name | phase |")
 
 
 @then('no ModuleRelease of module "{module}" exists')

@@ -8,6 +8,7 @@ repository and the module names carry the scenario's token (:mod:`harness.target
 
 from __future__ import annotations
 
+import difflib
 import secrets
 from typing import Any
 
@@ -16,8 +17,8 @@ import yaml
 from harness.registry.credentials import Credentials
 from harness.registry.layout import channel_tag
 from harness.steps.catalogue import given, when
-from harness.steps.tables import rows_as_dicts
-from harness.steps.world import World, WorldError
+from harness.steps.tables import TableError, rows_as_dicts
+from harness.steps.world import World
 
 DEFAULT_REPO = "deckhouse/modules"
 COLUMNS = {
@@ -58,13 +59,7 @@ def publish(world: World, datatable: list[list[str]]) -> None:
           | module-two | v1.2.3  | stable   |        |
     """
     for row in rows_as_dicts(datatable):
-        unknown = set(row) - COLUMNS
-        if unknown:
-            raise WorldError(
-                f"unknown column(s) {sorted(unknown)} in the module table: use {sorted(COLUMNS)}"
-            )
-        if not row.get("module") or not row.get("version"):
-            raise WorldError("every row of the module table needs a module and a version")
+        _check_row(row)
         requirements = {
             key: row[f"requires {key}"] for key in ("deckhouse", "kubernetes") if row.get(f"requires {key}")
         }
@@ -75,7 +70,7 @@ def publish(world: World, datatable: list[list[str]]) -> None:
             module,
             row["version"],
             channels=[c.strip() for c in row.get("channels", "").split(",") if c.strip()],
-            weight=int(row["weight"]) if row.get("weight") else None,
+            weight=_weight(row.get("weight", "")),
             requirements=requirements or None,
             hook_error=row.get("hook error") or None,
             settings_schema=_schema(row.get("settings schema", "")),
@@ -83,6 +78,35 @@ def publish(world: World, datatable: list[list[str]]) -> None:
             validations={"10_validation.sql": row["validation"]} if row.get("validation") else None,
         )
     world.settle()
+
+
+def _check_row(row: dict[str, str]) -> None:
+    """A mistyped header or an empty required cell is the scenario's mistake, not DKP's.
+
+    It raises :class:`TableError` (not an assertion), so the report counts the scenario as
+    "could not check" instead of as a claim that does not hold, and says which column was meant.
+    """
+    for column in sorted(set(row) - COLUMNS):
+        near = difflib.get_close_matches(column, sorted(COLUMNS), n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise TableError(
+            f"unknown column {column!r} in the module table ({hint}the columns are: "
+            f"{', '.join(sorted(COLUMNS))})"
+        )
+    if not row.get("module") or not row.get("version"):
+        raise TableError(
+            "every row of the module table needs a module and a version, e.g. | module-one | v0.7.23 |"
+        )
+    _weight(row.get("weight", ""))
+
+
+def _weight(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise TableError(f"the weight cell {text!r} is not a whole number, e.g. 910") from None
 
 
 @given('the "{channel}" channel of module "{module}" moves to {version}')
@@ -154,9 +178,9 @@ def _schema(text: str) -> dict[str, Any] | None:
     try:
         schema = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise WorldError(f"the settings schema {text!r} is not YAML: {exc}") from None
+        raise TableError(f"the settings schema {text!r} is not YAML: {exc}") from None
     if not isinstance(schema, dict):
-        raise WorldError(f"the settings schema must be a mapping, e.g. {{type: object}}, got {text!r}")
+        raise TableError(f"the settings schema must be a mapping, e.g. {{type: object}}, got {text!r}")
     return schema
 
 
@@ -166,7 +190,7 @@ def _mapping_cell(text: str, column: str) -> dict[str, Any] | None:
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise WorldError(f"the {column} cell {text!r} is not YAML: {exc}") from None
+        raise TableError(f"the {column} cell {text!r} is not YAML: {exc}") from None
     if not isinstance(value, dict):
-        raise WorldError(f"the {column} cell must be a YAML mapping, got {text!r}")
+        raise TableError(f"the {column} cell must be a YAML mapping, got {text!r}")
     return value
