@@ -15,11 +15,25 @@ def test_run_passes_arguments_after_the_double_dash_to_pytest_last():
         "--conformance-report=reports",
         "--conformance-progress",
         "-q",
+        "-p",
+        "no:hypothesispytest",
         "-n",
         "2",
         "-k",
         "approval",
     ]
+
+
+def test_a_run_given_a_test_module_keeps_every_plugin(tmp_path):
+    import argparse
+
+    from harness.cli.run import add_run_arguments
+
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    command = build_command(Path("r"), [], parser.parse_args(["tests/steps/test_cli.py"]))
+    assert "no:hypothesispytest" not in command
+    assert command[3] == "tests/steps/test_cli.py"
 
 
 def test_run_leaves_parallelism_to_the_user_when_they_choose_it():

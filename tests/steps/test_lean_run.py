@@ -52,4 +52,3 @@ def test_this_process_runs_with_the_tuned_collector_and_a_frozen_startup_heap():
     assert gc.get_threshold() == THRESHOLDS
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
-

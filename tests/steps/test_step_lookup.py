@@ -16,7 +16,7 @@ FEATURE = """Feature: greetings
     Then the greeting was set by {who}
 """
 
-CONFTEST = '''
+CONFTEST = """
 import pytest
 from pytest_bdd import given, then, parsers
 
@@ -39,9 +39,9 @@ def pytest_sessionstart(session):
 def pytest_sessionfinish(session):
     from harness.steps.step_lookup import lookups
     print("LOOKUPS", {key: value - BEFORE[key] for key, value in lookups().items()})
-'''
+"""
 
-OVERRIDING = '''
+OVERRIDING = """
 from pytest_bdd import given, parsers, scenarios
 
 scenarios("overriding.feature")
@@ -49,7 +49,7 @@ scenarios("overriding.feature")
 @given(parsers.parse('the greeting is "{text}"'), target_fixture="greeting")
 def own_greeting(text):
     return ("module", text)
-'''
+"""
 
 
 @pytest.fixture
