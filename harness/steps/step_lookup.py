@@ -37,7 +37,7 @@ def install() -> bool:
         return False
     if getattr(original, "__wrapped__", None) is not None:
         return True
-    bdd_scenario.find_fixturedefs_for_step = _cached(original)
+    setattr(bdd_scenario, "find_fixturedefs_for_step", _cached(original))  # noqa: B010 - ModuleType
     return True
 
 
