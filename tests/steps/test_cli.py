@@ -88,3 +88,23 @@ def test_steps_prints_every_pattern_with_its_example(capsys):
 def test_steps_lint_passes_on_the_project_features(capsys):
     assert main(["steps", "--lint"]) == 0
     assert "0 undefined, 0 ambiguous, 0 unused" in capsys.readouterr().out
+
+
+def test_help_is_as_wide_as_argparse_makes_it(monkeypatch, capsys):
+    """The parser finds the width without shutil; the help text is argparse's own for that width."""
+    import argparse
+    import shutil
+
+    from harness.cli import build_parser, terminal_columns
+
+    for columns in ("60", "132"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert terminal_columns() == shutil.get_terminal_size().columns == int(columns)
+        ours = build_parser("time")
+        plain = argparse.ArgumentParser(prog=ours.prog, description=ours.description)
+        sub = plain.add_subparsers(dest="command", metavar="COMMAND")
+        from harness.cli import time as time_command
+
+        time_command.register(sub)
+        assert ours.format_help() == plain.format_help()
+        assert max(len(line) for line in ours.format_help().splitlines()) <= int(columns)
