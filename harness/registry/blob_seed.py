@@ -45,6 +45,7 @@ class BlobSeed:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._made: set[Path] = set()  # directories known to exist (a publish writes ~10 per image)
 
     def put(self, name: str, digest: str, data: bytes) -> None:
         """Store ``data`` as ``digest`` (unless stored already) and link it into repository ``name``."""
@@ -54,9 +55,15 @@ class BlobSeed:
             raise ValueError(f"not a repository name: {name!r}")
         data_path = blob_path(self.root, digest)
         if not data_path.is_file():
-            _write_atomically(data_path, data)
+            self._write(data_path, data)
         link = self.root.joinpath(*_V2, "repositories", *parts, "_layers", "sha256", hex_digest, "link")
-        _write_atomically(link, f"sha256:{hex_digest}".encode())
+        self._write(link, f"sha256:{hex_digest}".encode())
+
+    def _write(self, path: Path, data: bytes) -> None:
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        _write_atomically(path, data)
 
 
 def _hex(digest: str) -> str:
@@ -68,7 +75,6 @@ def _hex(digest: str) -> str:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     global _counter
-    path.parent.mkdir(parents=True, exist_ok=True)
     with _counter_lock:
         _counter += 1
         temporary = path.with_name(f".{path.name}.{os.getpid()}.{_counter}")
