@@ -10,11 +10,15 @@ registered: ``dkp-harness time now`` should cost little more than starting Pytho
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from types import SimpleNamespace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["main"]
 
@@ -33,36 +37,11 @@ SUBCOMMANDS = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse's parser, with the help width found without importing :mod:`shutil`.
-
-    argparse builds a help formatter for every ``add_argument`` (to check the metavar), and the
-    formatter asks ``shutil.get_terminal_size()``; importing shutil (which imports ``lzma`` and
-    ``bz2``) was a fifth of what ``dkp-harness time now`` imports. The width is the same:
-    ``$COLUMNS``, else the terminal's, else 80, less 2.
-    """
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        return self.formatter_class(prog=self.prog, width=terminal_columns() - 2)  # type: ignore[call-arg]
-
-
-def terminal_columns() -> int:
-    """What ``shutil.get_terminal_size().columns`` answers, without importing shutil."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every subcommand, or with ``only`` that one when it is a subcommand name."""
-    parser = _Parser(
+    from harness.cli._parser import Parser
+
+    parser = Parser(
         prog="dkp-harness",
         description="Simulated DKP cluster and conformance harness for DKP module lifecycle.",
     )
@@ -81,6 +60,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    quick = time_command_words(words)
+    if quick is not None:
+        from harness.cli import time as time_command
+
+        return time_command.run(quick)  # type: ignore[arg-type]
     parser = build_parser(words[0] if words else None)
     # A subcommand that sets ``pass_through`` (``run``) hands options it does not know, and
     # everything after ``--``, to the tool it drives (pytest) in ``args.extra``.
@@ -100,6 +84,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args))
     except KeyboardInterrupt:
         return 130
+
+
+def time_command_words(words: Sequence[str]) -> SimpleNamespace | None:
+    """``time [--state-dir DIR | --state-dir=DIR] now|advance V|set V`` read without argparse, else None.
+
+    Scripts call ``dkp-harness time`` in loops, and importing and building argparse was a fifth of
+    its cost. Only these plain spellings are read here, into what the ``time`` parser would give;
+    anything else (help, abbreviations, ``--``, a value starting with ``-``, a missing or unknown
+    word) goes through argparse as before, with its messages.
+    """
+    if not words or words[0] != "time":
+        return None
+    state: str | None = None
+    rest: list[str] = []
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word == "--state-dir" and index + 1 < len(words) and not words[index + 1].startswith("-"):
+            state, index = words[index + 1], index + 2
+            continue
+        if word.startswith("--state-dir="):
+            state = word.partition("=")[2]
+        elif word.startswith("-"):
+            return None
+        else:
+            rest.append(word)
+        index += 1
+    if not state or not rest or rest[0] not in ("now", "advance", "set") or len(rest) > 2:
+        return None
+    return SimpleNamespace(
+        command="time", state_dir=Path(state), action=rest[0], value=rest[1] if len(rest) == 2 else None
+    )
 
 
 if __name__ == "__main__":
