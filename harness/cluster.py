@@ -443,17 +443,28 @@ class SimulatedCluster:
         return self._proxy.address
 
     @property
+    def blob_seed_root(self) -> Path | None:
+        """The registry storage publishers of this cluster write blobs into (None: push them over HTTP)."""
+        return self._backend.blob_seed_root if self._backend is not None else None
+
+    @property
     def modules_repo(self) -> str:
         """``spec.registry.repo`` for a ModuleSource of this cluster's registry."""
         return f"{self.registry}/{MODULES_REPO}"
 
     @property
     def publisher(self) -> Publisher:
-        """Pushes straight to the registry (not through the fault proxy), under ``deckhouse/modules``."""
+        """Pushes straight to the registry (not through the fault proxy), under ``deckhouse/modules``.
+
+        When the cluster runs the registry itself, blobs go straight into its storage and only
+        manifests over HTTP (:mod:`harness.registry.blob_seed`).
+        """
         if self._publisher is None:
             if self._backend is None:
                 raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
-            self._publisher = Publisher(registry=self._backend.address, repo=MODULES_REPO)
+            self._publisher = Publisher(
+                registry=self._backend.address, repo=MODULES_REPO, seed_storage=self._backend.blob_seed_root
+            )
         return self._publisher
 
     @property

@@ -99,12 +99,21 @@ def types_from_crd(crd: dict[str, Any], origin: str = "<memory>") -> list[Resour
     return out
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=64)
 def _load_file(path: str, _mtime_ns: int, _size: int) -> tuple[ResourceType, ...]:
+    text = Path(path).read_text(encoding="utf-8")
     try:
-        docs = list(yaml.safe_load_all(Path(path).read_text(encoding="utf-8")))
-    except yaml.YAMLError as exc:
-        raise CrdError(f"{path}: not valid YAML: {exc}") from exc
+        # libyaml's parser when PyYAML has it (~10x faster on the CRD files, read in every process);
+        # on an error the pure-Python parser reads it again, so the message is PyYAML's usual one.
+        docs = list(yaml.load_all(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError as exc:
+            raise CrdError(f"{path}: not valid YAML: {exc}") from exc
     types: list[ResourceType] = []
     for doc in docs:
         if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":

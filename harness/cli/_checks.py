@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
     from harness.registry.credentials import Credentials
 
 __all__ = [
@@ -91,6 +92,8 @@ def channel(text: str, option: str = "--channel") -> str:
 
 def forward_duration(text: str, now: datetime | None = None) -> timedelta:
     """A non-negative Go-style duration that keeps the clock inside the calendar (year 9999)."""
+    from datetime import UTC, datetime
+
     from harness.clock import parse_duration
 
     value = text.strip()

@@ -36,6 +36,9 @@ from harness.target.options import TargetOptionsError, add_target_arguments, for
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
 USAGE_ERROR = 4
+UNUSED_PLUGINS = ("-p", "no:hypothesispytest")
+"""Plugins the scenarios never use, left out of a run of ``scenarios/`` (hypothesis's imports
+cost ~0.25 s in each pytest process); a run given test modules keeps them."""
 _LINE_SUFFIX = re.compile(r"^(?P<path>.+\.feature):(?P<line>\d+)$")
 
 
@@ -102,6 +105,7 @@ def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace |
         f"--conformance-report={report_dir}",
         "--conformance-progress",
         "-q",
+        *([] if positional else list(UNUSED_PLUGINS)),
         *selection,
         *_platform(args),
         *_parallelism(rest, None if args is None else args.workers),

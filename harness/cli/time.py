@@ -6,19 +6,20 @@ the new virtual time once the cluster is settled.
 
 from __future__ import annotations
 
-import argparse
-import re
 import sys
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
+    import argparse
     from typing import Any
 
 __all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
+    import re
+
     parser = subparsers.add_parser(
         "time",
         help="show or move the sandbox's virtual time",

@@ -26,6 +26,7 @@ import httpx
 
 from harness.registry import archive, images, mediatypes
 from harness.registry import spec as spec_module
+from harness.registry.blob_seed import BlobSeed, blob_path
 from harness.registry.credentials import Credentials
 from harness.registry.errors import RegistryError
 from harness.registry.layout import ModuleVersion, channel_tag, normalize_version
@@ -51,14 +52,19 @@ class Publisher:
         flavor: Flavor = Flavor.OCI,
         storage_root: Path | None = None,
         transport: httpx.BaseTransport | None = None,
+        seed_storage: Path | None = None,
     ) -> None:
+        """``seed_storage``: the storage root of a distribution registry the harness runs itself;
+        blobs are then written there and only manifests pushed over HTTP
+        (:mod:`harness.registry.blob_seed`)."""
         self.registry = registry
         self.repo = repo.strip("/")
         self.flavor = flavor
         self.storage_root = storage_root
         credentials = Credentials(*auth) if isinstance(auth, tuple) else auth
+        seed = BlobSeed(seed_storage) if seed_storage is not None else None
         self._connect: Callable[[], Pusher] = lambda: Pusher(
-            registry, credentials=credentials, scheme=scheme, transport=transport
+            registry, credentials=credentials, scheme=scheme, transport=transport, seed=seed
         )
         self._client: Pusher | None = None
 
@@ -214,8 +220,7 @@ class Publisher:
 
     def _corrupt_stored_blob(self, digest: str) -> None:
         assert self.storage_root is not None
-        hex_digest = digest.split(":", 1)[1]
-        data = self.storage_root / "docker/registry/v2/blobs/sha256" / hex_digest[:2] / hex_digest / "data"
+        data = blob_path(self.storage_root, digest)
         if not data.exists():
             raise RegistryError(
                 f"blob {digest} is not in {self.storage_root}: is this the registry's storage?"

@@ -38,13 +38,22 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(replace, text)
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it: same constructors and tag resolution as ``safe_load``."""
+
+
 def parse_documents(text: str, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The mappings of a (multi-document) YAML docstring, placeholders filled in."""
     rendered = substitute(text, values or {})
     try:
-        documents = [d for d in yaml.safe_load_all(rendered) if d is not None]
-    except yaml.YAMLError as exc:
-        raise DocumentError(f"the step's docstring is not valid YAML: {exc}") from None
+        documents = [d for d in yaml.load_all(rendered, Loader=_FAST_LOADER) if d is not None]
+    except yaml.YAMLError:
+        # libyaml words its errors differently: the pure-Python parser reads the text again, so
+        # the author sees PyYAML's usual message with its line and column.
+        try:
+            documents = [d for d in yaml.safe_load_all(rendered) if d is not None]
+        except yaml.YAMLError as exc:
+            raise DocumentError(f"the step's docstring is not valid YAML: {exc}") from None
     if not documents:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
     for index, document in enumerate(documents, start=1):

@@ -9,6 +9,7 @@ Load it from the root conftest (``pytest_plugins = ["harness.steps.plugin", ...]
   recorder subscribed before the first step, and feeds the phase timeline to the report's
   evidence at the end of the scenario, pass or fail;
 - replaces pytest-bdd's bare "Step definition is not found" with the closest defined steps;
+- looks each step text up once (:mod:`harness.steps.step_lookup`);
 - tells the report the virtual instant at which a scenario failed, so its timeline marks it;
 - drops a scenario bound twice (by scenarios/test_features.py, which binds every feature file,
   and by a hand-written ``scenarios()`` module), so nothing runs twice;
@@ -31,6 +32,7 @@ from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates, lint
+from harness.steps.step_lookup import install as install_step_lookup_cache
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
@@ -38,6 +40,8 @@ __all__ = ["UnknownStepError"]
 # pytest imports (and so registers) every step module; importing them here first would stop
 # pytest from rewriting their asserts.
 pytest_plugins = ["harness.target.plugin", *MODULES, "harness.steps.eras_plugin"]
+
+install_step_lookup_cache()
 
 
 class UnknownStepError(LookupError):

@@ -17,7 +17,6 @@ import pytest
 
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.target.base import VIRTUAL_TIME, RegistryAccess, ScenarioOptions, Target
-from harness.target.kubeclient import TargetConnectionError
 from harness.target.naming import new_run_id
 from harness.target.options import TargetOptions, TargetOptionsError, add_pytest_options, read_auth
 
@@ -45,6 +44,8 @@ def pytest_configure(config: pytest.Config) -> None:
             config.getoption("--dkp-deckhouse-version", None), config.getoption("--dkp-edition", None)
         )
         return
+    # Only a real cluster needs the kubernetes client (~0.4 s of imports per process).
+    from harness.target.kubeclient import TargetConnectionError
     from harness.target.kubeconfig import Connection, TargetSettings
 
     worker_input = getattr(config, "workerinput", None)

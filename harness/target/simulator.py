@@ -19,6 +19,7 @@ from harness.kube.client import Unsubscribe, WatchHandler
 from harness.kube.errors import ApiError
 from harness.kube.resources import Resource
 from harness.registry.backends.distribution import DistributionBackend
+from harness.registry.publisher import Publisher
 from harness.target.base import RegistryAccess, ScenarioOptions, Target
 from harness.target.naming import Naming
 
@@ -94,6 +95,19 @@ class SimulatorTarget(Target):
     @property
     def kubeconfig(self) -> Path:
         return self.cluster.kubeconfig
+
+    def publisher(self, repo: str) -> Publisher:
+        """As any target's, but blobs go straight into the storage of the registry the cluster runs."""
+        return Publisher(
+            self.registry.push_host,
+            repo,
+            auth=self.registry.credentials,
+            scheme=self.registry.scheme,
+            seed_storage=self.cluster.blob_seed_root if self._pushes_to_own_registry() else None,
+        )
+
+    def _pushes_to_own_registry(self) -> bool:
+        return self.registry.push == self.cluster.publisher.registry
 
     def now(self) -> datetime:
         return self.cluster.control.now()

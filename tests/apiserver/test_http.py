@@ -110,3 +110,9 @@ def test_kubeconfig_has_server_token_and_private_mode(server, tmp_path):
 def test_start_binds_loopback_on_a_free_port(server):
     url = server.start()
     assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
+
+
+def test_every_tls_server_of_the_process_shares_one_context():
+    from harness.apiserver.tls import loopback_cert
+
+    assert loopback_cert().server_context() is loopback_cert().server_context()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from harness.cli import main
 from harness.cli.run import build_command
 
@@ -15,11 +17,25 @@ def test_run_passes_arguments_after_the_double_dash_to_pytest_last():
         "--conformance-report=reports",
         "--conformance-progress",
         "-q",
+        "-p",
+        "no:hypothesispytest",
         "-n",
         "2",
         "-k",
         "approval",
     ]
+
+
+def test_a_run_given_a_test_module_keeps_every_plugin(tmp_path):
+    import argparse
+
+    from harness.cli.run import add_run_arguments
+
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    command = build_command(Path("r"), [], parser.parse_args(["tests/steps/test_cli.py"]))
+    assert "no:hypothesispytest" not in command
+    assert command[3] == "tests/steps/test_cli.py"
 
 
 def test_run_leaves_parallelism_to_the_user_when_they_choose_it():
@@ -74,3 +90,70 @@ def test_steps_prints_every_pattern_with_its_example(capsys):
 def test_steps_lint_passes_on_the_project_features(capsys):
     assert main(["steps", "--lint"]) == 0
     assert "0 undefined, 0 ambiguous, 0 unused" in capsys.readouterr().out
+
+
+def test_help_is_as_wide_as_argparse_makes_it(monkeypatch, capsys):
+    """The parser finds the width without shutil; the help text is argparse's own for that width."""
+    import argparse
+    import shutil
+
+    from harness.cli import build_parser
+    from harness.cli._parser import terminal_columns
+
+    for columns in ("60", "132"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert terminal_columns() == shutil.get_terminal_size().columns == int(columns)
+        ours = build_parser("time")
+        plain = argparse.ArgumentParser(prog=ours.prog, description=ours.description)
+        sub = plain.add_subparsers(dest="command", metavar="COMMAND")
+        from harness.cli import time as time_command
+
+        time_command.register(sub)
+        assert ours.format_help() == plain.format_help()
+        assert max(len(line) for line in ours.format_help().splitlines()) <= int(columns)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["time", "--state-dir", "/s", "now"],
+        ["time", "now", "--state-dir", "/s"],
+        ["time", "--state-dir=/s", "advance", "3m"],
+        ["time", "--state-dir", "/a", "--state-dir", "/s", "set", "2024-12-16T13:25:00Z"],
+    ],
+)
+def test_the_time_command_read_without_argparse_is_what_argparse_reads(words):
+    from harness.cli import build_parser, time_command_words
+
+    quick = time_command_words(words)
+    parsed = build_parser("time").parse_args(words)
+    assert quick is not None
+    assert vars(quick) == {k: v for k, v in vars(parsed).items() if k != "func"}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["time", "--state-dir", "/s", "advance", "-5m"],  # argparse explains that time only moves forward
+        ["time", "--state", "/s", "now"],  # an abbreviation argparse accepts
+        ["time", "-h"],
+        ["time", "--state-dir", "/s"],
+        ["time", "--state-dir=", "now"],
+        ["time", "--state-dir", "/s", "now", "x", "y"],
+        ["time", "--state-dir", "/s", "later"],
+        ["time", "--state-dir", "/s", "--", "now"],
+        ["settle", "--state-dir", "/s"],
+        [],
+    ],
+)
+def test_anything_else_goes_through_argparse(words):
+    from harness.cli import time_command_words
+
+    assert time_command_words(words) is None
+
+
+def test_a_word_argparse_refuses_is_still_refused_with_its_message(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["time", "--state-dir", "/nowhere", "later"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'later'" in capsys.readouterr().err

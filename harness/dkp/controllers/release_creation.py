@@ -91,12 +91,15 @@ def read_release_meta(reader: RegistryReader, module: str, tag: str) -> ReleaseM
     )
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same results as safe_load, ~5x faster
+
+
 def yaml_map(data: bytes | None) -> dict[str, Any]:
     """An unparsable or non-map document becomes ``{}``, as DKP does with changelogs."""
     if not data:
         return {}
     try:
-        loaded = yaml.safe_load(data)
+        loaded = yaml.load(data, Loader=_FAST_LOADER)
     except yaml.YAMLError:
         return {}
     return loaded if isinstance(loaded, dict) else {}

@@ -74,6 +74,14 @@ class Backend(abc.ABC):
         """Where blobs live on this machine, when the harness can reach them (for corruption)."""
         return None
 
+    @property
+    def blob_seed_root(self) -> Path | None:
+        """The storage a :class:`~harness.registry.blob_seed.BlobSeed` may write blobs into, if any.
+
+        Only a registry process this backend runs with distribution's filesystem layout has one.
+        """
+        return None
+
     def start(self) -> None:
         """Start the registry and return once it serves."""
         self.begin_start()

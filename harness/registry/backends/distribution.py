@@ -64,6 +64,10 @@ class DistributionBackend(Backend):
         return self._workdir / "storage" if self._workdir else None
 
     @property
+    def blob_seed_root(self) -> Path | None:
+        return self.storage_root if self._format is ConfigFormat.DISTRIBUTION else None
+
+    @property
     def supervisor(self) -> Supervisor | None:
         """What restarts the registry when it dies (None unless started)."""
         return self._supervisor

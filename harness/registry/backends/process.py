@@ -11,19 +11,30 @@ from __future__ import annotations
 
 import collections
 import functools
+import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["LogBuffer", "RegistryProcess", "describe_exit"]
+__all__ = ["GO_RUNTIME_DEFAULTS", "LogBuffer", "RegistryProcess", "describe_exit", "go_runtime_environment"]
 
 _LISTENING = re.compile(rb"listening on (127\.0\.0\.1:\d+)")
 _LOG_LINES = 50_000  # the access log of a 1,000-module sync is ~4,000 lines
+GO_RUNTIME_DEFAULTS = {"GOGC": "1000", "GOMEMLIMIT": "512MiB"}
+"""Go garbage-collector settings for the registry child, unless the environment sets its own.
+
+Distribution 2.8 builds its whole URL router (a few dozen regular expressions) for every request
+(``v2.NewURLBuilderFromRequest``), ~140 KB of garbage per request; with Go's default ``GOGC=100``
+its live heap of a few MB is collected every few dozen requests, and collection was a third of
+its CPU (profiled with ``perf``). ``GOGC=1000`` collects ten times less often: a ``GET /v2/``
+costs 0.7 instead of 1.8 ms of CPU (the heap peaks at ~60 MB instead of ~25 MB), and
+``GOMEMLIMIT`` keeps a long-lived registry from growing past 512 MiB whatever it holds.
+"""
 
 
 class LogBuffer:
@@ -66,6 +77,7 @@ class RegistryProcess:
         wrapper = _pdeathsig_wrapper()
         self._popen = subprocess.Popen(
             [*wrapper, *argv],
+            env=go_runtime_environment(os.environ),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -123,6 +135,11 @@ class RegistryProcess:
             self._settled.set()
         if self._on_exit is not None:
             self._on_exit(self)
+
+
+def go_runtime_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` with :data:`GO_RUNTIME_DEFAULTS` added where ``base`` does not set them."""
+    return {**GO_RUNTIME_DEFAULTS, **base}
 
 
 def describe_exit(returncode: int | None) -> str:

@@ -1,0 +1,26 @@
+"""Step docstrings are read with libyaml when PyYAML has it, with PyYAML's own words on an error."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from harness.steps.documents import DocumentError, parse_documents
+
+
+def test_documents_read_the_same_as_with_safe_load():
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  on: yes\n  n: '010'\n"
+        "  when: 2024-12-16\n---\nkind: Other\nlist: [1, 2.5, null, true]\n"
+    )
+    assert parse_documents(text) == [d for d in yaml.safe_load_all(text) if d is not None]
+
+
+def test_a_yaml_error_names_line_and_column_as_pyyaml_does():
+    text = "kind: ConfigMap\nmetadata:\n  name: a\n   bad: indent\n"
+    with pytest.raises(yaml.YAMLError) as pure:
+        list(yaml.safe_load_all(text))
+    with pytest.raises(DocumentError) as ours:
+        parse_documents(text)
+    assert str(ours.value) == f"the step's docstring is not valid YAML: {pure.value}"
+    assert "line 4, column 7" in str(ours.value)
