@@ -7,8 +7,8 @@ httpx (what the harness uses; its own per-request cost is most of the figure) an
 ``http.client`` (lean, so the figure is closer to the server's own cost). For ``kubectl get mr``,
 a diagnostic run with ``-v=6`` adds what kubectl itself logs: how long client-go's client-side
 rate limiter (QPS 5, burst 10) made it wait between pages, and how long the server took per page.
-Nothing timed is asserted; the script exits 1 only when something breaks. Budgets (DESIGN.md
-section 7): >= 2,000 GETs/s, kubectl get mr over 10,000 releases <= 1 s.
+Nothing timed is asserted; the script exits 1 only when something breaks. Budgets (docs/benchmarks.md):
+>= 2,000 GETs/s, kubectl get mr over 10,000 releases <= 1 s.
 
 Run: ``.venv/bin/python benchmarks/apiserver.py``.
 """

@@ -1,6 +1,6 @@
 """Benchmark: wall time per span of virtual time with a typical scenario's objects.
 
-DESIGN.md §7: the whole suite runs in ≤ 30 s on 2 cores while scenarios span weeks of virtual
+The suite must stay fast on 2 cores while scenarios span weeks of virtual
 time, so letting virtual time pass must cost next to nothing when nothing happens. The cluster
 here is what a typical scenario leaves behind: one ModuleSource (real distribution registry),
 two enabled modules, one of them with a Manual policy and a newer release Pending for approval,

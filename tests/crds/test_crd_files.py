@@ -2,7 +2,7 @@
 
 The fake API server trusts these files for validation, pruning, defaulting and kubectl tables, so a
 mistake here would silently bend every scenario. These tests pin the facts from
-reference/dkp-behaviour.md (§1-§9) and the page's kubectl headers, and prove that the page's own YAML
+docs/dkp-behaviour.md (§1-§9) and the page's kubectl headers, and prove that the page's own YAML
 examples are accepted while broken objects are not.
 """
 

@@ -1,4 +1,4 @@
-"""Each user-visible string against the text quoted in reference/dkp-behaviour.md (section in the id)."""
+"""Each user-visible string against the text quoted in docs/dkp-behaviour.md (section in the id)."""
 
 from __future__ import annotations
 
