@@ -52,6 +52,8 @@ first steps (from the project root, after `make setup` and `. .venv/bin/activate
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every subcommand, or with ``only`` that one when it is a subcommand name."""
+    import argparse
+
     from harness.cli._parser import Parser
 
     parser = Parser(
