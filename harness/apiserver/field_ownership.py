@@ -136,7 +136,8 @@ def record_update(
 ) -> None:
     """Give ``manager`` (operation Update) the fields that differ between ``old`` and ``new``."""
     entries = _entries(old or {})
-    changed = {p for p in leaf_paths(new) if _value(old or {}, p) != _value(new, p)}
+    present = leaf_paths(new)
+    changed = {p for p in present if _value(old or {}, p) != _value(new, p)}
     if not changed:
         _set_entries(new, entries)
         return
@@ -147,9 +148,9 @@ def record_update(
         if _same_owner(e, manager, "Update", subresource):
             mine = owned
             continue
-        e["fieldsV1"] = to_fields_v1(owned - changed)
+        if owned & changed:  # an entry the change does not touch keeps its (canonical) fieldsV1
+            e["fieldsV1"] = to_fields_v1(owned - changed)
         rest.append(e)
-    present = leaf_paths(new)
     rest.append(_entry(manager, "Update", api_version, now, (mine | changed) & present, subresource))
     _set_entries(new, rest)
 

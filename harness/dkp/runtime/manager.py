@@ -44,7 +44,7 @@ from harness.clock import Clock, Timer, VirtualClock, utc
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.predicates import Predicate
 from harness.dkp.runtime.reads import ANY, Read, ReadRecorder, kind_key
-from harness.dkp.runtime.reconcile import Controller, Request, Result
+from harness.dkp.runtime.reconcile import Controller, Request, Result, Watch
 from harness.dkp.runtime.workqueue import WorkQueue
 from harness.kube.client import EventType, KubeClient, Unsubscribe, WatchEvent
 from harness.kube.errors import ApiError, NotFound
@@ -73,14 +73,19 @@ def _same_kind(a: Resource, b: Resource) -> bool:
     return a.group == b.group and a.plural == b.plural
 
 
+def _meta(obj: Obj) -> Obj:
+    """``metadata``, read without copying (``dict.get`` skips a copy-on-write view's copy)."""
+    return dict.get(obj, "metadata") or {}
+
+
 def _request_of(obj: Obj) -> Request:
-    meta = obj.get("metadata") or {}
+    meta = _meta(obj)
     return Request(str(meta.get("name", "")), str(meta.get("namespace") or ""))
 
 
 def _slim(obj: Obj) -> Obj:
     """What predicates compare, without keeping whole objects alive."""
-    meta = obj.get("metadata") or {}
+    meta = _meta(obj)
     keep = ("generation", "annotations", "deletionTimestamp", "labels")
     return {"metadata": {k: meta.get(k) for k in keep if k in meta}}
 
@@ -152,6 +157,7 @@ class Manager:
         self._clock = clock
         self._log = log
         self._controllers = {c.name: c for c in controllers}
+        self._interest: dict[tuple[str, str], tuple[tuple[Controller, bool, tuple[Watch, ...]], ...]] = {}
         self._max_steps = max_steps
         self._max_per_key = max_per_key
         self._backoff_base = backoff_base
@@ -225,36 +231,52 @@ class Manager:
         """Runs on the writer's thread: must not block, must not raise, must not write."""
         if event.type not in _OBJECT_EVENTS:
             return
+        request = _request_of(event.object)
         with self._state_lock:
             self._events += 1
             running = self._running
-            if running is not None and not (
-                _same_kind(event.resource, running[0]) and _request_of(event.object) == running[1]
-            ):
+            if running is not None and not (_same_kind(event.resource, running[0]) and request == running[1]):
                 self._foreign += 1
             if self._idle:
-                self._drop_marks_reading(event)
-        for ctrl in self._controllers.values():
+                self._drop_marks_reading(event, request.name)
+        for ctrl, own, watches in self._interested(event.resource):
             try:
-                for request in self._requests_for(ctrl, event):
-                    self.queue.add((ctrl.name, request))
+                for found in self._requests_for(ctrl, own, watches, event, request):
+                    self.queue.add((ctrl.name, found))
             except Exception as exc:  # noqa: BLE001 - a broken mapper must not break the writer
                 self._log.error(ctrl.name, "watch mapping failed", error=_describe(exc))
 
-    def _requests_for(self, ctrl: Controller, event: WatchEvent) -> list[Request]:
+    def _interested(self, resource: Resource) -> tuple[tuple[Controller, bool, tuple[Watch, ...]], ...]:
+        """The controllers an event of ``resource`` may concern, in controller order (cached)."""
+        kind = (resource.group, resource.plural)
+        found = self._interest.get(kind)
+        if found is None:
+            found = tuple(
+                (ctrl, own, watches)
+                for ctrl in self._controllers.values()
+                for own in [_same_kind(resource, ctrl.resource)]
+                for watches in [tuple(w for w in ctrl.watches if _same_kind(resource, w.resource))]
+                if own or watches
+            )
+            self._interest[kind] = found
+        return found
+
+    def _requests_for(
+        self, ctrl: Controller, own: bool, watches: tuple[Watch, ...], event: WatchEvent, request: Request
+    ) -> list[Request]:
         requests: list[Request] = []
-        if _same_kind(event.resource, ctrl.resource) and self._passes(ctrl, event):
-            requests.append(_request_of(event.object))
-        for watch in ctrl.watches:
-            if _same_kind(event.resource, watch.resource) and event.type in watch.types:
-                requests.extend(watch.map(event) if watch.map else [_request_of(event.object)])
+        if own and self._passes(ctrl, event, request):
+            requests.append(request)
+        for watch in watches:
+            if event.type in watch.types:
+                requests.extend(watch.map(event) if watch.map else [request])
         return requests
 
-    def _passes(self, ctrl: Controller, event: WatchEvent) -> bool:
+    def _passes(self, ctrl: Controller, event: WatchEvent, request: Request) -> bool:
         predicate: Predicate | None = getattr(ctrl, "predicate", None)
         if predicate is None:
             return True
-        key = (ctrl.name, _request_of(event.object))
+        key = (ctrl.name, request)
         with self._state_lock:
             if event.type == EventType.DELETED:
                 self._seen.pop(key, None)
@@ -397,12 +419,12 @@ class Manager:
             if readers is not None:
                 readers.discard(key)
 
-    def _drop_marks_reading(self, event: WatchEvent) -> None:
+    def _drop_marks_reading(self, event: WatchEvent, name: str) -> None:
         """A change ends the idle marks of the looks that read it (state lock held).
 
         The object a look is writing (its own heartbeat, while its key runs) is not a change to it.
         """
-        kind, name = kind_key(event.resource), _request_of(event.object).name
+        kind = kind_key(event.resource)
         for key in [*self._readers.get(kind, ()), *self._readers.get("*", ())]:
             mark = self._idle.get(key)
             if key != self._running_key and mark is not None and mark.affected_by(kind, name):

@@ -73,7 +73,7 @@ def _dump(world: World, target: Path) -> None:
             for v in history.versions
         ],
         "timeline": [[c.at.isoformat(), c.kind, c.name, c.phase] for c in history.timeline()],
-        "log": [_strip(line) for line in world.cluster.log.lines()],
+        "log": [_strip(line) for line in world.target.cluster.log.lines()],  # type: ignore[attr-defined]
     }
     name = hashlib.sha1(_current[0].encode()).hexdigest()[:16] + ".json"
     (target / name).write_text(json.dumps(outcome, indent=1, sort_keys=True, default=str))
