@@ -573,10 +573,15 @@ class Manager:
         if not self._coalesce:
             return
         with self._state_lock:
-            marks = {k: m for k, m in self._idle.items() if m.epoch == self._epoch}
+            marks = {k: m for k, m in self._idle.items() if m.epoch == self._epoch and m.silent}
+            if not marks:
+                return
             timers = {k: t for k, t in self._timers.items() if not t.cancelled}
-        silent = sorted((t, k) for k, t in timers.items() if k in marks and marks[k].silent)
-        if not silent or clock.pending_timers != len(timers) or len(self.queue):
+            silent = sorted((t, k) for k, t in timers.items() if k in marks and t.when < target)
+            if not silent:
+                return  # nothing to move before the target (the usual case once moved)
+            marks = {k: m for k, m in self._idle.items() if m.epoch == self._epoch}
+        if clock.pending_timers != len(timers) or len(self.queue):
             return
         for timer, key in silent:
             mark = marks[key]
