@@ -29,6 +29,16 @@ from harness.steps.binding import test_name
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
 FEATURE_FILES = sorted(str(p.relative_to(FEATURES)) for p in FEATURES.rglob("*.feature"))
+RUNS = [
+    pytest.param(feature, version, id=f"{feature}@{version}")
+    for feature in FEATURE_FILES
+    for version in (
+        ("default", "latest")
+        if "@deckhouse-" in (FEATURES / feature).read_text(encoding="utf-8")
+        else ("default",)
+    )
+]
+"""Each feature file in the page's era; a file with era-gated scenarios also in today's."""
 
 
 def _prefix(feature: str) -> str:
@@ -36,7 +46,7 @@ def _prefix(feature: str) -> str:
     return test_name(Path(feature), "x")[: -len("x")]
 
 
-def _run(feature: str, fast: bool, dump: Path) -> subprocess.CompletedProcess[str]:
+def _run(feature: str, version: str, fast: bool, dump: Path) -> subprocess.CompletedProcess[str]:
     dump.mkdir()
     env = {**os.environ, "DKP_HARNESS_FAST_TIME": "1" if fast else "0", "DKP_DIFF_DUMP": str(dump)}
     env.pop("PYTEST_XDIST_WORKER", None)
@@ -55,6 +65,7 @@ def _run(feature: str, fast: bool, dump: Path) -> subprocess.CompletedProcess[st
         "0",
         "--timeout=0",
         "-rA",
+        *(["--dkp-deckhouse-version", version] if version != "default" else []),
         "-k",
         _prefix(feature),
         "scenarios/test_features.py",
@@ -96,17 +107,17 @@ def _paths(a: object, b: object, path: str = "") -> list[str]:
     reason="runs every scenario twice, polling for weeks of virtual time (tens of minutes):"
     " run it with `make differential`",
 )
-@pytest.mark.parametrize("feature", FEATURE_FILES)
-def test_shortcuts_on_and_off_give_identical_histories_timelines_and_logs(feature, tmp_path):
-    fast = _run(feature, True, tmp_path / "fast")
-    slow = _run(feature, False, tmp_path / "polling")
+@pytest.mark.parametrize(("feature", "version"), RUNS)
+def test_shortcuts_on_and_off_give_identical_histories_timelines_and_logs(feature, version, tmp_path):
+    fast = _run(feature, version, True, tmp_path / "fast")
+    slow = _run(feature, version, False, tmp_path / "polling")
     assert fast.returncode in (0, 1), fast.stdout[-3000:] + fast.stderr[-3000:]
     assert _outcomes(fast) == _outcomes(slow), (
         f"outcomes differ:\n{fast.stdout[-2000:]}\n---\n{slow.stdout[-2000:]}"
     )
     fast_dumps = sorted(p.name for p in (tmp_path / "fast").iterdir())
     if not fast_dumps and all(o.startswith("SKIPPED") for o in _outcomes(fast)):
-        pytest.skip(f"every scenario of {feature} skips in this configuration: {_outcomes(fast)[:3]}")
+        pytest.skip(f"every scenario of {feature} skips with Deckhouse {version}: {_outcomes(fast)[:3]}")
     assert fast_dumps, f"no scenario of {feature} dumped its outcome: is the dump plugin loaded?"
     assert fast_dumps == sorted(p.name for p in (tmp_path / "polling").iterdir())
     differences = []
