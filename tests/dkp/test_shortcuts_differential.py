@@ -1,17 +1,19 @@
 """The fast-time shortcut changes nothing anyone can observe: a differential test over every feature.
 
-Skipped idle looks (``Manager._coalesce_idle``: waiting releases' 15 s checks, quiet source scans)
-make weeks of virtual time cheap; they sit behind one switch, ``ClusterSettings.fast_time``
+Replayed idle looks (``harness.dkp.runtime.manager``: waiting releases' 15 s checks, quiet source
+scans) make weeks of virtual time cheap; they sit behind one switch, ``ClusterSettings.fast_time``
 (``DKP_HARNESS_FAST_TIME``). With it off the simulator runs every look, as DKP polls. This test
-runs the scenarios of each feature file both ways, each in its own pytest process with the dump
-plugin (``tests/dkp/differential/dump_plugin.py``), and requires identical outcomes, object
-histories (every committed version of every object, resourceVersion and managedFields included),
-phase timelines and Deckhouse logs; a failure names the first differing paths.
+runs the scenarios of each feature file both ways (a file with era-gated scenarios also with
+``--dkp-deckhouse-version latest``), each in its own pytest process with the dump plugin
+(``tests/dkp/differential/dump_plugin.py``), and requires identical outcomes, object histories
+(every committed version of every object, resourceVersion and managedFields included), phase
+timelines and Deckhouse logs; a failure names the first differing paths.
 
 Polling is what the shortcut exists to avoid, so a full run is slow (weeks of 15 s checks in the
 approval and policy scenarios): it runs with ``make differential`` (which sets
 ``DKP_DIFFERENTIAL=1``), is skipped with that reason by ``make test``, and CI runs it after
-``make test``. ``tests/dkp/test_parking.py`` is its fast twin with toy controllers.
+``make test``. ``tests/dkp/test_idle_replay.py`` is its fast twin with toy controllers, and shows
+that the comparison fails when a look is replayed that should not be.
 """
 
 from __future__ import annotations
