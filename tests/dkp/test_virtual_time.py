@@ -3,7 +3,7 @@
 The manager tests drive toy controllers over the real API server; the release and source tests
 use the real controllers against a real registry. Each checks that what DKP would show (object
 state, the Deckhouse log, the instants at which things happen) is kept while the work is skipped.
-tests/dkp/test_parking.py has the finer toy cases (what a look read, ordering at one instant).
+tests/dkp/test_idle_replay.py has the finer toy cases (shortcut on and off compared, a dishonest look).
 """
 
 from __future__ import annotations
