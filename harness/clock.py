@@ -35,9 +35,16 @@ def utc(value: datetime) -> datetime:
 
 @dataclass(order=True)
 class Timer:
-    """A pending callback at an absolute instant; ``cancel()`` makes it a no-op."""
+    """A pending callback at an absolute instant; ``cancel()`` makes it a no-op.
+
+    Timers due at the same instant fire in the order they were made: by ``created`` (the clock's
+    instant when the timer was asked for), then ``seq``. For timers made by ``call_at`` both orders
+    are the same; ``created`` only matters when a driver stands in for a timer that an earlier,
+    skipped look would have made (the manager's fast-time shortcut, docs/architecture.md).
+    """
 
     when: datetime
+    created: datetime
     seq: int
     callback: Callback = field(compare=False)
     cancelled: bool = field(default=False, compare=False)
@@ -53,8 +60,11 @@ class Clock(Protocol):
         """The current instant, timezone-aware UTC."""
         ...
 
-    def call_at(self, when: datetime, callback: Callback) -> Timer:
-        """Arrange for ``callback`` to be run by whoever drives the clock at ``when``."""
+    def call_at(self, when: datetime, callback: Callback, *, created: datetime | None = None) -> Timer:
+        """Arrange for ``callback`` to be run by whoever drives the clock at ``when``.
+
+        ``created`` (default: now) orders it among the timers due at the same instant.
+        """
         ...
 
     def next_deadline(self) -> datetime | None:
@@ -74,8 +84,8 @@ class _TimerQueue:
         self._seq = itertools.count()
         self._lock = threading.Lock()
 
-    def add(self, when: datetime, callback: Callback) -> Timer:
-        timer = Timer(utc(when), next(self._seq), callback)
+    def add(self, when: datetime, created: datetime, callback: Callback) -> Timer:
+        timer = Timer(utc(when), utc(created), next(self._seq), callback)
         with self._lock:
             heapq.heappush(self._heap, timer)
         return timer
@@ -109,8 +119,8 @@ class _TimedClock:
     def now(self) -> datetime:
         raise NotImplementedError
 
-    def call_at(self, when: datetime, callback: Callback) -> Timer:
-        return self._timers.add(when, callback)
+    def call_at(self, when: datetime, callback: Callback, *, created: datetime | None = None) -> Timer:
+        return self._timers.add(when, self.now() if created is None else created, callback)
 
     def call_later(self, delay: timedelta, callback: Callback) -> Timer:
         return self.call_at(self.now() + delay, callback)

@@ -48,7 +48,8 @@ from harness.dkp.controllers.source import SourceController
 from harness.dkp.rules import admission
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.manager import Manager
-from harness.dkp.runtime.reconcile import Controller, Request
+from harness.dkp.runtime.reads import ReadRecorder
+from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
@@ -316,17 +317,23 @@ class SimulatedCluster:
         self._api.set_pod_log_source(self._pod_log)
 
     def _start_manager(self) -> None:
-        self._controller_list = self._controllers()
+        reads = ReadRecorder(self.client)  # what each look read: the fast-time shortcut's wake-ups
+        self._controller_list = self._controllers(reads)
         self._manager = Manager(
-            self.client, self.clock, self.log, self._controller_list, coalesce=self.settings.fast_time
+            self.client,
+            self.clock,
+            self.log,
+            self._controller_list,
+            coalesce=self.settings.fast_time,
+            reads=reads,
         )
         self._manager.start()
         self._manager.settle()
 
-    def _controllers(self) -> list[Controller]:
+    def _controllers(self, kube: KubeClient) -> list[Controller]:
         # One context for all of them, as the real controllers share one manager's clients.
         ctx = ControllerContext(
-            kube=self.client,
+            kube=kube,
             clock=self.clock,
             settings=self.settings,
             log=self.log,
@@ -480,8 +487,8 @@ class SimulatedCluster:
         """Run another Deckhouse / Kubernetes version from now on, as an upgrade of the cluster would.
 
         The controllers read the versions from their settings when they check a release's
-        requirements. Releases waiting on something are poked and queued again, so each is
-        re-checked at its next 15-second check, as DKP's polling of waiting releases would.
+        requirements. Every look's idle mark is dropped, so each waiting release is re-checked at
+        its next 15-second check, as DKP's polling of waiting releases would.
         """
         self.settings = dataclasses.replace(
             self.settings,
@@ -501,8 +508,5 @@ class SimulatedCluster:
             self.client.patch(
                 kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE
             )
-        for controller in self._controller_list:
-            if isinstance(controller, ReleaseController):
-                for name in controller.parking.poke():
-                    self.manager.enqueue(ReleaseController.name, Request(name))
+        self.manager.forget_idle()
         self.manager.settle()

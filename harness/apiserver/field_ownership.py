@@ -108,15 +108,27 @@ def _set_entries(obj: Obj, entries: list[dict[str, Any]]) -> None:
 
 
 def _entry(
-    manager: str, operation: str, api_version: str, now: str, paths: set[Path], sub: str | None
+    manager: str,
+    operation: str,
+    api_version: str,
+    now: str,
+    paths: set[Path],
+    sub: str | None,
+    *,
+    same_as: tuple[set[Path], dict[str, Any] | None] = (set(), None),
 ) -> dict[str, Any]:
+    """A managedFields entry; ``same_as`` (paths, tree): reuse that tree when ``paths`` are its own."""
+    tree = same_as[1] if same_as[1] is not None and same_as[0] == paths else None
+    if tree is None:
+        tree = to_fields_v1(paths)
+        _remember(tree, paths)
     entry = {
         "manager": manager,
         "operation": operation,
         "apiVersion": api_version,
         "time": now,
         "fieldsType": "FieldsV1",
-        "fieldsV1": to_fields_v1(paths),
+        "fieldsV1": tree,
     }
     if sub:
         entry["subresource"] = sub
@@ -136,22 +148,84 @@ def record_update(
 ) -> None:
     """Give ``manager`` (operation Update) the fields that differ between ``old`` and ``new``."""
     entries = _entries(old or {})
-    changed = {p for p in leaf_paths(new) if _value(old or {}, p) != _value(new, p)}
+    changed = _changed_leaves(old or {}, new)
     if not changed:
         _set_entries(new, entries)
         return
     mine: set[Path] = set()
+    mine_tree: dict[str, Any] | None = None
     rest = []
     for e in entries:
-        owned = from_fields_v1(e.get("fieldsV1") or {})
+        owned = _parsed(e.get("fieldsV1") or {})
         if _same_owner(e, manager, "Update", subresource):
-            mine = owned
+            mine, mine_tree = owned, e.get("fieldsV1")
             continue
-        e["fieldsV1"] = to_fields_v1(owned - changed)
+        if owned & changed:  # an entry the change does not touch keeps its (canonical) fieldsV1
+            e["fieldsV1"] = to_fields_v1(owned - changed)
         rest.append(e)
-    present = leaf_paths(new)
-    rest.append(_entry(manager, "Update", api_version, now, (mine | changed) & present, subresource))
+    paths = changed | {p for p in mine if _is_leaf(new, p)}
+    entry = _entry(manager, "Update", api_version, now, paths, subresource, same_as=(mine, mine_tree))
+    rest.append(entry)
     _set_entries(new, rest)
+
+
+def _changed_leaves(old: Obj, new: Obj) -> set[Path]:
+    """The leaves of ``new`` (:func:`leaf_paths`) whose value differs from ``old``'s at that path.
+
+    A subtree of ``new`` that *is* the one of ``old`` (shared, as a patch shares what it does not
+    touch) holds no change, so it is not walked.
+    """
+    out: set[Path] = set()
+    for key, value in new.items():
+        if key in ("apiVersion", "kind"):
+            continue
+        before = old.get(key, _MISSING) if isinstance(old, dict) else _MISSING
+        if key == "metadata":
+            for mkey in _TRACKED_META:
+                if mkey in value:
+                    prior = before.get(mkey, _MISSING) if isinstance(before, dict) else _MISSING
+                    _changed(value[mkey], prior, ("metadata", mkey), out)
+            continue
+        _changed(value, before, (key,), out)
+    return out
+
+
+def _changed(value: Any, before: Any, path: Path, out: set[Path]) -> None:
+    if value is before:
+        return
+    if isinstance(value, dict) and value:
+        for key, sub in value.items():
+            prior = before.get(key, _MISSING) if isinstance(before, dict) else _MISSING
+            _changed(sub, prior, (*path, key), out)
+    elif before is _MISSING or value != before:
+        out.add(path)
+
+
+def _is_leaf(obj: Obj, path: Path) -> bool:
+    """Whether ``path`` is one of :func:`leaf_paths` of ``obj`` (it exists and has no children)."""
+    value = _value(obj, path)
+    return value is not _MISSING and not (isinstance(value, dict) and value)
+
+
+_PARSED: dict[int, tuple[dict[str, Any], frozenset[Path]]] = {}
+"""``id(fieldsV1 tree) -> (tree, its paths)``. Stored trees are never changed in place (a new
+ownership is a new tree), and the entry holds the tree, so its id cannot be reused while cached."""
+
+
+def _parsed(tree: dict[str, Any]) -> set[Path]:
+    """:func:`from_fields_v1` of ``tree``, remembered per tree object (one parse per stored tree)."""
+    hit = _PARSED.get(id(tree))
+    if hit is not None and hit[0] is tree:
+        return set(hit[1])
+    paths = from_fields_v1(tree)
+    _remember(tree, paths)
+    return paths
+
+
+def _remember(tree: dict[str, Any], paths: set[Path]) -> None:
+    if len(_PARSED) >= 4096:
+        _PARSED.clear()
+    _PARSED[id(tree)] = (tree, frozenset(paths))
 
 
 def _merge(live: Any, applied: Any) -> Any:

@@ -256,10 +256,10 @@ def _check_types(req: Request, obj: Obj) -> None:
         raise BadRequest(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}')
 
 
-def _check_patched_types(req: Request, patched: Obj) -> None:
+def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
     """A patch whose result the Go decoder refuses: kube-apiserver's 422 on the field ``patch``."""
     r = req.rt.resource
-    problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom)
+    problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom, stored=current)
     if problem is None:
         return
     text = json.dumps(patched, separators=(",", ":"), ensure_ascii=False)
@@ -364,7 +364,7 @@ def patch(b: Backend, req: Request) -> Response:
             raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
         if not isinstance(new, dict):
             raise BadRequest("the patched document is not an object")
-        _check_patched_types(req, new)
+        _check_patched_types(req, new, current)
         return _store_update(b, req, current, new, require_rv=False)
 
 

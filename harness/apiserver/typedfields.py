@@ -110,9 +110,16 @@ def _base64_error(text: str) -> str | None:
     return None
 
 
-def _check(value: Any, shape: Shape, where: str) -> str | None:
-    """The decoder's complaint about ``value`` at Go field path ``where``, or ``None``."""
-    if value is None:
+_UNSEEN: Any = object()
+
+
+def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str | None:
+    """The decoder's complaint about ``value`` at Go field path ``where``, or ``None``.
+
+    ``before``: the stored object's value at the same path; a value that *is* it (a patch shares
+    what it does not touch) was decoded when it was stored, so it is not walked again.
+    """
+    if value is None or value is before:
         return None
     mismatch = f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type "
     if isinstance(shape, str):
@@ -134,7 +141,10 @@ def _check(value: Any, shape: Shape, where: str) -> str | None:
     if shape[0] == "list":
         return _first(_check(v, shape[1], where) for v in value)
     fields: dict[str, Shape] = shape[2]  # type: ignore[misc]
-    return _first(_check(value[k], fields[k], f"{where}.{k}") for k in value if k in fields)
+    prior = before if isinstance(before, dict) else {}
+    return _first(
+        _check(value[k], fields[k], f"{where}.{k}", prior.get(k, _UNSEEN)) for k in value if k in fields
+    )
 
 
 def _first(found: Any) -> str | None:
@@ -144,12 +154,18 @@ def _first(found: Any) -> str | None:
     return None
 
 
-def decode_error(plural: str, kind: str, obj: dict[str, Any], *, builtin: bool) -> str | None:
-    """The Go decoder's error for ``obj``, or ``None`` when every typed field has its type."""
+def decode_error(
+    plural: str, kind: str, obj: dict[str, Any], *, builtin: bool, stored: dict[str, Any] | None = None
+) -> str | None:
+    """The Go decoder's error for ``obj``, or ``None`` when every typed field has its type.
+
+    ``stored``: the object ``obj`` was patched from; what ``obj`` shares with it is not checked again.
+    """
     fields: dict[str, Shape] = {"metadata": _META}
     if builtin:
         fields.update(_KINDS.get(plural, {}))
-    return _first(_check(obj[k], fields[k], f"{kind}.{k}") for k in obj if k in fields)
+    prior = stored or {}
+    return _first(_check(obj[k], fields[k], f"{kind}.{k}", prior.get(k, _UNSEEN)) for k in obj if k in fields)
 
 
 _CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+"

@@ -10,8 +10,9 @@ One registry process serves a whole test module (it is the only slow part to sta
 gets its own repository path inside it, so tests never see each other's modules.
 
 Fixtures: ``clock``, ``api``, ``kube``, ``registry`` (a :class:`TestRegistry`), ``publisher``,
-``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``controller_context`` (all of
-those a controller is built from), ``source_manifest``,
+``dkp_log``, ``installed``, ``settings``, ``registry_factory``, ``reads`` (the read recorder the
+controllers read through), ``controller_context`` (all of those a controller is built from),
+``source_manifest``,
 ``make_manager`` (a started ``harness.dkp.runtime.manager.Manager`` over any controllers),
 ``source_controller``, ``release_controller`` and ``manager`` (both of them, started).
 """
@@ -32,6 +33,7 @@ from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.installed import InstalledModules
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.manager import Manager
+from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings
 
@@ -131,8 +133,14 @@ def registry_factory() -> Callable[..., Any]:
 
 
 @pytest.fixture
+def reads(kube: Any) -> ReadRecorder:
+    """The client the controllers read through, noting what each look read (as in the cluster)."""
+    return ReadRecorder(kube)
+
+
+@pytest.fixture
 def controller_context(
-    kube: Any,
+    reads: ReadRecorder,
     clock: VirtualClock,
     settings: ClusterSettings,
     dkp_log: DeckhouseLog,
@@ -141,7 +149,7 @@ def controller_context(
 ) -> ControllerContext:
     """What every controller of a test is built from (one shared set, as in the cluster)."""
     return ControllerContext(
-        kube=kube,
+        kube=reads,
         clock=clock,
         settings=settings,
         log=dkp_log,
@@ -168,13 +176,14 @@ def source_manifest(registry: TestRegistry) -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture
 def make_manager(
-    kube: Any, clock: VirtualClock, dkp_log: DeckhouseLog
-) -> Iterator[Callable[[Sequence[Controller]], Manager]]:
-    """``make_manager(controllers)``: a started :class:`Manager` over the test's client and clock."""
+    kube: Any, clock: VirtualClock, dkp_log: DeckhouseLog, reads: ReadRecorder
+) -> Iterator[Callable[..., Manager]]:
+    """``make_manager(controllers, **options)``: a started :class:`Manager` over the test's client
+    and clock (``options``: the Manager's keyword arguments, e.g. ``reads``)."""
     made: list[Manager] = []
 
-    def build(controllers: Sequence[Controller]) -> Manager:
-        manager = Manager(kube, clock, dkp_log, controllers)
+    def build(controllers: Sequence[Controller], **options: Any) -> Manager:
+        manager = Manager(kube, clock, dkp_log, controllers, **{"reads": reads, **options})
         manager.start()
         made.append(manager)
         return manager

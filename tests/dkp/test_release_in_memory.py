@@ -1,8 +1,9 @@
 """The release controller end to end against the in-memory registry seam (no registry process).
 
 A few integration tests of snapshot → decision → apply; the order of checks itself is a truth
-table in tests/dkp/rules/test_dkp_release_decision.py. Also: with the fast-time shortcuts off the
-controller polls every 15 s instead of parking, and a parked release wakes only on kinds it read.
+table in tests/dkp/rules/test_dkp_release_decision.py. Also: a waiting release is polled every
+15 s in both modes, and with the fast-time shortcut on its idle looks are replayed only while
+nothing it read (as the read recorder saw it) changes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from harness.api.phases import ReleasePhase
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.release import ReleaseController
 from harness.dkp.images.memory import InMemoryRegistry
-from harness.dkp.runtime.parking import kind_key
+from harness.dkp.runtime.reads import ANY, ReadRecorder, kind_key
 from harness.dkp.runtime.reconcile import Request
 from harness.registry.errors import RegistryError
 
@@ -108,31 +109,41 @@ def _waiting_for_approval(kube, context, make_manager, fast_time):
     _manual_policy(kube)
     _release(kube, "1.0.0")
     kube.patch(kinds.MODULE_RELEASE, "echo-v1.0.0", {"metadata": {"labels": {lbl.UPDATE_POLICY: "manual"}}})
-    ctx = replace(context, settings=replace(context.settings, fast_time=fast_time))
-    controller = ReleaseController(ctx)
-    manager = make_manager([controller])
+    assert isinstance(context.kube, ReadRecorder)  # the controllers read through the recorder
+    controller = ReleaseController(replace(context, settings=replace(context.settings, fast_time=fast_time)))
+    manager = make_manager([controller], coalesce=fast_time)
     manager.settle()
     return controller, manager
 
 
-def test_with_shortcuts_off_a_waiting_release_is_polled_every_15_seconds(kube, context, make_manager):
-    controller, manager = _waiting_for_approval(kube, context, make_manager, fast_time=False)
+@pytest.mark.parametrize("fast_time", [False, True])
+def test_a_waiting_release_is_polled_every_15_seconds_in_both_modes(kube, context, make_manager, fast_time):
+    controller, manager = _waiting_for_approval(kube, context, make_manager, fast_time)
     status = kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]
     assert status["phase"] == ReleasePhase.PENDING and "approved" in status["message"]
-    assert len(controller.parking) == 0
     due = manager.requeue_at((controller.name, Request("echo-v1.0.0")))
     assert due is not None and due - context.clock.now() == timedelta(seconds=15)
 
 
-def test_with_shortcuts_on_a_waiting_release_parks_with_the_kinds_it_read(kube, context, make_manager):
+def test_with_the_shortcut_on_a_waiting_look_is_replayed_while_nothing_it_read_changes(
+    kube, context, make_manager
+):
     controller, manager = _waiting_for_approval(kube, context, make_manager, fast_time=True)
-    parked = controller.parking.get("echo-v1.0.0")
-    assert parked is not None
-    assert kind_key(kinds.MODULE_UPDATE_POLICY) in parked.reads
-    assert kind_key(kinds.MODULE_RELEASE) in parked.reads
-    assert manager.requeue_at((controller.name, Request("echo-v1.0.0"))) is None
-    # an unrelated kind it did not read (a Secret) does not poke it
-    assert controller.parking.poke(kind_key(kinds.SECRET)) == []
+    key = (controller.name, Request("echo-v1.0.0"))
+    manager.advance(timedelta(seconds=15))  # a look that writes nothing: idle
+    reads = manager.idle_reads(key)
+    assert reads is not None
+    assert (kind_key(kinds.MODULE_UPDATE_POLICY), "manual") in reads
+    assert (kind_key(kinds.MODULE_RELEASE), ANY) in reads  # the module's releases
+    before = manager.reconciles
+    manager.advance(timedelta(hours=1))
+    assert manager.reconciles - before <= 1  # 240 checks, replayed (the jump's first may run)
+    # a kind it did not read (a Secret) keeps the mark; the policy it read ends it
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "default"}}
+    kube.create(kinds.SECRET, secret)
+    assert manager.idle_reads(key) is not None
+    kube.patch(kinds.MODULE_UPDATE_POLICY, "manual", {"metadata": {"labels": {"touched": "yes"}}})
+    assert manager.idle_reads(key) is None
     kube.patch(kinds.MODULE_RELEASE, "echo-v1.0.0", {"metadata": {"annotations": {ann.APPROVED: "true"}}})
     manager.settle()
     assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED

@@ -1,8 +1,9 @@
-"""Cheap virtual time: coalesced idle looks (manager) and parked releases (release controller).
+"""Cheap virtual time: the manager replays idle periodic looks instead of running them.
 
 The manager tests drive toy controllers over the real API server; the release and source tests
 use the real controllers against a real registry. Each checks that what DKP would show (object
 state, the Deckhouse log, the instants at which things happen) is kept while the work is skipped.
+tests/dkp/test_idle_replay.py has the finer toy cases (shortcut on and off compared, a dishonest look).
 """
 
 from __future__ import annotations
@@ -78,10 +79,11 @@ def test_idle_periodic_looks_are_coalesced_but_still_logged_once_per_period(cloc
     manager.settle()
     manager.advance(timedelta(hours=1))
 
-    # the first look of the jump runs (the registry may have changed before it), then the last
-    assert minutes(ticker) == [0, 3, 60]
+    # the first look of the jump runs (the registry may have changed before it); the rest are
+    # replayed: each logs its line at its own instant, none runs
+    assert minutes(ticker) == [0, 3]
     assert logged_minutes(dkp_log) == list(range(0, 61, 3))
-    assert manager.coalesced == 18
+    assert manager.coalesced == 19
 
 
 def test_looks_not_marked_idle_all_run(clock, dkp_log, make_manager):
@@ -101,20 +103,31 @@ def test_another_timer_and_its_change_interrupt_the_coalescing(kube, clock, dkp_
     manager.enqueue("writer", Request("w"))
     manager.advance(timedelta(hours=1))
 
-    # up to the writer's timer at 31 min only the last look runs; the change at 31 min makes the
-    # next look (33) a real one; from there it coalesces again up to the target
-    assert minutes(ticker) == [0, 30, 33, 60]
+    # the looks up to the writer's change at 31 min are replayed; the ticker's reads are not
+    # recorded, so any change may matter to it: the next look (33) runs, then replays again
+    assert minutes(ticker) == [0, 33]
     assert logged_minutes(dkp_log) == list(range(0, 61, 3))
 
 
-def test_a_timer_not_owned_by_the_manager_turns_coalescing_off(clock, dkp_log, make_manager):
+def test_a_timer_not_owned_by_the_manager_ends_the_replaying_when_it_fires(clock, dkp_log, make_manager):
     ticker = Ticker(clock, dkp_log, idle=True)
     manager = make_manager([ticker])
-    clock.call_at(clock.now() + timedelta(days=1), lambda: None)
+    clock.call_at(clock.now() + timedelta(minutes=10), lambda: None)  # it may change anything
+    manager.enqueue("ticker", Request("a"))
+    manager.advance(timedelta(minutes=30))
+
+    assert minutes(ticker) == [0, 12]
+    assert logged_minutes(dkp_log) == list(range(0, 31, 3))
+
+
+def test_with_the_shortcut_off_every_look_runs(clock, dkp_log, make_manager):
+    ticker = Ticker(clock, dkp_log, idle=True)
+    manager = make_manager([ticker], coalesce=False)
     manager.enqueue("ticker", Request("a"))
     manager.advance(timedelta(minutes=30))
 
     assert minutes(ticker) == list(range(0, 31, 3))
+    assert manager.coalesced == 0
 
 
 # -- the real controllers ---------------------------------------------------------------------------
@@ -162,17 +175,37 @@ def demo(kube, clock, manager, source_manifest, publisher):
     return publisher
 
 
+def manual_policy(kube, module="demo"):
+    """A ModuleUpdatePolicy ``manual`` (mode Manual) named by the Module, so its releases carry it."""
+    body = {
+        "apiVersion": "deckhouse.io/v1alpha2",
+        "kind": "ModuleUpdatePolicy",
+        "metadata": {"name": "manual"},
+    }
+    kube.create(
+        kinds.MODULE_UPDATE_POLICY,
+        {**body, "spec": {"releaseChannel": "Stable", "update": {"mode": "Manual"}}},
+    )
+    obj = kube.get(kinds.MODULE, module)
+    obj["properties"]["updatePolicy"] = "manual"
+    kube.update(kinds.MODULE, obj)
+
+
 @pytest.mark.registry
 def test_a_release_waiting_for_approval_is_not_polled_and_approval_still_deploys_at_once(
     kube, manager, demo, publisher
 ):
     set_phase(kube, "Ready")
+    manual_policy(kube)
     publisher.publish("demo", "v1.1.0", channels=["Stable"])
     manager.advance(SCAN)
     assert release(kube, "demo-v1.1.0")["status"]["phase"] == "Pending"
     before = manager.reconciles
     manager.advance(timedelta(days=7))
 
+    assert (
+        release(kube, "demo-v1.1.0")["metadata"]["labels"]["modules.deckhouse.io/update-policy"] == "manual"
+    )
     assert manager.reconciles - before < 10  # DKP would look 40,320 times
     assert release(kube, "demo-v1.1.0")["status"]["phase"] == "Pending"
     annotations = {"modules.deckhouse.io/approved": "true"}

@@ -7,10 +7,12 @@ decide (phase, message, Module condition, labels and annotations, when to look a
 install) and the Deployed bookkeeping are the I/O left here (docs/dkp-behaviour.md §5.3
 to §5.8).
 
-Every read goes through :meth:`_get` / :meth:`_list`, which note the kinds read; a release that
-waits is parked with those kinds, and only a change of one of them wakes it early
-(``harness.dkp.runtime.parking``). With the fast-time shortcuts off
-(``ClusterSettings.fast_time``) waiting releases are polled every 15 s as DKP polls them.
+A waiting release is looked at again every 15 s (60 s under an ``Ignore`` policy), as DKP polls
+it, in every mode. Such a look says it is ``idle``, with the instant a timed wait ends as
+``until``; with the fast-time shortcut on, the manager then skips the repeats while nothing the
+look read changes (``harness.dkp.runtime.manager``). What it read is what it asked the client
+(a :class:`~harness.dkp.runtime.reads.ReadRecorder`) for, plus the module index below, which it
+notes itself: nothing here lists the kinds a decision depends on.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ from harness.dkp.rules.taskcalc import Task, TaskKind
 from harness.dkp.rules.validations import Platform, first_failure, validation_files
 from harness.dkp.rules.versions import parse_version
 from harness.dkp.runtime import predicates
-from harness.dkp.runtime.parking import Parked, Parking, fingerprint, kind_key
+from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import EventType, WatchEvent
 from harness.kube.errors import NotFound
@@ -77,30 +79,18 @@ class ReleaseController(ControllerBase):
     name = LOGGER
     resource = kinds.MODULE_RELEASE
     predicate = staticmethod(predicates.generation_or_annotations_changed)
-    WATCHED = kinds.ALL_DKP_RESOURCES
-    """Kinds whose changes may wake a parked release: any a decision may read."""
 
     def __init__(self, ctx: ControllerContext) -> None:
         super().__init__(ctx)
-        self.fast_time = ctx.settings.fast_time
-        self.parking = Parking()
-        """Waiting releases looked at only when something they read changes (parking.py)."""
-        self.watches: tuple[Watch, ...] = tuple(Watch(r, map=self._on_change) for r in self.WATCHED)
-        self._watched = frozenset(kind_key(r) for r in self.WATCHED)
-        self._reads: set[str] = set()
+        self.watches: tuple[Watch, ...] = (Watch(kinds.MODULE_RELEASE, map=self._on_change),)
         self._index_lock = threading.Lock()
         self._by_module: dict[str, dict[str, None]] = {}
         """module name → release names (kept from watch events: no list of every release)."""
 
     def _on_change(self, event: WatchEvent) -> list[Request]:
-        """Keep the module index; a change pokes the parked releases that read its kind.
-
-        A parked release's own changes count too: DKP's filter ignores e.g. a new label, but its
-        next 15 s check reads it. (Its own writes happen while it is not parked.)
-        """
-        if event.resource.plural == kinds.MODULE_RELEASE.plural and event.resource.group == kinds.GROUP:
-            self._index(event)
-        return [Request(name) for name in self.parking.poke(kind_key(event.resource))]
+        """Keep the module index; wakes nobody (DKP's own filter is ``predicate``)."""
+        self._index(event)
+        return []
 
     def _index(self, event: WatchEvent) -> None:
         module, name = str(deep_get(event.object, "spec.moduleName", "")), name_of(event.object)
@@ -110,22 +100,25 @@ class ReleaseController(ControllerBase):
             if event.type != EventType.DELETED:
                 self._by_module.setdefault(module, {})[name] = None
 
-    # -- reads (recorded) ------------------------------------------------------------------------
+    # -- reads ---------------------------------------------------------------------------------
 
     def _get(self, resource: Resource, name: str) -> Obj | None:
-        self._reads.add(kind_key(resource))
         try:
             return self.kube.get(resource, name)
         except NotFound:
             return None
 
     def _list(self, resource: Resource, label_selector: str | None = None) -> list[Obj]:
-        self._reads.add(kind_key(resource))
         return self.kube.list(resource, label_selector=label_selector)
 
     def _releases_of(self, module: str) -> list[Obj]:
-        """Every release of ``module`` (all sources), in name order, as a list would give them."""
-        self._reads.add(kind_key(kinds.MODULE_RELEASE))
+        """Every release of ``module`` (all sources), in name order, as a list would give them.
+
+        The index stands in for a list, so the read is noted as one: a new release of any module
+        ends the skipping of this look's repeats.
+        """
+        if isinstance(self.kube, ReadRecorder):
+            self.kube.note(kinds.MODULE_RELEASE)
         with self._index_lock:
             names = sorted(self._by_module.get(module, {}))
         found = (self._get(kinds.MODULE_RELEASE, n) for n in names)
@@ -134,17 +127,9 @@ class ReleaseController(ControllerBase):
     # -- entry -----------------------------------------------------------------------------------
 
     def reconcile(self, request: Request) -> Result:
-        self._reads = set()
         release = self._get(kinds.MODULE_RELEASE, request.name)
         if release is None:
-            self.parking.unpark(request.name)
             return Result()
-        parked = self.parking.get(request.name)
-        if parked is not None and parked.fingerprint == fingerprint(release):
-            later = self._while_parked(parked)
-            if later is not None:
-                return later
-        self.parking.unpark(request.name)
         if deep_get(release, "metadata.deletionTimestamp"):
             return self._delete(release)
         entry, go_on = decide_entry(ModuleReleaseView.of(release), self.settings.behaviours)
@@ -228,39 +213,13 @@ class ReleaseController(ControllerBase):
             return Result(requeue_after=then.after)
         if isinstance(then, Done):
             return Result()
-        return self._park(release, then)
+        return self._park(then)
 
-    def _park(self, release: Obj, park: Park) -> Result:
-        """Poll as DKP does, or (fast time) wait for a change of a kind read, or ``park.wait``."""
-        if not self.fast_time:
-            return Result(requeue_after=park.interval)
-        unwatched = self._reads - self._watched
-        if unwatched:
-            raise RuntimeError(
-                f"release {name_of(release)} waits on kinds the release controller does not watch:"
-                f" {sorted(unwatched)}; add them to ReleaseController.WATCHED"
-            )
-        latest = self._get(kinds.MODULE_RELEASE, name_of(release))
-        if latest is None:
-            return Result()
-        now = self.clock.now()
-        deadline = now + park.wait if park.wait is not None else None
-        parked = Parked(now, park.interval, fingerprint(latest), deadline, reads=frozenset(self._reads))
-        self.parking.park(name_of(release), parked)
-        return Result(requeue_after=park.wait)
-
-    def _while_parked(self, parked: Parked) -> Result | None:
-        """The answer for a parked release woken by no change of its own; None: look now."""
-        now = self.clock.now()
-        if parked.poked:
-            check = parked.next_check(now)
-        elif parked.deadline is not None and parked.deadline > now:
-            check = parked.deadline  # e.g. woken by its own write at the parking instant
-        elif parked.deadline is None:
-            return Result()
-        else:
-            check = now
-        return Result(requeue_after=check - now) if check > now else None
+    def _park(self, park: Park) -> Result:
+        """Look again in ``park.interval``, as DKP polls: an idle look, whose outcome time alone
+        changes only from ``park.wait`` on (``harness.dkp.rules.recheck.timed_wait``)."""
+        until = self.clock.now() + park.wait if park.wait is not None else None
+        return Result(requeue_after=park.interval, idle=True, until=until)
 
     # -- writes ----------------------------------------------------------------------------------
 
@@ -484,15 +443,14 @@ class ReleaseController(ControllerBase):
         if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is None:
             self._delete_outdated(source_name, module_name)
         # DKP looks again every 15 s while the install runs; the Module's changes stand in for that.
-        return self._park(release, Park()) if updating else Result()
+        return self._park(Park()) if updating else Result()
 
     def _document(self, release: Obj, module: Obj | None, module_name: str, source_name: str) -> None:
         """``ModuleDocumentation/<module>`` for a deployed release (upstream
         ``handleDeployedRelease``, ``…/module-controllers/release/controller.go``).
 
         Every era ensures it; Deckhouse v1.75 and later (``Behaviour.DOCUMENTATION_WHEN_ENABLED``)
-        only while the Module's ``EnabledByModuleManager`` is True (docs/dkp-eras.md). Nothing a
-        release decides depends on it, so it is written without being recorded as read.
+        only while the Module's ``EnabledByModuleManager`` is True (docs/dkp-eras.md).
         """
         if eras.Behaviour.DOCUMENTATION_WHEN_ENABLED in self.settings.behaviours and (
             module is None

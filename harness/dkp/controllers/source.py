@@ -28,6 +28,7 @@ from harness.api import finalizers as fin
 from harness.api import kinds
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
+from harness.api.times import stamp
 from harness.dkp.controllers import update_policy as policy_lookup
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.release_creation import (
@@ -319,14 +320,28 @@ class SourceController(ControllerBase):
         name = name_of(source)
         current = self.kube.get(kinds.MODULE_SOURCE, name)
         before = dict(current.get("status") or {})
-        current["status"] = {**before, **status}
-        self.kube.update(kinds.MODULE_SOURCE, current, subresource="status")
-        heartbeat = rules.heartbeat_only(before, current["status"])
+        heartbeat = rules.heartbeat_only(before, {**before, **status})
+        if heartbeat:
+            self._write_sync_time(name)
+        else:
+            current["status"] = {**before, **status}
+            self.kube.update(kinds.MODULE_SOURCE, current, subresource="status")
         self._apply(source, (rules.AddFinalizer(fin.MODULE_EXISTS),))
         self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))
-        # A clean scan that changed nothing but syncTime repeats itself until the registry or a
-        # watched object changes: the manager may skip the identical scans in between.
-        return Result(requeue_after=plan.requeue_after, idle=heartbeat and not had_errors)
+        # A clean scan that changed nothing but syncTime repeats itself until the registry or an
+        # object it read changes: the manager may replay it, writing each scan's syncTime (the
+        # heartbeat) and its log line at the scan's own instant.
+        idle = heartbeat and not had_errors
+        beat = (lambda: self._write_sync_time(name)) if idle else None
+        return Result(requeue_after=plan.requeue_after, idle=idle, heartbeat=beat)
+
+    def _write_sync_time(self, name: str) -> None:
+        """The status write of a scan that found nothing new (the heartbeat): this instant's
+        ``syncTime``, the rest as it was. A merge patch leaves the same object, managed fields
+        included, as the update of the whole status a scan with news makes, and costs less; the
+        manager replays exactly this write for a scan it skips."""
+        patch = {"status": {"syncTime": stamp(self.clock.now())}}
+        self.kube.patch(kinds.MODULE_SOURCE, name, patch, subresource="status")
 
     def _ensure_releases(
         self, source: Obj, reader: RegistryReader, action: rules.EnsureReleases, meta: ReleaseMeta

@@ -1,11 +1,11 @@
 """When DKP looks at a waiting ModuleRelease again: the one source of next-check times.
 
 DKP's release controller re-checks a waiting release every 15 s (``defaultCheckInterval``) and
-every 60 s under an ``Ignore`` policy (docs/dkp-behaviour.md §5.3, §5.4). With the
-fast-time shortcuts on, a release waiting on time alone (update window, canary) is looked at on
-the first 15 s check after the instant its outcome can change (:func:`timed_wait`); with them
-off, it is polled every :data:`CHECK_INTERVAL`. Both are on the same grid, so the deploy happens
-at the very check DKP's polling deploys at; ``tests/dkp/test_shortcuts_differential.py`` proves it.
+every 60 s under an ``Ignore`` policy (docs/dkp-behaviour.md §5.3, §5.4); the controller's
+timer always follows that period. For a release waiting on time alone (update window, canary)
+:func:`timed_wait` says how long its checks cannot show anything new: the fast-time shortcut
+replays them up to that check and runs that one (``Result.until``), the very check at which
+DKP's polling deploys; ``tests/dkp/test_shortcuts_differential.py`` proves it.
 """
 
 from __future__ import annotations

@@ -12,10 +12,20 @@ queues, this does deterministically (docs/architecture.md):
   injected fault, or a bug) is logged to the Deckhouse log and retried with exponential backoff
   on the virtual clock (1 s doubling up to 5 min), never propagated;
 - ``settle()`` runs until quiescent: queue empty and no timer due at the current instant;
-- ``advance(d)`` / ``set_time(t)`` jump from timer to timer, settling at each deadline; periodic
-  looks a controller reports as ``idle`` are coalesced while nothing else happens (see
-  ``_coalesce_idle``), which is what makes weeks of virtual time cheap. Coalescing is one of the
-  fast-time shortcuts: ``coalesce=False`` (``ClusterSettings.fast_time`` off) runs every look.
+- ``advance(d)`` / ``set_time(t)`` jump from timer to timer, settling at each deadline.
+
+The fast-time shortcut (``coalesce``, ``ClusterSettings.fast_time``; off, every look runs, as DKP
+polls): a periodic look a controller reports as ``idle`` (``Result.idle``) is remembered with what
+it read (the :class:`~harness.dkp.runtime.reads.ReadRecorder` the controllers read through), what
+it logged and its heartbeat write. While nothing it read changes, no foreign timer fires, time
+stays inside one jump (the registry cannot change within one) and its ``until`` has not come,
+each following look on its timer is *replayed* (``_replay``): the heartbeat is written and the
+lines logged again at the look's own instant, and the next look is scheduled, all that the look
+would have done, in the order the clock fires the looks. A look that leaves nothing behind (a
+waiting release) is not even fired: its timer is moved straight to the first of its instants at
+which something may differ (``_skip_ahead``), ordered among the timers there as the skipped
+looks would have ordered it. ``tests/dkp/test_shortcuts_differential.py`` runs every feature
+scenario both ways and requires identical object histories, timelines and Deckhouse logs.
 
 Reconciles run on one thread at a time (a run lock), whoever calls; events may arrive on any
 thread. The :class:`BackgroundDriver` settles whenever work arrives, for the sandbox.
@@ -33,7 +43,8 @@ from datetime import datetime, timedelta
 from harness.clock import Clock, Timer, VirtualClock, utc
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.predicates import Predicate
-from harness.dkp.runtime.reconcile import Controller, Request, Result
+from harness.dkp.runtime.reads import ANY, Read, ReadRecorder, kind_key
+from harness.dkp.runtime.reconcile import Controller, Request, Result, Watch
 from harness.dkp.runtime.workqueue import WorkQueue
 from harness.kube.client import EventType, KubeClient, Unsubscribe, WatchEvent
 from harness.kube.errors import ApiError, NotFound
@@ -62,27 +73,60 @@ def _same_kind(a: Resource, b: Resource) -> bool:
     return a.group == b.group and a.plural == b.plural
 
 
+def _meta(obj: Obj) -> Obj:
+    """``metadata``, read without copying (``dict.get`` skips a copy-on-write view's copy)."""
+    return dict.get(obj, "metadata") or {}
+
+
 def _request_of(obj: Obj) -> Request:
-    meta = obj.get("metadata") or {}
+    meta = _meta(obj)
     return Request(str(meta.get("name", "")), str(meta.get("namespace") or ""))
 
 
 def _slim(obj: Obj) -> Obj:
     """What predicates compare, without keeping whole objects alive."""
-    meta = obj.get("metadata") or {}
+    meta = _meta(obj)
     keep = ("generation", "annotations", "deletionTimestamp", "labels")
     return {"metadata": {k: meta.get(k) for k in keep if k in meta}}
 
 
 @dataclass(frozen=True)
 class _IdleMark:
-    """An idle periodic look: valid while the epoch (one time jump) and the event count hold."""
+    """An idle periodic look (``Result.idle``): replayable in its epoch while nothing it read changes."""
 
     epoch: int
-    significant: int
     period: timedelta
     log_lines: tuple[str, ...]
-    """What the look logged: each skipped look logs it again, at its own instant."""
+    """What the look logged: each replayed look logs it again, at its own instant."""
+    reads: frozenset[Read]
+    """What the look read; a change of any of them (by another writer) drops the mark."""
+    until: datetime | None
+    heartbeat: Callable[[], None] | None
+    writes: Read | None
+    """The object the heartbeat writes (the look's own), ``None`` without one."""
+
+    @property
+    def silent(self) -> bool:
+        """A replay of it leaves nothing behind: no write, no log line."""
+        return self.heartbeat is None and not self.log_lines
+
+    def affected_by(self, kind: str, name: str) -> bool:
+        return ("*", ANY) in self.reads or (kind, ANY) in self.reads or (kind, name) in self.reads
+
+
+_EVERYTHING: frozenset[Read] = frozenset({("*", ANY)})
+"""The reads of a look when nobody recorded them: any change may matter."""
+
+
+class _Fire:
+    """The manager's own timer callback (a timer with another callback is foreign)."""
+
+    def __init__(self, manager: Manager, key: Key) -> None:
+        self.manager, self.key = manager, key
+        self.timer: Timer | None = None
+
+    def __call__(self) -> None:
+        self.manager._fired(self)
 
 
 def _describe(exc: BaseException) -> str:
@@ -104,6 +148,7 @@ class Manager:
         backoff_base: timedelta = timedelta(seconds=1),
         backoff_cap: timedelta = timedelta(minutes=5),
         coalesce: bool = True,
+        reads: ReadRecorder | None = None,
     ) -> None:
         names = [c.name for c in controllers]
         if len(set(names)) != len(names):
@@ -112,12 +157,16 @@ class Manager:
         self._clock = clock
         self._log = log
         self._controllers = {c.name: c for c in controllers}
+        self._interest: dict[tuple[str, str], tuple[tuple[Controller, bool, tuple[Watch, ...]], ...]] = {}
         self._max_steps = max_steps
         self._max_per_key = max_per_key
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
-        self._coalesce = coalesce
-        """Skip idle periodic looks (a fast-time shortcut; ``ClusterSettings.fast_time``)."""
+        self._coalesce = coalesce and isinstance(clock, VirtualClock)
+        """Replay idle periodic looks (the fast-time shortcut; ``ClusterSettings.fast_time``).
+        Only in virtual time: on a real clock nothing marks when the registry may change."""
+        self._reads = reads
+        """The client the controllers read through, noting what each reconcile read."""
         self.queue: WorkQueue[Key] = WorkQueue()
         self._run_lock = threading.RLock()
         self._state_lock = threading.Lock()
@@ -128,13 +177,14 @@ class Manager:
         self.reconciles = 0
         """Total reconciles run, for benchmarks and tests."""
         self._events = 0  # committed changes seen
-        self._quiet = 0  # of which written by idle looks (heartbeats nobody else depends on)
-        self._epoch = 0  # one per advance/set_time: the registry cannot change within one
+        self._epoch = 0  # one per advance/set_time/settle call: the registry cannot change within one
         self._running: tuple[Resource, Request] | None = None
+        self._running_key: Key | None = None  # whose look (or replayed heartbeat) writes now
         self._foreign = 0  # changes of other objects than the one being reconciled
         self._idle: dict[Key, _IdleMark] = {}
+        self._readers: dict[str, set[Key]] = {}  # kind (or "*") -> keys whose idle mark read it
         self.coalesced = 0
-        """Periodic looks skipped as identical (for benchmarks and tests)."""
+        """Periodic looks replayed or skipped instead of run (for benchmarks and tests)."""
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -181,34 +231,52 @@ class Manager:
         """Runs on the writer's thread: must not block, must not raise, must not write."""
         if event.type not in _OBJECT_EVENTS:
             return
+        request = _request_of(event.object)
         with self._state_lock:
             self._events += 1
             running = self._running
-            if running is not None and not (
-                _same_kind(event.resource, running[0]) and _request_of(event.object) == running[1]
-            ):
+            if running is not None and not (_same_kind(event.resource, running[0]) and request == running[1]):
                 self._foreign += 1
-        for ctrl in self._controllers.values():
+            if self._idle:
+                self._drop_marks_reading(event, request.name)
+        for ctrl, own, watches in self._interested(event.resource):
             try:
-                for request in self._requests_for(ctrl, event):
-                    self.queue.add((ctrl.name, request))
+                for found in self._requests_for(ctrl, own, watches, event, request):
+                    self.queue.add((ctrl.name, found))
             except Exception as exc:  # noqa: BLE001 - a broken mapper must not break the writer
                 self._log.error(ctrl.name, "watch mapping failed", error=_describe(exc))
 
-    def _requests_for(self, ctrl: Controller, event: WatchEvent) -> list[Request]:
+    def _interested(self, resource: Resource) -> tuple[tuple[Controller, bool, tuple[Watch, ...]], ...]:
+        """The controllers an event of ``resource`` may concern, in controller order (cached)."""
+        kind = (resource.group, resource.plural)
+        found = self._interest.get(kind)
+        if found is None:
+            found = tuple(
+                (ctrl, own, watches)
+                for ctrl in self._controllers.values()
+                for own in [_same_kind(resource, ctrl.resource)]
+                for watches in [tuple(w for w in ctrl.watches if _same_kind(resource, w.resource))]
+                if own or watches
+            )
+            self._interest[kind] = found
+        return found
+
+    def _requests_for(
+        self, ctrl: Controller, own: bool, watches: tuple[Watch, ...], event: WatchEvent, request: Request
+    ) -> list[Request]:
         requests: list[Request] = []
-        if _same_kind(event.resource, ctrl.resource) and self._passes(ctrl, event):
-            requests.append(_request_of(event.object))
-        for watch in ctrl.watches:
-            if _same_kind(event.resource, watch.resource) and event.type in watch.types:
-                requests.extend(watch.map(event) if watch.map else [_request_of(event.object)])
+        if own and self._passes(ctrl, event, request):
+            requests.append(request)
+        for watch in watches:
+            if event.type in watch.types:
+                requests.extend(watch.map(event) if watch.map else [request])
         return requests
 
-    def _passes(self, ctrl: Controller, event: WatchEvent) -> bool:
+    def _passes(self, ctrl: Controller, event: WatchEvent, request: Request) -> bool:
         predicate: Predicate | None = getattr(ctrl, "predicate", None)
         if predicate is None:
             return True
-        key = (ctrl.name, _request_of(event.object))
+        key = (ctrl.name, request)
         with self._state_lock:
             if event.type == EventType.DELETED:
                 self._seen.pop(key, None)
@@ -223,8 +291,15 @@ class Manager:
         """Reconcile until quiescent; returns how many reconciles ran.
 
         Raises :class:`LivelockError` when one key is reconciled more than ``max_per_key`` times,
-        or all together more than ``max_steps``, without time moving.
+        or all together more than ``max_steps``, without time moving. Whoever calls it may have
+        changed what no watch shows (the registry), so idle looks marked before are not replayed.
         """
+        with self._run_lock:
+            with self._state_lock:
+                self._epoch += 1
+            return self._settle()
+
+    def _settle(self) -> int:
         with self._run_lock:
             counts: Counter[Key] = Counter()
             while True:
@@ -251,6 +326,9 @@ class Manager:
 
     def _fire_due_timers(self) -> None:
         for callback in self._clock.pop_due():
+            if not isinstance(callback, _Fire):
+                with self._state_lock:
+                    self._epoch += 1  # a foreign callback may change anything: no replay after it
             try:
                 callback()
             except Exception as exc:  # noqa: BLE001 - a foreign timer must not stop the cluster
@@ -261,15 +339,22 @@ class Manager:
         return deadline is not None and deadline <= self._clock.now()
 
     def _reconcile(self, key: Key) -> None:
+        mark = self._replayable(key)
+        if mark is not None and self._replay(key, mark):
+            return
         name, request = key
         ctrl = self._controllers[name]
         self.reconciles += 1
         with self._state_lock:
             self._running, self._foreign, events_before = (ctrl.resource, request), 0, self._events
+            self._running_key = key
         log_mark = self._log.written
+        if self._reads is not None:
+            self._reads.begin()
         try:
             result = ctrl.reconcile(request)
         except Exception as exc:  # noqa: BLE001 - any failure is retried, as controller-runtime does
+            self._end_reads(ctrl)
             self._finish_running(key, None, events_before, log_mark)
             delay = self._next_backoff(key)
             self._log.error(
@@ -282,7 +367,7 @@ class Manager:
             )
             self._schedule(key, delay)
             return
-        self._finish_running(key, result, events_before, log_mark)
+        self._finish_running(key, result, events_before, log_mark, self._end_reads(ctrl))
         with self._state_lock:
             self._failures.pop(key, None)
         if result.requeue_after is None:
@@ -290,18 +375,103 @@ class Manager:
         else:
             self._schedule(key, result.requeue_after)
 
-    def _finish_running(self, key: Key, result: Result | None, events_before: int, log_mark: int) -> None:
-        """Record whether this look was idle: so it said, and it wrote only its own object."""
-        lines = tuple(self._log.since(log_mark)) if result is not None and result.idle else ()
+    def _end_reads(self, ctrl: Controller) -> frozenset[Read]:
+        """What the look read: known only for a controller that reads through the recorder."""
+        if self._reads is None:
+            return _EVERYTHING
+        reads = self._reads.end()
+        return reads if getattr(ctrl, "kube", None) is self._reads else _EVERYTHING
+
+    def _finish_running(
+        self,
+        key: Key,
+        result: Result | None,
+        events_before: int,
+        log_mark: int,
+        reads: frozenset[Read] = _EVERYTHING,
+    ) -> None:
+        """Mark the look idle when it says so and wrote nothing but (once) its heartbeat."""
+        idle = self._coalesce and result is not None and result.idle and bool(result.requeue_after)
+        lines = tuple(self._log.since(log_mark)) if idle else ()
         with self._state_lock:
-            own_only = self._foreign == 0
-            self._running = None
-            if result is None or not result.idle or not own_only or not result.requeue_after:
-                self._idle.pop(key, None)
+            own = self._events - events_before - self._foreign
+            quiet = self._foreign == 0 and own == (1 if result is not None and result.heartbeat else 0)
+            self._running, self._running_key = None, None
+            self._unmark(key)
+            if not idle or not quiet or result is None or result.requeue_after is None:
                 return
-            self._quiet += self._events - events_before
-            significant = self._events - self._quiet
-            self._idle[key] = _IdleMark(self._epoch, significant, result.requeue_after, lines)
+            ctrl = self._controllers[key[0]]
+            writes = (kind_key(ctrl.resource), key[1].name) if result.heartbeat is not None else None
+            mark = _IdleMark(
+                self._epoch, result.requeue_after, lines, reads, result.until, result.heartbeat, writes
+            )
+            self._idle[key] = mark
+            for kind in {kind for kind, _ in reads}:
+                self._readers.setdefault(kind, set()).add(key)
+
+    def _unmark(self, key: Key) -> None:
+        """Drop ``key``'s idle mark (state lock held)."""
+        mark = self._idle.pop(key, None)
+        if mark is None:
+            return
+        for kind in {kind for kind, _ in mark.reads}:
+            readers = self._readers.get(kind)
+            if readers is not None:
+                readers.discard(key)
+
+    def _drop_marks_reading(self, event: WatchEvent, name: str) -> None:
+        """A change ends the idle marks of the looks that read it (state lock held).
+
+        The object a look is writing (its own heartbeat, while its key runs) is not a change to it.
+        """
+        kind = kind_key(event.resource)
+        for key in [*self._readers.get(kind, ()), *self._readers.get("*", ())]:
+            mark = self._idle.get(key)
+            if key != self._running_key and mark is not None and mark.affected_by(kind, name):
+                self._unmark(key)
+
+    def idle_reads(self, key: Key) -> frozenset[Read] | None:
+        """What the idle look of ``key`` read, while its repeats may be replayed; else None (tests)."""
+        with self._state_lock:
+            mark = self._idle.get(key)
+            return mark.reads if mark is not None and mark.epoch == self._epoch else None
+
+    def forget_idle(self) -> None:
+        """Drop every idle mark: something every look reads changed (the cluster's versions)."""
+        with self._state_lock:
+            self._epoch += 1
+
+    def _replayable(self, key: Key) -> _IdleMark | None:
+        with self._state_lock:
+            mark = self._idle.get(key)
+            if mark is None or mark.epoch != self._epoch:
+                return None
+        return mark if mark.until is None or self._clock.now() < mark.until else None
+
+    def _replay(self, key: Key, mark: _IdleMark) -> bool:
+        """Leave what the look at this instant would leave; False when it must run instead."""
+        if mark.heartbeat is not None:
+            name, request = key
+            with self._state_lock:
+                self._running, self._running_key = (self._controllers[name].resource, request), key
+                self._foreign, events_before = 0, self._events
+            try:
+                mark.heartbeat()
+            except Exception:  # noqa: BLE001 - the real look then finds out what is wrong
+                with self._state_lock:
+                    self._unmark(key)
+                return False
+            finally:
+                with self._state_lock:
+                    self._running, self._running_key = None, None
+            with self._state_lock:
+                if self._events - events_before != 1 or self._foreign:
+                    self._unmark(key)  # it did not write what the look wrote: look for real next time
+        if mark.log_lines:
+            self._log.replay(mark.log_lines, self._clock.now())
+        self.coalesced += 1
+        self._schedule(key, mark.period)
+        return True
 
     def _next_backoff(self, key: Key) -> timedelta:
         with self._state_lock:
@@ -312,25 +482,24 @@ class Manager:
 
     # -- timers ----------------------------------------------------------------------------------
 
-    def _schedule(self, key: Key, delay: timedelta) -> None:
+    def _schedule(self, key: Key, delay: timedelta, *, created: datetime | None = None) -> None:
         """One timer per key: the newest replaces the older one."""
-        holder: list[Timer] = []
-
-        def fire() -> None:
-            with self._state_lock:
-                if holder and self._timers.get(key) is holder[0]:
-                    del self._timers[key]
-            self.queue.add(key)
-
+        fire = _Fire(self, key)
         with self._state_lock:
             old = self._timers.pop(key, None)
             if old is not None:
                 old.cancel()
-            timer = self._clock.call_at(self._clock.now() + max(delay, timedelta(0)), fire)
-            holder.append(timer)
+            timer = self._clock.call_at(self._clock.now() + max(delay, timedelta(0)), fire, created=created)
+            fire.timer = timer
             self._timers[key] = timer
         with self.queue.changed:
             self.queue.changed.notify_all()  # a background driver on a real clock re-plans its wait
+
+    def _fired(self, fire: _Fire) -> None:
+        with self._state_lock:
+            if fire.timer is not None and self._timers.get(fire.key) is fire.timer:
+                del self._timers[fire.key]
+        self.queue.add(fire.key)
 
     def _cancel(self, key: Key) -> None:
         with self._state_lock:
@@ -378,55 +547,62 @@ class Manager:
             return self._run_until(clock, target)
 
     def _run_until(self, clock: VirtualClock, target: datetime) -> datetime:
-        with self._state_lock:
-            self._epoch += 1  # looks marked idle before this jump may have seen another registry
-        self.settle()
+        self.settle()  # a new epoch: looks marked idle before this jump may have seen another registry
         while True:
-            self._coalesce_idle(clock, target)
+            self._skip_ahead(clock, target)
             deadline = clock.next_deadline()
             if deadline is None or deadline > target:
                 break
             clock.set(max(deadline, clock.now()))
-            self.settle()
+            self._settle()
         clock.set(target)
-        self.settle()
+        self._settle()
         return clock.now()
 
-    def _coalesce_idle(self, clock: VirtualClock, target: datetime) -> None:
-        """Skip periodic looks that would repeat an idle one, keeping only the last of them.
+    def _skip_ahead(self, clock: VirtualClock, target: datetime) -> None:
+        """Move the timers of silent idle looks past the replays that would leave nothing behind.
 
-        An idle look (``Result.idle``) wrote nothing but its own heartbeat, and since then no
-        other object changed and time has not left this jump (the registry is the same). The
-        looks on its period until the next other timer (or the jump's target) would read the same
-        objects and the same registry and write the same things, except the heartbeat's instant;
-        so only the last of them runs, at exactly the instant DKP's would. A timer on the clock
-        that is not the manager's makes the state unknowable, and then nothing is skipped.
+        A silent look (``_IdleMark.silent``: a waiting release) replayed changes nothing but its
+        own next timer. So its timer goes straight to the first instant of its period at or after
+        the earliest of: the jump's target, its ``until``, and the next timer of a look that may
+        change what it read (any look not idle, or an idle one whose heartbeat writes an object it
+        read). The timer is given the creation instant the last skipped replay would have given it
+        (one period before), so it fires among the timers of that instant where polling's would.
+        A timer on the clock that is not the manager's makes the state unknowable: nothing moves.
         """
         if not self._coalesce:
             return
         with self._state_lock:
-            significant = self._events - self._quiet
-            marks = {
-                k: m for k, m in self._idle.items() if m.epoch == self._epoch and m.significant == significant
-            }
+            marks = {k: m for k, m in self._idle.items() if m.epoch == self._epoch and m.silent}
             if not marks:
                 return
             timers = {k: t for k, t in self._timers.items() if not t.cancelled}
-        if clock.pending_timers != len(timers):
+            silent = sorted((t, k) for k, t in timers.items() if k in marks and t.when < target)
+            if not silent:
+                return  # nothing to move before the target (the usual case once moved)
+            marks = {k: m for k, m in self._idle.items() if m.epoch == self._epoch}
+        if clock.pending_timers != len(timers) or len(self.queue):
             return
-        bound = min([target, *(t.when for k, t in timers.items() if k not in marks)])
-        replays: list[tuple[datetime, int, tuple[str, ...]]] = []
-        for order, (key, mark) in enumerate(sorted(marks.items())):
-            timer = timers.get(key)
-            if timer is None or timer.when >= bound:
+        for timer, key in silent:
+            mark = marks[key]
+            bound = min(
+                [target, *([mark.until] if mark.until else [])]
+                + [t.when for k, t in timers.items() if k != key and self._may_change(marks.get(k), t, mark)]
+            )
+            if timer.when >= bound:
                 continue
-            skipped = (bound - timer.when) // mark.period
-            if skipped > 0:
-                replays.extend((timer.when + mark.period * i, order, mark.log_lines) for i in range(skipped))
-                self._schedule(key, timer.when + mark.period * skipped - clock.now())
-                self.coalesced += skipped
-        for at, _, lines in sorted(replays):
-            self._log.replay(lines, at)
+            steps = -(-(bound - timer.when) // mark.period)  # ceil: the looks before ``bound``
+            landing = timer.when + mark.period * steps
+            self._schedule(key, landing - clock.now(), created=landing - mark.period)
+            self.coalesced += steps
+
+    @staticmethod
+    def _may_change(other: _IdleMark | None, timer: Timer, mark: _IdleMark) -> bool:
+        """Whether the look behind ``timer`` (marked ``other``) may change what ``mark``'s look read:
+        a look that will run for real may; a replay only through its heartbeat's object."""
+        if other is None or (other.until is not None and timer.when >= other.until):
+            return True
+        return other.writes is not None and mark.affected_by(*other.writes)
 
 
 class BackgroundDriver:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from harness.kube.client import WatchEvent
@@ -34,15 +34,23 @@ class Request:
 class Result:
     """``requeue_after``: look at the object again after this much virtual time (None: only on change).
 
-    ``idle``: this periodic look found nothing to do and wrote nothing but a heartbeat (e.g. a
-    source's ``syncTime``), and its outcome depends only on API objects and on inputs that cannot
-    change while virtual time is being advanced (the registry content). While nothing else
-    happens, the manager may then skip the identical looks in between and run only the last one
-    before something else is due (see ``Manager._coalesce_idle``).
+    ``idle``: this periodic look found nothing to do. It wrote nothing, or only its own object
+    once, which ``heartbeat`` writes again (a source's ``syncTime``); its outcome depends only on
+    the API objects it read, on inputs that cannot change while virtual time is being advanced
+    (the registry content) and on time only from ``until`` on. With the fast-time shortcut on,
+    the manager then *replays* the following looks on its period instead of running them, while
+    nothing the look read changes: a replay writes the ``heartbeat`` and logs the look's lines
+    again, at the replayed look's own instant, and schedules the next look, which is all the look
+    would have done (see ``harness.dkp.runtime.manager``).
     """
 
     requeue_after: timedelta | None = None
     idle: bool = False
+    until: datetime | None = None
+    """The first instant at which an idle look's outcome may change with time alone (a window
+    opening, a canary delay ending); looks from then on run for real. ``None``: never."""
+    heartbeat: Callable[[], None] | None = None
+    """What a replayed look writes (the same write the look made), at the replayed instant."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,8 @@ class ClusterSettings:
     scan_interval: timedelta = field(default=timedelta(minutes=3))
     """ModuleSource resync period (docs/dkp-behaviour.md §2: ``defaultScanInterval``)."""
     fast_time: bool = field(default_factory=fast_time_default)
-    """The one switch for the fast-time shortcuts: parked releases (``runtime.parking``) and
-    coalesced idle looks (``Manager``). Off, waiting releases are polled every 15 s and every
-    periodic look runs, exactly as DKP does; the differential test proves both give the same
-    histories. Defaults to on; ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""
+    """The one switch for the fast-time shortcut: the manager replays idle periodic looks (a
+    waiting release's 15 s checks, a quiet source's scans) instead of running them while nothing
+    they read changes (``runtime.manager``). Off, every look runs, exactly as DKP polls; the
+    differential test proves both give the same histories. Defaults to on;
+    ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""

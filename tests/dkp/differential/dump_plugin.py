@@ -10,6 +10,7 @@ registry got (its address, and the source's checksum of ``spec.registry``) is no
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -30,10 +31,23 @@ _current: list[str] = [""]
 _PORT = re.compile(r"(127\.0\.0\.1|localhost):\d+")
 
 
+def _docker_cfg(value: str) -> str:
+    """Inside base64 the credentials name the registry's free port and the run's random password."""
+    try:
+        text = _PORT.sub(r"\1:PORT", base64.b64decode(value).decode())
+        return "<dockerCfg " + re.sub(r'"auth":\s*"[^"]*"', '"auth": "<per-run>"', text) + ">"
+    except (ValueError, UnicodeDecodeError):
+        return value
+
+
 def _strip(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            k: "<md5 of spec.registry>" if k == REGISTRY_SPEC_CHECKSUM else _strip(v)
+            k: "<md5 of spec.registry>"
+            if k == REGISTRY_SPEC_CHECKSUM
+            else _docker_cfg(v)
+            if k == "dockerCfg" and isinstance(v, str)
+            else _strip(v)
             for k, v in value.items()
             if k != "uid"
         }
@@ -59,7 +73,7 @@ def _dump(world: World, target: Path) -> None:
             for v in history.versions
         ],
         "timeline": [[c.at.isoformat(), c.kind, c.name, c.phase] for c in history.timeline()],
-        "log": [_strip(line) for line in world.cluster.log.lines()],
+        "log": [_strip(line) for line in world.target.cluster.log.lines()],  # type: ignore[attr-defined]
     }
     name = hashlib.sha1(_current[0].encode()).hexdigest()[:16] + ".json"
     (target / name).write_text(json.dumps(outcome, indent=1, sort_keys=True, default=str))
