@@ -87,11 +87,10 @@ class ControlServer:
 
     def write_state(self, state_dir: Path) -> Path:
         """``DIR/control.json`` with the URL and token, created with mode 0600."""
+        from harness.cli._statedir import publish_file
+
         path = state_dir / CONTROL_FILE
-        path.unlink(missing_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"url": self.url, "token": self._token, "pid": os.getpid()}, handle)
+        publish_file(path, json.dumps({"url": self.url, "token": self._token, "pid": os.getpid()}))
         return path
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from harness.api import kinds
 from harness.cli._control import ControlServer, format_time, parse_time
+from harness.cli._statedir import STATE_FILES, publish_file
 from harness.cli._timers import TimerWaker
 from harness.clock import ScaledClock, parse_duration
 from harness.cluster import DeckhouseSettings, SimulatedCluster
@@ -18,8 +19,6 @@ from harness.dkp.runtime.settings import ClusterSettings
 from harness.kube.errors import NotFound
 
 __all__ = ["STATE_FILES", "Sandbox"]
-
-STATE_FILES = ("kubeconfig", "env", "control.json")
 
 
 READ_BARRIER_SECONDS = 30.0
@@ -105,10 +104,10 @@ class Sandbox:
         kubeconfig = self.state_dir / "kubeconfig"
         self.cluster.api.write_kubeconfig(kubeconfig)
         kubeconfig.chmod(0o600)
-        env = f"REGISTRY={self.cluster.registry}\nKUBECONFIG={kubeconfig}\n"
-        (self.state_dir / "env").write_text(env)
         assert self._control is not None
         self._control.write_state(self.state_dir)
+        # Last, and whole or not at all: a script that sees env finds the other files complete.
+        publish_file(self.state_dir / "env", f"REGISTRY={self.cluster.registry}\nKUBECONFIG={kubeconfig}\n")
 
     def _report(self, exc: Exception) -> None:
         self.cluster.log.error("d8-module-manager", "settle failed", error=str(exc))

@@ -21,11 +21,31 @@ import signal
 import tempfile
 from pathlib import Path
 
-__all__ = ["StateDir", "StateDirError"]
+__all__ = ["STATE_FILES", "StateDir", "StateDirError", "publish_file"]
 
 LOCK_FILE = "serve.lock"
 TMP_DIR = "tmp"
 STATE_FILES = ("kubeconfig", "env", "control.json")
+"""What a running sandbox publishes in its dir. ``env`` is written last: once it exists, the others
+are complete, so a script may wait for it instead of for the "ready" line."""
+
+
+def _part(path: Path) -> Path:
+    return path.with_name(f".{path.name}.part")
+
+
+def publish_file(path: Path, text: str) -> None:
+    """Write ``path`` (mode 0600) so that a reader sees the whole file or none of it.
+
+    The text goes to a hidden ``.NAME.part`` beside it first and is renamed over ``path``; rename
+    is atomic within one file system. A part left by a killed sandbox is removed by the next one.
+    """
+    part = _part(path)
+    part.unlink(missing_ok=True)
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(part, path)
 
 
 class StateDirError(RuntimeError):
@@ -78,10 +98,10 @@ class StateDir:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.cleaned.append(f"{self.tmp}" + (f" (ended PIDs {ended})" if ended else ""))
         for name in STATE_FILES:
-            leftover = self.path / name
-            if leftover.exists():
-                leftover.unlink()
-                self.cleaned.append(str(leftover))
+            for leftover in (self.path / name, _part(self.path / name)):
+                if leftover.exists():
+                    leftover.unlink()
+                    self.cleaned.append(str(leftover))
 
     def release(self) -> None:
         """Remove the temp root and the state files, then unlock; safe to call twice."""
@@ -90,6 +110,7 @@ class StateDir:
         shutil.rmtree(self.tmp, ignore_errors=True)
         for name in STATE_FILES:
             (self.path / name).unlink(missing_ok=True)
+            _part(self.path / name).unlink(missing_ok=True)
         if self._lock_fd is not None:
             (self.path / LOCK_FILE).unlink(missing_ok=True)
             os.close(self._lock_fd)
