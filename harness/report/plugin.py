@@ -251,6 +251,8 @@ def pytest_runtest_makereport(
         _redact_report(report)
         return report
     recorder = _recorder(item)
+    if report.skipped:
+        _skip_at_feature_line(item, template, report)
     if report.failed and item.config.option.tbstyle == "auto":
         if report.when == "call":
             report.longrepr = _readable_failure(item, template, recorder, call)
@@ -264,6 +266,19 @@ def pytest_runtest_makereport(
         payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
         report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
     return report
+
+
+def _skip_at_feature_line(item: pytest.Item, template: ScenarioTemplate, report: pytest.TestReport) -> None:
+    """Point a skipped scenario's summary line at its ``feature:line``, not at pytest-bdd's code.
+
+    pytest's short summary prints the place the skip was raised (``(path, line, reason)``); for a
+    scenario that is a line inside pytest-bdd, which tells the reader nothing.
+    """
+    if not (isinstance(report.longrepr, tuple) and len(report.longrepr) == 3):
+        return
+    _, _, reason = report.longrepr
+    path = relative_path(template.feature.filename, item.config.rootpath)
+    report.longrepr = (str(path), template.line_number, reason)
 
 
 def _readable_failure(

@@ -260,3 +260,23 @@ def test_a_failing_kubectl_row_check_prints_the_cells_that_differ(project):
     assert "ENABLED: expected" not in section  # cells that matched are not listed
     html = (project.path / "out" / "conformance.html").read_text()
     assert "not as expected" in html and '<tr class="bad"><td class="path">PHASE</td>' in html
+
+
+def test_a_skipped_scenario_is_summarised_at_its_feature_line(project):
+    _feature(
+        project,
+        "upgrades/later.feature",
+        """\
+        Feature: Later
+
+          @claim:MS-07 @deckhouse-since:v1.76.0
+          Scenario: Only for today's Deckhouse
+            Given it is Monday 2024-12-16 09:00 UTC
+        """,
+    )
+    result = project.runpytest("scenarios", "-rs")
+    result.assert_outcomes(skipped=1)
+    summary = [line for line in result.stdout.lines if line.startswith("SKIPPED")]
+    assert len(summary) == 1, result.stdout.str()
+    expected = "SKIPPED [1] features/upgrades/later.feature:4: checks Deckhouse v1.76.0"
+    assert summary[0].startswith(expected), summary
