@@ -21,6 +21,23 @@ _MAX_MESSAGE_LINES = 16
 _MAX_DIFFS = 8
 
 
+_MAX_TABLE_ROWS = 6
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """The step's data table as the author wrote it: columns aligned, the first rows only."""
+    shown = rows[:_MAX_TABLE_ROWS]
+    widths = [
+        max(len(row[i]) for row in shown if i < len(row)) for i in range(max(map(len, shown), default=0))
+    ]
+    lines = [
+        "      | " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in shown
+    ]
+    if len(rows) > len(shown):
+        lines.append(f"      … {len(rows) - len(shown)} more rows")
+    return lines
+
+
 def failure_text(
     location: str,
     scenario: str,
@@ -34,7 +51,7 @@ def failure_text(
     if step is not None:
         lines.append(f"  step at line {step.line} did not pass:")
         lines.append(f"    {step.keyword} {step.name}")
-        lines += [f"      | {' | '.join(row)} |" for row in (step.datatable or [])[:6]]
+        lines += _table(step.datatable or [])
     lines.append("  expectation not met:" if step is None or step.status.value == "failed" else "  error:")
     lines += _bounded(message.splitlines(), _MAX_MESSAGE_LINES, "    ")
     if diffs:

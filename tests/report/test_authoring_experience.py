@@ -255,7 +255,7 @@ def test_a_failing_kubectl_row_check_prints_the_cells_that_differ(project):
     section = "\n".join(_failure_section(result.stdout.str(), "test_rows__a_wrong_cell"))
     assert "features/rows.feature:13" not in section  # the scenario line, not a step line, heads it
     assert "features/rows.feature:11: Scenario: A wrong cell" in section
-    assert "      | PHASE | Ready |" in section
+    assert "      | PHASE   | Ready |" in section
     assert 'row "module-1" PHASE: expected "Ready", actual "Available"' in section
     assert "ENABLED: expected" not in section  # cells that matched are not listed
     html = (project.path / "out" / "conformance.html").read_text()
