@@ -463,8 +463,8 @@ class SimulatedCluster:
     def publisher(self) -> Publisher:
         """Pushes straight to the registry (not through the fault proxy), under ``deckhouse/modules``.
 
-        When the cluster runs the registry itself, blobs go straight into its storage and only
-        manifests over HTTP (:mod:`harness.registry.blob_seed`).
+        When the cluster runs the registry itself, images go straight into its storage, written
+        as the registry writes them (:mod:`harness.registry.blob_seed`).
         """
         if self._publisher is None:
             if self._backend is None:

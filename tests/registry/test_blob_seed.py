@@ -1,4 +1,4 @@
-"""Blobs written into the registry's own storage: pulls see what an HTTP push gives, checks still hold."""
+"""Images written into the registry's own storage: pulls see what an HTTP push gives, checks still hold."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ def _access_log(registry) -> str:
     return "\n".join(line for line in registry.logs().splitlines() if '"' in line and "HTTP/1.1" in line)
 
 
+def _stored_files(root) -> dict[str, bytes]:
+    """Every file of the repositories' metadata and the blobs, as the registry keeps them."""
+    base = root / "docker" / "registry" / "v2"
+    return {
+        str(p.relative_to(base)): p.read_bytes()
+        for p in base.rglob("*")
+        if p.is_file() and "_uploads" not in p.parts
+    }
+
+
 def test_a_seeded_publish_pulls_the_same_as_one_pushed_over_http(registry, registry_binary, client):
     from harness.registry.backends import DistributionBackend
 
@@ -24,14 +34,45 @@ def test_a_seeded_publish_pulls_the_same_as_one_pushed_over_http(registry, regis
         seeded_digests = seeded.publish("module-one", "v1.2.3", channels=["stable"], weight=910)
     with DistributionBackend(binary=registry_binary) as other, Publisher(other.address) as pushed:
         pushed_digests = pushed.publish("module-one", "v1.2.3", channels=["stable"], weight=910)
+        pushed_files = _stored_files(other.storage_root)
     assert seeded_digests == pushed_digests
+    # The same files, byte for byte, as the registry wrote for the pushes over HTTP.
+    assert _stored_files(registry.blob_seed_root) == pushed_files
     assert client.list_tags() == ["module-one"]
     image = client.read_image("module-one/release", "stable")  # served by the registry over HTTP
     assert image.digest == seeded_digests["module-one/release:stable"]
     assert b'"v1.2.3"' in image.files["version.json"]
     log = _access_log(registry)
-    assert "/blobs/uploads/" not in log  # no blob went over HTTP ...
-    assert log.count('"PUT /v2/deckhouse/modules') == len(seeded_digests) == 4  # ... every manifest did
+    assert "/blobs/uploads/" not in log and '"PUT ' not in log  # the publish made no request
+
+
+def test_a_seeded_tag_moves_like_a_pushed_one(registry, registry_binary, client):
+    from harness.registry.backends import DistributionBackend
+
+    def publish(publisher):
+        publisher.publish("module-one", "v1.2.3", channels=["stable"])
+        publisher.publish("module-one", "v1.3.0")
+        publisher.move_channel("module-one", "stable", "v1.3.0")
+
+    with Publisher(registry.address, seed_storage=registry.blob_seed_root) as seeded:
+        publish(seeded)
+    with DistributionBackend(binary=registry_binary) as other, Publisher(other.address) as pushed:
+        publish(pushed)
+        pushed_files = _stored_files(other.storage_root)
+    assert _stored_files(registry.blob_seed_root) == pushed_files
+    assert b'"v1.3.0"' in client.read_image("module-one/release", "stable").files["version.json"]
+
+
+def test_seeding_refuses_a_manifest_whose_blob_is_not_in_the_repository(registry):
+    image = build_image({"module.yaml": b"name: module-one\n"}, labels={})
+    seed = BlobSeed(registry.blob_seed_root)
+    for digest, data in image.blobs.items():
+        seed.put("elsewhere/repo", digest, data)
+    references = [d for d in image.blobs]
+    with pytest.raises(ValueError, match="references blobs not in the repository"):
+        seed.put_manifest("deckhouse/modules", "module-one", image.manifest, references)
+    with pytest.raises(ValueError, match="not a tag"):
+        seed.put_manifest("elsewhere/repo", "../x", image.manifest, references)
 
 
 def test_the_registry_still_refuses_a_manifest_whose_blob_is_not_in_the_repository(registry):
