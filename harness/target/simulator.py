@@ -2,7 +2,9 @@
 
 One :class:`~harness.cluster.SimulatedCluster` per scenario, so the scenario owns its whole
 cluster: names stay as written, checks run once on a settled cluster, nothing needs cleaning up
-but the processes, which ``close()`` stops.
+but the processes, which ``close()`` stops. The registry process is the one exception: it comes
+from the process's :func:`~harness.registry.backends.pool.shared_pool` and goes back to it,
+emptied, so the next scenario finds it as a fresh one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from harness.kube.client import Unsubscribe, WatchHandler
 from harness.kube.errors import ApiError
 from harness.kube.resources import Resource
 from harness.registry.backends.distribution import DistributionBackend
+from harness.registry.backends.pool import RegistryPool, shared_pool
 from harness.registry.publisher import Publisher
 from harness.target.base import RegistryAccess, ScenarioOptions, Target
 from harness.target.naming import Naming
@@ -82,8 +85,15 @@ class SimulatorTarget(Target):
     shared = False
     time_mode = "virtual"
 
-    def __init__(self, cluster: SimulatedCluster, credentials: RegistryAccess | None = None) -> None:
+    def __init__(
+        self,
+        cluster: SimulatedCluster,
+        credentials: RegistryAccess | None = None,
+        *,
+        pooled: tuple[RegistryPool, DistributionBackend] | None = None,
+    ) -> None:
         self.cluster = cluster
+        self._pooled = pooled
         self.client = cluster.client
         self.registry = credentials or RegistryAccess(push=cluster.publisher.registry, pull=cluster.registry)
         self.names = Naming()
@@ -130,6 +140,10 @@ class SimulatorTarget(Target):
 
     def close(self) -> None:
         self.cluster.stop()
+        if self._pooled is not None:
+            pool, backend = self._pooled
+            self._pooled = None
+            pool.release(backend)
 
 
 def describe_simulator(deckhouse_version: str | None = None, edition: str | None = None) -> dict[str, str]:
@@ -151,18 +165,23 @@ def _kube_version(version: str) -> str:
 
 def start_simulator(options: ScenarioOptions) -> SimulatorTarget:
     """A running simulated cluster shaped by what the scenario's first steps asked for."""
-    backend = DistributionBackend(credentials=options.credentials) if options.credentials else None
     settings = cluster_settings(options.deckhouse_version, options.edition)
     if options.kubernetes_version:
         settings = dataclasses.replace(settings, kubernetes_version=options.kubernetes_version)
-    cluster = SimulatedCluster(
-        start=options.start,
-        registry=backend,
-        tls=True,
-        settings=settings,
-        deckhouse=DeckhouseSettings(bundle=options.bundle or eras.DEFAULT_BUNDLE),
-    ).start()
+    pool = shared_pool()
+    backend = pool.acquire(options.credentials)
+    try:
+        cluster = SimulatedCluster(
+            start=options.start,
+            registry=backend,
+            tls=True,
+            settings=settings,
+            deckhouse=DeckhouseSettings(bundle=options.bundle or eras.DEFAULT_BUNDLE),
+        ).start()
+    except BaseException:
+        pool.release(backend)
+        raise
     access = RegistryAccess(
         push=cluster.publisher.registry, pull=cluster.registry, credentials=options.credentials
     )
-    return SimulatorTarget(cluster, access)
+    return SimulatorTarget(cluster, access, pooled=(pool, backend))

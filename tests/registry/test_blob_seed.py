@@ -68,7 +68,7 @@ def test_seeding_refuses_a_manifest_whose_blob_is_not_in_the_repository(registry
     seed = BlobSeed(registry.blob_seed_root)
     for digest, data in image.blobs.items():
         seed.put("elsewhere/repo", digest, data)
-    references = [d for d in image.blobs]
+    references = list(image.blobs)
     with pytest.raises(ValueError, match="references blobs not in the repository"):
         seed.put_manifest("deckhouse/modules", "module-one", image.manifest, references)
     with pytest.raises(ValueError, match="not a tag"):

@@ -47,10 +47,15 @@ def write_config(
     port: int,
     htpasswd: str | None,
     log_file: str | None = None,
+    cache: bool = True,
 ) -> Path:
-    """Write the config into ``directory``; paths are as the registry will see them."""
+    """Write the config into ``directory``; paths are as the registry will see them.
+
+    ``cache=False`` leaves out distribution's in-memory blob descriptor cache, which would keep
+    answering for blobs after their storage is wiped (a registry reused between clusters).
+    """
     if fmt is ConfigFormat.DISTRIBUTION:
-        document = _distribution(storage, port, htpasswd)
+        document = _distribution(storage, port, htpasswd, cache)
     else:
         document = _zot(storage, port, htpasswd, log_file)
     path = directory / fmt.filename
@@ -58,14 +63,14 @@ def write_config(
     return path
 
 
-def _distribution(storage: str, port: int, htpasswd: str | None) -> dict[str, Any]:
+def _distribution(storage: str, port: int, htpasswd: str | None, cache: bool) -> dict[str, Any]:
     config: dict[str, Any] = {
         "version": 0.1,
         "log": {"level": "info", "accesslog": {"disabled": False}},
         "storage": {
             "filesystem": {"rootdirectory": storage},
             "delete": {"enabled": True},
-            "cache": {"blobdescriptor": "inmemory"},
+            **({"cache": {"blobdescriptor": "inmemory"}} if cache else {}),
             "maintenance": {"uploadpurging": {"enabled": False}},
         },
         "http": {"addr": f"127.0.0.1:{port}", "secret": secrets.token_hex(16)},

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 from harness.registry.backends.base import (
@@ -52,9 +53,13 @@ class DistributionBackend(Backend):
     kind = "distribution"
     uses_scratch = True
 
-    def __init__(self, *, binary: str | None = None, credentials: Credentials | None = None) -> None:
+    def __init__(
+        self, *, binary: str | None = None, credentials: Credentials | None = None, reusable: bool = False
+    ) -> None:
         super().__init__(credentials=credentials)
         self._binary = binary
+        self.reusable = reusable
+        """Runs without the blob descriptor cache, so :meth:`reset` can hand it on (``pool``)."""
         self._log = LogBuffer()
         self._supervisor: Supervisor | None = None
         self._format = ConfigFormat.DISTRIBUTION
@@ -110,6 +115,7 @@ class DistributionBackend(Backend):
             storage=str(workdir / "storage"),
             port=port,
             htpasswd=str(htpasswd) if htpasswd.exists() else None,
+            cache=not self.reusable,
         )
         return RegistryProcess(
             [binary, "serve", str(config)], cwd=workdir, log=self._log, requested_port=port
@@ -128,6 +134,23 @@ class DistributionBackend(Backend):
                 f"the registry process exited while starting; its log ends:\n{self._log.text()[-600:]}"
             )
         raise BackendUnavailable(f"the registry did not report its port within {READY_TIMEOUT:.0f} s")
+
+    def reset(self) -> bool:
+        """Empty the storage and the log of a running reusable registry, for its next user.
+
+        False (and nothing changed) when it cannot be handed on: not reusable, not distribution's
+        layout, or not serving any more (stopped by its user, or its process gone).
+        """
+        supervisor, storage = self._supervisor, self.storage_root
+        alive = supervisor is not None and supervisor.process is not None and supervisor.process.alive
+        if not (self.reusable and alive and self.blob_seed_root is not None and storage is not None):
+            return False
+        emptied = storage.with_name(f"storage.{uuid.uuid4().hex}")
+        storage.rename(emptied)  # the registry sees an empty root at once; the old tree goes after
+        storage.mkdir()
+        shutil.rmtree(emptied, ignore_errors=True)
+        self._log.clear()
+        return True
 
     def _terminate(self) -> None:
         supervisor, self._supervisor = self._supervisor, None

@@ -52,6 +52,11 @@ class LogBuffer:
         with self._lock:
             return "".join(self._lines)
 
+    def clear(self) -> None:
+        """Forget the lines so far (a registry handed to its next user)."""
+        with self._lock:
+            self._lines.clear()
+
 
 class RegistryProcess:
     """Start ``argv``; :attr:`address` is set once the child reports its listening address."""
