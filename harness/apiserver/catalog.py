@@ -88,6 +88,7 @@ class Catalog:
         self._by_gvr: dict[tuple[str, str, str], ResourceType] = {}
         self._by_gvk: dict[tuple[str, str], ResourceType] = {}
         self._storage: dict[tuple[str, str], ResourceType] = {}
+        self._single: dict[tuple[str, str], bool] = {}
         for rt in types:
             r = rt.resource
             self._by_gvr[(r.group, r.version, r.plural)] = rt
@@ -122,6 +123,15 @@ class Catalog:
 
     def in_version(self, group: str, version: str) -> list[ResourceType]:
         return [rt for (g, v, _p), rt in self._by_gvr.items() if g == group and v == version]
+
+    def single_version(self, key: tuple[str, str]) -> bool:
+        """Whether ``key`` is served in one version only, so every stored object of it was
+        admitted by the schema its next write is admitted by (no CRD changes at run time)."""
+        found = self._single.get(key)
+        if found is None:
+            found = sum(1 for rt in self._by_gvr.values() if rt.key == key) == 1
+            self._single[key] = found
+        return found
 
     def storage_type(self, key: tuple[str, str]) -> ResourceType:
         """The type whose version objects of ``key`` are stored in (looked up on every write: cached)."""

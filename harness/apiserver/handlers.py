@@ -300,7 +300,8 @@ def create(b: Backend, req: Request) -> Response:
 def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: bool) -> Response:
     _check_identity(req, new)
     new = strategy.for_update(req.rt, new, old, req.subresource)
-    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"))
+    admitted = old if b.catalog.single_version(req.rt.key) else None
+    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), admitted)
     _review(b, req, new, old)
     record_update(
         strategy.to_version(old, req.rt),

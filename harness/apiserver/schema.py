@@ -202,12 +202,14 @@ class StructuralSchema:
                 seen.setdefault((cause.field, cause.message), cause)
         return list(seen.values())
 
-    def prune(self, obj: dict[str, Any]) -> list[str]:
+    def prune(self, obj: dict[str, Any], admitted: dict[str, Any] | None = None) -> list[str]:
         """Drop unknown fields; returns their paths (for ``fieldValidation``).
 
         ``obj`` and its ``metadata`` are changed in place; a nested object or list that loses a
         field is replaced by a pruned copy instead, so the caller may share nested values with
-        stored (immutable) objects.
+        stored (immutable) objects. ``admitted`` is an object this schema already admitted (the
+        stored one an update starts from): a nested value ``obj`` shares with it, the very same
+        object, was pruned then and is not walked again.
         """
         dropped: list[str] = []
         meta = obj.get("metadata")
@@ -217,12 +219,13 @@ class StructuralSchema:
                 dropped.append(f"metadata.{key}")
         root = dict(self.raw)
         root["properties"] = {**self.raw.get("properties", {}), "apiVersion": {}, "kind": {}, "metadata": {}}
-        _replace_contents(obj, _pruned(obj, root, [], dropped))
+        _replace_contents(obj, _pruned(obj, root, [], dropped, admitted))
         return dropped
 
-    def default(self, obj: dict[str, Any]) -> None:
-        """Fill in ``default`` values, top-down, as the server does on write (copy-on-write as in prune)."""
-        _replace_contents(obj, _defaulted(obj, self.raw))
+    def default(self, obj: dict[str, Any], admitted: dict[str, Any] | None = None) -> None:
+        """Fill in ``default`` values, top-down, as the server does on write (copy-on-write and
+        ``admitted`` as in prune)."""
+        _replace_contents(obj, _defaulted(obj, self.raw, admitted))
 
 
 def _replace_contents(obj: dict[str, Any], new: Any) -> None:
@@ -231,7 +234,14 @@ def _replace_contents(obj: dict[str, Any], new: Any) -> None:
         obj.update(new)
 
 
-def _pruned(value: Any, schema: dict[str, Any], path: list[Any], dropped: list[str]) -> Any:
+def _shared(admitted: Any, key: str, item: Any) -> bool:
+    """Whether ``item`` is the very value ``admitted`` (a dict already admitted) holds at ``key``."""
+    return isinstance(admitted, dict) and dict.get(admitted, key) is item
+
+
+def _pruned(
+    value: Any, schema: dict[str, Any], path: list[Any], dropped: list[str], admitted: Any = None
+) -> Any:
     """``value`` without unknown fields: ``value`` itself when nothing goes, else a changed copy."""
     if isinstance(value, dict):
         props = schema.get("properties")
@@ -252,8 +262,8 @@ def _pruned(value: Any, schema: dict[str, Any], path: list[Any], dropped: list[s
                 continue
             else:
                 continue
-            if isinstance(item, (dict, list)):
-                new = _pruned(item, sub, [*path, key], dropped)
+            if isinstance(item, (dict, list)) and not _shared(admitted, key, item):
+                new = _pruned(item, sub, [*path, key], dropped, _child(admitted, key))
                 if new is not item:
                     out = out if out is not value else dict(value)
                     out[key] = new
@@ -270,8 +280,16 @@ def _pruned(value: Any, schema: dict[str, Any], path: list[Any], dropped: list[s
     return value
 
 
-def _defaulted(value: Any, schema: dict[str, Any]) -> Any:
-    """``value`` with defaults filled in: ``value`` itself when none apply, else a changed copy."""
+def _child(admitted: Any, key: str) -> Any:
+    return dict.get(admitted, key) if isinstance(admitted, dict) else None
+
+
+def _defaulted(value: Any, schema: dict[str, Any], admitted: Any = None) -> Any:
+    """``value`` with defaults filled in: ``value`` itself when none apply, else a changed copy.
+
+    A nested value shared with ``admitted`` (see :meth:`StructuralSchema.prune`) was defaulted
+    when it was admitted and is kept as it is.
+    """
     if isinstance(value, dict):
         out = value
         for key, sub in (schema.get("properties") or {}).items():
@@ -280,14 +298,18 @@ def _defaulted(value: Any, schema: dict[str, Any]) -> Any:
                 out[key] = clone(sub["default"])
             if key in out:
                 item = out[key]
-                new = _defaulted(item, sub)
+                if _shared(admitted, key, item):
+                    continue
+                new = _defaulted(item, sub, _child(admitted, key))
                 if new is not item:
                     out = out if out is not value else dict(value)
                     out[key] = new
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict):
             for key, item in list(out.items()):
-                new = _defaulted(item, extra)
+                if _shared(admitted, key, item):
+                    continue
+                new = _defaulted(item, extra, _child(admitted, key))
                 if new is not item:
                     out = out if out is not value else dict(value)
                     out[key] = new

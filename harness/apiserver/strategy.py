@@ -74,15 +74,22 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
     return new
 
 
-def admit(rt: ResourceType, obj: Obj, field_validation: str | None) -> list[str]:
-    """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422."""
+def admit(
+    rt: ResourceType, obj: Obj, field_validation: str | None, admitted: Obj | None = None
+) -> list[str]:
+    """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422.
+
+    ``admitted``: the stored object an update starts from, when this schema admitted it (see
+    :meth:`~harness.apiserver.schema.StructuralSchema.prune`); what ``obj`` shares with it is
+    not pruned or defaulted again.
+    """
     warnings: list[str] = []
     meta = obj.get("metadata") or {}
     causes = validate_meta(meta, namespace_kind=rt.key == ("", "namespaces"))
     if not rt.custom:
         causes += validate_core(rt.resource.plural, obj)
     if rt.schema is not None:
-        dropped = rt.schema.prune(obj)
+        dropped = rt.schema.prune(obj, admitted)
         if dropped and field_validation == "Strict":
             unknown = ", ".join(f'unknown field "{p}"' for p in dropped)
             raise BadRequest(
@@ -91,7 +98,7 @@ def admit(rt: ResourceType, obj: Obj, field_validation: str | None) -> list[str]
             )
         if field_validation != "Ignore":
             warnings.extend(f'unknown field "{p}"' for p in dropped)
-        rt.schema.default(obj)
+        rt.schema.default(obj, admitted)
         causes += rt.schema.validate(obj)
     if causes:
         raise invalid(rt, str((obj.get("metadata") or {}).get("name") or ""), causes)
