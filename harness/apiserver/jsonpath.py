@@ -9,7 +9,6 @@ filters ``[?(@.a.b=='x')]`` with ``==``/``!=`` against string, number or boolean
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 from functools import lru_cache

@@ -74,9 +74,7 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
     return new
 
 
-def admit(
-    rt: ResourceType, obj: Obj, field_validation: str | None, admitted: Obj | None = None
-) -> list[str]:
+def admit(rt: ResourceType, obj: Obj, field_validation: str | None, admitted: Obj | None = None) -> list[str]:
     """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422.
 
     ``admitted``: the stored object an update starts from, when this schema admitted it (see

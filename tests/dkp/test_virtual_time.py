@@ -263,8 +263,8 @@ def test_a_quiet_source_keeps_its_3_minute_sync_time_and_log_and_sees_a_publish_
 @pytest.mark.registry
 def test_a_window_wait_message_moves_on_at_midnight_as_dkps_next_day_search_does(kube, manager, demo):
     # A named policy: under the deckhouse ModuleConfig's settings DKP resolves the policy again at
-    # every 15 s check and resets the message before setting it again (two writes a check, which no
-    # look can replay: docs/dkp-simulator.md), so two days of that would cost ~35 s of real looks.
+    # every 15 s check and clears the message before setting it again, two writes a check that a
+    # replay must repeat too (tests/cluster/test_cycle_replay.py): two days of them cost ~5 s.
     set_phase(kube, "Ready")
     windows = [{"days": ["Mon", "Wed"], "from": "13:30", "to": "14:00"}]
     named_policy(kube, "windowed", {"mode": "Auto", "windows": windows})

@@ -17,6 +17,7 @@ notes itself: nothing here lists the kinds a decision depends on.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from typing import Any
@@ -65,12 +66,21 @@ from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import EventType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, labels_of, name_of
+from harness.kube.patches import clone
 from harness.kube.resources import Resource
 from harness.registry.errors import RegistryError
 
 __all__ = ["ReleaseController"]
 
 KEEP_OUTDATED = 3  # outdated releases kept per source+module
+
+
+def _content(obj: Obj) -> dict[str, Any]:
+    """What a look's writes may change, without what every write changes (resourceVersion and
+    the managedFields times)."""
+    every_write = ("resourceVersion", "managedFields")
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in every_write}
+    return {**{k: v for k, v in obj.items() if k != "metadata"}, "metadata": meta}
 
 
 class ReleaseController(ControllerBase):
@@ -86,6 +96,8 @@ class ReleaseController(ControllerBase):
         self._index_lock = threading.Lock()
         self._by_module: dict[str, dict[str, None]] = {}
         """module name → release names (kept from watch events: no list of every release)."""
+        self._written: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        """The release writes of the running look (patch body, options), in order."""
 
     def _on_change(self, event: WatchEvent) -> list[Request]:
         """Keep the module index; wakes nobody (DKP's own filter is ``predicate``)."""
@@ -127,9 +139,34 @@ class ReleaseController(ControllerBase):
     # -- entry -----------------------------------------------------------------------------------
 
     def reconcile(self, request: Request) -> Result:
+        self._written = []
         release = self._get(kinds.MODULE_RELEASE, request.name)
         if release is None:
             return Result()
+        result = self._look(release)
+        return self._with_cycle(request.name, release, result) if self._written else result
+
+    def _with_cycle(self, name: str, before: Obj, result: Result) -> Result:
+        """An idle look whose writes left its release as it found it (DKP clears a message and
+        sets it again at every check of a release under the ``deckhouse`` ModuleConfig's policy)
+        is replayed by repeating those writes (``Result.cycle``); any other look that wrote is not."""
+        after = self._get(kinds.MODULE_RELEASE, name)
+        if not result.idle or after is None or _content(after) != _content(before):
+            return result
+        writes = [(body, dict(kwargs)) for body, kwargs in self._written]
+
+        def repeat() -> None:
+            for body, kwargs in writes:
+                self.kube.patch(kinds.MODULE_RELEASE, name, clone(body), **kwargs)
+
+        return dataclasses.replace(result, heartbeat=repeat, writes=len(writes), cycle=True)
+
+    def _write(self, release: Obj, body: dict[str, Any], **kwargs: Any) -> Obj:
+        """Patch the release, noting the write for :meth:`_with_cycle`."""
+        self._written.append((clone(body), kwargs))
+        return self.kube.patch(kinds.MODULE_RELEASE, name_of(release), body, **kwargs)
+
+    def _look(self, release: Obj) -> Result:
         if deep_get(release, "metadata.deletionTimestamp"):
             return self._delete(release)
         entry, go_on = decide_entry(ModuleReleaseView.of(release), self.settings.behaviours)
@@ -239,9 +276,7 @@ class ReleaseController(ControllerBase):
             and "phase" not in status
         ):
             return release
-        return self.kube.patch(
-            kinds.MODULE_RELEASE, name_of(release), {"status": status}, subresource="status"
-        )
+        return self._write(release, {"status": status}, subresource="status")
 
     def _patch_meta(
         self,
@@ -262,7 +297,7 @@ class ReleaseController(ControllerBase):
             meta["finalizers"] = finalizers
         if not meta:
             return release
-        return self.kube.patch(kinds.MODULE_RELEASE, name_of(release), {"metadata": meta})
+        return self._write(release, {"metadata": meta})
 
     def _set_module_condition(self, module_name: str, change: SetModuleCondition) -> None:
         module = self._get(kinds.MODULE, module_name)

@@ -104,6 +104,10 @@ class _IdleMark:
     heartbeat: Callable[[], None] | None
     writes: Read | None
     """The object the heartbeat writes (the look's own), ``None`` without one."""
+    count: int = 1
+    """How many writes the heartbeat makes."""
+    cycle: bool = False
+    """The heartbeat's writes leave the object's content as it was (``Result.cycle``)."""
 
     @property
     def silent(self) -> bool:
@@ -182,6 +186,7 @@ class Manager:
         self._running_key: Key | None = None  # whose look (or replayed heartbeat) writes now
         self._foreign = 0  # changes of other objects than the one being reconciled
         self._idle: dict[Key, _IdleMark] = {}
+        self._replaying_cycle = False  # a replayed heartbeat whose writes net to no change runs
         self._readers: dict[str, set[Key]] = {}  # kind (or "*") -> keys whose idle mark read it
         self.coalesced = 0
         """Periodic looks replayed or skipped instead of run (for benchmarks and tests)."""
@@ -395,7 +400,8 @@ class Manager:
         lines = tuple(self._log.since(log_mark)) if idle else ()
         with self._state_lock:
             own = self._events - events_before - self._foreign
-            quiet = self._foreign == 0 and own == (1 if result is not None and result.heartbeat else 0)
+            expected = result.writes if result is not None and result.heartbeat else 0
+            quiet = self._foreign == 0 and own == expected
             self._running, self._running_key = None, None
             self._unmark(key)
             if not idle or not quiet or result is None or result.requeue_after is None:
@@ -403,7 +409,15 @@ class Manager:
             ctrl = self._controllers[key[0]]
             writes = (kind_key(ctrl.resource), key[1].name) if result.heartbeat is not None else None
             mark = _IdleMark(
-                self._epoch, result.requeue_after, lines, reads, result.until, result.heartbeat, writes
+                self._epoch,
+                result.requeue_after,
+                lines,
+                reads,
+                result.until,
+                result.heartbeat,
+                writes,
+                result.writes,
+                result.cycle and writes is not None,
             )
             self._idle[key] = mark
             for kind in {kind for kind, _ in reads}:
@@ -424,6 +438,8 @@ class Manager:
 
         The object a look is writing (its own heartbeat, while its key runs) is not a change to it.
         """
+        if self._replaying_cycle:
+            return  # a replayed cycle leaves what every other look read as it was
         kind = kind_key(event.resource)
         for key in [*self._readers.get(kind, ()), *self._readers.get("*", ())]:
             mark = self._idle.get(key)
@@ -455,18 +471,24 @@ class Manager:
             with self._state_lock:
                 self._running, self._running_key = (self._controllers[name].resource, request), key
                 self._foreign, events_before = 0, self._events
+                self._replaying_cycle = mark.cycle
             try:
                 mark.heartbeat()
             except Exception:  # noqa: BLE001 - the real look then finds out what is wrong
                 with self._state_lock:
                     self._unmark(key)
+                    if mark.cycle:
+                        self._epoch += 1  # what it did write may matter to the other looks
                 return False
             finally:
                 with self._state_lock:
                     self._running, self._running_key = None, None
+                    self._replaying_cycle = False
             with self._state_lock:
-                if self._events - events_before != 1 or self._foreign:
+                if self._events - events_before != mark.count or self._foreign:
                     self._unmark(key)  # it did not write what the look wrote: look for real next time
+                    if mark.cycle:
+                        self._epoch += 1  # nor left what it found: no look replays on what it read
         if mark.log_lines:
             self._log.replay(mark.log_lines, self._clock.now())
         self.coalesced += 1

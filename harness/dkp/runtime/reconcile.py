@@ -35,7 +35,8 @@ class Result:
     """``requeue_after``: look at the object again after this much virtual time (None: only on change).
 
     ``idle``: this periodic look found nothing to do. It wrote nothing, or only its own object
-    once, which ``heartbeat`` writes again (a source's ``syncTime``); its outcome depends only on
+    (``writes`` times), which ``heartbeat`` writes again (a source's ``syncTime``, a release's
+    message cleared and set again); its outcome depends only on
     the API objects it read, on inputs that cannot change while virtual time is being advanced
     (the registry content) and on time only from ``until`` on. With the fast-time shortcut on,
     the manager then *replays* the following looks on its period instead of running them, while
@@ -51,6 +52,12 @@ class Result:
     opening, a canary delay ending); looks from then on run for real. ``None``: never."""
     heartbeat: Callable[[], None] | None = None
     """What a replayed look writes (the same write the look made), at the replayed instant."""
+    writes: int = 1
+    """How many writes ``heartbeat`` makes (the look's own, in its order)."""
+    cycle: bool = False
+    """The look's writes leave its object as they found it, resourceVersion and managedFields
+    times apart (a message cleared and set again): a replay of them changes nothing another look
+    reads, so it ends no other look's replays (``harness.dkp.runtime.manager``)."""
 
 
 @dataclass(frozen=True)
