@@ -13,7 +13,7 @@ __all__ = ["parse_stamp", "stamp"]
 def stamp(moment: datetime) -> str:
     """``2025-01-01T12:00:00Z``: how metav1.Time serializes (cached: one instant is stamped on
     every write made at it, and in virtual time many writes share an instant)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds")[:19] + "Z"  # strftime costs 4x as much
 
 
 def parse_stamp(text: Any) -> datetime | None:

@@ -18,7 +18,9 @@ client that matches on them sees what it would see from a real cluster.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from harness.kube.errors import Cause
@@ -65,58 +67,83 @@ def max_len(n: int) -> str:
     return f"must be no more than {n} characters"
 
 
+_VERDICTS = 8192
+"""How many verdicts on short strings are kept: the same names, keys and values recur on every
+write of an object (its name, its annotation keys, its finalizers), and a check is a pure function
+of the string. Longer strings (invalid anyway) are checked every time, so hostile input cannot
+make the cache hold much memory."""
+_SHORT = 320
+
+
 def _match(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.fullmatch(value) is not None and "\n" not in value
 
 
-def dns1123_subdomain(value: str) -> list[str]:
+def _dns1123_subdomain(value: str) -> tuple[str, ...]:
     errs = [max_len(253)] if len(value) > 253 else []
     if not _match(_SUBDOMAIN, value):
         errs.append(regex_error(_SUBDOMAIN_MSG, _SUBDOMAIN_FMT, "example.com"))
-    return errs
+    return tuple(errs)
 
 
-def dns1123_label(value: str) -> list[str]:
+def _dns1123_label(value: str) -> tuple[str, ...]:
     errs = [max_len(63)] if len(value) > 63 else []
     if not _match(_DNS_LABEL, value):
         if _match(_SUBDOMAIN, value):
             errs.append("must not contain dots")
         else:
             errs.append(regex_error(_DNS_LABEL_MSG, _DNS_LABEL_FMT, "my-name", "123-abc"))
-    return errs
+    return tuple(errs)
 
 
-def qualified_name(value: str) -> list[str]:
+def _qualified_name(value: str) -> tuple[str, ...]:
     """``IsQualifiedName``: ``[prefix/]name``."""
     parts = value.split("/")
     errs: list[str] = []
     if len(parts) > 2:
-        return [
+        return (
             "a qualified name "
             + regex_error(_QNAME_MSG, _QNAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-        ]
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+        )
     name = parts[-1]
     if len(parts) == 2:
         prefix = parts[0]
         if not prefix:
             errs.append("prefix part must be non-empty")
         else:
-            errs += [f"prefix part {m}" for m in dns1123_subdomain(prefix)]
+            errs += [f"prefix part {m}" for m in _dns1123_subdomain(prefix)]
     if not name:
         errs.append("name part must be non-empty")
     elif len(name) > 63:
         errs.append("name part " + max_len(63))
     if not _match(_QNAME, name):
         errs.append("name part " + regex_error(_QNAME_MSG, _QNAME_FMT, "MyName", "my.name", "123-abc"))
-    return errs
+    return tuple(errs)
 
 
-def label_value(value: str) -> list[str]:
+def _label_value(value: str) -> tuple[str, ...]:
     errs = [max_len(63)] if len(value) > 63 else []
     if not _match(_LABEL_VALUE, value):
         errs.append(regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return errs
+    return tuple(errs)
+
+
+def _remembered(check: Callable[[str], tuple[str, ...]]) -> Callable[[str], tuple[str, ...]]:
+    cached = functools.lru_cache(maxsize=_VERDICTS)(check)
+
+    def verdict(value: str) -> tuple[str, ...]:
+        return cached(value) if len(value) <= _SHORT else check(value)
+
+    verdict.__doc__ = check.__doc__
+    return verdict
+
+
+dns1123_subdomain = _remembered(_dns1123_subdomain)
+dns1123_label = _remembered(_dns1123_label)
+qualified_name = _remembered(_qualified_name)
+"""``IsQualifiedName``: ``[prefix/]name``; the field errors, none when valid."""
+label_value = _remembered(_label_value)
 
 
 def go_quote(value: Any) -> str:

