@@ -57,6 +57,7 @@ from harness.kube.objects import Obj
 from harness.registry.backends.base import Backend
 from harness.registry.backends.distribution import DistributionBackend
 from harness.registry.client import RegistryClient
+from harness.registry.credentials import host_of
 from harness.registry.faults import FaultProxy, FaultRule, Reset, Respond
 from harness.registry.publisher import Publisher
 
@@ -267,7 +268,7 @@ class SimulatedCluster:
         self._owns_backend = registry is None
         self._token = token
         self._tls = tls
-        self._registry_factory = registry_factory or RegistryClient.for_source
+        self._registry_factory = registry_factory or self._registry_client
         self._workdir: Path | None = None
         self._proxy: FaultProxy | None = None
         self._api: ApiServer | None = None
@@ -307,6 +308,29 @@ class SimulatedCluster:
             self._backend = DistributionBackend()
         self._proxy = FaultProxy(self._backend.finish_start())
         self._proxy.start()
+
+    def _registry_client(
+        self,
+        repo: str,
+        *,
+        docker_cfg: str = "",
+        scheme: str = "HTTPS",
+        ca: str = "",
+        transport: Any = None,
+    ) -> RegistryClient:
+        """The controllers' registry client: a plain-HTTP one for the fault proxy's address sends
+        the reads no fault rule can touch straight to the registry (``faults.bypass``)."""
+        proxy = self._proxy
+        if (
+            transport is None
+            and proxy is not None
+            and scheme.upper() == "HTTP"
+            and host_of(repo) == proxy.address
+        ):
+            transport = proxy.bypass()
+        return RegistryClient.for_source(
+            repo, docker_cfg=docker_cfg, scheme=scheme, ca=ca, transport=transport
+        )
 
     def _start_api(self) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))

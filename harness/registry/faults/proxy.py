@@ -22,10 +22,13 @@ import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from harness.registry.faults.rules import Action, Corrupt, Delay, FaultRule, Reset, Respond, RuleTable
 from harness.serving import PromptShutdown
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["UPSTREAM_REFUSED", "FaultProxy"]
 
@@ -125,6 +128,13 @@ class FaultProxy:
                     self.restarts += 1
                     self._restarted.notify_all()
                 _LOG.warning("fault proxy restarted on 127.0.0.1:%s", port)
+
+    def bypass(self) -> httpx.BaseTransport:
+        """A transport for a plain-HTTP client of this proxy whose unbroken reads skip its hop
+        (:mod:`harness.registry.faults.bypass`)."""
+        from harness.registry.faults.bypass import ProxyBypass
+
+        return ProxyBypass(self)
 
     def add(self, rule: FaultRule) -> int:
         """Install a rule; returns its id for :meth:`hits` and :meth:`remove`."""

@@ -124,6 +124,14 @@ class RuleTable:
             rule = self._rules.get(rule_id)
             return rule.hits if rule else 0
 
+    def pass_through(self) -> bool:
+        """Count a request and say yes when no rule is active: nothing could break it."""
+        with self._lock:
+            if any(rule.active for rule in self._rules.values()):
+                return False
+            self.requests += 1
+            return True
+
     def match(self, method: str, path: str) -> Action | None:
         """Count the request; return the action of the first active matching rule (and count it)."""
         with self._lock:
