@@ -61,3 +61,20 @@ def test_errors_name_the_proxy_as_they_do_through_it(proxy, registry):
             refused.append(str(down.value))
     assert refused[0] == refused[1]
     assert refused[0].endswith(f"dial tcp {proxy.address}: connect: connection refused")
+
+
+def test_a_client_with_the_bypass_loads_no_trust_store(proxy, monkeypatch):
+    """A scan builds a client each time: loading the system CAs (~20 ms) for plain HTTP is waste."""
+    import ssl
+
+    loads = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counting(self, *args, **kwargs):
+        loads.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    with _client(proxy, bypass=True) as client:
+        assert client.list_tags() == ["m"]
+    assert loads == []
