@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.parser import FeatureParser, Step
+from pytest_bdd.feature import get_feature
+from pytest_bdd.parser import Step
 
 from harness.steps.catalogue import StepDef
 
@@ -93,7 +94,8 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
     """
     for path in sorted(features_dir.rglob("*.feature")):
         try:
-            feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
+            # pytest-bdd's own cache: the binding, this lint and the tag lint parse each file once
+            feature = get_feature(str(features_dir), str(path.relative_to(features_dir)))
         except (GherkinParseError, UnicodeDecodeError):
             continue
         shown = path.relative_to(features_dir.parent) if features_dir.parent in path.parents else path

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.parser import FeatureParser
+from pytest_bdd.feature import get_feature
 
 from harness import eras
 from harness.report.claims import Catalogue
@@ -46,7 +46,8 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
     for path in sorted(features_dir.rglob("*.feature")):
         shown = _shown(path, features_dir)
         try:
-            feature = FeatureParser(str(features_dir), str(path.relative_to(features_dir))).parse()
+            # pytest-bdd's own cache: the binding, this lint and the tag lint parse each file once
+            feature = get_feature(str(features_dir), str(path.relative_to(features_dir)))
         except GherkinParseError as exc:
             detail = getattr(exc, "message", None) or str(exc)
             problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))
