@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import httpx
 
-from harness.registry.faults.proxy import FaultProxy
+from harness.registry.faults.rules import RuleTable
 
 __all__ = ["ProxyBypass"]
 
@@ -25,15 +25,18 @@ _READS = frozenset({"GET", "HEAD"})
 
 
 class ProxyBypass(httpx.BaseTransport):
-    """An httpx transport for clients of ``proxy``; see the module docstring."""
+    """An httpx transport for clients of the proxy at ``address`` in front of ``upstream`` whose
+    rules are ``rules`` (:meth:`FaultProxy.bypass <harness.registry.faults.FaultProxy.bypass>`);
+    see the module docstring."""
 
-    def __init__(self, proxy: FaultProxy) -> None:
-        self._proxy = proxy
-        self._address = proxy.address  # fixed: a restarted accept loop binds the same one
+    def __init__(self, rules: RuleTable, address: str, upstream: str) -> None:
+        self._rules = rules
+        self._address = address  # fixed: a restarted accept loop binds the same one
+        self._upstream_netloc = upstream
         # Plain HTTP only (the cluster installs it for a plain-HTTP source): no trust store to load,
         # which would cost ~20 ms for each client, and a scan builds one.
         self._inner = httpx.HTTPTransport(verify=False)
-        host, _, port = proxy.upstream.rpartition(":")
+        host, _, port = upstream.rpartition(":")
         self._upstream = (host, int(port))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -42,11 +45,11 @@ class ProxyBypass(httpx.BaseTransport):
             request.method in _READS
             and url.scheme == "http"
             and url.netloc.decode() == self._address
-            and self._proxy.rules.pass_through()
+            and self._rules.pass_through()
         ):
             host, port = self._upstream
             headers = httpx.Headers(request.headers)
-            headers["Host"] = self._proxy.upstream
+            headers["Host"] = self._upstream_netloc
             request = httpx.Request(
                 request.method,
                 url.copy_with(host=host, port=port),

@@ -134,7 +134,7 @@ class FaultProxy:
         (:mod:`harness.registry.faults.bypass`)."""
         from harness.registry.faults.bypass import ProxyBypass
 
-        return ProxyBypass(self)
+        return ProxyBypass(self.rules, self.address, self.upstream)
 
     def add(self, rule: FaultRule) -> int:
         """Install a rule; returns its id for :meth:`hits` and :meth:`remove`."""
