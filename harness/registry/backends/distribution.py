@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
+from harness.registry.backends import scratch
 from harness.registry.backends.base import (
     READY_TIMEOUT,
     Backend,
@@ -145,10 +145,8 @@ class DistributionBackend(Backend):
         alive = supervisor is not None and supervisor.process is not None and supervisor.process.alive
         if not (self.reusable and alive and self.blob_seed_root is not None and storage is not None):
             return False
-        emptied = storage.with_name(f"storage.{uuid.uuid4().hex}")
-        storage.rename(emptied)  # the registry sees an empty root at once; the old tree goes after
+        scratch.discard(storage)  # renamed into the trash: the registry sees no root at once
         storage.mkdir()
-        shutil.rmtree(emptied, ignore_errors=True)
         self._log.clear()
         return True
 

@@ -53,11 +53,12 @@ def make_workdir(prefix: str) -> Path:
 
 
 def discard(workdir: Path) -> None:
-    """Make ``workdir`` disappear from its path now; its files are removed later (see module doc)."""
+    """Make ``workdir`` (a workdir, or a folder inside one) disappear from its path now; its files
+    are removed later (see module doc)."""
     global _trash_count
-    parent = workdir.parent
     with _lock:
-        if parent != _parent:  # not one of ours: remove it the ordinary way
+        parent = _parent
+        if parent is None or parent not in workdir.parents:  # not ours: remove it the ordinary way
             shutil.rmtree(workdir, ignore_errors=True)
             return
         trash = parent / "trash"
