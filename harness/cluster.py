@@ -50,7 +50,7 @@ from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Controller
-from harness.dkp.runtime.settings import ClusterSettings
+from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, resolve_settings
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
@@ -142,30 +142,6 @@ def _in_era(behaviour: eras.Behaviour, current: Callable[[], Behaviours], webhoo
         return webhook(request) if behaviour in current() else None
 
     return review
-
-
-def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
-    """``settings`` with the Deckhouse version and edition checked and spelled canonically.
-
-    ``latest`` becomes the newest version the simulator knows (the requirements check needs a
-    real version); a version or edition the harness cannot read is a
-    :class:`~harness.eras.VersionError` that lists the accepted forms.
-    """
-    version = eras.resolve_version(settings.deckhouse_version)
-    edition = eras.parse_edition(settings.edition)
-    return dataclasses.replace(settings, deckhouse_version=str(version), edition=edition)
-
-
-def cluster_settings(deckhouse_version: str | None = None, edition: str | None = None) -> ClusterSettings:
-    """The simulator's settings for a Deckhouse version and edition (None: the defaults), checked."""
-    base = ClusterSettings()
-    return resolve_settings(
-        dataclasses.replace(
-            base,
-            deckhouse_version=deckhouse_version or base.deckhouse_version,
-            edition=edition or base.edition,
-        )
-    )
 
 
 def crd_layers(version: eras.DeckhouseVersion) -> list[Path]:

@@ -38,7 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except TargetOptionsError as exc:
         raise pytest.UsageError(str(exc).replace("--", "--dkp-")) from None
     if options.kubeconfig is None:
-        from harness.target.simulator import describe_simulator
+        from harness.target.simulator_info import describe_simulator
 
         config.stash[RUN_TARGET_KEY] = describe_simulator(
             config.getoption("--dkp-deckhouse-version", None), config.getoption("--dkp-edition", None)

@@ -25,6 +25,7 @@ from harness.registry.backends.pool import RegistryPool, shared_pool
 from harness.registry.publisher import Publisher
 from harness.target.base import RegistryAccess, ScenarioOptions, Target
 from harness.target.naming import Naming
+from harness.target.simulator_info import describe_simulator
 
 __all__ = ["SimulatorTarget", "start_simulator"]
 
@@ -144,23 +145,6 @@ class SimulatorTarget(Target):
             pool, backend = self._pooled
             self._pooled = None
             pool.release(backend)
-
-
-def describe_simulator(deckhouse_version: str | None = None, edition: str | None = None) -> dict[str, str]:
-    """The run target of a simulator run (each scenario has its own cluster with these defaults)."""
-    settings = cluster_settings(deckhouse_version, edition)
-    return {
-        "kind": "simulator",
-        "server": "in-process simulated cluster (one per scenario)",
-        "kubernetes_version": _kube_version(settings.kubernetes_version),
-        "deckhouse_version": settings.deckhouse_version,
-        "edition": settings.edition,
-        "time_mode": "virtual",
-    }
-
-
-def _kube_version(version: str) -> str:
-    return version if version.startswith("v") else f"v{version}"
 
 
 def start_simulator(options: ScenarioOptions) -> SimulatorTarget:

@@ -7,13 +7,14 @@ the edition the module accessibility rules; the virtual durations shape the inst
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from harness import eras
 
-__all__ = ["FAST_TIME_ENV", "ClusterSettings", "fast_time_default"]
+__all__ = ["FAST_TIME_ENV", "ClusterSettings", "cluster_settings", "fast_time_default", "resolve_settings"]
 
 FAST_TIME_ENV = "DKP_HARNESS_FAST_TIME"
 
@@ -46,3 +47,27 @@ class ClusterSettings:
     they read changes (``runtime.manager``). Off, every look runs, exactly as DKP polls; the
     differential test proves both give the same histories. Defaults to on;
     ``DKP_HARNESS_FAST_TIME=0`` in the environment turns it off."""
+
+
+def resolve_settings(settings: ClusterSettings) -> ClusterSettings:
+    """``settings`` with the Deckhouse version and edition checked and spelled canonically.
+
+    ``latest`` becomes the newest version the simulator knows (the requirements check needs a
+    real version); a version or edition the harness cannot read is a
+    :class:`~harness.eras.VersionError` that lists the accepted forms.
+    """
+    version = eras.resolve_version(settings.deckhouse_version)
+    edition = eras.parse_edition(settings.edition)
+    return dataclasses.replace(settings, deckhouse_version=str(version), edition=edition)
+
+
+def cluster_settings(deckhouse_version: str | None = None, edition: str | None = None) -> ClusterSettings:
+    """The simulator's settings for a Deckhouse version and edition (None: the defaults), checked."""
+    base = ClusterSettings()
+    return resolve_settings(
+        dataclasses.replace(
+            base,
+            deckhouse_version=deckhouse_version or base.deckhouse_version,
+            edition=edition or base.edition,
+        )
+    )
