@@ -143,15 +143,16 @@ class ReleaseController(ControllerBase):
         release = self._get(kinds.MODULE_RELEASE, request.name)
         if release is None:
             return Result()
+        before = clone(_content(release))  # what the look found, whatever it does with ``release``
         result = self._look(release)
-        return self._with_cycle(request.name, release, result) if self._written else result
+        return self._with_cycle(request.name, before, result) if self._written else result
 
-    def _with_cycle(self, name: str, before: Obj, result: Result) -> Result:
+    def _with_cycle(self, name: str, before: dict[str, Any], result: Result) -> Result:
         """An idle look whose writes left its release as it found it (DKP clears a message and
         sets it again at every check of a release under the ``deckhouse`` ModuleConfig's policy)
         is replayed by repeating those writes (``Result.cycle``); any other look that wrote is not."""
         after = self._get(kinds.MODULE_RELEASE, name)
-        if not result.idle or after is None or _content(after) != _content(before):
+        if not result.idle or after is None or _content(after) != before:
             return result
         writes = [(body, dict(kwargs)) for body, kwargs in self._written]
 
