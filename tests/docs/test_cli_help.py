@@ -72,10 +72,12 @@ def test_the_lint_summary_counts_definitions_and_phrasings_apart(capsys, tmp_pat
 
 
 def test_publish_to_an_address_nobody_listens_on_says_what_to_start(capsys):
-    with socket.socket() as probe:  # a port that was free a moment ago and has no listener now
-        probe.bind(("127.0.0.1", 0))
-        address = f"127.0.0.1:{probe.getsockname()[1]}"
-    code = main(["publish", "--registry", address, "--module", "m", "--version", "v1.0.0"])
+    # Bound but not listening: connections are refused, and no other process can take the port
+    # meanwhile (a port closed again after probing it could be anyone's by the time we dial).
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{held.getsockname()[1]}"
+        code = main(["publish", "--registry", address, "--module", "m", "--version", "v1.0.0"])
     assert code == 1
     err = capsys.readouterr().err
     assert "refused" in err.lower()
