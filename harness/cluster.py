@@ -294,13 +294,14 @@ class SimulatedCluster:
         ca: str = "",
         transport: Any = None,
     ) -> RegistryClient:
-        """The controllers' registry client: a plain-HTTP one for the fault proxy's address sends
-        the reads no fault rule can touch straight to the registry (``faults.bypass``)."""
+        """The controllers' registry client: a plain-HTTP one (no ``ca``) for the fault proxy's
+        address sends the reads no fault rule can touch straight to the registry (``faults.bypass``)."""
         proxy = self._proxy
         if (
             transport is None
             and proxy is not None
             and scheme.upper() == "HTTP"
+            and not ca.strip()  # the bypass would drop the TLS settings a ``ca`` gives the client
             and host_of(repo) == proxy.address
         ):
             transport = proxy.bypass()

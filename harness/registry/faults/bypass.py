@@ -33,8 +33,9 @@ class ProxyBypass(httpx.BaseTransport):
         self._rules = rules
         self._address = address  # fixed: a restarted accept loop binds the same one
         self._upstream_netloc = upstream
-        # Plain HTTP only (the cluster installs it for a plain-HTTP source): no trust store to load,
-        # which would cost ~20 ms for each client, and a scan builds one.
+        # Plain HTTP only (the cluster installs it for a plain-HTTP source without a ``ca``, whose
+        # own client verifies nothing either): no trust store to load, ~20 ms for each client,
+        # and a scan builds one.
         self._inner = httpx.HTTPTransport(verify=False)
         host, _, port = upstream.rpartition(":")
         self._upstream = (host, int(port))
