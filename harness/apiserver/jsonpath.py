@@ -172,10 +172,6 @@ class JsonPath:
             return [obj]
         return _walk([obj], self.steps)
 
-    @property
-    def simple(self) -> bool:
-        return self.field_chain is not None
-
     @functools.cached_property
     def field_chain(self) -> tuple[str, ...] | None:
         """The field names of a plain chain (``.status.phase``), ``None`` for anything else

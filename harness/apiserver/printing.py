@@ -66,10 +66,6 @@ def _typed_cell(kind: str, value: Any, now: datetime) -> Any:
     return None
 
 
-def _cell(column: PrinterColumn, obj: Obj, now: datetime) -> Any:
-    return _cell_function(column)(obj, now)
-
-
 def _cell_function(column: PrinterColumn) -> Callable[[Obj, datetime], Any]:
     """How to compute ``column``'s cell of a row, worked out once per Table, not once per cell."""
     if column.compute is not None:

@@ -42,23 +42,25 @@ def test_an_active_rule_sends_the_reads_through_the_proxy_until_it_is_spent(prox
         assert client.digest("m/release", "stable").startswith("sha256:")
 
 
+def _tag_list_errors(*clients: RegistryClient) -> list[str]:
+    """What each client's tag listing fails with."""
+    messages = []
+    for client in clients:
+        with pytest.raises(RegistryError) as failed:
+            client.list_tags()
+        messages.append(str(failed.value))
+    return messages
+
+
 def test_errors_name_the_proxy_as_they_do_through_it(proxy, registry):
     rule = proxy.fail(Reset(), path="/tags/list")
     with _client(proxy, bypass=True) as bypassing, _client(proxy, bypass=False) as plain:
-        messages = []
-        for client in (bypassing, plain):
-            with pytest.raises(RegistryError) as reset:
-                client.list_tags()
-            messages.append(str(reset.value))
-        assert messages[0] == messages[1]
-        assert f"read tcp {proxy.address}: read: connection reset by peer" in messages[0]
+        reset = _tag_list_errors(bypassing, plain)
+        assert reset[0] == reset[1]
+        assert f"read tcp {proxy.address}: read: connection reset by peer" in reset[0]
         proxy.remove(rule)
         registry.stop()  # the registry is down: a direct dial is refused, as the proxy reports it
-        refused = []
-        for client in (bypassing, plain):
-            with pytest.raises(RegistryError) as down:
-                client.list_tags()
-            refused.append(str(down.value))
+        refused = _tag_list_errors(bypassing, plain)
     assert refused[0] == refused[1]
     assert refused[0].endswith(f"dial tcp {proxy.address}: connect: connection refused")
 
