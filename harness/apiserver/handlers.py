@@ -19,6 +19,7 @@ from harness.apiserver import strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.field_ownership import apply_config, record_update
+from harness.apiserver.leaf_patch import leaf_changes, with_leaves
 from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
     check_delete_options,
@@ -352,6 +353,10 @@ def patch(b: Backend, req: Request) -> Response:
         if kind is PatchType.APPLY:
             return _apply(b, req)
         current = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
+        if kind is PatchType.MERGE and req.subresource == "status":
+            replaced = _leaf_patch(b, req, current)
+            if replaced is not None:
+                return replaced
         try:
             if kind is PatchType.JSON:
                 new = json_patch(current, req.body)
@@ -367,6 +372,28 @@ def patch(b: Backend, req: Request) -> Response:
             raise BadRequest("the patched document is not an object")
         _check_patched_types(req, new, current)
         return _store_update(b, req, current, new, require_rv=False)
+
+
+def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
+    """A ``/status`` merge patch that only replaces scalar leaves (:mod:`~harness.apiserver.leaf_patch`),
+    written without the walks it cannot need; None when it is anything else."""
+    rt = req.rt
+    if not rt.custom or rt.schema is None or not b.catalog.single_version(rt.key):
+        return None
+    leaves = leaf_changes(current, req.body, rt.schema.raw)
+    if leaves is None:
+        return None
+    new = strategy.for_update(rt, with_leaves(current, leaves), current, req.subresource)
+    if rt.schema.validate(new):
+        return None  # the general path words the error
+    version = rt.resource.api_version
+    record_update(
+        current, new, manager=_manager(req), api_version=version, now=_stamp(b), subresource="status"
+    )
+    stored = b.store.update(
+        rt, strategy.to_storage(new, rt, b.catalog), require_rv=False, dry_run=req.dry_run
+    )
+    return Response(200, strategy.to_version(stored, rt))
 
 
 def _apply(b: Backend, req: Request) -> Response:

@@ -40,6 +40,9 @@ def build_layer(files: Mapping[str, bytes]) -> bytes:
 def read_layer(blob: bytes) -> list[tuple[str, bytes | None]]:
     """Entries of one layer as ``(path, content)``; content ``None`` marks a whiteout."""
     tar_bytes = _gunzip(blob) if blob[:2] == b"\x1f\x8b" else blob
+    plain = _plain_entries(tar_bytes)
+    if plain is not None:
+        return plain
     try:
         with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as tar:
             return list(_entries(tar))
@@ -71,6 +74,71 @@ def _entries(tar: tarfile.TarFile) -> Iterable[tuple[str, bytes | None]]:
         elif member.isfile():
             extracted = tar.extractfile(member)
             yield name, extracted.read() if extracted is not None else b""
+
+
+_BLOCK = 512
+_ZERO_BLOCK = bytes(_BLOCK)
+_USTAR = b"ustar\x0000"
+_REGULAR = (b"0", b"\x00")
+_DIRECTORY = b"5"
+
+
+def _plain_entries(tar: bytes) -> list[tuple[str, bytes | None]] | None:
+    """:func:`_entries` for a plain POSIX ustar archive of files and directories, or None.
+
+    A scan reads every module's layers, and ``tarfile`` spent ~180 µs on each small layer, more
+    than a tenth of the simulator's own cost per module in a 1,000-module sync. The layers the
+    harness builds (and most image builders') are plain ustar: 512-byte headers with the
+    ``ustar\0`` magic, regular files and directories, no extended headers. Anything else (PAX
+    or GNU headers, links, devices, a bad checksum, a size in base-256, a truncated member) gives
+    None and ``tarfile`` reads the layer, with its own rules and errors. The result is exactly
+    ``tarfile``'s, which a property test checks on generated archives.
+    """
+    entries: list[tuple[str, bytes | None]] = []
+    position, end = 0, len(tar)
+    while position + _BLOCK <= end:
+        header = tar[position : position + _BLOCK]
+        if header == _ZERO_BLOCK:
+            if not position:
+                return None  # tarfile's "empty file" error
+            break
+        member = _plain_member(header)
+        if member is None:
+            return None
+        name, kind, size = member
+        start = position + _BLOCK
+        if start + size > end or (kind != "file" and size):
+            return None
+        if _WHITEOUT in name.rpartition("/")[2]:
+            entries.append((name, None))
+        elif kind == "file":
+            entries.append((name, tar[start : start + size]))
+        position = start + -(-size // _BLOCK) * _BLOCK
+    return entries if position and (position + _BLOCK <= end or position == end) else None
+
+
+def _plain_member(header: bytes) -> tuple[str, str, int] | None:
+    """(cleaned name, "file" or "dir", size) of a plain ustar header, or None."""
+    if header[257:265] != _USTAR or header[124] & 0x80:
+        return None
+    stored = header[148:156].split(b"\x00", 1)[0].strip()
+    try:
+        checksum, size = int(stored or b"x", 8), int(header[124:136].split(b"\x00", 1)[0].strip() or b"0", 8)
+    except ValueError:
+        return None
+    if checksum != sum(header[:148]) + 8 * 32 + sum(header[156:]):
+        return None
+    name = header[:100].split(b"\x00", 1)[0]
+    if not name:
+        return None
+    prefix = header[345:500].split(b"\x00", 1)[0]
+    text = ((prefix + b"/" + name) if prefix else name).decode("utf-8", "surrogateescape")
+    flag = header[156:157]
+    if flag == _DIRECTORY or (flag == b"\x00" and text.endswith("/")):
+        return _clean(text.rstrip("/")), "dir", size
+    if flag in _REGULAR:
+        return _clean(text), "file", size
+    return None
 
 
 def _gunzip(blob: bytes) -> bytes:

@@ -51,7 +51,9 @@ def client(server: ApiServer) -> KubeClient:
 @pytest.fixture
 def http(server: ApiServer) -> Iterator[httpx.Client]:
     url = server.start()
-    with httpx.Client(base_url=url, headers={"Authorization": "Bearer test-token"}, timeout=10) as c:
+    with httpx.Client(
+        base_url=url, headers={"Authorization": "Bearer test-token"}, timeout=10, verify=False
+    ) as c:
         yield c
 
 

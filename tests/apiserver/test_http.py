@@ -14,7 +14,7 @@ URL = "/apis/example.com/v1alpha2/widgets"
 def test_missing_or_wrong_token_is_401_status(server):
     url = server.start()
     for headers in ({}, {"Authorization": "Bearer wrong"}):
-        r = httpx.get(f"{url}{URL}", headers=headers)
+        r = httpx.get(f"{url}{URL}", headers=headers, verify=False)
         assert r.status_code == 401
         assert r.json()["kind"] == "Status" and r.json()["reason"] == "Unauthorized"
 

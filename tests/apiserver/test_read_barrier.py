@@ -36,6 +36,6 @@ def test_a_barrier_set_before_the_listener_starts_applies_once_it_serves(server:
     calls: list[str] = []
     server.set_read_barrier(lambda: calls.append("barrier"))
     url = server.start()
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {server.token}"}) as c:
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {server.token}"}, verify=False) as c:
         c.get("/version")
     assert calls == ["barrier"]

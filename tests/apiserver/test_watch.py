@@ -48,7 +48,7 @@ def test_expired_resource_version_gets_410_as_an_error_event(clock):
         client.create(WIDGET, widget(f"w{i}"))
     url = server.start()
     try:
-        with httpx.Client(base_url=url, headers={"Authorization": "Bearer t"}) as http:
+        with httpx.Client(base_url=url, headers={"Authorization": "Bearer t"}, verify=False) as http:
             events = _events(http, resourceVersion="2", timeoutSeconds="5")
     finally:
         server.stop()
@@ -65,7 +65,7 @@ def test_expired_continue_token_is_an_http_410(clock):
         client.create(WIDGET, widget(f"w{i}"))
     url = server.start()
     try:
-        with httpx.Client(base_url=url, headers={"Authorization": "Bearer t"}) as http:
+        with httpx.Client(base_url=url, headers={"Authorization": "Bearer t"}, verify=False) as http:
             page = http.get(URL, params={"limit": "1"}).json()
             for i in range(3):
                 client.create(WIDGET, widget(f"x{i}"))
@@ -140,7 +140,9 @@ def test_stop_ends_open_watch_streams(clock):
     ready = threading.Event()
 
     def watch() -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": "Bearer t"}, timeout=10) as http:
+        with httpx.Client(
+            base_url=url, headers={"Authorization": "Bearer t"}, timeout=10, verify=False
+        ) as http:
             try:
                 with http.stream("GET", URL, params={"watch": "true", "resourceVersion": "1"}) as r:
                     ready.set()

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same documents, ~5x faster
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "fixtures" / "claims.yaml"
 # The research notes the catalogue was first built from live outside this repository; a maintainer
@@ -59,7 +61,7 @@ ERA_KEYS = {"since", "before"}  # optional: the Deckhouse versions a claim holds
 
 
 def load() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(CATALOGUE.read_text())
+    data: dict[str, Any] = yaml.load(CATALOGUE.read_text(), Loader=FAST_LOADER)
     return data
 
 

@@ -7,6 +7,8 @@ import io
 import tarfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from harness.registry import archive
 from harness.registry.errors import RegistryError
@@ -69,3 +71,83 @@ def test_a_broken_gzip_stream_reports_gzip_error():
 def test_a_blob_that_is_not_a_tar_reports_tar_error():
     with pytest.raises(RegistryError, match=r"^archive/tar: invalid tar header$"):
         archive.read_layer(gzip.compress(b"not a tar file at all" * 40, mtime=0))
+
+
+# --- the plain-ustar reader reads exactly what tarfile reads ---------------------------------------
+
+_NAMES = st.sampled_from(
+    [
+        "a.txt",
+        "dir/b.json",
+        "dir/",
+        ".wh.gone",
+        "dir/.wh..wh..opq",
+        "x" * 120,
+        "d" * 60 + "/" + "e" * 60,
+        "é/ü.txt",
+    ]
+)
+_KINDS = st.sampled_from([tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE])
+_FORMATS = st.sampled_from([tarfile.USTAR_FORMAT, tarfile.PAX_FORMAT, tarfile.GNU_FORMAT])
+
+
+def _tarfile_reading(tar_bytes: bytes):
+    """What read_layer returned before the plain-ustar reader: tarfile alone, or its error."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as tar:
+            return list(archive._entries(tar))
+    except tarfile.TarError:
+        return "archive/tar: invalid tar header"
+
+
+def _read(tar_bytes: bytes):
+    try:
+        return archive.read_layer(tar_bytes)
+    except RegistryError as exc:
+        return str(exc)
+
+
+@st.composite
+def _archives(draw):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=draw(_FORMATS)) as tar:
+        for name, kind, data in draw(
+            st.lists(st.tuples(_NAMES, _KINDS, st.binary(max_size=700)), max_size=4)
+        ):
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            if kind == tarfile.SYMTYPE:
+                info.linkname, data = "a.txt", b""
+            if kind == tarfile.DIRTYPE:
+                data = b""
+            info.size = len(data)
+            try:
+                tar.addfile(info, io.BytesIO(data))
+            except ValueError:  # a name this format cannot hold
+                continue
+    raw = bytearray(buffer.getvalue())
+    if draw(st.booleans()) and raw:  # corrupt one byte, or cut the archive short
+        if draw(st.booleans()):
+            raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
+        else:
+            del raw[draw(st.integers(0, len(raw) - 1)) :]
+    return bytes(raw)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_archives())
+def test_the_plain_ustar_reader_agrees_with_tarfile_on_any_archive(tar_bytes):
+    assert _read(tar_bytes) == _tarfile_reading(tar_bytes)
+
+
+def test_the_harness_layers_are_read_without_tarfile(monkeypatch):
+    layer = archive.build_layer({"version.json": b"{}", "openapi/config-values.yaml": b"type: object\n"})
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tarfile was used for a plain ustar layer")
+
+    monkeypatch.setattr(archive.tarfile, "open", refuse)
+    assert archive.read_layer(layer) == [
+        ("openapi/config-values.yaml", b"type: object\n"),
+        ("version.json", b"{}"),
+    ]

@@ -36,7 +36,7 @@ def _process_exists(pid: int) -> bool:
 def test_distribution_listens_on_loopback_and_answers_v2(registry):
     host, port = registry.address.split(":")
     assert host == "127.0.0.1" and int(port) > 0
-    response = httpx.get(f"http://{registry.address}/v2/")
+    response = httpx.get(f"http://{registry.address}/v2/", verify=False)
     assert response.status_code == 200
     assert response.headers["docker-distribution-api-version"] == "registry/2.0"
 
@@ -54,7 +54,7 @@ def test_stop_removes_the_process_and_the_temp_dir(registry_binary):
 
 def test_logs_survive_stop(registry_binary):
     with DistributionBackend(binary=registry_binary) as backend:
-        httpx.get(f"http://{backend.address}/v2/")
+        httpx.get(f"http://{backend.address}/v2/", verify=False)
     assert "listening on 127.0.0.1:" in backend.logs()
     assert '"GET /v2/ HTTP/1.1" 200' in backend.logs()
 
@@ -74,8 +74,13 @@ def test_a_failed_start_leaves_nothing_behind(tmp_path):
 
 
 def test_basic_auth_is_required_and_the_password_is_stored_only_as_bcrypt(auth_registry):
-    assert httpx.get(f"http://{auth_registry.address}/v2/").status_code == 401
-    assert httpx.get(f"http://{auth_registry.address}/v2/", auth=("alice", "s3cret-pass")).status_code == 200
+    assert httpx.get(f"http://{auth_registry.address}/v2/", verify=False).status_code == 401
+    assert (
+        httpx.get(
+            f"http://{auth_registry.address}/v2/", auth=("alice", "s3cret-pass"), verify=False
+        ).status_code
+        == 200
+    )
     htpasswd = (auth_registry.workdir / "htpasswd").read_text()
     assert htpasswd.startswith("alice:$2b$") and "s3cret-pass" not in htpasswd
     assert "s3cret-pass" not in repr(auth_registry) + auth_registry.logs()
@@ -92,7 +97,7 @@ def test_external_backend_has_no_lifecycle(registry):
     with backend:
         assert backend.address == registry.address
         assert backend.workdir is None
-    assert httpx.get(f"http://{registry.address}/v2/").status_code == 200
+    assert httpx.get(f"http://{registry.address}/v2/", verify=False).status_code == 200
 
 
 def test_external_backend_rejects_a_path():

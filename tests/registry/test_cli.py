@@ -40,7 +40,7 @@ def _cli(*args: str, auth: str | None = None) -> subprocess.CompletedProcess[str
 
 def _bare_read(address: str, name: str, tag: str, file: str) -> bytes:
     """Pull one file the way any OCI client would, without harness code."""
-    with httpx.Client(base_url=f"http://{address}") as http:
+    with httpx.Client(base_url=f"http://{address}", verify=False) as http:
         manifest = http.get(f"/v2/{name}/manifests/{tag}", headers={"Accept": ACCEPT}).json()
         blob = http.get(f"/v2/{name}/blobs/{manifest['layers'][0]['digest']}").content
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
@@ -74,7 +74,7 @@ def test_published_modules_are_visible_to_a_plain_http_client(registry):
         ).returncode
         == 0
     )
-    tags = httpx.get(f"http://{registry.address}/v2/deckhouse/modules/tags/list").json()["tags"]
+    tags = httpx.get(f"http://{registry.address}/v2/deckhouse/modules/tags/list", verify=False).json()["tags"]
     assert sorted(tags) == ["module-one", "module-two"]
     version = _bare_read(registry.address, "deckhouse/modules/module-one/release", "stable", "version.json")
     assert json.loads(version) == {"version": "v1.2.3"}
@@ -135,8 +135,8 @@ def test_registry_command_prints_only_the_address_and_cleans_up_on_sigterm(regis
         line = process.stdout.readline().strip()
         host, _, port = line.partition(":")
         assert host == "127.0.0.1" and port.isdigit()
-        assert httpx.get(f"http://{line}/v2/").status_code == 401
-        assert httpx.get(f"http://{line}/v2/", auth=("alice", "pw")).status_code == 200
+        assert httpx.get(f"http://{line}/v2/", verify=False).status_code == 401
+        assert httpx.get(f"http://{line}/v2/", auth=("alice", "pw"), verify=False).status_code == 200
         children = _children(process.pid)
         assert children, "the registry runs as a child process"
         process.send_signal(signal.SIGTERM)
@@ -150,7 +150,7 @@ def test_registry_command_prints_only_the_address_and_cleans_up_on_sigterm(regis
         process.stderr.close()
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
     with pytest.raises(httpx.TransportError):
-        httpx.get(f"http://{line}/v2/")
+        httpx.get(f"http://{line}/v2/", verify=False)
 
 
 def test_registry_command_with_a_bad_auth_value_says_the_expected_form():

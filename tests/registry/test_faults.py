@@ -38,7 +38,7 @@ def test_unmatched_requests_pass_through_including_uploads_via_rewritten_locatio
 
 
 def test_location_headers_point_at_the_proxy(proxy):
-    response = httpx.post(f"http://{proxy.address}/v2/deckhouse/x/blobs/uploads/")
+    response = httpx.post(f"http://{proxy.address}/v2/deckhouse/x/blobs/uploads/", verify=False)
     assert response.status_code == 202
     assert response.headers["location"].startswith(f"http://{proxy.address}/v2/deckhouse/x/blobs/uploads/")
 
@@ -111,13 +111,13 @@ def test_method_filter_only_breaks_that_method(published):
     published.fail(Respond(500), method="HEAD")
     url = f"http://{published.address}/v2/deckhouse/modules/m/release/manifests/stable"
     accept = {"Accept": "application/vnd.oci.image.manifest.v1+json"}
-    assert httpx.get(url, headers=accept).status_code == 200
-    assert httpx.head(url, headers=accept).status_code == 500
+    assert httpx.get(url, headers=accept, verify=False).status_code == 200
+    assert httpx.head(url, headers=accept, verify=False).status_code == 500
 
 
 def test_auth_challenges_and_credentials_pass_through(auth_registry, make_client):
     with FaultProxy(auth_registry.address) as fault_proxy:
-        response = httpx.get(f"http://{fault_proxy.address}/v2/")
+        response = httpx.get(f"http://{fault_proxy.address}/v2/", verify=False)
         assert response.status_code == 401
         assert response.headers["www-authenticate"] == 'Basic realm="dkp-harness"'
         with Publisher(fault_proxy.address, auth=ALICE) as pub:
@@ -178,6 +178,6 @@ def test_an_unreachable_upstream_is_a_502_from_the_proxy():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         with FaultProxy(f"127.0.0.1:{sock.getsockname()[1]}") as fault_proxy:
-            response = httpx.get(f"http://{fault_proxy.address}/v2/")
+            response = httpx.get(f"http://{fault_proxy.address}/v2/", verify=False)
     assert response.status_code == 502
     assert response.json()["errors"][0]["code"] == "UNAVAILABLE"

@@ -67,7 +67,7 @@ def test_a_stopped_registry_is_not_restarted(registry_binary):
     assert supervisor.restarts == 0 and supervisor.deaths == 0
     assert _zombie_or_gone(pid) and not Path(f"/proc/{pid}").exists()
     with pytest.raises(httpx.TransportError):
-        httpx.get(f"http://{address}/v2/")
+        httpx.get(f"http://{address}/v2/", verify=False)
 
 
 def test_while_held_down_the_registry_refuses_and_comes_back_on_release(registry_binary):
@@ -80,12 +80,12 @@ def test_while_held_down_the_registry_refuses_and_comes_back_on_release(registry
             os.kill(backend.pid, signal.SIGKILL)
             assert supervisor.wait_deaths(1, RESTART_WITHIN)
             with pytest.raises(httpx.ConnectError):
-                httpx.get(f"http://{backend.address}/v2/")
+                httpx.get(f"http://{backend.address}/v2/", verify=False)
             assert supervisor.restarts == 0
         assert supervisor.wait_restarts(1, RESTART_WITHIN)
-        assert httpx.get(f"http://{backend.address}/v2/deckhouse/modules/tags/list").json()["tags"] == [
-            "module-one"
-        ]
+        assert httpx.get(f"http://{backend.address}/v2/deckhouse/modules/tags/list", verify=False).json()[
+            "tags"
+        ] == ["module-one"]
 
 
 def test_through_the_fault_proxy_a_dead_registry_reads_as_a_refused_dial(registry_binary):
@@ -124,9 +124,9 @@ def test_the_fault_proxy_restarts_its_accept_loop_on_the_same_address(registry, 
 
         server._handle_request_noblock = crash  # type: ignore[method-assign]
         with pytest.raises(httpx.TransportError):  # this connection is never served
-            httpx.get(f"http://{address}/v2/", timeout=RESTART_WITHIN)
+            httpx.get(f"http://{address}/v2/", timeout=RESTART_WITHIN, verify=False)
         assert proxy.wait_restarts(1, RESTART_WITHIN)
         assert proxy.address == address
-        assert httpx.get(f"http://{address}/v2/").status_code == 200
+        assert httpx.get(f"http://{address}/v2/", verify=False).status_code == 200
     messages = [r.getMessage() for r in caplog.records]
     assert any("fault proxy on " + address in m and "accept loop crashed" in m for m in messages), messages

@@ -19,6 +19,8 @@ from harness.report.evidence import Evidence
 from harness.report.model import ScenarioResult, StepResult
 from harness.report.status import Status
 
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same documents, ~5x faster
+
 CLAIMS_YAML = """\
 version: 1
 page: {title: "How to start module in the DKP cluster?", url: "en/module-development/run/"}
@@ -154,7 +156,7 @@ def claims_yaml() -> str:
 
 @pytest.fixture
 def catalogue():
-    return parse_catalogue(yaml.safe_load(CLAIMS_YAML))
+    return parse_catalogue(yaml.load(CLAIMS_YAML, Loader=FAST_LOADER))
 
 
 @pytest.fixture

@@ -26,6 +26,18 @@ def test_a_missing_catalogue_says_where_it_looked_and_how_to_fix_it(tmp_path):
         load_catalogue(tmp_path / "claims.yaml")
 
 
+def test_a_catalogue_that_is_not_yaml_gets_pyyamls_message_with_line_and_column(tmp_path, claims_yaml):
+    path = tmp_path / "claims.yaml"
+    broken = claims_yaml.replace("claims:", "claims: [", 1)
+    path.write_text(broken)
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.safe_load(broken)
+    with pytest.raises(CatalogueError) as ours:
+        load_catalogue(path)
+    assert str(ours.value) == f"{path}: not valid YAML: {pure.value}"
+    assert "line " in str(ours.value) and "column " in str(ours.value)
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
