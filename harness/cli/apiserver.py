@@ -43,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from harness.apiserver import ApiServer
     from harness.apiserver.crds import CrdError
     from harness.clock import RealClock
+    from harness.gc_tuning import freeze_startup_heap, tune
 
+    tune()  # a long-running process with a large heap (harness.gc_tuning)
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, got {args.port}", file=sys.stderr)
         return 2
@@ -60,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}; try --port 0", file=sys.stderr)
         return 2
+    freeze_startup_heap()
     done = threading.Event()
 
     def _stop(_signum: int, _frame: object) -> None:

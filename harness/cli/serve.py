@@ -155,6 +155,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: threading.Event) -> int:
     from harness.cli._sandbox import Sandbox
+    from harness.gc_tuning import freeze_startup_heap, tune
+
+    tune()  # a long-running process with a large heap (harness.gc_tuning)
 
     sandbox = Sandbox(
         state_dir,
@@ -170,6 +173,7 @@ def _serve(args: argparse.Namespace, state_dir: Path, start: Any, stopping: thre
         update_mode=args.update_mode,
     )
     sandbox.start()
+    freeze_startup_heap()  # everything the cluster needs from now on: full collections skip it
     try:
         _say(sandbox.ready_line())
         stopping.wait()  # set by the stop signals' handler; no polling

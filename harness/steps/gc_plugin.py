@@ -2,12 +2,8 @@
 
 A scenario run allocates millions of short-lived objects (HTTP messages, API objects, YAML
 events) on top of a large long-lived heap (pytest, the kubernetes client, jsonschema, the CRD
-schemas, every collected item). With CPython's default thresholds (a young collection every 700
-net allocations, a full one every 100 of those) the full collections kept re-scanning that
-long-lived heap: 1.6 s of a 19 s serial scenario run, measured with ``gc.callbacks``. Here young
-collections run every 20,000 allocations, and once collection is over the heap built so far is
-frozen (:func:`gc.freeze`) so later full collections skip it. Garbage cycles are still collected;
-nothing is switched off, and reference counting frees everything else at once as before.
+schemas, every collected item): see :mod:`harness.gc_tuning` for the thresholds and why. Once
+collection is over, the heap built so far is frozen so that later full collections skip it.
 """
 
 from __future__ import annotations
@@ -16,12 +12,11 @@ import gc
 
 import pytest
 
+from harness.gc_tuning import THRESHOLDS, tune
+
 __all__ = ["THRESHOLDS"]
 
-THRESHOLDS = (20_000, 20, 50)
-"""(young, middle, old) thresholds of :func:`gc.set_threshold` while pytest runs."""
-
-gc.set_threshold(*THRESHOLDS)
+tune()
 
 
 @pytest.hookimpl(trylast=True)

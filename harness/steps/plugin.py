@@ -31,8 +31,9 @@ from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
-from harness.steps.lint import closest_steps, describe_candidates, lint
+from harness.steps.lint import closest_steps, describe_candidates
 from harness.steps.step_lookup import install as install_step_lookup_cache
+from harness.steps.usage_cache import step_usage
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
@@ -157,6 +158,7 @@ def pytest_configure(config: pytest.Config) -> None:
         from harness.report.plugin import set_step_catalogue
 
         features = config.rootpath / "features"
-        usage = lint(features, CATALOGUE).usage if features.is_dir() else {}
+        cache = getattr(config, "cache", None)
+        usage = step_usage(cache, features, CATALOGUE) if features.is_dir() else {}
         entries: list[dict[str, Any]] = [step.to_dict(usage.get(step.key)) for step in CATALOGUE]
         set_step_catalogue(config, entries)
