@@ -218,8 +218,34 @@ def run(args: argparse.Namespace) -> int:
         print(f"dkp-harness run: {exc}", file=sys.stderr)
         print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
         return USAGE_ERROR
+    unknown = _unknown_claim(args.claim, extra)
+    if unknown is not None:
+        print(f"ERROR: {unknown}", file=sys.stderr)
+        print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
+        return USAGE_ERROR
     code = subprocess.run(command, cwd=ROOT, check=False).returncode
     return _explain(code, args, command)
+
+
+def _unknown_claim(claims: Sequence[str], extra: Sequence[str]) -> str | None:
+    """The report plugin's own ``--claim`` check, made before pytest starts (its start-up takes
+    ~1.5 s, only to refuse a typo); None when every ID is known, or when the run names another
+    catalogue (``--claims``) or the catalogue is broken: pytest then checks, and says so."""
+    if not claims or any(a == "--claims" or a.startswith("--claims=") for a in extra):
+        return None
+    import pytest
+
+    from harness.report.claims import CatalogueError, load_catalogue
+    from harness.report.selection import check_claim_filter
+
+    try:
+        known = load_catalogue(ROOT / "fixtures" / "claims.yaml").ids
+        check_claim_filter(claims, known)
+    except CatalogueError:
+        return None
+    except pytest.UsageError as exc:
+        return str(exc)
+    return None
 
 
 def _described(args: argparse.Namespace) -> str:

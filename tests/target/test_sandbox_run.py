@@ -54,7 +54,7 @@ def sandbox(tmp_path):
         pytest.skip("no OCI registry binary (docker-registry) on PATH")
     state = tmp_path / "sandbox"
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness", "serve", "--state-dir", str(state), "--time-scale", "60"],
+        [sys.executable, "-m", "harness", "serve", "--state-dir", str(state), "--time-scale", "120"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
