@@ -40,13 +40,16 @@ def assemble_run(
     environment: dict[str, str] | None = None,
     target: dict[str, str] | None = None,
     selection: dict[str, Any] | None = None,
+    redacted: bool = False,
 ) -> Run:
     """Group, order and judge the scenarios; claims come in catalogue order.
 
     A non-empty ``selection`` (the filters of a partial run) makes the run partial: claims that
-    no selected scenario checks are then ``unselected``, not ``uncovered``.
+    no selected scenario checks are then ``unselected``, not ``uncovered``. ``redacted``: the
+    scenarios already went through :func:`redacted_scenario` (the xdist controller redacts each
+    one as it arrives, while the workers still run, instead of all of them at the end).
     """
-    ordered = sorted((redacted_scenario(s) for s in scenarios), key=_scenario_key)
+    ordered = sorted((s if redacted else redacted_scenario(s) for s in scenarios), key=_scenario_key)
     features = _features(ordered)
     partial = bool(selection)
     version = (target or {}).get("deckhouse_version")

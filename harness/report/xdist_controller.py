@@ -19,6 +19,7 @@ import pytest
 from harness.report.assemble import assemble_run
 from harness.report.claims import Catalogue
 from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
+from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.report.selection import selection_of
 from harness.report.status import Status
@@ -66,7 +67,10 @@ class Controller:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
         if payload is None:
             return
-        scenario = ScenarioResult.from_dict(json.loads(str(payload)))
+        # Redacted now, as redacted_scenario would at the end: redaction only applies patterns in
+        # this process (steps, which may register literal secrets, run in the workers), and the
+        # run's last seconds are then spent on nothing but writing the files.
+        scenario = ScenarioResult.from_dict(redact_value(json.loads(str(payload))))
         self.config.stash[STATE].scenarios[scenario.nodeid] = scenario
         if self.config.getoption("--conformance-progress"):
             self._print_progress(scenario)
@@ -132,6 +136,7 @@ class Controller:
             environment=self._environment(state),
             target=self.config.stash.get(RUN_TARGET_KEY, None) or dict(DEFAULT_TARGET),
             selection=selection_of(self.config),
+            redacted=True,
         )
         if state.catalogue is None:
             run.problems.insert(0, f"no claims catalogue at {state.catalogue_path}; claims are not shown")

@@ -80,12 +80,14 @@ def _(conformance_evidence):
 """
 
 
-def test_planted_secrets_appear_in_no_output_file(bdd_project, claims_yaml):
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_planted_secrets_appear_in_no_output_file(bdd_project, claims_yaml, workers):
+    """Under xdist the report is written by the controller, which never ran a step (so never
+    registered the step's literal secret): the workers' payloads must arrive redacted."""
     bdd_project.makefile(".feature", **{"features/private": FEATURE})
     bdd_project.makepyfile(test_private=STEPS)
-    result = bdd_project.runpytest(
-        "-p", "harness.report.plugin", "--conformance-report", "out", "test_private.py"
-    )
+    run = bdd_project.runpytest_subprocess if workers else bdd_project.runpytest
+    result = run("-p", "harness.report.plugin", "--conformance-report", "out", *workers, "test_private.py")
     result.assert_outcomes(failed=2)
     outputs = {p.name: p.read_text() for p in (bdd_project.path / "out").iterdir()}
     assert len(outputs) == 4
