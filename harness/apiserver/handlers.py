@@ -380,7 +380,7 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
     rt = req.rt
     if not rt.custom or rt.schema is None or not b.catalog.single_version(rt.key):
         return None
-    leaves = leaf_changes(current, req.body, rt.schema.raw)
+    leaves = leaf_changes(current, req.body, rt.schema)
     if leaves is None:
         return None
     new = strategy.for_update(rt, with_leaves(current, leaves), current, req.subresource)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.apiserver.schema import StructuralSchema
 from harness.kube.objects import Obj
 
 __all__ = ["Leaf", "leaf_changes", "with_leaves"]
@@ -37,17 +38,15 @@ Leaf = tuple[tuple[str, ...], Any]
 _SCALARS = (str, bool, int, float)
 
 
-def leaf_changes(current: Obj, patch: Any, schema: dict[str, Any]) -> list[Leaf] | None:
+def leaf_changes(current: Obj, patch: Any, schema: StructuralSchema) -> list[Leaf] | None:
     """The leaves a ``/status`` merge patch replaces, or None when it does anything else.
 
-    ``current`` is the stored object as served, ``schema`` its version's ``openAPIV3Schema``.
+    ``current`` is the stored object as served, ``schema`` its version's schema.
     """
-    props = schema.get("properties") or {}
-    status_schema = props.get("status")
+    status_schema = (schema.raw.get("properties") or {}).get("status")
     if not isinstance(patch, dict) or set(patch) != {"status"} or not isinstance(status_schema, dict):
         return None
-    root = {**schema, "properties": {**props, "apiVersion": {}, "kind": {}, "metadata": {}}}
-    if not _settled(current, root):
+    if not _settled(current, schema.prune_root):
         return None
     leaves: list[Leaf] = []
     if not _collect(current.get("status"), patch["status"], status_schema, ("status",), leaves):

@@ -188,6 +188,12 @@ class StructuralSchema:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.raw = schema
         self._key = json.dumps(schema, sort_keys=True)
+        self.prune_root = {
+            **schema,
+            "properties": {**schema.get("properties", {}), "apiVersion": {}, "kind": {}, "metadata": {}},
+        }
+        """The root as pruning sees it: ``apiVersion``, ``kind`` and ``metadata`` are known there
+        (built once: every write prunes)."""
 
     def validate(self, obj: dict[str, Any]) -> list[Cause]:
         """Field errors for ``obj``, in a stable order, without duplicates."""
@@ -217,9 +223,7 @@ class StructuralSchema:
             for key in [k for k in meta if k not in _META_FIELDS]:
                 del meta[key]
                 dropped.append(f"metadata.{key}")
-        root = dict(self.raw)
-        root["properties"] = {**self.raw.get("properties", {}), "apiVersion": {}, "kind": {}, "metadata": {}}
-        _replace_contents(obj, _pruned(obj, root, [], dropped, admitted))
+        _replace_contents(obj, _pruned(obj, self.prune_root, [], dropped, admitted))
         return dropped
 
     def default(self, obj: dict[str, Any], admitted: dict[str, Any] | None = None) -> None:

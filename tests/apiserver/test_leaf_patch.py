@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from harness.api import kinds
 from harness.apiserver import ApiServer, handlers, leaf_patch
+from harness.apiserver.schema import StructuralSchema
 from harness.clock import VirtualClock
 from harness.kube.errors import ApiError
 
@@ -129,19 +130,21 @@ def test_a_sync_time_patch_takes_the_leaf_path(monkeypatch):
     assert times == ["2025-03-03T09:00:01Z"]
 
 
-_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "status": {
-            "type": "object",
-            "properties": {
-                "message": {"type": "string"},
-                "count": {"type": "integer", "default": 3},
-                "nested": {"type": "object", "properties": {"at": {"type": "string"}}},
-            },
-        }
-    },
-}
+_SCHEMA = StructuralSchema(
+    {
+        "type": "object",
+        "properties": {
+            "status": {
+                "type": "object",
+                "properties": {
+                    "message": {"type": "string"},
+                    "count": {"type": "integer", "default": 3},
+                    "nested": {"type": "object", "properties": {"at": {"type": "string"}}},
+                },
+            }
+        },
+    }
+)
 
 
 def _current(**status: Any) -> dict[str, Any]:
