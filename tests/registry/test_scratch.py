@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -26,6 +27,18 @@ def test_discard_moves_the_workdir_out_of_its_path_in_one_step():
     assert not workdir.exists()
     trashed = [p for p in (workdir.parent / "trash").iterdir() if p.name.startswith(workdir.name)]
     assert len(trashed) in (0, 1)  # 0 when this discard happened to empty a full trash
+
+
+def test_discard_after_the_parent_was_removed_raises_nothing(tmp_path, monkeypatch):
+    """A process that imported this module twice (pytester's in-process runs) has two exit hooks;
+    when one removed the parent first, the other's registries still stop without an error."""
+    parent = tmp_path / "dkp-harness-1"
+    workdir = parent / "dkp-registry-x"
+    (workdir / "storage").mkdir(parents=True)
+    monkeypatch.setattr(scratch, "_parent", parent)
+    shutil.rmtree(parent)
+    scratch.discard(workdir)
+    assert not parent.exists()
 
 
 def test_parents_of_dead_processes_are_swept_and_live_ones_kept(tmp_path):

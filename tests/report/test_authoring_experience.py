@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import LEAN_SUBPROCESS
+
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,7 +178,7 @@ def test_a_typo_step_is_reported_as_not_checkable_not_as_a_broken_claim(project)
 
 def test_a_bad_k_expression_is_a_usage_error_not_an_internal_error(project):
     _feature(project, "x.feature", "Feature: x\n  Scenario: s\n    Given it is Monday 2024-12-16 09:00 UTC\n")
-    result = project.runpytest_subprocess("scenarios", "-n", "2", "-k", "a and (")
+    result = project.runpytest_subprocess("scenarios", *LEAN_SUBPROCESS, "-n", "2", "-k", "a and (")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*-k 'a and (' is not a valid expression*"])
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()

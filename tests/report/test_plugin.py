@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from .conftest import LEAN_SUBPROCESS
+
 pytest_plugins = ["pytester"]
 
 REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
@@ -112,7 +114,7 @@ def test_the_same_results_come_out_under_xdist(bdd_project):
     bdd_project.runpytest(*REPORT_ARGS)
     serial = _load(bdd_project)
     serial_html = (bdd_project.path / "out" / "conformance.html").read_text()
-    result = bdd_project.runpytest_subprocess(*REPORT_ARGS, "-n", "2")
+    result = bdd_project.runpytest_subprocess(*REPORT_ARGS, *LEAN_SUBPROCESS, "-n", "2")
     result.assert_outcomes(passed=2, failed=2)
     parallel = _load(bdd_project)
     assert parallel["environment"]["workers"] == "2"

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from .conftest import LEAN_SUBPROCESS
+
 pytest_plugins = ["pytester"]
 
 AUTH = base64.b64encode(b"alice:DockerPw-5151").decode()
@@ -87,7 +89,10 @@ def test_planted_secrets_appear_in_no_output_file(bdd_project, claims_yaml, work
     bdd_project.makefile(".feature", **{"features/private": FEATURE})
     bdd_project.makepyfile(test_private=STEPS)
     run = bdd_project.runpytest_subprocess if workers else bdd_project.runpytest
-    result = run("-p", "harness.report.plugin", "--conformance-report", "out", *workers, "test_private.py")
+    lean = LEAN_SUBPROCESS if workers else ()
+    result = run(
+        "-p", "harness.report.plugin", "--conformance-report", "out", *workers, *lean, "test_private.py"
+    )
     result.assert_outcomes(failed=2)
     outputs = {p.name: p.read_text() for p in (bdd_project.path / "out").iterdir()}
     assert len(outputs) == 4

@@ -7,6 +7,8 @@ import json
 pytest_plugins = ["pytester"]
 
 PLUGIN = ("-p", "harness.steps.schedule_plugin", "-p", "no:randomly")
+LEAN = ("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:pytest-bdd", "-p", "no:timeout")
+"""Plugins these runs never use, left out of their subprocesses (hypothesis costs ~0.3 s in each)."""
 
 
 def _project(pytester):
@@ -76,7 +78,7 @@ def test_under_two_workers_the_two_longest_scenarios_start_on_different_workers(
     )
     # Collection order would give the first worker test_0 and test_1, the two longest.
     _record(pytester, {f"scenarios/test_features.py::test_{i}": 10.0 - i * 0.5 for i in range(12)})
-    result = pytester.runpytest_subprocess(*PLUGIN, "-n", "2", "-v", "scenarios")
+    result = pytester.runpytest_subprocess(*PLUGIN, *LEAN, "-n", "2", "-v", "scenarios")
     result.assert_outcomes(passed=12)
     worker = {}
     for line in result.outlines:

@@ -62,10 +62,10 @@ def discard(workdir: Path) -> None:
             shutil.rmtree(workdir, ignore_errors=True)
             return
         trash = parent / "trash"
-        trash.mkdir(exist_ok=True)
         try:
+            trash.mkdir(exist_ok=True)
             workdir.rename(trash / f"{workdir.name}-{next(_counter)}")
-        except OSError:
+        except OSError:  # the parent went first (another copy of this module's exit hook): rmtree
             shutil.rmtree(workdir, ignore_errors=True)
             return
         _trash_count += 1
