@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pytest
 import yaml
@@ -32,12 +32,14 @@ from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 from harness.registry.credentials import encode_docker_cfg
-from harness.registry.publisher import Publisher
 from harness.steps.documents import parse_documents
 from harness.steps.history import TRACKED_KINDS, History
 from harness.steps.kubectl import Kubectl, KubectlResult
 from harness.target.base import ScenarioOptions, Target, TargetSkip
 from harness.target.naming import Naming
+
+if TYPE_CHECKING:  # the publisher module brings httpx (~0.1 s); the pytest controller never publishes
+    from harness.registry.publisher import Publisher
 
 __all__ = ["ClusterOptions", "EvidenceSink", "NullEvidence", "World", "WorldError"]
 

@@ -17,14 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from harness.kube.client import KubeClient, Unsubscribe, WatchHandler
 from harness.kube.errors import ApiError
 from harness.kube.resources import Resource
 from harness.registry.credentials import Credentials
-from harness.registry.publisher import Publisher
 from harness.target.naming import Naming
+
+if TYPE_CHECKING:  # imported where a publisher is built: it brings httpx, which a controller never uses
+    from harness.registry.publisher import Publisher
 
 __all__ = [
     "VIRTUAL_TIME",
@@ -179,6 +181,8 @@ class Target(abc.ABC):
 
     def publisher(self, repo: str) -> Publisher:
         """A publisher for repository ``repo`` (a path below the push address)."""
+        from harness.registry.publisher import Publisher
+
         return Publisher(
             self.registry.push_host, repo, auth=self.registry.credentials, scheme=self.registry.scheme
         )
