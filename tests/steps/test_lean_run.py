@@ -55,3 +55,19 @@ def test_this_process_runs_with_the_tuned_collector_and_a_frozen_startup_heap():
     assert gc.get_threshold() == THRESHOLDS
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
+
+
+def test_the_controller_plugins_and_the_run_command_load_no_http_client():
+    """The xdist controller and ``dkp-harness run`` (until it starts pytest) never talk to a
+    registry: importing their plugins and option parsers leaves httpx (~0.2 s with httpcore) out."""
+    code = (
+        "import sys\n"
+        "import harness.steps.plugin, harness.report.plugin, harness.steps.schedule_plugin\n"
+        "import harness.target.plugin, harness.cli.run\n"
+        "from harness.registry import Credentials\n"
+        "loaded = [m for m, module in sys.modules.items() if module is not None]\n"
+        "print(sorted(m for m in loaded if m.split('.')[0] in ('httpx', 'httpcore'))[:3])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]", done.stdout
