@@ -18,6 +18,7 @@ import yaml
 
 from harness.apiserver.catalog import PrinterColumn, ResourceType
 from harness.apiserver.schema import StructuralSchema
+from harness.kube.fast_yaml import SAFE_LOADER
 from harness.kube.resources import Resource
 
 __all__ = ["CrdError", "default_crd_dir", "load_crd_dir", "load_crd_layers", "types_from_crd"]
@@ -99,16 +100,13 @@ def types_from_crd(crd: dict[str, Any], origin: str = "<memory>") -> list[Resour
     return out
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @lru_cache(maxsize=64)
 def _load_file(path: str, _mtime_ns: int, _size: int) -> tuple[ResourceType, ...]:
     text = Path(path).read_text(encoding="utf-8")
     try:
         # libyaml's parser when PyYAML has it (~10x faster on the CRD files, read in every process);
         # on an error the pure-Python parser reads it again, so the message is PyYAML's usual one.
-        docs = list(yaml.load_all(text, Loader=_FAST_LOADER))
+        docs = list(yaml.load_all(text, Loader=SAFE_LOADER))
     except yaml.YAMLError:
         try:
             docs = list(yaml.safe_load_all(text))

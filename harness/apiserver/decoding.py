@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from harness.kube.fast_yaml import SAFE_LOADER
+
 __all__ = ["DecodeError", "decode_body"]
 
 _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
@@ -32,10 +34,7 @@ class DecodeError(ValueError):
     """The body cannot be decoded; the message is the decoder's reason, without the kind."""
 
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
-
-
-class _JsonCompatibleLoader(_SafeLoader):  # type: ignore[misc]
+class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
     """A safe loader that keeps timestamps and ``!!binary`` as the text they were written as."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from harness import eras
+from harness.kube.fast_yaml import SAFE_LOADER
 
 __all__ = ["Catalogue", "CatalogueError", "Claim", "Page", "load_catalogue", "parse_catalogue"]
 
@@ -118,7 +119,7 @@ def load_catalogue(path: Path) -> Catalogue:
             f"claims catalogue not found at {path}; create it or pass --claims FILE"
         ) from None
     try:
-        data = yaml.load(text, Loader=_FAST_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError:
         # libyaml words its errors differently: the pure-Python parser reads the text again so
         # the message is PyYAML's usual one, with its line and column.
@@ -127,11 +128,6 @@ def load_catalogue(path: Path) -> Catalogue:
         except yaml.YAMLError as exc:
             raise CatalogueError(f"{path}: not valid YAML: {exc}") from exc
     return parse_catalogue(data, source=str(path))
-
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it (same constructors as ``safe_load``): every pytest process
-reads the catalogue, and the pure-Python parser took ~0.1 s of each one's start."""
 
 
 def parse_catalogue(data: Any, source: str = "claims.yaml") -> Catalogue:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from harness.kube.fast_yaml import SAFE_LOADER
+
 __all__ = ["DocumentError", "parse_documents", "substitute"]
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
@@ -38,15 +40,11 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(replace, text)
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it: same constructors and tag resolution as ``safe_load``."""
-
-
 def parse_documents(text: str, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The mappings of a (multi-document) YAML docstring, placeholders filled in."""
     rendered = substitute(text, values or {})
     try:
-        documents = [d for d in yaml.load_all(rendered, Loader=_FAST_LOADER) if d is not None]
+        documents = [d for d in yaml.load_all(rendered, Loader=SAFE_LOADER) if d is not None]
     except yaml.YAMLError:
         # libyaml words its errors differently: the pure-Python parser reads the text again, so
         # the author sees PyYAML's usual message with its line and column.

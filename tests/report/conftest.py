@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
+from harness.kube.fast_yaml import SAFE_LOADER
 from harness.report.claims import parse_catalogue
 from harness.report.evidence import Evidence
 from harness.report.model import ScenarioResult, StepResult
 from harness.report.status import Status
 
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same documents, ~5x faster
 LEAN_SUBPROCESS = ("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:timeout")
 """Plugins a nested pytest process of these tests never uses: each costs imports in every process
 (hypothesis ~0.3 s), and an xdist run starts three."""
@@ -159,7 +159,7 @@ def claims_yaml() -> str:
 
 @pytest.fixture
 def catalogue():
-    return parse_catalogue(yaml.load(CLAIMS_YAML, Loader=FAST_LOADER))
+    return parse_catalogue(yaml.load(CLAIMS_YAML, Loader=SAFE_LOADER))
 
 
 @pytest.fixture
