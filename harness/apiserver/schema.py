@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from harness.apiserver.schema_precheck import Check, compile_check
 from harness.kube.errors import Cause
 from harness.kube.patches import clone
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["StructuralSchema", "field_path", "render_value"]
 
@@ -127,6 +128,10 @@ def _root_draft4(schema_json: str) -> Any:
 
 @lru_cache(maxsize=256)
 def _compiled(schema_json: str) -> jsonschema.protocols.Validator:
+    # Imported here, not at the top: only an object the compiled check cannot vouch for needs it,
+    # and its import (~60 ms) would otherwise be paid by every process that starts an API server.
+    import jsonschema
+
     return jsonschema.Draft4Validator(_root_draft4(schema_json))
 
 

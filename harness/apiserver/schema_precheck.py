@@ -24,8 +24,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import jsonschema
-
 __all__ = ["Check", "compile_check"]
 
 Check = Callable[[Any], bool]
@@ -81,6 +79,8 @@ def _modelled(schema: dict[str, Any]) -> bool:
 def compile_check(schema: Any) -> Check:
     """A sound validity predicate for the Draft 4 ``schema`` (see the module docstring)."""
     if not isinstance(schema, dict) or not _modelled(schema):
+        import jsonschema  # only for a node this module does not model (see schema._compiled)
+
         return jsonschema.Draft4Validator(schema).is_valid
     kind = schema.get("type")
     shaped = {"object": _object_check, "array": _array_check, "string": _string_check}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -118,3 +121,37 @@ def test_every_shipped_crd_version_compiles_and_vouches_for_a_minimal_object():
         check = compile_check(_root_draft4(rt.schema._key))
         minimal = {"apiVersion": rt.resource.api_version, "kind": rt.resource.kind, "metadata": {"name": "x"}}
         assert check(minimal) == jsonschema.Draft4Validator(_root_draft4(rt.schema._key)).is_valid(minimal)
+
+
+_VALID_THEN_INVALID = """
+import sys
+from harness.apiserver import ApiServer
+from harness.api import kinds
+from harness.clock import VirtualClock
+from harness.kube.errors import Invalid
+
+client = ApiServer(VirtualClock()).client()
+source = {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleSource", "metadata": {"name": "ok"},
+          "spec": {"registry": {"repo": "registry.example.com/modules"}}}
+client.create(kinds.MODULE_SOURCE, source)
+print("after a valid write:", "jsonschema" in sys.modules)
+bad = {**source, "metadata": {"name": "bad"}, "spec": {"registry": {"repo": 7}}}
+try:
+    client.create(kinds.MODULE_SOURCE, bad)
+except Invalid as exc:
+    print("after an invalid write:", "jsonschema" in sys.modules, exc)
+"""
+
+
+def test_jsonschema_is_imported_only_for_an_object_the_compiled_check_cannot_vouch_for():
+    """Valid writes never need jsonschema (its import is ~60 ms in every process that starts an
+    API server: each sandbox, each CLI command); an invalid one still gets jsonschema's field error."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _VALID_THEN_INVALID], capture_output=True, text=True, cwd=root, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "after a valid write: False", done.stdout
+    assert lines[1].startswith("after an invalid write: True"), done.stdout
+    assert "spec.registry.repo" in lines[1], done.stdout
