@@ -2,9 +2,10 @@
 
 Kinds (:mod:`.kinds`), labels (:mod:`.labels`), annotations and the Go-bool values they carry
 (:mod:`.annotations`), finalizers (:mod:`.finalizers`), phases (:mod:`.phases`), condition types
-and reasons (:mod:`.conditions`), the timestamp format (:mod:`.times`) and frozen typed views of
-the objects the decisions read (:mod:`.views`). It sits below both the simulated controllers
-(``harness.dkp``) and the scenario steps (``harness.steps``), so a name DKP renames upstream is a
-one-line change here; ``tests/api/test_vocabulary.py`` fails when a DKP string literal is written
-anywhere else. Facts and upstream sources: docs/dkp-behaviour.md.
+and reasons (:mod:`.conditions`) and frozen typed views of the objects the decisions read
+(:mod:`.views`); the timestamp format is Kubernetes' own (``harness.kube.timestamps``). It sits
+below both the simulated controllers (``harness.dkp``) and the scenario steps
+(``harness.steps``), so a name DKP renames upstream is a one-line change here;
+``tests/api/test_vocabulary.py`` fails when a DKP string literal is written anywhere else. Facts
+and upstream sources: docs/dkp-behaviour.md.
 """

@@ -15,8 +15,8 @@ from typing import Any
 
 from harness.api import annotations as ann
 from harness.api import labels as lbl
-from harness.api.times import parse_stamp
 from harness.kube.objects import Obj, annotations_of, deep_get, labels_of, name_of
+from harness.kube.timestamps import parse_stamp
 
 __all__ = ["ModuleReleaseView", "ModuleView", "Requirements"]
 

@@ -28,7 +28,6 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from harness.apiserver.catalog import ResourceType
@@ -37,17 +36,13 @@ from harness.kube.client import EventType
 from harness.kube.errors import AlreadyExists, Cause, Conflict, Invalid, NotFound
 from harness.kube.objects import Obj
 from harness.kube.selectors import FieldSelector, LabelSelector
+from harness.kube.timestamps import stamp
 
-__all__ = ["Change", "ListPage", "Store", "format_time"]
+__all__ = ["Change", "ListPage", "Store"]
 
 Key = tuple[str, str]
 ObjKey = tuple[str, str]  # (namespace or "", name)
 _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def format_time(value: datetime) -> str:
-    """RFC 3339 in UTC with second precision, as Kubernetes writes timestamps."""
-    return value.isoformat(timespec="seconds")[:19] + "Z"  # strftime costs 4x as much
 
 
 @dataclass(frozen=True)
@@ -139,18 +134,14 @@ class Store:
         self._dependents: dict[str, set[tuple[Key, ObjKey]]] = {}
         self._orphaning: set[str] = set()
         self._rng = random.Random(0x6B8)
-        self._stamp: tuple[datetime | None, str] = (None, "")
 
     @property
     def resource_version(self) -> int:
         return self._rv
 
     def now(self) -> str:
-        """The clock's now as a timestamp; formatted once per instant (virtual time stands still)."""
-        moment = self._clock.now()
-        if moment != self._stamp[0]:
-            self._stamp = (moment, format_time(moment))
-        return self._stamp[1]
+        """The clock's now as a timestamp (formatted once per instant, for every writer at it)."""
+        return stamp(self._clock.now())
 
     # ---- reads -------------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from harness.api import kinds
-from harness.api.times import stamp
 from harness.apiserver import ApiServer
 from harness.clock import VirtualClock
 from harness.dkp.runtime.log import DeckhouseLog
@@ -27,6 +26,7 @@ from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.errors import NotFound
+from harness.kube.timestamps import stamp
 
 from .conftest import CRD_DIR
 

@@ -29,7 +29,6 @@ from typing import Any, Protocol, cast
 from harness.api import finalizers as fin
 from harness.api import kinds, sources
 from harness.api.phases import ConditionStatus
-from harness.api.times import stamp
 from harness.clock import parse_duration
 from harness.dkp.controllers import install as deploy
 from harness.dkp.controllers import module_status as modulestatus
@@ -42,6 +41,7 @@ from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import PatchType
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, name_of
+from harness.kube.timestamps import stamp
 from harness.registry.errors import RegistryError
 
 __all__ = ["FINALIZER", "OverrideController"]

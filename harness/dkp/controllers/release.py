@@ -28,7 +28,6 @@ from harness.api import finalizers as fin
 from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
-from harness.api.times import stamp
 from harness.api.views import ModuleReleaseView, ModuleView
 from harness.dkp.controllers import install, update_policy
 from harness.dkp.controllers import module_status as modulestatus
@@ -68,6 +67,7 @@ from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, deep_get, labels_of, name_of
 from harness.kube.patches import clone
 from harness.kube.resources import Resource
+from harness.kube.timestamps import stamp
 from harness.registry.errors import RegistryError
 
 __all__ = ["ReleaseController"]

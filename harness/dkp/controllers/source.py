@@ -28,7 +28,6 @@ from harness.api import finalizers as fin
 from harness.api import kinds
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
-from harness.api.times import stamp
 from harness.dkp.controllers import update_policy as policy_lookup
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.release_creation import (
@@ -49,6 +48,7 @@ from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import EventType, PatchType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
+from harness.kube.timestamps import stamp
 from harness.registry.errors import RegistryError
 
 __all__ = ["SourceController", "module_state", "registry_spec_checksum"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from harness.api.conditions import ConditionType
 from harness.api.phases import ConditionStatus
-from harness.api.times import stamp
+from harness.kube.timestamps import stamp
 
 __all__ = ["find", "set_condition", "set_false", "set_true", "set_unknown", "status_of"]
 

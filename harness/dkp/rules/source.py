@@ -37,7 +37,6 @@ from typing import Any
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api.phases import ConditionStatus, ModulePhase, SourcePhase
-from harness.api.times import stamp
 from harness.dkp.rules import messages
 from harness.dkp.rules.source_ensure import EnsureFacts, need_to_ensure
 from harness.dkp.rules.source_plan import (
@@ -62,6 +61,7 @@ from harness.dkp.rules.source_plan import (
     UpdateModule,
 )
 from harness.eras import Behaviour
+from harness.kube.timestamps import stamp
 
 __all__ = [
     "LOGGER",

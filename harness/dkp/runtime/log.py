@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from harness.api.times import stamp
 from harness.clock import Clock
+from harness.kube.timestamps import stamp
 
 __all__ = ["DeckhouseLog"]
 

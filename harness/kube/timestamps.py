@@ -1,4 +1,8 @@
-"""The timestamp format of Kubernetes status fields (RFC 3339, seconds, UTC ``Z``)."""
+"""The timestamp format of Kubernetes objects (metav1.Time: RFC 3339, seconds, UTC ``Z``).
+
+One function for every writer: the API server's own stamps (creation, managed fields) and the
+controllers' status fields are made at the same instants, so they share one cache.
+"""
 
 from __future__ import annotations
 
