@@ -16,7 +16,7 @@ from harness.kube.errors import Cause, Conflict
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
 
-__all__ = ["apply_config", "leaf_paths", "record_update"]
+__all__ = ["apply_config", "leaf_paths", "owned_alone", "record_repeat", "record_update"]
 
 Path = tuple[str, ...]
 _TRACKED_META = ("labels", "annotations", "finalizers", "ownerReferences")
@@ -167,6 +167,35 @@ def record_update(
     entry = _entry(manager, "Update", api_version, now, paths, subresource, same_as=(mine, mine_tree))
     rest.append(entry)
     _set_entries(new, rest)
+
+
+def owned_alone(
+    obj: Obj, paths: frozenset[Path], *, manager: str, api_version: str, subresource: str | None
+) -> bool:
+    """Whether :func:`record_update` of a change of ``paths`` only, by ``manager`` (operation Update,
+    through ``subresource``), would leave ``obj``'s entries as they are but for that manager's
+    ``time``: its entry is the last one, has this API version, owns ``paths`` and only leaves, and no
+    other entry owns any of ``paths``."""
+    entries = obj.get("metadata", {}).get("managedFields") or []
+    if not entries:
+        return False
+    last = entries[-1]
+    if not _same_owner(last, manager, "Update", subresource) or last.get("apiVersion") != api_version:
+        return False
+    mine = _parsed(last.get("fieldsV1") or {})
+    if not paths <= mine or not all(_is_leaf(obj, path) for path in mine):
+        return False
+    return not any(paths & _parsed(e.get("fieldsV1") or {}) for e in entries[:-1])
+
+
+def record_repeat(new: Obj, *, manager: str, api_version: str, now: str, subresource: str | None) -> None:
+    """:func:`record_update` of a change :func:`owned_alone` vouched for (on the object ``new``
+    replaces): the same entries, the manager's (the last) made again at ``now``."""
+    entries = _entries(new)
+    tree = entries[-1].get("fieldsV1") or {}
+    mine = _parsed(tree)
+    entries[-1] = _entry(manager, "Update", api_version, now, mine, subresource, same_as=(mine, tree))
+    _set_entries(new, entries)
 
 
 def _changed_leaves(old: Obj, new: Obj) -> set[Path]:

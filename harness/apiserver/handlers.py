@@ -18,7 +18,7 @@ from typing import Any
 from harness.apiserver import strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
-from harness.apiserver.field_ownership import apply_config, record_update
+from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
 from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
@@ -380,19 +380,23 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
     rt = req.rt
     if not rt.custom or rt.schema is None or not b.catalog.single_version(rt.key):
         return None
-    leaves = leaf_changes(current, req.body, rt.schema)
+    manager, version = _manager(req), rt.resource.api_version
+    repeated = b.repeats.leaves(rt, current, req.body, manager)
+    leaves = repeated if repeated is not None else leaf_changes(current, req.body, rt.schema)
     if leaves is None:
         return None
     new = strategy.for_update(rt, with_leaves(current, leaves), current, req.subresource)
-    if rt.schema.validate(new):
-        return None  # the general path words the error
-    version = rt.resource.api_version
-    record_update(
-        current, new, manager=_manager(req), api_version=version, now=_stamp(b), subresource="status"
-    )
+    if repeated is not None:  # the same write as the last one: see harness.apiserver.leaf_repeat
+        record_repeat(new, manager=manager, api_version=version, now=_stamp(b), subresource="status")
+    else:
+        if rt.schema.validate(new):
+            return None  # the general path words the error
+        record_update(current, new, manager=manager, api_version=version, now=_stamp(b), subresource="status")
     stored = b.store.update(
         rt, strategy.to_storage(new, rt, b.catalog), require_rv=False, dry_run=req.dry_run
     )
+    if not req.dry_run:
+        b.repeats.remember(rt, stored, leaves, manager)
     return Response(200, strategy.to_version(stored, rt))
 
 

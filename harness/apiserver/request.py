@@ -14,6 +14,7 @@ from typing import Any
 from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.faults import Faults
+from harness.apiserver.leaf_repeat import Repeats
 from harness.apiserver.storage import Store
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
@@ -69,3 +70,5 @@ class Backend:
     log_source: LogSource | None = None
     admission: Admission = field(default_factory=Admission)
     """Validating webhooks (``harness.apiserver.admission``), called before a write is stored."""
+    repeats: Repeats = field(default_factory=Repeats)
+    """The ``/status`` leaf write of each object that may be repeated without its analysis."""

@@ -140,6 +140,23 @@ def _check(schema_json: str) -> Check:
     return compile_check(_root_draft4(schema_json))
 
 
+_VALUE_BLIND = frozenset(
+    {"type", "properties", "required", "additionalProperties", "minProperties", "maxProperties"}
+)
+"""Draft 4 keywords of an object node that look at its keys only, never at the values below them
+(``additionalProperties`` applies to undeclared keys, and a leaf here is always declared)."""
+
+
+@lru_cache(maxsize=256)
+def _leaf_check(schema_json: str, path: tuple[str, ...]) -> Check | None:
+    node = _root_draft4(schema_json)
+    for key in path:
+        if not isinstance(node, dict) or set(node) - _VALUE_BLIND:
+            return None
+        node = (node.get("properties") or {}).get(key)
+    return compile_check(node) if isinstance(node, dict) else None
+
+
 _TYPE_NAMES = {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}
 
 
@@ -199,6 +216,13 @@ class StructuralSchema:
         }
         """The root as pruning sees it: ``apiVersion``, ``kind`` and ``metadata`` are known there
         (built once: every write prunes)."""
+
+    def leaf_check(self, path: tuple[str, ...]) -> Check | None:
+        """A check of the declared leaf at ``path`` that decides, for an object this schema admits,
+        whether it is still admitted with that leaf's value replaced: every node above the leaf
+        looks at keys only. None when some node above it also reads values (then only the whole
+        object's check decides)."""
+        return _leaf_check(self._key, path)
 
     def validate(self, obj: dict[str, Any]) -> list[Cause]:
         """Field errors for ``obj``, in a stable order, without duplicates."""

@@ -1,8 +1,9 @@
 """A ``/status`` merge patch that replaces scalar leaves leaves exactly what the general path leaves.
 
-The same generated patches go to two API servers, one with the leaf path and one without it:
-every response (object or error), every stored version (``resourceVersion``, ``managedFields``
-with their times) and every watch event must be the same.
+The same generated patches go to two API servers, one with the leaf path (and its repeats,
+``harness.apiserver.leaf_repeat``) and one without either: every response (object or error),
+every stored version (``resourceVersion``, ``managedFields`` with their times) and every watch
+event must be the same.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from harness.api import kinds
 from harness.apiserver import ApiServer, handlers, leaf_patch
+from harness.apiserver.leaf_repeat import Repeats
 from harness.apiserver.schema import StructuralSchema
 from harness.clock import VirtualClock
 from harness.kube.errors import ApiError
@@ -68,10 +70,17 @@ def _outcome(call: Any) -> Any:
         return ("error", type(exc).__name__, str(exc))
 
 
-def _history(steps: list[tuple[Any, str | None]], *, leaf_path: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+def _history(
+    steps: list[tuple[Any, str | None]],
+    *,
+    leaf_path: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    status: dict[str, Any] = STATUS,
+) -> Any:
     with monkeypatch.context() as patched:
         if not leaf_path:
             patched.setattr(handlers, "_leaf_patch", lambda *args: None)
+            patched.setattr(Repeats, "leaves", lambda *args: None)
         clock = VirtualClock(START)
         server = ApiServer(clock)
         try:
@@ -82,7 +91,7 @@ def _history(steps: list[tuple[Any, str | None]], *, leaf_path: bool, monkeypatc
             )
             client.create(kinds.MODULE_SOURCE, SOURCE)
             source = client.get(kinds.MODULE_SOURCE, "example")
-            client.update(kinds.MODULE_SOURCE, {**source, "status": STATUS}, subresource="status")
+            client.update(kinds.MODULE_SOURCE, {**source, "status": status}, subresource="status")
             outcomes = []
             for body, manager in steps:
                 clock.advance(timedelta(seconds=1))
@@ -104,6 +113,79 @@ def test_the_leaf_path_leaves_what_the_general_path_leaves(monkeypatch, steps):
     assert _history(steps, leaf_path=True, monkeypatch=monkeypatch) == _history(
         steps, leaf_path=False, monkeypatch=monkeypatch
     )
+
+
+_REPEATED = st.one_of(
+    st.sampled_from(["2025-03-03T09:03:00Z", "2025-03-03T09:06:00Z", "", 7, None]).map(
+        lambda at: {"status": {"syncTime": at}}
+    ),
+    st.tuples(st.sampled_from(["2025-03-03T09:09:00Z", 1.5]), st.sampled_from(["", "x", 2])).map(
+        lambda pair: {"status": {"syncTime": pair[0], "message": pair[1]}}
+    ),
+    st.sampled_from(["Active", "Terminating", "Bogus", 3]).map(lambda phase: {"status": {"phase": phase}}),
+)
+_REPEAT_STEPS = st.lists(
+    st.tuples(
+        st.one_of(_REPEATED, _REPEATED, _REPEATED, _STATUS_PATCHES, _OTHER_PATCHES),
+        st.sampled_from(["deckhouse", "deckhouse", "deckhouse", None, "kubectl-edit"]),
+    ),
+    min_size=2,
+    max_size=12,
+)
+
+
+_BEAT = ({"status": {"syncTime": "2025-03-03T09:03:00Z"}}, "deckhouse")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_REPEAT_STEPS)
+@example([({"status": {"phase": "Terminating"}}, "deckhouse"), ({"status": {"phase": "Bogus"}}, "deckhouse")])
+@example([_BEAT, _BEAT, ({"status": {"syncTime": 7}}, "deckhouse"), _BEAT])
+@example([_BEAT, ({"status": {"syncTime": "2025-03-03T09:06:00Z"}}, "kubectl-edit"), _BEAT, _BEAT])
+@example(
+    [
+        _BEAT,
+        ({"status": {"message": "x"}}, "deckhouse"),
+        _BEAT,
+        ({"spec": {"registry": {"repo": "o"}}}, None),
+        _BEAT,
+    ]
+)
+def test_repeated_leaf_patches_leave_what_the_general_path_leaves(monkeypatch, steps):
+    """Runs of the same leaves by the same manager (a heartbeat), broken by other managers, other
+    leaves, values of another type or refused by the schema (an enum), and other writes."""
+    status = {**STATUS, "phase": "Active"}
+    assert _history(steps, leaf_path=True, monkeypatch=monkeypatch, status=status) == _history(
+        steps, leaf_path=False, monkeypatch=monkeypatch, status=status
+    )
+
+
+def test_a_heartbeat_after_its_first_write_is_a_repeat(monkeypatch):
+    """The first syncTime patch of a manager takes the leaf path; the next ones repeat it."""
+    repeats = []
+    original = handlers.record_repeat
+
+    def spy(*args, **kwargs):
+        repeats.append(kwargs["now"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(handlers, "record_repeat", spy)
+    beats = [({"status": {"syncTime": f"2025-03-03T09:0{i}:00Z"}}, "deckhouse") for i in range(1, 6)]
+    outcomes, _, stored = _history(beats, leaf_path=True, monkeypatch=monkeypatch)
+    assert [o[0] for o in outcomes] == ["object"] * 5
+    assert repeats == [f"2025-03-03T09:00:0{i}Z" for i in range(2, 6)]
+    [entry] = [e for e in stored["metadata"]["managedFields"] if e["manager"] == "deckhouse"]
+    assert entry["time"] == "2025-03-03T09:00:05Z" and stored["status"]["syncTime"] == "2025-03-03T09:05:00Z"
+
+
+def test_a_value_the_schema_refuses_is_not_repeated_but_refused(monkeypatch):
+    steps = [({"status": {"phase": "Active"}}, "deckhouse")] * 2 + [
+        ({"status": {"phase": "Bogus"}}, "deckhouse")
+    ]
+    outcomes, _, stored = _history(steps, leaf_path=True, monkeypatch=monkeypatch)
+    assert outcomes[2][0] == "error" and outcomes[2][1] == "Invalid", outcomes[2]
+    assert 'status.phase: Unsupported value: "Bogus"' in outcomes[2][2]
+    assert stored["status"]["phase"] == "Active"
 
 
 def test_a_sync_time_patch_takes_the_leaf_path(monkeypatch):

@@ -1,0 +1,144 @@
+"""The same ``/status`` leaf patch once more: a periodic look's repeated write, without its analysis.
+
+A heartbeat writes the same leaves of the same object, as the same field manager, at every look: a
+ModuleSource's ``status.syncTime`` every 3 minutes (3,360 times in a virtual week). The first such
+write takes the leaf path (:mod:`~harness.apiserver.leaf_patch`), which walks the patch over the
+object and the schema, validates the whole new object and recomputes its managed fields. When the
+next patch finds stored exactly the object the last one left, and sets the same leaves to values
+of the same JSON types, each of those results follows from the last one:
+
+- **the leaves** are the same paths, with the patch's new values;
+- **validity**: the stored object was admitted under the same schema, and replacing a declared
+  leaf keeps every constraint of the nodes above it when those look at keys only
+  (:meth:`~harness.apiserver.schema.StructuralSchema.leaf_check`); each new value is checked against
+  its own node;
+- **managed fields**: the last write left the manager's entry (operation ``Update``, subresource
+  ``status``, this API version) last, owning those leaves and only leaves, and no other entry owns
+  any of them. Recomputing them (:func:`~harness.apiserver.field_ownership.record_update`) then
+  gives the same entries with that entry's ``time`` set to now, which is what is written.
+
+:class:`Repeats` remembers, per object, the write that may be repeated so; anything else (another
+object version, other leaves, a value of another type or one its node refuses, another manager)
+takes the leaf path, or the general one, which words errors and remembers anew.
+``tests/apiserver/test_leaf_patch.py`` checks that a run of repeated patches leaves the same stored
+objects, responses and managed fields as the leaf path alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from harness.apiserver.catalog import ResourceType
+from harness.apiserver.field_ownership import owned_alone
+from harness.apiserver.leaf_patch import Leaf
+from harness.apiserver.schema import StructuralSchema
+from harness.apiserver.schema_precheck import Check
+from harness.kube.objects import Obj
+
+__all__ = ["Repeats"]
+
+_SCALARS = (str, bool, int, float)
+ObjectKey = tuple[tuple[str, str], str, str]
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    stored: Obj
+    """The object the last write left in the store (compared by identity)."""
+    schema: StructuralSchema
+    manager: str
+    api_version: str
+    paths: frozenset[tuple[str, ...]]
+    checks: tuple[tuple[tuple[str, ...], Check], ...]
+
+
+class Repeats:
+    """The repeatable ``/status`` leaf write of each object, as the last leaf write left it.
+
+    The patch handler calls it under the store's lock, so it keeps no lock of its own.
+    """
+
+    def __init__(self) -> None:
+        self._by_object: dict[ObjectKey, _Repeat] = {}
+
+    def leaves(self, rt: ResourceType, current: Obj, patch: Any, manager: str) -> list[Leaf] | None:
+        """The leaves of ``patch`` when it repeats the last leaf write of ``current``; else None."""
+        repeat = self._by_object.get(_key(rt, current))
+        if (
+            repeat is None
+            or repeat.stored is not current
+            or repeat.schema is not rt.schema
+            or repeat.manager != manager
+            or repeat.api_version != rt.resource.api_version
+        ):
+            return None
+        leaves: list[Leaf] = []
+        if not _flatten(patch, (), leaves) or len(leaves) != len(repeat.paths):
+            return None
+        for path, value in leaves:
+            if path not in repeat.paths or type(value) is not type(_at(current, path)):
+                return None
+        if not all(check(_value_at(leaves, path)) for path, check in repeat.checks):
+            return None  # the leaf path words the error
+        return leaves
+
+    def remember(self, rt: ResourceType, stored: Obj, leaves: list[Leaf], manager: str) -> None:
+        """After a leaf write of ``leaves`` left ``stored``: remember it when it may be repeated."""
+        key = _key(rt, stored)
+        schema = rt.schema
+        paths = frozenset(path for path, _ in leaves)
+        checks = [(path, schema.leaf_check(path)) for path in paths] if schema is not None else []
+        repeatable = (
+            schema is not None
+            and all(check is not None for _, check in checks)
+            and owned_alone(
+                stored, paths, manager=manager, api_version=rt.resource.api_version, subresource="status"
+            )
+        )
+        if not repeatable or schema is None:
+            self._by_object.pop(key, None)
+            return
+        self._by_object[key] = _Repeat(
+            stored,
+            schema,
+            manager,
+            rt.resource.api_version,
+            paths,
+            tuple((path, check) for path, check in checks if check is not None),
+        )
+
+
+def _key(rt: ResourceType, obj: Obj) -> ObjectKey:
+    meta = obj.get("metadata") or {}
+    return rt.key, str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
+def _flatten(patch: Any, path: tuple[str, ...], out: list[Leaf]) -> bool:
+    """The scalar leaves of a nested-dict patch; False for anything else (null, list, empty dict)."""
+    if not isinstance(patch, dict) or not patch:
+        return False
+    for key, value in patch.items():
+        if isinstance(value, dict):
+            if not _flatten(value, (*path, key), out):
+                return False
+        elif isinstance(value, _SCALARS):
+            out.append(((*path, key), value))
+        else:
+            return False
+    return True
+
+
+_MISSING = object()
+
+
+def _at(obj: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(obj, dict) or key not in obj:
+            return _MISSING
+        obj = obj[key]
+    return obj
+
+
+def _value_at(leaves: list[Leaf], path: tuple[str, ...]) -> Any:
+    return next(value for p, value in leaves if p == path)
