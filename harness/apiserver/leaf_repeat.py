@@ -20,8 +20,9 @@ of the same JSON types, each of those results follows from the last one:
 :class:`Repeats` remembers, per object, the write that may be repeated so; anything else (another
 object version, other leaves, a value of another type or one its node refuses, another manager)
 takes the leaf path, or the general one, which words errors and remembers anew.
-``tests/apiserver/test_leaf_patch.py`` checks that a run of repeated patches leaves the same stored
-objects, responses and managed fields as the leaf path alone.
+``tests/apiserver/test_leaf_patch.py`` checks on generated runs of repeated patches, broken by
+every kind of other write, that the responses, stored versions, managed fields and watch events
+are those of the general path.
 """
 
 from __future__ import annotations
