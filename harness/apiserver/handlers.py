@@ -388,9 +388,9 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
     new = strategy.for_update(rt, with_leaves(current, leaves), current, req.subresource)
     if repeated is not None:  # the same write as the last one: see harness.apiserver.leaf_repeat
         record_repeat(new, manager=manager, api_version=version, now=_stamp(b), subresource="status")
+    elif rt.schema.validate(new):
+        return None  # the general path words the error
     else:
-        if rt.schema.validate(new):
-            return None  # the general path words the error
         record_update(current, new, manager=manager, api_version=version, now=_stamp(b), subresource="status")
     stored = b.store.update(
         rt, strategy.to_storage(new, rt, b.catalog), require_rv=False, dry_run=req.dry_run

@@ -50,8 +50,8 @@ class _Repeat:
     schema: StructuralSchema
     manager: str
     api_version: str
-    paths: frozenset[tuple[str, ...]]
-    checks: tuple[tuple[tuple[str, ...], Check], ...]
+    leaves: dict[tuple[str, ...], tuple[type, Check]]
+    """Each leaf's path: the type of its value and the check of its schema node."""
 
 
 class Repeats:
@@ -75,39 +75,30 @@ class Repeats:
         ):
             return None
         leaves: list[Leaf] = []
-        if not _flatten(patch, (), leaves) or len(leaves) != len(repeat.paths):
+        if not _flatten(patch, (), leaves) or len(leaves) != len(repeat.leaves):
             return None
         for path, value in leaves:
-            if path not in repeat.paths or type(value) is not type(_at(current, path)):
-                return None
-        if not all(check(_value_at(leaves, path)) for path, check in repeat.checks):
-            return None  # the leaf path words the error
+            kind, check = repeat.leaves.get(path, (None, None))
+            if check is None or type(value) is not kind or not check(value):
+                return (
+                    None  # other leaves, another type (the leaf path), or refused (the general path words it)
+                )
         return leaves
 
     def remember(self, rt: ResourceType, stored: Obj, leaves: list[Leaf], manager: str) -> None:
         """After a leaf write of ``leaves`` left ``stored``: remember it when it may be repeated."""
         key = _key(rt, stored)
-        schema = rt.schema
-        paths = frozenset(path for path, _ in leaves)
-        checks = [(path, schema.leaf_check(path)) for path in paths] if schema is not None else []
-        repeatable = (
-            schema is not None
-            and all(check is not None for _, check in checks)
-            and owned_alone(
-                stored, paths, manager=manager, api_version=rt.resource.api_version, subresource="status"
-            )
-        )
-        if not repeatable or schema is None:
-            self._by_object.pop(key, None)
+        self._by_object.pop(key, None)
+        if rt.schema is None:
             return
-        self._by_object[key] = _Repeat(
-            stored,
-            schema,
-            manager,
-            rt.resource.api_version,
-            paths,
-            tuple((path, check) for path, check in checks if check is not None),
-        )
+        checks = {path: (type(value), rt.schema.leaf_check(path)) for path, value in leaves}
+        version = rt.resource.api_version
+        if not all(check is not None for _, check in checks.values()) or not owned_alone(
+            stored, frozenset(checks), manager=manager, api_version=version, subresource="status"
+        ):
+            return
+        kept = {path: (kind, check) for path, (kind, check) in checks.items() if check is not None}
+        self._by_object[key] = _Repeat(stored, rt.schema, manager, version, kept)
 
 
 def _key(rt: ResourceType, obj: Obj) -> ObjectKey:
@@ -128,18 +119,3 @@ def _flatten(patch: Any, path: tuple[str, ...], out: list[Leaf]) -> bool:
         else:
             return False
     return True
-
-
-_MISSING = object()
-
-
-def _at(obj: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(obj, dict) or key not in obj:
-            return _MISSING
-        obj = obj[key]
-    return obj
-
-
-def _value_at(leaves: list[Leaf], path: tuple[str, ...]) -> Any:
-    return next(value for p, value in leaves if p == path)
