@@ -395,7 +395,9 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
     stored = b.store.update(
         rt, strategy.to_storage(new, rt, b.catalog), require_rv=False, dry_run=req.dry_run
     )
-    if not req.dry_run:
+    if not req.dry_run and repeated is not None:
+        b.repeats.renew(rt, stored)
+    elif not req.dry_run:
         b.repeats.remember(rt, stored, leaves, manager)
     return Response(200, strategy.to_version(stored, rt))
 

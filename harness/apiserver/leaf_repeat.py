@@ -27,7 +27,7 @@ are those of the general path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.apiserver.catalog import ResourceType
@@ -84,6 +84,18 @@ class Repeats:
                     None  # other leaves, another type (the leaf path), or refused (the general path words it)
                 )
         return leaves
+
+    def renew(self, rt: ResourceType, stored: Obj) -> None:
+        """After a repeat (:meth:`leaves` said yes) left ``stored``: it may be repeated once more.
+
+        The repeat kept the leaves, their value types and the schema; the managed fields are the
+        last ones with the manager's entry restamped, so :func:`owned_alone` still holds: what
+        :meth:`remember` would find again, without finding it.
+        """
+        key = _key(rt, stored)
+        repeat = self._by_object.get(key)
+        if repeat is not None:
+            self._by_object[key] = replace(repeat, stored=stored)
 
     def remember(self, rt: ResourceType, stored: Obj, leaves: list[Leaf], manager: str) -> None:
         """After a leaf write of ``leaves`` left ``stored``: remember it when it may be repeated."""

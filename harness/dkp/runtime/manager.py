@@ -118,7 +118,8 @@ class _IdleMark:
         return ("*", ANY) in self.reads or (kind, ANY) in self.reads or (kind, name) in self.reads
 
 
-_EVERYTHING: frozenset[Read] = frozenset({("*", ANY)})
+_ALL: Read = ("*", ANY)
+_EVERYTHING: frozenset[Read] = frozenset({_ALL})
 """The reads of a look when nobody recorded them: any change may matter."""
 
 
@@ -187,7 +188,7 @@ class Manager:
         self._foreign = 0  # changes of other objects than the one being reconciled
         self._idle: dict[Key, _IdleMark] = {}
         self._replaying_cycle = False  # a replayed heartbeat whose writes net to no change runs
-        self._readers: dict[str, set[Key]] = {}  # kind (or "*") -> keys whose idle mark read it
+        self._readers: dict[Read, set[Key]] = {}  # a read -> the keys whose idle mark made it
         self.coalesced = 0
         """Periodic looks replayed or skipped instead of run (for benchmarks and tests)."""
 
@@ -420,16 +421,16 @@ class Manager:
                 result.cycle and writes is not None,
             )
             self._idle[key] = mark
-            for kind in {kind for kind, _ in reads}:
-                self._readers.setdefault(kind, set()).add(key)
+            for read in reads:
+                self._readers.setdefault(read, set()).add(key)
 
     def _unmark(self, key: Key) -> None:
         """Drop ``key``'s idle mark (state lock held)."""
         mark = self._idle.pop(key, None)
         if mark is None:
             return
-        for kind in {kind for kind, _ in mark.reads}:
-            readers = self._readers.get(kind)
+        for read in mark.reads:
+            readers = self._readers.get(read)
             if readers is not None:
                 readers.discard(key)
 
@@ -437,13 +438,16 @@ class Manager:
         """A change ends the idle marks of the looks that read it (state lock held).
 
         The object a look is writing (its own heartbeat, while its key runs) is not a change to it.
+        The marks are found by the three reads a change of ``name`` concerns
+        (:meth:`_IdleMark.affected_by`), not by a walk over every mark that read its kind.
         """
         if self._replaying_cycle:
             return  # a replayed cycle leaves what every other look read as it was
         kind = kind_key(event.resource)
-        for key in [*self._readers.get(kind, ()), *self._readers.get("*", ())]:
-            mark = self._idle.get(key)
-            if key != self._running_key and mark is not None and mark.affected_by(kind, name):
+        readers = self._readers
+        affected = [*readers.get((kind, name), ()), *readers.get((kind, ANY), ()), *readers.get(_ALL, ())]
+        for key in affected:
+            if key in self._idle and key != self._running_key:
                 self._unmark(key)
 
     def idle_reads(self, key: Key) -> frozenset[Read] | None:
