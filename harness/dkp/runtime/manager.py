@@ -433,6 +433,8 @@ class Manager:
             readers = self._readers.get(read)
             if readers is not None:
                 readers.discard(key)
+                if not readers:
+                    del self._readers[read]  # one entry per read some mark still holds
 
     def _drop_marks_reading(self, event: WatchEvent, name: str) -> None:
         """A change ends the idle marks of the looks that read it (state lock held).
