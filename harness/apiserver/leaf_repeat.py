@@ -79,10 +79,9 @@ class Repeats:
             return None
         for path, value in leaves:
             kind, check = repeat.leaves.get(path, (None, None))
+            # other leaves, another type (the leaf path), or refused (the general path words it)
             if check is None or type(value) is not kind or not check(value):
-                return (
-                    None  # other leaves, another type (the leaf path), or refused (the general path words it)
-                )
+                return None
         return leaves
 
     def renew(self, rt: ResourceType, stored: Obj) -> None:
@@ -103,14 +102,15 @@ class Repeats:
         self._by_object.pop(key, None)
         if rt.schema is None:
             return
-        checks = {path: (type(value), rt.schema.leaf_check(path)) for path, value in leaves}
+        kept: dict[tuple[str, ...], tuple[type, Check]] = {}
+        for path, value in leaves:
+            check = rt.schema.leaf_check(path)
+            if check is None:
+                return
+            kept[path] = (type(value), check)
         version = rt.resource.api_version
-        if not all(check is not None for _, check in checks.values()) or not owned_alone(
-            stored, frozenset(checks), manager=manager, api_version=version, subresource="status"
-        ):
-            return
-        kept = {path: (kind, check) for path, (kind, check) in checks.items() if check is not None}
-        self._by_object[key] = _Repeat(stored, rt.schema, manager, version, kept)
+        if owned_alone(stored, frozenset(kept), manager=manager, api_version=version, subresource="status"):
+            self._by_object[key] = _Repeat(stored, rt.schema, manager, version, kept)
 
 
 def _key(rt: ResourceType, obj: Obj) -> ObjectKey:
