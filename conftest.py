@@ -1,11 +1,16 @@
 """Root conftest: only loads the harness's pytest plugins (GC tuning, the report, the step library,
-the longest scenarios first)."""
+the longest scenarios first), as ``pytest_plugins`` would, without an entry-point scan per name
+(harness.steps.plugin_loading)."""
 
 from __future__ import annotations
 
-pytest_plugins: list[str] = [
-    "harness.steps.gc_plugin",
-    "harness.report.plugin",
-    "harness.steps.plugin",
-    "harness.steps.schedule_plugin",
-]
+from harness.steps.plugin_loading import companions
+
+pytest_plugin_registered = companions(
+    [
+        "harness.steps.gc_plugin",
+        "harness.report.plugin",
+        "harness.steps.plugin",
+        "harness.steps.schedule_plugin",
+    ]
+)

@@ -16,13 +16,12 @@ import json
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType, TracebackType
 from typing import Any, Self
 
 import httpx
 
-from harness.registry import archive, mediatypes, transport
+from harness.registry import archive, mediatypes, tls, transport
 from harness.registry.auth import RegistryAuth
 from harness.registry.credentials import Credentials, credentials_for, host_of
 from harness.registry.errors import RegistryAuthError, RegistryError
@@ -179,31 +178,15 @@ def _url_scheme(scheme: str) -> str:
     return value
 
 
-def _verify(base_url: str, ca: str) -> ssl.SSLContext | bool:
+def _verify(base_url: str, ca: str) -> ssl.SSLContext:
     """The shared trust store for HTTPS (or a plain-HTTP source with a ``ca``, which must parse).
 
-    A plain-HTTP client without a ``ca`` gets no verification setup at all: it never shakes hands.
+    A plain-HTTP client without a ``ca`` never shakes hands: it gets the shared context that
+    checks nothing, not a trust store to load.
     """
     if base_url.startswith("https://") or ca.strip():
-        return _ssl_context(ca)
-    return False
-
-
-@lru_cache(maxsize=32)
-def _ssl_context(ca: str) -> ssl.SSLContext:
-    """System trust plus the ModuleSource's ``ca`` PEM (DKP appends it to the system pool).
-
-    Loading the system trust store costs ~17 ms, and the source controller builds a client on
-    every reconcile, so one context per distinct ``ca`` is shared by all clients (nothing changes
-    a context after this; a bad PEM raises every time, as exceptions are not cached).
-    """
-    context = ssl.create_default_context()
-    if ca.strip():
-        try:
-            context.load_verify_locations(cadata=ca)
-        except ssl.SSLError as exc:
-            raise RegistryError(f"the registry ca is not a valid PEM certificate: {exc.reason}") from None
-    return context
+        return tls.trusted(ca)
+    return tls.unverified()
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -9,9 +9,7 @@ pusher are not sent again (a 1,000-module publish would otherwise spend half its
 
 from __future__ import annotations
 
-import functools
 import json
-import ssl
 import threading
 from types import TracebackType
 from typing import Self
@@ -19,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from harness.registry import mediatypes, transport
+from harness.registry import mediatypes, tls, transport
 from harness.registry.auth import RegistryAuth
 from harness.registry.blob_seed import BlobSeed
 from harness.registry.credentials import Credentials
@@ -41,12 +39,6 @@ def _image_references(body: bytes) -> list[str] | None:
     return [d for d in digests if isinstance(d, str)] if len(digests) == len(found) else None
 
 
-@functools.cache
-def _shared_trust() -> ssl.SSLContext:
-    """One system trust store for every HTTPS pusher (loading it costs ~17 ms); plain HTTP needs none."""
-    return ssl.create_default_context()
-
-
 class Pusher:
     """Push and delete images in one registry (``host:port``)."""
 
@@ -66,7 +58,7 @@ class Pusher:
         self._http = httpx.Client(
             auth=RegistryAuth(credentials),
             transport=transport,
-            verify=_shared_trust() if verify and scheme.lower() == "https" else False,
+            verify=tls.trusted() if verify and scheme.lower() == "https" else tls.unverified(),
             timeout=60.0,
             trust_env=False,
         )

@@ -32,6 +32,7 @@ from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates
+from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
 from harness.steps.usage_cache import step_usage
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
@@ -39,8 +40,9 @@ from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 __all__ = ["UnknownStepError"]
 
 # pytest imports (and so registers) every step module; importing them here first would stop
-# pytest from rewriting their asserts.
-pytest_plugins = ["harness.target.plugin", *MODULES, "harness.steps.eras_plugin"]
+# pytest from rewriting their asserts. Loaded as ``pytest_plugins`` would load them, without an
+# entry-point scan per name (harness.steps.plugin_loading).
+pytest_plugin_registered = companions(["harness.target.plugin", *MODULES, "harness.steps.eras_plugin"])
 
 install_step_lookup_cache()
 

@@ -132,8 +132,21 @@ def test_an_invalid_ca_is_reported_again_on_the_next_client_not_remembered_as_va
 
 
 def test_clients_share_one_trust_store_per_ca_instead_of_loading_it_each_time():
-    from harness.registry.client import _ssl_context
+    from harness.registry import tls
 
-    assert _ssl_context("") is _ssl_context("")
+    assert tls.trusted("") is tls.trusted("")
     with RegistryClient("h/r"), RegistryClient("h/other"):
-        assert _ssl_context.cache_info().currsize >= 1
+        assert tls.trusted.cache_info().currsize >= 1
+
+
+def test_plain_http_clients_share_one_context_that_checks_nothing():
+    import ssl
+
+    from harness.registry import tls
+
+    context = tls.unverified()
+    assert context is tls.unverified()
+    assert context.verify_mode == ssl.CERT_NONE and not context.check_hostname
+    with RegistryClient("h/r", scheme="HTTP") as one, RegistryClient("h/other", scheme="HTTP") as two:
+        pools = [client._http._transport._pool for client in (one, two)]  # httpx's own transport
+        assert all(pool._ssl_context is context for pool in pools)

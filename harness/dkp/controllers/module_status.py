@@ -39,18 +39,37 @@ def phase_of(module: Obj) -> str:
     return str(deep_get(module, "status.phase", "") or "")
 
 
-def _without_probe_times(value: Any) -> Any:
-    status = copy.deepcopy(value) or {}
-    for cond in status.get("conditions") or []:
-        cond.pop("lastProbeTime", None)
-    return status
+def _same_but_probe_times(left: Any, right: Any) -> bool:
+    """Whether two statuses are equal once each condition's ``lastProbeTime`` is left out.
+
+    Compared in place rather than on stripped copies: this runs on every Module reconcile.
+    """
+    left, right = left or {}, right or {}
+    if left.keys() != right.keys():
+        return False
+    return all(
+        _same_conditions(left[key], right[key]) if key == "conditions" else left[key] == right[key]
+        for key in left
+    )
+
+
+def _same_conditions(left: Any, right: Any) -> bool:
+    if not (isinstance(left, list) and isinstance(right, list)) or len(left) != len(right):
+        return bool(left == right)
+    return all(_probe_free(a) == _probe_free(b) for a, b in zip(left, right, strict=True))
+
+
+def _probe_free(cond: Any) -> Any:
+    if not isinstance(cond, dict):
+        return cond
+    return {key: value for key, value in cond.items() if key != "lastProbeTime"}
 
 
 def update_status(client: KubeClient, module: Obj, mutate: Mutator) -> Obj:
     """Apply ``mutate`` to a copy of ``module`` and PUT its status if anything but probe times changed."""
     changed = copy.deepcopy(module)
     mutate(changed)
-    if _without_probe_times(changed.get("status")) == _without_probe_times(module.get("status")):
+    if _same_but_probe_times(changed.get("status"), module.get("status")):
         return module
     return client.update(kinds.MODULE, changed, subresource="status")
 

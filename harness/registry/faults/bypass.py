@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import httpx
 
+from harness.registry import tls
 from harness.registry.faults.rules import RuleTable
 
 __all__ = ["ProxyBypass"]
@@ -34,9 +35,8 @@ class ProxyBypass(httpx.BaseTransport):
         self._address = address  # fixed: a restarted accept loop binds the same one
         self._upstream_netloc = upstream
         # Plain HTTP only (the cluster installs it for a plain-HTTP source without a ``ca``, whose
-        # own client verifies nothing either): no trust store to load, ~20 ms for each client,
-        # and a scan builds one.
-        self._inner = httpx.HTTPTransport(verify=False)
+        # own client verifies nothing either): no trust store to load, and a scan builds one.
+        self._inner = httpx.HTTPTransport(verify=tls.unverified())
         host, _, port = upstream.rpartition(":")
         self._upstream = (host, int(port))
 
