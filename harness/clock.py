@@ -28,6 +28,8 @@ Callback = Callable[[], None]
 
 def utc(value: datetime) -> datetime:
     """Return ``value`` as an aware UTC datetime (naive values are taken to be UTC)."""
+    if value.tzinfo is UTC:  # already (the usual case: every instant the clocks hand out)
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
@@ -147,8 +149,10 @@ class VirtualClock(_TimedClock):
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
-        with self._lock:
-            return self._now
+        # No lock to read: the instant is one immutable object, replaced whole by ``set`` and
+        # ``advance`` (which lock among themselves), so a reader sees the old one or the new one.
+        # Every write stamps it several times.
+        return self._now
 
     def set(self, when: datetime) -> None:
         """Jump to ``when``; timers keep their absolute deadlines (earlier ones become due)."""

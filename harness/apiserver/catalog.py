@@ -53,11 +53,12 @@ class ResourceType:
     schema: StructuralSchema | None = None
     custom: bool = True
     deprecation_warning: str | None = None
+    key: tuple[str, str] = field(init=False, repr=False)
+    """Storage key: the group/resource, shared by all versions (worked out once: every request
+    reads it several times)."""
 
-    @property
-    def key(self) -> tuple[str, str]:
-        """Storage key: the group/resource, shared by all versions."""
-        return (self.resource.group, self.resource.plural)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.resource.group, self.resource.plural))
 
     @property
     def qualified_kind(self) -> str:

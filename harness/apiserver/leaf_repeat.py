@@ -27,7 +27,7 @@ are those of the general path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from harness.apiserver.catalog import ResourceType
@@ -93,8 +93,9 @@ class Repeats:
         """
         key = _key(rt, stored)
         repeat = self._by_object.get(key)
-        if repeat is not None:
-            self._by_object[key] = replace(repeat, stored=stored)
+        if repeat is not None:  # built directly: ``dataclasses.replace`` inspects the fields each time
+            r = repeat
+            self._by_object[key] = _Repeat(stored, r.schema, r.manager, r.api_version, r.leaves)
 
     def remember(self, rt: ResourceType, stored: Obj, leaves: list[Leaf], manager: str) -> None:
         """After a leaf write of ``leaves`` left ``stored``: remember it when it may be repeated."""

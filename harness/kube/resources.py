@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Resource"]
 
@@ -12,6 +12,8 @@ class Resource:
     """One served group/version/resource, with what a client needs to address it.
 
     ``group`` is ``""`` for the core API. ``namespaced`` decides whether paths carry a namespace.
+    ``api_version`` and ``group_resource`` are worked out once, when the resource is made: every
+    write reads them several times (a virtual week of a source's scans is ~3,400 writes).
     """
 
     group: str
@@ -19,15 +21,16 @@ class Resource:
     plural: str
     kind: str
     namespaced: bool = False
+    api_version: str = field(init=False, repr=False, compare=False)
+    """``group/version``, or ``version`` alone for the core API."""
+    group_resource: str = field(init=False, repr=False, compare=False)
+    """``plural.group`` as kube-apiserver writes it in error messages (``modules.deckhouse.io``)."""
 
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    @property
-    def group_resource(self) -> str:
-        """``plural.group`` as kube-apiserver writes it in error messages (``modules.deckhouse.io``)."""
-        return f"{self.plural}.{self.group}" if self.group else self.plural
+    def __post_init__(self) -> None:
+        api_version = f"{self.group}/{self.version}" if self.group else self.version
+        group_resource = f"{self.plural}.{self.group}" if self.group else self.plural
+        object.__setattr__(self, "api_version", api_version)
+        object.__setattr__(self, "group_resource", group_resource)
 
     def path(
         self, name: str | None = None, *, namespace: str | None = None, subresource: str | None = None

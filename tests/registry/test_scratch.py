@@ -18,7 +18,10 @@ def test_the_scratch_root_is_tmpfs_when_dev_shm_is_writable(monkeypatch):
     assert str(scratch.scratch_root()) == "/somewhere/else"
 
 
-def test_discard_moves_the_workdir_out_of_its_path_in_one_step():
+def test_discard_moves_the_workdir_out_of_its_path_in_one_step(monkeypatch):
+    # An empty trash count: this discard must not be the one that fills the trash and removes it
+    # (the registries earlier tests of this process stopped may have counted up to the limit).
+    monkeypatch.setattr(scratch, "_trash_count", 0)
     workdir = scratch.make_workdir("dkp-registry-test-")
     (workdir / "storage" / "deep").mkdir(parents=True)
     (workdir / "storage" / "deep" / "blob").write_bytes(b"x")
@@ -26,7 +29,30 @@ def test_discard_moves_the_workdir_out_of_its_path_in_one_step():
     scratch.discard(workdir)
     assert not workdir.exists()
     trashed = [p for p in (workdir.parent / "trash").iterdir() if p.name.startswith(workdir.name)]
-    assert len(trashed) in (0, 1)  # 0 when this discard happened to empty a full trash
+    assert len(trashed) == 1
+    assert (trashed[0] / "storage" / "deep" / "blob").read_bytes() == b"x"
+
+
+def test_a_full_trash_is_handed_to_a_background_removal_by_the_discard_that_fills_it(monkeypatch):
+    monkeypatch.setattr(scratch, "_trash_count", scratch.TRASH_LIMIT - 1)
+    workdir = scratch.make_workdir("dkp-registry-test-")
+    (workdir / "storage" / "blob").mkdir(parents=True)
+    scratch.discard(workdir)
+    assert not workdir.exists()
+    assert not (workdir.parent / "trash").exists()  # out of the way at once, by one rename
+    assert scratch._trash_count == 0
+    root = workdir.parent.parent
+    gone = [p for p in root.iterdir() if p.name.startswith(f"dkp-harness-gone-{os.getpid()}-")]
+    scratch.finish_removals()  # waits for the rm processes: no polling
+    assert not any(p.exists() for p in gone)
+    assert scratch._removers == []
+
+
+def test_a_removal_that_cannot_rename_removes_in_place(tmp_path):
+    target = tmp_path / "dir"
+    (target / "deep").mkdir(parents=True)
+    scratch._remove_later(target, tmp_path / "no-such-root")
+    assert not target.exists()
 
 
 def test_discard_after_the_parent_was_removed_raises_nothing(tmp_path, monkeypatch):
@@ -45,15 +71,22 @@ def test_parents_of_dead_processes_are_swept_and_live_ones_kept(tmp_path):
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    dead_parent = tmp_path / f"dkp-harness-{dead.stdout.strip()}"
+    dead_pid = dead.stdout.strip()
+    dead_parent = tmp_path / f"dkp-harness-{dead_pid}"
     (dead_parent / "dkp-registry-x" / "storage").mkdir(parents=True)
+    dead_removal = tmp_path / f"dkp-harness-gone-{dead_pid}-3"  # its rm was killed too
+    (dead_removal / "trash").mkdir(parents=True)
     live_parent = tmp_path / f"dkp-harness-{os.getppid()}"
     live_parent.mkdir()
+    live_removal = tmp_path / f"dkp-harness-gone-{os.getppid()}-0"
+    live_removal.mkdir()
     other = tmp_path / "something-else-1"
     other.mkdir()
+    lookalike = tmp_path / "dkp-harness-tls-1"
+    lookalike.mkdir()
     scratch._sweep_dead(tmp_path)
-    assert not dead_parent.exists()
-    assert live_parent.exists() and other.exists()
+    assert not dead_parent.exists() and not dead_removal.exists()
+    assert live_parent.exists() and live_removal.exists() and other.exists() and lookalike.exists()
 
 
 def test_a_process_leaves_no_scratch_behind_at_exit(tmp_path):
@@ -65,3 +98,10 @@ def test_a_process_leaves_no_scratch_behind_at_exit(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     parent = done.stdout.strip()
     assert parent.startswith(str(tmp_path)) and not os.path.exists(parent)
+    # Its files went to a detached rm at exit; whatever that rm has not removed yet belongs to a
+    # process that is gone, which the next process's sweep removes.
+    pid = parent.rsplit("-", 1)[1]
+    left = [p.name for p in tmp_path.iterdir()]
+    assert all(name.startswith(f"dkp-harness-gone-{pid}-") for name in left), left
+    scratch._sweep_dead(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -16,12 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_simulator_run_never_imports_the_kubernetes_client_nor_anyio(tmp_path):
     """The kubernetes client (~0.4 s of imports per process) is for real clusters only; anyio's
     pytest plugin (~0.2 s) is switched off in pyproject.toml, nothing uses it; httpx's own CLI
-    (click and rich, ~90 ms) is kept out by ``harness/__init__.py``."""
+    (click and rich, ~90 ms) is kept out by ``harness/__init__.py``; the report renderers'
+    jinja2 (~40 ms) waits for the reports to be written, which xdist workers never do."""
     probe = tmp_path / "probe.py"
     probe.write_text(
         "import sys\n"
         "def pytest_collection_finish(session):\n"
-        "    heavy = ('kubernetes', 'anyio', 'rich', 'click')\n"
+        "    heavy = ('kubernetes', 'anyio', 'rich', 'click', 'jinja2')\n"
         "    print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in heavy)[:3])\n"
     )
     done = subprocess.run(

@@ -331,7 +331,10 @@ class Manager:
         )
 
     def _fire_due_timers(self) -> None:
-        for callback in self._clock.pop_due():
+        self._run_callbacks(self._clock.pop_due())
+
+    def _run_callbacks(self, callbacks: list[Callable[[], None]]) -> None:
+        for callback in callbacks:
             if not isinstance(callback, _Fire):
                 with self._state_lock:
                     self._epoch += 1  # a foreign callback may change anything: no replay after it
@@ -648,14 +651,12 @@ class Manager:
         timer, key, bound = lone
         pending, beats = clock.pending_timers, 0
         while timer.when <= target and (bound is None or timer.when < bound):
-            if not self._replays_at(key, timer.when):
+            mark = self._replays_at(key, timer.when)
+            if mark is None:
                 break
             clock.set(timer.when)
             ran = self.reconciles
-            self._fire_due_timers()  # this look's timer alone: it queues the look
-            popped = self.queue.pop()
-            if popped is not None:
-                self._reconcile(popped)
+            self._take_due_look(clock, key, timer, mark)
             beats += 1
             if len(self.queue) or self._timer_due() or self.reconciles != ran:
                 self._settle()  # what the loop's settle would still do at this instant
@@ -684,13 +685,35 @@ class Manager:
             return None
         return first, key, bound
 
-    def _replays_at(self, key: Key, when: datetime) -> bool:
-        """Whether ``key`` is marked idle in this epoch, with a heartbeat to replay at ``when``."""
+    def _replays_at(self, key: Key, when: datetime) -> _IdleMark | None:
+        """``key``'s idle mark when it is marked in this epoch, with a heartbeat to replay at ``when``."""
         with self._state_lock:
             mark = self._idle.get(key)
             if mark is None or mark.epoch != self._epoch:
-                return False
-        return mark.heartbeat is not None and (mark.until is None or when < mark.until)
+                return None
+        replays = mark.heartbeat is not None and (mark.until is None or when < mark.until)
+        return mark if replays else None
+
+    def _take_due_look(self, clock: VirtualClock, key: Key, timer: Timer, mark: _IdleMark) -> None:
+        """At ``timer``'s instant, do what firing it and settling would: the look of ``key``,
+        replayed from ``mark`` (or run, when the replay cannot be made).
+
+        The timer is the only one due (``_lone_timer``) and the queue is empty, so firing it would
+        queue ``key`` alone and the settle loop would take it straight back; this takes it without
+        the round trip through the queue. Anything else found due is handled as the loop would.
+        """
+        due = clock.pop_due()
+        if len(due) != 1 or not isinstance(due[0], _Fire) or due[0].key != key or due[0].timer is not timer:
+            self._run_callbacks(due)  # not the case this is for: as _fire_due_timers does
+            popped = self.queue.pop()
+            if popped is not None:
+                self._reconcile(popped)
+            return
+        with self._state_lock:
+            if self._timers.get(key) is timer:
+                del self._timers[key]
+        if not self._replay(key, mark):
+            self._reconcile(key)  # the mark is gone: the look runs for real
 
     @staticmethod
     def _may_change(other: _IdleMark | None, timer: Timer, mark: _IdleMark) -> bool:

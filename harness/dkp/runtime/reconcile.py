@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from harness.kube.client import WatchEvent
 from harness.kube.resources import Resource
@@ -22,9 +22,13 @@ from harness.kube.resources import Resource
 __all__ = ["Controller", "Request", "Result", "Watch"]
 
 
-@dataclass(frozen=True, order=True)
-class Request:
-    """Which object to reconcile (cluster-scoped kinds leave ``namespace`` empty)."""
+class Request(NamedTuple):
+    """Which object to reconcile (cluster-scoped kinds leave ``namespace`` empty).
+
+    A named tuple rather than a frozen dataclass: requests key the work queue, the timers and the
+    idle marks, and a tuple hashes and compares in C (a dataclass's ``__hash__`` is a Python call,
+    ~15 of them per replayed look). Ordered by name, then namespace.
+    """
 
     name: str
     namespace: str = ""
