@@ -98,9 +98,9 @@ class Controller:
         byte for byte: overwriting a good report with an empty one loses the last real result.
 
         First among the session-finish hooks: every result is in once the test loop is over, and
-        under xdist the next hook waits for the workers' processes to exit (their registries'
-        storage removed, the interpreter torn down: 0.2-0.4 s); written first, the reports are
-        rendered while the workers exit instead of after.
+        under xdist the next hook waits for the workers' processes to end (their last garbage
+        collection, exit hooks and interpreter shutdown take them a few tenths of a second);
+        written first, the reports are rendered meanwhile instead of after.
         """
         state = self.config.stash[STATE]
         target = self.config.getoption("--conformance-report")

@@ -1,8 +1,9 @@
 """A scenario's World (its cluster, store, history and manager) is garbage once the scenario ends.
 
 pytest keeps every collected item until the session is over; a World left in its item's stash kept
-each stopped cluster alive with all its objects (~800 recorded versions per scenario, ~20,000 for
-a fortnight-long one), so memory only grew and every full garbage collection scanned them again.
+each stopped cluster alive with all its objects (21,397 recorded versions after 27 scenarios,
+~13,000 of them from the four-week one), so memory only grew and every full garbage collection
+scanned them again.
 """
 
 from __future__ import annotations
