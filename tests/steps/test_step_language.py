@@ -3,7 +3,6 @@ and the cluster's Deckhouse and Kubernetes versions set at the start or mid-scen
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -99,12 +98,7 @@ Feature: versions and faults under any keyword
 
 
 @pytest.mark.registry
-def test_version_steps_and_when_faults_run_on_the_simulator(pytester):
-    if not any(shutil.which(b) for b in ("docker-registry", "registry", "zot")):
-        pytest.skip("no OCI registry binary (docker-registry) on PATH")
-    pytester.makeconftest('pytest_plugins = ["harness.steps.plugin"]\n')
-    pytester.makeini("[pytest]\nbdd_features_base_dir = features/\n")
-    (pytester.mkdir("features") / "language.feature").write_text(FEATURE)
-    pytester.makepyfile(test_language='from pytest_bdd import scenarios\nscenarios("language.feature")\n')
+def test_version_steps_and_when_faults_run_on_the_simulator(pytester, feature_project):
+    feature_project("language", FEATURE)
     result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:xdist")
     result.assert_outcomes(passed=3)

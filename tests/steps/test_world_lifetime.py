@@ -8,10 +8,6 @@ scanned them again.
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from harness.steps.plugin import _WORLD
 
 pytest_plugins = ["pytester"]
@@ -26,16 +22,11 @@ Feature: Lifetime
 """
 
 
-def test_no_world_is_kept_by_its_item_once_the_scenario_ended(pytester):
+def test_no_world_is_kept_by_its_item_once_the_scenario_ended(pytester, feature_project):
     """The retention path itself: the item's stash. (An in-process run's hook recorder keeps
     every hook's arguments, scenario requests included, so a weak reference to the World cannot
     tell here what a real session frees; this checks what the items hold.)"""
-    if not any(shutil.which(b) for b in ("docker-registry", "registry", "zot")):
-        pytest.skip("no OCI registry binary (docker-registry) on PATH")
-    pytester.makeconftest('pytest_plugins = ["harness.steps.plugin"]\n')
-    pytester.makeini("[pytest]\nbdd_features_base_dir = features/\n")
-    (pytester.mkdir("features") / "lifetime.feature").write_text(FEATURE)
-    pytester.makepyfile(test_lifetime='from pytest_bdd import scenarios\nscenarios("lifetime.feature")\n')
+    feature_project("lifetime", FEATURE)
     recorder = pytester.inline_run("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:xdist")
     recorder.assertoutcome(passed=2)
     [collected] = recorder.getcalls("pytest_collection_finish")
