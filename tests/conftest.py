@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 # pytester's in-process runs (the authoring, eras and report tests run whole scenario suites that
 # way) forget every module first imported during the run. That costs twice:
 #
@@ -20,8 +22,33 @@ from __future__ import annotations
 import anyio.pytest_plugin  # noqa: F401
 import httpcore  # noqa: F401
 import hypothesis  # noqa: F401
+import pytest
 
 import harness.registry.client
 import harness.registry.faults.bypass
 import harness.registry.publisher
 import harness.target.simulator  # noqa: F401
+from harness.registry.backends.distribution import DistributionBackend, find_binary
+from harness.registry.backends.pool import shared_pool
+
+
+@pytest.fixture
+def pooled_registry() -> Iterator[DistributionBackend]:
+    """A serving registry process from this process's pool, as empty as a fresh one.
+
+    Starting and stopping a registry costs ~0.1 s of CPU between the Go process and the harness's
+    side of it (config, port, supervisor thread, scratch folder), and most tests that talk to a
+    registry cannot tell a fresh one from one whose storage and log were emptied: scenarios already
+    share registries this way. After the test the registry is emptied and given back, or stopped
+    when the test stopped or broke it. Tests about the process itself (its start, its log from the
+    first line, its death) use a registry of their own.
+    """
+    if find_binary() is None:
+        pytest.skip("no registry binary found: install one with `apt-get install docker-registry`")
+    pool = shared_pool()
+    backend = pool.acquire()
+    try:
+        backend.finish_start()
+        yield backend
+    finally:
+        pool.release(backend)

@@ -27,10 +27,10 @@ if find_binary() is None:
 
 
 @pytest.fixture
-def cluster():
+def cluster(pooled_registry):
     from harness.cluster import SimulatedCluster
 
-    with SimulatedCluster() as running:
+    with SimulatedCluster(registry=pooled_registry) as running:
         yield running
 
 

@@ -28,10 +28,10 @@ SCHEMA = {"type": "object", "additionalProperties": False, "properties": {"param
 
 
 @pytest.fixture
-def cluster():
+def cluster(pooled_registry):
     from harness.cluster import SimulatedCluster
 
-    with SimulatedCluster() as running:
+    with SimulatedCluster(registry=pooled_registry) as running:
         yield running
 
 

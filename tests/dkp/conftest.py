@@ -83,17 +83,23 @@ def kube(api: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def registry_backend() -> Iterator[Any]:
-    """A real distribution registry process on a free loopback port, for the whole test module."""
+    """A real distribution registry process on a free loopback port, for the whole test module.
+
+    It comes from the process's pool and goes back to it emptied: the next module that needs one
+    finds it serving (tests keep apart by repository path, see ``registry``).
+    """
     from harness.registry import backends
+    from harness.registry.backends.pool import shared_pool
 
     if backends.distribution.find_binary() is None:
         pytest.skip("OCI registry binary not found: install it with `apt-get install -y docker-registry`")
-    backend = backends.DistributionBackend()
-    backend.start()
+    pool = shared_pool()
+    backend = pool.acquire()
     try:
+        backend.finish_start()
         yield backend
     finally:
-        backend.stop()
+        pool.release(backend)
 
 
 @pytest.fixture

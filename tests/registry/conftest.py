@@ -1,10 +1,12 @@
 """Fixtures for the registry layer's tests.
 
-Real: a CNCF distribution registry process (``docker-registry`` from PATH) per test — it starts in
-~30 ms — and real HTTP over loopback. Tests needing it skip with the install hint when no registry
-binary exists. The docker-backed tests use a working daemon (``DOCKER_HOST`` or the default
-socket) with the zot image or the stand-in (built on demand), and skip with the reason only when
-no daemon answers; ``.ci/run`` starts a private daemon so CI runs them for real.
+Real: a CNCF distribution registry process (``docker-registry`` from PATH) and real HTTP over
+loopback. ``registry`` is an emptied one from the process's pool (``pooled_registry`` in
+``tests/conftest.py``); tests of the process itself start their own ``DistributionBackend``.
+Tests needing one skip with the install hint when no registry binary exists. The docker-backed
+tests use a working daemon (``DOCKER_HOST`` or the default socket) with the zot image or the
+stand-in (built on demand), and skip with the reason only when no daemon answers; ``.ci/run``
+starts a private daemon so CI runs them for real.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ def registry_binary() -> str:
 
 
 @pytest.fixture
-def registry(registry_binary: str) -> Iterator[DistributionBackend]:
-    with DistributionBackend(binary=registry_binary) as backend:
-        yield backend
+def registry(pooled_registry: DistributionBackend) -> DistributionBackend:
+    """An empty serving registry, from the process's pool (see ``pooled_registry``)."""
+    return pooled_registry
 
 
 @pytest.fixture
