@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+from harness import removal
 from harness.registry.backends import scratch
 
 
@@ -45,7 +46,7 @@ def test_a_full_trash_is_handed_to_a_background_removal_by_the_discard_that_fill
     gone = [p for p in root.iterdir() if p.name.startswith(f"dkp-harness-gone-{os.getpid()}-")]
     scratch.finish_removals()  # waits for the rm processes: no polling
     assert not any(p.exists() for p in gone)
-    assert scratch._removers == []
+    assert removal._removers == []
 
 
 def test_a_removal_that_cannot_rename_removes_in_place(tmp_path):

@@ -13,10 +13,11 @@ renames a workdir into the parent's ``trash`` (one syscall, so ``stop()`` does n
 Nothing here removes files one by one either: once the trash holds :data:`TRASH_LIMIT` workdirs,
 and when the process exits, the trash (or the whole parent) is renamed out of its path to
 ``dkp-harness-gone-<pid>-<n>`` and a detached ``rm -rf`` removes it while this process goes on
-or ends. That removal used to run in the exit hook, ~0.25 s for the ~2,500 files a test worker's
-registries leave, which every xdist run waited for before it could finish (the controller waits
-for its workers' processes to end). Directories left behind by processes that were killed, and
-by removals that were, are removed the next time a process creates its parent.
+or ends (:mod:`harness.removal`). That removal used to run in the exit hook, ~0.25 s for the
+~2,500 files a test worker's registries leave, which every xdist run waited for before it could
+finish (the controller waits for its workers' processes to end). Directories left behind by
+processes that were killed, and by removals that were, are removed the next time a process
+creates its parent.
 ``DKP_HARNESS_SCRATCH`` picks another directory (an ordinary disk, to measure what tmpfs saves);
 without ``/dev/shm`` the system temp dir is used.
 """
@@ -31,18 +32,17 @@ import tempfile
 import threading
 from pathlib import Path
 
+from harness import removal
+
 __all__ = ["TRASH_LIMIT", "discard", "finish_removals", "make_workdir", "scratch_root"]
 
 TRASH_LIMIT = 64
 _PREFIX = "dkp-harness-"
-_GONE = "dkp-harness-gone-"
 _TMPFS = Path("/dev/shm")
 _lock = threading.Lock()
 _parent: Path | None = None
 _trash_count = 0
 _counter = itertools.count()
-_removers: list[int] = []
-"""Process ids of the ``rm -rf`` this process started and has not reaped yet."""
 
 
 def scratch_root() -> Path:
@@ -84,50 +84,12 @@ def discard(workdir: Path) -> None:
 
 def finish_removals() -> None:
     """Wait until every removal this process handed to ``rm -rf`` has ended (tests, benchmarks)."""
-    with _lock:
-        pending, _removers[:] = list(_removers), []
-    for pid in pending:
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:  # already reaped (someone waited for every child)
-            pass
+    removal.finish_removals()
 
 
 def _remove_later(path: Path, root: Path) -> None:
-    """Move ``path`` out of its place now and have a detached ``rm -rf`` remove it.
-
-    ``root`` is the scratch root the renamed directory goes to; the rename is one syscall, so the
-    path is free at once. Without ``rm`` (or when the rename fails) it is removed here.
-    """
-    gone = root / f"{_GONE}{os.getpid()}-{next(_counter)}"
-    try:
-        path.rename(gone)
-    except OSError:
-        shutil.rmtree(path, ignore_errors=True)
-        return
-    _reap_removers()
-    try:
-        pid = os.posix_spawnp(
-            "rm", ["rm", "-rf", "--", str(gone)], os.environ, setsid=True, file_actions=_QUIET
-        )
-    except OSError:
-        shutil.rmtree(gone, ignore_errors=True)
-        return
-    _removers.append(pid)
-
-
-_QUIET = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
-
-
-def _reap_removers() -> None:
-    """Collect the removers that have ended, so they do not linger as zombies."""
-    for pid in list(_removers):
-        try:
-            done, _status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid
-        if done:
-            _removers.remove(pid)
+    """Move ``path`` out of its place now and have a detached ``rm -rf`` remove it (into ``root``)."""
+    removal.remove_later(path, root)
 
 
 def _process_parent() -> Path:
@@ -161,28 +123,13 @@ def _sweep_dead(root: Path) -> None:
         return
     for entry in entries:
         pid = _owner(entry.name)
-        if pid is not None and pid != os.getpid() and not _alive(pid) and _ours(entry):
+        if pid is not None and removal.abandoned(entry, pid):
             shutil.rmtree(entry, ignore_errors=True)
 
 
 def _owner(name: str) -> int | None:
     """The process id in ``dkp-harness-<pid>`` or ``dkp-harness-gone-<pid>-<n>``; None for others."""
-    rest = name[len(_GONE) :].split("-")[0] if name.startswith(_GONE) else name[len(_PREFIX) :]
+    if name.startswith(removal.GONE_PREFIX):
+        return removal.owner_pid(name)
+    rest = name[len(_PREFIX) :]
     return int(rest) if rest.isdigit() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _ours(path: Path) -> bool:
-    try:
-        return path.stat().st_uid == os.getuid()
-    except OSError:
-        return False
