@@ -22,6 +22,7 @@ from harness.registry.backends.distribution import find_binary
 pytestmark = [pytest.mark.kubectl, pytest.mark.registry, pytest.mark.slow]
 
 READY_TIMEOUT = 30.0  # seconds for `serve` to print its ready line
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture
@@ -155,6 +156,19 @@ def test_documented_flow_from_source_to_approved_update(sandbox):
     )  # shell: ="true"
     phases = {name: cols[0] for name, cols in sandbox.rows("mr").items()}
     assert phases == {"module-one-v0.7.23": "Superseded", "module-one-v0.7.24": "Deployed"}
+
+    # The README shows the Module as YAML at the end of its run: uid, resourceVersion, condition
+    # order and times are all deterministic, so its captured text must be what kubectl prints.
+    sandbox.control("time", "advance", "15s")
+    shown = sandbox.kubectl("get", "module", "module-one", "-o", "yaml")
+    assert shown.rstrip("\n") == _readme_capture("$ kubectl get module module-one -o yaml")
+
+
+def _readme_capture(command: str) -> str:
+    """The output the README's captured run shows for ``command`` (up to the next blank line)."""
+    text = README.read_text()
+    start = text.index(command + "\n") + len(command) + 1
+    return text[start : text.index("\n\n", start)]
 
 
 def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
