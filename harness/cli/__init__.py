@@ -6,11 +6,17 @@ arguments and returns the exit code. Registration must stay cheap: heavy imports
 
 When the first argument names a subcommand, only that subcommand's module is imported and
 registered: ``dkp-harness time now`` should cost little more than starting Python.
+
+Exit codes shared by every command: 4 for a command line it refuses (argparse's refusals
+included, :class:`harness.cli._parser.Parser`), 130 for Ctrl-C, and 141 when the reader of its
+output went away (``dkp-harness steps | head``): it stops quietly, as a Unix tool killed by
+SIGPIPE does, and ``set -o pipefail`` still sees that the output was cut.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +27,9 @@ if TYPE_CHECKING:
     import argparse
 
 __all__ = ["main"]
+
+BROKEN_PIPE = 141
+"""What a shell reports for a command SIGPIPE ended (128 + 13), e.g. ``yes`` in ``yes | head``."""
 
 # Order is the order of ``dkp-harness --help``.
 SUBCOMMANDS = (
@@ -76,6 +85,42 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dkp-harness`` with ``argv`` (default: the process's arguments); returns the exit code."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        if not _reader_gone():
+            raise  # another pipe or socket broke: a real error, with its traceback
+        return BROKEN_PIPE
+
+
+def _reader_gone() -> bool:
+    """True when stdout is a pipe whose reader went away (``dkp-harness steps | head``).
+
+    Python ignores SIGPIPE, so a write to a closed pipe raises instead of ending the process, and
+    the traceback (plus a second one when Python flushes stdout at exit) is noise: the reader got
+    what it wanted. Only when stdout itself is the broken pipe (the kernel reports POLLERR on its
+    write end) is stdout pointed at /dev/null, so that last flush has somewhere to go.
+    """
+    import select
+
+    try:
+        stdout = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no file descriptor (captured in-process)
+        return False
+    poller = select.poll()
+    poller.register(stdout, select.POLLOUT)
+    if not any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0)):
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stdout)
+    os.close(devnull)
+    return True
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from harness.cli._checks import USAGE_ERROR
+
     words = list(sys.argv[1:] if argv is None else argv)
     quick = time_command_words(words)
     if quick is not None:
@@ -96,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
-        return 2
+        return USAGE_ERROR
     try:
         return int(func(args))
     except KeyboardInterrupt:

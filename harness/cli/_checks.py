@@ -1,7 +1,9 @@
 """Command-line values checked before any work, each failure saying what is wrong and how to fix it.
 
-Every function raises :class:`UsageError` (exit code 2) with a message naming the option, the
-value given and an example of a good one; commands print it as ``dkp-harness <cmd>: <message>``.
+Every function raises :class:`UsageError` with a message naming the option, the value given and
+an example of a good one; commands print it as ``dkp-harness <cmd>: <message>`` and exit
+:data:`USAGE_ERROR` (4), the code of every refused command line (argparse's own refusals
+included, see :class:`harness.cli._parser.Parser`).
 Credentials never come from argv, where every user on the machine can read them with ``ps``:
 :func:`credentials` takes them from an environment variable or a file.
 """
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUTH_ENV",
+    "USAGE_ERROR",
     "UsageError",
     "channel",
     "credentials",
@@ -27,9 +30,13 @@ __all__ = [
     "module_name",
     "registry_address",
     "semver",
+    "usable_directory",
 ]
 
 AUTH_ENV = "DKP_HARNESS_REGISTRY_AUTH"
+USAGE_ERROR = 4
+"""The exit code of a refused command line in every command, as the README's table says (pytest's
+own code for bad arguments, which ``dkp-harness run`` passes on)."""
 _MODULE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _SEMVER = re.compile(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
 _HOST = re.compile(r"(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)")
@@ -161,3 +168,27 @@ def kubernetes_version(text: str, option: str = "--kubernetes-version") -> str:
             f"{option} {text!r} is not a Kubernetes version: use MAJOR.MINOR[.PATCH], e.g. 1.30.0"
         )
     return text
+
+
+def usable_directory(directory: Path) -> str | None:
+    """Why files cannot be written into ``directory``, or None once they can (created when missing).
+
+    The reason reads after the directory's name: ``is not a directory``, ``lies under F, which is
+    not a directory``, ``cannot be created (…)``, ``is not writable``. Commands check an output
+    directory before any work, so a mistyped path costs a one-line error, not the work and a
+    traceback at the end.
+    """
+    try:
+        existing = next(p for p in (directory, *directory.parents) if p.exists() or p.is_symlink())
+        if not existing.is_dir():
+            return (
+                "is not a directory"
+                if existing == directory
+                else f"lies under {existing}, which is not a directory"
+            )
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot be created ({exc.strerror})"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return "is not writable"
+    return None

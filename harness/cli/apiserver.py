@@ -42,18 +42,19 @@ def run(args: argparse.Namespace) -> int:
 
     from harness.apiserver import ApiServer
     from harness.apiserver.crds import CrdError
+    from harness.cli._checks import USAGE_ERROR
     from harness.clock import RealClock
     from harness.gc_tuning import freeze_startup_heap, tune
 
-    tune()  # a long-running process with a large heap (harness.gc_tuning)
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, got {args.port}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    tune()  # a long-running process with a large heap (harness.gc_tuning)
     try:
         server = ApiServer(RealClock(), crd_dir=args.crds)
     except CrdError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     try:
         url = server.start(args.port, tls=not args.plain_http)
     except RuntimeError as exc:
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         done.wait()
     except OSError as exc:
         print(f"error: --kubeconfig {args.kubeconfig}: cannot write it ({exc.strerror})", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     finally:
         server.stop()
     return 0

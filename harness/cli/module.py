@@ -33,14 +33,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.cli._checks import UsageError, module_name
+    from harness.cli._checks import USAGE_ERROR, UsageError, module_name
     from harness.cli._control import ControlError, call
 
     try:
         module_name(args.name, "module name")
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     enabled = args.action == "enable"
     try:
         call(args.state_dir.resolve(), "POST", "/module", {"name": args.name, "enabled": enabled})

@@ -65,7 +65,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.cli._checks import UsageError, credentials
+    from harness.cli._checks import USAGE_ERROR, UsageError, credentials
     from harness.registry.errors import RegistryError
     from harness.registry.mediatypes import Flavor
     from harness.registry.publisher import Publisher
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         auth = credentials(args.auth_file)
     except UsageError as exc:
         print(f"dkp-harness publish: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     try:
         repo = args.repo or (repo_of(args.spec) if args.spec else None) or "deckhouse/modules"
         flavor = Flavor.DOCKER if args.docker_media_types else Flavor.OCI

@@ -56,7 +56,10 @@ def run(args: argparse.Namespace) -> int:
         backend = create_backend(
             args.backend, credentials=credentials, url=args.url, image=args.image or DEFAULT_IMAGE
         )
-    except (ValueError, BackendUnavailable) as exc:
+    except ValueError as exc:
+        print(f"dkp-harness registry: {exc}", file=sys.stderr)
+        return _checks.USAGE_ERROR
+    except BackendUnavailable as exc:
         print(f"dkp-harness registry: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()

@@ -2,8 +2,9 @@
 
 Lists, claim by claim and scenario by scenario, where two ``conformance.json`` files disagree, e.g.
 the simulator against a real cluster or DKP v1.67 against v1.70. Exit code: 0 when no claim
-checked on both sides differs, 1 when one does, 2 when a file cannot be read. Claims checked on
-one side only (skipped, unselected, uncovered) are listed apart and never fail the comparison.
+checked on both sides differs, 1 when one does, 4 when a file cannot be read (as for any bad
+argument). Claims checked on one side only (skipped, unselected, uncovered) are listed apart and
+never fail the comparison.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    from harness.cli._checks import USAGE_ERROR
     from harness.report.compare import (
         CompareError,
         compare_runs,
@@ -48,11 +50,38 @@ def run_compare(args: argparse.Namespace) -> int:
         left, right = load_run(args.left), load_run(args.right)
     except CompareError as exc:
         print(f"dkp-harness report compare: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    problem = None if args.html is None else _html_problem(args.html)
+    if problem is not None:
+        print(f"dkp-harness report compare: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     result = compare_runs(left, right, (label_of(left, args.left), label_of(right, args.right)))
     print(render_text(result), end="")
     if args.html is not None:
-        args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(render_html(result), encoding="utf-8")
+        try:
+            args.html.write_text(render_html(result), encoding="utf-8")
+        except OSError as exc:
+            print(f"dkp-harness report compare: {_cannot_write(args.html, exc)}", file=sys.stderr)
+            return USAGE_ERROR
         print(f"html: {args.html}")
     return result.exit_code
+
+
+def _html_problem(path: Path) -> str | None:
+    """Why ``--html`` cannot be written (its folder is created when missing), or None.
+
+    Checked before the comparison is printed, so a mistyped path costs a one-line error, not a
+    traceback after the output.
+    """
+    from harness.cli._checks import usable_directory
+
+    if path.is_dir():
+        return f"--html {path} is a folder; give a file name, e.g. --html compare.html"
+    problem = usable_directory(path.parent)
+    if problem is None:
+        return None
+    return f"--html {path}: its folder {path.parent} {problem}; give a file in a writable folder"
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return f"--html {path}: cannot write it ({exc.strerror}); give a file in a writable folder"

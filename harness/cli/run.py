@@ -18,7 +18,9 @@ Unknown options (``--dkp-...`` of other plugins) and everything after ``--`` go 
 unchanged. Exit codes are pytest's: 0 every scenario passed (known deviations included, unless
 ``--fail-on-deviation``), 1 an expectation was not met or a scenario could not run, 2 interrupted,
 3 internal error, 4 bad arguments, 5 the selection matched no scenario. A selection that matches
-nothing, bad arguments and interruptions leave the previous reports untouched.
+nothing, bad arguments and interruptions leave the previous reports untouched. ``--report-dir``
+is checked before pytest starts: created when missing, refused (exit 4) when it is a file, lies
+under one or is not writable.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness.cli._checks import USAGE_ERROR, usable_directory
 from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
 from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
-USAGE_ERROR = 4
 UNUSED_PLUGINS = ("-p", "no:hypothesispytest")
 """Plugins the scenarios never use, left out of a run of ``scenarios/`` (hypothesis's imports
 cost ~0.25 s in each pytest process); a run given test modules keeps them."""
@@ -223,8 +225,42 @@ def run(args: argparse.Namespace) -> int:
         print(f"ERROR: {unknown}", file=sys.stderr)
         print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
         return USAGE_ERROR
+    problem = report_dir_problem(args.report_dir)
+    if problem is not None:
+        print(f"dkp-harness run: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    before = _report_version(args.report_dir)
     code = subprocess.run(command, cwd=ROOT, check=False).returncode
-    return _explain(code, args, command)
+    return _explain(code, args, command, written=_report_version(args.report_dir) != before)
+
+
+def _report_version(report_dir: Path) -> tuple[int, int, int] | None:
+    """Which file ``conformance.html`` is (inode, size, mtime), or None when there is none.
+
+    The plugin replaces the report with a newly created file (write.py), so a report this run
+    wrote is another file than the one found before it started: only that one is announced.
+    """
+    try:
+        stat = (report_dir / "conformance.html").stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def report_dir_problem(report_dir: Path) -> str | None:
+    """Why the reports cannot go to ``report_dir``, or None once it exists (created when missing).
+
+    The plugin writes the reports after the last scenario: an unusable directory found only then
+    cost the whole run and ended in a traceback. A path that is a file, lies under a file, cannot
+    be created or is not writable is refused before pytest starts, and nothing is written.
+    """
+    problem = usable_directory(report_dir)
+    if problem is None:
+        return None
+    return (
+        f"--report-dir {report_dir} {problem}; give a writable directory (it is created when missing), "
+        "e.g. --report-dir reports"
+    )
 
 
 def _unknown_claim(claims: Sequence[str], extra: Sequence[str]) -> str | None:
@@ -257,8 +293,12 @@ def _described(args: argparse.Namespace) -> str:
     return " ".join(parts) or "every feature under features/"
 
 
-def _explain(code: int, args: argparse.Namespace, command: Sequence[str]) -> int:
-    report = args.report_dir / "conformance.html"
+def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, written: bool) -> int:
+    """The run's last line: where its report is, or why there is none.
+
+    ``report:`` names a report only when this run wrote it (``written``): pointing at an older
+    run's report as if it were this one's would mislead.
+    """
     if code == NO_TESTS_COLLECTED:
         print(
             f"dkp-harness run: no scenario matched the selection ({_described(args)}); exit 5. "
@@ -266,6 +306,11 @@ def _explain(code: int, args: argparse.Namespace, command: Sequence[str]) -> int
         )
     elif code == USAGE_ERROR:
         print("dkp-harness run: pytest refused the arguments (see the error above); nothing ran")
-    elif report.exists():
-        print(f"report: {report}")
+    elif written:
+        print(f"report: {args.report_dir / 'conformance.html'}")
+    else:
+        print(
+            f"dkp-harness run: this run wrote no report (exit {code}); "
+            f"the reports in {args.report_dir} were left as they were"
+        )
     return code

@@ -115,24 +115,24 @@ def run(args: argparse.Namespace) -> int:
 
     if args.real_time and args.time_scale is not None:
         print("error: --real-time is --time-scale 1: give one of them", file=sys.stderr)
-        return 2
+        return _checks.USAGE_ERROR
     if args.real_time and args.start:
         print(
             "error: --start sets the virtual start time; it cannot be used with --real-time", file=sys.stderr
         )
-        return 2
+        return _checks.USAGE_ERROR
     try:
         start = parse_time(args.start) if args.start else None
     except ValueError as exc:
         print(f"error: --start: {exc}", file=sys.stderr)
-        return 2
+        return _checks.USAGE_ERROR
     try:
         _checks.semver(args.deckhouse_version, "--deckhouse-version")
         _checks.kubernetes_version(args.kubernetes_version)
         _checks.release_channel(args.release_channel)
     except _checks.UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _checks.USAGE_ERROR
     stopping = threading.Event()
     for sig in _STOP_SIGNALS:
         signal.signal(sig, lambda *_: stopping.set())
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         state.claim()
     except StateDirError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _checks.USAGE_ERROR
     for leftover in state.cleaned:
         print(f"removed leftovers of a sandbox that did not stop cleanly: {leftover}", file=sys.stderr)
     try:

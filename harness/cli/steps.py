@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lint(features: Path, claims: Path) -> int:
+    from harness.cli._checks import USAGE_ERROR
     from harness.report.claims import CatalogueError, load_catalogue
     from harness.steps.catalogue import CATALOGUE
     from harness.steps.lint import lint
@@ -70,12 +71,12 @@ def _lint(features: Path, claims: Path) -> int:
 
     if not features.is_dir():
         print(f"error: no feature directory {features}: pass --features DIR")
-        return 2
+        return USAGE_ERROR
     try:
         catalogue = load_catalogue(claims) if claims.exists() else None
     except CatalogueError as exc:
         print(f"error: {exc}")
-        return 2
+        return USAGE_ERROR
     tags = tag_problems(features, catalogue)
     for problem in tags:
         print(problem)

@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.cli._checks import UsageError, forward_duration
+    from harness.cli._checks import USAGE_ERROR, UsageError, forward_duration
     from harness.cli._control import ControlError, call, parse_time
 
     try:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"`time now` takes no value, got {args.value!r}")
     except (UsageError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     if args.action == "now":
         request: tuple[str, str, dict[str, Any] | None] = ("GET", "/now", None)
     elif not args.value:
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"error: `time {args.action}` needs a value, e.g. `time {args.action} {example}`", file=sys.stderr
         )
-        return 2
+        return USAGE_ERROR
     elif args.action == "advance":
         request = ("POST", "/advance", {"duration": args.value})
     else:

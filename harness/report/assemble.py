@@ -20,6 +20,7 @@ from harness.report.model import (
     Run,
     ScenarioResult,
     StepCatalogueEntry,
+    unreadable,
 )
 from harness.report.redaction import redact, redact_value
 from harness.report.status import claim_status
@@ -158,6 +159,9 @@ def _problems(
     """Things a reader should know that are not failures: untraced scenarios, unexplained deviations."""
     problems = [] if partial or catalogue is None else _undemonstrated(scenarios, catalogue)
     for scenario in scenarios:
+        if unreadable(scenario):
+            problems.append(_unreadable_problem(scenario))
+            continue
         where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
         if not scenario.claims:
             problems.append(f"{where} has no @claim tag, so no documented claim counts it")
@@ -169,6 +173,16 @@ def _problems(
                     "in the claims catalogue; add one that explains the page-vs-DKP difference"
                 )
     return sorted(set(problems))
+
+
+def _unreadable_problem(scenario: ScenarioResult) -> str:
+    """A feature file that is not valid Gherkin: where, why, and what the run therefore lacks."""
+    message = scenario.error.message if scenario.error else scenario.name
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    return (
+        f"{one_line} (none of the scenarios of {scenario.feature_uri} ran, so the claims they check "
+        "are not counted; fix the file and run it again)"
+    )
 
 
 def _undemonstrated(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> list[str]:

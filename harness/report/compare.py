@@ -114,12 +114,21 @@ def _claims(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def _scenarios(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Scenarios by ``feature: name [example row]``, not by line, so an edit above one keeps its key.
+
+    Two scenarios of one file may share a name: the second (in file order, as the report lists
+    them) is keyed ``… #2``, so neither hides the other.
+    """
     found: dict[str, tuple[str, str]] = {}
     for feature in data.get("features", []):
         for scenario in feature.get("scenarios", []):
             example = scenario.get("example") or {}
             row = ", ".join(f"{k}={v}" for k, v in sorted(example.items()))
-            key = f"{scenario.get('feature_uri')}: {scenario.get('name')}" + (f" [{row}]" if row else "")
+            base = f"{scenario.get('feature_uri')}: {scenario.get('name')}" + (f" [{row}]" if row else "")
+            key, count = base, 1
+            while key in found:
+                count += 1
+                key = f"{base} #{count}"
             found[key] = (str(scenario.get("name", "")), str(scenario.get("status")))
     return found
 

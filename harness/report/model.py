@@ -21,6 +21,7 @@ __all__ = [
     "NEEDS_VIRTUAL_TIME_COUNT",
     "OTHER_ERA",
     "OTHER_ERA_COUNT",
+    "PARSE_PHASE",
     "ClaimResult",
     "ErrorInfo",
     "FeatureResult",
@@ -30,6 +31,7 @@ __all__ = [
     "StepResult",
     "needs_virtual_time",
     "other_era",
+    "unreadable",
 ]
 
 #: How the target plugin starts the skip reason of a scenario that only virtual time can run
@@ -44,6 +46,13 @@ OTHER_ERA = "checks Deckhouse "
 OTHER_ERA_COUNT = "other_era"
 #: What a run without target information checked: the simulator, on virtual time.
 DEFAULT_TARGET = {"kind": "simulator", "time_mode": "virtual"}
+#: The ``ErrorInfo.phase`` of the entry standing for a feature file that is not valid Gherkin.
+PARSE_PHASE = "parse"
+
+
+def unreadable(scenario: ScenarioResult) -> bool:
+    """The entry stands for a feature file that could not be parsed, not for a scenario."""
+    return scenario.error is not None and scenario.error.phase == PARSE_PHASE
 
 
 def other_era(scenario: ScenarioResult) -> bool:

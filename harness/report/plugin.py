@@ -35,10 +35,13 @@ from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
     PhaseOutcome,
     ScenarioRecorder,
+    UnreadableFeature,
     build_scenario,
+    build_unreadable,
     example_of,
     relative_path,
     scenario_template,
+    unreadable_feature,
 )
 from harness.report.redaction import redact, redact_value
 from harness.report.selection import check_claim_filter, check_expressions, filter_items
@@ -249,6 +252,9 @@ def pytest_runtest_makereport(
     template = scenario_template(item)
     if template is None:
         _redact_report(report)
+        problem = unreadable_feature(item)
+        if problem is not None:
+            _record_unreadable(item, problem, report)
         return report
     recorder = _recorder(item)
     if report.skipped:
@@ -266,6 +272,20 @@ def pytest_runtest_makereport(
         payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
         report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
     return report
+
+
+def _record_unreadable(item: pytest.Item, problem: UnreadableFeature, report: pytest.TestReport) -> None:
+    """Attach the entry of a feature file that is not valid Gherkin, like a finished scenario's.
+
+    The test standing for the file has no scenario behind it; without an entry the run's other
+    scenarios alone would make the report (and the JUnit file CI reads) green.
+    """
+    recorder = _recorder(item)
+    recorder.duration += report.duration
+    if report.when == "teardown":
+        result = build_unreadable(item, problem, recorder.duration)
+        payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
+        report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
 
 
 def _skip_at_feature_line(item: pytest.Item, template: ScenarioTemplate, report: pytest.TestReport) -> None:

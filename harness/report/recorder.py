@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from pytest_bdd.parser import ScenarioTemplate, Step
@@ -22,18 +22,22 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.report.comparisons import check_of_step
 from harness.report.evidence import Evidence
-from harness.report.model import ErrorInfo, ScenarioResult, StepResult
+from harness.report.model import PARSE_PHASE, ErrorInfo, ScenarioResult, StepResult
 from harness.report.redaction import redact
 from harness.report.status import Status, failure_status
 
 __all__ = [
     "PhaseOutcome",
     "ScenarioRecorder",
+    "UnreadableFeature",
     "build_scenario",
+    "build_unreadable",
     "example_of",
+    "mark_unreadable",
     "relative_path",
     "scenario_template",
     "step_function_name",
+    "unreadable_feature",
 ]
 
 # Held in a dict so freezegun (which patches module attributes) cannot freeze step durations.
@@ -103,6 +107,61 @@ def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
         return scenario_wrapper_template_registry.get(function)
     except TypeError:  # not weak-referenceable: certainly not a scenario
         return None
+
+
+@dataclass(frozen=True)
+class UnreadableFeature:
+    """A feature file pytest-bdd could not parse, as the binding found it.
+
+    The binding turns such a file into one failing test; without this note on the test the report
+    would not know the test stands for a file, and a run with a broken file would report green.
+    """
+
+    path: str
+    """The file's absolute path."""
+    line: int | None
+    """The line the parser stopped at, when it says."""
+    message: str
+    """What the test prints: ``file:line: not a valid feature file: …`` and the offending line."""
+    error_type: str
+    """The parser's exception class, e.g. ``GherkinParseError``."""
+
+
+_UNREADABLE_ATTRIBUTE = "dkp_unreadable_feature"
+_Function = TypeVar("_Function", bound=Callable[..., object])
+
+
+def mark_unreadable(function: _Function, problem: UnreadableFeature) -> _Function:
+    """Note on the test standing for an unreadable feature file which file it stands for."""
+    setattr(function, _UNREADABLE_ATTRIBUTE, problem)
+    return function
+
+
+def unreadable_feature(item: pytest.Item) -> UnreadableFeature | None:
+    """The unreadable feature file a test item stands for, or None for any other test."""
+    found = getattr(getattr(item, "function", None), _UNREADABLE_ATTRIBUTE, None)
+    return found if isinstance(found, UnreadableFeature) else None
+
+
+def build_unreadable(item: pytest.Item, problem: UnreadableFeature, duration: float) -> ScenarioResult:
+    """The report entry of an unreadable feature file: one entry that could not be checked.
+
+    Its error's phase is :data:`~harness.report.model.PARSE_PHASE`, which the renderers and the
+    "needs attention" list recognise; none of the file's scenarios ran, and the entry says so.
+    """
+    uri = relative_path(problem.path, item.config.rootpath)
+    where = f"{uri}:{problem.line}" if problem.line else uri
+    return ScenarioResult(
+        nodeid=item.nodeid,
+        name=f"{where}: not a valid feature file",
+        feature_name=uri,
+        feature_uri=uri,
+        line=problem.line or 1,
+        status=Status.ERROR,
+        duration=duration,
+        error=ErrorInfo(phase=PARSE_PHASE, type=problem.error_type, message=redact(problem.message)),
+        description="The file is not valid Gherkin, so none of its scenarios ran.",
+    )
 
 
 def build_scenario(

@@ -43,7 +43,7 @@ def _feature(feature: FeatureResult) -> dict[str, Any]:
 
 
 def _scenario(feature: FeatureResult, scenario: ScenarioResult) -> dict[str, Any]:
-    return {
+    element: dict[str, Any] = {
         "id": f"{_slug(feature.name or feature.uri)};{_slug(scenario.name)}",
         "keyword": "Scenario",
         "type": "scenario",
@@ -52,6 +52,28 @@ def _scenario(feature: FeatureResult, scenario: ScenarioResult) -> dict[str, Any
         "line": scenario.line,
         "tags": _tags(scenario.tags, scenario.line - 1),
         "steps": [_step(scenario, s) for s in scenario.steps],
+    }
+    hook = _failed_hook(scenario)
+    if hook is not None:
+        element["after" if scenario.error and scenario.error.phase == "teardown" else "before"] = [hook]
+    return element
+
+
+def _failed_hook(scenario: ScenarioResult) -> dict[str, Any] | None:
+    """A scenario that stopped outside its steps, as the failed hook the format has for that.
+
+    Readers of the format derive a scenario's status from its steps and hooks only: a setup error
+    (an unknown claim ID), a teardown error or a feature file that is not valid Gherkin (no steps
+    at all) would otherwise read as skipped or passed.
+    """
+    error = scenario.error
+    if error is None or scenario.status not in (Status.FAILED, Status.ERROR) or scenario.failing_step:
+        return None
+    kind = "harness error" if scenario.status is Status.ERROR else "conformance failure"
+    detail = f"{error.message}\n{error.traceback}" if error.traceback else error.message
+    return {
+        "match": {"location": f"{error.phase} phase"},
+        "result": {"status": "failed", "duration": 0, "error_message": f"[{kind}] {detail}".rstrip()},
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from harness.report.model import FeatureResult, Run, ScenarioResult
+from harness.report.model import FeatureResult, Run, ScenarioResult, unreadable
 from harness.report.status import Status
 
 __all__ = ["render_junit"]
@@ -103,16 +103,24 @@ def _outcome(scenario: ScenarioResult) -> ET.Element | None:
     if scenario.status not in (Status.FAILED, Status.ERROR):
         return None
     tag = "failure" if scenario.status is Status.FAILED else "error"
+    message = _message(scenario)
+    element = ET.Element(tag, message=_clean(message), type=_clean(error.type if error else tag))
+    element.text = _clean(f"{message}\n\n{error.traceback if error else ''}".rstrip())
+    return element
+
+
+def _message(scenario: ScenarioResult) -> str:
+    """Where it stopped and why; an unreadable feature file's message already names file and line."""
+    error = scenario.error
+    if unreadable(scenario) and error is not None:
+        return error.message
     step = scenario.failing_step
     where = (
         f"{step.keyword} {step.name} (line {step.line})"
         if step
         else f"{error.phase if error else 'call'} phase"
     )
-    message = f"{where}: {error.message if error else 'failed'}"
-    element = ET.Element(tag, message=_clean(message), type=_clean(error.type if error else tag))
-    element.text = _clean(f"{message}\n\n{error.traceback if error else ''}".rstrip())
-    return element
+    return f"{where}: {error.message if error else 'failed'}"
 
 
 def _story(scenario: ScenarioResult) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from harness.report.recorder import scenario_template
+from harness.report.recorder import scenario_template, unreadable_feature
 
 __all__ = ["check_claim_filter", "check_expressions", "describe", "filter_items", "selection_of"]
 
@@ -132,6 +132,10 @@ def filter_items(
 
     A feature path may end in ``:LINE`` to keep only the scenario that line belongs to (the
     scenario starting at or nearest above it), the way editors and CI logs cite ``file:line``.
+    The test standing for a feature file that is not valid Gherkin goes with its file: kept when a
+    feature path selects the file (any line of it: which scenario a line belongs to cannot be
+    told), dropped when the feature paths leave the file out; ``--claim`` keeps it, since the
+    file may hold scenarios of the claim.
     """
     wanted_claims = set(claims)
     specs = [_feature_spec(f, cwd) for f in features]
@@ -141,7 +145,9 @@ def filter_items(
     for item in items:
         template = scenario_template(item)
         if template is None:
-            kept.append(item)
+            problem = unreadable_feature(item)
+            ok = problem is None or not specs or any(_selects_file(s, Path(problem.path)) for s in specs)
+            (kept if ok else dropped).append(item)
             continue
         item_claims = {str(m.args[0]) for m in item.iter_markers("claim") if m.args}
         path = Path(template.feature.filename).resolve()
@@ -157,6 +163,12 @@ def _feature_spec(raw: str, cwd: Path) -> tuple[Path, int | None]:
     if head and tail.isdigit():
         return _resolved(head, cwd), int(tail)
     return _resolved(raw, cwd), None
+
+
+def _selects_file(spec: tuple[Path, int | None], path: Path) -> bool:
+    root, _ = spec
+    path = path.resolve()
+    return path == root or path.is_relative_to(root)
 
 
 def _selects(spec: tuple[Path, int | None], path: Path, line: int, lines: dict[Path, list[int]]) -> bool:

@@ -1,13 +1,22 @@
-"""Gherkin tags the report understands, and the check that claim tags name real claims.
+"""Gherkin tags: the markers they become, the mistaken ones, and claim tags that name no real claim.
 
 ``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only`` and
 ``@slow`` become ``deviation``, ``simulation_only`` and ``slow`` markers. They are registered so
-``--strict-markers`` accepts them. Any other tag a QA author writes in a feature file under
+``--strict-markers`` accepts them. ``@deckhouse-since:<VERSION>`` and ``@deckhouse-before:<VERSION>``
+are the step plugin's (``harness.steps.eras_plugin``), which turns them into ``deckhouse_since`` and
+``deckhouse_before`` markers. Any other tag a QA author writes in a feature file under
 ``features/`` (say ``@smoke``) becomes a marker of that name and is registered too, so it needs no
-pyproject edit and ``-m smoke`` selects it. A claim ID that is not in the catalogue is a typo that would
-silently leave a claim uncovered, so the scenario carrying it errors at setup with the feature file
-and line of the tag (and ``dkp-harness steps --lint`` finds it before any run); the other
-scenarios of the same file still run.
+pyproject edit and ``-m smoke`` selects it.
+
+Every feature file under ``features/`` is collected in every run, so no tag may fail the
+collection: one bad tag would stop the runs of all the other files. A tag pytest cannot take as a
+marker name (``@jira:ABC-1``, ``@a(b)``, ``@_x``: pytest cuts a registered name at ``:`` and ``(``
+and refuses a leading ``_``) becomes no marker; the scenario runs, ``-m`` cannot select it and
+``dkp-harness steps --lint`` says so. A tag that cannot mean what its author wrote
+(:func:`tag_mistake`: ``@claims:REL-04``, ``@since:v1.75.0``, an era tag whose version does not
+parse) and a claim ID that is not in the catalogue would silently leave a claim unchecked or
+check it against the wrong Deckhouse version, so the scenario carrying it (only) errors at setup
+with the feature file and line of the tag and the fix (and the lint finds it before any run).
 """
 
 from __future__ import annotations
@@ -18,21 +27,30 @@ from pathlib import Path
 
 import pytest
 
+from harness import eras
 from harness.report.recorder import scenario_template
 
 __all__ = [
     "CLAIM_PREFIX",
+    "ERA_PREFIXES",
     "FLAG_TAGS",
     "MARKERS",
+    "SINCE_TAG",
+    "UNTIL_TAG",
     "apply_tag",
     "claim_tag_problems",
     "feature_tags",
     "item_claim_problems",
+    "marker_name",
     "register_feature_tags",
     "register_markers",
+    "tag_mistake",
 ]
 
 CLAIM_PREFIX = "claim:"
+SINCE_TAG = "deckhouse-since:"
+UNTIL_TAG = "deckhouse-before:"
+ERA_PREFIXES = (SINCE_TAG, UNTIL_TAG)
 FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
 
 MARKERS = (
@@ -41,6 +59,13 @@ MARKERS = (
     "simulation_only: needs simulation powers; skipped against a real cluster (from @simulation-only)",
     "slow: takes more than a second of wall time",
 )
+
+_PYTEST_OWN = ("parametrize",)
+"""pytest's markers that fail the collection when given no arguments, as a tag gives none."""
+_ERA_WORDS = ("since", "before", "after", "until", "deckhouse")
+"""Words that, before a ``:``, can only mean an era tag (``@since:v1.75.0``)."""
+_CLOSE = 0.8
+"""How alike a tag's prefix must be to a known one to count as its typo (``cliam``, ``deckhouse-snce``)."""
 
 
 def register_markers(config: pytest.Config) -> None:
@@ -64,45 +89,121 @@ def feature_tags(features_dir: Path) -> set[str]:
 
 
 def register_feature_tags(config: pytest.Config, features_dir: Path) -> None:
-    """Register the feature files' own tags as markers, so ``--strict-markers`` accepts them."""
+    """Register the feature files' own tags as markers, so ``--strict-markers`` accepts them.
+
+    Only the tags that become a marker of their own name (:func:`marker_name`): pytest reads a
+    ``markers`` line up to its first ``:``, so ``claims:REL-04: …`` registered ``claims`` and left
+    the tag itself unknown to ``--strict-markers``.
+    """
     for tag in sorted(feature_tags(features_dir)):
-        if tag.startswith(CLAIM_PREFIX) or tag in FLAG_TAGS:
-            continue
-        config.addinivalue_line("markers", f"{tag}: tag @{tag} from a feature file")
+        if marker_name(tag) is not None:
+            config.addinivalue_line("markers", f"{tag}: tag @{tag} from a feature file")
+
+
+def marker_name(tag: str) -> str | None:
+    """The marker an author's own tag becomes (the tag itself), or None when it becomes none.
+
+    None for the harness's tags (claims, eras and flags have markers of other names), for the
+    tags of :func:`tag_mistake`, and for names pytest cannot register: it cuts a ``markers`` line
+    at the first ``:`` or ``(`` and refuses a marker name that starts with ``_``.
+    """
+    if tag.startswith((CLAIM_PREFIX, *ERA_PREFIXES)) or tag in FLAG_TAGS:
+        return None
+    if not tag or tag.startswith("_") or ":" in tag or "(" in tag or tag_mistake(tag) is not None:
+        return None
+    return tag
 
 
 def apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
-    """Turn a report tag into a marker; None lets pytest-bdd handle every other tag."""
+    """Turn a tag into its marker; None hands it on (era tags to the step plugin, own tags to pytest-bdd).
+
+    A tag that is no marker (:func:`marker_name`) is taken here, with True and no marker: pytest-bdd
+    would do ``getattr(pytest.mark, tag)``, which under ``--strict-markers`` fails the collection
+    of every scenario of the run. Its problem, if it is one, errors its own scenario at setup
+    (:func:`item_claim_problems`).
+    """
     if tag.startswith(CLAIM_PREFIX):
         pytest.mark.claim(tag.removeprefix(CLAIM_PREFIX))(function)
         return True
     marker = FLAG_TAGS.get(tag)
-    if marker is None:
+    if marker is not None:
+        getattr(pytest.mark, marker)(function)
+        return True
+    if tag.startswith(ERA_PREFIXES) or marker_name(tag) is not None:
         return None
-    getattr(pytest.mark, marker)(function)
     return True
+
+
+def tag_mistake(tag: str) -> str | None:
+    """What is wrong with a tag that cannot mean what its author wrote, with the fix; None otherwise.
+
+    A mistyped claim tag leaves its claim unchecked, a mistyped era tag runs the scenario against
+    every Deckhouse version, and both would pass for an author's own tag: only their likeness to
+    the real ones (``@claims:REL-04``, ``@Claim:REL-04``, ``@since:v1.75.0``,
+    ``@deckhouse_since:v1.75.0``) gives them away. ``dkp-harness steps --lint`` and the run say
+    the same.
+    """
+    prefix, colon, value = tag.partition(":")
+    word = prefix.lower().replace("_", "-")
+    if tag.startswith(ERA_PREFIXES):
+        return _era_version_problem(tag, value)
+    if tag.startswith(CLAIM_PREFIX):
+        return None
+    if word.startswith("claim") or (colon and _close(word, "claim")):
+        example = value or "MS-01"
+        return f"tag @{tag} looks like a claim tag; write @{CLAIM_PREFIX}<ID>, e.g. @{CLAIM_PREFIX}{example}"
+    era_like = word in _ERA_WORDS or any(_close(word, p.rstrip(":")) for p in ERA_PREFIXES)
+    if (colon and era_like) or f"{tag}:" in ERA_PREFIXES:
+        return (
+            f"tag @{tag} looks like a Deckhouse version tag; write @{SINCE_TAG}<VERSION> or "
+            f"@{UNTIL_TAG}<VERSION>, e.g. @{SINCE_TAG}v1.75.0"
+        )
+    if tag in _PYTEST_OWN:
+        return f"tag @{tag} is pytest's own marker, which needs arguments a tag cannot give; rename the tag"
+    return None
+
+
+def _close(word: str, known: str) -> bool:
+    return difflib.SequenceMatcher(None, word, known).ratio() >= _CLOSE
+
+
+def _era_version_problem(tag: str, version: str) -> str | None:
+    try:
+        eras.parse_version(version)
+    except eras.VersionError as exc:
+        return f"tag @{tag}: {exc}"
+    return None
 
 
 def claim_tag_problems(
     items: Iterable[pytest.Item], known: frozenset[str] | None, catalogue_path: Path
 ) -> list[str]:
-    """One message per unknown claim ID, with the feature file and line of its tag."""
+    """One message per unknown claim ID or mistaken tag, with the feature file and line of its tag."""
     return sorted({p for item in items for p in item_claim_problems(item, known, catalogue_path)})
 
 
 def item_claim_problems(item: pytest.Item, known: frozenset[str] | None, catalogue_path: Path) -> list[str]:
-    """The unknown claim IDs of one scenario, each with the feature file and line of its tag."""
+    """The tag problems of one scenario, each with the feature file and line of its tag.
+
+    Unknown claim IDs and the tags of :func:`tag_mistake`; the report plugin makes the scenario
+    (only) error at setup with them, so a typo in one file never stops the runs of the others.
+    """
     template = scenario_template(item)
     if template is None:
         return []
+    filename, line = template.feature.filename, template.line_number
     problems = []
     for marker in item.iter_markers("claim"):
         claim_id = str(marker.args[0]) if marker.args else ""
         if known is not None and claim_id in known:
             continue
-        problems.append(
-            _message(claim_id, template.feature.filename, template.line_number, item, known, catalogue_path)
-        )
+        problems.append(_message(claim_id, filename, line, item, known, catalogue_path))
+    rule_tags = template.rule.tags if template.rule is not None else set()
+    for tag in sorted(template.tags | template.feature.tags | rule_tags):
+        mistake = tag_mistake(tag)
+        if mistake is not None:
+            where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, tag, line)}"
+            problems.append(f"{where}: {mistake}")
     return sorted(set(problems))
 
 
@@ -114,7 +215,8 @@ def _message(
     known: frozenset[str] | None,
     catalogue_path: Path,
 ) -> str:
-    where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, claim_id, scenario_line)}"
+    tag = f"{CLAIM_PREFIX}{claim_id}"
+    where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, tag, scenario_line)}"
     shown = _display_path(str(catalogue_path), item.config.rootpath)
     if known is None:
         return (
@@ -126,14 +228,14 @@ def _message(
     return f"unknown claim ID '{claim_id}' in {where}{suggestion}; known IDs are in {shown}"
 
 
-def _tag_line(filename: str, claim_id: str, scenario_line: int) -> int:
-    """The line of the ``@claim:<id>`` tag nearest above the scenario (feature tags included)."""
-    token = f"@{CLAIM_PREFIX}{claim_id}"
+def _tag_line(filename: str, tag: str, scenario_line: int) -> int:
+    """The line of ``@tag`` nearest above the scenario (feature and rule tags included)."""
+    token = f"@{tag}"
     try:
         lines = Path(filename).read_text(encoding="utf-8").splitlines()
     except OSError:
         return scenario_line
-    hits = [n for n, text in enumerate(lines, start=1) if token in text.split()]
+    hits = [n for n, text in enumerate(lines, start=1) if token in text.split("#", 1)[0].split()]
     above = [n for n in hits if n <= scenario_line]
     if above:
         return above[-1]

@@ -53,6 +53,18 @@ _NOTHING_TO_REPORT = (
 )
 
 
+def _why_kept(any_scenario: bool, exitstatus: int) -> str:
+    """Why this run wrote no report, for the line that says the previous one was kept.
+
+    "No scenario ran" is said only when that is true: an interrupted run may have run many.
+    """
+    if not any_scenario:
+        return "no scenario ran"
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        return "the run was interrupted"
+    return f"the run ended early (pytest exit code {int(exitstatus)})"
+
+
 class Controller:
     """Registered as a plugin object in the controller process only."""
 
@@ -60,6 +72,7 @@ class Controller:
         self.config = config
         self._written: list[Path] = []
         self._kept: Path | None = None
+        self._kept_because = ""
         self._failed_on_deviation = 0
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -113,6 +126,7 @@ class Controller:
                 self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
+                self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
         deviations = [s for s in state.scenarios.values() if s.status is Status.DEVIATION]
         if self.config.getoption("--fail-on-deviation") and deviations and exitstatus == pytest.ExitCode.OK:
             self._failed_on_deviation = len(deviations)
@@ -124,7 +138,7 @@ class Controller:
             terminalreporter.write_sep("-", f"conformance report: {self._written[0]}")
         elif self._kept is not None:
             terminalreporter.write_sep(
-                "-", f"no scenario ran: the reports in {self._kept} were left as they were"
+                "-", f"{self._kept_because}: the reports in {self._kept} were left as they were"
             )
         if self._failed_on_deviation:
             terminalreporter.write_line(

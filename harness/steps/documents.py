@@ -4,28 +4,51 @@ A scenario cannot know the registry's port (it is picked when the cluster starts
 credentials a protected registry was given, so docstrings may say ``${REGISTRY}`` (``host:port``)
 and ``${DOCKER_CFG}`` (base64 docker config for that registry). Anything else that looks like a
 placeholder is an error rather than text silently sent to the API server.
+
+A mistake is reported where the author wrote it: given the :class:`Origin` of the text (the
+feature file and the line its docstring starts on, or a YAML file), the error names that file and
+the absolute line, not a line counted from the top of the docstring.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from harness.kube.fast_yaml import SAFE_LOADER
 
-__all__ = ["DocumentError", "parse_documents", "substitute"]
+__all__ = ["DocumentError", "Origin", "parse_documents", "substitute"]
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
 
 class DocumentError(ValueError):
-    """A docstring that is not the YAML the step needs; the message says what is wrong."""
+    """A docstring that is not the YAML the step needs; the message says what is wrong.
+
+    A ``ValueError``, not an assertion: the mistake is the scenario's, so the report counts it as
+    "could not check" (see :mod:`harness.steps.errors`).
+    """
 
 
-def substitute(text: str, values: Mapping[str, str]) -> str:
+@dataclass(frozen=True)
+class Origin:
+    """Where a YAML text was written: ``first_line`` of ``file`` holds the text's first line."""
+
+    what: str
+    """How the error names the text: "the step's docstring", "the YAML file 'x.yaml'"."""
+    file: str
+    first_line: int = 1
+
+    def line(self, offset: int) -> int:
+        """The file's line of the text's line ``offset`` (0-based, as PyYAML counts)."""
+        return self.first_line + offset
+
+
+def substitute(text: str, values: Mapping[str, str], origin: Origin | None = None) -> str:
     """Replace ``${NAME}`` with ``values[NAME]``; an unknown name is an error listing the known ones."""
 
     def replace(match: re.Match[str]) -> str:
@@ -33,16 +56,23 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
         if name not in values:
             known = ", ".join(f"${{{k}}}" for k in sorted(values)) or "none"
             raise DocumentError(
-                f"unknown placeholder ${{{name}}} in the YAML: known placeholders are {known}"
+                f"unknown placeholder ${{{name}}} in the YAML{_at(origin, text, match.start())}: "
+                f"known placeholders are {known}"
             )
         return values[name]
 
     return _PLACEHOLDER.sub(replace, text)
 
 
-def parse_documents(text: str, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """The mappings of a (multi-document) YAML docstring, placeholders filled in."""
-    rendered = substitute(text, values or {})
+def parse_documents(
+    text: str, values: Mapping[str, str] | None = None, origin: Origin | None = None
+) -> list[dict[str, Any]]:
+    """The mappings of a (multi-document) YAML docstring, placeholders filled in.
+
+    With ``origin``, a YAML error names its file and the line in it; the placeholders never span
+    lines, so the lines of the filled text are the lines the author wrote.
+    """
+    rendered = substitute(text, values or {}, origin)
     try:
         documents = [d for d in yaml.load_all(rendered, Loader=SAFE_LOADER) if d is not None]
     except yaml.YAMLError:
@@ -51,10 +81,33 @@ def parse_documents(text: str, values: Mapping[str, str] | None = None) -> list[
         try:
             documents = [d for d in yaml.safe_load_all(rendered) if d is not None]
         except yaml.YAMLError as exc:
-            raise DocumentError(f"the step's docstring is not valid YAML: {exc}") from None
+            what = origin.what if origin else "the step's docstring"
+            raise DocumentError(f"{what} is not valid YAML: {_located(exc, origin)}") from None
     if not documents:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
     for index, document in enumerate(documents, start=1):
         if not isinstance(document, dict):
             raise DocumentError(f"YAML document {index} is a {type(document).__name__}, expected a mapping")
     return documents
+
+
+def _at(origin: Origin | None, text: str, index: int) -> str:
+    """`` (file:line)`` of the character at ``index`` of ``text``; empty without an origin."""
+    if origin is None:
+        return ""
+    line = origin.line(text.count("\n", 0, index))
+    return f" ({origin.file}:{line})"
+
+
+def _located(error: yaml.YAMLError, origin: Origin | None) -> yaml.YAMLError:
+    """PyYAML's error with its marks moved from the text's own lines to the lines of ``origin``.
+
+    The marks keep their buffer and pointer, so the quoted line and its caret stay as PyYAML
+    printed them; only the name (``<unicode string>``) and the line number change.
+    """
+    if origin is None or not isinstance(error, yaml.MarkedYAMLError):
+        return error
+    for mark in {id(m): m for m in (error.context_mark, error.problem_mark) if m is not None}.values():
+        mark.name = origin.file
+        mark.line = origin.line(mark.line) - 1  # PyYAML prints line + 1
+    return error

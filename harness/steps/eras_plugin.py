@@ -6,7 +6,10 @@
 - ``@deckhouse-since:v1.75.0`` marks a scenario that checks behaviour introduced in that release,
   ``@deckhouse-before:v1.75.0`` one that checks behaviour the release removed. A scenario whose
   tag excludes the run's version is skipped, and the skip reason names both versions, so a run
-  never reports a behaviour of one era as checked against another.
+  never reports a behaviour of one era as checked against another. A tag whose version does not
+  parse marks nothing: the report plugin makes that scenario (only) error at setup with the
+  feature file and line of the tag (``harness.report.tags.tag_mistake``), and the runs of other
+  feature files go on.
 
 ``dkp-harness run --deckhouse-version …`` passes the options on; ``docs/dkp-eras.md`` lists what
 changes from which version.
@@ -23,12 +26,11 @@ import pytest
 from harness import eras
 from harness.report.model import DEFAULT_TARGET
 from harness.report.run_target import RUN_TARGET_KEY
+from harness.report.tags import SINCE_TAG, UNTIL_TAG
 from harness.steps.world import ClusterOptions
 
 __all__ = ["SINCE_TAG", "UNTIL_TAG", "cluster_options", "era_skip_reason", "run_version"]
 
-SINCE_TAG = "deckhouse-since:"
-UNTIL_TAG = "deckhouse-before:"
 _MARKERS = {SINCE_TAG: "deckhouse_since", UNTIL_TAG: "deckhouse_before"}
 
 
@@ -98,14 +100,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
-    """``@deckhouse-since:vX`` / ``@deckhouse-before:vX`` → their markers; a bad version fails collection."""
+    """``@deckhouse-since:vX`` / ``@deckhouse-before:vX`` → their markers; a bad version → none.
+
+    Every feature file is collected in every run: failing the collection for one bad tag stopped
+    the runs of all the others. The report plugin errors that scenario at setup instead.
+    """
     for prefix, marker in _MARKERS.items():
         if tag.startswith(prefix):
-            text = tag.removeprefix(prefix)
             try:
-                version = eras.parse_version(text)
-            except eras.VersionError as exc:
-                raise pytest.UsageError(f"tag @{tag}: {exc}") from None
+                version = eras.parse_version(tag.removeprefix(prefix))
+            except eras.VersionError:
+                return True
             getattr(pytest.mark, marker)(str(version))(function)
             return True
     return None

@@ -19,7 +19,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GO_DEFAULTS", "KUBECTL_TIMEOUT", "Kubectl", "KubectlMissing", "KubectlResult", "find_kubectl"]
+__all__ = [
+    "ERROR_LINES",
+    "GO_DEFAULTS",
+    "KUBECTL_TIMEOUT",
+    "Kubectl",
+    "KubectlFailed",
+    "KubectlMissing",
+    "KubectlResult",
+    "find_kubectl",
+    "subcommand",
+]
 
 GO_DEFAULTS = {"GOGC": "400"}
 """kubectl is a Go program that lives ~0.1 s; a lazier garbage collector saves a fifth of its CPU
@@ -30,8 +40,31 @@ KUBECTL_TIMEOUT = 30.0
 """Seconds a single kubectl call may take before it is killed (it normally takes ~0.2 s)."""
 
 
+ERROR_LINES = 6
+"""At most this many lines of kubectl's error text go into a step's failure message."""
+
+
+_GLOBAL_FLAGS_WITH_VALUE = frozenset(
+    ("-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server")
+)
+"""kubectl's flags that may come before the subcommand and take the next word as their value."""
+
+_NOT_A_COMMAND = "flags cannot be placed before plugin name"
+"""What kubectl says of an unknown subcommand when flags come first (this module always puts
+``--kubeconfig`` first): it takes the word for a plugin's name."""
+
+
 class KubectlMissing(RuntimeError):
     """No kubectl binary; the scenario is skipped with this message."""
+
+
+class KubectlFailed(RuntimeError):
+    """A kubectl command the scenario runs to change the cluster failed: the step did not happen.
+
+    Not an assertion: nothing was compared yet, and every later step would check a cluster the
+    scenario did not mean (an approval that never happened), so the report shows the scenario as
+    "could not check", with kubectl's own error, at the step that ran the command.
+    """
 
 
 @dataclass(frozen=True)
@@ -46,6 +79,42 @@ class KubectlResult:
     @property
     def output(self) -> str:
         return self.stdout if self.returncode == 0 else self.stdout + self.stderr
+
+    @property
+    def error_text(self) -> str:
+        """kubectl's error: from its last ``error:`` line on (a hint may follow), else its last lines.
+
+        The last line alone is not enough: for an unknown command it is one of the suggestions
+        below ``Error: unknown command "ls" for "kubectl"``. Lines after the first are indented,
+        to read as the continuation of a failure message.
+        """
+        if _NOT_A_COMMAND in self.stderr:
+            return (
+                f'unknown command "{subcommand(self.command)}" for "kubectl": the step runs kubectl, '
+                "so write a kubectl command, e.g. `kubectl get mr`"
+            )
+        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
+        starts = [index for index, line in enumerate(lines) if line.lower().startswith("error")]
+        shown = lines[starts[-1] :] if starts else lines[-3:]
+        return "\n  ".join(shown[:ERROR_LINES]) or "(no error text)"
+
+    def failure(self) -> str:
+        """One sentence for a failure message: the command, its exit code and its error."""
+        return f"`{self.command}` failed (exit {self.returncode}): {self.error_text}"
+
+
+def subcommand(command: str) -> str:
+    """kubectl's subcommand in ``command``: the first word that is neither a flag nor a flag's value."""
+    words = shlex.split(command)
+    skip_value = False
+    for word in words[1:] if words[:1] == ["kubectl"] else words:
+        if skip_value:
+            skip_value = False
+        elif word in _GLOBAL_FLAGS_WITH_VALUE:
+            skip_value = True
+        elif not word.startswith("-"):
+            return word
+    return ""
 
 
 def find_kubectl() -> str:

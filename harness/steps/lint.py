@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.feature import get_feature
 from pytest_bdd.parser import Step
 
+from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
 
 __all__ = ["LintReport", "StepLine", "closest_steps", "feature_step_lines", "lint"]
@@ -94,12 +93,13 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
     """
     for path in sorted(features_dir.rglob("*.feature")):
         try:
-            # pytest-bdd's own cache: the binding, this lint and the tag lint parse each file once
-            feature = get_feature(str(features_dir), str(path.relative_to(features_dir)))
-        except (GherkinParseError, UnicodeDecodeError):
+            # every scenario in file order, two of the same name included; the binding, this lint
+            # and the tag lint share the parse
+            parsed = parse_feature(features_dir, path.relative_to(features_dir))
+        except UNREADABLE_ERRORS:
             continue
         shown = path.relative_to(features_dir.parent) if features_dir.parent in path.parents else path
-        for template in feature.scenarios.values():
+        for template in parsed.scenarios:
             contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]
             for context in contexts:
                 yield from _lines(template.render(context).steps, str(shown))

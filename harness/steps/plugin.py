@@ -9,6 +9,9 @@ Load it from the root conftest (``pytest_plugins = ["harness.steps.plugin", ...]
   recorder subscribed before the first step, and feeds the phase timeline to the report's
   evidence at the end of the scenario, pass or fail;
 - replaces pytest-bdd's bare "Step definition is not found" with the closest defined steps;
+- tells the world which step runs (feature file, line, docstring), so a mistake in a docstring
+  names the feature file's line, and refuses an Outline step whose ``<placeholder>`` no Examples
+  column filled (:mod:`harness.steps.step_place`);
 - looks each step text up once (:mod:`harness.steps.step_lookup`);
 - tells the report the virtual instant at which a scenario failed, so its timeline marks it;
 - drops a scenario bound twice (by scenarios/test_features.py, which binds every feature file,
@@ -34,6 +37,7 @@ from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates
 from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
+from harness.steps.step_place import StepPlace, unfilled_placeholder
 from harness.steps.usage_cache import step_usage
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
@@ -112,6 +116,41 @@ def pytest_bdd_step_error(
     _mark_failure(request)
 
 
+def pytest_bdd_before_step_call(
+    request: pytest.FixtureRequest,
+    feature: Feature,
+    scenario: Scenario,
+    step: Step,
+    step_func: Callable[..., object],
+    step_func_args: dict[str, object],
+) -> None:
+    """Give the world the step's place; refuse an Outline placeholder that no column filled.
+
+    Raised here, the error goes through pytest-bdd's step error like the step's own would: the
+    report shows it at this step, as "could not check".
+    """
+    state = step_func_args.get("world")
+    if isinstance(state, World):
+        state.step = StepPlace(
+            Path(feature.filename), step.line_number, step.docstring, request.config.rootpath
+        )
+    columns = _outline_columns(request.node, step)
+    if columns is not None and (error := unfilled_placeholder(step.name, columns)) is not None:
+        raise error
+
+
+def _outline_columns(item: pytest.Item, step: Step) -> list[str] | None:
+    """The Examples columns when ``step`` is written in a Scenario Outline; ``None`` otherwise.
+
+    A Background step is rendered with the Outline's row too, but it also runs for plain
+    scenarios, where a ``<...>`` is text; only the Outline's own steps (below its line) count.
+    """
+    template = registry_get_safe(scenario_wrapper_template_registry, getattr(item, "function", None))
+    if template is None or not template.templated or step.line_number <= template.line_number:
+        return None
+    return [column for examples in template.examples for column in examples.example_params]
+
+
 def _mark_failure(request: pytest.FixtureRequest) -> None:
     state = request.node.stash.get(_WORLD, None)
     failed_at = getattr(state.evidence, "failed_at", None) if state is not None else None
@@ -147,13 +186,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items[:] = [item for item in items if not (_auto_bound(item) and _scenario_key(item) in explicit)]
 
 
-def _scenario_key(item: pytest.Item) -> tuple[str, str, str] | None:
+def _scenario_key(item: pytest.Item) -> tuple[str, int, str] | None:
+    """The file, line and example row of a scenario test: its line, not its name, since two
+    scenarios of one file may share a name (a hand-written ``scenarios()`` binds only the last)."""
     function = getattr(item, "function", None)
     template = registry_get_safe(scenario_wrapper_template_registry, function)
     if template is None:
         return None
     callspec = getattr(item, "callspec", None)
-    return (str(Path(template.feature.filename).resolve()), template.name, str(getattr(callspec, "id", "")))
+    filename = str(Path(template.feature.filename).resolve())
+    return (filename, template.line_number, str(getattr(callspec, "id", "")))
 
 
 def _auto_bound(item: pytest.Item) -> bool:

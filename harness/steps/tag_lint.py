@@ -1,10 +1,12 @@
 """Lint of the tags in feature files: claim IDs the catalogue knows, deviations it explains.
 
-A typo in ``@claim:REL-3`` would otherwise fail the collection of every scenario bound with it,
-and a ``@deviation`` tag on a scenario whose claims have no deviation reason would promise a
-reader an explanation that the report cannot give. Both are caught here, with ``file:line``.
-Other tags (``@smoke``, ``@slow``) need nothing: the report plugin registers every tag of the
-feature files as a pytest marker, so ``-m smoke`` works under ``--strict-markers``.
+A typo in ``@claim:REL-3`` or ``@claims:REL-03`` would leave a claim unchecked (the run errors
+that scenario at setup), and a ``@deviation`` tag on a scenario whose claims have no deviation
+reason would promise a reader an explanation that the report cannot give. Both are caught here,
+with ``file:line``, before any run; :func:`harness.report.tags.tag_mistake` is the one judge of
+a mistaken tag, for this lint and for the run. Other tags (``@smoke``, ``@slow``) need nothing:
+the report plugin registers every tag of the feature files as a pytest marker, so ``-m smoke``
+works under ``--strict-markers``; the lint only flags the ones ``-m`` cannot select.
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.feature import get_feature
 
-from harness import eras
 from harness.report.claims import Catalogue
-from harness.report.tags import CLAIM_PREFIX
-from harness.steps.eras_plugin import SINCE_TAG, UNTIL_TAG
+from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
+from harness.steps.binding import parse_feature
 
 __all__ = ["TagProblem", "tag_problems"]
 
 # A marker name pytest's -m can use; a tag outside this still runs but cannot be selected.
-_MARKER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_MARKER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_KEYWORDS = frozenset({"and", "or", "not"})
 
 
 @dataclass(frozen=True)
@@ -46,27 +47,22 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
     for path in sorted(features_dir.rglob("*.feature")):
         shown = _shown(path, features_dir)
         try:
-            # pytest-bdd's own cache: the binding, this lint and the tag lint parse each file once
-            feature = get_feature(str(features_dir), str(path.relative_to(features_dir)))
+            # every scenario in file order, two of the same name included; the binding, this lint
+            # and the tag lint share the parse
+            parsed = parse_feature(features_dir, path.relative_to(features_dir))
         except GherkinParseError as exc:
             detail = getattr(exc, "message", None) or str(exc)
             problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))
             continue
+        except (UnicodeDecodeError, OSError) as exc:
+            problems.append(TagProblem(f"{shown}:0", f"cannot be read as UTF-8 text: {exc}"))
+            continue
         lines = path.read_text(encoding="utf-8").splitlines()
-        for template in feature.scenarios.values():
+        for template in parsed.scenarios:
             rule_tags = template.rule.tags if template.rule else set()
-            tags = template.tags | feature.tags | rule_tags
+            tags = template.tags | parsed.feature.tags | rule_tags
             problems += _scenario_problems(tags, template.line_number, lines, shown, catalogue)
     return sorted(set(problems), key=_order)
-
-
-def _era_problem(tag: str, where: str) -> Iterator[TagProblem]:
-    """``@deckhouse-since:`` / ``@deckhouse-before:`` carry a version, not a marker name."""
-    version = tag.split(":", 1)[1]
-    try:
-        eras.parse_version(version)
-    except eras.VersionError as exc:
-        yield TagProblem(where, f"tag @{tag}: {exc}")
 
 
 def _scenario_problems(
@@ -75,16 +71,13 @@ def _scenario_problems(
     claims = sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX))
     for tag in sorted(tags):
         where = f"{shown}:{_tag_line(lines, tag, line)}"
+        mistake = tag_mistake(tag)
         if tag.startswith(CLAIM_PREFIX):
             yield from _claim_problem(tag.removeprefix(CLAIM_PREFIX), where, catalogue)
-        elif tag.lower().startswith(("claim", "claims")):
-            yield TagProblem(
-                where, f"tag @{tag} looks like a claim tag; write @{CLAIM_PREFIX}<ID>, e.g. @claim:MS-01"
-            )
-        elif tag.startswith((SINCE_TAG, UNTIL_TAG)):
-            yield from _era_problem(tag, where)
-        elif not _MARKER_NAME.match(tag):
-            yield TagProblem(where, f"tag @{tag} cannot be selected with -m; use letters, digits, - and _")
+        elif mistake is not None:
+            yield TagProblem(where, mistake)
+        elif _unselectable(tag):
+            yield TagProblem(where, _unselectable_message(tag))
     if "deviation" in tags and catalogue is not None:
         explained = [c for c in claims if (claim := catalogue.get(c)) is not None and claim.deviation]
         known = [c for c in claims if catalogue.get(c) is not None]
@@ -94,6 +87,22 @@ def _scenario_problems(
                 f"@deviation, but none of its claims ({', '.join(known)}) has a deviation reason in the "
                 "claims catalogue; add the reason to the claim it demonstrates, or drop @deviation",
             )
+
+
+def _unselectable(tag: str) -> bool:
+    """An author's own tag that ``-m`` cannot name: no marker (``:``, ``(``, a leading ``_``), a
+    character pytest's expressions do not take, or one of their keywords. The harness's own tags
+    become markers of other names (``deviation``, ``deckhouse_since``), which ``-m`` selects."""
+    if tag in FLAG_TAGS or tag.startswith(ERA_PREFIXES):
+        return False
+    own = marker_name(tag)
+    return own is None or not _MARKER_NAME.match(own) or own in _KEYWORDS
+
+
+def _unselectable_message(tag: str) -> str:
+    fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", tag).strip("-_.")
+    example = f", e.g. @{fixed}" if fixed and _MARKER_NAME.match(fixed) and fixed not in _KEYWORDS else ""
+    return f"tag @{tag} cannot be selected with -m; use letters, digits, - and _ after a letter{example}"
 
 
 def _order(problem: TagProblem) -> tuple[str, int, str]:

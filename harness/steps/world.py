@@ -12,10 +12,16 @@ Names: a scenario writes ``module-one``; on a shared cluster the object is ``mod
 (:mod:`harness.target.naming`). The world translates every name and every expected text the
 scenario wrote (:meth:`World.expect`) before it reaches the cluster or is compared with it, so
 the steps read as on the simulator, and the report names the same claims.
+
+Errors: a step that finds the cluster not as the scenario expects raises an ``AssertionError``
+(the report: not met); a step that cannot be carried out as written raises
+:class:`~harness.steps.errors.ScenarioError` (the report: could not check). The rule is in
+:mod:`harness.steps.errors`.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,16 +38,18 @@ from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 from harness.registry.credentials import encode_docker_cfg
-from harness.steps.documents import parse_documents
+from harness.steps.documents import DocumentError, Origin, parse_documents
+from harness.steps.errors import ScenarioError
 from harness.steps.history import TRACKED_KINDS, History
 from harness.steps.kubectl import Kubectl, KubectlResult
+from harness.steps.step_place import StepPlace
 from harness.target.base import ScenarioOptions, Target, TargetSkip
 from harness.target.naming import Naming
 
 if TYPE_CHECKING:  # the publisher module brings httpx (~0.1 s); the pytest controller never publishes
     from harness.registry.publisher import Publisher
 
-__all__ = ["ClusterOptions", "EvidenceSink", "NullEvidence", "World", "WorldError"]
+__all__ = ["ClusterOptions", "EvidenceSink", "NullEvidence", "ScenarioError", "World", "WorldError"]
 
 T = TypeVar("T")
 
@@ -53,7 +61,17 @@ ClusterOptions = ScenarioOptions  # the name steps used before the target seam
 
 
 class WorldError(AssertionError):
-    """A step could not do what the scenario asked; the message says why and what to write."""
+    """The object a When step acts on is not in the cluster: an expectation about DKP, not met.
+
+    ``When I delete the ModuleSource "example"`` or ``When I annotate the ModuleRelease …``
+    expects the object to exist, whether the scenario made it or DKP should have; that it does
+    not is a finding about the cluster, so this stays an ``AssertionError`` (the report: not
+    met). Where the step runs as a check (an annotation or a patch of a release DKP makes at its
+    next scan), a real cluster's eventually-check retries it until the object is there. A
+    mistake in the scenario's own text (an unknown kind, a file that is not there, a step in the
+    wrong place) is a :class:`~harness.steps.errors.ScenarioError` instead. Until that split
+    every step error was a ``WorldError``; the name stays for code that imports it.
+    """
 
 
 class EvidenceSink(Protocol):
@@ -122,6 +140,8 @@ class World:
     kubectl_binary: str | None = None
     retrying: bool = False
     """True while a check runs again (a real target's eventually-check): kubectl reads re-run."""
+    step: StepPlace | None = None
+    """The step running now (set by the step plugin): where its text and docstring are written."""
     _target: Target | None = None
     _history: History | None = None
     _publishers: dict[str, Publisher] = field(default_factory=dict)
@@ -157,7 +177,7 @@ class World:
 
     def require_not_started(self, what: str) -> None:
         if self.started:
-            raise WorldError(f"{what} must come before any step that uses the cluster: move it to the top")
+            raise ScenarioError(f"{what} must come before any step that uses the cluster: move it to the top")
 
     def require(self, capability: T | None, reason: str) -> T:
         """The target's capability, or skip the scenario with ``reason`` (a :class:`TargetSkip`)."""
@@ -282,22 +302,38 @@ class World:
             values["DOCKER_CFG"] = encode_docker_cfg(pull.split("/", 1)[0], credentials)
         return values
 
-    def documents(self, text: str) -> list[dict[str, Any]]:
+    def documents(self, text: str, origin: Origin | None = None) -> list[dict[str, Any]]:
         """The YAML documents of a step, with placeholders filled and the cluster's names in them.
 
         The objects' own names are registered first, so a document may refer to an object
-        defined further down the same docstring.
+        defined further down the same docstring. A mistake in the YAML names ``origin`` and the
+        line in it; by default, when ``text`` is the running step's docstring, the feature file's
+        own line (found only then: a passing step reads no file).
         """
         values = self.placeholders()
+        try:
+            return self._parse(text, values, origin)
+        except DocumentError:
+            located = None if origin is not None else self._docstring_origin(text)
+            if located is None:
+                raise
+            return self._parse(text, values, located)  # fails again, naming the feature file's line
+
+    def _parse(self, text: str, values: dict[str, str], origin: Origin | None) -> list[dict[str, Any]]:
         if self.names.active:
-            for document in parse_documents(text, values):
+            for document in parse_documents(text, values, origin):
                 self.names.name(str(document.get("metadata", {}).get("name", "")))
-        return parse_documents(self.names.out(text), values)
+        return parse_documents(self.names.out(text), values, origin)
+
+    def _docstring_origin(self, text: str) -> Origin | None:
+        step = self.step
+        return step.docstring_origin() if step is not None and step.docstring == text else None
 
     # -- kubectl --------------------------------------------------------------------------------
     def kubectl(self) -> Kubectl:
         if self.kubectl_binary is None:
-            raise WorldError("kubectl is not available in this world")
+            # Only `I run` sets the binary, and only after it ran do the compare steps call this.
+            raise RuntimeError("kubectl is not available in this world: no `I run` step found it")
         target = self.target
         return Kubectl(self.kubectl_binary, target.kubeconfig, self.cache_dir, context=target.kube_context)
 
@@ -305,7 +341,9 @@ class World:
 @functools.cache
 def _split(kind: str) -> tuple[str, str]:
     if kind not in KINDS:
-        raise WorldError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        near = difflib.get_close_matches(kind, list(KINDS), n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise ScenarioError(f"unknown kind {kind!r}: {hint}use one of {', '.join(KINDS)}")
     return KINDS[kind]
 
 

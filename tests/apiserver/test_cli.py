@@ -59,4 +59,4 @@ def test_cli_reports_a_missing_crd_dir(tmp_path):
         text=True,
         timeout=30,
     )
-    assert done.returncode == 2 and "does not exist" in done.stderr
+    assert done.returncode == 4 and "does not exist" in done.stderr

@@ -63,7 +63,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 )
 def test_publish_refuses_a_bad_registry_address_before_any_network_call(cli, registry, expected):
     result = cli("publish", "--registry", registry, "--module", "m", "--version", "v1.0.0")
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert expected in result.stderr
     assert "e.g. --registry 127.0.0.1:5000" in result.stderr
     assert "Traceback" not in result.stderr
@@ -81,20 +81,20 @@ def test_publish_refuses_a_bad_registry_address_before_any_network_call(cli, reg
 )
 def test_publish_refuses_bad_module_arguments_with_a_fix(cli, args, expected):
     result = cli("publish", "--registry", "127.0.0.1:1", *args)
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert expected in result.stderr
 
 
 def test_time_advance_with_a_negative_duration_is_explained_by_the_real_command(tmp_path):
     result = _cli("time", "--state-dir", str(tmp_path), "advance", "-5m")
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "virtual time only moves forward" in result.stderr and "usage:" not in result.stderr
 
 
 def test_a_password_on_the_command_line_is_refused_and_never_echoed():
     for command in (("registry", "--backend", "distribution"), ("publish", "--registry", "127.0.0.1:1")):
         result = _cli(*command, "--auth", "alice:TopSecret")
-        assert result.returncode == 2
+        assert result.returncode == 4
         assert _checks.AUTH_ENV in result.stderr and "--auth-file" in result.stderr
         assert "TopSecret" not in result.stderr + result.stdout
 
@@ -124,16 +124,16 @@ def test_credentials_come_from_a_file_or_the_environment(tmp_path, monkeypatch):
 )
 def test_time_advance_refuses_bad_durations_without_a_sandbox(cli, tmp_path, value, expected):
     result = cli("time", "--state-dir", str(tmp_path), "advance", value)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 4, result.stderr
     assert expected in result.stderr
     assert "usage:" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_time_set_and_module_names_are_checked_before_contacting_the_sandbox(cli, tmp_path):
     result = cli("time", "--state-dir", str(tmp_path), "set", "tomorrow")
-    assert result.returncode == 2 and "use RFC 3339" in result.stderr
+    assert result.returncode == 4 and "use RFC 3339" in result.stderr
     result = cli("module", "enable", "Bad_Name", "--state-dir", str(tmp_path))
-    assert result.returncode == 2 and "not a valid module name" in result.stderr
+    assert result.returncode == 4 and "not a valid module name" in result.stderr
 
 
 @settings(max_examples=60, deadline=None)
@@ -196,7 +196,7 @@ def test_the_control_endpoint_bounds_what_it_reads():
 def test_serve_checks_its_settings_before_touching_the_state_dir(cli, tmp_path, args, expected):
     state = tmp_path / "state"
     result = cli("serve", "--state-dir", str(state), *args)
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert expected in result.stderr
     assert not state.exists()
 
@@ -205,5 +205,5 @@ def test_apiserver_reports_an_unwritable_kubeconfig(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     result = _cli("apiserver", "--kubeconfig", str(blocker / "kc"))
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "cannot write it" in result.stderr and "Traceback" not in result.stderr

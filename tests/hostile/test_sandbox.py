@@ -57,7 +57,7 @@ def test_serve_on_a_file_is_refused_without_a_traceback(tmp_path):
     target = tmp_path / "not-a-dir"
     target.write_text("x")
     result = _harness("serve", "--state-dir", str(target))
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "is a file, not a directory" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -68,7 +68,7 @@ def test_a_second_serve_is_refused_and_sighup_leaves_nothing_behind(tmp_path, re
     with _serve(state) as first:
         kubeconfig = (state / "kubeconfig").read_text()
         second = _harness("serve", "--state-dir", str(state))
-        assert second.returncode == 2
+        assert second.returncode == 4
         assert f"belongs to a running sandbox (PID {first.pid})" in second.stderr
         assert (state / "kubeconfig").read_text() == kubeconfig  # the first sandbox is untouched
         assert (state / "control.json").exists()

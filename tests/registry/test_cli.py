@@ -118,7 +118,7 @@ def test_publish_with_auth_and_hook_error(auth_registry):
 
 def test_publish_without_a_module_explains_the_arguments(registry):
     result = _cli("publish", "--registry", registry.address)
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "--module NAME and --version vX.Y.Z (or use --spec FILE)" in result.stderr
 
 
@@ -155,7 +155,7 @@ def test_registry_command_prints_only_the_address_and_cleans_up_on_sigterm(regis
 
 def test_registry_command_with_a_bad_auth_value_says_the_expected_form():
     result = _cli("registry", "--backend", "distribution", auth="alice")
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "USER:PASSWORD" in result.stderr
 
 

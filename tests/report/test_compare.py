@@ -71,5 +71,5 @@ def test_a_file_that_is_not_a_report_is_a_clear_error(tmp_path, capsys):
     bad.write_text("[1, 2]")
     with pytest.raises(CompareError, match="not a conformance report"):
         load_run(bad)
-    assert main(["report", "compare", str(bad), str(tmp_path / "missing.json")]) == 2
+    assert main(["report", "compare", str(bad), str(tmp_path / "missing.json")]) == 4
     assert "not a conformance report" in capsys.readouterr().err

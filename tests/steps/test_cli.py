@@ -162,5 +162,5 @@ def test_anything_else_goes_through_argparse(words):
 def test_a_word_argparse_refuses_is_still_refused_with_its_message(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["time", "--state-dir", "/nowhere", "later"])
-    assert exited.value.code == 2
+    assert exited.value.code == 4
     assert "invalid choice: 'later'" in capsys.readouterr().err

@@ -81,22 +81,28 @@ def test_a_bad_version_option_is_a_usage_error_naming_the_accepted_forms(pyteste
     )
 
 
-def test_a_bad_version_in_a_tag_fails_collection_and_names_the_tag(pytester):
+def test_a_bad_version_in_a_tag_errors_its_scenario_only_naming_file_line_and_tag(pytester):
+    """Every feature file is collected in every run: one bad tag must not stop the others."""
     feature = (
-        "Feature: f\n  @deckhouse-since:soon\n  Scenario: s\n    Given the cluster runs Deckhouse v1.75\n"
+        "Feature: f\n  @deckhouse-since:soon\n  Scenario: s\n    Given the cluster runs Deckhouse v1.75\n\n"
+        "  Scenario: t\n    Given the cluster runs Deckhouse v1.75\n"
     )
-    result = _project(pytester, "None", feature).runpytest("-p", "no:cacheprovider")
-    assert result.ret != 0
-    result.stdout.fnmatch_lines(["*tag @deckhouse-since:soon: Deckhouse version 'soon' is not understood*"])
+    result = _project(pytester, "None", feature).runpytest(
+        "-p", "no:cacheprovider", "-p", "harness.report.plugin"
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["features/eras.feature:2: tag @deckhouse-since:soon: Deckhouse version 'soon' is not understood*"]
+    )
 
 
 def test_an_edition_step_after_the_cluster_started_says_to_move_it(pytester):
     from harness.steps.library.platform import runs_edition
-    from harness.steps.world import World, WorldError
+    from harness.steps.world import ScenarioError, World
 
     world = World(
         factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=pytester.path
     )  # type: ignore[arg-type]
     world._target = object()  # type: ignore[assignment]
-    with pytest.raises(WorldError, match="before the first step that uses the cluster"):
+    with pytest.raises(ScenarioError, match="before the first step that uses the cluster"):
         runs_edition(world, "ce")

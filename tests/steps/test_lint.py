@@ -211,3 +211,38 @@ def test_steps_lint_cli_fails_on_an_unknown_claim_id(tmp_path, capsys):
     )
     assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
     assert "x.feature:2: unknown claim ID 'NOPE-1'" in capsys.readouterr().out
+
+
+TWINS = """Feature: f
+  @claim:MS-1
+  Scenario: twin
+    When 3 minutes passed
+
+  Scenario: twin
+    When 3 minutes pass
+"""
+
+
+def test_the_first_of_two_scenarios_sharing_a_name_is_linted_too(tmp_path):
+    from harness.report.claims import load_catalogue
+    from harness.steps.tag_lint import tag_problems
+
+    features = write(tmp_path, TWINS)
+    report = lint(features, LIBRARY)
+    assert [line.location for line, _ in report.undefined] == ["features/a.feature:4"]
+    problems = [str(p) for p in tag_problems(features, load_catalogue(ROOT / "fixtures" / "claims.yaml"))]
+    assert problems == [
+        "features/a.feature:2: unknown claim ID 'MS-1' (did you mean MS-01?); "
+        "the IDs are in fixtures/claims.yaml"
+    ]
+
+
+def test_a_feature_file_that_is_not_utf8_is_a_lint_finding_not_a_crash(tmp_path):
+    from harness.steps.tag_lint import tag_problems
+
+    features = write(tmp_path, "Feature: f\n  Scenario: s\n    Given it is Monday\n")
+    (features / "latin1.feature").write_bytes("Feature: caf\xe9\n".encode("latin-1"))
+    assert lint(features, LIBRARY[:1]).undefined == []
+    [problem] = tag_problems(features, None)
+    assert problem.location == "features/latin1.feature:0"
+    assert problem.message.startswith("cannot be read as UTF-8 text:")

@@ -50,10 +50,10 @@ def test_checks_are_then_steps_only():
 
 
 def test_a_version_that_is_not_semver_is_refused_with_the_form_to_write():
+    from harness.steps.errors import ScenarioError
     from harness.steps.library.versions import _checked
-    from harness.steps.world import WorldError
 
-    with pytest.raises(WorldError, match=r"write MAJOR.MINOR.PATCH, e.g. v1.69.0"):
+    with pytest.raises(ScenarioError, match=r"write MAJOR.MINOR.PATCH, e.g. v1.69.0"):
         _checked("1.69")
 
 

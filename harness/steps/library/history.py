@@ -8,6 +8,8 @@ two steps; on a real cluster it sees what the API server's watch delivers.
 from __future__ import annotations
 
 from harness.steps.catalogue import then
+from harness.steps.errors import ScenarioError
+from harness.steps.history import TRACKED_KINDS
 from harness.steps.world import World
 
 
@@ -15,9 +17,16 @@ from harness.steps.world import World
 def went_through(world: World, kind: str, name: str, phases: str) -> None:
     """The object entered these phases in this order (other phases may come in between).
 
+    The history is kept for Module, ModuleRelease and ModuleSource objects.
+
     Example:
         Then the Module "module-one" went through Downloading, Installing, Ready
     """
+    if kind not in TRACKED_KINDS:
+        # Else an untracked or misspelt kind "never had a phase": a claim about DKP that failed.
+        raise ScenarioError(
+            f"the phase history is kept for {', '.join(TRACKED_KINDS)}, not {kind!r}: use one of them"
+        )
     wanted = [p.strip() for p in phases.replace("→", ",").split(",") if p.strip()]
     world.history.assert_went_through(kind, world.name(name), wanted)
 

@@ -2,6 +2,12 @@
 
 Every compared output is recorded as evidence, so the report shows kubectl's own words next to
 the page's. A scenario using these steps is skipped, with the reason, where kubectl is missing.
+
+A command that changes the cluster (``annotate``, ``apply``, ``delete`` …) and fails stops the
+scenario at once, with kubectl's error, as "could not check": every later step would otherwise
+check a cluster the scenario did not mean, and fail there with no trace of the cause. A read
+(``get``, ``describe``, ``logs`` …) that fails fails the step that compares its output, which
+runs it again while it retries on a real cluster.
 """
 
 from __future__ import annotations
@@ -11,15 +17,19 @@ import shlex
 import pytest
 
 from harness.steps.catalogue import given, then, when
-from harness.steps.kubectl import KubectlMissing, KubectlResult, find_kubectl
+from harness.steps.errors import ScenarioError
+from harness.steps.kubectl import KubectlFailed, KubectlMissing, KubectlResult, find_kubectl, subcommand
 from harness.steps.tables import parse_kubectl_table
-from harness.steps.world import World, WorldError
+from harness.steps.world import World
 
 
 @given("I run `{command}`")
 @when("I run `{command}`")
 def run_kubectl(world: World, command: str) -> None:
-    """Run a kubectl command against the scenario's cluster and keep its output.
+    """Run a kubectl command against the scenario's cluster and keep its output for the next steps.
+
+    A command that changes the cluster and fails stops the scenario here, with kubectl's error; a
+    failed read (get, describe, logs, explain, api-resources) fails the step that compares it.
 
     Example:
         When I run `kubectl get mr`
@@ -30,7 +40,11 @@ def run_kubectl(world: World, command: str) -> None:
         except KubectlMissing as exc:
             pytest.skip(str(exc))
     world.target.before_write()
-    world.last = world.kubectl().run(world.expect(command))
+    result = world.kubectl().run(world.expect(command))
+    world.last = result
+    if result.returncode != 0 and not _reads_only(result.command):
+        world.evidence.kubectl(result.command, result.output)
+        raise KubectlFailed(result.failure())
 
 
 @then('the output has the columns "{columns}"')
@@ -136,18 +150,20 @@ def _last(world: World) -> KubectlResult:
     about what the cluster shows now, not what it showed at the first attempt.
     """
     if world.last is None:
-        raise WorldError("no kubectl output yet: put a step like `When I run `kubectl get mr`` first")
+        raise ScenarioError(
+            "no kubectl output yet: put a step like `When I run `kubectl get mr`` before this one"
+        )
     if world.retrying and _reads_only(world.last.command):
         world.last = world.kubectl().run(world.last.command)
     if world.last.returncode != 0:
         world.evidence.kubectl(world.last.command, world.last.output)
-        last_line = world.last.stderr.strip().splitlines()[-1:] or ["(no error text)"]
-        raise AssertionError(f"`{world.last.command}` failed (exit {world.last.returncode}): {last_line[0]}")
+        raise AssertionError(world.last.failure())
     return world.last
 
 
+_READS = ("get", "describe", "logs", "explain", "api-resources")
+
+
 def _reads_only(command: str) -> bool:
-    args = shlex.split(command)
-    if args[:1] == ["kubectl"]:
-        args = args[1:]
-    return bool(args) and args[0] in ("get", "describe", "logs", "explain", "api-resources")
+    """The command only reads (``kubectl -n d8-system logs …`` too: flags may precede the verb)."""
+    return subcommand(command) in _READS

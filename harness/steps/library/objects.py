@@ -4,10 +4,16 @@ Writes go through the target's client and are followed by a settle, so on the si
 step sees what the controllers made of the change (on a real cluster the checks wait instead).
 On a shared cluster, a write to the cluster-wide ``deckhouse`` ModuleConfig skips the scenario,
 and so do update windows (they are judged by the cluster's real weekday and time of day).
+
+An object a step changes or deletes that is not there is an expectation not met
+(:class:`~harness.steps.world.WorldError`); YAML the step cannot apply as written (no
+``metadata.name``, a file that is not there) is the scenario's mistake
+(:class:`~harness.steps.errors.ScenarioError`), refused before anything is written.
 """
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +21,8 @@ from harness.api import kinds
 from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj, deep_get
 from harness.steps.catalogue import given, then, when
+from harness.steps.documents import Origin
+from harness.steps.errors import ScenarioError
 from harness.steps.world import World, WorldError
 from harness.target.base import needs_virtual_time
 
@@ -25,16 +33,19 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def apply_documents(world: World, documents: list[dict[str, Any]]) -> None:
-    """Create each object, or merge its fields into the existing one (``kubectl apply``-like)."""
+    """Create each object, or merge its fields into the existing one (``kubectl apply``-like).
+
+    Every document is checked before the first write, so a nameless one leaves nothing half-applied.
+    """
+    for document in documents:
+        _require_name(document)
     for document in documents:
         kind, name = str(document.get("kind", "")), str(deep_get(document, "metadata.name", ""))
         guard_shared(world, kind, name, document)
     world.target.before_write()
     for document in documents:
         resource = world.client.resolve(str(document.get("apiVersion", "")), str(document.get("kind", "")))
-        name = str(document.get("metadata", {}).get("name", ""))
-        if not name:
-            raise WorldError(f"the {document.get('kind')} in the YAML has no metadata.name")
+        name = str(document["metadata"]["name"])
         try:
             world.client.get(resource, name)
         except NotFound:
@@ -42,6 +53,14 @@ def apply_documents(world: World, documents: list[dict[str, Any]]) -> None:
         else:
             world.client.patch(resource, name, document)
     world.settle()
+
+
+def _require_name(document: dict[str, Any]) -> None:
+    if not deep_get(document, "metadata.name", ""):
+        kind = document.get("kind") or "object"
+        raise ScenarioError(
+            f"the {kind} in the YAML has no metadata.name: add one, e.g. metadata: {{name: module-one}}"
+        )
 
 
 def guard_shared(world: World, kind: str, name: str, document: dict[str, Any] | None = None) -> None:
@@ -98,8 +117,20 @@ def apply_file(world: World, path: str) -> None:
     """
     file = ROOT / path
     if not file.is_file():
-        raise WorldError(f"YAML file {path!r} not found: give a path relative to {ROOT}")
-    apply_documents(world, world.documents(file.read_text()))
+        raise ScenarioError(f"YAML file {path!r} not found: {_file_hint(file)}")
+    origin = Origin(f"the YAML file {path!r}", path)
+    apply_documents(world, world.documents(file.read_text(), origin))
+
+
+def _file_hint(file: Path) -> str:
+    """The nearest YAML file beside the one the scenario named, and where paths start from."""
+    folder = file.parent.resolve()
+    names = sorted(p.name for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    near = difflib.get_close_matches(file.name, names, n=1)
+    start = f"paths are relative to {ROOT}"
+    if near and folder.is_relative_to(ROOT):
+        return f"did you mean {(folder / near[0]).relative_to(ROOT).as_posix()!r}? ({start})"
+    return start
 
 
 @when("I try to apply:")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from harness import eras
 from harness.steps.catalogue import given
-from harness.steps.world import World, WorldError
+from harness.steps.errors import ScenarioError
+from harness.steps.world import World
 
 
 def _before_start(world: World, what: str) -> None:
     if world.started:
-        raise WorldError(
+        raise ScenarioError(
             f"{what} must be set before the first step that uses the cluster: move this step up "
             "(right after 'Given it is …')"
         )
@@ -33,7 +34,7 @@ def runs_edition(world: World, edition: str) -> None:
     try:
         world.options.edition = eras.parse_edition(edition)
     except eras.VersionError as exc:
-        raise WorldError(str(exc)) from None
+        raise ScenarioError(str(exc)) from None
 
 
 @given("the cluster runs the {bundle} bundle")
@@ -47,4 +48,4 @@ def runs_bundle(world: World, bundle: str) -> None:
     try:
         world.options.bundle = eras.parse_bundle(bundle)
     except eras.VersionError as exc:
-        raise WorldError(str(exc)) from None
+        raise ScenarioError(str(exc)) from None

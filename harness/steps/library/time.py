@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from harness.steps.catalogue import given, when
+from harness.steps.errors import ScenarioError
 from harness.steps.phrases import parse_moment, parse_span
-from harness.steps.world import World, WorldError
+from harness.steps.world import World
 from harness.target.base import needs_virtual_time
 
 
@@ -84,7 +85,7 @@ def _travel(world: World, text: str, target: datetime) -> None:
         return
     now = world.now()
     if target < now:
-        raise WorldError(
+        raise ScenarioError(
             f"cannot go back to {text}: the virtual clock is already at {now:%A %Y-%m-%d %H:%M} UTC "
             "(put the 'it is' step before anything that lets time pass)"
         )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from harness import eras
 from harness.steps.catalogue import given, when
-from harness.steps.world import World, WorldError
+from harness.steps.errors import ScenarioError
+from harness.steps.world import World
 
 
 @given("the cluster runs Deckhouse {version}")
@@ -29,7 +30,7 @@ def deckhouse_version(world: World, version: str) -> None:
     try:
         canonical = str(eras.resolve_version(version))
     except eras.VersionError as exc:
-        raise WorldError(str(exc)) from None
+        raise ScenarioError(str(exc)) from None
     _set(world, "Deckhouse", canonical, deckhouse=True)
 
 
@@ -50,7 +51,7 @@ def _checked(version: str) -> str:
     core = text[1:] if text.startswith("v") else text
     parts = core.split(".")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise WorldError(
+        raise ScenarioError(
             f"cannot read the version {version!r}: write MAJOR.MINOR.PATCH, e.g. v1.69.0 or 1.31.2"
         )
     return text

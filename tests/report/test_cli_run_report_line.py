@@ -1,0 +1,73 @@
+"""``dkp-harness run`` names a report only when this run wrote it.
+
+It used to print ``report: …/conformance.html`` whenever such a file existed, so a run that wrote
+nothing (the plugin had just said the reports "were left as they were") ended by pointing at a
+previous run's report as if it were its own. pytest itself is replaced here by a stand-in that
+writes, or does not write, the report: what is under test is the command's last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+
+import pytest
+
+from harness.cli.run import _report_version, add_run_arguments, run
+from harness.report.model import Run
+from harness.report.write import write_reports
+
+
+def _args(report_dir) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    return parser.parse_args(["features/approval", "-n", "0", "--report-dir", str(report_dir)])
+
+
+def _pytest_stand_in(monkeypatch, returncode: int, writes: bool, report_dir) -> None:
+    def fake_run(command, **kwargs):
+        if writes:
+            write_reports(
+                Run(title="t", page=None, started_at="t", duration=0.0, features=[], claims=[]), report_dir
+            )
+        return subprocess.CompletedProcess(command, returncode)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+
+
+@pytest.fixture
+def old_report(tmp_path):
+    report_dir = tmp_path / "reports"
+    write_reports(
+        Run(title="old", page=None, started_at="t", duration=0.0, features=[], claims=[]), report_dir
+    )
+    return report_dir
+
+
+def test_a_run_that_wrote_no_report_does_not_point_at_the_previous_one(old_report, monkeypatch, capsys):
+    _pytest_stand_in(monkeypatch, 1, writes=False, report_dir=old_report)
+    assert run(_args(old_report)) == 1
+    out = capsys.readouterr().out
+    assert "report:" not in out
+    assert f"this run wrote no report (exit 1); the reports in {old_report} were left as they were" in out
+
+
+def test_a_run_that_wrote_its_report_names_it(old_report, monkeypatch, capsys):
+    _pytest_stand_in(monkeypatch, 1, writes=True, report_dir=old_report)
+    assert run(_args(old_report)) == 1
+    assert f"report: {old_report / 'conformance.html'}" in capsys.readouterr().out
+
+
+def test_a_rewritten_report_is_told_apart_even_with_the_same_size_and_time(old_report):
+    """The plugin replaces the file with a new one: another inode, whatever the clock says."""
+    before = _report_version(old_report)
+    html = old_report / "conformance.html"
+    stat = html.stat()
+    write_reports(
+        Run(title="old", page=None, started_at="t", duration=0.0, features=[], claims=[]), old_report
+    )
+    os.utime(html, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert html.stat().st_size == stat.st_size
+    assert _report_version(old_report) != before
+    assert _report_version(old_report.parent / "nowhere") is None

@@ -1,0 +1,148 @@
+"""`When I run `kubectl …`` heeds kubectl's exit code: a command that changes the cluster and fails
+stops the scenario at that step, with kubectl's error in the message and the run in the evidence;
+a read that fails is judged by the step that compares its output, as before."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from harness.report.status import Status, failure_status
+from harness.steps.kubectl import KubectlFailed, KubectlResult
+
+pytest_plugins = ["pytester"]
+
+NOT_FOUND = 'Error from server (NotFound): modulereleases.deckhouse.io "module-one-0.7.24" not found\n'
+UNKNOWN = 'Error: unknown command "sl" for "kubectl"\n\nDid you mean this?\n\tlogs\n\tcp\n\n'
+
+
+class _Evidence:
+    def __init__(self) -> None:
+        self.runs: list[tuple[str, str]] = []
+
+    def kubectl(self, command: str, output: str, expected: str | None = None) -> None:
+        self.runs.append((command, output))
+
+
+class _Kubectl:
+    """Answers every command with one result, as kubectl would have printed it."""
+
+    def __init__(self, stderr: str, returncode: int) -> None:
+        self.stderr, self.returncode = stderr, returncode
+
+    def run(self, command: str) -> KubectlResult:
+        return KubectlResult(command, "", self.stderr, self.returncode)
+
+
+def _world(stderr: str, returncode: int = 1) -> Any:
+    kubectl = _Kubectl(stderr, returncode)
+    return SimpleNamespace(
+        kubectl_binary="kubectl",
+        kubectl=lambda: kubectl,
+        target=SimpleNamespace(before_write=lambda: None),
+        expect=lambda text: text,
+        evidence=_Evidence(),
+        last=None,
+        retrying=False,
+    )
+
+
+def test_a_failed_write_fails_its_own_step_with_kubectls_error_and_is_recorded():
+    from harness.steps.library.kubectl import run_kubectl
+
+    world = _world(NOT_FOUND)
+    command = 'kubectl annotate mr module-one-0.7.24 modules.deckhouse.io/approved="true"'
+    with pytest.raises(KubectlFailed) as caught:
+        run_kubectl(world, command)
+    assert failure_status(caught.value) is Status.ERROR
+    assert str(caught.value) == f"`{command}` failed (exit 1): {NOT_FOUND.strip()}"
+    assert world.evidence.runs == [(command, NOT_FOUND)]
+
+
+@pytest.mark.parametrize(
+    "command", ["kubectl get mr module-one-0.7.24", "kubectl -n d8-system logs -l app=deckhouse", "get mr"]
+)
+def test_a_failed_read_is_left_to_the_step_that_compares_it(command):
+    from harness.steps.library.kubectl import output_contains, run_kubectl
+
+    world = _world(NOT_FOUND)
+    run_kubectl(world, command)
+    assert world.evidence.runs == []
+    with pytest.raises(AssertionError, match=r"failed \(exit 1\): Error from server \(NotFound\)"):
+        output_contains(world, "module-one")
+    assert len(world.evidence.runs) == 1
+
+
+def test_kubectls_error_is_its_error_line_and_the_hint_below_it_not_the_last_suggestion():
+    result = KubectlResult("kubectl sl", "", UNKNOWN, 1)
+    assert (
+        result.error_text == 'Error: unknown command "sl" for "kubectl"\n  Did you mean this?\n  logs\n  cp'
+    )
+
+
+def test_a_word_kubectl_took_for_a_plugin_is_named_as_the_unknown_command():
+    """The harness puts --kubeconfig first, so kubectl answers an unknown command with a plugin
+    error naming the scenario's kubeconfig path, which says nothing to the author."""
+    stderr = "error: flags cannot be placed before plugin name: --kubeconfig=/tmp/dkp-x/kubeconfig\n"
+    result = KubectlResult("kubectl ls /", "", stderr, 1)
+    assert result.error_text.startswith('unknown command "ls" for "kubectl": the step runs kubectl')
+    assert "/tmp/dkp-x" not in result.error_text
+
+
+FEATURE = """\
+Feature: kubectl that fails
+
+  Background:
+    Given it is Monday 2024-12-16 09:00 UTC
+    And the registry has the modules:
+      | module     | version | channels |
+      | module-one | v0.7.24 | stable   |
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And 3 minutes pass
+
+  Scenario: A typo in the release name
+    When I run `kubectl annotate mr module-one-0.7.24 modules.deckhouse.io/approved="true"`
+    Then the ModuleRelease "module-one-v0.7.24" has a message containing "approved"
+
+  Scenario: Not a kubectl command
+    When I run `ls /`
+    Then the output contains "bin"
+
+  Scenario: A read that fails is judged where it is compared
+    When I run `kubectl get mdule`
+    Then the output contains "module-one"
+"""
+
+
+@pytest.mark.registry
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="the scenario runs the real kubectl")
+def test_failed_kubectl_commands_on_the_simulator(pytester, feature_project):
+    feature_project("kubectl_fails", FEATURE)
+    recorder = pytester.inline_run(
+        "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:xdist",
+        "-p", "harness.report.plugin", "--conformance-report", "out",
+    )  # fmt: skip
+    recorder.assertoutcome(failed=3)
+    errors = {call.step.line_number: call.exception for call in recorder.getcalls("pytest_bdd_step_error")}
+    assert sorted(errors) == [12, 16, 21]  # the two commands' own lines, and the compare step
+    assert isinstance(errors[12], KubectlFailed)
+    assert 'modulereleases.deckhouse.io "module-one-0.7.24" not found' in str(errors[12])
+    assert isinstance(errors[16], KubectlFailed)
+    assert 'unknown command "ls" for "kubectl"' in str(errors[16])
+    assert type(errors[21]) is AssertionError
+    assert 'the server doesn\'t have a resource type "mdule"' in str(errors[21])
+
+    report = json.loads((pytester.path / "out" / "conformance.json").read_text())
+    [feature] = report["features"]
+    scenarios = {s["name"]: s for s in feature["scenarios"]}
+    typo = scenarios["A typo in the release name"]
+    assert typo["status"] == "error"
+    [run] = typo["evidence"]["kubectl_runs"]
+    assert run["command"].startswith("kubectl annotate mr module-one-0.7.24")
+    assert "NotFound" in run["output"]
+    assert scenarios["Not a kubectl command"]["status"] == "error"
+    assert scenarios["A read that fails is judged where it is compared"]["status"] == "failed"
