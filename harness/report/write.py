@@ -7,8 +7,9 @@ escaping and never sees the secret in its escaped form anyway.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from harness.report.model import Run
@@ -17,7 +18,7 @@ from harness.report.render_html import render_html
 from harness.report.render_json import render_json
 from harness.report.render_junit import render_junit
 
-__all__ = ["FILES", "write_reports"]
+__all__ = ["FILES", "ReportWriteError", "write_reports"]
 
 FILES: dict[str, Callable[[Run], str]] = {
     "conformance.html": render_html,
@@ -27,19 +28,39 @@ FILES: dict[str, Callable[[Run], str]] = {
 }
 
 
+class ReportWriteError(OSError):
+    """The reports could not be written; the message names the directory and what is left."""
+
+
 def write_reports(run: Run, directory: Path) -> list[Path]:
     """Write the four files into ``directory`` (created if needed); the HTML path comes first.
 
-    Everything is rendered before anything is written, and each file is replaced atomically, so
-    a renderer error or a crash never leaves a half-written or mixed set of reports.
+    Everything is rendered, then every file is written under a temporary name, and only then are
+    they renamed into place: a renderer error, a full disk or a directory that went away while
+    the run ran leaves the previous reports as they were, never a mix of old and new files. Such
+    a failure is a :class:`ReportWriteError` with one line to show, not a traceback.
     """
-    directory.mkdir(parents=True, exist_ok=True)
     rendered = {name: render(run) for name, render in FILES.items()}
-    written = []
-    for name, text in rendered.items():
-        path = directory / name
-        partial = path.with_name(f".{name}.part")
-        partial.write_text(text, encoding="utf-8")
+    partials: list[tuple[Path, Path]] = []
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in rendered.items():
+            path = directory / name
+            partial = path.with_name(f".{name}.part")
+            partials.append((partial, path))
+            partial.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _discard(partial for partial, _ in partials)
+        raise ReportWriteError(
+            f"cannot write the reports into {directory}: {exc.strerror or exc}; "
+            "the reports there were left as they were"
+        ) from exc
+    for partial, path in partials:
         os.replace(partial, path)
-        written.append(path)
-    return written
+    return [path for _, path in partials]
+
+
+def _discard(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()

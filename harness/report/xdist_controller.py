@@ -74,6 +74,7 @@ class Controller:
         self._kept: Path | None = None
         self._kept_because = ""
         self._failed_on_deviation = 0
+        self._write_error = ""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -121,9 +122,13 @@ class Controller:
             if state.scenarios and exitstatus not in _NOTHING_TO_REPORT:
                 # Imported when needed: the renderers bring jinja2 (~40 ms of start-up) into
                 # every process that loads this plugin, xdist workers included, which never write.
-                from harness.report.write import write_reports
+                from harness.report.write import ReportWriteError, write_reports
 
-                self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
+                try:
+                    self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
+                except ReportWriteError as exc:
+                    self._write_error = str(exc)
+                    session.exitstatus = pytest.ExitCode.TESTS_FAILED
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
                 self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
@@ -134,6 +139,8 @@ class Controller:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """Name the report once pytest's progress line is closed (sessionfinish is too early)."""
+        if self._write_error:
+            terminalreporter.write_line(f"ERROR: {self._write_error}", red=True)
         if self._written:
             terminalreporter.write_sep("-", f"conformance report: {self._written[0]}")
         elif self._kept is not None:

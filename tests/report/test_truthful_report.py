@@ -215,3 +215,27 @@ def test_the_run_target_is_read_from_the_stash(bdd_project):
     bdd_project.runpytest("-p", "harness.report.plugin", "--conformance-report", "out")
     report = json.loads((bdd_project.path / "out" / "conformance.json").read_text())
     assert report["target"] == {"kind": "kubeconfig", "server": "https://k8s:6443", "time_mode": "real"}
+
+
+def test_reports_that_cannot_be_written_say_so_in_one_line_and_fail_the_run(bdd_project):
+    (bdd_project.path / "a-file").write_text("not a directory")
+    result = bdd_project.runpytest(
+        "-p", "harness.report.plugin", "--conformance-report", "a-file/out", "-k", "empty_message"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["ERROR: cannot write the reports into *a-file/out*left as they were"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_write_that_fails_part_way_leaves_the_previous_reports_whole(tmp_path):
+    from harness.report.write import FILES, ReportWriteError, write_reports
+
+    for name in FILES:
+        (tmp_path / name).write_text(f"previous {name}")
+    (tmp_path / ".junit.xml.part").mkdir()  # the third file cannot be written
+    run = assemble_run([], None, started_at="2024-12-16T09:00:00Z", duration=0.0)
+    with pytest.raises(ReportWriteError, match=r"cannot write the reports into .*left as they were"):
+        write_reports(run, tmp_path)
+    assert {p.name: p.read_text() for p in tmp_path.iterdir() if p.is_file()} == {
+        name: f"previous {name}" for name in FILES
+    }
