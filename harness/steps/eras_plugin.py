@@ -116,6 +116,10 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | No
     return None
 
 
+_HOW_TO_CHOOSE = " (dkp-harness run --deckhouse-version, pytest --dkp-deckhouse-version)"
+"""Where the run's version is chosen: users of ``dkp-harness run`` never see the pytest option."""
+
+
 def run_version(config: pytest.Config) -> eras.DeckhouseVersion:
     """The Deckhouse version this run's clusters run unless a scenario sets its own."""
     return eras.resolve_version(config.getoption("--dkp-deckhouse-version"))
@@ -126,11 +130,11 @@ def era_skip_reason(item: pytest.Item, version: eras.DeckhouseVersion) -> str | 
     for marker in item.iter_markers("deckhouse_since"):
         since = eras.parse_version(str(marker.args[0]))
         if version < since:
-            return f"checks Deckhouse {since} and later; this run checks {version} (--dkp-deckhouse-version)"
+            return f"checks Deckhouse {since} and later; this run checks {version}{_HOW_TO_CHOOSE}"
     for marker in item.iter_markers("deckhouse_before"):
         before = eras.parse_version(str(marker.args[0]))
         if version >= before:
-            return f"checks Deckhouse before {before}; this run checks {version} (--dkp-deckhouse-version)"
+            return f"checks Deckhouse before {before}; this run checks {version}{_HOW_TO_CHOOSE}"
     return None
 
 

@@ -11,7 +11,10 @@ from harness.report.render_html import render_html
 from harness.report.status import Status
 from tests.report.conftest import _make_scenario
 
-ERA_SKIP = "checks Deckhouse v1.75.0 and later; this run checks v1.67.0 (--dkp-deckhouse-version)"
+ERA_SKIP = (
+    "checks Deckhouse v1.75.0 and later; this run checks v1.67.0"
+    " (dkp-harness run --deckhouse-version, pytest --dkp-deckhouse-version)"
+)
 
 
 def catalogue(**era: str) -> object:

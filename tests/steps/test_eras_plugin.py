@@ -55,7 +55,8 @@ def test_the_page_era_runs_untagged_and_before_scenarios_and_says_why_it_skips(p
     result.stdout.fnmatch_lines(
         [
             "*clusters run Deckhouse v1.67.0 (the documentation page*era), edition ee, bundle Default",
-            "*checks Deckhouse v1.75.0 and later; this run checks v1.67.0 (--dkp-deckhouse-version)*",
+            "*checks Deckhouse v1.75.0 and later; this run checks v1.67.0"
+            " (dkp-harness run --deckhouse-version, pytest --dkp-deckhouse-version)*",
         ]
     )
 
