@@ -125,7 +125,8 @@ def test_a_claim_selection_keeps_the_broken_file_which_may_hold_the_claim(projec
 
 
 def test_the_broken_file_reaches_the_report_from_an_xdist_worker(project):
-    result = project.runpytest_subprocess("scenarios", *REPORT_ARGS, *LEAN_SUBPROCESS, "-n", "2")
+    # One worker is enough: the note travels from a worker to the controller either way.
+    result = project.runpytest_subprocess("scenarios", *REPORT_ARGS, *LEAN_SUBPROCESS, "-n", "1")
     result.assert_outcomes(passed=1, failed=1)
     report = _json(project)
     assert report["status"] == "error"
