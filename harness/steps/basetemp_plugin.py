@@ -4,7 +4,7 @@ pytest keeps the base temp directories (``pytest-of-<user>/pytest-<n>``) of the 
 (``tmp_path_retention_count``, 3 by default) and, as a session finishes, deletes the older ones
 file by file while the run waits. Those files were written long before, and on an ordinary disk
 that is the slowest kind of deletion (see :mod:`harness.removal`): the directory of a whole
-``make test`` session (~2,700 entries) held the session that removed it 1.1–2.3 s at its end,
+``make test`` session (~2,700 entries) held the session that removed it 1.1-2.3 s at its end,
 after every test had finished, and a ``dkp-harness run`` paid a few tenths of a second for an
 earlier run's (~400 entries).
 
