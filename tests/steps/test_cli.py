@@ -80,6 +80,23 @@ def test_steps_lint_fails_on_an_undefined_step_and_says_where(tmp_path, capsys):
     assert "x.feature:3: undefined step: When the moon rises" in out
 
 
+def test_steps_lint_of_an_authors_own_folder_judges_only_that_folder(tmp_path, capsys):
+    # One good scenario: the ~50 definitions it does not use are the catalogue's, not its problem.
+    (tmp_path / "mine.feature").write_text(
+        "Feature: f\n  @claim:MS-01\n  Scenario: s\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+    )
+    assert main(["steps", "--lint", "--features", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "unused step definition" not in out
+    assert "unused definitions not checked for a subset" in out
+
+
+def test_steps_lint_refuses_a_claims_file_that_is_not_there(tmp_path, capsys):
+    missing = tmp_path / "nowhere.yaml"
+    assert main(["steps", "--lint", "--claims", str(missing)]) == 4
+    assert f"no claims catalogue at {missing}" in capsys.readouterr().out
+
+
 def test_steps_prints_every_pattern_with_its_example(capsys):
     assert main(["steps"]) == 0
     out = capsys.readouterr().out
