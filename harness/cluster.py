@@ -23,8 +23,6 @@ interface steps may use (docs/architecture.md).
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,6 +52,7 @@ from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, reso
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
+from harness.registry.backends import scratch
 from harness.registry.backends.base import Backend
 from harness.registry.backends.distribution import DistributionBackend
 from harness.registry.client import RegistryClient
@@ -310,7 +309,9 @@ class SimulatedCluster:
         )
 
     def _start_api(self) -> None:
-        self._workdir = Path(tempfile.mkdtemp(prefix="dkp-cluster-"))
+        # In the process's scratch folder, not /tmp: the kubeconfig there carries the API server's
+        # token, and a process killed before stop() leaves it to the next process's sweep.
+        self._workdir = scratch.make_workdir("dkp-cluster-")
         self._api = ApiServer(self.clock, crd_dir=crd_layers(self.deckhouse_version), token=self._token)
         register_webhooks(self._api, lambda: self.settings.behaviours)
         self.api_url = self._api.start(port=0, tls=self._tls)
@@ -366,7 +367,7 @@ class SimulatedCluster:
         if self._backend is not None and self._owns_backend:
             self._backend.stop()
         if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
+            scratch.discard(self._workdir)
             self._workdir = None
 
     # -- what a fresh DKP cluster holds ------------------------------------------------------------

@@ -26,6 +26,8 @@ under one or is not writable.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -203,8 +205,6 @@ def _parallelism(args: list[str], workers: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import subprocess
-
     # pytest runs from the project root; a relative --report-dir means the user's directory.
     args.report_dir = args.report_dir.resolve()
     try:
@@ -230,8 +230,49 @@ def run(args: argparse.Namespace) -> int:
         print(f"dkp-harness run: {problem}", file=sys.stderr)
         return USAGE_ERROR
     before = _report_version(args.report_dir)
-    code = subprocess.run(command, cwd=ROOT, check=False).returncode
+    code = run_pytest(command)
     return _explain(code, args, command, written=_report_version(args.report_dir) != before)
+
+
+def run_pytest(command: list[str]) -> int:
+    """Run the pytest ``command`` from the project root; stopping this process stops it cleanly.
+
+    pytest stops cleanly on SIGINT: it ends the session (exit 2, "interrupted"), its workers stop
+    their clusters and registries and remove what they made, and the reports are left as they
+    were. So a SIGTERM or SIGHUP sent to ``dkp-harness run`` (``kill``, a closed terminal) is
+    passed on to pytest as SIGINT; before, it ended only this wrapper, and pytest, its workers and
+    their registries went on and wrote the reports after it. A Ctrl-C at the terminal reaches
+    pytest itself (one process group), so this process only waits for it to finish; a SIGINT sent
+    to this process alone is passed on.
+    """
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(command, cwd=ROOT)
+
+    def forward(_signum: int, _frame: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signal.SIGINT)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                if not _terminal_interrupt():
+                    forward(signal.SIGINT, None)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _terminal_interrupt() -> bool:
+    """Whether this process group is the terminal's foreground group: a Ctrl-C reached pytest too."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError):
+        return False
 
 
 def _report_version(report_dir: Path) -> tuple[int, int, int] | None:

@@ -30,6 +30,7 @@ from harness.target.naming import Naming, new_token
 from harness.target.timing import (
     CHECK_DEADLINE,
     LONGEST_WAIT,
+    ClockStandsStill,
     ClusterClock,
     Timeline,
     eventually,
@@ -79,7 +80,7 @@ class Connection:
             clock = ClusterClock(client.server_time)
             clock.calibrate()
             info = read_target_info(client, clock.rate)
-        except (ApiError, TargetConnectionError) as exc:
+        except (ApiError, TargetConnectionError, ClockStandsStill) as exc:
             client.close()
             raise TargetConnectionError(f"cannot use the cluster at {client.server}: {exc}") from None
         return cls(settings, client, clock, info)

@@ -66,6 +66,14 @@ MIN_WALL_DEADLINE = 2.0
 """Wall seconds a check keeps trying at least, however fast the cluster's clock runs."""
 _POLL_START, _POLL_MAX = 0.02, 1.0
 _CALIBRATION_WALL = 0.5
+CALIBRATION_DEADLINE = 10.0
+"""Wall seconds the clock may stand still before calibration gives up. A real cluster's ``Date``
+header moves every second, a ``serve --time-scale 60`` sandbox's every 0.1 s; one that has not
+moved in ten seconds is a clock nobody moves (``dkp-harness serve`` without ``--time-scale``)."""
+
+
+class ClockStandsStill(RuntimeError):
+    """The cluster's clock did not move while the run calibrated against it; the message says why."""
 
 
 def pause(seconds: float) -> None:
@@ -112,13 +120,25 @@ class ClusterClock:
         """Cluster seconds per wall second (1 on a real cluster, N on ``serve --time-scale N``)."""
 
     def calibrate(self) -> float:
-        """Read until two edges lie at least half a wall second apart; returns the rate."""
+        """Read until two edges lie at least half a wall second apart; returns the rate.
+
+        Raises :class:`ClockStandsStill` when no second edge came within
+        :data:`CALIBRATION_DEADLINE` wall seconds: waiting longer would hang the run, silently.
+        """
+        started = self._mono()
         while True:
             self.sample()
             with self._lock:
                 first, edge = self._first_edge, self._edge
             if first is not None and edge is not None and edge[0] - first[0] >= _CALIBRATION_WALL:
                 return self.rate
+            if self._mono() - started > CALIBRATION_DEADLINE:
+                raise ClockStandsStill(
+                    f"its clock (the Date header of its API server) did not move in "
+                    f"{CALIBRATION_DEADLINE:.0f} s: a real cluster's moves every second. Against a "
+                    "`dkp-harness serve` sandbox, start it with --time-scale (e.g. --time-scale 60): "
+                    "without it the sandbox's time moves only with `dkp-harness time`"
+                )
             pause(0.005)
 
     def sample(self) -> datetime:

@@ -73,6 +73,9 @@ def test_stopping_leaves_no_process_thread_or_temp_dir():
     workdir = cluster.kubeconfig.parent
     registry_dir = cluster._backend.workdir
     assert workdir.is_dir() and pid is not None
+    # The kubeconfig (with the API server's token) is in the process's scratch folder, which the
+    # next process sweeps if this one is killed, not in /tmp.
+    assert workdir.parent.name == f"dkp-harness-{os.getpid()}"
     cluster.stop()
     assert not workdir.exists()
     assert registry_dir is None or not registry_dir.exists()

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from harness.cli import main
+from harness.cli import run as run_module
 from harness.cli.run import report_dir_problem
 
 PREVIOUS = {"conformance.html": "the previous html\n", "conformance.json": "{}\n"}
@@ -21,14 +21,14 @@ PREVIOUS = {"conformance.html": "the previous html\n", "conformance.json": "{}\n
 
 @pytest.fixture
 def pytest_never_starts(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """``subprocess.run`` records the pytest command instead of running it (exit 5: nothing ran)."""
+    """``run_pytest`` records the pytest command instead of running it (exit 5: nothing ran)."""
     started: list[list[str]] = []
 
-    def fake_run(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+    def fake_run(command: list[str]) -> int:
         started.append(command)
-        return subprocess.CompletedProcess(command, 5)
+        return 5
 
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(run_module, "run_pytest", fake_run)
     return started
 
 

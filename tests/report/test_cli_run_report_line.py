@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 
 import pytest
 
+from harness.cli import run as run_module
 from harness.cli.run import _report_version, add_run_arguments, run
 from harness.report.model import Run
 from harness.report.write import write_reports
@@ -26,14 +26,14 @@ def _args(report_dir) -> argparse.Namespace:
 
 
 def _pytest_stand_in(monkeypatch, returncode: int, writes: bool, report_dir) -> None:
-    def fake_run(command, **kwargs):
+    def fake_run(command):
         if writes:
             write_reports(
                 Run(title="t", page=None, started_at="t", duration=0.0, features=[], claims=[]), report_dir
             )
-        return subprocess.CompletedProcess(command, returncode)
+        return returncode
 
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(run_module, "run_pytest", fake_run)
 
 
 @pytest.fixture

@@ -131,3 +131,11 @@ def test_http_dates_and_kubernetes_timestamps_parse_to_utc():
     assert parse_timestamp("2026-01-05T12:00:00Z") == T0
     assert parse_timestamp("v1.2.3") is None
     assert parse_timestamp(3) is None
+
+
+def test_a_clock_that_never_moves_fails_calibration_with_what_to_do(wall):
+    stopped = T0.replace(microsecond=0)
+    clock = ClusterClock(lambda: stopped, monotonic=wall)
+    with pytest.raises(timing.ClockStandsStill, match=r"did not move in 10 s.*--time-scale"):
+        clock.calibrate()
+    assert timing.CALIBRATION_DEADLINE <= wall.now - 100.0 <= timing.CALIBRATION_DEADLINE + 0.1

@@ -1,5 +1,9 @@
 """Where registry processes keep their storage: a per-process directory on tmpfs when there is one.
 
+A simulated cluster's working folder (its kubeconfig, which carries the API server's token) is
+made here too: a process killed before it stopped its clusters leaves nothing in ``/tmp``, and
+the next process's sweep removes what it left here.
+
 Distribution's filesystem driver creates ~25 directories and files per pushed image and fsyncs
 many of them; on an ordinary disk that made publishing the slowest part of a scenario, and removing
 the storage file by file at stop cost as much again. On tmpfs (``/dev/shm``) the same calls are
