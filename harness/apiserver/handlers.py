@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -69,6 +70,30 @@ def _manager(req: Request) -> str:
     return agent or "harness"
 
 
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+_INT64_MAX = 2**63 - 1
+
+
+def _query_int(req: Request, name: str) -> int | None:
+    """A query parameter Go decodes into an ``int64`` (ASCII digits, optional sign); absent is None.
+
+    Anything else (Unicode digits such as ``²`` included, which ``str.isdigit`` accepts) is the
+    400 kube-apiserver sends when it cannot decode the request's options: its message is Go's
+    ``strconv.ParseInt`` error alone.
+    """
+    text = req.query.get(name)
+    if text is None or text == "":
+        return None
+    if _INT_RE.fullmatch(text) is not None:
+        value = int(text)
+        if -_INT64_MAX - 1 <= value <= _INT64_MAX:
+            return value
+        detail = f"strconv.ParseInt: parsing {go_quote(text)}: value out of range"
+    else:
+        detail = f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax"
+    raise BadRequest(detail)
+
+
 def _stamp(b: Backend) -> str:
     return b.store.now()
 
@@ -114,10 +139,8 @@ def list_(b: Backend, req: Request) -> Response:
         return watch(b, req)
     labels, fields = _selectors(req)
     _check_rv(b, req, watch=False)
-    limit_text = req.query.get("limit") or "0"
-    if not limit_text.isdigit():
-        raise BadRequest(f"limit must be a non-negative integer, got {limit_text!r}")
-    limit = int(limit_text) or None
+    asked_limit = _query_int(req, "limit")
+    limit = asked_limit if asked_limit is not None and asked_limit > 0 else None  # kube: <= 0 is "all"
     after = _decode_continue(b, req.query["continue"]) if req.query.get("continue") else None
     namespace = req.namespace if req.rt.resource.namespaced else None
     page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)
@@ -162,9 +185,7 @@ def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
 def watch(b: Backend, req: Request) -> Response:
     labels, fields = _selectors(req)
     _check_rv(b, req, watch=True)
-    timeout_text = req.query.get("timeoutSeconds")
-    if timeout_text is not None and not timeout_text.isdigit():
-        raise BadRequest(f"timeoutSeconds must be a non-negative integer, got {timeout_text!r}")
+    timeout = _query_int(req, "timeoutSeconds")  # any int64; watch.py bounds each wait
     send_initial = req.query.get("sendInitialEvents")
     spec = WatchSpec(
         rt=req.rt,
@@ -173,7 +194,7 @@ def watch(b: Backend, req: Request) -> Response:
         fields=fields,
         resource_version=req.query.get("resourceVersion"),
         bookmarks=req.flag("allowWatchBookmarks"),
-        timeout=float(timeout_text) if timeout_text else None,
+        timeout=None if timeout is None else float(max(timeout, 0)),
         send_initial=None if send_initial is None else send_initial == "true",
     )
     stream = watch_stream(spec, b.store, b.log, lambda o: strategy.to_version(o, req.rt))
@@ -183,6 +204,7 @@ def watch(b: Backend, req: Request) -> Response:
 def pod_log(b: Backend, req: Request) -> Response:
     if req.rt.resource.plural != "pods":
         raise NotFound("the server could not find the requested resource")
+    tail_lines, limit_bytes = _log_options(req)
     pod = b.store.get(req.rt, _ns(req), req.name or "")
     containers = [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
     container = req.query.get("container")
@@ -196,27 +218,80 @@ def pod_log(b: Backend, req: Request) -> Response:
     if container not in containers:
         raise BadRequest(f"container {container} is not valid for pod {req.name}")
     text = b.log_source(_ns(req), req.name or "", container) if b.log_source else ""
-    return Response(200, _tail(text, req.query.get("tailLines")), content_type="text/plain")
+    text = _tail(text, tail_lines)
+    if limit_bytes is not None:
+        text = text.encode()[:limit_bytes].decode(errors="ignore")
+    return Response(200, text, content_type="text/plain")
 
 
-def _tail(text: str, tail_lines: str | None) -> str:
+def _log_options(req: Request) -> tuple[int | None, int | None]:
+    """``tailLines`` and ``limitBytes``, checked as ``ValidatePodLogOptions`` checks them (with
+    ``sinceSeconds``, which the harness's logs, having no timestamps, cannot apply): a 422 on
+    ``PodLogOptions`` naming every bad field."""
+    tail_lines = _query_int(req, "tailLines")
+    limit_bytes = _query_int(req, "limitBytes")
+    since_seconds = _query_int(req, "sinceSeconds")
+    causes = []
+    if tail_lines is not None and tail_lines < 0:
+        causes.append(_log_cause("tailLines", tail_lines, "must be greater than or equal to 0"))
+    if limit_bytes is not None and limit_bytes < 1:
+        causes.append(_log_cause("limitBytes", limit_bytes, "must be greater than 0"))
+    if since_seconds is not None and req.query.get("sinceTime"):
+        causes.append(
+            Cause(
+                "FieldValueForbidden",
+                "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified",
+                "",
+            )
+        )
+    elif since_seconds is not None and since_seconds < 1:
+        causes.append(_log_cause("sinceSeconds", since_seconds, "must be greater than 0"))
+    if causes:
+        parts = [f"{c.field}: {c.message}" if c.field else c.message for c in causes]
+        detail = parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
+        name = req.name or ""
+        raise Invalid(
+            f'PodLogOptions "{name}" is invalid: {detail}', name=name, kind="PodLogOptions", causes=causes
+        )
+    return tail_lines, limit_bytes
+
+
+def _log_cause(field: str, value: int, message: str) -> Cause:
+    return Cause("FieldValueInvalid", f"Invalid value: {value}: {message}", field)
+
+
+def _tail(text: str, tail_lines: int | None) -> str:
     if tail_lines is None:
         return text
-    if not tail_lines.lstrip("-").isdigit():
-        raise BadRequest(f"tailLines must be an integer, got {tail_lines!r}")
-    n = int(tail_lines)
-    if n < 0:
-        return text
     lines = text.splitlines(keepends=True)
-    return "".join(lines[-n:]) if n else ""
+    return "".join(lines[-tail_lines:]) if tail_lines else ""
 
 
 # ---- writes --------------------------------------------------------------------------------
 
 
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "bool", int: "number", float: "number"}
+_FIND_KIND = (
+    'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type Go's decoder names in its errors (never a Python type name)."""
+    return "null" if value is None else _JSON_TYPES.get(type(value), "value")
+
+
 def _body_object(req: Request) -> Obj:
     if not isinstance(req.body, dict):
-        raise BadRequest(f"the request body must be a JSON or YAML object, got {type(req.body).__name__}")
+        r = req.rt.resource
+        if req.body is None:  # an empty body (a JSON ``null`` decodes to None too: no kind in it)
+            problem = "couldn't get version/kind; json parse error: unexpected end of JSON input"
+        else:
+            problem = (
+                "couldn't get version/kind; json parse error: json: cannot unmarshal "
+                f"{_json_type(req.body)} into Go value of type {_FIND_KIND}"
+            )
+        raise BadRequest(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}')
     body: Obj = clone(req.body)
     return body
 
@@ -362,9 +437,7 @@ def patch(b: Backend, req: Request) -> Response:
                 new = json_patch(current, req.body)
             else:
                 if not isinstance(req.body, dict):
-                    raise BadRequest(
-                        f"a {kind.value} body must be a JSON object, got {type(req.body).__name__}"
-                    )
+                    raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
                 new = own_top(merge_shared(current, _strip_directives(req.body)))
         except PatchError as exc:
             raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc

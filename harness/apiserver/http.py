@@ -213,14 +213,26 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _send_stream(self, response: Response) -> None:
+        """A chunked stream of JSON lines, always ended with its last chunk unless the client left.
+
+        A stream that fails part-way sends an ``ERROR`` event (a ``Status`` 500, as kube-apiserver's
+        watch does on an internal error) and then ends properly: a connection cut mid-stream is an
+        ``IncompleteRead`` to the client, not an answer.
+        """
         stream: Iterator[dict[str, Any]] = response.stream  # type: ignore[assignment]
-        self.wfile.write(
-            self._head(200, "application/json", response.warnings, "Transfer-Encoding: chunked\r\n")
-        )
         try:
-            for event in stream:
-                data = json.dumps(event, separators=(",", ":")).encode() + b"\n"
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.write(
+                self._head(200, "application/json", response.warnings, "Transfer-Encoding: chunked\r\n")
+            )
+            try:
+                for event in stream:
+                    self._write_chunk(event)
+            except OSError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - end the stream with a Status, never drop it
+                _LOG.exception("watch stream failed on %s", self.path.split("?", 1)[0])
+                error = InternalError(f"Internal error occurred: {type(exc).__name__}: {exc}")
+                self._write_chunk({"type": "ERROR", "object": error.to_status()})
             self.wfile.write(b"0\r\n\r\n")
         except OSError:
             self.close_connection = True
@@ -228,6 +240,10 @@ class _Handler(BaseHTTPRequestHandler):
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
+
+    def _write_chunk(self, event: dict[str, Any]) -> None:
+        data = json.dumps(event, separators=(",", ":")).encode() + b"\n"
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
 
 
 class HttpServer:

@@ -101,8 +101,12 @@ class Router:
             rest = rest[1:]
         catalog = self.backend.catalog
         namespace = None
-        if len(rest) >= 3 and rest[0] == "namespaces" and catalog.find(group, version, rest[2]) is not None:
-            namespace, rest = rest[1], rest[2:]
+        if len(rest) >= 3 and rest[0] == "namespaces":
+            found = catalog.find(group, version, rest[2])
+            if found is not None:
+                if not found.resource.namespaced:  # a cluster-scoped kind has no namespaced path
+                    raise NotFound("the server could not find the requested resource")
+                namespace, rest = rest[1], rest[2:]
         if not rest or len(rest) > 3:
             raise NotFound("the server could not find the requested resource")
         rt = catalog.lookup(group, version, rest[0])

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from harness.apiserver.schema_precheck import Check, compile_check
+from harness.apiserver.objectmeta import go_quote
+from harness.apiserver.schema_precheck import Check, compile_check, draft4_validator
 from harness.kube.errors import Cause
 from harness.kube.patches import clone
 
@@ -52,6 +53,7 @@ _KEEP = frozenset(
         "multipleOf",
         "minProperties",
         "maxProperties",
+        "format",
     }
 )
 _META_FIELDS = frozenset(
@@ -128,11 +130,10 @@ def _root_draft4(schema_json: str) -> Any:
 
 @lru_cache(maxsize=256)
 def _compiled(schema_json: str) -> jsonschema.protocols.Validator:
-    # Imported here, not at the top: only an object the compiled check cannot vouch for needs it,
-    # and its import (~60 ms) would otherwise be paid by every process that starts an API server.
-    import jsonschema
-
-    return jsonschema.Draft4Validator(_root_draft4(schema_json))
+    # jsonschema is imported there, not at the top: only an object the compiled check cannot vouch
+    # for needs it, and its import (~60 ms) would otherwise be paid by every process that starts
+    # an API server.
+    return draft4_validator(_root_draft4(schema_json))
 
 
 @lru_cache(maxsize=256)
@@ -186,6 +187,10 @@ def _causes(error: jsonschema.ValidationError) -> list[Cause]:
         got = "null" if value is None else _TYPE_NAMES.get(type(value), type(value).__name__)
         want = rule if isinstance(rule, str) else rule[0]
         body = f'Invalid value: "{got}": {where} in body must be of type {want}: "{got}"'
+        return [Cause("FieldValueTypeInvalid", body, where)]
+    if kw == "format":  # kube-openapi's FormatOf: an InvalidType error naming the format
+        quoted = go_quote(value)
+        body = f"Invalid value: {quoted}: {where} in body must be of type {rule}: {quoted}"
         return [Cause("FieldValueTypeInvalid", body, where)]
     if kw == "maxLength":
         return [Cause("FieldValueTooLong", f"Too long: may not be more than {rule} bytes", where)]

@@ -12,6 +12,8 @@ the field errors. So the error messages, and every case this module does not mod
   ``items`` (one schema), ``enum`` (for strings), ``pattern``, ``minLength``/``maxLength``,
   ``minItems``/``maxItems``, ``minimum``/``maximum`` (with Draft 4's boolean exclusives),
   ``allOf`` and ``anyOf`` (sound from sound parts);
+- ``format: date-time`` (``is_date_time``, kube-openapi's ``strfmt.IsDateTime``; other formats are
+  not checked, by this module or by the ``jsonschema`` validators of :func:`draft4_validator`);
 - a node with any other keyword (``oneOf``, ``not``, ``uniqueItems``, ``multipleOf``, tuple
   ``items``, an unknown type name, ...) is checked by a ``jsonschema`` validator for that node
   alone, which is exact because Draft 4 without ``$ref`` is compositional.
@@ -22,9 +24,13 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Callable
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Check", "compile_check"]
+if TYPE_CHECKING:
+    import jsonschema
+
+__all__ = ["Check", "compile_check", "draft4_validator", "is_date_time"]
 
 Check = Callable[[Any], bool]
 
@@ -56,8 +62,57 @@ _MODELLED = frozenset(
         "exclusiveMaximum",
         "allOf",
         "anyOf",
+        "format",
     }
 )
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_TIME_RE = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(.[0-9]+)?(z|([+-][0-9]{2}:[0-9]{2}))")
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_date(text: str) -> bool:
+    """Go's ``time.Parse("2006-01-02", text)`` succeeds: fixed-width ASCII digits, a real day."""
+    m = _DATE_RE.fullmatch(text)
+    if m is None:
+        return False
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    if not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 1 <= day <= _DAYS[month - 1] + (1 if month == 2 and leap else 0)
+
+
+def is_date_time(text: str) -> bool:
+    """``format: date-time`` as apiextensions-apiserver checks it (kube-openapi ``strfmt.IsDateTime``):
+    an RFC 3339 date, ``T``, a time with optional fraction and a ``Z`` or ``±hh:mm`` offset,
+    case-insensitive (``2024-12-18T15:00:00Z``, ``2024-12-18t15:00:00.5+03:00``)."""
+    if len(text) < 4:
+        return False
+    parts = text.lower().split("t")
+    if len(parts) < 2 or not _is_date(parts[0]):
+        return False
+    m = _TIME_RE.fullmatch(parts[1])
+    return m is not None and m[1] <= "23" and m[2] <= "59" and m[3] <= "59"
+
+
+def _date_time_format(value: object) -> bool:
+    return not isinstance(value, str) or is_date_time(value)
+
+
+@lru_cache(maxsize=1)
+def _format_checker() -> jsonschema.FormatChecker:
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("date-time")(_date_time_format)
+    return checker
+
+
+def draft4_validator(schema: Any) -> jsonschema.protocols.Validator:
+    """The ``jsonschema`` validator for a rendered schema: Draft 4 plus the formats kube checks."""
+    import jsonschema  # imported lazily: see schema._compiled
+
+    return jsonschema.Draft4Validator(schema, format_checker=_format_checker())
 
 
 def _always(_value: Any) -> bool:
@@ -79,9 +134,8 @@ def _modelled(schema: dict[str, Any]) -> bool:
 def compile_check(schema: Any) -> Check:
     """A sound validity predicate for the Draft 4 ``schema`` (see the module docstring)."""
     if not isinstance(schema, dict) or not _modelled(schema):
-        import jsonschema  # only for a node this module does not model (see schema._compiled)
-
-        return jsonschema.Draft4Validator(schema).is_valid
+        # jsonschema only for a node this module does not model (see schema._compiled)
+        return draft4_validator(schema).is_valid
     kind = schema.get("type")
     shaped = {"object": _object_check, "array": _array_check, "string": _string_check}
     checks: list[Check | None] = []
@@ -173,7 +227,8 @@ def _string_check(schema: dict[str, Any], typed: bool) -> Check | None:
     allowed = None if enum is None else frozenset(e for e in enum if isinstance(e, str))
     pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
     low, high = schema.get("minLength"), schema.get("maxLength")
-    if enum is None and pattern is None and low is None and high is None:
+    date_time = schema.get("format") == "date-time"
+    if enum is None and pattern is None and low is None and high is None and not date_time:
         return _TYPES["string"] if typed else None
 
     def check(value: Any) -> bool:
@@ -184,6 +239,8 @@ def _string_check(schema: dict[str, Any], typed: bool) -> Check | None:
         if allowed is not None and value not in allowed:
             return False
         if pattern is not None and pattern.search(value) is None:
+            return False
+        if date_time and not is_date_time(value):
             return False
         return (low is None or len(value) >= low) and (high is None or len(value) <= high)
 

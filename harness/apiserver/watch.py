@@ -29,6 +29,9 @@ from harness.kube.selectors import FieldSelector, LabelSelector
 
 __all__ = ["EventLog", "Expired", "WatchSpec", "watch_stream"]
 
+_MAX_WAIT = 3600.0
+"""The longest single condition wait, in seconds (far below ``threading.TIMEOUT_MAX``)."""
+
 
 class Expired(ApiError):
     """410: the resourceVersion asked for is older than the history kept (reason ``Expired``)."""
@@ -99,7 +102,9 @@ class EventLog:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return []
-                self._cond.wait(remaining)
+                # Bounded: Condition.wait raises OverflowError beyond threading.TIMEOUT_MAX, and a
+                # client may ask for any int64 of timeoutSeconds. The loop waits again as needed.
+                self._cond.wait(_MAX_WAIT if remaining is None else min(remaining, _MAX_WAIT))
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,7 @@ def watch_stream(
             initial = store.list(spec.rt, spec.namespace, spec.labels, spec.fields).items
             cursor = store.resource_version
         else:
-            cursor = int(rv_text) if rv_text.isdigit() else -1
+            cursor = int(rv_text) if rv_text.isascii() and rv_text.isdigit() else -1
             if cursor < 0:
                 yield _event("ERROR", Expired(f"invalid resource version {rv_text!r}").to_status())
                 return

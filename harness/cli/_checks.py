@@ -66,7 +66,8 @@ def registry_address(text: str, option: str = "--registry") -> str:
         host, port = value, ""
     if not _HOST.fullmatch(host):
         raise UsageError(f"{option} {text!r}: {host!r} is not a host name or IP address, {example}")
-    if colon and not (port.isdigit() and 0 < int(port) < 65536):
+    # ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or misreads.
+    if colon and not (re.fullmatch(r"[0-9]{1,5}", port) and 0 < int(port) < 65536):
         raise UsageError(f"{option} {text!r}: the port must be a number from 1 to 65535, {example}")
     return value
 

@@ -8,6 +8,7 @@ API server turns it into a 422/400 ``Status``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,8 +43,12 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def _pointer(path: Any) -> list[str]:
-    if not isinstance(path, str) or (path and not path.startswith("/")):
+def _pointer(path: Any, field: str = "path") -> list[str]:
+    if path is None:
+        raise PatchError(f"operation is missing its {field!r} field")
+    if not isinstance(path, str):
+        raise PatchError(f'invalid JSON pointer in {field!r}: it must be a string, e.g. "/spec/replicas"')
+    if path and not path.startswith("/"):
         raise PatchError(f"invalid JSON pointer {path!r}: it must be empty or start with '/'")
     if path == "":
         return []
@@ -53,7 +58,9 @@ def _pointer(path: Any) -> list[str]:
 def _index(container: list[Any], token: str, path: str, *, allow_end: bool) -> int:
     if token == "-" and allow_end:
         return len(container)
-    if not token.isdigit() or (len(token) > 1 and token.startswith("0")):
+    # ASCII digits only: str.isdigit() is also true for "²" (which int() refuses) and U+0661, the
+    # Arabic-Indic one (which int() reads as 1); json-patch's strconv.Atoi takes neither.
+    if not (token.isascii() and token.isdigit()) or (len(token) > 1 and token.startswith("0")):
         raise PatchError(f"invalid array index {token!r} in path {path!r}")
     index = int(token)
     limit = len(container) if allow_end else len(container) - 1
@@ -106,6 +113,8 @@ def _remove(doc: Any, tokens: list[str], path: str) -> Any:
 
 def _apply_one(doc: Any, op: Mapping[str, Any]) -> Any:
     kind = op.get("op")
+    if kind is None:
+        raise PatchError("operation is missing its 'op' field: use add, remove, replace, move, copy or test")
     path = op.get("path")
     tokens = _pointer(path)
     if kind in ("add", "replace", "test") and "value" not in op:
@@ -122,7 +131,7 @@ def _apply_one(doc: Any, op: Mapping[str, Any]) -> Any:
         _remove(doc, tokens, str(path))
         return _add(doc, tokens, clone(op["value"]), str(path))
     if kind in ("move", "copy"):
-        source = _pointer(op.get("from"))
+        source = _pointer(op.get("from"), "from")
         value = _resolve(doc, source, str(op.get("from")))
         if kind == "move":
             _remove(doc, source, str(op.get("from")))
@@ -130,9 +139,17 @@ def _apply_one(doc: Any, op: Mapping[str, Any]) -> Any:
     if kind == "test":
         actual = _resolve(doc, tokens, str(path))
         if actual != op["value"]:
-            raise PatchError(f"test operation failed at {path!r}: expected {op['value']!r}, found {actual!r}")
+            raise PatchError(
+                f"test operation failed at {path!r}: expected {_show(op['value'])}, found {_show(actual)}"
+            )
         return doc
     raise PatchError(f"unknown JSON patch operation {kind!r}: use add, remove, replace, move, copy or test")
+
+
+def _show(value: Any) -> str:
+    """A value as JSON (never a Python repr such as ``None`` or ``True``), cut short when long."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def json_patch(doc: Any, operations: Any) -> Any:
@@ -142,6 +159,6 @@ def json_patch(doc: Any, operations: Any) -> Any:
     result = clone(doc)
     for op in operations:
         if not isinstance(op, dict):
-            raise PatchError(f"each JSON patch operation must be an object, got {op!r}")
+            raise PatchError(f"each JSON patch operation must be an object, got {_show(op)}")
         result = _apply_one(result, op)
     return result

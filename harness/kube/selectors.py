@@ -51,6 +51,10 @@ def _requirement(term: str) -> Requirement:
     if m := _SET_RE.match(term):
         key, op = m["key"], m["op"]
         values = frozenset(v.strip() for v in m["values"].split(",") if v.strip())
+        if not values:  # labels.NewRequirement's wording
+            raise SelectorError(
+                "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"
+            )
         bad = [v for v in values if not _VALUE_RE.match(v)]
         if bad:
             raise SelectorError(f"invalid label value {bad[0]!r} in selector term {term!r}")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,16 +80,53 @@ class RunComparison:
 def load_run(path: Path) -> dict[str, Any]:
     """A conformance.json as a dict; a clear error for a missing, unreadable or foreign file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_report(path).decode("utf-8"))
     except FileNotFoundError:
         raise CompareError(
             f"{path}: no such file (a conformance.json written by `dkp-harness run`)"
         ) from None
+    except RecursionError:
+        raise CompareError(f"{path}: not a conformance report (JSON nested too deeply)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CompareError(f"{path}: not readable JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list) or "features" not in data:
         raise CompareError(f"{path}: not a conformance report (no 'claims' and 'features')")
     return data
+
+
+MAX_REPORT_BYTES = 256 * 1024 * 1024
+"""Largest conformance.json compare reads: a real report is a few MB."""
+
+
+def _read_report(path: Path) -> bytes:
+    """The file's bytes; a device, pipe or folder, or a file above :data:`MAX_REPORT_BYTES`, is refused.
+
+    Opened without blocking (a FIFO with no writer would wait for ever) and checked on the open
+    descriptor, so what is read is what was checked.
+    """
+    limit = f"{MAX_REPORT_BYTES // (1024 * 1024)} MB"
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CompareError(
+                f"{path}: not a regular file: give the conformance.json written by `dkp-harness run`"
+            )
+        if info.st_size > MAX_REPORT_BYTES:
+            raise CompareError(
+                f"{path}: {info.st_size} bytes, more than a conformance report can be ({limit}):"
+                " give the conformance.json written by `dkp-harness run`"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_REPORT_BYTES and (chunk := os.read(fd, 1024 * 1024)):
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > MAX_REPORT_BYTES:
+        raise CompareError(f"{path}: more than {limit}, too large for a conformance report")
+    return b"".join(chunks)
 
 
 def compare_runs(left: dict[str, Any], right: dict[str, Any], labels: tuple[str, str]) -> RunComparison:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
 
 __all__ = ["DocumentError", "Origin", "parse_documents", "substitute"]
 
@@ -73,15 +74,25 @@ def parse_documents(
     lines, so the lines of the filled text are the lines the author wrote.
     """
     rendered = substitute(text, values or {}, origin)
+    what = origin.what if origin else "the step's docstring"
     try:
+        # The API server's limits (depth, alias expansion) before anything is built: steps call
+        # it in-process, past the HTTP layer that applies them (harness.steps.bounded_yaml).
+        check_limits(rendered)
         documents = [d for d in yaml.load_all(rendered, Loader=SAFE_LOADER) if d is not None]
+    except YamlLimitError as exc:
+        raise DocumentError(f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}") from None
     except yaml.YAMLError:
         # libyaml words its errors differently: the pure-Python parser reads the text again, so
         # the author sees PyYAML's usual message with its line and column.
         try:
+            check_limits(rendered, yaml.SafeLoader)
             documents = [d for d in yaml.safe_load_all(rendered) if d is not None]
+        except YamlLimitError as exc:
+            raise DocumentError(
+                f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}"
+            ) from None
         except yaml.YAMLError as exc:
-            what = origin.what if origin else "the step's docstring"
             raise DocumentError(f"{what} is not valid YAML: {_located(exc, origin)}") from None
     if not documents:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
@@ -97,6 +108,11 @@ def _at(origin: Origin | None, text: str, index: int) -> str:
         return ""
     line = origin.line(text.count("\n", 0, index))
     return f" ({origin.file}:{line})"
+
+
+def _on_line(origin: Origin | None, offset: int) -> str:
+    """`` at file:line`` of the text's line ``offset`` (0-based); empty without an origin."""
+    return f" at {origin.file}:{origin.line(offset)}" if origin is not None else f" at its line {offset + 1}"
 
 
 def _located(error: yaml.YAMLError, origin: Origin | None) -> yaml.YAMLError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 import yaml
@@ -116,3 +118,31 @@ def test_every_tls_server_of_the_process_shares_one_context():
     from harness.apiserver.tls import loopback_cert
 
     assert loopback_cert().server_context() is loopback_cert().server_context()
+
+
+def test_a_watch_stream_that_fails_ends_with_an_error_event_and_its_last_chunk(server, http, monkeypatch):
+    """Before, only OSError was caught: any other exception cut the connection (IncompleteRead)."""
+    from harness.apiserver import handlers
+
+    def failing(spec, store, log, convert):
+        yield {"type": "ADDED", "object": {"kind": "Widget", "metadata": {"name": "first"}}}
+        raise OverflowError("timeout value is too large")
+
+    monkeypatch.setattr(handlers, "watch_stream", failing)
+    with http.stream("GET", URL, params={"watch": "true"}) as r:
+        assert r.status_code == 200
+        events = [json.loads(line) for line in r.iter_lines() if line]  # ends cleanly: no IncompleteRead
+    assert [e["type"] for e in events] == ["ADDED", "ERROR"]
+    assert events[1]["object"]["code"] == 500 and "OverflowError" in events[1]["object"]["message"]
+    assert http.get("/version").status_code == 200  # the keep-alive connection is still usable
+
+
+def test_pod_log_limit_bytes_cuts_the_text(server, http, client):
+    client.create(
+        POD, {"metadata": {"name": "p", "namespace": "default"}, "spec": {"containers": [{"name": "c"}]}}
+    )
+    server.set_pod_log_source(lambda ns, pod, c: "one\ntwo\nthree\n")
+    r = http.get("/api/v1/namespaces/default/pods/p/log", params={"limitBytes": "5", "tailLines": "2"})
+    assert r.status_code == 200 and r.text == "two\nt"
+    r = http.get("/api/v1/namespaces/default/pods/p/log", params={"tailLines": "-1"})
+    assert r.status_code == 422 and r.json()["details"]["kind"] == "PodLogOptions"

@@ -13,9 +13,10 @@ import pytest
 
 from harness.apiserver.crds import default_crd_dir, load_crd_dir
 from harness.apiserver.schema import _root_draft4
-from harness.apiserver.schema_precheck import compile_check
+from harness.apiserver.schema_precheck import compile_check, draft4_validator, is_date_time
 
 _SCALARS: list[Any] = [None, True, False, 0, 1, -3, 2.5, 7.0, "", "a", "HTTP", "8:00", "12:30", "x" * 9]
+_SCALARS += ["2024-12-18T15:00:00Z", "2024-02-30T15:00:00Z", "2024-12-18T15:00:00.5+03:00"]
 
 
 def _schema(rng: random.Random, depth: int, *, exact: bool) -> dict[str, Any]:
@@ -49,6 +50,10 @@ def _schema(rng: random.Random, depth: int, *, exact: bool) -> dict[str, Any]:
             node["minLength"], node["maxLength"] = 1, 4
         elif roll < 0.7 and not exact:
             node["enum"] = ["HTTP", "HTTPS", 1, True]
+        elif roll < 0.8:
+            node["format"] = "date-time"
+        elif roll < 0.85:
+            node["format"] = "int-or-string"  # a format kube does not check: never refused
     elif kind in ("integer", "number"):
         if rng.random() < 0.5:
             node["minimum"], node["exclusiveMinimum"] = 0, rng.random() < 0.5
@@ -82,13 +87,13 @@ def test_a_value_the_check_accepts_is_always_valid_for_jsonschema():
     for schema, value in _pairs(11, exact=False):
         if compile_check(schema)(value):
             vouched += 1
-            assert jsonschema.Draft4Validator(schema).is_valid(value), (schema, value)
+            assert draft4_validator(schema).is_valid(value), (schema, value)
     assert vouched > 300  # the fast path is really taken, not just always declined
 
 
 def test_within_the_modelled_keywords_the_check_agrees_with_jsonschema_both_ways():
     for schema, value in _pairs(12, exact=True):
-        assert compile_check(schema)(value) == jsonschema.Draft4Validator(schema).is_valid(value), (
+        assert compile_check(schema)(value) == draft4_validator(schema).is_valid(value), (
             schema,
             value,
         )
@@ -107,11 +112,15 @@ def test_within_the_modelled_keywords_the_check_agrees_with_jsonschema_both_ways
         ({"additionalProperties": {"type": "integer"}}, {"x": 1, "y": 2}, True),
         ({"type": ["string", "null"]}, None, True),
         ({"required": ["a"]}, "not an object", True),
+        ({"type": "string", "format": "date-time"}, "garbage-time", False),
+        ({"type": "string", "format": "date-time"}, "2024-12-18T15:00:00Z", True),
+        ({"format": "date-time"}, 5, True),  # a format constrains strings only
+        ({"type": "string", "format": "hostname"}, "not a hostname!", True),
     ],
 )
 def test_keyword_semantics_follow_draft_4(schema, value, expected):
     assert compile_check(schema)(value) is expected
-    assert jsonschema.Draft4Validator(schema).is_valid(value) is expected
+    assert draft4_validator(schema).is_valid(value) is expected
 
 
 def test_every_shipped_crd_version_compiles_and_vouches_for_a_minimal_object():
@@ -155,3 +164,38 @@ def test_jsonschema_is_imported_only_for_an_object_the_compiled_check_cannot_vou
     assert lines[0] == "after a valid write: False", done.stdout
     assert lines[1].startswith("after an invalid write: True"), done.stdout
     assert "spec.registry.repo" in lines[1], done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("2024-12-18T15:00:00Z", True),
+        ("2024-12-18t15:00:00z", True),
+        ("2024-12-18T15:00:00.123456789Z", True),
+        ("2024-12-18T15:00:00+03:00", True),
+        ("2024-12-18T15:00:00.5-07:30", True),
+        ("2024-02-29T00:00:00Z", True),  # a leap day
+        ("2000-02-29T00:00:00Z", True),
+        ("1900-02-29T00:00:00Z", False),
+        ("2023-02-29T00:00:00Z", False),
+        ("2024-04-31T00:00:00Z", False),
+        ("2024-13-01T00:00:00Z", False),
+        ("2024-12-18T24:00:00Z", False),
+        ("2024-12-18T23:60:00Z", False),
+        ("2024-12-18T15:00:00", False),  # no zone
+        ("2024-12-18 15:00:00Z", False),
+        ("2024-12-18", False),
+        ("24-12-18T15:00:00Z", False),
+        ("2024-12-18T15:00:00+0300", False),
+        ("\uff12\uff10\uff12\uff14-12-18T15:00:00Z", False),  # fullwidth digits: Go reads ASCII only
+        ("2024-12-18T15:00:00Z\n", False),
+        ("garbage-time", False),
+        ("not-a-time", False),
+        ("", False),
+    ],
+)
+def test_date_time_is_kube_openapis_is_date_time(text, valid):
+    assert is_date_time(text) is valid
+    schema = {"type": "string", "format": "date-time"}
+    assert compile_check(schema)(text) is valid
+    assert draft4_validator(schema).is_valid(text) is valid

@@ -160,7 +160,44 @@ def test_stop_ends_open_watch_streams(clock):
     assert not thread.is_alive() and result
 
 
-@pytest.mark.parametrize("bad", ["abc", "-1"])
+@pytest.mark.parametrize("bad", ["abc", "1.5", "²", "\u0661", "9223372036854775808"])
 def test_bad_timeout_seconds_is_a_bad_request(http, bad):
+    """kube-apiserver's answer when the query does not decode into an int64: Go's ParseInt error."""
     r = http.get(URL, params={"watch": "true", "timeoutSeconds": bad})
-    assert r.status_code == 400 and "timeoutSeconds" in r.json()["message"]
+    assert r.status_code == 400, r.text
+    assert r.json()["reason"] == "BadRequest"
+    assert r.json()["message"].startswith(f'strconv.ParseInt: parsing "{bad}": ')
+
+
+def test_a_negative_timeout_seconds_ends_the_watch_at_once(http):
+    """Any int64 is accepted, as kube-apiserver does; a negative timeout has already passed."""
+    r = http.get(URL, params={"watch": "true", "timeoutSeconds": "-1"})
+    assert r.status_code == 200, r.text
+
+
+def test_a_deadline_beyond_threading_timeout_max_is_waited_for_in_bounded_steps():
+    """``timeoutSeconds=9999999999`` made Condition.wait raise OverflowError and cut the stream."""
+    import threading
+    import time
+
+    from harness.apiserver.watch import EventLog
+
+    log = EventLog()
+    real = log._cond
+    waits: list[float | None] = []
+
+    class Probe:
+        def __enter__(self):
+            return real.__enter__()
+
+        def __exit__(self, *exc):
+            return real.__exit__(*exc)
+
+        def wait(self, timeout=None):
+            waits.append(timeout)
+            log._closed = True  # what a server stop does: the next check ends the wait
+            return True
+
+    log._cond = Probe()  # type: ignore[assignment]
+    assert log.wait(0, time.monotonic() + 9999999999) is None
+    assert len(waits) == 1 and waits[0] is not None and 0 < waits[0] <= threading.TIMEOUT_MAX

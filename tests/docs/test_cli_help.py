@@ -62,13 +62,13 @@ def test_the_lint_summary_counts_definitions_and_phrasings_apart(capsys, tmp_pat
     (features / "one.feature").write_text(
         "Feature: f\n  Scenario: s\n    Given it is Monday 2024-12-16 09:00 UTC\n    When 3 minutes pass\n"
     )
-    assert main(["steps", "--lint", "--features", str(features)]) == 1  # most definitions are unused
+    # A folder of one's own: the definitions it does not use are not its problem.
+    assert main(["steps", "--lint", "--features", str(features)]) == 0
     summary = capsys.readouterr().out.splitlines()[-1]
-    definitions, phrasings, used, undefined, ambiguous, unused = map(int, re.findall(r"\d+", summary)[:6])
-    assert definitions < phrasings
+    definitions, phrasings, used, undefined, ambiguous = map(int, re.findall(r"\d+", summary)[:5])
+    assert definitions < phrasings  # "it is …" and "… pass" are one definition, several phrasings
     assert (used, undefined, ambiguous) == (2, 0, 0)
-    assert unused == definitions - 2  # "it is …" and "… pass" are one definition each
-    assert " step definitions in " in summary
+    assert " step definitions in " in summary and "unused definitions not checked for a subset" in summary
 
 
 def test_publish_to_an_address_nobody_listens_on_says_what_to_start(capsys):

@@ -58,6 +58,9 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
         ("127.0.0.1:5000/deckhouse", "without a path"),
         ("127.0.0.1:http", "port must be a number"),
         ("127.0.0.1:70000", "port must be a number"),
+        ("127.0.0.1:\u00b2", "port must be a number"),
+        ("127.0.0.1:\u0663", "port must be a number"),
+        ("127.0.0.1:\uff15000", "port must be a number"),
         ("bad host:5000", "is not a host name"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -73,3 +74,39 @@ def test_a_file_that_is_not_a_report_is_a_clear_error(tmp_path, capsys):
         load_run(bad)
     assert main(["report", "compare", str(bad), str(tmp_path / "missing.json")]) == 4
     assert "not a conformance report" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_without_reading_it(device, capsys):
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    assert main(["report", "compare", device, device]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{device}: not a regular file" in err
+
+
+def test_a_fifo_and_a_folder_are_refused_without_blocking(tmp_path, capsys):
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer for ever
+    assert main(["report", "compare", str(fifo), str(tmp_path)]) == 4
+    assert "not a regular file" in capsys.readouterr().err
+    with pytest.raises(CompareError, match="not a regular file"):
+        load_run(tmp_path)
+
+
+def test_a_file_larger_than_a_report_can_be_is_refused_before_it_is_read(tmp_path, monkeypatch, capsys):
+    from harness.report import compare
+
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(_run({"MS-01": "passed"}, {})) + " " * 2048)
+    monkeypatch.setattr(compare, "MAX_REPORT_BYTES", 1024)
+    assert main(["report", "compare", str(big), str(big)]) == 4
+    assert "more than a conformance report can be" in capsys.readouterr().err
+
+
+def test_json_nested_too_deeply_is_a_clear_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CompareError, match="not a conformance report"):
+        load_run(deep)

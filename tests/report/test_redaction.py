@@ -68,3 +68,87 @@ def test_registered_literals_are_redacted_even_without_a_pattern():
 def test_very_short_registered_values_are_ignored_to_keep_reports_readable():
     register_secret("ab")
     assert redact("about a tab") == "about a tab"
+
+
+def _b64(data: bytes | str) -> str:
+    return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
+
+
+LEGACY_DOCKER_CFG = _b64(json.dumps({"127.0.0.1:1": {"auth": "dXNlcjpQYTU1dzByZFhZWg=="}}))
+FOLDED = " ".join(DOCKER_CFG[i : i + 20] for i in range(0, len(DOCKER_CFG), 20))
+FOLDED_LINES = "\n      ".join(DOCKER_CFG[i : i + 40] for i in range(0, len(DOCKER_CFG), 40))
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"dockerCfg {LEGACY_DOCKER_CFG} rejected", LEGACY_DOCKER_CFG),
+        (f'"message": "bad {LEGACY_DOCKER_CFG}"', LEGACY_DOCKER_CFG),
+        ("the auth dXNlcjpQYTU1dzByZFhZWg== was refused", "dXNlcjpQYTU1dzByZFhZWg=="),
+        ("htpasswd --password Hunter2Long -B", "Hunter2Long"),
+        ("docker login -u alice -p Hunter2Long 127.0.0.1:5000", "Hunter2Long"),
+        ("pull alice:Pw55wordXYZ@127.0.0.1:5000/deckhouse/modules", "Pw55wordXYZ"),
+        ("credentials: alice:Pw55wordXYZ", "Pw55wordXYZ"),
+        ("DKP_HARNESS_REGISTRY_AUTH=alice:Pw55wordXYZ dkp-harness run", "Pw55wordXYZ"),
+        (f"data:\n  .dockerconfigjson-ish {_b64(DOCKER_CFG)}\n", _b64(DOCKER_CFG)),
+        (f"dockerCfg: {FOLDED}", DOCKER_CFG[40:60]),
+        (f"dockerCfg: >-\n      {FOLDED_LINES}\n", DOCKER_CFG[40:80]),
+        (f"path /{DOCKER_CFG} end", DOCKER_CFG[8:]),
+        (
+            'status: {message: "cannot pull http://alice:Wr0ngPa55XYZ@127.0.0.1:5000/deckhouse/modules"}',
+            "Wr0ngPa55XYZ",
+        ),
+        ('{"message": "http:\\/\\/alice:Wr0ngPa55XYZ@127.0.0.1:5000\\/deckhouse"}', "Wr0ngPa55XYZ"),
+    ],
+    ids=[
+        "legacy-dockercfg",
+        "legacy-dockercfg-in-json",
+        "bare-auth",
+        "long-option",
+        "short-p-on-login",
+        "userinfo-without-scheme",
+        "credentials-key",
+        "env-variable",
+        "double-base64",
+        "folded-with-spaces",
+        "folded-over-lines",
+        "glued-to-a-slash",
+        "repo-url",
+        "escaped-repo-url",
+    ],
+)
+def test_credentials_in_less_obvious_shapes_are_replaced(text, secret):
+    cleaned = redact(text)
+    assert secret not in cleaned, cleaned
+    assert REDACTED in cleaned
+    assert redact(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mkdir -p /tmp/x && ssh -p 22 host",
+        "image registry.example.com/m:v1.0.0@sha256:" + "a" * 64,
+        "nginx:1.25@sha256:" + "b" * 64,
+        "resourceVersion: 123456789012, uid 3f2c1a9e-8b7d-4c6e-9f10-abcdefabcdef",
+        "mail alice@example.com, clone git@github.com:org/repo.git at 12:30:45",
+        "ModuleSource example-source is Ready; conformance-harness deckhouse-modules downloaded",
+        "tokens: 5; max_tokens=7; --token-file /var/run/token.txt; --password-stdin",
+        "the registry requires the credentials of user alice",
+    ],
+)
+def test_ordinary_text_near_the_new_shapes_is_kept(text):
+    assert redact(text) == text
+
+
+def test_the_step_that_generates_registry_credentials_registers_them():
+    from types import SimpleNamespace
+
+    from harness.steps.library.registry import require_auth
+
+    world = SimpleNamespace(options=SimpleNamespace(credentials=None), require_not_started=lambda what: None)
+    require_auth(world, "alice")
+    password = world.options.credentials.password
+    auth = _b64(f"alice:{password}")
+    assert redact(f"htpasswd line alice {password} ok") == "htpasswd line alice <redacted> ok"
+    assert redact(f"auth {auth}") == "auth <redacted>"

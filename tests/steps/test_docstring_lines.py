@@ -74,10 +74,16 @@ Feature: YAML mistakes
 
 
 @pytest.mark.registry
-def test_a_yaml_mistake_in_a_docstring_names_the_feature_files_line(pytester, feature_project):
+def test_a_yaml_mistake_in_a_docstring_names_the_feature_files_line(pytester, feature_project, monkeypatch):
+    from harness.steps.library import objects
+
     feature_project("yaml_lines", FEATURE)
-    bad_file = pytester.path / "broken.yaml"
-    bad_file.write_text("kind: ModuleSource\nmetadata:\n  name: example\n   spec: {}\n")
+    # The step reads files under the project root only: here, the pytester project is the root.
+    monkeypatch.setattr(objects, "ROOT", pytester.path.resolve())
+    (pytester.path / "broken.yaml").write_text(
+        "kind: ModuleSource\nmetadata:\n  name: example\n   spec: {}\n"
+    )
+    bad_file = "broken.yaml"
     feature = pytester.path / "features" / "yaml_lines.feature"
     feature.write_text(
         feature.read_text()
@@ -96,5 +102,5 @@ def test_a_yaml_mistake_in_a_docstring_names_the_feature_files_line(pytester, fe
     assert errors[5].startswith("the step's docstring is not valid YAML")
     assert 'in "features/yaml_lines.feature", line 13, column 7' in errors[5]
     assert 'in "features/yaml_lines.feature", line 24, column' in errors[18]
-    assert errors[33].startswith(f"the YAML file {str(bad_file)!r} is not valid YAML")
+    assert errors[33].startswith(f"the YAML file {bad_file!r} is not valid YAML")
     assert f'in "{bad_file}", line 4, column' in errors[33]

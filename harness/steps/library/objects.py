@@ -20,6 +20,7 @@ from typing import Any
 from harness.api import kinds
 from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj, deep_get
+from harness.steps.bounded_yaml import MAX_FILE_BYTES
 from harness.steps.catalogue import given, then, when
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
@@ -116,8 +117,25 @@ def apply_file(world: World, path: str) -> None:
         Given the cluster has the objects of "features/sources/example-source.yaml"
     """
     file = ROOT / path
+    try:
+        inside = file.resolve().is_relative_to(ROOT)
+    except (OSError, ValueError):  # a symlink loop, a NUL byte
+        inside = False
+    if not inside:
+        # An absolute path, "..", or a symlink out of the project: a scenario applies the
+        # project's files, never the machine's (a kubeconfig, /etc/...).
+        raise ScenarioError(
+            f"YAML file {path!r} is outside the project ({ROOT}): put the file under the project "
+            "and give its path relative to the project root, e.g. 'features/sources/example-source.yaml'"
+        )
     if not file.is_file():
         raise ScenarioError(f"YAML file {path!r} not found: {_file_hint(file)}")
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"YAML file {path!r} has {size} bytes, more than the API server accepts in a request "
+            f"({MAX_FILE_BYTES}): split it into smaller files"
+        )
     origin = Origin(f"the YAML file {path!r}", path)
     apply_documents(world, world.documents(file.read_text(), origin))
 

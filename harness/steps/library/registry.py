@@ -8,6 +8,7 @@ repository and the module names carry the scenario's token (:mod:`harness.target
 
 from __future__ import annotations
 
+import base64
 import difflib
 import secrets
 from typing import Any
@@ -16,6 +17,8 @@ import yaml
 
 from harness.registry.credentials import Credentials
 from harness.registry.layout import channel_tag
+from harness.report.redaction import register_secret
+from harness.steps.bounded_yaml import FIX, YamlLimitError, load_bounded
 from harness.steps.catalogue import given, when
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
@@ -169,14 +172,20 @@ def require_auth(world: World, user: str) -> None:
         Given the registry requires the credentials of user "alice"
     """
     world.require_not_started("'the registry requires the credentials'")
-    world.options.credentials = Credentials(user, secrets.token_urlsafe(12))
+    credentials = Credentials(user, secrets.token_urlsafe(12))
+    # Redacted wherever they appear from now on, even where no pattern would recognise them.
+    register_secret(credentials.password)
+    register_secret(base64.b64encode(f"{user}:{credentials.password}".encode()).decode())
+    world.options.credentials = credentials
 
 
 def _schema(text: str) -> dict[str, Any] | None:
     if not text.strip():
         return None
     try:
-        schema = yaml.safe_load(text)
+        schema = load_bounded(text)
+    except YamlLimitError as exc:
+        raise TableError(f"the settings schema is refused: {exc.reason}; {FIX}") from None
     except yaml.YAMLError as exc:
         raise TableError(f"the settings schema {text!r} is not YAML: {exc}") from None
     if not isinstance(schema, dict):
@@ -188,7 +197,9 @@ def _mapping_cell(text: str, column: str) -> dict[str, Any] | None:
     if not text.strip():
         return None
     try:
-        value = yaml.safe_load(text)
+        value = load_bounded(text)
+    except YamlLimitError as exc:
+        raise TableError(f"the {column} cell is refused: {exc.reason}; {FIX}") from None
     except yaml.YAMLError as exc:
         raise TableError(f"the {column} cell {text!r} is not YAML: {exc}") from None
     if not isinstance(value, dict):
