@@ -3,11 +3,12 @@
 Writes ``DIR/kubeconfig``, ``DIR/env`` (``REGISTRY=…`` and ``KUBECONFIG=…``; load it with
 ``set -a; . DIR/env; set +a``) and ``DIR/control.json`` (the private control endpoint), prints
 one ``ready …`` line, and runs until SIGINT, SIGTERM or SIGHUP, then stops everything and removes
-the three files and every temporary file (TLS key, kubeconfig copy, registry storage: all kept
-under ``DIR/tmp``). The dir is locked for the sandbox's lifetime: a second ``serve`` on it is
-refused with the PID of the first, and a ``serve`` after a ``kill -9`` cleans what was left
-(:mod:`harness.cli._statedir`). A background driver settles the controllers after every API
-write, so kubectl sees their results without an explicit ``dkp-harness settle``.
+the three files and every temporary file (the TLS key under ``DIR/tmp``; the cluster's
+kubeconfig copy and the registry's storage in the process's scratch folder on tmpfs, see
+:mod:`harness.registry.backends.scratch`). The dir is locked for the sandbox's lifetime: a
+second ``serve`` on it is refused with the PID of the first, and a ``serve`` after a ``kill -9``
+cleans what was left (:mod:`harness.cli._statedir`). A background driver settles the controllers
+after every API write, so kubectl sees their results without an explicit ``dkp-harness settle``.
 
 ``--time-scale N`` makes the sandbox a stand-in for a real cluster: its time flows by itself, N
 times as fast as the wall clock (from now, or from ``--start``), and it cannot be moved. The API
