@@ -243,25 +243,32 @@ def run_pytest(command: list[str]) -> int:
     passed on to pytest as SIGINT; before, it ended only this wrapper, and pytest, its workers and
     their registries went on and wrote the reports after it. A Ctrl-C at the terminal reaches
     pytest itself (one process group), so this process only waits for it to finish; a SIGINT sent
-    to this process alone is passed on.
+    to this process alone is passed on. The handlers are in place before pytest starts, and a
+    signal that comes before pytest exists is passed on as soon as it does.
     """
     import signal
     import subprocess
 
-    child = subprocess.Popen(command, cwd=ROOT)
+    child: subprocess.Popen[bytes] | None = None
+    pending = False
 
-    def forward(_signum: int, _frame: object) -> None:
+    def forward(signum: int, _frame: object) -> None:
+        nonlocal pending
+        if signum == signal.SIGINT and _terminal_interrupt():
+            return  # the terminal sent it to pytest as well
+        if child is None:
+            pending = True
+            return
         with contextlib.suppress(ProcessLookupError):
             child.send_signal(signal.SIGINT)
 
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    stops = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {sig: signal.signal(sig, forward) for sig in stops}
     try:
-        while True:
-            try:
-                return child.wait()
-            except KeyboardInterrupt:
-                if not _terminal_interrupt():
-                    forward(signal.SIGINT, None)
+        child = subprocess.Popen(command, cwd=ROOT)
+        if pending:
+            child.send_signal(signal.SIGINT)
+        return child.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
