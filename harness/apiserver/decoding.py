@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from harness.kube import yaml_limits
 from harness.kube.fast_yaml import SAFE_LOADER
 
 __all__ = ["DecodeError", "decode_body"]
-
-_ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 
 
 class DecodeError(ValueError):
@@ -50,87 +48,14 @@ _JsonCompatibleLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 _JsonCompatibleLoader.add_constructor("tag:yaml.org,2002:binary", _as_text)
 
 
-def _allowed_alias_ratio(decoded: int) -> float:
-    if decoded <= _ALIAS_RATIO_LOW:
-        return 0.99
-    if decoded >= _ALIAS_RATIO_HIGH:
-        return 0.10
-    span = (decoded - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
-    return 0.99 - 0.89 * span
-
-
-@dataclass
-class _Frame:
-    anchor: str | None
-    start_count: int
-    start_depth: int
-    deepest: int
-
-
-@dataclass
-class _Scan:
-    """go-yaml's counters, kept over parser events (which need no recursion)."""
-
-    max_depth: int
-    depth: int = 0
-    decoded: int = 0
-    aliased: int = 0
-    frames: list[_Frame] = field(default_factory=list)
-    anchors: dict[str, tuple[int, int]] = field(default_factory=dict)  # anchor -> (nodes, height)
-
-    def reach(self, depth: int) -> None:
-        if depth > self.max_depth:
-            raise DecodeError(f"exceeded max depth: the body nests more than {self.max_depth} levels")
-        if self.frames:
-            self.frames[-1].deepest = max(self.frames[-1].deepest, depth)
-
-    def open(self, anchor: str | None) -> None:
-        self.decoded += 1
-        self.depth += 1
-        self.reach(self.depth)
-        self.frames.append(_Frame(anchor, self.decoded - 1, self.depth, self.depth))
-
-    def close(self) -> None:
-        frame = self.frames.pop()
-        self.depth -= 1
-        if frame.anchor is not None:
-            height = frame.deepest - frame.start_depth + 1
-            self.anchors[frame.anchor] = (self.decoded - frame.start_count, height)
-        if self.frames:
-            self.frames[-1].deepest = max(self.frames[-1].deepest, frame.deepest)
-
-    def scalar(self, anchor: str | None) -> None:
-        self.decoded += 1
-        if anchor is not None:
-            self.anchors[anchor] = (1, 0)
-
-    def alias(self, anchor: str) -> None:
-        found = self.anchors.get(anchor)
-        if found is None:
-            return  # undefined or recursive: the composer reports it
-        nodes, height = found
-        self.decoded += nodes
-        self.aliased += nodes
-        self.reach(self.depth + height)
-        if (
-            self.aliased > 100
-            and self.decoded > 1000
-            and self.aliased / self.decoded > _allowed_alias_ratio(self.decoded)
-        ):
-            raise DecodeError("error converting YAML to JSON: yaml: document contains excessive aliasing")
-
-
 def _scan_yaml(text: str, max_depth: int) -> None:
-    scan = _Scan(max_depth)
-    for event in yaml.parse(text, Loader=_JsonCompatibleLoader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            scan.open(event.anchor)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            scan.close()
-        elif isinstance(event, yaml.ScalarEvent):
-            scan.scalar(event.anchor)
-        elif isinstance(event, yaml.AliasEvent):
-            scan.alias(str(event.anchor))
+    try:
+        yaml_limits.scan(text, _JsonCompatibleLoader, max_depth)
+    except yaml_limits.LimitExceeded as exc:
+        if exc.bound == "depth":
+            raise DecodeError(f"exceeded max depth: the body nests more than {max_depth} levels") from None
+        aliasing = "error converting YAML to JSON: yaml: document contains excessive aliasing"
+        raise DecodeError(aliasing) from None
 
 
 def _json_key(key: Any) -> str:

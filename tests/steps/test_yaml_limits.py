@@ -14,7 +14,6 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from harness.apiserver import decoding
 from harness.apiserver.limits import DEFAULT_LIMITS
 from harness.report.status import Status, failure_status
 from harness.steps import bounded_yaml
@@ -39,10 +38,6 @@ BOMB = _laughs() + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lau
 def test_the_limits_are_the_api_servers():
     assert bounded_yaml.MAX_DEPTH == DEFAULT_LIMITS.max_depth
     assert bounded_yaml.MAX_FILE_BYTES == DEFAULT_LIMITS.max_body_bytes
-    assert (bounded_yaml.ALIAS_RATIO_LOW, bounded_yaml.ALIAS_RATIO_HIGH) == (
-        decoding._ALIAS_RATIO_LOW,
-        decoding._ALIAS_RATIO_HIGH,
-    )
 
 
 def test_a_billion_laughs_is_refused_before_anything_is_built(monkeypatch):
