@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
+
+import pytest
+
+from harness.registry.backends.distribution import DistributionBackend, find_binary
+from harness.registry.backends.pool import shared_pool
 
 # pytester's in-process runs (the authoring, eras and report tests run whole scenario suites that
 # way) forget every module first imported during the run. That costs twice:
@@ -16,20 +22,27 @@ from collections.abc import Iterator
 #   in-process run from their entry points, while this project's own runs disable anyio) are
 #   ~0.2 s each.
 #
-# So what an in-process scenario run may import first is imported here, once per process: httpcore,
-# the simulator target (the cluster, the API server, the controllers), the registry client, the
-# publisher, the fault proxy's bypass, and those plugins' packages.
-import anyio.pytest_plugin  # noqa: F401
-import httpcore  # noqa: F401
-import hypothesis  # noqa: F401
-import pytest
+# So what an in-process scenario run may import first is imported once per process that runs
+# tests, before the first test: httpcore, the simulator target (the cluster, the API server, the
+# controllers), the registry client, the publisher, the fault proxy's bypass, and those plugins'
+# packages. Not in pytest-xdist's controller, which runs no test: there these ~0.3 s of imports only
+# delayed the start of the workers.
+WARM_IMPORTS = (
+    "anyio.pytest_plugin",
+    "httpcore",
+    "hypothesis",
+    "harness.registry.client",
+    "harness.registry.faults.bypass",
+    "harness.registry.publisher",
+    "harness.target.simulator",
+)
 
-import harness.registry.client
-import harness.registry.faults.bypass
-import harness.registry.publisher
-import harness.target.simulator  # noqa: F401
-from harness.registry.backends.distribution import DistributionBackend, find_binary
-from harness.registry.backends.pool import shared_pool
+
+def pytest_configure(config: pytest.Config) -> None:
+    runs_tests = hasattr(config, "workerinput") or config.getoption("dist", "no") == "no"
+    if runs_tests:
+        for name in WARM_IMPORTS:
+            importlib.import_module(name)
 
 
 @pytest.fixture
