@@ -4,6 +4,10 @@ This machine is shared and noisy, so a subject figure is only ever compared with
 right next to it: each round runs the baseline and the subject back to back (alternating which
 goes first, so neither always gets the warmer cache), the round's ratio is subject / baseline,
 and the verdict uses the **median of the paired ratios**, printed with their spread (min-max).
+Before each side the process collects its garbage (:func:`gc.collect`, outside the timing): what
+the previous side left in reference cycles (a stopped API server, its threads and watchers) is
+otherwise collected inside whichever timed region next reaches the collector's threshold, most
+often the side that allocates more.
 Comparing the best subject round with the best baseline round instead, as these scripts once
 did, pairs figures taken under different load.
 
@@ -13,6 +17,7 @@ Each script ends by printing ``BENCH {json}`` lines (see :func:`emit`); ``benchm
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import time
@@ -65,16 +70,21 @@ def paired(
     subject_times: list[float] = []
     for index in range(rounds):
         if index % 2 == 0:
-            b = bare()
-            s = subject()
+            b = _collected(bare)
+            s = _collected(subject)
         else:
-            s = subject()
-            b = bare()
+            s = _collected(subject)
+            b = _collected(bare)
         bare_times.append(b)
         subject_times.append(s)
         if report:
             print(f"  round {index + 1}: bare {b * 1e3:.1f} ms, subject {s * 1e3:.1f} ms, ratio {s / b:.2f}")
     return Paired(bare_times, subject_times)
+
+
+def _collected(side: Callable[[], float]) -> float:
+    gc.collect()
+    return side()
 
 
 @dataclass(frozen=True)

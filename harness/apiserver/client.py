@@ -43,7 +43,7 @@ class InProcessClient:
     def _call(self, verb: str, resource: Resource, **kw: Any) -> Any:
         body = kw.get("body")
         if isinstance(body, CowDict | CowList):
-            kw["body"] = thaw(body)
+            kw["body"], kw["body_owned"] = thaw(body), True
         req = Request(verb, self._rt(resource), user_agent=_AGENT, **kw)
         return handle(self._b, req).body
 

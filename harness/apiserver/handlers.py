@@ -292,7 +292,7 @@ def _body_object(req: Request) -> Obj:
                 f"{_json_type(req.body)} into Go value of type {_FIND_KIND}"
             )
         raise BadRequest(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}')
-    body: Obj = clone(req.body)
+    body: Obj = req.body if req.body_owned else clone(req.body)
     return body
 
 

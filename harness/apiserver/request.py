@@ -26,7 +26,13 @@ LogSource = Callable[[str, str, str], str]
 
 @dataclass
 class Request:
-    """One API call on one resource type."""
+    """One API call on one resource type.
+
+    ``body_owned`` says the body is the handler's to keep and change: the in-process client sets it
+    when it made the body itself, a deep copy of a copy-on-write view (:func:`~harness.apiserver
+    .cow.thaw`), so the handler does not copy it a second time. Any other body (a caller's plain
+    dict, a decoded HTTP body, whose YAML aliases may share containers) is copied first.
+    """
 
     verb: str
     rt: ResourceType
@@ -38,6 +44,7 @@ class Request:
     accept: str = ""
     content_type: str = ""
     user_agent: str = ""
+    body_owned: bool = False
 
     def flag(self, key: str) -> bool:
         return self.query.get(key, "").lower() in ("true", "1")

@@ -84,6 +84,20 @@ def test_a_changed_view_written_back_is_stored_as_changed(client, mr):
     assert client.get(mr, "one")["metadata"]["labels"] == {"module": "renamed"}
 
 
+def test_a_view_written_back_stays_as_the_caller_had_it_and_shares_nothing_with_the_store(client, mr):
+    """The client hands the handler its own deep copy of the view, which the handler keeps and
+    changes (resourceVersion, managedFields) without copying it again."""
+    obj = client.get(mr, "one")
+    obj["metadata"]["labels"]["module"] = "renamed"
+    sent = thaw(obj)
+    stored = client.update(mr, obj)
+    assert thaw(obj) == sent
+    assert stored["metadata"]["resourceVersion"] != sent["metadata"]["resourceVersion"]
+    obj["metadata"]["labels"]["module"] = "changed after the write"
+    obj["metadata"]["resourceVersion"] = "1"
+    assert client.get(mr, "one")["metadata"]["labels"] == {"module": "renamed"}
+
+
 def test_views_serialise_and_copy_like_plain_json(client, mr):
     obj = client.get(mr, "one")
     plain = thaw(obj)
