@@ -8,7 +8,9 @@ three rules to keep that safe:
   handlers set identity fields, ``resourceVersion``, ``managedFields`` in them in place);
 - below that, nothing is changed in place: pruning and defaulting
   (:mod:`harness.apiserver.schema`) replace a nested container by a changed copy;
-- values that come from a request body are copied before they are stored.
+- values that come from a request body are copied before they are stored: by the handler, or,
+  for a copy-on-write view an in-process caller writes back, by the client, which thaws it into a
+  private copy and hands that over (``Request.body_owned``) instead of having it copied twice.
 
 Copying only what changes took a merge patch of a DKP object from five deep copies to two
 (the ones handed to the caller and to each in-process subscriber).
