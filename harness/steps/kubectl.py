@@ -28,6 +28,7 @@ __all__ = [
     "KubectlMissing",
     "KubectlResult",
     "find_kubectl",
+    "positional_words",
     "subcommand",
 ]
 
@@ -44,10 +45,12 @@ ERROR_LINES = 6
 """At most this many lines of kubectl's error text go into a step's failure message."""
 
 
-_GLOBAL_FLAGS_WITH_VALUE = frozenset(
-    ("-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server")
+_FLAGS_WITH_VALUE = frozenset(
+    {"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server"}
+    | {"-o", "--output", "-l", "--selector", "--sort-by", "-L"}
 )
-"""kubectl's flags that may come before the subcommand and take the next word as their value."""
+"""kubectl's flags (global ones, and those of ``get`` that scenarios use) that take the next word
+as their value when it is not joined with ``=``."""
 
 _NOT_A_COMMAND = "flags cannot be placed before plugin name"
 """What kubectl says of an unknown subcommand when flags come first (this module always puts
@@ -103,18 +106,26 @@ class KubectlResult:
         return f"`{self.command}` failed (exit {self.returncode}): {self.error_text}"
 
 
-def subcommand(command: str) -> str:
-    """kubectl's subcommand in ``command``: the first word that is neither a flag nor a flag's value."""
+def positional_words(command: str) -> list[str]:
+    """The words of ``command`` that are neither flags nor a flag's value, ``kubectl`` left out:
+    the subcommand first, then its arguments (``get``, ``mr``, ``name``)."""
     words = shlex.split(command)
+    found: list[str] = []
     skip_value = False
     for word in words[1:] if words[:1] == ["kubectl"] else words:
         if skip_value:
             skip_value = False
-        elif word in _GLOBAL_FLAGS_WITH_VALUE:
+        elif word in _FLAGS_WITH_VALUE:
             skip_value = True
         elif not word.startswith("-"):
-            return word
-    return ""
+            found.append(word)
+    return found
+
+
+def subcommand(command: str) -> str:
+    """kubectl's subcommand in ``command``: its first positional word ("" when it has none)."""
+    words = positional_words(command)
+    return words[0] if words else ""
 
 
 def find_kubectl() -> str:

@@ -12,13 +12,18 @@ runs it again while it retries on a real cluster.
 
 from __future__ import annotations
 
-import shlex
-
 import pytest
 
 from harness.steps.catalogue import given, then, when
 from harness.steps.errors import ScenarioError
-from harness.steps.kubectl import KubectlFailed, KubectlMissing, KubectlResult, find_kubectl, subcommand
+from harness.steps.kubectl import (
+    KubectlFailed,
+    KubectlMissing,
+    KubectlResult,
+    find_kubectl,
+    positional_words,
+    subcommand,
+)
 from harness.steps.tables import parse_kubectl_table
 from harness.steps.world import World
 
@@ -127,20 +132,8 @@ def output_is(world: World, docstring: str) -> None:
 
 def _lists_everything(command: str) -> bool:
     """``kubectl get KIND`` without a name: its output covers the whole cluster."""
-    words = shlex.split(command)
-    args: list[str] = []
-    skip_value = False
-    for word in words[1:] if words[:1] == ["kubectl"] else words:
-        if skip_value:
-            skip_value = False
-        elif word in _FLAGS_WITH_VALUE:
-            skip_value = True
-        elif not word.startswith("-"):
-            args.append(word)
+    args = positional_words(command)
     return len(args) == 2 and args[0] == "get"
-
-
-_FLAGS_WITH_VALUE = {"-o", "--output", "-l", "--selector", "-n", "--namespace", "--sort-by", "-L"}
 
 
 def _last(world: World) -> KubectlResult:
