@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 
 from harness.registry import Publisher, RegistryClient, RegistryError
+from harness.registry.backends.base import READY_TIMEOUT
 from harness.registry.backends.pool import RegistryPool
+from harness.registry.backends.process import LogBuffer
 
 from .conftest import ALICE
 
@@ -100,3 +104,37 @@ def test_close_stops_every_idle_registry(pool):
     assert pool.idle() == 0
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://{address}/v2/", timeout=2, verify=False)
+
+
+FENCE = '"GET /v2/?dkp-harness-reset=f00d HTTP/1.1"'
+
+
+def test_late_log_lines_of_the_previous_user_do_not_reach_the_next_one():
+    # The registry logs a request after answering it: the previous user's last line may come in
+    # after it is done. The watcher thread appends what the registry writes, in its order.
+    log = LogBuffer()
+    log.append("listening on 127.0.0.1:5000\n")
+    watchers: list[threading.Thread] = []
+
+    def registry_writes() -> None:
+        lines = [
+            '127.0.0.1 - - "PUT /v2/deckhouse/modules/manifests/m HTTP/1.1" 400\n',  # late
+            'level=info msg="response completed" http.request.uri="/v2/?dkp-harness-reset=f00d"\n',
+            f"127.0.0.1 - - {FENCE} 200 2\n",
+            '127.0.0.1 - - "GET /v2/deckhouse/modules/tags/list HTTP/1.1" 404\n',  # the next user
+        ]
+        watchers.append(threading.Thread(target=lambda: [log.append(line) for line in lines]))
+        watchers[0].start()
+
+    assert log.clear_through(FENCE, registry_writes, timeout=READY_TIMEOUT)
+    watchers[0].join()
+    assert log.text() == '127.0.0.1 - - "GET /v2/deckhouse/modules/tags/list HTTP/1.1" 404\n'
+
+
+def test_a_fence_that_never_comes_clears_the_log_and_says_so():
+    log = LogBuffer()
+    log.append("a line of the previous user\n")
+    assert log.clear_through(FENCE, lambda: None, timeout=0) is False
+    assert log.text() == ""
+    log.append(f"127.0.0.1 - - {FENCE} 200 2\n")  # too late: no longer a fence, just a line
+    assert log.text() == f"127.0.0.1 - - {FENCE} 200 2\n"

@@ -11,7 +11,9 @@ restarts a registry that dies on the same address with the same storage.
 
 from __future__ import annotations
 
+import http.client
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -139,7 +141,9 @@ class DistributionBackend(Backend):
         """Empty the storage and the log of a running reusable registry, for its next user.
 
         False (and nothing changed) when it cannot be handed on: not reusable, not distribution's
-        layout, or not serving any more (stopped by its user, or its process gone).
+        layout, or not serving any more (stopped by its user, or its process gone); False too when
+        it does not answer a request of ours in time (:meth:`LogBuffer.clear_through`, which keeps
+        the previous user's late log lines out of the next user's log).
         """
         supervisor, storage = self._supervisor, self.storage_root
         alive = supervisor is not None and supervisor.process is not None and supervisor.process.alive
@@ -147,8 +151,24 @@ class DistributionBackend(Backend):
             return False
         scratch.discard(storage)  # renamed into the trash: the registry sees no root at once
         storage.mkdir()
-        self._log.clear()
-        return True
+        path = f"/v2/?dkp-harness-reset={secrets.token_hex(8)}"
+        # The access-log line, the last one distribution writes for a request (its "response
+        # completed" line, which names the path too, comes first).
+        marker = f'"GET {path} HTTP/1.1"'
+        try:
+            return self._log.clear_through(marker, lambda: self._request(path), READY_TIMEOUT)
+        except (OSError, http.client.HTTPException):
+            return False
+
+    def _request(self, path: str) -> None:
+        """One plain-HTTP ``GET`` to the registry (its answer, 200 or 401, does not matter)."""
+        host, _, port = self.address.rpartition(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=READY_TIMEOUT)
+        try:
+            connection.request("GET", path)
+            connection.getresponse().read()
+        finally:
+            connection.close()
 
     def _terminate(self) -> None:
         supervisor, self._supervisor = self._supervisor, None

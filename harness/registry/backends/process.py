@@ -43,9 +43,17 @@ class LogBuffer:
     def __init__(self) -> None:
         self._lines: collections.deque[str] = collections.deque(maxlen=_LOG_LINES)
         self._lock = threading.Lock()
+        self._fenced = threading.Condition(self._lock)
+        self._fence: str | None = None
+        self._fence_seen = False
 
     def append(self, line: str) -> None:
         with self._lock:
+            if self._fence is not None and self._fence in line:
+                self._lines.clear()
+                self._fence, self._fence_seen = None, True
+                self._fenced.notify_all()
+                return
             self._lines.append(line)
 
     def text(self) -> str:
@@ -53,9 +61,31 @@ class LogBuffer:
             return "".join(self._lines)
 
     def clear(self) -> None:
-        """Forget the lines so far (a registry handed to its next user)."""
+        """Forget the lines so far."""
         with self._lock:
             self._lines.clear()
+
+    def clear_through(self, marker: str, send: Callable[[], object], timeout: float) -> bool:
+        """Forget every line up to and including the first one that contains ``marker``.
+
+        For a registry handed to its next user. Distribution writes a request's access-log line
+        after the response has gone out, so the previous user can be done before its last lines
+        reach this buffer; cleared at once, they would land in the next user's log. ``send`` makes
+        the registry log ``marker`` (a request of our own, made after the previous user's last
+        answer), so its line marks where the previous user's lines end. False, with the log
+        cleared all the same, when that line did not arrive within ``timeout`` seconds.
+        """
+        with self._lock:
+            self._fence, self._fence_seen = marker, False
+        try:
+            send()
+            with self._fenced:
+                return self._fenced.wait_for(lambda: self._fence_seen, timeout)
+        finally:
+            with self._lock:
+                if not self._fence_seen:
+                    self._lines.clear()
+                self._fence = None
 
 
 class RegistryProcess:
