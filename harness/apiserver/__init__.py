@@ -1,15 +1,16 @@
 """A fake Kubernetes API server faithful enough that kubectl and client libraries cannot tell.
 
-Layers, bottom up: ``storage`` (object tracker), ``crds``/``schema``/``catalog`` (what is served
-and how it validates), ``watch`` (commit history and streams), ``strategy`` and ``managed``
-(per-kind write rules, field ownership), ``handlers`` (one function per verb), ``printing``,
-``discovery``, ``openapi``, ``faults``, then two faces over the same handlers: ``client``
-(in-process, no sockets) and ``http`` (``ThreadingHTTPServer`` on 127.0.0.1).
+Layers, bottom up: ``storage`` (object tracker), ``crds``/``schema``/``catalog``/``definitions``
+(what is served and how it validates), ``watch`` (commit history and streams), ``strategy`` and
+``managed`` (per-kind write rules, field ownership), ``handlers`` (one function per verb),
+``printing``, ``discovery``, ``openapi``, ``faults``, then two faces over the same handlers:
+``client`` (in-process, no sockets) and ``http`` (``ThreadingHTTPServer`` on 127.0.0.1).
 
 Emulated:
 
 - CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
-  namespaces, pods (+ ``pods/log`` from a pluggable source), events, secrets, configmaps;
+  namespaces, pods (+ ``pods/log`` from a pluggable source), events, secrets, configmaps; the
+  served CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``);
 - one global ``resourceVersion``; ``uid``/``creationTimestamp`` from the injected clock;
   ``generation`` bumped outside metadata/status; 409 on stale updates; 422 on a custom-resource
   PUT without ``resourceVersion``; no-op writes are not commits;
@@ -32,12 +33,13 @@ Emulated:
   typed as their Go structs (``typedfields``), ``dryRun``/``propagationPolicy``/
   ``resourceVersion`` checks (``options``); see ``docs/apiserver-limits.md``.
 
-Not emulated: RBAC and admission webhooks, CEL ``x-kubernetes-validations``, string ``format``
-checks, conversion webhooks, strategic merge semantics on built-ins (treated as merge patch),
-foreground deletion (treated as background), ``resourceVersionMatch`` on lists (lists are always
-current), protobuf, OpenAPI v2 (404, which kubectl tolerates), defaulting on read, list
-snapshots for ``continue`` (later pages show current data), ``sinceSeconds``/``sinceTime`` on pod
-logs (only ``tailLines`` is applied), exec/attach/port-forward.
+Not emulated: creating or changing CRDs through the API (405), RBAC and admission webhooks, CEL
+``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, strategic merge
+semantics on built-ins (treated as merge patch), foreground deletion (treated as background),
+``resourceVersionMatch`` on lists (lists are always current), protobuf, OpenAPI v2 (404, which
+kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current
+data), ``sinceSeconds``/``sinceTime`` on pod logs (only ``tailLines`` is applied),
+exec/attach/port-forward.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType, core_types
 from harness.apiserver.client import InProcessClient
 from harness.apiserver.cow import view
-from harness.apiserver.crds import default_crd_dir, load_crd_layers
+from harness.apiserver.crds import default_crd_dir, load_crds
+from harness.apiserver.definitions import CRD_TYPE, Definitions
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
 from harness.apiserver.kubeconfig import write_kubeconfig
@@ -88,7 +91,8 @@ class ApiServer:
     ) -> None:
         self.limits = limits
         layers = [crd_dir] if isinstance(crd_dir, Path) else list(crd_dir or [default_crd_dir()])
-        self.catalog = Catalog([*core_types(), *load_crd_layers(layers)])
+        types, documents = load_crds(layers)
+        self.catalog = Catalog([*core_types(), CRD_TYPE, *types])
         self.token = token or secrets.token_urlsafe(24)
         self.faults = Faults()
         self.url: str | None = None
@@ -98,7 +102,14 @@ class ApiServer:
         self.subscriber_errors: list[BaseException] = []
         self._clock = clock
         self._store = Store(clock, self._storage_type, self._on_commit)
-        self._backend = Backend(self.catalog, self._store, self._log, self.faults, clock)
+        self._backend = Backend(
+            self.catalog,
+            self._store,
+            self._log,
+            self.faults,
+            clock,
+            definitions=Definitions(documents, clock.now()),
+        )
         self._openapi: OpenApi | None = None
         self._http: HttpServer | None = None
         self._read_barrier: Callable[[], object] | None = None

@@ -53,6 +53,9 @@ class ResourceType:
     schema: StructuralSchema | None = None
     custom: bool = True
     deprecation_warning: str | None = None
+    read_only: bool = False
+    """Served for reading only (get, list, watch): the CustomResourceDefinitions
+    (:mod:`harness.apiserver.definitions`); every write is a 405."""
     key: tuple[str, str] = field(init=False, repr=False)
     """Storage key: the group/resource, shared by all versions (worked out once: every request
     reads it several times)."""

@@ -12,16 +12,24 @@ import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from harness.apiserver.catalog import PrinterColumn, ResourceType
 from harness.apiserver.schema import StructuralSchema
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 
-__all__ = ["CrdError", "default_crd_dir", "load_crd_dir", "load_crd_layers", "types_from_crd"]
+__all__ = [
+    "CrdError",
+    "default_crd_dir",
+    "load_crd_dir",
+    "load_crd_layers",
+    "load_crds",
+    "types_from_crd",
+]
 
 
 class CrdError(ValueError):
@@ -100,8 +108,14 @@ def types_from_crd(crd: dict[str, Any], origin: str = "<memory>") -> list[Resour
     return out
 
 
+class _Parsed(NamedTuple):
+    types: tuple[ResourceType, ...]
+    documents: tuple[Obj, ...]
+    """The CRD documents as read (shared by every server of the process: never changed)."""
+
+
 @lru_cache(maxsize=64)
-def _load_file(path: str, _mtime_ns: int, _size: int) -> tuple[ResourceType, ...]:
+def _load_file(path: str, _mtime_ns: int, _size: int) -> _Parsed:
     text = Path(path).read_text(encoding="utf-8")
     try:
         # libyaml's parser when PyYAML has it (~10x faster on the CRD files, read in every process);
@@ -112,11 +126,9 @@ def _load_file(path: str, _mtime_ns: int, _size: int) -> tuple[ResourceType, ...
             docs = list(yaml.safe_load_all(text))
         except yaml.YAMLError as exc:
             raise CrdError(f"{path}: not valid YAML: {exc}") from exc
-    types: list[ResourceType] = []
-    for doc in docs:
-        if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":
-            types.extend(types_from_crd(doc, path))
-    return tuple(types)
+    crds = [doc for doc in docs if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition"]
+    types = [rt for doc in crds for rt in types_from_crd(doc, path)]
+    return _Parsed(tuple(types), tuple(crds))
 
 
 def load_crd_dir(directory: Path) -> list[ResourceType]:
@@ -131,6 +143,19 @@ def load_crd_layers(directories: Sequence[Path]) -> list[ResourceType]:
     newer Deckhouse release ships a newer revision of a CRD (``fixtures/crds/eras/<version>``
     over ``fixtures/crds``). Sub-directories are not read.
     """
+    return [rt for parsed in _parse_layers(directories) for rt in parsed.types]
+
+
+def load_crds(directories: Sequence[Path]) -> tuple[list[ResourceType], list[Obj]]:
+    """What :func:`load_crd_layers` serves, and the CustomResourceDefinition documents it came from.
+
+    The documents are shared with every other server of the process: read them, never change them.
+    """
+    parsed = _parse_layers(directories)
+    return [rt for p in parsed for rt in p.types], [doc for p in parsed for doc in p.documents]
+
+
+def _parse_layers(directories: Sequence[Path]) -> list[_Parsed]:
     files: dict[str, Path] = {}
     for directory in directories:
         if not directory.is_dir():
@@ -141,8 +166,8 @@ def load_crd_layers(directories: Sequence[Path]) -> list[ResourceType]:
         for path in directory.iterdir():
             if path.suffix in (".yaml", ".yml") and path.is_file():
                 files[path.name] = path
-    types: list[ResourceType] = []
+    parsed: list[_Parsed] = []
     for name in sorted(files):
         st = os.stat(files[name])
-        types.extend(_load_file(str(files[name]), st.st_mtime_ns, st.st_size))
-    return types
+        parsed.append(_load_file(str(files[name]), st.st_mtime_ns, st.st_size))
+    return parsed

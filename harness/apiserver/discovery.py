@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+_READ_VERBS = ["get", "list", "watch"]
 _SUB_VERBS = {"status": ["get", "patch", "update"], "log": ["get"]}
 _AGG = "application/json;g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList"
 
@@ -92,6 +93,14 @@ def api_group_list(catalog: Catalog) -> dict[str, Any]:
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
+def _verbs(rt: ResourceType) -> list[str]:
+    return _READ_VERBS if rt.read_only else VERBS
+
+
+def _sub_verbs(rt: ResourceType, sub: str) -> list[str]:
+    return ["get"] if rt.read_only else _SUB_VERBS.get(sub, ["get"])
+
+
 def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
     r = rt.resource
     main: dict[str, Any] = {
@@ -99,7 +108,7 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
         "singularName": rt.singular,
         "namespaced": r.namespaced,
         "kind": r.kind,
-        "verbs": VERBS,
+        "verbs": _verbs(rt),
     }
     if rt.short_names:
         main["shortNames"] = list(rt.short_names)
@@ -111,7 +120,7 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
             "singularName": "",
             "namespaced": r.namespaced,
             "kind": r.kind,
-            "verbs": _SUB_VERBS.get(sub, ["get"]),
+            "verbs": _sub_verbs(rt, sub),
         }
         for sub in rt.all_subresources()
     ]
@@ -141,15 +150,14 @@ def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:
         "responseKind": kind,
         "scope": "Namespaced" if r.namespaced else "Cluster",
         "singularResource": rt.singular,
-        "verbs": VERBS,
+        "verbs": _verbs(rt),
     }
     if rt.short_names:
         entry["shortNames"] = list(rt.short_names)
     if rt.categories:
         entry["categories"] = list(rt.categories)
     subs = [
-        {"subresource": s, "responseKind": kind, "verbs": _SUB_VERBS.get(s, ["get"])}
-        for s in rt.all_subresources()
+        {"subresource": s, "responseKind": kind, "verbs": _sub_verbs(rt, s)} for s in rt.all_subresources()
     ]
     if subs:
         entry["subresources"] = subs

@@ -19,6 +19,7 @@ from typing import Any
 from harness.apiserver import strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
+from harness.apiserver.definitions import refuse_write
 from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
 from harness.apiserver.objectmeta import go_quote
@@ -559,6 +560,7 @@ def deletecollection(b: Backend, req: Request) -> Response:
     return Response(200, body)
 
 
+READ_VERBS = frozenset({"get", "list", "watch"})
 VERBS: dict[str, Handler] = {
     "get": get,
     "list": list_,
@@ -571,10 +573,20 @@ VERBS: dict[str, Handler] = {
 }
 
 
+def _read_only(b: Backend, req: Request) -> None:
+    """Refuse a write to a read-only resource; make sure the objects to read are there."""
+    if req.verb not in READ_VERBS:
+        raise refuse_write(req.verb, req.rt)
+    if b.definitions is not None:
+        b.definitions.ensure(b.store.install)
+
+
 def handle(b: Backend, req: Request) -> Response:
     """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
     if req.subresource and req.subresource not in req.rt.all_subresources():
         raise NotFound("the server could not find the requested resource")
+    if req.rt.read_only:
+        _read_only(b, req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
     check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
     response = VERBS[req.verb](b, req)

@@ -75,6 +75,8 @@ def _paths(rt: ResourceType) -> dict[str, Any]:
     }
     if rt.status_subresource:
         paths[f"{item}/status"] = {"get": _operation(rt, "get", []), **write}
+    if rt.read_only:
+        return {path: {"get": ops["get"]} for path, ops in paths.items()}
     return paths
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.definitions import Definitions
 from harness.apiserver.faults import Faults
 from harness.apiserver.leaf_repeat import Repeats
 from harness.apiserver.storage import Store
@@ -79,3 +80,5 @@ class Backend:
     """Validating webhooks (``harness.apiserver.admission``), called before a write is stored."""
     repeats: Repeats = field(default_factory=Repeats)
     """The ``/status`` leaf write of each object that may be repeated without its analysis."""
+    definitions: Definitions | None = None
+    """The CustomResourceDefinition objects, stored on the first request for them."""

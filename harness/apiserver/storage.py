@@ -26,7 +26,7 @@ import random
 import threading
 import uuid
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,6 +261,20 @@ class Store:
             if dry_run:
                 return obj
             return self._commit(EventType.ADDED, rt, obj, None)
+
+    def install(self, rt: ResourceType, objects: Iterable[Obj]) -> None:
+        """Store objects that predate every request (a cluster's CRDs) as they are given.
+
+        Unlike :meth:`create`, their ``uid``, ``creationTimestamp`` and ``generation`` are kept
+        and the seeded generator of uids is not drawn from, so installing them changes nothing
+        about any other object; each takes the next resourceVersion. One already stored under
+        the same name is left alone.
+        """
+        with self.lock:
+            for obj in objects:
+                meta = obj["metadata"]
+                if (meta.get("namespace") or "", meta["name"]) not in self._data.get(rt.key, {}):
+                    self._commit(EventType.ADDED, rt, obj, None)
 
     def update(self, rt: ResourceType, obj: Obj, *, require_rv: bool = True, dry_run: bool = False) -> Obj:
         """Replace a stored object; ``obj`` carries the client's view of metadata."""

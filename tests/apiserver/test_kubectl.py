@@ -291,3 +291,18 @@ def test_kubectl_logs_by_label(cluster):
     assert len(out) == 20  # kubectl asks for the last 10 lines of each pod with -l
     assert {line.split()[0] for line in out} == {"deckhouse-0", "deckhouse-1"}
     assert "deckhouse-0 line 19" in out
+
+
+def test_kubectl_get_crd_lists_the_served_crds_and_a_delete_is_refused(cluster):
+    _server, kubectl = cluster
+    out = kubectl("get", "crd").stdout
+    assert _header(out) == ["NAME", "CREATED", "AT"], out
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert "modules.deckhouse.io" in names and "modulereleases.deckhouse.io" in names, out
+    crd = yaml.safe_load(kubectl("get", "crd", "modulereleases.deckhouse.io", "-o", "yaml").stdout)
+    assert crd["spec"]["names"]["shortNames"] == ["mr"]
+    assert crd["status"]["storedVersions"] == ["v1alpha1"]
+    refused = kubectl("delete", "crd", "modules.deckhouse.io", ok=False)
+    assert refused.returncode == 1 and "(MethodNotAllowed)" in refused.stderr, refused.stderr
+    assert "read-only" in refused.stderr
+    assert "modules.deckhouse.io" in kubectl("get", "crd", "-o", "name").stdout

@@ -106,3 +106,24 @@ def test_lightkube_lists_and_applies_generic_resources(kubeconfig):
     again = lk.apply(Widget(metadata={"name": "lk"}, spec={"repo": "r", "count": 4}))
     assert again.spec["count"] == 4
     lk.close()
+
+
+def test_kubernetes_client_reads_the_crds_through_apiextensions_v1(tmp_path):
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
+    server.start(tls=True)
+    try:
+        with _api(str(server.write_kubeconfig(tmp_path / "kubeconfig"))) as api:
+            ext = client.ApiextensionsV1Api(api)
+            listed = ext.list_custom_resource_definition()
+            assert {i.metadata.name for i in listed.items} >= {"widgets.example.com"}
+            one = ext.read_custom_resource_definition("widgets.example.com")
+            assert one.status.accepted_names.kind == "Widget"
+            assert [v.name for v in one.spec.versions if v.storage] == one.status.stored_versions
+            with pytest.raises(ApiException) as info:
+                ext.delete_custom_resource_definition("widgets.example.com")
+            assert info.value.status == 405
+    finally:
+        server.stop()
