@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from harness import eras
+from harness.feature_text import read_feature
 from harness.report.recorder import scenario_template
 
 __all__ = [
@@ -78,7 +79,7 @@ def feature_tags(features_dir: Path) -> set[str]:
     tags: set[str] = set()
     for path in sorted(features_dir.rglob("*.feature")) if features_dir.is_dir() else []:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_feature(path)
         except (OSError, UnicodeDecodeError):
             continue  # pytest-bdd reports the unreadable file with its own error
         for line in text.splitlines():
@@ -232,7 +233,7 @@ def _tag_line(filename: str, tag: str, scenario_line: int) -> int:
     """The line of ``@tag`` nearest above the scenario (feature and rule tags included)."""
     token = f"@{tag}"
     try:
-        lines = Path(filename).read_text(encoding="utf-8").splitlines()
+        lines = read_feature(filename).splitlines()
     except OSError:
         return scenario_line
     hits = [n for n, text in enumerate(lines, start=1) if token in text.split("#", 1)[0].split()]

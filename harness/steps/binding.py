@@ -29,6 +29,7 @@ from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 # same four arguments from pytest-bdd 6 to 9; tests/steps/test_binding.py fails if that changes).
 from pytest_bdd.scenario import _get_scenario_decorator
 
+from harness.feature_text import FEATURE_ENCODING
 from harness.report.recorder import UnreadableFeature, mark_unreadable
 
 __all__ = ["AUTO_BINDING_ATTRIBUTE", "ParsedFeature", "bind_features", "parse_feature", "test_name"]
@@ -52,7 +53,7 @@ class _InOrderParser(FeatureParser):
     """pytest-bdd's own parser, noting each scenario (rules included) as it parses it."""
 
     def __init__(self, basedir: str, filename: str) -> None:
-        super().__init__(basedir, filename)
+        super().__init__(basedir, filename, encoding=FEATURE_ENCODING)
         self.in_order: list[ScenarioTemplate] = []
 
     def parse_scenario(self, *args: Any, **kwargs: Any) -> ScenarioTemplate:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.feature_text import read_feature
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
 
@@ -68,7 +69,7 @@ def docstring_first_line(path: Path, step_line: int) -> int | None:
     comment lines may come between); its text starts on the line after that delimiter.
     """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_feature(path).splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     for number in range(step_line + 1, len(lines) + 1):

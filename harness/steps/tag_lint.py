@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
 
+from harness.feature_text import read_feature
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
 from harness.steps.binding import parse_feature
@@ -57,7 +58,7 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
         except (UnicodeDecodeError, OSError) as exc:
             problems.append(TagProblem(f"{shown}:0", f"cannot be read as UTF-8 text: {exc}"))
             continue
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_feature(path).splitlines()
         for template in parsed.scenarios:
             rule_tags = template.rule.tags if template.rule else set()
             tags = template.tags | parsed.feature.tags | rule_tags

@@ -1,0 +1,21 @@
+"""How every part of the harness reads the text of a feature file.
+
+pytest-bdd parses the file, and the tag lint, the step-placement check and the report's tag
+locator read its lines again; all of them must see the same text. Feature files are UTF-8, with
+or without the byte-order mark some Windows editors write first: read as plain UTF-8, the mark
+stays a character before ``Feature:`` (or before the first tag) and the Gherkin parser rejects
+the whole file. Cucumber's own readers skip the mark, so ``utf-8-sig`` it is here too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["FEATURE_ENCODING", "read_feature"]
+
+FEATURE_ENCODING = "utf-8-sig"
+
+
+def read_feature(path: Path | str) -> str:
+    """The text of the feature file at ``path`` (raises ``OSError``/``UnicodeDecodeError``)."""
+    return Path(path).read_text(encoding=FEATURE_ENCODING)
