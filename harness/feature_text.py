@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["FEATURE_ENCODING", "read_feature"]
+__all__ = ["FEATURE_ENCODING", "not_utf8", "read_feature"]
 
 FEATURE_ENCODING = "utf-8-sig"
 
@@ -19,3 +19,19 @@ FEATURE_ENCODING = "utf-8-sig"
 def read_feature(path: Path | str) -> str:
     """The text of the feature file at ``path`` (raises ``OSError``/``UnicodeDecodeError``)."""
     return Path(path).read_text(encoding=FEATURE_ENCODING)
+
+
+def not_utf8(error: UnicodeDecodeError) -> tuple[int, str]:
+    """The line of the first byte that is not UTF-8, and what to tell the author about it.
+
+    Python's own message gives a byte offset into the file ("position 1234"), which no editor
+    shows; a line and column, and the fix, are what an author can act on.
+    """
+    data, start = bytes(error.object), error.start
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    byte = data[start] if start < len(data) else 0
+    return line, (
+        f"not UTF-8 text: byte 0x{byte:02x} at line {line}, column {column} cannot be decoded "
+        f"({error.reason}); save the file as UTF-8"
+    )

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from gherkin.parser import Parser as GherkinParser
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 
@@ -29,7 +31,7 @@ from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 # same four arguments from pytest-bdd 6 to 9; tests/steps/test_binding.py fails if that changes).
 from pytest_bdd.scenario import _get_scenario_decorator
 
-from harness.feature_text import FEATURE_ENCODING
+from harness.feature_text import FEATURE_ENCODING, not_utf8, read_feature
 from harness.report.recorder import UnreadableFeature, mark_unreadable
 
 __all__ = ["AUTO_BINDING_ATTRIBUTE", "ParsedFeature", "bind_features", "parse_feature", "test_name"]
@@ -60,6 +62,36 @@ class _InOrderParser(FeatureParser):
         template: ScenarioTemplate = super().parse_scenario(*args, **kwargs)
         self.in_order.append(template)
         return template
+
+    def parse(self) -> Feature:
+        """The feature, or one without scenarios for a file that holds none (empty, or comments).
+
+        Gherkin allows such a file and Cucumber runs nothing from it; pytest-bdd fails on it with
+        a ``KeyError`` that ends the whole pytest run as an internal error, so one empty file
+        (``touch features/new.feature``) stopped every other scenario from running.
+        """
+        try:
+            return super().parse()
+        except KeyError:
+            if _holds_a_feature(self.abs_filename):
+                raise
+            return Feature(
+                scenarios=OrderedDict(),
+                filename=self.abs_filename,
+                rel_filename=self.rel_filename,
+                language="en",
+                keyword="Feature",
+                name="",
+                tags=set(),
+                background=None,
+                line_number=0,
+                description="",
+            )
+
+
+def _holds_a_feature(path: str) -> bool:
+    """Whether the Gherkin parser finds a ``Feature:`` in the file (asked only when pytest-bdd failed)."""
+    return "feature" in GherkinParser().parse(read_feature(path))
 
 
 # One entry per file: its last parsed version, keyed by (size, mtime) to notice an edit.
@@ -151,8 +183,10 @@ def _unique(namespace: dict[str, Any], name: str) -> str:
 def _unreadable(path: Path, shown: Path, error: Exception) -> Callable[[], None]:
     """A test that fails with the file, line and parser message; the report records it too."""
     line = getattr(error, "line", None)
-    where = f"{shown.as_posix()}:{line}" if line else shown.as_posix()
     detail = getattr(error, "message", None) or str(error)
+    if isinstance(error, UnicodeDecodeError):
+        line, detail = not_utf8(error)
+    where = f"{shown.as_posix()}:{line}" if line else shown.as_posix()
     content = getattr(error, "line_content", None)
     text = f"{where}: not a valid feature file: {detail}" + (f"\n    {content.strip()}" if content else "")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
 
-from harness.feature_text import read_feature
+from harness.feature_text import not_utf8, read_feature
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
 from harness.steps.binding import parse_feature
@@ -55,8 +55,12 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             detail = getattr(exc, "message", None) or str(exc)
             problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))
             continue
-        except (UnicodeDecodeError, OSError) as exc:
-            problems.append(TagProblem(f"{shown}:0", f"cannot be read as UTF-8 text: {exc}"))
+        except UnicodeDecodeError as exc:
+            line, message = not_utf8(exc)
+            problems.append(TagProblem(f"{shown}:{line}", message))
+            continue
+        except OSError as exc:
+            problems.append(TagProblem(f"{shown}:0", f"cannot be read: {exc}"))
             continue
         lines = read_feature(path).splitlines()
         for template in parsed.scenarios:

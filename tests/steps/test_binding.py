@@ -108,6 +108,23 @@ def test_an_unreadable_file_is_bound_as_one_test_the_report_recognises(tmp_path)
     assert problem.message.startswith("features/bad.feature:4: not a valid feature file: ")
 
 
+def test_a_file_that_is_not_utf8_names_the_line_and_column_and_the_fix(tmp_path):
+    features = tmp_path / "features"
+    features.mkdir()
+    (features / "latin1.feature").write_bytes(
+        "Feature: f\n  Scenario: x\n    Given the module caf\xe9\n".encode("latin-1")
+    )
+    namespace: dict[str, object] = {}
+    assert bind_features(namespace, features) == 1
+    [function] = namespace.values()
+    problem = unreadable_feature(SimpleNamespace(function=function))
+    assert problem is not None and problem.line == 3
+    assert problem.message == (
+        "features/latin1.feature:3: not a valid feature file: not UTF-8 text: byte 0xe9 at line 3, "
+        "column 25 cannot be decoded (invalid continuation byte); save the file as UTF-8"
+    )
+
+
 def test_both_scenarios_of_one_name_run_and_the_first_one_fails_the_run(pytester):
     pytester.makeconftest(STEPS)
     pytester.makeini("[pytest]\naddopts = -p no:randomly -p no:cacheprovider\n")

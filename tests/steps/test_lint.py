@@ -241,8 +241,9 @@ def test_a_feature_file_that_is_not_utf8_is_a_lint_finding_not_a_crash(tmp_path)
     from harness.steps.tag_lint import tag_problems
 
     features = write(tmp_path, "Feature: f\n  Scenario: s\n    Given it is Monday\n")
-    (features / "latin1.feature").write_bytes("Feature: caf\xe9\n".encode("latin-1"))
+    (features / "latin1.feature").write_bytes("Feature: f\n  Scenario: caf\xe9\n".encode("latin-1"))
     assert lint(features, LIBRARY[:1]).undefined == []
     [problem] = tag_problems(features, None)
-    assert problem.location == "features/latin1.feature:0"
-    assert problem.message.startswith("cannot be read as UTF-8 text:")
+    assert problem.location == "features/latin1.feature:2"
+    assert problem.message.startswith("not UTF-8 text: byte 0xe9 at line 2, column 16 cannot be decoded")
+    assert problem.message.endswith("save the file as UTF-8")
