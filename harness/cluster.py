@@ -11,9 +11,10 @@
 It starts a registry backend (CNCF distribution by default, or the one given) behind a fault
 proxy, an :class:`~harness.apiserver.ApiServer` with the DKP CRDs on a :class:`VirtualClock`
 (Monday 2024-12-16 09:00 UTC unless told otherwise), and the manager with every simulated
-controller. It creates what a fresh DKP cluster has: the ``d8-system`` namespace, a Deckhouse pod
-labelled ``app=deckhouse`` whose log is the :class:`DeckhouseLog`, and the ``deckhouse``
-ModuleConfig carrying the embedded update policy. ``stop()`` leaves no process, thread or
+controller. It creates what a fresh DKP cluster has: the ``d8-system`` namespace, the
+``deckhouse`` Deployment and its running pod labelled ``app=deckhouse``, whose log is the
+:class:`DeckhouseLog` (statuses from :mod:`harness.kube.workloads`), and the ``deckhouse`` ModuleConfig
+carrying the embedded update policy. ``stop()`` leaves no process, thread or
 temporary directory behind.
 
 Time and faults are reached only through :class:`SimulationControl`, the one simulation-only
@@ -49,9 +50,11 @@ from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, resolve_settings
+from harness.kube import workloads
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
+from harness.kube.timestamps import stamp
 from harness.registry.backends import scratch
 from harness.registry.backends.base import Backend
 from harness.registry.backends.distribution import DistributionBackend
@@ -77,6 +80,8 @@ CRD_ERAS_DIR = CRD_DIR / "eras"
 """``eras/<version>/`` holds the CRD files a Deckhouse release changed, from that release on."""
 MODULES_REPO = "deckhouse/modules"
 DECKHOUSE_CONTAINER = "deckhouse"
+DECKHOUSE_DEPLOYMENT = "deckhouse"
+DECKHOUSE_LABELS = {"app": "deckhouse"}
 POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
 
 
@@ -383,7 +388,7 @@ class SimulatedCluster:
             client.create(kinds.NAMESPACE, namespace)
         except AlreadyExists:
             pass  # the API server may start with it, as a DKP cluster does
-        client.create(kinds.POD, self._deckhouse_pod(), namespace=kinds.DECKHOUSE_NAMESPACE)
+        self._start_deckhouse_workload()
         client.create(kinds.MODULE_CONFIG, self._deckhouse_config())
 
     @property
@@ -391,19 +396,60 @@ class SimulatedCluster:
         """The era-dependent rules this cluster follows (see :mod:`harness.eras`)."""
         return self.settings.behaviours
 
-    def _deckhouse_pod(self) -> Obj:
-        image = f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
-        return {
-            "apiVersion": "v1",
-            "kind": kinds.POD.kind,
-            "metadata": {
-                "name": self.pod_name,
-                "namespace": kinds.DECKHOUSE_NAMESPACE,
-                "labels": {"app": "deckhouse", "leader": "true"},
-            },
-            "spec": {"containers": [{"name": DECKHOUSE_CONTAINER, "image": image}]},
-            "status": {"phase": "Running"},
-        }
+    def _deckhouse_image(self) -> str:
+        return f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
+
+    def _start_deckhouse_workload(self) -> None:
+        """The ``deckhouse`` Deployment and its pod, reported running as on an installed cluster.
+
+        DKP's documentation reads the controller's log with ``kubectl -n d8-system logs
+        deploy/deckhouse`` (kubectl finds the pod through the Deployment's selector), and a
+        working cluster shows the pod ``1/1 Running``; a cluster whose deckhouse pod stayed
+        ``Pending`` would run no module.
+        """
+        client, image, ns = self.client, self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
+        made = client.create(
+            kinds.DEPLOYMENT,
+            workloads.deployment(ns, DECKHOUSE_DEPLOYMENT, DECKHOUSE_LABELS, DECKHOUSE_CONTAINER, image),
+            namespace=ns,
+        )
+        self._report_deckhouse_running(int(made["metadata"]["generation"]))
+        labels = {**DECKHOUSE_LABELS, "leader": "true"}  # the one replica leads
+        client.create(
+            kinds.POD, workloads.pod(ns, self.pod_name, labels, DECKHOUSE_CONTAINER, image), namespace=ns
+        )
+        self._report_pod_running(image, stamp(self.clock.now()))
+
+    def _report_deckhouse_running(self, generation: int) -> None:
+        status = workloads.deployment_status(generation, stamp(self.clock.now()))
+        self.client.patch(
+            kinds.DEPLOYMENT,
+            DECKHOUSE_DEPLOYMENT,
+            {"status": status},
+            namespace=kinds.DECKHOUSE_NAMESPACE,
+            subresource="status",
+        )
+
+    def _report_pod_running(self, image: str, started: str) -> None:
+        status = workloads.running_pod_status(DECKHOUSE_CONTAINER, image, started)
+        self.client.patch(
+            kinds.POD,
+            self.pod_name,
+            {"status": status},
+            namespace=kinds.DECKHOUSE_NAMESPACE,
+            subresource="status",
+        )
+
+    def _upgrade_deckhouse_workload(self) -> None:
+        """A new Deckhouse version: the new image in the Deployment's template and in the pod."""
+        client, image, ns = self.client, self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
+        spec = {"containers": [{"name": DECKHOUSE_CONTAINER, "image": image}]}
+        made = client.patch(
+            kinds.DEPLOYMENT, DECKHOUSE_DEPLOYMENT, {"spec": {"template": {"spec": spec}}}, namespace=ns
+        )
+        self._report_deckhouse_running(int(made["metadata"]["generation"]))
+        running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
+        self._report_pod_running(image, str(running["status"].get("startTime") or stamp(self.clock.now())))
 
     def _deckhouse_config(self) -> Obj:
         return {
@@ -506,9 +552,6 @@ class SimulatedCluster:
         for controller in self._controller_list:
             controller.settings = self.settings  # type: ignore[attr-defined]
         if deckhouse is not None and self._api is not None:
-            pod = self._deckhouse_pod()
-            self.client.patch(
-                kinds.POD, self.pod_name, {"spec": pod["spec"]}, namespace=kinds.DECKHOUSE_NAMESPACE
-            )
+            self._upgrade_deckhouse_workload()
         self.manager.forget_idle()
         self.manager.settle()

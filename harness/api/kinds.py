@@ -38,6 +38,7 @@ MODULE_DOCUMENTATION = Resource(GROUP, "v1alpha1", "moduledocumentations", "Modu
 
 NAMESPACE = Resource("", "v1", "namespaces", "Namespace")
 POD = Resource("", "v1", "pods", "Pod", namespaced=True)
+DEPLOYMENT = Resource("apps", "v1", "deployments", "Deployment", namespaced=True)
 EVENT = Resource("", "v1", "events", "Event", namespaced=True)
 SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)
 

@@ -9,7 +9,8 @@ Layers, bottom up: ``storage`` (object tracker), ``crds``/``schema``/``catalog``
 Emulated:
 
 - CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
-  namespaces, pods (+ ``pods/log`` from a pluggable source), events, secrets, configmaps; the
+  namespaces, pods (+ ``pods/log`` from a pluggable source), events, secrets, configmaps,
+  ``apps/v1`` deployments (stored and printed; no controller rolls them out); the
   served CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``);
 - one global ``resourceVersion``; ``uid``/``creationTimestamp`` from the injected clock;
   ``generation`` bumped outside metadata/status; 409 on stale updates; 422 on a custom-resource

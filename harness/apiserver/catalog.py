@@ -2,8 +2,8 @@
 
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
-how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps) are
-described here by hand; custom kinds come from :mod:`harness.apiserver.crds`.
+how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
+deployments) are described here by hand; custom kinds come from :mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
@@ -182,6 +182,21 @@ def _event_last_seen(obj: Obj, now: datetime) -> Any:
     return age_of(stamp, now)
 
 
+def _replicas_ready(obj: Obj, _now: datetime) -> str:
+    status, spec = obj.get("status", {}), obj.get("spec", {})
+    return f"{int(status.get('readyReplicas', 0))}/{int(spec.get('replicas', 1))}"
+
+
+def _template_containers(obj: Obj, key: str) -> str:
+    containers = obj.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or []
+    return ",".join(str(c.get(key, "")) for c in containers)
+
+
+def _selector(obj: Obj, _now: datetime) -> str:
+    labels = obj.get("spec", {}).get("selector", {}).get("matchLabels") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
 def _col(name: str, kind: str, fn: CellFn, priority: int = 0) -> PrinterColumn:
     return PrinterColumn(name=name, type=kind, description=name, priority=priority, compute=fn)
 
@@ -245,4 +260,27 @@ def core_types() -> list[ResourceType]:
             columns=(_path("Type", "string", ".type"), _col("Data", "integer", _data_count), age),
         ),
         core("configmaps", "ConfigMap", True, ("cm",), columns=(_col("Data", "integer", _data_count), age)),
+        _deployments(age),
     ]
+
+
+def _deployments(age: PrinterColumn) -> ResourceType:
+    """``apps/v1`` Deployments, with ``kubectl get deploy``'s columns (wide adds the last three)."""
+    return ResourceType(
+        Resource("apps", "v1", "deployments", "Deployment", True),
+        "deployment",
+        "v1",
+        short_names=("deploy",),
+        categories=("all",),
+        status_subresource=True,
+        custom=False,
+        columns=(
+            _col("Ready", "string", _replicas_ready),
+            _path("Up-to-date", "integer", ".status.updatedReplicas"),
+            _path("Available", "integer", ".status.availableReplicas"),
+            age,
+            _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
+            _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
+            _col("Selector", "string", _selector, 1),
+        ),
+    )

@@ -92,6 +92,38 @@ def test_fresh_cluster_has_the_deckhouse_pod_and_embedded_policy(cluster):
     assert cluster.control.now().isoformat() == "2024-12-16T09:00:00+00:00"
 
 
+def test_the_deckhouse_deployment_and_its_pod_run_as_on_an_installed_cluster(cluster):
+    [pod] = cluster.client.list(kinds.POD, namespace="d8-system", label_selector="app=deckhouse")
+    deployment = cluster.client.get(kinds.DEPLOYMENT, "deckhouse", namespace="d8-system")
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    assert selector.items() <= pod["metadata"]["labels"].items()  # kubectl logs deploy/… finds it
+    image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == "registry.deckhouse.io/deckhouse/ee:v1.67.0" == pod["spec"]["containers"][0]["image"]
+    status = pod["status"]
+    assert status["phase"] == "Running"
+    assert [(c["name"], c["ready"], c["image"]) for c in status["containerStatuses"]] == [
+        ("deckhouse", True, image)
+    ]
+    assert {c["type"]: c["status"] for c in status["conditions"]}["Ready"] == "True"
+    ready = deployment["status"]
+    assert (ready["replicas"], ready["readyReplicas"], ready["availableReplicas"]) == (1, 1, 1)
+    assert ready["observedGeneration"] == deployment["metadata"]["generation"]
+
+
+def test_an_upgrade_rolls_the_new_image_into_the_deployment_and_the_pod(cluster):
+    started = cluster.client.get(kinds.POD, cluster.pod_name, namespace="d8-system")["status"]["startTime"]
+    cluster.control.advance("1h")
+    cluster.set_versions(deckhouse="v1.76.0")
+    image = "registry.deckhouse.io/deckhouse/ee:v1.76.0"
+    deployment = cluster.client.get(kinds.DEPLOYMENT, "deckhouse", namespace="d8-system")
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == image
+    assert deployment["status"]["observedGeneration"] == deployment["metadata"]["generation"] == 2
+    pod = cluster.client.get(kinds.POD, cluster.pod_name, namespace="d8-system")
+    assert pod["spec"]["containers"][0]["image"] == image
+    assert pod["status"]["containerStatuses"][0]["image"] == image
+    assert (pod["status"]["phase"], pod["status"]["startTime"]) == ("Running", started)
+
+
 def test_pod_log_over_http_is_the_deckhouse_log(cluster):
     cluster.log.info("d8-module-source-controller", "hello")
     url = f"{cluster.api_url}/api/v1/namespaces/d8-system/pods/{cluster.pod_name}/log?container=deckhouse"
