@@ -141,9 +141,10 @@ class DistributionBackend(Backend):
         """Empty the storage and the log of a running reusable registry, for its next user.
 
         False (and nothing changed) when it cannot be handed on: not reusable, not distribution's
-        layout, or not serving any more (stopped by its user, or its process gone); False too when
-        it does not answer a request of ours in time (:meth:`LogBuffer.clear_through`, which keeps
-        the previous user's late log lines out of the next user's log).
+        layout, or not serving any more (stopped by its user, or its process gone). False too, its
+        storage already emptied, when it does not answer a request of ours in time
+        (:meth:`LogBuffer.clear_through`, which keeps the previous user's late log lines out of
+        the next user's log): the pool then stops it.
         """
         supervisor, storage = self._supervisor, self.storage_root
         alive = supervisor is not None and supervisor.process is not None and supervisor.process.alive
