@@ -12,9 +12,9 @@ It starts a registry backend (CNCF distribution by default, or the one given) be
 proxy, an :class:`~harness.apiserver.ApiServer` with the DKP CRDs on a :class:`VirtualClock`
 (Monday 2024-12-16 09:00 UTC unless told otherwise), and the manager with every simulated
 controller. It creates what a fresh DKP cluster has: the ``d8-system`` namespace, the
-``deckhouse`` Deployment and its running pod labelled ``app=deckhouse``, whose log is the
-:class:`DeckhouseLog` (statuses from :mod:`harness.kube.workloads`), and the ``deckhouse`` ModuleConfig
-carrying the embedded update policy. ``stop()`` leaves no process, thread or
+``deckhouse`` Deployment and its running pod labelled ``app=deckhouse`` (statuses from
+:mod:`harness.kube.workloads`), whose log is the :class:`DeckhouseLog`, and the ``deckhouse``
+ModuleConfig carrying the embedded update policy. ``stop()`` leaves no process, thread or
 temporary directory behind.
 
 Time and faults are reached only through :class:`SimulationControl`, the one simulation-only
