@@ -10,6 +10,7 @@ not modelled; the IP address is from the pod network's usual range and nothing c
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from harness.kube.objects import Obj
@@ -68,8 +69,17 @@ def pod(namespace: str, name: str, labels: dict[str, str], container: str, image
     }
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def running_pod_status(container: str, image: str, started: str) -> Obj:
-    """What the kubelet reports for the pod once ``container`` runs and is ready (since ``started``)."""
+    """What the kubelet reports for the pod once ``container`` runs and is ready (since ``started``).
+
+    ``imageID`` and ``containerID`` are required by the ``kubernetes`` client's model of a
+    container status (it refuses a pod list without them); here they are digests of the image
+    name and of the container's name and start, stable from run to run.
+    """
     conditions = [
         {"type": kind, "status": "True", "lastProbeTime": None, "lastTransitionTime": started}
         for kind in ("Initialized", "Ready", "ContainersReady", "PodScheduled")
@@ -83,6 +93,8 @@ def running_pod_status(container: str, image: str, started: str) -> Obj:
             {
                 "name": container,
                 "image": image,
+                "imageID": f"{image.rsplit(':', 1)[0]}@sha256:{_digest(image)}",
+                "containerID": f"containerd://{_digest(container + started)}",
                 "ready": True,
                 "started": True,
                 "restartCount": 0,

@@ -110,6 +110,19 @@ def test_the_deckhouse_deployment_and_its_pod_run_as_on_an_installed_cluster(clu
     assert ready["observedGeneration"] == deployment["metadata"]["generation"]
 
 
+def test_the_kubernetes_client_reads_the_deckhouse_pod_and_deployment(cluster):
+    from kubernetes import client, config
+
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=str(cluster.kubeconfig), client_configuration=cfg)
+    with client.ApiClient(cfg) as api:  # its models refuse a container status without imageID
+        [pod] = client.CoreV1Api(api).list_namespaced_pod("d8-system", label_selector="app=deckhouse").items
+        assert (pod.status.phase, pod.status.container_statuses[0].ready) == ("Running", True)
+        deployment = client.AppsV1Api(api).read_namespaced_deployment("deckhouse", "d8-system")
+        assert deployment.status.ready_replicas == 1
+        assert deployment.spec.selector.match_labels == {"app": "deckhouse"}
+
+
 def test_an_upgrade_rolls_the_new_image_into_the_deployment_and_the_pod(cluster):
     started = cluster.client.get(kinds.POD, cluster.pod_name, namespace="d8-system")["status"]["startTime"]
     cluster.control.advance("1h")
