@@ -180,3 +180,26 @@ def bdd_project(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyfile(test_sources=STEPS)
     pytester.makeini("[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n")
     return pytester
+
+
+def bound_project(
+    pytester: pytest.Pytester, claims_yaml: str, steps: str, features: dict[str, str | bytes]
+) -> pytest.Pytester:
+    """A project laid out like this one: a claims catalogue, ``features/`` (path without
+    ``.feature`` -> text, or bytes written as they are), step definitions in ``conftest.py``, and
+    ``scenarios/test_features.py`` binding every feature file as the real one does."""
+    pytester.makefile(".yaml", **{"fixtures/claims": claims_yaml})
+    for name, content in features.items():
+        path = pytester.path / f"{name}.feature"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    pytester.makeconftest(steps)
+    pytester.makeini("[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n")
+    pytester.mkdir("scenarios")
+    (pytester.path / "scenarios" / "test_features.py").write_text(
+        "from harness.steps.binding import bind_features\n\nbind_features(globals())\n"
+    )
+    return pytester

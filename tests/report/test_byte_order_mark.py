@@ -14,6 +14,8 @@ from harness.report.claims import parse_catalogue
 from harness.steps.step_place import docstring_first_line
 from harness.steps.tag_lint import tag_problems
 
+from .conftest import bound_project
+
 pytest_plugins = ["pytester"]
 
 FEATURE = (
@@ -45,16 +47,7 @@ def _(docstring):
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
-    pytester.makefile(".yaml", **{"fixtures/claims": claims_yaml})
-    (pytester.path / "features").mkdir()
-    (pytester.path / "features" / "windows.feature").write_bytes(WINDOWS)
-    pytester.makeconftest(STEPS)
-    pytester.makeini("[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n")
-    pytester.mkdir("scenarios")
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        "from harness.steps.binding import bind_features\n\nbind_features(globals())\n"
-    )
-    return pytester
+    return bound_project(pytester, claims_yaml, STEPS, {"features/windows": WINDOWS})
 
 
 def test_it_runs_and_its_first_line_tag_counts_for_the_claim(project):

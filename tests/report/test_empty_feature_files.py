@@ -15,6 +15,8 @@ import yaml
 from harness.report.claims import parse_catalogue
 from harness.steps.tag_lint import tag_problems
 
+from .conftest import bound_project
+
 pytest_plugins = ["pytester"]
 
 GOOD = """\
@@ -41,16 +43,8 @@ def _():
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
-    pytester.makefile(".yaml", **{"fixtures/claims": claims_yaml})
     files = {"features/good": GOOD, "features/empty": "", "features/notes": "# later\n"}
-    pytester.makefile(".feature", **files)
-    pytester.makeconftest(STEPS)
-    pytester.makeini("[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n")
-    pytester.mkdir("scenarios")
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        "from harness.steps.binding import bind_features\n\nbind_features(globals())\n"
-    )
-    return pytester
+    return bound_project(pytester, claims_yaml, STEPS, files)
 
 
 def _run(project: pytest.Pytester) -> tuple[pytest.RunResult, dict]:

@@ -14,6 +14,8 @@ import pytest
 
 from harness.report.compare import compare_runs
 
+from .conftest import bound_project
+
 pytest_plugins = ["pytester"]
 
 REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
@@ -45,15 +47,7 @@ def _():
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
-    pytester.makefile(".yaml", **{"fixtures/claims": claims_yaml})
-    pytester.makefile(".feature", **{"features/twins": TWINS})
-    pytester.makeconftest(STEPS)
-    pytester.makeini("[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n")
-    pytester.mkdir("scenarios")
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        "from harness.steps.binding import bind_features\n\nbind_features(globals())\n"
-    )
-    return pytester
+    return bound_project(pytester, claims_yaml, STEPS, {"features/twins": TWINS})
 
 
 def test_both_scenarios_run_and_the_report_lists_each_at_its_line(project):

@@ -18,7 +18,7 @@ from harness.report.render_cucumber import render_cucumber
 from harness.report.status import Status
 from harness.report.xdist_controller import _why_kept
 
-from .conftest import LEAN_SUBPROCESS
+from .conftest import LEAN_SUBPROCESS, bound_project
 
 pytest_plugins = ["pytester"]
 
@@ -52,15 +52,7 @@ WHERE = "features/broken/bad.feature:6"
 @pytest.fixture
 def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
     """Two feature files bound the way scenarios/test_features.py binds them; one is broken."""
-    pytester.makefile(".yaml", **{"fixtures/claims": claims_yaml})
-    pytester.makefile(".feature", **{"features/good": GOOD, "features/broken/bad": BROKEN})
-    pytester.makeconftest(STEPS)
-    pytester.makeini("[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n")
-    pytester.mkdir("scenarios")
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        "from harness.steps.binding import bind_features\n\nbind_features(globals())\n"
-    )
-    return pytester
+    return bound_project(pytester, claims_yaml, STEPS, {"features/good": GOOD, "features/broken/bad": BROKEN})
 
 
 def _json(project: pytest.Pytester) -> dict:
