@@ -33,27 +33,77 @@ SINGLETONS = {(kinds.MODULE_CONFIG.kind, "deckhouse")}
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def apply_documents(world: World, documents: list[dict[str, Any]]) -> None:
+def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_status: bool = False) -> None:
     """Create each object, or merge its fields into the existing one (``kubectl apply``-like).
 
-    Every document is checked before the first write, so a nameless one leaves nothing half-applied.
+    With ``seed_status`` (``Given the cluster has:``) a document's ``status`` is written too,
+    through the status subresource, before the controllers run: the state a scenario starts from,
+    the way DKP's own controller tests set up their fake clients. Without it a ``status`` is the
+    scenario's mistake: an apply never writes one (the API server keeps status for the
+    controllers), so the step would drop what the scenario wrote. Every document is checked
+    before the first write, so a nameless one leaves nothing half-applied.
     """
     for document in documents:
         _require_name(document)
+        if not seed_status and _status_of(document):
+            raise ScenarioError(_status_in_an_apply(document))
     for document in documents:
         kind, name = str(document.get("kind", "")), str(deep_get(document, "metadata.name", ""))
         guard_shared(world, kind, name, document)
+        if seed_status and _status_of(document) and world.target.time is None:
+            raise_skip(
+                world,
+                f"seeds the status of the {kind} {name!r} (on a live cluster DKP's controllers own "
+                "status and rewrite it at once; only the simulator waits for the scenario's next step)",
+            )
     world.target.before_write()
     for document in documents:
         resource = world.client.resolve(str(document.get("apiVersion", "")), str(document.get("kind", "")))
         name = str(document["metadata"]["name"])
+        namespace = _namespace_of(resource.namespaced, document)
         try:
-            world.client.get(resource, name)
+            world.client.get(resource, name, namespace=namespace)
         except NotFound:
-            world.client.create(resource, document)
+            stored = world.client.create(resource, document, namespace=namespace)
         else:
-            world.client.patch(resource, name, document)
+            stored = world.client.patch(resource, name, document, namespace=namespace)
+        status = _status_of(document)
+        if seed_status and status and not _holds(stored.get("status"), status):
+            world.client.patch(resource, name, {"status": status}, namespace=namespace, subresource="status")
     world.settle()
+
+
+def _status_of(document: dict[str, Any]) -> dict[str, Any]:
+    status = document.get("status")
+    return status if isinstance(status, dict) else {}
+
+
+def _namespace_of(namespaced: bool, document: dict[str, Any]) -> str | None:
+    """The document's namespace for a namespaced kind (``default`` when it names none, as kubectl)."""
+    if not namespaced:
+        return None
+    return str(deep_get(document, "metadata.namespace", "") or "default")
+
+
+def _holds(stored: Any, wanted: Any) -> bool:
+    """Whether ``stored`` already has every field of ``wanted`` (a merge patch would change nothing)."""
+    if isinstance(wanted, dict):
+        return isinstance(stored, dict) and all(
+            (key not in stored) if value is None else _holds(stored.get(key), value)
+            for key, value in wanted.items()
+        )
+    return bool(stored == wanted)
+
+
+def _status_in_an_apply(document: dict[str, Any]) -> str:
+    kind = document.get("kind") or "object"
+    name = deep_get(document, "metadata.name", "")
+    return (
+        f"the {kind} {name!r} in the YAML has a status, which an apply never writes (the API server "
+        "keeps status for DKP's controllers), so this step would drop it: to start the scenario from "
+        "that state, write the object in `Given the cluster has:`, which seeds its status before the "
+        "controllers run; otherwise remove the status block"
+    )
 
 
 def _require_name(document: dict[str, Any]) -> None:
@@ -89,10 +139,42 @@ def placeholders(world: World) -> dict[str, str]:
 
 
 @given("the cluster has:")
+def seed_yaml(world: World, docstring: str) -> None:
+    """Create or update the objects of the YAML docstring, status included (several documents, any kind).
+
+    The scenario starts from these objects as written: a document's ``status`` is written through
+    the status subresource before DKP's controllers run (as DKP's own controller tests seed their
+    clients), so a ModuleRelease can start ``Deployed`` or a Module ``Ready``. Server-set fields
+    (``resourceVersion``, ``uid``, ``creationTimestamp``) are the API server's, as on any create.
+    On a live cluster, a document with a status skips the scenario: DKP's controllers would
+    rewrite it at once. ``${REGISTRY}`` stands for the scenario's registry (``host:port``).
+
+    Example:
+        Given the cluster has:
+          \"\"\"
+          apiVersion: deckhouse.io/v1alpha1
+          kind: ModuleRelease
+          metadata:
+            name: module-one-v0.7.23
+            labels:
+              module: module-one
+              source: example
+          spec:
+            moduleName: module-one
+            version: 0.7.23
+          status:
+            phase: Deployed
+          \"\"\"
+    """
+    apply_documents(world, world.documents(docstring), seed_status=True)
+
+
 @when("I apply:")
 def apply_yaml(world: World, docstring: str) -> None:
     """Create or update the objects of the YAML docstring (several documents allowed, any kind).
 
+    Like ``kubectl apply``, it writes what a user writes: a ``status`` block is refused (an
+    apply never writes one); seed a status with ``Given the cluster has:``.
     ``${REGISTRY}`` stands for the scenario's registry (``host:port``).
 
     Example:
@@ -112,6 +194,8 @@ def apply_yaml(world: World, docstring: str) -> None:
 @given('the cluster has the objects of "{path}"')
 def apply_file(world: World, path: str) -> None:
     """Apply a YAML file, given relative to the project root (placeholders work as in docstrings).
+
+    A document's ``status`` is seeded as in ``Given the cluster has:``.
 
     Example:
         Given the cluster has the objects of "features/sources/example-source.yaml"
@@ -137,7 +221,7 @@ def apply_file(world: World, path: str) -> None:
             f"({MAX_FILE_BYTES}): split it into smaller files"
         )
     origin = Origin(f"the YAML file {path!r}", path)
-    apply_documents(world, world.documents(file.read_text(), origin))
+    apply_documents(world, world.documents(file.read_text(), origin), seed_status=True)
 
 
 def _file_hint(file: Path) -> str:
