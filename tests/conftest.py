@@ -45,6 +45,19 @@ def pytest_configure(config: pytest.Config) -> None:
             importlib.import_module(name)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` first, in the order they had (after pytest-randomly's shuffle).
+
+    Under xdist every worker takes tests from the front of this list; a test that runs for
+    seconds (the sandbox run waits out a scaled 3-minute rescan) dealt out last keeps one worker
+    busy while the other has nothing left, and the run's wall time grows by up to its length.
+    Longest first is the classic cure for that tail. The sort is stable and the same in every
+    process, as xdist requires.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def pooled_registry() -> Iterator[DistributionBackend]:
     """A serving registry process from this process's pool, as empty as a fresh one.

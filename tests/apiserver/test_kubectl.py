@@ -264,7 +264,7 @@ def test_kubectl_wait_for_jsonpath_met_by_a_write_from_another_thread(cluster, m
 def test_kubectl_get_watch_prints_first_events_and_ends_at_the_request_timeout(cluster):
     _server, kubectl = cluster
     kubectl.apply(MS)
-    done = kubectl("get", "ms", "-w", "--request-timeout=1s", ok=False)
+    done = kubectl("get", "ms", "-w", "--request-timeout=500ms", ok=False)
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["NAME", "COUNT", "SYNC", "MSG"]
     assert lines[1].split()[0] == "example"

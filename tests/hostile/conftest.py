@@ -98,6 +98,22 @@ class Hostile:
                     break
             return b"".join(chunks)
 
+    def answer(self, payload: bytes) -> bytes:
+        """Send ``payload`` on a fresh socket; return the first complete answer (head and body).
+
+        For a connection the server keeps open after answering (Go's net/http keeps one alive after
+        a 405), reading until it closes would wait out its idle timeout for nothing.
+        """
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(payload)
+            received = b""
+            while b"\r\n\r\n" not in received or len(received) < _answer_length(received):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            return received
+
     def assert_healthy(self) -> None:
         version = self.request("GET", "/version", auth=False)
         assert version.status == 200
@@ -106,6 +122,17 @@ class Hostile:
         obj = stored.json()
         assert obj["data"] == SENTINEL["data"]
         assert obj["metadata"]["labels"] == {"keep": "me"}
+
+
+def _answer_length(received: bytes) -> int:
+    """Bytes of a complete answer whose head is in ``received`` (head, blank line, Content-Length)."""
+    head, _, _ = received.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    return len(head) + 4 + length
 
 
 def parse_raw(answer: bytes) -> Reply:

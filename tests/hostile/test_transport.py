@@ -115,7 +115,7 @@ def test_options_is_a_405_status_and_needs_a_token_first(hostile):
 
 @pytest.mark.parametrize("method", ["TRACE", "PROPFIND", "BREW"])
 def test_any_other_method_gets_a_status_not_an_html_page(hostile, method):
-    reply = parse_raw(hostile.raw(_head(method, CM_PATH, AUTH)))
+    reply = parse_raw(hostile.answer(_head(method, CM_PATH, AUTH)))
     assert reply.status == 405
     assert reply.status_object()["reason"] == "MethodNotAllowed"
 
