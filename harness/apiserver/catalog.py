@@ -3,7 +3,8 @@
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
 how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
-deployments) are described here by hand; custom kinds come from :mod:`harness.apiserver.crds`.
+services, deployments, the access reviews) are described here by hand; custom kinds come from
+:mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harness.apiserver.access_reviews import REVIEWS
 from harness.apiserver.ages import age_of
 from harness.apiserver.schema import StructuralSchema
 from harness.kube.errors import NotFound
@@ -56,6 +58,9 @@ class ResourceType:
     read_only: bool = False
     """Served for reading only (get, list, watch): the CustomResourceDefinitions
     (:mod:`harness.apiserver.definitions`); every write is a 405."""
+    create_only: bool = False
+    """Answered, never stored: the access reviews (:mod:`harness.apiserver.access_reviews`);
+    create is the only verb, anything else is a 405."""
     key: tuple[str, str] = field(init=False, repr=False)
     """Storage key: the group/resource, shared by all versions (worked out once: every request
     reads it several times)."""
@@ -197,6 +202,31 @@ def _selector(obj: Obj, _now: datetime) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
+def _external_ips(obj: Obj, _now: datetime) -> str:
+    spec = obj.get("spec") or {}
+    ips = list(spec.get("externalIPs") or [])
+    ips += [
+        i.get("ip") or i.get("hostname")
+        for i in (obj.get("status") or {}).get("loadBalancer", {}).get("ingress") or []
+    ]
+    if ips:
+        return ",".join(str(ip) for ip in ips if ip)
+    return "<pending>" if spec.get("type") == "LoadBalancer" else "<none>"
+
+
+def _service_ports(obj: Obj, _now: datetime) -> str:
+    ports = []
+    for port in (obj.get("spec") or {}).get("ports") or []:
+        node = f":{port['nodePort']}" if port.get("nodePort") else ""
+        ports.append(f"{port.get('port')}{node}/{port.get('protocol') or 'TCP'}")
+    return ",".join(ports) or "<none>"
+
+
+def _service_selector(obj: Obj, _now: datetime) -> str:
+    selector = (obj.get("spec") or {}).get("selector") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(selector.items())) or "<none>"
+
+
 def _col(name: str, kind: str, fn: CellFn, priority: int = 0) -> PrinterColumn:
     return PrinterColumn(name=name, type=kind, description=name, priority=priority, compute=fn)
 
@@ -260,7 +290,31 @@ def core_types() -> list[ResourceType]:
             columns=(_path("Type", "string", ".type"), _col("Data", "integer", _data_count), age),
         ),
         core("configmaps", "ConfigMap", True, ("cm",), columns=(_col("Data", "integer", _data_count), age)),
+        core(
+            "services",
+            "Service",
+            True,
+            ("svc",),
+            status_subresource=True,
+            categories=("all",),
+            columns=(
+                _path("Type", "string", ".spec.type"),
+                _path("Cluster-IP", "string", ".spec.clusterIP"),
+                _col("External-IP", "string", _external_ips),
+                _col("Port(s)", "string", _service_ports),
+                age,
+                _col("Selector", "string", _service_selector, 1),
+            ),
+        ),
         _deployments(age),
+        *_reviews(),
+    ]
+
+
+def _reviews() -> list[ResourceType]:
+    """The create-only access reviews ``kubectl auth whoami`` and ``kubectl auth can-i`` post."""
+    return [
+        ResourceType(review, review.kind.lower(), "v1", custom=False, create_only=True) for review in REVIEWS
     ]
 
 

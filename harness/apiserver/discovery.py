@@ -94,6 +94,8 @@ def api_group_list(catalog: Catalog) -> dict[str, Any]:
 
 
 def _verbs(rt: ResourceType) -> list[str]:
+    if rt.create_only:
+        return ["create"]
     return _READ_VERBS if rt.read_only else VERBS
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from harness.apiserver import strategy
+from harness.apiserver import access_reviews, strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.definitions import refuse_write
@@ -581,12 +581,21 @@ def _read_only(b: Backend, req: Request) -> None:
         b.definitions.ensure(b.store.install)
 
 
+def _answer_review(req: Request) -> Response:
+    """A create-only review is answered from its body; any other verb is kube-apiserver's 405."""
+    if req.verb != "create" or req.subresource:
+        raise MethodNotAllowed("the server does not allow this method on the requested resource")
+    return Response(201, access_reviews.answer(req.rt.resource, req.body))
+
+
 def handle(b: Backend, req: Request) -> Response:
     """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
     if req.subresource and req.subresource not in req.rt.all_subresources():
         raise NotFound("the server could not find the requested resource")
     if req.rt.read_only:
         _read_only(b, req)
+    if req.rt.create_only:
+        return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
     check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
     response = VERBS[req.verb](b, req)

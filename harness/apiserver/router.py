@@ -17,7 +17,10 @@ from harness.apiserver.handlers import handle
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, Request, Response
-from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound
+from harness.apiserver.review_protobuf import ProtobufError, decode_review
+from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
+
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 __all__ = ["PUBLIC_PATHS", "Router"]
 
@@ -127,7 +130,7 @@ class Router:
             namespace,
             name,
             sub,
-            self._decode(verb, rt, raw),
+            self._decode(verb, rt, raw, headers.get("content-type", "")),
             q,
             headers.get("accept", ""),
             content_type,
@@ -135,8 +138,14 @@ class Router:
         )
         return handle(self.backend, req)
 
-    def _decode(self, verb: str, rt: ResourceType, raw: bytes) -> Any:
-        """The body as a value; an undecodable one is the 400 kube-apiserver sends for it."""
+    def _decode(self, verb: str, rt: ResourceType, raw: bytes, content_type: str = "") -> Any:
+        """The body as a value; an undecodable one is the 400 kube-apiserver sends for it.
+
+        Protobuf is read for the access reviews only (what kubectl's typed client posts); for
+        any other type it is kube-apiserver's 415 for a custom resource.
+        """
+        if raw and content_type.split(";")[0].strip() == PROTOBUF:
+            return self._decode_protobuf(rt, raw)
         try:
             return decode_body(raw, self.limits.max_depth)
         except DecodeError as exc:
@@ -146,3 +155,17 @@ class Router:
                     f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
                 ) from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
+
+    def _decode_protobuf(self, rt: ResourceType, raw: bytes) -> Any:
+        if not rt.create_only:
+            raise UnsupportedMediaType(
+                "the body of the request was in an unknown format - accepted media types include: "
+                "application/json, application/yaml"
+            )
+        try:
+            return decode_review(raw, rt.resource.kind)
+        except ProtobufError as exc:
+            r = rt.resource
+            raise BadRequest(
+                f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
+            ) from None

@@ -306,3 +306,21 @@ def test_kubectl_get_crd_lists_the_served_crds_and_a_delete_is_refused(cluster):
     assert refused.returncode == 1 and "(MethodNotAllowed)" in refused.stderr, refused.stderr
     assert "read-only" in refused.stderr
     assert "modules.deckhouse.io" in kubectl("get", "crd", "-o", "name").stdout
+
+
+def test_kubectl_auth_whoami_and_can_i_answer_as_the_clusters_admin(cluster):
+    _server, kubectl = cluster
+    whoami = kubectl("auth", "whoami").stdout.splitlines()
+    assert [line.split()[0] for line in whoami] == ["ATTRIBUTE", "Username", "Groups"]
+    assert whoami[1].split()[1] == "kubernetes-admin"
+    assert kubectl("auth", "can-i", "patch", "modulereleases").stdout.strip() == "yes"
+    assert kubectl("auth", "can-i", "get", "/healthz").stdout.strip() == "yes"
+    rules = kubectl("auth", "can-i", "--list").stdout.splitlines()
+    assert rules[1].split()[0] == "*.*", rules
+
+
+def test_kubectl_cluster_info_names_the_control_plane(cluster):
+    server, kubectl = cluster
+    out = kubectl("cluster-info").stdout
+    assert out.splitlines()[0] == f"Kubernetes control plane is running at {server.url}", out
+    assert "No resources found" in kubectl("get", "svc", "-A").stderr

@@ -127,3 +127,20 @@ def test_kubernetes_client_reads_the_crds_through_apiextensions_v1(tmp_path):
             assert info.value.status == 405
     finally:
         server.stop()
+
+
+def test_kubernetes_client_asks_for_access_reviews(kubeconfig):
+    from kubernetes import client
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        attributes = client.V1ResourceAttributes(
+            verb="create", group="deckhouse.io", resource="moduleconfigs"
+        )
+        review = client.V1SelfSubjectAccessReview(
+            spec=client.V1SelfSubjectAccessReviewSpec(resource_attributes=attributes)
+        )
+        answer = client.AuthorizationV1Api(api).create_self_subject_access_review(review)
+        assert answer.status.allowed is True
+        me = client.AuthenticationV1Api(api).create_self_subject_review(client.V1SelfSubjectReview())
+        assert me.status.user_info.username == "kubernetes-admin"

@@ -1,0 +1,71 @@
+"""The "who am I / may I" reviews kubectl asks for: answered from the request, never stored.
+
+``kubectl auth whoami`` creates a ``SelfSubjectReview`` (``authentication.k8s.io/v1``),
+``kubectl auth can-i VERB RESOURCE`` a ``SelfSubjectAccessReview`` and ``kubectl auth can-i
+--list`` a ``SelfSubjectRulesReview`` (``authorization.k8s.io/v1``). kube-apiserver serves them
+as create-only resources: the answer is the posted object with a ``status`` filled in, and no
+object is kept (a GET is a 405). The simulated cluster has one user, the holder of its token,
+who may do everything, like the ``kubernetes-admin`` of a kubeadm or kind cluster: every review
+says so. Upstream: ``pkg/registry/authentication/selfsubjectreview`` and
+``pkg/registry/authorization/selfsubject{access,rules}review`` in kubernetes/kubernetes.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from harness.kube.errors import BadRequest, Cause, Invalid
+from harness.kube.objects import Obj
+from harness.kube.resources import Resource
+
+__all__ = ["ADMIN", "REVIEWS", "answer"]
+
+ADMIN = {"username": "kubernetes-admin", "groups": ["system:masters", "system:authenticated"]}
+"""The user the token stands for (kubeadm's admin: in ``system:masters``, allowed everything)."""
+
+REVIEWS = (
+    Resource("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview"),
+    Resource("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+    Resource("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview"),
+)
+
+
+def answer(resource: Resource, body: Any) -> Obj:
+    """The posted review with its ``status``: the admin, allowed everything."""
+    if not isinstance(body, dict):
+        raise BadRequest(f"the body of a {resource.kind} must be a JSON object")
+    review = copy.deepcopy(body)
+    review["apiVersion"] = resource.api_version
+    review["kind"] = resource.kind
+    review["metadata"] = {"creationTimestamp": None}
+    if resource.kind == "SelfSubjectReview":
+        review["status"] = {"userInfo": copy.deepcopy(ADMIN)}
+    elif resource.kind == "SelfSubjectAccessReview":
+        _require_attributes(review)
+        review["status"] = {"allowed": True}
+    else:
+        review.setdefault("spec", {})
+        review["status"] = {
+            "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+            "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+            "incomplete": False,
+        }
+    return review
+
+
+def _require_attributes(review: Obj) -> None:
+    """kube-apiserver's validation: exactly one of the resource and non-resource attributes."""
+    spec = review.get("spec")
+    attributes = [key for key in ("resourceAttributes", "nonResourceAttributes") if (spec or {}).get(key)]
+    if len(attributes) != 1:
+        detail = "exactly one of nonResourceAttributes or resourceAttributes must be specified"
+        raise Invalid(
+            f'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: '
+            f'Invalid value: "null": {detail}',
+            group="authorization.k8s.io",
+            kind="SelfSubjectAccessReview",
+            causes=[
+                Cause("FieldValueInvalid", f'Invalid value: "null": {detail}', "spec.resourceAttributes")
+            ],
+        )
