@@ -142,6 +142,10 @@ class Behaviour(StrEnum):
     """An Embedded module whose ModuleConfig names an external source gets that source's releases,
     and deploying one switches ``properties.source`` from ``Embedded`` to the source."""
 
+    DELAY_TIME_FULL_YEAR = "delay-time-full-year"
+    """A release's delay message prints its time as ``18 Oct 2019 10:00 UTC`` (Go layout
+    ``02 Jan 2006 15:04 MST``); older controllers print ``time.RFC822``, ``18 Oct 19 10:00 UTC``."""
+
     RELEASE_VALIDATIONS = "release-validations"
     """SQL validations shipped in the module (``release/validations/*.sql``) run before install; a
     failure keeps the release Pending with reason ``ReleaseValidationsCheck``."""
@@ -166,6 +170,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.STEP_BY_STEP_ALWAYS: _v("v1.76.0"),
         Behaviour.MODULE_PACKAGE_MIRROR: _v("v1.76.0"),
         Behaviour.EMBEDDED_TAKEOVER: _v("v1.76.0"),
+        Behaviour.DELAY_TIME_FULL_YEAR: _v("v1.76.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),
     }
 )

@@ -31,6 +31,37 @@ Feature: Today's release controller: requirements messages, the package mirror, 
     And the row of "module-1" reads:
       | VERSION | v1.0.0 |
 
+  @claim:DKP-43 @deckhouse-since:v1.76.0
+  Scenario: A release that was already Deployed is mirrored at the controller's next look
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: module-1-v1.0.0
+        labels:
+          module: module-1
+        ownerReferences:
+        - apiVersion: deckhouse.io/v1alpha1
+          kind: ModuleSource
+          name: example
+          uid: 71d2300f-700b-452a-896a-6a3805f9cef7
+          controller: true
+      spec:
+        moduleName: module-1
+        version: 1.0.0
+      status:
+        phase: Deployed
+      """
+    When the cluster settles
+    Then the ModuleRelease "module-1-v1.0.0" is in phase "Deployed"
+    And the Module "module-1" matches:
+      """
+      spec:
+        packageVersion: v1.0.0
+        packageRepositoryName: example
+      """
+
   @claim:DKP-47
   Scenario: A deployed release of an enabled module documents itself
     Given the ModuleConfig "module-1" enables the module

@@ -9,13 +9,13 @@ Feature: SQL validations shipped with a release block it
   Scenario: A release whose validation fails stays Pending with ReleaseValidationsCheck
     Given the cluster runs the ce edition
     And the registry has the modules:
-      | module   | version | channels | validation                                                                                                                              |
-      | module-1 | v1.0.0  | stable   | ASSERT NOT EMPTY (SELECT deckhouseEdition FROM v_d8_platform WHERE deckhouseEdition IN ('ee')) FAIL 'EDITION' 'the module requires EE'; |
+      | module   | version | channels | validation                                                                                                                                              |
+      | module-1 | v1.0.0  | stable   | 10_edition.sql: ASSERT NOT EMPTY (SELECT deckhouseEdition FROM v_d8_platform WHERE deckhouseEdition IN ('ee')) FAIL 'EDITION' 'the module requires EE'; |
     And the cluster has the objects of "features/sources/example-source.yaml"
     And the ModuleConfig "module-1" enables the module
     When 6 minutes pass
     Then the ModuleRelease "module-1-v1.0.0" is in phase "Pending"
-    And the ModuleRelease "module-1-v1.0.0" has a message containing "validations failed: 10_validation.sql"
+    And the ModuleRelease "module-1-v1.0.0" has the message "validations failed: 10_edition.sql: d8sql: validation failed [EDITION]: the module requires EE"
     And the Module "module-1" matches:
       """
       status:

@@ -18,13 +18,30 @@ from harness.api import labels as lbl
 from harness.kube.objects import Obj, annotations_of, deep_get, labels_of, name_of
 from harness.kube.timestamps import parse_stamp
 
-__all__ = ["ModuleReleaseView", "ModuleView", "Requirements"]
+__all__ = ["ModuleReleaseView", "ModuleView", "Requirements", "release_source"]
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
+
+
+def release_source(release: Obj) -> str:
+    """The ModuleSource a ModuleRelease comes from: its owner, else its ``source`` label.
+
+    Upstream ``ModuleRelease.GetModuleSource`` (``deckhouse-controller/pkg/apis/deckhouse.io/
+    v1alpha1/module_release.go``): the name in the first ownerReference of kind ModuleSource
+    (``deckhouse.io/v1alpha1``) wins; the label is the fallback. Releases the source controller
+    creates carry both; one made by hand may carry either.
+    """
+    for ref in deep_get(release, "metadata.ownerReferences") or []:
+        if isinstance(ref, dict) and (ref.get("apiVersion"), ref.get("kind")) == _SOURCE_OWNER:
+            return str(ref.get("name") or "")
+    return labels_of(release).get(lbl.SOURCE, "")
+
+
+_SOURCE_OWNER = ("deckhouse.io/v1alpha1", "ModuleSource")
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ class ModuleReleaseView:
     requirements: Requirements = field(default_factory=Requirements)
     update_versions: tuple[tuple[str, str], ...] = ()
     deleting: bool = False
+    source: str = ""
+    """The ModuleSource it comes from (:func:`release_source`)."""
 
     @classmethod
     def of(cls, obj: Obj) -> ModuleReleaseView:
@@ -85,11 +104,8 @@ class ModuleReleaseView:
                 for v in deep_get(obj, "spec.update.versions") or []
             ),
             deleting=bool(deep_get(obj, "metadata.deletionTimestamp")),
+            source=release_source(obj),
         )
-
-    @property
-    def source(self) -> str:
-        return self.labels.get(lbl.SOURCE, "")
 
     @property
     def update_policy(self) -> str:

@@ -9,6 +9,7 @@ registry cannot produce (as DKP's own golden tests do).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -311,18 +312,71 @@ def test_a_lower_patch_is_skipped_for_the_higher_one(kube, manager, publisher, d
     assert phase(kube, "demo-v1.0.2") == "Deployed"
 
 
-def test_a_version_missing_from_the_registry_stays_pending_with_the_pull_error(
-    kube, manager, deployed, registry
+def test_a_version_missing_from_the_registry_stays_pending_and_the_reconcile_error_is_logged(
+    kube, manager, deployed, registry, dkp_log
 ):
+    """Upstream ``deployModule`` returns the download error to ``Reconcile``: no status is
+    written, controller-runtime logs it and retries with backoff."""
     deployed()
     name = make_release(kube, "1.0.5")
     manager.settle()
 
     assert phase(kube, name) == "Pending"
-    assert message(kube, name) == (
+    assert message(kube, name) == ""
+    errors = [json.loads(line) for line in dkp_log.lines() if "Reconciler error" in line]
+    assert errors, dkp_log.lines()[-5:]
+    assert errors[-1]["error"] == (
+        "run release deploy: deploy module: download the 'demo' module: "
         f"GET http://{registry.address}/v2/{registry.repo_path}/demo/manifests/v1.0.5: "
         "MANIFEST_UNKNOWN: manifest unknown; map[Tag:v1.0.5]"
     )
+    assert errors[-1]["retryAfter"] == "1s"
+
+
+def test_a_deployed_release_asked_to_reinstall_stays_deployed_when_the_download_fails(
+    kube, manager, deployed, publisher, dkp_log
+):
+    deployed()
+    publisher.remove_tag("demo", "v1.0.0")
+    kube.patch(kinds.MODULE_RELEASE, "demo-v1.0.0", {"metadata": {"annotations": {ann.REINSTALL: "true"}}})
+    manager.settle()
+
+    assert phase(kube, "demo-v1.0.0") == "Deployed"
+    assert message(kube, "demo-v1.0.0") == ""
+    assert any("download the 'demo' module" in line for line in dkp_log.lines() if "Reconciler error" in line)
+
+
+def test_the_source_of_a_release_is_its_owner_before_its_label(kube, manager, publisher, deployed):
+    """Upstream ``ModuleRelease.GetModuleSource``: a release owned by a ModuleSource but without
+    a ``source`` label still installs from it."""
+    deployed()
+    publisher.publish("demo", "v1.0.1")
+    source = kube.get(kinds.MODULE_SOURCE, "example")
+    kube.create(
+        kinds.MODULE_RELEASE,
+        {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "ModuleRelease",
+            "metadata": {
+                "name": "demo-v1.0.1",
+                "labels": {"module": "demo"},
+                "ownerReferences": [
+                    {
+                        "apiVersion": "deckhouse.io/v1alpha1",
+                        "kind": "ModuleSource",
+                        "name": "example",
+                        "uid": source["metadata"]["uid"],
+                        "controller": True,
+                    }
+                ],
+            },
+            "spec": {"moduleName": "demo", "version": "1.0.1"},
+        },
+    )
+    manager.settle()
+
+    assert phase(kube, "demo-v1.0.1") == "Deployed"
+    assert phase(kube, "demo-v1.0.0") == "Superseded"
 
 
 def test_invalid_settings_suspend_the_release(kube, manager, publisher, deployed):

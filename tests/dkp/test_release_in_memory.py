@@ -90,13 +90,15 @@ def test_the_only_release_deploys_from_the_in_memory_registry(kube, context, mem
     assert memory.opened == [REPO]
 
 
-def test_a_missing_image_keeps_the_release_pending_with_the_registry_error(kube, context, make_manager):
+def test_a_missing_image_keeps_the_release_pending_and_logs_the_registry_error(kube, context, make_manager):
     _source(kube)
     _release(kube, "2.0.0")
     make_manager([ReleaseController(context)]).settle()
     release = kube.get(kinds.MODULE_RELEASE, "echo-v2.0.0")
     assert release["status"]["phase"] == ReleasePhase.PENDING
-    assert "MANIFEST_UNKNOWN" in release["status"]["message"]
+    assert not release["status"].get("message")
+    errors = [line for line in context.log.lines() if "Reconciler error" in line]
+    assert errors and "download the 'echo' module" in errors[-1] and "MANIFEST_UNKNOWN" in errors[-1]
 
 
 def test_the_in_memory_registry_names_a_missing_repository():

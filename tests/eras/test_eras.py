@@ -14,6 +14,7 @@ V1_76_AND_LATER = {
     Behaviour.STEP_BY_STEP_ALWAYS,
     Behaviour.MODULE_PACKAGE_MIRROR,
     Behaviour.EMBEDDED_TAKEOVER,
+    Behaviour.DELAY_TIME_FULL_YEAR,
     Behaviour.RELEASE_VALIDATIONS,
 }
 

@@ -28,7 +28,7 @@ from harness.api import finalizers as fin
 from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
-from harness.api.views import ModuleReleaseView, ModuleView
+from harness.api.views import ModuleReleaseView, ModuleView, release_source
 from harness.dkp.controllers import install, update_policy
 from harness.dkp.controllers import module_status as modulestatus
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
@@ -60,6 +60,7 @@ from harness.dkp.rules.taskcalc import Task, TaskKind
 from harness.dkp.rules.validations import Platform, first_failure, validation_files
 from harness.dkp.rules.versions import parse_version
 from harness.dkp.runtime import predicates
+from harness.dkp.runtime.errors import ReconcileError
 from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import EventType, WatchEvent
@@ -323,17 +324,12 @@ class ReleaseController(ControllerBase):
     def _deploy(self, release: Obj, task: Task) -> Result:
         module_name = str(deep_get(release, "spec.moduleName"))
         version = f"v{deep_get(release, 'spec.version')}"
-        try:
-            files = self._pull(release, module_name, version)
-        except (RegistryError, NotFound) as exc:
-            self.log.error(LOGGER, "download module", module=module_name, version=version, error=str(exc))
-            self._set_status(release, ReleasePhase.PENDING, str(exc))
-            return Result(requeue_after=CHECK_INTERVAL)
+        files = self._pull(release, module_name, version)
         failure = self._validations(files)
         if failure:
             plan = validations_blocked(str(deep_get(release, "spec.version", "")), failure)
             return self._apply(release, plan)[1]
-        source = labels_of(release).get(lbl.SOURCE, "")
+        source = release_source(release)
         record = install.installed_module_from_files(module_name, version, source, files, at=self.clock.now())
         try:
             install.validate_settings(module_name, self._settings(module_name), record.settings_schema)
@@ -408,10 +404,24 @@ class ReleaseController(ControllerBase):
         self.kube.patch(kinds.MODULE, module_name, {"spec": wanted})
 
     def _pull(self, release: Obj, module_name: str, version: str) -> dict[str, bytes]:
-        source = self.kube.get(kinds.MODULE_SOURCE, labels_of(release).get(lbl.SOURCE, ""))
+        """The module image's files; a failure is the reconcile's error, and no status is written.
+
+        Upstream ``deployModule`` returns the error up to ``Reconcile`` (``handlePendingRelease``
+        wraps it as ``apply predicted release``), so the release keeps its phase and message, a
+        Deployed one asked to reinstall stays Deployed, and controller-runtime retries with
+        backoff.
+        """
+        source_name = release_source(release)
+        deploy = "run release deploy: deploy module"
+        try:
+            source = self.kube.get(kinds.MODULE_SOURCE, source_name)
+        except NotFound as exc:
+            raise ReconcileError(f"{deploy}: get the '{source_name}' module source: {exc}") from None
         reader = open_source_reader(self.registry_factory, source)
         try:
             return dict(reader.read_image(module_name, version).files)
+        except RegistryError as exc:
+            raise ReconcileError(f"{deploy}: download the '{module_name}' module: {exc}") from None
         finally:
             reader.close()
 
@@ -471,13 +481,16 @@ class ReleaseController(ControllerBase):
             annotations=updates or None,
             finalizers=finalizers,
         )
-        source_name = labels_of(release).get(lbl.SOURCE, "")
+        source_name = release_source(release)
         self._add_source_finalizer(source_name)
         self._document(release, module, module_name, source_name)
         if not self._lower_pending_exists(release, source_name, module_name):
             self._set_module_condition(module_name, SetModuleCondition("True"))
         if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is None:
             self._delete_outdated(source_name, module_name)
+            # Upstream heals the package mirror on every look at a deployed release
+            # (``handleDeployedRelease`` → ``EnsureModule``), not only when it deploys one.
+            self._mirror_package(module_name, f"v{deep_get(release, 'spec.version')}", source_name)
         # DKP looks again every 15 s while the install runs; the Module's changes stand in for that.
         return self._park(Park()) if updating else Result()
 

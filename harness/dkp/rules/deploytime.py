@@ -30,7 +30,13 @@ from datetime import datetime
 from harness.api.annotations import is_approved, parse_go_bool
 from harness.dkp.rules import messages
 from harness.dkp.rules.policy import UpdateMode
-from harness.dkp.rules.windows import UpdateWindow, format_rfc822, is_allowed, next_allowed_time
+from harness.dkp.rules.windows import (
+    UpdateWindow,
+    format_full_year,
+    format_rfc822,
+    is_allowed,
+    next_allowed_time,
+)
 
 __all__ = [
     "DelayReason",
@@ -80,8 +86,13 @@ def check_deploy_time(
     apply_now: bool,
     approved: bool,
     apply_after: datetime | None = None,
+    full_year: bool = False,
 ) -> DeployDecision:
-    """§5.7: deploy now, or the reason and exact message why the release stays Pending."""
+    """§5.7: deploy now, or the reason and exact message why the release stays Pending.
+
+    ``full_year``: the message prints its time with a four-digit year (Deckhouse v1.76 and
+    later, ``Behaviour.DELAY_TIME_FULL_YEAR``), else as ``time.RFC822``.
+    """
     if apply_now:
         return DeployDecision(deploy=True)
     reason, apply_time = DelayReason.NONE, now
@@ -97,15 +108,23 @@ def check_deploy_time(
     if reason is DelayReason.NONE:
         return DeployDecision(deploy=True)
     shown_time = None if apply_time == now else apply_time  # "when the time is now, no until"
-    return DeployDecision(False, reason, format_delay_message(reason, shown_time), shown_time)
+    message = format_delay_message(reason, shown_time, full_year=full_year)
+    return DeployDecision(False, reason, message, shown_time)
 
 
 def format_delay_message(
     reason: DelayReason,
     apply_time: datetime | None,
     approval_annotation: str = messages.APPROVAL_ANNOTATION,
+    *,
+    full_year: bool = False,
 ) -> str:
-    """``Release is <reasons joined by ", ">[. After approval ...][ until <RFC822>]``."""
+    """``Release is <reasons joined by ", ">[. After approval ...][ until <time>]``.
+
+    The time is ``time.RFC822`` (``18 Oct 19 10:00 UTC``), or with ``full_year`` Go's
+    ``02 Jan 2006 15:04 MST`` (``18 Oct 2019 10:00 UTC``): two revisions of upstream
+    ``deckhouse-controller/pkg/releaseupdater/deploy_delay_reason.go`` (docs/dkp-eras.md).
+    """
     parts = [text for flag, text in _REASON_TEXT if flag in reason]
     if DelayReason.MANUAL_APPROVAL in reason:
         parts.append(messages.waiting_for_approval(approval_annotation))
@@ -116,4 +135,5 @@ def format_delay_message(
         return text
     if DelayReason.MANUAL_APPROVAL in reason:
         text += messages.DELAY_AFTER_APPROVAL
-    return f"{text} until {format_rfc822(apply_time)}"
+    shown = format_full_year(apply_time) if full_year else format_rfc822(apply_time)
+    return f"{text} until {shown}"

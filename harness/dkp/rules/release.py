@@ -334,6 +334,7 @@ def _checks(snap: PendingSnapshot, release: ModuleReleaseView, task: Task, found
         apply_now=ann.is_true(release.annotations, ann.APPLY_NOW),
         approved=ann.is_approved(release.annotations),
         apply_after=release.apply_after,
+        full_year=eras.Behaviour.DELAY_TIME_FULL_YEAR in snap.behaviours,
     )
     if decision.deploy:
         return Plan((Deploy(task),))

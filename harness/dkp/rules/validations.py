@@ -78,7 +78,8 @@ def validation_files(files: Mapping[str, bytes]) -> list[tuple[str, str]]:
 
 
 def first_failure(files: Iterable[tuple[str, str]], platform: Platform) -> str:
-    """``"<file>: <CODE>: <message>"`` for the first failing statement, ``""`` when all hold.
+    """``"<file>: d8sql: validation failed [<CODE>]: <message>"`` for the first failing statement
+    (the text of upstream's goldens), ``""`` when all hold.
 
     A statement outside the supported form fails as ``<file>: unsupported statement …`` so a
     module author sees at once that the simulator, not the module, is the limit.
@@ -138,4 +139,6 @@ def _evaluate(statement: str, platform: Platform) -> str:
         rows = 1 if value in {_unquote(item) for item in listed} else 0
     empty = rows == 0
     holds = not empty if match["not"] else empty
-    return "" if holds else f"{_unquote(match['code'])}: {_unquote(match['message'])}"
+    return (
+        "" if holds else f"d8sql: validation failed [{_unquote(match['code'])}]: {_unquote(match['message'])}"
+    )

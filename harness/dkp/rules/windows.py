@@ -26,6 +26,7 @@ from typing import Any
 
 __all__ = [
     "UpdateWindow",
+    "format_full_year",
     "format_rfc822",
     "is_allowed",
     "next_allowed_time",
@@ -111,6 +112,13 @@ def format_rfc822(moment: datetime) -> str:
     moment = _as_utc(moment)
     month = _MONTHS[moment.month - 1]  # not %b: that one follows the process locale
     return f"{moment.day:02d} {month} {moment.year % 100:02d} {moment.hour:02d}:{moment.minute:02d} UTC"
+
+
+def format_full_year(moment: datetime) -> str:
+    """Go's ``02 Jan 2006 15:04 MST`` layout in UTC, newer release messages': ``18 Oct 2019 10:00 UTC``."""
+    moment = _as_utc(moment)
+    month = _MONTHS[moment.month - 1]
+    return f"{moment.day:02d} {month} {moment.year:04d} {moment.hour:02d}:{moment.minute:02d} UTC"
 
 
 def _parse_hh_mm(value: Any, field: str) -> time:

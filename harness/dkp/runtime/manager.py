@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harness.clock import Clock, Timer, VirtualClock, utc
+from harness.dkp.runtime.errors import ReconcileError
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.dkp.runtime.predicates import Predicate
 from harness.dkp.runtime.reads import ANY, Read, ReadRecorder, kind_key
@@ -135,7 +136,7 @@ class _Fire:
 
 
 def _describe(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
+    return str(exc) if isinstance(exc, (ApiError, ReconcileError)) else f"{type(exc).__name__}: {exc}"
 
 
 class Manager:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import re
 import secrets
 from typing import Any
 
@@ -52,7 +53,8 @@ def publish(world: World, datatable: list[list[str]]) -> None:
     (OpenAPI schema of the ModuleConfig settings, as a YAML flow mapping), ``accessibility``
     (``module.yaml`` editions as a YAML flow mapping, e.g.
     ``{ee: {available: true, enabledInBundles: [Default]}}``), ``validation`` (an SQL release gate,
-    published as ``release/validations/10_validation.sql``), ``repo`` (default
+    published as ``release/validations/10_validation.sql``; ``10_edition.sql: ASSERT …`` names the
+    file), ``repo`` (default
     ``deckhouse/modules``). Rows are published top to bottom, so a later row on the same channel wins.
 
     Example:
@@ -78,9 +80,20 @@ def publish(world: World, datatable: list[list[str]]) -> None:
             hook_error=row.get("hook error") or None,
             settings_schema=_schema(row.get("settings schema", "")),
             accessibility=_mapping_cell(row.get("accessibility", ""), "accessibility"),
-            validations={"10_validation.sql": row["validation"]} if row.get("validation") else None,
+            validations=_validation(row.get("validation", "")),
         )
     world.settle()
+
+
+_VALIDATION_FILE = re.compile(r"^\s*([\w.-]+\.sql)\s*:\s*(.*)$", re.DOTALL)
+
+
+def _validation(cell: str) -> dict[str, str] | None:
+    """The ``validation`` cell as ``{file name: SQL}``: ``NAME.sql: SQL`` names the file."""
+    if not cell.strip():
+        return None
+    named = _VALIDATION_FILE.match(cell)
+    return {named[1]: named[2]} if named else {"10_validation.sql": cell}
 
 
 def _check_row(row: dict[str, str]) -> None:

@@ -187,6 +187,24 @@ def test_delay_message_shapes(reason, when, message):
     assert format_delay_message(reason, when) == message
 
 
+@pytest.mark.parametrize(
+    ("full_year", "until"),
+    [(False, "18 Oct 19 10:00 UTC"), (True, "18 Oct 2019 10:00 UTC")],
+    ids=["rfc822", "v1.76"],
+)
+def test_the_window_message_prints_the_year_as_the_era_does(full_year, until):
+    decision = check_deploy_time(
+        now=NOW,
+        mode=AUTO,
+        windows=CLOSED,
+        is_patch=True,
+        apply_now=False,
+        approved=False,
+        full_year=full_year,
+    )
+    assert decision.message == f"Release is waiting for the update window until {until}"
+
+
 def test_delay_message_for_deckhouse_releases_names_their_annotation():
     text = format_delay_message(DelayReason.MANUAL_APPROVAL, None, "release.deckhouse.io/approved")
     assert text == "Release is waiting for the 'release.deckhouse.io/approved: \"true\"' annotation"

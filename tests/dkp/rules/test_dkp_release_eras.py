@@ -148,11 +148,10 @@ def test_requirements_messages_gain_the_checker_prefix_from_v1_75(era, prefix):
 
 
 def test_a_failed_validation_keeps_the_release_pending_with_its_reason():
-    plan = validations_blocked("1.0.0", "10_validation.sql: EDITION: the module requires EE")
+    failure = "10_edition.sql: d8sql: validation failed [EDITION]: the module requires EE"
+    plan = validations_blocked("1.0.0", failure)
     assert plan.actions == (
-        SetStatus(
-            ReleasePhase.PENDING, "validations failed: 10_validation.sql: EDITION: the module requires EE"
-        ),
+        SetStatus(ReleasePhase.PENDING, f"validations failed: {failure}"),
         SetModuleCondition(
             "False",
             "ReleaseValidationsCheck",

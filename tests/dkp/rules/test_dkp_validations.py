@@ -30,12 +30,12 @@ BOTH = pytest.mark.parametrize("version", [eras.DEFAULT_VERSION, eras.LATEST], i
     [
         (EE_ONLY, "ee", ""),
         (EE_ONLY, "fe", ""),
-        (EE_ONLY, "ce", "EDITION: the module requires EE"),
+        (EE_ONLY, "ce", "d8sql: validation failed [EDITION]: the module requires EE"),
         (
             "ASSERT EMPTY (SELECT deckhouseEdition FROM v_d8_platform WHERE deckhouseEdition = 'ce') "
             "FAIL 'NO_CE' 'not on CE';",
             "ce",
-            "NO_CE: not on CE",
+            "d8sql: validation failed [NO_CE]: not on CE",
         ),
         (
             "ASSERT EMPTY (SELECT deckhouseEdition FROM v_d8_platform WHERE deckhouseEdition = 'ce') "
@@ -47,13 +47,13 @@ BOTH = pytest.mark.parametrize("version", [eras.DEFAULT_VERSION, eras.LATEST], i
         (
             "ASSERT EMPTY (SELECT deckhouseBundle FROM v_d8_platform) FAIL 'B' 'never empty';",
             "ce",
-            "B: never empty",
+            "d8sql: validation failed [B]: never empty",
         ),
         (
             "assert not empty (select deckhouseEdition from v_d8_platform where deckhouseEdition in ('ce'))"
             " fail 'E' 'it''s lower case';",
             "ee",
-            "E: it's lower case",
+            "d8sql: validation failed [E]: it's lower case",
         ),
         ("", "ce", ""),
         ("-- only a comment\n", "ce", ""),
@@ -83,7 +83,8 @@ def test_the_version_column_is_the_clusters_version(version):
         "ASSERT NOT EMPTY (SELECT deckhouseVersion FROM v_d8_platform "
         f"WHERE deckhouseVersion = '{eras.LATEST}') FAIL 'OLD' 'needs today''s Deckhouse';"
     )
-    expected = "" if version == eras.LATEST else "v.sql: OLD: needs today's Deckhouse"
+    failure = "v.sql: d8sql: validation failed [OLD]: needs today's Deckhouse"
+    expected = "" if version == eras.LATEST else failure
     assert first_failure([("v.sql", sql)], platform(version)) == expected
 
 
@@ -99,7 +100,7 @@ def test_the_first_failing_file_in_lexical_order_wins():
     }
     ordered = validation_files(files)
     assert [name for name, _ in ordered] == ["10_a.sql", "20_b.sql"]
-    assert first_failure(ordered, platform(eras.LATEST)) == "10_a.sql: A: a"
+    assert first_failure(ordered, platform(eras.LATEST)) == "10_a.sql: d8sql: validation failed [A]: a"
 
 
 @pytest.mark.parametrize(
