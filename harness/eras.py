@@ -101,6 +101,10 @@ class Behaviour(StrEnum):
     DEFAULT_SOURCE_ANNOTATION = "default-source-annotation"
     """``modules.deckhouse.io/default-source: "true"`` on at most one ModuleSource (webhook)."""
 
+    IMAGE_INFO_ERROR_PREFIX = "image-info-error-prefix"
+    """A module's fetch error in the ModuleSource status reads ``get image info: fetch image error:
+    …`` (the downloader wraps the channel-image fetch once more)."""
+
     ENABLED_BY_BUNDLE = "enabled-by-bundle"
     """A module enabled only by ``accessibility.editions.<edition>.enabledInBundles`` (no
     ModuleConfig) gets its releases from its source, and is enabled by the bundle."""
@@ -159,6 +163,7 @@ INTRODUCED_IN: Final = MappingProxyType(
     {
         Behaviour.SOURCE_MODULE_ERROR_FIELD: _v("v1.73.0"),
         Behaviour.DEFAULT_SOURCE_ANNOTATION: _v("v1.73.0"),
+        Behaviour.IMAGE_INFO_ERROR_PREFIX: _v("v1.73.0"),
         Behaviour.ENABLED_BY_BUNDLE: _v("v1.75.0"),
         Behaviour.EDITION_AVAILABILITY: _v("v1.75.0"),
         Behaviour.METRICS_FINALIZER: _v("v1.75.0"),

@@ -98,12 +98,15 @@ def test_an_enabled_module_gets_its_release_through_the_seam(kube, clock, contex
 
 
 @pytest.mark.parametrize(
-    ("version", "key", "absent"),
-    [(eras.DEFAULT_VERSION, "pullError", "error"), (eras.LATEST, "error", "pullError")],
+    ("version", "key", "absent", "prefix"),
+    [
+        (eras.DEFAULT_VERSION, "pullError", "error", "fetch image error: "),
+        (eras.LATEST, "error", "pullError", "get image info: fetch image error: "),
+    ],
     ids=["page-era→pullError", "latest→error"],
 )
 def test_a_missing_channel_of_an_enabled_module_is_its_error(
-    kube, clock, context, memory, version, key, absent
+    kube, clock, context, memory, version, key, absent, prefix
 ):
     _push(memory)
     _source(kube)
@@ -114,7 +117,7 @@ def test_a_missing_channel_of_an_enabled_module_is_its_error(
     controller.reconcile(Request("example"))
     status = kube.get(kinds.MODULE_SOURCE, "example")["status"]
     entry = status["modules"][0]
-    assert entry[key].startswith("fetch image error: MANIFEST_UNKNOWN") and absent not in entry
+    assert entry[key].startswith(prefix + "MANIFEST_UNKNOWN") and absent not in entry
     assert entry["version"] == "unknown"
     assert status["message"] == "Some errors occurred. Inspect status for details"
 

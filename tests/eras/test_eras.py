@@ -18,17 +18,22 @@ V1_76_AND_LATER = {
     Behaviour.RELEASE_VALIDATIONS,
 }
 
+V1_73 = {
+    Behaviour.SOURCE_MODULE_ERROR_FIELD,
+    Behaviour.DEFAULT_SOURCE_ANNOTATION,
+    Behaviour.IMAGE_INFO_ERROR_PREFIX,
+}
+
 # (version, behaviours it shows): one row per release line that changes something, both eras.
 TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
     ("v1.67.0", set()),
     ("v1.72.9", set()),
-    ("v1.73.0", {Behaviour.SOURCE_MODULE_ERROR_FIELD, Behaviour.DEFAULT_SOURCE_ANNOTATION}),
-    ("v1.74.12", {Behaviour.SOURCE_MODULE_ERROR_FIELD, Behaviour.DEFAULT_SOURCE_ANNOTATION}),
+    ("v1.73.0", V1_73),
+    ("v1.74.12", V1_73),
     (
         "v1.75.0",
-        {
-            Behaviour.SOURCE_MODULE_ERROR_FIELD,
-            Behaviour.DEFAULT_SOURCE_ANNOTATION,
+        V1_73
+        | {
             Behaviour.ENABLED_BY_BUNDLE,
             Behaviour.EDITION_AVAILABILITY,
             Behaviour.METRICS_FINALIZER,

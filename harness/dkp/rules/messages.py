@@ -21,6 +21,8 @@ SOURCE_HAS_DEPLOYED_RELEASES = (
 SOURCE_MODULE_VERSION_UNKNOWN = "unknown"
 SOURCE_FORBIDDEN_MODULE_NAME = "the module has a forbidden name, skip it"
 FETCH_IMAGE_ERROR_PREFIX = "fetch image error: "
+GET_IMAGE_INFO_PREFIX = "get image info: "
+"""Put before :data:`FETCH_IMAGE_ERROR_PREFIX` from v1.73 (``Behaviour.IMAGE_INFO_ERROR_PREFIX``)."""
 READ_AUTH_CONFIG_PREFIX = "read auth config: "
 
 

@@ -314,11 +314,19 @@ def _fetch_error(
     if module.enabled_by_config == ConditionStatus.TRUE and module.source == snap.name:
         text = listed.fetch_error
         entry[error_key(snap.settings.behaviours)] = (
-            text if listed.fetch_error_is_metadata else messages.FETCH_IMAGE_ERROR_PREFIX + text
+            text if listed.fetch_error_is_metadata else _fetch_image_prefix(snap.settings.behaviours) + text
         )
         actions.append(Log("warning", "failed to download module", {"name": listed.name}))
     entry["version"] = messages.SOURCE_MODULE_VERSION_UNKNOWN
     return actions
+
+
+def _fetch_image_prefix(behaviours: frozenset[Behaviour]) -> str:
+    """``fetch image error: `` (upstream ``downloader.go``), wrapped in ``get image info: `` from
+    v1.73 (``Behaviour.IMAGE_INFO_ERROR_PREFIX``; golden ``module-pull-error``, docs/dkp-eras.md)."""
+    if Behaviour.IMAGE_INFO_ERROR_PREFIX in behaviours:
+        return messages.GET_IMAGE_INFO_PREFIX + messages.FETCH_IMAGE_ERROR_PREFIX
+    return messages.FETCH_IMAGE_ERROR_PREFIX
 
 
 def _copy_accessibility(snap: SourceSnapshot, module: ModuleState, image: ChannelImage) -> list[Action]:

@@ -259,6 +259,8 @@ def test_a_channel_image_error_is_shown_only_for_modules_enabled_here(
     plan = rules.decide_sync(scan(broken, behaviours=behaviours))
     entry = plan.entries[0]
     key, other = ("error", "pullError") if behaviours == LATEST else ("pullError", "error")
+    if shown and not is_metadata and behaviours == LATEST:
+        shown = "get image info: " + shown  # v1.73 and later wrap the fetch once more
     assert entry.get(key) == shown and other not in entry
     assert entry["version"] == "unknown"
     assert "EnsureReleases" not in kinds_of(plan)
