@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.parser import ScenarioTemplate
 
 from harness.feature_text import not_utf8, read_feature
 from harness.report.claims import Catalogue
@@ -67,7 +68,23 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             rule_tags = template.rule.tags if template.rule else set()
             tags = template.tags | parsed.feature.tags | rule_tags
             problems += _scenario_problems(tags, template.line_number, lines, shown, catalogue)
+            problems += _unchecked_claims(tags, template, shown)
     return sorted(set(problems), key=_order)
+
+
+def _unchecked_claims(tags: set[str], template: ScenarioTemplate, shown: str) -> Iterator[TagProblem]:
+    """A claim-tagged scenario without a ``Then`` step checks nothing, yet its pass would count
+    for its claims: the report would say a claim holds on no evidence."""
+    claims = sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX))
+    if not claims or any(step.type == "then" for step in template.steps):
+        return
+    listed = ", ".join(f"@claim:{c}" for c in claims)
+    yield TagProblem(
+        f"{shown}:{template.line_number}",
+        f"scenario {template.name!r} is tagged {listed} but has no Then step: it checks nothing, yet "
+        "its pass would count for the claim; add a Then step that checks what the claim says, or drop "
+        "the claim tag",
+    )
 
 
 def _scenario_problems(

@@ -28,10 +28,11 @@ FEATURE = (
     '      """\n'
     "      text\n"
     '      """\n'
+    "    Then a check holds\n"
 )
 WINDOWS = b"\xef\xbb\xbf" + FEATURE.replace("\n", "\r\n").encode()
 STEPS = """\
-from pytest_bdd import given
+from pytest_bdd import given, then
 
 
 @given("a step that passes")
@@ -42,6 +43,11 @@ def _():
 @given("a step with a docstring")
 def _(docstring):
     assert docstring == "text"
+
+
+@then("a check holds")
+def _():
+    pass
 """
 
 

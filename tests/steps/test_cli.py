@@ -84,6 +84,7 @@ def test_steps_lint_of_an_authors_own_folder_judges_only_that_folder(tmp_path, c
     # One good scenario: the ~50 definitions it does not use are the catalogue's, not its problem.
     (tmp_path / "mine.feature").write_text(
         "Feature: f\n  @claim:MS-01\n  Scenario: s\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+        '    Then the Module "module-one" is in phase "Available"\n'
     )
     assert main(["steps", "--lint", "--features", str(tmp_path)]) == 0
     out = capsys.readouterr().out

@@ -151,14 +151,17 @@ def test_tag_lint_finds_unknown_claim_ids_unexplained_deviations_and_malformed_t
   @claim:MS-1
   Scenario: typo
     Given it is Monday
+    Then the Module "m" is in phase "Ready"
 
   @claim:MS-01 @deviation
   Scenario: nothing to explain
     Given it is Monday
+    Then the Module "m" is in phase "Ready"
 
   @claim:MS-03 @deviation @smoke
   Scenario: explained
     Given it is Monday
+    Then the Module "m" is in phase "Ready"
 
   @claims:MS-01
   Scenario: malformed
@@ -169,10 +172,52 @@ def test_tag_lint_finds_unknown_claim_ids_unexplained_deviations_and_malformed_t
     assert problems == [
         "features/a.feature:2: unknown claim ID 'MS-1' (did you mean MS-01?); "
         "the IDs are in fixtures/claims.yaml",
-        "features/a.feature:6: @deviation, but none of its claims (MS-01) has a deviation reason in "
+        "features/a.feature:7: @deviation, but none of its claims (MS-01) has a deviation reason in "
         "the claims catalogue; add the reason to the claim it demonstrates, or drop @deviation",
-        "features/a.feature:14: tag @claims:MS-01 looks like a claim tag; "
+        "features/a.feature:17: tag @claims:MS-01 looks like a claim tag; "
         "write @claim:<ID>, e.g. @claim:MS-01",
+    ]
+
+
+def test_a_claim_tagged_scenario_without_a_then_step_is_a_finding(tmp_path):
+    from harness.steps.tag_lint import tag_problems
+
+    features = write(
+        tmp_path,
+        """@claim:MS-03
+Feature: f
+  Background:
+    Given it is Monday
+
+  Scenario: checks nothing
+    When 3 minutes pass
+    And 3 minutes pass
+
+  Scenario: checks after an And
+    When 3 minutes pass
+    Then the Module "m" is in phase "Ready"
+    And the Module "n" is in phase "Ready"
+
+  Scenario Outline: an outline that checks
+    When <n> minutes pass
+    Then the Module "m" is in phase "Ready"
+
+    Examples:
+      | n |
+      | 3 |
+
+  @smoke
+  Scenario: an empty scenario under the feature's claim
+""",
+    )
+    problems = [str(p) for p in tag_problems(features, _catalogue())]
+    assert problems == [
+        "features/a.feature:6: scenario 'checks nothing' is tagged @claim:MS-03 but has no Then step: "
+        "it checks nothing, yet its pass would count for the claim; add a Then step that checks what "
+        "the claim says, or drop the claim tag",
+        'features/a.feature:24: scenario "an empty scenario under the feature\'s claim" is tagged '
+        "@claim:MS-03 but has no Then step: it checks nothing, yet its pass would count for the claim; "
+        "add a Then step that checks what the claim says, or drop the claim tag",
     ]
 
 
@@ -217,6 +262,7 @@ TWINS = """Feature: f
   @claim:MS-1
   Scenario: twin
     When 3 minutes passed
+    Then the Module "m" is in phase "Ready"
 
   Scenario: twin
     When 3 minutes pass
