@@ -50,7 +50,7 @@ from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, resolve_settings
-from harness.kube import workloads
+from harness.kube import control_plane, workloads
 from harness.kube.client import KubeClient
 from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
@@ -322,6 +322,16 @@ class SimulatedCluster:
         self.api_url = self._api.start(port=0, tls=self._tls)
         self._api.write_kubeconfig(self.kubeconfig)
         self._api.set_pod_log_source(self._pod_log)
+        started = stamp(self.clock.now())
+        node, service = kinds.NODE, kinds.SERVICE
+        self._api.preinstall(
+            node.api_version,
+            node.kind,
+            lambda: [control_plane.node(self.settings.kubernetes_version, started)],
+        )
+        self._api.preinstall(
+            service.api_version, service.kind, lambda: [control_plane.kubernetes_service(started)]
+        )
 
     def _start_manager(self) -> None:
         reads = ReadRecorder(self.client)  # what each look read: the fast-time shortcut's wake-ups
@@ -416,7 +426,9 @@ class SimulatedCluster:
         self._report_deckhouse_running(int(made["metadata"]["generation"]))
         labels = {**DECKHOUSE_LABELS, "leader": "true"}  # the one replica leads
         client.create(
-            kinds.POD, workloads.pod(ns, self.pod_name, labels, DECKHOUSE_CONTAINER, image), namespace=ns
+            kinds.POD,
+            workloads.pod(ns, self.pod_name, labels, DECKHOUSE_CONTAINER, image, control_plane.NODE_NAME),
+            namespace=ns,
         )
         self._report_pod_running(image, stamp(self.clock.now()))
 
@@ -450,6 +462,14 @@ class SimulatedCluster:
         self._report_deckhouse_running(int(made["metadata"]["generation"]))
         running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
         self._report_pod_running(image, str(running["status"].get("startTime") or stamp(self.clock.now())))
+
+    def _upgrade_kubelet(self) -> None:
+        """A Kubernetes upgrade: the node's kubelet reports the new version (when anyone looked)."""
+        version = f"v{self.settings.kubernetes_version.removeprefix('v')}"
+        info = control_plane.node_info(version)
+        self.client.patch(
+            kinds.NODE, control_plane.NODE_NAME, {"status": {"nodeInfo": info}}, subresource="status"
+        )
 
     def _deckhouse_config(self) -> Obj:
         return {
@@ -553,5 +573,11 @@ class SimulatedCluster:
             controller.settings = self.settings  # type: ignore[attr-defined]
         if deckhouse is not None and self._api is not None:
             self._upgrade_deckhouse_workload()
+        if (
+            kubernetes is not None
+            and self._api is not None
+            and self._api.preinstalled(kinds.NODE.api_version, kinds.NODE.kind)
+        ):
+            self._upgrade_kubelet()
         self.manager.forget_idle()
         self.manager.settle()

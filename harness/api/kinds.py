@@ -12,6 +12,7 @@ __all__ = [
     "ALL_DKP_RESOURCES",
     "BY_KIND",
     "DECKHOUSE_NAMESPACE",
+    "DEPLOYMENT",
     "EVENT",
     "GROUP",
     "MODULE",
@@ -22,8 +23,10 @@ __all__ = [
     "MODULE_SOURCE",
     "MODULE_UPDATE_POLICY",
     "NAMESPACE",
+    "NODE",
     "POD",
     "SECRET",
+    "SERVICE",
 ]
 
 GROUP = "deckhouse.io"
@@ -39,6 +42,8 @@ MODULE_DOCUMENTATION = Resource(GROUP, "v1alpha1", "moduledocumentations", "Modu
 NAMESPACE = Resource("", "v1", "namespaces", "Namespace")
 POD = Resource("", "v1", "pods", "Pod", namespaced=True)
 DEPLOYMENT = Resource("apps", "v1", "deployments", "Deployment", namespaced=True)
+NODE = Resource("", "v1", "nodes", "Node")
+SERVICE = Resource("", "v1", "services", "Service", namespaced=True)
 EVENT = Resource("", "v1", "events", "Event", namespaced=True)
 SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)
 

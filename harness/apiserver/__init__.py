@@ -70,6 +70,7 @@ from harness.apiserver.tls import loopback_cert
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
 from harness.kube.client import KubeClient, Unsubscribe, WatchEvent, WatchHandler
+from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 
 __all__ = ["ApiServer", "FaultRule", "Faults", "Limits", "LogSource"]
@@ -178,6 +179,15 @@ class ApiServer:
     def client(self) -> KubeClient:
         """The in-process client: same handlers, faults and events as HTTP, no sockets."""
         return InProcessClient(self._backend, self._subscribe)
+
+    def preinstall(self, api_version: str, kind: str, make: Callable[[], list[Obj]]) -> None:
+        """Have ``make()``'s objects of ``kind`` stored at the first request for that resource
+        (a cluster's nodes, the ``default/kubernetes`` Service: :mod:`harness.apiserver.preinstalled`)."""
+        self._backend.preinstalled.add(self.catalog.resolve(api_version, kind).key, make)
+
+    def preinstalled(self, api_version: str, kind: str) -> bool:
+        """Whether the objects of ``kind`` given to :meth:`preinstall` are stored yet."""
+        return self._backend.preinstalled.installed(self.catalog.resolve(api_version, kind).key)
 
     def set_pod_log_source(self, fn: Callable[[str, str, str], str] | None) -> None:
         """``fn(namespace, pod, container)`` returns the container's full log text."""

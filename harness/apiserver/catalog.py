@@ -58,6 +58,10 @@ class ResourceType:
     read_only: bool = False
     """Served for reading only (get, list, watch): the CustomResourceDefinitions
     (:mod:`harness.apiserver.definitions`); every write is a 405."""
+    field_labels: tuple[str, ...] = ()
+    """Field selector paths offered besides ``metadata.name``/``metadata.namespace`` (kube-apiserver's
+    per-kind field labels: a pod's ``spec.nodeName``, ``status.phase``; ``kubectl describe node``
+    lists the node's pods with them)."""
     create_only: bool = False
     """Answered, never stored: the access reviews (:mod:`harness.apiserver.access_reviews`);
     create is the only verb, anything else is a 405."""
@@ -202,6 +206,53 @@ def _selector(obj: Obj, _now: datetime) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
+# kube-apiserver's field labels of these kinds (pkg/registry/core/{pod,event}/strategy.go).
+_POD_FIELDS = (
+    "spec.nodeName",
+    "spec.restartPolicy",
+    "spec.schedulerName",
+    "spec.serviceAccountName",
+    "spec.hostNetwork",
+    "status.phase",
+    "status.podIP",
+    "status.nominatedNodeName",
+)
+_EVENT_FIELDS = (
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "type",
+)
+
+
+def _node_status(obj: Obj, _now: datetime) -> str:
+    """kubectl's node STATUS: the Ready condition, then ``SchedulingDisabled`` when cordoned."""
+    conditions = (obj.get("status") or {}).get("conditions") or []
+    ready = next((c for c in conditions if c.get("type") == "Ready"), None)
+    text = "Unknown" if ready is None else ("Ready" if ready.get("status") == "True" else "NotReady")
+    return text + (",SchedulingDisabled" if (obj.get("spec") or {}).get("unschedulable") else "")
+
+
+def _node_roles(obj: Obj, _now: datetime) -> str:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    prefix = "node-role.kubernetes.io/"
+    roles = sorted(key[len(prefix) :] for key in labels if key.startswith(prefix) and key != prefix)
+    return ",".join(roles) or "<none>"
+
+
+def _node_address(obj: Obj, kind: str) -> str:
+    for address in (obj.get("status") or {}).get("addresses") or []:
+        if address.get("type") == kind:
+            return str(address.get("address") or "<none>")
+    return "<none>"
+
+
 def _external_ips(obj: Obj, _now: datetime) -> str:
     spec = obj.get("spec") or {}
     ips = list(spec.get("externalIPs") or [])
@@ -250,6 +301,7 @@ def core_types() -> list[ResourceType]:
             False,
             ("ns",),
             status_subresource=True,
+            field_labels=("status.phase",),
             columns=(_path("Status", "string", ".status.phase"), age),
         ),
         core(
@@ -260,6 +312,7 @@ def core_types() -> list[ResourceType]:
             status_subresource=True,
             subresources=("log",),
             categories=("all",),
+            field_labels=_POD_FIELDS,
             columns=(
                 _col("Ready", "string", _pod_ready),
                 _path("Status", "string", ".status.phase"),
@@ -274,6 +327,7 @@ def core_types() -> list[ResourceType]:
             "Event",
             True,
             ("ev",),
+            field_labels=_EVENT_FIELDS,
             columns=(
                 _col("Last Seen", "string", _event_last_seen),
                 _path("Type", "string", ".type"),
@@ -287,9 +341,29 @@ def core_types() -> list[ResourceType]:
             "Secret",
             True,
             (),
+            field_labels=("type",),
             columns=(_path("Type", "string", ".type"), _col("Data", "integer", _data_count), age),
         ),
         core("configmaps", "ConfigMap", True, ("cm",), columns=(_col("Data", "integer", _data_count), age)),
+        core(
+            "nodes",
+            "Node",
+            False,
+            ("no",),
+            status_subresource=True,
+            field_labels=("spec.unschedulable",),
+            columns=(
+                _col("Status", "string", _node_status),
+                _col("Roles", "string", _node_roles),
+                age,
+                _path("Version", "string", ".status.nodeInfo.kubeletVersion"),
+                _col("Internal-IP", "string", lambda o, _n: _node_address(o, "InternalIP"), 1),
+                _col("External-IP", "string", lambda o, _n: _node_address(o, "ExternalIP"), 1),
+                _path("OS-Image", "string", ".status.nodeInfo.osImage", 1),
+                _path("Kernel-Version", "string", ".status.nodeInfo.kernelVersion", 1),
+                _path("Container-Runtime", "string", ".status.nodeInfo.containerRuntimeVersion", 1),
+            ),
+        ),
         core(
             "services",
             "Service",

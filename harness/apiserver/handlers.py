@@ -53,7 +53,7 @@ def wants_table(accept: str) -> bool:
 def _selectors(req: Request) -> tuple[LabelSelector, FieldSelector]:
     try:
         return LabelSelector.parse(req.query.get("labelSelector")), FieldSelector.parse(
-            req.query.get("fieldSelector")
+            req.query.get("fieldSelector"), req.rt.field_labels
         )
     except SelectorError as exc:
         raise BadRequest(str(exc)) from exc
@@ -594,6 +594,7 @@ def handle(b: Backend, req: Request) -> Response:
         raise NotFound("the server could not find the requested resource")
     if req.rt.read_only:
         _read_only(b, req)
+    b.preinstalled.ensure(req.rt, b.store.install)
     if req.rt.create_only:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)

@@ -16,6 +16,7 @@ from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.definitions import Definitions
 from harness.apiserver.faults import Faults
 from harness.apiserver.leaf_repeat import Repeats
+from harness.apiserver.preinstalled import Preinstalled
 from harness.apiserver.storage import Store
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
@@ -82,3 +83,5 @@ class Backend:
     """The ``/status`` leaf write of each object that may be repeated without its analysis."""
     definitions: Definitions | None = None
     """The CustomResourceDefinition objects, stored on the first request for them."""
+    preinstalled: Preinstalled = field(default_factory=Preinstalled)
+    """Objects a cluster has from the start (nodes, ``default/kubernetes``), stored on demand."""

@@ -102,37 +102,46 @@ class LabelSelector:
         return not self.requirements
 
 
-_FIELDS = {"metadata.name": "name", "metadata.namespace": "namespace"}
+_FIELDS = ("metadata.name", "metadata.namespace")
 _FIELD_RE = re.compile(r"^\s*(?P<field>[A-Za-z.]+)\s*(?P<op>==|=|!=)\s*(?P<value>[^,]*?)\s*$")
 
 
 @dataclass(frozen=True)
 class FieldSelector:
-    """A parsed field selector over ``metadata.name`` / ``metadata.namespace``."""
+    """A parsed field selector over ``metadata.name`` / ``metadata.namespace`` and the fields the
+    kind offers besides (kube-apiserver's per-kind field labels, e.g. a pod's ``spec.nodeName``)."""
 
     text: str
-    terms: tuple[tuple[str, bool, str], ...]  # (metadata key, equal?, value)
+    terms: tuple[tuple[str, bool, str], ...]  # (field path, equal?, value)
 
     @classmethod
-    def parse(cls, text: str | None) -> FieldSelector:
+    def parse(cls, text: str | None, extra: tuple[str, ...] = ()) -> FieldSelector:
         terms: list[tuple[str, bool, str]] = []
+        allowed = (*_FIELDS, *extra)
         for term in _split_terms(text or ""):
             m = _FIELD_RE.match(term)
             if not m:
                 raise SelectorError(f"invalid field selector term {term!r}: use field=value or field!=value")
-            if m["field"] not in _FIELDS:
-                raise SelectorError(
-                    f"field label not supported: {m['field']!r} (use metadata.name or metadata.namespace)"
-                )
-            terms.append((_FIELDS[m["field"]], m["op"] != "!=", m["value"]))
+            if m["field"] not in allowed:
+                raise SelectorError(f"field label not supported: {m['field']!r} (use {' or '.join(allowed)})")
+            terms.append((m["field"], m["op"] != "!=", m["value"]))
         return cls(text or "", tuple(terms))
 
     def matches(self, obj: Mapping[str, Any]) -> bool:
-        meta = obj.get("metadata") or {}
-        return all((str(meta.get(key) or "") == value) is equal for key, equal, value in self.terms)
+        return all((_field(obj, path) == value) is equal for path, equal, value in self.terms)
 
     @property
     def wanted_name(self) -> str | None:
         """The single name the selector pins, if any (lets the store skip a scan)."""
-        names = [v for key, equal, v in self.terms if key == "name" and equal]
+        names = [v for path, equal, v in self.terms if path == "metadata.name" and equal]
         return names[0] if len(names) == 1 else None
+
+
+def _field(obj: Mapping[str, Any], path: str) -> str:
+    """The field at a dotted path as kube-apiserver's field sets give it (absent is ``""``)."""
+    value: Any = obj
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

@@ -4,8 +4,9 @@ An API server alone stores what it is given: a pod created through it stays ``Pe
 status is dropped on create) and a Deployment has no status until a controller writes one. A
 simulated cluster that wants a workload to look like it runs writes what the kubelet and the
 Deployment controller would: the pod ``Running`` with a ready container and a start time, the
-Deployment with its one replica updated, ready and available. ReplicaSets, nodes and probes are
-not modelled; the IP address is from the pod network's usual range and nothing connects to it.
+Deployment with its one replica updated, ready and available. ReplicaSets and probes are not
+modelled (the node is :mod:`harness.kube.control_plane`'s); the IP address is from the pod
+network's usual range and nothing connects to it.
 """
 
 from __future__ import annotations
@@ -59,13 +60,16 @@ def deployment_status(generation: int, now: str) -> Obj:
     }
 
 
-def pod(namespace: str, name: str, labels: dict[str, str], container: str, image: str) -> Obj:
-    """A pod of one container, as created (the API server gives it ``Pending``)."""
+def pod(namespace: str, name: str, labels: dict[str, str], container: str, image: str, node: str = "") -> Obj:
+    """A pod of one container, as created (the API server gives it ``Pending``), on ``node``."""
+    spec = _pod_spec(container, image)
+    if node:
+        spec["nodeName"] = node
     return {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
-        "spec": _pod_spec(container, image),
+        "spec": spec,
     }
 
 

@@ -121,6 +121,11 @@ def test_the_kubernetes_client_reads_the_deckhouse_pod_and_deployment(cluster):
         deployment = client.AppsV1Api(api).read_namespaced_deployment("deckhouse", "d8-system")
         assert deployment.status.ready_replicas == 1
         assert deployment.spec.selector.match_labels == {"app": "deckhouse"}
+        [node] = client.CoreV1Api(api).list_node().items  # its models want capacity, nodeInfo
+        assert node.status.node_info.kubelet_version == f"v{cluster.settings.kubernetes_version}"
+        assert pod.spec.node_name == node.metadata.name
+        services = client.CoreV1Api(api).list_service_for_all_namespaces().items
+        assert [(s.metadata.namespace, s.metadata.name) for s in services] == [("default", "kubernetes")]
 
 
 def test_an_upgrade_rolls_the_new_image_into_the_deployment_and_the_pod(cluster):

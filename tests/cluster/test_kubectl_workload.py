@@ -50,3 +50,27 @@ def test_logs_through_the_deployment_and_a_running_ready_pod(cluster, tmp_path):
     deploy = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "deploy", "deckhouse").splitlines()
     assert deploy[0].split() == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     assert deploy[1].split()[:4] == ["deckhouse", "1/1", "1", "1"]
+
+
+def test_the_cluster_has_a_ready_master_node_and_the_api_servers_service(cluster, tmp_path):
+    nodes = _kubectl(cluster, tmp_path, "get", "nodes").splitlines()
+    assert nodes[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert nodes[1].split()[:3] == ["dkp-master-0", "Ready", "control-plane,master"]
+    assert nodes[1].split()[4] == f"v{cluster.settings.kubernetes_version}"
+    services = _kubectl(cluster, tmp_path, "get", "svc").splitlines()
+    assert services[0].split() == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    assert services[1].split()[:5] == ["kubernetes", "ClusterIP", "10.222.0.1", "<none>", "443/TCP"]
+    described = _kubectl(cluster, tmp_path, "describe", "node", "dkp-master-0")
+    assert "Non-terminated Pods:          (1 in total)" in described, described
+    assert cluster.pod_name in described
+    wide = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "wide").splitlines()
+    assert wide[1].split()[6] == "dkp-master-0"
+
+
+def test_a_kubernetes_upgrade_reaches_the_nodes_kubelet(cluster, tmp_path):
+    _kubectl(cluster, tmp_path, "get", "nodes")
+    cluster.set_versions(kubernetes="1.31.2")
+    nodes = _kubectl(
+        cluster, tmp_path, "get", "nodes", "-o", "jsonpath={.items[0].status.nodeInfo.kubeletVersion}"
+    )
+    assert nodes == "v1.31.2"

@@ -1,0 +1,111 @@
+"""What every cluster has from the start: its node, and the Service the API server keeps.
+
+A Deckhouse cluster's first node is a master: it carries the ``control-plane`` (and the older
+``master``) role label and DKP's node group label, reports ``Ready``, and its kubelet runs the
+cluster's Kubernetes version. kube-apiserver keeps ``default/kubernetes``, a ClusterIP Service
+on port 443 whose address is the first of the service network; Deckhouse's default service
+network is ``10.222.0.0/16`` (its ``serviceSubnetCIDR``), its pod network ``10.111.0.0/16``. The
+simulated cluster has one node and nothing runs on it; these objects are what ``kubectl get
+nodes`` and ``kubectl get svc`` show a user who looks.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from harness.kube.objects import Obj
+
+__all__ = ["API_SERVICE_IP", "NODE_IP", "NODE_NAME", "kubernetes_service", "node"]
+
+NODE_NAME = "dkp-master-0"
+NODE_IP = "10.128.0.10"
+API_SERVICE_IP = "10.222.0.1"
+_CAPACITY = {"cpu": "4", "ephemeral-storage": "50620216Ki", "memory": "8131712Ki", "pods": "110"}
+_ALLOCATABLE = {"cpu": "3800m", "ephemeral-storage": "46652649309", "memory": "7546112Ki", "pods": "110"}
+_UIDS = uuid.UUID("9b2e4c1a-7f3d-4e58-a6b0-5d1c2e8f4a70")
+"""Namespace of the objects' uids: fixed per name, drawn from no generator (see preinstalled)."""
+
+
+def node(kubernetes_version: str, created: str) -> Obj:
+    """The cluster's one node, Ready, its kubelet at ``kubernetes_version`` (``1.30.0``)."""
+    version = kubernetes_version if kubernetes_version.startswith("v") else f"v{kubernetes_version}"
+    ready = {
+        "type": "Ready",
+        "status": "True",
+        "reason": "KubeletReady",
+        "message": "kubelet is posting ready status",
+        "lastHeartbeatTime": created,
+        "lastTransitionTime": created,
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": NODE_NAME,
+            "uid": str(uuid.uuid5(_UIDS, f"node/{NODE_NAME}")),
+            "creationTimestamp": created,
+            "labels": {
+                "kubernetes.io/arch": "amd64",
+                "kubernetes.io/hostname": NODE_NAME,
+                "kubernetes.io/os": "linux",
+                "node-role.kubernetes.io/control-plane": "",
+                "node-role.kubernetes.io/master": "",
+                "node.deckhouse.io/group": "master",
+                "node.deckhouse.io/type": "Static",
+            },
+        },
+        "spec": {"podCIDR": "10.111.0.0/24"},
+        "status": {
+            "addresses": [
+                {"type": "InternalIP", "address": NODE_IP},
+                {"type": "Hostname", "address": NODE_NAME},
+            ],
+            "allocatable": dict(_ALLOCATABLE),
+            "capacity": dict(_CAPACITY),
+            "conditions": [ready],
+            "nodeInfo": node_info(version),
+        },
+    }
+
+
+def node_info(kubelet_version: str) -> Obj:
+    """``status.nodeInfo``; every field is set (the ``kubernetes`` client's model requires the
+    machine, system and boot IDs, which a kubelet always reports)."""
+    return {
+        "architecture": "amd64",
+        "bootID": str(uuid.uuid5(_UIDS, "boot")),
+        "machineID": uuid.uuid5(_UIDS, "machine").hex,
+        "systemUUID": str(uuid.uuid5(_UIDS, "system")),
+        "containerRuntimeVersion": "containerd://1.7.24",
+        "kernelVersion": "5.15.0-127-generic",
+        "kubeProxyVersion": kubelet_version,
+        "kubeletVersion": kubelet_version,
+        "operatingSystem": "linux",
+        "osImage": "Ubuntu 22.04.5 LTS",
+    }
+
+
+def kubernetes_service(created: str) -> Obj:
+    """``default/kubernetes``: the API server's own ClusterIP Service."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "uid": str(uuid.uuid5(_UIDS, "service/default/kubernetes")),
+            "creationTimestamp": created,
+            "labels": {"component": "apiserver", "provider": "kubernetes"},
+        },
+        "spec": {
+            "type": "ClusterIP",
+            "clusterIP": API_SERVICE_IP,
+            "clusterIPs": [API_SERVICE_IP],
+            "internalTrafficPolicy": "Cluster",
+            "ipFamilies": ["IPv4"],
+            "ipFamilyPolicy": "SingleStack",
+            "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+            "sessionAffinity": "None",
+        },
+        "status": {"loadBalancer": {}},
+    }
