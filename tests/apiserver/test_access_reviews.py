@@ -8,6 +8,8 @@ admin. kubectl posts them as protobuf, so that path is tested with bytes built h
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.apiserver.review_protobuf import MAGIC, ProtobufError, decode_review
 
@@ -158,3 +160,14 @@ def test_services_print_kubectls_columns(http):
     cells = table["rows"][0]["cells"]
     assert cells[:5] == ["registry", "NodePort", "10.96.0.20", "<none>", "5000:30500/TCP,53/UDP"]
     assert cells[6] == "app=registry"
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_after_the_magic_are_a_review_or_a_protobuf_error(tail):
+    for kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"):
+        try:
+            review = decode_review(MAGIC + tail, kind)
+        except ProtobufError:
+            continue
+        assert isinstance(review, dict)
