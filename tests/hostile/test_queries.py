@@ -60,5 +60,26 @@ def test_any_label_selector_on_a_watch_is_answered(hostile: Hostile, selector: s
         assert reply.status_object()["reason"] == "BadRequest"
 
 
+_CREATE_PATHS = (
+    CM_PATH,
+    "/api/v1/nodes",
+    "/api/v1/namespaces/default/services",
+    "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+    "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+    "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+)
+
+
+@PROBES
+@given(st.sampled_from(_CREATE_PATHS), st.binary(max_size=120), st.booleans())
+def test_any_protobuf_body_gets_a_status_never_a_500(hostile: Hostile, path: str, tail: bytes, magic: bool):
+    body = (b"k8s\x00" if magic else b"") + tail
+    reply = hostile.request(
+        "POST", path, body, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}
+    )
+    assert reply.status < 500, (path, body, reply.body[:300])
+    reply.status_object() if reply.status >= 400 else reply.json()
+
+
 def test_the_sentinel_survived_the_queries(hostile: Hostile):
     hostile.assert_healthy()
