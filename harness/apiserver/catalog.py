@@ -231,6 +231,21 @@ _EVENT_FIELDS = (
 )
 
 
+def _or_none(value: Any) -> str:
+    """kube-apiserver's pod table prints ``<none>`` for an empty cell."""
+    return str(value) if value else "<none>"
+
+
+def _readiness_gates(obj: Obj, _now: datetime) -> str:
+    """``<ready>/<gates>`` of the pod's readiness gates, ``<none>`` without any."""
+    gates = (obj.get("spec") or {}).get("readinessGates") or []
+    if not gates:
+        return "<none>"
+    conditions = {c.get("type"): c.get("status") for c in (obj.get("status") or {}).get("conditions") or []}
+    ready = sum(1 for gate in gates if conditions.get(gate.get("conditionType")) == "True")
+    return f"{ready}/{len(gates)}"
+
+
 def _node_status(obj: Obj, _now: datetime) -> str:
     """kubectl's node STATUS: the Ready condition, then ``SchedulingDisabled`` when cordoned."""
     conditions = (obj.get("status") or {}).get("conditions") or []
@@ -318,8 +333,15 @@ def core_types() -> list[ResourceType]:
                 _path("Status", "string", ".status.phase"),
                 _col("Restarts", "integer", _pod_restarts),
                 age,
-                _path("IP", "string", ".status.podIP", 1),
-                _path("Node", "string", ".spec.nodeName", 1),
+                _col("IP", "string", lambda o, _n: _or_none((o.get("status") or {}).get("podIP")), 1),
+                _col("Node", "string", lambda o, _n: _or_none((o.get("spec") or {}).get("nodeName")), 1),
+                _col(
+                    "Nominated Node",
+                    "string",
+                    lambda o, _n: _or_none((o.get("status") or {}).get("nominatedNodeName")),
+                    1,
+                ),
+                _col("Readiness Gates", "string", _readiness_gates, 1),
             ),
         ),
         core(

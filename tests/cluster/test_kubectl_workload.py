@@ -64,7 +64,8 @@ def test_the_cluster_has_a_ready_master_node_and_the_api_servers_service(cluster
     assert "Non-terminated Pods:          (1 in total)" in described, described
     assert cluster.pod_name in described
     wide = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "wide").splitlines()
-    assert wide[1].split()[6] == "dkp-master-0"
+    assert wide[0].split() == "NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES".split()
+    assert wide[1].split()[5:] == ["10.111.0.10", "dkp-master-0", "<none>", "<none>"]
 
 
 def test_a_kubernetes_upgrade_reaches_the_nodes_kubelet(cluster, tmp_path):
