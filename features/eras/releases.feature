@@ -62,6 +62,34 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         packageRepositoryName: example
       """
 
+  @deckhouse-since:v1.76.0
+  Scenario: A ModulePullOverride's dev image is the package view, marked dev
+    Given the registry has the modules:
+      | module   | version |
+      | module-1 | v1.1.0  |
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: module-1
+      spec:
+        imageTag: v1.1.0
+      """
+    And 15 seconds pass
+    Then the ModulePullOverride "module-1" has the message "Ready"
+    And the Module "module-1" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/dev: "true"
+      spec:
+        packageVersion: v1.1.0
+        packageRepositoryName: example
+      """
+
   @claim:DKP-47
   Scenario: A deployed release of an enabled module documents itself
     Given the ModuleConfig "module-1" enables the module

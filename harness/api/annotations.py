@@ -16,6 +16,7 @@ __all__ = [
     "APPROVED",
     "CHANGE_CAUSE",
     "DEFAULT_SOURCE",
+    "DEV",
     "FORCE",
     "FORCE_DELETE",
     "FORCE_LEGACY",
@@ -24,6 +25,7 @@ __all__ = [
     "REGISTRY_SPEC_CHANGED",
     "REGISTRY_SPEC_CHECKSUM",
     "REINSTALL",
+    "RENEW",
     "is_approved",
     "is_true",
     "parse_go_bool",
@@ -41,6 +43,10 @@ IS_UPDATING = "modules.deckhouse.io/isUpdating"
 DEFAULT_SOURCE = "modules.deckhouse.io/default-source"
 """Deckhouse v1.73 and later: marks the one default ModuleSource (docs/dkp-eras.md)."""
 NOTIFIED = "modules.deckhouse.io/notified"
+RENEW = "modules.deckhouse.io/renew"
+"""On a ModulePullOverride: asks for the dev image again; removed after each deploy."""
+DEV = "modules.deckhouse.io/dev"
+"""On a Module (Deckhouse v1.76 and later): its package view comes from a ModulePullOverride."""
 CHANGE_CAUSE = "modules.deckhouse.io/change-cause"
 ALLOW_DISABLING = "modules.deckhouse.io/allow-disabling"
 

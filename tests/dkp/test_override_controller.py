@@ -9,10 +9,12 @@ release v1.0.0, then apply a ModulePullOverride and watch what Deckhouse does wi
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 
+from harness import eras
 from harness.api import kinds
 from harness.dkp.controllers.config import ConfigController
 from harness.dkp.controllers.lifecycle import LifecycleController
@@ -197,7 +199,7 @@ def test_an_override_of_a_missing_tag_reports_the_download_error(
 
 
 def test_an_override_whose_image_rejects_the_module_settings_reports_the_validation_error(
-    kube, clock, alone, publisher, source_manifest, installed
+    kube, clock, alone, publisher, source_manifest, installed, controller_context
 ):
     publisher.publish("demo", "v1.1.0", settings_schema=STRICT_SCHEMA)
     kube.create(kinds.MODULE_SOURCE, source_manifest())
@@ -209,6 +211,43 @@ def test_an_override_whose_image_rejects_the_module_settings_reports_the_validat
     assert message.startswith("Validation error: ")
     assert "replicas" in message and "integer" in message
     assert installed.get("demo") is None
+    # upstream also returns the error: controller-runtime logs it and retries with backoff
+    errors = [line for line in controller_context.log.lines() if "Reconciler error" in line]
+    assert errors and "validation error: " in errors[-1]
+
+
+def test_an_image_whose_download_fails_after_its_digest_was_read_writes_no_message(
+    kube, clock, alone, publisher, source_manifest, installed, controller_context
+):
+    """Upstream writes ``Download error`` only when the digest cannot be read; a failed download
+    (``deployModule``) is the reconcile's error: logged, retried with backoff, no status write."""
+    publisher.publish("demo", "v1.1.0")
+    publisher.corrupt_blob("demo", "v1.1.0")
+    kube.create(kinds.MODULE_SOURCE, source_manifest())
+    hand_made_module(kube, clock)
+    apply_override(kube)
+    alone.advance(timedelta(seconds=2))
+    assert mpo_message(kube) is None
+    assert installed.get("demo") is None
+    errors = [line for line in controller_context.log.lines() if "Reconciler error" in line]
+    assert errors and "download the module 'demo': " in errors[-1]
+
+
+@pytest.mark.parametrize("enabled", ["Unknown", None])
+def test_from_v1_75_a_module_its_bundle_enables_can_be_overridden_without_a_config(
+    kube, clock, make_manager, controller_context, publisher, source_manifest, installed, enabled
+):
+    settings = dataclasses.replace(controller_context.settings, behaviours=eras.behaviours_for("v1.75.0"))
+    controller = OverrideController(dataclasses.replace(controller_context, settings=settings))
+    publisher.publish("demo", "v1.1.0")
+    kube.create(kinds.MODULE_SOURCE, source_manifest())
+    hand_made_module(kube, clock, enabled=enabled)
+    bundled = {"editions": {"_default": {"available": True, "enabledInBundles": [settings.bundle]}}}
+    kube.patch(kinds.MODULE, "demo", {"properties": {"accessibility": bundled}})
+    apply_override(kube)
+    make_manager([controller]).advance(timedelta(seconds=2))
+    assert mpo_message(kube) == "Ready"
+    assert installed.get("demo").version == "v1.1.0"
 
 
 # -- the override in a running cluster --------------------------------------------------------------
@@ -236,6 +275,17 @@ def test_an_override_runs_the_tag_and_reports_ready(kube, dkp, demo_running, ins
     module = kube.get(kinds.MODULE, "demo")
     assert module["status"]["phase"] == "Ready"
     assert module["status"]["hooksState"].startswith("v1.1.0/")
+
+
+def test_the_renew_annotation_is_removed_after_a_deploy_whatever_its_value(kube, dkp, demo_running):
+    apply_override(kube)
+    kube.patch(
+        kinds.MODULE_PULL_OVERRIDE, "demo", {"metadata": {"annotations": {"modules.deckhouse.io/renew": "1"}}}
+    )
+    dkp.advance(timedelta(seconds=2))
+    mpo = override(kube)
+    assert mpo["status"]["message"] == "Ready"
+    assert "modules.deckhouse.io/renew" not in (mpo["metadata"].get("annotations") or {})
 
 
 def test_a_re_pushed_tag_is_installed_at_the_next_scan(kube, dkp, demo_running, publisher, installed):

@@ -26,6 +26,7 @@ import threading
 from datetime import timedelta
 from typing import Any, Protocol, cast
 
+from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api import kinds, sources
 from harness.api.phases import ConditionStatus
@@ -33,10 +34,13 @@ from harness.clock import parse_duration
 from harness.dkp.controllers import install as deploy
 from harness.dkp.controllers import module_status as modulestatus
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.editions import bundle_enabled
 from harness.dkp.controllers.installed import InstalledModule
+from harness.dkp.controllers.package_mirror import mirror_package
 from harness.dkp.images.reader import RegistryReader, open_source_reader
 from harness.dkp.rules import conditions, messages
 from harness.dkp.runtime import predicates
+from harness.dkp.runtime.errors import ReconcileError
 from harness.dkp.runtime.reconcile import Request, Result, Watch
 from harness.kube.client import PatchType
 from harness.kube.errors import NotFound
@@ -126,14 +130,25 @@ class OverrideController(ControllerBase):
         source = self._source(str(deep_get(module, "properties.source")))
         interval = self._scan_interval(mpo)
         image = self._pull_if_changed(mpo, source, interval)
+        tag, source_name = str(deep_get(mpo, "spec.imageTag", "")), name_of(source)
         if image is None:
             self._write_status(mpo, messages.MPO_READY)
+            mirror_package(self.kube, self.settings, name, tag, source_name, dev=True)
             return Result(requeue_after=interval)
-        record = self._validated_record(mpo, source, image.files, interval)
+        record = self._validated_record(mpo, source, image.files)
         self._install(name, record)
         self._write_status(mpo, messages.MPO_READY, digest=image.digest, weight=record.weight)
         self.log.info(LOGGER, "restart Deckhouse because ModulePullOverride image was updated", name=name)
+        mirror_package(self.kube, self.settings, name, tag, source_name, dev=True)
+        self._drop_renew(mpo)
         return Result(requeue_after=interval)
+
+    def _drop_renew(self, mpo: Obj) -> None:
+        """After a deploy the ``renew`` annotation is removed, whatever its value (upstream deletes
+        it whenever present); asking again means setting it again."""
+        if ann.RENEW in (deep_get(mpo, "metadata.annotations") or {}):
+            patch = {"metadata": {"annotations": {ann.RENEW: None}}}
+            self.kube.patch(kinds.MODULE_PULL_OVERRIDE, name_of(mpo), patch)
 
     def _checked_module(self, name: str) -> Obj:
         """§8 preconditions in DKP's order; each failure is a message and a look again in 1 min."""
@@ -144,15 +159,20 @@ class OverrideController(ControllerBase):
         source = str(deep_get(module, "properties.source", "") or "")
         if source == EMBEDDED_SOURCE:
             raise _Problem(messages.MPO_EMBEDDED, PROBLEM_REQUEUE)
-        # No bundle enables a downloaded module, so an absent or Unknown condition means disabled.
-        if (
-            modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG)
-            != ConditionStatus.TRUE
-        ):
+        if not self._enabled(module):
             raise _Problem(messages.MPO_DISABLED, PROBLEM_REQUEUE, clear_digest=True)
         if not source:
             raise _Problem(messages.MPO_NO_ACTIVE_SOURCE, PROBLEM_REQUEUE)
         return module
+
+    def _enabled(self, module: Obj) -> bool:
+        """Enabled by its ModuleConfig; without one (the condition absent or Unknown) by the
+        bundle default, which enables a downloaded module from Deckhouse v1.75 only (upstream
+        ``handleModuleOverride``: ``IsEnabledByBundle``; earlier, no bundle enables one)."""
+        found = modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG)
+        if found in (None, ConditionStatus.UNKNOWN):
+            return bundle_enabled(module, self.settings)
+        return found == ConditionStatus.TRUE
 
     def _source(self, source_name: str) -> Obj:
         try:
@@ -168,12 +188,17 @@ class OverrideController(ControllerBase):
         except RegistryError as exc:
             raise self._download_error(name, exc, interval) from None
         try:
-            digest = self._digest(reader, name, tag)
+            try:
+                digest = self._digest(reader, name, tag)
+            except RegistryError as exc:
+                raise self._download_error(name, exc, interval) from None
             if digest == deep_get(mpo, "status.imageDigest") and self._dev_installed(name):
                 return None
-            return reader.read_image(name, tag)
-        except RegistryError as exc:
-            raise self._download_error(name, exc, interval) from None
+            try:
+                return reader.read_image(name, tag)
+            except RegistryError as exc:
+                # upstream deployModule: the download's error goes back to Reconcile, no status
+                raise ReconcileError(f"download the module '{name}': {exc}") from None
         finally:
             reader.close()
 
@@ -194,14 +219,16 @@ class OverrideController(ControllerBase):
             ours = self._dev.get(name)
         return ours is not None and self.installed.get(name) == ours
 
-    def _validated_record(self, mpo: Obj, source: Obj, files: Any, interval: timedelta) -> InstalledModule:
+    def _validated_record(self, mpo: Obj, source: Obj, files: Any) -> InstalledModule:
+        """The image as the module it installs; settings it rejects are the message and the
+        reconcile's error (upstream writes ``Validation error: …`` and returns the error)."""
         name, tag = name_of(mpo), str(deep_get(mpo, "spec.imageTag", ""))
         record = deploy.installed_module_from_files(name, tag, name_of(source), files, at=self.clock.now())
         try:
             deploy.validate_settings(name, self._settings(name), record.settings_schema)
         except deploy.SettingsInvalid as exc:
-            self.log.error(LOGGER, "failed to validate the module pull override", name=name, error=str(exc))
-            raise _Problem(messages.MPO_VALIDATION_ERROR_PREFIX + str(exc), interval) from None
+            self._write_status(mpo, messages.MPO_VALIDATION_ERROR_PREFIX + str(exc))
+            raise ReconcileError(f"validation error: {exc}") from None
         return record
 
     def _settings(self, name: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from harness.api.views import ModuleReleaseView, ModuleView, release_source
 from harness.dkp.controllers import install, update_policy
 from harness.dkp.controllers import module_status as modulestatus
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
+from harness.dkp.controllers.package_mirror import mirror_package
 from harness.dkp.images.reader import open_source_reader
 from harness.dkp.rules import conditions as conds
 from harness.dkp.rules import messages
@@ -384,24 +385,11 @@ class ReleaseController(ControllerBase):
         modulestatus.update_properties(self.kube, module, switch)
 
     def _mirror_package(self, module_name: str, version: str, source: str) -> None:
-        """Deckhouse v1.76 and later (``Behaviour.MODULE_PACKAGE_MIRROR``): the deployed release
-        is mirrored into the Module's package view, ``spec.packageVersion`` and
-        ``spec.packageRepositoryName`` (the ``deckhouse`` source is repository
-        ``deckhouse-modules``), below a ModulePullOverride's precedence (docs/dkp-eras.md).
-
-        Written through v1alpha1, the storage version: a write through v1alpha2 would prune the
-        v1alpha1-only ``properties``.
-        """
-        if eras.Behaviour.MODULE_PACKAGE_MIRROR not in self.settings.behaviours or not source:
-            return
+        """The deployed release into the Module's package view (:mod:`package_mirror`), below a
+        ModulePullOverride's precedence: while one exists, its dev image is what the view shows."""
         if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is not None:
             return
-        repository = sources.DECKHOUSE_PACKAGE_REPOSITORY if source == sources.DECKHOUSE else source
-        wanted = {"packageVersion": version, "packageRepositoryName": repository}
-        module = self._get(kinds.MODULE, module_name)
-        if module is None or all(deep_get(module, f"spec.{k}") == v for k, v in wanted.items()):
-            return
-        self.kube.patch(kinds.MODULE, module_name, {"spec": wanted})
+        mirror_package(self.kube, self.settings, module_name, version, source, dev=False)
 
     def _pull(self, release: Obj, module_name: str, version: str) -> dict[str, bytes]:
         """The module image's files; a failure is the reconcile's error, and no status is written.
