@@ -103,12 +103,36 @@ def check_expressions(config: pytest.Config) -> None:
         if not expression:
             continue
         try:
-            Expression.compile(expression)
+            compiled = Expression.compile(expression)
         except SyntaxError as exc:
             raise pytest.UsageError(
                 f"{flag} {expression!r} is not a valid expression: at column {exc.offset}: {exc.msg}; "
                 f"use names joined with and/or/not, e.g. {examples[flag]}"
             ) from None
+        if flag == "-m":
+            _check_marker_names(config, expression, compiled)
+
+
+def _check_marker_names(config: pytest.Config, expression: str, compiled: object) -> None:
+    """A tag no feature file and no marker has is a typo; say so, with the nearest tag.
+
+    pytest refuses it too (``--strict-markers``), but inside each xdist worker's collection,
+    where it became an INTERNALERROR naming an unrelated scenario, and without a suggestion.
+    """
+    idents = getattr(compiled, "idents", None)
+    if idents is None or not (config.getini("strict_markers") or config.getini("strict")):
+        return
+    known = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
+    unknown = sorted(set(idents()) - known)
+    if not unknown:
+        return
+    hints = [near[0] for name in unknown if (near := difflib.get_close_matches(name, sorted(known), n=1))]
+    suggestion = f" (did you mean {', '.join(hints)}?)" if hints else ""
+    raise pytest.UsageError(
+        f"-m {expression!r}: no feature file or marker has the tag {', '.join(unknown)}{suggestion}; "
+        "-m selects by the feature files' @tags (without @) and the harness's markers "
+        "(`pytest --markers` lists them)"
+    )
 
 
 def check_claim_filter(claims: Sequence[str], known: frozenset[str] | None) -> None:

@@ -112,6 +112,17 @@ def test_minus_m_still_selects_own_tags_and_the_harness_markers(project, express
     assert sorted(names) == sorted(selected), result.stdout.str()
 
 
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_minus_m_with_a_tag_nothing_has_is_a_usage_error_naming_the_nearest_tag(project, workers):
+    """pytest's own refusal came from inside each xdist worker: an INTERNALERROR naming an
+    unrelated scenario, exit 3. It is now the controller's, before any worker starts."""
+    result = project.runpytest("scenarios", "-m", "smok or deviation", *workers)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*-m 'smok or deviation': no feature file or marker has the tag smok*"])
+    assert "did you mean smoke?" in result.stderr.str()
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
 def test_the_project_era_tags_select_with_minus_m(pytester):
     """``@deckhouse-since:v1.75.0`` / ``@deckhouse-before:…`` keep their markers (and ``-m``)."""
     pytester.makeconftest((ROOT / "conftest.py").read_text())
