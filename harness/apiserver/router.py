@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.apiserver import discovery
+from harness.apiserver import discovery, protobuf
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import DecodeError, decode_body
 from harness.apiserver.handlers import handle
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, Request, Response
-from harness.apiserver.review_protobuf import ProtobufError, decode_review
 from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -157,15 +156,15 @@ class Router:
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
 
     def _decode_protobuf(self, rt: ResourceType, raw: bytes) -> Any:
-        if not rt.create_only:
+        r = rt.resource
+        if rt.custom or r.kind not in protobuf.known_kinds():
             raise UnsupportedMediaType(
                 "the body of the request was in an unknown format - accepted media types include: "
                 "application/json, application/yaml"
             )
         try:
-            return decode_review(raw, rt.resource.kind)
-        except ProtobufError as exc:
-            r = rt.resource
-            raise BadRequest(
-                f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
-            ) from None
+            body = protobuf.decode(raw, r.kind)
+        except protobuf.ProtobufError as exc:
+            message = f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
+            raise BadRequest(message) from None
+        return {"apiVersion": r.api_version, "kind": r.kind, **body}

@@ -48,6 +48,8 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
         obj.pop("status", None)
         if rt.resource.plural in _INITIAL_STATUS and not rt.custom:
             obj["status"] = clone(_INITIAL_STATUS[rt.resource.plural])
+    if not rt.custom and rt.resource.kind == "Secret" and not obj.get("type"):
+        obj["type"] = "Opaque"  # kube-apiserver's default for a Secret created without a type
     return obj
 
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.apiserver.review_protobuf import MAGIC, ProtobufError, decode_review
+from harness.apiserver.protobuf import MAGIC, ProtobufError
+from harness.apiserver.protobuf import decode as decode_review
 
 SSAR = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
 SSR = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
@@ -54,6 +55,7 @@ def test_the_protobuf_access_review_reads_as_its_json_spec():
     raw = _access_review(verb="create", group="deckhouse.io", resource="moduleconfigs", name="a" * 200)
     review = decode_review(raw, "SelfSubjectAccessReview")
     assert review == {
+        "metadata": {},
         "spec": {
             "resourceAttributes": {
                 "verb": "create",
@@ -61,7 +63,7 @@ def test_the_protobuf_access_review_reads_as_its_json_spec():
                 "resource": "moduleconfigs",
                 "name": "a" * 200,
             }
-        }
+        },
     }
 
 
@@ -129,10 +131,10 @@ def test_reviews_offer_only_create_in_discovery(http):
     }
 
 
-def test_a_protobuf_body_for_another_type_is_a_415_and_a_broken_one_a_400(http):
-    cm = http.post("/api/v1/namespaces/default/configmaps", content=MAGIC + b"\x0a\x00", headers=PROTOBUF)
-    assert cm.status_code == 415
-    assert cm.json()["message"].startswith("the body of the request was in an unknown format")
+def test_a_protobuf_body_for_a_custom_resource_is_a_415_and_a_broken_one_a_400(http):
+    widget = http.post("/apis/example.com/v1alpha2/widgets", content=MAGIC + b"\x0a\x00", headers=PROTOBUF)
+    assert widget.status_code == 415
+    assert widget.json()["message"].startswith("the body of the request was in an unknown format")
     broken = http.post(SSAR, content=MAGIC + b"\x12\x7f", headers=PROTOBUF)
     assert broken.status_code == 400
     assert broken.json()["message"].startswith('SelfSubjectAccessReview in version "v1" cannot be handled')

@@ -324,3 +324,24 @@ def test_kubectl_cluster_info_names_the_control_plane(cluster):
     out = kubectl("cluster-info").stdout
     assert out.splitlines()[0] == f"Kubernetes control plane is running at {server.url}", out
     assert "No resources found" in kubectl("get", "svc", "-A").stderr
+
+
+def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(cluster):
+    """kubectl's typed client posts these as Kubernetes protobuf, not JSON."""
+    _server, kubectl = cluster
+    assert kubectl("create", "namespace", "team").stdout.strip() == "namespace/team created"
+    kubectl("create", "configmap", "settings", "--from-literal=mode=fast", "-n", "team")
+    kubectl("create", "secret", "generic", "login", "--from-literal=user=qa", "-n", "team")
+    kubectl(
+        "create", "secret", "docker-registry", "pull", "--docker-server=registry.example.com",
+        "--docker-username=u", "--docker-password=p", "-n", "team",
+    )  # fmt: skip
+    assert kubectl("get", "cm", "settings", "-n", "team", "-o", "jsonpath={.data.mode}").stdout == "fast"
+    login = json.loads(kubectl("get", "secret", "login", "-n", "team", "-o", "json").stdout)
+    assert (login["type"], login["data"]) == ("Opaque", {"user": "cWE="})
+    pull = json.loads(kubectl("get", "secret", "pull", "-n", "team", "-o", "json").stdout)
+    assert pull["type"] == "kubernetes.io/dockerconfigjson" and ".dockerconfigjson" in pull["data"]
+    namespace = json.loads(kubectl("get", "namespace", "team", "-o", "json").stdout)
+    assert "generateName" not in namespace["metadata"]
+    again = kubectl("create", "namespace", "team", ok=False)
+    assert again.returncode == 1 and 'namespaces "team" already exists' in again.stderr

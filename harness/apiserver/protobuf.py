@@ -1,0 +1,181 @@
+"""The protobuf bodies kubectl posts for built-in objects, read into their JSON shape.
+
+kubectl talks to built-in API groups through its typed clientset, which encodes requests as
+Kubernetes protobuf (``application/vnd.kubernetes.protobuf``): the 4-byte magic ``k8s\\0``, then a
+``runtime.Unknown`` message (``typeMeta``, ``raw``) whose ``raw`` field holds the object's own
+message. ``kubectl create namespace|configmap|secret`` and ``kubectl auth whoami|can-i`` post
+this way; ``apply``, ``patch`` and everything for custom resources send JSON. Only the messages of
+those objects are known here, by the field numbers of ``k8s.io/api/core/v1/generated.proto``,
+``…/authorization/v1``, ``…/authentication/v1`` and ``k8s.io/apimachinery``'s ``ObjectMeta``;
+a field the schema does not name is skipped, as an older server skips a newer client's field.
+Any other type's protobuf body is the 415 kube-apiserver sends for a custom resource.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = ["MAGIC", "ProtobufError", "decode", "known_kinds"]
+
+MAGIC = b"k8s\x00"
+
+Schema = Mapping[int, tuple[str, Any]]
+"""Field number → (JSON name, how to read it): ``"string"``, ``"bytes"`` (base64 in JSON, as Go
+marshals ``[]byte``), ``"bool"``, ``"int"``, a nested :data:`Schema`, ``("map", kind)`` or
+``("list", kind)``."""
+
+_OBJECT_META: Schema = {
+    1: ("name", "string"),
+    2: ("generateName", "string"),
+    3: ("namespace", "string"),
+    11: ("labels", ("map", "string")),
+    12: ("annotations", ("map", "string")),
+    14: ("finalizers", ("list", "string")),
+}
+_RESOURCE_ATTRIBUTES: Schema = {
+    1: ("namespace", "string"),
+    2: ("verb", "string"),
+    3: ("group", "string"),
+    4: ("version", "string"),
+    5: ("resource", "string"),
+    6: ("subresource", "string"),
+    7: ("name", "string"),
+}
+_NON_RESOURCE_ATTRIBUTES: Schema = {1: ("path", "string"), 2: ("verb", "string")}
+_ACCESS_SPEC: Schema = {
+    1: ("resourceAttributes", _RESOURCE_ATTRIBUTES),
+    2: ("nonResourceAttributes", _NON_RESOURCE_ATTRIBUTES),
+}
+
+_OBJECTS: dict[str, Schema] = {
+    "Namespace": {1: ("metadata", _OBJECT_META), 2: ("spec", {1: ("finalizers", ("list", "string"))})},
+    "ConfigMap": {
+        1: ("metadata", _OBJECT_META),
+        2: ("data", ("map", "string")),
+        3: ("binaryData", ("map", "bytes")),
+        4: ("immutable", "bool"),
+    },
+    "Secret": {
+        1: ("metadata", _OBJECT_META),
+        2: ("data", ("map", "bytes")),
+        3: ("type", "string"),
+        4: ("stringData", ("map", "string")),
+        5: ("immutable", "bool"),
+    },
+    "SelfSubjectAccessReview": {
+        1: ("metadata", _OBJECT_META),
+        2: (
+            "spec",
+            {
+                1: ("resourceAttributes", _RESOURCE_ATTRIBUTES),
+                2: ("nonResourceAttributes", _NON_RESOURCE_ATTRIBUTES),
+            },
+        ),
+    },
+    "SelfSubjectRulesReview": {1: ("metadata", _OBJECT_META), 2: ("spec", {1: ("namespace", "string")})},
+    "SelfSubjectReview": {1: ("metadata", _OBJECT_META)},
+}
+
+
+class ProtobufError(ValueError):
+    """The body is not a protobuf message of the expected shape."""
+
+
+def known_kinds() -> frozenset[str]:
+    """The kinds whose protobuf bodies are read."""
+    return frozenset(_OBJECTS)
+
+
+def decode(raw: bytes, kind: str) -> dict[str, Any]:
+    """The object in ``raw`` (magic + ``runtime.Unknown``) as its JSON object, without status."""
+    if not raw.startswith(MAGIC):
+        raise ProtobufError("the body does not start with the Kubernetes protobuf magic number")
+    unknown = dict(_fields(raw[len(MAGIC) :]))
+    inner = unknown.get(2, b"")
+    if not isinstance(inner, bytes):
+        raise ProtobufError("runtime.Unknown has no raw object")
+    return _message(inner, _OBJECTS[kind])
+
+
+def _message(raw: bytes, schema: Schema) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for number, value in _fields(raw):
+        if number not in schema:
+            continue
+        name, how = schema[number]
+        if isinstance(how, tuple) and how[0] == "list":
+            out.setdefault(name, []).append(_value(value, how[1]))
+        elif isinstance(how, tuple) and how[0] == "map":
+            key, item = _entry(value, how[1])
+            out.setdefault(name, {})[key] = item
+        elif (found := _value(value, how)) != "":
+            out[name] = found  # Go's proto2 writes empty strings, its JSON omits them
+    return out
+
+
+def _entry(value: bytes | int, kind: Any) -> tuple[str, Any]:
+    """A map entry: a message of key (1) and value (2)."""
+    if not isinstance(value, bytes):
+        raise ProtobufError("a map entry is not a message")
+    fields = dict(_fields(value))
+    key = fields.get(1, b"")
+    if not isinstance(key, bytes):
+        raise ProtobufError("a map key is not a string")
+    return _text(key), _value(fields.get(2, b""), kind)
+
+
+def _value(value: bytes | int, how: Any) -> Any:
+    if how == "bool" or how == "int":
+        if not isinstance(value, int):
+            raise ProtobufError(f"a {how} field is not a varint")
+        return bool(value) if how == "bool" else value
+    if not isinstance(value, bytes):
+        raise ProtobufError("a length-delimited field is a varint")
+    if how == "string":
+        return _text(value)
+    if how == "bytes":
+        return base64.b64encode(value).decode("ascii")
+    return _message(value, how)
+
+
+def _text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtobufError("a string field is not UTF-8") from None
+
+
+def _fields(raw: bytes) -> Iterator[tuple[int, bytes | int]]:
+    """(field number, value) pairs of one message: varints as ints, length-delimited as bytes."""
+    at = 0
+    while at < len(raw):
+        key, at = _varint(raw, at)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, at = _varint(raw, at)
+            yield number, value
+        elif wire == 2:
+            length, at = _varint(raw, at)
+            if at + length > len(raw):
+                raise ProtobufError("a length-delimited field runs past the end of the body")
+            yield number, raw[at : at + length]
+            at += length
+        elif wire in (1, 5):
+            at += 8 if wire == 1 else 4
+        else:
+            raise ProtobufError(f"unsupported protobuf wire type {wire}")
+
+
+def _varint(raw: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if at >= len(raw) or shift > 63:
+            raise ProtobufError("a varint runs past the end of the body")
+        byte = raw[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, at
+        shift += 7
