@@ -198,8 +198,28 @@ def watch(b: Backend, req: Request) -> Response:
         timeout=None if timeout is None else float(max(timeout, 0)),
         send_initial=None if send_initial is None else send_initial == "true",
     )
-    stream = watch_stream(spec, b.store, b.log, lambda o: strategy.to_version(o, req.rt))
+    convert: Callable[[Obj], Obj] = lambda o: strategy.to_version(o, req.rt)  # noqa: E731
+    if wants_table(req.accept):
+        convert = _table_rows(b, req)
+    stream = watch_stream(spec, b.store, b.log, convert)
     return Response(200, None, stream=stream)
+
+
+def _table_rows(b: Backend, req: Request) -> Callable[[Obj], Obj]:
+    """Each watched object as a one-row Table, as kube-apiserver sends ``kubectl get -w``: the
+    first carries the column definitions, the later ones none (its ``NoHeaders`` on every event
+    after the first), so kubectl prints the header once and every update as a row."""
+    include, first = _include(req), [True]
+
+    def convert(obj: Obj) -> Obj:
+        shown = table(req.rt, [strategy.to_version(obj, req.rt)], b.clock.now(), include_object=include)
+        shown["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
+        if not first[0]:
+            shown["columnDefinitions"] = None
+        first[0] = False
+        return shown
+
+    return convert
 
 
 def pod_log(b: Backend, req: Request) -> Response:

@@ -44,7 +44,7 @@ from harness.report.recorder import (
     unreadable_feature,
 )
 from harness.report.redaction import redact, redact_value
-from harness.report.selection import check_claim_filter, check_expressions, filter_items
+from harness.report.selection import check_claim_filter, check_expressions, check_marker_names, filter_items
 from harness.report.status import Status, failure_status
 from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
 from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
@@ -153,6 +153,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = SessionState(catalogue, path)
     if not _is_worker(config):
         config.pluginmanager.register(Controller(config), "harness-report-controller")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse a ``-m`` tag nothing has, once every plugin registered its markers, before any
+    xdist worker starts (xdist starts them in its own, later, ``pytest_sessionstart``)."""
+    if not _is_worker(session.config):
+        check_marker_names(session.config)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -22,7 +22,14 @@ import pytest
 
 from harness.report.recorder import scenario_template, unreadable_feature
 
-__all__ = ["check_claim_filter", "check_expressions", "describe", "filter_items", "selection_of"]
+__all__ = [
+    "check_claim_filter",
+    "check_expressions",
+    "check_marker_names",
+    "describe",
+    "filter_items",
+    "selection_of",
+]
 
 #: Paths that stand for "the whole suite" when given as arguments.
 _WHOLE_SUITE = ("scenarios", "features")
@@ -109,18 +116,26 @@ def check_expressions(config: pytest.Config) -> None:
                 f"{flag} {expression!r} is not a valid expression: at column {exc.offset}: {exc.msg}; "
                 f"use names joined with and/or/not, e.g. {examples[flag]}"
             ) from None
-        if flag == "-m":
-            _check_marker_names(config, expression, compiled)
+        del compiled
 
 
-def _check_marker_names(config: pytest.Config, expression: str, compiled: object) -> None:
-    """A tag no feature file and no marker has is a typo; say so, with the nearest tag.
+def check_marker_names(config: pytest.Config) -> None:
+    """A tag in ``-m`` that no feature file and no marker has is a typo; say so, with the nearest
+    tag. Called once every plugin has registered its markers (the era tags' come late).
 
     pytest refuses it too (``--strict-markers``), but inside each xdist worker's collection,
     where it became an INTERNALERROR naming an unrelated scenario, and without a suggestion.
     """
-    idents = getattr(compiled, "idents", None)
-    if idents is None or not (config.getini("strict_markers") or config.getini("strict")):
+    from _pytest.mark.expression import Expression
+
+    expression = getattr(config.option, "markexpr", "") or ""
+    if not expression or not (config.getini("strict_markers") or config.getini("strict")):
+        return
+    try:
+        idents = getattr(Expression.compile(expression), "idents", None)
+    except SyntaxError:
+        return  # check_expressions said so already
+    if idents is None:
         return
     known = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
     unknown = sorted(set(idents()) - known)

@@ -270,6 +270,31 @@ def test_kubectl_get_watch_prints_first_events_and_ends_at_the_request_timeout(c
     assert lines[1].split()[0] == "example"
 
 
+def test_kubectl_get_watch_prints_each_update_as_a_row_of_the_table(cluster, monkeypatch):
+    """kube-apiserver sends watch events as one-row Tables (column definitions on the first
+    only); as raw objects kubectl printed updates as NAME and an AGE from the wall clock."""
+    server, kubectl = cluster
+    kubectl.apply(MS)
+    client = server.client()
+    ms = client.resolve("deckhouse.io/v1alpha1", "ModuleSource")
+    original = handlers.VERBS["watch"]
+
+    def watch_then_write(b, req):
+        response = original(b, req)
+        status = {"status": {"modulesCount": 3, "message": "", "syncTime": "2024-12-16T09:00:00Z"}}
+        threading.Thread(
+            target=client.patch, args=(ms, "example", status), kwargs={"subresource": "status"}
+        ).start()
+        return response
+
+    monkeypatch.setitem(handlers.VERBS, "watch", watch_then_write)
+    done = kubectl("get", "ms", "-w", "--request-timeout=2s", ok=False)
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["NAME", "COUNT", "SYNC", "MSG"], done.stdout
+    assert [line.split()[0] for line in lines[1:]] == ["example", "example"], done.stdout
+    assert lines[2].split()[1:3] == ["3", "0s"], done.stdout  # COUNT, then SYNC on the virtual clock
+
+
 def test_kubectl_logs_by_label(cluster):
     server, kubectl = cluster
     client = server.client()
