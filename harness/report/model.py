@@ -218,6 +218,8 @@ class Run:
     partial: bool = False
     #: The filters used, as given: ``{"paths": [...], "keyword": "...", "markexpr": "...", ...}``.
     selection: dict[str, Any] = field(default_factory=dict)
+    #: ``--fail-on-deviation``: a known deviation fails the run (and is a failure in junit.xml).
+    fail_on_deviation: bool = False
 
     @property
     def scenarios(self) -> list[ScenarioResult]:

@@ -3,7 +3,8 @@
 ``classname`` is the feature name (Jenkins groups by it); a failure or error element carries the
 failing step and the real error, not just "scenario failed"; ``system-out`` lists every step with
 its status so the CI page alone tells the story. A deviation is a passing testcase whose output
-says it is a known deviation.
+says it is a known deviation; under ``--fail-on-deviation``, which fails the run for it, a failure,
+so the CI page's counts agree with the exit code.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render_junit(run: Run) -> str:
+    strict = run.fail_on_deviation
     root = ET.Element(
-        "testsuites", _counts(run.scenarios), name=_clean(run.title), time=f"{run.duration:.3f}"
+        "testsuites", _counts(run.scenarios, strict), name=_clean(run.title), time=f"{run.duration:.3f}"
     )
     properties = _properties(run)
     for feature in run.features:
-        suite = _suite(feature)
+        suite = _suite(feature, strict)
         suite.insert(0, _properties_element(properties))
         root.append(suite)
     ET.indent(root)
@@ -54,32 +56,33 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _counts(scenarios: list[ScenarioResult]) -> dict[str, str]:
+def _counts(scenarios: list[ScenarioResult], strict: bool) -> dict[str, str]:
     def count(status: Status) -> str:
         return str(sum(1 for s in scenarios if s.status is status))
 
+    failures = int(count(Status.FAILED)) + (int(count(Status.DEVIATION)) if strict else 0)
     return {
         "tests": str(len(scenarios)),
-        "failures": count(Status.FAILED),
+        "failures": str(failures),
         "errors": count(Status.ERROR),
         "skipped": count(Status.SKIPPED),
     }
 
 
-def _suite(feature: FeatureResult) -> ET.Element:
+def _suite(feature: FeatureResult, strict: bool) -> ET.Element:
     suite = ET.Element(
         "testsuite",
-        _counts(feature.scenarios),
+        _counts(feature.scenarios, strict),
         name=_clean(feature.name),
         file=feature.uri,
         time=f"{sum(s.duration for s in feature.scenarios):.3f}",
     )
     for scenario in feature.scenarios:
-        suite.append(_case(feature, scenario))
+        suite.append(_case(feature, scenario, strict))
     return suite
 
 
-def _case(feature: FeatureResult, scenario: ScenarioResult) -> ET.Element:
+def _case(feature: FeatureResult, scenario: ScenarioResult, strict: bool) -> ET.Element:
     case = ET.Element(
         "testcase",
         classname=_clean(feature.name),
@@ -88,7 +91,9 @@ def _case(feature: FeatureResult, scenario: ScenarioResult) -> ET.Element:
         line=str(scenario.line),
         time=f"{scenario.duration:.3f}",
     )
-    outcome = _outcome(scenario)
+    outcome = (
+        _deviation_failure(scenario) if strict and scenario.status is Status.DEVIATION else _outcome(scenario)
+    )
     if outcome is not None:
         case.append(outcome)
     ET.SubElement(case, "system-out").text = _clean(_story(scenario))
@@ -106,6 +111,14 @@ def _outcome(scenario: ScenarioResult) -> ET.Element | None:
     message = _message(scenario)
     element = ET.Element(tag, message=_clean(message), type=_clean(error.type if error else tag))
     element.text = _clean(f"{message}\n\n{error.traceback if error else ''}".rstrip())
+    return element
+
+
+def _deviation_failure(scenario: ScenarioResult) -> ET.Element:
+    claims = ", ".join(scenario.claims) or "-"
+    message = f"a known deviation from the page (claims {claims}), failed by --fail-on-deviation"
+    element = ET.Element("failure", message=_clean(message), type="KnownDeviation")
+    element.text = _clean(message)
     return element
 
 

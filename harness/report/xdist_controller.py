@@ -170,6 +170,7 @@ class Controller:
         )
         if state.catalogue is None:
             run.problems.insert(0, f"no claims catalogue at {state.catalogue_path}; claims are not shown")
+        run.fail_on_deviation = bool(self.config.getoption("--fail-on-deviation"))
         return run
 
     def _print_progress(self, scenario: ScenarioResult) -> None:

@@ -186,6 +186,17 @@ def test_junit_has_a_testcase_per_scenario_with_the_failing_step_and_real_error(
     assert "known deviation" in cases["empty message"].find("system-out").text
 
 
+def test_under_fail_on_deviation_a_known_deviation_is_a_junit_failure(catalogue, make_run):
+    """The run exits 1 for it; a CI page counting junit.xml must not show it green."""
+    run = make_run()
+    run.fail_on_deviation = True
+    root = ET.fromstring(render_junit(run))
+    assert root.get("failures") == "2"
+    failure = {c.get("name"): c for c in root.iter("testcase")}["empty message"].find("failure")
+    assert failure is not None and failure.get("type") == "KnownDeviation"
+    assert "claims MS-03" in failure.get("message") and "--fail-on-deviation" in failure.get("message")
+
+
 def test_junit_survives_control_characters_in_errors(catalogue, failed):
     scenario = failed("ansi", ["EN-04"])
     scenario.error.traceback = "\x1b[31mred\x1b[0m\x00"

@@ -88,3 +88,5 @@ def test_fail_on_deviation_turns_a_known_deviation_into_exit_code_1(tmp_path, ca
     [scenario] = [s for f in report["features"] for s in f["scenarios"]]
     assert scenario["name"] == "A new release waits with DKP's approval message"
     assert scenario["status"] == "deviation"
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'failures="1"' in junit and 'type="KnownDeviation"' in junit  # agrees with the exit code

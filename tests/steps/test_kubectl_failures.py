@@ -146,3 +146,18 @@ def test_failed_kubectl_commands_on_the_simulator(pytester, feature_project):
     assert "NotFound" in run["output"]
     assert scenarios["Not a kubectl command"]["status"] == "error"
     assert scenarios["A read that fails is judged where it is compared"]["status"] == "failed"
+
+
+def test_a_column_the_output_does_not_print_is_the_scenarios_mistake_with_the_nearest_column():
+    from harness.steps.errors import ScenarioError
+    from harness.steps.library.kubectl import row_reads
+
+    world = _world("", returncode=0)
+    table = "NAME      COUNT   SYNC   MSG\nexample   1       3m     \n"
+    world.last = KubectlResult("kubectl get ms", table, "", 0)
+    with pytest.raises(ScenarioError) as caught:
+        row_reads(world, "example", [["COUNTS", "1"]])
+    message = str(caught.value)
+    assert "`kubectl get ms` prints no column 'COUNTS' (did you mean 'COUNT'?" in message
+    assert "its columns: NAME, COUNT, SYNC, MSG" in message
+    row_reads(world, "example", [["COUNT", "1"]])  # the column as printed passes

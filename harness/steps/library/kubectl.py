@@ -12,6 +12,8 @@ runs it again while it retries on a real cluster.
 
 from __future__ import annotations
 
+import difflib
+
 import pytest
 
 from harness.steps.catalogue import given, then, when
@@ -76,10 +78,12 @@ def row_reads(world: World, name: str, datatable: list[list[str]]) -> None:
           | UPDATE POLICY |          |
     """
     result = _last(world)
-    row = parse_kubectl_table(result.stdout).row(world.expect(name))
+    table = parse_kubectl_table(result.stdout)
     expected = {
         cells[0].strip(): world.expect(cells[1].strip() if len(cells) > 1 else "") for cells in datatable
     }
+    _known_columns(expected, table.columns, result.command)
+    row = table.row(world.expect(name))
     wrong = {
         column: row.get(column, "<no such column>")
         for column, value in expected.items()
@@ -90,6 +94,18 @@ def row_reads(world: World, name: str, datatable: list[list[str]]) -> None:
     if wrong:
         detail = ", ".join(f"{c}: expected {expected[c]!r}, found {v!r}" for c, v in wrong.items())
         raise AssertionError(f"row {name!r} of `{result.command}` differs: {detail}")
+
+
+def _known_columns(expected: dict[str, str], columns: list[str], command: str) -> None:
+    """A column the output does not print is the scenario's mistake (a typo), not DKP's."""
+    for column in expected:
+        if column not in columns:
+            near = difflib.get_close_matches(column, columns, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise ScenarioError(
+                f"`{command}` prints no column {column!r} ({hint}its columns: {', '.join(columns)}); "
+                "write the column as kubectl prints it in the header"
+            )
 
 
 @then('the output contains "{text}"')
