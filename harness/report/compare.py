@@ -4,8 +4,9 @@ The same scenarios run against the simulator and a real cluster, or against DKP 
 ``dkp-harness report compare A.json B.json`` says where the answers differ. Only a claim *checked*
 on both sides (it held, was not met, or is a known deviation) can disagree in a way that matters:
 that is what makes the exit code non-zero. A claim checked on one side only (skipped because it
-needs virtual time, unselected, uncovered, could not be checked) is listed apart: the runs did not
-answer the same question.
+needs virtual time, unselected, uncovered, could not be checked), or checked by other scenarios on
+each side (a partial run that left some of the claim's scenarios out), is listed apart: the runs
+did not answer the same question.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import html
 import json
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,14 @@ class Difference:
     title: str
     left: str | None
     right: str | None
+    same_evidence: bool = True
+    """For a claim: whether both runs checked it with the same scenarios. A partial run that left
+    out the claim's ``@deviation`` scenario says "holds" where the whole run says "known
+    deviation": different questions, not a disagreement."""
 
     @property
     def checked_on_both(self) -> bool:
-        return self.left in CHECKED and self.right in CHECKED
+        return self.left in CHECKED and self.right in CHECKED and self.same_evidence
 
 
 @dataclass
@@ -133,8 +138,26 @@ def compare_runs(left: dict[str, Any], right: dict[str, Any], labels: tuple[str,
     """Every claim and scenario whose status differs, in the left run's order."""
     result = RunComparison(left=labels[0], right=labels[1])
     result.claims, result.same_claims = _differences(_claims(left), _claims(right))
+    evidence = (_claim_evidence(left), _claim_evidence(right))
+    result.claims = [
+        replace(d, same_evidence=evidence[0].get(d.key) == evidence[1].get(d.key)) for d in result.claims
+    ]
     result.scenarios, result.same_scenarios = _differences(_scenarios(left), _scenarios(right))
     return result
+
+
+def _claim_evidence(data: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """Per claim, the scenarios that checked it (held, not met or a known deviation)."""
+    checked = {
+        str(s.get("nodeid"))
+        for feature in data.get("features", [])
+        for s in feature.get("scenarios", [])
+        if str(s.get("status")) in CHECKED
+    }
+    return {
+        str(c["id"]): frozenset(str(n) for n in c.get("scenarios") or [] if str(n) in checked)
+        for c in data.get("claims", [])
+    }
 
 
 def label_of(data: dict[str, Any], path: Path) -> str:
@@ -187,14 +210,19 @@ def _differences(
     return differences, same
 
 
+def _evidence_note(difference: Difference) -> str:
+    checked_both = difference.left in CHECKED and difference.right in CHECKED
+    return "  (checked by different scenarios)" if checked_both and not difference.same_evidence else ""
+
+
 def render_text(result: RunComparison) -> str:
     """The comparison for a terminal or a CI log."""
     lines = [f"left:  {result.left}", f"right: {result.right}", ""]
     conflict, once = result.claims_in_conflict, result.claims_checked_once
     lines.append(f"claims checked on both sides that differ: {len(conflict)}")
     lines += [f"  {d.key}: {d.left} -> {d.right}  {d.title}" for d in conflict]
-    lines.append(f"claims checked on one side only (not a conflict): {len(once)}")
-    lines += [f"  {d.key}: {_shown(d.left)} -> {_shown(d.right)}" for d in once]
+    lines.append(f"claims checked on one side only, or by other scenarios (not a conflict): {len(once)}")
+    lines += [f"  {d.key}: {_shown(d.left)} -> {_shown(d.right)}{_evidence_note(d)}" for d in once]
     lines.append(f"scenarios that differ: {len(result.scenarios)}")
     lines += [f"  {d.key}: {_shown(d.left)} -> {_shown(d.right)}" for d in result.scenarios]
     lines.append(
@@ -233,7 +261,11 @@ def render_html(result: RunComparison) -> str:
         f"<p class='verdict {'bad' if result.claims_in_conflict else 'good'}' id='verdict'>{_e(verdict)}; "
         f"{result.same_claims} claims and {result.same_scenarios} scenarios are the same.</p>"
         + table("Claims checked on both sides that differ", result.claims_in_conflict, "conflicts")
-        + table("Claims checked on one side only", result.claims_checked_once, "checked-once")
+        + table(
+            "Claims checked on one side only, or by other scenarios",
+            result.claims_checked_once,
+            "checked-once",
+        )
         + table("Scenarios that differ", result.scenarios, "scenarios")
         + "</main></body></html>\n"
     )

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from harness.cli import main
-from harness.report.compare import CompareError, compare_runs, load_run
+from harness.report.compare import CompareError, compare_runs, load_run, render_text
 
 
 def _run(claims: dict[str, str], scenarios: dict[str, str], target: dict | None = None) -> dict:
@@ -50,6 +50,28 @@ def test_only_a_claim_checked_on_both_sides_that_differs_is_a_conflict():
 def test_runs_that_differ_only_where_one_side_did_not_check_agree():
     quiet = _run({**{c["id"]: c["status"] for c in CLUSTER["claims"]}, "MS-03": "deviation"}, {})
     assert compare_runs(SIMULATOR, quiet, ("a", "b")).exit_code == 0
+
+
+def test_a_claim_checked_by_other_scenarios_on_each_side_is_no_conflict():
+    """A partial run without TR-04's @deviation scenario says "holds" where the whole run says
+    "known deviation": they answered different questions."""
+
+    def run(status: str, scenarios: dict[str, str]) -> dict:
+        data = _run({"TR-04": status}, scenarios)
+        data["claims"][0]["scenarios"] = [f"n::{name}" for name in scenarios]
+        for scenario in data["features"][0]["scenarios"]:
+            scenario["nodeid"] = f"n::{scenario['name']}"
+        return data
+
+    whole = run("deviation", {"annotate": "passed", "waits": "deviation"})
+    partial = run("passed", {"annotate": "passed"})
+    result = compare_runs(whole, partial, ("whole", "partial"))
+    assert result.claims_in_conflict == [] and result.exit_code == 0
+    [once] = result.claims_checked_once
+    assert (once.key, once.left, once.right, once.same_evidence) == ("TR-04", "deviation", "passed", False)
+    assert "(checked by different scenarios)" in render_text(result)
+    flipped = run("failed", {"annotate": "failed", "waits": "deviation"})
+    assert [d.key for d in compare_runs(whole, flipped, ("a", "b")).claims_in_conflict] == ["TR-04"]
 
 
 def test_the_cli_prints_text_writes_html_and_sets_the_exit_code(tmp_path, capsys):
