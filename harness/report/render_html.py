@@ -78,6 +78,8 @@ def _target(target: dict[str, str]) -> str:
     kind = target.get("kind", "simulator")
     parts = ["the simulated DKP cluster" if kind == "simulator" else f"a cluster ({kind})"]
     parts += [f"{label} {target[key]}" for key, label in _TARGET_FIELDS if target.get(key)]
+    if target.get("behaviour_of"):
+        parts.append(f"behaving as Deckhouse {target['behaviour_of']}")
     parts.append(f"{target.get('time_mode', 'virtual')} time")
     return " · ".join(parts)
 

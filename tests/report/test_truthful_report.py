@@ -239,3 +239,15 @@ def test_a_write_that_fails_part_way_leaves_the_previous_reports_whole(tmp_path)
     assert {p.name: p.read_text() for p in tmp_path.iterdir() if p.is_file()} == {
         name: f"previous {name}" for name in FILES
     }
+
+
+def test_a_deckhouse_version_newer_than_the_simulator_knows_is_named_with_what_it_behaves_as():
+    from harness import eras
+    from harness.report.render_html import _target
+    from harness.target.simulator_info import describe_simulator
+
+    newer = describe_simulator("v9.0.0")
+    assert newer["deckhouse_version"] == "v9.0.0"
+    assert newer["behaviour_of"].startswith(f"{eras.LATEST} (the newest")
+    assert f"behaving as Deckhouse {eras.LATEST}" in _target(newer)
+    assert "behaviour_of" not in describe_simulator("latest") and "behaviour_of" not in describe_simulator()
