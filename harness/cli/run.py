@@ -171,7 +171,19 @@ def classify_path(raw: str, cwd: Path) -> tuple[str, str]:
             "(any sub-folder works, no Python binding needed)"
         )
     shown = path.relative_to(ROOT.resolve()).as_posix()
+    if line:
+        _check_line(raw, path, int(line))
     return "feature", f"{shown}:{line}" if line else shown
+
+
+def _check_line(raw: str, path: Path, line: int) -> None:
+    """A line past the file's end selects nothing a reader meant (it used to run the last scenario)."""
+    try:
+        count = len(path.read_bytes().splitlines())
+    except OSError:
+        return  # the run reports the unreadable file itself
+    if line < 1 or line > count:
+        raise SelectionError(f"{raw}: the file has {count} lines; give the line of a scenario (1 to {count})")
 
 
 def _existing(name: str, cwd: Path) -> Path:

@@ -78,3 +78,16 @@ def test_help_still_exits_0(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["run", "--help"])
     assert exited.value.code == 0
+
+
+@pytest.mark.parametrize("line", ["9999", "0"])
+def test_a_feature_line_outside_the_file_is_refused_with_its_length(capsys, line):
+    """It used to select the file's last scenario (the one "nearest above" any line past the end)."""
+    from harness.cli.run import SelectionError, classify_path
+    from harness.cli.run import ROOT as PROJECT
+
+    path = "features/sources/module_source.feature"
+    count = len((PROJECT / path).read_bytes().splitlines())
+    with pytest.raises(SelectionError, match=rf"{path}:{line}: the file has {count} lines; give the line"):
+        classify_path(f"{path}:{line}", PROJECT)
+    assert classify_path(f"{path}:{count}", PROJECT) == ("feature", f"{path}:{count}")
