@@ -83,8 +83,8 @@ def test_help_still_exits_0(capsys):
 @pytest.mark.parametrize("line", ["9999", "0"])
 def test_a_feature_line_outside_the_file_is_refused_with_its_length(capsys, line):
     """It used to select the file's last scenario (the one "nearest above" any line past the end)."""
-    from harness.cli.run import SelectionError, classify_path
     from harness.cli.run import ROOT as PROJECT
+    from harness.cli.run import SelectionError, classify_path
 
     path = "features/sources/module_source.feature"
     count = len((PROJECT / path).read_bytes().splitlines())
