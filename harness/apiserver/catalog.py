@@ -325,7 +325,7 @@ def core_types() -> list[ResourceType]:
             True,
             ("po",),
             status_subresource=True,
-            subresources=("log",),
+            subresources=("log", "exec", "attach", "portforward"),
             categories=("all",),
             field_labels=_POD_FIELDS,
             columns=(

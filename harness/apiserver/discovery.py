@@ -25,7 +25,13 @@ __all__ = [
 
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 _READ_VERBS = ["get", "list", "watch"]
-_SUB_VERBS = {"status": ["get", "patch", "update"], "log": ["get"]}
+_SUB_VERBS = {
+    "status": ["get", "patch", "update"],
+    "log": ["get"],
+    "exec": ["create", "get"],
+    "attach": ["create", "get"],
+    "portforward": ["create", "get"],
+}
 _AGG = "application/json;g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList"
 
 

@@ -601,6 +601,21 @@ def _read_only(b: Backend, req: Request) -> None:
         b.definitions.ensure(b.store.install)
 
 
+_STREAMS = frozenset({"exec", "attach", "portforward"})
+"""Pod subresources that open a stream into a container: the simulated pods run no process."""
+
+
+def _no_stream(req: Request) -> BadRequest:
+    """``kubectl exec|attach|port-forward`` on the simulated cluster: say why not, and what instead."""
+    what = {"exec": "run a command in", "attach": "attach to", "portforward": "forward a port to"}
+    return BadRequest(
+        f"cannot {what[req.subresource or 'exec']} pod {req.name!r}: the simulated cluster's pods run no "
+        "process. For `deckhouse-controller module enable|disable NAME` run `dkp-harness module "
+        "enable|disable NAME` (with the sandbox's --state-dir); the Deckhouse log is "
+        "`kubectl -n d8-system logs deploy/deckhouse`"
+    )
+
+
 def _answer_review(req: Request) -> Response:
     """A create-only review is answered from its body; any other verb is kube-apiserver's 405."""
     if req.verb != "create" or req.subresource:
@@ -612,6 +627,8 @@ def handle(b: Backend, req: Request) -> Response:
     """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
     if req.subresource and req.subresource not in req.rt.all_subresources():
         raise NotFound("the server could not find the requested resource")
+    if req.subresource in _STREAMS:
+        raise _no_stream(req)
     if req.rt.read_only:
         _read_only(b, req)
     b.preinstalled.ensure(req.rt, b.store.install)

@@ -370,3 +370,21 @@ def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(clust
     assert "generateName" not in namespace["metadata"]
     again = kubectl("create", "namespace", "team", ok=False)
     assert again.returncode == 1 and 'namespaces "team" already exists' in again.stderr
+
+
+def test_kubectl_exec_and_port_forward_say_why_not_and_what_instead(cluster):
+    server, kubectl = cluster
+    pods = server.client().resolve("v1", "Pod")
+    server.client().create(
+        pods,
+        {
+            "metadata": {"name": "deckhouse-0", "namespace": "d8-system"},
+            "spec": {"containers": [{"name": "deckhouse", "image": "deckhouse"}]},
+        },
+    )
+    done = kubectl(
+        "-n", "d8-system", "exec", "deckhouse-0", "--", "deckhouse-controller", "module", "list", ok=False
+    )
+    assert done.returncode == 1
+    assert "cannot run a command in pod 'deckhouse-0'" in done.stderr
+    assert "dkp-harness module enable|disable NAME" in done.stderr
