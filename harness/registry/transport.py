@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import re
+import socket
 from collections.abc import Mapping
 from urllib.parse import urljoin
 
@@ -63,10 +64,23 @@ def _cause(url: str, exc: httpx.TransportError) -> str:
         code = _errno(exc)
         if code == errno.ECONNREFUSED:
             return f"dial tcp {host}: connect: connection refused"
+        if _unresolved(exc):
+            # Go's resolver: "lookup <name>: no such host" (not Python's "[Errno -2] …")
+            return f"dial tcp: lookup {httpx.URL(url).host}: no such host"
         return f"dial tcp {host}: {exc}"
     if _errno(exc) == errno.ECONNRESET or "reset" in str(exc).lower():
         return f"read tcp {host}: read: connection reset by peer"
     return "EOF"
+
+
+def _unresolved(exc: BaseException) -> bool:
+    """Whether a name lookup failed somewhere in ``exc``'s causes (``socket.gaierror``)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "Name or service not known" in str(exc) or "nodename nor servname" in str(exc)
 
 
 def _errno(exc: BaseException) -> int | None:

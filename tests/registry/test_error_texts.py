@@ -102,3 +102,20 @@ def test_an_unreachable_registry_gives_go_url_error_text(make_client):
         f'Get "http://127.0.0.1:{port}/v2/deckhouse/modules/tags/list?n=1000": '
         f"dial tcp 127.0.0.1:{port}: connect: connection refused"
     )
+
+
+@pytest.mark.parametrize("code", [-2, -3], ids=["no-such-name", "no-resolver"])
+def test_a_name_that_does_not_resolve_reads_as_gos_lookup_error(code):
+    import socket
+
+    import httpx
+
+    from harness.registry.transport import network_error
+
+    failure = httpx.ConnectError(f"[Errno {code}] lookup failed")
+    failure.__cause__ = socket.gaierror(code, "Name or service not known")
+    error = network_error("GET", "https://registry.invalid.example:5000/v2/", failure)
+    assert str(error) == (
+        'Get "https://registry.invalid.example:5000/v2/": '
+        "dial tcp: lookup registry.invalid.example: no such host"
+    )
