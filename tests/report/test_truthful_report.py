@@ -106,6 +106,8 @@ def test_a_partial_run_says_so_and_does_not_count_unselected_claims_as_uncovered
     assert "Partial run." in html and "-k syncs" in html
     assert "<strong>1 of 1</strong> selected documented claims hold" in html
     assert "without a scenario" not in html
+    # the claims this run left out are "not in this run", never "no scenario" (which reads as uncovered)
+    assert "no scenario</span>" not in html and "none in this run</span>" in html
 
 
 def test_a_full_run_is_not_partial_and_counts_uncovered_claims(make_scenario, catalogue):
