@@ -104,3 +104,57 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         version: v1.0.0
         path: /modules/module-1
       """
+
+  @claim:DKP-02 @deckhouse-since:v1.76.0
+  Scenario: From v1.76 the update-window message prints the year in full
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: deckhouse
+      spec:
+        version: 1
+        settings:
+          releaseChannel: Stable
+          update:
+            mode: Auto
+            windows:
+            - days: ["Wed"]
+              from: "13:30"
+              to: "14:00"
+      """
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    And the registry has the modules:
+      | module   | version | channels |
+      | module-1 | v1.0.1  | stable   |
+    When 3 minutes pass
+    Then the ModuleRelease "module-1-v1.0.1" has the message "Release is waiting for the update window until 18 Dec 2024 13:30 UTC"
+
+  @claim:DKP-02 @deckhouse-before:v1.76.0
+  Scenario: Up to v1.75 the update-window message prints the time as RFC 822
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: deckhouse
+      spec:
+        version: 1
+        settings:
+          releaseChannel: Stable
+          update:
+            mode: Auto
+            windows:
+            - days: ["Wed"]
+              from: "13:30"
+              to: "14:00"
+      """
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    And the registry has the modules:
+      | module   | version | channels |
+      | module-1 | v1.0.1  | stable   |
+    When 3 minutes pass
+    Then the ModuleRelease "module-1-v1.0.1" has the message "Release is waiting for the update window until 18 Dec 24 13:30 UTC"

@@ -34,8 +34,8 @@ import yaml
 
 from harness.api import kinds
 from harness.kube.client import KubeClient
-from harness.kube.errors import NotFound
-from harness.kube.objects import Obj
+from harness.kube.errors import ApiError, NotFound
+from harness.kube.objects import Obj, deep_get
 from harness.kube.resources import Resource
 from harness.registry.credentials import encode_docker_cfg
 from harness.steps.documents import DocumentError, Origin, parse_documents
@@ -145,6 +145,7 @@ class World:
     _target: Target | None = None
     _history: History | None = None
     _publishers: dict[str, Publisher] = field(default_factory=dict)
+    _schemas: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     _unsubscribe: Callable[[], None] | None = None
 
     @property
@@ -267,6 +268,28 @@ class World:
 
     def get(self, kind: str, name: str) -> Obj:
         return self.client.get(self.resource(kind), self.name(name))
+
+    def schema_of(self, kind: str) -> dict[str, Any] | None:
+        """The ``openAPIV3Schema`` of ``kind``'s served version, from its CustomResourceDefinition
+        as the cluster serves it; ``None`` for a kind without one, or a cluster that will not say."""
+        if kind not in self._schemas:
+            self._schemas[kind] = self._read_schema(kind)
+        return self._schemas[kind]
+
+    def _read_schema(self, kind: str) -> dict[str, Any] | None:
+        resource = self.resource(kind)
+        if not resource.group or "." not in resource.group:
+            return None  # a built-in kind: no CRD
+        try:
+            definitions = self.client.resolve("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+            crd = self.client.get(definitions, f"{resource.plural}.{resource.group}")
+        except ApiError:
+            return None
+        for version in deep_get(crd, "spec.versions") or []:
+            if isinstance(version, dict) and version.get("name") == resource.version:
+                schema = deep_get(version, "schema.openAPIV3Schema")
+                return schema if isinstance(schema, dict) else None
+        return None
 
     def find(self, kind: str, name: str) -> Obj | None:
         try:

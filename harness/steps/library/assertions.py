@@ -14,7 +14,9 @@ import difflib
 from harness.api import kinds
 from harness.kube.objects import deep_get
 from harness.steps.catalogue import then
+from harness.steps.errors import ScenarioError
 from harness.steps.matching import format_mismatches, match_subset
+from harness.steps.schema_fields import unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
 
@@ -37,6 +39,7 @@ def matches(world: World, kind: str, name: str, docstring: str) -> None:
           \"\"\"
     """
     [expected] = world.documents(docstring)[:1]
+    _known_fields(world, kind, expected)
     actual = world.find(kind, name)
     if actual is None:
         world.dump(kind, name)
@@ -51,6 +54,15 @@ def matches(world: World, kind: str, name: str, docstring: str) -> None:
             f"{kind} {name!r} does not match:\n{format_mismatches(problems)}"
             + (f"\n  ({note})" if note else "")
         )
+
+
+def _known_fields(world: World, kind: str, expected: object) -> None:
+    """A field the kind does not have is a typo in the scenario, not a claim DKP misses."""
+    schema = world.schema_of(kind)
+    mistakes = unknown_fields(expected, schema) if schema is not None else []
+    if mistakes:
+        listed = "; ".join(str(m) for m in mistakes)
+        raise ScenarioError(f"the YAML to match names fields a {kind} does not have: {listed}")
 
 
 @then('the {kind} "{name}" is in phase "{phase}"')

@@ -1,0 +1,72 @@
+"""Fields a ``matches:`` check names that the kind does not have: the scenario's typo, not DKP's.
+
+``Then the ModuleSource "example" matches:`` with ``staus:`` would otherwise fail as "missing",
+and the report would count a claim as not holding because of a spelling. The kind's schema (its
+CustomResourceDefinition's ``openAPIV3Schema`` for the served version, read from the cluster like
+any object) says which fields exist; a key it does not know, where the schema does not leave the
+object open (``x-kubernetes-preserve-unknown-fields``, ``additionalProperties`` or no
+``properties`` at all), is named with the nearest field that does exist. ``metadata`` is
+ObjectMeta, never in a CRD's schema, and is not judged; neither is a kind without a CRD.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+__all__ = ["UnknownField", "unknown_fields"]
+
+_ALWAYS = frozenset({"apiVersion", "kind", "metadata"})
+
+
+class UnknownField:
+    """One key of the expected YAML that the schema says the kind does not have."""
+
+    def __init__(self, path: str, key: str, known: list[str]) -> None:
+        self.path, self.key, self.known = path, key, known
+
+    def __str__(self) -> str:
+        near = difflib.get_close_matches(self.key, sorted(set(self.known)), n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        fields = ", ".join(sorted(set(self.known))) or "none"
+        return f"{self.path} is not a field of the kind ({hint}the fields there: {fields})"
+
+
+def unknown_fields(expected: Any, schema: dict[str, Any]) -> list[UnknownField]:
+    """The keys of ``expected`` (a top-level object) that ``schema`` does not allow."""
+    if not isinstance(expected, dict):
+        return []
+    found: list[UnknownField] = []
+    top = {k: v for k, v in expected.items() if k not in _ALWAYS}
+    _walk(top, schema, "", found, extra=_ALWAYS)
+    return found
+
+
+def _walk(
+    value: Any,
+    schema: dict[str, Any],
+    path: str,
+    found: list[UnknownField],
+    extra: frozenset[str] = frozenset(),
+) -> None:
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        if _open(schema) or not isinstance(properties, dict):
+            return
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key in properties:
+                _walk(item, properties[key] or {}, where, found)
+            else:
+                found.append(UnknownField(where, str(key), [*properties, *extra]))
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _walk(item, schema["items"], path, found)
+
+
+def _open(schema: dict[str, Any]) -> bool:
+    """Whether any key is allowed at this level (the schema keeps or maps unknown fields)."""
+    additional = schema.get("additionalProperties")
+    return bool(schema.get("x-kubernetes-preserve-unknown-fields")) or (
+        additional is not None and additional is not False
+    )
