@@ -2,7 +2,7 @@
 
 dkp-harness steps              # pattern, kind, meaning and example of every step
 dkp-harness steps --markdown   # docs/steps.md (redirect it there to regenerate the file)
-dkp-harness steps --lint       # undefined, ambiguous, unused steps; unknown claim IDs, bad tags
+dkp-harness steps --lint       # undefined, ambiguous, unused steps; bad values; unknown claim IDs, bad tags
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _lint(features: Path, given_claims: Path | None) -> int:
         f"{functions} step definitions in {len(CATALOGUE)} phrasings, {used} phrasings used; "
         f"{len(report.undefined)} undefined, {len(report.ambiguous)} ambiguous, "
         + (f"{unused} unused definitions; " if whole else "unused definitions not checked for a subset; ")
-        + f"{len(tags)} tag problem(s)"
+        + f"{len(report.invalid)} invalid step value(s); {len(tags)} tag problem(s)"
         + ("" if catalogue else f" (no claims catalogue at {claims})")
     )
     return 0 if report.ok and not tags else 1

@@ -1,10 +1,12 @@
-"""Lint of feature files against the step catalogue: undefined, ambiguous and unused steps.
+"""Lint of feature files against the step catalogue: undefined, ambiguous, unused and invalid steps.
 
 pytest-bdd only notices an undefined step when the scenario runs, never notices an unused
 definition, and silently takes one of two definitions that both match a line. The lint reads
 every feature (outlines expanded with each Examples row, since a placeholder can change which
 definition matches), matches every step line against the catalogue and reports all three, each
-with ``file:line`` and, for an undefined step, the closest definitions.
+with ``file:line`` and, for an undefined step, the closest definitions. A step that matches but
+carries a value its definition refuses (a duration, a moment, a kind, YAML in its docstring) is
+reported too, with the message the run would give (:mod:`harness.steps.step_values`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pytest_bdd.parser import Step
 
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
+from harness.steps.step_values import invalid_value
 
 __all__ = ["LintReport", "StepLine", "closest_steps", "feature_step_lines", "lint"]
 
@@ -32,6 +35,7 @@ class StepLine:
     text: str
     file: str
     line: int
+    docstring: str | None = None
 
     @property
     def location(self) -> str:
@@ -44,10 +48,12 @@ class LintReport:
     ambiguous: list[tuple[StepLine, list[StepDef]]] = field(default_factory=list)
     unused: list[StepDef] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
+    invalid: list[tuple[StepLine, str]] = field(default_factory=list)
+    """Steps that match a definition but whose value it cannot take (a duration, a kind, YAML)."""
 
     @property
     def ok(self) -> bool:
-        return not (self.undefined or self.ambiguous or self.unused)
+        return not (self.undefined or self.ambiguous or self.unused or self.invalid)
 
     def lines(self) -> list[str]:
         out = [
@@ -62,6 +68,10 @@ class LintReport:
         ]
         out += [
             f"{step.location}: unused step definition: {step.kind} {step.pattern!r}" for step in self.unused
+        ]
+        out += [
+            f"{line.location}: {line.keyword.strip()} {line.text}: {problem}"
+            for line, problem in self.invalid
         ]
         return out
 
@@ -78,6 +88,10 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
             report.undefined.append((line, closest_steps(line.kind, line.text, steps)))
         elif len(matched) > 1:
             report.ambiguous.append((line, matched))
+        else:
+            problem = invalid_value(matched[0], line)
+            if problem and (line.location, problem) not in {(x.location, y) for x, y in report.invalid}:
+                report.invalid.append((line, problem))
     # A definition offered under several keywords or phrasings ("Given"/"When", "1 minute passes"
     # and "3 minutes pass") is one function: it is unused only when none of its forms is used.
     used_functions = {s.function for s in steps if report.usage[s.key]}
@@ -107,7 +121,7 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
 
 def _lines(steps: Iterable[Step], file: str) -> Iterator[StepLine]:
     for step in steps:
-        yield StepLine(step.type, step.keyword, step.name, file, step.line_number)
+        yield StepLine(step.type, step.keyword, step.name, file, step.line_number, step.docstring)
 
 
 def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) -> list[StepDef]:

@@ -49,7 +49,15 @@ from harness.target.naming import Naming
 if TYPE_CHECKING:  # the publisher module brings httpx (~0.1 s); the pytest controller never publishes
     from harness.registry.publisher import Publisher
 
-__all__ = ["ClusterOptions", "EvidenceSink", "NullEvidence", "ScenarioError", "World", "WorldError"]
+__all__ = [
+    "ClusterOptions",
+    "EvidenceSink",
+    "NullEvidence",
+    "ScenarioError",
+    "World",
+    "WorldError",
+    "check_kind",
+]
 
 T = TypeVar("T")
 
@@ -372,6 +380,11 @@ def _split(kind: str) -> tuple[str, str]:
 
 def _api_kind(kind: str) -> tuple[str, str]:
     return _split(kind)[0], kind
+
+
+def check_kind(kind: str) -> None:
+    """Raise the scenario's error for a kind no step knows (the lint asks before any run)."""
+    _split(kind)
 
 
 def resource_for(client: KubeClient, kind: str) -> Resource:

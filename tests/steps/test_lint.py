@@ -293,3 +293,39 @@ def test_a_feature_file_that_is_not_utf8_is_a_lint_finding_not_a_crash(tmp_path)
     assert problem.location == "features/latin1.feature:2"
     assert problem.message.startswith("not UTF-8 text: byte 0xe9 at line 2, column 16 cannot be decoded")
     assert problem.message.endswith("save the file as UTF-8")
+
+
+def test_values_a_step_cannot_take_are_found_before_any_run(tmp_path):
+    """The run would refuse each of these with "could not check"; the lint says so first."""
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: mistakes in the values
+    Given it is Monday 2024-12-17 09:00 UTC
+    When 3 minuts pass
+    Then the Modul "module-one" is in phase "Ready"
+    And the Module "module-one" matches:
+      \"\"\"
+      status:
+        phase: [Ready
+      \"\"\"
+
+  Scenario: the same steps written right
+    Given it is Tuesday 2024-12-17 09:00 UTC
+    When 3 minutes pass
+    Then the ModuleRelease "module-one-v1.0.0" is in phase "Deployed"
+    And the Module "module-one" matches:
+      \"\"\"
+      status:
+        phase: Ready
+      \"\"\"
+""",
+    )
+    report = lint(features, CATALOGUE)
+    found = {line.line: problem for line, problem in report.invalid}
+    assert sorted(found) == [3, 4, 5, 6]
+    assert "2024-12-17 is a Tuesday, not a Monday" in found[3]
+    assert "cannot read the duration '3 minuts'" in found[4]
+    assert "unknown kind 'Modul': did you mean 'Module'?" in found[5]
+    assert 'in "features/a.feature", line 9' in found[6]
+    assert not report.ok

@@ -1,0 +1,58 @@
+"""The values in a step line that the lint can judge without a cluster.
+
+A step can match its definition and still be unusable: ``3 minuts pass`` matches ``{span} pass``,
+``the Modul "m" …`` matches ``the {kind} "{name}" …``, a docstring can be broken YAML. The run says
+so with a "could not check" error; the lint says it before any run, with the same message, by
+handing the value to the function the step itself uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from harness.steps.documents import DocumentError, Origin, parse_documents
+from harness.steps.errors import ScenarioError
+from harness.steps.phrases import parse_moment, parse_span
+
+if TYPE_CHECKING:
+    from harness.steps.catalogue import StepDef
+    from harness.steps.lint import StepLine
+
+__all__ = ["invalid_value"]
+
+_YAML_STEPS = frozenset({"seed_yaml", "apply_yaml", "try_apply", "matches", "patch"})
+"""The step functions whose docstring is YAML (``the cluster has:``, ``I apply:``, ``matches:`` …)."""
+_PLACEHOLDERS = {"REGISTRY": "127.0.0.1:5000", "DOCKER_CFG": "e30="}
+
+
+def _kind(value: str) -> None:
+    from harness.steps.world import check_kind  # the world module imports pytest: only when linting
+
+    check_kind(value)
+
+
+_VALUES: dict[str, Callable[[str], Any]] = {"span": parse_span, "moment": parse_moment, "kind": _kind}
+
+
+def invalid_value(step: StepDef, line: StepLine) -> str:
+    """What the run would refuse in ``line`` (matched by ``step``), or ``""``."""
+    try:
+        arguments = step.parser.parse_arguments(line.text) or {}
+    except Exception:  # noqa: BLE001 - a parser that cannot re-read its own match judges nothing
+        arguments = {}
+    for name, value in arguments.items():
+        check = _VALUES.get(name)
+        if check is None or not isinstance(value, str):
+            continue
+        try:
+            check(value)
+        except (ScenarioError, ValueError) as exc:
+            return str(exc)
+    if line.docstring is not None and step.function.rsplit(":", 1)[-1] in _YAML_STEPS:
+        origin = Origin("the step's docstring", line.file, line.line + 2)
+        try:
+            parse_documents(line.docstring, _PLACEHOLDERS, origin)
+        except (DocumentError, ScenarioError) as exc:
+            return str(exc)
+    return ""
