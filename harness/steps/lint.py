@@ -89,7 +89,7 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
         elif len(matched) > 1:
             report.ambiguous.append((line, matched))
         else:
-            problem = invalid_value(matched[0], line)
+            problem = invalid_value(matched[0], line.text, line.docstring, line.file, line.line)
             if problem and (line.location, problem) not in {(x.location, y) for x, y in report.invalid}:
                 report.invalid.append((line, problem))
     # A definition offered under several keywords or phrasings ("Given"/"When", "1 minute passes"

@@ -17,7 +17,6 @@ from harness.steps.phrases import parse_moment, parse_span
 
 if TYPE_CHECKING:
     from harness.steps.catalogue import StepDef
-    from harness.steps.lint import StepLine
 
 __all__ = ["invalid_value"]
 
@@ -35,10 +34,10 @@ def _kind(value: str) -> None:
 _VALUES: dict[str, Callable[[str], Any]] = {"span": parse_span, "moment": parse_moment, "kind": _kind}
 
 
-def invalid_value(step: StepDef, line: StepLine) -> str:
-    """What the run would refuse in ``line`` (matched by ``step``), or ``""``."""
+def invalid_value(step: StepDef, text: str, docstring: str | None, file: str, line: int) -> str:
+    """What the run would refuse in the step ``text`` at ``file:line`` (matched by ``step``), or ``""``."""
     try:
-        arguments = step.parser.parse_arguments(line.text) or {}
+        arguments = step.parser.parse_arguments(text) or {}
     except Exception:  # noqa: BLE001 - a parser that cannot re-read its own match judges nothing
         arguments = {}
     for name, value in arguments.items():
@@ -49,10 +48,10 @@ def invalid_value(step: StepDef, line: StepLine) -> str:
             check(value)
         except (ScenarioError, ValueError) as exc:
             return str(exc)
-    if line.docstring is not None and step.function.rsplit(":", 1)[-1] in _YAML_STEPS:
-        origin = Origin("the step's docstring", line.file, line.line + 2)
+    if docstring is not None and step.function.rsplit(":", 1)[-1] in _YAML_STEPS:
+        origin = Origin("the step's docstring", file, line + 2)
         try:
-            parse_documents(line.docstring, _PLACEHOLDERS, origin)
+            parse_documents(docstring, _PLACEHOLDERS, origin)
         except (DocumentError, ScenarioError) as exc:
             return str(exc)
     return ""
