@@ -405,13 +405,14 @@ class ReleaseController(ControllerBase):
             source = self.kube.get(kinds.MODULE_SOURCE, source_name)
         except NotFound as exc:
             raise ReconcileError(f"{deploy}: get the '{source_name}' module source: {exc}") from None
-        reader = open_source_reader(self.registry_factory, source)
         try:
-            return dict(reader.read_image(module_name, version).files)
+            reader = open_source_reader(self.registry_factory, source)  # credentials read here
+            try:
+                return dict(reader.read_image(module_name, version).files)
+            finally:
+                reader.close()
         except RegistryError as exc:
             raise ReconcileError(f"{deploy}: download the '{module_name}' module: {exc}") from None
-        finally:
-            reader.close()
 
     def _settings(self, module_name: str) -> dict[str, Any]:
         config = self._get(kinds.MODULE_CONFIG, module_name)
