@@ -36,7 +36,7 @@ def test_a_released_registry_comes_back_empty_with_an_empty_log(pool):
     digests = _publish(first)
     with RegistryClient(f"{first.address}/deckhouse/modules", scheme="HTTP") as client:
         assert client.list_tags() == ["module-one"]
-    assert "GET /v2/" in first.logs()
+    assert first.wait_for_log("GET /v2/"), first.logs()  # written just after the answer
     address, pid = first.address, first.pid
     pool.release(first)
     assert pool.idle() == 1

@@ -87,6 +87,10 @@ class DistributionBackend(Backend):
     def logs(self) -> str:
         return self._log.text()
 
+    def wait_for_log(self, text: str, timeout: float = READY_TIMEOUT) -> bool:
+        """Whether a log line containing ``text`` arrives within ``timeout`` (see ``LogBuffer.wait_for``)."""
+        return self._log.wait_for(text, timeout)
+
     def _begin(self, workdir: Path) -> None:
         binary = self._binary or find_binary()
         if binary is None:

@@ -52,9 +52,19 @@ class LogBuffer:
             if self._fence is not None and self._fence in line:
                 self._lines.clear()
                 self._fence, self._fence_seen = None, True
-                self._fenced.notify_all()
-                return
-            self._lines.append(line)
+            else:
+                self._lines.append(line)
+            self._fenced.notify_all()  # a fence, or a line someone waits for (wait_for)
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        """Whether a line containing ``text`` is in the log within ``timeout`` seconds.
+
+        Distribution writes a request's access-log line after the answer has gone out, so a
+        caller that just got its answer may look before its line arrived; this waits for the line
+        itself (woken by each new line), bounded by the deadline.
+        """
+        with self._fenced:
+            return self._fenced.wait_for(lambda: any(text in line for line in self._lines), timeout)
 
     def text(self) -> str:
         with self._lock:
