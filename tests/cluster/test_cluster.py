@@ -233,7 +233,8 @@ def test_the_cluster_publisher_writes_images_into_its_registry_which_serves_them
     cluster.publisher.publish("module-one", "v0.7.24", channels=["stable"])
     source(cluster)
     assert cluster.client.get(kinds.MODULE, "module-one")["status"]["phase"] == "Available"
-    log = cluster._backend.logs().splitlines()
+    assert cluster._backend.wait_for_log("/manifests/stable")  # the scan pulled what was seeded
+    log = cluster._backend.logs().splitlines()  # (its line is written just after the answer)
     assert not [line for line in log if '"PUT /v2/' in line or "uploads" in line]  # no push over HTTP
     pulls = [line for line in log if '"GET /v2/' in line]
-    assert any("/manifests/stable" in line for line in pulls)  # the scan pulled what was seeded
+    assert any("/manifests/stable" in line for line in pulls)
