@@ -110,8 +110,8 @@ class ApiServer:
             self._log,
             self.faults,
             clock,
-            definitions=Definitions(documents, clock.now()),
         )
+        self._backend.preinstalled.add(CRD_TYPE.key, Definitions(documents, clock.now()).objects)
         self._openapi: OpenApi | None = None
         self._http: HttpServer | None = None
         self._read_barrier: Callable[[], object] | None = None

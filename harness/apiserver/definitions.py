@@ -18,9 +18,8 @@ from their name.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -124,13 +123,12 @@ def definition_object(document: Obj, created: str) -> Obj:
 
 
 class Definitions:
-    """The CRD objects of one server, stored in its store on the first request for them."""
+    """The CRD objects of one server; stored on the first request for them, as every preinstalled
+    object is (:mod:`harness.apiserver.preinstalled`)."""
 
     def __init__(self, documents: Sequence[Obj], started: datetime) -> None:
         self._documents = list(documents)
         self._created = stamp(started)
-        self._lock = threading.Lock()
-        self._stored = False
 
     def objects(self) -> list[Obj]:
         """New objects to store, one per CRD document (the last one of a name wins, as layers do)."""
@@ -139,16 +137,3 @@ class Definitions:
             obj = definition_object(doc, self._created)
             by_name[obj["metadata"]["name"]] = obj
         return list(by_name.values())
-
-    def ensure(self, install: Callable[[ResourceType, list[Obj]], None]) -> None:
-        """Have ``install`` store the objects, once; every later call returns at once.
-
-        Called before every request for them, by any thread: whoever comes second waits until
-        the first has stored them, so no reader sees the list half filled.
-        """
-        if self._stored:
-            return
-        with self._lock:
-            if not self._stored:
-                install(CRD_TYPE, self.objects())
-                self._stored = True

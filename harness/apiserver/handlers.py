@@ -593,12 +593,10 @@ VERBS: dict[str, Handler] = {
 }
 
 
-def _read_only(b: Backend, req: Request) -> None:
-    """Refuse a write to a read-only resource; make sure the objects to read are there."""
+def _read_only(req: Request) -> None:
+    """Refuse a write to a read-only resource (its objects are preinstalled, below)."""
     if req.verb not in READ_VERBS:
         raise refuse_write(req.verb, req.rt)
-    if b.definitions is not None:
-        b.definitions.ensure(b.store.install)
 
 
 _STREAMS = frozenset({"exec", "attach", "portforward"})
@@ -630,7 +628,7 @@ def handle(b: Backend, req: Request) -> Response:
     if req.subresource in _STREAMS:
         raise _no_stream(req)
     if req.rt.read_only:
-        _read_only(b, req)
+        _read_only(req)
     b.preinstalled.ensure(req.rt, b.store.install)
     if req.rt.create_only:
         return _answer_review(req)

@@ -4,9 +4,10 @@ A real cluster answers ``kubectl get nodes`` with its nodes and ``kubectl get sv
 ``default/kubernetes`` Service the API server keeps for itself; a fresh simulated one would say
 "No resources found", or "the server doesn't have a resource type" for nodes, and a new user's
 first command would already differ. The objects are made by a function given when the server is
-built (the cluster knows its node's Kubernetes version) and stored on the first request for their
-resource, like the CRD objects (:mod:`harness.apiserver.definitions`): a run that never asks pays
-nothing, and the resourceVersions and uids of everything else stay as they were.
+built (the cluster knows its node's Kubernetes version; the server adds its CRD objects,
+:mod:`harness.apiserver.definitions`) and stored on the first request for their resource: a run
+that never asks pays nothing, and the resourceVersions and uids of everything else stay as they
+were.
 """
 
 from __future__ import annotations

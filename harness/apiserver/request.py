@@ -13,7 +13,6 @@ from typing import Any
 
 from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
-from harness.apiserver.definitions import Definitions
 from harness.apiserver.faults import Faults
 from harness.apiserver.leaf_repeat import Repeats
 from harness.apiserver.preinstalled import Preinstalled
@@ -81,7 +80,5 @@ class Backend:
     """Validating webhooks (``harness.apiserver.admission``), called before a write is stored."""
     repeats: Repeats = field(default_factory=Repeats)
     """The ``/status`` leaf write of each object that may be repeated without its analysis."""
-    definitions: Definitions | None = None
-    """The CustomResourceDefinition objects, stored on the first request for them."""
     preinstalled: Preinstalled = field(default_factory=Preinstalled)
     """Objects a cluster has from the start (nodes, ``default/kubernetes``), stored on demand."""

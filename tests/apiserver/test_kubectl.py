@@ -240,23 +240,28 @@ def test_kubectl_wait_for_jsonpath_already_true(cluster):
     assert "condition met" in done.stdout
 
 
-def test_kubectl_wait_for_jsonpath_met_by_a_write_from_another_thread(cluster, monkeypatch):
-    server, kubectl = cluster
-    kubectl.apply(MR)
+def _write_status_once_watched(server, monkeypatch, kind, name, status):
+    """Write ``status`` from another thread as soon as kubectl's watch has started (no waiting)."""
     client = server.client()
-    mr = client.resolve("deckhouse.io/v1alpha1", "ModuleRelease")
+    resource = client.resolve("deckhouse.io/v1alpha1", kind)
     original = handlers.VERBS["watch"]
 
     def watch_then_write(b, req):
         response = original(b, req)
         threading.Thread(
-            target=client.patch,
-            args=(mr, "module-one-v1.2.3", {"status": {"phase": "Deployed"}}),
-            kwargs={"subresource": "status"},
+            target=client.patch, args=(resource, name, {"status": status}), kwargs={"subresource": "status"}
         ).start()
         return response
 
     monkeypatch.setitem(handlers.VERBS, "watch", watch_then_write)
+
+
+def test_kubectl_wait_for_jsonpath_met_by_a_write_from_another_thread(cluster, monkeypatch):
+    server, kubectl = cluster
+    kubectl.apply(MR)
+    _write_status_once_watched(
+        server, monkeypatch, "ModuleRelease", "module-one-v1.2.3", {"phase": "Deployed"}
+    )
     done = kubectl("wait", "mr/module-one-v1.2.3", "--for=jsonpath={.status.phase}=Deployed", "--timeout=30s")
     assert "condition met" in done.stdout
 
@@ -275,20 +280,9 @@ def test_kubectl_get_watch_prints_each_update_as_a_row_of_the_table(cluster, mon
     only); as raw objects kubectl printed updates as NAME and an AGE from the wall clock."""
     server, kubectl = cluster
     kubectl.apply(MS)
-    client = server.client()
-    ms = client.resolve("deckhouse.io/v1alpha1", "ModuleSource")
-    original = handlers.VERBS["watch"]
-
-    def watch_then_write(b, req):
-        response = original(b, req)
-        status = {"status": {"modulesCount": 3, "message": "", "syncTime": "2024-12-16T09:00:00Z"}}
-        threading.Thread(
-            target=client.patch, args=(ms, "example", status), kwargs={"subresource": "status"}
-        ).start()
-        return response
-
-    monkeypatch.setitem(handlers.VERBS, "watch", watch_then_write)
-    done = kubectl("get", "ms", "-w", "--request-timeout=2s", ok=False)
+    status = {"modulesCount": 3, "message": "", "syncTime": "2024-12-16T09:00:00Z"}
+    _write_status_once_watched(server, monkeypatch, "ModuleSource", "example", status)
+    done = kubectl("get", "ms", "-w", "--request-timeout=1s", ok=False)  # kubectl's own end
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["NAME", "COUNT", "SYNC", "MSG"], done.stdout
     assert [line.split()[0] for line in lines[1:]] == ["example", "example"], done.stdout
