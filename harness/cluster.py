@@ -36,9 +36,11 @@ from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
 from harness.apiserver.admission import AdmissionReview, Webhook
+from harness.apiserver.remotecommand import ExecCall, ExecResult
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.config import ConfigController
+from harness.dkp.controllers.deckhouse_cli import NotSimulated, run_deckhouse_controller
 from harness.dkp.controllers.installed import InstalledModules
 from harness.dkp.controllers.lifecycle import LifecycleController
 from harness.dkp.controllers.override import OverrideController
@@ -83,6 +85,45 @@ DECKHOUSE_CONTAINER = "deckhouse"
 DECKHOUSE_DEPLOYMENT = "deckhouse"
 DECKHOUSE_LABELS = {"app": "deckhouse"}
 POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
+
+
+def deckhouse_services(created: str) -> list[Obj]:
+    """The Services of ``d8-system`` that DKP's ``deckhouse`` module installs.
+
+    ``deckhouse-leader`` selects the leading Deckhouse pod (``app=deckhouse,leader=true``): DKP's
+    page runs ``kubectl exec svc/deckhouse-leader`` and kubectl finds the pod through that
+    selector. ``deckhouse`` has no selector (its endpoints are managed apart). Ports and labels
+    are upstream's (``modules/002-deckhouse/templates/service.yaml``,
+    ``deckhouse-leader-service.yaml``); the cluster IPs are fixed addresses of the service network.
+    """
+    labels = {"app": "deckhouse", "heritage": "deckhouse", "module": "deckhouse"}
+    ns = kinds.DECKHOUSE_NAMESPACE
+    return [
+        control_plane.service(
+            ns,
+            "deckhouse",
+            created,
+            labels=labels,
+            cluster_ip="10.222.114.36",
+            ports=[
+                {"name": "self", "port": 9889, "protocol": "TCP", "targetPort": 9650},
+                {"name": "webhook", "port": 9651, "protocol": "TCP", "targetPort": 9651},
+            ],
+        ),
+        control_plane.service(
+            ns,
+            "deckhouse-leader",
+            created,
+            labels=labels,
+            cluster_ip="10.222.187.203",
+            ports=[
+                {"name": "self", "port": 8080, "protocol": "TCP", "targetPort": "self"},
+                {"name": "webhook", "port": 4223, "protocol": "TCP", "targetPort": "webhook"},
+            ],
+            selector={**DECKHOUSE_LABELS, "leader": "true"},
+            publish_not_ready=True,
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,8 +371,11 @@ class SimulatedCluster:
             lambda: [control_plane.node(self.settings.kubernetes_version, started)],
         )
         self._api.preinstall(
-            service.api_version, service.kind, lambda: [control_plane.kubernetes_service(started)]
+            service.api_version,
+            service.kind,
+            lambda: [control_plane.kubernetes_service(started), *deckhouse_services(started)],
         )
+        self._api.set_exec_runner(self._exec)
 
     def _start_manager(self) -> None:
         reads = ReadRecorder(self.client)  # what each look read: the fast-time shortcut's wake-ups
@@ -478,6 +522,26 @@ class SimulatedCluster:
             "metadata": {"name": "deckhouse"},
             "spec": {"enabled": True, "version": 1, "settings": self.deckhouse.to_settings()},
         }
+
+    def _exec(self, call: ExecCall) -> ExecResult:
+        """``kubectl exec`` into the Deckhouse container runs ``deckhouse-controller``'s module
+        commands (:mod:`harness.dkp.controllers.deckhouse_cli`); no other container runs anything."""
+        deckhouse = (call.namespace, call.pod, call.container) == (
+            kinds.DECKHOUSE_NAMESPACE,
+            self.pod_name,
+            DECKHOUSE_CONTAINER,
+        )
+        if not deckhouse:
+            return ExecResult(
+                error=f"container {call.container!r} of pod {call.pod!r} runs no process in the simulated"
+                f" cluster; only the {DECKHOUSE_CONTAINER!r} container of {kinds.DECKHOUSE_NAMESPACE}/"
+                f"{self.pod_name} runs deckhouse-controller (dkp-harness)"
+            )
+        try:
+            done = run_deckhouse_controller(self.client, call.command)
+        except NotSimulated as exc:
+            return ExecResult(error=str(exc))
+        return ExecResult(done.stdout.encode(), done.stderr.encode(), done.exit_code)
 
     def _pod_log(self, namespace: str, pod: str, container: str) -> str:
         if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:

@@ -161,6 +161,29 @@ Feature: Enabling a module with a ModuleConfig
       """
     And the Module "module-one" is in phase "Ready"
 
+  @claim:EN-09
+  Scenario: The page's kubectl exec command runs deckhouse-controller in the leading Deckhouse pod
+    When I run `kubectl -ti -n d8-system exec svc/deckhouse-leader -c deckhouse -- deckhouse-controller module enable module-one`
+    Then the output is:
+      """
+      Module module-one enabled
+      """
+    When 15 seconds pass
+    Then the Module "module-one" is in phase "Ready"
+    When the Deckhouse CLI disables the module "module-one"
+    Then the ModuleConfig "module-one" matches:
+      """
+      spec:
+        enabled: false
+      """
+    And the Module "module-one" matches:
+      """
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "False"
+      """
+
   @claim:DKP-31 @simulation-only
   Scenario: Disabling a Downloading module returns it to Available
     When the ModuleConfig "module-one" enables the module

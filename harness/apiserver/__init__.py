@@ -62,6 +62,7 @@ from harness.apiserver.http import HttpServer
 from harness.apiserver.kubeconfig import write_kubeconfig
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
+from harness.apiserver.remotecommand import ExecRunner
 from harness.apiserver.request import Backend, LogSource
 from harness.apiserver.router import Router
 from harness.apiserver.storage import Change, Store
@@ -192,6 +193,11 @@ class ApiServer:
     def set_pod_log_source(self, fn: Callable[[str, str, str], str] | None) -> None:
         """``fn(namespace, pod, container)`` returns the container's full log text."""
         self._backend.log_source = fn
+
+    def set_exec_runner(self, fn: ExecRunner | None) -> None:
+        """``fn`` runs the command of every ``pods/exec`` (:mod:`harness.apiserver.remotecommand`);
+        with None, exec is refused with what to do instead."""
+        self._backend.exec_runner = fn
 
     def set_read_barrier(self, fn: Callable[[], object] | None) -> None:
         """Call ``fn`` before serving every HTTP read that is not a watch (the in-process client never).

@@ -30,6 +30,7 @@ from harness.apiserver.options import (
     parse_resource_version,
     too_large_rv,
 )
+from harness.apiserver.pod_exec import exec_pod, pod_container
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
@@ -227,17 +228,7 @@ def pod_log(b: Backend, req: Request) -> Response:
         raise NotFound("the server could not find the requested resource")
     tail_lines, limit_bytes = _log_options(req)
     pod = b.store.get(req.rt, _ns(req), req.name or "")
-    containers = [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
-    container = req.query.get("container")
-    if not container:
-        if len(containers) != 1:
-            choices = " ".join(containers)
-            raise BadRequest(
-                f"a container name must be specified for pod {req.name}, choose one of: [{choices}]"
-            )
-        container = containers[0]
-    if container not in containers:
-        raise BadRequest(f"container {container} is not valid for pod {req.name}")
+    container = pod_container(pod, req.query.get("container"))
     text = b.log_source(_ns(req), req.name or "", container) if b.log_source else ""
     text = _tail(text, tail_lines)
     if limit_bytes is not None:
@@ -600,17 +591,18 @@ def _read_only(req: Request) -> None:
 
 
 _STREAMS = frozenset({"exec", "attach", "portforward"})
-"""Pod subresources that open a stream into a container: the simulated pods run no process."""
+"""Pod subresources that open a stream into a container: the simulated pods run no process, so
+only ``exec`` is served, and only where the cluster runs the command (:mod:`.pod_exec`)."""
 
 
 def _no_stream(req: Request) -> BadRequest:
-    """``kubectl exec|attach|port-forward`` on the simulated cluster: say why not, and what instead."""
+    """``kubectl attach|port-forward`` (or exec with no runner): say why not, and what instead."""
     what = {"exec": "run a command in", "attach": "attach to", "portforward": "forward a port to"}
     return BadRequest(
         f"cannot {what[req.subresource or 'exec']} pod {req.name!r}: the simulated cluster's pods run no "
-        "process. For `deckhouse-controller module enable|disable NAME` run `dkp-harness module "
-        "enable|disable NAME` (with the sandbox's --state-dir); the Deckhouse log is "
-        "`kubectl -n d8-system logs deploy/deckhouse`"
+        "process. `kubectl -n d8-system exec svc/deckhouse-leader -c deckhouse -- deckhouse-controller "
+        "module enable|disable NAME` works (or `dkp-harness module enable|disable NAME` with the "
+        "sandbox's --state-dir); the Deckhouse log is `kubectl -n d8-system logs deploy/deckhouse`"
     )
 
 
@@ -626,6 +618,8 @@ def handle(b: Backend, req: Request) -> Response:
     if req.subresource and req.subresource not in req.rt.all_subresources():
         raise NotFound("the server could not find the requested resource")
     if req.subresource in _STREAMS:
+        if req.subresource == "exec" and b.exec_runner is not None:
+            return exec_pod(b, req, b.exec_runner)
         raise _no_stream(req)
     if req.rt.read_only:
         _read_only(req)

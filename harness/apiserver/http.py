@@ -27,7 +27,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from harness.apiserver import websocket
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
+from harness.apiserver.remotecommand import upgrade_refusal
 from harness.apiserver.request import Response
 from harness.apiserver.router import PUBLIC_PATHS, Router
 from harness.apiserver.wire import FramingError, content_length, has_body, read_body, too_large
@@ -176,14 +178,17 @@ class _Handler(BaseHTTPRequestHandler):
             barrier = self.server.read_barrier
             if barrier is not None and self.command == "GET" and query.get("watch") not in ("true", "1"):
                 barrier()
-            response = self.server.router.route(self.command, url.path, query, headers, raw)
+            commands = tuple(v for k, v in parse_qsl(url.query, keep_blank_values=True) if k == "command")
+            response = self.server.router.route(self.command, url.path, query, headers, raw, commands)
         except ApiError as exc:
             response = Response(exc.code, exc.to_status())
         except Exception as exc:  # noqa: BLE001 - the client must get a Status, never a dropped connection
             _LOG.exception("API server handler failed on %s %s", self.command, url.path)
             error = InternalError(f"Internal error occurred: {type(exc).__name__}: {exc}")
             response = Response(500, error.to_status())
-        if response.stream is not None:
+        if response.upgrade is not None:
+            self._upgrade(response.upgrade, headers)
+        elif response.stream is not None:
             self._send_stream(response)
         else:
             self._send(response)
@@ -240,6 +245,33 @@ class _Handler(BaseHTTPRequestHandler):
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
+
+    def _upgrade(
+        self,
+        session: Callable[[Callable[[int], bytes], Callable[[bytes], object]], None],
+        headers: dict[str, str],
+    ) -> None:
+        """Switch the connection to a WebSocket and run ``session`` on it; the connection ends with it.
+
+        A request that is not a WebSocket upgrade this server can take gets a ``Status`` 400 saying
+        why (kube-apiserver's ``Upgrade request required`` for a plain request).
+        """
+        self.close_connection = True
+        protocol, refusal = upgrade_refusal(headers)
+        if refusal is not None:
+            self._send(Response(refusal.code, refusal.to_status()), close=True)
+            return
+        head = (
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Accept: {websocket.accept_key(headers.get('sec-websocket-key', ''))}\r\n"
+            f"Sec-WebSocket-Protocol: {protocol}\r\n\r\n"
+        )
+        try:
+            self.wfile.write(head.encode())
+            self.connection.settimeout(self.server.limits.read_timeout)
+            session(self.rfile.read, self.wfile.write)
+        except (OSError, ValueError):
+            pass  # the client left mid-session: nobody is left to answer
 
     def _write_chunk(self, event: dict[str, Any]) -> None:
         data = json.dumps(event, separators=(",", ":")).encode() + b"\n"

@@ -16,6 +16,7 @@ from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.faults import Faults
 from harness.apiserver.leaf_repeat import Repeats
 from harness.apiserver.preinstalled import Preinstalled
+from harness.apiserver.remotecommand import ExecRunner
 from harness.apiserver.storage import Store
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
@@ -46,6 +47,8 @@ class Request:
     content_type: str = ""
     user_agent: str = ""
     body_owned: bool = False
+    commands: tuple[str, ...] = ()
+    """Every ``command`` query parameter, in order (``exec`` repeats it: one per argument)."""
 
     def flag(self, key: str) -> bool:
         return self.query.get(key, "").lower() in ("true", "1")
@@ -64,6 +67,9 @@ class Response:
     content_type: str = "application/json"
     warnings: list[str] = field(default_factory=list)
     stream: Iterator[dict[str, Any]] | None = None
+    upgrade: Callable[[Callable[[int], bytes], Callable[[bytes], object]], None] | None = None
+    """A session to run on the connection once it is upgraded to a WebSocket (``pods/exec``):
+    called with the connection's read and write."""
 
 
 @dataclass
@@ -76,6 +82,8 @@ class Backend:
     faults: Faults
     clock: Clock
     log_source: LogSource | None = None
+    exec_runner: ExecRunner | None = None
+    """Runs a ``pods/exec`` command (the cluster's); None refuses exec with what to do instead."""
     admission: Admission = field(default_factory=Admission)
     """Validating webhooks (``harness.apiserver.admission``), called before a write is stored."""
     repeats: Repeats = field(default_factory=Repeats)

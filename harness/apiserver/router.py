@@ -43,8 +43,15 @@ class Router:
         self._address = address
 
     def route(
-        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], raw: bytes
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        raw: bytes,
+        commands: tuple[str, ...] = (),
     ) -> Response:
+        """``commands``: every ``command`` parameter of the query, in order (``pods/exec``)."""
         accept = headers.get("accept", "")
         parts = [p for p in path.split("/") if p]
         if method == "GET":
@@ -52,7 +59,7 @@ class Router:
             if answer is not None:
                 return answer
         if (len(parts) >= 3 and parts[0] == "api") or (len(parts) >= 4 and parts[0] == "apis"):
-            return self._resource(method, parts, query, headers, raw)
+            return self._resource(method, parts, query, headers, raw, commands)
         raise NotFound("the server could not find the requested resource")
 
     def _non_resource(self, path: str, parts: list[str], accept: str) -> Response | None:
@@ -92,7 +99,13 @@ class Router:
         return Response(200, doc)
 
     def _resource(
-        self, method: str, parts: list[str], query: Mapping[str, str], headers: Mapping[str, str], raw: bytes
+        self,
+        method: str,
+        parts: list[str],
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        raw: bytes,
+        commands: tuple[str, ...] = (),
     ) -> Response:
         group, version, rest = (
             ("", parts[1], parts[2:]) if parts[0] == "api" else (parts[1], parts[2], parts[3:])
@@ -134,6 +147,7 @@ class Router:
             headers.get("accept", ""),
             content_type,
             headers.get("user-agent", ""),
+            commands=commands,
         )
         return handle(self.backend, req)
 

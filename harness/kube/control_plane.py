@@ -12,10 +12,11 @@ nodes`` and ``kubectl get svc`` show a user who looks.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from harness.kube.objects import Obj
 
-__all__ = ["API_SERVICE_IP", "NODE_IP", "NODE_NAME", "kubernetes_service", "node"]
+__all__ = ["API_SERVICE_IP", "NODE_IP", "NODE_NAME", "kubernetes_service", "node", "service"]
 
 NODE_NAME = "dkp-master-0"
 NODE_IP = "10.128.0.10"
@@ -87,25 +88,52 @@ def node_info(kubelet_version: str) -> Obj:
 
 def kubernetes_service(created: str) -> Obj:
     """``default/kubernetes``: the API server's own ClusterIP Service."""
+    return service(
+        "default",
+        "kubernetes",
+        created,
+        labels={"component": "apiserver", "provider": "kubernetes"},
+        cluster_ip=API_SERVICE_IP,
+        ports=[{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+    )
+
+
+def service(
+    namespace: str,
+    name: str,
+    created: str,
+    *,
+    labels: dict[str, str],
+    cluster_ip: str,
+    ports: list[dict[str, Any]],
+    selector: dict[str, str] | None = None,
+    publish_not_ready: bool = False,
+) -> Obj:
+    """A single-stack IPv4 ClusterIP Service as kube-apiserver stores it, defaults filled in."""
+    spec: dict[str, Any] = {
+        "type": "ClusterIP",
+        "clusterIP": cluster_ip,
+        "clusterIPs": [cluster_ip],
+        "internalTrafficPolicy": "Cluster",
+        "ipFamilies": ["IPv4"],
+        "ipFamilyPolicy": "SingleStack",
+        "ports": ports,
+        "sessionAffinity": "None",
+    }
+    if selector:
+        spec["selector"] = dict(selector)
+    if publish_not_ready:
+        spec["publishNotReadyAddresses"] = True
     return {
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {
-            "name": "kubernetes",
-            "namespace": "default",
-            "uid": str(uuid.uuid5(_UIDS, "service/default/kubernetes")),
+            "name": name,
+            "namespace": namespace,
+            "uid": str(uuid.uuid5(_UIDS, f"service/{namespace}/{name}")),
             "creationTimestamp": created,
-            "labels": {"component": "apiserver", "provider": "kubernetes"},
+            "labels": dict(labels),
         },
-        "spec": {
-            "type": "ClusterIP",
-            "clusterIP": API_SERVICE_IP,
-            "clusterIPs": [API_SERVICE_IP],
-            "internalTrafficPolicy": "Cluster",
-            "ipFamilies": ["IPv4"],
-            "ipFamilyPolicy": "SingleStack",
-            "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
-            "sessionAffinity": "None",
-        },
+        "spec": spec,
         "status": {"loadBalancer": {}},
     }

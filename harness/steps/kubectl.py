@@ -161,8 +161,14 @@ class Kubectl:
             argv.append(f"--context={self.context}")
         argv += args
         env = {**GO_DEFAULTS, **os.environ, "KUBECONFIG": str(self.kubeconfig), "HOME": str(self.cache_dir)}
-        done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=KUBECTL_TIMEOUT, env=env, check=False
+        done = subprocess.run(  # no stdin: `exec -ti` must not take over the terminal pytest runs in
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=KUBECTL_TIMEOUT,
+            env=env,
+            check=False,
         )
         shown = command.strip() if command.strip().startswith("kubectl") else f"kubectl {command.strip()}"
         return KubectlResult(shown, done.stdout, done.stderr, done.returncode)

@@ -25,6 +25,7 @@ from harness.registry.client import RegistryClient
 from harness.registry.errors import RegistryError
 from harness.registry.publisher import Publisher
 from harness.target.base import RegistryAccess, ScenarioOptions, Target, TargetSkip, needs_virtual_time
+from harness.target.deckhouse_exec import LeaderExec
 from harness.target.kubeclient import KubernetesClient, TargetConnectionError
 from harness.target.naming import Naming, new_token
 from harness.target.timing import (
@@ -142,6 +143,7 @@ class KubeconfigTarget(Target):
         self.time_mode = connection.info.get("time_mode", "real")
         self._watches: list[Unsubscribe] = []
         self._repos: dict[str, set[str]] = {}
+        self.module_cli = LeaderExec(connection.client)
 
     @classmethod
     def start(cls, connection: Connection, options: ScenarioOptions) -> KubeconfigTarget:

@@ -15,6 +15,7 @@ import pytest
 
 from harness.api import kinds
 from harness.dkp.controllers.enable import InvalidModuleName, set_module_enabled
+from harness.kube.errors import ApiError
 from harness.registry.backends.distribution import find_binary
 
 pytestmark = pytest.mark.registry
@@ -125,7 +126,14 @@ def test_the_kubernetes_client_reads_the_deckhouse_pod_and_deployment(cluster):
         assert node.status.node_info.kubelet_version == f"v{cluster.settings.kubernetes_version}"
         assert pod.spec.node_name == node.metadata.name
         services = client.CoreV1Api(api).list_service_for_all_namespaces().items
-        assert [(s.metadata.namespace, s.metadata.name) for s in services] == [("default", "kubernetes")]
+        assert [(s.metadata.namespace, s.metadata.name) for s in services] == [
+            ("d8-system", "deckhouse"),
+            ("d8-system", "deckhouse-leader"),
+            ("default", "kubernetes"),
+        ]
+        [leader] = [s for s in services if s.metadata.name == "deckhouse-leader"]
+        assert leader.spec.selector == {"app": "deckhouse", "leader": "true"}
+        assert pod.metadata.labels.items() >= leader.spec.selector.items()  # kubectl exec svc/… finds it
 
 
 def test_an_upgrade_rolls_the_new_image_into_the_deployment_and_the_pod(cluster):
@@ -238,3 +246,46 @@ def test_the_cluster_publisher_writes_images_into_its_registry_which_serves_them
     assert not [line for line in log if '"PUT /v2/' in line or "uploads" in line]  # no push over HTTP
     pulls = [line for line in log if '"GET /v2/' in line]
     assert any("/manifests/stable" in line for line in pulls)
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdout", "stderr"),
+    [
+        (
+            ["/usr/bin/deckhouse-controller", "module", "enable", "module-one"],
+            "Module module-one enabled\n",
+            "",
+        ),
+        (["deckhouse-controller", "module", "disable", "module-one"], "Module module-one disabled\n", ""),
+        (
+            ["deckhouse-controller", "module", "enable", "a", "b"],
+            "",
+            "deckhouse-controller: error: unexpected b, try --help\n",
+        ),
+        (
+            ["deckhouse-controller", "queue", "list"],
+            "",
+            "deckhouse-controller: error: `deckhouse-controller queue list`: only `deckhouse-controller"
+            " module enable NAME` and `deckhouse-controller module disable NAME` are simulated"
+            " (dkp-harness)\n",
+        ),
+    ],
+)
+def test_deckhouse_controller_in_the_pod_prints_what_upstream_prints(cluster, argv, stdout, stderr):
+    from harness.dkp.controllers.deckhouse_cli import run_deckhouse_controller
+
+    done = run_deckhouse_controller(cluster.client, argv)
+    assert (done.stdout, done.stderr, done.exit_code) == (stdout, stderr, 1 if stderr else 0)
+
+
+def test_deckhouse_controller_reports_the_step_the_api_refused(cluster):
+    from harness.dkp.controllers.deckhouse_cli import NotSimulated, run_deckhouse_controller
+
+    cluster.control.api_fault("get", "moduleconfigs", ApiError("etcd is down", code=500), times=1)
+    done = run_deckhouse_controller(cluster.client, ["deckhouse-controller", "module", "enable", "m"])
+    assert done.exit_code == 1
+    assert (
+        done.stderr == "deckhouse-controller: error: enable module failed: get ModuleConfig/m: etcd is down\n"
+    )
+    with pytest.raises(NotSimulated, match="runs no 'bash'"):
+        run_deckhouse_controller(cluster.client, ["bash"])

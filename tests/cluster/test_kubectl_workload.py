@@ -75,3 +75,106 @@ def test_a_kubernetes_upgrade_reaches_the_nodes_kubelet(cluster, tmp_path):
         cluster, tmp_path, "get", "nodes", "-o", "jsonpath={.items[0].status.nodeInfo.kubeletVersion}"
     )
     assert nodes == "v1.31.2"
+
+
+def _exec(cluster, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    argv = [str(KUBECTL), "--kubeconfig", str(cluster.kubeconfig), "--cache-dir", str(tmp_path), *args]
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+
+
+def test_the_pages_exec_command_enables_and_disables_a_module_through_its_moduleconfig(cluster, tmp_path):
+    page = "-ti -n d8-system exec svc/deckhouse-leader -c deckhouse -- deckhouse-controller module".split()
+    done = _exec(cluster, tmp_path, *page, "enable", "module-one")
+    assert (done.returncode, done.stdout) == (0, "Module module-one enabled\n"), done.stderr
+    assert "Unable to use a TTY" in done.stderr  # kubectl's own note: the test's stdin is no terminal
+    config = cluster.client.get(cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig"), "module-one")
+    assert config["spec"] == {"enabled": True}
+    cluster.client.patch(
+        cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig"),
+        "module-one",
+        {"spec": {"settings": {"a": 1}, "version": 1}},
+    )
+    done = _exec(cluster, tmp_path, *page, "disable", "module-one")
+    assert (done.returncode, done.stdout) == (0, "Module module-one disabled\n"), done.stderr
+    config = cluster.client.get(cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig"), "module-one")
+    assert config["spec"] == {"enabled": False, "settings": {"a": 1}, "version": 1}  # the rest is kept
+
+
+def test_a_failing_or_unknown_command_reports_what_kubectl_reports_for_a_container(cluster, tmp_path):
+    leader = "-n d8-system exec svc/deckhouse-leader -c deckhouse --".split()
+    missing = _exec(cluster, tmp_path, *leader, "deckhouse-controller", "module", "enable")
+    assert missing.returncode == 1
+    assert "required argument 'module_name' not provided" in missing.stderr
+    assert "command terminated with exit code 1" in missing.stderr
+    invalid = _exec(cluster, tmp_path, *leader, "deckhouse-controller", "module", "enable", "Bad_Name")
+    assert invalid.returncode == 1
+    assert "enable module failed: create ModuleConfig/Bad_Name: " in invalid.stderr  # the API's own 422
+    assert "a lowercase RFC 1123 subdomain" in invalid.stderr
+    shell = _exec(cluster, tmp_path, *leader, "sh", "-c", "ls")
+    assert shell.returncode == 1
+    assert "error: Internal error occurred: error executing command in container:" in shell.stderr
+    assert "only `deckhouse-controller module enable NAME`" in shell.stderr
+    wrong = _exec(
+        cluster, tmp_path, "-n", "d8-system", "exec", cluster.pod_name, "-c", "sidecar", "--", "true"
+    )
+    assert (
+        wrong.returncode == 1 and f"container sidecar is not valid for pod {cluster.pod_name}" in wrong.stderr
+    )
+
+
+def test_the_kubernetes_client_execs_in_the_leader_pod_and_reads_the_exit_code(cluster):
+    from kubernetes import client, config
+    from kubernetes.stream import stream
+
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=str(cluster.kubeconfig), client_configuration=cfg)
+    with client.ApiClient(cfg) as api:
+        core = client.CoreV1Api(api)
+        [pod] = core.list_namespaced_pod("d8-system", label_selector="app=deckhouse,leader=true").items
+
+        def run(command: list[str]) -> tuple[int, str, str]:
+            # Not the client's default (_preload_content=True): that leaves its socket open.
+            session = stream(
+                core.connect_get_namespaced_pod_exec, pod.metadata.name, "d8-system", container="deckhouse",
+                command=command, stdout=True, stderr=True, stdin=False, tty=False, _preload_content=False,
+            )  # fmt: skip
+            try:
+                session.run_forever(timeout=10)
+                return session.returncode, session.read_stdout(), session.read_stderr()
+            finally:
+                session.close()
+                session.sock.shutdown()  # close() leaves the socket open once the server closed
+
+        assert run(["deckhouse-controller", "module", "enable", "module-two"]) == (
+            0,
+            "Module module-two enabled\n",
+            "",
+        )
+        code, out, err = run(["deckhouse-controller", "module", "list"])
+        assert (code, out) == (1, "")
+        assert "only `deckhouse-controller module enable NAME`" in err
+
+
+def test_a_real_cluster_targets_module_cli_runs_the_command_in_the_leader_pod(cluster):
+    from harness.target.deckhouse_exec import DeckhouseCommandFailed, LeaderExec
+    from harness.target.kubeclient import KubernetesClient
+
+    kube = KubernetesClient.from_kubeconfig(cluster.kubeconfig)
+    try:
+        cli = LeaderExec(kube)
+        cli.set_enabled("module-three", True)
+        mc = cluster.client.get(
+            cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig"), "module-three"
+        )
+        assert mc["spec"] == {"enabled": True}
+        with pytest.raises(
+            DeckhouseCommandFailed, match=r"exited with code 1: .*enable module failed: create"
+        ):
+            cli.set_enabled("Not_A_Name", True)
+        with pytest.raises(DeckhouseCommandFailed, match=r"could not run in pod d8-system/.*runs no 'sh'"):
+            cli.run(["sh", "-c", "true"])
+        cluster.client.delete(cluster.client.resolve("v1", "Pod"), cluster.pod_name, namespace="d8-system")
+        with pytest.raises(DeckhouseCommandFailed, match="no running Deckhouse leader pod in d8-system"):
+            cli.set_enabled("module-three", False)
+    finally:
+        kube.close()

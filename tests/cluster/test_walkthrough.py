@@ -188,6 +188,11 @@ def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
     assert sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}") == "true"
     sandbox.control("module", "disable", "module-x")
     assert sandbox.kubectl("get", "mc", "module-x", "-o", "jsonpath={.spec.enabled}") == "false"
+    # The page's own command: deckhouse-controller in the leading Deckhouse pod.
+    page = "-n d8-system exec svc/deckhouse-leader -c deckhouse -- deckhouse-controller module enable".split()
+    assert sandbox.kubectl(*page, "module-x") == "Module module-x enabled\n"
+    enabled = "jsonpath={.status.conditions[?(@.type=='EnabledByModuleConfig')].status}"
+    assert sandbox.kubectl("get", "module", "module-x", "-o", enabled) == "True"  # the controllers saw it
 
 
 def test_time_cannot_go_back_and_says_why(sandbox):

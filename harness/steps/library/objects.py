@@ -337,17 +337,34 @@ def enable(world: World, name: str) -> None:
 
 @when('the Deckhouse CLI enables the module "{name}"')
 def cli_enable(world: World, name: str) -> None:
-    """What ``deckhouse-controller module enable <name>`` in the Deckhouse pod does.
+    """``deckhouse-controller module enable <name>`` in the leading Deckhouse pod, as the page
+    runs it with ``kubectl exec``: it sets ``spec.enabled: true`` in the module's ModuleConfig,
+    creating one when there is none.
 
     Example:
         When the Deckhouse CLI enables the module "module-one"
     """
+    _cli(world, name, True)
+
+
+@when('the Deckhouse CLI disables the module "{name}"')
+def cli_disable(world: World, name: str) -> None:
+    """``deckhouse-controller module disable <name>`` in the leading Deckhouse pod: it sets
+    ``spec.enabled: false`` in the module's ModuleConfig, creating one when there is none.
+
+    Example:
+        When the Deckhouse CLI disables the module "module-one"
+    """
+    _cli(world, name, False)
+
+
+def _cli(world: World, name: str, enabled: bool) -> None:
     cli = world.require(
         world.target.module_cli,
         "runs deckhouse-controller inside the Deckhouse pod, which this target does not do",
     )
     world.target.before_write()
-    cli.set_enabled(world.name(name), True)
+    cli.set_enabled(world.name(name), enabled)
     world.settle()
 
 
