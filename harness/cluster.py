@@ -24,6 +24,7 @@ interface steps may use (docs/architecture.md).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,6 +42,7 @@ from harness.clock import Clock, RealClock, VirtualClock, parse_duration
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.config import ConfigController
 from harness.dkp.controllers.deckhouse_cli import NotSimulated, run_deckhouse_controller
+from harness.dkp.controllers.deckhouse_pod import DeckhousePodController
 from harness.dkp.controllers.installed import InstalledModules
 from harness.dkp.controllers.lifecycle import LifecycleController
 from harness.dkp.controllers.override import OverrideController
@@ -85,6 +87,15 @@ DECKHOUSE_CONTAINER = "deckhouse"
 DECKHOUSE_DEPLOYMENT = "deckhouse"
 DECKHOUSE_LABELS = {"app": "deckhouse"}
 POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
+
+
+def replacement_pod_name(first: str, restarts: int) -> str:
+    """The name of the pod a ReplicaSet makes after ``restarts`` deletions: ``first`` with a new
+    five-character suffix from Kubernetes' name alphabet (no vowels; fixed per count, so logs and
+    outputs are the same in every run)."""
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    digest = hashlib.sha256(f"{first}/{restarts}".encode()).digest()
+    return first.rsplit("-", 1)[0] + "-" + "".join(alphabet[b % len(alphabet)] for b in digest[:5])
 
 
 def deckhouse_services(created: str) -> list[Obj]:
@@ -298,6 +309,9 @@ class SimulatedCluster:
         self._publisher: Publisher | None = None
         self.api_url = ""
         self.pod_name = POD_NAME
+        """The running Deckhouse pod: a new name after every restart (its deletion)."""
+        self.restarts = 0
+        self._log_start = 0  # where the running pod's log begins in :attr:`log`
 
     def __enter__(self) -> Self:
         return self.start()
@@ -407,6 +421,7 @@ class SimulatedCluster:
             ConfigController(ctx),
             LifecycleController(ctx),
             OverrideController(ctx),
+            DeckhousePodController(kube, lambda: self.pod_name, self._restart_deckhouse),
         ]
 
     def stop(self) -> None:
@@ -468,13 +483,29 @@ class SimulatedCluster:
             namespace=ns,
         )
         self._report_deckhouse_running(int(made["metadata"]["generation"]))
+        self._start_deckhouse_pod()
+
+    def _start_deckhouse_pod(self) -> None:
+        """The Deployment's one pod, running and leading (``leader=true``, which the
+        ``deckhouse-leader`` Service selects)."""
+        image, ns = self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
         labels = {**DECKHOUSE_LABELS, "leader": "true"}  # the one replica leads
-        client.create(
+        self.client.create(
             kinds.POD,
             workloads.pod(ns, self.pod_name, labels, DECKHOUSE_CONTAINER, image, control_plane.NODE_NAME),
             namespace=ns,
         )
         self._report_pod_running(image, stamp(self.clock.now()))
+
+    def _restart_deckhouse(self) -> None:
+        """The Deckhouse pod was deleted: its ReplicaSet starts another (same template hash, a new
+        suffix), whose log starts empty, and Deckhouse's controllers start afresh in it
+        (:meth:`Manager.restart`; :mod:`harness.dkp.controllers.deckhouse_pod`)."""
+        self.restarts += 1
+        self.pod_name = replacement_pod_name(POD_NAME, self.restarts)
+        self._start_deckhouse_pod()
+        self._log_start = self.log.written
+        self.manager.restart()
 
     def _report_deckhouse_running(self, generation: int) -> None:
         status = workloads.deployment_status(generation, stamp(self.clock.now()))
@@ -545,7 +576,7 @@ class SimulatedCluster:
 
     def _pod_log(self, namespace: str, pod: str, container: str) -> str:
         if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:
-            return self.log.text()
+            return self.log.text(since=self._log_start)
         return ""
 
     # -- accessors ---------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import pytest
 
 from harness.api import kinds
 from harness.dkp.controllers.enable import InvalidModuleName, set_module_enabled
+from harness.dkp.controllers.source import SourceController
+from harness.dkp.runtime.reconcile import Request
 from harness.kube.errors import ApiError
 from harness.registry.backends.distribution import find_binary
 
@@ -289,3 +291,18 @@ def test_deckhouse_controller_reports_the_step_the_api_refused(cluster):
     )
     with pytest.raises(NotSimulated, match="runs no 'bash'"):
         run_deckhouse_controller(cluster.client, ["bash"])
+
+
+def test_a_restarted_deckhouse_looks_at_everything_again_at_once(cluster):
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    source(cluster)
+    cluster.control.advance("1m")
+    synced = cluster.client.get(kinds.MODULE_SOURCE, "example")["status"]["syncTime"]
+    assert synced == "2024-12-16T09:00:00Z"
+    next_scan = cluster.manager.requeue_at((SourceController.name, Request("example")))
+    cluster.client.delete(kinds.POD, cluster.pod_name, namespace="d8-system")
+    cluster.settle()
+    # The new Deckhouse lists every source and scans it now, not at the old process's 09:03 timer.
+    assert cluster.client.get(kinds.MODULE_SOURCE, "example")["status"]["syncTime"] == "2024-12-16T09:01:00Z"
+    assert cluster.manager.requeue_at((SourceController.name, Request("example"))) != next_scan
+    assert "module source reconciled" in cluster._pod_log("d8-system", cluster.pod_name, "deckhouse")

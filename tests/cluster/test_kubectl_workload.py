@@ -178,3 +178,45 @@ def test_a_real_cluster_targets_module_cli_runs_the_command_in_the_leader_pod(cl
             cli.set_enabled("module-three", False)
     finally:
         kube.close()
+
+
+def test_a_deleted_deckhouse_pod_comes_back_under_a_new_name_with_a_fresh_log(cluster, tmp_path):
+    cluster.log.info("d8-module-source-controller", "before the restart")
+    first = cluster.pod_name
+    done = _exec(cluster, tmp_path, "-n", "d8-system", "delete", "pod", "-l", "app=deckhouse")
+    assert done.returncode == 0 and f'pod "{first}" deleted' in done.stdout, done.stderr
+    cluster.settle()
+    pods = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "name").split()
+    assert pods == [f"pod/{cluster.pod_name}"] and cluster.pod_name != first
+    assert cluster.pod_name.rsplit("-", 1)[0] == first.rsplit("-", 1)[0]  # same ReplicaSet hash
+    labels = _kubectl(
+        cluster,
+        tmp_path,
+        "-n",
+        "d8-system",
+        "get",
+        "pod",
+        cluster.pod_name,
+        "-o",
+        "jsonpath={.metadata.labels}",
+    )
+    assert '"leader":"true"' in labels
+    log = _kubectl(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse")
+    assert "before the restart" not in log and "before the restart" in cluster.log.text()
+    enabled = _exec(
+        cluster,
+        tmp_path,
+        "-n",
+        "d8-system",
+        "exec",
+        "svc/deckhouse-leader",
+        "--",
+        "deckhouse-controller",
+        "module",
+        "enable",
+        "m",
+    )
+    assert enabled.stdout == "Module m enabled\n", enabled.stderr
+    cluster.client.delete(cluster.client.resolve("v1", "Pod"), cluster.pod_name, namespace="d8-system")
+    cluster.settle()
+    assert cluster.restarts == 2 and len({first, cluster.pod_name}) == 2

@@ -79,7 +79,8 @@ class DeckhouseLog:
         with self._lock:
             return list(self._lines)
 
-    def text(self) -> str:
-        """The whole log as pod log text (one JSON object per line, trailing newline)."""
-        lines = self.lines()
+    def text(self, since: int = 0) -> str:
+        """The log as pod log text (one JSON object per line, trailing newline): the whole log, or
+        the lines written after position ``since`` (:attr:`written`: a restarted pod's own)."""
+        lines = self.lines() if since <= 0 else self.since(since)
         return "\n".join(lines) + ("\n" if lines else "")

@@ -218,6 +218,24 @@ class Manager:
                 timer.cancel()
             self._timers.clear()
 
+    def restart(self) -> None:
+        """What restarting Deckhouse does to its controllers (its pod deleted, a new one started).
+
+        Nothing of the old process's memory is left: its timers (a periodic look comes back with
+        the initial list, not on its old schedule), backoffs, idle marks and what the predicates
+        had seen; then every object is looked at again, as controller-runtime's informers list
+        them when a manager starts. Work already queued stays queued (it would be listed again).
+        """
+        with self._run_lock:
+            self.stop()
+            with self._state_lock:
+                self._failures.clear()
+                self._seen.clear()
+                self._idle.clear()
+                self._readers.clear()
+                self._epoch += 1
+            self.start()
+
     def _resources(self) -> list[Resource]:
         found: list[Resource] = []
         for ctrl in self._controllers.values():
