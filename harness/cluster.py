@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,6 +38,7 @@ from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
 from harness.apiserver.admission import AdmissionReview, Webhook
 from harness.apiserver.remotecommand import ExecCall, ExecResult
+from harness.apiserver.request import LogLine, PodLog
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.config import ConfigController
@@ -87,6 +88,21 @@ DECKHOUSE_CONTAINER = "deckhouse"
 DECKHOUSE_DEPLOYMENT = "deckhouse"
 DECKHOUSE_LABELS = {"app": "deckhouse"}
 POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
+
+
+class _DeckhousePodLog:
+    """The running Deckhouse pod's log as the API server serves it: the :class:`DeckhouseLog` lines
+    from the pod's start, each at the instant in its ``time``, followable until the cluster stops."""
+
+    def __init__(self, log: DeckhouseLog, start: int) -> None:
+        self._log = log
+        self._lines, self._end = log.snapshot(start)
+
+    def lines(self) -> list[LogLine]:
+        return [LogLine(DeckhouseLog.time_of(line), line) for line in self._lines]
+
+    def follow(self) -> Iterator[LogLine]:
+        return (LogLine(DeckhouseLog.time_of(line), line) for line in self._log.follow(self._end))
 
 
 def replacement_pod_name(first: str, restarts: int) -> str:
@@ -429,6 +445,7 @@ class SimulatedCluster:
         if self._manager is not None:
             self._manager.stop()
             self._manager = None
+        self.log.close()  # ends every followed pod log, so the API server's threads can end
         if self._publisher is not None:
             self._publisher.close()
             self._publisher = None
@@ -574,9 +591,9 @@ class SimulatedCluster:
             return ExecResult(error=str(exc))
         return ExecResult(done.stdout.encode(), done.stderr.encode(), done.exit_code)
 
-    def _pod_log(self, namespace: str, pod: str, container: str) -> str:
+    def _pod_log(self, namespace: str, pod: str, container: str) -> str | PodLog:
         if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:
-            return self.log.text(since=self._log_start)
+            return _DeckhousePodLog(self.log, self._log_start)
         return ""
 
     # -- accessors ---------------------------------------------------------------------------------

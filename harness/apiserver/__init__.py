@@ -190,8 +190,9 @@ class ApiServer:
         """Whether the objects of ``kind`` given to :meth:`preinstall` are stored yet."""
         return self._backend.preinstalled.installed(self.catalog.resolve(api_version, kind).key)
 
-    def set_pod_log_source(self, fn: Callable[[str, str, str], str] | None) -> None:
-        """``fn(namespace, pod, container)`` returns the container's full log text."""
+    def set_pod_log_source(self, fn: LogSource | None) -> None:
+        """``fn(namespace, pod, container)`` returns the container's log: its text, or a
+        :class:`~harness.apiserver.request.PodLog` (lines with their instants, followable)."""
         self._backend.log_source = fn
 
     def set_exec_runner(self, fn: ExecRunner | None) -> None:

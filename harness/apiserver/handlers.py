@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,9 +27,11 @@ from harness.apiserver.options import (
     check_dry_run,
     check_list_options,
     parse_resource_version,
+    query_int,
     too_large_rv,
 )
-from harness.apiserver.pod_exec import exec_pod, pod_container
+from harness.apiserver.pod_exec import exec_pod
+from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
@@ -70,30 +71,6 @@ def _manager(req: Request) -> str:
         return given
     agent = req.user_agent.split("/", 1)[0].strip()
     return agent or "harness"
-
-
-_INT_RE = re.compile(r"[+-]?[0-9]+")
-_INT64_MAX = 2**63 - 1
-
-
-def _query_int(req: Request, name: str) -> int | None:
-    """A query parameter Go decodes into an ``int64`` (ASCII digits, optional sign); absent is None.
-
-    Anything else (Unicode digits such as ``²`` included, which ``str.isdigit`` accepts) is the
-    400 kube-apiserver sends when it cannot decode the request's options: its message is Go's
-    ``strconv.ParseInt`` error alone.
-    """
-    text = req.query.get(name)
-    if text is None or text == "":
-        return None
-    if _INT_RE.fullmatch(text) is not None:
-        value = int(text)
-        if -_INT64_MAX - 1 <= value <= _INT64_MAX:
-            return value
-        detail = f"strconv.ParseInt: parsing {go_quote(text)}: value out of range"
-    else:
-        detail = f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax"
-    raise BadRequest(detail)
 
 
 def _stamp(b: Backend) -> str:
@@ -141,7 +118,7 @@ def list_(b: Backend, req: Request) -> Response:
         return watch(b, req)
     labels, fields = _selectors(req)
     _check_rv(b, req, watch=False)
-    asked_limit = _query_int(req, "limit")
+    asked_limit = query_int(req.query, "limit")
     limit = asked_limit if asked_limit is not None and asked_limit > 0 else None  # kube: <= 0 is "all"
     after = _decode_continue(b, req.query["continue"]) if req.query.get("continue") else None
     namespace = req.namespace if req.rt.resource.namespaced else None
@@ -187,7 +164,7 @@ def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
 def watch(b: Backend, req: Request) -> Response:
     labels, fields = _selectors(req)
     _check_rv(b, req, watch=True)
-    timeout = _query_int(req, "timeoutSeconds")  # any int64; watch.py bounds each wait
+    timeout = query_int(req.query, "timeoutSeconds")  # any int64; watch.py bounds each wait
     send_initial = req.query.get("sendInitialEvents")
     spec = WatchSpec(
         rt=req.rt,
@@ -221,62 +198,6 @@ def _table_rows(b: Backend, req: Request) -> Callable[[Obj], Obj]:
         return shown
 
     return convert
-
-
-def pod_log(b: Backend, req: Request) -> Response:
-    if req.rt.resource.plural != "pods":
-        raise NotFound("the server could not find the requested resource")
-    tail_lines, limit_bytes = _log_options(req)
-    pod = b.store.get(req.rt, _ns(req), req.name or "")
-    container = pod_container(pod, req.query.get("container"))
-    text = b.log_source(_ns(req), req.name or "", container) if b.log_source else ""
-    text = _tail(text, tail_lines)
-    if limit_bytes is not None:
-        text = text.encode()[:limit_bytes].decode(errors="ignore")
-    return Response(200, text, content_type="text/plain")
-
-
-def _log_options(req: Request) -> tuple[int | None, int | None]:
-    """``tailLines`` and ``limitBytes``, checked as ``ValidatePodLogOptions`` checks them (with
-    ``sinceSeconds``, which the harness's logs, having no timestamps, cannot apply): a 422 on
-    ``PodLogOptions`` naming every bad field."""
-    tail_lines = _query_int(req, "tailLines")
-    limit_bytes = _query_int(req, "limitBytes")
-    since_seconds = _query_int(req, "sinceSeconds")
-    causes = []
-    if tail_lines is not None and tail_lines < 0:
-        causes.append(_log_cause("tailLines", tail_lines, "must be greater than or equal to 0"))
-    if limit_bytes is not None and limit_bytes < 1:
-        causes.append(_log_cause("limitBytes", limit_bytes, "must be greater than 0"))
-    if since_seconds is not None and req.query.get("sinceTime"):
-        causes.append(
-            Cause(
-                "FieldValueForbidden",
-                "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified",
-                "",
-            )
-        )
-    elif since_seconds is not None and since_seconds < 1:
-        causes.append(_log_cause("sinceSeconds", since_seconds, "must be greater than 0"))
-    if causes:
-        parts = [f"{c.field}: {c.message}" if c.field else c.message for c in causes]
-        detail = parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
-        name = req.name or ""
-        raise Invalid(
-            f'PodLogOptions "{name}" is invalid: {detail}', name=name, kind="PodLogOptions", causes=causes
-        )
-    return tail_lines, limit_bytes
-
-
-def _log_cause(field: str, value: int, message: str) -> Cause:
-    return Cause("FieldValueInvalid", f"Invalid value: {value}: {message}", field)
-
-
-def _tail(text: str, tail_lines: int | None) -> str:
-    if tail_lines is None:
-        return text
-    lines = text.splitlines(keepends=True)
-    return "".join(lines[-tail_lines:]) if tail_lines else ""
 
 
 # ---- writes --------------------------------------------------------------------------------

@@ -224,10 +224,10 @@ class _Handler(BaseHTTPRequestHandler):
         watch does on an internal error) and then ends properly: a connection cut mid-stream is an
         ``IncompleteRead`` to the client, not an answer.
         """
-        stream: Iterator[dict[str, Any]] = response.stream  # type: ignore[assignment]
+        stream: Iterator[dict[str, Any] | str] = response.stream  # type: ignore[assignment]
         try:
             self.wfile.write(
-                self._head(200, "application/json", response.warnings, "Transfer-Encoding: chunked\r\n")
+                self._head(200, response.content_type, response.warnings, "Transfer-Encoding: chunked\r\n")
             )
             try:
                 for event in stream:
@@ -248,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _upgrade(
         self,
-        session: Callable[[Callable[[int], bytes], Callable[[bytes], object]], None],
+        session: Callable[[str, Callable[[int], bytes], Callable[[bytes], object]], None],
         headers: dict[str, str],
     ) -> None:
         """Switch the connection to a WebSocket and run ``session`` on it; the connection ends with it.
@@ -269,12 +269,16 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(head.encode())
             self.connection.settimeout(self.server.limits.read_timeout)
-            session(self.rfile.read, self.wfile.write)
+            session(protocol, self.rfile.read, self.wfile.write)
         except (OSError, ValueError):
             pass  # the client left mid-session: nobody is left to answer
 
-    def _write_chunk(self, event: dict[str, Any]) -> None:
-        data = json.dumps(event, separators=(",", ":")).encode() + b"\n"
+    def _write_chunk(self, event: dict[str, Any] | str) -> None:
+        """A watch event as one JSON line, or a text chunk (a followed log) as it is."""
+        if isinstance(event, str):
+            data = event.encode()
+        else:
+            data = json.dumps(event, separators=(",", ":")).encode() + b"\n"
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
 
 

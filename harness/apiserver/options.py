@@ -14,8 +14,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
+from harness.apiserver.objectmeta import go_quote
 from harness.kube.errors import ApiError, BadRequest, Cause, Invalid
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "check_dry_run",
     "check_list_options",
     "parse_resource_version",
+    "query_int",
     "too_large_rv",
 ]
 
@@ -123,3 +127,27 @@ def too_large_rv(asked: int, current: int) -> ApiError:
         reason="Timeout",
         causes=[Cause("ResourceVersionTooLarge", "Too large resource version", "")],
     )
+
+
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+_INT64_MAX = 2**63 - 1
+
+
+def query_int(query: Mapping[str, str], name: str) -> int | None:
+    """A query parameter Go decodes into an ``int64`` (ASCII digits, optional sign); absent is None.
+
+    Anything else (Unicode digits such as ``²`` included, which ``str.isdigit`` accepts) is the
+    400 kube-apiserver sends when it cannot decode the request's options: its message is Go's
+    ``strconv.ParseInt`` error alone.
+    """
+    text = query.get(name)
+    if text is None or text == "":
+        return None
+    if _INT_RE.fullmatch(text) is not None:
+        value = int(text)
+        if -_INT64_MAX - 1 <= value <= _INT64_MAX:
+            return value
+        detail = f"strconv.ParseInt: parsing {go_quote(text)}: value out of range"
+    else:
+        detail = f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax"
+    raise BadRequest(detail)

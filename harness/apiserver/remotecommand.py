@@ -145,17 +145,24 @@ def status_of(call: ExecCall, result: ExecResult) -> dict[str, Any]:
 def run_session(
     call: ExecCall,
     runner: ExecRunner,
+    protocol: str,
     read: Callable[[int], bytes],
     write: Callable[[bytes], object],
 ) -> None:
     """Run ``call`` and send what it left; then read until the client closes (its stdin, pings).
 
-    The client's frames are read after the answer is sent, not before: a command here needs no
-    input, and a client with nothing to send would otherwise wait for an answer that waits for
-    it. Reading them at the end, up to the client's close, keeps the connection from being reset
-    with unread data, which could cost the client the last frames it has not read yet.
+    client-go (kubectl) starts reading the connection and creating its streams at the same time,
+    and drops what arrives for a stream it has not created yet; a close that arrives first ends
+    it with ``error: closed all streams``. A real command takes long enough for the streams to
+    exist; this one answers within microseconds. So when a v5 client will send something once its
+    streams exist (a TTY's first size on channel 4, stdin's data or, at its end, v5's close of
+    stdin), its first frame is awaited before the command runs (bounded by the connection's read
+    timeout). Other frames are read after the answer, up to the client's close, which keeps the
+    connection from being reset with unread data (that could cost the client the last frames).
     """
     write(_message(_first_channel(call), b""))
+    if protocol == PROTOCOLS[0] and (call.stdin or call.tty):
+        _first_frame(read, write)
     try:
         result = runner(call)
     except Exception as exc:  # noqa: BLE001 - the client gets an InternalError status, as kubelet sends
@@ -188,6 +195,19 @@ def _outputs(call: ExecCall, result: ExecResult) -> list[tuple[int, bytes]]:
 
 def _message(channel: int, data: bytes) -> bytes:
     return websocket.encode_frame(websocket.BINARY, bytes([channel]) + data)
+
+
+def _first_frame(read: Callable[[int], bytes], write: Callable[[bytes], object]) -> None:
+    """Wait for the client's first data frame (or its close), answering pings on the way."""
+    try:
+        while True:
+            frame = websocket.read_frame(read)
+            if frame is None or frame.opcode not in (websocket.PING, websocket.PONG):
+                return
+            if frame.opcode == websocket.PING:
+                write(websocket.encode_frame(websocket.PONG, frame.payload))
+    except (OSError, websocket.FrameError):
+        return
 
 
 def _drain(read: Callable[[int], bytes], write: Callable[[bytes], object]) -> None:

@@ -7,9 +7,10 @@ set of semantics. Bodies are Python values; only the HTTP layer encodes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
@@ -21,9 +22,30 @@ from harness.apiserver.storage import Store
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
 
-__all__ = ["Backend", "LogSource", "Request", "Response"]
+__all__ = ["Backend", "LogLine", "LogSource", "PodLog", "Request", "Response"]
 
-LogSource = Callable[[str, str, str], str]
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a container's log (no newline) and the instant it was written."""
+
+    time: datetime | None
+    text: str
+
+
+class PodLog(Protocol):
+    """A container's log as the cluster keeps it."""
+
+    def lines(self) -> Sequence[LogLine]: ...
+
+    def follow(self) -> Iterator[LogLine] | None:
+        """The lines written after :meth:`lines`' as they come, ending when the log closes; None
+        when this log cannot be followed (the answer then ends with the lines so far)."""
+        ...
+
+
+LogSource = Callable[[str, str, str], "str | PodLog"]
+"""``(namespace, pod, container)`` → the container's log: text, or a :class:`PodLog`."""
 
 
 @dataclass
@@ -66,10 +88,11 @@ class Response:
     body: Any
     content_type: str = "application/json"
     warnings: list[str] = field(default_factory=list)
-    stream: Iterator[dict[str, Any]] | None = None
-    upgrade: Callable[[Callable[[int], bytes], Callable[[bytes], object]], None] | None = None
+    stream: Iterator[dict[str, Any]] | Iterator[str] | None = None
+    """Watch events (JSON lines), or text chunks (a followed log), sent as they come."""
+    upgrade: Callable[[str, Callable[[int], bytes], Callable[[bytes], object]], None] | None = None
     """A session to run on the connection once it is upgraded to a WebSocket (``pods/exec``):
-    called with the connection's read and write."""
+    called with the negotiated subprotocol and the connection's read and write."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
@@ -193,6 +194,7 @@ def test_with_a_tty_the_output_is_one_stream_with_terminal_line_ends(served):
     server, _ = served
     query = [("command", "tool"), ("container", "main"), ("stdout", "1"), ("stdin", "1"), ("tty", "1")]
     sock = _request(server, query, _upgrade_headers())
+    sock.sendall(websocket.encode_frame(websocket.BINARY, b'\x04{"Width":80,"Height":24}', mask=b"size"))
     _, _, rest = _head(sock)
     read = _reader(sock, rest)
     frames = _server_frames(read)
@@ -333,3 +335,34 @@ def test_a_frame_this_server_does_not_read_is_refused_with_the_reason(data, mess
 
     with pytest.raises(websocket.FrameError, match=message):
         websocket.read_frame(read)
+
+
+def test_a_v5_client_with_stdin_is_answered_once_its_first_frame_says_its_streams_exist(served):
+    """kubectl creates its streams while it already reads: output or a close arriving first is
+    lost ("error: closed all streams"). Its first frame (here v5's close of stdin) comes after."""
+    server, calls = served
+    ready = threading.Event()
+    seen: list[bool] = []
+    server.set_exec_runner(lambda call: seen.append(ready.is_set()) or ExecResult(stdout=b"ok\n"))
+    query = [("command", "tool"), ("container", "main"), ("stdout", "1"), ("stdin", "1")]
+    sock = _request(server, query, _upgrade_headers())
+    _, _, rest = _head(sock)
+    read = _reader(sock, rest)
+    assert read(3) == bytes([0x82, 1, 1])  # the empty first message on stdout: sent at once
+    sock.sendall(websocket.encode_frame(websocket.PING, b"", mask=b"ping"))  # answered, not the signal
+    ready.set()
+    sock.sendall(websocket.encode_frame(websocket.BINARY, b"\xff\x00", mask=b"done"))
+    frames = _server_frames(read)
+    sock.close()
+    assert seen == [True]
+    assert (websocket.PONG, b"") in frames and (websocket.BINARY, b"\x01ok\n") in frames
+
+
+def test_a_v4_client_is_answered_without_waiting_for_a_frame_it_may_never_send(served):
+    server, _ = served
+    query = [("command", "tool"), ("container", "main"), ("stdout", "1"), ("stdin", "1")]
+    sock = _request(server, query, _upgrade_headers("v4.channel.k8s.io"))
+    _, _, rest = _head(sock)
+    frames = _server_frames(_reader(sock, rest))  # no frame sent: the answer comes all the same
+    sock.close()
+    assert frames[-2][1] == b'\x03{"metadata":{},"status":"Success"}'

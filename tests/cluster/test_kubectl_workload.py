@@ -220,3 +220,38 @@ def test_a_deleted_deckhouse_pod_comes_back_under_a_new_name_with_a_fresh_log(cl
     cluster.client.delete(cluster.client.resolve("v1", "Pod"), cluster.pod_name, namespace="d8-system")
     cluster.settle()
     assert cluster.restarts == 2 and len({first, cluster.pod_name}) == 2
+
+
+def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instants(cluster, tmp_path):
+    import selectors
+
+    cluster.log.info("d8-module-source-controller", "at nine")
+    cluster.control.advance("10m")
+    cluster.log.info("d8-module-source-controller", "ten past nine")
+    recent = _kubectl(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "--since=5m")
+    assert "ten past nine" in recent and "at nine" not in recent
+    stamped = _kubectl(
+        cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "--timestamps", "--tail=1"
+    )
+    assert stamped.startswith("2024-12-16T09:10:00.000000000Z {") and "ten past nine" in stamped
+    argv = [str(KUBECTL), "--kubeconfig", str(cluster.kubeconfig), "--cache-dir", str(tmp_path)]
+    follow = subprocess.Popen(
+        [*argv, "-n", "d8-system", "logs", "-f", "deploy/deckhouse", "--tail=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(follow.stdout, selectors.EVENT_READ)
+
+        def next_line() -> str:
+            assert selector.select(30), "kubectl logs -f printed nothing within 30 s"
+            return follow.stdout.readline()
+
+        assert "ten past nine" in next_line()
+        cluster.log.info("d8-module-source-controller", "written while kubectl follows")
+        assert "written while kubectl follows" in next_line()
+    finally:
+        follow.terminate()
+        follow.communicate(timeout=30)

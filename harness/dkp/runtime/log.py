@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,9 @@ class DeckhouseLog:
         self._clock = clock
         self._lines: deque[str] = deque(maxlen=limit)
         self._lock = threading.Lock()
+        self._grown = threading.Condition(self._lock)  # a line was written, or the log closed
         self._written = 0
+        self._closed = False
 
     def write(self, level: str, logger: str, msg: str, **fields: Any) -> None:
         """Append one line: ``{"level", "logger", "msg", ..., "time"}`` (key order is stable)."""
@@ -40,6 +42,7 @@ class DeckhouseLog:
         with self._lock:
             self._lines.append(line)
             self._written += 1
+            self._grown.notify_all()
 
     @property
     def written(self) -> int:
@@ -50,8 +53,49 @@ class DeckhouseLog:
     def since(self, mark: int) -> list[str]:
         """The lines written after position ``mark`` (those still kept)."""
         with self._lock:
-            count = min(self._written - mark, len(self._lines))
-            return list(self._lines)[len(self._lines) - count :] if count > 0 else []
+            return self._since(mark)
+
+    def _since(self, mark: int) -> list[str]:
+        count = min(self._written - mark, len(self._lines))
+        return list(self._lines)[len(self._lines) - count :] if count > 0 else []
+
+    def snapshot(self, mark: int = 0) -> tuple[list[str], int]:
+        """(the lines written after ``mark``, the position after them), read at one instant."""
+        with self._lock:
+            return self._since(mark), self._written
+
+    def follow(self, mark: int) -> Iterator[str]:
+        """The lines written after position ``mark``, as they are written, until :meth:`close`.
+
+        It waits on the log's condition, which every write and the close notify; nothing polls.
+        """
+        while True:
+            with self._grown:
+                while self._written <= mark and not self._closed:
+                    self._grown.wait()
+                if self._written <= mark:
+                    return
+                lines, mark = self._since(mark), self._written
+            yield from lines
+
+    def close(self) -> None:
+        """End every :meth:`follow` (the cluster stops); lines written later are still kept."""
+        with self._grown:
+            self._closed = True
+            self._grown.notify_all()
+
+    @staticmethod
+    def time_of(line: str) -> datetime | None:
+        """The instant in a line's ``time`` (its last key), or None for a line without one."""
+        cut = line.rfind(_TIME_KEY)
+        if cut < 0:
+            return None
+        try:
+            return datetime.fromisoformat(
+                line[cut + len(_TIME_KEY) : cut + len(_TIME_KEY) + 20].replace("Z", "+00:00")
+            )
+        except ValueError:
+            return None
 
     def replay(self, lines: Sequence[str], at: datetime) -> None:
         """Append ``lines`` again, stamped ``at``: what a repeated, identical look would have logged.
@@ -65,6 +109,7 @@ class DeckhouseLog:
                 cut = line.rfind(_TIME_KEY)
                 self._lines.append(line[: cut + len(_TIME_KEY)] + at_text + '"}' if cut >= 0 else line)
                 self._written += 1
+            self._grown.notify_all()
 
     def info(self, logger: str, msg: str, **fields: Any) -> None:
         self.write("info", logger, msg, **fields)
