@@ -232,15 +232,42 @@ _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse Go-style durations such as ``3m``, ``1h30m``, ``15s``, ``2d`` (days and weeks allowed).
+    """Parse a duration as the command line takes it: Go-style (``3m``, ``1h30m``, ``15s``, ``2d``;
+    days and weeks allowed) or as the scenarios spell it (``3 minutes``, ``2 days and 1 hour``).
 
-    Raises ``ValueError`` naming the bad input and the accepted form.
+    Raises ``ValueError`` naming the bad input and both accepted forms.
     """
     import re
 
     cleaned = text.strip().replace(" ", "")
     parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)", cleaned)
-    if not cleaned or "".join(n + u for n, u in parts) != cleaned:
-        raise ValueError(f"invalid duration {text!r}: use a number and a unit, e.g. 15s, 3m, 1h30m, 2d")
-    seconds = sum(float(n) * _DURATION_UNITS[u] for n, u in parts)
+    if cleaned and "".join(n + u for n, u in parts) == cleaned:
+        return timedelta(seconds=sum(float(n) * _DURATION_UNITS[u] for n, u in parts))
+    spelled = parse_spelled_duration(text)
+    if spelled is None:
+        raise ValueError(
+            f"invalid duration {text!r}: use a number and a unit, e.g. 15s, 3m, 1h30m, 2d, or as the "
+            "scenarios write it, e.g. '3 minutes', '2 days and 1 hour'"
+        )
+    return spelled
+
+
+def parse_spelled_duration(text: str) -> timedelta | None:
+    """``"3 minutes"``, ``"an hour"``, ``"2 days and 3 hours"`` → timedelta; None when the text is
+    not such a phrase (the step language's spans, :func:`harness.steps.phrases.parse_span`)."""
+    import re
+
+    part = re.compile(r"(?P<count>\d+|an?|one)\s+(?P<unit>second|minute|hour|day|week)s?")
+    cleaned = re.sub(r"\s+", " ", text.strip().lower())
+    parts = list(part.finditer(cleaned))
+    leftover = part.sub("", cleaned).replace(",", " ").replace(" and ", " ").strip()
+    if not parts or leftover:
+        return None
+    seconds = 0
+    for found in parts:
+        count = found["count"]
+        seconds += (1 if count in ("a", "an", "one") else int(count)) * _SPELLED_UNITS[found["unit"]]
     return timedelta(seconds=seconds)
+
+
+_SPELLED_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}

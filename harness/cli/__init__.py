@@ -173,11 +173,9 @@ def time_command_words(words: Sequence[str]) -> SimpleNamespace | None:
         else:
             rest.append(word)
         index += 1
-    if not state or not rest or rest[0] not in ("now", "advance", "set") or len(rest) > 2:
+    if not state or not rest or rest[0] not in ("now", "advance", "set"):
         return None
-    return SimpleNamespace(
-        command="time", state_dir=Path(state), action=rest[0], value=rest[1] if len(rest) == 2 else None
-    )
+    return SimpleNamespace(command="time", state_dir=Path(state), action=rest[0], value=rest[1:])
 
 
 if __name__ == "__main__":

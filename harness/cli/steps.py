@@ -3,6 +3,7 @@
 dkp-harness steps              # pattern, kind, meaning and example of every step
 dkp-harness steps --markdown   # docs/steps.md (redirect it there to regenerate the file)
 dkp-harness steps --lint       # undefined, ambiguous, unused steps; bad values; unknown claim IDs, bad tags
+dkp-harness steps --lint features/approval my.feature   # only these folders or files
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "unknown @claim: IDs, @deviation without a reason, tags -m cannot select",
     )
     parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="with --lint: feature folders or .feature files to lint (default: --features)",
+    )
+    parser.add_argument(
         "--features",
         type=Path,
         default=ROOT / "features",
@@ -51,8 +59,16 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(render_markdown(CATALOGUE), end="")
         return 0
+    if args.paths and not args.lint:
+        from harness.cli._checks import USAGE_ERROR
+
+        shown = " ".join(str(path) for path in args.paths)
+        print(f"error: a path ({shown}) is only read with --lint: dkp-harness steps --lint {shown}")
+        return USAGE_ERROR
     if args.lint:
-        return _lint(args.features, args.claims)
+        targets = args.paths or [args.features]
+        codes = [_lint(target, args.claims, named=len(targets) > 1) for target in targets]
+        return max(codes)
     for step in CATALOGUE:
         print(f"{step.kind.capitalize():5} {step.pattern}")
         print(f"      {step.doc}")
@@ -62,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lint(features: Path, given_claims: Path | None) -> int:
+def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> int:
     """Lint ``features``; unused step definitions only when that is the project's whole folder.
 
     A subset of the features (a QA author's own folder) uses a few steps, so every other
@@ -76,8 +92,8 @@ def _lint(features: Path, given_claims: Path | None) -> int:
     from harness.steps.lint import lint
     from harness.steps.tag_lint import tag_problems
 
-    if not features.is_dir():
-        print(f"error: no feature directory {features}: pass --features DIR")
+    if not features.is_dir() and not (features.is_file() and features.suffix == ".feature"):
+        print(f"error: no feature directory or .feature file at {features}: pass a folder or a file to lint")
         return USAGE_ERROR
     if given_claims is not None and not given_claims.is_file():
         print(f"error: no claims catalogue at {given_claims}: pass an existing --claims FILE")
@@ -103,7 +119,8 @@ def _lint(features: Path, given_claims: Path | None) -> int:
     # One definition may answer several phrasings (Given/When, "1 minute passes"/"3 minutes pass"):
     # count definitions and phrasings apart, or "70 (50 used), 0 unused" reads like a contradiction.
     print(
-        f"{functions} step definitions in {len(CATALOGUE)} phrasings, {used} phrasings used; "
+        (f"{features}: " if named else "")
+        + f"{functions} step definitions in {len(CATALOGUE)} phrasings, {used} phrasings used; "
         f"{len(report.undefined)} undefined, {len(report.ambiguous)} ambiguous, "
         + (f"{unused} unused definitions; " if whole else "unused definitions not checked for a subset; ")
         + f"{len(report.invalid)} invalid step value(s); {len(tags)} tag problem(s)"

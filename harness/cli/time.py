@@ -23,11 +23,17 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "time",
         help="show or move the sandbox's virtual time",
-        description="now: print the virtual time; advance DURATION (3m, 1h30m); set RFC3339 (forward only).",
+        description="now: print the virtual time; advance DURATION (3m, 1h30m, 3 minutes); set RFC3339 "
+        "(forward only).",
     )
     parser.add_argument("--state-dir", required=True, type=Path, help="the state dir given to `serve`")
     parser.add_argument("action", choices=("now", "advance", "set"))
-    parser.add_argument("value", nargs="?", help="a duration for advance, an RFC 3339 time for set")
+    parser.add_argument(
+        "value",
+        nargs="*",
+        help="a duration for advance (3m, 1h30m, or as scenarios write it: 3 minutes), an RFC 3339 "
+        "time for set",
+    )
     # `time advance -5m` must reach run() (which explains that time only moves forward) instead of
     # argparse reading "-5m" as an unknown option; this parser has no option that looks like that.
     parser._negative_number_matcher = re.compile(r"^-\d")
@@ -38,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.cli._checks import USAGE_ERROR, UsageError, forward_duration
     from harness.cli._control import ControlError, call, parse_time
 
+    args.value = " ".join(args.value) or None  # `advance 3 minutes` unquoted is one duration
     try:
         if args.action == "advance" and args.value:
             forward_duration(args.value)

@@ -23,7 +23,7 @@ from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
 from harness.steps.step_values import invalid_value
 
-__all__ = ["LintReport", "StepLine", "closest_steps", "feature_step_lines", "lint"]
+__all__ = ["LintReport", "StepLine", "closest_steps", "feature_files", "feature_step_lines", "lint"]
 
 
 @dataclass(frozen=True)
@@ -99,20 +99,29 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
     return report
 
 
+def feature_files(target: Path) -> tuple[Path, list[Path]]:
+    """(the folder files are read and shown relative to, the feature files): every ``*.feature``
+    below a folder, or the one file given (``dkp-harness steps --lint features/x/y.feature``)."""
+    if target.is_file():
+        return target.parent, [target]
+    return target, sorted(target.rglob("*.feature"))
+
+
 def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
     """Every step line of every ``*.feature`` under ``features_dir``, outlines expanded.
 
     A file that is not valid Gherkin is skipped here; the tag lint and the run report it with its
     line, and one broken file must not hide the steps of all the others.
     """
-    for path in sorted(features_dir.rglob("*.feature")):
+    base, files = feature_files(features_dir)
+    for path in files:
         try:
             # every scenario in file order, two of the same name included; the binding, this lint
             # and the tag lint share the parse
-            parsed = parse_feature(features_dir, path.relative_to(features_dir))
+            parsed = parse_feature(base, path.relative_to(base))
         except UNREADABLE_ERRORS:
             continue
-        shown = path.relative_to(features_dir.parent) if features_dir.parent in path.parents else path
+        shown = path.relative_to(base.parent) if base.parent in path.parents else path
         for template in parsed.scenarios:
             contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]
             for context in contexts:

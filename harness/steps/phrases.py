@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from harness.clock import parse_spelled_duration
+
 __all__ = ["PhraseError", "parse_moment", "parse_span"]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -17,8 +19,6 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 _MOMENT = re.compile(
     r"^(?P<weekday>[A-Za-z]+)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s+UTC$"
 )
-_SPAN_PART = re.compile(r"(?P<count>\d+|an?|one)\s+(?P<unit>second|minute|hour|day|week)s?")
-_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 
 
 class PhraseError(ValueError):
@@ -50,19 +50,13 @@ def parse_moment(text: str) -> datetime:
 
 def parse_span(text: str) -> timedelta:
     """``"3 minutes"``, ``"an hour"``, ``"2 days and 3 hours"`` → timedelta."""
-    cleaned = re.sub(r"\s+", " ", text.strip().lower())
-    parts = list(_SPAN_PART.finditer(cleaned))
-    leftover = _SPAN_PART.sub("", cleaned).replace(",", " ").replace(" and ", " ").strip()
-    if not parts or leftover:
+    found = parse_spelled_duration(text)
+    if found is None:
         raise PhraseError(
             f"cannot read the duration {text!r}: write a number and a unit (seconds, minutes, hours, "
             "days, weeks), e.g. '3 minutes' or '2 days and 1 hour'"
         )
-    seconds = 0
-    for part in parts:
-        count = part["count"]
-        seconds += (1 if count in ("a", "an", "one") else int(count)) * _UNIT_SECONDS[part["unit"]]
-    return timedelta(seconds=seconds)
+    return found
 
 
 def _zero_pad(clock: str) -> str:

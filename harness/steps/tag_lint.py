@@ -24,6 +24,7 @@ from harness.feature_text import not_utf8, read_feature
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
 from harness.steps.binding import parse_feature
+from harness.steps.lint import feature_files
 
 __all__ = ["TagProblem", "tag_problems"]
 
@@ -46,12 +47,13 @@ class TagProblem:
 def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagProblem]:
     """Unknown claim IDs, malformed claim tags, unexplained deviations and unparsable files."""
     problems: list[TagProblem] = []
-    for path in sorted(features_dir.rglob("*.feature")):
-        shown = _shown(path, features_dir)
+    base, files = feature_files(features_dir)
+    for path in files:
+        shown = _shown(path, base)
         try:
             # every scenario in file order, two of the same name included; the binding, this lint
             # and the tag lint share the parse
-            parsed = parse_feature(features_dir, path.relative_to(features_dir))
+            parsed = parse_feature(base, path.relative_to(base))
         except GherkinParseError as exc:
             detail = getattr(exc, "message", None) or str(exc)
             problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))

@@ -340,7 +340,7 @@ def test_a_frame_this_server_does_not_read_is_refused_with_the_reason(data, mess
 def test_a_v5_client_with_stdin_is_answered_once_its_first_frame_says_its_streams_exist(served):
     """kubectl creates its streams while it already reads: output or a close arriving first is
     lost ("error: closed all streams"). Its first frame (here v5's close of stdin) comes after."""
-    server, calls = served
+    server, _ = served
     ready = threading.Event()
     seen: list[bool] = []
     server.set_exec_runner(lambda call: seen.append(ready.is_set()) or ExecResult(stdout=b"ok\n"))

@@ -69,9 +69,26 @@ def test_go_style_durations_parse(text, seconds):
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("text", ["", "3", "three minutes", "3x", "m3"])
-def test_a_bad_duration_says_what_form_is_accepted(text):
-    with pytest.raises(ValueError, match=r"use a number and a unit, e\.g\. 15s, 3m, 1h30m, 2d"):
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("3 minutes", 180),
+        ("1 minute", 60),
+        ("an hour", 3600),
+        ("2 days and 1 hour", 176400),
+        ("2 Weeks", 1209600),
+    ],
+)
+def test_the_scenarios_spelled_out_durations_parse_too(text, seconds):
+    """`dkp-harness time advance "3 minutes"` reads as the step `When 3 minutes pass` does."""
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["", "3", "three minutes", "3x", "m3", "3 mins", "3 minutes later"])
+def test_a_bad_duration_says_what_forms_are_accepted(text):
+    with pytest.raises(
+        ValueError, match=r"use a number and a unit, e\.g\. 15s, 3m, 1h30m, 2d, or as the scenarios"
+    ):
         parse_duration(text)
 
 

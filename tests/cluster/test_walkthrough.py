@@ -213,3 +213,6 @@ def test_time_cannot_go_back_and_says_why(sandbox):
     )
     assert done.returncode == 1
     assert "only moves forward" in done.stderr
+    # The scenarios' spelling of a duration works too, quoted or not.
+    assert sandbox.control("time", "advance", "2", "minutes").strip() == "2024-12-16T09:02:00Z"
+    assert sandbox.control("time", "advance", "1 hour and 30 seconds").strip() == "2024-12-16T10:02:30Z"

@@ -54,7 +54,10 @@ def test_argparse_refusals_exit_4_with_the_usage_line_and_the_reason(capsys, wor
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        (["steps", "--lint", "--features", "/no/such/features"], "no feature directory /no/such/features"),
+        (
+            ["steps", "--lint", "--features", "/no/such/features"],
+            "no feature directory or .feature file at /no/such/features",
+        ),
         (["report", "compare", "/no/a.json", "/no/b.json"], "/no/a.json: no such file"),
         (["time", "--state-dir", "/nowhere", "advance"], "`time advance` needs a value"),
         (["serve", "--state-dir", "/nowhere", "--real-time", "--time-scale", "2"], "give one of them"),

@@ -145,6 +145,8 @@ def test_help_is_as_wide_as_argparse_makes_it(monkeypatch, capsys):
         ["time", "now", "--state-dir", "/s"],
         ["time", "--state-dir=/s", "advance", "3m"],
         ["time", "--state-dir", "/a", "--state-dir", "/s", "set", "2024-12-16T13:25:00Z"],
+        ["time", "--state-dir", "/s", "advance", "3", "minutes"],
+        ["time", "--state-dir", "/s", "now", "x", "y"],
     ],
 )
 def test_the_time_command_read_without_argparse_is_what_argparse_reads(words):
@@ -164,7 +166,6 @@ def test_the_time_command_read_without_argparse_is_what_argparse_reads(words):
         ["time", "-h"],
         ["time", "--state-dir", "/s"],
         ["time", "--state-dir=", "now"],
-        ["time", "--state-dir", "/s", "now", "x", "y"],
         ["time", "--state-dir", "/s", "later"],
         ["time", "--state-dir", "/s", "--", "now"],
         ["settle", "--state-dir", "/s"],
@@ -182,3 +183,22 @@ def test_a_word_argparse_refuses_is_still_refused_with_its_message(capsys):
         main(["time", "--state-dir", "/nowhere", "later"])
     assert exited.value.code == 4
     assert "invalid choice: 'later'" in capsys.readouterr().err
+
+
+def test_steps_lint_takes_folders_and_feature_files_as_paths(tmp_path, capsys):
+    (tmp_path / "bad.feature").write_text("Feature: f\n  Scenario: s\n    When 3 mins pass\n")
+    (tmp_path / "sub").mkdir()
+    good = tmp_path / "sub" / "good.feature"
+    good.write_text("Feature: f\n  Scenario: s\n    When 3 minutes pass\n")
+    assert main(["steps", "--lint", str(good)]) == 0  # the good file alone, not its neighbours
+    assert main(["steps", "--lint", str(good), str(tmp_path / "bad.feature")]) == 1
+    out = capsys.readouterr().out
+    assert "bad.feature:3: When 3 mins pass: cannot read the duration '3 mins'" in out
+    assert f"{good}: " in out and f"{tmp_path / 'bad.feature'}: " in out  # one summary per path
+
+
+def test_steps_refuses_a_path_without_lint_or_one_that_is_not_there(tmp_path, capsys):
+    assert main(["steps", str(tmp_path)]) == 4
+    assert f"is only read with --lint: dkp-harness steps --lint {tmp_path}" in capsys.readouterr().out
+    assert main(["steps", "--lint", str(tmp_path / "nope.feature")]) == 4
+    assert "no feature directory or .feature file at" in capsys.readouterr().out
