@@ -23,8 +23,10 @@ interface steps may use (docs/architecture.md).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,7 +59,7 @@ from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, resolve_settings
 from harness.kube import control_plane, workloads
 from harness.kube.client import KubeClient
-from harness.kube.errors import AlreadyExists, ApiError
+from harness.kube.errors import AlreadyExists, ApiError, NotFound
 from harness.kube.objects import Obj
 from harness.kube.timestamps import stamp
 from harness.registry.backends import scratch
@@ -105,13 +107,30 @@ class _DeckhousePodLog:
         return (LogLine(DeckhouseLog.time_of(line), line) for line in self._log.follow(self._end))
 
 
-def replacement_pod_name(first: str, restarts: int) -> str:
-    """The name of the pod a ReplicaSet makes after ``restarts`` deletions: ``first`` with a new
-    five-character suffix from Kubernetes' name alphabet (no vowels; fixed per count, so logs and
-    outputs are the same in every run)."""
-    alphabet = "bcdfghjklmnpqrstvwxz2456789"
-    digest = hashlib.sha256(f"{first}/{restarts}".encode()).digest()
-    return first.rsplit("-", 1)[0] + "-" + "".join(alphabet[b % len(alphabet)] for b in digest[:5])
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+"""Kubernetes' alphabet for generated name parts (no vowels, no look-alikes)."""
+
+
+def replacement_pod_name(prefix: str, restarts: int) -> str:
+    """The name of the pod a ReplicaSet ``prefix`` (``deckhouse-<template hash>``) makes after
+    ``restarts`` restarts: a five-character suffix from Kubernetes' name alphabet, fixed per count
+    so that logs and outputs are the same in every run."""
+    digest = hashlib.sha256(f"{prefix}/{restarts}".encode()).digest()
+    return prefix + "-" + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
+
+
+def template_hash(template: Obj) -> str:
+    """A pod template's hash as the ReplicaSet's name carries it (ten characters of the alphabet;
+    Kubernetes hashes with FNV, here SHA-256: only "changes with the template" is claimed)."""
+    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
+    return "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:10])
+
+
+def _template_image(template: Obj) -> str:
+    for container in template.get("spec", {}).get("containers") or []:
+        if container.get("name") == DECKHOUSE_CONTAINER:
+            return str(container.get("image") or "")
+    return ""
 
 
 def deckhouse_services(created: str) -> list[Obj]:
@@ -502,10 +521,10 @@ class SimulatedCluster:
         self._report_deckhouse_running(int(made["metadata"]["generation"]))
         self._start_deckhouse_pod()
 
-    def _start_deckhouse_pod(self) -> None:
+    def _start_deckhouse_pod(self, image: str | None = None) -> None:
         """The Deployment's one pod, running and leading (``leader=true``, which the
         ``deckhouse-leader`` Service selects)."""
-        image, ns = self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
+        image, ns = image or self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
         labels = {**DECKHOUSE_LABELS, "leader": "true"}  # the one replica leads
         self.client.create(
             kinds.POD,
@@ -514,13 +533,26 @@ class SimulatedCluster:
         )
         self._report_pod_running(image, stamp(self.clock.now()))
 
-    def _restart_deckhouse(self) -> None:
-        """The Deckhouse pod was deleted: its ReplicaSet starts another (same template hash, a new
-        suffix), whose log starts empty, and Deckhouse's controllers start afresh in it
-        (:meth:`Manager.restart`; :mod:`harness.dkp.controllers.deckhouse_pod`)."""
+    def _restart_deckhouse(self, rollout: bool) -> None:
+        """A new Deckhouse pod, whose log starts empty, and Deckhouse's controllers start afresh in
+        it (:meth:`Manager.restart`; :mod:`harness.dkp.controllers.deckhouse_pod`).
+
+        After a deletion the ReplicaSet makes the pod (same template hash, a new suffix). After a
+        rollout (the Deployment's pod template changed) a new ReplicaSet makes it from the new
+        template (a new hash, the template's image), the old pod goes, and the Deployment reports
+        the new generation observed, which ``kubectl rollout status`` waits for.
+        """
         self.restarts += 1
-        self.pod_name = replacement_pod_name(POD_NAME, self.restarts)
-        self._start_deckhouse_pod()
+        old, ns = self.pod_name, kinds.DECKHOUSE_NAMESPACE
+        deployment = self.client.get(kinds.DEPLOYMENT, DECKHOUSE_DEPLOYMENT, namespace=ns)
+        template = deployment["spec"]["template"]
+        prefix = f"{DECKHOUSE_DEPLOYMENT}-{template_hash(template)}" if rollout else old.rsplit("-", 1)[0]
+        self.pod_name = replacement_pod_name(prefix, self.restarts)
+        self._start_deckhouse_pod(image=_template_image(template) or self._deckhouse_image())
+        if rollout:
+            with contextlib.suppress(NotFound):
+                self.client.delete(kinds.POD, old, namespace=ns)
+            self._report_deckhouse_running(int(deployment["metadata"]["generation"]))
         self._log_start = self.log.written
         self.manager.restart()
 
@@ -684,7 +716,8 @@ class SimulatedCluster:
         for controller in self._controller_list:
             controller.settings = self.settings  # type: ignore[attr-defined]
         if deckhouse is not None and self._api is not None:
-            self._upgrade_deckhouse_workload()
+            with self.manager.exclusive():  # the template change and its observed generation, as one
+                self._upgrade_deckhouse_workload()
         if (
             kubernetes is not None
             and self._api is not None

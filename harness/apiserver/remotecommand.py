@@ -47,6 +47,8 @@ PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE_STREAM = 0, 1, 2, 3, 4, 255
 _CHUNK = 32 * 1024
+DRAIN_FRAMES = 100
+"""The most client frames read after the answer (each within the connection's read timeout)."""
 _NORMAL_CLOSURE = struct.pack("!H", 1000)
 
 
@@ -211,9 +213,13 @@ def _first_frame(read: Callable[[int], bytes], write: Callable[[bytes], object])
 
 
 def _drain(read: Callable[[int], bytes], write: Callable[[bytes], object]) -> None:
-    """Discard the client's frames up to its close, answering pings; any error ends the session."""
+    """Discard the client's frames up to its close, answering pings; any error ends the session.
+
+    At most :data:`DRAIN_FRAMES` frames: a client does not get to hold the connection open by
+    sending (a well-behaved one sends its stdin, v5's close of it, a ping or two and its close).
+    """
     try:
-        while True:
+        for _ in range(DRAIN_FRAMES):
             frame = websocket.read_frame(read)
             if frame is None or frame.opcode == websocket.CLOSE:
                 return

@@ -366,3 +366,20 @@ def test_a_v4_client_is_answered_without_waiting_for_a_frame_it_may_never_send(s
     frames = _server_frames(_reader(sock, rest))  # no frame sent: the answer comes all the same
     sock.close()
     assert frames[-2][1] == b'\x03{"metadata":{},"status":"Success"}'
+
+
+def test_a_client_cannot_hold_the_session_open_by_sending_frames_after_the_answer(served):
+    from harness.apiserver.remotecommand import DRAIN_FRAMES
+
+    server, _ = served
+    sock = _request(server, [("command", "tool"), ("container", "main"), ("stdout", "1")], _upgrade_headers())
+    _, _, rest = _head(sock)
+    read = _reader(sock, rest)
+    _server_frames(read)
+    flood = websocket.encode_frame(websocket.BINARY, b"\x00x", mask=b"abcd") * (DRAIN_FRAMES + 5)
+    try:
+        sock.sendall(flood)
+    except OSError:
+        pass  # the server may already have closed: that is the point
+    assert read(1) == b""  # it closed after DRAIN_FRAMES frames, without waiting for a close
+    sock.close()

@@ -255,3 +255,31 @@ def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instan
     finally:
         follow.terminate()
         follow.communicate(timeout=30)
+
+
+def test_a_rollout_restart_runs_a_new_pod_from_the_new_template_and_completes(cluster, tmp_path):
+    first = cluster.pod_name
+    ns = ["-n", "d8-system"]
+    assert "restarted" in _kubectl(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
+    cluster.settle()
+    status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
+    assert status.returncode == 0 and 'deployment "deckhouse" successfully rolled out' in status.stdout
+    pods = _kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name").split()
+    assert pods == [f"pod/{cluster.pod_name}"]
+    assert cluster.pod_name.rsplit("-", 1)[0] != first.rsplit("-", 1)[0]  # a new ReplicaSet's hash
+    image = "registry.deckhouse.io/deckhouse/ee:v1.68.0"
+    _kubectl(cluster, tmp_path, *ns, "set", "image", "deploy/deckhouse", f"deckhouse={image}")
+    cluster.settle()
+    running = _kubectl(
+        cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
+    )
+    assert running == image and cluster.restarts == 2
+
+
+def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
+    """``set_versions`` patches the template and reports it observed in one step (a real upgrade
+    would restart the pod; the simulator keeps timelines as they were, docs/dkp-simulator.md)."""
+    first = cluster.pod_name
+    cluster.set_versions(deckhouse="v1.68.0")
+    cluster.settle()
+    assert (cluster.pod_name, cluster.restarts) == (first, 0)

@@ -1,12 +1,17 @@
-"""The Deckhouse pod comes back when it is deleted, and Deckhouse starts afresh in it.
+"""The Deckhouse pod comes back when it is deleted or rolled out, and Deckhouse starts afresh in it.
 
-``kubectl -n d8-system delete pod -l app=deckhouse`` is how DKP users restart Deckhouse: the
-``deckhouse`` Deployment's ReplicaSet creates a new pod (same template hash, a new five-character
-suffix), and the Deckhouse in it starts with nothing in memory, its log empty, its controllers
-listing every object again. This controller notices the deletion of the current pod and asks the
-cluster to do that (``restart``): a new running pod, a fresh log for it, the manager restarted.
-Pods are Kubernetes', not DKP's; the controller is here because only the Deckhouse pod matters
-to the simulation, and its restart is the controllers' own.
+DKP users restart Deckhouse with ``kubectl -n d8-system delete pod -l app=deckhouse`` or
+``kubectl -n d8-system rollout restart deploy/deckhouse``. Kubernetes then runs a new pod: after a
+deletion the ReplicaSet makes one like it (same template hash, a new five-character suffix);
+after a change of the Deployment's pod template (a rollout: ``restartedAt``, ``set image``) a new
+ReplicaSet makes one from the new template and the old pod goes, and the Deployment reports the
+new generation observed (what ``kubectl rollout status`` waits for). The Deckhouse in the new pod
+starts with nothing in memory, its log empty, its controllers listing every object again.
+
+This controller notices either and asks the cluster to do that (``restart(rollout)``). Pods and
+Deployments are Kubernetes', not DKP's; the controller is here because only the Deckhouse pod
+matters to the simulation, and its restart is the controllers' own. A template change the cluster
+makes itself (a Deckhouse upgrade) reports its generation at once and is not a rollout here.
 """
 
 from __future__ import annotations
@@ -15,29 +20,46 @@ from collections.abc import Callable
 
 from harness.api import kinds
 from harness.dkp.runtime.reconcile import Request, Result, Watch
-from harness.kube.client import KubeClient
+from harness.kube.client import KubeClient, WatchEvent
 from harness.kube.errors import NotFound
+from harness.kube.objects import deep_get
 
-__all__ = ["DeckhousePodController"]
+__all__ = ["DEPLOYMENT_NAME", "DeckhousePodController"]
+
+DEPLOYMENT_NAME = "deckhouse"
 
 
 class DeckhousePodController:
-    """Restarts Deckhouse (``restart()``) when the pod ``current()`` names is gone."""
+    """Restarts Deckhouse (``restart(rollout)``) when the pod ``current()`` names is gone, or the
+    ``deckhouse`` Deployment has a generation it has not observed."""
 
     name = "deckhouse-pod"
     resource = kinds.POD
-    watches: tuple[Watch, ...] = ()
 
-    def __init__(self, kube: KubeClient, current: Callable[[], str], restart: Callable[[], None]) -> None:
+    def __init__(self, kube: KubeClient, current: Callable[[], str], restart: Callable[[bool], None]) -> None:
         self._kube = kube
         self._current = current
         self._restart = restart
+        self.watches: tuple[Watch, ...] = (Watch(kinds.DEPLOYMENT, self._deployment_changed),)
+
+    def _deployment_changed(self, event: WatchEvent) -> list[Request]:
+        meta = event.object.get("metadata", {})
+        ours = (meta.get("namespace"), meta.get("name")) == (kinds.DECKHOUSE_NAMESPACE, DEPLOYMENT_NAME)
+        return [Request(self._current(), kinds.DECKHOUSE_NAMESPACE)] if ours else []
 
     def reconcile(self, request: Request) -> Result:
         if request.namespace != kinds.DECKHOUSE_NAMESPACE or request.name != self._current():
             return Result()
         try:
+            deployment = self._kube.get(kinds.DEPLOYMENT, DEPLOYMENT_NAME, namespace=request.namespace)
+        except NotFound:
+            return Result()  # no Deployment: nothing makes pods (not modelled further)
+        generation = int(deep_get(deployment, "metadata.generation") or 0)
+        if generation > int(deep_get(deployment, "status.observedGeneration") or 0):
+            self._restart(True)
+            return Result()
+        try:
             self._kube.get(kinds.POD, request.name, namespace=request.namespace)
         except NotFound:
-            self._restart()
+            self._restart(False)
         return Result()

@@ -218,6 +218,11 @@ class Manager:
                 timer.cancel()
             self._timers.clear()
 
+    def exclusive(self) -> threading.RLock:
+        """Hold it (``with manager.exclusive():``) to make several writes no reconcile runs between,
+        even on a background driver's thread (the cluster's own two-step changes)."""
+        return self._run_lock
+
     def restart(self) -> None:
         """What restarting Deckhouse does to its controllers (its pod deleted, a new one started).
 
