@@ -20,7 +20,7 @@ from harness.api import annotations, conditions, finalizers, kinds, labels, phas
 from harness.kube.resources import Resource
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKED = ["harness/dkp", "harness/steps", "harness/cluster.py", "harness/cli"]
+CHECKED = ["harness/dkp", "harness/steps", "harness/cluster", "harness/cli"]
 VOCABULARY_MODULES = (annotations, conditions, finalizers, kinds, labels, phases, sources)
 # Words DKP uses as names that are also plain English in messages, field names or CLI text: they
 # are checked only where they would be DKP names (the vocabulary's own modules), not everywhere.

@@ -305,7 +305,7 @@ def test_a_restarted_deckhouse_looks_at_everything_again_at_once(cluster):
     # The new Deckhouse lists every source and scans it now, not at the old process's 09:03 timer.
     assert cluster.client.get(kinds.MODULE_SOURCE, "example")["status"]["syncTime"] == "2024-12-16T09:01:00Z"
     assert cluster.manager.requeue_at((SourceController.name, Request("example"))) != next_scan
-    pod_log = cluster._pod_log("d8-system", cluster.pod_name, "deckhouse")
+    pod_log = cluster.workload.pod_log("d8-system", cluster.pod_name, "deckhouse")
     assert any("module source reconciled" in line.text for line in pod_log.lines())
     # Only what the new Deckhouse logged: its scan at the restart, none of the 09:00 lines.
     assert {line.time for line in pod_log.lines()} == {cluster.clock.now()}

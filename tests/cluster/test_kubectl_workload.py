@@ -219,7 +219,7 @@ def test_a_deleted_deckhouse_pod_comes_back_under_a_new_name_with_a_fresh_log(cl
     assert enabled.stdout == "Module m enabled\n", enabled.stderr
     cluster.client.delete(cluster.client.resolve("v1", "Pod"), cluster.pod_name, namespace="d8-system")
     cluster.settle()
-    assert cluster.restarts == 2 and len({first, cluster.pod_name}) == 2
+    assert cluster.workload.restarts == 2 and len({first, cluster.pod_name}) == 2
 
 
 def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instants(cluster, tmp_path):
@@ -273,7 +273,7 @@ def test_a_rollout_restart_runs_a_new_pod_from_the_new_template_and_completes(cl
     running = _kubectl(
         cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
     )
-    assert running == image and cluster.restarts == 2
+    assert running == image and cluster.workload.restarts == 2
 
 
 def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
@@ -282,4 +282,4 @@ def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
     first = cluster.pod_name
     cluster.set_versions(deckhouse="v1.68.0")
     cluster.settle()
-    assert (cluster.pod_name, cluster.restarts) == (first, 0)
+    assert (cluster.pod_name, cluster.workload.restarts) == (first, 0)

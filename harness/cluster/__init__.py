@@ -23,11 +23,8 @@ interface steps may use (docs/architecture.md).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
-import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,12 +36,10 @@ from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
 from harness.apiserver.admission import AdmissionReview, Webhook
-from harness.apiserver.remotecommand import ExecCall, ExecResult
-from harness.apiserver.request import LogLine, PodLog
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
+from harness.cluster.deckhouse_workload import DeckhouseWorkload, deckhouse_services
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.config import ConfigController
-from harness.dkp.controllers.deckhouse_cli import NotSimulated, run_deckhouse_controller
 from harness.dkp.controllers.deckhouse_pod import DeckhousePodController
 from harness.dkp.controllers.installed import InstalledModules
 from harness.dkp.controllers.lifecycle import LifecycleController
@@ -57,9 +52,9 @@ from harness.dkp.runtime.manager import Manager
 from harness.dkp.runtime.reads import ReadRecorder
 from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, resolve_settings
-from harness.kube import control_plane, workloads
+from harness.kube import control_plane
 from harness.kube.client import KubeClient
-from harness.kube.errors import AlreadyExists, ApiError, NotFound
+from harness.kube.errors import AlreadyExists, ApiError
 from harness.kube.objects import Obj
 from harness.kube.timestamps import stamp
 from harness.registry.backends import scratch
@@ -82,94 +77,10 @@ __all__ = [
     "resolve_settings",
 ]
 
-CRD_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "crds"
+CRD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "crds"
 CRD_ERAS_DIR = CRD_DIR / "eras"
 """``eras/<version>/`` holds the CRD files a Deckhouse release changed, from that release on."""
 MODULES_REPO = "deckhouse/modules"
-DECKHOUSE_CONTAINER = "deckhouse"
-DECKHOUSE_DEPLOYMENT = "deckhouse"
-DECKHOUSE_LABELS = {"app": "deckhouse"}
-POD_NAME = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
-
-
-class _DeckhousePodLog:
-    """The running Deckhouse pod's log as the API server serves it: the :class:`DeckhouseLog` lines
-    from the pod's start, each at the instant in its ``time``, followable until the cluster stops."""
-
-    def __init__(self, log: DeckhouseLog, start: int) -> None:
-        self._log = log
-        self._lines, self._end = log.snapshot(start)
-
-    def lines(self) -> list[LogLine]:
-        return [LogLine(DeckhouseLog.time_of(line), line) for line in self._lines]
-
-    def follow(self) -> Iterator[LogLine]:
-        return (LogLine(DeckhouseLog.time_of(line), line) for line in self._log.follow(self._end))
-
-
-_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-"""Kubernetes' alphabet for generated name parts (no vowels, no look-alikes)."""
-
-
-def replacement_pod_name(prefix: str, restarts: int) -> str:
-    """The name of the pod a ReplicaSet ``prefix`` (``deckhouse-<template hash>``) makes after
-    ``restarts`` restarts: a five-character suffix from Kubernetes' name alphabet, fixed per count
-    so that logs and outputs are the same in every run."""
-    digest = hashlib.sha256(f"{prefix}/{restarts}".encode()).digest()
-    return prefix + "-" + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
-
-
-def template_hash(template: Obj) -> str:
-    """A pod template's hash as the ReplicaSet's name carries it (ten characters of the alphabet;
-    Kubernetes hashes with FNV, here SHA-256: only "changes with the template" is claimed)."""
-    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
-    return "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:10])
-
-
-def _template_image(template: Obj) -> str:
-    for container in template.get("spec", {}).get("containers") or []:
-        if container.get("name") == DECKHOUSE_CONTAINER:
-            return str(container.get("image") or "")
-    return ""
-
-
-def deckhouse_services(created: str) -> list[Obj]:
-    """The Services of ``d8-system`` that DKP's ``deckhouse`` module installs.
-
-    ``deckhouse-leader`` selects the leading Deckhouse pod (``app=deckhouse,leader=true``): DKP's
-    page runs ``kubectl exec svc/deckhouse-leader`` and kubectl finds the pod through that
-    selector. ``deckhouse`` has no selector (its endpoints are managed apart). Ports and labels
-    are upstream's (``modules/002-deckhouse/templates/service.yaml``,
-    ``deckhouse-leader-service.yaml``); the cluster IPs are fixed addresses of the service network.
-    """
-    labels = {"app": "deckhouse", "heritage": "deckhouse", "module": "deckhouse"}
-    ns = kinds.DECKHOUSE_NAMESPACE
-    return [
-        control_plane.service(
-            ns,
-            "deckhouse",
-            created,
-            labels=labels,
-            cluster_ip="10.222.114.36",
-            ports=[
-                {"name": "self", "port": 9889, "protocol": "TCP", "targetPort": 9650},
-                {"name": "webhook", "port": 9651, "protocol": "TCP", "targetPort": 9651},
-            ],
-        ),
-        control_plane.service(
-            ns,
-            "deckhouse-leader",
-            created,
-            labels=labels,
-            cluster_ip="10.222.187.203",
-            ports=[
-                {"name": "self", "port": 8080, "protocol": "TCP", "targetPort": "self"},
-                {"name": "webhook", "port": 4223, "protocol": "TCP", "targetPort": "webhook"},
-            ],
-            selector={**DECKHOUSE_LABELS, "leader": "true"},
-            publish_not_ready=True,
-        ),
-    ]
 
 
 @dataclass(frozen=True)
@@ -343,10 +254,10 @@ class SimulatedCluster:
         self._controller_list: list[Controller] = []
         self._publisher: Publisher | None = None
         self.api_url = ""
-        self.pod_name = POD_NAME
-        """The running Deckhouse pod: a new name after every restart (its deletion)."""
-        self.restarts = 0
-        self._log_start = 0  # where the running pod's log begins in :attr:`log`
+        self.workload = DeckhouseWorkload(
+            lambda: self.client, self.clock, self.log, self._deckhouse_image, lambda: self.manager.restart()
+        )
+        """The Deckhouse Deployment, pod and Services (restarts, exec, the pod's log)."""
 
     def __enter__(self) -> Self:
         return self.start()
@@ -411,7 +322,7 @@ class SimulatedCluster:
         register_webhooks(self._api, lambda: self.settings.behaviours)
         self.api_url = self._api.start(port=0, tls=self._tls)
         self._api.write_kubeconfig(self.kubeconfig)
-        self._api.set_pod_log_source(self._pod_log)
+        self._api.set_pod_log_source(self.workload.pod_log)
         started = stamp(self.clock.now())
         node, service = kinds.NODE, kinds.SERVICE
         self._api.preinstall(
@@ -424,7 +335,7 @@ class SimulatedCluster:
             service.kind,
             lambda: [control_plane.kubernetes_service(started), *deckhouse_services(started)],
         )
-        self._api.set_exec_runner(self._exec)
+        self._api.set_exec_runner(self.workload.exec)
 
     def _start_manager(self) -> None:
         reads = ReadRecorder(self.client)  # what each look read: the fast-time shortcut's wake-ups
@@ -456,7 +367,7 @@ class SimulatedCluster:
             ConfigController(ctx),
             LifecycleController(ctx),
             OverrideController(ctx),
-            DeckhousePodController(kube, lambda: self.pod_name, self._restart_deckhouse),
+            DeckhousePodController(kube, lambda: self.workload.pod_name, self.workload.restart),
         ]
 
     def stop(self) -> None:
@@ -493,7 +404,7 @@ class SimulatedCluster:
             client.create(kinds.NAMESPACE, namespace)
         except AlreadyExists:
             pass  # the API server may start with it, as a DKP cluster does
-        self._start_deckhouse_workload()
+        self.workload.start()
         client.create(kinds.MODULE_CONFIG, self._deckhouse_config())
 
     @property
@@ -504,88 +415,10 @@ class SimulatedCluster:
     def _deckhouse_image(self) -> str:
         return f"registry.deckhouse.io/deckhouse/{self.settings.edition}:{self.settings.deckhouse_version}"
 
-    def _start_deckhouse_workload(self) -> None:
-        """The ``deckhouse`` Deployment and its pod, reported running as on an installed cluster.
-
-        DKP's documentation reads the controller's log with ``kubectl -n d8-system logs
-        deploy/deckhouse`` (kubectl finds the pod through the Deployment's selector), and a
-        working cluster shows the pod ``1/1 Running``; a cluster whose deckhouse pod stayed
-        ``Pending`` would run no module.
-        """
-        client, image, ns = self.client, self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
-        made = client.create(
-            kinds.DEPLOYMENT,
-            workloads.deployment(ns, DECKHOUSE_DEPLOYMENT, DECKHOUSE_LABELS, DECKHOUSE_CONTAINER, image),
-            namespace=ns,
-        )
-        self._report_deckhouse_running(int(made["metadata"]["generation"]))
-        self._start_deckhouse_pod()
-
-    def _start_deckhouse_pod(self, image: str | None = None) -> None:
-        """The Deployment's one pod, running and leading (``leader=true``, which the
-        ``deckhouse-leader`` Service selects)."""
-        image, ns = image or self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
-        labels = {**DECKHOUSE_LABELS, "leader": "true"}  # the one replica leads
-        self.client.create(
-            kinds.POD,
-            workloads.pod(ns, self.pod_name, labels, DECKHOUSE_CONTAINER, image, control_plane.NODE_NAME),
-            namespace=ns,
-        )
-        self._report_pod_running(image, stamp(self.clock.now()))
-
-    def _restart_deckhouse(self, rollout: bool) -> None:
-        """A new Deckhouse pod, whose log starts empty, and Deckhouse's controllers start afresh in
-        it (:meth:`Manager.restart`; :mod:`harness.dkp.controllers.deckhouse_pod`).
-
-        After a deletion the ReplicaSet makes the pod (same template hash, a new suffix). After a
-        rollout (the Deployment's pod template changed) a new ReplicaSet makes it from the new
-        template (a new hash, the template's image), the old pod goes, and the Deployment reports
-        the new generation observed, which ``kubectl rollout status`` waits for.
-        """
-        self.restarts += 1
-        old, ns = self.pod_name, kinds.DECKHOUSE_NAMESPACE
-        deployment = self.client.get(kinds.DEPLOYMENT, DECKHOUSE_DEPLOYMENT, namespace=ns)
-        template = deployment["spec"]["template"]
-        prefix = f"{DECKHOUSE_DEPLOYMENT}-{template_hash(template)}" if rollout else old.rsplit("-", 1)[0]
-        self.pod_name = replacement_pod_name(prefix, self.restarts)
-        self._start_deckhouse_pod(image=_template_image(template) or self._deckhouse_image())
-        if rollout:
-            with contextlib.suppress(NotFound):
-                self.client.delete(kinds.POD, old, namespace=ns)
-            self._report_deckhouse_running(int(deployment["metadata"]["generation"]))
-        self._log_start = self.log.written
-        self.manager.restart()
-
-    def _report_deckhouse_running(self, generation: int) -> None:
-        status = workloads.deployment_status(generation, stamp(self.clock.now()))
-        self.client.patch(
-            kinds.DEPLOYMENT,
-            DECKHOUSE_DEPLOYMENT,
-            {"status": status},
-            namespace=kinds.DECKHOUSE_NAMESPACE,
-            subresource="status",
-        )
-
-    def _report_pod_running(self, image: str, started: str) -> None:
-        status = workloads.running_pod_status(DECKHOUSE_CONTAINER, image, started)
-        self.client.patch(
-            kinds.POD,
-            self.pod_name,
-            {"status": status},
-            namespace=kinds.DECKHOUSE_NAMESPACE,
-            subresource="status",
-        )
-
-    def _upgrade_deckhouse_workload(self) -> None:
-        """A new Deckhouse version: the new image in the Deployment's template and in the pod."""
-        client, image, ns = self.client, self._deckhouse_image(), kinds.DECKHOUSE_NAMESPACE
-        spec = {"containers": [{"name": DECKHOUSE_CONTAINER, "image": image}]}
-        made = client.patch(
-            kinds.DEPLOYMENT, DECKHOUSE_DEPLOYMENT, {"spec": {"template": {"spec": spec}}}, namespace=ns
-        )
-        self._report_deckhouse_running(int(made["metadata"]["generation"]))
-        running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
-        self._report_pod_running(image, str(running["status"].get("startTime") or stamp(self.clock.now())))
+    @property
+    def pod_name(self) -> str:
+        """The running Deckhouse pod's name (a new one after every restart)."""
+        return self.workload.pod_name
 
     def _upgrade_kubelet(self) -> None:
         """A Kubernetes upgrade: the node's kubelet reports the new version (when anyone looked)."""
@@ -602,31 +435,6 @@ class SimulatedCluster:
             "metadata": {"name": "deckhouse"},
             "spec": {"enabled": True, "version": 1, "settings": self.deckhouse.to_settings()},
         }
-
-    def _exec(self, call: ExecCall) -> ExecResult:
-        """``kubectl exec`` into the Deckhouse container runs ``deckhouse-controller``'s module
-        commands (:mod:`harness.dkp.controllers.deckhouse_cli`); no other container runs anything."""
-        deckhouse = (call.namespace, call.pod, call.container) == (
-            kinds.DECKHOUSE_NAMESPACE,
-            self.pod_name,
-            DECKHOUSE_CONTAINER,
-        )
-        if not deckhouse:
-            return ExecResult(
-                error=f"container {call.container!r} of pod {call.pod!r} runs no process in the simulated"
-                f" cluster; only the {DECKHOUSE_CONTAINER!r} container of {kinds.DECKHOUSE_NAMESPACE}/"
-                f"{self.pod_name} runs deckhouse-controller (dkp-harness)"
-            )
-        try:
-            done = run_deckhouse_controller(self.client, call.command)
-        except NotSimulated as exc:
-            return ExecResult(error=str(exc))
-        return ExecResult(done.stdout.encode(), done.stderr.encode(), done.exit_code)
-
-    def _pod_log(self, namespace: str, pod: str, container: str) -> str | PodLog:
-        if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:
-            return _DeckhousePodLog(self.log, self._log_start)
-        return ""
 
     # -- accessors ---------------------------------------------------------------------------------
 
@@ -717,7 +525,7 @@ class SimulatedCluster:
             controller.settings = self.settings  # type: ignore[attr-defined]
         if deckhouse is not None and self._api is not None:
             with self.manager.exclusive():  # the template change and its observed generation, as one
-                self._upgrade_deckhouse_workload()
+                self.workload.upgrade()
         if (
             kubernetes is not None
             and self._api is not None

@@ -1,0 +1,260 @@
+"""Deckhouse as Kubernetes runs it: the ``deckhouse`` Deployment, its pod, the ``d8-system`` Services.
+
+An API server alone stores what it is given; a DKP cluster runs Deckhouse in a pod that users
+look at (``kubectl -n d8-system get pods``, ``logs deploy/deckhouse``), exec into (the page's
+``exec svc/deckhouse-leader -c deckhouse -- deckhouse-controller module enable``) and restart
+(``delete pod -l app=deckhouse``, ``rollout restart deploy/deckhouse``). :class:`DeckhouseWorkload`
+keeps those objects as the kubelet, the Deployment and ReplicaSet controllers would, and answers
+for the pod: its log (the :class:`DeckhouseLog` lines since the pod started) and the commands run
+in its ``deckhouse`` container (:mod:`harness.dkp.controllers.deckhouse_cli`). A restart starts
+the controllers afresh (the cluster's ``on_restart``); see docs/dkp-simulator.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+
+from harness.api import kinds
+from harness.apiserver.remotecommand import ExecCall, ExecResult
+from harness.apiserver.request import LogLine, PodLog
+from harness.clock import Clock
+from harness.dkp.controllers.deckhouse_cli import NotSimulated, run_deckhouse_controller
+from harness.dkp.runtime.log import DeckhouseLog
+from harness.kube import control_plane, workloads
+from harness.kube.client import KubeClient
+from harness.kube.errors import NotFound
+from harness.kube.objects import Obj
+from harness.kube.timestamps import stamp
+
+__all__ = [
+    "CONTAINER",
+    "DEPLOYMENT",
+    "FIRST_POD",
+    "LABELS",
+    "DeckhouseWorkload",
+    "deckhouse_services",
+    "replacement_pod_name",
+    "template_hash",
+]
+
+CONTAINER = "deckhouse"
+DEPLOYMENT = "deckhouse"
+LABELS = {"app": "deckhouse"}
+FIRST_POD = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+"""Kubernetes' alphabet for generated name parts (no vowels, no look-alikes)."""
+
+
+class DeckhouseWorkload:
+    """The Deckhouse Deployment and its one running, leading pod; see the module docstring.
+
+    ``client`` is called for the cluster's in-process client, ``image`` for the image of the
+    Deckhouse version the cluster runs now, ``on_restart`` when a new Deckhouse has started.
+    """
+
+    def __init__(
+        self,
+        client: Callable[[], KubeClient],
+        clock: Clock,
+        log: DeckhouseLog,
+        image: Callable[[], str],
+        on_restart: Callable[[], None],
+    ) -> None:
+        self._client = client
+        self._clock = clock
+        self._log = log
+        self._image = image
+        self._on_restart = on_restart
+        self.pod_name = FIRST_POD
+        """The running Deckhouse pod: a new name after every restart."""
+        self.restarts = 0
+        self._log_start = 0  # where the running pod's log begins in the DeckhouseLog
+
+    def start(self) -> None:
+        """The Deployment and its pod, reported running as on an installed cluster.
+
+        DKP's documentation reads the controller's log with ``kubectl -n d8-system logs
+        deploy/deckhouse`` (kubectl finds the pod through the Deployment's selector), and a
+        working cluster shows the pod ``1/1 Running``; a cluster whose deckhouse pod stayed
+        ``Pending`` would run no module.
+        """
+        ns = kinds.DECKHOUSE_NAMESPACE
+        made = self._client().create(
+            kinds.DEPLOYMENT,
+            workloads.deployment(ns, DEPLOYMENT, LABELS, CONTAINER, self._image()),
+            namespace=ns,
+        )
+        self._report_deployment(int(made["metadata"]["generation"]))
+        self._start_pod(self._image())
+
+    def restart(self, rollout: bool) -> None:
+        """A new Deckhouse pod, whose log starts empty, and Deckhouse started afresh in it.
+
+        After a deletion the ReplicaSet makes the pod (same template hash, a new suffix). After a
+        rollout (the Deployment's pod template changed) a new ReplicaSet makes it from the new
+        template (a new hash, the template's image), the old pod goes, and the Deployment reports
+        the new generation observed, which ``kubectl rollout status`` waits for.
+        """
+        client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
+        self.restarts += 1
+        old = self.pod_name
+        deployment = client.get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=ns)
+        template = deployment["spec"]["template"]
+        prefix = f"{DEPLOYMENT}-{template_hash(template)}" if rollout else old.rsplit("-", 1)[0]
+        self.pod_name = replacement_pod_name(prefix, self.restarts)
+        self._start_pod(_template_image(template) or self._image())
+        if rollout:
+            with contextlib.suppress(NotFound):
+                client.delete(kinds.POD, old, namespace=ns)
+            self._report_deployment(int(deployment["metadata"]["generation"]))
+        self._log_start = self._log.written
+        self._on_restart()
+
+    def upgrade(self) -> None:
+        """A new Deckhouse version: the new image in the Deployment's template and in the pod, the
+        generation reported at once (the simulator keeps the pod: see docs/dkp-simulator.md)."""
+        client, image, ns = self._client(), self._image(), kinds.DECKHOUSE_NAMESPACE
+        spec = {"containers": [{"name": CONTAINER, "image": image}]}
+        made = client.patch(
+            kinds.DEPLOYMENT, DEPLOYMENT, {"spec": {"template": {"spec": spec}}}, namespace=ns
+        )
+        self._report_deployment(int(made["metadata"]["generation"]))
+        running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
+        self._report_pod(image, str(running["status"].get("startTime") or stamp(self._clock.now())))
+
+    def exec(self, call: ExecCall) -> ExecResult:
+        """``kubectl exec`` into the Deckhouse container runs ``deckhouse-controller``'s module
+        commands (:mod:`harness.dkp.controllers.deckhouse_cli`); no other container runs anything."""
+        deckhouse = (call.namespace, call.pod, call.container) == (
+            kinds.DECKHOUSE_NAMESPACE,
+            self.pod_name,
+            CONTAINER,
+        )
+        if not deckhouse:
+            return ExecResult(
+                error=f"container {call.container!r} of pod {call.pod!r} runs no process in the simulated"
+                f" cluster; only the {CONTAINER!r} container of {kinds.DECKHOUSE_NAMESPACE}/"
+                f"{self.pod_name} runs deckhouse-controller (dkp-harness)"
+            )
+        try:
+            done = run_deckhouse_controller(self._client(), call.command)
+        except NotSimulated as exc:
+            return ExecResult(error=str(exc))
+        return ExecResult(done.stdout.encode(), done.stderr.encode(), done.exit_code)
+
+    def pod_log(self, namespace: str, pod: str, container: str) -> str | PodLog:
+        """The log the API server serves for a pod: the running Deckhouse pod's, else none."""
+        if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:
+            return _PodLog(self._log, self._log_start)
+        return ""
+
+    def _start_pod(self, image: str) -> None:
+        """The Deployment's one pod, running and leading (``leader=true``, which the
+        ``deckhouse-leader`` Service selects)."""
+        ns = kinds.DECKHOUSE_NAMESPACE
+        labels = {**LABELS, "leader": "true"}  # the one replica leads
+        self._client().create(
+            kinds.POD,
+            workloads.pod(ns, self.pod_name, labels, CONTAINER, image, control_plane.NODE_NAME),
+            namespace=ns,
+        )
+        self._report_pod(image, stamp(self._clock.now()))
+
+    def _report_deployment(self, generation: int) -> None:
+        status = workloads.deployment_status(generation, stamp(self._clock.now()))
+        self._client().patch(
+            kinds.DEPLOYMENT,
+            DEPLOYMENT,
+            {"status": status},
+            namespace=kinds.DECKHOUSE_NAMESPACE,
+            subresource="status",
+        )
+
+    def _report_pod(self, image: str, started: str) -> None:
+        status = workloads.running_pod_status(CONTAINER, image, started)
+        self._client().patch(
+            kinds.POD,
+            self.pod_name,
+            {"status": status},
+            namespace=kinds.DECKHOUSE_NAMESPACE,
+            subresource="status",
+        )
+
+
+class _PodLog:
+    """The running Deckhouse pod's log as the API server serves it: the :class:`DeckhouseLog` lines
+    from the pod's start, each at the instant in its ``time``, followable until the cluster stops."""
+
+    def __init__(self, log: DeckhouseLog, start: int) -> None:
+        self._log = log
+        self._lines, self._end = log.snapshot(start)
+
+    def lines(self) -> list[LogLine]:
+        return [LogLine(DeckhouseLog.time_of(line), line) for line in self._lines]
+
+    def follow(self) -> Iterator[LogLine]:
+        return (LogLine(DeckhouseLog.time_of(line), line) for line in self._log.follow(self._end))
+
+
+def replacement_pod_name(prefix: str, restarts: int) -> str:
+    """The name of the pod a ReplicaSet ``prefix`` (``deckhouse-<template hash>``) makes after
+    ``restarts`` restarts: a five-character suffix from Kubernetes' name alphabet, fixed per count
+    so that logs and outputs are the same in every run."""
+    digest = hashlib.sha256(f"{prefix}/{restarts}".encode()).digest()
+    return prefix + "-" + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
+
+
+def template_hash(template: Obj) -> str:
+    """A pod template's hash as the ReplicaSet's name carries it (ten characters of the alphabet;
+    Kubernetes hashes with FNV, here SHA-256: only "changes with the template" is claimed)."""
+    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
+    return "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:10])
+
+
+def _template_image(template: Obj) -> str:
+    for container in template.get("spec", {}).get("containers") or []:
+        if container.get("name") == CONTAINER:
+            return str(container.get("image") or "")
+    return ""
+
+
+def deckhouse_services(created: str) -> list[Obj]:
+    """The Services of ``d8-system`` that DKP's ``deckhouse`` module installs.
+
+    ``deckhouse-leader`` selects the leading Deckhouse pod (``app=deckhouse,leader=true``): DKP's
+    page runs ``kubectl exec svc/deckhouse-leader`` and kubectl finds the pod through that
+    selector. ``deckhouse`` has no selector (its endpoints are managed apart). Ports and labels
+    are upstream's (``modules/002-deckhouse/templates/service.yaml``,
+    ``deckhouse-leader-service.yaml``); the cluster IPs are fixed addresses of the service network.
+    """
+    labels = {"app": "deckhouse", "heritage": "deckhouse", "module": "deckhouse"}
+    ns = kinds.DECKHOUSE_NAMESPACE
+    return [
+        control_plane.service(
+            ns,
+            "deckhouse",
+            created,
+            labels=labels,
+            cluster_ip="10.222.114.36",
+            ports=[
+                {"name": "self", "port": 9889, "protocol": "TCP", "targetPort": 9650},
+                {"name": "webhook", "port": 9651, "protocol": "TCP", "targetPort": 9651},
+            ],
+        ),
+        control_plane.service(
+            ns,
+            "deckhouse-leader",
+            created,
+            labels=labels,
+            cluster_ip="10.222.187.203",
+            ports=[
+                {"name": "self", "port": 8080, "protocol": "TCP", "targetPort": "self"},
+                {"name": "webhook", "port": 4223, "protocol": "TCP", "targetPort": "webhook"},
+            ],
+            selector={**LABELS, "leader": "true"},
+            publish_not_ready=True,
+        ),
+    ]
