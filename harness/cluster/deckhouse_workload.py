@@ -72,6 +72,7 @@ class DeckhouseWorkload:
         """The running Deckhouse pod: a new name after every restart."""
         self.restarts = 0
         self._log_start = 0  # where the running pod's log begins in the DeckhouseLog
+        self._log_ends: dict[str, int] = {}  # a stopped pod -> where its log ended
 
     def start(self) -> None:
         """The Deployment and its pod, reported running as on an installed cluster.
@@ -110,7 +111,8 @@ class DeckhouseWorkload:
             with contextlib.suppress(NotFound):
                 client.delete(kinds.POD, old, namespace=ns)
             self._report_deployment(int(deployment["metadata"]["generation"]))
-        self._log_start = self._log.written
+        self._log_start = self._log_ends[old] = self._log.written
+        self._log.wake()  # whoever follows the old pod's log sees it end
         self._on_restart()
 
     def upgrade(self) -> None:
@@ -148,7 +150,7 @@ class DeckhouseWorkload:
     def pod_log(self, namespace: str, pod: str, container: str) -> str | PodLog:
         """The log the API server serves for a pod: the running Deckhouse pod's, else none."""
         if namespace == kinds.DECKHOUSE_NAMESPACE and pod == self.pod_name:
-            return _PodLog(self._log, self._log_start)
+            return _PodLog(self._log, self._log_start, lambda: self._log_ends.get(pod))
         return ""
 
     def _start_pod(self, image: str) -> None:
@@ -188,15 +190,17 @@ class _PodLog:
     """The running Deckhouse pod's log as the API server serves it: the :class:`DeckhouseLog` lines
     from the pod's start, each at the instant in its ``time``, followable until the cluster stops."""
 
-    def __init__(self, log: DeckhouseLog, start: int) -> None:
+    def __init__(self, log: DeckhouseLog, start: int, ended: Callable[[], int | None]) -> None:
         self._log = log
+        self._ended = ended  # where the pod's log ends once it stopped (a restart), else None
         self._lines, self._end = log.snapshot(start)
 
     def lines(self) -> list[LogLine]:
         return [LogLine(DeckhouseLog.time_of(line), line) for line in self._lines]
 
     def follow(self) -> Iterator[LogLine]:
-        return (LogLine(DeckhouseLog.time_of(line), line) for line in self._log.follow(self._end))
+        followed = self._log.follow(self._end, self._ended)
+        return (LogLine(DeckhouseLog.time_of(line), line) for line in followed)
 
 
 def replacement_pod_name(prefix: str, restarts: int) -> str:

@@ -252,9 +252,16 @@ def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instan
         assert "ten past nine" in next_line()
         cluster.log.info("d8-module-source-controller", "written while kubectl follows")
         assert "written while kubectl follows" in next_line()
+        # The pod goes (Deckhouse restarts): its log ends there, as a stopped container's does.
+        cluster.client.delete(cluster.client.resolve("v1", "Pod"), cluster.pod_name, namespace="d8-system")
+        cluster.settle()
+        cluster.log.info("d8-module-source-controller", "the new Deckhouse's line")
+        rest, _ = follow.communicate(timeout=30)
+        assert follow.returncode == 0 and "the new Deckhouse's line" not in rest
     finally:
-        follow.terminate()
-        follow.communicate(timeout=30)
+        if follow.poll() is None:
+            follow.terminate()
+            follow.communicate(timeout=30)
 
 
 def test_a_rollout_restart_runs_a_new_pod_from_the_new_template_and_completes(cluster, tmp_path):

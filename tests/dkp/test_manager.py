@@ -146,7 +146,7 @@ def test_failures_are_logged_and_retried_with_doubling_backoff(kube, clock, make
     assert rec.offsets(start) == [0.0, 1.0, 3.0, 7.0, 15.0]
     errors = [line for line in dkp_log.lines() if "Reconciler error" in line]
     assert len(errors) == 4
-    assert "the object has been modified" in errors[0] and '"retryAfter": "1s"' in errors[0]
+    assert "the object has been modified" in errors[0] and '"retryAfter":"1s"' in errors[0]
 
 
 def test_backoff_is_capped_at_five_minutes(kube, clock, make_manager):

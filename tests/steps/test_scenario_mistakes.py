@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+from pathlib import Path
+
 import pytest
 
 from harness.kube.errors import NotFound
@@ -61,6 +63,37 @@ def test_a_document_without_a_name_is_refused_before_anything_is_written():
     nameless = {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig", "metadata": {}}
     message = _could_not_check(apply_documents, _NoWorld(), [named, nameless])
     assert "the ModuleConfig in the YAML has no metadata.name" in message
+
+
+def test_an_applied_field_the_kind_does_not_have_is_refused_as_kubectl_apply_refuses_it():
+    """The API server alone prunes it and the scenario would test something else (a QA author's
+    `sorce:` passed before); kubectl apply's strict validation refuses it."""
+    import yaml
+
+    from harness.steps.library.objects import apply_documents
+
+    crd = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "fixtures/crds/module-config.yaml").read_text()
+    )
+    schema = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+
+    class _ReadsTheSchemaOnly(_NoWorld):
+        target = SimpleNamespace(shared=False, time=object())
+
+        def schema_of(self, kind: str) -> dict[str, Any]:
+            assert kind == "ModuleConfig"
+            return schema
+
+    document = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleConfig",
+        "metadata": {"name": "module-one"},
+        "spec": {"enabled": True, "sorce": "example", "settings": {"anything": {"goes": 1}}},
+    }
+    message = _could_not_check(apply_documents, _ReadsTheSchemaOnly(), [document])
+    assert "the ModuleConfig 'module-one' in the YAML has fields its kind does not have" in message
+    assert "spec.sorce is not a field of the kind (did you mean 'source'?" in message
+    assert "settings" not in message.split("(did you mean")[0]  # settings are free-form: not judged
 
 
 def test_a_step_placed_after_the_cluster_started_says_to_move_it():

@@ -1,5 +1,8 @@
 """The Deckhouse log: every decision of the simulated controllers as one JSON line.
 
+The lines are compact JSON (``{"level":"info","logger":…,"msg":…,"time":…}``, no spaces), as
+Deckhouse's Go logger writes them, so a ``grep '"msg":"…"'`` copied from a real cluster matches.
+
 Served by ``kubectl -n d8-system logs -l app=deckhouse`` (the cluster wires it to the API server's
 pod log source), kept in memory, stamped with virtual time, and free of secrets: callers log names
 and outcomes, never registry credentials (the registry client's errors carry none either).
@@ -10,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +22,7 @@ from harness.kube.timestamps import stamp
 
 __all__ = ["DeckhouseLog"]
 
-_TIME_KEY = '"time": "'
+_TIME_KEY = '"time":"'
 
 
 class DeckhouseLog:
@@ -38,7 +41,7 @@ class DeckhouseLog:
         record: dict[str, Any] = {"level": level, "logger": logger, "msg": msg}
         record.update({k: v for k, v in fields.items() if v is not None})
         record["time"] = stamp(self._clock.now())
-        line = json.dumps(record, ensure_ascii=False, default=str)
+        line = json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":"))
         with self._lock:
             self._lines.append(line)
             self._written += 1
@@ -64,19 +67,33 @@ class DeckhouseLog:
         with self._lock:
             return self._since(mark), self._written
 
-    def follow(self, mark: int) -> Iterator[str]:
-        """The lines written after position ``mark``, as they are written, until :meth:`close`.
+    def follow(self, mark: int, end: Callable[[], int | None] | None = None) -> Iterator[str]:
+        """The lines written after position ``mark``, as they are written, until :meth:`close`, or
+        until position ``end()`` once it is not None (a pod's log ends where its container
+        stopped; :meth:`wake` makes followers look again).
 
-        It waits on the log's condition, which every write and the close notify; nothing polls.
+        It waits on the log's condition, which every write, :meth:`wake` and the close notify;
+        nothing polls.
         """
         while True:
             with self._grown:
-                while self._written <= mark and not self._closed:
+                while True:
+                    stop = end() if end is not None else None
+                    limit = self._written if stop is None else min(self._written, stop)
+                    if limit > mark or self._closed or stop is not None:
+                        break
                     self._grown.wait()
-                if self._written <= mark:
+                if limit <= mark:
                     return
-                lines, mark = self._since(mark), self._written
+                lines = self._since(mark)
+                lines = lines[: len(lines) - (self._written - limit)]
+                mark = limit
             yield from lines
+
+    def wake(self) -> None:
+        """Make every :meth:`follow` look at its ``end`` again (a pod stopped)."""
+        with self._grown:
+            self._grown.notify_all()
 
     def close(self) -> None:
         """End every :meth:`follow` (the cluster stops); lines written later are still kept."""

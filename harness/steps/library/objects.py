@@ -24,6 +24,7 @@ from harness.steps.bounded_yaml import MAX_FILE_BYTES
 from harness.steps.catalogue import given, then, when
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
+from harness.steps.schema_fields import unknown_fields
 from harness.steps.world import World, WorldError
 from harness.target.base import needs_virtual_time
 
@@ -56,6 +57,8 @@ def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_statu
                 f"seeds the status of the {kind} {name!r} (on a live cluster DKP's controllers own "
                 "status and rewrite it at once; only the simulator waits for the scenario's next step)",
             )
+    for document in documents:
+        _known_fields(world, document)
     world.target.before_write()
     for document in documents:
         resource = world.client.resolve(str(document.get("apiVersion", "")), str(document.get("kind", "")))
@@ -71,6 +74,24 @@ def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_statu
         if seed_status and status and not _holds(stored.get("status"), status):
             world.client.patch(resource, name, {"status": status}, namespace=namespace, subresource="status")
     world.settle()
+
+
+def _known_fields(world: World, document: dict[str, Any]) -> None:
+    """A field the kind does not have is the scenario's typo: kubectl apply refuses it (its
+    ``--validate=strict``: ``strict decoding error: unknown field``), where the API server alone
+    would prune it and the scenario would go on testing something else."""
+    kind = str(document.get("kind", ""))
+    if kind not in kinds.BY_KIND or document.get("apiVersion") != kinds.BY_KIND[kind].api_version:
+        return  # not a DKP kind at its served version: no CRD schema to judge by (the write may say more)
+    schema = world.schema_of(kind)
+    mistakes = unknown_fields(document, schema) if schema is not None else []
+    if mistakes:
+        name = deep_get(document, "metadata.name", "")
+        listed = "; ".join(str(m) for m in mistakes)
+        raise ScenarioError(
+            f"the {kind} {name!r} in the YAML has fields its kind does not have, which kubectl apply "
+            f"refuses (strict decoding error): {listed}"
+        )
 
 
 def _status_of(document: dict[str, Any]) -> dict[str, Any]:
