@@ -9,10 +9,9 @@ exception the step really raised.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-
-from pathlib import Path
 
 import pytest
 
