@@ -49,16 +49,32 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """RFC 3339 (``2024-12-16T13:25:00Z``); raises ``ValueError`` with the expected form."""
+    """RFC 3339 (``2024-12-16T13:25:00Z``) or the scenarios' spelling (``Wednesday 2024-12-18
+    13:25 UTC``, its weekday checked); raises ``ValueError`` with the expected forms."""
     from datetime import datetime
 
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"invalid time {text!r}: use RFC 3339, e.g. 2024-12-16T13:25:00Z") from None
+        return _spelled_moment(text)
     if moment.tzinfo is None:
         raise ValueError(f"time {text!r} has no zone: add Z (UTC), e.g. 2024-12-16T13:25:00Z")
     return moment
+
+
+def _spelled_moment(text: str) -> datetime:
+    from harness.steps.phrases import PhraseError, parse_moment
+
+    words = text.split()
+    if len(words) == 4 and words[-1] == "UTC" and words[0].isalpha():
+        try:
+            return parse_moment(text)
+        except PhraseError as exc:
+            raise ValueError(str(exc)) from None  # a wrong weekday: say which day the date is
+    raise ValueError(
+        f"invalid time {text!r}: use RFC 3339, e.g. 2024-12-16T13:25:00Z, or as the scenarios write "
+        "it, e.g. 'Wednesday 2024-12-18 13:25 UTC'"
+    )
 
 
 class ControlServer:

@@ -57,7 +57,10 @@ def register(subparsers: Any) -> None:
         help="let time flow by itself, N times as fast as the wall clock (1 is real time): a stand-in "
         "for a real cluster that `dkp-harness run --kubeconfig` reaches only through the kubeconfig",
     )
-    parser.add_argument("--start", help="virtual start time, RFC 3339 (default 2024-12-16T09:00:00Z)")
+    parser.add_argument(
+        "--start",
+        help="start time, RFC 3339 (default 2024-12-16T09:00:00Z; with --time-scale: the wall clock's now)",
+    )
     add_platform_arguments(parser, defaults=True)
     parser.add_argument(
         "--kubernetes-version",

@@ -104,6 +104,12 @@ def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> 
     except CatalogueError as exc:
         print(f"error: {exc}")
         return USAGE_ERROR
+    project_features = (ROOT / "features").resolve()
+    if not features.resolve().is_relative_to(project_features):
+        print(
+            f"note: {features} is outside {project_features}: `dkp-harness run` runs only the feature "
+            "files under it, so move the files there to run them (this lint still checks them)"
+        )
     tags = tag_problems(features, catalogue)
     for problem in tags:
         print(problem)

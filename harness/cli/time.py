@@ -31,6 +31,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "value",
         nargs="*",
+        default=[],
         help="a duration for advance (3m, 1h30m, or as scenarios write it: 3 minutes), an RFC 3339 "
         "time for set",
     )

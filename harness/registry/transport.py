@@ -25,6 +25,10 @@ _UPSTREAM_REFUSED = "x-dkp-harness-upstream"  # set by harness.registry.faults.p
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
+PLAIN_HTTP_ANSWER = "http: server gave HTTP response to HTTPS client"
+"""Go's error when an HTTPS request reaches a server that speaks plain HTTP."""
+
+
 def send(
     client: httpx.Client,
     method: str,
@@ -67,6 +71,9 @@ def _cause(url: str, exc: httpx.TransportError) -> str:
         if _unresolved(exc):
             # Go's resolver: "lookup <name>: no such host" (not Python's "[Errno -2] …")
             return f"dial tcp: lookup {httpx.URL(url).host}: no such host"
+        if "WRONG_VERSION_NUMBER" in str(exc):
+            # TLS to a plain-HTTP registry: Go's net/http says what happened in these words
+            return PLAIN_HTTP_ANSWER
         return f"dial tcp {host}: {exc}"
     if _errno(exc) == errno.ECONNRESET or "reset" in str(exc).lower():
         return f"read tcp {host}: read: connection reset by peer"

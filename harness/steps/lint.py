@@ -23,7 +23,15 @@ from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
 from harness.steps.step_values import invalid_value
 
-__all__ = ["LintReport", "StepLine", "closest_steps", "feature_files", "feature_step_lines", "lint"]
+__all__ = [
+    "LintReport",
+    "StepLine",
+    "closest_steps",
+    "feature_files",
+    "feature_step_lines",
+    "lint",
+    "shown_path",
+]
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,17 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
     return report
 
 
+def shown_path(path: Path, base: Path) -> str:
+    """How a problem names a feature file: as ``dkp-harness run`` takes it, relative to the
+    directory the command runs in (``features/x/y.feature`` from the project root); a file outside
+    it relative to the folder above the linted one (``base``), as before."""
+    resolved, cwd = path.resolve(), Path.cwd().resolve()
+    if resolved.is_relative_to(cwd):
+        return resolved.relative_to(cwd).as_posix()
+    parent = base.resolve().parent
+    return resolved.relative_to(parent).as_posix() if resolved.is_relative_to(parent) else resolved.as_posix()
+
+
 def feature_files(target: Path) -> tuple[Path, list[Path]]:
     """(the folder files are read and shown relative to, the feature files): every ``*.feature``
     below a folder, or the one file given (``dkp-harness steps --lint features/x/y.feature``)."""
@@ -121,7 +140,7 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
             parsed = parse_feature(base, path.relative_to(base))
         except UNREADABLE_ERRORS:
             continue
-        shown = path.relative_to(base.parent) if base.parent in path.parents else path
+        shown = shown_path(path, base)
         for template in parsed.scenarios:
             contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]
             for context in contexts:

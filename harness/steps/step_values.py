@@ -31,6 +31,12 @@ def _kind(value: str) -> None:
     check_kind(value)
 
 
+def _yaml_file(path: str) -> None:
+    from harness.steps.library.objects import yaml_file  # imports the world, hence pytest: only when linting
+
+    yaml_file(path)
+
+
 _VALUES: dict[str, Callable[[str], Any]] = {"span": parse_span, "moment": parse_moment, "kind": _kind}
 
 
@@ -40,6 +46,11 @@ def invalid_value(step: StepDef, text: str, docstring: str | None, file: str, li
         arguments = step.parser.parse_arguments(text) or {}
     except Exception:  # noqa: BLE001 - a parser that cannot re-read its own match judges nothing
         arguments = {}
+    if step.function.rsplit(":", 1)[-1] == "apply_file" and isinstance(arguments.get("path"), str):
+        try:
+            _yaml_file(arguments["path"])
+        except ScenarioError as exc:
+            return str(exc)
     for name, value in arguments.items():
         check = _VALUES.get(name)
         if check is None or not isinstance(value, str):

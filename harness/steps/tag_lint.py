@@ -24,7 +24,7 @@ from harness.feature_text import not_utf8, read_feature
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
 from harness.steps.binding import parse_feature
-from harness.steps.lint import feature_files
+from harness.steps.lint import feature_files, shown_path
 
 __all__ = ["TagProblem", "tag_problems"]
 
@@ -151,5 +151,4 @@ def _tag_line(lines: list[str], tag: str, scenario_line: int) -> int:
 
 
 def _shown(path: Path, features_dir: Path) -> str:
-    parent = features_dir.parent
-    return path.relative_to(parent).as_posix() if path.is_relative_to(parent) else path.as_posix()
+    return shown_path(path, features_dir)

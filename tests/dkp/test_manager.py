@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from harness.api import kinds
-from harness.clock import RealClock
+from harness.clock import RealClock, ScaledClock
 from harness.dkp.runtime.manager import BackgroundDriver, LivelockError, Manager, TimeControlError
 from harness.dkp.runtime.predicates import generation_changed
 from harness.dkp.runtime.reconcile import Request, Result, Watch
@@ -149,6 +149,22 @@ def test_failures_are_logged_and_retried_with_doubling_backoff(kube, clock, make
     assert "the object has been modified" in errors[0] and '"retryAfter":"1s"' in errors[0]
 
 
+def test_a_failure_dkp_would_not_have_is_also_reported_as_a_simulator_bug(kube, clock, make_manager, caplog):
+    """A KeyError in a reconcile is the harness's bug: DKP's log gets its line as ever, and the
+    process's log (serve's stderr) the trace, where a sandbox user can see it."""
+    rec = Recorder(
+        clock, plan={"a": lambda n: KeyError("spec") if n == 1 else Result(), "b": lambda n: Conflict("x")}
+    )
+    manager = make_manager([rec])
+    kube.create(kinds.MODULE_UPDATE_POLICY, policy("a"))
+    kube.create(kinds.MODULE_UPDATE_POLICY, policy("b"))
+    with caplog.at_level("ERROR", logger="harness.dkp.runtime.manager"):
+        manager.settle()
+    bugs = [r for r in caplog.records if r.getMessage().startswith("simulator bug:")]
+    assert len(bugs) == 1 and "Request(name='a'" in bugs[0].getMessage()
+    assert isinstance(bugs[0].exc_info[1], KeyError)  # the Conflict of "b" is DKP's own failure
+
+
 def test_backoff_is_capped_at_five_minutes(kube, clock, make_manager):
     start = clock.now()
     rec = Recorder(clock, plan={"a": RuntimeError("boom")})
@@ -216,9 +232,12 @@ def test_set_time_moves_forward_and_refuses_to_go_back(kube, clock, make_manager
         manager.set_time(target - timedelta(seconds=1))
 
 
-def test_time_cannot_be_moved_on_a_real_clock(kube, dkp_log):
-    manager = Manager(kube, RealClock(), dkp_log, [])
-    with pytest.raises(TimeControlError, match="real time"):
+@pytest.mark.parametrize("clock", [RealClock(), ScaledClock(60)], ids=["real", "scaled"])
+def test_time_cannot_be_moved_on_a_clock_that_runs_by_itself(kube, dkp_log, clock):
+    manager = Manager(kube, clock, dkp_log, [])
+    with pytest.raises(
+        TimeControlError, match=r"runs by itself \(real time, or scaled: serve --real-time or"
+    ):
         manager.advance(timedelta(seconds=1))
 
 

@@ -119,3 +119,30 @@ def test_a_name_that_does_not_resolve_reads_as_gos_lookup_error(code):
         'Get "https://registry.invalid.example:5000/v2/": '
         "dial tcp: lookup registry.invalid.example: no such host"
     )
+
+
+def test_https_to_a_plain_http_registry_reads_as_gos_error(registry, make_client):
+    client = make_client(f"{registry.address}/deckhouse/modules", scheme="HTTPS")
+    with pytest.raises(RegistryError) as caught:
+        client.list_tags()
+    assert str(caught.value) == (
+        f'Get "https://{registry.address}/v2/deckhouse/modules/tags/list?n=1000": '
+        "http: server gave HTTP response to HTTPS client"
+    )
+
+
+def test_a_run_on_a_live_cluster_says_which_option_reaches_a_plain_http_registry():
+    from types import SimpleNamespace
+
+    from harness.registry.transport import PLAIN_HTTP_ANSWER
+    from harness.steps.library.registry import _scheme_hint
+
+    refused = RegistryError(f'Put "https://r.example/v2/x": {PLAIN_HTTP_ANSWER}')
+    live = SimpleNamespace(target=SimpleNamespace(kind="kubeconfig"))
+    with pytest.raises(RegistryError, match=r"speaks plain HTTP: add --registry-scheme http\)$"):
+        with _scheme_hint(live):  # type: ignore[arg-type]
+            raise refused
+    with pytest.raises(RegistryError) as caught:
+        with _scheme_hint(SimpleNamespace(target=SimpleNamespace(kind="simulator"))):  # type: ignore[arg-type]
+            raise refused
+    assert caught.value is refused  # the simulator picks its own scheme: nothing to add

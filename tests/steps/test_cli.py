@@ -90,6 +90,7 @@ def test_steps_lint_of_an_authors_own_folder_judges_only_that_folder(tmp_path, c
     out = capsys.readouterr().out
     assert "unused step definition" not in out
     assert "unused definitions not checked for a subset" in out
+    assert f"note: {tmp_path} is outside" in out and "`dkp-harness run` runs only the feature files" in out
 
 
 def test_steps_lint_refuses_a_claims_file_that_is_not_there(tmp_path, capsys):
@@ -202,3 +203,38 @@ def test_steps_refuses_a_path_without_lint_or_one_that_is_not_there(tmp_path, ca
     assert f"is only read with --lint: dkp-harness steps --lint {tmp_path}" in capsys.readouterr().out
     assert main(["steps", "--lint", str(tmp_path / "nope.feature")]) == 4
     assert "no feature directory or .feature file at" in capsys.readouterr().out
+
+
+def test_time_without_an_action_names_only_the_action(capsys):
+    with pytest.raises(SystemExit):
+        main(["time", "--state-dir", "/nowhere"])
+    err = capsys.readouterr().err
+    assert "the following arguments are required: action" in err and "value" not in err.split("required:")[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-12-18T13:25:00Z", "2024-12-18T13:25:00+00:00"),
+        ("Wednesday 2024-12-18 13:25 UTC", "2024-12-18T13:25:00+00:00"),
+    ],
+)
+def test_time_set_takes_rfc_3339_or_the_scenarios_spelling(text, expected):
+    from harness.cli._control import parse_time
+
+    assert parse_time(text).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Tuesday 2024-12-18 13:25 UTC", "2024-12-18 is a Wednesday, not a Tuesday"),
+        ("tomorrow", "use RFC 3339, e.g. 2024-12-16T13:25:00Z, or as the scenarios write it"),
+        ("2024-12-18T13:25:00", r"has no zone: add Z \(UTC\)"),
+    ],
+)
+def test_a_time_set_cannot_read_says_what_to_write(text, message):
+    from harness.cli._control import parse_time
+
+    with pytest.raises(ValueError, match=message):
+        parse_time(text)

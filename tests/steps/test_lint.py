@@ -329,3 +329,19 @@ def test_values_a_step_cannot_take_are_found_before_any_run(tmp_path):
     assert "unknown kind 'Modul': did you mean 'Module'?" in found[5]
     assert 'in "features/a.feature", line 9' in found[6]
     assert not report.ok
+
+
+def test_a_yaml_file_the_run_would_not_find_is_found_before_any_run(tmp_path):
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: files
+    Given the cluster has the objects of "features/sources/exmaple-source.yaml"
+    And the cluster has the objects of "/etc/passwd"
+    And the cluster has the objects of "features/sources/example-source.yaml"
+""",
+    )
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert sorted(found) == [3, 4]
+    assert "did you mean 'features/sources/example-source.yaml'?" in found[3]
+    assert "YAML file '/etc/passwd' is outside the project" in found[4]

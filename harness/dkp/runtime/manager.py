@@ -33,6 +33,7 @@ thread. The :class:`BackgroundDriver` settles whenever work arrives, for the san
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -51,6 +52,11 @@ from harness.kube.client import EventType, KubeClient, Unsubscribe, WatchEvent
 from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
+from harness.registry.errors import RegistryError
+
+_LOG = logging.getLogger(__name__)
+_DKP_FAILURES = (ApiError, ReconcileError, RegistryError)
+"""Failures a DKP controller has too; any other exception in a reconcile is a simulator bug."""
 
 __all__ = ["BackgroundDriver", "Key", "LivelockError", "Manager", "TimeControlError"]
 
@@ -390,6 +396,11 @@ class Manager:
             self._end_reads(ctrl)
             self._finish_running(key, None, events_before, log_mark)
             delay = self._next_backoff(key)
+            if not isinstance(exc, _DKP_FAILURES):
+                # Not a failure DKP's controller would have (an API error, a registry error, the
+                # Go error chain of a failed step): a bug of the simulator. DKP's log gets the
+                # "Reconciler error" line as always; the process's stderr (serve's) gets the trace.
+                _LOG.error("simulator bug: %s failed on %s", ctrl.name, request, exc_info=exc)
             self._log.error(
                 ctrl.name,
                 "Reconciler error",
@@ -573,7 +584,9 @@ class Manager:
     def _virtual(self) -> VirtualClock:
         if not isinstance(self._clock, VirtualClock):
             raise TimeControlError(
-                "this cluster runs on real time, so time cannot be moved; start it without --real-time"
+                "this cluster's clock runs by itself (real time, or scaled: serve --real-time or "
+                "--time-scale N), so time cannot be moved; start serve without those options to "
+                "move time with `dkp-harness time`"
             )
         return self._clock
 

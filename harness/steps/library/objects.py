@@ -221,6 +221,13 @@ def apply_file(world: World, path: str) -> None:
     Example:
         Given the cluster has the objects of "features/sources/example-source.yaml"
     """
+    file = yaml_file(path)
+    origin = Origin(f"the YAML file {path!r}", path)
+    apply_documents(world, world.documents(file.read_text(), origin), seed_status=True)
+
+
+def yaml_file(path: str) -> Path:
+    """The project's YAML file ``path`` names, or the scenario's error (the lint asks it too)."""
     file = ROOT / path
     try:
         inside = file.resolve().is_relative_to(ROOT)
@@ -241,8 +248,7 @@ def apply_file(world: World, path: str) -> None:
             f"YAML file {path!r} has {size} bytes, more than the API server accepts in a request "
             f"({MAX_FILE_BYTES}): split it into smaller files"
         )
-    origin = Origin(f"the YAML file {path!r}", path)
-    apply_documents(world, world.documents(file.read_text(), origin), seed_status=True)
+    return file
 
 
 def _file_hint(file: Path) -> str:

@@ -9,15 +9,19 @@ repository and the module names carry the scenario's token (:mod:`harness.target
 from __future__ import annotations
 
 import base64
+import contextlib
 import difflib
 import re
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from harness.registry.credentials import Credentials
+from harness.registry.errors import RegistryError
 from harness.registry.layout import channel_tag
+from harness.registry.transport import PLAIN_HTTP_ANSWER
 from harness.report.redaction import register_secret
 from harness.steps.bounded_yaml import FIX, YamlLimitError, load_bounded
 from harness.steps.catalogue import given, when
@@ -71,18 +75,32 @@ def publish(world: World, datatable: list[list[str]]) -> None:
         repo = row.get("repo") or DEFAULT_REPO
         module = world.name(row["module"])
         world.published(repo, module)
-        world.publisher(repo).publish(
-            module,
-            row["version"],
-            channels=[c.strip() for c in row.get("channels", "").split(",") if c.strip()],
-            weight=_weight(row.get("weight", "")),
-            requirements=requirements or None,
-            hook_error=row.get("hook error") or None,
-            settings_schema=_schema(row.get("settings schema", "")),
-            accessibility=_mapping_cell(row.get("accessibility", ""), "accessibility"),
-            validations=_validation(row.get("validation", "")),
-        )
+        with _scheme_hint(world):
+            world.publisher(repo).publish(
+                module,
+                row["version"],
+                channels=[c.strip() for c in row.get("channels", "").split(",") if c.strip()],
+                weight=_weight(row.get("weight", "")),
+                requirements=requirements or None,
+                hook_error=row.get("hook error") or None,
+                settings_schema=_schema(row.get("settings schema", "")),
+                accessibility=_mapping_cell(row.get("accessibility", ""), "accessibility"),
+                validations=_validation(row.get("validation", "")),
+            )
     world.settle()
+
+
+@contextlib.contextmanager
+def _scheme_hint(world: World) -> Iterator[None]:
+    """A registry given to the run that answers HTTPS with plain HTTP: say which option fixes it."""
+    try:
+        yield
+    except RegistryError as exc:
+        if PLAIN_HTTP_ANSWER not in str(exc) or world.target.kind == "simulator":
+            raise
+        raise RegistryError(
+            f"{exc} (the registry given to the run speaks plain HTTP: add --registry-scheme http)"
+        ) from exc
 
 
 _VALIDATION_FILE = re.compile(r"^\s*([\w.-]+\.sql)\s*:\s*(.*)$", re.DOTALL)
