@@ -25,6 +25,7 @@ __all__ = [
     "NAMESPACE",
     "NODE",
     "POD",
+    "REPLICA_SET",
     "SECRET",
     "SERVICE",
 ]
@@ -42,6 +43,7 @@ MODULE_DOCUMENTATION = Resource(GROUP, "v1alpha1", "moduledocumentations", "Modu
 NAMESPACE = Resource("", "v1", "namespaces", "Namespace")
 POD = Resource("", "v1", "pods", "Pod", namespaced=True)
 DEPLOYMENT = Resource("apps", "v1", "deployments", "Deployment", namespaced=True)
+REPLICA_SET = Resource("apps", "v1", "replicasets", "ReplicaSet", namespaced=True)
 NODE = Resource("", "v1", "nodes", "Node")
 SERVICE = Resource("", "v1", "services", "Service", namespaced=True)
 EVENT = Resource("", "v1", "events", "Event", namespaced=True)

@@ -196,6 +196,10 @@ def _replicas_ready(obj: Obj, _now: datetime) -> str:
     return f"{int(status.get('readyReplicas', 0))}/{int(spec.get('replicas', 1))}"
 
 
+def _count(obj: Obj, part: str, key: str) -> int:
+    return int((obj.get(part) or {}).get(key) or 0)
+
+
 def _template_containers(obj: Obj, key: str) -> str:
     containers = obj.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or []
     return ",".join(str(c.get(key, "")) for c in containers)
@@ -403,6 +407,7 @@ def core_types() -> list[ResourceType]:
             ),
         ),
         _deployments(age),
+        _replica_sets(age),
         *_reviews(),
     ]
 
@@ -412,6 +417,29 @@ def _reviews() -> list[ResourceType]:
     return [
         ResourceType(review, review.kind.lower(), "v1", custom=False, create_only=True) for review in REVIEWS
     ]
+
+
+def _replica_sets(age: PrinterColumn) -> ResourceType:
+    """``apps/v1`` ReplicaSets, with ``kubectl get rs``'s columns (wide adds the last three)."""
+    return ResourceType(
+        Resource("apps", "v1", "replicasets", "ReplicaSet", True),
+        "replicaset",
+        "v1",
+        short_names=("rs",),
+        categories=("all",),
+        status_subresource=True,
+        custom=False,
+        columns=(
+            # kubectl's printer reads Go ints: a count the API omits (omitempty) is 0, never <none>
+            _col("Desired", "integer", lambda o, _n: _count(o, "spec", "replicas")),
+            _col("Current", "integer", lambda o, _n: _count(o, "status", "replicas")),
+            _col("Ready", "integer", lambda o, _n: _count(o, "status", "readyReplicas")),
+            age,
+            _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
+            _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
+            _col("Selector", "string", _selector, 1),
+        ),
+    )
 
 
 def _deployments(age: PrinterColumn) -> ResourceType:

@@ -255,7 +255,12 @@ class SimulatedCluster:
         self._publisher: Publisher | None = None
         self.api_url = ""
         self.workload = DeckhouseWorkload(
-            lambda: self.client, self.clock, self.log, self._deckhouse_image, lambda: self.manager.restart()
+            lambda: self.client,
+            self.clock,
+            self.log,
+            self._deckhouse_image,
+            lambda: self.manager.restart(),
+            sets_stored=lambda: self.api.preinstalled(kinds.REPLICA_SET.api_version, kinds.REPLICA_SET.kind),
         )
         """The Deckhouse Deployment, pod and Services (restarts, exec, the pod's log)."""
 
@@ -336,6 +341,8 @@ class SimulatedCluster:
             lambda: [control_plane.kubernetes_service(started), *deckhouse_services(started)],
         )
         self._api.set_exec_runner(self.workload.exec)
+        replica_set = kinds.REPLICA_SET
+        self._api.preinstall(replica_set.api_version, replica_set.kind, self.workload.replica_sets)
 
     def _start_manager(self) -> None:
         reads = ReadRecorder(self.client)  # what each look read: the fast-time shortcut's wake-ups

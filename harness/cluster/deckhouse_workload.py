@@ -15,7 +15,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from harness.api import kinds
 from harness.apiserver.remotecommand import ExecCall, ExecResult
@@ -44,6 +47,9 @@ CONTAINER = "deckhouse"
 DEPLOYMENT = "deckhouse"
 LABELS = {"app": "deckhouse"}
 FIRST_POD = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
+_REVISION = "deployment.kubernetes.io/revision"
+_HASH_LABEL = "pod-template-hash"
+_UIDS = uuid.UUID("5c0b7f0e-3d1a-4a8e-9c2b-7e61d4f0a913")
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 """Kubernetes' alphabet for generated name parts (no vowels, no look-alikes)."""
 
@@ -62,12 +68,16 @@ class DeckhouseWorkload:
         log: DeckhouseLog,
         image: Callable[[], str],
         on_restart: Callable[[], None],
+        sets_stored: Callable[[], bool] = lambda: False,
     ) -> None:
         self._client = client
         self._clock = clock
         self._log = log
         self._image = image
         self._on_restart = on_restart
+        self._sets_stored = sets_stored  # whether the ReplicaSets are in the API server yet
+        self._sets: list[_Set] = []  # every ReplicaSet of the Deployment, oldest first
+        self._deployment: Obj = {}  # kind, name, uid: what the ReplicaSets' owner reference names
         self.pod_name = FIRST_POD
         """The running Deckhouse pod: a new name after every restart."""
         self.restarts = 0
@@ -83,12 +93,12 @@ class DeckhouseWorkload:
         ``Pending`` would run no module.
         """
         ns = kinds.DECKHOUSE_NAMESPACE
-        made = self._client().create(
-            kinds.DEPLOYMENT,
-            workloads.deployment(ns, DEPLOYMENT, LABELS, CONTAINER, self._image()),
-            namespace=ns,
-        )
+        document = workloads.deployment(ns, DEPLOYMENT, LABELS, CONTAINER, self._image())
+        document["metadata"]["annotations"] = {_REVISION: "1"}
+        made = self._client().create(kinds.DEPLOYMENT, document, namespace=ns)
+        self._deployment = {"kind": kinds.DEPLOYMENT.kind, "name": DEPLOYMENT, "uid": made["metadata"]["uid"]}
         self._report_deployment(int(made["metadata"]["generation"]))
+        self._add_set(made["spec"]["template"], FIRST_POD.rsplit("-", 2)[1])
         self._start_pod(self._image())
 
     def restart(self, rollout: bool) -> None:
@@ -104,8 +114,9 @@ class DeckhouseWorkload:
         old = self.pod_name
         deployment = client.get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=ns)
         template = deployment["spec"]["template"]
-        prefix = f"{DEPLOYMENT}-{template_hash(template)}" if rollout else old.rsplit("-", 1)[0]
-        self.pod_name = replacement_pod_name(prefix, self.restarts)
+        if rollout:
+            self._roll_out(template)
+        self.pod_name = replacement_pod_name(self._sets[-1].name, self.restarts)
         self._start_pod(_template_image(template) or self._image())
         if rollout:
             with contextlib.suppress(NotFound):
@@ -124,6 +135,11 @@ class DeckhouseWorkload:
             kinds.DEPLOYMENT, DEPLOYMENT, {"spec": {"template": {"spec": spec}}}, namespace=ns
         )
         self._report_deployment(int(made["metadata"]["generation"]))
+        current = self._sets[-1]
+        current.template = {**current.template, "spec": {**current.template.get("spec", {}), **spec}}
+        if self._sets_stored():
+            template = {"spec": {"template": {"spec": spec}}}
+            client.patch(kinds.REPLICA_SET, current.name, template, namespace=ns)
         running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
         self._report_pod(image, str(running["status"].get("startTime") or stamp(self._clock.now())))
 
@@ -153,14 +169,86 @@ class DeckhouseWorkload:
             return _PodLog(self._log, self._log_start, lambda: self._log_ends.get(pod))
         return ""
 
+    def replica_sets(self) -> list[Obj]:
+        """The Deployment's ReplicaSets as the API server stores them (made on the first request
+        for ReplicaSets: a run that never asks writes none, and no resourceVersion moves)."""
+        return [self._set_object(kept) for kept in self._sets]
+
+    def _add_set(self, template: Obj, pod_hash: str) -> _Set:
+        labels = {**(template.get("metadata", {}).get("labels") or {}), _HASH_LABEL: pod_hash}
+        labelled = {**template, "metadata": {**template.get("metadata", {}), "labels": labels}}
+        revision = self._sets[-1].revision + 1 if self._sets else 1
+        made = _Set(f"{DEPLOYMENT}-{pod_hash}", labelled, revision, stamp(self._clock.now()))
+        self._sets.append(made)
+        return made
+
+    def _roll_out(self, template: Obj) -> None:
+        """A ReplicaSet for the new template (the existing one of that template on a rollback),
+        the others scaled to zero, the Deployment at the new revision."""
+        client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
+        old = [kept for kept in self._sets if kept.replicas]
+        wanted = _meaningful(template)
+        again = next((kept for kept in self._sets if _meaningful(_unlabelled(kept.template)) == wanted), None)
+        if again is not None:  # `rollout undo`: that template's ReplicaSet comes back, newest
+            self._sets.remove(again)
+            again.revision, again.replicas = self._sets[-1].revision + 1, 1
+            self._sets.append(again)
+            new = again
+        else:
+            new = self._add_set(template, template_hash(template))
+        old = [kept for kept in old if kept is not new]
+        for kept in old:
+            kept.replicas = 0
+        annotations = {"metadata": {"annotations": {_REVISION: str(new.revision)}}}
+        client.patch(kinds.DEPLOYMENT, DEPLOYMENT, annotations, namespace=ns)
+        if self._sets_stored():  # else stored from :meth:`replica_sets` when someone first asks
+            self._store_roll_out(new, created=again is None, old=old)
+
+    def _store_roll_out(self, new: _Set, *, created: bool, old: list[_Set]) -> None:
+        client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
+        made = self._set_object(new)
+        if created:
+            client.create(kinds.REPLICA_SET, made, namespace=ns)  # the status goes apart, as ever
+        else:
+            scale = {"metadata": {"annotations": made["metadata"]["annotations"]}, "spec": {"replicas": 1}}
+            client.patch(kinds.REPLICA_SET, new.name, scale, namespace=ns)
+        status = {"status": made["status"]}
+        client.patch(kinds.REPLICA_SET, new.name, status, namespace=ns, subresource="status")
+        for kept in old:
+            client.patch(kinds.REPLICA_SET, kept.name, {"spec": {"replicas": 0}}, namespace=ns)
+            counts = dict.fromkeys(("fullyLabeledReplicas", "readyReplicas", "availableReplicas"))
+            status = {"status": {**counts, **workloads.replica_set_status(0)}}  # null: gone (merge patch)
+            client.patch(kinds.REPLICA_SET, kept.name, status, namespace=ns, subresource="status")
+
+    def _set_object(self, kept: _Set) -> Obj:
+        return workloads.replica_set(
+            kinds.DECKHOUSE_NAMESPACE,
+            kept.name,
+            kept.template,
+            kept.revision,
+            uid=_uid(f"replicaset/{kept.name}"),
+            created=kept.created,
+            owner=self._deployment,
+            replicas=kept.replicas,
+        )
+
     def _start_pod(self, image: str) -> None:
         """The Deployment's one pod, running and leading (``leader=true``, which the
-        ``deckhouse-leader`` Service selects)."""
-        ns = kinds.DECKHOUSE_NAMESPACE
-        labels = {**LABELS, "leader": "true"}  # the one replica leads
+        ``deckhouse-leader`` Service selects), controlled by the newest ReplicaSet."""
+        ns, current = kinds.DECKHOUSE_NAMESPACE, self._sets[-1]
+        labels = {
+            **LABELS,
+            _HASH_LABEL: current.name.rsplit("-", 1)[1],
+            "leader": "true",
+        }  # the one replica leads
+        owner = {
+            "kind": kinds.REPLICA_SET.kind,
+            "name": current.name,
+            "uid": _uid(f"replicaset/{current.name}"),
+        }
         self._client().create(
             kinds.POD,
-            workloads.pod(ns, self.pod_name, labels, CONTAINER, image, control_plane.NODE_NAME),
+            workloads.pod(ns, self.pod_name, labels, CONTAINER, image, control_plane.NODE_NAME, owner),
             namespace=ns,
         )
         self._report_pod(image, stamp(self._clock.now()))
@@ -184,6 +272,40 @@ class DeckhouseWorkload:
             namespace=kinds.DECKHOUSE_NAMESPACE,
             subresource="status",
         )
+
+
+@dataclass
+class _Set:
+    """One ReplicaSet of the Deployment: its name, pod template, revision, creation, replicas."""
+
+    name: str
+    template: Obj
+    revision: int
+    created: str
+    replicas: int = 1
+
+
+def _unlabelled(template: Obj) -> Obj:
+    """A ReplicaSet's pod template as the Deployment had it: without ``pod-template-hash``."""
+    metadata = dict(template.get("metadata") or {})
+    labels = {k: v for k, v in (metadata.get("labels") or {}).items() if k != _HASH_LABEL}
+    return {**template, "metadata": {**metadata, "labels": labels}}
+
+
+def _meaningful(value: Any) -> Any:
+    """``value`` without nulls and empty objects: what Go writes for zero values (a template's
+    ``creationTimestamp: null``, ``resources: {}``) compares equal to leaving them out."""
+    if isinstance(value, dict):
+        kept = {k: _meaningful(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not None and v != {}}
+    if isinstance(value, list):
+        return [_meaningful(item) for item in value]
+    return value
+
+
+def _uid(key: str) -> str:
+    """A uid fixed per object name (drawn from no generator, so runs are alike)."""
+    return str(uuid.uuid5(_UIDS, key))
 
 
 class _PodLog:

@@ -16,7 +16,15 @@ from typing import Any
 
 from harness.kube.objects import Obj
 
-__all__ = ["deployment", "deployment_status", "pod", "running_pod_status"]
+__all__ = [
+    "controller_reference",
+    "deployment",
+    "deployment_status",
+    "pod",
+    "replica_set",
+    "replica_set_status",
+    "running_pod_status",
+]
 
 POD_IP = "10.111.0.10"
 
@@ -60,17 +68,79 @@ def deployment_status(generation: int, now: str) -> Obj:
     }
 
 
-def pod(namespace: str, name: str, labels: dict[str, str], container: str, image: str, node: str = "") -> Obj:
-    """A pod of one container, as created (the API server gives it ``Pending``), on ``node``."""
+def pod(
+    namespace: str,
+    name: str,
+    labels: dict[str, str],
+    container: str,
+    image: str,
+    node: str = "",
+    owner: Obj | None = None,
+) -> Obj:
+    """A pod of one container, as created (the API server gives it ``Pending``), on ``node``,
+    controlled by ``owner`` (its ReplicaSet: ``kind``, ``name``, ``uid``) when given."""
     spec = _pod_spec(container, image)
     if node:
         spec["nodeName"] = node
+    metadata: Obj = {"name": name, "namespace": namespace, "labels": dict(labels)}
+    if owner is not None:
+        metadata["ownerReferences"] = [controller_reference("apps/v1", owner)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
+
+
+def controller_reference(api_version: str, owner: Obj) -> Obj:
+    """The ``ownerReferences`` entry of the object ``owner`` (``kind``, ``name``, ``uid``) controls."""
     return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
-        "spec": spec,
+        "apiVersion": api_version,
+        "kind": owner["kind"],
+        "name": owner["name"],
+        "uid": owner["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
     }
+
+
+def replica_set(
+    namespace: str,
+    name: str,
+    template: Obj,
+    revision: int,
+    *,
+    uid: str,
+    created: str,
+    owner: Obj,
+    replicas: int,
+) -> Obj:
+    """The ReplicaSet a Deployment's controller made for ``template`` (whose labels carry the
+    ``pod-template-hash``), at ``revision``, with ``replicas`` pods, reported as running them."""
+    labels = dict(template.get("metadata", {}).get("labels") or {})
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "uid": uid,
+            "creationTimestamp": created,
+            "labels": labels,
+            "annotations": {
+                "deployment.kubernetes.io/desired-replicas": "1",
+                "deployment.kubernetes.io/max-replicas": "2",
+                "deployment.kubernetes.io/revision": str(revision),
+            },
+            "ownerReferences": [controller_reference("apps/v1", owner)],
+        },
+        "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": template},
+        "status": replica_set_status(replicas),
+    }
+
+
+def replica_set_status(replicas: int) -> Obj:
+    """``replicas`` pods running and ready (a scaled-down set reports only ``replicas: 0``)."""
+    if not replicas:
+        return {"replicas": 0, "observedGeneration": 2}
+    ready = {"fullyLabeledReplicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas}
+    return {"replicas": replicas, **ready, "observedGeneration": 1}
 
 
 def _digest(text: str) -> str:

@@ -290,3 +290,38 @@ def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
     cluster.set_versions(deckhouse="v1.68.0")
     cluster.settle()
     assert (cluster.pod_name, cluster.workload.restarts) == (first, 0)
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    return {line.split()[0]: line.split()[1:] for line in text.splitlines()[1:]}
+
+
+@pytest.mark.parametrize("listed_first", [True, False], ids=["sets-listed-before", "sets-listed-after"])
+def test_replica_sets_follow_rollouts_and_a_rollback_brings_its_set_back(cluster, tmp_path, listed_first):
+    ns = ["-n", "d8-system"]
+    first = cluster.pod_name.rsplit("-", 1)[0]  # deckhouse-<hash>: the ReplicaSet's name
+    if listed_first:  # stored now, then written at each rollout; else made at the first request
+        assert _rows(_kubectl(cluster, tmp_path, *ns, "get", "rs")) == {first: ["1", "1", "1", "0s"]}
+    _kubectl(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
+    cluster.settle()
+    second = cluster.pod_name.rsplit("-", 1)[0]
+    sets = _rows(_kubectl(cluster, tmp_path, *ns, "get", "rs"))
+    assert sets == {first: ["0", "0", "0", "0s"], second: ["1", "1", "1", "0s"]}
+    _kubectl(cluster, tmp_path, *ns, "rollout", "undo", "deploy/deckhouse")
+    cluster.settle()
+    assert cluster.pod_name.rsplit("-", 1)[0] == first  # the first template's set, again
+    sets = _rows(_kubectl(cluster, tmp_path, *ns, "get", "rs"))
+    assert sets == {first: ["1", "1", "1", "0s"], second: ["0", "0", "0", "0s"]}
+    history = _kubectl(cluster, tmp_path, *ns, "rollout", "history", "deploy/deckhouse")
+    assert [line.split()[0] for line in history.splitlines()[2:] if line.strip()] == ["2", "3"]
+    owner = _kubectl(
+        cluster,
+        tmp_path,
+        *ns,
+        "get",
+        "pod",
+        cluster.pod_name,
+        "-o",
+        "jsonpath={.metadata.ownerReferences[0].name}",
+    )
+    assert owner == first
