@@ -248,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _upgrade(
         self,
-        session: Callable[[str, Callable[[int], bytes], Callable[[bytes], object]], None],
+        session: Callable[..., None],
         headers: dict[str, str],
     ) -> None:
         """Switch the connection to a WebSocket and run ``session`` on it; the connection ends with it.
@@ -269,7 +269,15 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(head.encode())
             self.connection.settimeout(self.server.limits.read_timeout)
-            session(protocol, self.rfile.read, self.wfile.write)
+            limits = self.server.limits
+            session(
+                protocol,
+                self.rfile.read,
+                self.wfile.write,
+                lambda seconds: self.connection.settimeout(
+                    limits.read_timeout if seconds is None else seconds
+                ),
+            )
         except (OSError, ValueError):
             pass  # the client left mid-session: nobody is left to answer
 

@@ -19,6 +19,7 @@ but change nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from harness.apiserver.options import query_int
 from harness.apiserver.pod_exec import pod_container
 from harness.apiserver.request import Backend, LogLine, Request, Response
 from harness.kube.errors import BadRequest, Cause, Invalid, NotFound
+from harness.kube.objects import Obj
 
 __all__ = ["pod_log"]
 
@@ -50,6 +52,7 @@ def pod_log(b: Backend, req: Request) -> Response:
     pod = b.store.get(req.rt, namespace, req.name or "")
     container = pod_container(pod, req.query.get("container"))
     found = b.log_source(namespace, req.name or "", container) if b.log_source else ""
+    _check_state(pod, container, req.flag("previous"), has_log=found != "")
     log = found if not isinstance(found, str) else _PlainText(found)
     kept = [line for line in log.lines() if _kept(line, options.since)]
     if options.tail_lines is not None:
@@ -60,7 +63,7 @@ def pod_log(b: Backend, req: Request) -> Response:
         if options.limit_bytes is not None:
             text = text.encode()[: options.limit_bytes].decode(errors="ignore")
         return Response(200, text, content_type="text/plain")
-    rendered = (_render(line, options.timestamps) for line in more)
+    rendered = (_render(line, options.timestamps) for line in more if _kept(line, options.since))
     return Response(
         200, None, content_type="text/plain", stream=_bounded(text, rendered, options.limit_bytes)
     )
@@ -143,15 +146,30 @@ def _options(req: Request, now: Callable[[], datetime]) -> _Options:
     return _Options(tail_lines, limit_bytes, since, req.flag("timestamps"), req.flag("follow"))
 
 
+def _check_state(pod: Obj, container: str, previous: bool, *, has_log: bool) -> None:
+    """kubelet's refusals: no earlier container to show (the simulated ones never restart), or a
+    container that has not started (a pod nothing runs, no kubelet reported running, no log)."""
+    name = str(pod.get("metadata", {}).get("name", ""))
+    if previous:
+        raise BadRequest(f'previous terminated container "{container}" in pod "{name}" not found')
+    if not has_log and (pod.get("status") or {}).get("phase", "Pending") == "Pending":
+        raise BadRequest(f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating')
+
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+"""Go's ``time.RFC3339`` layout as its parser takes it (fractional seconds allowed)."""
+
+
 def _since_time(text: str) -> datetime | None:
-    """``sinceTime`` as RFC 3339; anything else is the 400 kube-apiserver's decoder answers."""
+    """``sinceTime`` as RFC 3339; anything else is the 400 kube-apiserver's decoder answers
+    (Python's ``fromisoformat`` alone would take ``20241216T090000Z`` or ``2024-W51-1``)."""
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00")) if _RFC3339.match(text) else None
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None or "T" not in text:
+    if moment is None:
         raise BadRequest(
             f'parsing time "{text}" as "2006-01-02T15:04:05Z07:00": cannot parse "{text}" as "2006"'
         )

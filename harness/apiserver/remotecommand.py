@@ -22,6 +22,7 @@ harness serves offers only them, so they are refused with the list of those serv
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 from collections.abc import Callable, Mapping
@@ -48,6 +49,10 @@ PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE_STREAM = 0, 1, 2, 3, 4, 255
 _CHUNK = 32 * 1024
 DRAIN_FRAMES = 100
+"""The most client frames read after the answer (each within the connection's read timeout)."""
+FIRST_FRAME_GRACE = 0.5
+"""Seconds a v5 client with stdin or a TTY is given to send its first frame (see run_session)."""
+_FIRST_FRAME_PINGS = 8
 """The most client frames read after the answer (each within the connection's read timeout)."""
 _NORMAL_CLOSURE = struct.pack("!H", 1000)
 
@@ -97,15 +102,17 @@ def upgrade_refusal(headers: Mapping[str, str]) -> tuple[str, ApiError | None]:
     upgrade = headers.get("upgrade", "").strip()
     if not upgrade:
         return "", BadRequest("Upgrade request required")
-    if upgrade.lower() != "websocket":
+    if "websocket" not in (token.strip().lower() for token in upgrade.split(",")):
         return "", BadRequest(
             f"unable to upgrade connection: this API server serves exec over WebSocket only, not {upgrade}"
             f" (subprotocols {', '.join(PROTOCOLS)}): use kubectl 1.30 or later"
         )
-    if headers.get("sec-websocket-version", "").strip() != "13" or not headers.get("sec-websocket-key"):
+    if headers.get("sec-websocket-version", "").strip() != "13" or not _valid_key(
+        headers.get("sec-websocket-key", "")
+    ):
         return "", BadRequest(
             "unable to upgrade connection: a WebSocket upgrade needs Sec-WebSocket-Version 13 and a"
-            " Sec-WebSocket-Key"
+            " Sec-WebSocket-Key of 16 bytes in base64 (RFC 6455 section 4.1)"
         )
     offered = headers.get("sec-websocket-protocol", "")
     protocol = choose_protocol(offered)
@@ -115,6 +122,14 @@ def upgrade_refusal(headers: Mapping[str, str]) -> tuple[str, ApiError | None]:
             f" is served; this API server speaks {', '.join(PROTOCOLS)}"
         )
     return protocol, None
+
+
+def _valid_key(key: str) -> bool:
+    """RFC 6455: the key is 16 random bytes, base64-encoded (24 ASCII characters)."""
+    try:
+        return len(base64.b64decode(key.strip().encode("ascii"), validate=True)) == 16
+    except (ValueError, UnicodeEncodeError):
+        return False
 
 
 def status_of(call: ExecCall, result: ExecResult) -> dict[str, Any]:
@@ -150,21 +165,29 @@ def run_session(
     protocol: str,
     read: Callable[[int], bytes],
     write: Callable[[bytes], object],
+    patience: Callable[[float | None], None] = lambda _seconds: None,
 ) -> None:
     """Run ``call`` and send what it left; then read until the client closes (its stdin, pings).
 
     client-go (kubectl) starts reading the connection and creating its streams at the same time,
     and drops what arrives for a stream it has not created yet; a close that arrives first ends
     it with ``error: closed all streams``. A real command takes long enough for the streams to
-    exist; this one answers within microseconds. So when a v5 client will send something once its
-    streams exist (a TTY's first size on channel 4, stdin's data or, at its end, v5's close of
-    stdin), its first frame is awaited before the command runs (bounded by the connection's read
-    timeout). Other frames are read after the answer, up to the client's close, which keeps the
-    connection from being reset with unread data (that could cost the client the last frames).
+    exist; this one answers within microseconds. So when a v5 client may send something once its
+    streams exist (a TTY's first size on channel 4; stdin's data or, at its end, v5's close of
+    stdin), its first frame is awaited before the command runs, for at most
+    :data:`FIRST_FRAME_GRACE` (``patience`` sets the connection's read timeout; None restores
+    it): a client whose stdin stays open, or that sends nothing (the ``kubernetes`` client), is
+    answered after that grace, never held until its stdin ends. Other frames are read after the
+    answer, up to the client's close, which keeps the connection from being reset with unread
+    data (that could cost the client the last frames).
     """
     write(_message(_first_channel(call), b""))
     if protocol == PROTOCOLS[0] and (call.stdin or call.tty):
-        _first_frame(read, write)
+        patience(FIRST_FRAME_GRACE)
+        try:
+            _first_frame(read, write)
+        finally:
+            patience(None)
     try:
         result = runner(call)
     except Exception as exc:  # noqa: BLE001 - the client gets an InternalError status, as kubelet sends
@@ -200,9 +223,10 @@ def _message(channel: int, data: bytes) -> bytes:
 
 
 def _first_frame(read: Callable[[int], bytes], write: Callable[[bytes], object]) -> None:
-    """Wait for the client's first data frame (or its close), answering pings on the way."""
+    """Wait for the client's first data frame (or its close), answering a few pings on the way;
+    the read timeout (the grace) ends the wait."""
     try:
-        while True:
+        for _ in range(_FIRST_FRAME_PINGS):
             frame = websocket.read_frame(read)
             if frame is None or frame.opcode not in (websocket.PING, websocket.PONG):
                 return

@@ -90,9 +90,10 @@ class Response:
     warnings: list[str] = field(default_factory=list)
     stream: Iterator[dict[str, Any]] | Iterator[str] | None = None
     """Watch events (JSON lines), or text chunks (a followed log), sent as they come."""
-    upgrade: Callable[[str, Callable[[int], bytes], Callable[[bytes], object]], None] | None = None
+    upgrade: Callable[..., None] | None = None
     """A session to run on the connection once it is upgraded to a WebSocket (``pods/exec``):
-    called with the negotiated subprotocol and the connection's read and write."""
+    called with the negotiated subprotocol, the connection's read and write, and a setter of its
+    read timeout (None: back to the server's)."""
 
 
 @dataclass

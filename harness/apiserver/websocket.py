@@ -88,6 +88,8 @@ def read_frame(read: Callable[[int], bytes]) -> Frame | None:
         length = struct.unpack("!Q", _exactly(read, 8))[0]
     if not masked:
         raise FrameError("a client frame must be masked (RFC 6455 section 5.1)")
+    if opcode >= CLOSE and (length > 125 or not final):
+        raise FrameError("a control frame carries at most 125 bytes and is never fragmented (section 5.5)")
     if length > MAX_FRAME:
         raise FrameError(f"a frame of {length} bytes is larger than this server reads ({MAX_FRAME})")
     mask = _exactly(read, 4)

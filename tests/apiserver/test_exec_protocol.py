@@ -251,6 +251,18 @@ def test_the_clients_stdin_and_pings_are_read_after_the_answer_and_a_ping_gets_i
         ),
         (_upgrade_headers(), [("container", "main"), ("stdout", "1")], 400, "at least one command"),
         (
+            {**_upgrade_headers(), "Sec-Websocket-Key": "ключ"},
+            [("command", "tool"), ("container", "main"), ("stdout", "1")],
+            400,
+            "a Sec-WebSocket-Key of 16 bytes in base64",
+        ),
+        (
+            {**_upgrade_headers(), "Sec-Websocket-Key": "c2hvcnQ="},
+            [("command", "tool"), ("container", "main"), ("stdout", "1")],
+            400,
+            "a Sec-WebSocket-Key of 16 bytes in base64",
+        ),
+        (
             _upgrade_headers(),
             [("command", "tool"), ("container", "main")],
             400,
@@ -298,6 +310,8 @@ def test_the_accept_key_is_the_rfcs_example():
     opcode=st.sampled_from([websocket.BINARY, websocket.TEXT, websocket.PING, websocket.CLOSE]),
 )
 def test_a_masked_frame_of_any_length_reads_back_as_sent(payload, mask, opcode):
+    if opcode >= websocket.CLOSE:
+        payload = payload[:125]  # a control frame's limit (section 5.5)
     data = websocket.encode_frame(opcode, payload, mask=mask)
     offset = 0
 
@@ -317,6 +331,8 @@ def test_a_masked_frame_of_any_length_reads_back_as_sent(payload, mask, opcode):
         (websocket.encode_frame(websocket.BINARY, b"x"), "must be masked"),
         (bytes([0x82, 0xFF]) + (2**21).to_bytes(8, "big") + b"mask", "larger than this server reads"),
         (websocket.encode_frame(websocket.BINARY, b"abcdef", mask=b"mask")[:-2], "ended inside a frame"),
+        (websocket.encode_frame(websocket.PING, b"p" * 126, mask=b"mask"), "at most 125 bytes"),
+        (bytes([0x09, 0x80]) + b"mask", "never fragmented"),  # a ping without FIN
     ],
 )
 def test_a_frame_this_server_does_not_read_is_refused_with_the_reason(data, message):
@@ -383,3 +399,16 @@ def test_a_client_cannot_hold_the_session_open_by_sending_frames_after_the_answe
         pass  # the server may already have closed: that is the point
     assert read(1) == b""  # it closed after DRAIN_FRAMES frames, without waiting for a close
     sock.close()
+
+
+def test_a_v5_client_that_sends_nothing_is_answered_after_a_short_grace_not_held(served):
+    """kubectl -i whose stdin stays open, or the kubernetes client (v5 with stdin=True), send
+    nothing: the answer must come all the same (the test's socket gives up after 10 s; the
+    connection's read timeout is 32 s, the grace half a second)."""
+    server, calls = served
+    query = [("command", "tool"), ("container", "main"), ("stdout", "1"), ("stdin", "1")]
+    sock = _request(server, query, _upgrade_headers())
+    _, _, rest = _head(sock)
+    frames = _server_frames(_reader(sock, rest))
+    sock.close()
+    assert frames[-2][1] == b'\x03{"metadata":{},"status":"Success"}' and len(calls) == 1

@@ -71,6 +71,11 @@ def test_the_options_apply_to_the_lines_instants(log, http, params, text):
         ({"sinceTime": "2024-12-16"}, 400, "parsing time"),
         ({"sinceTime": "2024-12-16T09:00:00Z", "sinceSeconds": "5"}, 422, "at most one of `sinceTime`"),
         ({"sinceSeconds": "0"}, 422, "sinceSeconds: Invalid value: 0: must be greater than 0"),
+        # Go's RFC 3339 parser refuses what Python's fromisoformat would take
+        ({"sinceTime": "20241216T090000Z"}, 400, "parsing time"),
+        ({"sinceTime": "2024-W51-1T09:00:00Z"}, 400, "parsing time"),
+        ({"sinceTime": "2024-12-16T09:00Z"}, 400, "parsing time"),
+        ({"previous": "true"}, 400, 'previous terminated container "c" in pod "p" not found'),
     ],
 )
 def test_bad_since_options_are_refused_as_kube_apiserver_refuses_them(log, http, params, code, message):
@@ -112,3 +117,11 @@ def test_a_plain_text_log_cannot_be_followed_and_its_answer_ends(server, client,
     server.set_pod_log_source(lambda ns, pod, c: "one\ntwo\n")
     r = http.get(URL, params={"follow": "true", "timestamps": "true", "sinceSeconds": "5"})
     assert (r.status_code, r.text) == (200, "one\ntwo\n")  # no instants: nothing to filter or stamp
+
+
+def test_a_followed_log_keeps_only_lines_since_the_time_asked(log, http):
+    log.more.put(LogLine(START + timedelta(minutes=8), "too early"))
+    log.more.put(LogLine(START + timedelta(minutes=20), "in time"))
+    log.more.put(None)
+    r = http.get(URL, params={"follow": "true", "sinceTime": "2024-12-16T09:10:00Z"})
+    assert r.text == "in time\n"

@@ -45,6 +45,14 @@ def _pod(hostile: Hostile, name: str) -> None:
     }
     created = hostile.request("POST", POD_PATH, pod)
     assert created.status == 201, created.body[:300]
+    running = {"status": {"phase": "Running"}}  # what a kubelet reports: its log can be read
+    patched = hostile.request(
+        "PATCH",
+        f"{POD_PATH}/{name}/status",
+        running,
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status == 200, patched.body[:300]
 
 
 # ---- numbers in the query -----------------------------------------------------------------------
@@ -113,6 +121,17 @@ def test_pod_log_numbers_are_ascii_and_validated_like_pod_log_options(hostile: H
         ]
     for query in ("tailLines=0", "tailLines=3", "sinceSeconds=10", "limitBytes=1"):
         assert hostile.request("GET", f"{log}?{query}").status == 200, query
+    _pod(hostile, "waiting")  # then back to Pending: a pod no kubelet runs, whose log kubelet refuses
+    hostile.request(
+        "PATCH",
+        f"{POD_PATH}/waiting/status",
+        {"status": {"phase": "Pending"}},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    status = _bad_request(hostile.request("GET", f"{POD_PATH}/waiting/log"))
+    assert status["message"] == 'container "c" in pod "waiting" is waiting to start: ContainerCreating'
+    status = _bad_request(hostile.request("GET", f"{log}?previous=true"))
+    assert status["message"] == 'previous terminated container "c" in pod "logger" not found'
 
 
 # ---- JSON patch array indexes ----------------------------------------------------------------------
