@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from harness.apiserver import websocket
+from harness.apiserver.disconnects import WATCHER
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.remotecommand import upgrade_refusal
 from harness.apiserver.request import Response
@@ -225,6 +226,9 @@ class _Handler(BaseHTTPRequestHandler):
         ``IncompleteRead`` to the client, not an answer.
         """
         stream: Iterator[dict[str, Any] | str] = response.stream  # type: ignore[assignment]
+        watched = (
+            None if response.on_disconnect is None else WATCHER.watch(self.connection, response.on_disconnect)
+        )
         try:
             self.wfile.write(
                 self._head(200, response.content_type, response.warnings, "Transfer-Encoding: chunked\r\n")
@@ -242,6 +246,8 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
         finally:
+            if watched is not None:
+                WATCHER.unwatch(watched)
             close = getattr(stream, "close", None)
             if close is not None:
                 close()

@@ -65,7 +65,11 @@ def pod_log(b: Backend, req: Request) -> Response:
         return Response(200, text, content_type="text/plain")
     rendered = (_render(line, options.timestamps) for line in more if _kept(line, options.since))
     return Response(
-        200, None, content_type="text/plain", stream=_bounded(text, rendered, options.limit_bytes)
+        200,
+        None,
+        content_type="text/plain",
+        stream=_bounded(text, rendered, options.limit_bytes),
+        on_disconnect=getattr(more, "cancel", None),  # a client gone ends the wait for lines
     )
 
 

@@ -40,7 +40,8 @@ class PodLog(Protocol):
 
     def follow(self) -> Iterator[LogLine] | None:
         """The lines written after :meth:`lines`' as they come, ending when the log closes; None
-        when this log cannot be followed (the answer then ends with the lines so far)."""
+        when this log cannot be followed (the answer then ends with the lines so far). An
+        iterator with a ``cancel()`` method is ended by it when the client goes."""
         ...
 
 
@@ -90,6 +91,9 @@ class Response:
     warnings: list[str] = field(default_factory=list)
     stream: Iterator[dict[str, Any]] | Iterator[str] | None = None
     """Watch events (JSON lines), or text chunks (a followed log), sent as they come."""
+    on_disconnect: Callable[[], None] | None = None
+    """For a stream that may wait long for its next chunk (a followed log): what ends the wait
+    when the client goes (:mod:`harness.apiserver.disconnects`)."""
     upgrade: Callable[..., None] | None = None
     """A session to run on the connection once it is upgraded to a WebSocket (``pods/exec``):
     called with the negotiated subprotocol, the connection's read and write, and a setter of its

@@ -320,9 +320,32 @@ class _PodLog:
     def lines(self) -> list[LogLine]:
         return [LogLine(DeckhouseLog.time_of(line), line) for line in self._lines]
 
-    def follow(self) -> Iterator[LogLine]:
-        followed = self._log.follow(self._end, self._ended)
-        return (LogLine(DeckhouseLog.time_of(line), line) for line in followed)
+    def follow(self) -> _Following:
+        return _Following(self._log, self._end, self._ended)
+
+
+class _Following:
+    """The lines of a followed pod log as they come; :meth:`cancel` (the client went) ends it."""
+
+    def __init__(self, log: DeckhouseLog, mark: int, ended: Callable[[], int | None]) -> None:
+        self._log = log
+        self._cancelled = False
+        self._ended = ended
+        self._lines = log.follow(mark, self._end)
+
+    def _end(self) -> int | None:
+        return 0 if self._cancelled else self._ended()  # 0: nothing more, wherever it is
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self._log.wake()
+
+    def __iter__(self) -> Iterator[LogLine]:
+        return self
+
+    def __next__(self) -> LogLine:
+        line = next(self._lines)
+        return LogLine(DeckhouseLog.time_of(line), line)
 
 
 def replacement_pod_name(prefix: str, restarts: int) -> str:

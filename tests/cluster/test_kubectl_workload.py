@@ -325,3 +325,32 @@ def test_replica_sets_follow_rollouts_and_a_rollback_brings_its_set_back(cluster
         "jsonpath={.metadata.ownerReferences[0].name}",
     )
     assert owner == first
+
+
+def test_a_follower_that_leaves_frees_its_thread_though_the_log_stays_quiet(cluster, tmp_path):
+    """Before, the handler thread of an abandoned `kubectl logs -f` waited for the next log line
+    (forever, on a quiet sandbox); now the client's leaving ends it."""
+    import selectors
+
+    live = cluster.api._http._server.live  # the HTTP server's handler threads
+    argv = [str(KUBECTL), "--kubeconfig", str(cluster.kubeconfig), "--cache-dir", str(tmp_path)]
+    followers = []
+    for n in range(3):
+        cluster.log.info("d8-module-source-controller", f"line {n}")
+        before = set(live)
+        follow = subprocess.Popen(
+            [*argv, "-n", "d8-system", "logs", "-f", "deploy/deckhouse", "--tail=1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        selector = selectors.DefaultSelector()
+        selector.register(follow.stdout, selectors.EVENT_READ)
+        assert selector.select(30) and f"line {n}" in follow.stdout.readline()
+        followers.append((follow, set(live) - before))
+    for follow, threads in followers:
+        follow.kill()
+        follow.communicate(timeout=30)
+        for thread in threads:
+            thread.join(10)  # ended by the disconnect, not by a log line (none is written)
+        assert not any(thread.is_alive() for thread in threads)
