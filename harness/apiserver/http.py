@@ -31,7 +31,7 @@ from harness.apiserver import websocket
 from harness.apiserver.disconnects import WATCHER
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.remotecommand import upgrade_refusal
-from harness.apiserver.request import Response
+from harness.apiserver.request import Response, query_flag
 from harness.apiserver.router import PUBLIC_PATHS, Router
 from harness.apiserver.wire import FramingError, content_length, has_body, read_body, too_large
 from harness.kube.errors import ApiError, InternalError, MethodNotAllowed, Unauthorized
@@ -177,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {k.lower(): v for k, v in self.headers.items()}
             query = dict(parse_qsl(url.query))
             barrier = self.server.read_barrier
-            if barrier is not None and self.command == "GET" and query.get("watch") not in ("true", "1"):
+            if barrier is not None and self.command == "GET" and not query_flag(query, "watch"):
                 barrier()
             commands = tuple(v for k, v in parse_qsl(url.query, keep_blank_values=True) if k == "command")
             response = self.server.router.route(self.command, url.path, query, headers, raw, commands)

@@ -22,7 +22,7 @@ from harness.apiserver.storage import Store
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
 
-__all__ = ["Backend", "LogLine", "LogSource", "PodLog", "Request", "Response"]
+__all__ = ["Backend", "LogLine", "LogSource", "PodLog", "Request", "Response", "query_flag"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,13 @@ class PodLog(Protocol):
 
 LogSource = Callable[[str, str, str], "str | PodLog"]
 """``(namespace, pod, container)`` → the container's log: text, or a :class:`PodLog`."""
+
+
+def query_flag(query: Mapping[str, str], key: str) -> bool:
+    """A boolean query parameter as kube-apiserver converts it (``Convert_Slice_string_To_bool``):
+    absent is false, ``0``, ``f`` and ``false`` (any case) are false, anything else is true."""
+    value = query.get(key)
+    return value is not None and value.lower() not in ("0", "f", "false")
 
 
 @dataclass
@@ -74,7 +81,7 @@ class Request:
     """Every ``command`` query parameter, in order (``exec`` repeats it: one per argument)."""
 
     def flag(self, key: str) -> bool:
-        return self.query.get(key, "").lower() in ("true", "1")
+        return query_flag(self.query, key)
 
     @property
     def dry_run(self) -> bool:

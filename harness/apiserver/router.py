@@ -16,7 +16,7 @@ from harness.apiserver.decoding import DecodeError, decode_body
 from harness.apiserver.handlers import handle
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
-from harness.apiserver.request import Backend, Request, Response
+from harness.apiserver.request import Backend, Request, Response, query_flag
 from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -128,7 +128,7 @@ class Router:
         name = rest[1] if len(rest) > 1 else None
         sub = rest[2] if len(rest) > 2 else None
         if method == "GET":
-            verb = "get" if name else ("watch" if q.get("watch") in ("true", "1") else "list")
+            verb = "get" if name else ("watch" if query_flag(q, "watch") else "list")
         elif method == "DELETE":
             verb = "delete" if name else "deletecollection"
         elif method in _METHOD_VERBS and (name or method == "POST"):

@@ -147,6 +147,12 @@ class Controller:
             terminalreporter.write_sep(
                 "-", f"{self._kept_because}: the reports in {self._kept} were left as they were"
             )
+        unchecked = sum(1 for s in self.config.stash[STATE].scenarios.values() if s.status is Status.ERROR)
+        if unchecked:
+            terminalreporter.write_line(
+                f"{unchecked} scenario(s) could not be checked (ERROR: a mistake in the scenario or a "
+                "harness problem, not a claim that does not hold); pytest counts them among the failed"
+            )
         if self._failed_on_deviation:
             terminalreporter.write_line(
                 f"--fail-on-deviation: {self._failed_on_deviation} scenario(s) passed only as a known "

@@ -125,3 +125,13 @@ def test_a_followed_log_keeps_only_lines_since_the_time_asked(log, http):
     log.more.put(None)
     r = http.get(URL, params={"follow": "true", "sinceTime": "2024-12-16T09:10:00Z"})
     assert r.text == "in time\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "stamped"),
+    [("true", True), ("1", True), ("yes", True), ("False", False), ("f", False), ("0", False)],
+)
+def test_a_boolean_option_reads_as_kube_apiservers_conversion_reads_it(log, http, value, stamped):
+    """Convert_Slice_string_To_bool: only 0, f and false (any case) are false."""
+    r = http.get(URL, params={"timestamps": value, "tailLines": "1"})
+    assert r.text.startswith("2024-12-16T09:06:00.000000000Z ") is stamped
