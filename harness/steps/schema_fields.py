@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-__all__ = ["UnknownField", "unknown_fields"]
+__all__ = ["UnknownField", "apply_refusal", "match_refusal", "unknown_fields"]
 
 _ALWAYS = frozenset({"apiVersion", "kind", "metadata"})
 
@@ -70,3 +70,18 @@ def _open(schema: dict[str, Any]) -> bool:
     return bool(schema.get("x-kubernetes-preserve-unknown-fields")) or (
         additional is not None and additional is not False
     )
+
+
+def apply_refusal(kind: str, name: str, mistakes: list[UnknownField]) -> str:
+    """What ``When I apply:`` says of fields its kind does not have (kubectl apply refuses them)."""
+    listed = "; ".join(str(m) for m in mistakes)
+    return (
+        f"the {kind} {name!r} in the YAML has fields its kind does not have, which kubectl apply "
+        f"refuses (strict decoding error): {listed}"
+    )
+
+
+def match_refusal(kind: str, mistakes: list[UnknownField]) -> str:
+    """What a ``matches:`` check says of fields its kind does not have (a typo, not DKP's miss)."""
+    listed = "; ".join(str(m) for m in mistakes)
+    return f"the YAML to match names fields a {kind} does not have: {listed}"

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from harness.api import kinds
+from harness.steps.crd_schemas import unknown_in_every_era
 from harness.steps.documents import DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
 from harness.steps.phrases import parse_moment, parse_span
+from harness.steps.schema_fields import apply_refusal, match_refusal
 
 if TYPE_CHECKING:
     from harness.steps.catalogue import StepDef
@@ -59,10 +62,31 @@ def invalid_value(step: StepDef, text: str, docstring: str | None, file: str, li
             check(value)
         except (ScenarioError, ValueError) as exc:
             return str(exc)
-    if docstring is not None and step.function.rsplit(":", 1)[-1] in _YAML_STEPS:
+    function = step.function.rsplit(":", 1)[-1]
+    if docstring is not None and function in _YAML_STEPS:
         origin = Origin("the step's docstring", file, line + 2)
         try:
-            parse_documents(docstring, _PLACEHOLDERS, origin)
+            documents = parse_documents(docstring, _PLACEHOLDERS, origin)
         except (DocumentError, ScenarioError) as exc:
             return str(exc)
+        return _unknown_fields(function, arguments, documents)
+    return ""
+
+
+def _unknown_fields(function: str, arguments: dict[str, Any], documents: list[dict[str, Any]]) -> str:
+    """A field the kind's CRD (in no era) has, as the run refuses it: in an applied object, or in
+    the YAML a ``matches:`` check compares."""
+    if function in ("seed_yaml", "apply_yaml"):
+        for document in documents:
+            kind, api_version = str(document.get("kind", "")), str(document.get("apiVersion", ""))
+            if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != api_version:
+                continue
+            mistakes = unknown_in_every_era(kind, api_version.rsplit("/", 1)[-1], document)
+            if mistakes:
+                return apply_refusal(kind, str((document.get("metadata") or {}).get("name", "")), mistakes)
+    matched = arguments.get("kind")
+    if function == "matches" and isinstance(matched, str) and matched in kinds.BY_KIND and documents:
+        mistakes = unknown_in_every_era(matched, kinds.BY_KIND[matched].version, documents[0])
+        if mistakes:
+            return match_refusal(matched, mistakes)
     return ""

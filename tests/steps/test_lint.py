@@ -345,3 +345,41 @@ def test_a_yaml_file_the_run_would_not_find_is_found_before_any_run(tmp_path):
     assert sorted(found) == [3, 4]
     assert "did you mean 'features/sources/example-source.yaml'?" in found[3]
     assert "YAML file '/etc/passwd' is outside the project" in found[4]
+
+
+def test_fields_no_era_of_the_kind_has_are_found_before_any_run(tmp_path):
+    """What the run refuses as a typo (kubectl apply's strict decoding, a matches: field the kind
+    lacks), the lint finds first, with the run's words; free-form settings are not judged."""
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: typos in YAML
+    When I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        sorce: example
+        settings:
+          anything: goes
+      \"\"\"
+    Then the ModuleSource "example" matches:
+      \"\"\"
+      staus:
+        phase: Active
+      \"\"\"
+    And the Module "module-one" matches:
+      \"\"\"
+      properties:
+        source: example
+      \"\"\"
+""",
+    )
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert sorted(found) == [3, 15]
+    assert found[3].startswith("the ModuleConfig 'module-one' in the YAML has fields its kind does not have")
+    assert "spec.sorce is not a field of the kind (did you mean 'source'?" in found[3]
+    assert found[15].startswith("the YAML to match names fields a ModuleSource does not have: staus")

@@ -16,7 +16,7 @@ from harness.kube.objects import deep_get
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.matching import format_mismatches, match_subset
-from harness.steps.schema_fields import unknown_fields
+from harness.steps.schema_fields import match_refusal, unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
 
@@ -61,8 +61,7 @@ def _known_fields(world: World, kind: str, expected: object) -> None:
     schema = world.schema_of(kind)
     mistakes = unknown_fields(expected, schema) if schema is not None else []
     if mistakes:
-        listed = "; ".join(str(m) for m in mistakes)
-        raise ScenarioError(f"the YAML to match names fields a {kind} does not have: {listed}")
+        raise ScenarioError(match_refusal(kind, mistakes))
 
 
 @then('the {kind} "{name}" is in phase "{phase}"')

@@ -24,7 +24,7 @@ from harness.steps.bounded_yaml import MAX_FILE_BYTES
 from harness.steps.catalogue import given, then, when
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
-from harness.steps.schema_fields import unknown_fields
+from harness.steps.schema_fields import apply_refusal, unknown_fields
 from harness.steps.world import World, WorldError
 from harness.target.base import needs_virtual_time
 
@@ -86,12 +86,7 @@ def _known_fields(world: World, document: dict[str, Any]) -> None:
     schema = world.schema_of(kind)
     mistakes = unknown_fields(document, schema) if schema is not None else []
     if mistakes:
-        name = deep_get(document, "metadata.name", "")
-        listed = "; ".join(str(m) for m in mistakes)
-        raise ScenarioError(
-            f"the {kind} {name!r} in the YAML has fields its kind does not have, which kubectl apply "
-            f"refuses (strict decoding error): {listed}"
-        )
+        raise ScenarioError(apply_refusal(kind, str(deep_get(document, "metadata.name", "")), mistakes))
 
 
 def _status_of(document: dict[str, Any]) -> dict[str, Any]:

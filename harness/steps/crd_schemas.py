@@ -1,0 +1,48 @@
+"""The DKP kinds' schemas from the project's CRD files, for the lint (no cluster to ask there).
+
+The run reads a kind's schema from the cluster it runs against (``World.schema_of``); the lint
+runs before any cluster exists, so it reads the same CustomResourceDefinitions from
+``fixtures/crds`` (the page's era) and ``fixtures/crds/eras/<version>/`` (what later Deckhouse
+releases changed). A field is the scenario's typo only when no era's schema has it: a scenario
+may be meant for any Deckhouse version.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.steps.schema_fields import UnknownField, unknown_fields
+
+__all__ = ["unknown_in_every_era"]
+
+CRD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "crds"
+
+
+@functools.lru_cache(maxsize=1)
+def _schemas() -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(kind, version) → its ``openAPIV3Schema`` in every CRD file that defines it."""
+    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for path in sorted(CRD_DIR.rglob("*.yaml")):
+        for crd in yaml.safe_load_all(path.read_text()):
+            if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
+                continue
+            kind = str(crd.get("spec", {}).get("names", {}).get("kind", ""))
+            for version in crd.get("spec", {}).get("versions") or []:
+                schema = (version.get("schema") or {}).get("openAPIV3Schema")
+                if isinstance(schema, dict):
+                    found.setdefault((kind, str(version.get("name"))), []).append(schema)
+    return found
+
+
+def unknown_in_every_era(kind: str, version: str, document: Any) -> list[UnknownField]:
+    """The fields of ``document`` no era's schema of ``kind`` at ``version`` has (none: no CRD)."""
+    schemas = _schemas().get((kind, version), [])
+    if not schemas:
+        return []
+    per_era = [unknown_fields(document, schema) for schema in schemas]
+    everywhere = set.intersection(*({m.path for m in mistakes} for mistakes in per_era))
+    return [m for m in per_era[0] if m.path in everywhere]
