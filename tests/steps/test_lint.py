@@ -376,6 +376,19 @@ def test_fields_no_era_of_the_kind_has_are_found_before_any_run(tmp_path):
       properties:
         source: example
       \"\"\"
+
+  Scenario: a seeded state is taken as written, as DKP's controller tests take it
+    Given the cluster has:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: module-one-v1.0.0
+      spec:
+        moduleName: module-one
+        version: 1.0.0
+        fieldOfALaterRelease: 1
+      \"\"\"
 """,
     )
     found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
