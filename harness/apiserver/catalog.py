@@ -435,10 +435,17 @@ def _replica_sets(age: PrinterColumn) -> ResourceType:
             _col("Current", "integer", lambda o, _n: _count(o, "status", "replicas")),
             _col("Ready", "integer", lambda o, _n: _count(o, "status", "readyReplicas")),
             age,
-            _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
-            _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
-            _col("Selector", "string", _selector, 1),
+            *_template_columns(),
         ),
+    )
+
+
+def _template_columns() -> tuple[PrinterColumn, ...]:
+    """What ``-o wide`` adds for a pod template's owner (a Deployment, a ReplicaSet)."""
+    return (
+        _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
+        _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
+        _col("Selector", "string", _selector, 1),
     )
 
 
@@ -457,8 +464,6 @@ def _deployments(age: PrinterColumn) -> ResourceType:
             _path("Up-to-date", "integer", ".status.updatedReplicas"),
             _path("Available", "integer", ".status.availableReplicas"),
             age,
-            _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
-            _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
-            _col("Selector", "string", _selector, 1),
+            *_template_columns(),
         ),
     )
