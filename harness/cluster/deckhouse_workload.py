@@ -110,10 +110,15 @@ class DeckhouseWorkload:
         the new generation observed, which ``kubectl rollout status`` waits for.
         """
         client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
-        self.restarts += 1
-        old = self.pod_name
         deployment = client.get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=ns)
         template = deployment["spec"]["template"]
+        if rollout and _meaningful(template) == _meaningful(_unlabelled(self._sets[-1].template)):
+            # A new generation with the same pod template (`rollout pause`, `scale` to one replica,
+            # a strategy edit): the Deployment controller only reports it observed; no new pod.
+            self._report_deployment(int(deployment["metadata"]["generation"]))
+            return
+        self.restarts += 1
+        old = self.pod_name
         if rollout:
             self._roll_out(template)
         self.pod_name = replacement_pod_name(self._sets[-1].name, self.restarts)

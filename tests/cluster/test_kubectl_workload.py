@@ -354,3 +354,14 @@ def test_a_follower_that_leaves_frees_its_thread_though_the_log_stays_quiet(clus
         for thread in threads:
             thread.join(10)  # ended by the disconnect, not by a log line (none is written)
         assert not any(thread.is_alive() for thread in threads)
+
+
+def test_a_new_generation_with_the_same_pod_template_is_observed_without_a_restart(cluster, tmp_path):
+    first, ns = cluster.pod_name, ["-n", "d8-system"]
+    _kubectl(cluster, tmp_path, *ns, "rollout", "pause", "deploy/deckhouse")
+    cluster.settle()
+    _kubectl(cluster, tmp_path, *ns, "rollout", "resume", "deploy/deckhouse")
+    cluster.settle()
+    status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
+    assert status.returncode == 0, status.stderr
+    assert (cluster.pod_name, cluster.workload.restarts) == (first, 0)  # pausing restarts nothing
