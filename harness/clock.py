@@ -240,7 +240,7 @@ def parse_duration(text: str) -> timedelta:
     import re
 
     cleaned = text.strip().replace(" ", "")
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)", cleaned)
+    parts = re.findall(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)", cleaned)  # ASCII digits only, as Go
     if cleaned and "".join(n + u for n, u in parts) == cleaned:
         return timedelta(seconds=sum(float(n) * _DURATION_UNITS[u] for n, u in parts))
     spelled = parse_spelled_duration(text)
@@ -257,7 +257,7 @@ def parse_spelled_duration(text: str) -> timedelta | None:
     not such a phrase (the step language's spans, :func:`harness.steps.phrases.parse_span`)."""
     import re
 
-    part = re.compile(r"(?P<count>\d+|an?|one)\s+(?P<unit>second|minute|hour|day|week)s?")
+    part = re.compile(r"(?P<count>[0-9]+|an?|one)\s+(?P<unit>second|minute|hour|day|week)s?")
     cleaned = re.sub(r"\s+", " ", text.strip().lower())
     parts = list(part.finditer(cleaned))
     leftover = part.sub("", cleaned).replace(",", " ").replace(" and ", " ").strip()

@@ -75,6 +75,13 @@ _KINDS: dict[str, dict[str, Shape]] = {
             },
         ),
     },
+    "deployments": {
+        "spec": (
+            "struct",
+            "v1.DeploymentSpec",
+            {"replicas": "int", "paused": "bool", "revisionHistoryLimit": "int"},
+        ),
+    },
 }
 
 
@@ -200,7 +207,10 @@ def _keys(bag: Any, field: str) -> tuple[list[Cause], int]:
 
 
 def validate_core(plural: str, obj: dict[str, Any]) -> list[Cause]:
-    """ConfigMap and Secret validation from ``pkg/apis/core/validation`` (keys, 1 MiB of data)."""
+    """ConfigMap and Secret validation from ``pkg/apis/core/validation`` (keys, 1 MiB of data);
+    a Deployment's from ``pkg/apis/apps/validation`` (see :func:`_deployment`)."""
+    if plural == "deployments":
+        return _deployment(obj)
     if plural not in ("configmaps", "secrets"):
         return []
     too_long = f"Too long: must have at most {MAX_DATA_SIZE} bytes"
@@ -217,3 +227,34 @@ def validate_core(plural: str, obj: dict[str, Any]) -> list[Cause]:
     if size * 3 // 4 > MAX_DATA_SIZE:
         data_causes.append(Cause("FieldValueTooLong", too_long, "data"))
     return data_causes
+
+
+def _deployment(obj: dict[str, Any]) -> list[Cause]:
+    """``ValidateDeploymentSpec``'s checks of what a user changes with kubectl: a replica count not
+    below 0, a pod template with containers, a selector its labels match."""
+    spec = obj.get("spec") or {}
+    causes: list[Cause] = []
+    replicas = spec.get("replicas")
+    if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas < 0:
+        causes.append(
+            Cause(
+                "FieldValueInvalid",
+                f"Invalid value: {replicas}: must be greater than or equal to 0",
+                "spec.replicas",
+            )
+        )
+    template = spec.get("template") or {}
+    if not (template.get("spec") or {}).get("containers"):
+        causes.append(Cause("FieldValueRequired", "Required value", "spec.template.spec.containers"))
+    wanted = (spec.get("selector") or {}).get("matchLabels") or {}
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    if any(labels.get(key) != value for key, value in wanted.items()):
+        shown = ", ".join(f"{key}={value}" for key, value in sorted(labels.items()))
+        causes.append(
+            Cause(
+                "FieldValueInvalid",
+                f"Invalid value: map[string]string{{{shown}}}: `selector` does not match template `labels`",
+                "spec.template.metadata.labels",
+            )
+        )
+    return causes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,20 @@ __all__ = ["STATE_FILES", "Sandbox"]
 
 READ_BARRIER_SECONDS = 30.0
 """How long an API read waits for the controllers at most (a sync of a large source is slow)."""
+
+
+MAX_JUMP = timedelta(days=366)
+"""The most virtual time one ``dkp-harness time`` command moves: the controllers run every look on
+the way (a quiet virtual year is seconds of work, a busy one much more), and the command waits."""
+
+
+def _check_jump(delta: timedelta, what: str) -> None:
+    if delta > MAX_JUMP:
+        raise ValueError(
+            f"cannot {what}: that is {delta.days} days of virtual time at once, and the sandbox moves"
+            f" at most {MAX_JUMP.days} days per command (the controllers take every look on the way):"
+            " move in steps"
+        )
 
 
 class Sandbox:
@@ -153,11 +167,14 @@ class Sandbox:
             raise ValueError(
                 f"cannot advance by {text!r}: that is past the year 9999; give a shorter duration"
             ) from None
+        _check_jump(delta, f"advance by {text!r}")
         self.cluster.control.advance(delta)
         return self._now({})
 
     def _set(self, body: dict[str, Any]) -> dict[str, Any]:
-        self.cluster.control.set(parse_time(str(body["time"])))
+        target = parse_time(str(body["time"]))
+        _check_jump(target - self.cluster.clock.now(), f"set the time to {body['time']!r}")
+        self.cluster.control.set(target)
         return self._now({})
 
     def _module(self, body: dict[str, Any]) -> dict[str, Any]:

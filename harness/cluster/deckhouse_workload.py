@@ -112,9 +112,11 @@ class DeckhouseWorkload:
         client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
         deployment = client.get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=ns)
         template = deployment["spec"]["template"]
-        if rollout and _meaningful(template) == _meaningful(_unlabelled(self._sets[-1].template)):
+        unchanged = _meaningful(template) == _meaningful(_unlabelled(self._sets[-1].template))
+        if rollout and (unchanged or deployment["spec"].get("paused")):
             # A new generation with the same pod template (`rollout pause`, `scale` to one replica,
-            # a strategy edit): the Deployment controller only reports it observed; no new pod.
+            # a strategy edit), or any while paused: the Deployment controller only reports it
+            # observed; no new pod (a paused change rolls out at `rollout resume`).
             self._report_deployment(int(deployment["metadata"]["generation"]))
             return
         self.restarts += 1

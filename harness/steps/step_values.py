@@ -34,6 +34,20 @@ def _kind(value: str) -> None:
     check_kind(value)
 
 
+def _status_refusal(document: dict[str, Any]) -> str:
+    from harness.steps.library.objects import status_in_an_apply  # imports the world: only when linting
+
+    return status_in_an_apply(document)
+
+
+def _kind_refusal(kind: str) -> str:
+    try:
+        _kind(kind)
+    except ScenarioError as exc:
+        return str(exc)
+    return ""
+
+
 def _yaml_file(path: str) -> None:
     from harness.steps.library.objects import yaml_file  # imports the world, hence pytest: only when linting
 
@@ -79,6 +93,10 @@ def _unknown_fields(function: str, arguments: dict[str, Any], documents: list[di
     if function == "apply_yaml":  # as the run: seeding is not judged (objects.apply_documents)
         for document in documents:
             kind, api_version = str(document.get("kind", "")), str(document.get("apiVersion", ""))
+            if isinstance(document.get("status"), dict) and document["status"]:
+                return _status_refusal(document)  # the run's own words for it
+            if api_version.startswith(f"{kinds.GROUP}/") and kind not in kinds.BY_KIND:
+                return _kind_refusal(kind)
             if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != api_version:
                 continue
             mistakes = unknown_in_every_era(kind, api_version.rsplit("/", 1)[-1], document)

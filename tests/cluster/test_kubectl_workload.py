@@ -365,3 +365,36 @@ def test_a_new_generation_with_the_same_pod_template_is_observed_without_a_resta
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0, status.stderr
     assert (cluster.pod_name, cluster.workload.restarts) == (first, 0)  # pausing restarts nothing
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ('{"spec":{"replicas":-1}}', "spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
+        ('{"spec":{"replicas":"two"}}', "cannot unmarshal string into Go struct field"),
+        (
+            '{"spec":{"template":{"metadata":{"labels":{"app":"other"}}}}}',
+            "`selector` does not match template `labels`",
+        ),
+    ],
+)
+def test_a_deployment_write_kube_apiserver_refuses_is_refused(cluster, tmp_path, patch, message):
+    done = _exec(cluster, tmp_path, "-n", "d8-system", "patch", "deploy", "deckhouse", "-p", patch)
+    assert done.returncode == 1 and message in done.stderr
+    assert "1/1" in _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "deploy")  # nothing stored
+
+
+def test_a_paused_deployment_rolls_out_only_when_resumed(cluster, tmp_path):
+    first, ns = cluster.pod_name, ["-n", "d8-system"]
+    image = "registry.deckhouse.io/deckhouse/ee:v1.68.0"
+    _kubectl(cluster, tmp_path, *ns, "rollout", "pause", "deploy/deckhouse")
+    _kubectl(cluster, tmp_path, *ns, "set", "image", "deploy/deckhouse", f"deckhouse={image}")
+    cluster.settle()
+    assert cluster.pod_name == first
+    _kubectl(cluster, tmp_path, *ns, "rollout", "resume", "deploy/deckhouse")
+    cluster.settle()
+    assert cluster.pod_name != first
+    pods = _kubectl(
+        cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
+    )
+    assert pods == image

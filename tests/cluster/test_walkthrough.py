@@ -216,3 +216,21 @@ def test_time_cannot_go_back_and_says_why(sandbox):
     # The scenarios' spelling of a duration works too, quoted or not.
     assert sandbox.control("time", "advance", "2", "minutes").strip() == "2024-12-16T09:02:00Z"
     assert sandbox.control("time", "advance", "1 hour and 30 seconds").strip() == "2024-12-16T10:02:30Z"
+    # A jump of decades would hold the sandbox for hours (the controllers take every look on the
+    # way): at most a year per command.
+    far = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "time",
+            "--state-dir",
+            str(sandbox.state),
+            "set",
+            "9999-12-31T23:59:59Z",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert far.returncode == 1 and "the sandbox moves at most 366 days per command" in far.stderr

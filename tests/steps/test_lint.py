@@ -396,3 +396,31 @@ def test_fields_no_era_of_the_kind_has_are_found_before_any_run(tmp_path):
     assert found[3].startswith("the ModuleConfig 'module-one' in the YAML has fields its kind does not have")
     assert "spec.sorce is not a field of the kind (did you mean 'source'?" in found[3]
     assert found[15].startswith("the YAML to match names fields a ModuleSource does not have: staus")
+
+
+def test_an_applied_status_or_an_unknown_dkp_kind_gets_the_runs_words(tmp_path):
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: apply mistakes
+    When I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: module-one-v1.0.0
+      status:
+        phase: Deployed
+      \"\"\"
+    And I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfg
+      metadata:
+        name: module-one
+      \"\"\"
+""",
+    )
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert "has a status, which an apply never writes" in found[3]
+    assert "unknown kind 'ModuleConfg': did you mean 'ModuleConfig'?" in found[12]

@@ -47,7 +47,7 @@ def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_statu
     for document in documents:
         _require_name(document)
         if not seed_status and _status_of(document):
-            raise ScenarioError(_status_in_an_apply(document))
+            raise ScenarioError(status_in_an_apply(document))
     for document in documents:
         kind, name = str(document.get("kind", "")), str(deep_get(document, "metadata.name", ""))
         guard_shared(world, kind, name, document)
@@ -114,7 +114,7 @@ def _holds(stored: Any, wanted: Any) -> bool:
     return bool(stored == wanted)
 
 
-def _status_in_an_apply(document: dict[str, Any]) -> str:
+def status_in_an_apply(document: dict[str, Any]) -> str:
     kind = document.get("kind") or "object"
     name = deep_get(document, "metadata.name", "")
     return (
