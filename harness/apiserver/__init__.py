@@ -9,9 +9,14 @@ Layers, bottom up: ``storage`` (object tracker), ``crds``/``schema``/``catalog``
 Emulated:
 
 - CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
-  namespaces, pods (+ ``pods/log`` from a pluggable source), events, secrets, configmaps,
-  ``apps/v1`` deployments (stored and printed; no controller rolls them out); the
-  served CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``);
+  namespaces, pods, events, secrets, configmaps, services, nodes, ``apps/v1`` deployments and
+  replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
+  own); the served CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects
+  (``definitions``);
+- ``pods/log`` from a pluggable source with kubelet's options (``tailLines``, ``limitBytes``,
+  ``sinceSeconds``/``sinceTime`` and ``timestamps`` by each line's instant, ``follow``;
+  ``pod_logs``) and ``pods/exec`` over WebSocket, v5/v4 channel protocol, the command run by a
+  pluggable runner (``pod_exec``, ``remotecommand``, ``websocket``);
 - one global ``resourceVersion``; ``uid``/``creationTimestamp`` from the injected clock;
   ``generation`` bumped outside metadata/status; 409 on stale updates; 422 on a custom-resource
   PUT without ``resourceVersion``; no-op writes are not commits;
@@ -37,10 +42,10 @@ Emulated:
 Not emulated: creating or changing CRDs through the API (405), RBAC and admission webhooks, CEL
 ``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, strategic merge
 semantics on built-ins (treated as merge patch), foreground deletion (treated as background),
-``resourceVersionMatch`` on lists (lists are always current), protobuf, OpenAPI v2 (404, which
+``resourceVersionMatch`` on lists (lists are always current), protobuf (but for access reviews,
+namespaces, configmaps and secrets), OpenAPI v2 (404, which
 kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current
-data), ``sinceSeconds``/``sinceTime`` on pod logs (only ``tailLines`` is applied),
-exec/attach/port-forward.
+data), exec over SPDY (kubectl before 1.30), attach and port-forward.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ DRAIN_FRAMES = 100
 FIRST_FRAME_GRACE = 0.5
 """Seconds a v5 client with stdin or a TTY is given to send its first frame (see run_session)."""
 _FIRST_FRAME_PINGS = 8
-"""The most client frames read after the answer (each within the connection's read timeout)."""
+"""The most pings answered while a first frame is awaited (the grace bounds each read)."""
 _NORMAL_CLOSURE = struct.pack("!H", 1000)
 
 
