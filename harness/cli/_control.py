@@ -45,6 +45,10 @@ class ControlError(RuntimeError):
 
 
 def format_time(moment: datetime) -> str:
+    """RFC 3339 in UTC, with the fraction of a second only when there is one (after `advance
+    0.5s`): what ``time now`` prints must be a time ``time set`` takes back."""
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0") + "Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -238,3 +238,13 @@ def test_a_time_set_cannot_read_says_what_to_write(text, message):
 
     with pytest.raises(ValueError, match=message):
         parse_time(text)
+
+
+def test_time_now_prints_a_fraction_of_a_second_only_when_there_is_one_and_set_takes_it_back():
+    from datetime import UTC, datetime
+
+    from harness.cli._control import format_time, parse_time
+
+    half = datetime(2024, 12, 16, 9, 0, 0, 500000, tzinfo=UTC)
+    assert format_time(half) == "2024-12-16T09:00:00.5Z" and parse_time(format_time(half)) == half
+    assert format_time(half.replace(microsecond=0)) == "2024-12-16T09:00:00Z"
