@@ -46,7 +46,7 @@ __all__ = [
 PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 """The subprotocols served, newest first."""
 
-STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE_STREAM = 0, 1, 2, 3, 4, 255
+STDOUT, STDERR, ERROR = 1, 2, 3  # the channels this server writes (the docstring lists them all)
 _CHUNK = 32 * 1024
 DRAIN_FRAMES = 100
 """The most client frames read after the answer (each within the connection's read timeout)."""
@@ -185,7 +185,7 @@ def run_session(
     if protocol == PROTOCOLS[0] and (call.stdin or call.tty):
         patience(FIRST_FRAME_GRACE)
         try:
-            _first_frame(read, write)
+            _read_client(read, write, frames=_FIRST_FRAME_PINGS, until_data=True)
         finally:
             patience(None)
     try:
@@ -197,7 +197,7 @@ def run_session(
             write(_message(channel, data[start : start + _CHUNK]))
     write(_message(ERROR, json.dumps(status_of(call, result), separators=(",", ":")).encode()))
     write(websocket.encode_frame(websocket.CLOSE, _NORMAL_CLOSURE))
-    _drain(read, write)
+    _read_client(read, write, frames=DRAIN_FRAMES, until_data=False)
 
 
 def _first_channel(call: ExecCall) -> int:
@@ -222,32 +222,25 @@ def _message(channel: int, data: bytes) -> bytes:
     return websocket.encode_frame(websocket.BINARY, bytes([channel]) + data)
 
 
-def _first_frame(read: Callable[[int], bytes], write: Callable[[bytes], object]) -> None:
-    """Wait for the client's first data frame (or its close), answering a few pings on the way;
-    the read timeout (the grace) ends the wait."""
-    try:
-        for _ in range(_FIRST_FRAME_PINGS):
-            frame = websocket.read_frame(read)
-            if frame is None or frame.opcode not in (websocket.PING, websocket.PONG):
-                return
-            if frame.opcode == websocket.PING:
-                write(websocket.encode_frame(websocket.PONG, frame.payload))
-    except (OSError, websocket.FrameError):
-        return
+def _read_client(
+    read: Callable[[int], bytes], write: Callable[[bytes], object], *, frames: int, until_data: bool
+) -> None:
+    """Read the client's frames, answering pings, until its close (or, ``until_data``, its first
+    data frame), at most ``frames`` of them; a read timeout or a broken frame ends it.
 
-
-def _drain(read: Callable[[int], bytes], write: Callable[[bytes], object]) -> None:
-    """Discard the client's frames up to its close, answering pings; any error ends the session.
-
-    At most :data:`DRAIN_FRAMES` frames: a client does not get to hold the connection open by
-    sending (a well-behaved one sends its stdin, v5's close of it, a ping or two and its close).
+    Before the answer (``until_data``) it waits for a v5 client's first frame within the grace;
+    after it, it discards what the client sends up to its close, so that a client does not get to
+    hold the connection open by sending (a well-behaved one sends its stdin, v5's close of it, a
+    ping or two and its close).
     """
     try:
-        for _ in range(DRAIN_FRAMES):
+        for _ in range(frames):
             frame = websocket.read_frame(read)
             if frame is None or frame.opcode == websocket.CLOSE:
                 return
             if frame.opcode == websocket.PING:
                 write(websocket.encode_frame(websocket.PONG, frame.payload))
+            elif until_data and frame.opcode != websocket.PONG:
+                return
     except (OSError, websocket.FrameError):
         return

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
+TEXT, BINARY, CLOSE, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
 MAX_FRAME = 1 << 20
 """The largest client frame read (1 MiB): stdin for a command, never bulk data."""
 

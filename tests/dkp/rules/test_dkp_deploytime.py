@@ -24,7 +24,7 @@ APPROVAL_MSG = "Release is waiting for the 'modules.deckhouse.io/approved: \"tru
 DEPLOY = ""
 
 
-def decide(mode, *, patch, windows=(), approved=False, apply_now=False, apply_after=None):
+def decide(mode, *, patch, windows=(), approved=False, apply_now=False, apply_after=None, full_year=False):
     return check_deploy_time(
         now=NOW,
         mode=mode,
@@ -33,6 +33,7 @@ def decide(mode, *, patch, windows=(), approved=False, apply_now=False, apply_af
         apply_now=apply_now,
         approved=approved,
         apply_after=apply_after,
+        full_year=full_year,
     )
 
 
@@ -193,15 +194,7 @@ def test_delay_message_shapes(reason, when, message):
     ids=["rfc822", "v1.76"],
 )
 def test_the_window_message_prints_the_year_as_the_era_does(full_year, until):
-    decision = check_deploy_time(
-        now=NOW,
-        mode=AUTO,
-        windows=CLOSED,
-        is_patch=True,
-        apply_now=False,
-        approved=False,
-        full_year=full_year,
-    )
+    decision = decide(AUTO, patch=True, windows=CLOSED, full_year=full_year)
     assert decision.message == f"Release is waiting for the update window until {until}"
 
 
