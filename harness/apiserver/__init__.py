@@ -18,8 +18,10 @@ Emulated:
   ``pod_logs``) and ``pods/exec`` over WebSocket, v5/v4 channel protocol, the command run by a
   pluggable runner (``pod_exec``, ``remotecommand``, ``websocket``);
 - one global ``resourceVersion``; ``uid``/``creationTimestamp`` from the injected clock;
-  ``generation`` bumped outside metadata/status; 409 on stale updates; 422 on a custom-resource
-  PUT without ``resourceVersion``; no-op writes are not commits;
+  ``generation`` only where kube-apiserver's strategy keeps one (custom resources, deployments,
+  replicasets), bumped outside metadata/status; metadata stored as a typed ``ObjectMeta`` would
+  be (no empty maps or lists; namespaces' name label, ``canonical``); 409 on stale updates; 422
+  on a custom-resource PUT without ``resourceVersion``; no-op writes are not commits;
 - status subresource split; finalizers and ``deletionTimestamp``; ownerReference garbage
   collection (background; ``Orphan`` leaves dependents); deleting a namespace deletes its contents;
 - merge patch, JSON patch (with ``test``), server-side apply with ``managedFields``, ``force`` and
@@ -71,7 +73,7 @@ from harness.apiserver.remotecommand import ExecRunner
 from harness.apiserver.request import Backend, LogSource
 from harness.apiserver.router import Router
 from harness.apiserver.storage import Change, Store
-from harness.apiserver.strategy import to_version
+from harness.apiserver.strategy import for_create, to_version
 from harness.apiserver.tls import loopback_cert
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
@@ -125,12 +127,7 @@ class ApiServer:
             ns_type = self.catalog.lookup("", "v1", "namespaces")
             self._store.create(
                 ns_type,
-                {
-                    "apiVersion": "v1",
-                    "kind": "Namespace",
-                    "metadata": {"name": name},
-                    "status": {"phase": "Active"},
-                },
+                for_create(ns_type, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
             )
 
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from harness.apiserver.access_reviews import REVIEWS
 from harness.apiserver.ages import age_of
@@ -22,9 +22,14 @@ from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 
-__all__ = ["Catalog", "PrinterColumn", "ResourceType", "core_types", "version_priority"]
+__all__ = ["Catalog", "Generation", "PrinterColumn", "ResourceType", "core_types", "version_priority"]
 
 CellFn = Callable[[Obj, datetime], Any]
+Generation = Literal["none", "spec", "spec-and-annotations"]
+"""When kube-apiserver's strategy for a kind sets ``metadata.generation``: never (ConfigMaps,
+Secrets, Namespaces, Pods in 1.32, Services, Nodes, Events); 1 on create, then one more on each
+change outside metadata and status (custom resources, ReplicaSets); or on annotation changes too
+(Deployments, whose annotations are copied to their ReplicaSets)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class ResourceType:
     create_only: bool = False
     """Answered, never stored: the access reviews (:mod:`harness.apiserver.access_reviews`);
     create is the only verb, anything else is a 405."""
+    generation: Generation = "spec"
+    """Which changes move ``metadata.generation`` (see :data:`Generation`)."""
     key: tuple[str, str] = field(init=False, repr=False)
     """Storage key: the group/resource, shared by all versions (worked out once: every request
     reads it several times)."""
@@ -310,7 +317,7 @@ def core_types() -> list[ResourceType]:
 
     def core(plural: str, kind: str, namespaced: bool, short: tuple[str, ...], **kw: Any) -> ResourceType:
         res = Resource("", "v1", plural, kind, namespaced)
-        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, **kw)
+        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, generation="none", **kw)
 
     age = _col("Age", "string", _age)
     return [
@@ -459,6 +466,7 @@ def _deployments(age: PrinterColumn) -> ResourceType:
         categories=("all",),
         status_subresource=True,
         custom=False,
+        generation="spec-and-annotations",
         columns=(
             _col("Ready", "string", _replicas_ready),
             _path("Up-to-date", "integer", ".status.updatedReplicas"),

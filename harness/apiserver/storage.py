@@ -3,9 +3,12 @@
 Rules kept here because they hold for every kind and every path (HTTP or in-process):
 
 - one global, monotonically increasing ``resourceVersion``; every commit takes the next number;
-- ``uid`` and ``creationTimestamp`` (from the injected clock) on create, ``generation`` 1, then
-  bumped only when something outside ``metadata`` (and ``status``, for kinds with a status
-  subresource) changes; a write that changes nothing is not a commit;
+- ``uid`` and ``creationTimestamp`` (from the injected clock) on create; ``generation`` only for
+  the kinds whose kube-apiserver strategy sets it (``ResourceType.generation``): 1, then bumped
+  when something outside ``metadata`` (and ``status``, for kinds with a status subresource)
+  changes, for Deployments when annotations change too, and when a deletion starts;
+- metadata in its stored form (:mod:`harness.apiserver.canonical`): no empty maps or lists, the
+  namespace name label; a write that changes nothing is not a commit;
 - optimistic concurrency: a stale ``resourceVersion`` is a 409 Conflict; custom resources refuse
   an update without one (422);
 - finalizers: delete sets ``deletionTimestamp`` while finalizers remain, the removal of the last
@@ -30,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from harness.apiserver.canonical import canonicalize
 from harness.apiserver.catalog import ResourceType
 from harness.clock import Clock
 from harness.kube.client import EventType
@@ -105,6 +109,18 @@ def invalid(rt: ResourceType, name: str, causes: list[Cause]) -> Invalid:
 def _spec_part(obj: Obj, rt: ResourceType) -> dict[str, Any]:
     skip = ("metadata", "status") if rt.status_subresource else ("metadata",)
     return {k: v for k, v in obj.items() if k not in skip}
+
+
+def _generation_moves(rt: ResourceType, new: Obj, old: Obj) -> bool:
+    """Whether kube-apiserver's strategy for ``rt`` bumps the generation on this update: custom
+    resources and ReplicaSets on a spec change, Deployments on annotations too
+    (``pkg/registry/apps/deployment/strategy.go`` PrepareForUpdate), other built-ins never."""
+    if rt.generation == "none":
+        return False
+    if _spec_part(new, rt) != _spec_part(old, rt):
+        return True
+    annotations = (new["metadata"].get("annotations") or {}, old["metadata"].get("annotations") or {})
+    return rt.generation == "spec-and-annotations" and annotations[0] != annotations[1]
 
 
 def _same(a: Obj, b: Obj) -> bool:
@@ -257,7 +273,10 @@ class Store:
                 meta.pop(transient, None)
             meta["uid"] = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
             meta["creationTimestamp"] = self.now()
-            meta["generation"] = 1
+            meta.pop("generation", None)
+            if rt.generation != "none":
+                meta["generation"] = 1
+            canonicalize(rt, meta)
             if dry_run:
                 return obj
             return self._commit(EventType.ADDED, rt, obj, None)
@@ -319,9 +338,8 @@ class Store:
                         f"found new finalizers []string{{{quoted}}}"
                     )
                     raise invalid(rt, name, [Cause("FieldValueForbidden", message, "metadata.finalizers")])
-            if not meta.get("finalizers"):
-                meta.pop("finalizers", None)
-            if _spec_part(obj, rt) != _spec_part(old, rt):
+            canonicalize(rt, meta)
+            if _generation_moves(rt, obj, old):
                 meta["generation"] = int(old_meta.get("generation", 1)) + 1
             if _same(obj, old):
                 return old
@@ -363,6 +381,8 @@ class Store:
                     "deletionTimestamp": self.now(),
                     "deletionGracePeriodSeconds": 0,
                 }
+                if old_meta.get("generation"):  # apiserver's markAsDeleting bumps a set generation
+                    new["metadata"]["generation"] = int(old_meta["generation"]) + 1
                 return self._commit(EventType.MODIFIED, rt, new, old), True
             return self._remove(rt, dict(old, metadata=dict(old_meta)), old), False
 

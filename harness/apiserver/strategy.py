@@ -1,7 +1,9 @@
 """Per-kind write rules applied before storage, the counterpart of kube-apiserver's REST strategies.
 
 - create: a kind with a status subresource starts without client-sent status (built-ins get the
-  status the real server sets: namespaces ``Active``, pods ``Pending``);
+  status the real server sets: namespaces ``Active``, pods ``Pending``); a namespace gets the
+  ``kubernetes`` spec finalizer, which an update through the main resource cannot change
+  (``pkg/registry/core/namespace/strategy.go``: only ``/finalize`` changes it);
 - update of the main resource keeps the stored status; update of ``/status`` keeps everything
   but the status;
 - admission of custom resources: prune unknown fields, apply defaults, validate against the
@@ -29,6 +31,7 @@ from harness.kube.patches import clone
 
 __all__ = ["admit", "for_create", "for_update", "to_storage", "to_version"]
 
+_KUBERNETES_FINALIZER = "kubernetes"
 _INITIAL_STATUS: dict[str, dict[str, Any]] = {"namespaces": {"phase": "Active"}, "pods": {"phase": "Pending"}}
 
 
@@ -50,7 +53,23 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
             obj["status"] = clone(_INITIAL_STATUS[rt.resource.plural])
     if not rt.custom and rt.resource.kind == "Secret" and not obj.get("type"):
         obj["type"] = "Opaque"  # kube-apiserver's default for a Secret created without a type
+    if _is_namespace(rt):
+        _add_kubernetes_finalizer(obj)
     return obj
+
+
+def _is_namespace(rt: ResourceType) -> bool:
+    return rt.key == ("", "namespaces") and not rt.custom
+
+
+def _add_kubernetes_finalizer(namespace: Obj) -> None:
+    """The namespace strategy's PrepareForCreate: ``spec.finalizers`` always holds ``kubernetes``
+    (appended to any the client sent), so the namespace lifecycle can empty it before it goes."""
+    spec = namespace.get("spec")
+    finalizers = list((spec.get("finalizers") or []) if isinstance(spec, dict) else [])
+    if _KUBERNETES_FINALIZER not in finalizers:
+        finalizers.append(_KUBERNETES_FINALIZER)
+    namespace["spec"] = {**(spec if isinstance(spec, dict) else {}), "finalizers": finalizers}
 
 
 def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) -> Obj:
@@ -68,6 +87,10 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
         else:
             merged.pop("status", None)
         return merged
+    if _is_namespace(rt):
+        new.pop("spec", None)
+        if "spec" in old:
+            new["spec"] = old["spec"]  # shared: never changed in place
     if rt.status_subresource:
         if "status" in old:
             new["status"] = old["status"]  # shared with the stored object: see harness.apiserver.sharing

@@ -1,0 +1,205 @@
+"""Metadata as kube-apiserver 1.32 returns it: what its typed ObjectMeta and per-kind strategies do.
+
+Each case is something a real client sees (kubectl, or the in-process client that stands for the
+controllers) and was checked against the upstream sources named in the test's docstring.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from harness.apiserver import ApiServer
+from harness.kube.client import EventType
+from harness.kube.resources import Resource
+
+from .conftest import CONFIGMAP, POD, WIDGET, widget
+from .test_kubectl import MC
+from .test_kubectl import cluster as cluster  # the kubectl fixture, shared
+
+NAMESPACE = Resource("", "v1", "namespaces", "Namespace")
+SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)
+DEPLOYMENT = Resource("apps", "v1", "deployments", "Deployment", namespaced=True)
+REPLICASET = Resource("apps", "v1", "replicasets", "ReplicaSet", namespaced=True)
+SERVICE = Resource("", "v1", "services", "Service", namespaced=True)
+
+_TEMPLATE = {
+    "metadata": {"labels": {"app": "a"}},
+    "spec": {"containers": [{"name": "c", "image": "i"}]},
+}
+
+
+def _workload(kind: str, name: str) -> dict[str, object]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": kind,
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "a"}}, "template": _TEMPLATE},
+    }
+
+
+# ---- empty metadata maps and lists ----------------------------------------------------------------
+
+
+def test_empty_annotations_labels_and_finalizers_are_not_returned_after_a_merge_patch(cluster):
+    """ObjectMeta's maps and lists are ``omitempty``; custom resources go through the same typed
+    ObjectMeta (apiextensions-apiserver's ``pkg/registry/customresource`` coerces it), so ``{}``
+    and ``[]`` are never stored. (k8s.io/apimachinery/pkg/apis/meta/v1/types.go)"""
+    _server, kubectl = cluster
+    kubectl("create", "-f", "-", stdin=json.dumps(MC))
+    empty = '{"metadata":{"annotations":{},"labels":{},"finalizers":[]}}'
+    kubectl("patch", "mc", "module-one", "--type", "merge", "-p", empty)
+    meta = yaml.safe_load(kubectl("get", "mc", "module-one", "-o", "yaml").stdout)["metadata"]
+    assert not {"annotations", "labels", "finalizers"} & set(meta)
+
+
+def test_a_configmap_created_with_empty_maps_comes_back_without_them(client):
+    body = {
+        "metadata": {"name": "c", "namespace": "default", "annotations": {}, "labels": {}, "finalizers": []},
+        "data": {"a": "1"},
+    }
+    created = client.create(CONFIGMAP, body)
+    assert not {"annotations", "labels", "finalizers", "ownerReferences"} & set(created["metadata"])
+
+
+def test_server_side_apply_then_diff_reports_no_difference(cluster):
+    """``kubectl diff`` (client-side) sends a dry-run merge patch built from the manifest with its
+    annotations emptied (``annotations: {}``); a real cluster drops the empty map, so the merged
+    object equals the live one and diff exits 0."""
+    _server, kubectl = cluster
+    path = kubectl.tmp / "mc.yaml"
+    path.write_text(yaml.safe_dump(MC))
+    kubectl("apply", "--server-side", "-f", str(path))
+    diff = kubectl("diff", "-f", str(path), ok=False)
+    assert diff.returncode == 0, diff.stdout + diff.stderr
+
+
+def test_a_write_that_only_adds_empty_maps_is_not_a_commit(client):
+    created = client.create(WIDGET, widget("w"))
+    same = client.patch(WIDGET, "w", {"metadata": {"annotations": {}, "labels": {}}})
+    assert same["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+
+
+# ---- metadata.generation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("resource", "body"),
+    [
+        (CONFIGMAP, {"metadata": {"name": "c", "namespace": "default"}, "data": {"a": "1"}}),
+        (SECRET, {"metadata": {"name": "s", "namespace": "default"}, "stringData": {"a": "1"}}),
+        (NAMESPACE, {"metadata": {"name": "ns1"}}),
+        (POD, {"metadata": {"name": "p", "namespace": "default"}, "spec": _TEMPLATE["spec"]}),
+        (SERVICE, {"metadata": {"name": "svc", "namespace": "default"}, "spec": {"ports": [{"port": 80}]}}),
+    ],
+)
+def test_kinds_whose_strategy_never_sets_generation_have_none(client, resource, body):
+    """pkg/registry/core/{configmap,secret,namespace,pod,service}/strategy.go: their
+    PrepareForCreate/PrepareForUpdate never touch Generation (pods gained it in 1.33)."""
+    created = client.create(resource, body)
+    assert "generation" not in created["metadata"]
+    meta = created["metadata"]
+    changed = client.patch(
+        resource, meta["name"], {"metadata": {"labels": {"x": "y"}}}, namespace=meta.get("namespace")
+    )
+    assert "generation" not in changed["metadata"]
+
+
+def test_a_client_sent_generation_is_dropped_where_the_kind_has_none(client):
+    body = {"metadata": {"name": "c", "namespace": "default", "generation": 7}, "data": {}}
+    assert "generation" not in client.create(CONFIGMAP, body)["metadata"]
+
+
+def test_initial_namespaces_have_no_generation(client):
+    assert "generation" not in client.get(NAMESPACE, "d8-system")["metadata"]
+
+
+def test_deployment_generation_moves_on_spec_and_annotation_changes(client):
+    """pkg/registry/apps/deployment/strategy.go: Generation 1 on create, then bumped when the spec
+    or the annotations change (annotations are copied to the ReplicaSets); labels do not."""
+    created = client.create(DEPLOYMENT, _workload("Deployment", "d"))
+    assert created["metadata"]["generation"] == 1
+    labelled = client.patch(DEPLOYMENT, "d", {"metadata": {"labels": {"x": "y"}}}, namespace="default")
+    assert labelled["metadata"]["generation"] == 1
+    annotated = client.patch(DEPLOYMENT, "d", {"metadata": {"annotations": {"a": "b"}}}, namespace="default")
+    assert annotated["metadata"]["generation"] == 2
+
+
+def test_replicaset_generation_ignores_annotation_changes(client):
+    """pkg/registry/apps/replicaset/strategy.go: only a spec change bumps Generation."""
+    created = client.create(REPLICASET, _workload("ReplicaSet", "rs"))
+    assert created["metadata"]["generation"] == 1
+    annotated = client.patch(REPLICASET, "rs", {"metadata": {"annotations": {"a": "b"}}}, namespace="default")
+    assert annotated["metadata"]["generation"] == 1
+
+
+def test_delete_of_a_finalized_object_bumps_its_generation(client):
+    """k8s.io/apiserver/pkg/registry/generic/registry/store.go ``markAsDeleting``: the first
+    deletionTimestamp bumps a generation that is set (controllers watching generation see it)."""
+    client.create(WIDGET, {**widget("f"), "metadata": {"name": "f", "finalizers": ["example.com/keep"]}})
+    client.delete(WIDGET, "f")
+    deleting = client.get(WIDGET, "f")["metadata"]
+    assert deleting["generation"] == 2 and deleting["deletionGracePeriodSeconds"] == 0
+    client.delete(WIDGET, "f")
+    assert client.get(WIDGET, "f")["metadata"]["generation"] == 2
+
+
+def test_delete_of_a_finalized_configmap_sets_no_generation(client):
+    body = {"metadata": {"name": "c", "namespace": "default", "finalizers": ["example.com/keep"]}}
+    client.create(CONFIGMAP, body)
+    client.delete(CONFIGMAP, "c", namespace="default")
+    assert "generation" not in client.get(CONFIGMAP, "c", namespace="default")["metadata"]
+
+
+# ---- namespaces ---------------------------------------------------------------------------------
+
+
+def test_namespaces_carry_the_metadata_name_label_and_the_kubernetes_finalizer(cluster):
+    """pkg/registry/core/namespace/strategy.go: Canonicalize sets ``kubernetes.io/metadata.name``
+    (also after generateName), PrepareForCreate adds the ``kubernetes`` spec finalizer."""
+    _server, kubectl = cluster
+    kubectl("create", "namespace", "team-a")
+    made = kubectl("create", "-o", "json", "-f", "-", stdin=json.dumps(_generated_namespace()))
+    generated = json.loads(made.stdout)
+    for name in ("default", "kube-system", "d8-system", "team-a", generated["metadata"]["name"]):
+        ns = json.loads(kubectl("get", "ns", name, "-o", "json").stdout)
+        assert ns["metadata"]["labels"]["kubernetes.io/metadata.name"] == name
+        assert ns["spec"] == {"finalizers": ["kubernetes"]}
+    selected = kubectl("get", "ns", "-l", "kubernetes.io/metadata.name=team-a", "-o", "name").stdout
+    assert selected.split() == ["namespace/team-a"]
+
+
+def _generated_namespace() -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"generateName": "gen-"}}
+
+
+def test_the_namespace_label_cannot_be_changed_or_removed(client):
+    client.create(NAMESPACE, {"metadata": {"name": "team-b", "labels": {"kubernetes.io/metadata.name": "x"}}})
+    assert client.get(NAMESPACE, "team-b")["metadata"]["labels"] == {"kubernetes.io/metadata.name": "team-b"}
+    patched = client.patch(
+        NAMESPACE, "team-b", {"metadata": {"labels": {"kubernetes.io/metadata.name": None}}}
+    )
+    assert patched["metadata"]["labels"] == {"kubernetes.io/metadata.name": "team-b"}
+
+
+def test_namespace_spec_finalizers_are_kept_on_update(client):
+    """PrepareForUpdate keeps the stored spec.finalizers: only the /finalize subresource changes them."""
+    client.create(NAMESPACE, {"metadata": {"name": "team-c"}})
+    patched = client.patch(NAMESPACE, "team-c", {"spec": {"finalizers": []}})
+    assert patched["spec"] == {"finalizers": ["kubernetes"]}
+
+
+def test_watch_sees_the_canonical_namespace(server: ApiServer):
+    client = server.client()
+    seen: list[dict[str, object]] = []
+    unsubscribe = client.subscribe(
+        lambda e: seen.append(e.object) if e.type is EventType.ADDED else None, NAMESPACE
+    )
+    try:
+        client.create(NAMESPACE, {"metadata": {"name": "team-d", "annotations": {}}})
+    finally:
+        unsubscribe()
+    added = [o for o in seen if o["metadata"]["name"] == "team-d"]  # type: ignore[index]
+    assert added and "annotations" not in added[0]["metadata"]  # type: ignore[index]
