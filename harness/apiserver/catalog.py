@@ -21,6 +21,7 @@ from harness.apiserver.schema import StructuralSchema
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
+from harness.kube.selectors import FieldSelector, unsupported_field_label
 
 __all__ = ["Catalog", "Generation", "PrinterColumn", "ResourceType", "core_types", "version_priority"]
 
@@ -70,6 +71,11 @@ class ResourceType:
     create_only: bool = False
     """Answered, never stored: the access reviews (:mod:`harness.apiserver.access_reviews`);
     create is the only verb, anything else is a 405."""
+    field_label_conversion: bool = True
+    """Whether kube-apiserver registers a field label conversion for the kind (custom resources,
+    pods, nodes, events, namespaces, secrets, services do; ConfigMaps, Deployments, ReplicaSets do
+    not): it decides whether ``metadata.namespace`` of a cluster-scoped kind may be selected, and
+    the wording of a refused field (:meth:`field_selector`)."""
     generation: Generation = "spec"
     """Which changes move ``metadata.generation`` (see :data:`Generation`)."""
     key: tuple[str, str] = field(init=False, repr=False)
@@ -84,6 +90,15 @@ class ResourceType:
         """``ModuleSource.deckhouse.io`` as used in 422 messages (``Pod`` for the core group)."""
         r = self.resource
         return f"{r.kind}.{r.group}" if r.group else r.kind
+
+    def field_selector(self, text: str | None) -> FieldSelector:
+        """``text`` parsed with this kind's field labels, refused as kube-apiserver refuses it."""
+        if not self.field_label_conversion:
+            return FieldSelector.parse(text, self.field_labels)
+        namespace = self.resource.namespaced
+        return FieldSelector.parse(
+            text, self.field_labels, namespace=namespace, refuse=unsupported_field_label
+        )
 
     def all_subresources(self) -> tuple[str, ...]:
         return (("status",) if self.status_subresource else ()) + self.subresources
@@ -217,7 +232,8 @@ def _selector(obj: Obj, _now: datetime) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
-# kube-apiserver's field labels of these kinds (pkg/registry/core/{pod,event}/strategy.go).
+# kube-apiserver's field labels of these kinds (pkg/apis/core/v1/conversion.go; services' two
+# since 1.30 and 1.31).
 _POD_FIELDS = (
     "spec.nodeName",
     "spec.restartPolicy",
@@ -377,7 +393,14 @@ def core_types() -> list[ResourceType]:
             field_labels=("type",),
             columns=(_path("Type", "string", ".type"), _col("Data", "integer", _data_count), age),
         ),
-        core("configmaps", "ConfigMap", True, ("cm",), columns=(_col("Data", "integer", _data_count), age)),
+        core(
+            "configmaps",
+            "ConfigMap",
+            True,
+            ("cm",),
+            field_label_conversion=False,
+            columns=(_col("Data", "integer", _data_count), age),
+        ),
         core(
             "nodes",
             "Node",
@@ -404,6 +427,7 @@ def core_types() -> list[ResourceType]:
             ("svc",),
             status_subresource=True,
             categories=("all",),
+            field_labels=("spec.clusterIP", "spec.type"),
             columns=(
                 _path("Type", "string", ".spec.type"),
                 _path("Cluster-IP", "string", ".spec.clusterIP"),
@@ -436,6 +460,7 @@ def _replica_sets(age: PrinterColumn) -> ResourceType:
         categories=("all",),
         status_subresource=True,
         custom=False,
+        field_label_conversion=False,
         columns=(
             # kubectl's printer reads Go ints: a count the API omits (omitempty) is 0, never <none>
             _col("Desired", "integer", lambda o, _n: _count(o, "spec", "replicas")),
@@ -466,6 +491,7 @@ def _deployments(age: PrinterColumn) -> ResourceType:
         categories=("all",),
         status_subresource=True,
         custom=False,
+        field_label_conversion=False,
         generation="spec-and-annotations",
         columns=(
             _col("Ready", "string", _replicas_ready),

@@ -54,8 +54,8 @@ def wants_table(accept: str) -> bool:
 
 def _selectors(req: Request) -> tuple[LabelSelector, FieldSelector]:
     try:
-        return LabelSelector.parse(req.query.get("labelSelector")), FieldSelector.parse(
-            req.query.get("fieldSelector"), req.rt.field_labels
+        return LabelSelector.parse(req.query.get("labelSelector")), req.rt.field_selector(
+            req.query.get("fieldSelector")
         )
     except SelectorError as exc:
         raise BadRequest(str(exc)) from exc

@@ -3,8 +3,10 @@
 Label selectors follow the Kubernetes grammar: ``a=b``, ``a==b``, ``a!=b``, ``a in (x,y)``,
 ``a notin (x)``, ``a`` (exists) and ``!a`` (does not exist), comma-separated and all required.
 Field selectors support what the real server supports for every kind: ``metadata.name`` and
-``metadata.namespace`` with ``=``, ``==`` and ``!=``. Anything else raises :class:`SelectorError`
-with a message saying what was wrong, which the API server reports as 400 BadRequest.
+``metadata.namespace`` with ``=``, ``==`` and ``!=``, plus a kind's own field labels. Anything
+else raises :class:`SelectorError` with the message kube-apiserver's field label conversion gives
+(:func:`unsupported_field_label`, :func:`unknown_field_label`), which the API server reports as
+400 BadRequest.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FieldSelector", "LabelSelector", "SelectorError"]
+__all__ = [
+    "FieldSelector",
+    "LabelSelector",
+    "SelectorError",
+    "unknown_field_label",
+    "unsupported_field_label",
+]
 
 _KEY = r"[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?"
 _VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?"
@@ -103,6 +111,21 @@ class LabelSelector:
 
 
 _FIELDS = ("metadata.name", "metadata.namespace")
+
+
+def unsupported_field_label(label: str) -> str:
+    """The refusal of a kind that registers its own field label conversion (pods, nodes, events,
+    namespaces, secrets, services in ``pkg/apis/core/v1/conversion.go``; custom resources in
+    apiextensions-apiserver's ``pkg/apiserver/conversion/converter.go``)."""
+    return f"field label not supported: {label}"
+
+
+def unknown_field_label(label: str) -> str:
+    """The refusal of a kind without one: apimachinery's default conversion
+    (``DefaultMetaV1FieldSelectorConversion`` in ``pkg/runtime/conversion.go``), e.g. ConfigMaps."""
+    return f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"'
+
+
 _FIELD_RE = re.compile(r"^\s*(?P<field>[A-Za-z.]+)\s*(?P<op>==|=|!=)\s*(?P<value>[^,]*?)\s*$")
 
 
@@ -115,15 +138,24 @@ class FieldSelector:
     terms: tuple[tuple[str, bool, str], ...]  # (field path, equal?, value)
 
     @classmethod
-    def parse(cls, text: str | None, extra: tuple[str, ...] = ()) -> FieldSelector:
+    def parse(
+        cls,
+        text: str | None,
+        extra: tuple[str, ...] = (),
+        *,
+        namespace: bool = True,
+        refuse: Callable[[str], str] = unknown_field_label,
+    ) -> FieldSelector:
+        """``extra``: the kind's field labels besides ``metadata.name``; ``namespace``: whether
+        ``metadata.namespace`` is one; ``refuse``: the message for any other field."""
         terms: list[tuple[str, bool, str]] = []
-        allowed = (*_FIELDS, *extra)
+        allowed = (*(_FIELDS if namespace else _FIELDS[:1]), *extra)
         for term in _split_terms(text or ""):
             m = _FIELD_RE.match(term)
             if not m:
                 raise SelectorError(f"invalid field selector term {term!r}: use field=value or field!=value")
             if m["field"] not in allowed:
-                raise SelectorError(f"field label not supported: {m['field']!r} (use {' or '.join(allowed)})")
+                raise SelectorError(refuse(m["field"]))
             terms.append((m["field"], m["op"] != "!=", m["value"]))
         return cls(text or "", tuple(terms))
 

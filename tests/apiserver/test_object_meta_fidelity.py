@@ -203,3 +203,47 @@ def test_watch_sees_the_canonical_namespace(server: ApiServer):
         unsubscribe()
     added = [o for o in seen if o["metadata"]["name"] == "team-d"]  # type: ignore[index]
     assert added and "annotations" not in added[0]["metadata"]  # type: ignore[index]
+
+
+# ---- field selectors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("cm", "--field-selector", "data.a=1"),
+            '"data.a" is not a known field selector: only "metadata.name", "metadata.namespace"',
+        ),
+        (("ns", "--field-selector", "metadata.namespace=x"), "field label not supported: metadata.namespace"),
+        (
+            ("node", "--field-selector", "metadata.namespace=x"),
+            "field label not supported: metadata.namespace",
+        ),
+        (("mc", "--field-selector", "spec.enabled=true"), "field label not supported: spec.enabled"),
+        (("mc", "--field-selector", "metadata.namespace=x"), "field label not supported: metadata.namespace"),
+        (("secret", "--field-selector", "data.a=x"), "field label not supported: data.a"),
+    ],
+)
+def test_a_refused_field_selector_says_what_kube_apiserver_says(cluster, args, message):
+    """Kinds with their own field label conversion (pkg/apis/core/v1/conversion.go; custom
+    resources: apiextensions-apiserver pkg/apiserver/conversion/converter.go) refuse with
+    "field label not supported", and cluster-scoped ones do not offer metadata.namespace; the
+    others fall back to apimachinery's DefaultMetaV1FieldSelectorConversion wording."""
+    _server, kubectl = cluster
+    refused = kubectl("get", *args, ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.rstrip().endswith(message), refused.stderr
+
+
+def test_services_can_be_selected_by_type_and_cluster_ip(cluster):
+    """Service field labels spec.clusterIP (1.30) and spec.type (1.31)."""
+    _server, kubectl = cluster
+    for name, kind, ip in (("a", "ClusterIP", "10.0.0.1"), ("b", "NodePort", "10.0.0.2")):
+        spec = {"type": kind, "clusterIP": ip, "ports": [{"port": 80}]}
+        service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": spec}
+        kubectl("create", "-f", "-", stdin=json.dumps(service))
+    found = kubectl("get", "svc", "--field-selector", "spec.type=ClusterIP", "-o", "name").stdout
+    assert found.split() == ["service/a"]
+    found = kubectl("get", "svc", "--field-selector", "spec.clusterIP=10.0.0.2", "-o", "name").stdout
+    assert found.split() == ["service/b"]

@@ -45,5 +45,5 @@ def test_field_selector_on_name_and_namespace():
 
 
 def test_field_selector_on_other_fields_is_refused():
-    with pytest.raises(SelectorError, match="field label not supported"):
+    with pytest.raises(SelectorError, match=r'"status\.phase" is not a known field selector'):
         FieldSelector.parse("status.phase=Running")
