@@ -37,7 +37,7 @@ from harness.apiserver.canonical import canonicalize
 from harness.apiserver.catalog import ResourceType
 from harness.clock import Clock
 from harness.kube.client import EventType
-from harness.kube.errors import AlreadyExists, Cause, Conflict, Invalid, NotFound
+from harness.kube.errors import AlreadyExists, ApiError, Cause, Conflict, Invalid, NotFound
 from harness.kube.objects import Obj
 from harness.kube.selectors import FieldSelector, LabelSelector
 from harness.kube.timestamps import stamp
@@ -109,6 +109,18 @@ def invalid(rt: ResourceType, name: str, causes: list[Cause]) -> Invalid:
 def _spec_part(obj: Obj, rt: ResourceType) -> dict[str, Any]:
     skip = ("metadata", "status") if rt.status_subresource else ("metadata",)
     return {k: v for k, v in obj.items() if k not in skip}
+
+
+def _version_set_on_create(meta: dict[str, Any]) -> ApiError | None:
+    """etcd3's store refuses to create an object carrying a resourceVersion it can parse as a
+    non-zero uint64 (``k8s.io/apiserver/pkg/storage/etcd3/store.go`` Create), a plain error that
+    reaches the client as a 500 without a reason; anything unparsable (``-1``, ``abc``) is ignored."""
+    version = meta.get("resourceVersion")
+    if not isinstance(version, str) or not version.isascii() or not version.isdigit():
+        return None
+    if int(version) == 0 or int(version) >= 2**64:
+        return None
+    return ApiError("resourceVersion should not be set on objects to be created", code=500, reason="")
 
 
 def _generation_moves(rt: ResourceType, new: Obj, old: Obj) -> bool:
@@ -262,6 +274,9 @@ class Store:
                     "FieldValueRequired", "Required value: name or generateName is required", "metadata.name"
                 )
                 raise invalid(rt, "", [cause])
+            refused = None if dry_run else _version_set_on_create(meta)
+            if refused is not None:
+                raise refused
             if (namespace, name) in self._data.get(rt.key, {}):
                 raise AlreadyExists(
                     f'{rt.resource.group_resource} "{name}" already exists',

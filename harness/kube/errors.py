@@ -85,6 +85,8 @@ class ApiError(Exception):
             "reason": self.reason,
             "code": self.code,
         }
+        if not self.reason:
+            del status["reason"]  # metav1.Status omits an unknown reason (omitempty)
         details: dict[str, Any] = {}
         if self.name:
             details["name"] = self.name

@@ -247,3 +247,22 @@ def test_services_can_be_selected_by_type_and_cluster_ip(cluster):
     assert found.split() == ["service/a"]
     found = kubectl("get", "svc", "--field-selector", "spec.clusterIP=10.0.0.2", "-o", "name").stdout
     assert found.split() == ["service/b"]
+
+
+# ---- server-set fields on create ------------------------------------------------------------------
+
+
+def test_creating_with_a_resource_version_is_a_500_status_without_a_reason(http):
+    """k8s.io/apiserver/pkg/storage/etcd3/store.go Create refuses a resourceVersion it parses as a
+    non-zero uint64 with a plain error (a 500, no reason); unparsable ones are ignored, and the
+    dry-run storage never gets that far. kubectl clears the field before it creates."""
+    for ignored in ("-1", "abc", "0"):
+        body = {"metadata": {"name": f"ok{ignored}".replace("-", ""), "resourceVersion": ignored}}
+        assert http.post("/api/v1/namespaces/default/configmaps", json=body).status_code == 201
+    body = {"metadata": {"name": "x", "resourceVersion": "5"}}
+    refused = http.post("/api/v1/namespaces/default/configmaps", json=body)
+    assert refused.status_code == 500
+    status = refused.json()
+    assert status["message"] == "resourceVersion should not be set on objects to be created"
+    assert "reason" not in status and status["code"] == 500
+    assert http.post("/api/v1/namespaces/default/configmaps?dryRun=All", json=body).status_code == 201

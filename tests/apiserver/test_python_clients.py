@@ -144,3 +144,21 @@ def test_kubernetes_client_asks_for_access_reviews(kubeconfig):
         assert answer.status.allowed is True
         me = client.AuthenticationV1Api(api).create_self_subject_review(client.V1SelfSubjectReview())
         assert me.status.user_info.username == "kubernetes-admin"
+
+
+def test_kubernetes_client_cannot_recreate_an_object_it_read_back(kubeconfig):
+    """Re-creating an object as read (its resourceVersion still set) fails on a real cluster:
+    etcd3's store refuses it (k8s.io/apiserver/pkg/storage/etcd3/store.go), a 500."""
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        body = {"apiVersion": f"{G}/{V}", "kind": "Widget", "metadata": {"name": "k"}, "spec": {"repo": "r"}}
+        created = co.create_cluster_custom_object(G, V, P, body)
+        co.delete_cluster_custom_object(G, V, P, "k")
+        with pytest.raises(ApiException) as info:
+            co.create_cluster_custom_object(G, V, P, created)
+        assert info.value.status == 500
+        assert "resourceVersion should not be set on objects to be created" in info.value.body
