@@ -113,6 +113,16 @@ def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
     return start
 
 
+def _from_watch_cache(req: Request) -> bool:
+    """A list at ``resourceVersion=0`` is answered by the watch cache, which in 1.32 ignores
+    ``limit``: the whole list, no ``continue`` (``shouldDelegateList`` and ``GetList`` in
+    ``k8s.io/apiserver/pkg/storage/cacher/cacher.go``); client-go's informers list this way."""
+    match = req.query.get("resourceVersionMatch") or "NotOlderThan"
+    return (
+        req.query.get("resourceVersion") == "0" and not req.query.get("continue") and match == "NotOlderThan"
+    )
+
+
 def list_(b: Backend, req: Request) -> Response:
     if req.flag("watch"):
         return watch(b, req)
@@ -120,6 +130,8 @@ def list_(b: Backend, req: Request) -> Response:
     _check_rv(b, req, watch=False)
     asked_limit = query_int(req.query, "limit")
     limit = asked_limit if asked_limit is not None and asked_limit > 0 else None  # kube: <= 0 is "all"
+    if _from_watch_cache(req):
+        limit = None
     after = _decode_continue(b, req.query["continue"]) if req.query.get("continue") else None
     namespace = req.namespace if req.rt.resource.namespaced else None
     page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -205,13 +205,14 @@ class Store:
             keys = self._keys(rt.key)
             start = bisect_right(keys, after) if after is not None else 0
             items: list[Obj] = []
-            unfiltered = (
-                not namespace and (labels is None or labels.empty) and (fields is None or not fields.terms)
-            )
-            for i in range(start, len(keys)):
+            # Without selectors etcd counts what remains under the key prefix (a namespace's, or
+            # the resource's), and so does this; with them the real server omits the count too.
+            unfiltered = (labels is None or labels.empty) and (fields is None or not fields.terms)
+            end = bisect_left(keys, (namespace + "\x00", "")) if namespace else len(keys)
+            if namespace:
+                start = max(start, bisect_left(keys, (namespace, "")))
+            for i in range(start, end):
                 k = keys[i]
-                if namespace and k[0] != namespace:
-                    continue
                 obj = bucket[k]
                 if labels is not None and not labels.matches(obj["metadata"].get("labels")):
                     continue
@@ -221,7 +222,7 @@ class Store:
                     # More remain; count them only when that is cheap (the real server omits the count
                     # for filtered lists too).
                     return ListPage(
-                        items, self._rv, keys[i - 1] if items else None, len(keys) - i if unfiltered else -1
+                        items, self._rv, keys[i - 1] if items else None, end - i if unfiltered else -1
                     )
                 items.append(obj)
             return ListPage(items, self._rv, None, 0)

@@ -266,3 +266,34 @@ def test_creating_with_a_resource_version_is_a_500_status_without_a_reason(http)
     assert status["message"] == "resourceVersion should not be set on objects to be created"
     assert "reason" not in status and status["code"] == 500
     assert http.post("/api/v1/namespaces/default/configmaps?dryRun=All", json=body).status_code == 201
+
+
+# ---- lists --------------------------------------------------------------------------------------
+
+
+def test_a_namespaced_page_counts_the_items_that_remain_in_the_namespace(http):
+    """etcd3's GetList (k8s.io/apiserver/pkg/storage/etcd3/store.go) sets remainingItemCount
+    whenever no selector filters the list; a namespace is part of the key prefix, not a filter."""
+    for namespace, name in (("default", "a"), ("default", "b"), ("default", "c"), ("kube-public", "z")):
+        http.post(f"/api/v1/namespaces/{namespace}/configmaps", json={"metadata": {"name": name}})
+    page = http.get("/api/v1/namespaces/default/configmaps", params={"limit": 1}).json()
+    assert page["metadata"]["remainingItemCount"] == 2
+    after = {"limit": 1, "continue": page["metadata"]["continue"]}
+    second = http.get("/api/v1/namespaces/default/configmaps", params=after).json()
+    assert [i["metadata"]["name"] for i in second["items"]] == ["b"]
+    assert second["metadata"]["remainingItemCount"] == 1
+    selected = {"limit": 1, "labelSelector": "x!=y"}
+    assert "remainingItemCount" not in http.get("/api/v1/configmaps", params=selected).json()["metadata"]
+
+
+def test_a_list_at_resource_version_zero_ignores_limit(http):
+    """The 1.32 watch cache serves resourceVersion=0 lists whole (cacher.go GetList)."""
+    for name in ("a", "b", "c"):
+        http.post("/api/v1/namespaces/default/configmaps", json={"metadata": {"name": name}})
+    whole = http.get(
+        "/api/v1/namespaces/default/configmaps", params={"limit": 1, "resourceVersion": "0"}
+    ).json()
+    assert [i["metadata"]["name"] for i in whole["items"]] == ["a", "b", "c"]
+    assert "continue" not in whole["metadata"]
+    paged = http.get("/api/v1/namespaces/default/configmaps", params={"limit": 1}).json()
+    assert len(paged["items"]) == 1 and paged["metadata"]["continue"]
