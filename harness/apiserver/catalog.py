@@ -198,7 +198,7 @@ def _pod_restarts(obj: Obj, _now: datetime) -> int:
 
 
 def _data_count(obj: Obj, _now: datetime) -> int:
-    return len(obj.get("data") or {}) + len(obj.get("binaryData") or obj.get("stringData") or {})
+    return len(obj.get("data") or {}) + len(obj.get("binaryData") or {})
 
 
 def _event_object(obj: Obj, _now: datetime) -> str:

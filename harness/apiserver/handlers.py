@@ -322,7 +322,7 @@ def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: b
     _check_identity(req, new)
     new = strategy.for_update(req.rt, new, old, req.subresource)
     admitted = old if b.catalog.single_version(req.rt.key) else None
-    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), admitted)
+    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), admitted, old=old)
     _review(b, req, new, old)
     record_update(
         strategy.to_version(old, req.rt),
@@ -443,7 +443,7 @@ def _apply(b: Backend, req: Request) -> Response:
         return Response(201, strategy.to_version(stored, req.rt), warnings=warnings)
     result["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     new = strategy.for_update(req.rt, result, live, req.subresource)
-    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"))
+    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), old=live)
     _review(b, req, new, live)
     stored = b.store.update(
         req.rt, strategy.to_storage(new, req.rt, b.catalog), require_rv=False, dry_run=req.dry_run

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
@@ -24,7 +25,7 @@ from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
 from harness.apiserver.objectmeta import validate_meta
 from harness.apiserver.storage import invalid
-from harness.apiserver.typedfields import validate_core
+from harness.apiserver.typedfields import validate_core, validate_core_update
 from harness.kube.errors import BadRequest
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
@@ -55,7 +56,27 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
         obj["type"] = "Opaque"  # kube-apiserver's default for a Secret created without a type
     if _is_namespace(rt):
         _add_kubernetes_finalizer(obj)
+    if _is_secret(rt):
+        _fold_string_data(obj)
     return obj
+
+
+def _is_secret(rt: ResourceType) -> bool:
+    return rt.key == ("", "secrets") and not rt.custom
+
+
+def _fold_string_data(secret: Obj) -> None:
+    """A Secret's v1-to-internal conversion (``Convert_v1_Secret_To_core_Secret`` in
+    ``pkg/apis/core/v1/conversion.go``): each ``stringData`` entry overwrites the ``data`` entry of
+    its key, base64-encoded as Go marshals ``[]byte``; ``stringData`` is write-only, never stored
+    nor returned."""
+    string_data = secret.pop("stringData", None)
+    if not isinstance(string_data, dict) or not string_data:
+        return
+    data = dict(secret.get("data") or {})  # a copy: the stored object's map may be shared
+    for key, value in string_data.items():
+        data[key] = base64.b64encode(str(value).encode()).decode()
+    secret["data"] = data
 
 
 def _is_namespace(rt: ResourceType) -> bool:
@@ -87,6 +108,8 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
         else:
             merged.pop("status", None)
         return merged
+    if _is_secret(rt):
+        _fold_string_data(new)
     if _is_namespace(rt):
         new.pop("spec", None)
         if "spec" in old:
@@ -99,17 +122,27 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
     return new
 
 
-def admit(rt: ResourceType, obj: Obj, field_validation: str | None, admitted: Obj | None = None) -> list[str]:
+def admit(
+    rt: ResourceType,
+    obj: Obj,
+    field_validation: str | None,
+    admitted: Obj | None = None,
+    *,
+    old: Obj | None = None,
+) -> list[str]:
     """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422.
 
     ``admitted``: the stored object an update starts from, when this schema admitted it (see
     :meth:`~harness.apiserver.schema.StructuralSchema.prune`); what ``obj`` shares with it is
-    not pruned or defaulted again.
+    not pruned or defaulted again. ``old``: the stored object of an update, for the built-in
+    kinds' update rules (an immutable ConfigMap or Secret, a Secret's type).
     """
     warnings: list[str] = []
     meta = obj.get("metadata") or {}
     causes = validate_meta(meta, namespace_kind=rt.key == ("", "namespaces"))
     if not rt.custom:
+        if old is not None:
+            causes += validate_core_update(rt.resource.plural, obj, old)
         causes += validate_core(rt.resource.plural, obj)
     if rt.schema is not None:
         dropped = rt.schema.prune(obj, admitted)

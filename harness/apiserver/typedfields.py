@@ -22,7 +22,7 @@ from typing import Any, TypeAlias
 from harness.apiserver.objectmeta import go_quote, max_len, regex_error
 from harness.kube.errors import Cause
 
-__all__ = ["decode_error", "validate_core"]
+__all__ = ["decode_error", "validate_core", "validate_core_update"]
 
 Shape: TypeAlias = "str | tuple[str, Shape] | tuple[str, str, dict[str, Shape]]"
 
@@ -258,3 +258,25 @@ def _deployment(obj: dict[str, Any]) -> list[Cause]:
             )
         )
     return causes
+
+
+_IMMUTABLE_WHEN_SET = "Forbidden: field is immutable when `immutable` is set"
+_LOCKED_FIELDS = {"configmaps": ("data", "binaryData"), "secrets": ("data",)}
+
+
+def validate_core_update(plural: str, new: dict[str, Any], old: dict[str, Any]) -> list[Cause]:
+    """What ``ValidateConfigMapUpdate`` and ``ValidateSecretUpdate`` (``pkg/apis/core/validation``)
+    add on an update: a Secret's ``type`` never changes, and once ``immutable`` is true neither it
+    nor the data may change (a Secret's ``stringData`` is already folded into ``data`` here)."""
+    if plural not in _LOCKED_FIELDS:
+        return []
+    causes: list[Cause] = []
+    if plural == "secrets" and new.get("type") != old.get("type"):
+        message = f"Invalid value: {go_quote(new.get('type') or '')}: field is immutable"
+        causes.append(Cause("FieldValueInvalid", message, "type"))
+    if old.get("immutable") is not True:
+        return causes
+    if new.get("immutable") is not True:
+        causes.append(Cause("FieldValueForbidden", _IMMUTABLE_WHEN_SET, "immutable"))
+    changed = [f for f in _LOCKED_FIELDS[plural] if (new.get(f) or {}) != (old.get(f) or {})]
+    return causes + [Cause("FieldValueForbidden", _IMMUTABLE_WHEN_SET, f) for f in changed]

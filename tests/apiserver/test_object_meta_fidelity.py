@@ -13,6 +13,7 @@ import yaml
 
 from harness.apiserver import ApiServer
 from harness.kube.client import EventType
+from harness.kube.errors import Invalid
 from harness.kube.resources import Resource
 
 from .conftest import CONFIGMAP, POD, WIDGET, widget
@@ -297,3 +298,56 @@ def test_a_list_at_resource_version_zero_ignores_limit(http):
     assert "continue" not in whole["metadata"]
     paged = http.get("/api/v1/namespaces/default/configmaps", params={"limit": 1}).json()
     assert len(paged["items"]) == 1 and paged["metadata"]["continue"]
+
+
+# ---- secrets and configmaps -------------------------------------------------------------------------
+
+
+def test_secret_string_data_is_folded_into_data_and_never_returned(cluster):
+    """pkg/apis/core/v1/conversion.go Convert_v1_Secret_To_core_Secret: stringData overwrites data
+    (base64 on the wire) and is write-only."""
+    _server, kubectl = cluster
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "creds"},
+        "data": {"a": "b2xk", "keep": "eA=="},
+        "stringData": {"a": "new"},
+    }
+    created = json.loads(kubectl("create", "-o", "json", "-f", "-", stdin=json.dumps(secret)).stdout)
+    assert "stringData" not in created
+    assert created["data"] == {"a": "bmV3", "keep": "eA=="}
+    kubectl("patch", "secret", "creds", "--type", "merge", "-p", '{"stringData":{"b":"two"}}')
+    stored = json.loads(kubectl("get", "secret", "creds", "-o", "json").stdout)
+    assert "stringData" not in stored and stored["data"]["b"] == "dHdv"
+    value = kubectl("get", "secret", "creds", "-o", "jsonpath={.data.b}").stdout
+    assert value == "dHdv"
+
+
+def test_an_immutable_configmap_refuses_changes_to_its_data_and_to_immutable(cluster):
+    """pkg/apis/core/validation ValidateConfigMapUpdate."""
+    _server, kubectl = cluster
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "frozen"}, "immutable": True}
+    kubectl("create", "-f", "-", stdin=json.dumps({**cm, "data": {"a": "1"}}))
+    refused = kubectl("patch", "cm", "frozen", "--type", "merge", "-p", '{"data":{"a":"2"}}', ok=False)
+    assert refused.returncode == 1
+    assert 'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set' in (
+        refused.stderr
+    )
+    thawed = kubectl("patch", "cm", "frozen", "--type", "merge", "-p", '{"immutable":false}', ok=False)
+    assert "immutable: Forbidden: field is immutable when `immutable` is set" in thawed.stderr
+    kubectl("label", "cm", "frozen", "x=y")  # metadata stays writable
+
+
+def test_a_secret_type_cannot_change_and_an_immutable_secret_keeps_its_data(client):
+    """pkg/apis/core/validation ValidateSecretUpdate."""
+    body = {"metadata": {"name": "s", "namespace": "default"}, "data": {"a": "eA=="}, "immutable": True}
+    client.create(SECRET, body)
+    with pytest.raises(Invalid) as info:
+        client.patch(
+            SECRET, "s", {"type": "kubernetes.io/tls", "stringData": {"a": "y"}}, namespace="default"
+        )
+    assert str(info.value) == (
+        'Secret "s" is invalid: [type: Invalid value: "kubernetes.io/tls": field is immutable, '
+        "data: Forbidden: field is immutable when `immutable` is set]"
+    )
