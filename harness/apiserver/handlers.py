@@ -38,7 +38,15 @@ from harness.apiserver.storage import invalid
 from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream
 from harness.kube.client import PatchType
-from harness.kube.errors import BadRequest, Cause, Invalid, MethodNotAllowed, NotFound, UnsupportedMediaType
+from harness.kube.errors import (
+    BadRequest,
+    Cause,
+    Forbidden,
+    Invalid,
+    MethodNotAllowed,
+    NotFound,
+    UnsupportedMediaType,
+)
 from harness.kube.objects import Obj
 from harness.kube.patches import PatchError, clone, json_patch
 from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
@@ -462,9 +470,24 @@ def _success(req: Request, obj: Obj) -> dict[str, Any]:
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
 
 
+IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
+"""Namespaces the NamespaceLifecycle admission plugin never lets go
+(``plugin/pkg/admission/namespace/lifecycle/admission.go``), dry run included."""
+
+
+def _check_mortal(req: Request) -> None:
+    if req.rt.key == ("", "namespaces") and not req.rt.custom and req.name in IMMORTAL_NAMESPACES:
+        raise Forbidden(
+            f'namespaces "{req.name}" is forbidden: this namespace may not be deleted',
+            name=req.name or "",
+            kind="namespaces",
+        )
+
+
 def delete(b: Backend, req: Request) -> Response:
     if req.subresource:
         raise MethodNotAllowed(f"delete is not supported on the {req.subresource} subresource")
+    _check_mortal(req)
     options = req.body if isinstance(req.body, dict) else {}
     pre = options.get("preconditions") or {}
     policy = check_delete_options(req.verb, options, dict(req.query))

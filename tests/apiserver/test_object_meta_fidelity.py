@@ -351,3 +351,18 @@ def test_a_secret_type_cannot_change_and_an_immutable_secret_keeps_its_data(clie
         'Secret "s" is invalid: [type: Invalid value: "kubernetes.io/tls": field is immutable, '
         "data: Forbidden: field is immutable when `immutable` is set]"
     )
+
+
+# ---- namespace lifecycle ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["default", "kube-system", "kube-public"])
+def test_the_immortal_namespaces_cannot_be_deleted(cluster, name):
+    """plugin/pkg/admission/namespace/lifecycle/admission.go refuses their deletion (dry run too)."""
+    _server, kubectl = cluster
+    for extra in ((), ("--dry-run=server",)):
+        refused = kubectl("delete", "namespace", name, *extra, ok=False)
+        assert refused.returncode == 1
+        expected = f'namespaces "{name}" is forbidden: this namespace may not be deleted'
+        assert f"Error from server (Forbidden): {expected}" in refused.stderr
+    assert kubectl("get", "namespace", name, "-o", "name").stdout.strip() == f"namespace/{name}"
