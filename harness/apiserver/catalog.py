@@ -76,6 +76,9 @@ class ResourceType:
     pods, nodes, events, namespaces, secrets, services do; ConfigMaps, Deployments, ReplicaSets do
     not): it decides whether ``metadata.namespace`` of a cluster-scoped kind may be selected, and
     the wording of a refused field (:meth:`field_selector`)."""
+    returns_deleted_object: bool = False
+    """A delete that removes the object answers with the object, not a ``Status``: pods
+    (``ReturnDeletedObject`` in ``pkg/registry/core/pod/storage/storage.go``)."""
     generation: Generation = "spec"
     """Which changes move ``metadata.generation`` (see :data:`Generation`)."""
     key: tuple[str, str] = field(init=False, repr=False)
@@ -353,6 +356,7 @@ def core_types() -> list[ResourceType]:
             ("po",),
             status_subresource=True,
             subresources=("log", "exec", "attach", "portforward"),
+            returns_deleted_object=True,
             categories=("all",),
             field_labels=_POD_FIELDS,
             columns=(

@@ -110,8 +110,8 @@ class InProcessClient:
 
     def delete(self, resource: Resource, name: str, *, namespace: str | None = None) -> Obj | None:
         body = self._call("delete", resource, namespace=namespace, name=name)
-        if body.get("kind") == "Status":
-            return None
+        if body.get("kind") == "Status" or not body.get("metadata", {}).get("deletionTimestamp"):
+            return None  # gone: a Status, or the deleted object itself (pods)
         return view(body)  # type: ignore[no-any-return]
 
     def subscribe(self, handler: WatchHandler, resource: Resource | None = None) -> Unsubscribe:

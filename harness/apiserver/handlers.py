@@ -504,7 +504,7 @@ def delete(b: Backend, req: Request) -> Response:
         orphan=policy == "Orphan",
         dry_run=dry_run,
     )
-    if present:
+    if present or req.rt.returns_deleted_object:
         return Response(200, strategy.to_version(obj, req.rt))
     return Response(200, _success(req, obj))
 
@@ -518,10 +518,8 @@ def deletecollection(b: Backend, req: Request) -> Response:
         deleted = []
         for obj in items:
             meta = obj["metadata"]
-            found, _present = b.store.delete(
-                req.rt, meta.get("namespace") or "", meta["name"], dry_run=req.dry_run
-            )
-            deleted.append(strategy.to_version(found, req.rt))
+            b.store.delete(req.rt, meta.get("namespace") or "", meta["name"], dry_run=req.dry_run)
+            deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
     r = req.rt.resource
     body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {}, "items": deleted}
     return Response(200, body)

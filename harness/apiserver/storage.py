@@ -376,7 +376,9 @@ class Store:
         orphan: bool = False,
         dry_run: bool = False,
     ) -> tuple[Obj, bool]:
-        """Delete or mark for deletion; returns (object, still_present)."""
+        """Delete or mark for deletion; returns (object, still_present): the object marked, or
+        the last state stored before the removal (its resourceVersion that state's, as etcd3's
+        Delete answers, not the removal's)."""
         with self.lock:
             old = self.get(rt, namespace, name)
             old_meta = old["metadata"]
@@ -400,7 +402,8 @@ class Store:
                 if old_meta.get("generation"):  # apiserver's markAsDeleting bumps a set generation
                     new["metadata"]["generation"] = int(old_meta["generation"]) + 1
                 return self._commit(EventType.MODIFIED, rt, new, old), True
-            return self._remove(rt, dict(old, metadata=dict(old_meta)), old), False
+            self._remove(rt, dict(old, metadata=dict(old_meta)), old)
+            return old, False
 
     def _remove(self, rt: ResourceType, last: Obj, old: Obj) -> Obj:
         """Final removal, then namespace contents and ownerReference dependents."""

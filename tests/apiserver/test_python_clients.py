@@ -162,3 +162,20 @@ def test_kubernetes_client_cannot_recreate_an_object_it_read_back(kubeconfig):
             co.create_cluster_custom_object(G, V, P, created)
         assert info.value.status == 500
         assert "resourceVersion should not be set on objects to be created" in info.value.body
+
+
+def test_kubernetes_client_pod_delete_answers_with_the_pod(kubeconfig):
+    """Pod storage sets ReturnDeletedObject (pkg/registry/core/pod/storage/storage.go): the
+    typed client's V1Pod is the pod, not a Status read as a pod; a ConfigMap's delete is a Status."""
+    from kubernetes import client
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        core = client.CoreV1Api(api)
+        pod = {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+        created = core.create_namespaced_pod("default", pod)
+        deleted = core.delete_namespaced_pod("p", "default")
+        assert deleted.kind == "Pod" and deleted.metadata.name == "p"
+        assert deleted.metadata.resource_version == created.metadata.resource_version
+        core.create_namespaced_config_map("default", {"metadata": {"name": "c"}})
+        assert core.delete_namespaced_config_map("c", "default")["status"] == "Success"
