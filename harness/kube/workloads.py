@@ -122,6 +122,7 @@ def replica_set(
             "namespace": namespace,
             "uid": uid,
             "creationTimestamp": created,
+            "generation": 1,  # the ReplicaSet strategy's first; status.observedGeneration reports it
             "labels": labels,
             "annotations": {
                 "deployment.kubernetes.io/desired-replicas": "1",

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from harness.apiserver import ApiServer
+from harness.kube import workloads
 from harness.kube.client import EventType
 from harness.kube.errors import Invalid
 from harness.kube.resources import Resource
@@ -366,3 +367,12 @@ def test_the_immortal_namespaces_cannot_be_deleted(cluster, name):
         expected = f'namespaces "{name}" is forbidden: this namespace may not be deleted'
         assert f"Error from server (Forbidden): {expected}" in refused.stderr
     assert kubectl("get", "namespace", name, "-o", "name").stdout.strip() == f"namespace/{name}"
+
+
+def test_the_replica_sets_a_deployment_controller_makes_carry_their_generation():
+    """A ReplicaSet's strategy sets generation 1 on create (pkg/registry/apps/replicaset/strategy.go);
+    its status.observedGeneration reports it."""
+    template = {"metadata": {"labels": {"app": "a", "pod-template-hash": "h"}}, "spec": {}}
+    owner = {"kind": "Deployment", "name": "d", "uid": "u"}
+    made = workloads.replica_set("ns", "d-h", template, 1, uid="x", created="t", owner=owner, replicas=1)
+    assert made["metadata"]["generation"] == made["status"]["observedGeneration"] == 1
