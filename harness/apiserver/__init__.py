@@ -25,7 +25,8 @@ Emulated:
 - status subresource split; finalizers and ``deletionTimestamp``; ownerReference garbage
   collection (background; ``Orphan`` leaves dependents); deleting a namespace deletes its contents;
 - merge patch, JSON patch (with ``test``), server-side apply with ``managedFields``, ``force`` and
-  409 ownership conflicts; strategic merge on custom resources is a 415;
+  409 ownership conflicts; strategic merge on built-ins by their Go types' merge keys
+  (``strategic``; on custom resources a 415);
 - CRD schemas: pruning, defaulting, validation with kube-apiserver's field-error wording,
   ``fieldValidation`` Strict/Warn/Ignore, deprecated-version ``Warning`` headers;
 - label selectors (equality and set-based), ``metadata.name``/``metadata.namespace`` field
@@ -42,8 +43,8 @@ Emulated:
   ``resourceVersion`` checks (``options``); see ``docs/apiserver-limits.md``.
 
 Not emulated: creating or changing CRDs through the API (405), RBAC and admission webhooks, CEL
-``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, strategic merge
-semantics on built-ins (treated as merge patch), foreground deletion (treated as background),
+``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, built-in kinds'
+defaulting (a Pod's or Service's defaults), foreground deletion (treated as background),
 ``resourceVersionMatch`` on lists (lists are always current), protobuf (but for access reviews,
 namespaces, configmaps and secrets), OpenAPI v2 (404, which
 kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current

@@ -35,6 +35,7 @@ from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
+from harness.apiserver.strategic import strategic_merge
 from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream
 from harness.kube.client import PatchType
@@ -375,6 +376,14 @@ def _strip_directives(patch: Any) -> Any:
     return patch
 
 
+def _merge(req: Request, kind: PatchType, current: Obj) -> Obj:
+    """A merge patch, or a strategic one on a built-in kind (:mod:`.strategic`)."""
+    if kind is PatchType.STRATEGIC:
+        return strategic_merge(current, req.body, req.rt.resource.plural)
+    merged: Obj = merge_shared(current, _strip_directives(req.body))
+    return merged
+
+
 def patch(b: Backend, req: Request) -> Response:
     kind = _patch_type(req)
     with b.store.lock:
@@ -391,7 +400,7 @@ def patch(b: Backend, req: Request) -> Response:
             else:
                 if not isinstance(req.body, dict):
                     raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
-                new = own_top(merge_shared(current, _strip_directives(req.body)))
+                new = own_top(_merge(req, kind, current))
         except PatchError as exc:
             raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
         if not isinstance(new, dict):

@@ -13,7 +13,7 @@ import yaml
 
 from harness.apiserver import ApiServer
 from harness.kube import workloads
-from harness.kube.client import EventType
+from harness.kube.client import EventType, PatchType
 from harness.kube.errors import Invalid
 from harness.kube.resources import Resource
 
@@ -376,3 +376,67 @@ def test_the_replica_sets_a_deployment_controller_makes_carry_their_generation()
     owner = {"kind": "Deployment", "name": "d", "uid": "u"}
     made = workloads.replica_set("ns", "d-h", template, 1, uid="x", created="t", owner=owner, replicas=1)
     assert made["metadata"]["generation"] == made["status"]["observedGeneration"] == 1
+
+
+# ---- strategic merge patch ----------------------------------------------------------------------
+
+
+def _two_containers() -> dict[str, object]:
+    containers = [
+        {
+            "name": "app",
+            "image": "app:1",
+            "env": [{"name": "A", "value": "1"}],
+            "ports": [{"containerPort": 80}],
+        },
+        {"name": "sidecar", "image": "side:1"},
+    ]
+    deployment = _workload("Deployment", "web")
+    deployment["spec"]["template"] = {
+        "metadata": {"labels": {"app": "a"}},
+        "spec": {"containers": containers},
+    }  # type: ignore[index]
+    return deployment
+
+
+def _containers(kubectl, name: str = "web") -> list[dict[str, object]]:
+    out = kubectl("get", "deploy", name, "-o", "jsonpath={.spec.template.spec.containers}").stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_kubectl_set_env_and_set_image_merge_containers_by_name(cluster):
+    """k8s.io/api/core/v1/types.go tags PodSpec.containers and Container.env with
+    patchStrategy merge on ``name``: kubectl's strategic patches name only what changes."""
+    _server, kubectl = cluster
+    kubectl("create", "-f", "-", stdin=json.dumps(_two_containers()))
+    kubectl("set", "env", "deploy/web", "-c", "app", "B=2")
+    kubectl("set", "image", "deploy/web", "sidecar=side:2")
+    app, sidecar = _containers(kubectl)
+    assert app["image"] == "app:1" and app["ports"] == [{"containerPort": 80}]
+    assert app["env"] == [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
+    assert sidecar == {"name": "sidecar", "image": "side:2"}
+
+
+def test_client_side_apply_changes_one_service_port_and_keeps_the_others(cluster):
+    """ServiceSpec.ports merges on ``port``: the second apply's patch carries the changed port only."""
+    _server, kubectl = cluster
+    ports = [{"name": "http", "port": 80, "targetPort": 8080}, {"name": "metrics", "port": 9090}]
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "svc"}, "spec": {"ports": ports}}
+    kubectl.apply(service)
+    ports[0]["targetPort"] = 8081
+    kubectl.apply(service)
+    stored = json.loads(kubectl("get", "svc", "svc", "-o", "jsonpath={.spec.ports}").stdout)
+    assert stored == ports
+
+
+def test_strategic_directives_delete_an_entry_and_a_finalizer(client):
+    body = _two_containers()
+    body["metadata"]["finalizers"] = ["example.com/a", "example.com/b"]  # type: ignore[index]
+    client.create(DEPLOYMENT, body)
+    patch = {
+        "metadata": {"$deleteFromPrimitiveList/finalizers": ["example.com/a"]},
+        "spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}},
+    }
+    out = client.patch(DEPLOYMENT, "web", patch, patch_type=PatchType.STRATEGIC, namespace="default")
+    assert out["metadata"]["finalizers"] == ["example.com/b"]
+    assert [c["name"] for c in out["spec"]["template"]["spec"]["containers"]] == ["app"]
