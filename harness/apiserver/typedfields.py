@@ -226,7 +226,40 @@ def validate_core(plural: str, obj: dict[str, Any]) -> list[Cause]:
         return causes
     if size * 3 // 4 > MAX_DATA_SIZE:
         data_causes.append(Cause("FieldValueTooLong", too_long, "data"))
-    return data_causes
+    return data_causes + _secret_type_causes(obj)
+
+
+_REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "kubernetes.io/dockercfg": (".dockercfg",),
+    "kubernetes.io/dockerconfigjson": (".dockerconfigjson",),
+    "kubernetes.io/tls": ("tls.crt", "tls.key"),
+}
+_SERVICE_ACCOUNT = "kubernetes.io/service-account.name"
+
+
+def _missing_keys(kind: Any, data: dict[str, Any]) -> tuple[str, ...]:
+    if kind == "kubernetes.io/basic-auth":
+        return () if "username" in data or "password" in data else ("username", "password")
+    if kind == "kubernetes.io/ssh-auth":
+        return () if data.get("ssh-privatekey") else ("ssh-privatekey",)
+    return tuple(key for key in _REQUIRED_KEYS.get(str(kind), ()) if key not in data)
+
+
+def _secret_type_causes(secret: dict[str, Any]) -> list[Cause]:
+    """``ValidateSecret``'s per-type keys: a docker config, an SSH key, a TLS pair, a basic-auth
+    username or password, a token's service account. (Not the JSON check of the docker configs.)"""
+    kind, data = secret.get("type"), secret.get("data") or {}
+    if kind == "kubernetes.io/service-account-token":
+        annotations = (secret.get("metadata") or {}).get("annotations") or {}
+        field = f"metadata.annotations[{_SERVICE_ACCOUNT}]"
+        return (
+            []
+            if annotations.get(_SERVICE_ACCOUNT)
+            else [Cause("FieldValueRequired", "Required value", field)]
+        )
+    return [
+        Cause("FieldValueRequired", "Required value", f"data[{key}]") for key in _missing_keys(kind, data)
+    ]
 
 
 def _deployment(obj: dict[str, Any]) -> list[Cause]:

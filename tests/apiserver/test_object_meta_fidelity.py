@@ -346,10 +346,10 @@ def test_a_secret_type_cannot_change_and_an_immutable_secret_keeps_its_data(clie
     client.create(SECRET, body)
     with pytest.raises(Invalid) as info:
         client.patch(
-            SECRET, "s", {"type": "kubernetes.io/tls", "stringData": {"a": "y"}}, namespace="default"
+            SECRET, "s", {"type": "example.com/other", "stringData": {"a": "y"}}, namespace="default"
         )
     assert str(info.value) == (
-        'Secret "s" is invalid: [type: Invalid value: "kubernetes.io/tls": field is immutable, '
+        'Secret "s" is invalid: [type: Invalid value: "example.com/other": field is immutable, '
         "data: Forbidden: field is immutable when `immutable` is set]"
     )
 
@@ -479,3 +479,21 @@ def test_a_stale_scale_is_a_conflict(http):
     stale = {"metadata": {"name": "web", "resourceVersion": "1"}, "spec": {"replicas": 2}}
     assert http.put(f"{path}/web/scale", json=stale).status_code == 409
     assert http.delete(f"{path}/web/scale").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "message"),
+    [
+        ("kubernetes.io/dockerconfigjson", {}, "data[.dockerconfigjson]: Required value"),
+        ("kubernetes.io/tls", {"tls.crt": "eA=="}, "data[tls.key]: Required value"),
+        ("kubernetes.io/basic-auth", {}, "[data[username]: Required value, data[password]: Required value]"),
+        ("kubernetes.io/ssh-auth", {"other": "eA=="}, "data[ssh-privatekey]: Required value"),
+    ],
+)
+def test_a_typed_secret_needs_its_keys(client, kind, data, message):
+    """pkg/apis/core/validation ValidateSecret: each well-known type names the keys it needs."""
+    body = {"metadata": {"name": "typed", "namespace": "default"}, "type": kind, "data": data}
+    with pytest.raises(Invalid) as info:
+        client.create(SECRET, body)
+    assert str(info.value) == f'Secret "typed" is invalid: {message}'
+    client.create(SECRET, {**body, "type": "Opaque"})
