@@ -344,7 +344,11 @@ def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: b
         subresource=req.subresource,
     )
     stored = b.store.update(
-        req.rt, strategy.to_storage(new, req.rt, b.catalog), require_rv=require_rv, dry_run=req.dry_run
+        req.rt,
+        strategy.to_storage(new, req.rt, b.catalog),
+        require_rv=require_rv,
+        dry_run=req.dry_run,
+        status=req.subresource == "status",
     )
     return Response(200, strategy.to_version(stored, req.rt), warnings=warnings)
 
@@ -430,7 +434,7 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
     else:
         record_update(current, new, manager=manager, api_version=version, now=_stamp(b), subresource="status")
     stored = b.store.update(
-        rt, strategy.to_storage(new, rt, b.catalog), require_rv=False, dry_run=req.dry_run
+        rt, strategy.to_storage(new, rt, b.catalog), require_rv=False, dry_run=req.dry_run, status=True
     )
     if not req.dry_run and repeated is not None:
         b.repeats.renew(rt, stored)
@@ -465,7 +469,11 @@ def _apply(b: Backend, req: Request) -> Response:
     warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), old=live)
     _review(b, req, new, live)
     stored = b.store.update(
-        req.rt, strategy.to_storage(new, req.rt, b.catalog), require_rv=False, dry_run=req.dry_run
+        req.rt,
+        strategy.to_storage(new, req.rt, b.catalog),
+        require_rv=False,
+        dry_run=req.dry_run,
+        status=req.subresource == "status",
     )
     return Response(200, strategy.to_version(stored, req.rt), warnings=warnings)
 

@@ -311,8 +311,17 @@ class Store:
                 if (meta.get("namespace") or "", meta["name"]) not in self._data.get(rt.key, {}):
                     self._commit(EventType.ADDED, rt, obj, None)
 
-    def update(self, rt: ResourceType, obj: Obj, *, require_rv: bool = True, dry_run: bool = False) -> Obj:
-        """Replace a stored object; ``obj`` carries the client's view of metadata."""
+    def update(
+        self,
+        rt: ResourceType,
+        obj: Obj,
+        *,
+        require_rv: bool = True,
+        dry_run: bool = False,
+        status: bool = False,
+    ) -> Obj:
+        """Replace a stored object; ``obj`` carries the client's view of metadata. ``status``: a
+        write through /status, whose strategies never move the generation."""
         with self.lock:
             meta = obj.setdefault("metadata", {})
             namespace, name = meta.get("namespace") or "", str(meta.get("name") or "")
@@ -355,7 +364,7 @@ class Store:
                     )
                     raise invalid(rt, name, [Cause("FieldValueForbidden", message, "metadata.finalizers")])
             canonicalize(rt, meta)
-            if _generation_moves(rt, obj, old):
+            if not status and _generation_moves(rt, obj, old):
                 meta["generation"] = int(old_meta.get("generation", 1)) + 1
             if _same(obj, old):
                 return old

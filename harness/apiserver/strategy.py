@@ -100,6 +100,8 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
     """
     if subresource == "status":
         merged = own_top(old)
+        if not rt.custom and isinstance(new.get("metadata"), dict):
+            merged["metadata"] = _status_write_metadata(rt, new["metadata"], old["metadata"])
         merged["metadata"]["resourceVersion"] = (new.get("metadata") or {}).get(
             "resourceVersion", old["metadata"]["resourceVersion"]
         )
@@ -120,6 +122,23 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
         else:
             new.pop("status", None)
     return new
+
+
+_STATUS_RESETS = {"deployments": ("labels",), "pods": ("ownerReferences",)}
+"""What a built-in kind's status strategy takes back from the stored metadata on a /status write
+(``pkg/registry/apps/deployment/strategy.go``, ``pkg/registry/core/pod/strategy.go``)."""
+
+
+def _status_write_metadata(rt: ResourceType, new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """The metadata a /status write of a built-in kind stores: its strategies reset the spec
+    (and a few metadata fields), not the metadata, so annotations or labels sent with the status
+    are kept (a custom resource's status strategy keeps only the status)."""
+    meta = dict(new)
+    for name in _STATUS_RESETS.get(rt.resource.plural, ()):
+        meta.pop(name, None)
+        if name in old:
+            meta[name] = old[name]
+    return meta
 
 
 def admit(

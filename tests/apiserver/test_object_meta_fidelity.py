@@ -497,3 +497,42 @@ def test_a_typed_secret_needs_its_keys(client, kind, data, message):
         client.create(SECRET, body)
     assert str(info.value) == f'Secret "typed" is invalid: {message}'
     client.create(SECRET, {**body, "type": "Opaque"})
+
+
+# ---- status writes of built-in kinds --------------------------------------------------------------
+
+
+def test_a_deployment_status_write_keeps_annotations_but_not_labels(cluster):
+    """pkg/registry/apps/deployment/strategy.go: the status strategy resets the spec and the labels
+    only, so the deployment controller records its revision annotation through /status without a
+    new generation; a custom resource's status write keeps nothing but the status."""
+    _server, kubectl = cluster
+    kubectl("create", "-f", "-", stdin=json.dumps(_workload("Deployment", "web")))
+    patch = {
+        "metadata": {"annotations": {"deployment.kubernetes.io/revision": "1"}, "labels": {"x": "y"}},
+        "spec": {"replicas": 5},
+        "status": {"observedGeneration": 1},
+    }
+    kubectl("patch", "deploy", "web", "--subresource=status", "--type=merge", "-p", json.dumps(patch))
+    deployment = json.loads(kubectl("get", "deploy", "web", "-o", "json").stdout)
+    assert deployment["metadata"]["annotations"] == {"deployment.kubernetes.io/revision": "1"}
+    assert "labels" not in deployment["metadata"] and deployment["spec"]["replicas"] == 1
+    assert deployment["metadata"]["generation"] == 1 and deployment["status"]["observedGeneration"] == 1
+    kubectl("create", "-f", "-", stdin=json.dumps(MC))
+    kubectl("patch", "mc", "module-one", "--subresource=status", "--type=merge", "-p", json.dumps(patch))
+    assert (
+        "annotations" not in json.loads(kubectl("get", "mc", "module-one", "-o", "json").stdout)["metadata"]
+    )
+
+
+def test_a_pod_status_write_keeps_the_owner_references(client):
+    """pkg/registry/core/pod/strategy.go: /status never touches ownerReferences."""
+    owner = {"apiVersion": "v1", "kind": "ConfigMap", "name": "o", "uid": "u-1"}
+    body = {
+        "metadata": {"name": "p", "namespace": "default", "ownerReferences": [owner]},
+        "spec": _TEMPLATE["spec"],
+    }
+    client.create(POD, body)
+    patch = {"metadata": {"ownerReferences": None, "labels": {"k": "v"}}, "status": {"phase": "Running"}}
+    out = client.patch(POD, "p", patch, namespace="default", subresource="status")
+    assert out["metadata"]["ownerReferences"] == [owner] and out["metadata"]["labels"] == {"k": "v"}
