@@ -463,7 +463,6 @@ def _replica_sets(age: PrinterColumn) -> ResourceType:
         short_names=("rs",),
         categories=("all",),
         status_subresource=True,
-        subresources=("scale",),
         custom=False,
         field_label_conversion=False,
         columns=(
@@ -495,7 +494,6 @@ def _deployments(age: PrinterColumn) -> ResourceType:
         short_names=("deploy",),
         categories=("all",),
         status_subresource=True,
-        subresources=("scale",),
         custom=False,
         field_label_conversion=False,
         generation="spec-and-annotations",

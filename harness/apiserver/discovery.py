@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
-from harness.apiserver.scale import SCALE_KIND
 
 __all__ = [
     "VERBS",
@@ -28,7 +27,6 @@ VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update
 _READ_VERBS = ["get", "list", "watch"]
 _SUB_VERBS = {
     "status": ["get", "patch", "update"],
-    "scale": ["get", "patch", "update"],
     "log": ["get"],
     "exec": ["create", "get"],
     "attach": ["create", "get"],
@@ -111,12 +109,6 @@ def _sub_verbs(rt: ResourceType, sub: str) -> list[str]:
     return ["get"] if rt.read_only else _SUB_VERBS.get(sub, ["get"])
 
 
-def _sub_kind(rt: ResourceType, sub: str) -> dict[str, str]:
-    """What a subresource answers: a ``Scale`` of ``autoscaling/v1`` for ``scale``, else the kind."""
-    r = rt.resource
-    return dict(SCALE_KIND) if sub == "scale" else {"group": r.group, "version": r.version, "kind": r.kind}
-
-
 def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
     r = rt.resource
     main: dict[str, Any] = {
@@ -135,8 +127,7 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
             "name": f"{r.plural}/{sub}",
             "singularName": "",
             "namespaced": r.namespaced,
-            **({"group": SCALE_KIND["group"], "version": SCALE_KIND["version"]} if sub == "scale" else {}),
-            "kind": _sub_kind(rt, sub)["kind"],
+            "kind": r.kind,
             "verbs": _sub_verbs(rt, sub),
         }
         for sub in rt.all_subresources()
@@ -174,8 +165,7 @@ def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:
     if rt.categories:
         entry["categories"] = list(rt.categories)
     subs = [
-        {"subresource": s, "responseKind": _sub_kind(rt, s), "verbs": _sub_verbs(rt, s)}
-        for s in rt.all_subresources()
+        {"subresource": s, "responseKind": kind, "verbs": _sub_verbs(rt, s)} for s in rt.all_subresources()
     ]
     if subs:
         entry["subresources"] = subs

@@ -34,7 +34,6 @@ from harness.apiserver.pod_exec import exec_pod
 from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
-from harness.apiserver.scale import replicas_of, scale_of
 from harness.apiserver.storage import invalid
 from harness.apiserver.strategic import strategic_merge
 from harness.apiserver.typedfields import decode_error
@@ -43,7 +42,6 @@ from harness.kube.client import PatchType
 from harness.kube.errors import (
     BadRequest,
     Cause,
-    Conflict,
     Forbidden,
     Invalid,
     MethodNotAllowed,
@@ -544,46 +542,6 @@ def deletecollection(b: Backend, req: Request) -> Response:
     return Response(200, body)
 
 
-def _scale(b: Backend, req: Request) -> Response:
-    """``get``, ``update`` and ``patch`` of the ``scale`` subresource (:mod:`.scale`)."""
-    if req.verb not in ("get", "update", "patch"):
-        raise MethodNotAllowed("the server does not allow this method on the requested resource")
-    with b.store.lock:
-        current = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
-        if req.verb == "get":
-            return Response(200, scale_of(current))
-        wanted = _scale_body(req, scale_of(current))
-        if str((wanted.get("metadata") or {}).get("resourceVersion") or "") not in (
-            "",
-            current["metadata"]["resourceVersion"],
-        ):
-            raise Conflict(
-                f'Operation cannot be fulfilled on {req.rt.resource.group_resource} "{req.name}": '
-                "the object has been modified; please apply your changes to the latest version and try again",
-                name=req.name or "",
-                group=req.rt.resource.group,
-                kind=req.rt.resource.plural,
-            )
-        new = own_top(current)
-        new["spec"] = {**(current.get("spec") or {}), "replicas": replicas_of(wanted, req.name or "")}
-        stored = _store_update(b, req, current, new, require_rv=False)
-    return Response(200, scale_of(stored.body), warnings=stored.warnings)
-
-
-def _scale_body(req: Request, current: Obj) -> Obj:
-    """The Scale a PUT sends, or the current one patched."""
-    if req.verb == "update":
-        return _body_object(req)
-    kind = _patch_type(req)
-    try:
-        patched = json_patch(current, req.body) if kind is PatchType.JSON else merge_shared(current, req.body)
-    except PatchError as exc:
-        raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
-    if not isinstance(patched, dict):
-        raise BadRequest("the patched document is not an object")
-    return patched
-
-
 READ_VERBS = frozenset({"get", "list", "watch"})
 VERBS: dict[str, Handler] = {
     "get": get,
@@ -641,8 +599,6 @@ def handle(b: Backend, req: Request) -> Response:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
     check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
-    if req.subresource == "scale":
-        return _scale(b, req)
     response = VERBS[req.verb](b, req)
     if req.rt.deprecation_warning:
         response.warnings.insert(0, req.rt.deprecation_warning)

@@ -442,45 +442,6 @@ def test_strategic_directives_delete_an_entry_and_a_finalizer(client):
     assert [c["name"] for c in out["spec"]["template"]["spec"]["containers"]] == ["app"]
 
 
-# ---- scale subresource --------------------------------------------------------------------------
-
-
-def test_kubectl_scale_patches_the_scale_subresource(cluster):
-    """pkg/registry/apps/deployment/storage/storage.go: deployments/scale answers an autoscaling/v1
-    Scale and writes spec.replicas back; discovery names the Scale kind for kubectl's scale client."""
-    _server, kubectl = cluster
-    kubectl("create", "-f", "-", stdin=json.dumps(_workload("Deployment", "web")))
-    assert kubectl("scale", "deploy/web", "--replicas=3").stdout.strip() == "deployment.apps/web scaled"
-    deployment = json.loads(kubectl("get", "deploy", "web", "-o", "json").stdout)
-    assert deployment["spec"]["replicas"] == 3 and deployment["metadata"]["generation"] == 2
-    scale = json.loads(
-        kubectl("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/web/scale").stdout
-    )
-    assert scale["kind"] == "Scale" and scale["apiVersion"] == "autoscaling/v1"
-    assert scale["spec"] == {"replicas": 3} and scale["status"]["selector"] == "app=a"
-    refused = kubectl("scale", "deploy/web", "--replicas=2", "--resource-version=1", ok=False)
-    assert "Expected resource version to be 1, was" in refused.stderr  # kubectl read the Scale
-
-
-def test_a_negative_scale_is_invalid(http):
-    path = "/apis/apps/v1/namespaces/default/deployments"
-    assert http.post(path, json=_workload("Deployment", "web")).status_code == 201
-    refused = http.put(f"{path}/web/scale", json={"spec": {"replicas": -1}})
-    assert refused.status_code == 422
-    assert refused.json()["message"] == (
-        'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: '
-        "must be greater than or equal to 0"
-    )
-
-
-def test_a_stale_scale_is_a_conflict(http):
-    path = "/apis/apps/v1/namespaces/default/deployments"
-    http.post(path, json=_workload("Deployment", "web"))
-    stale = {"metadata": {"name": "web", "resourceVersion": "1"}, "spec": {"replicas": 2}}
-    assert http.put(f"{path}/web/scale", json=stale).status_code == 409
-    assert http.delete(f"{path}/web/scale").status_code == 405
-
-
 @pytest.mark.parametrize(
     ("kind", "data", "message"),
     [
