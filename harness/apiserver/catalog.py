@@ -428,6 +428,7 @@ def _replica_sets(age: PrinterColumn) -> ResourceType:
         short_names=("rs",),
         categories=("all",),
         status_subresource=True,
+        subresources=("scale",),
         custom=False,
         columns=(
             # kubectl's printer reads Go ints: a count the API omits (omitempty) is 0, never <none>
@@ -458,11 +459,12 @@ def _deployments(age: PrinterColumn) -> ResourceType:
         short_names=("deploy",),
         categories=("all",),
         status_subresource=True,
+        subresources=("scale",),
         custom=False,
         columns=(
             _col("Ready", "string", _replicas_ready),
-            _path("Up-to-date", "integer", ".status.updatedReplicas"),
-            _path("Available", "integer", ".status.availableReplicas"),
+            _col("Up-to-date", "integer", lambda o, _n: _count(o, "status", "updatedReplicas")),
+            _col("Available", "integer", lambda o, _n: _count(o, "status", "availableReplicas")),
             age,
             *_template_columns(),
         ),
