@@ -14,9 +14,15 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-__all__ = ["UnknownField", "apply_refusal", "match_refusal", "unknown_fields"]
+__all__ = ["UnknownField", "apply_refusal", "likely_typos", "match_refusal", "seed_refusal", "unknown_fields"]
 
 _ALWAYS = frozenset({"apiVersion", "kind", "metadata"})
+
+
+_TYPO = 0.8
+"""How alike an unknown key and a field must be (difflib's ratio) to call the key a misspelling:
+``updatePolciy``/``updatePolicy`` 0.92, ``enabeld``/``enabled`` 0.86, ``sorce``/``source`` 0.91;
+``moduleErrors``/``modules`` 0.63 is another field, not a typo."""
 
 
 class UnknownField:
@@ -25,9 +31,14 @@ class UnknownField:
     def __init__(self, path: str, key: str, known: list[str]) -> None:
         self.path, self.key, self.known = path, key, known
 
+    def nearest(self, cutoff: float = 0.6) -> str | None:
+        """The field of the kind at this level most like the key (None when none is alike)."""
+        near = difflib.get_close_matches(self.key, sorted(set(self.known)), n=1, cutoff=cutoff)
+        return near[0] if near else None
+
     def __str__(self) -> str:
-        near = difflib.get_close_matches(self.key, sorted(set(self.known)), n=1)
-        hint = f"did you mean {near[0]!r}? " if near else ""
+        near = self.nearest()
+        hint = f"did you mean {near!r}? " if near else ""
         fields = ", ".join(sorted(set(self.known))) or "none"
         return f"{self.path} is not a field of the kind ({hint}the fields there: {fields})"
 
@@ -78,6 +89,23 @@ def apply_refusal(kind: str, name: str, mistakes: list[UnknownField]) -> str:
     return (
         f"the {kind} {name!r} in the YAML has fields its kind does not have, which kubectl apply "
         f"refuses (strict decoding error): {listed}"
+    )
+
+
+def likely_typos(mistakes: list[UnknownField]) -> list[UnknownField]:
+    """The unknown keys so like a field of the kind that they are almost surely misspelt."""
+    return [m for m in mistakes if m.nearest(_TYPO) is not None]
+
+
+def seed_refusal(kind: str, name: str, typos: list[UnknownField]) -> str:
+    """What ``Given the cluster has:`` says of a misspelt field: seeding takes other unknown fields
+    (the API server prunes them, as DKP's controller tests take their objects), but a near miss
+    of a real field would leave the scenario testing a state it did not mean."""
+    listed = "; ".join(str(m) for m in typos)
+    return (
+        f"the {kind} {name!r} to seed has a field its kind has in no Deckhouse version, spelt like one"
+        f" it has: {listed}. The API server would drop it and the scenario would start from another"
+        " state than it says: correct the spelling"
     )
 
 
