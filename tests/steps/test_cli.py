@@ -80,6 +80,22 @@ def test_steps_lint_fails_on_an_undefined_step_and_says_where(tmp_path, capsys):
     assert "x.feature:3: undefined step: When the moon rises" in out
 
 
+def test_steps_lint_counts_an_unreadable_file_apart_and_says_what_gherkin_takes(tmp_path, capsys):
+    """A misspelt keyword (``Scenari:``) or a file that is not UTF-8 was counted as a "tag
+    problem", with pytest-bdd's "Unexpected token found. Check Gherkin syntax" alone."""
+    (tmp_path / "a.feature").write_text(
+        "Feature: f\n  Scenario: ok\n    Given it is Monday 2024-12-16 09:00 UTC\n\n  Scenari: typo\n"
+    )
+    (tmp_path / "b.feature").write_bytes(b"Feature: f\n  Scenario: caf\xe9\n")
+    assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "a.feature:5: not valid Gherkin: Unexpected token found: a line of a feature file starts with" in out
+    )
+    assert "check the keyword's spelling and its colon\n    Scenari: typo" in out
+    assert out.rstrip().endswith("0 tag problem(s); 2 unreadable feature file(s)")
+
+
 def test_steps_lint_of_an_authors_own_folder_judges_only_that_folder(tmp_path, capsys):
     # One good scenario: the ~50 definitions it does not use are the catalogue's, not its problem.
     (tmp_path / "mine.feature").write_text(
