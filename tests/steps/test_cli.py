@@ -9,6 +9,8 @@ from harness.cli.run import build_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytest_plugins = ["pytester"]
+
 
 def test_run_passes_arguments_after_the_double_dash_to_pytest_last():
     command = build_command(Path("reports"), ["--", "-k", "approval"])
@@ -264,3 +266,23 @@ def test_time_now_prints_a_fraction_of_a_second_only_when_there_is_one_and_set_t
     half = datetime(2024, 12, 16, 9, 0, 0, 500000, tzinfo=UTC)
     assert format_time(half) == "2024-12-16T09:00:00.5Z" and parse_time(format_time(half)) == half
     assert format_time(half.replace(microsecond=0)) == "2024-12-16T09:00:00Z"
+
+
+def test_pytest_given_a_feature_file_or_its_folder_says_how_to_run_it(pytester):
+    """`pytest features/mine/good.feature` answered "not found … (no match in any of [<Dir
+    mine>])"; `pytest .` (the folder holding features/) still collects no feature file."""
+    pytester.makeconftest('pytest_plugins = ["harness.steps.plugin"]\n')
+    (pytester.mkdir("features") / "mine").mkdir()
+    (pytester.path / "features" / "mine" / "good.feature").write_text("Feature: f\n")
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    for target in ("features/mine/good.feature", "features/mine"):
+        result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", target)
+        assert result.ret == pytest.ExitCode.INTERRUPTED
+        result.stdout.fnmatch_lines(
+            [
+                "*features/mine/good.feature: feature files run through scenarios/test_features.py*"
+                "`pytest scenarios --feature-path features/mine/good.feature`*"
+            ]  # fmt: skip
+        )
+    everything = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", ".")
+    everything.assert_outcomes(passed=1)
