@@ -12,9 +12,19 @@ ObjectMeta, never in a CRD's schema, and is not judged; neither is a kind withou
 from __future__ import annotations
 
 import difflib
+import json
 from typing import Any
 
-__all__ = ["UnknownField", "apply_refusal", "likely_typos", "match_refusal", "seed_refusal", "unknown_fields"]
+__all__ = [
+    "UnknownField",
+    "UnsupportedValue",
+    "apply_refusal",
+    "likely_typos",
+    "match_refusal",
+    "seed_refusal",
+    "unknown_fields",
+    "unsupported_values",
+]
 
 _ALWAYS = frozenset({"apiVersion", "kind", "metadata"})
 
@@ -81,6 +91,46 @@ def _open(schema: dict[str, Any]) -> bool:
     return bool(schema.get("x-kubernetes-preserve-unknown-fields")) or (
         additional is not None and additional is not False
     )
+
+
+class UnsupportedValue:
+    """A value outside its field's ``enum`` (``mode: Manuall``): the API server refuses the object."""
+
+    def __init__(self, path: str, value: Any, allowed: list[Any]) -> None:
+        self.path, self.value, self.allowed = path, value, allowed
+
+    def __str__(self) -> str:
+        words = [str(v) for v in self.allowed]
+        near = difflib.get_close_matches(str(self.value), words, n=1) if isinstance(self.value, str) else []
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        supported = ", ".join(json.dumps(v) for v in self.allowed)
+        return (
+            f"{self.path}: Unsupported value: {json.dumps(self.value)}: supported values: {supported}{hint}"
+        )
+
+
+def unsupported_values(document: Any, schema: dict[str, Any]) -> list[UnsupportedValue]:
+    """The values of ``document`` that a field's ``enum`` in ``schema`` does not list."""
+    found: list[UnsupportedValue] = []
+    if isinstance(document, dict):
+        top = {k: v for k, v in document.items() if k not in _ALWAYS}
+        _walk_values(top, schema, "", found)
+    return found
+
+
+def _walk_values(value: Any, schema: dict[str, Any], path: str, found: list[UnsupportedValue]) -> None:
+    allowed = schema.get("enum")
+    if isinstance(allowed, list) and not isinstance(value, (dict, list)) and value not in allowed:
+        found.append(UnsupportedValue(path, value, allowed))
+    if isinstance(value, dict) and isinstance(schema.get("properties"), dict):
+        for key, item in value.items():
+            if key in schema["properties"]:
+                _walk_values(
+                    item, schema["properties"][key] or {}, f"{path}.{key}" if path else str(key), found
+                )
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            _walk_values(item, schema["items"], f"{path}[{index}]", found)
 
 
 def apply_refusal(kind: str, name: str, mistakes: list[UnknownField]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.api import kinds
-from harness.steps.crd_schemas import unknown_in_every_era
+from harness.steps.crd_schemas import unknown_in_every_era, unsupported_in_every_era
 from harness.steps.documents import DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
 from harness.steps.phase_names import check_phase, check_phases
@@ -119,11 +119,15 @@ def _document_problem(document: dict[str, Any], *, seeding: bool) -> str:
         return _kind_refusal(kind)
     if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != api_version:
         return ""
-    mistakes = unknown_in_every_era(kind, api_version.rsplit("/", 1)[-1], document)
-    if seeding:
-        typos = likely_typos(mistakes)
-        return seed_refusal(kind, name, typos) if typos else ""
-    return apply_refusal(kind, name, mistakes) if mistakes else ""
+    version = api_version.rsplit("/", 1)[-1]
+    mistakes = unknown_in_every_era(kind, version, document)
+    typos = likely_typos(mistakes) if seeding else mistakes
+    if typos:
+        return seed_refusal(kind, name, typos) if seeding else apply_refusal(kind, name, typos)
+    refused = unsupported_in_every_era(kind, version, document)
+    if refused:  # the API server's 422, for an apply and a seed alike
+        return f'{kind}.deckhouse.io "{name}" is invalid: ' + "; ".join(str(v) for v in refused)
+    return ""
 
 
 def _unknown_fields(function: str, arguments: dict[str, Any], documents: list[dict[str, Any]]) -> str:

@@ -282,7 +282,7 @@ def test_pytest_given_a_feature_file_or_its_folder_says_how_to_run_it(pytester):
             [
                 "*features/mine/good.feature: feature files run through scenarios/test_features.py*"
                 "`pytest scenarios --feature-path features/mine/good.feature`*"
-            ]  # fmt: skip
+            ]
         )
     everything = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", ".")
     everything.assert_outcomes(passed=1)

@@ -453,6 +453,41 @@ def test_a_misspelt_phase_is_found_before_any_run(tmp_path):
     assert "did you mean 'Downloading'?" in found[3] and "did you mean 'Ready'?" in found[5]
 
 
+def test_a_value_outside_its_fields_enum_in_every_era_is_found_before_any_run(tmp_path):
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: enums
+    When I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: p
+      spec:
+        update:
+          mode: Manuall
+      \"\"\"
+    And I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: q
+      spec:
+        update:
+          mode: Manual
+      \"\"\"
+""",
+    )
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert sorted(found) == [3]
+    assert found[3].startswith(
+        'ModuleUpdatePolicy.deckhouse.io "p" is invalid: spec.update.mode: Unsupported value:'
+    )
+    assert "(did you mean 'Manual'?)" in found[3]
+
+
 def test_an_applied_status_or_an_unknown_dkp_kind_gets_the_runs_words(tmp_path):
     features = write(
         tmp_path,
