@@ -95,6 +95,69 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           message: "ModuleRelease could not be applied, release postponed: see details in the module release v1.27.0"
       """
 
+  @claim:DKP-05
+  Scenario: Under AutoPatch an approved minor deploys outside the window
+    Upstream case "AutoPatch / Postponed release" (testdata releases/auto-mode): the deckhouse
+    module's policy is AutoPatch with a window at 10:00-11:00; at 15:33 the approved v1.27.0
+    deploys anyway, and with the Module Ready it is not left marked as updating.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: deckhouse
+      spec:
+        version: 1
+        settings:
+          releaseChannel: Stable
+          update:
+            mode: AutoPatch
+            windows:
+            - {from: "10:00", to: "11:00", days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: parca
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-1.26.2
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: parca, version: 1.26.2, weight: 900}
+      status: {approved: true, phase: Deployed, transitionTime: "2021-12-08T08:34:01Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-1.27.0
+        annotations: {modules.deckhouse.io/approved: "true"}
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: parca, version: 1.27.0, weight: 900}
+      status: {approved: true, phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase      |
+      | parca-1.26.2 | Superseded |
+      | parca-1.27.0 | Deployed   |
+    And the ModuleRelease "parca-1.27.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          status: deployed
+      """
+
   @claim:DKP-04 @deckhouse-before:v1.76.0
   Scenario: A patch outside the deckhouse module's window waits for the next one
     Upstream case "Patch awaits update window" (testdata releases/patch-awaits-update-window): the

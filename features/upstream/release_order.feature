@@ -264,3 +264,66 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
           status: skipped
       """
     And at no time were two releases of module "demo" Deployed
+
+  @claim:DKP-06 @claim:DKP-28
+  Scenario Outline: A release whose from-to rule <rule> waits its turn under a Manual policy
+    Upstream case "<case>" (testdata releases/<file>): over the deployed v1.67.0, v1.68.0 waits for
+    approval, the approved v1.69.0 waits for v1.68.0, and v1.70.0 <outcome>. The Module's
+    condition names the last release the controller looked at.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.67.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.67.0, weight: 900}
+      status: {approved: true, phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.68.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.68.0, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.69.0
+        annotations: {modules.deckhouse.io/approved: "true"}
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.69.0, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.70.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.70.0, weight: 900, update: {versions: <versions>}}
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "demo" are:
+      | name        | phase    | message                                                                        |
+      | demo-1.67.0 | Deployed |                                                                                |
+      | demo-1.68.0 | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | demo-1.69.0 | Pending  | awaiting for v1.68.0 release to be deployed                                    |
+      | demo-1.70.0 | Pending  | <message>                                                                      |
+    And the Module "demo" matches:
+      """
+      status:
+        conditions:
+        - type: LastReleaseDeployed
+          status: "False"
+          reason: ReleaseDeployTimeCheck
+          message: "ModuleRelease could not be applied, release postponed: see details in the module release <named>"
+      """
+
+    Examples:
+      | rule                          | case                                                                                   | file                                                 | outcome                                           | versions                                             | message                                                                        | named   |
+      | covers the deployed version   | Different from constrainted release is approved and matches constraint                 | from-to-several-update-specs-different-release       | may jump but waits for its own approval           | [{from: "1.67", to: "1.69"}, {from: "1.67", to: "1.70"}] | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation | v1.70.0 |
+      | ends below the release itself | Different from constrainted release is approved and not matches to constrainted release | from-to-update-spec-not-for-constrainted-release     | cannot jump, its rule ending at 1.69, and waits for v1.68.0 | [{from: "1.67", to: "1.69"}]                         | awaiting for v1.68.0 release to be deployed                                    | v1.68.0 |

@@ -328,3 +328,73 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | name             | phase      |
       | testmodule-0.8.0 | Superseded |
       | testmodule-1.0.0 | Deployed   |
+
+  Scenario: A minor release waits while the module is not Ready
+    Upstream case "sequential processing with minor notready release" (testdata
+    releases/sequential-processing-minor-notready): the Module has no phase yet, so v1.72.0 waits
+    for the deployed v1.71.0's module, and the Module says so.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      status:
+        conditions:
+        - {type: LastReleaseDeployed, status: "True", lastProbeTime: "2019-10-17T15:33:00Z", lastTransitionTime: "2019-10-17T15:33:00Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {phase: Superseded}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.71.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.71.0, weight: 950}
+      status: {phase: Deployed, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.72.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.72.0, weight: 950}
+      status: {phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      | message                                 |
+      | upmeter-v1.70.0 | Superseded |                                         |
+      | upmeter-v1.71.0 | Deployed   |                                         |
+      | upmeter-v1.72.0 | Pending    | awaiting for module v1.71.0 to be ready |
+    And the ModuleRelease "upmeter-v1.71.0" matches:
+      """
+      metadata:
+        labels:
+          status: deployed
+      """
+    And the Module "upmeter" matches:
+      """
+      status:
+        conditions:
+        - type: LastReleaseDeployed
+          status: "False"
+          reason: ReleaseDeployedIsNotReady
+          message: "ModuleRelease could not be applied, awaiting for deployed release be ready: see details in the module release v1.72.0"
+      """

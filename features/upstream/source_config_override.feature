@@ -292,3 +292,81 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         - type: IsOverridden
           status: "True"
       """
+
+  @claim:DKP-48 @deckhouse-since:v1.76.0
+  Scenario: From v1.76 the scan walks on from the last release of the chain, its minor's newer patch included
+    Upstream source-controller case "source with module releases and registry check" (testdata
+    existing-module-releases-with-listing-registry), run by the fetcher that always steps: the
+    releases in the cluster (v1.4.1 deployed, v1.5.2 pending, both of another source) form a
+    chain, so the walk starts at v1.5.2 and creates the highest patch of v1.5, v1.6 and v1.7 up
+    to the channel's v1.7.1.
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.3.1  |          |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.5.2  |          |
+      | parca  | v1.5.3  |          |
+      | parca  | v1.6.1  |          |
+      | parca  | v1.6.2  |          |
+      | parca  | v1.7.2  |          |
+      | parca  | v1.7.1  | stable   |
+    And the cluster has the objects of "features/upstream/parca-listing.yaml"
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase    | message                                    |
+      | parca-v1.4.1 | Deployed |                                            |
+      | parca-v1.5.2 | Pending  | Update policy foxtrot-alpha not found      |
+      | parca-v1.5.3 | Pending  | awaiting for v1.5.2 release to be deployed |
+      | parca-v1.6.2 | Pending  | awaiting for v1.5.2 release to be deployed |
+      | parca-v1.7.1 | Pending  | awaiting for v1.5.2 release to be deployed |
+    And the ModuleRelease "parca-v1.6.2" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (step-by-step)
+        labels:
+          source: test-source-1
+          modules.deckhouse.io/update-policy: ""
+      """
+
+  @deckhouse-before:v1.76.0
+  Scenario: Before v1.76 the scan steps from the last release of the chain to the channel, one release per minor
+    Upstream source-controller case "source with module releases and registry check" (testdata
+    existing-module-releases-with-listing-registry, the golden of the fetcher before it always
+    stepped): v1.5.2 → v1.7.1 skips a minor, so the fetcher lists the tags and creates the highest
+    patch of each minor after v1.5.
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.3.1  |          |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.5.2  |          |
+      | parca  | v1.5.3  |          |
+      | parca  | v1.6.1  |          |
+      | parca  | v1.6.2  |          |
+      | parca  | v1.7.2  |          |
+      | parca  | v1.7.1  | stable   |
+    And the cluster has the objects of "features/upstream/parca-listing.yaml"
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase    | message                                    |
+      | parca-v1.4.1 | Deployed |                                            |
+      | parca-v1.5.2 | Pending  | Update policy foxtrot-alpha not found      |
+      | parca-v1.6.2 | Pending  | awaiting for v1.5.2 release to be deployed |
+      | parca-v1.7.1 | Pending  | awaiting for v1.5.2 release to be deployed |
+    And the ModuleSource "test-source-1" matches:
+      """
+      status:
+        message: ""
+        modules:
+        - {name: parca, version: v1.7.1}
+      """
+    And the ModuleRelease "parca-v1.7.1" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (step-by-step)
+        labels:
+          source: test-source-1
+      """
