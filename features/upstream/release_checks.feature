@@ -479,6 +479,93 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
       | echo-v0.4.54 | Deployed   |
     And the ModuleRelease "echo-v0.4.50" does not exist
 
+  @claim:DKP-09
+  Scenario: Deploying a release deletes the outdated ones beyond the three newest
+    Upstream case "deploy with outdated module releases" (testdata
+    releases/clean-up-outdated-module-releases-when-deploy): no release is Deployed, v0.4.54 is
+    Pending under an Auto policy; it deploys, and the oldest of the four outdated releases goes.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: echo
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v0.4.50
+        labels: {module: echo, modules.deckhouse.io/update-policy: test-alpha, source: test, status: superseded}
+      spec: {moduleName: echo, version: 0.4.50, weight: 910}
+      status: {phase: Superseded}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v0.4.51
+        labels: {module: echo, modules.deckhouse.io/update-policy: test-alpha, source: test, status: superseded}
+      spec: {moduleName: echo, version: 0.4.51, weight: 910}
+      status: {phase: Superseded}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v0.4.52
+        labels: {module: echo, modules.deckhouse.io/update-policy: test-alpha, source: test, status: suspended}
+      spec: {moduleName: echo, version: 0.4.52, weight: 910}
+      status: {phase: Suspended}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v0.4.53
+        labels: {module: echo, modules.deckhouse.io/update-policy: test-alpha, source: test, status: superseded}
+      spec: {moduleName: echo, version: 0.4.53, weight: 910}
+      status: {phase: Superseded}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v0.4.54
+        labels: {module: echo, modules.deckhouse.io/update-policy: test-alpha, source: test, status: pending}
+      spec: {moduleName: echo, version: 0.4.54, weight: 910}
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "echo" are:
+      | name         | phase      |
+      | echo-v0.4.51 | Superseded |
+      | echo-v0.4.52 | Suspended  |
+      | echo-v0.4.53 | Superseded |
+      | echo-v0.4.54 | Deployed   |
+    And the ModuleRelease "echo-v0.4.54" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+        labels:
+          status: deployed
+      """
+    And the Module "echo" matches:
+      """
+      status:
+        phase: Ready
+        conditions:
+        - {type: LastReleaseDeployed, status: "True"}
+      """
+
   @claim:DKP-17 @deckhouse-before:v1.75.0
   Scenario: A release whose Deckhouse requirement is unmet stays Pending
     Upstream case "deckhouse unsuitable version" (testdata releases/dVersion-unsuitable): the

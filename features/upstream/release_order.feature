@@ -14,6 +14,7 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
       | demo   | v1.68.0  |
       | demo   | v1.68.3  |
       | demo   | v1.68.4  |
+      | demo   | v1.69.10 |
       | demo   | v1.69.3  |
       | demo   | v1.70.0  |
       | demo   | v1.75.1  |
@@ -327,3 +328,57 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
       | rule                          | case                                                                                   | file                                                 | outcome                                           | versions                                             | message                                                                        | named   |
       | covers the deployed version   | Different from constrainted release is approved and matches constraint                 | from-to-several-update-specs-different-release       | may jump but waits for its own approval           | [{from: "1.67", to: "1.69"}, {from: "1.67", to: "1.70"}] | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation | v1.70.0 |
       | ends below the release itself | Different from constrainted release is approved and not matches to constrainted release | from-to-update-spec-not-for-constrainted-release     | cannot jump, its rule ending at 1.69, and waits for v1.68.0 | [{from: "1.67", to: "1.69"}]                         | awaiting for v1.68.0 release to be deployed                                    | v1.68.0 |
+
+  @claim:DKP-08
+  Scenario: An approved release whose from-to rule covers the deployed version jumps over the pending ones
+    Upstream case "Jump through n versions" (testdata releases/from-to-jump): v1.75.2 (rule
+    1.67 → 1.75, approved) deploys over v1.67.5; v1.68.4 and v1.69.10 end Skipped once each is
+    looked at again. (Upstream's golden also shows the Module's LastReleaseDeployed True, set when
+    its test handles the deployed release once more; the simulator does not model the Deckhouse
+    restart that does so in a cluster, docs/dkp-simulator.md, so this scenario does not check it.)
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.67.5
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.67.5, weight: 900}
+      status: {approved: true, phase: Deployed, transitionTime: "2021-12-08T08:34:01Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.68.4
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.68.4, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.69.10
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.69.10, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.75.2
+        annotations: {modules.deckhouse.io/approved: "true"}
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.75.2, weight: 900, update: {versions: [{from: "1.67", to: "1.75"}]}}
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    And 15 seconds pass
+    Then the releases of module "demo" are:
+      | name         | phase      | message |
+      | demo-1.67.5  | Superseded |         |
+      | demo-1.68.4  | Skipped    |         |
+      | demo-1.69.10 | Skipped    |         |
+      | demo-1.75.2  | Deployed   |         |
+    And the ModuleRelease "demo-1.75.2" went through Pending, Deployed
+    And at no time were two releases of module "demo" Deployed

@@ -370,3 +370,100 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         labels:
           source: test-source-1
       """
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by one source takes that source's release
+    Upstream source-controller case "embedded-module-single-source": the Module is Embedded and
+    enabled, no ModuleConfig names a source; the only source creates the first release, which
+    deploys and switches the module to that source.
+
+    Given the registry has the modules:
+      | module       | version | channels |
+      | ingressnginx | v1.2.3  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+      properties:
+        source: Embedded
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleRelease "ingressnginx-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          source: test-source-1
+      status:
+        phase: Deployed
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: test-source-1
+      """
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by two sources, none chosen, gets no release
+    Upstream source-controller case "embedded-module-several-sources-conflict".
+
+    Given the registry has the modules:
+      | module       | version | channels | repo                |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules   |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules-2 |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-2
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules-2", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+      properties:
+        source: Embedded
+        availableSources: [test-source-1, test-source-2]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then no ModuleRelease of module "ingressnginx" exists
+    And the ModuleSource "test-source-1" matches:
+      """
+      status:
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: Embedded
+      """
