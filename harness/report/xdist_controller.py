@@ -75,6 +75,7 @@ class Controller:
         self._kept_because = ""
         self._failed_on_deviation = 0
         self._write_error = ""
+        self._stopped_while_writing = False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -115,6 +116,11 @@ class Controller:
         under xdist the next hook waits for the workers' processes to end (their last garbage
         collection, exit hooks and interpreter shutdown take them a few tenths of a second);
         written first, the reports are rendered meanwhile instead of after.
+
+        A stop request (Ctrl-C, SIGTERM, SIGHUP) that comes while the reports are rendered and
+        written is held until the last file is in place (:func:`~harness.report.write.signals_held`):
+        the set is then this run's, whole, and the run ends as interrupted (exit 2). One that
+        comes before this hook ends the run as interrupted before anything is written.
         """
         state = self.config.stash[STATE]
         target = self.config.getoption("--conformance-report")
@@ -122,13 +128,17 @@ class Controller:
             if state.scenarios and exitstatus not in _NOTHING_TO_REPORT:
                 # Imported when needed: the renderers bring jinja2 (~40 ms of start-up) into
                 # every process that loads this plugin, xdist workers included, which never write.
-                from harness.report.write import ReportWriteError, write_reports
+                from harness.report.write import ReportWriteError, signals_held, write_reports
 
-                try:
-                    self._written = write_reports(self.run(), Path(self.config.invocation_params.dir, target))
-                except ReportWriteError as exc:
-                    self._write_error = str(exc)
-                    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+                with signals_held() as stops:
+                    try:
+                        self._written = write_reports(
+                            self.run(), Path(self.config.invocation_params.dir, target)
+                        )
+                    except ReportWriteError as exc:
+                        self._write_error = str(exc)
+                        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+                self._stopped_while_writing = bool(stops)
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
                 self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
@@ -136,11 +146,23 @@ class Controller:
         if self.config.getoption("--fail-on-deviation") and deviations and exitstatus == pytest.ExitCode.OK:
             self._failed_on_deviation = len(deviations)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if self._stopped_while_writing:
+            # Every scenario had finished and the set is whole; the stop request still ends the
+            # run as an interrupted one (exit 2), as it would have a moment earlier or later.
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """Name the report once pytest's progress line is closed (sessionfinish is too early)."""
         if self._write_error:
             terminalreporter.write_line(f"ERROR: {self._write_error}", red=True)
+        if self._stopped_while_writing:
+            finished = (
+                "every scenario had finished, so the writing was completed first and the four files "
+                "are this run's, whole; "
+                if self._written
+                else ""
+            )
+            terminalreporter.write_line(f"interrupted while the reports were written: {finished}exit 2")
         if self._written:
             terminalreporter.write_sep("-", f"conformance report: {self._written[0]}")
         elif self._kept is not None:
