@@ -185,9 +185,11 @@ def pytest_make_collect_report(
     state = collector.config.stash.get(STATE, None)
     if state is None or not items:
         return report
-    known = None if state.catalogue is None else state.catalogue.ids
+    catalogue = state.catalogue
+    known = None if catalogue is None else catalogue.ids
+    explained = None if catalogue is None else frozenset(c.id for c in catalogue.claims if c.deviation)
     for item in items:
-        problems = item_claim_problems(item, known, state.catalogue_path)
+        problems = item_claim_problems(item, known, state.catalogue_path, explained)
         if problems:
             item.stash[_CLAIM_PROBLEMS] = problems
     return report
