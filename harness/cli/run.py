@@ -36,6 +36,7 @@ from pathlib import Path
 from harness.cli._checks import USAGE_ERROR, usable_directory
 from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
+from harness.cli._report_lock import ReportDirBusy, ReportDirLock
 from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,9 +242,20 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"dkp-harness run: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    before = _report_version(args.report_dir)
-    code = run_pytest(command)
-    return _explain(code, args, command, written=_report_version(args.report_dir) != before)
+    lock = ReportDirLock(args.report_dir)
+    try:
+        lock.acquire()
+    except (ReportDirBusy, OSError) as exc:
+        reason = exc if isinstance(exc, ReportDirBusy) else f"cannot lock {lock.path} ({exc.strerror})"
+        print(f"dkp-harness run: {reason}", file=sys.stderr)
+        print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
+        return USAGE_ERROR
+    try:
+        before = _report_version(args.report_dir)
+        code = run_pytest(command)
+        return _explain(code, args, command, written=_report_version(args.report_dir) != before)
+    finally:
+        lock.release()
 
 
 def run_pytest(command: list[str]) -> int:
