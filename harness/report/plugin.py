@@ -31,6 +31,7 @@ from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalo
 from harness.report.comparisons import kubectl_diffs
 from harness.report.evidence import Evidence
 from harness.report.failure_text import failure_text, unknown_step_text
+from harness.report.launcher import LAUNCHER, USAGE, launched_by_cli
 from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
     PhaseOutcome,
@@ -87,6 +88,11 @@ def conformance_evidence(request: pytest.FixtureRequest) -> Evidence:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    if launched_by_cli():
+        # pytest's refusal of an option it does not know ("unrecognized arguments: --bogus") is
+        # made after this hook: it then shows dkp-harness run's usage, not "python -m pytest".
+        parser.prog = LAUNCHER
+        parser.optparser.usage = USAGE
     group = parser.getgroup("conformance", "DKP conformance report")
     group.addoption(
         "--conformance-report",
