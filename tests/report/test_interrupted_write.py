@@ -16,7 +16,8 @@ import signal
 import pytest
 
 from harness.report.assemble import assemble_run
-from harness.report.write import FILES, signals_held, write_reports
+from harness.report.held_signals import signals_held
+from harness.report.write import FILES, write_reports
 
 pytest_plugins = ["pytester"]
 
@@ -46,7 +47,7 @@ def pytest_configure(config):
 
         write.os.replace = replace  # only the writer's view of os: write.os is the os module
         config.add_cleanup(lambda: setattr(write.os, "replace", real))
-    else:
+    elif WHERE == "render":
         name = "conformance.html"
         render = write.FILES[name]
 
@@ -56,6 +57,17 @@ def pytest_configure(config):
 
         write.FILES[name] = stopped
         config.add_cleanup(lambda: write.FILES.__setitem__(name, render))
+
+
+def pytest_terminal_summary():
+    if WHERE == "summary":  # the reports are written; pytest is printing its summary
+        os.kill(os.getpid(), SIGNAL)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure():
+    if WHERE == "unconfigure":  # the session is over; pytest is cleaning up
+        os.kill(os.getpid(), SIGNAL)
 """
 
 
@@ -67,9 +79,15 @@ def _previous_set(out):
 
 @pytest.mark.parametrize(
     ("where", "sent"),
-    [("replace", "SIGINT"), ("render", "SIGINT"), ("replace", "SIGTERM")],
+    [
+        ("replace", "SIGINT"),
+        ("render", "SIGINT"),
+        ("replace", "SIGTERM"),
+        ("summary", "SIGINT"),
+        ("unconfigure", "SIGINT"),
+    ],
 )
-def test_a_stop_while_the_reports_are_written_leaves_the_whole_new_set_and_exits_2(bdd_project, where, sent):
+def test_a_stop_after_the_last_scenario_leaves_the_whole_new_set_and_exits_2(bdd_project, where, sent):
     bdd_project.makeconftest(STOP_INSIDE.format(where=where, signal=sent))
     out = bdd_project.path / "out"
     _previous_set(out)
@@ -82,8 +100,9 @@ def test_a_stop_while_the_reports_are_written_leaves_the_whole_new_set_and_exits
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no .part file left
     assert not any((out / name).read_text().startswith("previous") for name in FILES)
     assert json.loads((out / "conformance.json").read_text())["counts"]["scenarios"]["passed"] == 1
+    when = "while the reports were written" if where in ("replace", "render") else "after the last scenario"
     result.stdout.fnmatch_lines(
-        ["interrupted while the reports were written: every scenario had finished*exit 2"]
+        [f"interrupted {when}: every scenario had finished*this run's, whole; exit 2"]
     )
 
 
