@@ -62,11 +62,15 @@ def selection_of(config: pytest.Config) -> dict[str, Any]:
 
 
 def describe(selection: dict[str, Any]) -> str:
-    """A one-line summary of a selection for the banner, e.g. ``-k approval; claims REL-03``."""
+    """A one-line summary of a selection for the banner, e.g. ``-k approval; claims REL-03``.
+
+    Paths and feature files stand for themselves ("selected by features/approval"): a label in
+    front of them read "selected by features features/approval".
+    """
     parts = []
-    for key, label in (("paths", "paths"), ("features", "features"), ("claims", "claims")):
+    for key, label in (("paths", ""), ("features", ""), ("claims", "claims ")):
         if selection.get(key):
-            parts.append(f"{label} {', '.join(map(str, selection[key]))}")
+            parts.append(f"{label}{', '.join(map(str, selection[key]))}")
     if selection.get("keyword"):
         parts.append(f"-k {selection['keyword']}")
     if selection.get("markexpr"):
