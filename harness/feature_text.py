@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["FEATURE_ENCODING", "not_utf8", "read_feature"]
+__all__ = ["FEATURE_ENCODING", "gherkin_problem", "not_utf8", "read_feature"]
 
 FEATURE_ENCODING = "utf-8-sig"
 
@@ -35,3 +35,18 @@ def not_utf8(error: UnicodeDecodeError) -> tuple[int, str]:
         f"not UTF-8 text: byte 0x{byte:02x} at line {line}, column {column} cannot be decoded "
         f"({error.reason}); save the file as UTF-8"
     )
+
+
+_UNEXPECTED = "Unexpected token found"
+_EXPECTED = (
+    "a line of a feature file starts with a keyword (Feature:, Background:, Rule:, Scenario:,"
+    " Scenario Outline:, Examples:, Given, When, Then, And, But), a table row (|), a docstring"
+    ' delimiter ("""), a tag (@) or a comment (#): check the keyword\'s spelling and its colon'
+)
+
+
+def gherkin_problem(message: str) -> str:
+    """pytest-bdd's parse error in words an author can act on: its "Unexpected token found.
+    Check Gherkin syntax near the reported error." says neither what was found nor what may
+    come there, so the line (printed beside it) is explained by what Gherkin takes."""
+    return f"{message.split('.')[0]}: {_EXPECTED}" if message.startswith(_UNEXPECTED) else message

@@ -17,6 +17,7 @@ __all__ = [
     "CHANGE_CAUSE",
     "DEFAULT_SOURCE",
     "DEV",
+    "EMBEDDED",
     "FORCE",
     "FORCE_DELETE",
     "FORCE_LEGACY",
@@ -47,6 +48,9 @@ RENEW = "modules.deckhouse.io/renew"
 """On a ModulePullOverride: asks for the dev image again; removed after each deploy."""
 DEV = "modules.deckhouse.io/dev"
 """On a Module (Deckhouse v1.76 and later): its package view comes from a ModulePullOverride."""
+EMBEDDED = "modules.deckhouse.io/embedded"
+"""On a Module (Deckhouse v1.76 and later): the module is built into the Deckhouse image; today's
+Deckhouse lists such a module with this mark and ``spec.packageRepositoryName: embedded``."""
 CHANGE_CAUSE = "modules.deckhouse.io/change-cause"
 ALLOW_DISABLING = "modules.deckhouse.io/allow-disabling"
 

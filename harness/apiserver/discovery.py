@@ -27,6 +27,7 @@ VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update
 _READ_VERBS = ["get", "list", "watch"]
 _SUB_VERBS = {
     "status": ["get", "patch", "update"],
+    "scale": ["get", "patch", "update"],
     "log": ["get"],
     "exec": ["create", "get"],
     "attach": ["create", "get"],
@@ -127,12 +128,16 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
             "name": f"{r.plural}/{sub}",
             "singularName": "",
             "namespaced": r.namespaced,
-            "kind": r.kind,
+            **(_SCALE_KIND if sub == "scale" else {"kind": r.kind}),
             "verbs": _sub_verbs(rt, sub),
         }
         for sub in rt.all_subresources()
     ]
     return [main, *subs]
+
+
+_SCALE_KIND = {"group": "autoscaling", "version": "v1", "kind": "Scale"}
+"""What a ``scale`` subresource answers (:mod:`harness.apiserver.scale`), whatever its parent."""
 
 
 def api_resource_list(catalog: Catalog, group: str, version: str) -> dict[str, Any] | None:
@@ -165,7 +170,8 @@ def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:
     if rt.categories:
         entry["categories"] = list(rt.categories)
     subs = [
-        {"subresource": s, "responseKind": kind, "verbs": _sub_verbs(rt, s)} for s in rt.all_subresources()
+        {"subresource": s, "responseKind": _SCALE_KIND if s == "scale" else kind, "verbs": _sub_verbs(rt, s)}
+        for s in rt.all_subresources()
     ]
     if subs:
         entry["subresources"] = subs

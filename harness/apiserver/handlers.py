@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from harness.apiserver import access_reviews, strategy
+from harness.apiserver import access_reviews, scale, strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.definitions import refuse_write
@@ -398,19 +398,53 @@ def patch(b: Backend, req: Request) -> Response:
             replaced = _leaf_patch(b, req, current)
             if replaced is not None:
                 return replaced
-        try:
-            if kind is PatchType.JSON:
-                new = json_patch(current, req.body)
-            else:
-                if not isinstance(req.body, dict):
-                    raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
-                new = own_top(_merge(req, kind, current))
-        except PatchError as exc:
-            raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
-        if not isinstance(new, dict):
-            raise BadRequest("the patched document is not an object")
+        new = _patched(req, kind, current)
         _check_patched_types(req, new, current)
         return _store_update(b, req, current, new, require_rv=False)
+
+
+def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
+    """``current`` with the request's JSON, merge or strategic patch applied (sharing what it
+    leaves alone)."""
+    try:
+        if kind is PatchType.JSON:
+            new = json_patch(current, req.body)
+        else:
+            if not isinstance(req.body, dict):
+                raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
+            new = own_top(_merge(req, kind, current))
+    except PatchError as exc:
+        raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
+    if not isinstance(new, dict):
+        raise BadRequest("the patched document is not an object")
+    return new
+
+
+def _scale(b: Backend, req: Request) -> Response:
+    """``/scale`` of a Deployment or ReplicaSet (:mod:`harness.apiserver.scale`): the parent's
+    replicas as a Scale; a write of one changes the parent's ``spec.replicas`` only."""
+    with b.store.lock:
+        current = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
+        if req.verb == "get":
+            return Response(200, scale.scale_of(current))
+        if req.verb == "update":
+            written: Any = req.body
+        elif req.verb == "patch":
+            kind = _patch_type(req)
+            if kind is PatchType.APPLY:
+                raise UnsupportedMediaType("server-side apply of the scale subresource is not simulated")
+            written = _patched(req, kind, scale.scale_of(current))
+        else:
+            raise MethodNotAllowed(f"{req.verb} is not supported on the scale subresource")
+        wanted, precondition = scale.replicas_of(req.name or "", written)
+        new = own_top(current)
+        new["metadata"] = {
+            **current["metadata"],
+            "resourceVersion": precondition or current["metadata"]["resourceVersion"],
+        }
+        new["spec"] = {**current["spec"], "replicas": wanted}
+        done = _store_update(b, req, current, new, require_rv=precondition is not None)
+        return Response(200, scale.scale_of(done.body), warnings=done.warnings)
 
 
 def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
@@ -599,6 +633,8 @@ def handle(b: Backend, req: Request) -> Response:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
     check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
+    if req.subresource == "scale":
+        return _scale(b, req)
     response = VERBS[req.verb](b, req)
     if req.rt.deprecation_warning:
         response.warnings.insert(0, req.rt.deprecation_warning)

@@ -137,7 +137,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if getattr(args, "pass_through", False):
         args.extra = [*unknown, *tail]
     elif unknown or tail:
-        parser.error(f"unrecognized arguments: {' '.join([*unknown, *tail])}")
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join([*unknown, *tail])}")
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
@@ -146,6 +146,19 @@ def _main(argv: Sequence[str] | None) -> int:
         return int(func(args))
     except KeyboardInterrupt:
         return 130
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the subcommand ``args`` were parsed for, else ``parser``: a refusal of
+    ``steps --lint --bogus`` shows the usage of ``steps``, not the list of every command."""
+    import argparse
+
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen: argparse.ArgumentParser | None = action.choices.get(getattr(args, "command", None) or "")
+            if chosen is not None:
+                return chosen
+    return parser
 
 
 def time_command_words(words: Sequence[str]) -> SimpleNamespace | None:

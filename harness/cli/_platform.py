@@ -7,6 +7,7 @@ forms (``latest`` included), before anything starts.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from harness import eras
 
@@ -14,11 +15,22 @@ __all__ = ["add_platform_arguments", "bundle", "deckhouse_version", "edition"]
 
 
 def deckhouse_version(text: str) -> str:
-    """``v1.67.0``, ``1.75`` or ``latest`` → the canonical ``vMAJOR.MINOR.PATCH`` it means."""
+    """``v1.67.0``, ``1.75`` or ``latest`` → the canonical ``vMAJOR.MINOR.PATCH`` it means.
+
+    A version newer than any whose behaviour the simulator knows runs as the newest it knows; the
+    report says so, and so does the terminal at once (``v9.9`` is more likely a typo than a plan).
+    """
     try:
-        return str(eras.resolve_version(text))
+        version = eras.resolve_version(text)
     except eras.VersionError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if version > eras.LATEST:
+        print(
+            f"warning: --deckhouse-version {version} is newer than any version whose behaviour the"
+            f" simulator knows; the simulated Deckhouse behaves as {eras.LATEST} (docs/dkp-eras.md)",
+            file=sys.stderr,
+        )
+    return str(version)
 
 
 def edition(text: str) -> str:

@@ -18,9 +18,11 @@ Unknown options (``--dkp-...`` of other plugins) and everything after ``--`` go 
 unchanged. Exit codes are pytest's: 0 every scenario passed (known deviations included, unless
 ``--fail-on-deviation``), 1 an expectation was not met or a scenario could not run, 2 interrupted,
 3 internal error, 4 bad arguments, 5 the selection matched no scenario. A selection that matches
-nothing, bad arguments and interruptions leave the previous reports untouched. ``--report-dir``
-is checked before pytest starts: created when missing, refused (exit 4) when it is a file, lies
-under one or is not writable.
+nothing, bad arguments and interruptions leave the previous reports untouched; a Ctrl-C that
+comes while the reports are being written (every scenario has finished) lets the write end, so
+the four files are this run's, whole, and the exit code is still 2. ``--report-dir`` is checked
+before pytest starts: created when missing, refused (exit 4) when it is a file, lies under one,
+is not writable, or another ``dkp-harness run`` is using it (the lock names its PID).
 """
 
 from __future__ import annotations
@@ -36,10 +38,13 @@ from pathlib import Path
 from harness.cli._checks import USAGE_ERROR, usable_directory
 from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
+from harness.cli._report_lock import ReportDirBusy, ReportDirLock
+from harness.report.launcher import LAUNCHER, LAUNCHER_ENV
 from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_TESTS_COLLECTED = 5
+INTERRUPTED = 2
 UNUSED_PLUGINS = ("-p", "no:hypothesispytest")
 """Plugins the scenarios never use, left out of a run of ``scenarios/`` (hypothesis's imports
 cost ~0.25 s in each pytest process); a run given test modules keeps them."""
@@ -84,7 +89,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="exit 1 when a scenario passed only as a known deviation from the page",
     )
     parser.add_argument(
-        "-n", dest="workers", metavar="N", help="parallel workers (default 2; 0 runs in one process)"
+        "-n",
+        dest="workers",
+        metavar="N",
+        type=worker_count,
+        help="parallel workers (default 2; 0 runs in one process; auto: one per CPU)",
     )
     parser.add_argument(
         "--report-dir",
@@ -95,6 +104,16 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_platform_arguments(parser, defaults=False)
     add_target_arguments(parser)
+
+
+def worker_count(text: str) -> str:
+    """``-n``'s value, checked here: pytest-xdist refused a bad one with pytest's usage line, which
+    named ``python -m pytest`` and its options instead of ``dkp-harness run``."""
+    if text in ("auto", "logical") or (text.isascii() and text.isdigit()):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a number of workers: give 0 (one process), 1, 2, ... or auto (one per CPU)"
+    )
 
 
 def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace | None = None) -> list[str]:
@@ -237,13 +256,47 @@ def run(args: argparse.Namespace) -> int:
         print(f"ERROR: {unknown}", file=sys.stderr)
         print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
         return USAGE_ERROR
-    problem = report_dir_problem(args.report_dir)
+    problem = report_dir_problem(args.report_dir) or _kubeconfig_problem(args)
     if problem is not None:
         print(f"dkp-harness run: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    before = _report_version(args.report_dir)
-    code = run_pytest(command)
-    return _explain(code, args, command, written=_report_version(args.report_dir) != before)
+    lock = ReportDirLock(args.report_dir)
+    try:
+        lock.acquire()
+    except (ReportDirBusy, OSError) as exc:
+        reason = exc if isinstance(exc, ReportDirBusy) else f"cannot lock {lock.path} ({exc.strerror})"
+        print(f"dkp-harness run: {reason}", file=sys.stderr)
+        print(f"dkp-harness run: nothing ran; the reports in {args.report_dir} were left as they were")
+        return USAGE_ERROR
+    try:
+        before = _report_version(args.report_dir)
+        code = exit_code(run_pytest(command))
+        return _explain(code, args, command, written=_report_version(args.report_dir) != before)
+    finally:
+        lock.release()
+
+
+def exit_code(returncode: int) -> int:
+    """pytest's exit code as this command's: a pytest ended by a signal is reported as a shell
+    would (128 + N), and one ended by SIGINT as interrupted (2), as the README's table says.
+
+    ``subprocess`` gives -N for a process a signal ended; returned as it was, it became exit 254
+    ("-2" modulo 256) and the line "this run wrote no report (exit -2)".
+    """
+    import signal
+
+    if returncode >= 0:
+        return returncode
+    return INTERRUPTED if -returncode == signal.SIGINT else 128 - returncode
+
+
+def _kubeconfig_problem(args: argparse.Namespace) -> str | None:
+    """A ``--kubeconfig`` that names no file, found before pytest starts (it used to be told by
+    pytest, followed by "pytest refused the arguments")."""
+    kubeconfig: Path | None = getattr(args, "kubeconfig", None)
+    if kubeconfig is None or kubeconfig.expanduser().is_file():
+        return None
+    return f"--kubeconfig {kubeconfig}: no such file; give the kubeconfig of the cluster to check"
 
 
 def run_pytest(command: list[str]) -> int:
@@ -257,6 +310,9 @@ def run_pytest(command: list[str]) -> int:
     pytest itself (one process group), so this process only waits for it to finish; a SIGINT sent
     to this process alone is passed on. The handlers are in place before pytest starts, and a
     signal that comes before pytest exists is passed on as soon as it does.
+
+    pytest learns from :data:`~harness.report.launcher.LAUNCHER_ENV` that this command started
+    it: its refusals then name ``dkp-harness run``, and the report's path is printed once, last.
     """
     import signal
     import subprocess
@@ -277,7 +333,7 @@ def run_pytest(command: list[str]) -> int:
     stops = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
     previous = {sig: signal.signal(sig, forward) for sig in stops}
     try:
-        child = subprocess.Popen(command, cwd=ROOT)
+        child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, LAUNCHER_ENV: LAUNCHER})
         if pending:
             child.send_signal(signal.SIGINT)
         return child.wait()
@@ -365,12 +421,18 @@ def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, wri
             f"The reports in {args.report_dir} were left as they were."
         )
     elif code == USAGE_ERROR:
-        print("dkp-harness run: pytest refused the arguments (see the error above); nothing ran")
+        # pytest's exit 4 is any refusal before the first scenario: an option it does not know,
+        # but also a cluster it cannot use; the error above says which.
+        print(
+            "dkp-harness run: nothing ran (see the error above); "
+            f"the reports in {args.report_dir} were left as they were"
+        )
     elif written:
         print(f"report: {args.report_dir / 'conformance.html'}")
     else:
+        why = "the run was interrupted" if code == INTERRUPTED else f"exit {code}"
         print(
-            f"dkp-harness run: this run wrote no report (exit {code}); "
+            f"dkp-harness run: this run wrote no report ({why}); "
             f"the reports in {args.report_dir} were left as they were"
         )
     return code

@@ -90,7 +90,7 @@ def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> 
     from harness.report.claims import CatalogueError, load_catalogue
     from harness.steps.catalogue import CATALOGUE
     from harness.steps.lint import lint
-    from harness.steps.tag_lint import tag_problems
+    from harness.steps.tag_lint import FILE, tag_problems
 
     if not features.is_dir() and not (features.is_file() and features.suffix == ".feature"):
         print(f"error: no feature directory or .feature file at {features}: pass a folder or a file to lint")
@@ -120,6 +120,7 @@ def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> 
     for line in report.lines():
         print(line)
     used = sum(1 for count in report.usage.values() if count)
+    unreadable = sum(problem.kind == FILE for problem in tags)
     functions = len({step.function for step in CATALOGUE})
     unused = len({step.function for step in report.unused})
     # One definition may answer several phrasings (Given/When, "1 minute passes"/"3 minutes pass"):
@@ -129,7 +130,8 @@ def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> 
         + f"{functions} step definitions in {len(CATALOGUE)} phrasings, {used} phrasings used; "
         f"{len(report.undefined)} undefined, {len(report.ambiguous)} ambiguous, "
         + (f"{unused} unused definitions; " if whole else "unused definitions not checked for a subset; ")
-        + f"{len(report.invalid)} invalid step value(s); {len(tags)} tag problem(s)"
+        + f"{len(report.invalid)} invalid step value(s); {len(tags) - unreadable} tag problem(s)"
+        + (f"; {unreadable} unreadable feature file(s)" if unreadable else "")
         + ("" if catalogue else f" (no claims catalogue at {claims})")
     )
     return 0 if report.ok and not tags else 1

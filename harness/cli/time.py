@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "time",
-        help="show or move the sandbox's virtual time",
+        help="the sandbox's virtual time: now prints it, advance and set move it",
         description="now: print the virtual time; advance DURATION (3m, 1h30m, 3 minutes); set RFC3339 "
         "(forward only).",
     )

@@ -261,6 +261,7 @@ class SimulatedCluster:
             self._deckhouse_image,
             lambda: self.manager.restart(),
             sets_stored=lambda: self.api.preinstalled(kinds.REPLICA_SET.api_version, kinds.REPLICA_SET.kind),
+            on_stop=lambda: self.manager.halt(keep=(DeckhousePodController.name,)),
         )
         """The Deckhouse Deployment, pod and Services (restarts, exec, the pod's log)."""
 

@@ -58,7 +58,8 @@ class DeckhouseWorkload:
     """The Deckhouse Deployment and its one running, leading pod; see the module docstring.
 
     ``client`` is called for the cluster's in-process client, ``image`` for the image of the
-    Deckhouse version the cluster runs now, ``on_restart`` when a new Deckhouse has started.
+    Deckhouse version the cluster runs now, ``on_restart`` when a new Deckhouse has started,
+    ``on_stop`` when Deckhouse stopped and none runs (the Deployment scaled to zero).
     """
 
     def __init__(
@@ -69,18 +70,22 @@ class DeckhouseWorkload:
         image: Callable[[], str],
         on_restart: Callable[[], None],
         sets_stored: Callable[[], bool] = lambda: False,
+        on_stop: Callable[[], None] = lambda: None,
     ) -> None:
         self._client = client
         self._clock = clock
         self._log = log
         self._image = image
         self._on_restart = on_restart
+        self._on_stop = on_stop
         self._sets_stored = sets_stored  # whether the ReplicaSets are in the API server yet
         self._sets: list[_Set] = []  # every ReplicaSet of the Deployment, oldest first
         self._deployment: Obj = {}  # kind, name, uid: what the ReplicaSets' owner reference names
         self.pod_name = FIRST_POD
         """The running Deckhouse pod: a new name after every restart."""
         self.restarts = 0
+        self.running = True
+        """Whether a Deckhouse pod runs (not while the Deployment is scaled to zero)."""
         self._log_start = 0  # where the running pod's log begins in the DeckhouseLog
         self._log_ends: dict[str, int] = {}  # a stopped pod -> where its log ended
 
@@ -107,31 +112,65 @@ class DeckhouseWorkload:
         After a deletion the ReplicaSet makes the pod (same template hash, a new suffix). After a
         rollout (the Deployment's pod template changed) a new ReplicaSet makes it from the new
         template (a new hash, the template's image), the old pod goes, and the Deployment reports
-        the new generation observed, which ``kubectl rollout status`` waits for.
+        the new generation observed, which ``kubectl rollout status`` waits for. A Deployment
+        scaled to zero replicas (``kubectl scale --replicas=0``) stops Deckhouse: its pod goes and
+        no controller runs until it is scaled up again, when a new pod starts as after a deletion.
         """
-        client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
-        deployment = client.get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=ns)
+        deployment = self._client().get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=kinds.DECKHOUSE_NAMESPACE)
+        if not rollout:
+            if self.running:  # the pod was deleted: its ReplicaSet makes another
+                self._replace_pod(rolled=False)
+            return
+        generation = int(deployment["metadata"]["generation"])
         template = deployment["spec"]["template"]
         unchanged = _meaningful(template) == _meaningful(_unlabelled(self._sets[-1].template))
-        if rollout and (unchanged or deployment["spec"].get("paused")):
-            # A new generation with the same pod template (`rollout pause`, `scale` to one replica,
-            # a strategy edit), or any while paused: the Deployment controller only reports it
-            # observed; no new pod (a paused change rolls out at `rollout resume`).
-            self._report_deployment(int(deployment["metadata"]["generation"]))
+        moved = not unchanged and not deployment["spec"].get("paused")  # a paused change waits
+        if not _replicas(deployment):
+            if moved:
+                self._roll_out(template, replicas=0)
+            if self.running:
+                self._stop_pod()
+            self._report_deployment(generation, replicas=0)
             return
+        if moved:
+            self._roll_out(template)
+        elif not self.running or not self._sets[-1].replicas:
+            self._scale_set(self._sets[-1], 1)
+        if moved or not self.running:
+            self._replace_pod(rolled=self.running)
+        # A new generation with the same pod template (`rollout pause`, `scale` to one replica,
+        # a strategy edit), or any while paused: the Deployment controller only reports it
+        # observed; no new pod (a paused change rolls out at `rollout resume`).
+        self._report_deployment(generation)
+
+    def _replace_pod(self, *, rolled: bool) -> None:
+        """The current ReplicaSet's next pod, running a fresh Deckhouse; after a rollout (``rolled``)
+        the old pod goes, after a deletion or a scale-up it is gone already."""
         self.restarts += 1
         old = self.pod_name
-        if rollout:
-            self._roll_out(template)
         self.pod_name = replacement_pod_name(self._sets[-1].name, self.restarts)
-        self._start_pod(_template_image(template) or self._image())
-        if rollout:
+        self._start_pod(_template_image(self._sets[-1].template) or self._image())
+        if rolled:
             with contextlib.suppress(NotFound):
-                client.delete(kinds.POD, old, namespace=ns)
-            self._report_deployment(int(deployment["metadata"]["generation"]))
-        self._log_start = self._log_ends[old] = self._log.written
-        self._log.wake()  # whoever follows the old pod's log sees it end
+                self._client().delete(kinds.POD, old, namespace=kinds.DECKHOUSE_NAMESPACE)
+        if self.running:
+            self._end_log(old)
+        self.running = True
+        self._log_start = self._log.written
         self._on_restart()
+
+    def _stop_pod(self) -> None:
+        """Scaled to zero: the ReplicaSet deletes the pod, and no Deckhouse runs any more."""
+        self._scale_set(self._sets[-1], 0)
+        with contextlib.suppress(NotFound):
+            self._client().delete(kinds.POD, self.pod_name, namespace=kinds.DECKHOUSE_NAMESPACE)
+        self._end_log(self.pod_name)
+        self.running = False
+        self._on_stop()
+
+    def _end_log(self, pod: str) -> None:
+        self._log_ends[pod] = self._log.written
+        self._log.wake()  # whoever follows the old pod's log sees it end
 
     def upgrade(self) -> None:
         """A new Deckhouse version: the new image in the Deployment's template and in the pod, the
@@ -147,8 +186,9 @@ class DeckhouseWorkload:
         if self._sets_stored():
             template = {"spec": {"template": {"spec": spec}}}
             client.patch(kinds.REPLICA_SET, current.name, template, namespace=ns)
-        running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
-        self._report_pod(image, str(running["status"].get("startTime") or stamp(self._clock.now())))
+        if self.running:  # scaled to zero, no pod runs the old image
+            running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
+            self._report_pod(image, str(running["status"].get("startTime") or stamp(self._clock.now())))
 
     def exec(self, call: ExecCall) -> ExecResult:
         """``kubectl exec`` into the Deckhouse container runs ``deckhouse-controller``'s module
@@ -189,20 +229,21 @@ class DeckhouseWorkload:
         self._sets.append(made)
         return made
 
-    def _roll_out(self, template: Obj) -> None:
-        """A ReplicaSet for the new template (the existing one of that template on a rollback),
-        the others scaled to zero, the Deployment at the new revision."""
+    def _roll_out(self, template: Obj, replicas: int = 1) -> None:
+        """A ReplicaSet for the new template (the existing one of that template on a rollback) with
+        ``replicas`` pods, the others scaled to zero, the Deployment at the new revision."""
         client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
         old = [kept for kept in self._sets if kept.replicas]
         wanted = _meaningful(template)
         again = next((kept for kept in self._sets if _meaningful(_unlabelled(kept.template)) == wanted), None)
         if again is not None:  # `rollout undo`: that template's ReplicaSet comes back, newest
             self._sets.remove(again)
-            again.revision, again.replicas = self._sets[-1].revision + 1, 1
+            again.revision, again.replicas = self._sets[-1].revision + 1, replicas
             self._sets.append(again)
             new = again
         else:
             new = self._add_set(template, template_hash(template))
+            new.replicas = replicas
         old = [kept for kept in old if kept is not new]
         for kept in old:
             kept.replicas = 0
@@ -212,20 +253,37 @@ class DeckhouseWorkload:
             self._store_roll_out(new, created=again is None, old=old)
 
     def _store_roll_out(self, new: _Set, *, created: bool, old: list[_Set]) -> None:
-        client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
         made = self._set_object(new)
         if created:
-            client.create(kinds.REPLICA_SET, made, namespace=ns)  # the status goes apart, as ever
+            ns = kinds.DECKHOUSE_NAMESPACE
+            self._client().create(kinds.REPLICA_SET, made, namespace=ns)  # the status goes apart, as ever
+            self._client().patch(
+                kinds.REPLICA_SET, new.name, {"status": made["status"]}, namespace=ns, subresource="status"
+            )
         else:
-            scale = {"metadata": {"annotations": made["metadata"]["annotations"]}, "spec": {"replicas": 1}}
-            client.patch(kinds.REPLICA_SET, new.name, scale, namespace=ns)
-        status = {"status": made["status"]}
-        client.patch(kinds.REPLICA_SET, new.name, status, namespace=ns, subresource="status")
+            self._store_scale(new, {"annotations": made["metadata"]["annotations"]})
         for kept in old:
-            client.patch(kinds.REPLICA_SET, kept.name, {"spec": {"replicas": 0}}, namespace=ns)
-            counts = dict.fromkeys(("fullyLabeledReplicas", "readyReplicas", "availableReplicas"))
-            status = {"status": {**counts, **workloads.replica_set_status(0)}}  # null: gone (merge patch)
-            client.patch(kinds.REPLICA_SET, kept.name, status, namespace=ns, subresource="status")
+            self._store_scale(kept)
+
+    def _scale_set(self, kept: _Set, replicas: int) -> None:
+        kept.replicas = replicas
+        if self._sets_stored():  # else stored from :meth:`replica_sets` when someone first asks
+            self._store_scale(kept)
+
+    def _store_scale(self, kept: _Set, metadata: Obj | None = None) -> None:
+        """A stored ReplicaSet's wanted pods and its report of them (``metadata`` changes with it)."""
+        client, ns = self._client(), kinds.DECKHOUSE_NAMESPACE
+        client.patch(
+            kinds.REPLICA_SET,
+            kept.name,
+            {"metadata": metadata or {}, "spec": {"replicas": kept.replicas}},
+            namespace=ns,
+        )
+        counts = dict.fromkeys(("fullyLabeledReplicas", "readyReplicas", "availableReplicas"))
+        status = {
+            "status": {**counts, **workloads.replica_set_status(kept.replicas)}
+        }  # null: gone (merge patch)
+        client.patch(kinds.REPLICA_SET, kept.name, status, namespace=ns, subresource="status")
 
     def _set_object(self, kept: _Set) -> Obj:
         return workloads.replica_set(
@@ -260,8 +318,8 @@ class DeckhouseWorkload:
         )
         self._report_pod(image, stamp(self._clock.now()))
 
-    def _report_deployment(self, generation: int) -> None:
-        status = workloads.deployment_status(generation, stamp(self._clock.now()))
+    def _report_deployment(self, generation: int, replicas: int = 1) -> None:
+        status = workloads.deployment_status(generation, stamp(self._clock.now()), replicas)
         self._client().patch(
             kinds.DEPLOYMENT,
             DEPLOYMENT,
@@ -290,6 +348,12 @@ class _Set:
     revision: int
     created: str
     replicas: int = 1
+
+
+def _replicas(deployment: Obj) -> int:
+    """The pods a Deployment wants: ``spec.replicas``, 1 when absent (the API server defaults it)."""
+    wanted = deployment["spec"].get("replicas")
+    return 1 if wanted is None else int(wanted)
 
 
 def _unlabelled(template: Obj) -> Obj:

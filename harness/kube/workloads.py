@@ -47,14 +47,20 @@ def deployment(namespace: str, name: str, labels: dict[str, str], container: str
     }
 
 
-def deployment_status(generation: int, now: str) -> Obj:
-    """Its one replica updated, ready and available, as of ``generation``."""
+def deployment_status(generation: int, now: str, replicas: int = 1) -> Obj:
+    """Its ``replicas`` (one or none) updated, ready and available, as of ``generation``.
+
+    Scaled to zero, the counts are null: the Deployment controller writes them with ``omitempty``,
+    so a merge patch of this status removes them, and ``kubectl get deploy`` shows ``0/0``; the
+    Deployment is still available (zero of zero wanted pods run).
+    """
+    count = replicas or None
     return {
         "observedGeneration": generation,
-        "replicas": 1,
-        "updatedReplicas": 1,
-        "readyReplicas": 1,
-        "availableReplicas": 1,
+        "replicas": count,
+        "updatedReplicas": count,
+        "readyReplicas": count,
+        "availableReplicas": count,
         "conditions": [
             {
                 "type": "Available",

@@ -31,6 +31,7 @@ from harness.report.claims import DEFAULT_DOCS_BASE, CatalogueError, load_catalo
 from harness.report.comparisons import kubectl_diffs
 from harness.report.evidence import Evidence
 from harness.report.failure_text import failure_text, unknown_step_text
+from harness.report.launcher import LAUNCHER, USAGE, launched_by_cli
 from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
     PhaseOutcome,
@@ -87,6 +88,11 @@ def conformance_evidence(request: pytest.FixtureRequest) -> Evidence:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    if launched_by_cli():
+        # pytest's refusal of an option it does not know ("unrecognized arguments: --bogus") is
+        # made after this hook: it then shows dkp-harness run's usage, not "python -m pytest".
+        parser.prog = LAUNCHER
+        parser.optparser.usage = USAGE
     group = parser.getgroup("conformance", "DKP conformance report")
     group.addoption(
         "--conformance-report",
@@ -185,9 +191,11 @@ def pytest_make_collect_report(
     state = collector.config.stash.get(STATE, None)
     if state is None or not items:
         return report
-    known = None if state.catalogue is None else state.catalogue.ids
+    catalogue = state.catalogue
+    known = None if catalogue is None else catalogue.ids
+    explained = None if catalogue is None else frozenset(c.id for c in catalogue.claims if c.deviation)
     for item in items:
-        problems = item_claim_problems(item, known, state.catalogue_path)
+        problems = item_claim_problems(item, known, state.catalogue_path, explained)
         if problems:
             item.stash[_CLAIM_PROBLEMS] = problems
     return report

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from harness.feature_text import read_feature
 from harness.report.recorder import scenario_template, unreadable_feature
 
 __all__ = [
@@ -61,11 +62,15 @@ def selection_of(config: pytest.Config) -> dict[str, Any]:
 
 
 def describe(selection: dict[str, Any]) -> str:
-    """A one-line summary of a selection for the banner, e.g. ``-k approval; claims REL-03``."""
+    """A one-line summary of a selection for the banner, e.g. ``-k approval; claims REL-03``.
+
+    Paths and feature files stand for themselves ("selected by features/approval"): a label in
+    front of them read "selected by features features/approval".
+    """
     parts = []
-    for key, label in (("paths", "paths"), ("features", "features"), ("claims", "claims")):
+    for key, label in (("paths", ""), ("features", ""), ("claims", "claims ")):
         if selection.get(key):
-            parts.append(f"{label} {', '.join(map(str, selection[key]))}")
+            parts.append(f"{label}{', '.join(map(str, selection[key]))}")
     if selection.get("keyword"):
         parts.append(f"-k {selection['keyword']}")
     if selection.get("markexpr"):
@@ -170,7 +175,8 @@ def filter_items(
     """(kept, deselected) by ``--claim`` and ``--feature-path``; tests that are not scenarios are kept.
 
     A feature path may end in ``:LINE`` to keep only the scenario that line belongs to (the
-    scenario starting at or nearest above it), the way editors and CI logs cite ``file:line``.
+    scenario starting at or nearest above it, or the one Examples row on that line), the way
+    editors, CI logs and Cucumber cite ``file:line``.
     The test standing for a feature file that is not valid Gherkin goes with its file: kept when a
     feature path selects the file (any line of it: which scenario a line belongs to cannot be
     told), dropped when the feature paths leave the file out; ``--claim`` keeps it, since the
@@ -178,6 +184,7 @@ def filter_items(
     """
     wanted_claims = set(claims)
     specs = [_feature_spec(f, cwd) for f in features]
+    by_line = any(line is not None for _, line in specs)
     lines = _scenario_lines(items)
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
@@ -190,8 +197,10 @@ def filter_items(
             continue
         item_claims = {str(m.args[0]) for m in item.iter_markers("claim") if m.args}
         path = Path(template.feature.filename).resolve()
+        rows = _example_rows(template) if by_line else ()
+        row = _row_of(item, rows)
         ok = (not wanted_claims or bool(item_claims & wanted_claims)) and (
-            not specs or any(_selects(spec, path, template.line_number, lines) for spec in specs)
+            not specs or any(_selects(spec, path, template.line_number, lines, rows, row) for spec in specs)
         )
         (kept if ok else dropped).append(item)
     return kept, dropped
@@ -210,14 +219,61 @@ def _selects_file(spec: tuple[Path, int | None], path: Path) -> bool:
     return path == root or path.is_relative_to(root)
 
 
-def _selects(spec: tuple[Path, int | None], path: Path, line: int, lines: dict[Path, list[int]]) -> bool:
+def _selects(
+    spec: tuple[Path, int | None],
+    path: Path,
+    line: int,
+    lines: dict[Path, list[int]],
+    rows: tuple[int, ...] = (),
+    row: int | None = None,
+) -> bool:
+    """Whether the scenario at ``line`` of ``path`` (the Examples row at line ``row`` of an Outline
+    whose rows are at ``rows``) is what ``spec`` names: a line on one Examples row names that row
+    only, as Cucumber's ``file:LINE`` does; any other line the scenario at or above it."""
     root, wanted = spec
     if wanted is None:
         return path == root or path.is_relative_to(root)
     if path != root:
         return False
+    if wanted in rows:
+        return row == wanted
     starts = [n for n in lines.get(path, []) if n <= wanted]
     return bool(starts) and max(starts) == line
+
+
+def _example_rows(template: Any) -> tuple[int, ...]:
+    """The file lines of an Outline's Examples rows, in the order pytest-bdd numbers its examples
+    (every Examples block's rows, header lines left out); empty for a plain scenario."""
+    blocks = [examples.line_number for examples in template.examples if examples.line_number]
+    if not blocks:
+        return ()
+    try:
+        text = read_feature(template.feature.filename).splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ()
+    found: list[int] = []
+    for start in blocks:
+        found += _table_lines(text, start)[1:]  # the first row names the columns
+    return tuple(found)
+
+
+def _table_lines(text: list[str], start: int) -> list[int]:
+    """The lines of the table below line ``start`` (blank and comment lines may come between)."""
+    table: list[int] = []
+    for number in range(start + 1, len(text) + 1):
+        stripped = text[number - 1].strip()
+        if stripped.startswith("|"):
+            table.append(number)
+        elif stripped and not stripped.startswith("#"):
+            break
+    return table
+
+
+def _row_of(item: pytest.Item, rows: tuple[int, ...]) -> int | None:
+    """The file line of the Examples row ``item`` runs, when it runs one."""
+    callspec = getattr(item, "callspec", None)
+    index = getattr(callspec, "indices", {}).get("_pytest_bdd_example") if callspec is not None else None
+    return rows[index] if isinstance(index, int) and 0 <= index < len(rows) else None
 
 
 def _scenario_lines(items: Sequence[pytest.Item]) -> dict[Path, list[int]]:

@@ -46,6 +46,7 @@ __all__ = [
     "register_feature_tags",
     "register_markers",
     "tag_mistake",
+    "unexplained_deviation",
 ]
 
 CLAIM_PREFIX = "claim:"
@@ -183,10 +184,17 @@ def claim_tag_problems(
     return sorted({p for item in items for p in item_claim_problems(item, known, catalogue_path)})
 
 
-def item_claim_problems(item: pytest.Item, known: frozenset[str] | None, catalogue_path: Path) -> list[str]:
+def item_claim_problems(
+    item: pytest.Item,
+    known: frozenset[str] | None,
+    catalogue_path: Path,
+    explained: frozenset[str] | None = None,
+) -> list[str]:
     """The tag problems of one scenario, each with the feature file and line of its tag.
 
-    Unknown claim IDs and the tags of :func:`tag_mistake`; the report plugin makes the scenario
+    Unknown claim IDs, the tags of :func:`tag_mistake`, and, given ``explained`` (the IDs of the
+    claims whose catalogue entry gives a deviation reason), a ``@deviation`` none of whose known
+    claims has a reason (:func:`unexplained_deviation`). The report plugin makes the scenario
     (only) error at setup with them, so a typo in one file never stops the runs of the others.
     """
     template = scenario_template(item)
@@ -205,7 +213,36 @@ def item_claim_problems(item: pytest.Item, known: frozenset[str] | None, catalog
         if mistake is not None:
             where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, tag, line)}"
             problems.append(f"{where}: {mistake}")
+    if known is not None and explained is not None and item.get_closest_marker("deviation") is not None:
+        claims = sorted({str(m.args[0]) for m in item.iter_markers("claim") if m.args})
+        unexplained = unexplained_deviation(claims, known, explained)
+        if unexplained is not None:
+            where = (
+                f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, 'deviation', line)}"
+            )
+            problems.append(f"{where}: {unexplained}")
     return sorted(set(problems))
+
+
+def unexplained_deviation(
+    claims: Iterable[str], known: frozenset[str], explained: frozenset[str]
+) -> str | None:
+    """Why a ``@deviation`` on a scenario checking ``claims`` means nothing, or None when it does.
+
+    A pass of a ``@deviation`` scenario is a known deviation only for claims the catalogue gives a
+    reason; with none, the run printed DEVIATION, counted a deviation and failed
+    ``--fail-on-deviation`` while the claim table said "holds" with no deviation. It is a mistake
+    in the scenario, as ``dkp-harness steps --lint`` says (in the same words): the scenario
+    cannot be checked until the reason is written or the tag dropped. Unknown IDs have their own
+    message; a scenario with no known claim gets none here.
+    """
+    listed = [c for c in claims if c in known]
+    if not listed or any(c in explained for c in listed):
+        return None
+    return (
+        f"@deviation, but none of its claims ({', '.join(listed)}) has a deviation reason in the "
+        "claims catalogue; add the reason to the claim it demonstrates, or drop @deviation"
+    )
 
 
 def _message(

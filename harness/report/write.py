@@ -3,6 +3,12 @@
 Redaction happens on the model (``assemble_run`` redacts every scenario, claim and problem)
 rather than on the rendered text: a pattern run over escaped HTML, XML or JSON could break the
 escaping and never sees the secret in its escaped form anyway.
+
+The four files are one set: ``conformance.html`` next to a ``junit.xml`` of another run would
+tell CI and the reader different stories. So the set is written whole or not at all, and a stop
+request (Ctrl-C, ``kill``) that arrives while it is written waits until the last file is in
+place: :class:`~harness.report.held_signals.HeldSignals` notes it instead of raising in the middle
+of a render or between two renames.
 """
 
 from __future__ import annotations
@@ -37,8 +43,10 @@ def write_reports(run: Run, directory: Path) -> list[Path]:
 
     Everything is rendered, then every file is written under a temporary name, and only then are
     they renamed into place: a renderer error, a full disk or a directory that went away while
-    the run ran leaves the previous reports as they were, never a mix of old and new files. Such
-    a failure is a :class:`ReportWriteError` with one line to show, not a traceback.
+    the run ran leaves the previous reports as they were, never a mix of old and new files, and
+    no ``.part`` file. Such a failure is a :class:`ReportWriteError` with one line to show, not a
+    traceback. Call it while the stop signals are held
+    (:class:`~harness.report.held_signals.HeldSignals`), so that a Ctrl-C cannot cut the set in two.
     """
     rendered = {name: render(run) for name, render in FILES.items()}
     partials: list[tuple[Path, Path]] = []
@@ -55,8 +63,17 @@ def write_reports(run: Run, directory: Path) -> list[Path]:
             f"cannot write the reports into {directory}: {exc.strerror or exc}; "
             "the reports there were left as they were"
         ) from exc
-    for partial, path in partials:
-        os.replace(partial, path)
+    replaced: list[str] = []
+    try:
+        for partial, path in partials:
+            os.replace(partial, path)
+            replaced.append(path.name)
+    except OSError as exc:
+        _discard(partial for partial, _ in partials)
+        raise ReportWriteError(
+            f"cannot put the reports in place in {directory}: {exc.strerror or exc}; "
+            f"only {', '.join(replaced) or 'none'} of the four files are this run's"
+        ) from exc
     return [path for _, path in partials]
 
 

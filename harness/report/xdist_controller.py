@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,8 @@ import pytest
 
 from harness.report.assemble import assemble_run
 from harness.report.claims import Catalogue
+from harness.report.held_signals import HeldSignals
+from harness.report.launcher import launched_by_cli
 from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
 from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
@@ -75,6 +77,10 @@ class Controller:
         self._kept_because = ""
         self._failed_on_deviation = 0
         self._write_error = ""
+        self._stopped_while_writing = False
+        self._held = HeldSignals()
+        self._acted_on = 0
+        self._told = 0
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -104,18 +110,32 @@ class Controller:
             return ("skipped", "", "SKIPPED") if report.skipped else None
         return report.outcome, "", report.outcome.upper()
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> Generator[None, None, None]:
         """Write the reports, unless nothing ran; apply ``--fail-on-deviation``.
 
         A run that selected nothing, was refused or was interrupted leaves the previous reports
         byte for byte: overwriting a good report with an empty one loses the last real result.
 
-        First among the session-finish hooks: every result is in once the test loop is over, and
-        under xdist the next hook waits for the workers' processes to end (their last garbage
+        Before every other session-finish hook: every result is in once the test loop is over,
+        and under xdist the next hook waits for the workers' processes to end (their last garbage
         collection, exit hooks and interpreter shutdown take them a few tenths of a second);
         written first, the reports are rendered meanwhile instead of after.
+
+        From here to the end of pytest the stop signals (Ctrl-C, SIGTERM, SIGHUP) are held
+        (:class:`~harness.report.held_signals.HeldSignals`): one that comes while the reports are
+        written waits until the last file is in place, so the set is this run's, whole, and none
+        ends pytest with a traceback in its summary or clean-up. The run then ends as interrupted
+        (exit 2). One that comes before this hook ends the run as interrupted before anything is
+        written, and the previous reports are kept.
         """
+        self._held.start()
+        self.config.add_cleanup(self._release_signals)
+        self._finish(session, exitstatus)
+        yield
+        self._interrupt(session)
+
+    def _finish(self, session: pytest.Session, exitstatus: int) -> None:
         state = self.config.stash[STATE]
         target = self.config.getoption("--conformance-report")
         if target:
@@ -129,6 +149,7 @@ class Controller:
                 except ReportWriteError as exc:
                     self._write_error = str(exc)
                     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+                self._stopped_while_writing = bool(self._held.received)
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
                 self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
@@ -137,11 +158,44 @@ class Controller:
             self._failed_on_deviation = len(deviations)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
+    def _interrupt(self, session: pytest.Session) -> None:
+        """A stop request held so far ends the run as interrupted (exit 2); the reports stay."""
+        self._acted_on = len(self._held.received)
+        if self._acted_on:
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
+
+    def _release_signals(self) -> None:
+        """The last clean-up of pytest: give the signals back; one that came after the session's
+        end (during pytest's own clean-up) still makes the exit code 2, without a traceback."""
+        late = len(self._held.received) > self._acted_on
+        untold = len(self._held.received) > self._told
+        self._held.release()
+        if untold:
+            print(self._interrupted_line(), flush=True)
+        if late:
+            raise SystemExit(int(pytest.ExitCode.INTERRUPTED))
+
+    def _interrupted_line(self) -> str:
+        """What a stop request held since the session's end did: nothing to the reports."""
+        when = "while the reports were written" if self._stopped_while_writing else "after the last scenario"
+        finished = (
+            "every scenario had finished, so the reports were completed first and the four files "
+            "are this run's, whole; "
+            if self._written
+            else ""
+        )
+        return f"interrupted {when}: {finished}exit 2"
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """Name the report once pytest's progress line is closed (sessionfinish is too early)."""
         if self._write_error:
             terminalreporter.write_line(f"ERROR: {self._write_error}", red=True)
-        if self._written:
+        if self._held.received:
+            terminalreporter.write_line(self._interrupted_line())
+            self._told = len(self._held.received)
+        if launched_by_cli():
+            pass  # dkp-harness run ends with the same news in its own last line
+        elif self._written:
             terminalreporter.write_sep("-", f"conformance report: {self._written[0]}")
         elif self._kept is not None:
             terminalreporter.write_sep(

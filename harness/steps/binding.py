@@ -31,7 +31,7 @@ from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 # same four arguments from pytest-bdd 6 to 9; tests/steps/test_binding.py fails if that changes).
 from pytest_bdd.scenario import _get_scenario_decorator
 
-from harness.feature_text import FEATURE_ENCODING, not_utf8, read_feature
+from harness.feature_text import FEATURE_ENCODING, gherkin_problem, not_utf8, read_feature
 from harness.report.recorder import UnreadableFeature, mark_unreadable
 
 __all__ = ["AUTO_BINDING_ATTRIBUTE", "ParsedFeature", "bind_features", "parse_feature", "test_name"]
@@ -183,7 +183,7 @@ def _unique(namespace: dict[str, Any], name: str) -> str:
 def _unreadable(path: Path, shown: Path, error: Exception) -> Callable[[], None]:
     """A test that fails with the file, line and parser message; the report records it too."""
     line = getattr(error, "line", None)
-    detail = getattr(error, "message", None) or str(error)
+    detail = gherkin_problem(getattr(error, "message", None) or str(error))
     if isinstance(error, UnicodeDecodeError):
         line, detail = not_utf8(error)
     where = f"{shown.as_posix()}:{line}" if line else shown.as_posix()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,12 +159,34 @@ def render_markdown(steps: list[StepDef]) -> str:
     ]
     for area, members in _by_area(steps).items():
         out += [f"## {area}", ""]
-        for step in members:
-            out += [f"### {step.kind.capitalize()} `{step.pattern}`", "", step.doc, ""]
-            if step.example:
-                out += ["```gherkin", step.example, "```", ""]
-            out += [f"Defined in `{step.file}`.", ""]
+        for phrasings in _by_definition(members):
+            first = phrasings[0]
+            out += [f"### {_phrasing(first)}", ""]
+            if len(phrasings) > 1:
+                out += ["Also written: " + ", ".join(_phrasing(other) for other in phrasings[1:]) + ".", ""]
+            out += [first.doc, ""]
+            if first.example:
+                out += ["```gherkin", first.example, "```", ""]
+            out += [f"Defined in `{first.file}`.", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+_TYPED = re.compile(r"\{(\w+):\w+\}")
+"""A parameter with a parse type (``{message:Any}``): the reader writes its value, not its type."""
+
+
+def _phrasing(step: StepDef) -> str:
+    pattern = _TYPED.sub(r"{\1}", step.pattern)
+    return f"{step.kind.capitalize()} `{pattern}`"
+
+
+def _by_definition(steps: list[StepDef]) -> list[list[StepDef]]:
+    """The phrasings of each step function, in declaration order: one entry, one example. The
+    decorators register bottom-up, so the phrasing written first (the top one) comes last."""
+    grouped: dict[str, list[StepDef]] = {}
+    for step in steps:
+        grouped.setdefault(step.function, []).append(step)
+    return [phrasings[::-1] for phrasings in grouped.values()]
 
 
 def _by_area(steps: list[StepDef]) -> dict[str, list[StepDef]]:

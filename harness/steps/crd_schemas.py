@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from harness.steps.schema_fields import UnknownField, unknown_fields
+from harness.steps.schema_fields import UnknownField, UnsupportedValue, unknown_fields, unsupported_values
 
-__all__ = ["unknown_in_every_era"]
+__all__ = ["unknown_in_every_era", "unsupported_in_every_era"]
 
 CRD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "crds"
 
@@ -44,5 +44,15 @@ def unknown_in_every_era(kind: str, version: str, document: Any) -> list[Unknown
     if not schemas:
         return []
     per_era = [unknown_fields(document, schema) for schema in schemas]
+    everywhere = set.intersection(*({m.path for m in mistakes} for mistakes in per_era))
+    return [m for m in per_era[0] if m.path in everywhere]
+
+
+def unsupported_in_every_era(kind: str, version: str, document: Any) -> list[UnsupportedValue]:
+    """The values of ``document`` that no era's schema of ``kind`` at ``version`` allows."""
+    schemas = _schemas().get((kind, version), [])
+    if not schemas:
+        return []
+    per_era = [unsupported_values(document, schema) for schema in schemas]
     everywhere = set.intersection(*({m.path for m in mistakes} for mistakes in per_era))
     return [m for m in per_era[0] if m.path in everywhere]

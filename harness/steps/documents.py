@@ -43,6 +43,9 @@ class Origin:
     """How the error names the text: "the step's docstring", "the YAML file 'x.yaml'"."""
     file: str
     first_line: int = 1
+    indent: int = 0
+    """Columns the file has before the text's own first column (a docstring's indentation, which
+    Gherkin takes off its lines), so an error names the column of the file."""
 
     def line(self, offset: int) -> int:
         """The file's line of the text's line ``offset`` (0-based, as PyYAML counts)."""
@@ -116,7 +119,7 @@ def _on_line(origin: Origin | None, offset: int) -> str:
 
 
 def _located(error: yaml.YAMLError, origin: Origin | None) -> yaml.YAMLError:
-    """PyYAML's error with its marks moved from the text's own lines to the lines of ``origin``.
+    """PyYAML's error with its marks moved from the text's own lines and columns to those of ``origin``.
 
     The marks keep their buffer and pointer, so the quoted line and its caret stay as PyYAML
     printed them; only the name (``<unicode string>``) and the line number change.
@@ -126,4 +129,5 @@ def _located(error: yaml.YAMLError, origin: Origin | None) -> yaml.YAMLError:
     for mark in {id(m): m for m in (error.context_mark, error.problem_mark) if m is not None}.values():
         mark.name = origin.file
         mark.line = origin.line(mark.line) - 1  # PyYAML prints line + 1
+        mark.column += origin.indent
     return error

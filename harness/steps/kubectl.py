@@ -161,14 +161,34 @@ class Kubectl:
             argv.append(f"--context={self.context}")
         argv += args
         env = {**GO_DEFAULTS, **os.environ, "KUBECONFIG": str(self.kubeconfig), "HOME": str(self.cache_dir)}
-        done = subprocess.run(  # no stdin: `exec -ti` must not take over the terminal pytest runs in
-            argv,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=KUBECTL_TIMEOUT,
-            env=env,
-            check=False,
-        )
         shown = command.strip() if command.strip().startswith("kubectl") else f"kubectl {command.strip()}"
+        try:
+            done = subprocess.run(  # no stdin: `exec -ti` must not take over the terminal pytest runs in
+                argv,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=KUBECTL_TIMEOUT,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise KubectlFailed(_endless(shown)) from None
         return KubectlResult(shown, done.stdout, done.stderr, done.returncode)
+
+
+def _endless(command: str) -> str:
+    """What a kubectl call that did not end says: the usual cause is a command made to go on."""
+    words = shlex.split(command)
+    streams = [
+        w
+        for w in words
+        if w in ("-w", "--watch", "--watch-only", "-f", "--follow") or w.startswith("--watch=")
+    ]
+    why = (
+        f"{' '.join(streams)} makes kubectl go on until it is stopped: drop it, and to wait for a state "
+        'use `kubectl wait --for=...` or a step such as `Then the Module "NAME" is in phase "Ready"`'
+        if streams
+        else "it waited for something that did not come (a `wait` condition, a pod that never runs)"
+    )
+    return f"`{command}` did not end within {KUBECTL_TIMEOUT:.0f} s and was stopped: {why}"

@@ -44,6 +44,8 @@ class StepLine:
     file: str
     line: int
     docstring: str | None = None
+    path: Path | None = None
+    """The feature file itself (``file`` is its name as shown)."""
 
     @property
     def location(self) -> str:
@@ -97,7 +99,7 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
         elif len(matched) > 1:
             report.ambiguous.append((line, matched))
         else:
-            problem = invalid_value(matched[0], line.text, line.docstring, line.file, line.line)
+            problem = invalid_value(matched[0], line.text, line.docstring, line.file, line.line, line.path)
             if problem and (line.location, problem) not in {(x.location, y) for x, y in report.invalid}:
                 report.invalid.append((line, problem))
     # A definition offered under several keywords or phrasings ("Given"/"When", "1 minute passes"
@@ -144,12 +146,12 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
         for template in parsed.scenarios:
             contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]
             for context in contexts:
-                yield from _lines(template.render(context).steps, str(shown))
+                yield from _lines(template.render(context).steps, str(shown), path)
 
 
-def _lines(steps: Iterable[Step], file: str) -> Iterator[StepLine]:
+def _lines(steps: Iterable[Step], file: str, path: Path) -> Iterator[StepLine]:
     for step in steps:
-        yield StepLine(step.type, step.keyword, step.name, file, step.line_number, step.docstring)
+        yield StepLine(step.type, step.keyword, step.name, file, step.line_number, step.docstring, path)
 
 
 def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) -> list[StepDef]:

@@ -180,6 +180,38 @@ def _shown(filename: str, root: Path) -> str:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A feature file named on pytest's command line (``pytest features/mine/a.feature``, or its
+    folder) is no test module, and pytest answered "not found … (no match in any of [<Dir
+    mine>])": collect it as an error that says how to run it. ``pytest .`` or the suite's own
+    paths never name a feature file or a folder under ``features/``, so they reach nothing here."""
+    if file_path.suffix != ".feature":
+        return None
+    session = parent.session
+    features = session.config.rootpath / "features"
+    named = session.isinitpath(file_path) or (
+        file_path.is_relative_to(features)
+        and any(session.isinitpath(folder) for folder in file_path.parents if folder.is_relative_to(features))
+    )
+    return _FeatureFileHint.from_parent(parent, path=file_path) if named else None
+
+
+class _FeatureFileHint(pytest.File):
+    """Stands for a feature file given to pytest directly: its collection says how to run it."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        shown = (
+            self.path.relative_to(self.config.rootpath)
+            if self.path.is_relative_to(self.config.rootpath)
+            else self.path
+        )
+        raise self.CollectError(
+            f"{shown}: feature files run through scenarios/test_features.py, not as test files: run "
+            f"`pytest scenarios --feature-path {shown}` (any folder or file.feature:LINE works too) or "
+            f"`dkp-harness run {shown}`"
+        )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep one test per scenario: a hand-written binding wins over the automatic one."""
     explicit = {key for item in items if (key := _scenario_key(item)) and not _auto_bound(item)}

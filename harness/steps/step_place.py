@@ -24,7 +24,13 @@ from harness.feature_text import read_feature
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
 
-__all__ = ["KUBECTL_LITERALS", "StepPlace", "docstring_first_line", "unfilled_placeholder"]
+__all__ = [
+    "KUBECTL_LITERALS",
+    "StepPlace",
+    "docstring_first_line",
+    "docstring_origin",
+    "unfilled_placeholder",
+]
 
 _PLACEHOLDER = re.compile(r"<(.+?)>")
 """The pattern pytest-bdd renders Outline steps with (``pytest_bdd.parser.PARAM_RE``)."""
@@ -58,12 +64,24 @@ class StepPlace:
 
     def docstring_origin(self) -> Origin | None:
         """Where the step's docstring starts in the feature file; ``None`` if it cannot be found."""
-        first = docstring_first_line(self.path, self.line)
-        return None if first is None else Origin("the step's docstring", self.shown, first)
+        return docstring_origin(self.path, self.shown, self.line)
+
+
+def docstring_origin(path: Path, shown: str, step_line: int) -> Origin | None:
+    """Where the docstring of the step at ``step_line`` of ``path`` (named ``shown``) starts: its
+    first line and its indentation (the delimiter's, which Gherkin takes off every line)."""
+    start = _docstring_start(path, step_line)
+    return None if start is None else Origin("the step's docstring", shown, *start)
 
 
 def docstring_first_line(path: Path, step_line: int) -> int | None:
-    """The line of the feature file holding the first line of the docstring of the step at ``step_line``.
+    """The line of the feature file holding the first line of the docstring of the step at ``step_line``."""
+    start = _docstring_start(path, step_line)
+    return None if start is None else start[0]
+
+
+def _docstring_start(path: Path, step_line: int) -> tuple[int, int] | None:
+    """(first line of the text, indentation) of the docstring of the step at ``step_line``.
 
     The docstring opens on the first line below the step that starts with a delimiter (blank and
     comment lines may come between); its text starts on the line after that delimiter.
@@ -73,9 +91,10 @@ def docstring_first_line(path: Path, step_line: int) -> int | None:
     except (OSError, UnicodeDecodeError):
         return None
     for number in range(step_line + 1, len(lines) + 1):
-        text = lines[number - 1].strip()
+        line = lines[number - 1]
+        text = line.strip()
         if text.startswith(_DOCSTRING_DELIMITERS):
-            return number + 1
+            return number + 1, len(line) - len(line.lstrip())
         if text and not text.startswith("#"):
             return None
     return None

@@ -9,14 +9,17 @@ handing the value to the function the step itself uses.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.api import kinds
-from harness.steps.crd_schemas import unknown_in_every_era
+from harness.steps.crd_schemas import unknown_in_every_era, unsupported_in_every_era
 from harness.steps.documents import DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
+from harness.steps.phase_names import check_phase, check_phases
 from harness.steps.phrases import parse_moment, parse_span
-from harness.steps.schema_fields import apply_refusal, match_refusal
+from harness.steps.schema_fields import apply_refusal, likely_typos, match_refusal, seed_refusal
+from harness.steps.step_place import docstring_origin
 
 if TYPE_CHECKING:
     from harness.steps.catalogue import StepDef
@@ -48,26 +51,32 @@ def _kind_refusal(kind: str) -> str:
     return ""
 
 
-def _yaml_file(path: str) -> None:
+def _yaml_file(path: str) -> Path:
     from harness.steps.library.objects import yaml_file  # imports the world, hence pytest: only when linting
 
-    yaml_file(path)
+    return yaml_file(path)
 
 
-_VALUES: dict[str, Callable[[str], Any]] = {"span": parse_span, "moment": parse_moment, "kind": _kind}
+_VALUES: dict[str, Callable[[str], Any]] = {
+    "span": parse_span,
+    "moment": parse_moment,
+    "kind": _kind,
+    "phase": check_phase,
+    "phases": check_phases,
+}
 
 
-def invalid_value(step: StepDef, text: str, docstring: str | None, file: str, line: int) -> str:
-    """What the run would refuse in the step ``text`` at ``file:line`` (matched by ``step``), or ``""``."""
+def invalid_value(
+    step: StepDef, text: str, docstring: str | None, file: str, line: int, path: Path | None = None
+) -> str:
+    """What the run would refuse in the step ``text`` at ``file:line`` (matched by ``step``; the
+    feature file ``path`` tells where its docstring starts), or ``""``."""
     try:
         arguments = step.parser.parse_arguments(text) or {}
     except Exception:  # noqa: BLE001 - a parser that cannot re-read its own match judges nothing
         arguments = {}
     if step.function.rsplit(":", 1)[-1] == "apply_file" and isinstance(arguments.get("path"), str):
-        try:
-            _yaml_file(arguments["path"])
-        except ScenarioError as exc:
-            return str(exc)
+        return _file_problem(arguments["path"])
     for name, value in arguments.items():
         check = _VALUES.get(name)
         if check is None or not isinstance(value, str):
@@ -78,7 +87,9 @@ def invalid_value(step: StepDef, text: str, docstring: str | None, file: str, li
             return str(exc)
     function = step.function.rsplit(":", 1)[-1]
     if docstring is not None and function in _YAML_STEPS:
-        origin = Origin("the step's docstring", file, line + 2)
+        origin = (docstring_origin(path, file, line) if path else None) or Origin(
+            "the step's docstring", file, line + 2
+        )
         try:
             documents = parse_documents(docstring, _PLACEHOLDERS, origin)
         except (DocumentError, ScenarioError) as exc:
@@ -87,21 +98,46 @@ def invalid_value(step: StepDef, text: str, docstring: str | None, file: str, li
     return ""
 
 
+def _file_problem(path: str) -> str:
+    """What the run refuses in a seeded YAML file: a missing one, bad YAML, a kind or a misspelt field."""
+    try:
+        text = _yaml_file(path).read_text(encoding="utf-8", errors="replace")
+        documents = parse_documents(text, _PLACEHOLDERS, Origin(f"the YAML file {path!r}", path))
+    except (DocumentError, ScenarioError) as exc:
+        return str(exc)
+    return next((p for p in (_document_problem(d, seeding=True) for d in documents) if p), "")
+
+
+def _document_problem(document: dict[str, Any], *, seeding: bool) -> str:
+    """What the run refuses in one applied or seeded document: a status in an apply, a DKP kind
+    that does not exist, a field no era has (seeding: only one spelt like a real field)."""
+    kind, api_version = str(document.get("kind", "")), str(document.get("apiVersion", ""))
+    name = str((document.get("metadata") or {}).get("name", ""))
+    if not seeding and isinstance(document.get("status"), dict) and document["status"]:
+        return _status_refusal(document)  # the run's own words for it
+    if api_version.startswith(f"{kinds.GROUP}/") and kind not in kinds.BY_KIND:
+        return _kind_refusal(kind)
+    if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != api_version:
+        return ""
+    version = api_version.rsplit("/", 1)[-1]
+    mistakes = unknown_in_every_era(kind, version, document)
+    typos = likely_typos(mistakes) if seeding else mistakes
+    if typos:
+        return seed_refusal(kind, name, typos) if seeding else apply_refusal(kind, name, typos)
+    refused = unsupported_in_every_era(kind, version, document)
+    if refused:  # the API server's 422, for an apply and a seed alike
+        return f'{kind}.deckhouse.io "{name}" is invalid: ' + "; ".join(str(v) for v in refused)
+    return ""
+
+
 def _unknown_fields(function: str, arguments: dict[str, Any], documents: list[dict[str, Any]]) -> str:
     """A field the kind's CRD (in no era) has, as the run refuses it: in an applied object, or in
     the YAML a ``matches:`` check compares."""
-    if function == "apply_yaml":  # as the run: seeding is not judged (objects.apply_documents)
+    if function in ("apply_yaml", "seed_yaml"):  # as the run judges them (objects.apply_documents)
         for document in documents:
-            kind, api_version = str(document.get("kind", "")), str(document.get("apiVersion", ""))
-            if isinstance(document.get("status"), dict) and document["status"]:
-                return _status_refusal(document)  # the run's own words for it
-            if api_version.startswith(f"{kinds.GROUP}/") and kind not in kinds.BY_KIND:
-                return _kind_refusal(kind)
-            if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != api_version:
-                continue
-            mistakes = unknown_in_every_era(kind, api_version.rsplit("/", 1)[-1], document)
-            if mistakes:
-                return apply_refusal(kind, str((document.get("metadata") or {}).get("name", "")), mistakes)
+            problem = _document_problem(document, seeding=function == "seed_yaml")
+            if problem:
+                return problem
     matched = arguments.get("kind")
     if function == "matches" and isinstance(matched, str) and matched in kinds.BY_KIND and documents:
         mistakes = unknown_in_every_era(matched, kinds.BY_KIND[matched].version, documents[0])

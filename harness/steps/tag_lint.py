@@ -20,13 +20,16 @@ from pathlib import Path
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import ScenarioTemplate
 
-from harness.feature_text import not_utf8, read_feature
+from harness.feature_text import gherkin_problem, not_utf8, read_feature
 from harness.report.claims import Catalogue
 from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
 from harness.steps.binding import parse_feature
 from harness.steps.lint import feature_files, shown_path
 
-__all__ = ["TagProblem", "tag_problems"]
+__all__ = ["FILE", "TagProblem", "tag_problems"]
+
+FILE = "file"
+"""The kind of a :class:`TagProblem` that is an unreadable file (not valid Gherkin, not UTF-8)."""
 
 # A marker name pytest's -m can use; a tag outside this still runs but cannot be selected.
 _MARKER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -39,6 +42,8 @@ class TagProblem:
 
     location: str
     message: str
+    kind: str = "tag"
+    """``tag``, or :data:`FILE` for a file the lint could not read (no tag of it was looked at)."""
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -55,15 +60,18 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             # and the tag lint share the parse
             parsed = parse_feature(base, path.relative_to(base))
         except GherkinParseError as exc:
-            detail = getattr(exc, "message", None) or str(exc)
-            problems.append(TagProblem(f"{shown}:{getattr(exc, 'line', 0)}", f"not valid Gherkin: {detail}"))
+            detail = gherkin_problem(getattr(exc, "message", None) or str(exc))
+            content = (getattr(exc, "line_content", "") or "").strip()
+            found = f"\n    {content}" if content else ""
+            where = f"{shown}:{getattr(exc, 'line', 0)}"
+            problems.append(TagProblem(where, f"not valid Gherkin: {detail}{found}", FILE))
             continue
         except UnicodeDecodeError as exc:
             line, message = not_utf8(exc)
-            problems.append(TagProblem(f"{shown}:{line}", message))
+            problems.append(TagProblem(f"{shown}:{line}", message, FILE))
             continue
         except OSError as exc:
-            problems.append(TagProblem(f"{shown}:0", f"cannot be read: {exc}"))
+            problems.append(TagProblem(f"{shown}:0", f"cannot be read: {exc}", FILE))
             continue
         lines = read_feature(path).splitlines()
         for template in parsed.scenarios:

@@ -80,7 +80,7 @@ class Connection:
         try:
             clock = ClusterClock(client.server_time)
             clock.calibrate()
-            info = read_target_info(client, clock.rate)
+            info = read_target_info(client, clock.rate, clock.time_mode())
         except (ApiError, TargetConnectionError, ClockStandsStill) as exc:
             client.close()
             raise TargetConnectionError(f"cannot use the cluster at {client.server}: {exc}") from None
@@ -90,8 +90,12 @@ class Connection:
         self.client.close()
 
 
-def read_target_info(client: KubernetesClient, rate: float) -> dict[str, str]:
-    """kind, server, versions, edition and time mode, read from the cluster as a user would."""
+def read_target_info(client: KubernetesClient, rate: float, mode: str | None = None) -> dict[str, str]:
+    """kind, server, versions, edition and time mode, read from the cluster as a user would.
+
+    ``mode`` is the clock's own account (:meth:`ClusterClock.time_mode`, as precise as its
+    measurement); rounding ``rate`` alone called a ``--time-scale 60`` sandbox "scaled x59".
+    """
     version = client.request("GET", "/version") or {}
     image = _deckhouse_image(client)
     repo, _, tag = image.rpartition(":") if image else ("", "", "")
@@ -102,7 +106,7 @@ def read_target_info(client: KubernetesClient, rate: float) -> dict[str, str]:
         "kubernetes_version": str(version.get("gitVersion", "unknown")),
         "deckhouse_version": tag or "unknown",
         "edition": edition,
-        "time_mode": "real" if round(rate) <= 1 else f"scaled x{round(rate)}",
+        "time_mode": mode or ("real" if round(rate) <= 1 else f"scaled x{round(rate)}"),
     }
 
 

@@ -77,10 +77,17 @@ class TargetOptions:
         )
 
     def validate(self) -> None:
-        others = [flag for flag, _, attr, _ in _OPTIONS[1:] if getattr(self, attr) and attr != "run_id"]
+        others = [flag for flag, _, attr, _ in _OPTIONS[1:] if getattr(self, attr)]
         if self.kubeconfig is None:
+            # --run-id included: it names what a run makes on a real cluster, and the simulator
+            # ignored a malformed one silently while refusing --registry.
             if others:
-                raise TargetOptionsError(f"{', '.join(others)} only apply with --kubeconfig PATH")
+                listed = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+                verb = "applies" if len(others) == 1 else "apply"
+                raise TargetOptionsError(
+                    f"{listed} {verb} only to a real cluster: add --kubeconfig PATH, or leave "
+                    f"{'it' if len(others) == 1 else 'them'} out to run on the simulator"
+                )
             return
         if not self.registry:
             raise TargetOptionsError(

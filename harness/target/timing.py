@@ -23,6 +23,7 @@ that waits on the wall clock, and only a real target uses it.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,8 @@ __all__ = [
     "eventually",
     "parse_date_header",
     "parse_timestamp",
+    "simplest_rate",
+    "time_mode",
 ]
 
 T = TypeVar("T")
@@ -116,6 +119,9 @@ class ClusterClock:
         self._last: datetime | None = None
         self._first_edge: tuple[float, datetime] | None = None
         self._edge: tuple[float, datetime] | None = None
+        self._read_started: float | None = None
+        self._first_window: tuple[float, float, datetime] | None = None
+        self._window: tuple[float, float, datetime] | None = None
         self.rate = 1.0
         """Cluster seconds per wall second (1 on a real cluster, N on ``serve --time-scale N``)."""
 
@@ -143,9 +149,16 @@ class ClusterClock:
 
     def sample(self) -> datetime:
         """Read the cluster's clock now (one API request) and update the rate."""
+        started = self._mono()
         value = self._read()
         mono = self._mono()
         with self._lock:
+            if self._last is not None and value > self._last and self._read_started is not None:
+                # The clock reached ``value`` after the previous read started and before this one
+                # answered: the wall window of the edge, for the bounds of the rate.
+                self._window = (self._read_started, mono, value)
+                self._first_window = self._first_window or self._window
+            self._read_started = started
             if self._last is not None and value > self._last:
                 self._edge = (mono, value)
                 if self._first_edge is None:
@@ -155,6 +168,27 @@ class ClusterClock:
                     self.rate = max(cluster / (mono - self._first_edge[0]), 1e-3)
             self._last = value
         return value
+
+    def rate_bounds(self) -> tuple[float, float]:
+        """The lowest and highest rate the edges seen so far allow (both :attr:`rate` before two).
+
+        Each edge is known only within the wall time of two reads (a few milliseconds), so a rate
+        measured over half a second is known to a few percent: ``serve --time-scale 60`` measured
+        59.3 one time and 60.4 the next.
+        """
+        with self._lock:
+            first, last = self._first_window, self._window
+        if first is None or last is None or last[2] <= first[2]:
+            return (self.rate, self.rate)
+        cluster = (last[2] - first[2]).total_seconds()
+        shortest, longest = last[0] - first[1], last[1] - first[0]
+        if shortest <= 0:
+            return (cluster / longest, max(self.rate, cluster / longest))
+        return (cluster / longest, cluster / shortest)
+
+    def time_mode(self) -> str:
+        """``real``, or ``scaled xN`` with N as precise as the measurement is (:func:`time_mode`)."""
+        return time_mode(*self.rate_bounds())
 
     def now(self) -> datetime:
         """The estimated cluster now, without a request (falls back to a read before the first edge)."""
@@ -177,6 +211,30 @@ class ClusterClock:
             # Sleep most of the way, then re-read: the estimate corrects itself on every read.
             pause(min(max(self.wall_seconds(remaining) * 0.9, 0.005), 30.0))
             self.sample()
+
+
+def simplest_rate(low: float, high: float) -> int:
+    """The whole number with the fewest significant digits between ``low`` and ``high``.
+
+    A rate measured as 58.9 to 61.2 is reported as 60, not as the 59 or 61 that rounding its
+    midpoint gave by chance: a scale is chosen by a person (10, 60, 100, 3600), and digits the
+    measurement does not support are noise. Among equally simple candidates the one nearest the
+    midpoint wins; an interval holding no whole number gives the nearest one.
+    """
+    middle = (low + high) / 2
+    step = 10 ** math.floor(math.log10(high)) if high >= 10 else 1
+    while step >= 1:
+        candidate = round(middle / step) * step
+        if low <= candidate <= high:
+            return int(candidate)
+        step //= 10
+    return round(middle)
+
+
+def time_mode(low: float, high: float) -> str:
+    """How a report names a clock whose rate lies between ``low`` and ``high``."""
+    scale = simplest_rate(low, high)
+    return "real" if scale <= 1 else f"scaled x{scale}"
 
 
 @dataclass

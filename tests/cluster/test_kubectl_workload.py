@@ -398,3 +398,71 @@ def test_a_paused_deployment_rolls_out_only_when_resumed(cluster, tmp_path):
         cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
     )
     assert pods == image
+
+
+def test_scaled_to_zero_deckhouse_stops_and_scaled_back_it_starts_afresh(cluster, tmp_path):
+    """`kubectl scale --replicas=0` stops Deckhouse: no pod, nothing reconciled, no periodic look,
+    however long; scaled back, a new pod runs and its Deckhouse looks at everything again."""
+    first, ns = cluster.pod_name, ["-n", "d8-system"]
+    config = cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig")
+    assert _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=0").strip() == (
+        "deployment.apps/deckhouse scaled"
+    )
+    cluster.settle()
+    deploy = _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()
+    assert deploy[:4] == ["deckhouse", "0/0", "0", "0"]
+    assert _kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name") == ""
+    assert _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].spec.replicas}") == "0"
+    written = cluster.log.written
+    cluster.client.create(config, {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig",
+                                   "metadata": {"name": "foo"}, "spec": {"enabled": True}})  # fmt: skip
+    cluster.control.advance("1h")
+    assert "status" not in cluster.client.get(config, "foo")  # no controller ran
+    assert cluster.log.written == written
+
+    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
+    cluster.settle()
+    pods = _kubectl(cluster, tmp_path, *ns, "get", "pods").splitlines()
+    assert pods[1].split()[:3] == [cluster.pod_name, "1/1", "Running"] and cluster.pod_name != first
+    assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
+    log = _kubectl(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
+    assert "module not found" in log  # the new pod's log, from its start
+    status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
+    assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
+
+
+def test_the_scale_subresource_reads_and_writes_the_deployments_replicas_as_kube_apiserver(cluster):
+    from kubernetes import client, config
+    from kubernetes.client.rest import ApiException
+
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=str(cluster.kubeconfig), client_configuration=cfg)
+    with client.ApiClient(cfg) as api:
+        apps = client.AppsV1Api(api)
+        scale = apps.read_namespaced_deployment_scale("deckhouse", "d8-system")
+        assert (scale.spec.replicas, scale.status.replicas, scale.status.selector) == (1, 1, "app=deckhouse")
+        with pytest.raises(ApiException) as refused:
+            apps.patch_namespaced_deployment_scale("deckhouse", "d8-system", {"spec": {"replicas": -1}})
+        assert refused.value.status == 422
+        assert '"Scale.autoscaling \\"deckhouse\\" is invalid: spec.replicas: Invalid value: -1: must be' in (
+            refused.value.body
+        )
+        stale = client.V1Scale(
+            metadata=client.V1ObjectMeta(name="deckhouse", namespace="d8-system", resource_version="1"),
+            spec=client.V1ScaleSpec(replicas=0),
+        )
+        with pytest.raises(ApiException) as conflict:
+            apps.replace_namespaced_deployment_scale("deckhouse", "d8-system", stale)
+        assert conflict.value.status == 409
+        stale.metadata.resource_version = None
+        done = apps.replace_namespaced_deployment_scale("deckhouse", "d8-system", stale)
+        assert done.spec.replicas in (None, 0)  # zero is left out of the Scale, as Go's omitempty does
+        cluster.settle()
+        deployment = apps.read_namespaced_deployment("deckhouse", "d8-system")
+        assert deployment.spec.replicas == 0 and deployment.metadata.generation == 2
+        assert not cluster.workload.running
+        resources = {r.name: r for r in client.AppsV1Api(api).get_api_resources().resources}
+        assert (resources["deployments/scale"].group, resources["deployments/scale"].kind) == (
+            "autoscaling",
+            "Scale",
+        )

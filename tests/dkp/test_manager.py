@@ -120,6 +120,29 @@ def test_requeue_after_fires_at_the_virtual_deadline(kube, clock, make_manager):
     assert rec.offsets(start) == [0.0, 180.0]
 
 
+def test_a_halted_manager_runs_only_the_kept_controllers_until_restarted(kube, clock, make_manager):
+    """Deckhouse scaled to zero: its controllers neither reconcile changes nor keep their timers;
+    the kept one (Kubernetes' own) goes on; a restart lists everything again."""
+    start = clock.now()
+    every_minute = Recorder(clock, plan={"a": Result(timedelta(minutes=1))})
+    kept = Recorder(clock, name="kept")
+    manager = make_manager([every_minute, kept])
+    kube.create(kinds.MODULE_UPDATE_POLICY, policy("a"))
+    manager.settle()
+    manager.halt(keep=["kept"])
+    assert manager.halted
+    kube.create(kinds.MODULE_UPDATE_POLICY, policy("b"))
+    manager.advance(timedelta(minutes=10))
+    assert (every_minute.offsets(start), kept.names()) == ([0.0], ["a", "b"])
+    manager.restart()
+    manager.advance(timedelta(minutes=1))
+    assert not manager.halted
+    assert every_minute.offsets(start) == [0.0, 600.0, 600.0, 660.0]
+    assert sorted(every_minute.names()[1:3]) == ["a", "b"]
+    with pytest.raises(KeyError, match="no controller named"):
+        manager.halt(keep=["nobody"])
+
+
 def test_a_newer_requeue_replaces_the_older_one(kube, clock, make_manager):
     start = clock.now()
     delays = {1: timedelta(seconds=10), 2: timedelta(seconds=3)}

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from harness import eras
 from harness.api import annotations as ann
 from harness.api import kinds
 from harness.api import labels as lbl
@@ -149,3 +150,33 @@ def test_with_the_shortcut_on_a_waiting_look_is_replayed_while_nothing_it_read_c
     kube.patch(kinds.MODULE_RELEASE, "echo-v1.0.0", {"metadata": {"annotations": {ann.APPROVED: "true"}}})
     manager.settle()
     assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED
+
+
+def _embedded_module(kube):
+    """A Module as today's Deckhouse lists a built-in one: only the embedded mark (upstream golden
+    ``releases/embedded-module-source-switch``), no ``properties.source: Embedded``."""
+    kube.create(
+        kinds.MODULE,
+        {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "Module",
+            "metadata": {"name": "echo", "annotations": {"modules.deckhouse.io/embedded": "true"}},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [(eras.DEFAULT_VERSION, None), (eras.LATEST, "example")],
+    ids=["page-era", "latest"],
+)
+def test_deploying_a_module_marked_embedded_by_annotation_switches_its_source(
+    kube, context, make_manager, version, expected
+):
+    settings = replace(context.settings, behaviours=eras.behaviours_for(version))
+    _source(kube)
+    _embedded_module(kube)
+    _release(kube)
+    make_manager([ReleaseController(replace(context, settings=settings))]).settle()
+    assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED
+    assert (kube.get(kinds.MODULE, "echo").get("properties") or {}).get("source") == expected

@@ -121,3 +121,12 @@ def test_an_unknown_edition_or_bundle_names_the_known_ones() -> None:
     with pytest.raises(VersionError, match="bundle 'Big' is not known: use one of Default, Managed, Minimal"):
         eras.parse_bundle("Big")
     assert eras.parse_bundle("managed") == "Managed"
+
+
+def test_a_version_newer_than_any_known_is_taken_with_a_warning_in_the_terminal(capsys):
+    from harness.cli._platform import deckhouse_version
+
+    assert deckhouse_version("v9.9") == "v9.9.0"
+    assert f"behaves as {eras.LATEST}" in capsys.readouterr().err
+    assert deckhouse_version("latest") == str(eras.LATEST)
+    assert capsys.readouterr().err == ""

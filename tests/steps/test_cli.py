@@ -9,6 +9,8 @@ from harness.cli.run import build_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytest_plugins = ["pytester"]
+
 
 def test_run_passes_arguments_after_the_double_dash_to_pytest_last():
     command = build_command(Path("reports"), ["--", "-k", "approval"])
@@ -78,6 +80,22 @@ def test_steps_lint_fails_on_an_undefined_step_and_says_where(tmp_path, capsys):
     assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "x.feature:3: undefined step: When the moon rises" in out
+
+
+def test_steps_lint_counts_an_unreadable_file_apart_and_says_what_gherkin_takes(tmp_path, capsys):
+    """A misspelt keyword (``Scenari:``) or a file that is not UTF-8 was counted as a "tag
+    problem", with pytest-bdd's "Unexpected token found. Check Gherkin syntax" alone."""
+    (tmp_path / "a.feature").write_text(
+        "Feature: f\n  Scenario: ok\n    Given it is Monday 2024-12-16 09:00 UTC\n\n  Scenari: typo\n"
+    )
+    (tmp_path / "b.feature").write_bytes(b"Feature: f\n  Scenario: caf\xe9\n")
+    assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "a.feature:5: not valid Gherkin: Unexpected token found: a line of a feature file starts with" in out
+    )
+    assert "check the keyword's spelling and its colon\n    Scenari: typo" in out
+    assert out.rstrip().endswith("0 tag problem(s); 2 unreadable feature file(s)")
 
 
 def test_steps_lint_of_an_authors_own_folder_judges_only_that_folder(tmp_path, capsys):
@@ -248,3 +266,23 @@ def test_time_now_prints_a_fraction_of_a_second_only_when_there_is_one_and_set_t
     half = datetime(2024, 12, 16, 9, 0, 0, 500000, tzinfo=UTC)
     assert format_time(half) == "2024-12-16T09:00:00.5Z" and parse_time(format_time(half)) == half
     assert format_time(half.replace(microsecond=0)) == "2024-12-16T09:00:00Z"
+
+
+def test_pytest_given_a_feature_file_or_its_folder_says_how_to_run_it(pytester):
+    """`pytest features/mine/good.feature` answered "not found … (no match in any of [<Dir
+    mine>])"; `pytest .` (the folder holding features/) still collects no feature file."""
+    pytester.makeconftest('pytest_plugins = ["harness.steps.plugin"]\n')
+    (pytester.mkdir("features") / "mine").mkdir()
+    (pytester.path / "features" / "mine" / "good.feature").write_text("Feature: f\n")
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    for target in ("features/mine/good.feature", "features/mine"):
+        result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", target)
+        assert result.ret == pytest.ExitCode.INTERRUPTED
+        result.stdout.fnmatch_lines(
+            [
+                "*features/mine/good.feature: feature files run through scenarios/test_features.py*"
+                "`pytest scenarios --feature-path features/mine/good.feature`*"
+            ]
+        )
+    everything = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", ".")
+    everything.assert_outcomes(passed=1)

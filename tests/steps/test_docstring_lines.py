@@ -36,7 +36,7 @@ def test_the_docstring_starts_below_its_delimiter_past_blank_and_comment_lines(t
     assert docstring_first_line(feature, 3) == 7
     assert docstring_first_line(feature, 2) is None  # the next line is a step, not a docstring
     assert StepPlace(feature, 3, "a: 1", tmp_path).docstring_origin() == Origin(
-        "the step's docstring", "f.feature", 7
+        "the step's docstring", "f.feature", 7, indent=4
     )
 
 
@@ -100,7 +100,8 @@ def test_a_yaml_mistake_in_a_docstring_names_the_feature_files_line(pytester, fe
     }
     assert sorted(errors) == [5, 18, 33]
     assert errors[5].startswith("the step's docstring is not valid YAML")
-    assert 'in "features/yaml_lines.feature", line 13, column 7' in errors[5]
+    # the file's column (the docstring's 6 columns of indentation included), not the docstring's 7
+    assert 'in "features/yaml_lines.feature", line 13, column 13' in errors[5]
     assert 'in "features/yaml_lines.feature", line 24, column' in errors[18]
     assert errors[33].startswith(f"the YAML file {bad_file!r} is not valid YAML")
     assert f'in "{bad_file}", line 4, column' in errors[33]

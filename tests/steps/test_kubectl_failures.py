@@ -113,6 +113,10 @@ Feature: kubectl that fails
     Then the output contains "bin"
 
   Scenario: A read that fails is judged where it is compared
+    When I run `kubectl get mr module-one-v0.7.99`
+    Then the output contains "module-one"
+
+  Scenario: A resource type no cluster has
     When I run `kubectl get mdule`
     Then the output contains "module-one"
 """
@@ -126,15 +130,16 @@ def test_failed_kubectl_commands_on_the_simulator(pytester, feature_project):
         "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:xdist",
         "-p", "harness.report.plugin", "--conformance-report", "out",
     )  # fmt: skip
-    recorder.assertoutcome(failed=3)
+    recorder.assertoutcome(failed=4)
     errors = {call.step.line_number: call.exception for call in recorder.getcalls("pytest_bdd_step_error")}
-    assert sorted(errors) == [12, 16, 21]  # the two commands' own lines, and the compare step
+    assert sorted(errors) == [12, 16, 21, 24]  # the commands' own lines, the compare step of the read
     assert isinstance(errors[12], KubectlFailed)
     assert 'modulereleases.deckhouse.io "module-one-0.7.24" not found' in str(errors[12])
     assert isinstance(errors[16], KubectlFailed)
     assert 'unknown command "ls" for "kubectl"' in str(errors[16])
     assert type(errors[21]) is AssertionError
-    assert 'the server doesn\'t have a resource type "mdule"' in str(errors[21])
+    assert 'modulereleases.deckhouse.io "module-one-v0.7.99" not found' in str(errors[21])
+    assert 'the server doesn\'t have a resource type "mdule"' in str(errors[24])
 
     report = json.loads((pytester.path / "out" / "conformance.json").read_text())
     [feature] = report["features"]
@@ -146,6 +151,7 @@ def test_failed_kubectl_commands_on_the_simulator(pytester, feature_project):
     assert "NotFound" in run["output"]
     assert scenarios["Not a kubectl command"]["status"] == "error"
     assert scenarios["A read that fails is judged where it is compared"]["status"] == "failed"
+    assert scenarios["A resource type no cluster has"]["status"] == "error"
 
 
 def test_a_column_the_output_does_not_print_is_the_scenarios_mistake_with_the_nearest_column():
@@ -161,3 +167,40 @@ def test_a_column_the_output_does_not_print_is_the_scenarios_mistake_with_the_ne
     assert "`kubectl get ms` prints no column 'COUNTS' (did you mean 'COUNT'?" in message
     assert "its columns: NAME, COUNT, SYNC, MSG" in message
     row_reads(world, "example", [["COUNT", "1"]])  # the column as printed passes
+
+
+def test_a_resource_type_the_cluster_does_not_have_is_the_scenarios_mistake_even_for_a_read():
+    """`kubectl get modul` failed the comparing step as if DKP showed nothing: a typo, not a claim."""
+    from harness.steps.errors import ScenarioError
+    from harness.steps.library.kubectl import run_kubectl
+
+    world = _world('error: the server doesn\'t have a resource type "modul"\n')
+    with pytest.raises(ScenarioError) as caught:
+        run_kubectl(world, "kubectl get modul")
+    assert failure_status(caught.value) is Status.ERROR
+    assert "`kubectl get modul` failed (exit 1)" in str(caught.value)
+    assert "`module`, `mr` (ModuleRelease)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("command", "advice"),
+    [
+        ("kubectl get ms -w", "-w makes kubectl go on until it is stopped: drop it"),
+        ("kubectl wait --for=delete mr/x", "it waited for something that did not come"),
+    ],
+)
+def test_a_kubectl_call_that_does_not_end_is_stopped_with_why(monkeypatch, tmp_path, command, advice):
+    import subprocess
+
+    from harness.steps import kubectl as module
+
+    def never_ends(argv: list[str], **kwargs: Any) -> None:
+        raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
+
+    monkeypatch.setattr(module.subprocess, "run", never_ends)
+    runner = module.Kubectl("kubectl", tmp_path / "kubeconfig", tmp_path)
+    with pytest.raises(KubectlFailed) as caught:
+        runner.run(command)
+    assert str(caught.value).startswith(f"`{command}` did not end within 30 s and was stopped: {advice}")
+    assert str(tmp_path) not in str(caught.value)  # no kubeconfig path, no binary path
+    assert failure_status(caught.value) is Status.ERROR

@@ -398,6 +398,96 @@ def test_fields_no_era_of_the_kind_has_are_found_before_any_run(tmp_path):
     assert found[15].startswith("the YAML to match names fields a ModuleSource does not have: staus")
 
 
+def test_a_seeded_misspelling_and_a_misspelt_kind_are_found_in_docstrings_and_files(tmp_path, monkeypatch):
+    """Seeding takes unknown fields as written, but not one spelt like a real field, nor a DKP
+    kind that does not exist; a seeded YAML file is judged as its docstring would be."""
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: seeded typos
+    Given the cluster has:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        updatePolciy: manual
+      \"\"\"
+    And the cluster has:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSorce
+      metadata:
+        name: example
+      \"\"\"
+    And the cluster has the objects of "features/seeded.yaml"
+""",
+    )
+    (tmp_path / "features" / "seeded.yaml").write_text(
+        "apiVersion: deckhouse.io/v1alpha1\nkind: ModuleConfig\n"
+        "metadata:\n  name: m\nspec:\n  enabeld: true\n"
+    )
+    from harness.steps.library import objects
+
+    monkeypatch.setattr(objects, "ROOT", tmp_path)  # the file is the project's, as the run reads it
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert sorted(found) == [3, 12, 19], found
+    assert "spec.updatePolciy is not a field of the kind (did you mean 'updatePolicy'?" in found[3]
+    assert "unknown kind 'ModuleSorce': did you mean 'ModuleSource'?" in found[12]
+    assert "spec.enabeld is not a field of the kind (did you mean 'enabled'?" in found[19]
+
+
+def test_a_misspelt_phase_is_found_before_any_run(tmp_path):
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: phases
+    Then the Module "module-one" went through Downloding, Ready
+    And the ModuleRelease "r" is in phase "Deployed"
+    And the Module "module-one" is in phase "Redy"
+""",
+    )
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert sorted(found) == [3, 5]
+    assert "did you mean 'Downloading'?" in found[3] and "did you mean 'Ready'?" in found[5]
+
+
+def test_a_value_outside_its_fields_enum_in_every_era_is_found_before_any_run(tmp_path):
+    features = write(
+        tmp_path,
+        """Feature: f
+  Scenario: enums
+    When I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: p
+      spec:
+        update:
+          mode: Manuall
+      \"\"\"
+    And I apply:
+      \"\"\"
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: q
+      spec:
+        update:
+          mode: Manual
+      \"\"\"
+""",
+    )
+    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    assert sorted(found) == [3]
+    assert found[3].startswith(
+        'ModuleUpdatePolicy.deckhouse.io "p" is invalid: spec.update.mode: Unsupported value:'
+    )
+    assert "(did you mean 'Manual'?)" in found[3]
+
+
 def test_an_applied_status_or_an_unknown_dkp_kind_gets_the_runs_words(tmp_path):
     features = write(
         tmp_path,

@@ -30,10 +30,10 @@ class _NoWorld:
         raise AssertionError(f"the step used world.{name} before refusing the scenario's text")
 
 
-def _could_not_check(call: Any, *args: Any) -> str:
+def _could_not_check(call: Any, *args: Any, **kwargs: Any) -> str:
     """The message of the ScenarioError ``call(*args)`` raises; the report must count it as an error."""
     with pytest.raises(ScenarioError) as caught:
-        call(*args)
+        call(*args, **kwargs)
     assert not isinstance(caught.value, AssertionError)
     assert failure_status(caught.value) is Status.ERROR
     return str(caught.value)
@@ -95,6 +95,54 @@ def test_an_applied_field_the_kind_does_not_have_is_refused_as_kubectl_apply_ref
     assert "settings" not in message.split("(did you mean")[0]  # settings are free-form: not judged
 
 
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            {"updatePolciy": "manual"},
+            "spec.updatePolciy is not a field of the kind (did you mean 'updatePolicy'?",
+        ),
+        ({"enabeld": True}, "spec.enabeld is not a field of the kind (did you mean 'enabled'?"),
+    ],
+)
+def test_a_seeded_field_spelt_like_a_real_one_is_refused_as_a_misspelling(spec, expected):
+    """Seeding takes objects as written, but a near miss of a real field (a QA author's
+    ``updatePolciy: manual``) was pruned and the scenario went on to fail a claim as if DKP did."""
+    from harness.steps.library.objects import apply_documents
+
+    document = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleConfig",
+        "metadata": {"name": "module-one"},
+        "spec": spec,
+    }
+    message = _could_not_check(apply_documents, _NoWorld(), [document], seed_status=True)
+    assert "the ModuleConfig 'module-one' to seed has a field its kind has in no Deckhouse version" in message
+    assert expected in message
+
+
+def test_a_seeded_field_unlike_any_is_taken_as_written_and_a_misspelt_dkp_kind_is_named():
+    from harness.steps.library.objects import apply_documents
+
+    seen: list[str] = []
+
+    class _Writes(_NoWorld):
+        target = SimpleNamespace(shared=False, time=object(), before_write=lambda: seen.append("write"))
+
+    release = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleRelease",
+        "metadata": {"name": "m-v1.0.0"},
+        "spec": {"moduleName": "m", "version": "1.0.0", "someFutureField": {"a": 1}},
+    }
+    with pytest.raises(AssertionError, match=r"world\.client"):  # got past the checks to the first write
+        apply_documents(_Writes(), [release], seed_status=True)
+    assert seen == ["write"]
+    misspelt = {**release, "kind": "ModuleRelase"}
+    message = _could_not_check(apply_documents, _NoWorld(), [misspelt], seed_status=True)
+    assert "unknown kind 'ModuleRelase': did you mean 'ModuleRelease'?" in message
+
+
 def test_a_step_placed_after_the_cluster_started_says_to_move_it():
     world = World(factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=None)  # type: ignore[arg-type]
     world._target = object()  # type: ignore[assignment]
@@ -109,6 +157,17 @@ def test_going_back_in_time_says_where_to_put_the_step():
     world = SimpleNamespace(started=True, target=SimpleNamespace(time=object()), now=lambda: now)
     message = _could_not_check(it_is, world, "Monday 2024-12-16 09:00 UTC")
     assert "cannot go back to Monday 2024-12-16 09:00 UTC" in message
+    assert "put the 'it is' step before anything that lets time pass" in message
+
+
+def test_it_becomes_an_earlier_moment_says_time_only_moves_forward():
+    from harness.steps.library.time import it_becomes
+
+    now = datetime(2024, 12, 18, 13, 25, tzinfo=UTC)
+    world = SimpleNamespace(started=True, target=SimpleNamespace(time=object()), now=lambda: now)
+    message = _could_not_check(it_becomes, world, "Monday 2024-12-16 08:00 UTC")
+    assert "time only moves forward: name a moment after Wednesday 2024-12-18 13:25 UTC" in message
+    assert "put the 'it is' step" not in message
 
 
 @pytest.mark.parametrize(
@@ -144,6 +203,19 @@ def test_a_phase_history_of_a_kind_that_has_none_is_refused_instead_of_failing_a
 
     message = _could_not_check(went_through, _NoWorld(), "ModuleConfig", "module-one", "Ready")
     assert "the phase history is kept for Module, ModuleRelease, ModuleSource" in message
+
+
+def test_a_misspelt_phase_is_refused_with_the_phase_meant_and_an_unlike_one_is_left_to_the_check():
+    from harness.steps.library.assertions import in_phase
+    from harness.steps.library.history import went_through
+
+    message = _could_not_check(went_through, _NoWorld(), "Module", "module-one", "Downloding, Ready")
+    assert message.startswith("unknown phase 'Downloding': did you mean 'Downloading'?")
+    assert "did you mean 'Deployed'?" in _could_not_check(
+        in_phase, _NoWorld(), "ModuleRelease", "r", "Deployd"
+    )
+    with pytest.raises(AssertionError, match="world"):  # a phase of a later Deckhouse: on to the check
+        in_phase(_NoWorld(), "Module", "module-one", "Hibernating")
 
 
 class _Cluster:

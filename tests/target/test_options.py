@@ -50,8 +50,14 @@ def test_kubeconfig_options_are_forwarded_to_pytest_under_the_dkp_prefix(tmp_pat
 def test_a_kubeconfig_needs_a_registry_and_the_companions_need_a_kubeconfig(tmp_path):
     with pytest.raises(TargetOptionsError, match="--kubeconfig needs --registry"):
         forward_target_arguments(parse("--kubeconfig", str(tmp_path / "kc")))
-    with pytest.raises(TargetOptionsError, match="only apply with --kubeconfig"):
+    with pytest.raises(
+        TargetOptionsError, match=r"^--registry applies only to a real cluster: add --kubeconfig"
+    ):
         forward_target_arguments(parse("--registry", "reg:5000"))
+    with pytest.raises(TargetOptionsError, match=r"^--registry and --run-id apply only to a real cluster"):
+        forward_target_arguments(parse("--registry", "reg:5000", "--run-id", "abc"))
+    with pytest.raises(TargetOptionsError, match=r"^--run-id applies only to a real cluster"):
+        forward_target_arguments(parse("--run-id", "abc"))
 
 
 def test_registry_credentials_come_from_the_environment_or_a_file_never_the_command_line(

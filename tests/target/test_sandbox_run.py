@@ -107,6 +107,8 @@ def test_the_suite_runs_against_a_time_scaled_sandbox_through_its_kubeconfig_and
     assert any("needs virtual time: a registry answering 500" in line for line in reasons), reasons
     assert any("needs a registry the harness starts itself" in line for line in reasons), reasons
     assert (reports / "conformance.json").is_file()
+    target = json.loads((reports / "conformance.json").read_text())["target"]
+    assert target["time_mode"] == "scaled x60", target  # the scale serve was started with, not x59
 
     client = KubernetesClient.from_kubeconfig(state / "kubeconfig")
     try:

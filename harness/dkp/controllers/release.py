@@ -85,6 +85,17 @@ def _content(obj: Obj) -> dict[str, Any]:
     return {**{k: v for k, v in obj.items() if k != "metadata"}, "metadata": meta}
 
 
+def _is_embedded(module: Obj) -> bool:
+    """Built into Deckhouse: ``properties.source: Embedded``, or, with no other source chosen, the
+    mark today's Deckhouse puts on such a Module (upstream golden
+    ``releases/embedded-module-source-switch``: a Module carrying only the mark is taken over)."""
+    source = deep_get(module, "properties.source")
+    if source == sources.EMBEDDED:
+        return True
+    annotations = (module.get("metadata") or {}).get("annotations") or {}
+    return not source and ann.is_true(annotations, ann.EMBEDDED)
+
+
 class ReleaseController(ControllerBase):
     """Reconciles ModuleReleases; see the module docstring."""
 
@@ -376,7 +387,7 @@ class ReleaseController(ControllerBase):
         if eras.Behaviour.EMBEDDED_TAKEOVER not in self.settings.behaviours or not source:
             return
         module = self._get(kinds.MODULE, module_name)
-        if module is None or deep_get(module, "properties.source") != sources.EMBEDDED:
+        if module is None or not _is_embedded(module):
             return
 
         def switch(m: Obj) -> None:

@@ -37,7 +37,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -198,6 +198,7 @@ class Manager:
         self._readers: dict[Read, set[Key]] = {}  # a read -> the keys whose idle mark made it
         self.coalesced = 0
         """Periodic looks replayed or skipped instead of run (for benchmarks and tests)."""
+        self._stopped: frozenset[str] = frozenset()  # controllers of a Deckhouse not running now
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -236,16 +237,42 @@ class Manager:
         the initial list, not on its old schedule), backoffs, idle marks and what the predicates
         had seen; then every object is looked at again, as controller-runtime's informers list
         them when a manager starts. Work already queued stays queued (it would be listed again).
+        Controllers :meth:`halt` stopped run again.
         """
         with self._run_lock:
             self.stop()
             with self._state_lock:
-                self._failures.clear()
-                self._seen.clear()
-                self._idle.clear()
-                self._readers.clear()
-                self._epoch += 1
+                self._forget()
+                self._stopped = frozenset()
             self.start()
+
+    def halt(self, keep: Collection[str]) -> None:
+        """Deckhouse stopped and none runs (its Deployment scaled to zero): every controller but
+        those named in ``keep`` (Kubernetes' own, which notice when Deckhouse is wanted again)
+        stops reconciling, forgets its timers and what it had seen, and ignores changes until
+        :meth:`restart`. Nothing reconciles a module meanwhile, and no periodic look comes due.
+        """
+        unknown = set(keep) - set(self._controllers)
+        if unknown:
+            raise KeyError(f"no controller named {sorted(unknown)}; known: {sorted(self._controllers)}")
+        with self._run_lock, self._state_lock:
+            self._stopped = frozenset(self._controllers) - set(keep)
+            for key in [key for key in self._timers if key[0] in self._stopped]:
+                self._timers.pop(key).cancel()
+            self._forget()
+
+    def _forget(self) -> None:
+        """Drop what a Deckhouse process kept in memory (hold the state lock)."""
+        self._failures.clear()
+        self._seen.clear()
+        self._idle.clear()
+        self._readers.clear()
+        self._epoch += 1
+
+    @property
+    def halted(self) -> bool:
+        """Whether :meth:`halt` stopped the controllers and no :meth:`restart` started them again."""
+        return bool(self._stopped)
 
     def _resources(self) -> list[Resource]:
         found: list[Resource] = []
@@ -276,6 +303,8 @@ class Manager:
             if self._idle:
                 self._drop_marks_reading(event, request.name)
         for ctrl, own, watches in self._interested(event.resource):
+            if ctrl.name in self._stopped:
+                continue
             try:
                 for found in self._requests_for(ctrl, own, watches, event, request):
                     self.queue.add((ctrl.name, found))
@@ -378,6 +407,8 @@ class Manager:
         return deadline is not None and deadline <= self._clock.now()
 
     def _reconcile(self, key: Key) -> None:
+        if key[0] in self._stopped:
+            return  # queued before Deckhouse stopped: a new one lists everything when it starts
         mark = self._replayable(key)
         if mark is not None and self._replay(key, mark):
             return
@@ -550,6 +581,8 @@ class Manager:
 
     def _schedule(self, key: Key, delay: timedelta, *, created: datetime | None = None) -> None:
         """One timer per key: the newest replaces the older one."""
+        if key[0] in self._stopped:
+            return
         fire = _Fire(self, key)
         with self._state_lock:
             old = self._timers.pop(key, None)

@@ -16,6 +16,7 @@ from harness.kube.objects import deep_get
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.matching import format_mismatches, match_subset
+from harness.steps.phase_names import check_phase
 from harness.steps.schema_fields import match_refusal, unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
@@ -71,6 +72,7 @@ def in_phase(world: World, kind: str, name: str, phase: str) -> None:
     Example:
         Then the Module "module-one" is in phase "Ready"
     """
+    check_phase(phase)
     _field_is(world, kind, name, "status.phase", phase)
 
 

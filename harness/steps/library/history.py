@@ -10,6 +10,7 @@ from __future__ import annotations
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.history import TRACKED_KINDS
+from harness.steps.phase_names import check_phase, split_phases
 from harness.steps.world import World
 
 
@@ -27,7 +28,9 @@ def went_through(world: World, kind: str, name: str, phases: str) -> None:
         raise ScenarioError(
             f"the phase history is kept for {', '.join(TRACKED_KINDS)}, not {kind!r}: use one of them"
         )
-    wanted = [p.strip() for p in phases.replace("→", ",").split(",") if p.strip()]
+    wanted = split_phases(phases)
+    for phase in wanted:
+        check_phase(phase)
     world.history.assert_went_through(kind, world.name(name), wanted)
 
 

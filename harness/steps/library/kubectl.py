@@ -29,6 +29,10 @@ from harness.steps.kubectl import (
 from harness.steps.tables import parse_kubectl_table
 from harness.steps.world import World
 
+_NO_SUCH_TYPE = "the server doesn't have a resource type"
+"""kubectl's words for a resource type discovery does not list (``kubectl get modul``): the
+scenario's typo, or a cluster without DKP's kinds, never a claim of DKP that fails."""
+
 
 @given("I run `{command}`")
 @when("I run `{command}`")
@@ -49,6 +53,12 @@ def run_kubectl(world: World, command: str) -> None:
     world.target.before_write()
     result = world.kubectl().run(world.expect(command))
     world.last = result
+    if result.returncode != 0 and _NO_SUCH_TYPE in result.stderr:
+        raise ScenarioError(
+            f"{result.failure()}\n  no such resource type on the cluster: the DKP kinds are `ms`"
+            " (ModuleSource), `module`, `mr` (ModuleRelease), `mc` (ModuleConfig), `mup`"
+            " (ModuleUpdatePolicy) and `mpo` (ModulePullOverride); `kubectl api-resources` lists them all"
+        )
     if result.returncode != 0 and not _reads_only(result.command):
         world.evidence.kubectl(result.command, result.output)
         raise KubectlFailed(result.failure())

@@ -22,10 +22,11 @@ from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj, deep_get
 from harness.steps.bounded_yaml import MAX_FILE_BYTES
 from harness.steps.catalogue import given, then, when
+from harness.steps.crd_schemas import unknown_in_every_era
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
-from harness.steps.schema_fields import apply_refusal, unknown_fields
-from harness.steps.world import World, WorldError
+from harness.steps.schema_fields import apply_refusal, likely_typos, seed_refusal, unknown_fields
+from harness.steps.world import World, WorldError, check_kind
 from harness.target.base import needs_virtual_time
 
 SINGLETONS = {(kinds.MODULE_CONFIG.kind, "deckhouse")}
@@ -48,6 +49,9 @@ def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_statu
         _require_name(document)
         if not seed_status and _status_of(document):
             raise ScenarioError(status_in_an_apply(document))
+        _known_kind(document)
+        if seed_status:  # seeding sets up state as DKP's controller tests do: only a misspelling is refused
+            _no_typos(document)
     for document in documents:
         kind, name = str(document.get("kind", "")), str(deep_get(document, "metadata.name", ""))
         guard_shared(world, kind, name, document)
@@ -57,7 +61,7 @@ def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_statu
                 f"seeds the status of the {kind} {name!r} (on a live cluster DKP's controllers own "
                 "status and rewrite it at once; only the simulator waits for the scenario's next step)",
             )
-    if not seed_status:  # seeding sets up state as DKP's controller tests do: their objects pass as written
+    if not seed_status:
         for document in documents:
             _known_fields(world, document)
     world.target.before_write()
@@ -90,6 +94,25 @@ def _known_fields(world: World, document: dict[str, Any]) -> None:
     mistakes = unknown_fields(document, schema) if schema is not None else []
     if mistakes:
         raise ScenarioError(apply_refusal(kind, str(deep_get(document, "metadata.name", "")), mistakes))
+
+
+def _known_kind(document: dict[str, Any]) -> None:
+    """A DKP group's kind that DKP does not have (``kind: ModuleSorce``) is named with the nearest
+    one, as a kind in a step's text is (the API server would only say ``no matches for kind``)."""
+    kind, api_version = str(document.get("kind", "")), str(document.get("apiVersion", ""))
+    if api_version.startswith(f"{kinds.GROUP}/") and kind not in kinds.BY_KIND:
+        check_kind(kind)
+
+
+def _no_typos(document: dict[str, Any]) -> None:
+    """A seeded field no era's CRD has but spelt like one that exists: the scenario's mistake (see
+    :func:`~harness.steps.schema_fields.seed_refusal`); any other unknown field is pruned as ever."""
+    kind, api_version = str(document.get("kind", "")), str(document.get("apiVersion", ""))
+    if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != api_version:
+        return
+    typos = likely_typos(unknown_in_every_era(kind, kinds.BY_KIND[kind].version, document))
+    if typos:
+        raise ScenarioError(seed_refusal(kind, str(deep_get(document, "metadata.name", "")), typos))
 
 
 def _status_of(document: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def it_is(world: World, moment: str) -> None:
     """
     target = parse_moment(moment)
     if world.started:
-        _travel(world, moment, target)
+        _travel(world, moment, target, "it is")
     else:
         world.options.start = target
 
@@ -46,7 +46,7 @@ def it_becomes(world: World, moment: str) -> None:
     Example:
         When it becomes Monday 2024-12-23 13:31 UTC
     """
-    _travel(world, moment, parse_moment(moment))
+    _travel(world, moment, parse_moment(moment), "it becomes")
 
 
 @given("{span} pass")
@@ -76,7 +76,7 @@ def settles(world: World) -> None:
     world.settle()
 
 
-def _travel(world: World, text: str, target: datetime) -> None:
+def _travel(world: World, text: str, target: datetime, step: str) -> None:
     clock = world.target.time
     if clock is None:
         world.skip(
@@ -85,8 +85,13 @@ def _travel(world: World, text: str, target: datetime) -> None:
         return
     now = world.now()
     if target < now:
+        fix = (
+            "put the 'it is' step before anything that lets time pass"
+            if step == "it is"
+            else f"time only moves forward: name a moment after {now:%A %Y-%m-%d %H:%M} UTC, or start the"
+            " scenario earlier with 'Given it is …' at its top"
+        )
         raise ScenarioError(
-            f"cannot go back to {text}: the virtual clock is already at {now:%A %Y-%m-%d %H:%M} UTC "
-            "(put the 'it is' step before anything that lets time pass)"
+            f"cannot go back to {text}: the virtual clock is already at {now:%A %Y-%m-%d %H:%M} UTC ({fix})"
         )
     clock.set(target)

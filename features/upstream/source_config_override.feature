@@ -1,0 +1,469 @@
+Feature: Sources, module configs and pull overrides, as DKP's controller tests seed them
+  Objects are written with their status, as the upstream tests' fake clients hold them; the
+  controllers then handle them.
+
+  Background:
+    Given it is Thursday 2019-10-17 15:33 UTC
+
+  @claim:DKP-26
+  Scenario: A scan creates the first release only for the modules enabled from the source
+    Upstream source-controller case "proceed-enabled-modules": the Modules already name the
+    source; the one whose EnabledByModuleConfig is False gets no release, the one with a policy
+    gets that policy's label and channel.
+
+    Given the registry has the modules:
+      | module           | version | channels      |
+      | disabledmodule   | v1.2.3  | stable, alpha |
+      | enabledmodule    | v1.2.3  | stable        |
+      | withpolicymodule | v1.2.3  | alpha         |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: disabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "False"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: withpolicymodule
+      properties:
+        source: test-source-1
+        updatePolicy: test-alpha
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 3
+        message: ""
+        modules:
+        - {name: disabledmodule, version: v1.2.3}
+        - {name: enabledmodule, version: v1.2.3}
+        - {name: withpolicymodule, version: v1.2.3, policy: test-alpha}
+      """
+    And no ModuleRelease of module "disabledmodule" exists
+    And the ModuleRelease "enabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: enabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: enabledmodule
+        version: 1.2.3
+        weight: 900
+      """
+    And the ModuleRelease "withpolicymodule-v1.2.3" matches:
+      """
+      metadata:
+        labels:
+          module: withpolicymodule
+          modules.deckhouse.io/update-policy: test-alpha
+          source: test-source-1
+      """
+
+  @claim:DKP-18
+  Scenario: Disabling an enabled module deletes its pending release and marks it disabled
+    Upstream config-controller case "disable-with-releases".
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: test-module
+      spec:
+        enabled: false
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        source: test-source
+      status:
+        phase: Ready
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: test-module-v1.0.0
+        labels:
+          module: test-module
+      spec:
+        moduleName: test-module
+        version: 1.0.0
+      status:
+        phase: Pending
+      """
+    When the cluster settles
+    Then no ModuleRelease of module "test-module" exists
+    And the ModuleConfig "test-module" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-registered]
+      status:
+        message: ""
+        version: "1"
+      """
+    And the Module "test-module" matches:
+      """
+      status:
+        phase: Ready
+        conditions:
+        - {type: EnabledByModuleConfig, status: "False"}
+        - {type: IsReady, status: "False", reason: Disabled, message: disabled}
+        - {type: LastReleaseDeployed, status: Unknown}
+      """
+
+  Scenario: A ModuleConfig naming another available source switches the module and its policy
+    Upstream config-controller case "change-source".
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        source: old-source
+        updatePolicy: auto
+        availableSources: [old-source, new-source]
+      status:
+        phase: Ready
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: test-module
+      spec:
+        enabled: true
+        source: new-source
+        updatePolicy: manual
+      """
+    When the cluster settles
+    Then the Module "test-module" matches:
+      """
+      properties:
+        availableSources: [old-source, new-source]
+        source: new-source
+        updatePolicy: manual
+      status:
+        phase: Ready
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    And the ModuleConfig "test-module" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-registered]
+      status:
+        message: ""
+      """
+
+  Scenario Outline: A ModulePullOverride of a module it cannot override says why: <message>
+    Upstream override-controller case "<case>": the module's own state decides, before any
+    registry is read.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: test-module
+      spec:
+        imageTag: main
+        scanInterval: 15s
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        source: <source>
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "<enabled>"
+      """
+    When the cluster settles
+    Then the ModulePullOverride "test-module" has the message "<message>"
+    And the ModulePullOverride "test-module" matches:
+      """
+      metadata:
+        finalizers: ~
+      """
+
+    Examples:
+      | case            | source   | enabled | message                                   |
+      | no-source       | ""       | True    | The module does not have an active source |
+      | disabled-module | dev      | False   | The module disabled                       |
+      | embedded-module | Embedded | True    | The module is embedded                    |
+
+  Scenario: A ModulePullOverride of an enabled module whose source is gone marks it overridden
+    Upstream override-controller case "source-not-found".
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: test-module
+        finalizers:
+        - modules.deckhouse.io/mpo-finalizer
+      spec:
+        imageTag: main
+        scanInterval: 15s
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        source: dev
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+      """
+    When the cluster settles
+    Then the ModulePullOverride "test-module" has the message "The source not found"
+    And the Module "test-module" matches:
+      """
+      status:
+        conditions:
+        - type: IsOverridden
+          status: "True"
+      """
+
+  @claim:DKP-48 @deckhouse-since:v1.76.0
+  Scenario: From v1.76 the scan walks on from the last release of the chain, its minor's newer patch included
+    Upstream source-controller case "source with module releases and registry check" (testdata
+    existing-module-releases-with-listing-registry), run by the fetcher that always steps: the
+    releases in the cluster (v1.4.1 deployed, v1.5.2 pending, both of another source) form a
+    chain, so the walk starts at v1.5.2 and creates the highest patch of v1.5, v1.6 and v1.7 up
+    to the channel's v1.7.1.
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.3.1  |          |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.5.2  |          |
+      | parca  | v1.5.3  |          |
+      | parca  | v1.6.1  |          |
+      | parca  | v1.6.2  |          |
+      | parca  | v1.7.2  |          |
+      | parca  | v1.7.1  | stable   |
+    And the cluster has the objects of "features/upstream/parca-listing.yaml"
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase    | message                                    |
+      | parca-v1.4.1 | Deployed |                                            |
+      | parca-v1.5.2 | Pending  | Update policy foxtrot-alpha not found      |
+      | parca-v1.5.3 | Pending  | awaiting for v1.5.2 release to be deployed |
+      | parca-v1.6.2 | Pending  | awaiting for v1.5.2 release to be deployed |
+      | parca-v1.7.1 | Pending  | awaiting for v1.5.2 release to be deployed |
+    And the ModuleRelease "parca-v1.6.2" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (step-by-step)
+        labels:
+          source: test-source-1
+          modules.deckhouse.io/update-policy: ""
+      """
+
+  @deckhouse-before:v1.76.0
+  Scenario: Before v1.76 the scan steps from the last release of the chain to the channel, one release per minor
+    Upstream source-controller case "source with module releases and registry check" (testdata
+    existing-module-releases-with-listing-registry, the golden of the fetcher before it always
+    stepped): v1.5.2 → v1.7.1 skips a minor, so the fetcher lists the tags and creates the highest
+    patch of each minor after v1.5.
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.3.1  |          |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.5.2  |          |
+      | parca  | v1.5.3  |          |
+      | parca  | v1.6.1  |          |
+      | parca  | v1.6.2  |          |
+      | parca  | v1.7.2  |          |
+      | parca  | v1.7.1  | stable   |
+    And the cluster has the objects of "features/upstream/parca-listing.yaml"
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase    | message                                    |
+      | parca-v1.4.1 | Deployed |                                            |
+      | parca-v1.5.2 | Pending  | Update policy foxtrot-alpha not found      |
+      | parca-v1.6.2 | Pending  | awaiting for v1.5.2 release to be deployed |
+      | parca-v1.7.1 | Pending  | awaiting for v1.5.2 release to be deployed |
+    And the ModuleSource "test-source-1" matches:
+      """
+      status:
+        message: ""
+        modules:
+        - {name: parca, version: v1.7.1}
+      """
+    And the ModuleRelease "parca-v1.7.1" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (step-by-step)
+        labels:
+          source: test-source-1
+      """
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by one source takes that source's release
+    Upstream source-controller case "embedded-module-single-source": the Module is Embedded and
+    enabled, no ModuleConfig names a source; the only source creates the first release, which
+    deploys and switches the module to that source.
+
+    Given the registry has the modules:
+      | module       | version | channels |
+      | ingressnginx | v1.2.3  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+      properties:
+        source: Embedded
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleRelease "ingressnginx-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          source: test-source-1
+      status:
+        phase: Deployed
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: test-source-1
+      """
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by two sources, none chosen, gets no release
+    Upstream source-controller case "embedded-module-several-sources-conflict".
+
+    Given the registry has the modules:
+      | module       | version | channels | repo                |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules   |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules-2 |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-2
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules-2", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+      properties:
+        source: Embedded
+        availableSources: [test-source-1, test-source-2]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then no ModuleRelease of module "ingressnginx" exists
+    And the ModuleSource "test-source-1" matches:
+      """
+      status:
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: Embedded
+      """

@@ -1,0 +1,42 @@
+"""Phase names a scenario writes: a misspelt one is the scenario's mistake, not DKP's.
+
+``Then the Module "module-one" went through Downloding, Ready`` would otherwise fail as "its
+phases were none of those" and count against the claim. A name that DKP does not write but that
+is spelt like one it does (difflib's ratio at least 0.8: ``Downloding``/``Downloading``,
+``Deployd``/``Deployed``) is refused with the name meant. A name unlike any is left to the check:
+a later Deckhouse may write phases this list does not have.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from harness.api.phases import ModulePhase, ReleasePhase, SourcePhase
+from harness.steps.errors import ScenarioError
+
+__all__ = ["KNOWN_PHASES", "check_phase", "check_phases", "split_phases"]
+
+KNOWN_PHASES = frozenset({str(p) for p in (*ModulePhase, *ReleasePhase, *SourcePhase)} | {"Downloaded"})
+"""Every phase the simulated Deckhouse writes in any era (``Downloaded``: from v1.75's editions)."""
+
+
+def check_phase(phase: str) -> None:
+    """Refuse ``phase`` when it is not a phase DKP writes but is spelt like one."""
+    if phase in KNOWN_PHASES:
+        return
+    near = difflib.get_close_matches(phase, sorted(KNOWN_PHASES), n=1, cutoff=0.8)
+    if near:
+        raise ScenarioError(
+            f"unknown phase {phase!r}: did you mean {near[0]!r}? (the phases DKP writes:"
+            f" {', '.join(sorted(KNOWN_PHASES))})"
+        )
+
+
+def split_phases(text: str) -> list[str]:
+    """``"Downloading, Installing → Ready"`` → the phases in order."""
+    return [p.strip() for p in text.replace("→", ",").split(",") if p.strip()]
+
+
+def check_phases(text: str) -> None:
+    for phase in split_phases(text):
+        check_phase(phase)
