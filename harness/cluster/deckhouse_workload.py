@@ -247,8 +247,10 @@ class DeckhouseWorkload:
         old = [kept for kept in old if kept is not new]
         for kept in old:
             kept.replicas = 0
+        # Through /status, as the Deployment controller writes it (its UpdateStatus keeps the
+        # annotations it sends): through the main resource an annotation moves the generation.
         annotations = {"metadata": {"annotations": {_REVISION: str(new.revision)}}}
-        client.patch(kinds.DEPLOYMENT, DEPLOYMENT, annotations, namespace=ns)
+        client.patch(kinds.DEPLOYMENT, DEPLOYMENT, annotations, namespace=ns, subresource="status")
         if self._sets_stored():  # else stored from :meth:`replica_sets` when someone first asks
             self._store_roll_out(new, created=again is None, old=old)
 

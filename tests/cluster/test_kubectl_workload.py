@@ -281,6 +281,9 @@ def test_a_rollout_restart_runs_a_new_pod_from_the_new_template_and_completes(cl
         cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
     )
     assert running == image and cluster.workload.restarts == 2
+    # One generation per change of the template: the controller's revision goes through /status.
+    meta = "jsonpath={.metadata.generation} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}"
+    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy/deckhouse", "-o", meta) == "3 3"
 
 
 def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
