@@ -180,7 +180,7 @@ class DeckhouseWorkload:
         made = client.patch(
             kinds.DEPLOYMENT, DEPLOYMENT, {"spec": {"template": {"spec": spec}}}, namespace=ns
         )
-        self._report_deployment(int(made["metadata"]["generation"]))
+        self._report_deployment(int(made["metadata"]["generation"]), replicas=int(self.running))
         current = self._sets[-1]
         current.template = {**current.template, "spec": {**current.template.get("spec", {}), **spec}}
         if self._sets_stored():

@@ -422,6 +422,9 @@ def test_scaled_to_zero_deckhouse_stops_and_scaled_back_it_starts_afresh(cluster
     cluster.control.advance("1h")
     assert "status" not in cluster.client.get(config, "foo")  # no controller ran
     assert cluster.log.written == written
+    cluster.set_versions(deckhouse="v1.68.0")  # the simulator's own upgrade keeps it at zero
+    deploy = _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()
+    assert deploy[1] == "0/0"
 
     _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
     cluster.settle()
