@@ -17,8 +17,9 @@ __all__ = ["add_platform_arguments", "bundle", "deckhouse_version", "edition"]
 def deckhouse_version(text: str) -> str:
     """``v1.67.0``, ``1.75`` or ``latest`` → the canonical ``vMAJOR.MINOR.PATCH`` it means.
 
-    A version newer than any whose behaviour the simulator knows runs as the newest it knows; the
-    report says so, and so does the terminal at once (``v9.9`` is more likely a typo than a plan).
+    A version newer than any whose behaviour the simulator knows runs as the newest it knows, an
+    older one as the page's era; the report says so, and so does the terminal at once (``v9.9``
+    or ``v1.1.0`` is more likely a typo than a plan).
     """
     try:
         version = eras.resolve_version(text)
@@ -28,6 +29,13 @@ def deckhouse_version(text: str) -> str:
         print(
             f"warning: --deckhouse-version {version} is newer than any version whose behaviour the"
             f" simulator knows; the simulated Deckhouse behaves as {eras.LATEST} (docs/dkp-eras.md)",
+            file=sys.stderr,
+        )
+    elif version < eras.DEFAULT_VERSION:
+        print(
+            f"warning: --deckhouse-version {version} is older than the documentation page's era"
+            f" ({eras.DEFAULT_VERSION}), the oldest whose behaviour the simulator knows; the simulated"
+            f" Deckhouse behaves as {eras.DEFAULT_VERSION} (docs/dkp-eras.md)",
             file=sys.stderr,
         )
     return str(version)

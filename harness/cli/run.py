@@ -292,8 +292,14 @@ def exit_code(returncode: int) -> int:
 
 def _kubeconfig_problem(args: argparse.Namespace) -> str | None:
     """A ``--kubeconfig`` that names no file, found before pytest starts (it used to be told by
-    pytest, followed by "pytest refused the arguments")."""
+    pytest, followed by "pytest refused the arguments"), or that comes with ``--deckhouse-version``."""
     kubeconfig: Path | None = getattr(args, "kubeconfig", None)
+    if kubeconfig is not None and getattr(args, "deckhouse_version", None):
+        # Every scenario would be skipped: "the scenario needs Deckhouse vX, the cluster runs vY".
+        return (
+            "--deckhouse-version chooses the simulated Deckhouse; a real cluster (--kubeconfig) runs its"
+            " own, which the run reads from it and judges the era tags by: leave the option out"
+        )
     if kubeconfig is None or kubeconfig.expanduser().is_file():
         return None
     return f"--kubeconfig {kubeconfig}: no such file; give the kubeconfig of the cluster to check"

@@ -17,24 +17,41 @@ import yaml
 
 from harness.steps.schema_fields import UnknownField, UnsupportedValue, unknown_fields, unsupported_values
 
-__all__ = ["unknown_in_every_era", "unsupported_in_every_era"]
+__all__ = ["printer_columns", "unknown_in_every_era", "unsupported_in_every_era"]
 
 CRD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "crds"
+
+
+@functools.lru_cache(maxsize=1)
+def _crds() -> list[dict[str, Any]]:
+    """Every CustomResourceDefinition of every era's CRD files."""
+    documents = [d for path in sorted(CRD_DIR.rglob("*.yaml")) for d in yaml.safe_load_all(path.read_text())]
+    return [d for d in documents if isinstance(d, dict) and d.get("kind") == "CustomResourceDefinition"]
+
+
+@functools.lru_cache(maxsize=1)
+def printer_columns() -> frozenset[str]:
+    """The column headers kubectl prints for the DKP kinds in some era (``NAME`` and the CRDs'
+    ``additionalPrinterColumns``, upper-cased as kubectl prints them)."""
+    names = {"NAME", "AGE"}
+    for crd in _crds():
+        for version in crd.get("spec", {}).get("versions") or []:
+            names.update(
+                str(c.get("name", "")).upper() for c in version.get("additionalPrinterColumns") or []
+            )
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=1)
 def _schemas() -> dict[tuple[str, str], list[dict[str, Any]]]:
     """(kind, version) → its ``openAPIV3Schema`` in every CRD file that defines it."""
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for path in sorted(CRD_DIR.rglob("*.yaml")):
-        for crd in yaml.safe_load_all(path.read_text()):
-            if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
-                continue
-            kind = str(crd.get("spec", {}).get("names", {}).get("kind", ""))
-            for version in crd.get("spec", {}).get("versions") or []:
-                schema = (version.get("schema") or {}).get("openAPIV3Schema")
-                if isinstance(schema, dict):
-                    found.setdefault((kind, str(version.get("name"))), []).append(schema)
+    for crd in _crds():
+        kind = str(crd.get("spec", {}).get("names", {}).get("kind", ""))
+        for version in crd.get("spec", {}).get("versions") or []:
+            schema = (version.get("schema") or {}).get("openAPIV3Schema")
+            if isinstance(schema, dict):
+                found.setdefault((kind, str(version.get("name"))), []).append(schema)
     return found
 
 

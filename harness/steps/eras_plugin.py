@@ -121,8 +121,22 @@ _HOW_TO_CHOOSE = " (dkp-harness run --deckhouse-version, pytest --dkp-deckhouse-
 
 
 def run_version(config: pytest.Config) -> eras.DeckhouseVersion:
-    """The Deckhouse version this run's clusters run unless a scenario sets its own."""
-    return eras.resolve_version(config.getoption("--dkp-deckhouse-version"))
+    """The Deckhouse version this run's clusters run unless a scenario sets its own.
+
+    On a real cluster (``--dkp-kubeconfig``) that is the version the cluster runs, read from its
+    ``deckhouse`` container's image, unless the run names one: the era tags of the scenarios are
+    judged against it, so a v1.78 cluster runs the ``@deckhouse-since:v1.75.0`` scenarios and
+    skips the ``@deckhouse-before:v1.76.0`` ones (judged against the page's era they were the
+    other way round).
+    """
+    chosen = config.getoption("--dkp-deckhouse-version")
+    target: dict[str, str] = config.stash.get(RUN_TARGET_KEY, {})
+    if chosen is None and target.get("kind", "simulator") != "simulator":
+        try:
+            return eras.parse_version(target.get("deckhouse_version", ""))
+        except eras.VersionError:
+            pass  # a cluster whose version could not be read: the page's era, as on the simulator
+    return eras.resolve_version(chosen)
 
 
 def era_skip_reason(item: pytest.Item, version: eras.DeckhouseVersion) -> str | None:

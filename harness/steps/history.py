@@ -9,6 +9,7 @@ sample. The phase timeline it produces is also the report's evidence.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,10 +98,22 @@ class History:
         remaining = iter(seen)
         missing = [phase for phase in expected if not _advance_to(remaining, phase)]
         if missing or not seen:
+            phases = " → ".join(seen) or "none (it never had a phase)"
             raise HistoryError(
                 f"{kind} {name!r} did not go through {' → '.join(expected)}: "
-                f"its phases were {' → '.join(seen) or 'none (it never had a phase)'}"
+                f"its phases were {phases}{self._others(kind, name)}"
             )
+
+    def _others(self, kind: str, name: str) -> str:
+        """For an object the history never saw: the objects of its kind it did see (a misspelt
+        name, ``module-one-v0.7.32`` for ``module-one-v0.7.23``, reads as DKP's failure otherwise)."""
+        if self.of(kind, name):
+            return ""
+        names = sorted({v.name for v in self.versions if v.kind == kind})
+        near = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        listed = ", ".join(names) if names else "none"
+        return f"; no {kind} of that name was ever seen ({hint}the {kind} objects seen: {listed})"
 
     def assert_never_deployed_before_approval(self, release: str) -> None:
         """No version of ``release`` is Deployed unless this or an earlier version carried the approval."""

@@ -80,7 +80,8 @@ class LintReport:
             f"{step.location}: unused step definition: {step.kind} {step.pattern!r}" for step in self.unused
         ]
         out += [
-            f"{line.location}: {line.keyword.strip()} {line.text}: {problem}"
+            # a step ending in ":" (`When I apply:`) takes no second one
+            f"{line.location}: {line.keyword.strip()} {line.text.removesuffix(':')}: {problem}"
             for line, problem in self.invalid
         ]
         return out

@@ -12,13 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KubectlTable", "TableError", "parse_kubectl_table", "rows_as_dicts"]
+__all__ = ["KubectlTable", "MissingRow", "TableError", "parse_kubectl_table", "rows_as_dicts"]
 
 _COLUMN = re.compile(r"\S+(?: \S+)*")
 
 
 class TableError(ValueError):
     """A table that cannot be read; the message says what is wrong with it."""
+
+
+class MissingRow(AssertionError):
+    """The table has no row of that name: the cluster does not show what the scenario expects.
+
+    An expectation not met, as a missing object is (so a real cluster's check waits for it),
+    not a table the step cannot read.
+    """
 
 
 def rows_as_dicts(datatable: list[list[str]]) -> list[dict[str, str]]:
@@ -42,7 +50,7 @@ class KubectlTable:
             if row.get("NAME") == name:
                 return row
         names = ", ".join(r.get("NAME", "?") for r in self.rows) or "no rows at all"
-        raise TableError(f"no row named {name!r} in the kubectl output (rows: {names})")
+        raise MissingRow(f"no row named {name!r} in the kubectl output (rows: {names})")
 
 
 def parse_kubectl_table(text: str) -> KubectlTable:

@@ -20,9 +20,18 @@ from pathlib import Path
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import ScenarioTemplate
 
+from harness import eras
 from harness.feature_text import gherkin_problem, not_utf8, read_feature
 from harness.report.claims import Catalogue
-from harness.report.tags import CLAIM_PREFIX, ERA_PREFIXES, FLAG_TAGS, marker_name, tag_mistake
+from harness.report.tags import (
+    CLAIM_PREFIX,
+    ERA_PREFIXES,
+    FLAG_TAGS,
+    SINCE_TAG,
+    UNTIL_TAG,
+    marker_name,
+    tag_mistake,
+)
 from harness.steps.binding import parse_feature
 from harness.steps.lint import feature_files, shown_path
 
@@ -78,6 +87,7 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             rule_tags = template.rule.tags if template.rule else set()
             tags = template.tags | parsed.feature.tags | rule_tags
             problems += _scenario_problems(tags, template.line_number, lines, shown, catalogue)
+            problems += _era_problems(tags, template.line_number, lines, shown, catalogue)
             problems += _unchecked_claims(tags, template, shown)
     return sorted(set(problems), key=_order)
 
@@ -119,6 +129,54 @@ def _scenario_problems(
                 f"@deviation, but none of its claims ({', '.join(known)}) has a deviation reason in the "
                 "claims catalogue; add the reason to the claim it demonstrates, or drop @deviation",
             )
+
+
+def _era_problems(
+    tags: set[str], line: int, lines: list[str], shown: str, catalogue: Catalogue | None
+) -> Iterator[TagProblem]:
+    """A claim about some Deckhouse versions only (``since``/``before`` in the catalogue), checked
+    by a scenario whose era tags let it run on others: a run of another version would count its
+    pass for the claim ("holds") although the claim is not about that version."""
+    if catalogue is None:
+        return
+    since, before = _era_bounds(tags)
+    for claim_id in sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX)):
+        claim = catalogue.get(claim_id)
+        if claim is None or not (claim.since or claim.before):
+            continue
+        wide_start = claim.since and (since is None or since < eras.parse_version(claim.since))
+        wide_end = claim.before and (before is None or before > eras.parse_version(claim.before))
+        if wide_start or wide_end:
+            needed = " ".join(
+                tag
+                for tag, wanted in (
+                    (f"@{SINCE_TAG}{claim.since}", wide_start),
+                    (f"@{UNTIL_TAG}{claim.before}", wide_end),
+                )
+                if wanted
+            )
+            yield TagProblem(
+                f"{shown}:{_tag_line(lines, CLAIM_PREFIX + claim_id, line)}",
+                f"claim {claim_id} is about Deckhouse {claim.era} only, but the scenario's tags let it run on"
+                f" other versions, where its pass would count for the claim: tag the scenario {needed}",
+            )
+
+
+def _era_bounds(tags: set[str]) -> tuple[eras.DeckhouseVersion | None, eras.DeckhouseVersion | None]:
+    """The narrowest ``@deckhouse-since:`` and ``@deckhouse-before:`` of the tags (None: unbounded)."""
+
+    def versions(prefix: str) -> list[eras.DeckhouseVersion]:
+        found = []
+        for tag in tags:
+            if tag.startswith(prefix):
+                try:
+                    found.append(eras.parse_version(tag.removeprefix(prefix)))
+                except eras.VersionError:
+                    continue  # tag_mistake reports it
+        return found
+
+    since, before = versions(SINCE_TAG), versions(UNTIL_TAG)
+    return (max(since) if since else None, min(before) if before else None)
 
 
 def _unselectable(tag: str) -> bool:

@@ -47,11 +47,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # Only a real cluster needs the kubernetes client (~0.4 s of imports per process).
     from harness.target.kubeclient import TargetConnectionError
     from harness.target.kubeconfig import Connection, TargetSettings
+    from harness.target.registry_probe import plain_http_problem
 
     worker_input = getattr(config, "workerinput", None)
     run_id = (worker_input or {}).get(_RUN_ID) or options.run_id or new_run_id()
     config.stash[_RUN_ID_KEY] = run_id
     assert options.registry is not None
+    problem = (
+        None if worker_input else plain_http_problem(options.registry, options.registry_scheme or "https")
+    )
+    if problem is not None:
+        raise pytest.UsageError(f"{problem} (pytest: --dkp-registry-scheme http)")
     registry = RegistryAccess(
         push=options.registry,
         pull=options.cluster_registry or options.registry,

@@ -128,5 +128,8 @@ def test_a_version_newer_than_any_known_is_taken_with_a_warning_in_the_terminal(
 
     assert deckhouse_version("v9.9") == "v9.9.0"
     assert f"behaves as {eras.LATEST}" in capsys.readouterr().err
+    assert deckhouse_version("v1.1.0") == "v1.1.0"
+    assert f"older than the documentation page's era ({eras.DEFAULT_VERSION})" in capsys.readouterr().err
     assert deckhouse_version("latest") == str(eras.LATEST)
+    assert deckhouse_version("v1.67.0") == "v1.67.0"
     assert capsys.readouterr().err == ""

@@ -61,6 +61,24 @@ def test_a_missing_kubeconfig_is_named_before_pytest_starts(tmp_path, capsys, mo
     assert "refused the arguments" not in captured.out + captured.err
 
 
+def test_a_deckhouse_version_with_a_kubeconfig_is_refused_before_pytest_starts(tmp_path, capsys, monkeypatch):
+    """It skipped every scenario ("the scenario needs Deckhouse v1.78.0, the cluster runs …")."""
+    monkeypatch.setattr(run_module, "run_pytest", _no_pytest)
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text("apiVersion: v1\n")
+    words = [
+        "run",
+        "--kubeconfig",
+        str(kubeconfig),
+        "--registry",
+        "reg:5000",
+        "--deckhouse-version",
+        "latest",
+    ]
+    assert main([*words, "--report-dir", str(tmp_path / "r")]) == 4
+    assert "--deckhouse-version chooses the simulated Deckhouse; a real cluster" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("words", "message"),
     [

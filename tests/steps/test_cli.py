@@ -286,3 +286,24 @@ def test_pytest_given_a_feature_file_or_its_folder_says_how_to_run_it(pytester):
         )
     everything = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", ".")
     everything.assert_outcomes(passed=1)
+
+
+def test_steps_lint_wants_the_era_tags_of_a_claim_about_some_versions_only(tmp_path, capsys):
+    """MS-08 is about Deckhouse before v1.76.0: untagged, its scenario ran on v1.78 and the report
+    said the claim holds there; tagged to a wider range, the same."""
+    scenario = (
+        "  {tags}\n  Scenario: {name}\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+        '    Then the Module "module-one" is in phase "Available"\n'
+    )
+    (tmp_path / "era.feature").write_text(
+        "Feature: f\n"
+        + scenario.format(tags="@claim:MS-08", name="untagged")
+        + scenario.format(tags="@claim:MS-08 @deckhouse-before:v1.78.0", name="too wide")
+        + scenario.format(tags="@claim:MS-08 @deckhouse-before:v1.75.0", name="narrower")
+    )
+    assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if "is about Deckhouse" in line]
+    assert [p.split(": claim")[0].rsplit(":", 1)[1] for p in problems] == ["2", "6"]
+    assert "claim MS-08 is about Deckhouse before v1.76.0 only" in problems[0]
+    assert problems[0].endswith("tag the scenario @deckhouse-before:v1.76.0")

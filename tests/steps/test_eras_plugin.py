@@ -107,3 +107,36 @@ def test_an_edition_step_after_the_cluster_started_says_to_move_it(pytester):
     world._target = object()  # type: ignore[assignment]
     with pytest.raises(ScenarioError, match="before the first step that uses the cluster"):
         runs_edition(world, "ce")
+
+
+class _Config:
+    """What run_version reads of a pytest config: the version option and the run's target."""
+
+    def __init__(self, option: str | None, target: dict[str, str] | None) -> None:
+        from harness.report.run_target import RUN_TARGET_KEY
+
+        self.option, self.stash = option, pytest.Stash()
+        if target is not None:
+            self.stash[RUN_TARGET_KEY] = target
+
+    def getoption(self, name: str) -> str | None:
+        assert name == "--dkp-deckhouse-version"
+        return self.option
+
+
+@pytest.mark.parametrize(
+    ("option", "target", "expected"),
+    [
+        (None, {"kind": "kubeconfig", "deckhouse_version": "v1.78.0"}, "v1.78.0"),  # the cluster's own
+        ("v1.75.0", {"kind": "kubeconfig", "deckhouse_version": "v1.78.0"}, "v1.75.0"),  # named by the run
+        (None, {"kind": "kubeconfig", "deckhouse_version": ""}, "v1.67.0"),  # unreadable: the page's era
+        (None, {"kind": "simulator", "deckhouse_version": "v1.70.0"}, "v1.67.0"),  # the option decides
+        (None, None, "v1.67.0"),
+    ],
+)
+def test_a_real_clusters_era_tags_are_judged_against_the_version_it_runs(option, target, expected):
+    """Against a v1.78 cluster, era tags were judged against the page's era (v1.67): the
+    scenarios of today's Deckhouse were skipped and the page era's ran."""
+    from harness.steps.eras_plugin import run_version
+
+    assert str(run_version(_Config(option, target))) == expected  # type: ignore[arg-type]

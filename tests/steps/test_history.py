@@ -57,6 +57,21 @@ def test_went_through_fails_on_the_wrong_order_and_tells_the_real_sequence():
         feed.history.assert_went_through("Module", "module-one", ["Downloading", "Installing", "Ready"])
 
 
+def test_went_through_of_a_name_never_seen_names_the_objects_of_its_kind_that_were():
+    feed = Feed()
+    feed.change(MR, "module-one-v0.7.23", "Deployed")
+    feed.change(MR, "module-one-v0.8.0", "Pending")
+    with pytest.raises(HistoryError) as caught:
+        feed.history.assert_went_through("ModuleRelease", "module-one-v0.7.32", ["Deployed"])
+    assert str(caught.value).endswith(
+        "none (it never had a phase); no ModuleRelease of that name was ever seen (did you mean"
+        " 'module-one-v0.7.23'? the ModuleRelease objects seen: module-one-v0.7.23, module-one-v0.8.0)"
+    )
+    with pytest.raises(HistoryError) as seen:  # a name that was there: no list
+        feed.history.assert_went_through("ModuleRelease", "module-one-v0.8.0", ["Deployed"])
+    assert "ever seen" not in str(seen.value)
+
+
 def test_a_release_deployed_after_its_approval_passes():
     feed = Feed()
     feed.change(MR, "module-one-v0.8.0", "Pending")

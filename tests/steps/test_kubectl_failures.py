@@ -43,6 +43,7 @@ def _world(stderr: str, returncode: int = 1) -> Any:
     return SimpleNamespace(
         kubectl_binary="kubectl",
         kubectl=lambda: kubectl,
+        check=lambda attempt: attempt(),  # the simulator's: once
         target=SimpleNamespace(before_write=lambda: None),
         expect=lambda text: text,
         evidence=_Evidence(),
@@ -204,3 +205,27 @@ def test_a_kubectl_call_that_does_not_end_is_stopped_with_why(monkeypatch, tmp_p
     assert str(caught.value).startswith(f"`{command}` did not end within 30 s and was stopped: {advice}")
     assert str(tmp_path) not in str(caught.value)  # no kubeconfig path, no binary path
     assert failure_status(caught.value) is Status.ERROR
+
+
+def test_a_write_naming_an_object_not_there_yet_is_run_again_as_a_check_is_on_a_real_cluster():
+    """The page's `kubectl annotate mr …` right after a rescan: on a real cluster DKP may not have
+    made the release yet; the write waited for nothing and ended "could not check", where the
+    step `When I annotate the ModuleRelease …` is retried until the release is there."""
+    from harness.steps.library.kubectl import run_kubectl
+
+    answers = [KubectlResult("c", "", NOT_FOUND, 1), KubectlResult("c", "", NOT_FOUND, 1)]
+    answers.append(KubectlResult("c", "modulerelease.deckhouse.io/module-one-v0.7.24 annotated\n", "", 0))
+
+    def eventually(attempt: Any) -> Any:  # a real target's check: again after an assertion
+        for _ in range(5):
+            try:
+                return attempt()
+            except AssertionError:
+                continue
+        return attempt()
+
+    world = _world(NOT_FOUND)
+    world.kubectl = lambda: SimpleNamespace(run=lambda command: answers.pop(0))
+    world.check = eventually
+    run_kubectl(world, 'kubectl annotate mr module-one-v0.7.24 modules.deckhouse.io/approved="true"')
+    assert answers == [] and world.last.returncode == 0 and world.evidence.runs == []

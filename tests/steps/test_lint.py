@@ -391,7 +391,11 @@ def test_fields_no_era_of_the_kind_has_are_found_before_any_run(tmp_path):
       \"\"\"
 """,
     )
-    found = {line.line: problem for line, problem in lint(features, CATALOGUE).invalid}
+    report = lint(features, CATALOGUE)
+    found = {line.line: problem for line, problem in report.invalid}
+    assert any(
+        line.startswith("features/a.feature:3: When I apply: the ModuleConfig") for line in report.lines()
+    )
     assert sorted(found) == [3, 15]
     assert found[3].startswith("the ModuleConfig 'module-one' in the YAML has fields its kind does not have")
     assert "spec.sorce is not a field of the kind (did you mean 'source'?" in found[3]

@@ -367,3 +367,20 @@ def test_kubectls_own_words_in_angle_brackets_are_text_in_an_outline_step():
     assert unfilled_placeholder('the row of "<name>" reads:', ["name"]) is None
     error = unfilled_placeholder('the output contains "<nothing>"', [])
     assert error is not None and "the columns are: none" in str(error)
+
+
+def test_a_message_that_differs_is_shown_as_written_without_escapes():
+    from harness.steps.library.assertions import has_message
+
+    message = "Release is waiting for the 'modules.deckhouse.io/approved: \"true\"' annotation"
+    release = {"status": {"message": message}}
+    world = SimpleNamespace(
+        find=lambda kind, name: release,
+        expect=lambda text: text,
+        evidence=SimpleNamespace(diff=lambda *args: None),
+        dump=lambda kind, name: None,
+    )
+    with pytest.raises(AssertionError) as caught:
+        has_message(world, "ModuleRelease", "r", "other")
+    assert f'status.message is "{message}", expected "other"' in str(caught.value)
+    assert "\\" not in str(caught.value)

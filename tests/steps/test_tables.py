@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.steps.tables import TableError, parse_kubectl_table, rows_as_dicts
+from harness.report.status import Status, failure_status
+from harness.steps.tables import MissingRow, TableError, parse_kubectl_table, rows_as_dicts
 
 APPROVAL = "Release is waiting for the 'modules.deckhouse.io/approved: \"true\"' annotation"
 MR_OUTPUT = (
@@ -46,9 +47,12 @@ def test_blank_cells_in_the_middle_do_not_shift_later_columns():
     assert (row["WEIGHT"], row["SOURCE"], row["PHASE"], row["READY"]) == ("", "", "Available", "False")
 
 
-def test_an_unknown_row_name_lists_the_rows_there_are():
-    with pytest.raises(TableError, match="module-one, module-two"):
+def test_an_unknown_row_name_lists_the_rows_there_are_as_an_expectation_not_met():
+    """A row that is not there is the cluster's, not the table's: "not met", retried on a real
+    cluster (it was a TableError: "could not check", never retried)."""
+    with pytest.raises(MissingRow, match="module-one, module-two") as caught:
         parse_kubectl_table(MODULE_OUTPUT).row("module-three")
+    assert isinstance(caught.value, AssertionError) and failure_status(caught.value) is Status.FAILED
 
 
 def test_empty_output_is_an_error():

@@ -195,4 +195,11 @@ def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> N
     if str(actual or "") != expected:
         world.evidence.diff(path, expected, actual)
         world.dump(kind, name)
-        raise AssertionError(f"{kind} {name!r}: {path} is {actual!r}, expected {expected!r}")
+        raise AssertionError(f"{kind} {name!r}: {path} is {_quoted(actual)}, expected {_quoted(expected)}")
+
+
+def _quoted(value: object) -> str:
+    """A value as the scenario would write it: text in double quotes with nothing escaped; any
+    other value as Python shows it. Python's repr escaped DKP's approval message (it holds both
+    kinds of quotes) with backslashes, which authors then copied into their steps."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)

@@ -17,6 +17,7 @@ import difflib
 import pytest
 
 from harness.steps.catalogue import given, then, when
+from harness.steps.crd_schemas import printer_columns
 from harness.steps.errors import ScenarioError
 from harness.steps.kubectl import (
     KubectlFailed,
@@ -26,7 +27,7 @@ from harness.steps.kubectl import (
     positional_words,
     subcommand,
 )
-from harness.steps.tables import parse_kubectl_table
+from harness.steps.tables import KubectlTable, parse_kubectl_table
 from harness.steps.world import World
 
 _NO_SUCH_TYPE = "the server doesn't have a resource type"
@@ -51,7 +52,8 @@ def run_kubectl(world: World, command: str) -> None:
         except KubectlMissing as exc:
             pytest.skip(str(exc))
     world.target.before_write()
-    result = world.kubectl().run(world.expect(command))
+    command = world.expect(command)
+    result = world.kubectl().run(command) if _reads_only(command) else _write(world, command)
     world.last = result
     if result.returncode != 0 and _NO_SUCH_TYPE in result.stderr:
         raise ScenarioError(
@@ -64,6 +66,30 @@ def run_kubectl(world: World, command: str) -> None:
         raise KubectlFailed(result.failure())
 
 
+class _NotThereYet(AssertionError):
+    """A write kubectl answered with NotFound: on a real cluster the object may be on its way."""
+
+
+def _write(world: World, command: str) -> KubectlResult:
+    """Run a command that changes the cluster. An object it names that is not there (NotFound)
+    may still be on its way on a real cluster (a release DKP makes at its next scan): the command
+    is run again as a check is, until it is there or the check's deadline passes, as the step
+    ``When I annotate the ModuleRelease …`` does. On the simulator it runs once."""
+    last: list[KubectlResult] = []
+
+    def attempt() -> KubectlResult:
+        result = world.kubectl().run(command)
+        last.append(result)
+        if result.returncode != 0 and "(NotFound)" in result.stderr:
+            raise _NotThereYet(result.failure())
+        return result
+
+    try:
+        return world.check(attempt)
+    except _NotThereYet:
+        return last[-1]
+
+
 @then('the output has the columns "{columns}"')
 def has_columns(world: World, columns: str) -> None:
     """The table header, column by column (spaces inside a column name are kept).
@@ -72,7 +98,7 @@ def has_columns(world: World, columns: str) -> None:
         Then the output has the columns "NAME PHASE UPDATE POLICY TRANSITIONTIME MESSAGE"
     """
     result = _last(world)
-    actual = " ".join(parse_kubectl_table(result.stdout).columns)
+    actual = " ".join(_table(result).columns)
     world.evidence.kubectl(result.command, result.output, expected=columns)
     if actual.split() != columns.split():
         raise AssertionError(f"the columns of `{result.command}` are {actual!r}, expected {columns!r}")
@@ -88,7 +114,7 @@ def row_reads(world: World, name: str, datatable: list[list[str]]) -> None:
           | UPDATE POLICY |          |
     """
     result = _last(world)
-    table = parse_kubectl_table(result.stdout)
+    table = _table(result)
     expected = {
         cells[0].strip(): world.expect(cells[1].strip() if len(cells) > 1 else "") for cells in datatable
     }
@@ -106,9 +132,25 @@ def row_reads(world: World, name: str, datatable: list[list[str]]) -> None:
         raise AssertionError(f"row {name!r} of `{result.command}` differs: {detail}")
 
 
+def _table(result: KubectlResult) -> KubectlTable:
+    """The table kubectl printed; none at all (``No resources found``) is an expectation not met:
+    the rows the scenario expects are not there (yet, on a real cluster, whose check waits)."""
+    if not result.stdout.strip():
+        said = result.stderr.strip() or "nothing"
+        raise AssertionError(f"`{result.command}` printed no table: {said}")
+    return parse_kubectl_table(result.stdout)
+
+
 def _known_columns(expected: dict[str, str], columns: list[str], command: str) -> None:
-    """A column the output does not print is the scenario's mistake (a typo), not DKP's."""
+    """A column the output does not print is the scenario's mistake (a typo), not DKP's; unless
+    some Deckhouse version prints it: then the cluster's version does not, an expectation not met."""
     for column in expected:
+        if column not in columns and column in printer_columns():
+            raise AssertionError(
+                f"`{command}` prints no column {column!r} (its columns: {', '.join(columns)}): other"
+                " Deckhouse versions print it, this one does not; if the claim is about those versions,"
+                " tag the scenario @deckhouse-before:/@deckhouse-since: (docs/dkp-eras.md)"
+            )
         if column not in columns:
             near = difflib.get_close_matches(column, columns, n=1)
             hint = f"did you mean {near[0]!r}? " if near else ""
