@@ -68,6 +68,8 @@ def render_html(run: Run) -> str:
         timeline_rows=_timeline_rows,
         selection=describe(run.selection),
         target=_target(run.target),
+        timeline_clock=_timeline_clock(run.target),
+        era=_era(run.target),
         needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
         other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
     )
@@ -82,6 +84,21 @@ def _target(target: dict[str, str]) -> str:
         parts.append(f"behaving as Deckhouse {target['behaviour_of']}")
     parts.append(f"{target.get('time_mode', 'virtual')} time")
     return " · ".join(parts)
+
+
+def _era(target: dict[str, str]) -> str:
+    """The Deckhouse version a not-applicable claim is judged against, as the sentence names it."""
+    version = target.get("deckhouse_version") or target.get("behaviour_of")
+    return f"Deckhouse {version}" if version else "the Deckhouse version this run checked"
+
+
+def _timeline_clock(target: dict[str, str]) -> str:
+    """What the timeline's instants are: the simulator's virtual clock, or the cluster's own
+    timestamps (scaled on a ``serve --time-scale`` sandbox), so a real run is not read as virtual."""
+    mode = target.get("time_mode", "virtual")
+    if mode == "virtual":
+        return "virtual time"
+    return "cluster time" if mode == "real" else f"cluster time, {mode}"
 
 
 def _comparison(scenario: ScenarioResult, run: KubectlRun) -> Comparison | None:
