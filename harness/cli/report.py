@@ -1,10 +1,11 @@
-"""``dkp-harness report compare A.json B.json [--html OUT]``: where two conformance runs differ.
+"""``dkp-harness report compare A B [--html OUT]``: where two conformance runs differ.
 
-Lists, claim by claim and scenario by scenario, where two ``conformance.json`` files disagree, e.g.
-the simulator against a real cluster or DKP v1.67 against v1.70. Exit code: 0 when no claim
-checked on both sides differs, 1 when one does, 4 when a file cannot be read (as for any bad
-argument). Claims checked on one side only (skipped, unselected, uncovered) are listed apart and
-never fail the comparison.
+Lists, claim by claim and scenario by scenario, where two ``conformance.json`` files (or the report
+directories holding them) disagree, e.g. the simulator against a real cluster or DKP v1.67 against
+v1.70. Exit code: 0 when no claim or scenario checked on both sides differs, 1 when one does (a
+scenario that passed on the left and failed or could not be checked on the right counts), 4 when a
+file cannot be read (as for any bad argument). Claims checked on one side only (skipped,
+unselected, uncovered) are listed apart, with the skip reason, and never fail the comparison.
 """
 
 from __future__ import annotations
@@ -26,11 +27,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="report_command", metavar="ACTION", required=True)
     compare = actions.add_parser(
         "compare",
-        help="list where two conformance.json files differ; exit 1 if a claim checked on both differs",
+        help="list where two runs' reports differ; exit 1 if a claim or scenario checked on both differs",
         description=description(__doc__),
     )
-    compare.add_argument("left", type=Path, help="the first conformance.json (e.g. the simulator's)")
-    compare.add_argument("right", type=Path, help="the second conformance.json (e.g. a real cluster's)")
+    compare.add_argument(
+        "left", type=Path, help="the first conformance.json, or its report directory (e.g. the simulator's)"
+    )
+    compare.add_argument(
+        "right",
+        type=Path,
+        help="the second conformance.json, or its report directory (e.g. a real cluster's)",
+    )
     compare.add_argument("--html", type=Path, metavar="OUT", help="also write the comparison as HTML to OUT")
     compare.set_defaults(func=run_compare)
 

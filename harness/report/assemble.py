@@ -80,14 +80,17 @@ def redacted_scenario(scenario: ScenarioResult) -> ScenarioResult:
 def count_step_usage(
     entries: Sequence[StepCatalogueEntry], scenarios: Sequence[ScenarioResult]
 ) -> list[StepCatalogueEntry]:
-    """Fill ``used_by`` (scenarios using the step) where the library left it to the report."""
+    """``used_by`` = the scenarios of this run that used the step's function.
+
+    Where the entry names its ``function`` the run's count replaces whatever count the library
+    gave: the report describes this run, and a library's count over every feature file (141 for a
+    one-scenario run) is a different number under the same heading. The count is per function, so
+    a function declared as both a Given and a When counts its scenarios whichever keyword they used.
+    """
     usage: Counter[str] = Counter()
     for scenario in scenarios:
         usage.update({s.function for s in scenario.steps if s.function})
-    filled = [
-        e if e.used_by is not None or e.function is None else replace(e, used_by=usage[e.function])
-        for e in entries
-    ]
+    filled = [e if e.function is None else replace(e, used_by=usage[e.function]) for e in entries]
     return sorted(filled, key=lambda e: (_KIND_ORDER.get(e.kind, 9), e.pattern))
 
 

@@ -85,9 +85,12 @@ def comparison_of(run: KubectlRun, row_name: str | None = None) -> Comparison | 
     if check == "row":
         cells = _expected_cells(run.expected)
         if cells is not None:
-            actual = _row_cells(run.output, row_name)
-            rows = [_cell_row(column, value, actual) for column, value in cells]
-            return Comparison(check, f'row "{row_name}"' if row_name else label, run.matched, rows)
+            name = run.row or row_name
+            actual = _row_cells(run.output, name)
+            if actual is None and run.matched and run.row is None:
+                actual = _row_cells(run.output, None)  # the step found its row: the only one
+            rows = [_cell_row(column, value, actual, run.matched) for column, value in cells]
+            return Comparison(check, f'row "{name}"' if name else label, run.matched, rows)
     if check == "columns":
         return Comparison(check, label, run.matched, [_columns_row(run.expected, run.output)])
     return Comparison(check, label, run.matched, expected_text=run.expected)
@@ -139,7 +142,13 @@ def _expected_cells(expected: str) -> list[tuple[str, str]] | None:
     return cells or None
 
 
-def _cell_row(column: str, expected: str, actual: dict[str, str] | None) -> ComparisonRow:
+def _cell_row(
+    column: str, expected: str, actual: dict[str, str] | None, matched: bool | None = None
+) -> ComparisonRow:
+    """A step that passed found its row, so a row the report cannot find is named otherwise in
+    the output (the cluster's name for it), not missing: that is said, and not judged."""
+    if actual is None and matched:
+        return ComparisonRow(column, expected, "(the output below names this row otherwise)", None)
     if actual is None:
         return ComparisonRow(column, expected, "(row not found)", False)
     found = actual.get(column)

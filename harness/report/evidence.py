@@ -83,6 +83,10 @@ class KubectlRun:
     matched: bool | None = None
     check: str | None = None
     step_line: int | None = None
+    row: str | None = None
+    """For a row check: the NAME the step looked the row up under, as the cluster spells it (on a
+    real cluster the step renames ``module-one`` to ``module-one-<token>``). The step text only
+    holds the scenario's name, under which the report would find no row."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,13 @@ class Evidence:
         self._append(self.timeline_entries, entry)
 
     def kubectl(
-        self, command: str, output: str, expected: str | None = None, *, check: str | None = None
+        self,
+        command: str,
+        output: str,
+        expected: str | None = None,
+        *,
+        check: str | None = None,
+        row: str | None = None,
     ) -> None:
         """Record a kubectl command and its output; ``expected`` when the step compared it.
 
@@ -144,6 +154,7 @@ class Evidence:
             expected=None if expected is None else truncate(redact(expected)),
             check=check,
             step_line=self.current_step_line,
+            row=None if row is None else truncate(redact(row), 500),
         )
         self._append(self.kubectl_runs, run)
 

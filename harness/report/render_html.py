@@ -8,13 +8,20 @@ prepares view helpers. Output is deterministic for a given model.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import jinja2
 
 from harness.report.comparisons import Comparison, comparison_of, row_name_of
 from harness.report.evidence import KubectlRun, PhaseChange
-from harness.report.model import NEEDS_VIRTUAL_TIME_COUNT, OTHER_ERA_COUNT, Run, ScenarioResult
+from harness.report.model import (
+    NEEDS_VIRTUAL_TIME_COUNT,
+    OTHER_ERA_COUNT,
+    Run,
+    ScenarioResult,
+    StepCatalogueEntry,
+)
 from harness.report.selection import describe
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
 
@@ -68,6 +75,9 @@ def render_html(run: Run) -> str:
         timeline_rows=_timeline_rows,
         selection=describe(run.selection),
         target=_target(run.target),
+        timeline_clock=_timeline_clock(run.target),
+        era=_era(run.target),
+        catalogue_rows=_catalogue_rows(run.step_catalogue or []),
         needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
         other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
     )
@@ -82,6 +92,34 @@ def _target(target: dict[str, str]) -> str:
         parts.append(f"behaving as Deckhouse {target['behaviour_of']}")
     parts.append(f"{target.get('time_mode', 'virtual')} time")
     return " · ".join(parts)
+
+
+def _catalogue_rows(entries: Sequence[StepCatalogueEntry]) -> list[dict[str, object]]:
+    """One row per step: the phrasings of one function and pattern (``Given``/``When I run``)
+    together, since the count (per function) is the same for each and two rows would read as two
+    steps."""
+    kinds: dict[tuple[str, str], list[str]] = {}
+    first: dict[tuple[str, str], StepCatalogueEntry] = {}
+    for entry in entries:
+        key = (entry.function or f"{entry.kind} {entry.pattern}", entry.pattern)
+        kinds.setdefault(key, []).append(entry.kind)
+        first.setdefault(key, entry)
+    return [{"kind": " / ".join(kinds[key]), "entry": entry} for key, entry in first.items()]
+
+
+def _era(target: dict[str, str]) -> str:
+    """The Deckhouse version a not-applicable claim is judged against, as the sentence names it."""
+    version = target.get("deckhouse_version") or target.get("behaviour_of")
+    return f"Deckhouse {version}" if version else "the Deckhouse version this run checked"
+
+
+def _timeline_clock(target: dict[str, str]) -> str:
+    """What the timeline's instants are: the simulator's virtual clock, or the cluster's own
+    timestamps (scaled on a ``serve --time-scale`` sandbox), so a real run is not read as virtual."""
+    mode = target.get("time_mode", "virtual")
+    if mode == "virtual":
+        return "virtual time"
+    return "cluster time" if mode == "real" else f"cluster time, {mode}"
 
 
 def _comparison(scenario: ScenarioResult, run: KubectlRun) -> Comparison | None:
