@@ -38,7 +38,6 @@ from harness.steps.lint import closest_steps, describe_candidates
 from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
 from harness.steps.step_place import StepPlace, unfilled_placeholder
-from harness.steps.usage_cache import step_usage
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
@@ -237,12 +236,11 @@ def _auto_bound(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # Only the process that writes the report needs the catalogue; xdist workers skip the lint.
+    # Only the process that writes the report needs the catalogue. How often each step was used
+    # is counted by the report from the run's own scenarios (a lint of every feature file, which
+    # this once did at every start, counted other scenarios than the run's).
     if config.pluginmanager.has_plugin("harness.report.plugin") and not hasattr(config, "workerinput"):
         from harness.report.plugin import set_step_catalogue
 
-        features = config.rootpath / "features"
-        cache = getattr(config, "cache", None)
-        usage = step_usage(cache, features, CATALOGUE) if features.is_dir() else {}
-        entries: list[dict[str, Any]] = [step.to_dict(usage.get(step.key)) for step in CATALOGUE]
+        entries: list[dict[str, Any]] = [step.to_dict() for step in CATALOGUE]
         set_step_catalogue(config, entries)

@@ -86,7 +86,9 @@ class EvidenceSink(Protocol):
     """The part of the report's per-scenario evidence recorder the steps use."""
 
     def timeline(self, at: datetime, kind: str, name: str, field: str, old: object, new: object) -> None: ...
-    def kubectl(self, command: str, output: str, expected: str | None = None) -> None: ...
+    def kubectl(
+        self, command: str, output: str, expected: str | None = None, *, row: str | None = None
+    ) -> None: ...
     def diff(self, field_path: str, expected: object, actual: object) -> None: ...
     def objects_yaml(self, name: str, yaml_text: str) -> None: ...
     def note(self, text: str) -> None: ...
@@ -98,7 +100,9 @@ class NullEvidence:
     def timeline(self, at: datetime, kind: str, name: str, field: str, old: object, new: object) -> None:
         return None
 
-    def kubectl(self, command: str, output: str, expected: str | None = None) -> None:
+    def kubectl(
+        self, command: str, output: str, expected: str | None = None, *, row: str | None = None
+    ) -> None:
         return None
 
     def diff(self, field_path: str, expected: object, actual: object) -> None:

@@ -23,9 +23,13 @@ UNKNOWN = 'Error: unknown command "sl" for "kubectl"\n\nDid you mean this?\n\tlo
 class _Evidence:
     def __init__(self) -> None:
         self.runs: list[tuple[str, str]] = []
+        self.rows: list[str | None] = []
 
-    def kubectl(self, command: str, output: str, expected: str | None = None) -> None:
+    def kubectl(
+        self, command: str, output: str, expected: str | None = None, *, row: str | None = None
+    ) -> None:
         self.runs.append((command, output))
+        self.rows.append(row)
 
 
 class _Kubectl:
@@ -229,3 +233,17 @@ def test_a_write_naming_an_object_not_there_yet_is_run_again_as_a_check_is_on_a_
     world.check = eventually
     run_kubectl(world, 'kubectl annotate mr module-one-v0.7.24 modules.deckhouse.io/approved="true"')
     assert answers == [] and world.last.returncode == 0 and world.evidence.runs == []
+
+
+def test_a_row_check_records_the_row_under_the_clusters_name():
+    """On a real cluster the step looks up `module-one-qa7e2`; the report looked up `module-one`
+    and showed "(row not found)" under "as expected"."""
+    from harness.steps.library.kubectl import row_reads
+
+    world = _world("", returncode=0)
+    world.expect = lambda text: text.replace("module-one", "module-one-qa7e2")
+    world.last = KubectlResult(
+        "kubectl get module", "NAME               WEIGHT\nmodule-one-qa7e2   900\n", "", 0
+    )
+    row_reads(world, "module-one", [["WEIGHT", "900"]])
+    assert world.evidence.rows == ["module-one-qa7e2"]

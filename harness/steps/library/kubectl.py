@@ -119,14 +119,15 @@ def row_reads(world: World, name: str, datatable: list[list[str]]) -> None:
         cells[0].strip(): world.expect(cells[1].strip() if len(cells) > 1 else "") for cells in datatable
     }
     _known_columns(expected, table.columns, result.command)
-    row = table.row(world.expect(name))
+    shown_name = world.expect(name)  # the cluster's name: a real cluster's carries the run's token
+    shown = "\n".join(f"{column}={value!r}" for column, value in expected.items())
+    world.evidence.kubectl(result.command, result.output, expected=shown, row=shown_name)
+    row = table.row(shown_name)
     wrong = {
         column: row.get(column, "<no such column>")
         for column, value in expected.items()
         if row.get(column) != value
     }
-    shown = "\n".join(f"{column}={value!r}" for column, value in expected.items())
-    world.evidence.kubectl(result.command, result.output, expected=shown)
     if wrong:
         detail = ", ".join(f"{c}: expected {expected[c]!r}, found {v!r}" for c, v in wrong.items())
         raise AssertionError(f"row {name!r} of `{result.command}` differs: {detail}")
