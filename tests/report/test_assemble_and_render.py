@@ -142,6 +142,18 @@ def test_html_shows_claims_deviations_evidence_and_failure_story(catalogue, make
     assert "Step catalogue not provided" in html
 
 
+def test_a_claim_with_a_known_deviation_passed_without_a_deviation_scenario_is_not_said_to_hold_as_written(
+    catalogue, make_scenario
+):
+    """MS-03's page text differs from DKP: a plain scenario of it passing checked what the two
+    agree on; the card said "found the claim holding as the page says" beside the difference."""
+    plain = make_scenario("a part both agree on", Status.PASSED, ["MS-03"])
+    html = render_html(assemble_run([plain], catalogue, started_at="t", duration=0))
+    card = html[html.index('<section id="deviations">') :]
+    assert "Its scenarios passed in this run, but none tagged @deviation ran" in card
+    assert "holding as the page says" not in html
+
+
 def test_html_escapes_everything_it_shows(catalogue, make_scenario):
     evil = make_scenario("<script>alert(1)</script>", Status.PASSED, ["MS-01"])
     html = render_html(assemble_run([evil], catalogue, started_at="t", duration=0))
