@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
 import re
 import sys
@@ -210,7 +211,20 @@ def _existing(name: str, cwd: Path) -> Path:
         candidate = Path(name) if Path(name).is_absolute() else base / name
         if candidate.exists():
             return candidate.resolve()
-    raise SelectionError(f"{name}: no such file or folder")
+    raise SelectionError(f"{name}: no such file or folder{_nearest_path(name, cwd)}")
+
+
+def _nearest_path(name: str, cwd: Path) -> str:
+    """`` (did you mean 'features/x.feature'?)`` for the file or folder beside the one named
+    that is spelt most like it (``approval.featur``), as the steps name a YAML file meant."""
+    given = Path(name)
+    folder = given.parent if given.is_absolute() else cwd / given.parent
+    if not folder.is_dir():
+        folder = ROOT / given.parent
+    if not folder.is_dir():
+        return ""
+    near = difflib.get_close_matches(given.name, sorted(p.name for p in folder.iterdir()), n=1)
+    return f" (did you mean {(given.parent / near[0]).as_posix()!r}?)" if near else ""
 
 
 def _is_relative(path: Path, base: Path) -> bool:

@@ -75,6 +75,18 @@ def test_run_refuses_a_path_that_selects_nothing_before_starting_pytest(tmp_path
     assert (tmp_path / "conformance.html").read_text() == "previous report"
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("features/approval/approval.featur", "features/approval/approval.feature"),
+        ("features/aproval", "features/approval"),
+    ],
+)
+def test_run_names_the_path_meant_for_a_misspelt_one(typed, meant, capsys):
+    assert main(["run", typed]) == 4
+    assert f"{typed}: no such file or folder (did you mean {meant!r}?)" in capsys.readouterr().err
+
+
 def test_steps_lint_fails_on_an_undefined_step_and_says_where(tmp_path, capsys):
     (tmp_path / "x.feature").write_text("Feature: f\n  Scenario: s\n    When the moon rises\n")
     assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
