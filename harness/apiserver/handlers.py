@@ -26,6 +26,7 @@ from harness.apiserver.options import (
     check_delete_options,
     check_dry_run,
     check_list_options,
+    check_write_options,
     parse_resource_version,
     query_int,
     too_large_rv,
@@ -476,10 +477,6 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
 
 
 def _apply(b: Backend, req: Request) -> Response:
-    if not req.query.get("fieldManager"):
-        raise BadRequest(
-            "PATCH requests with apply content type must have a fieldManager: set ?fieldManager=NAME"
-        )
     applied = _body_object(req)
     _check_identity(req, applied)
     _check_types(req, applied)
@@ -632,7 +629,8 @@ def handle(b: Backend, req: Request) -> Response:
     if req.rt.create_only:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
-    check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
+    apply = req.verb == "patch" and _patch_type(req) is PatchType.APPLY
+    check_write_options(req.verb, req.query, apply=apply)
     if req.subresource == "scale":
         return _scale(b, req)
     response = VERBS[req.verb](b, req)

@@ -1,0 +1,115 @@
+"""Module-operations automation as a platform engineer writes it with real clients (the Python
+``kubernetes`` client, ``kubectl``): each test is a difference such a client saw between the sandbox
+and kube-apiserver 1.32, pinned to what the real server answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.apiserver import ApiServer
+from harness.clock import VirtualClock
+
+from .conftest import TEST_CRDS, widget
+
+G, V, P = "example.com", "v1alpha2", "widgets"
+WIDGETS = f"/apis/{G}/{V}/{P}"
+
+
+@pytest.fixture
+def kubeconfig(tmp_path) -> Iterator[tuple[ApiServer, str]]:
+    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
+    server.start(tls=True)
+    path = server.write_kubeconfig(tmp_path / "kubeconfig")
+    yield server, str(path)
+    server.stop()
+
+
+def _custom_objects(path: str) -> Any:
+    from kubernetes import client, config
+
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=path, client_configuration=cfg)
+    return client.CustomObjectsApi(client.ApiClient(cfg))
+
+
+def _status(exc: Any) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(exc.body)
+    return body
+
+
+def test_force_on_the_python_clients_merge_patch_is_refused_before_the_lookup(kubeconfig):
+    """``patch_cluster_custom_object(..., force=True)`` sends a merge patch with ``force``: a real
+    server refuses the options (``ValidatePatchOptions``) with a 422, even for a missing object."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    co.create_cluster_custom_object(G, V, P, widget("w"))
+    for name in ("w", "missing"):
+        with pytest.raises(ApiException) as info:
+            co.patch_cluster_custom_object(G, V, P, name, {"spec": {"count": 2}}, field_manager="me", force=True)
+        status = _status(info.value)
+        assert (info.value.status, status["reason"]) == (422, "Invalid")
+        assert status["message"] == (
+            'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch'
+        )
+        assert status["details"] == {
+            "group": "meta.k8s.io",
+            "kind": "PatchOptions",
+            "causes": [
+                {
+                    "reason": "FieldValueForbidden",
+                    "message": "Forbidden: may not be specified for non-apply patch",
+                    "field": "force",
+                }
+            ],
+        }
+    assert "count" not in co.get_cluster_custom_object(G, V, P, "w")["spec"]
+
+
+def _apply(http: httpx.Client, query: str, dry_run: str = "") -> httpx.Response:
+    body = json.dumps(widget("w")).encode()
+    return http.patch(
+        f"{WIDGETS}/w?{query}{dry_run}",
+        content=body,
+        headers={"Content-Type": "application/apply-patch+yaml"},
+    )
+
+
+def test_apply_without_a_field_manager_is_the_422_of_patch_options(http):
+    """Controllers must name their manager for server-side apply; kube-apiserver says so as an
+    invalid ``PatchOptions`` (422), not a 400, and lists a bad ``dryRun`` in the same answer."""
+    answer = _apply(http, "", "dryRun=Some")
+    assert answer.status_code == 422
+    assert answer.json()["message"] == (
+        'PatchOptions.meta.k8s.io "" is invalid: [fieldManager: Required value: is required for apply patch, '
+        'dryRun: Unsupported value: []string{"Some"}: supported values: "All"]'
+    )
+    assert _apply(http, "fieldManager=me").status_code == 201
+
+
+def test_field_manager_must_be_short_and_printable_on_every_write(http):
+    """``ValidateFieldManager``: at most 128 bytes, every character printable, on create, update and
+    patch alike; the position of a bad character is its byte offset."""
+    created = http.post(f"{WIDGETS}?fieldManager={'m' * 129}", json=widget("w"))
+    assert created.status_code == 422
+    assert created.json()["message"] == (
+        'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes'
+    )
+    assert http.post(f"{WIDGETS}?fieldManager={'m' * 128}", json=widget("w")).status_code == 201
+    patched = http.patch(
+        f"{WIDGETS}/w",
+        params={"fieldManager": "é\tx"},
+        content=b"{}",
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 422
+    assert patched.json()["message"] == (
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "é\\tx": '
+        "invalid character U+0009 (at position 2)"
+    )
