@@ -14,8 +14,9 @@ Rules kept here because they hold for every kind and every path (HTTP or in-proc
 - finalizers: delete sets ``deletionTimestamp`` while finalizers remain, the removal of the last
   one deletes, no finalizer may be added once deleting;
 - owner references: when an owner is finally gone, dependents whose owners are all gone are
-  deleted in turn (background propagation, honouring their finalizers); deleting a namespace
-  deletes what is in it.
+  deleted in turn (background propagation, honouring their finalizers); an orphaning delete
+  first drops the owner's reference from its dependents, as the garbage collector does;
+  deleting a namespace deletes what is in it.
 
 Stored objects are never mutated in place: each commit stores a new dict. Readers may therefore
 hold references without copying (the HTTP layer serialises them straight away); the in-process
@@ -160,7 +161,6 @@ class Store:
         self._sorted: dict[Key, list[ObjKey] | None] = {}
         self._uids: dict[str, tuple[Key, ObjKey]] = {}
         self._dependents: dict[str, set[tuple[Key, ObjKey]]] = {}
-        self._orphaning: set[str] = set()
         self._rng = random.Random(0x6B8)
 
     @property
@@ -395,10 +395,10 @@ class Store:
                 raise _precondition(rt, name, precondition_uid, str(old_meta["uid"]))
             if precondition_rv and precondition_rv != old_meta["resourceVersion"]:
                 raise _conflict(rt, name)
-            if orphan:
-                self._orphaning.add(old_meta["uid"])
             if dry_run:
                 return old, bool(old_meta.get("finalizers"))
+            if orphan:
+                self._orphan_dependents(str(old_meta["uid"]))
             if old_meta.get("finalizers"):
                 if "deletionTimestamp" in old_meta:
                     return old, True
@@ -420,10 +420,7 @@ class Store:
         uid = str(last["metadata"].get("uid", ""))
         if rt.key == ("", "namespaces"):
             self._empty_namespace(last["metadata"]["name"])
-        if uid in self._orphaning:
-            self._orphaning.discard(uid)
-        else:
-            self._collect_dependents(uid)
+        self._collect_dependents(uid)
         self._dependents.pop(uid, None)
         return gone
 
@@ -432,6 +429,21 @@ class Store:
             for okey in [k for k in bucket if k[0] == namespace]:
                 if okey in bucket:
                     self._delete_quietly(key, okey)
+
+    def _orphan_dependents(self, uid: str) -> None:
+        """``propagationPolicy: Orphan``: the garbage collector drops the owner's reference from each
+        dependent (a metadata write, one commit each) before the owner goes, so nothing points at it."""
+        for key, okey in sorted(self._dependents.get(uid, set())):
+            obj = self._data.get(key, {}).get(okey)
+            if obj is None:
+                continue
+            meta = dict(obj["metadata"])
+            refs = [r for r in meta.get("ownerReferences") or [] if str(r.get("uid", "")) != uid]
+            if refs:
+                meta["ownerReferences"] = refs
+            else:
+                meta.pop("ownerReferences", None)
+            self._commit(EventType.MODIFIED, self._type_of(key), dict(obj, metadata=meta), obj)
 
     def _collect_dependents(self, uid: str) -> None:
         for key, okey in sorted(self._dependents.get(uid, set())):

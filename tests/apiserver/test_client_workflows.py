@@ -5,7 +5,10 @@ and kube-apiserver 1.32, pinned to what the real server answers."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +21,7 @@ from .conftest import TEST_CRDS, widget
 
 G, V, P = "example.com", "v1alpha2", "widgets"
 WIDGETS = f"/apis/{G}/{V}/{P}"
+KUBECTL = shutil.which("kubectl")
 
 
 @pytest.fixture
@@ -52,7 +56,9 @@ def test_force_on_the_python_clients_merge_patch_is_refused_before_the_lookup(ku
     co.create_cluster_custom_object(G, V, P, widget("w"))
     for name in ("w", "missing"):
         with pytest.raises(ApiException) as info:
-            co.patch_cluster_custom_object(G, V, P, name, {"spec": {"count": 2}}, field_manager="me", force=True)
+            co.patch_cluster_custom_object(
+                G, V, P, name, {"spec": {"count": 2}}, field_manager="me", force=True
+            )
         status = _status(info.value)
         assert (info.value.status, status["reason"]) == (422, "Invalid")
         assert status["message"] == (
@@ -113,3 +119,42 @@ def test_field_manager_must_be_short_and_printable_on_every_write(http):
         'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "é\\tx": '
         "invalid character U+0009 (at position 2)"
     )
+
+
+def _kubectl(kubeconfig: str, tmp: Path, *args: str, stdin: str | None = None) -> str:
+    """The real kubectl with a fresh discovery cache; fails the test on a non-zero exit."""
+    cache = tmp / f"cache-{len(list(tmp.glob('cache-*')))}"
+    argv = [str(KUBECTL), "--kubeconfig", kubeconfig, "--cache-dir", str(cache), *args]
+    done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_an_orphaning_delete_drops_the_owner_reference_from_its_dependents(kubeconfig, tmp_path):
+    """``kubectl delete --cascade=orphan`` keeps the dependents; kube-controller-manager's garbage
+    collector removes the gone owner's entry from their ``ownerReferences`` (other owners stay)."""
+    if KUBECTL is None:
+        pytest.skip("kubectl not found: install it to run the client-workflow tests with kubectl")
+    server, path = kubeconfig
+    co = _custom_objects(path)
+    owner = co.create_cluster_custom_object(G, V, P, widget("owner"))
+    other = co.create_cluster_custom_object(G, V, P, widget("other"))
+    refs = [
+        {
+            "apiVersion": f"{G}/{V}",
+            "kind": "Widget",
+            "name": o["metadata"]["name"],
+            "uid": o["metadata"]["uid"],
+        }
+        for o in (owner, other)
+    ]
+    co.create_cluster_custom_object(
+        G, V, P, dict(widget("both"), metadata={"name": "both", "ownerReferences": refs})
+    )
+    co.create_cluster_custom_object(
+        G, V, P, dict(widget("one"), metadata={"name": "one", "ownerReferences": refs[:1]})
+    )
+    _kubectl(path, tmp_path, "delete", "widgets.example.com", "owner", "--cascade=orphan")
+    left = json.loads(_kubectl(path, tmp_path, "get", "widgets.example.com", "-o", "json"))["items"]
+    by_name = {i["metadata"]["name"]: i["metadata"].get("ownerReferences") for i in left}
+    assert by_name == {"both": refs[1:], "one": None, "other": None}
