@@ -158,3 +158,27 @@ def test_an_orphaning_delete_drops_the_owner_reference_from_its_dependents(kubec
     left = json.loads(_kubectl(path, tmp_path, "get", "widgets.example.com", "-o", "json"))["items"]
     by_name = {i["metadata"]["name"]: i["metadata"].get("ownerReferences") for i in left}
     assert by_name == {"both": refs[1:], "one": None, "other": None}
+
+
+def test_legacy_discovery_names_the_storage_version_hash_of_stored_kinds(kubeconfig):
+    """The Python client's ``get_api_resources`` reads ``storageVersionHash`` (what storage-version
+    migrators compare): the same for every served version of a kind, taken from its storage
+    version; pinned to values kube-apiserver 1.32 lists (``/v1/Pod``, ``apps/v1/Deployment``)."""
+    from kubernetes import client
+
+    _server, path = kubeconfig
+    api = _custom_objects(path).api_client
+    hashes = {r.name: r.storage_version_hash for r in client.CoreV1Api(api).get_api_resources().resources}
+    assert hashes["pods"] == "xPOwRZ+Yhw8=" and hashes["pods/status"] is None
+    apps = {r.name: r.storage_version_hash for r in client.AppsV1Api(api).get_api_resources().resources}
+    assert apps["deployments"] == "8aSe+NMegvE="
+    co = client.CustomObjectsApi(api)
+    stored = [
+        r.storage_version_hash
+        for v in ("v1alpha1", "v1alpha2")
+        for r in co.get_api_resources(G, v).resources
+        if r.name == P
+    ]
+    assert stored == ["2MJoxQW+7WY="] * 2  # example.com/v1alpha2/Widget
+    reviews = client.AuthorizationV1Api(api).get_api_resources().resources
+    assert {r.name: r.storage_version_hash for r in reviews}["selfsubjectaccessreviews"] is None
