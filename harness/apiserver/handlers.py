@@ -550,6 +550,7 @@ def delete(b: Backend, req: Request) -> Response:
         precondition_rv=pre.get("resourceVersion"),
         precondition_uid=pre.get("uid"),
         orphan=policy == "Orphan",
+        foreground=policy == "Foreground",
         dry_run=dry_run,
     )
     if present or req.rt.returns_deleted_object:

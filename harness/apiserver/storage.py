@@ -48,6 +48,9 @@ __all__ = ["Change", "ListPage", "Store"]
 Key = tuple[str, str]
 ObjKey = tuple[str, str]  # (namespace or "", name)
 _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+_FOREGROUND, _ORPHAN = "foregroundDeletion", "orphan"
+"""The finalizers kube-apiserver writes for the garbage collector (``metav1.FinalizerDeleteDependents``,
+``metav1.FinalizerOrphanDependents``)."""
 
 
 @dataclass(frozen=True)
@@ -383,6 +386,7 @@ class Store:
         precondition_rv: str | None = None,
         precondition_uid: str | None = None,
         orphan: bool = False,
+        foreground: bool = False,
         dry_run: bool = False,
     ) -> tuple[Obj, bool]:
         """Delete or mark for deletion; returns (object, still_present): the object marked, or
@@ -399,6 +403,8 @@ class Store:
                 return old, bool(old_meta.get("finalizers"))
             if orphan:
                 self._orphan_dependents(str(old_meta["uid"]))
+            if foreground:
+                return self._delete_in_foreground(rt, old), True
             if old_meta.get("finalizers"):
                 if "deletionTimestamp" in old_meta:
                     return old, True
@@ -418,6 +424,8 @@ class Store:
         """Final removal, then namespace contents and ownerReference dependents."""
         gone = self._commit(EventType.DELETED, rt, last, old)
         uid = str(last["metadata"].get("uid", ""))
+        for ref in last["metadata"].get("ownerReferences") or []:
+            self._release_owner(str(ref.get("uid", "")))
         if rt.key == ("", "namespaces"):
             self._empty_namespace(last["metadata"]["name"])
         self._collect_dependents(uid)
@@ -430,20 +438,90 @@ class Store:
                 if okey in bucket:
                     self._delete_quietly(key, okey)
 
+    def _delete_in_foreground(self, rt: ResourceType, old: Obj) -> Obj:
+        """``propagationPolicy: Foreground``: the object is marked (``foregroundDeletion`` last among
+        its finalizers, as the registry's ``deletionFinalizersForGarbageCollection`` writes it) and
+        answered as marked; the garbage collector then deletes the dependents and drops the
+        finalizer once no dependent with ``blockOwnerDeletion`` is left."""
+        meta = old["metadata"]
+        uid = str(meta["uid"])
+        finalizers = [f for f in meta.get("finalizers") or () if f not in (_FOREGROUND, _ORPHAN)]
+        new_meta = {**meta, "finalizers": [*finalizers, _FOREGROUND]}
+        if "deletionTimestamp" not in meta:
+            new_meta.update(deletionTimestamp=self.now(), deletionGracePeriodSeconds=0)
+            if meta.get("generation"):
+                new_meta["generation"] = int(meta["generation"]) + 1
+        marked = (
+            old
+            if new_meta == meta
+            else self._commit(EventType.MODIFIED, rt, dict(old, metadata=new_meta), old)
+        )
+        for key, okey in sorted(self._dependents.get(uid, set())):
+            self._collect_for_foreground(key, okey, uid)
+        self._release_owner(uid)
+        return marked
+
+    def _waiting(self, uid: str) -> bool:
+        """Whether the object of ``uid`` is deleting in the foreground (the GC's "waiting for
+        dependents deletion"); a gone owner is not waiting."""
+        where = self._uids.get(uid)
+        obj = self._data.get(where[0], {}).get(where[1]) if where else None
+        return obj is not None and _FOREGROUND in (obj["metadata"].get("finalizers") or ())
+
+    def _collect_for_foreground(self, key: Key, okey: ObjKey, uid: str) -> None:
+        """A dependent of an owner deleting in the foreground: with another live owner it only loses
+        the reference; else it is deleted, in the foreground itself when it has dependents."""
+        obj = self._data.get(key, {}).get(okey)
+        if obj is None:
+            return
+        owners = {str(r.get("uid", "")) for r in obj["metadata"].get("ownerReferences") or []}
+        if any(o in self._uids and not self._waiting(o) for o in owners):
+            self._drop_reference(key, okey, uid)
+            return
+        rt = self._type_of(key)
+        try:
+            self.delete(
+                rt, okey[0], okey[1], foreground=bool(self._dependents.get(str(obj["metadata"]["uid"])))
+            )
+        except NotFound:
+            pass
+
+    def _release_owner(self, uid: str) -> None:
+        """Drop ``foregroundDeletion`` from ``uid``'s object once no dependent blocks it; without
+        other finalizers that removes the object."""
+        if not self._waiting(uid):
+            return
+        for key, okey in self._dependents.get(uid, set()):
+            obj = self._data.get(key, {}).get(okey)
+            refs = (obj or {}).get("metadata", {}).get("ownerReferences") or []
+            if any(str(r.get("uid", "")) == uid and r.get("blockOwnerDeletion") for r in refs):
+                return
+        key, okey = self._uids[uid]
+        obj = self._data[key][okey]
+        meta = dict(obj["metadata"])
+        meta["finalizers"] = [f for f in meta["finalizers"] if f != _FOREGROUND]
+        if not meta["finalizers"]:
+            del meta["finalizers"]
+            self._remove(self._type_of(key), dict(obj, metadata=meta), obj)
+        else:
+            self._commit(EventType.MODIFIED, self._type_of(key), dict(obj, metadata=meta), obj)
+
+    def _drop_reference(self, key: Key, okey: ObjKey, uid: str) -> None:
+        obj = self._data[key][okey]
+        meta = dict(obj["metadata"])
+        refs = [r for r in meta.get("ownerReferences") or [] if str(r.get("uid", "")) != uid]
+        if refs:
+            meta["ownerReferences"] = refs
+        else:
+            meta.pop("ownerReferences", None)
+        self._commit(EventType.MODIFIED, self._type_of(key), dict(obj, metadata=meta), obj)
+
     def _orphan_dependents(self, uid: str) -> None:
         """``propagationPolicy: Orphan``: the garbage collector drops the owner's reference from each
         dependent (a metadata write, one commit each) before the owner goes, so nothing points at it."""
         for key, okey in sorted(self._dependents.get(uid, set())):
-            obj = self._data.get(key, {}).get(okey)
-            if obj is None:
-                continue
-            meta = dict(obj["metadata"])
-            refs = [r for r in meta.get("ownerReferences") or [] if str(r.get("uid", "")) != uid]
-            if refs:
-                meta["ownerReferences"] = refs
-            else:
-                meta.pop("ownerReferences", None)
-            self._commit(EventType.MODIFIED, self._type_of(key), dict(obj, metadata=meta), obj)
+            if okey in self._data.get(key, {}):
+                self._drop_reference(key, okey, uid)
 
     def _collect_dependents(self, uid: str) -> None:
         for key, okey in sorted(self._dependents.get(uid, set())):

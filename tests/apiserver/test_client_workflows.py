@@ -182,3 +182,34 @@ def test_legacy_discovery_names_the_storage_version_hash_of_stored_kinds(kubecon
     assert stored == ["2MJoxQW+7WY="] * 2  # example.com/v1alpha2/Widget
     reviews = client.AuthorizationV1Api(api).get_api_resources().resources
     assert {r.name: r.storage_version_hash for r in reviews}["selfsubjectaccessreviews"] is None
+
+
+def test_a_foreground_delete_answers_the_marked_owner_and_waits_for_blocking_dependents(kubeconfig):
+    """``propagation_policy="Foreground"``: kube-apiserver answers 200 with the owner marked
+    (``deletionTimestamp``, ``foregroundDeletion`` after its own finalizers); the garbage collector
+    deletes the dependents and drops that finalizer once no ``blockOwnerDeletion`` one is left."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    owner = co.create_cluster_custom_object(G, V, P, widget("owner"))
+    ref = {"apiVersion": f"{G}/{V}", "kind": "Widget", "name": "owner", "uid": owner["metadata"]["uid"]}
+    blocking = {
+        "name": "blocking",
+        "finalizers": ["example.com/keep"],
+        "ownerReferences": [dict(ref, blockOwnerDeletion=True)],
+    }
+    co.create_cluster_custom_object(G, V, P, dict(widget(), metadata=blocking))
+    co.create_cluster_custom_object(
+        G, V, P, dict(widget(), metadata={"name": "free", "ownerReferences": [ref]})
+    )
+    answer = co.delete_cluster_custom_object(G, V, P, "owner", propagation_policy="Foreground")
+    assert answer["kind"] == "Widget" and answer["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert "deletionTimestamp" in co.get_cluster_custom_object(G, V, P, "owner")["metadata"]
+    assert "deletionTimestamp" in co.get_cluster_custom_object(G, V, P, "blocking")["metadata"]
+    with pytest.raises(ApiException) as info:
+        co.get_cluster_custom_object(G, V, P, "free")
+    assert info.value.status == 404
+    co.patch_cluster_custom_object(G, V, P, "blocking", {"metadata": {"finalizers": None}})
+    names = [i["metadata"]["name"] for i in co.list_cluster_custom_object(G, V, P)["items"]]
+    assert names == []
