@@ -353,7 +353,11 @@ def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: b
 
 
 def update(b: Backend, req: Request) -> Response:
+    """A PUT: the body's kind, name and namespace are checked against the URL before the object
+    is looked up (upstream's ``UpdateResource`` runs ``checkName`` first), so a mismatch is a 400
+    even when nothing is stored under the URL's name."""
     new = _body_object(req)
+    _check_identity(req, new)
     _check_types(req, new)
     with b.store.lock:
         old = b.store.get(req.rt, _ns(req), req.name or "")

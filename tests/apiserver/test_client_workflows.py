@@ -213,3 +213,21 @@ def test_a_foreground_delete_answers_the_marked_owner_and_waits_for_blocking_dep
     co.patch_cluster_custom_object(G, V, P, "blocking", {"metadata": {"finalizers": None}})
     names = [i["metadata"]["name"] for i in co.list_cluster_custom_object(G, V, P)["items"]]
     assert names == []
+
+
+def test_a_replace_whose_body_names_another_object_is_a_400_before_the_lookup(kubeconfig):
+    """``replace_cluster_custom_object(name=X, body named Y)``: upstream's update handler compares
+    the names before it reads anything, so the answer is the 400 naming both, stored or not."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    body = co.create_cluster_custom_object(G, V, P, widget("real"))
+    co.create_cluster_custom_object(G, V, P, widget("stored"))
+    for url_name in ("missing", "stored"):
+        with pytest.raises(ApiException) as info:
+            co.replace_cluster_custom_object(G, V, P, url_name, body)
+        assert info.value.status == 400
+        assert _status(info.value)["message"] == (
+            f"the name of the object (real) does not match the name on the URL ({url_name})"
+        )
