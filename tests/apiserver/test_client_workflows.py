@@ -231,3 +231,18 @@ def test_a_replace_whose_body_names_another_object_is_a_400_before_the_lookup(ku
         assert _status(info.value)["message"] == (
             f"the name of the object (real) does not match the name on the URL ({url_name})"
         )
+
+
+def test_kubectl_explain_documents_the_type_meta_of_a_custom_kind(kubeconfig, tmp_path):
+    """apiextensions-apiserver's OpenAPI builder gives every CRD kind TypeMeta's ``apiVersion`` and
+    ``kind`` and a described ``metadata``, so ``kubectl explain`` never shows ``<no description>``
+    for them on a real cluster."""
+    if KUBECTL is None:
+        pytest.skip("kubectl not found: install it to run the client-workflow tests with kubectl")
+    _server, path = kubeconfig
+    out = _kubectl(path, tmp_path, "explain", "widgets.example.com")
+    fields = out.split("FIELDS:", 1)[1]
+    assert "<no description>" not in fields.split("spec\t", 1)[0]
+    assert "APIVersion defines the versioned schema of this representation" in fields
+    assert "Kind is a string value representing the REST resource" in fields
+    assert "Standard object's metadata." in fields
