@@ -44,7 +44,8 @@ Emulated:
 
 Not emulated: creating or changing CRDs through the API (405), RBAC and admission webhooks, CEL
 ``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, built-in kinds'
-defaulting (a Pod's or Service's defaults), foreground deletion (treated as background),
+defaulting (a Pod's or Service's defaults), the garbage collector's delay (foreground and orphan
+deletion finish within the request),
 ``resourceVersionMatch`` on lists (lists are always current), protobuf (but for access reviews,
 namespaces, configmaps and secrets), OpenAPI v2 (404, which
 kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current

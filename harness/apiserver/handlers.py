@@ -174,8 +174,7 @@ def list_(b: Backend, req: Request) -> Response:
 
 
 def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
-    if not watch:  # a watch may carry resourceVersionMatch alone (sendInitialEvents)
-        check_list_options(req.verb, dict(req.query))
+    check_list_options("watch" if watch else "list", req.query)
     asked = parse_resource_version(
         req.query.get("resourceVersion"), watch=watch, resource=req.rt.resource.group_resource
     )

@@ -10,7 +10,8 @@
   ``PatchOptions`` before the object is looked up, so ``force=True`` on the Python client's merge
   patch fails here as it does on a real cluster;
 - ``resourceVersionMatch`` is ``Exact`` or ``NotOlderThan``, and only with a ``resourceVersion``
-  and without ``continue`` (``ValidateListOptions``);
+  and without ``continue``; a watch takes it only with ``sendInitialEvents``, which in turn needs
+  ``NotOlderThan`` and is forbidden on a list (``ValidateListOptions``);
 - a list or watch ``resourceVersion`` is an unsigned integer (the storage layer's
   ``ParseResourceVersion``); one newer than the newest commit is the ``504`` "Too large resource
   version" the watch cache answers when it cannot catch up.
@@ -135,22 +136,82 @@ def check_delete_options(verb: str, options: dict[str, Any], query: dict[str, st
     return str(policy) if policy is not None else None
 
 
-def check_list_options(verb: str, query: dict[str, str]) -> None:
-    """``resourceVersionMatch`` as ``ValidateListOptions`` checks it."""
-    match = query.get("resourceVersionMatch")
-    if match is None or match == "":
-        return
+def _forbidden(field: str, message: str) -> Cause:
+    return Cause("FieldValueForbidden", f"Forbidden: {message}", field)
+
+
+def _not_supported(field: str, value: str, supported: tuple[str, ...]) -> Cause:
+    listed = ", ".join(f'"{m}"' for m in supported)
+    return Cause("FieldValueNotSupported", f'Unsupported value: "{value}": supported values: {listed}', field)
+
+
+def _list_causes(query: Mapping[str, str]) -> list[Cause]:
     causes: list[Cause] = []
-    if match not in _RV_MATCH:
-        supported = ", ".join(f'"{m}"' for m in _RV_MATCH)
-        message = f'Unsupported value: "{match}": supported values: {supported}'
-        causes.append(Cause("FieldValueNotSupported", message, "resourceVersionMatch"))
-    elif not query.get("resourceVersion"):
-        message = "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"
-        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
-    elif query.get("continue"):
-        message = "Forbidden: resourceVersionMatch is forbidden when continue is provided"
-        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
+    match = query.get("resourceVersionMatch") or ""
+    if match:
+        if not query.get("resourceVersion"):
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch",
+                    "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                )
+            )
+        if query.get("continue"):
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"
+                )
+            )
+        if match not in _RV_MATCH:
+            causes.append(_not_supported("resourceVersionMatch", match, _RV_MATCH))
+        if match == "Exact" and query.get("resourceVersion") == "0":
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch",
+                    'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+                )
+            )
+    if "sendInitialEvents" in query:
+        causes.append(_forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
+    return causes
+
+
+def _watch_causes(query: Mapping[str, str]) -> list[Cause]:
+    causes: list[Cause] = []
+    match = query.get("resourceVersionMatch") or ""
+    initial = "sendInitialEvents" in query
+    if initial and match != "NotOlderThan":
+        causes.append(
+            _forbidden(
+                "resourceVersionMatch",
+                "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+            )
+        )
+    if match:
+        if not initial:
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch",
+                    "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                )
+            )
+        if match != "NotOlderThan":
+            causes.append(_not_supported("resourceVersionMatch", match, ("NotOlderThan",)))
+        if query.get("continue"):
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"
+                )
+            )
+    return causes
+
+
+def check_list_options(verb: str, query: Mapping[str, str]) -> None:
+    """``ValidateListOptions``: ``resourceVersionMatch`` and ``sendInitialEvents`` by the rules of
+    a list or, for ``verb == "watch"``, of a watch (where ``sendInitialEvents`` needs
+    ``NotOlderThan`` and ``resourceVersionMatch`` needs ``sendInitialEvents``); one 422 with every
+    cause, in upstream's order."""
+    causes = _watch_causes(query) if verb == "watch" else _list_causes(query)
     if causes:
         raise _options_invalid(verb, causes)
 

@@ -246,3 +246,35 @@ def test_kubectl_explain_documents_the_type_meta_of_a_custom_kind(kubeconfig, tm
     assert "APIVersion defines the versioned schema of this representation" in fields
     assert "Kind is a string value representing the REST resource" in fields
     assert "Standard object's metadata." in fields
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "resourceVersion=0&resourceVersionMatch=Exact",
+            'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+        ),
+        ("sendInitialEvents=true", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list"),
+        (
+            "watch=1&resourceVersion=1&resourceVersionMatch=NotOlderThan",
+            "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless "
+            "sendInitialEvents is provided",
+        ),
+        (
+            "watch=1&sendInitialEvents=true&allowWatchBookmarks=true",
+            "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+        ),
+        (
+            "watch=1&sendInitialEvents=true&resourceVersionMatch=Exact&resourceVersion=1",
+            "[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to "
+            'NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]',
+        ),
+    ],
+)
+def test_list_and_watch_options_follow_validate_list_options(http, query, message):
+    """A list and a watch are validated by different rules (``ValidateListOptions``): a watch-list
+    request missing ``resourceVersionMatch=NotOlderThan`` is a 422, not a silently different stream."""
+    answer = http.get(f"{WIDGETS}?{query}&timeoutSeconds=1")
+    assert answer.status_code == 422
+    assert answer.json()["message"] == f'ListOptions.meta.k8s.io "" is invalid: {message}'
