@@ -562,18 +562,31 @@ def delete(b: Backend, req: Request) -> Response:
 
 
 def deletecollection(b: Backend, req: Request) -> Response:
+    """Each listed object deleted with the request's options (its propagation policy included), as
+    the registry's workers do; the answer is the list as read, with that list's resourceVersion."""
     labels, fields = _selectors(req)
-    check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
+    policy = check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
     namespace = req.namespace if req.rt.resource.namespaced else None
     with b.store.lock:
-        items = b.store.list(req.rt, namespace, labels, fields).items
+        page = b.store.list(req.rt, namespace, labels, fields)
         deleted = []
-        for obj in items:
+        for obj in page.items:
             meta = obj["metadata"]
-            b.store.delete(req.rt, meta.get("namespace") or "", meta["name"], dry_run=req.dry_run)
+            try:  # a dependent of an earlier item may be gone already; the registry skips it too
+                b.store.delete(
+                    req.rt,
+                    meta.get("namespace") or "",
+                    meta["name"],
+                    orphan=policy == "Orphan",
+                    foreground=policy == "Foreground",
+                    dry_run=req.dry_run,
+                )
+            except NotFound:
+                pass
             deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
     r = req.rt.resource
-    body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {}, "items": deleted}
+    meta_out = {"resourceVersion": str(page.resource_version)}
+    body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta_out, "items": deleted}
     return Response(200, body)
 
 

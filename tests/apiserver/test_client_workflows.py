@@ -278,3 +278,26 @@ def test_list_and_watch_options_follow_validate_list_options(http, query, messag
     answer = http.get(f"{WIDGETS}?{query}&timeoutSeconds=1")
     assert answer.status_code == 422
     assert answer.json()["message"] == f'ListOptions.meta.k8s.io "" is invalid: {message}'
+
+
+def test_delete_collection_keeps_the_propagation_policy_and_the_lists_resource_version(kubeconfig):
+    """``delete_collection_cluster_custom_object(propagation_policy="Orphan")``: the registry deletes
+    every listed object with the request's options, so dependents outside the selection keep
+    living without the reference; the answer is the list as read, with its resourceVersion."""
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    owner = co.create_cluster_custom_object(
+        G, V, P, dict(widget(), metadata={"name": "owner", "labels": {"t": "x"}})
+    )
+    ref = {"apiVersion": f"{G}/{V}", "kind": "Widget", "name": "owner", "uid": owner["metadata"]["uid"]}
+    co.create_cluster_custom_object(
+        G, V, P, dict(widget(), metadata={"name": "dep", "ownerReferences": [ref]})
+    )
+    listed_at = co.list_cluster_custom_object(G, V, P)["metadata"]["resourceVersion"]
+    answer = co.delete_collection_cluster_custom_object(
+        G, V, P, label_selector="t=x", propagation_policy="Orphan"
+    )
+    assert answer["metadata"] == {"resourceVersion": listed_at}
+    assert [i["metadata"]["name"] for i in answer["items"]] == ["owner"]
+    left = co.list_cluster_custom_object(G, V, P)["items"]
+    assert [(i["metadata"]["name"], i["metadata"].get("ownerReferences")) for i in left] == [("dep", None)]
