@@ -15,8 +15,9 @@ Rules kept here because they hold for every kind and every path (HTTP or in-proc
   one deletes, no finalizer may be added once deleting;
 - owner references: when an owner is finally gone, dependents whose owners are all gone are
   deleted in turn (background propagation, honouring their finalizers); an orphaning delete
-  first drops the owner's reference from its dependents, as the garbage collector does;
-  deleting a namespace deletes what is in it.
+  first drops the owner's reference from its dependents, as the garbage collector does; a
+  foreground delete marks the owner with ``foregroundDeletion`` until its blocking dependents are
+  gone; deleting a namespace deletes what is in it.
 
 Stored objects are never mutated in place: each commit stores a new dict. Readers may therefore
 hold references without copying (the HTTP layer serialises them straight away); the in-process

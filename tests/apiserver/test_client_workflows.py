@@ -62,7 +62,8 @@ def test_force_on_the_python_clients_merge_patch_is_refused_before_the_lookup(ku
         status = _status(info.value)
         assert (info.value.status, status["reason"]) == (422, "Invalid")
         assert status["message"] == (
-            'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch'
+            'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: '
+            "may not be specified for non-apply patch"
         )
         assert status["details"] == {
             "group": "meta.k8s.io",
@@ -135,7 +136,7 @@ def test_an_orphaning_delete_drops_the_owner_reference_from_its_dependents(kubec
     collector removes the gone owner's entry from their ``ownerReferences`` (other owners stay)."""
     if KUBECTL is None:
         pytest.skip("kubectl not found: install it to run the client-workflow tests with kubectl")
-    server, path = kubeconfig
+    _server, path = kubeconfig
     co = _custom_objects(path)
     owner = co.create_cluster_custom_object(G, V, P, widget("owner"))
     other = co.create_cluster_custom_object(G, V, P, widget("other"))
@@ -253,7 +254,8 @@ def test_kubectl_explain_documents_the_type_meta_of_a_custom_kind(kubeconfig, tm
     [
         (
             "resourceVersion=0&resourceVersionMatch=Exact",
-            'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+            "resourceVersionMatch: Forbidden: "
+            'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
         ),
         ("sendInitialEvents=true", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list"),
         (
@@ -263,12 +265,14 @@ def test_kubectl_explain_documents_the_type_meta_of_a_custom_kind(kubeconfig, tm
         ),
         (
             "watch=1&sendInitialEvents=true&allowWatchBookmarks=true",
-            "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+            "resourceVersionMatch: Forbidden: "
+            "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
         ),
         (
             "watch=1&sendInitialEvents=true&resourceVersionMatch=Exact&resourceVersion=1",
             "[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to "
-            'NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]',
+            "NotOlderThan, "
+            'resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]',
         ),
     ],
 )
