@@ -400,8 +400,10 @@ class Store:
                 raise _precondition(rt, name, precondition_uid, str(old_meta["uid"]))
             if precondition_rv and precondition_rv != old_meta["resourceVersion"]:
                 raise _conflict(rt, name)
-            if dry_run:
-                return old, bool(old_meta.get("finalizers"))
+            gc_finalizer = _FOREGROUND if foreground else _ORPHAN if orphan else None
+            if dry_run:  # what the marking would store, as the registry's dry-run update answers
+                marking = gc_finalizer is not None or old_meta.get("finalizers")
+                return (self._marked(old, gc_finalizer), True) if marking else (old, False)
             if orphan:
                 self._orphan_dependents(str(old_meta["uid"]))
             if foreground:
@@ -409,15 +411,7 @@ class Store:
             if old_meta.get("finalizers"):
                 if "deletionTimestamp" in old_meta:
                     return old, True
-                new = dict(old)
-                new["metadata"] = {
-                    **old_meta,
-                    "deletionTimestamp": self.now(),
-                    "deletionGracePeriodSeconds": 0,
-                }
-                if old_meta.get("generation"):  # apiserver's markAsDeleting bumps a set generation
-                    new["metadata"]["generation"] = int(old_meta["generation"]) + 1
-                return self._commit(EventType.MODIFIED, rt, new, old), True
+                return self._commit(EventType.MODIFIED, rt, self._marked(old, None), old), True
             self._remove(rt, dict(old, metadata=dict(old_meta)), old)
             return old, False
 
@@ -439,24 +433,29 @@ class Store:
                 if okey in bucket:
                     self._delete_quietly(key, okey)
 
+    def _marked(self, old: Obj, gc_finalizer: str | None) -> Obj:
+        """``old`` as a deletion marks it (not stored): ``deletionTimestamp`` and a zero grace
+        period when not yet deleting, the generation bumped where one is set (``markAsDeleting``),
+        and the garbage collector's finalizer asked for last among the finalizers (the registry's
+        ``deletionFinalizersForGarbageCollection`` drops the other one)."""
+        meta = dict(old["metadata"])
+        if gc_finalizer is not None:
+            kept = [f for f in meta.get("finalizers") or () if f not in (_FOREGROUND, _ORPHAN)]
+            meta["finalizers"] = [*kept, gc_finalizer]
+        if "deletionTimestamp" not in meta:
+            meta.update(deletionTimestamp=self.now(), deletionGracePeriodSeconds=0)
+            if meta.get("generation"):
+                meta["generation"] = int(meta["generation"]) + 1
+        return dict(old, metadata=meta)
+
     def _delete_in_foreground(self, rt: ResourceType, old: Obj) -> Obj:
         """``propagationPolicy: Foreground``: the object is marked (``foregroundDeletion`` last among
         its finalizers, as the registry's ``deletionFinalizersForGarbageCollection`` writes it) and
         answered as marked; the garbage collector then deletes the dependents and drops the
         finalizer once no dependent with ``blockOwnerDeletion`` is left."""
-        meta = old["metadata"]
-        uid = str(meta["uid"])
-        finalizers = [f for f in meta.get("finalizers") or () if f not in (_FOREGROUND, _ORPHAN)]
-        new_meta = {**meta, "finalizers": [*finalizers, _FOREGROUND]}
-        if "deletionTimestamp" not in meta:
-            new_meta.update(deletionTimestamp=self.now(), deletionGracePeriodSeconds=0)
-            if meta.get("generation"):
-                new_meta["generation"] = int(meta["generation"]) + 1
-        marked = (
-            old
-            if new_meta == meta
-            else self._commit(EventType.MODIFIED, rt, dict(old, metadata=new_meta), old)
-        )
+        uid = str(old["metadata"]["uid"])
+        new = self._marked(old, _FOREGROUND)
+        marked = old if new == old else self._commit(EventType.MODIFIED, rt, new, old)
         for key, okey in sorted(self._dependents.get(uid, set())):
             self._collect_for_foreground(key, okey, uid)
         self._release_owner(uid)

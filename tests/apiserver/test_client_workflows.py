@@ -305,3 +305,22 @@ def test_delete_collection_keeps_the_propagation_policy_and_the_lists_resource_v
     assert [i["metadata"]["name"] for i in answer["items"]] == ["owner"]
     left = co.list_cluster_custom_object(G, V, P)["items"]
     assert [(i["metadata"]["name"], i["metadata"].get("ownerReferences")) for i in left] == [("dep", None)]
+
+
+def test_a_dry_run_delete_answers_the_object_as_the_deletion_would_mark_it(kubeconfig):
+    """``dry_run="All"`` runs the registry's marking as a dry-run update: a finalizer-held object
+    comes back with ``deletionTimestamp`` (and a foreground request with ``foregroundDeletion``),
+    while nothing is stored; an object that would simply go is a ``Status``, as before."""
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    held = dict(widget(), metadata={"name": "held", "finalizers": ["example.com/keep"]})
+    co.create_cluster_custom_object(G, V, P, held)
+    co.create_cluster_custom_object(G, V, P, widget("free"))
+    answer = co.delete_cluster_custom_object(G, V, P, "held", dry_run="All")
+    assert "deletionTimestamp" in answer["metadata"] and answer["metadata"]["generation"] == 2
+    marked = co.delete_cluster_custom_object(G, V, P, "free", dry_run="All", propagation_policy="Foreground")
+    assert marked["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert co.delete_cluster_custom_object(G, V, P, "free", dry_run="All")["kind"] == "Status"
+    stored = {i["metadata"]["name"]: i["metadata"] for i in co.list_cluster_custom_object(G, V, P)["items"]}
+    assert all("deletionTimestamp" not in m and m["generation"] == 1 for m in stored.values())
+    assert stored["free"].get("finalizers") is None
