@@ -324,3 +324,18 @@ def test_a_dry_run_delete_answers_the_object_as_the_deletion_would_mark_it(kubec
     stored = {i["metadata"]["name"]: i["metadata"] for i in co.list_cluster_custom_object(G, V, P)["items"]}
     assert all("deletionTimestamp" not in m and m["generation"] == 1 for m in stored.values())
     assert stored["free"].get("finalizers") is None
+
+
+def test_every_answer_carries_the_audit_id_of_its_request(http):
+    """kube-apiserver's audit filter echoes the client's ``Audit-ID`` or makes a UUID for every
+    answer, errors and watch streams included; clients log it to find the request later."""
+    import uuid
+
+    missing = http.get(f"{WIDGETS}/nope")
+    assert missing.status_code == 404 and uuid.UUID(missing.headers["Audit-Id"]).version == 4
+    again = http.get(f"{WIDGETS}/nope")
+    assert again.headers["Audit-Id"] != missing.headers["Audit-Id"]
+    echoed = http.get(WIDGETS, headers={"Audit-ID": "my-trace-1"})
+    assert echoed.headers["Audit-Id"] == "my-trace-1"
+    with http.stream("GET", f"{WIDGETS}?watch=1&timeoutSeconds=1") as stream:
+        assert uuid.UUID(stream.headers["Audit-Id"])
