@@ -44,7 +44,8 @@ Emulated:
 
 Not emulated: creating or changing CRDs through the API (405), RBAC and admission webhooks, CEL
 ``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, built-in kinds'
-defaulting (a Pod's or Service's defaults), foreground deletion (treated as background),
+defaulting (a Pod's or Service's defaults), the garbage collector's delay (foreground and orphan
+deletion finish within the request),
 ``resourceVersionMatch`` on lists (lists are always current), protobuf (but for access reviews,
 namespaces, configmaps and secrets), OpenAPI v2 (404, which
 kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current
@@ -180,9 +181,13 @@ class ApiServer:
 
     # ---- public surface ----------------------------------------------------------------------
 
-    def client(self) -> KubeClient:
-        """The in-process client: same handlers, faults and events as HTTP, no sockets."""
-        return InProcessClient(self._backend, self._subscribe)
+    def client(self, user_agent: str | None = None) -> KubeClient:
+        """The in-process client: same handlers, faults and events as HTTP, no sockets.
+        ``user_agent`` names the writer in ``managedFields`` when a write gives no ``fieldManager``
+        (its part before the first ``/``, as kube-apiserver takes it)."""
+        if user_agent is None:
+            return InProcessClient(self._backend, self._subscribe)
+        return InProcessClient(self._backend, self._subscribe, user_agent=user_agent)
 
     def preinstall(self, api_version: str, kind: str, make: Callable[[], list[Obj]]) -> None:
         """Have ``make()``'s objects of ``kind`` stored at the first request for that resource

@@ -8,6 +8,8 @@ Content-Type: kubectl 1.27 to 1.29 ask for ``v2beta1`` only and break if given `
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from harness.apiserver.catalog import Catalog, ResourceType
@@ -20,6 +22,7 @@ __all__ = [
     "api_resource_list",
     "api_versions",
     "negotiate_aggregated",
+    "storage_version_hash",
     "version_info",
 ]
 
@@ -110,6 +113,14 @@ def _sub_verbs(rt: ResourceType, sub: str) -> list[str]:
     return ["get"] if rt.read_only else _SUB_VERBS.get(sub, ["get"])
 
 
+def storage_version_hash(group: str, version: str, kind: str) -> str:
+    """What legacy discovery lists per stored resource (apimachinery's ``StorageVersionHash``: the
+    first 8 bytes of SHA-256 of ``group/version/kind``, base64), from the *storage* version, so it
+    changes exactly when a storage migration is due; answered-only kinds (reviews) have none."""
+    digest = hashlib.sha256(f"{group}/{version}/{kind}".encode()).digest()
+    return base64.b64encode(digest[:8]).decode()
+
+
 def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
     r = rt.resource
     main: dict[str, Any] = {
@@ -123,6 +134,8 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
         main["shortNames"] = list(rt.short_names)
     if rt.categories:
         main["categories"] = list(rt.categories)
+    if not rt.create_only:
+        main["storageVersionHash"] = storage_version_hash(r.group, rt.storage_version, r.kind)
     subs = [
         {
             "name": f"{r.plural}/{sub}",

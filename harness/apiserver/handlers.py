@@ -26,6 +26,7 @@ from harness.apiserver.options import (
     check_delete_options,
     check_dry_run,
     check_list_options,
+    check_write_options,
     parse_resource_version,
     query_int,
     too_large_rv,
@@ -173,8 +174,7 @@ def list_(b: Backend, req: Request) -> Response:
 
 
 def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
-    if not watch:  # a watch may carry resourceVersionMatch alone (sendInitialEvents)
-        check_list_options(req.verb, dict(req.query))
+    check_list_options("watch" if watch else "list", req.query)
     asked = parse_resource_version(
         req.query.get("resourceVersion"), watch=watch, resource=req.rt.resource.group_resource
     )
@@ -352,7 +352,11 @@ def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: b
 
 
 def update(b: Backend, req: Request) -> Response:
+    """A PUT: the body's kind, name and namespace are checked against the URL before the object
+    is looked up (upstream's ``UpdateResource`` runs ``checkName`` first), so a mismatch is a 400
+    even when nothing is stored under the URL's name."""
     new = _body_object(req)
+    _check_identity(req, new)
     _check_types(req, new)
     with b.store.lock:
         old = b.store.get(req.rt, _ns(req), req.name or "")
@@ -476,10 +480,6 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
 
 
 def _apply(b: Backend, req: Request) -> Response:
-    if not req.query.get("fieldManager"):
-        raise BadRequest(
-            "PATCH requests with apply content type must have a fieldManager: set ?fieldManager=NAME"
-        )
     applied = _body_object(req)
     _check_identity(req, applied)
     _check_types(req, applied)
@@ -553,6 +553,7 @@ def delete(b: Backend, req: Request) -> Response:
         precondition_rv=pre.get("resourceVersion"),
         precondition_uid=pre.get("uid"),
         orphan=policy == "Orphan",
+        foreground=policy == "Foreground",
         dry_run=dry_run,
     )
     if present or req.rt.returns_deleted_object:
@@ -561,18 +562,31 @@ def delete(b: Backend, req: Request) -> Response:
 
 
 def deletecollection(b: Backend, req: Request) -> Response:
+    """Each listed object deleted with the request's options (its propagation policy included), as
+    the registry's workers do; the answer is the list as read, with that list's resourceVersion."""
     labels, fields = _selectors(req)
-    check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
+    policy = check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
     namespace = req.namespace if req.rt.resource.namespaced else None
     with b.store.lock:
-        items = b.store.list(req.rt, namespace, labels, fields).items
+        page = b.store.list(req.rt, namespace, labels, fields)
         deleted = []
-        for obj in items:
+        for obj in page.items:
             meta = obj["metadata"]
-            b.store.delete(req.rt, meta.get("namespace") or "", meta["name"], dry_run=req.dry_run)
+            try:  # a dependent of an earlier item may be gone already; the registry skips it too
+                b.store.delete(
+                    req.rt,
+                    meta.get("namespace") or "",
+                    meta["name"],
+                    orphan=policy == "Orphan",
+                    foreground=policy == "Foreground",
+                    dry_run=req.dry_run,
+                )
+            except NotFound:
+                pass
             deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
     r = req.rt.resource
-    body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {}, "items": deleted}
+    meta_out = {"resourceVersion": str(page.resource_version)}
+    body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta_out, "items": deleted}
     return Response(200, body)
 
 
@@ -632,7 +646,8 @@ def handle(b: Backend, req: Request) -> Response:
     if req.rt.create_only:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
-    check_dry_run(req.verb, [req.query["dryRun"]] if "dryRun" in req.query else [])
+    apply = req.verb == "patch" and _patch_type(req) is PatchType.APPLY
+    check_write_options(req.verb, req.query, apply=apply)
     if req.subresource == "scale":
         return _scale(b, req)
     response = VERBS[req.verb](b, req)

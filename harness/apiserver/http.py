@@ -19,6 +19,7 @@ import logging
 import socket
 import ssl
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime
@@ -201,6 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
         lines = [
             f"HTTP/1.1 {status} {phrase}",
+            f"Audit-Id: {self._audit_id()}",
             f"Content-Type: {content_type}",
             "Cache-Control: no-cache, private",
         ]
@@ -208,6 +210,13 @@ class _Handler(BaseHTTPRequestHandler):
             lines.append(f"Date: {format_datetime(self.server.now(), usegmt=True)}")
         lines += [f'Warning: 299 - "{w}"' for w in warnings]
         return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
+
+    def _audit_id(self) -> str:
+        """Every answer names its request as kube-apiserver's audit filter does: the client's own
+        ``Audit-ID`` header when it sent one, else a fresh UUID (clients log it to find the request
+        in the audit log)."""
+        given = self.headers.get("Audit-ID", "") if getattr(self, "headers", None) is not None else ""
+        return given if given and given.isprintable() else str(uuid.uuid4())
 
     def _send(self, response: Response, *, close: bool = False) -> None:
         body = _encode(response.body)

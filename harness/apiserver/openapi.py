@@ -33,16 +33,36 @@ def _gvk(rt: ResourceType) -> dict[str, str]:
     return {"group": rt.resource.group, "version": rt.resource.version, "kind": rt.resource.kind}
 
 
+_TYPE_META = {
+    "apiVersion": "APIVersion defines the versioned schema of this representation of an object. Servers "
+    "should convert recognized schemas to the latest internal value, and may reject unrecognized values. "
+    "More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+    "kind": "Kind is a string value representing the REST resource this object represents. Servers may "
+    "infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More "
+    "info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+}
+_METADATA = (
+    "Standard object's metadata. More info: "
+    "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+)
+
+
 def _schema(rt: ResourceType) -> dict[str, Any]:
+    """A kind's component schema; for a CRD, apiextensions-apiserver's builder sets ``apiVersion``,
+    ``kind`` (TypeMeta's documented strings) and ``metadata`` whatever the CRD says about them, so
+    ``kubectl explain`` documents them as on a real cluster."""
     schema: dict[str, Any] = (
         clone(rt.schema.raw)
         if rt.schema is not None
         else {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
     )
     props = schema.setdefault("properties", {})
-    props.setdefault("apiVersion", {"type": "string"})
-    props.setdefault("kind", {"type": "string"})
-    props["metadata"] = {"allOf": [{"$ref": f"#/components/schemas/{_OBJECT_META}"}]}
+    for field, description in _TYPE_META.items():
+        props[field] = {"type": "string", "description": description}
+    props["metadata"] = {
+        "description": _METADATA,
+        "allOf": [{"$ref": f"#/components/schemas/{_OBJECT_META}"}],
+    }
     schema["x-kubernetes-group-version-kind"] = [_gvk(rt)]
     return schema
 

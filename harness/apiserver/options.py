@@ -5,8 +5,13 @@
   a typo never turns a dry run into a real write;
 - ``propagationPolicy`` is ``Foreground``, ``Background`` or ``Orphan`` (``ValidateDeleteOptions``),
   and cannot be combined with ``orphanDependents``;
+- ``fieldManager`` is at most 128 bytes of printable characters, required for an apply patch, and
+  ``force`` is forbidden on every other patch (``ValidatePatchOptions``): a 422 on
+  ``PatchOptions`` before the object is looked up, so ``force=True`` on the Python client's merge
+  patch fails here as it does on a real cluster;
 - ``resourceVersionMatch`` is ``Exact`` or ``NotOlderThan``, and only with a ``resourceVersion``
-  and without ``continue`` (``ValidateListOptions``);
+  and without ``continue``; a watch takes it only with ``sendInitialEvents``, which in turn needs
+  ``NotOlderThan`` and is forbidden on a list (``ValidateListOptions``);
 - a list or watch ``resourceVersion`` is an unsigned integer (the storage layer's
   ``ParseResourceVersion``); one newer than the newest commit is the ``504`` "Too large resource
   version" the watch cache answers when it cannot catch up.
@@ -25,6 +30,7 @@ __all__ = [
     "check_delete_options",
     "check_dry_run",
     "check_list_options",
+    "check_write_options",
     "parse_resource_version",
     "query_int",
     "too_large_rv",
@@ -61,9 +67,54 @@ def check_dry_run(verb: str, values: list[Any]) -> bool:
     if verb not in _OPTIONS_KIND or not values:
         return False
     if any(v != "All" for v in values):
-        message = f'Unsupported value: {_go_strings(values)}: supported values: "All"'
-        raise _options_invalid(verb, [Cause("FieldValueNotSupported", message, "dryRun")])
+        raise _options_invalid(verb, [_dry_run_cause(values)])
     return True
+
+
+_FIELD_MANAGER_MAX = 128
+_MANAGED_VERBS = ("create", "update", "patch")
+
+
+def _field_manager_causes(manager: str) -> list[Cause]:
+    """``ValidateFieldManager``: a length in UTF-8 bytes, then every rune that does not print."""
+    causes: list[Cause] = []
+    if len(manager.encode()) > _FIELD_MANAGER_MAX:
+        message = f"Too long: may not be more than {_FIELD_MANAGER_MAX} bytes"
+        causes.append(Cause("FieldValueTooLong", message, "fieldManager"))
+    offset = 0
+    for char in manager:
+        if not char.isprintable():
+            detail = f"invalid character U+{ord(char):04X} (at position {offset})"
+            message = f"Invalid value: {go_quote(manager)}: {detail}"
+            causes.append(Cause("FieldValueInvalid", message, "fieldManager"))
+        offset += len(char.encode())
+    return causes
+
+
+_NO_FORCE = Cause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force")
+_NO_MANAGER = Cause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")
+
+
+def check_write_options(verb: str, query: Mapping[str, str], *, apply: bool) -> None:
+    """``force``, ``fieldManager`` and ``dryRun`` as one 422 on the verb's options kind listing every
+    cause in upstream's order (other verbs: ``dryRun`` only); raised before the object is read."""
+    causes: list[Cause] = []
+    manager = query.get("fieldManager", "")
+    if verb == "patch" and not apply and "force" in query:
+        causes.append(_NO_FORCE)
+    if verb == "patch" and apply and not manager:
+        causes.append(_NO_MANAGER)
+    if verb in _MANAGED_VERBS:
+        causes.extend(_field_manager_causes(manager))
+    if verb in _OPTIONS_KIND and query.get("dryRun", "All") != "All":
+        causes.append(_dry_run_cause([query["dryRun"]]))
+    if causes:
+        raise _options_invalid(verb, causes)
+
+
+def _dry_run_cause(values: list[Any]) -> Cause:
+    message = f'Unsupported value: {_go_strings(values)}: supported values: "All"'
+    return Cause("FieldValueNotSupported", message, "dryRun")
 
 
 def check_delete_options(verb: str, options: dict[str, Any], query: dict[str, str]) -> str | None:
@@ -85,22 +136,82 @@ def check_delete_options(verb: str, options: dict[str, Any], query: dict[str, st
     return str(policy) if policy is not None else None
 
 
-def check_list_options(verb: str, query: dict[str, str]) -> None:
-    """``resourceVersionMatch`` as ``ValidateListOptions`` checks it."""
-    match = query.get("resourceVersionMatch")
-    if match is None or match == "":
-        return
+def _forbidden(field: str, message: str) -> Cause:
+    return Cause("FieldValueForbidden", f"Forbidden: {message}", field)
+
+
+def _not_supported(field: str, value: str, supported: tuple[str, ...]) -> Cause:
+    listed = ", ".join(f'"{m}"' for m in supported)
+    return Cause("FieldValueNotSupported", f'Unsupported value: "{value}": supported values: {listed}', field)
+
+
+def _list_causes(query: Mapping[str, str]) -> list[Cause]:
     causes: list[Cause] = []
-    if match not in _RV_MATCH:
-        supported = ", ".join(f'"{m}"' for m in _RV_MATCH)
-        message = f'Unsupported value: "{match}": supported values: {supported}'
-        causes.append(Cause("FieldValueNotSupported", message, "resourceVersionMatch"))
-    elif not query.get("resourceVersion"):
-        message = "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"
-        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
-    elif query.get("continue"):
-        message = "Forbidden: resourceVersionMatch is forbidden when continue is provided"
-        causes.append(Cause("FieldValueForbidden", message, "resourceVersionMatch"))
+    match = query.get("resourceVersionMatch") or ""
+    if match:
+        if not query.get("resourceVersion"):
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch",
+                    "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                )
+            )
+        if query.get("continue"):
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"
+                )
+            )
+        if match not in _RV_MATCH:
+            causes.append(_not_supported("resourceVersionMatch", match, _RV_MATCH))
+        if match == "Exact" and query.get("resourceVersion") == "0":
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch",
+                    'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+                )
+            )
+    if "sendInitialEvents" in query:
+        causes.append(_forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
+    return causes
+
+
+def _watch_causes(query: Mapping[str, str]) -> list[Cause]:
+    causes: list[Cause] = []
+    match = query.get("resourceVersionMatch") or ""
+    initial = "sendInitialEvents" in query
+    if initial and match != "NotOlderThan":
+        causes.append(
+            _forbidden(
+                "resourceVersionMatch",
+                "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+            )
+        )
+    if match:
+        if not initial:
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch",
+                    "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                )
+            )
+        if match != "NotOlderThan":
+            causes.append(_not_supported("resourceVersionMatch", match, ("NotOlderThan",)))
+        if query.get("continue"):
+            causes.append(
+                _forbidden(
+                    "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"
+                )
+            )
+    return causes
+
+
+def check_list_options(verb: str, query: Mapping[str, str]) -> None:
+    """``ValidateListOptions``: ``resourceVersionMatch`` and ``sendInitialEvents`` by the rules of
+    a list or, for ``verb == "watch"``, of a watch (where ``sendInitialEvents`` needs
+    ``NotOlderThan`` and ``resourceVersionMatch`` needs ``sendInitialEvents``); one 422 with every
+    cause, in upstream's order."""
+    causes = _watch_causes(query) if verb == "watch" else _list_causes(query)
     if causes:
         raise _options_invalid(verb, causes)
 

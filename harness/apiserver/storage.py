@@ -14,8 +14,10 @@ Rules kept here because they hold for every kind and every path (HTTP or in-proc
 - finalizers: delete sets ``deletionTimestamp`` while finalizers remain, the removal of the last
   one deletes, no finalizer may be added once deleting;
 - owner references: when an owner is finally gone, dependents whose owners are all gone are
-  deleted in turn (background propagation, honouring their finalizers); deleting a namespace
-  deletes what is in it.
+  deleted in turn (background propagation, honouring their finalizers); an orphaning delete
+  first drops the owner's reference from its dependents, as the garbage collector does; a
+  foreground delete marks the owner with ``foregroundDeletion`` until its blocking dependents are
+  gone; deleting a namespace deletes what is in it.
 
 Stored objects are never mutated in place: each commit stores a new dict. Readers may therefore
 hold references without copying (the HTTP layer serialises them straight away); the in-process
@@ -47,6 +49,9 @@ __all__ = ["Change", "ListPage", "Store"]
 Key = tuple[str, str]
 ObjKey = tuple[str, str]  # (namespace or "", name)
 _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+_FOREGROUND, _ORPHAN = "foregroundDeletion", "orphan"
+"""The finalizers kube-apiserver writes for the garbage collector (``metav1.FinalizerDeleteDependents``,
+``metav1.FinalizerOrphanDependents``)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,6 @@ class Store:
         self._sorted: dict[Key, list[ObjKey] | None] = {}
         self._uids: dict[str, tuple[Key, ObjKey]] = {}
         self._dependents: dict[str, set[tuple[Key, ObjKey]]] = {}
-        self._orphaning: set[str] = set()
         self._rng = random.Random(0x6B8)
 
     @property
@@ -383,6 +387,7 @@ class Store:
         precondition_rv: str | None = None,
         precondition_uid: str | None = None,
         orphan: bool = False,
+        foreground: bool = False,
         dry_run: bool = False,
     ) -> tuple[Obj, bool]:
         """Delete or mark for deletion; returns (object, still_present): the object marked, or
@@ -395,22 +400,18 @@ class Store:
                 raise _precondition(rt, name, precondition_uid, str(old_meta["uid"]))
             if precondition_rv and precondition_rv != old_meta["resourceVersion"]:
                 raise _conflict(rt, name)
+            gc_finalizer = _FOREGROUND if foreground else _ORPHAN if orphan else None
+            if dry_run:  # what the marking would store, as the registry's dry-run update answers
+                marking = gc_finalizer is not None or old_meta.get("finalizers")
+                return (self._marked(old, gc_finalizer), True) if marking else (old, False)
             if orphan:
-                self._orphaning.add(old_meta["uid"])
-            if dry_run:
-                return old, bool(old_meta.get("finalizers"))
+                self._orphan_dependents(str(old_meta["uid"]))
+            if foreground:
+                return self._delete_in_foreground(rt, old), True
             if old_meta.get("finalizers"):
                 if "deletionTimestamp" in old_meta:
                     return old, True
-                new = dict(old)
-                new["metadata"] = {
-                    **old_meta,
-                    "deletionTimestamp": self.now(),
-                    "deletionGracePeriodSeconds": 0,
-                }
-                if old_meta.get("generation"):  # apiserver's markAsDeleting bumps a set generation
-                    new["metadata"]["generation"] = int(old_meta["generation"]) + 1
-                return self._commit(EventType.MODIFIED, rt, new, old), True
+                return self._commit(EventType.MODIFIED, rt, self._marked(old, None), old), True
             self._remove(rt, dict(old, metadata=dict(old_meta)), old)
             return old, False
 
@@ -418,12 +419,11 @@ class Store:
         """Final removal, then namespace contents and ownerReference dependents."""
         gone = self._commit(EventType.DELETED, rt, last, old)
         uid = str(last["metadata"].get("uid", ""))
+        for ref in last["metadata"].get("ownerReferences") or []:
+            self._release_owner(str(ref.get("uid", "")))
         if rt.key == ("", "namespaces"):
             self._empty_namespace(last["metadata"]["name"])
-        if uid in self._orphaning:
-            self._orphaning.discard(uid)
-        else:
-            self._collect_dependents(uid)
+        self._collect_dependents(uid)
         self._dependents.pop(uid, None)
         return gone
 
@@ -432,6 +432,96 @@ class Store:
             for okey in [k for k in bucket if k[0] == namespace]:
                 if okey in bucket:
                     self._delete_quietly(key, okey)
+
+    def _marked(self, old: Obj, gc_finalizer: str | None) -> Obj:
+        """``old`` as a deletion marks it (not stored): ``deletionTimestamp`` and a zero grace
+        period when not yet deleting, the generation bumped where one is set (``markAsDeleting``),
+        and the garbage collector's finalizer asked for last among the finalizers (the registry's
+        ``deletionFinalizersForGarbageCollection`` drops the other one)."""
+        meta = dict(old["metadata"])
+        if gc_finalizer is not None:
+            kept = [f for f in meta.get("finalizers") or () if f not in (_FOREGROUND, _ORPHAN)]
+            meta["finalizers"] = [*kept, gc_finalizer]
+        if "deletionTimestamp" not in meta:
+            meta.update(deletionTimestamp=self.now(), deletionGracePeriodSeconds=0)
+            if meta.get("generation"):
+                meta["generation"] = int(meta["generation"]) + 1
+        return dict(old, metadata=meta)
+
+    def _delete_in_foreground(self, rt: ResourceType, old: Obj) -> Obj:
+        """``propagationPolicy: Foreground``: the object is marked (``foregroundDeletion`` last among
+        its finalizers, as the registry's ``deletionFinalizersForGarbageCollection`` writes it) and
+        answered as marked; the garbage collector then deletes the dependents and drops the
+        finalizer once no dependent with ``blockOwnerDeletion`` is left."""
+        uid = str(old["metadata"]["uid"])
+        new = self._marked(old, _FOREGROUND)
+        marked = old if new == old else self._commit(EventType.MODIFIED, rt, new, old)
+        for key, okey in sorted(self._dependents.get(uid, set())):
+            self._collect_for_foreground(key, okey, uid)
+        self._release_owner(uid)
+        return marked
+
+    def _waiting(self, uid: str) -> bool:
+        """Whether the object of ``uid`` is deleting in the foreground (the GC's "waiting for
+        dependents deletion"); a gone owner is not waiting."""
+        where = self._uids.get(uid)
+        obj = self._data.get(where[0], {}).get(where[1]) if where else None
+        return obj is not None and _FOREGROUND in (obj["metadata"].get("finalizers") or ())
+
+    def _collect_for_foreground(self, key: Key, okey: ObjKey, uid: str) -> None:
+        """A dependent of an owner deleting in the foreground: with another live owner it only loses
+        the reference; else it is deleted, in the foreground itself when it has dependents."""
+        obj = self._data.get(key, {}).get(okey)
+        if obj is None:
+            return
+        owners = {str(r.get("uid", "")) for r in obj["metadata"].get("ownerReferences") or []}
+        if any(o in self._uids and not self._waiting(o) for o in owners):
+            self._drop_reference(key, okey, uid)
+            return
+        rt = self._type_of(key)
+        try:
+            self.delete(
+                rt, okey[0], okey[1], foreground=bool(self._dependents.get(str(obj["metadata"]["uid"])))
+            )
+        except NotFound:
+            pass
+
+    def _release_owner(self, uid: str) -> None:
+        """Drop ``foregroundDeletion`` from ``uid``'s object once no dependent blocks it; without
+        other finalizers that removes the object."""
+        if not self._waiting(uid):
+            return
+        for key, okey in self._dependents.get(uid, set()):
+            obj = self._data.get(key, {}).get(okey)
+            refs = (obj or {}).get("metadata", {}).get("ownerReferences") or []
+            if any(str(r.get("uid", "")) == uid and r.get("blockOwnerDeletion") for r in refs):
+                return
+        key, okey = self._uids[uid]
+        obj = self._data[key][okey]
+        meta = dict(obj["metadata"])
+        meta["finalizers"] = [f for f in meta["finalizers"] if f != _FOREGROUND]
+        if not meta["finalizers"]:
+            del meta["finalizers"]
+            self._remove(self._type_of(key), dict(obj, metadata=meta), obj)
+        else:
+            self._commit(EventType.MODIFIED, self._type_of(key), dict(obj, metadata=meta), obj)
+
+    def _drop_reference(self, key: Key, okey: ObjKey, uid: str) -> None:
+        obj = self._data[key][okey]
+        meta = dict(obj["metadata"])
+        refs = [r for r in meta.get("ownerReferences") or [] if str(r.get("uid", "")) != uid]
+        if refs:
+            meta["ownerReferences"] = refs
+        else:
+            meta.pop("ownerReferences", None)
+        self._commit(EventType.MODIFIED, self._type_of(key), dict(obj, metadata=meta), obj)
+
+    def _orphan_dependents(self, uid: str) -> None:
+        """``propagationPolicy: Orphan``: the garbage collector drops the owner's reference from each
+        dependent (a metadata write, one commit each) before the owner goes, so nothing points at it."""
+        for key, okey in sorted(self._dependents.get(uid, set())):
+            if okey in self._data.get(key, {}):
+                self._drop_reference(key, okey, uid)
 
     def _collect_dependents(self, uid: str) -> None:
         for key, okey in sorted(self._dependents.get(uid, set())):

@@ -68,6 +68,7 @@ from harness.registry.publisher import Publisher
 __all__ = [
     "CRD_DIR",
     "CRD_ERAS_DIR",
+    "DECKHOUSE_USER_AGENT",
     "DeckhouseSettings",
     "SimulatedCluster",
     "SimulationControl",
@@ -81,6 +82,10 @@ CRD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "crds"
 CRD_ERAS_DIR = CRD_DIR / "eras"
 """``eras/<version>/`` holds the CRD files a Deckhouse release changed, from that release on."""
 MODULES_REPO = "deckhouse/modules"
+DECKHOUSE_USER_AGENT = "deckhouse-controller/v0.0.0 (linux/amd64) kubernetes/$Format"
+"""What client-go calls the controllers' binary when it sets no agent of its own: kube-apiserver
+records their writes under ``deckhouse-controller`` (deckhouse/deckhouse's own fixtures show that
+manager in ``managedFields``)."""
 
 
 @dataclass(frozen=True)
@@ -346,10 +351,14 @@ class SimulatedCluster:
         self._api.preinstall(replica_set.api_version, replica_set.kind, self.workload.replica_sets)
 
     def _start_manager(self) -> None:
-        reads = ReadRecorder(self.client)  # what each look read: the fast-time shortcut's wake-ups
+        # The controllers write as deckhouse-controller does on a real cluster, so managedFields and
+        # server-side apply conflicts name that manager; steps acting as the user keep self.client.
+        reads = ReadRecorder(
+            self.api.client(user_agent=DECKHOUSE_USER_AGENT)
+        )  # what each look read: the fast-time shortcut's wake-ups
         self._controller_list = self._controllers(reads)
         self._manager = Manager(
-            self.client,
+            reads.inner,
             self.clock,
             self.log,
             self._controller_list,
