@@ -35,7 +35,7 @@ from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
-from harness.apiserver.strategic import strategic_merge
+from harness.apiserver.strategic import DirectiveFormatError, strategic_merge
 from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream
 from harness.kube.client import PatchType
@@ -413,6 +413,8 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
             if not isinstance(req.body, dict):
                 raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
             new = own_top(_merge(req, kind, current))
+    except DirectiveFormatError as exc:
+        raise BadRequest(str(exc)) from exc
     except PatchError as exc:
         raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
     if not isinstance(new, dict):

@@ -47,6 +47,34 @@ _META: Shape = (
         "ownerReferences": ("list", _OWNER),
     },
 )
+_NAMED: Shape = ("struct", "v1.LocalObjectReference", {"name": _STR})
+_CONTAINERS: Shape = (
+    "list",
+    (
+        "struct",
+        "v1.Container",
+        {
+            "name": _STR,
+            "image": _STR,
+            "env": ("list", ("struct", "v1.EnvVar", {"name": _STR, "value": _STR})),
+            "ports": ("list", ("struct", "v1.ContainerPort", {"name": _STR, "containerPort": "int"})),
+        },
+    ),
+)
+_POD_SPEC: Shape = (
+    "struct",
+    "v1.PodSpec",
+    {
+        "nodeName": _STR,
+        "containers": _CONTAINERS,
+        "initContainers": _CONTAINERS,
+        "volumes": ("list", ("struct", "v1.Volume", {"name": _STR})),
+        "imagePullSecrets": ("list", _NAMED),
+    },
+)
+_TEMPLATE: Shape = ("struct", "v1.PodTemplateSpec", {"metadata": _META, "spec": _POD_SPEC})
+"""A pod template's typed fields: a strategic merge patch that turns ``containers`` into a string
+must be refused, not stored (a stored one breaks every client that decodes the Deployment)."""
 _KINDS: dict[str, dict[str, Shape]] = {
     "configmaps": {"data": ("map", _STR), "binaryData": ("map", "bytes"), "immutable": "bool"},
     "secrets": {"data": ("map", "bytes"), "stringData": ("map", _STR), "type": _STR, "immutable": "bool"},
@@ -65,22 +93,16 @@ _KINDS: dict[str, dict[str, Shape]] = {
             {"kind": _STR, "namespace": _STR, "name": _STR, "uid": _STR, "apiVersion": _STR},
         ),
     },
-    "pods": {
-        "spec": (
-            "struct",
-            "v1.PodSpec",
-            {
-                "nodeName": _STR,
-                "containers": ("list", ("struct", "v1.Container", {"name": _STR, "image": _STR})),
-            },
-        ),
-    },
+    "pods": {"spec": _POD_SPEC},
     "deployments": {
         "spec": (
             "struct",
             "v1.DeploymentSpec",
-            {"replicas": "int", "paused": "bool", "revisionHistoryLimit": "int"},
+            {"replicas": "int", "paused": "bool", "revisionHistoryLimit": "int", "template": _TEMPLATE},
         ),
+    },
+    "replicasets": {
+        "spec": ("struct", "v1.ReplicaSetSpec", {"replicas": "int", "template": _TEMPLATE}),
     },
 }
 
