@@ -292,9 +292,20 @@ def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
     problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom, stored=current)
     if problem is None:
         return
-    text = json.dumps(patched, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(_masked(r.plural, patched), separators=(",", ":"), ensure_ascii=False)
     cause = Cause("FieldValueInvalid", f"Invalid value: {go_quote(text)}: {problem}", "patch")
     raise Invalid(f' "" is invalid: patch: {cause.message}', causes=[cause])
+
+
+def _masked(plural: str, obj: Obj) -> Obj:
+    """``obj`` with a Secret's values replaced: kube-apiserver prints the patched object whole in
+    this error, which would put every key of a Secret into a client's terminal and the logs."""
+    if plural != "secrets":
+        return obj
+    hidden = {
+        f: dict.fromkeys(obj[f], "<redacted>") for f in ("data", "stringData") if isinstance(obj.get(f), dict)
+    }
+    return {**obj, **hidden}
 
 
 def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:

@@ -14,7 +14,12 @@ import pytest
 from tests.hostile.conftest import Hostile
 
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
+SECRETS = "/api/v1/namespaces/default/secrets"
 SMP = {"Content-Type": "application/strategic-merge-patch+json"}
+MERGE = {"Content-Type": "application/merge-patch+json"}
+JSON_PATCH = {"Content-Type": "application/json-patch+json"}
+PASSWORD = "hunter2-do-not-echo"
+PASSWORD_B64 = "aHVudGVyMi1kby1ub3QtZWNobw=="
 
 
 def _deployment(name: str) -> dict[str, Any]:
@@ -119,3 +124,38 @@ def test_a_huge_list_is_merged_in_one_pass(hostile: Hostile, deployment: str):
     assert len(done.json()["metadata"]["finalizers"]) == 20_000  # a set: each once
     emptied = {"metadata": {"$deleteFromPrimitiveList/finalizers": [f"f{i}" for i in range(count)]}}
     assert "finalizers" not in hostile.request("PATCH", deployment, emptied, SMP).json()["metadata"]
+
+
+@pytest.fixture
+def secret(hostile: Hostile, request: pytest.FixtureRequest) -> str:
+    name = "leak-" + request.node.name.split("[")[-1].rstrip("]").lower().replace("_", "-")[:40].strip("-")
+    body = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name},
+        "stringData": {"password": PASSWORD},
+    }
+    assert hostile.request("POST", SECRETS, body).status == 201
+    yield f"{SECRETS}/{name}"  # type: ignore[misc]
+    hostile.request("DELETE", f"{SECRETS}/{name}")
+
+
+@pytest.mark.parametrize(
+    ("patch", "headers"),
+    [
+        ({"data": {"other": 1}}, MERGE),
+        ({"data": {"other": "!!"}}, MERGE),
+        ({"type": 5}, SMP),
+        ({"data": {"$patch": {"password": PASSWORD_B64}}}, SMP),
+        ([{"op": "test", "path": "/data/password", "value": "guess"}], JSON_PATCH),
+        ([{"op": "test", "path": "/data", "value": "guess"}], JSON_PATCH),
+    ],
+    ids=["merge-number", "merge-base64", "smp-type", "smp-directive", "json-test-key", "json-test-data"],
+)
+def test_no_error_about_a_secret_carries_its_stored_values(
+    hostile: Hostile, secret: str, patch: Any, headers: dict[str, str]
+):
+    reply = hostile.request("PATCH", secret, patch, headers)
+    status = reply.status_object()
+    assert status["code"] in (400, 422), status
+    assert PASSWORD not in reply.body.decode() and PASSWORD_B64.rstrip("=") not in reply.body.decode()
