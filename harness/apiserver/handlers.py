@@ -449,7 +449,7 @@ def _scale(b: Backend, req: Request) -> Response:
             written = _patched(req, kind, scale.scale_of(current))
         else:
             raise MethodNotAllowed(f"{req.verb} is not supported on the scale subresource")
-        wanted, precondition = scale.replicas_of(req.name or "", written)
+        wanted, precondition = scale.replicas_of(req.name or "", written, req.namespace or "")
         new = own_top(current)
         new["metadata"] = {
             **current["metadata"],
