@@ -122,6 +122,18 @@ def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
     return start
 
 
+def _continue_from(b: Backend, req: Request) -> tuple[str, str] | None:
+    """Where a ``continue`` token resumes the list. The token fixes the snapshot, so a
+    ``resourceVersion`` beside it (but ``0``) is refused as the etcd3 store's list validation does
+    (``ValidateListOptions``, ``k8s.io/apiserver/pkg/storage``): serving it would mix two snapshots."""
+    token = req.query.get("continue")
+    if not token:
+        return None
+    if req.query.get("resourceVersion") not in (None, "", "0"):
+        raise BadRequest("specifying resource version is not allowed when using continue")
+    return _decode_continue(b, token)
+
+
 def _from_watch_cache(req: Request) -> bool:
     """A list at ``resourceVersion=0`` is answered by the watch cache, which in 1.32 ignores
     ``limit``: the whole list, no ``continue`` (``shouldDelegateList`` and ``GetList`` in
@@ -141,7 +153,7 @@ def list_(b: Backend, req: Request) -> Response:
     limit = asked_limit if asked_limit is not None and asked_limit > 0 else None  # kube: <= 0 is "all"
     if _from_watch_cache(req):
         limit = None
-    after = _decode_continue(b, req.query["continue"]) if req.query.get("continue") else None
+    after = _continue_from(b, req)
     namespace = req.namespace if req.rt.resource.namespaced else None
     page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)
     token = None
