@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 
@@ -207,3 +208,22 @@ def test_resource_version_match_is_validated_like_list_options(hostile: Hostile)
     assert (
         hostile.request("GET", f"{CM_PATH}?resourceVersion=1&resourceVersionMatch=NotOlderThan").status == 200
     )
+
+
+def test_an_unknown_field_of_a_built_in_kind_is_refused_under_strict_and_never_stored(hostile: Hostile):
+    """``date:`` for ``data:`` (kubectl sends ``fieldValidation=Strict``): kube-apiserver's decoder
+    refuses it; it used to be stored, listed in managedFields and served back."""
+    typo = configmap("typo", date={"a": "b"}, metadata={"labels": {"x": "y"}, "bogus": 1})
+    status = hostile.request("POST", f"{CM_PATH}?fieldValidation=Strict", typo).status_object()
+    assert (status["code"], status["reason"]) == (400, "BadRequest")
+    assert status["message"] == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: '
+        'unknown field "date", unknown field "metadata.bogus"'
+    )
+    created = hostile.request("POST", CM_PATH, typo)  # Warn, the server's default
+    assert created.status == 201
+    assert created.headers["Warning"].startswith('299 - "unknown field "')
+    stored = hostile.request("GET", f"{CM_PATH}/typo").json()
+    assert "date" not in stored and "bogus" not in stored["metadata"]
+    assert stored["metadata"]["labels"] == {"x": "y"}
+    assert "f:date" not in json.dumps(stored["metadata"].get("managedFields", []))
