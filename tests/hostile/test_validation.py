@@ -9,7 +9,7 @@ import threading
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.conftest import CM_PATH, Hostile
+from tests.hostile.conftest import CM_PATH, TOKEN, Hostile, parse_raw
 
 PROBES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 NAME_PART = (
@@ -222,8 +222,25 @@ def test_an_unknown_field_of_a_built_in_kind_is_refused_under_strict_and_never_s
     )
     created = hostile.request("POST", CM_PATH, typo)  # Warn, the server's default
     assert created.status == 201
-    assert created.headers["Warning"].startswith('299 - "unknown field "')
+    assert created.headers["Warning"].startswith('299 - "unknown field \\"')
     stored = hostile.request("GET", f"{CM_PATH}/typo").json()
     assert "date" not in stored and "bogus" not in stored["metadata"]
     assert stored["metadata"]["labels"] == {"x": "y"}
     assert "f:date" not in json.dumps(stored["metadata"].get("managedFields", []))
+
+
+def test_a_field_name_cannot_write_headers_into_the_answer(hostile: Hostile):
+    """An unknown field named ``x\\r\\nX-Evil: 1\\r\\n\\r\\n`` went into the ``Warning`` header as it
+    was: the answer's headers ended there and the client chose the rest. apimachinery's
+    ``NewWarningHeader`` refuses control characters (no warning) and escapes quotes."""
+    body = json.dumps(configmap("crlf", **{'x"\r\nX-Evil: 1\r\n\r\n': 1, 'quote"d\\': 2})).encode()
+    head = (
+        f"POST {CM_PATH} HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer {TOKEN}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    reply = parse_raw(hostile.raw(head.encode() + body))
+    assert reply.status == 201
+    assert "X-Evil" not in reply.headers
+    assert reply.headers["Warning"] == '299 - "unknown field \\"quote\\"d\\\\\\""'
+    assert reply.json()["metadata"]["name"] == "crlf"
+    hostile.assert_healthy()
