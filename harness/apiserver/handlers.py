@@ -564,7 +564,7 @@ def delete(b: Backend, req: Request) -> Response:
     if req.subresource:
         raise MethodNotAllowed(f"delete is not supported on the {req.subresource} subresource")
     _check_mortal(req)
-    options = req.body if isinstance(req.body, dict) else {}
+    options = _delete_options(req)
     pre = options.get("preconditions") or {}
     policy = check_delete_options(req.verb, options, dict(req.query))
     body_dry_run = options.get("dryRun")
@@ -585,17 +585,61 @@ def delete(b: Backend, req: Request) -> Response:
     return Response(200, _success(req, obj))
 
 
+def _delete_options(req: Request) -> dict[str, Any]:
+    """The request body's ``DeleteOptions`` (``{}`` without a body), checked before anything is
+    deleted: a body that is no DeleteOptions, or a grace period or preconditions of the wrong
+    type, used to be ignored, and the delete went ahead without the options the client meant."""
+    body = req.body
+    if body is None or body == b"" or body == "":
+        options: dict[str, Any] = {}
+    elif not isinstance(body, dict):
+        raise BadRequest(f"the body of a delete must be a DeleteOptions object, got {_json_type(body)}")
+    elif body.get("kind") not in (None, "", "DeleteOptions"):
+        raise BadRequest(f"decoded object cannot be converted to DeleteOptions: it is a {body['kind']}")
+    else:
+        options = body
+    query_int(req.query, "gracePeriodSeconds")
+    grace = options.get("gracePeriodSeconds")
+    if grace is not None and (isinstance(grace, bool) or not isinstance(grace, int)):
+        raise BadRequest(
+            f"json: cannot unmarshal {_json_type(grace)} into Go struct field"
+            " DeleteOptions.gracePeriodSeconds of type int64"
+        )
+    pre = options.get("preconditions")
+    if pre is not None and not isinstance(pre, dict):
+        raise BadRequest(
+            f"json: cannot unmarshal {_json_type(pre)} into Go struct field"
+            " DeleteOptions.preconditions of type v1.Preconditions"
+        )
+    return options
+
+
 def deletecollection(b: Backend, req: Request) -> Response:
+    """Every object the list options select, deleted with the delete options; options that do not
+    parse (a forged ``continue``, ``resourceVersion=abc``, a body that is no DeleteOptions) are
+    refused before anything goes, and so are preconditions any selected object fails."""
     labels, fields = _selectors(req)
-    check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
+    options = _delete_options(req)
+    check_delete_options(req.verb, options, dict(req.query))
+    _check_rv(b, req, watch=False)
+    pre = options.get("preconditions") or {}
     namespace = req.namespace if req.rt.resource.namespaced else None
     with b.store.lock:
-        items = b.store.list(req.rt, namespace, labels, fields).items
-        deleted = []
-        for obj in items:
-            meta = obj["metadata"]
-            b.store.delete(req.rt, meta.get("namespace") or "", meta["name"], dry_run=req.dry_run)
-            deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
+        after = _continue_from(b, req)
+        items = b.store.list(req.rt, namespace, labels, fields, after=after).items
+        for dry in (True, False) if pre else (False,):
+            deleted = []
+            for obj in items:
+                meta = obj["metadata"]
+                b.store.delete(
+                    req.rt,
+                    meta.get("namespace") or "",
+                    meta["name"],
+                    precondition_rv=pre.get("resourceVersion"),
+                    precondition_uid=pre.get("uid"),
+                    dry_run=dry or req.dry_run,
+                )
+                deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
     r = req.rt.resource
     body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {}, "items": deleted}
     return Response(200, body)
