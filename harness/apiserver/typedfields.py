@@ -75,6 +75,39 @@ _POD_SPEC: Shape = (
 _TEMPLATE: Shape = ("struct", "v1.PodTemplateSpec", {"metadata": _META, "spec": _POD_SPEC})
 """A pod template's typed fields: a strategic merge patch that turns ``containers`` into a string
 must be refused, not stored (a stored one breaks every client that decodes the Deployment)."""
+
+
+def _conditions(go_type: str) -> Shape:
+    fields = ("type", "status", "reason", "message", "lastUpdateTime", "lastTransitionTime")
+    return ("list", ("struct", go_type, dict.fromkeys(fields, _STR)))
+
+
+def _workload_status(go_type: str, condition: str, extra: str) -> Shape:
+    """A Deployment's or ReplicaSet's status: the counts ``kubectl get`` and ``/scale`` print,
+    typed so that a ``/status`` write of ``readyReplicas: "abc"`` is refused, not stored (stored,
+    every later list as a table, as kubectl asks, was a 500)."""
+    counts = ("replicas", "readyReplicas", "availableReplicas", "unavailableReplicas", extra)
+    fields: dict[str, Shape] = {**dict.fromkeys(counts, "int"), "observedGeneration": "int64"}
+    return ("struct", go_type, {**fields, "conditions": _conditions(condition)})
+
+
+_CONTAINER_STATUS: Shape = (
+    "struct",
+    "v1.ContainerStatus",
+    {"name": _STR, "ready": "bool", "started": "bool", "restartCount": "int", "image": _STR, "imageID": _STR},
+)
+_POD_STATUS: Shape = (
+    "struct",
+    "v1.PodStatus",
+    {
+        "phase": _STR,
+        "podIP": _STR,
+        "hostIP": _STR,
+        "conditions": _conditions("v1.PodCondition"),
+        "containerStatuses": ("list", _CONTAINER_STATUS),
+        "initContainerStatuses": ("list", _CONTAINER_STATUS),
+    },
+)
 _KINDS: dict[str, dict[str, Shape]] = {
     "configmaps": {"data": ("map", _STR), "binaryData": ("map", "bytes"), "immutable": "bool"},
     "secrets": {"data": ("map", "bytes"), "stringData": ("map", _STR), "type": _STR, "immutable": "bool"},
@@ -93,16 +126,18 @@ _KINDS: dict[str, dict[str, Shape]] = {
             {"kind": _STR, "namespace": _STR, "name": _STR, "uid": _STR, "apiVersion": _STR},
         ),
     },
-    "pods": {"spec": _POD_SPEC},
+    "pods": {"spec": _POD_SPEC, "status": _POD_STATUS},
     "deployments": {
         "spec": (
             "struct",
             "v1.DeploymentSpec",
             {"replicas": "int", "paused": "bool", "revisionHistoryLimit": "int", "template": _TEMPLATE},
         ),
+        "status": _workload_status("v1.DeploymentStatus", "v1.DeploymentCondition", "updatedReplicas"),
     },
     "replicasets": {
         "spec": ("struct", "v1.ReplicaSetSpec", {"replicas": "int", "template": _TEMPLATE}),
+        "status": _workload_status("v1.ReplicaSetStatus", "v1.ReplicaSetCondition", "fullyLabeledReplicas"),
     },
 }
 
@@ -119,7 +154,9 @@ def _json_type(value: Any) -> str:
 
 def _go_type(shape: Shape) -> str:
     if isinstance(shape, str):
-        return {"string": "string", "bool": "bool", "int": "int32", "bytes": "[]uint8"}[shape]
+        return {"string": "string", "bool": "bool", "int": "int32", "int64": "int64", "bytes": "[]uint8"}[
+            shape
+        ]
     if shape[0] == "map":
         return "map[string]" + _go_type(shape[1])
     if shape[0] == "list":
@@ -157,6 +194,7 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
             "bytes": isinstance(value, str),
             "bool": isinstance(value, bool),
             "int": isinstance(value, int) and not isinstance(value, bool),
+            "int64": isinstance(value, int) and not isinstance(value, bool),
         }[shape]
         if not ok:
             return mismatch + _go_type(shape)

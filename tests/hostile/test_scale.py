@@ -103,3 +103,35 @@ def test_a_scale_with_bad_metadata_is_400_and_changes_nothing(
     assert (status["code"], status["reason"], status["message"]) == (400, "BadRequest", message)
     assert hostile.request("GET", SCALE).json() == before
     hostile.assert_healthy()
+
+
+TABLE = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}
+
+
+@pytest.mark.parametrize(
+    "status",
+    [{"readyReplicas": "abc"}, {"replicas": [1]}, {"replicas": 1.5}, {"conditions": "x"}],
+    ids=["ready-string", "replicas-list", "replicas-float", "conditions-string"],
+)
+def test_a_status_of_the_wrong_types_is_refused_and_tables_and_scale_still_answer(
+    hostile: Hostile, scaled: None, status: dict[str, Any]
+):
+    """Stored, ``readyReplicas: "abc"`` made every table list (``kubectl get deploy``) a 500, and
+    ``replicas: [1]`` the ``/scale`` read; the Go decoder refuses them on the write."""
+    reply = hostile.request("PATCH", f"{DEPLOYMENTS}/scaled/status", {"status": status}, MERGE)
+    refused = reply.status_object()
+    assert (refused["code"], refused["reason"]) == (422, "Invalid")
+    assert "into Go struct field" in refused["message"]
+    assert hostile.request("GET", DEPLOYMENTS, headers=TABLE).status == 200
+    assert hostile.request("GET", SCALE).status == 200
+
+
+def test_a_pod_status_of_the_wrong_types_is_refused(hostile: Hostile):
+    pods = "/api/v1/namespaces/default/pods"
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "typed"}, "spec": {"containers": []}}
+    pod["spec"]["containers"] = [{"name": "c", "image": "i"}]
+    assert hostile.request("POST", pods, pod).status == 201
+    bad = {"status": {"containerStatuses": [{"name": "c", "restartCount": "x", "ready": "yes"}]}}
+    refused = hostile.request("PATCH", f"{pods}/typed/status", bad, MERGE).status_object()
+    assert (refused["code"], refused["reason"]) == (422, "Invalid")
+    assert hostile.request("GET", pods, headers=TABLE).status == 200
