@@ -52,13 +52,20 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
         obj.pop("status", None)
         if rt.resource.plural in _INITIAL_STATUS and not rt.custom:
             obj["status"] = clone(_INITIAL_STATUS[rt.resource.plural])
-    if not rt.custom and rt.resource.kind == "Secret" and not obj.get("type"):
-        obj["type"] = "Opaque"  # kube-apiserver's default for a Secret created without a type
     if _is_namespace(rt):
         _add_kubernetes_finalizer(obj)
     if _is_secret(rt):
+        _default_type(obj)
         _fold_string_data(obj)
     return obj
+
+
+def _default_type(secret: Obj) -> None:
+    """``SetDefaults_Secret`` (``pkg/apis/core/v1/defaults.go``) runs on every decode, creates and
+    updates alike: a Secret sent without a ``type`` is ``Opaque``. Defaulted on create only, a
+    ``kubectl replace`` of a Secret written without one was refused as a change of type."""
+    if not secret.get("type"):
+        secret["type"] = "Opaque"
 
 
 def _is_secret(rt: ResourceType) -> bool:
@@ -111,6 +118,7 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
             merged.pop("status", None)
         return merged
     if _is_secret(rt):
+        _default_type(new)
         _fold_string_data(new)
     if _is_namespace(rt):
         new.pop("spec", None)

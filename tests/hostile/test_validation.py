@@ -244,3 +244,18 @@ def test_a_field_name_cannot_write_headers_into_the_answer(hostile: Hostile):
     assert reply.headers["Warning"] == '299 - "unknown field \\"quote\\"d\\\\\\""'
     assert reply.json()["metadata"]["name"] == "crlf"
     hostile.assert_healthy()
+
+
+def test_a_secret_replaced_without_its_type_keeps_opaque(hostile: Hostile):
+    """``SetDefaults_Secret`` gives every decoded Secret without a ``type`` ``Opaque``; the update
+    path did not, so ``kubectl replace`` of such a Secret was refused as a change of type."""
+    secrets = "/api/v1/namespaces/default/secrets"
+    body = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "untyped"}, "stringData": {"a": "1"}}
+    assert hostile.request("POST", secrets, body).status == 201
+    replaced = hostile.request("PUT", f"{secrets}/untyped", {**body, "stringData": {"a": "2"}})
+    assert replaced.status == 200, replaced.body[:300]
+    assert replaced.json()["type"] == "Opaque"
+    untyped = hostile.request(
+        "PATCH", f"{secrets}/untyped", {"type": None}, {"Content-Type": "application/merge-patch+json"}
+    )
+    assert untyped.status == 200 and untyped.json()["type"] == "Opaque"
