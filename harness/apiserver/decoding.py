@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import yaml
@@ -106,6 +107,25 @@ def decode_body(raw: bytes, max_depth: int) -> Any:
     except ValueError:
         value = _load_yaml(text, max_depth)
     _check_tree(value, max_depth)
+    return _without_lone_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """Strings with each lone UTF-16 surrogate (``"\\udc80"``, valid JSON) replaced by U+FFFD, as
+    Go's decoder replaces it. Kept, the body could not be encoded as UTF-8 again: its create was a
+    500 and any object holding one would have broken every read of it. Only ``\\u`` escapes make
+    them (the bytes were decoded with replacement), so bodies without one skip this walk; it runs
+    after the depth check, so it recurses at most ``max_depth`` deep."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
     return value
 
 

@@ -36,7 +36,7 @@ from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
-from harness.apiserver.strategic import strategic_merge
+from harness.apiserver.strategic import DirectiveFormatError, strategic_merge
 from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import Expired, WatchSpec, watch_stream
 from harness.kube.client import PatchType
@@ -123,6 +123,18 @@ def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
     return start
 
 
+def _continue_from(b: Backend, req: Request) -> tuple[str, str] | None:
+    """Where a ``continue`` token resumes the list. The token fixes the snapshot, so a
+    ``resourceVersion`` beside it (but ``0``) is refused as the etcd3 store's list validation does
+    (``ValidateListOptions``, ``k8s.io/apiserver/pkg/storage``): serving it would mix two snapshots."""
+    token = req.query.get("continue")
+    if not token:
+        return None
+    if req.query.get("resourceVersion") not in (None, "", "0"):
+        raise BadRequest("specifying resource version is not allowed when using continue")
+    return _decode_continue(b, token)
+
+
 def _from_watch_cache(req: Request) -> bool:
     """A list at ``resourceVersion=0`` is answered by the watch cache, which in 1.32 ignores
     ``limit``: the whole list, no ``continue`` (``shouldDelegateList`` and ``GetList`` in
@@ -142,7 +154,7 @@ def list_(b: Backend, req: Request) -> Response:
     limit = asked_limit if asked_limit is not None and asked_limit > 0 else None  # kube: <= 0 is "all"
     if _from_watch_cache(req):
         limit = None
-    after = _decode_continue(b, req.query["continue"]) if req.query.get("continue") else None
+    after = _continue_from(b, req)
     namespace = req.namespace if req.rt.resource.namespaced else None
     page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)
     token = None
@@ -292,9 +304,20 @@ def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
     problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom, stored=current)
     if problem is None:
         return
-    text = json.dumps(patched, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(_masked(r.plural, patched), separators=(",", ":"), ensure_ascii=False)
     cause = Cause("FieldValueInvalid", f"Invalid value: {go_quote(text)}: {problem}", "patch")
     raise Invalid(f' "" is invalid: patch: {cause.message}', causes=[cause])
+
+
+def _masked(plural: str, obj: Obj) -> Obj:
+    """``obj`` with a Secret's values replaced: kube-apiserver prints the patched object whole in
+    this error, which would put every key of a Secret into a client's terminal and the logs."""
+    if plural != "secrets":
+        return obj
+    hidden = {
+        f: dict.fromkeys(obj[f], "<redacted>") for f in ("data", "stringData") if isinstance(obj.get(f), dict)
+    }
+    return {**obj, **hidden}
 
 
 def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
@@ -417,6 +440,8 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
             if not isinstance(req.body, dict):
                 raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
             new = own_top(_merge(req, kind, current))
+    except DirectiveFormatError as exc:
+        raise BadRequest(str(exc)) from exc
     except PatchError as exc:
         raise invalid(req.rt, req.name or "", [Cause("FieldValueInvalid", str(exc), "")]) from exc
     if not isinstance(new, dict):
@@ -440,7 +465,7 @@ def _scale(b: Backend, req: Request) -> Response:
             written = _patched(req, kind, scale.scale_of(current))
         else:
             raise MethodNotAllowed(f"{req.verb} is not supported on the scale subresource")
-        wanted, precondition = scale.replicas_of(req.name or "", written)
+        wanted, precondition = scale.replicas_of(req.name or "", written, req.namespace or "")
         new = own_top(current)
         new["metadata"] = {
             **current["metadata"],
@@ -539,7 +564,7 @@ def delete(b: Backend, req: Request) -> Response:
     if req.subresource:
         raise MethodNotAllowed(f"delete is not supported on the {req.subresource} subresource")
     _check_mortal(req)
-    options = req.body if isinstance(req.body, dict) else {}
+    options = _delete_options(req)
     pre = options.get("preconditions") or {}
     policy = check_delete_options(req.verb, options, dict(req.query))
     body_dry_run = options.get("dryRun")
@@ -561,33 +586,79 @@ def delete(b: Backend, req: Request) -> Response:
     return Response(200, _success(req, obj))
 
 
+def _delete_options(req: Request) -> dict[str, Any]:
+    """The request body's ``DeleteOptions`` (``{}`` without a body), checked before anything is
+    deleted: a body that is no DeleteOptions, or a grace period or preconditions of the wrong
+    type, used to be ignored, and the delete went ahead without the options the client meant."""
+    body = req.body
+    if body is None or body == b"" or body == "":
+        options: dict[str, Any] = {}
+    elif not isinstance(body, dict):
+        raise BadRequest(f"the body of a delete must be a DeleteOptions object, got {_json_type(body)}")
+    elif body.get("kind") not in (None, "", "DeleteOptions"):
+        raise BadRequest(f"decoded object cannot be converted to DeleteOptions: it is a {body['kind']}")
+    else:
+        options = body
+    query_int(req.query, "gracePeriodSeconds")
+    grace = options.get("gracePeriodSeconds")
+    if grace is not None and (isinstance(grace, bool) or not isinstance(grace, int)):
+        raise BadRequest(
+            f"json: cannot unmarshal {_json_type(grace)} into Go struct field"
+            " DeleteOptions.gracePeriodSeconds of type int64"
+        )
+    pre = options.get("preconditions")
+    if pre is not None and not isinstance(pre, dict):
+        raise BadRequest(
+            f"json: cannot unmarshal {_json_type(pre)} into Go struct field"
+            " DeleteOptions.preconditions of type v1.Preconditions"
+        )
+    return options
+
+
 def deletecollection(b: Backend, req: Request) -> Response:
-    """Each listed object deleted with the request's options (its propagation policy included), as
-    the registry's workers do; the answer is the list as read, with that list's resourceVersion."""
+    """Every object the list options select, deleted with the delete options (its propagation
+    policy included), as the registry's workers do; the answer is the list as read, with that
+    list's resourceVersion. Options that do not parse (a forged ``continue``,
+    ``resourceVersion=abc``, a body that is no DeleteOptions) are refused before anything goes,
+    and so are preconditions any selected object fails (a dry pass checks them first)."""
     labels, fields = _selectors(req)
-    policy = check_delete_options(req.verb, req.body if isinstance(req.body, dict) else {}, dict(req.query))
+    options = _delete_options(req)
+    policy = check_delete_options(req.verb, options, dict(req.query))
+    _check_rv(b, req, watch=False)
+    pre = options.get("preconditions") or {}
     namespace = req.namespace if req.rt.resource.namespaced else None
     with b.store.lock:
-        page = b.store.list(req.rt, namespace, labels, fields)
-        deleted = []
-        for obj in page.items:
-            meta = obj["metadata"]
-            try:  # a dependent of an earlier item may be gone already; the registry skips it too
-                b.store.delete(
-                    req.rt,
-                    meta.get("namespace") or "",
-                    meta["name"],
-                    orphan=policy == "Orphan",
-                    foreground=policy == "Foreground",
-                    dry_run=req.dry_run,
-                )
-            except NotFound:
-                pass
-            deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
+        after = _continue_from(b, req)
+        page = b.store.list(req.rt, namespace, labels, fields, after=after)
+        for dry in (True, False) if pre else (False,):
+            deleted = _delete_listed(b, req, page.items, policy, pre, dry=dry or req.dry_run)
     r = req.rt.resource
     meta_out = {"resourceVersion": str(page.resource_version)}
     body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta_out, "items": deleted}
     return Response(200, body)
+
+
+def _delete_listed(
+    b: Backend, req: Request, items: list[Obj], policy: str | None, pre: dict[str, Any], *, dry: bool
+) -> list[Obj]:
+    deleted = []
+    for obj in items:
+        meta = obj["metadata"]
+        try:  # a dependent of an earlier item may be gone already; the registry skips it too
+            b.store.delete(
+                req.rt,
+                meta.get("namespace") or "",
+                meta["name"],
+                orphan=policy == "Orphan",
+                foreground=policy == "Foreground",
+                precondition_rv=pre.get("resourceVersion"),
+                precondition_uid=pre.get("uid"),
+                dry_run=dry,
+            )
+        except NotFound:
+            pass
+        deleted.append(strategy.to_version(obj, req.rt))  # as listed, as the registry answers
+    return deleted
 
 
 READ_VERBS = frozenset({"get", "list", "watch"})

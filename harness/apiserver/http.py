@@ -19,6 +19,7 @@ import logging
 import socket
 import ssl
 import threading
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -42,6 +43,17 @@ __all__ = ["HttpServer"]
 
 _LOG = logging.getLogger(__name__)
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def warning_header(text: str) -> str | None:
+    """A ``Warning`` header value as apimachinery's ``NewWarningHeader`` makes it: ``"`` and ``\\``
+    escaped in the quoted text, and no header at all for a text with a control character. A
+    warning can carry a client's field name (``unknown field "..."``): a CR LF in it would end
+    the header block early and let the client write headers, or a body, of its choosing."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        return None
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'299 - "{quoted}"'
 
 
 def _encode(body: Any) -> bytes:
@@ -208,7 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
         ]
         if self.server.now is not None:  # kube-apiserver sends Date; clients read the cluster's clock there
             lines.append(f"Date: {format_datetime(self.server.now(), usegmt=True)}")
-        lines += [f'Warning: 299 - "{w}"' for w in warnings]
+        lines += [f"Warning: {header}" for header in map(warning_header, warnings) if header]
         return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
 
     def _audit_id(self) -> str:

@@ -49,7 +49,7 @@ def scale_of(parent: Obj) -> Obj:
     }
 
 
-def replicas_of(name: str, written: Any) -> tuple[int, str | None]:
+def replicas_of(name: str, written: Any, namespace: str = "") -> tuple[int, str | None]:
     """The count and resourceVersion precondition a client's ``Scale`` asks for; 400 for a body
     that is no Scale, 422 (the Scale's) for a count kube-apiserver refuses."""
     if not isinstance(written, dict):
@@ -68,8 +68,37 @@ def replicas_of(name: str, written: Any) -> tuple[int, str | None]:
         )
     if wanted < 0:
         raise _invalid(name, invalid_value("spec.replicas", wanted, "must be greater than or equal to 0"))
-    rv = (written.get("metadata") or {}).get("resourceVersion") or None
-    return wanted, str(rv) if rv is not None else None
+    return wanted, _precondition(name, namespace, written.get("metadata"))
+
+
+def _precondition(name: str, namespace: str, meta: Any) -> str | None:
+    """The resourceVersion a written Scale's metadata asks for; 400 for metadata the Go decoder
+    refuses, or naming another object (``checkName`` in ``k8s.io/apiserver``'s update and patch
+    handlers): a Scale is never silently applied to the object on the URL when it names another."""
+    if meta is None:
+        return None
+    if not isinstance(meta, dict):
+        raise BadRequest(_undecodable(meta, "Scale.metadata", "v1.ObjectMeta"))
+    for field in ("name", "namespace", "resourceVersion"):
+        if meta.get(field) is not None and not isinstance(meta[field], str):
+            raise BadRequest(_undecodable(meta[field], f"ObjectMeta.metadata.{field}", "string"))
+    if meta.get("name") and meta["name"] != name:
+        raise BadRequest(
+            f"the name of the object ({meta['name']}) does not match the name on the URL ({name})"
+        )
+    if meta.get("namespace") and namespace and meta["namespace"] != namespace:
+        raise BadRequest(
+            f"the namespace of the object ({meta['namespace']}) does not match"
+            f" the namespace on the URL ({namespace})"
+        )
+    return meta.get("resourceVersion") or None
+
+
+def _undecodable(value: Any, field: str, go_type: str) -> str:
+    return (
+        'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal'
+        f" {_json_type(value).split()[0]} into Go struct field {field} of type {go_type}"
+    )
 
 
 def format_selector(selector: Obj) -> str:

@@ -25,7 +25,7 @@ from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
 from harness.apiserver.objectmeta import validate_meta
 from harness.apiserver.storage import invalid
-from harness.apiserver.typedfields import validate_core, validate_core_update
+from harness.apiserver.typedfields import prune_unknown, validate_core, validate_core_update
 from harness.kube.errors import BadRequest
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
@@ -52,13 +52,20 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
         obj.pop("status", None)
         if rt.resource.plural in _INITIAL_STATUS and not rt.custom:
             obj["status"] = clone(_INITIAL_STATUS[rt.resource.plural])
-    if not rt.custom and rt.resource.kind == "Secret" and not obj.get("type"):
-        obj["type"] = "Opaque"  # kube-apiserver's default for a Secret created without a type
     if _is_namespace(rt):
         _add_kubernetes_finalizer(obj)
     if _is_secret(rt):
+        _default_type(obj)
         _fold_string_data(obj)
     return obj
+
+
+def _default_type(secret: Obj) -> None:
+    """``SetDefaults_Secret`` (``pkg/apis/core/v1/defaults.go``) runs on every decode, creates and
+    updates alike: a Secret sent without a ``type`` is ``Opaque``. Defaulted on create only, a
+    ``kubectl replace`` of a Secret written without one was refused as a change of type."""
+    if not secret.get("type"):
+        secret["type"] = "Opaque"
 
 
 def _is_secret(rt: ResourceType) -> bool:
@@ -111,6 +118,7 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
             merged.pop("status", None)
         return merged
     if _is_secret(rt):
+        _default_type(new)
         _fold_string_data(new)
     if _is_namespace(rt):
         new.pop("spec", None)
@@ -141,6 +149,19 @@ def _status_write_metadata(rt: ResourceType, new: dict[str, Any], old: dict[str,
     return meta
 
 
+def _unknown(rt: ResourceType, dropped: list[str], field_validation: str | None, warnings: list[str]) -> None:
+    """``fieldValidation`` on the fields the decoder dropped: Strict refuses, Ignore says nothing,
+    anything else (Warn, the server's default) warns."""
+    if dropped and field_validation == "Strict":
+        unknown = ", ".join(f'unknown field "{p}"' for p in dropped)
+        raise BadRequest(
+            f'{rt.resource.kind} in version "{rt.resource.version}" cannot be handled as a '
+            f"{rt.resource.kind}: strict decoding error: {unknown}"
+        )
+    if field_validation != "Ignore":
+        warnings.extend(f'unknown field "{p}"' for p in dropped)
+
+
 def admit(
     rt: ResourceType,
     obj: Obj,
@@ -160,19 +181,12 @@ def admit(
     meta = obj.get("metadata") or {}
     causes = validate_meta(meta, namespace_kind=rt.key == ("", "namespaces"))
     if not rt.custom:
+        _unknown(rt, prune_unknown(rt.resource.plural, obj), field_validation, warnings)
         if old is not None:
             causes += validate_core_update(rt.resource.plural, obj, old)
         causes += validate_core(rt.resource.plural, obj)
     if rt.schema is not None:
-        dropped = rt.schema.prune(obj, admitted)
-        if dropped and field_validation == "Strict":
-            unknown = ", ".join(f'unknown field "{p}"' for p in dropped)
-            raise BadRequest(
-                f'{rt.resource.kind} in version "{rt.resource.version}" cannot be handled as a '
-                f"{rt.resource.kind}: strict decoding error: {unknown}"
-            )
-        if field_validation != "Ignore":
-            warnings.extend(f'unknown field "{p}"' for p in dropped)
+        _unknown(rt, rt.schema.prune(obj, admitted), field_validation, warnings)
         rt.schema.default(obj, admitted)
         causes += rt.schema.validate(obj)
     if causes:

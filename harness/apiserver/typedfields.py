@@ -22,7 +22,7 @@ from typing import Any, TypeAlias
 from harness.apiserver.objectmeta import go_quote, max_len, regex_error
 from harness.kube.errors import Cause
 
-__all__ = ["decode_error", "validate_core", "validate_core_update"]
+__all__ = ["decode_error", "prune_unknown", "validate_core", "validate_core_update"]
 
 Shape: TypeAlias = "str | tuple[str, Shape] | tuple[str, str, dict[str, Shape]]"
 
@@ -47,6 +47,67 @@ _META: Shape = (
         "ownerReferences": ("list", _OWNER),
     },
 )
+_NAMED: Shape = ("struct", "v1.LocalObjectReference", {"name": _STR})
+_CONTAINERS: Shape = (
+    "list",
+    (
+        "struct",
+        "v1.Container",
+        {
+            "name": _STR,
+            "image": _STR,
+            "env": ("list", ("struct", "v1.EnvVar", {"name": _STR, "value": _STR})),
+            "ports": ("list", ("struct", "v1.ContainerPort", {"name": _STR, "containerPort": "int"})),
+        },
+    ),
+)
+_POD_SPEC: Shape = (
+    "struct",
+    "v1.PodSpec",
+    {
+        "nodeName": _STR,
+        "containers": _CONTAINERS,
+        "initContainers": _CONTAINERS,
+        "volumes": ("list", ("struct", "v1.Volume", {"name": _STR})),
+        "imagePullSecrets": ("list", _NAMED),
+    },
+)
+_TEMPLATE: Shape = ("struct", "v1.PodTemplateSpec", {"metadata": _META, "spec": _POD_SPEC})
+"""A pod template's typed fields: a strategic merge patch that turns ``containers`` into a string
+must be refused, not stored (a stored one breaks every client that decodes the Deployment)."""
+
+
+def _conditions(go_type: str) -> Shape:
+    fields = ("type", "status", "reason", "message", "lastUpdateTime", "lastTransitionTime")
+    return ("list", ("struct", go_type, dict.fromkeys(fields, _STR)))
+
+
+def _workload_status(go_type: str, condition: str, extra: str) -> Shape:
+    """A Deployment's or ReplicaSet's status: the counts ``kubectl get`` and ``/scale`` print,
+    typed so that a ``/status`` write of ``readyReplicas: "abc"`` is refused, not stored (stored,
+    every later list as a table, as kubectl asks, was a 500)."""
+    counts = ("replicas", "readyReplicas", "availableReplicas", "unavailableReplicas", extra)
+    fields: dict[str, Shape] = {**dict.fromkeys(counts, "int"), "observedGeneration": "int64"}
+    return ("struct", go_type, {**fields, "conditions": _conditions(condition)})
+
+
+_CONTAINER_STATUS: Shape = (
+    "struct",
+    "v1.ContainerStatus",
+    {"name": _STR, "ready": "bool", "started": "bool", "restartCount": "int", "image": _STR, "imageID": _STR},
+)
+_POD_STATUS: Shape = (
+    "struct",
+    "v1.PodStatus",
+    {
+        "phase": _STR,
+        "podIP": _STR,
+        "hostIP": _STR,
+        "conditions": _conditions("v1.PodCondition"),
+        "containerStatuses": ("list", _CONTAINER_STATUS),
+        "initContainerStatuses": ("list", _CONTAINER_STATUS),
+    },
+)
 _KINDS: dict[str, dict[str, Shape]] = {
     "configmaps": {"data": ("map", _STR), "binaryData": ("map", "bytes"), "immutable": "bool"},
     "secrets": {"data": ("map", "bytes"), "stringData": ("map", _STR), "type": _STR, "immutable": "bool"},
@@ -65,22 +126,18 @@ _KINDS: dict[str, dict[str, Shape]] = {
             {"kind": _STR, "namespace": _STR, "name": _STR, "uid": _STR, "apiVersion": _STR},
         ),
     },
-    "pods": {
-        "spec": (
-            "struct",
-            "v1.PodSpec",
-            {
-                "nodeName": _STR,
-                "containers": ("list", ("struct", "v1.Container", {"name": _STR, "image": _STR})),
-            },
-        ),
-    },
+    "pods": {"spec": _POD_SPEC, "status": _POD_STATUS},
     "deployments": {
         "spec": (
             "struct",
             "v1.DeploymentSpec",
-            {"replicas": "int", "paused": "bool", "revisionHistoryLimit": "int"},
+            {"replicas": "int", "paused": "bool", "revisionHistoryLimit": "int", "template": _TEMPLATE},
         ),
+        "status": _workload_status("v1.DeploymentStatus", "v1.DeploymentCondition", "updatedReplicas"),
+    },
+    "replicasets": {
+        "spec": ("struct", "v1.ReplicaSetSpec", {"replicas": "int", "template": _TEMPLATE}),
+        "status": _workload_status("v1.ReplicaSetStatus", "v1.ReplicaSetCondition", "fullyLabeledReplicas"),
     },
 }
 
@@ -97,7 +154,9 @@ def _json_type(value: Any) -> str:
 
 def _go_type(shape: Shape) -> str:
     if isinstance(shape, str):
-        return {"string": "string", "bool": "bool", "int": "int32", "bytes": "[]uint8"}[shape]
+        return {"string": "string", "bool": "bool", "int": "int32", "int64": "int64", "bytes": "[]uint8"}[
+            shape
+        ]
     if shape[0] == "map":
         return "map[string]" + _go_type(shape[1])
     if shape[0] == "list":
@@ -135,6 +194,7 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
             "bytes": isinstance(value, str),
             "bool": isinstance(value, bool),
             "int": isinstance(value, int) and not isinstance(value, bool),
+            "int64": isinstance(value, int) and not isinstance(value, bool),
         }[shape]
         if not ok:
             return mismatch + _go_type(shape)
@@ -173,6 +233,60 @@ def decode_error(
         fields.update(_KINDS.get(plural, {}))
     prior = stored or {}
     return _first(_check(obj[k], fields[k], f"{kind}.{k}", prior.get(k, _UNSEEN)) for k in obj if k in fields)
+
+
+_SPEC_STATUS = frozenset({"spec", "status"})
+_TOP_FIELDS: dict[str, frozenset[str]] = {
+    "configmaps": frozenset({"data", "binaryData", "immutable"}),
+    "secrets": frozenset({"data", "stringData", "type", "immutable"}),
+    "events": frozenset(
+        {
+            "involvedObject",
+            "reason",
+            "message",
+            "source",
+            "firstTimestamp",
+            "lastTimestamp",
+            "count",
+            "type",
+            "eventTime",
+            "series",
+            "action",
+            "related",
+            "reportingComponent",
+            "reportingInstance",
+        }
+    ),
+    **dict.fromkeys(("namespaces", "pods", "nodes", "services", "deployments", "replicasets"), _SPEC_STATUS),
+}
+"""The top-level fields of the built-in kinds' Go types (``k8s.io/api`` ``core/v1``, ``apps/v1``)."""
+_OBJECT_META = frozenset(
+    {
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+        "ownerReferences", "finalizers", "managedFields",
+    }
+)  # fmt: skip
+
+
+def prune_unknown(plural: str, obj: dict[str, Any]) -> list[str]:
+    """Drop the fields of a built-in object its Go type does not have, at the top and in
+    ``metadata``, as the decoder drops them; returns their paths for ``fieldValidation`` (Strict
+    refuses them, Warn names them). Kept, they were stored, listed in managedFields and served
+    back, so a typo (``date:`` for ``data:``) passed here and failed on a real cluster.
+
+    ``metadata`` is replaced, never changed in place: it may be shared with the stored object."""
+    known = _TOP_FIELDS.get(plural)
+    if known is None:
+        return []
+    dropped = [k for k in obj if k not in known and k not in ("apiVersion", "kind", "metadata")]
+    for name in dropped:
+        del obj[name]
+    meta = obj.get("metadata")
+    if isinstance(meta, dict) and not meta.keys() <= _OBJECT_META:
+        dropped += [f"metadata.{k}" for k in meta if k not in _OBJECT_META]
+        obj["metadata"] = {k: v for k, v in meta.items() if k in _OBJECT_META}
+    return dropped
 
 
 _CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+"

@@ -140,7 +140,7 @@ def _apply_one(doc: Any, op: Mapping[str, Any]) -> Any:
         actual = _resolve(doc, tokens, str(path))
         if actual != op["value"]:
             raise PatchError(
-                f"test operation failed at {path!r}: expected {_show(op['value'])}, found {_show(actual)}"
+                f"test operation failed at {path!r}: the value there is not {_show(op['value'])}"
             )
         return doc
     raise PatchError(f"unknown JSON patch operation {kind!r}: use add, remove, replace, move, copy or test")

@@ -54,10 +54,13 @@ _KEY_VALUE = re.compile(
     re.IGNORECASE,
 )
 _SCHEME_CREDENTIAL = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+(?!<redacted>)[A-Za-z0-9\-._~+/]+=*")
-_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@:]+:[^/\s@]*@")
+# Schemes and user names are short; bounded, a pattern costs a constant per starting position
+# (unbounded, 100 kB of "a.a.a..." or "+++..." took seconds and 3 MB hours: each position
+# re-scanned the whole run).
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://)[^/\s@:]+:[^/\s@]*@")
 # user:password@host without a scheme; not an image reference's name:tag@sha256:digest.
 _BARE_USERINFO = re.compile(
-    r"(?<![\w.:@<>-])[A-Za-z0-9_.%+-]+:(?!<redacted>@)[^/\s@:<>\"'\\]+@(?=[A-Za-z0-9\[])(?!sha\d+:|sha\d+$)"
+    r"(?<![\w.:@<>-])[A-Za-z0-9_.%+-]{1,64}:(?!<redacted>@)[^/\s@:<>\"'\\]+@(?=[A-Za-z0-9\[])(?!sha\d+:|sha\d+$)"
 )
 # --password X, --token X (the "=" form is a key=value); -p X only on a login-like command line.
 _LONG_OPTION = re.compile(

@@ -207,9 +207,16 @@ def filter_items(
 
 
 def _feature_spec(raw: str, cwd: Path) -> tuple[Path, int | None]:
+    """``PATH[:LINE]``; LINE in ASCII digits only. ``str.isdigit`` also accepts ``²`` (which
+    ``int`` then refuses: an INTERNALERROR traceback) and ``١٢`` (which ``int`` reads as 12: a
+    scenario the user did not name); such a suffix is a usage error naming the argument."""
     head, _, tail = raw.rpartition(":")
-    if head and tail.isdigit():
+    if head and tail.isascii() and tail.isdigit():
         return _resolved(head, cwd), int(tail)
+    if head and tail and not tail.isascii() and any(c.isnumeric() for c in tail):
+        raise pytest.UsageError(
+            f"--feature-path {raw}: the line after ':' must be written in ASCII digits, e.g. {head}:12"
+        )
     return _resolved(raw, cwd), None
 
 

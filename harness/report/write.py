@@ -50,13 +50,14 @@ def write_reports(run: Run, directory: Path) -> list[Path]:
     """
     rendered = {name: render(run) for name, render in FILES.items()}
     partials: list[tuple[Path, Path]] = []
+    _check_targets(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for name, text in rendered.items():
             path = directory / name
             partial = path.with_name(f".{name}.part")
             partials.append((partial, path))
-            partial.write_text(text, encoding="utf-8")
+            _write_new(partial, text)
     except OSError as exc:
         _discard(partial for partial, _ in partials)
         raise ReportWriteError(
@@ -75,6 +76,28 @@ def write_reports(run: Run, directory: Path) -> list[Path]:
             f"only {', '.join(replaced) or 'none'} of the four files are this run's"
         ) from exc
     return [path for _, path in partials]
+
+
+def _check_targets(directory: Path) -> None:
+    """Refuse before the first rename when one of the four names is a directory: its rename would
+    fail after the others were in place, leaving a set of two runs."""
+    for name in FILES:
+        path = directory / name
+        if path.is_dir() and not path.is_symlink():
+            raise ReportWriteError(
+                f"cannot write the reports into {directory}: {path} is a directory; remove it or "
+                "give another --report-dir; the reports there were left as they were"
+            )
+
+
+def _write_new(partial: Path, text: str) -> None:
+    """Write ``partial`` as a new file of its own: a leftover of a killed run, or a symlink planted
+    under that name, is removed first (never followed), so no file elsewhere is overwritten."""
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 def _discard(paths: Iterable[Path]) -> None:

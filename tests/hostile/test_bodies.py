@@ -148,3 +148,17 @@ def test_arbitrary_json_objects_get_a_status_never_a_500(hostile: Hostile, body:
 
 def test_the_sentinel_survived_every_probe(hostile: Hostile):
     hostile.assert_healthy()
+
+
+def test_a_lone_surrogate_escape_is_read_as_go_reads_it(hostile: Hostile):
+    """``"\\udc80"`` is valid JSON; Python keeps the lone surrogate, which cannot be written back
+    as UTF-8: the create was a 500. Go's decoder reads it as U+FFFD; a pair stays one character."""
+    body = (
+        b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"surrogates"},'
+        b'"data":{"lone":"x\\udc80y","pair":"\\ud83d\\ude00"}}'
+    )
+    created = hostile.request("POST", CM_PATH, body)
+    assert created.status == 201, created.body[:300]
+    stored = hostile.request("GET", f"{CM_PATH}/surrogates").json()
+    assert stored["data"] == {"lone": "x\ufffdy", "pair": "\U0001f600"}
+    hostile.assert_healthy()

@@ -81,5 +81,25 @@ def test_any_protobuf_body_gets_a_status_never_a_500(hostile: Hostile, path: str
     reply.status_object() if reply.status >= 400 else reply.json()
 
 
+def test_a_continue_token_beside_a_resource_version_is_refused(hostile: Hostile):
+    """The token fixes the list's snapshot; a second resourceVersion was served from the token's,
+    silently. kube-apiserver's list validation refuses the pair (``0`` aside)."""
+    for name in ("page-a", "page-b"):
+        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
+        assert hostile.request("POST", CM_PATH, body).status in (201, 409)
+    first = hostile.request("GET", f"{CM_PATH}?limit=1").json()
+    token, rv = first["metadata"]["continue"], first["metadata"]["resourceVersion"]
+    status = hostile.request(
+        "GET", f"{CM_PATH}?{urlencode({'limit': 1, 'continue': token, 'resourceVersion': rv})}"
+    )
+    found = status.status_object()
+    assert (found["code"], found["reason"]) == (400, "BadRequest")
+    assert found["message"] == "specifying resource version is not allowed when using continue"
+    resumed = hostile.request(
+        "GET", f"{CM_PATH}?{urlencode({'limit': 1, 'continue': token, 'resourceVersion': '0'})}"
+    )
+    assert resumed.status == 200 and resumed.json()["items"]
+
+
 def test_the_sentinel_survived_the_queries(hostile: Hostile):
     hostile.assert_healthy()

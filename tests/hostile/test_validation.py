@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.conftest import CM_PATH, Hostile
+from tests.hostile.conftest import CM_PATH, TOKEN, Hostile, parse_raw
 
 PROBES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 NAME_PART = (
@@ -207,3 +208,54 @@ def test_resource_version_match_is_validated_like_list_options(hostile: Hostile)
     assert (
         hostile.request("GET", f"{CM_PATH}?resourceVersion=1&resourceVersionMatch=NotOlderThan").status == 200
     )
+
+
+def test_an_unknown_field_of_a_built_in_kind_is_refused_under_strict_and_never_stored(hostile: Hostile):
+    """``date:`` for ``data:`` (kubectl sends ``fieldValidation=Strict``): kube-apiserver's decoder
+    refuses it; it used to be stored, listed in managedFields and served back."""
+    typo = configmap("typo", date={"a": "b"}, metadata={"labels": {"x": "y"}, "bogus": 1})
+    status = hostile.request("POST", f"{CM_PATH}?fieldValidation=Strict", typo).status_object()
+    assert (status["code"], status["reason"]) == (400, "BadRequest")
+    assert status["message"] == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: '
+        'unknown field "date", unknown field "metadata.bogus"'
+    )
+    created = hostile.request("POST", CM_PATH, typo)  # Warn, the server's default
+    assert created.status == 201
+    assert created.headers["Warning"].startswith('299 - "unknown field \\"')
+    stored = hostile.request("GET", f"{CM_PATH}/typo").json()
+    assert "date" not in stored and "bogus" not in stored["metadata"]
+    assert stored["metadata"]["labels"] == {"x": "y"}
+    assert "f:date" not in json.dumps(stored["metadata"].get("managedFields", []))
+
+
+def test_a_field_name_cannot_write_headers_into_the_answer(hostile: Hostile):
+    """An unknown field named ``x\\r\\nX-Evil: 1\\r\\n\\r\\n`` went into the ``Warning`` header as it
+    was: the answer's headers ended there and the client chose the rest. apimachinery's
+    ``NewWarningHeader`` refuses control characters (no warning) and escapes quotes."""
+    body = json.dumps(configmap("crlf", **{'x"\r\nX-Evil: 1\r\n\r\n': 1, 'quote"d\\': 2})).encode()
+    head = (
+        f"POST {CM_PATH} HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer {TOKEN}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    reply = parse_raw(hostile.raw(head.encode() + body))
+    assert reply.status == 201
+    assert "X-Evil" not in reply.headers
+    assert reply.headers["Warning"] == '299 - "unknown field \\"quote\\"d\\\\\\""'
+    assert reply.json()["metadata"]["name"] == "crlf"
+    hostile.assert_healthy()
+
+
+def test_a_secret_replaced_without_its_type_keeps_opaque(hostile: Hostile):
+    """``SetDefaults_Secret`` gives every decoded Secret without a ``type`` ``Opaque``; the update
+    path did not, so ``kubectl replace`` of such a Secret was refused as a change of type."""
+    secrets = "/api/v1/namespaces/default/secrets"
+    body = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "untyped"}, "stringData": {"a": "1"}}
+    assert hostile.request("POST", secrets, body).status == 201
+    replaced = hostile.request("PUT", f"{secrets}/untyped", {**body, "stringData": {"a": "2"}})
+    assert replaced.status == 200, replaced.body[:300]
+    assert replaced.json()["type"] == "Opaque"
+    untyped = hostile.request(
+        "PATCH", f"{secrets}/untyped", {"type": None}, {"Content-Type": "application/merge-patch+json"}
+    )
+    assert untyped.status == 200 and untyped.json()["type"] == "Opaque"

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from harness.report.selection import filter_items
+
 from .conftest import bound_project
 
 pytest_plugins = ["pytester"]
@@ -64,3 +66,11 @@ def test_a_row_line_runs_that_row_only(project, line, rows):
 @pytest.mark.parametrize("line", [4, 7, 8, 14])
 def test_a_line_above_the_rows_or_on_a_header_runs_every_row(project, line):
     assert sorted(example.get("n") for example in _counts(project, line)) == ["1", "10", "2"]
+
+
+@pytest.mark.parametrize("line", ["²", "١٢", "12²"])
+def test_a_line_in_other_than_ascii_digits_is_a_usage_error_not_a_traceback(tmp_path, line):
+    """``str.isdigit`` took ``²`` (then ``int`` raised: pytest's INTERNALERROR) and ``١٢``
+    (``int`` read 12: a scenario nobody named)."""
+    with pytest.raises(pytest.UsageError, match=r"the line after ':' must be written in ASCII digits"):
+        filter_items([], [], [f"features/a.feature:{line}"], tmp_path)

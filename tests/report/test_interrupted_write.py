@@ -17,7 +17,7 @@ import pytest
 
 from harness.report.assemble import assemble_run
 from harness.report.held_signals import signals_held
-from harness.report.write import FILES, write_reports
+from harness.report.write import FILES, ReportWriteError, write_reports
 
 pytest_plugins = ["pytester"]
 
@@ -131,4 +131,33 @@ def test_a_rename_that_fails_leaves_no_part_file(tmp_path, monkeypatch):
     run = assemble_run([], None, started_at="2024-12-16T09:00:00Z", duration=0.0)
     with pytest.raises(write.ReportWriteError, match=r"only conformance\.html, conformance\.json of"):
         write_reports(run, tmp_path)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_symlink_left_as_a_part_file_is_replaced_not_followed(tmp_path):
+    """``.conformance.html.part`` naming a file elsewhere: the write used to follow it and
+    overwrite that file with the report (and leave ``conformance.html`` a link to it)."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious data")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / ".conformance.html.part").symlink_to(precious)
+    run = assemble_run([], None, started_at="2024-12-16T09:00:00Z", duration=0.0)
+    write_reports(run, reports)
+    assert precious.read_text() == "precious data"
+    assert not (reports / "conformance.html").is_symlink()
+    assert sorted(p.name for p in reports.iterdir()) == sorted(FILES)
+
+
+def test_a_directory_in_place_of_a_report_file_leaves_the_set_as_it_was(tmp_path):
+    """``junit.xml`` a directory: its rename failed after two files were replaced (a set of two runs)."""
+    run = assemble_run([], None, started_at="2024-12-16T09:00:00Z", duration=0.0)
+    write_reports(run, tmp_path)
+    before = {name: (tmp_path / name).read_bytes() for name in FILES if name != "junit.xml"}
+    (tmp_path / "junit.xml").unlink()
+    (tmp_path / "junit.xml").mkdir()
+    later = assemble_run([], None, started_at="2025-01-01T00:00:00Z", duration=1.0)
+    with pytest.raises(ReportWriteError, match=r"junit\.xml is a directory; remove it"):
+        write_reports(later, tmp_path)
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +156,31 @@ def test_the_step_that_generates_registry_credentials_registers_them():
     auth = _b64(f"alice:{password}")
     assert redact(f"htpasswd line alice {password} ok") == "htpasswd line alice <redacted> ok"
     assert redact(f"auth {auth}") == "auth <redacted>"
+
+
+REDACT_RUNS = (
+    "import sys\n"
+    "from harness.report.redaction import redact\n"
+    "for unit in ('+', '%', 'a.', 'a-', 'A+', 'eyJaaaaaaaaa.'):\n"
+    "    redact(unit * (1_000_000 // len(unit)))\n"
+    "print('done', flush=True)\n"
+)
+
+
+def test_redaction_of_a_megabyte_of_long_runs_ends_promptly():
+    """Runs of ``+``, ``%`` or dotted words (a failing step's output can hold one) made the
+    user-info patterns re-scan the run from every position: 100 kB took 10 s, 1 MB hours, while
+    the stop signals were held. The wait is bounded; it fails, rather than hangs, when it regresses."""
+    worker = subprocess.Popen(
+        [sys.executable, "-c", REDACT_RUNS],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    try:
+        out, _ = worker.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        raise AssertionError("redacting 6 MB of long runs took over a minute") from None
+    assert out == "done\n"
