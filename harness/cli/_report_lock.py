@@ -11,8 +11,10 @@ on the same directory is refused at once, naming the first one's PID and the way
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import stat
 from pathlib import Path
 
 __all__ = ["LOCK_FILE", "ReportDirBusy", "ReportDirLock"]
@@ -40,7 +42,7 @@ class ReportDirLock:
         lock counts only when the path still names the file locked, else the attempt is repeated.
         """
         for _ in range(_ATTEMPTS):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = self._open()
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -58,6 +60,23 @@ class ReportDirLock:
                 return
             os.close(fd)
         raise ReportDirBusy(self._busy("unknown"))
+
+    def _open(self) -> int:
+        """The lock file, never through a link: a ``.dkp-harness-run.lock`` that is a symbolic or
+        hard link to another file would have had that file emptied and the PID written into it."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            raise OSError(
+                exc.errno, f"{exc.strerror}: remove {self.path}, which is no lock file of a run"
+            ) from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            os.close(fd)
+            raise OSError(
+                errno.EEXIST, f"a link or a special file: remove {self.path}, which is no lock file of a run"
+            )
+        return fd
 
     def release(self) -> None:
         """Remove the lock file and unlock; safe to call twice."""

@@ -49,7 +49,7 @@ INTERRUPTED = 2
 UNUSED_PLUGINS = ("-p", "no:hypothesispytest")
 """Plugins the scenarios never use, left out of a run of ``scenarios/`` (hypothesis's imports
 cost ~0.25 s in each pytest process); a run given test modules keeps them."""
-_LINE_SUFFIX = re.compile(r"^(?P<path>.+\.feature):(?P<line>\d+)$")
+_LINE_SUFFIX = re.compile(r"^(?P<path>.+\.feature):(?P<line>[0-9]+)$")
 
 
 class SelectionError(ValueError):

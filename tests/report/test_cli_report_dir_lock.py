@@ -88,11 +88,6 @@ def test_a_run_holds_its_report_dir_while_pytest_runs_and_gives_it_back(tmp_path
     again.release()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="harness/cli/_report_lock.py opens the lock file following symlinks and truncates it; "
-    "fix: open with O_NOFOLLOW and refuse anything but a regular file of one link (hostile-2 report)",
-)
 def test_a_lock_file_that_is_a_symlink_never_truncates_the_file_it_names(tmp_path):
     """A ``.dkp-harness-run.lock`` linking to another file: taking the lock emptied that file
     and wrote the run's PID into it (as a hard link would too)."""
@@ -108,4 +103,18 @@ def test_a_lock_file_that_is_a_symlink_never_truncates_the_file_it_names(tmp_pat
         pass  # refusing the lock is a fine answer; losing the file is not
     finally:
         lock.release()
+    assert precious.read_text() == "precious data"
+
+
+def test_a_hard_linked_or_directory_lock_file_is_refused_with_what_to_remove(tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious data")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    os.link(precious, linked / LOCK_FILE)
+    folder = tmp_path / "folder"
+    (folder / LOCK_FILE).mkdir(parents=True)
+    for reports in (linked, folder):
+        with pytest.raises(OSError, match=f"remove {reports / LOCK_FILE}"):
+            ReportDirLock(reports).acquire()
     assert precious.read_text() == "precious data"
