@@ -5,15 +5,16 @@ distribution registry) within 1.2x of issuing the same registry requests bare wi
 keep-alive connection pool: list the tags of ``R``, then per module GET the ``release:stable``
 manifest and GET its layer blob. The bare client is set up as the controller's is (plain HTTP, no
 TLS trust store, no environment proxies) and is built inside its timing, as the controller builds
-its own. Rounds are paired and interleaved; the verdict is the median of the paired ratios. Seven
+its own. Rounds are paired and interleaved; the verdict is the median of the paired ratios. Eleven
 rounds by default: one round's ratio moves by ±0.15 with the registry's own latency from one moment
-to the next (its answers are ~90% of either side's time), and five rounds left the median at the
-mercy of one or two slow ones. The process runs with the harness's garbage-collector tuning
+to the next (its answers are ~90% of either side's time); five rounds, then seven, left the median
+at the mercy of one or two slow ones (seven gave 1.23 with one round at 1.37, and eleven right
+after 1.13, spread 1.01-1.19, on the same tree). The process runs with the harness's garbage-collector tuning
 (:mod:`harness.gc_tuning`), as every process that runs the simulated controllers does (pytest via
 its GC plugin, ``dkp-harness serve``): without it, full collections re-scan the previous rounds'
 objects during the subject's round only.
 
-Run: ``.venv/bin/python benchmarks/sync.py [--modules 1000] [--rounds 7]``.
+Run: ``.venv/bin/python benchmarks/sync.py [--modules 1000] [--rounds 11]``.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def controller_sync(address: str) -> tuple[float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=11)
     args = parser.parse_args()
     gc_tuning.tune()  # as the processes that run the controllers do (see the module docstring)
     backend = DistributionBackend()
