@@ -10,14 +10,17 @@ may be meant for any Deckhouse version.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from harness.steps.schema_fields import UnknownField, UnsupportedValue, unknown_fields, unsupported_values
 
 __all__ = ["printer_columns", "unknown_in_every_era", "unsupported_in_every_era"]
+
+_Found = TypeVar("_Found", UnknownField, UnsupportedValue)
 
 CRD_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "crds"
 
@@ -57,19 +60,20 @@ def _schemas() -> dict[tuple[str, str], list[dict[str, Any]]]:
 
 def unknown_in_every_era(kind: str, version: str, document: Any) -> list[UnknownField]:
     """The fields of ``document`` no era's schema of ``kind`` at ``version`` has (none: no CRD)."""
-    schemas = _schemas().get((kind, version), [])
-    if not schemas:
-        return []
-    per_era = [unknown_fields(document, schema) for schema in schemas]
-    everywhere = set.intersection(*({m.path for m in mistakes} for mistakes in per_era))
-    return [m for m in per_era[0] if m.path in everywhere]
+    return _in_every_era(kind, version, lambda schema: unknown_fields(document, schema))
 
 
 def unsupported_in_every_era(kind: str, version: str, document: Any) -> list[UnsupportedValue]:
     """The values of ``document`` that no era's schema of ``kind`` at ``version`` allows."""
+    return _in_every_era(kind, version, lambda schema: unsupported_values(document, schema))
+
+
+def _in_every_era(kind: str, version: str, find: Callable[[dict[str, Any]], list[_Found]]) -> list[_Found]:
+    """What ``find`` finds at the same path in every era's schema of the kind (a scenario may be
+    meant for any Deckhouse version: a field or value one era has is not a mistake)."""
     schemas = _schemas().get((kind, version), [])
     if not schemas:
         return []
-    per_era = [unsupported_values(document, schema) for schema in schemas]
+    per_era = [find(schema) for schema in schemas]
     everywhere = set.intersection(*({m.path for m in mistakes} for mistakes in per_era))
     return [m for m in per_era[0] if m.path in everywhere]
