@@ -57,6 +57,8 @@ Feature: a scenario that starts from a deployed release
       kind: ModuleRelease
       metadata:
         name: module-one-v1.70.0
+        creationTimestamp: null
+        resourceVersion: "1000"
         labels:
           module: module-one
           source: example
@@ -92,6 +94,8 @@ Feature: a scenario that starts from a deployed release
 
 
 def test_a_seeded_deployed_release_is_superseded_by_the_pending_one(feature_project, pytester):
+    """The release carries the server-set fields DKP's test files write (``resourceVersion:
+    "1000"``): the seed leaves them to the API server, which refuses a create carrying one."""
     feature_project("seeded", SEEDED)
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 

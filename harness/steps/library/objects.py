@@ -66,6 +66,8 @@ def apply_documents(world: World, documents: list[dict[str, Any]], *, seed_statu
             _known_fields(world, document)
     world.target.before_write()
     for document in documents:
+        if seed_status:
+            document = _without_server_fields(document)
         resource = world.client.resolve(str(document.get("apiVersion", "")), str(document.get("kind", "")))
         name = str(document["metadata"]["name"])
         namespace = _namespace_of(resource.namespaced, document)
@@ -94,6 +96,20 @@ def _known_fields(world: World, document: dict[str, Any]) -> None:
     mistakes = unknown_fields(document, schema) if schema is not None else []
     if mistakes:
         raise ScenarioError(apply_refusal(kind, str(deep_get(document, "metadata.name", "")), mistakes))
+
+
+_SERVER_FIELDS = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink")
+"""What the API server sets on a create: DKP's controller tests write them in their objects (a
+golden's ``resourceVersion: "1000"``), their fake clients take them; kube-apiserver refuses a create
+that carries a resourceVersion, so a seed leaves them to the server, as the step promises."""
+
+
+def _without_server_fields(document: dict[str, Any]) -> dict[str, Any]:
+    meta = document.get("metadata")
+    if not isinstance(meta, dict) or not any(field in meta for field in _SERVER_FIELDS):
+        return document
+    kept = {k: v for k, v in meta.items() if k not in _SERVER_FIELDS}
+    return {**document, "metadata": kept}
 
 
 def _known_kind(document: dict[str, Any]) -> None:
@@ -187,7 +203,8 @@ def seed_yaml(world: World, docstring: str) -> None:
     The scenario starts from these objects as written: a document's ``status`` is written through
     the status subresource before DKP's controllers run (as DKP's own controller tests seed their
     clients), so a ModuleRelease can start ``Deployed`` or a Module ``Ready``. Server-set fields
-    (``resourceVersion``, ``uid``, ``creationTimestamp``) are the API server's, as on any create.
+    written in the YAML (``resourceVersion``, ``uid``, ``creationTimestamp``, ``generation``, as
+    DKP's test files carry them) are left to the API server, which sets its own.
     On a live cluster, a document with a status skips the scenario: DKP's controllers would
     rewrite it at once. ``${REGISTRY}`` stands for the scenario's registry (``host:port``).
 
