@@ -75,7 +75,7 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
         weight: 900
         update:
           versions:
-          - {from: "1.67", to: "1.75"}
+          - {from: 1.67, to: 1.75}  # unquoted, as the upstream test file writes it
       status: {phase: Pending}
       """
     When the cluster settles

@@ -188,3 +188,47 @@ def test_a_status_already_held_is_not_written_again(stored, wanted, holds):
     from harness.steps.library.objects import _holds
 
     assert _holds(stored, wanted) is holds
+
+
+def test_a_seeded_number_where_the_schema_wants_text_is_taken_by_its_text():
+    """DKP's test files write `from: 1.67`, `to: 1.70` (YAML numbers) where the CRD wants text; their
+    Go decoding takes the text, the API server refuses the number. A seed takes "1.67" and "1.70"
+    (not the float's "1.7"); anything the schema does not call text stays as it is."""
+    from harness.steps.documents import parse_documents, scalar_texts
+    from harness.steps.library.objects import _as_text
+
+    text = (
+        "kind: ModuleRelease\nspec:\n  weight: 900\n  version: 1.70\n"
+        "  update:\n    versions:\n    - {from: 1.67, to: 1.70}\n"
+    )
+    schema = {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "properties": {
+                    "weight": {"type": "integer"},
+                    "version": {"type": "string"},
+                    "update": {
+                        "type": "object",
+                        "properties": {
+                            "versions": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
+                                },
+                            }
+                        },
+                    },
+                },
+            }
+        },
+    }
+    [document], [written] = parse_documents(text), scalar_texts(text)
+    taken = _as_text(document, written, schema)
+    assert taken["spec"] == {
+        "weight": 900,
+        "version": "1.70",
+        "update": {"versions": [{"from": "1.67", "to": "1.70"}]},
+    }

@@ -225,7 +225,51 @@ def seed_yaml(world: World, docstring: str) -> None:
             phase: Deployed
           \"\"\"
     """
-    apply_documents(world, world.documents(docstring), seed_status=True)
+    apply_documents(world, seed_documents(world, docstring), seed_status=True)
+
+
+def seed_documents(world: World, text: str, origin: Origin | None = None) -> list[dict[str, Any]]:
+    """The documents of a seed, each value its kind's schema wants as text taken as written.
+
+    DKP's controller tests decode their YAML into Go structs, which take a scalar written where a
+    string goes by its text (``from: 1.67``, ``to: 1.70``); the API server refuses the number
+    ("must be of type string"). A seed, meant to start a scenario from such a test's objects,
+    takes it as the test does: ``"1.67"``, ``"1.70"`` (the text, not the float's 1.7).
+    """
+    documents = world.documents(text, origin)
+    texts = world.document_texts(text)
+    if len(texts) != len(documents):
+        return documents
+    return [
+        _schema_strings(world, document, written) for document, written in zip(documents, texts, strict=True)
+    ]
+
+
+def _schema_strings(world: World, document: dict[str, Any], written: Any) -> dict[str, Any]:
+    kind = str(document.get("kind", ""))
+    if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != document.get("apiVersion"):
+        return document
+    schema = world.schema_of(kind)
+    return document if schema is None else _as_text(document, written, schema)
+
+
+def _as_text(value: Any, written: Any, schema: dict[str, Any]) -> Any:
+    if schema.get("type") == "string" and isinstance(value, (bool, int, float)) and isinstance(written, str):
+        return written
+    properties, items = schema.get("properties"), schema.get("items")
+    if isinstance(value, dict) and isinstance(written, dict) and isinstance(properties, dict):
+        return {
+            key: _as_text(item, written.get(key), properties[key] or {}) if key in properties else item
+            for key, item in value.items()
+        }
+    if (
+        isinstance(value, list)
+        and isinstance(written, list)
+        and isinstance(items, dict)
+        and len(value) == len(written)
+    ):
+        return [_as_text(item, text, items) for item, text in zip(value, written, strict=True)]
+    return value
 
 
 @when("I apply:")
@@ -261,7 +305,7 @@ def apply_file(world: World, path: str) -> None:
     """
     file = yaml_file(path)
     origin = Origin(f"the YAML file {path!r}", path)
-    apply_documents(world, world.documents(file.read_text(), origin), seed_status=True)
+    apply_documents(world, seed_documents(world, file.read_text(), origin), seed_status=True)
 
 
 def yaml_file(path: str) -> Path:
