@@ -134,13 +134,13 @@ class DeckhouseWorkload:
             return
         if moved:
             self._roll_out(template)
-        elif not self.running or not self._sets[-1].replicas:
+        elif not self.running:  # scaled up again: the current ReplicaSet makes a pod
             self._scale_set(self._sets[-1], 1)
         if moved or not self.running:
             self._replace_pod(rolled=self.running)
-        # A new generation with the same pod template (`rollout pause`, `scale` to one replica,
-        # a strategy edit), or any while paused: the Deployment controller only reports it
-        # observed; no new pod (a paused change rolls out at `rollout resume`).
+        # Otherwise a new generation with the same pod template (`rollout pause`, a scale that
+        # keeps a pod, a strategy edit), or any while paused: the Deployment controller only
+        # reports it observed; no new pod (a paused change rolls out at `rollout resume`).
         self._report_deployment(generation)
 
     def _replace_pod(self, *, rolled: bool) -> None:
