@@ -226,7 +226,7 @@ def test_a_seeded_number_where_the_schema_wants_text_is_taken_by_its_text():
         },
     }
     [document], [written] = parse_documents(text), scalar_texts(text)
-    taken = _as_text(document, written, schema)
+    taken = _as_text(document, lambda: written, schema)
     assert taken["spec"] == {
         "weight": 900,
         "version": "1.70",

@@ -14,6 +14,8 @@ An object a step changes or deletes that is not there is an expectation not met
 from __future__ import annotations
 
 import difflib
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -237,15 +239,13 @@ def seed_documents(world: World, text: str, origin: Origin | None = None) -> lis
     takes it as the test does: ``"1.67"``, ``"1.70"`` (the text, not the float's 1.7).
     """
     documents = world.documents(text, origin)
-    texts = world.document_texts(text)
-    if len(texts) != len(documents):
-        return documents
+    texts = functools.cache(lambda: world.document_texts(text))  # read only where a number is met
     return [
-        _schema_strings(world, document, written) for document, written in zip(documents, texts, strict=True)
+        _schema_strings(world, document, _child(texts, index)) for index, document in enumerate(documents)
     ]
 
 
-def _schema_strings(world: World, document: dict[str, Any], written: Any) -> dict[str, Any]:
+def _schema_strings(world: World, document: dict[str, Any], written: Callable[[], Any]) -> dict[str, Any]:
     kind = str(document.get("kind", ""))
     if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != document.get("apiVersion"):
         return document
@@ -253,23 +253,35 @@ def _schema_strings(world: World, document: dict[str, Any], written: Any) -> dic
     return document if schema is None else _as_text(document, written, schema)
 
 
-def _as_text(value: Any, written: Any, schema: dict[str, Any]) -> Any:
-    if schema.get("type") == "string" and isinstance(value, (bool, int, float)) and isinstance(written, str):
-        return written
+def _as_text(value: Any, written: Callable[[], Any], schema: dict[str, Any]) -> Any:
+    """``value`` with each number or boolean where ``schema`` wants text replaced by the text written
+    (``written()``: the same place in :meth:`World.document_texts`, composed only when needed)."""
+    if schema.get("type") == "string" and isinstance(value, (bool, int, float)):
+        text = written()
+        return text if isinstance(text, str) else value
     properties, items = schema.get("properties"), schema.get("items")
-    if isinstance(value, dict) and isinstance(written, dict) and isinstance(properties, dict):
+    if isinstance(value, dict) and isinstance(properties, dict):
         return {
-            key: _as_text(item, written.get(key), properties[key] or {}) if key in properties else item
+            key: _as_text(item, _child(written, key), properties[key] or {}) if key in properties else item
             for key, item in value.items()
         }
-    if (
-        isinstance(value, list)
-        and isinstance(written, list)
-        and isinstance(items, dict)
-        and len(value) == len(written)
-    ):
-        return [_as_text(item, text, items) for item, text in zip(value, written, strict=True)]
+    if isinstance(value, list) and isinstance(items, dict):
+        return [_as_text(item, _child(written, i), items) for i, item in enumerate(value)]
     return value
+
+
+def _child(written: Callable[[], Any], key: str | int) -> Callable[[], Any]:
+    """What is written at ``key`` below what ``written`` gives, looked up only when asked."""
+    return lambda: _at(written(), key)
+
+
+def _at(tree: Any, key: str | int) -> Any:
+    """``tree[key]`` of a composed document, or None where the two do not line up."""
+    if isinstance(tree, dict) and isinstance(key, str):
+        return tree.get(key)
+    if isinstance(tree, list) and isinstance(key, int) and 0 <= key < len(tree):
+        return tree[key]
+    return None
 
 
 @when("I apply:")
