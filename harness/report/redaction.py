@@ -78,8 +78,18 @@ _DOCKER_CONFIG_MARKERS = (b'"auth', b'"password"', b'"identitytoken"', b'"regist
 _USER_PASSWORD = re.compile(rb"[A-Za-z0-9._@-]{1,64}:[\x21-\x7e]{3,}")
 
 _registered: set[str] = set()
+_registered_longest_first: tuple[str, ...] = ()
 _registered_lock = threading.Lock()
 _MIN_SECRET_LENGTH = 4
+
+# A report redacts the same short texts over and over (object names, phases, messages, each step's
+# text, once on the worker and again on the controller), and every text of eight letters or more
+# is a base64 candidate that costs a few decodes. Short texts' results are kept; a registered
+# secret starts the memory afresh (its generation), so no result predating it is ever returned.
+_MEMO_TEXT_LIMIT = 1024
+_MEMO_ENTRIES = 16384
+_memo: dict[str, str] = {}
+_generation = 0
 
 
 def register_secret(value: str) -> None:
@@ -89,9 +99,15 @@ def register_secret(value: str) -> None:
     recognise (a password echoed in a log line) is redacted. Very short values are ignored:
     redacting every "ab" would make reports unreadable without protecting anything.
     """
+    global _registered_longest_first, _generation
     if len(value) >= _MIN_SECRET_LENGTH:
         with _registered_lock:
+            if value in _registered:
+                return
             _registered.add(value)
+            _registered_longest_first = tuple(sorted(_registered, key=len, reverse=True))
+            _generation += 1
+            _memo.clear()
 
 
 def is_secret_key(key: str) -> bool:
@@ -103,6 +119,22 @@ def redact(text: str) -> str:
     """Return ``text`` with every recognised secret replaced by ``<redacted>``."""
     if not text:
         return text
+    if len(text) > _MEMO_TEXT_LIMIT:
+        return _redact(text)
+    found = _memo.get(text)
+    if found is not None:
+        return found
+    generation = _generation
+    result = _redact(text)
+    with _registered_lock:
+        if generation == _generation:
+            if len(_memo) >= _MEMO_ENTRIES:
+                _memo.clear()
+            _memo[text] = result
+    return result
+
+
+def _redact(text: str) -> str:
     text = _redact_registered(text)
     text = _URL_USERINFO.sub(lambda m: f"{m['scheme']}{REDACTED}@", text)
     text = _BARE_USERINFO.sub(f"{REDACTED}@", text)
@@ -133,9 +165,7 @@ def redact_value(value: Any) -> Any:
 
 
 def _redact_registered(text: str) -> str:
-    with _registered_lock:
-        secrets = sorted(_registered, key=len, reverse=True)
-    for secret in secrets:
+    for secret in _registered_longest_first:
         text = text.replace(secret, REDACTED)
     return text
 
