@@ -44,10 +44,10 @@ Emulated:
 
 Not emulated: creating or changing CRDs through the API (405), RBAC and admission webhooks, CEL
 ``x-kubernetes-validations``, string ``format`` checks, conversion webhooks, built-in kinds'
-defaulting (a Pod's or Service's defaults), the garbage collector's delay (foreground and orphan
-deletion finish within the request),
+defaults beyond those :mod:`harness.apiserver.defaults` fills, the garbage collector's delay
+(foreground and orphan deletion finish within the request),
 ``resourceVersionMatch`` on lists (lists are always current), protobuf (but for access reviews,
-namespaces, configmaps and secrets), OpenAPI v2 (404, which
+namespaces, configmaps, secrets, deployments and services), OpenAPI v2 (404, which
 kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current
 data), exec over SPDY (kubectl before 1.30), attach and port-forward.
 """
@@ -86,7 +86,9 @@ from harness.kube.resources import Resource
 __all__ = ["ApiServer", "FaultRule", "Faults", "Limits", "LogSource"]
 
 _LOG = logging.getLogger(__name__)
-INITIAL_NAMESPACES = ("default", "kube-system", "kube-public", "d8-system")
+INITIAL_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease", "d8-system")
+"""Every cluster's own four (kube-apiserver's system namespaces controller keeps `kube-node-lease`
+for the nodes' heartbeat Leases; only the first three are undeletable) and Deckhouse's."""
 
 
 class ApiServer:

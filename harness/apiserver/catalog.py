@@ -298,16 +298,28 @@ def _node_address(obj: Obj, kind: str) -> str:
     return "<none>"
 
 
+def _cluster_ip(obj: Obj, _now: datetime) -> str:
+    """``printService``: the first of ``clusterIPs``, ``<none>`` without (an ExternalName)."""
+    ips = (obj.get("spec") or {}).get("clusterIPs") or []
+    return str(ips[0]) if ips else "<none>"
+
+
 def _external_ips(obj: Obj, _now: datetime) -> str:
+    """``getServiceExternalIP`` of kubectl's printers: by the Service's type."""
     spec = obj.get("spec") or {}
-    ips = list(spec.get("externalIPs") or [])
-    ips += [
-        i.get("ip") or i.get("hostname")
-        for i in (obj.get("status") or {}).get("loadBalancer", {}).get("ingress") or []
-    ]
-    if ips:
-        return ",".join(str(ip) for ip in ips if ip)
-    return "<pending>" if spec.get("type") == "LoadBalancer" else "<none>"
+    external = [str(ip) for ip in spec.get("externalIPs") or [] if ip]
+    kind = spec.get("type")
+    if kind == "ExternalName":
+        return str(spec.get("externalName") or "")
+    if kind in ("ClusterIP", "NodePort"):
+        return ",".join(external) or "<none>"
+    if kind == "LoadBalancer":
+        ingress = (obj.get("status") or {}).get("loadBalancer", {}).get("ingress") or []
+        balanced = [
+            str(i.get("ip") or i.get("hostname")) for i in ingress if i.get("ip") or i.get("hostname")
+        ]
+        return ",".join(balanced + external) or "<pending>"
+    return "<unknown>"
 
 
 def _service_ports(obj: Obj, _now: datetime) -> str:
@@ -434,7 +446,7 @@ def core_types() -> list[ResourceType]:
             field_labels=("spec.clusterIP", "spec.type"),
             columns=(
                 _path("Type", "string", ".spec.type"),
-                _path("Cluster-IP", "string", ".spec.clusterIP"),
+                _col("Cluster-IP", "string", _cluster_ip),
                 _col("External-IP", "string", _external_ips),
                 _col("Port(s)", "string", _service_ports),
                 age,

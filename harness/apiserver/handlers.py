@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from harness.apiserver import access_reviews, scale, strategy
+from harness.apiserver import access_reviews, defaults, scale, strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.definitions import refuse_write
@@ -343,6 +343,8 @@ def create(b: Backend, req: Request) -> Response:
     warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
     _review(b, req, obj, None)
     with b.store.lock:
+        if req.rt.key == ("", "services") and not req.rt.custom:
+            defaults.allocate(obj, b.store.list(req.rt).items)
         record_update(
             None, obj, manager=_manager(req), api_version=req.rt.resource.api_version, now=_stamp(b)
         )

@@ -4,11 +4,19 @@ kubectl talks to built-in API groups through its typed clientset, which encodes 
 Kubernetes protobuf (``application/vnd.kubernetes.protobuf``): the 4-byte magic ``k8s\\0``, then a
 ``runtime.Unknown`` message (``typeMeta``, ``raw``) whose ``raw`` field holds the object's own
 message. ``kubectl create namespace|configmap|secret`` and ``kubectl auth whoami|can-i`` post
-this way; ``apply``, ``patch`` and everything for custom resources send JSON. Only the messages of
-those objects are known here, by the field numbers of ``k8s.io/api/core/v1/generated.proto``,
-``…/authorization/v1``, ``…/authentication/v1`` and ``k8s.io/apimachinery``'s ``ObjectMeta``;
-a field the schema does not name is skipped, as an older server skips a newer client's field.
-Any other type's protobuf body is the 415 kube-apiserver sends for a custom resource.
+this way, and so do ``kubectl create deployment`` and ``kubectl create service``; ``apply``,
+``patch``, ``run`` and everything for custom resources send JSON. Only the messages of those
+objects are known here, by the field numbers of ``k8s.io/api/core/v1/generated.proto``,
+``…/apps/v1``, ``…/authorization/v1``, ``…/authentication/v1`` and ``k8s.io/apimachinery``'s
+``ObjectMeta``, ``LabelSelector``, ``Quantity`` and ``IntOrString``; a field the schema does not
+name is skipped, as an older server skips a newer client's field. Any other type's protobuf body
+is the 415 kube-apiserver sends for a custom resource.
+
+Go's generated marshaller writes every non-pointer field, zero or not, while its JSON leaves out
+the zero ones tagged ``omitempty``: so a zero read for a plain ``int``/``bool`` field is dropped,
+and kept for the ``int!``/``bool!`` ones (pointers, such as a Deployment's ``replicas: 0``, and
+fields without ``omitempty``, such as a container port's ``containerPort``). An empty nested
+message stays ``{}``, as Go's JSON prints an empty struct (``resources: {}``, ``strategy: {}``).
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ MAGIC = b"k8s\x00"
 
 Schema = Mapping[int, tuple[str, Any]]
 """Field number → (JSON name, how to read it): ``"string"``, ``"bytes"`` (base64 in JSON, as Go
-marshals ``[]byte``), ``"bool"``, ``"int"``, a nested :data:`Schema`, ``("map", kind)`` or
-``("list", kind)``."""
+marshals ``[]byte``), ``"bool"``/``"int"`` (zero dropped) or ``"bool!"``/``"int!"`` (zero kept),
+``"quantity"`` (``resource.Quantity``, its text), ``"intorstr"`` (``intstr.IntOrString``), a
+nested :data:`Schema`, ``("map", kind)`` or ``("list", kind)``."""
 
 _OBJECT_META: Schema = {
     1: ("name", "string"),
@@ -33,6 +42,98 @@ _OBJECT_META: Schema = {
     11: ("labels", ("map", "string")),
     12: ("annotations", ("map", "string")),
     14: ("finalizers", ("list", "string")),
+}
+_LABEL_SELECTOR: Schema = {
+    1: ("matchLabels", ("map", "string")),
+    2: (
+        "matchExpressions",
+        ("list", {1: ("key", "string"), 2: ("operator", "string"), 3: ("values", ("list", "string"))}),
+    ),
+}
+_ENV_VAR: Schema = {1: ("name", "string"), 2: ("value", "string")}
+_CONTAINER_PORT: Schema = {
+    1: ("name", "string"),
+    2: ("hostPort", "int"),
+    3: ("containerPort", "int!"),
+    4: ("protocol", "string"),
+    5: ("hostIP", "string"),
+}
+_RESOURCES: Schema = {1: ("limits", ("map", "quantity")), 2: ("requests", ("map", "quantity"))}
+_CONTAINER: Schema = {
+    1: ("name", "string"),
+    2: ("image", "string"),
+    3: ("command", ("list", "string")),
+    4: ("args", ("list", "string")),
+    5: ("workingDir", "string"),
+    6: ("ports", ("list", _CONTAINER_PORT)),
+    7: ("env", ("list", _ENV_VAR)),
+    8: ("resources", _RESOURCES),
+    13: ("terminationMessagePath", "string"),
+    14: ("imagePullPolicy", "string"),
+    16: ("stdin", "bool"),
+    17: ("stdinOnce", "bool"),
+    18: ("tty", "bool"),
+    20: ("terminationMessagePolicy", "string"),
+}
+_POD_SPEC: Schema = {
+    2: ("containers", ("list", _CONTAINER)),
+    3: ("restartPolicy", "string"),
+    4: ("terminationGracePeriodSeconds", "int!"),
+    5: ("activeDeadlineSeconds", "int!"),
+    6: ("dnsPolicy", "string"),
+    7: ("nodeSelector", ("map", "string")),
+    8: ("serviceAccountName", "string"),
+    9: ("serviceAccount", "string"),
+    10: ("nodeName", "string"),
+    11: ("hostNetwork", "bool"),
+    12: ("hostPID", "bool"),
+    13: ("hostIPC", "bool"),
+    16: ("hostname", "string"),
+    17: ("subdomain", "string"),
+    19: ("schedulerName", "string"),
+    20: ("initContainers", ("list", _CONTAINER)),
+    21: ("automountServiceAccountToken", "bool!"),
+    24: ("priorityClassName", "string"),
+}
+_INT_OR_STRING: Schema = {1: ("type", "int!"), 2: ("intVal", "int!"), 3: ("strVal", "string")}
+_DEPLOYMENT_SPEC: Schema = {
+    1: ("replicas", "int!"),
+    2: ("selector", _LABEL_SELECTOR),
+    3: ("template", {1: ("metadata", _OBJECT_META), 2: ("spec", _POD_SPEC)}),
+    4: (
+        "strategy",
+        {
+            1: ("type", "string"),
+            2: ("rollingUpdate", {1: ("maxUnavailable", "intorstr"), 2: ("maxSurge", "intorstr")}),
+        },
+    ),
+    5: ("minReadySeconds", "int"),
+    6: ("revisionHistoryLimit", "int!"),
+    7: ("paused", "bool"),
+    9: ("progressDeadlineSeconds", "int!"),
+}
+_SERVICE_PORT: Schema = {
+    1: ("name", "string"),
+    2: ("protocol", "string"),
+    3: ("port", "int!"),
+    4: ("targetPort", "intorstr"),
+    5: ("nodePort", "int"),
+    6: ("appProtocol", "string"),
+}
+_SERVICE_SPEC: Schema = {
+    1: ("ports", ("list", _SERVICE_PORT)),
+    2: ("selector", ("map", "string")),
+    3: ("clusterIP", "string"),
+    4: ("type", "string"),
+    5: ("externalIPs", ("list", "string")),
+    7: ("sessionAffinity", "string"),
+    8: ("loadBalancerIP", "string"),
+    10: ("externalName", "string"),
+    11: ("externalTrafficPolicy", "string"),
+    17: ("ipFamilyPolicy", "string"),
+    18: ("clusterIPs", ("list", "string")),
+    19: ("ipFamilies", ("list", "string")),
+    22: ("internalTrafficPolicy", "string"),
 }
 _RESOURCE_ATTRIBUTES: Schema = {
     1: ("namespace", "string"),
@@ -55,15 +156,17 @@ _OBJECTS: dict[str, Schema] = {
         1: ("metadata", _OBJECT_META),
         2: ("data", ("map", "string")),
         3: ("binaryData", ("map", "bytes")),
-        4: ("immutable", "bool"),
+        4: ("immutable", "bool!"),
     },
     "Secret": {
         1: ("metadata", _OBJECT_META),
         2: ("data", ("map", "bytes")),
         3: ("type", "string"),
         4: ("stringData", ("map", "string")),
-        5: ("immutable", "bool"),
+        5: ("immutable", "bool!"),
     },
+    "Deployment": {1: ("metadata", _OBJECT_META), 2: ("spec", _DEPLOYMENT_SPEC)},
+    "Service": {1: ("metadata", _OBJECT_META), 2: ("spec", _SERVICE_SPEC)},
     "SelfSubjectAccessReview": {
         1: ("metadata", _OBJECT_META),
         2: (
@@ -110,8 +213,10 @@ def _message(raw: bytes, schema: Schema) -> dict[str, Any]:
         elif isinstance(how, tuple) and how[0] == "map":
             key, item = _entry(value, how[1])
             out.setdefault(name, {})[key] = item
-        elif (found := _value(value, how)) != "":
-            out[name] = found  # Go's proto2 writes empty strings, its JSON omits them
+        elif (found := _value(value, how)) not in ("", 0) or how in _ZERO_KEPT:
+            # Go's marshaller writes zero strings, numbers and false; its JSON omits them
+            # (``False == 0``: a plain bool's false goes too, an empty message ``{}`` stays)
+            out[name] = found
     return out
 
 
@@ -126,17 +231,27 @@ def _entry(value: bytes | int, kind: Any) -> tuple[str, Any]:
     return _text(key), _value(fields.get(2, b""), kind)
 
 
+_ZERO_KEPT = ("int!", "bool!")
+
+
 def _value(value: bytes | int, how: Any) -> Any:
-    if how == "bool" or how == "int":
+    if how in ("bool", "int", "bool!", "int!"):
         if not isinstance(value, int):
-            raise ProtobufError(f"a {how} field is not a varint")
-        return bool(value) if how == "bool" else value
+            raise ProtobufError(f"a {how.rstrip('!')} field is not a varint")
+        if how.startswith("bool"):
+            return bool(value)
+        return value - (1 << 64) if value >= 1 << 63 else value  # two's complement, as Go writes
     if not isinstance(value, bytes):
         raise ProtobufError("a length-delimited field is a varint")
     if how == "string":
         return _text(value)
     if how == "bytes":
         return base64.b64encode(value).decode("ascii")
+    if how == "quantity":
+        return _message(value, {1: ("string", "string")}).get("string", "")
+    if how == "intorstr":
+        both = _message(value, _INT_OR_STRING)
+        return both.get("strVal", "") if both.get("type") == 1 else both.get("intVal", 0)
     return _message(value, how)
 
 

@@ -1,7 +1,9 @@
 """Per-kind write rules applied before storage, the counterpart of kube-apiserver's REST strategies.
 
 - create: a kind with a status subresource starts without client-sent status (built-ins get the
-  status the real server sets: namespaces ``Active``, pods ``Pending``); a namespace gets the
+  status the real server sets: namespaces ``Active``, pods ``Pending``, services an empty load
+  balancer); built-in kinds get their API group's defaults (:mod:`harness.apiserver.defaults`,
+  on updates too, as kube-apiserver defaults every decode); a namespace gets the
   ``kubernetes`` spec finalizer, which an update through the main resource cannot change
   (``pkg/registry/core/namespace/strategy.go``: only ``/finalize`` changes it);
 - update of the main resource keeps the stored status; update of ``/status`` keeps everything
@@ -20,6 +22,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from harness.apiserver import defaults
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
@@ -33,7 +36,11 @@ from harness.kube.patches import clone
 __all__ = ["admit", "for_create", "for_update", "to_storage", "to_version"]
 
 _KUBERNETES_FINALIZER = "kubernetes"
-_INITIAL_STATUS: dict[str, dict[str, Any]] = {"namespaces": {"phase": "Active"}, "pods": {"phase": "Pending"}}
+_INITIAL_STATUS: dict[str, dict[str, Any]] = {
+    "namespaces": {"phase": "Active"},
+    "pods": {"phase": "Pending"},
+    "services": {"loadBalancer": {}},
+}
 
 
 def to_version(obj: Obj, rt: ResourceType) -> Obj:
@@ -57,6 +64,8 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
     if _is_secret(rt):
         _default_type(obj)
         _fold_string_data(obj)
+    if not rt.custom:
+        defaults.fill(rt.resource.plural, obj)
     return obj
 
 
@@ -120,6 +129,10 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
     if _is_secret(rt):
         _default_type(new)
         _fold_string_data(new)
+    if not rt.custom:
+        defaults.fill(rt.resource.plural, new)
+        if rt.key == ("", "services"):
+            defaults.keep_allocated(new, old)
     if _is_namespace(rt):
         new.pop("spec", None)
         if "spec" in old:

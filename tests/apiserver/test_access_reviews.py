@@ -160,7 +160,10 @@ def test_services_print_kubectls_columns(http):
     names = [c["name"] for c in table["columnDefinitions"]]
     assert names == ["Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", "Selector"]
     cells = table["rows"][0]["cells"]
-    assert cells[:5] == ["registry", "NodePort", "10.96.0.20", "<none>", "5000:30500/TCP,53/UDP"]
+    stored = http.get("/api/v1/namespaces/default/services/registry").json()["spec"]["ports"]
+    allocated = stored[1]["nodePort"]  # a NodePort Service's port without one gets one
+    assert 30000 <= allocated <= 32767 and stored[0]["nodePort"] == 30500
+    assert cells[:5] == ["registry", "NodePort", "10.96.0.20", "<none>", f"5000:30500/TCP,53:{allocated}/UDP"]
     assert cells[6] == "app=registry"
 
 
@@ -173,3 +176,48 @@ def test_any_bytes_after_the_magic_are_a_review_or_a_protobuf_error(tail):
         except ProtobufError:
             continue
         assert isinstance(review, dict)
+
+
+def _varint_field(number: int, value: int) -> bytes:
+    value &= (1 << 64) - 1  # Go writes a negative int32/int64 as its 64-bit two's complement
+    out = b""
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out += bytes([byte | (0x80 if value else 0)])
+        if not value:
+            return bytes([number << 3]) + out
+
+
+def test_a_protobuf_deployment_keeps_pointer_zeros_and_drops_plain_ones():
+    """Go's marshaller writes every non-pointer field; its JSON omits the zero ``omitempty`` ones."""
+    container = _field(1, b"app") + _field(2, b"app:1") + _field(8, b"")  # resources: empty
+    template = _field(3, _field(2, _field(2, container)))  # spec.template.spec.containers
+    spec = (
+        _varint_field(1, 0)  # replicas (*int32): 0 is meant
+        + template
+        + _field(4, b"")  # strategy: an empty struct
+        + _varint_field(5, 0)  # minReadySeconds (int32, omitempty)
+        + _varint_field(6, -1)  # revisionHistoryLimit (*int32)
+        + _varint_field(7, 0)  # paused (bool, omitempty)
+    )
+    body = _unknown("Deployment", _field(1, _field(1, b"web")) + _field(2, spec))
+    decoded = decode_review(body, "Deployment")
+    assert decoded == {
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 0,
+            "template": {"spec": {"containers": [{"name": "app", "image": "app:1", "resources": {}}]}},
+            "strategy": {},
+            "revisionHistoryLimit": -1,
+        },
+    }
+
+
+def test_a_protobuf_service_port_reads_its_int_or_string_target():
+    by_number = _field(1, _field(1, b"http") + _varint_field(3, 80) + _field(4, _varint_field(2, 8080)))
+    by_name = _field(1, _varint_field(3, 81) + _field(4, _varint_field(1, 1) + _field(3, b"web")))
+    decoded = decode_review(_unknown("Service", _field(2, by_number + by_name)), "Service")
+    assert decoded["spec"]["ports"] == [
+        {"name": "http", "port": 80, "targetPort": 8080},
+        {"port": 81, "targetPort": "web"},
+    ]

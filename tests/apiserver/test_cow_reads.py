@@ -67,6 +67,8 @@ def test_lists_inside_objects_are_copied_on_access_too(client):
         pods, {"metadata": {"name": "p", "namespace": "default"}, "spec": {"containers": [{"name": "a"}]}}
     )
     got = client.get(pods, "p", namespace="default")
+    before = copy.deepcopy(got["spec"]["containers"])
+    assert before[0]["name"] == "a"
     for container in got["spec"]["containers"]:
         container["name"] = "changed"
     got["spec"]["containers"][0:1][0]["image"] = "x"
@@ -74,7 +76,7 @@ def test_lists_inside_objects_are_copied_on_access_too(client):
     (got["spec"]["containers"] + [])[0]["again"] = 1
     sorted(got["spec"]["containers"], key=str)[0]["sorted"] = 1
     got["spec"]["containers"].pop()["popped"] = 1
-    assert client.get(pods, "p", namespace="default")["spec"]["containers"] == [{"name": "a"}]
+    assert client.get(pods, "p", namespace="default")["spec"]["containers"] == before
 
 
 def test_a_changed_view_written_back_is_stored_as_changed(client, mr):

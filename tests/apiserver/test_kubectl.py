@@ -366,6 +366,53 @@ def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(clust
     assert again.returncode == 1 and 'namespaces "team" already exists' in again.stderr
 
 
+def test_kubectl_create_deployment_and_service_are_posted_as_protobuf_and_defaulted(cluster):
+    """``kubectl create deployment|service`` and ``expose`` post protobuf (a 415 before); what
+    comes back carries the defaults kube-apiserver fills, and ``replicas: 0`` stays zero."""
+    _server, kubectl = cluster
+    created = kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=0", "--port=80")
+    assert created.stdout.strip() == "deployment.apps/web created"
+    kubectl("create", "deployment", "latest", "--image=nginx")
+    deployment = json.loads(kubectl("get", "deploy", "web", "-o", "json").stdout)
+    spec = deployment["spec"]
+    assert (spec["replicas"], spec["revisionHistoryLimit"], spec["progressDeadlineSeconds"]) == (0, 10, 600)
+    assert spec["selector"] == {"matchLabels": {"app": "web"}}
+    assert "minReadySeconds" not in spec and "paused" not in spec  # zeros kubectl's protobuf carries
+    rolling = {"maxSurge": "25%", "maxUnavailable": "25%"}
+    assert spec["strategy"] == {"type": "RollingUpdate", "rollingUpdate": rolling}
+    pod = spec["template"]["spec"]
+    policies = (pod["dnsPolicy"], pod["restartPolicy"], pod["schedulerName"])
+    assert policies == ("ClusterFirst", "Always", "default-scheduler")
+    assert pod["terminationGracePeriodSeconds"] == 30 and pod["securityContext"] == {}
+    assert pod["containers"] == [
+        {
+            "name": "nginx",
+            "image": "nginx:1.27",
+            "imagePullPolicy": "IfNotPresent",
+            "ports": [{"containerPort": 80, "protocol": "TCP"}],
+            "resources": {},
+            "terminationMessagePath": "/dev/termination-log",
+            "terminationMessagePolicy": "File",
+        }
+    ]
+    latest = kubectl("get", "deploy", "latest", "-o", "jsonpath={.spec.replicas} {..imagePullPolicy}")
+    assert latest.stdout == "1 Always"
+
+    kubectl("create", "service", "clusterip", "api", "--tcp=80:8080")
+    kubectl("create", "service", "nodeport", "edge", "--tcp=5678:8080", "--node-port=30080")
+    kubectl("create", "service", "externalname", "ext", "--external-name=example.com")
+    kubectl("expose", "deployment", "web", "--port=8080", "--target-port=http")
+    api = json.loads(kubectl("get", "svc", "api", "-o", "json").stdout)["spec"]
+    assert api["ports"] == [{"name": "80-8080", "port": 80, "protocol": "TCP", "targetPort": 8080}]
+    assert api["clusterIPs"] == [api["clusterIP"]] and api["clusterIP"].startswith("10.222.")
+    assert (api["type"], api["sessionAffinity"], api["ipFamilies"]) == ("ClusterIP", "None", ["IPv4"])
+    rows = {line.split()[0]: line.split() for line in kubectl("get", "svc").stdout.splitlines()[1:]}
+    assert rows["edge"][1:5] == ["NodePort", rows["edge"][2], "<none>", "5678:30080/TCP"]
+    assert rows["ext"][1:4] == ["ExternalName", "<none>", "example.com"]
+    assert rows["web"][1] == "ClusterIP" and rows["web"][4] == "8080/TCP"
+    assert len({rows[name][2] for name in ("api", "edge", "web")}) == 3  # one address each
+
+
 def test_kubectl_exec_and_port_forward_say_why_not_and_what_instead(cluster):
     server, kubectl = cluster
     pods = server.client().resolve("v1", "Pod")

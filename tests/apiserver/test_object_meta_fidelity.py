@@ -412,9 +412,15 @@ def test_kubectl_set_env_and_set_image_merge_containers_by_name(cluster):
     kubectl("set", "env", "deploy/web", "-c", "app", "B=2")
     kubectl("set", "image", "deploy/web", "sidecar=side:2")
     app, sidecar = _containers(kubectl)
-    assert app["image"] == "app:1" and app["ports"] == [{"containerPort": 80}]
+    assert app["image"] == "app:1" and app["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
     assert app["env"] == [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
-    assert sidecar == {"name": "sidecar", "image": "side:2"}
+    assert sidecar == {
+        "name": "sidecar",
+        "image": "side:2",
+        "imagePullPolicy": "IfNotPresent",  # defaulted at create, for side:1; kept
+        "terminationMessagePath": "/dev/termination-log",
+        "terminationMessagePolicy": "File",
+    }
 
 
 def test_client_side_apply_changes_one_service_port_and_keeps_the_others(cluster):
@@ -426,7 +432,11 @@ def test_client_side_apply_changes_one_service_port_and_keeps_the_others(cluster
     ports[0]["targetPort"] = 8081
     kubectl.apply(service)
     stored = json.loads(kubectl("get", "svc", "svc", "-o", "jsonpath={.spec.ports}").stdout)
-    assert stored == ports
+    # with the defaults kube-apiserver fills: the protocol, and a missing targetPort is the port
+    assert stored == [
+        {"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8081},
+        {"name": "metrics", "port": 9090, "protocol": "TCP", "targetPort": 9090},
+    ]
 
 
 def test_strategic_directives_delete_an_entry_and_a_finalizer(client):

@@ -1,0 +1,236 @@
+"""The defaults kube-apiserver fills into built-in objects, so what it serves back reads as real.
+
+A Deployment created by ``kubectl create deployment`` carries five fields; the one a real cluster
+returns carries twenty (its strategy, history limit, deadline, the pod template's DNS and restart
+policies, each container's pull policy, ...): the API group's ``SetDefaults_*`` functions run on
+every decode, for creates and updates alike. Filled here, for the kinds this server stores, are
+those of ``pkg/apis/apps/v1/defaults.go`` and ``pkg/apis/core/v1/defaults.go`` (Kubernetes 1.32):
+
+- Deployment: ``replicas`` 1, strategy ``RollingUpdate`` with ``maxSurge``/``maxUnavailable``
+  ``25%``, ``revisionHistoryLimit`` 10, ``progressDeadlineSeconds`` 600; ReplicaSet: ``replicas`` 1;
+- a pod spec (templates and Pods): ``dnsPolicy`` ClusterFirst, ``restartPolicy`` Always,
+  ``schedulerName`` default-scheduler, ``securityContext: {}``, ``terminationGracePeriodSeconds``
+  30; each container's ``terminationMessagePath``/``Policy``, ``imagePullPolicy`` (``Always`` for
+  an image without a tag or tagged ``latest``, else ``IfNotPresent``), its ports' protocol
+  ``TCP``, its probes' timings; a Pod also ``enableServiceLinks``, and what the admission plugins
+  of every cluster add (``priority`` 0 and its preemption policy, the ``default`` service account,
+  the two 300-second not-ready/unreachable tolerations);
+- Service: type ``ClusterIP``, ``sessionAffinity`` None, each port's protocol and ``targetPort``
+  (its ``port``), the traffic policies; on create a cluster IP from the service network and a
+  node port for each port of a NodePort or LoadBalancer Service that names none
+  (:func:`allocate`), kept by updates that leave them out, as the service REST storage does.
+
+Not filled: the service account token volume and node assignment (no scheduler or kubelet runs).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from harness.kube.control_plane import API_SERVICE_IP
+from harness.kube.objects import Obj
+from harness.kube.patches import clone
+
+__all__ = ["SERVICE_NETWORK", "allocate", "fill", "keep_allocated"]
+
+SERVICE_NETWORK = ipaddress.ip_network("10.222.0.0/16")
+"""Deckhouse's default ``serviceSubnetCIDR``; ``default/kubernetes`` holds its first address."""
+_NODE_PORTS = range(30000, 32768)
+_DYNAMIC_FROM = 256
+"""kube-apiserver hands out dynamic cluster IPs from above the band it keeps for static ones
+(KEP-3070: for a /16, the first 256 addresses)."""
+_KINDS = frozenset({"deployments", "replicasets", "pods", "services"})
+_IDS = uuid.UUID("3f6c2a9e-1d4b-4c7a-8e52-7b0d9a1c6e34")
+_TOLERATIONS = [
+    {
+        "effect": "NoExecute",
+        "key": f"node.kubernetes.io/{taint}",
+        "operator": "Exists",
+        "tolerationSeconds": 300,
+    }
+    for taint in ("not-ready", "unreachable")
+]
+
+
+def fill(plural: str, obj: Obj) -> None:
+    """Fill the defaults of a built-in object of resource ``plural`` (others untouched).
+
+    ``obj`` itself is changed, its spec replaced by a filled copy: a patched object shares nested
+    values with the stored one, which must never change in place.
+    """
+    spec = obj.get("spec")
+    if plural not in _KINDS or not isinstance(spec, dict):
+        return
+    spec = obj["spec"] = clone(spec)
+    if plural == "deployments":
+        _deployment(spec)
+    elif plural == "replicasets":
+        spec.setdefault("replicas", 1)
+        _template(spec)
+    elif plural == "pods":
+        _pod(spec)
+    elif plural == "services":
+        _service(spec)
+
+
+def _deployment(spec: dict[str, Any]) -> None:
+    spec.setdefault("replicas", 1)
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    strategy = spec.get("strategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["strategy"] = {}
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.get("rollingUpdate")
+        if not isinstance(rolling, dict):
+            rolling = strategy["rollingUpdate"] = {}
+        rolling.setdefault("maxUnavailable", "25%")
+        rolling.setdefault("maxSurge", "25%")
+    _template(spec)
+
+
+def _template(spec: dict[str, Any]) -> None:
+    template = spec.get("template")
+    if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+        _pod_spec(template["spec"])
+
+
+def _pod_spec(spec: dict[str, Any]) -> None:
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    for key in ("initContainers", "containers"):
+        for container in _dicts(spec.get(key)):
+            _container(container)
+
+
+def _pod(spec: dict[str, Any]) -> None:
+    _pod_spec(spec)
+    spec.setdefault("enableServiceLinks", True)
+    spec.setdefault("priority", 0)
+    spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    spec.setdefault("serviceAccountName", "default")
+    spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    tolerations = spec.get("tolerations")
+    if tolerations is None or isinstance(tolerations, list):
+        present = {(t.get("key"), t.get("effect")) for t in _dicts(tolerations)}
+        added = [t for t in _TOLERATIONS if (t["key"], t["effect"]) not in present]
+        if added:
+            spec["tolerations"] = [*(tolerations or []), *(dict(t) for t in added)]
+
+
+def _container(container: dict[str, Any]) -> None:
+    container.setdefault("terminationMessagePath", "/dev/termination-log")
+    container.setdefault("terminationMessagePolicy", "File")
+    image = container.get("image")
+    if isinstance(image, str) and image:
+        container.setdefault("imagePullPolicy", _pull_policy(image))
+    for port in _dicts(container.get("ports")):
+        port.setdefault("protocol", "TCP")
+    for key in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = container.get(key)
+        if isinstance(probe, dict):
+            for field, value in (
+                ("timeoutSeconds", 1),
+                ("periodSeconds", 10),
+                ("successThreshold", 1),
+                ("failureThreshold", 3),
+            ):
+                probe.setdefault(field, value)
+
+
+def _pull_policy(image: str) -> str:
+    """``Always`` for ``name`` and ``name:latest`` (not a digest), else ``IfNotPresent``."""
+    if "@" in image:
+        return "IfNotPresent"
+    last = image.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else ""
+    return "Always" if tag in ("", "latest") else "IfNotPresent"
+
+
+def _service(spec: dict[str, Any]) -> None:
+    spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
+    if spec["sessionAffinity"] == "ClientIP":
+        spec.setdefault("sessionAffinityConfig", {"clientIP": {"timeoutSeconds": 10800}})
+    for port in _dicts(spec.get("ports")):
+        port.setdefault("protocol", "TCP")
+        if port.get("targetPort") in (None, 0, "") and "port" in port:
+            port["targetPort"] = port["port"]
+    kind = spec["type"]
+    if kind in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if kind != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+    if kind == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+
+
+def allocate(service: Obj, existing: Iterable[Obj]) -> None:
+    """A new Service's cluster IP and node ports, as the service REST storage assigns them.
+
+    Unlike kube-apiserver's random pick, the address and ports derive from the Service's namespace
+    and name (the first free one from there on): a run gives the same Service the same address
+    every time, which keeps reports and captured outputs comparable.
+    """
+    spec = service.get("spec")
+    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+        return
+    meta = service.get("metadata") or {}
+    seed = uuid.uuid5(_IDS, f"{meta.get('namespace', '')}/{meta.get('name', '')}").int
+    others: list[dict[str, Any]] = [o["spec"] for o in existing if isinstance(o.get("spec"), dict)]
+    if not spec.get("clusterIP"):
+        taken = {str(s.get("clusterIP")) for s in others} | {API_SERVICE_IP}
+        spec["clusterIP"] = _free_address(seed, taken)
+    spec.setdefault("clusterIPs", [spec["clusterIP"]])
+    spec.setdefault("ipFamilies", ["IPv4"])
+    spec.setdefault("ipFamilyPolicy", "SingleStack")
+    if spec.get("type") in ("NodePort", "LoadBalancer") and spec.get("allocateLoadBalancerNodePorts", True):
+        taken_ports = {p.get("nodePort") for s in others for p in _dicts(s.get("ports"))}
+        for offset, port in enumerate(_dicts(spec.get("ports"))):
+            if not port.get("nodePort"):
+                port["nodePort"] = _free_port(seed + offset, taken_ports)
+                taken_ports.add(port["nodePort"])
+
+
+def keep_allocated(new: Obj, old: Obj) -> None:
+    """An update that leaves the cluster IP or a port's node port out keeps the stored ones
+    (``patchAllocatedValues`` of the service REST storage)."""
+    spec, before = new.get("spec"), old.get("spec")
+    if not isinstance(spec, dict) or not isinstance(before, dict):
+        return
+    if spec.get("type", "ClusterIP") == before.get("type", "ClusterIP") != "ExternalName":
+        for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+            if not spec.get(key) and key in before:
+                spec[key] = before[key]
+    stored = {p.get("port"): p.get("nodePort") for p in _dicts(before.get("ports")) if p.get("nodePort")}
+    for port in _dicts(spec.get("ports")):
+        if not port.get("nodePort") and port.get("port") in stored:
+            port["nodePort"] = stored[port.get("port")]
+
+
+def _free_address(seed: int, taken: set[str]) -> str:
+    size = SERVICE_NETWORK.num_addresses - _DYNAMIC_FROM - 1
+    for step in range(size):
+        address = str(SERVICE_NETWORK[_DYNAMIC_FROM + (seed + step) % size])
+        if address not in taken:
+            return address
+    raise RuntimeError(f"the service network {SERVICE_NETWORK} has no free address left")
+
+
+def _free_port(seed: int, taken: set[Any]) -> int:
+    for step in range(len(_NODE_PORTS)):
+        port = _NODE_PORTS[(seed + step) % len(_NODE_PORTS)]
+        if port not in taken:
+            return port
+    raise RuntimeError("no free node port left in 30000-32767")
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -1,0 +1,125 @@
+"""Built-in kinds' defaults: filled on every write, kept allocations, and never in place."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from harness.apiserver import ApiServer
+from harness.apiserver.cow import thaw
+from harness.apiserver.defaults import fill
+from harness.clock import VirtualClock
+
+
+@pytest.fixture
+def client():
+    server = ApiServer(VirtualClock())
+    yield server.client()
+    server.stop()
+
+
+ROLLING = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}
+
+
+def _deployment() -> dict:
+    return {
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": "registry.example.com:5000/app"}]},
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("image", "policy"),
+    [
+        ("nginx", "Always"),
+        ("nginx:latest", "Always"),
+        ("registry.example.com:5000/team/app", "Always"),  # the port is not a tag
+        ("nginx:1.27", "IfNotPresent"),
+        ("nginx@sha256:" + "a" * 64, "IfNotPresent"),
+    ],
+)
+def test_the_pull_policy_follows_the_images_tag(image, policy):
+    pod = {"spec": {"containers": [{"name": "c", "image": image}]}}
+    fill("pods", pod)
+    assert pod["spec"]["containers"][0]["imagePullPolicy"] == policy
+
+
+def test_a_patch_that_drops_a_defaulted_field_gets_it_back(client):
+    deployments = client.resolve("apps/v1", "Deployment")
+    created = thaw(client.create(deployments, _deployment()))
+    assert created["spec"]["strategy"]["type"] == "RollingUpdate"
+    assert created["spec"]["replicas"] == 1
+    patched = client.patch(deployments, "web", {"spec": {"strategy": None}}, namespace="default")
+    assert patched["spec"]["strategy"] == ROLLING
+    to_recreate = {"spec": {"strategy": {"type": "Recreate", "rollingUpdate": None}}}
+    recreate = client.patch(deployments, "web", to_recreate, namespace="default")
+    assert recreate["spec"]["strategy"] == {"type": "Recreate"}  # no rolling parameters for Recreate
+
+
+def test_filling_never_changes_the_object_it_was_given_a_spec_of():
+    shared_spec = _deployment()["spec"]
+    before = copy.deepcopy(shared_spec)
+    obj = {"spec": shared_spec}
+    fill("deployments", obj)
+    assert shared_spec == before and obj["spec"] is not shared_spec
+    assert obj["spec"]["template"]["spec"]["dnsPolicy"] == "ClusterFirst"
+
+
+def test_a_service_replaced_without_its_cluster_ip_and_node_port_keeps_them(client):
+    services = client.resolve("v1", "Service")
+    body = {
+        "metadata": {"name": "edge", "namespace": "default"},
+        "spec": {"type": "NodePort", "ports": [{"port": 80}], "selector": {"app": "web"}},
+    }
+    created = thaw(client.create(services, copy.deepcopy(body)))
+    ip, node_port = created["spec"]["clusterIP"], created["spec"]["ports"][0]["nodePort"]
+    assert ip.startswith("10.222.") and 30000 <= node_port <= 32767
+    assert created["spec"]["externalTrafficPolicy"] == "Cluster" and created["status"] == {"loadBalancer": {}}
+    body["metadata"]["resourceVersion"] = created["metadata"]["resourceVersion"]
+    replaced = client.update(services, body)
+    assert replaced["spec"]["clusterIP"] == ip and replaced["spec"]["ports"][0]["nodePort"] == node_port
+
+
+def test_external_name_services_get_no_address_and_headless_ones_keep_none(client):
+    services = client.resolve("v1", "Service")
+    external = client.create(
+        services,
+        {
+            "metadata": {"name": "ext", "namespace": "default"},
+            "spec": {"type": "ExternalName", "externalName": "example.com"},
+        },
+    )
+    assert "clusterIP" not in external["spec"] and "internalTrafficPolicy" not in external["spec"]
+    headless = client.create(
+        services,
+        {
+            "metadata": {"name": "db", "namespace": "default"},
+            "spec": {"clusterIP": "None", "ports": [{"port": 5432}]},
+        },
+    )
+    assert (headless["spec"]["clusterIP"], headless["spec"]["clusterIPs"]) == ("None", ["None"])
+
+
+def test_an_address_or_node_port_in_use_is_never_handed_out_again(client):
+    services = client.resolve("v1", "Service")
+
+    def service(name: str, **spec: object) -> dict:
+        ports = [{"port": 80, **({"nodePort": spec.pop("node_port")} if "node_port" in spec else {})}]
+        return {
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"type": "NodePort", "ports": ports, **spec},
+        }
+
+    first = client.create(services, service("a"))
+    ip, node_port = first["spec"]["clusterIP"], first["spec"]["ports"][0]["nodePort"]
+    client.delete(services, "a", namespace="default")
+    client.create(services, service("b", clusterIP=ip, node_port=node_port))  # "a"'s own, taken
+    again = client.create(services, service("a"))
+    assert again["spec"]["clusterIP"] != ip and again["spec"]["ports"][0]["nodePort"] != node_port
