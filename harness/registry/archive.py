@@ -19,7 +19,12 @@ from collections.abc import Iterable, Mapping
 
 from harness.registry.errors import RegistryError
 
-__all__ = ["apply_layer", "build_layer", "read_layer"]
+__all__ = ["MAX_LAYER_BYTES", "apply_layer", "build_layer", "read_layer"]
+
+MAX_LAYER_BYTES = 512 << 20
+"""The most a layer may unpack to. Images are read in memory, and a hostile registry's gzip of
+zeros (1 MB of it unpacks to 1 GB) would take the harness's memory with it; a module image's
+layers, even with binaries, stay far below this."""
 
 _WHITEOUT = ".wh."
 _OPAQUE = ".wh..wh..opq"
@@ -142,12 +147,27 @@ def _plain_member(header: bytes) -> tuple[str, str, int] | None:
 
 
 def _gunzip(blob: bytes) -> bytes:
+    """Every gzip member of ``blob``, stopping with an error past :data:`MAX_LAYER_BYTES`."""
+    limit = MAX_LAYER_BYTES
+    parts: list[bytes] = []
+    total, rest = 0, blob
     try:
-        return gzip.decompress(blob)
-    except EOFError as exc:
-        raise RegistryError("unexpected EOF") from exc
-    except (OSError, zlib.error) as exc:
+        while rest:
+            member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            parts.append(member.decompress(rest, limit + 1 - total))
+            total += len(parts[-1])
+            if total > limit or member.unconsumed_tail:
+                raise RegistryError(
+                    f"a layer unpacks to more than {limit >> 20} MiB: the simulated Deckhouse reads "
+                    "module images in memory and stops there (a decompression bomb, or an image "
+                    "far larger than a module's)"
+                )
+            if not member.eof:
+                raise RegistryError("unexpected EOF")
+            rest = member.unused_data.lstrip(b"\x00")  # gzip allows zero padding between members
+    except zlib.error as exc:
         raise RegistryError("gzip: invalid header") from exc
+    return b"".join(parts)
 
 
 def _clean(name: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Self
 
 import httpx
 
-from harness.registry import archive, mediatypes, tls, transport
+from harness.registry import archive, documents, mediatypes, tls, transport
 from harness.registry.auth import RegistryAuth
 from harness.registry.credentials import Credentials, credentials_for, host_of
 from harness.registry.errors import RegistryAuthError, RegistryError
@@ -122,7 +122,7 @@ class RegistryClient:
         tags: list[str] = []
         while url is not None:
             response = self._send("GET", url)
-            tags.extend(_json(response).get("tags") or [])
+            tags.extend(documents.checked_tags(_json(response)))
             url = transport.next_page(response, self.base_url)
         return sorted(tags)
 
@@ -134,8 +134,9 @@ class RegistryClient:
         """The image manifest for a tag or digest; an index resolves to linux/amd64 (or its first)."""
         fetched = self._fetch_manifest(path, reference)
         if fetched.media_type in mediatypes.INDEX_TYPES:
-            chosen = _pick_platform(fetched.document)
+            chosen = _pick_platform(documents.checked_index(fetched.document))
             fetched = self._fetch_manifest(path, chosen)
+        documents.checked_manifest(fetched.document)
         if fetched.media_type not in mediatypes.MANIFEST_TYPES:
             raise RegistryError(
                 f"unsupported manifest media type {fetched.media_type!r} for {self.name(path)}"
