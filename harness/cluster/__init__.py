@@ -384,7 +384,9 @@ class SimulatedCluster:
             ConfigController(ctx),
             LifecycleController(ctx),
             OverrideController(ctx),
-            DeckhousePodController(kube, lambda: self.workload.pod_name, self.workload.restart),
+            DeckhousePodController(
+                kube, lambda: self.workload.pod_name, self.workload.restart, self.workload.deployment_gone
+            ),
         ]
 
     def stop(self) -> None:

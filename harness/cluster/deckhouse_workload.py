@@ -88,6 +88,7 @@ class DeckhouseWorkload:
         """Whether a Deckhouse pod runs (not while the Deployment is scaled to zero)."""
         self._log_start = 0  # where the running pod's log begins in the DeckhouseLog
         self._log_ends: dict[str, int] = {}  # a stopped pod -> where its log ended
+        self._deleted = False  # the Deployment was deleted, its ReplicaSets and pod collected
 
     def start(self) -> None:
         """The Deployment and its pod, reported running as on an installed cluster.
@@ -117,6 +118,9 @@ class DeckhouseWorkload:
         no controller runs until it is scaled up again, when a new pod starts as after a deletion.
         """
         deployment = self._client().get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=kinds.DECKHOUSE_NAMESPACE)
+        if self._deleted:
+            self._adopt(deployment)
+            return
         if not rollout:
             if self.running:  # the pod was deleted: its ReplicaSet makes another
                 self._replace_pod(rolled=False)
@@ -142,6 +146,37 @@ class DeckhouseWorkload:
         # keeps a pod, a strategy edit), or any while paused: the Deployment controller only
         # reports it observed; no new pod (a paused change rolls out at `rollout resume`).
         self._report_deployment(generation)
+
+    def deployment_gone(self) -> None:
+        """The Deployment was deleted and the garbage collector took its ReplicaSets and pod: no
+        Deckhouse runs, and nothing makes another pod until a Deployment is created again."""
+        if self._deleted:
+            return
+        self._deleted = True
+        if self.running:
+            self._end_log(self.pod_name)
+            self.running = False
+            self._on_stop()
+
+    def _adopt(self, deployment: Obj) -> None:
+        """A Deployment created again after a deletion: a first ReplicaSet for its template (the
+        old ones went with the old Deployment), its pod, and a fresh Deckhouse in it."""
+        self._deleted = False
+        meta = deployment["metadata"]
+        self._deployment = {"kind": kinds.DEPLOYMENT.kind, "name": DEPLOYMENT, "uid": meta["uid"]}
+        template = deployment["spec"]["template"]
+        self._sets = []
+        created = self._add_set(template, template_hash(template))
+        created.replicas = min(_replicas(deployment), 1)
+        revision = {"metadata": {"annotations": {_REVISION: "1"}}}
+        self._client().patch(
+            kinds.DEPLOYMENT, DEPLOYMENT, revision, namespace=kinds.DECKHOUSE_NAMESPACE, subresource="status"
+        )
+        if self._sets_stored():
+            self._store_roll_out(created, created=True, old=[])
+        if created.replicas:
+            self._replace_pod(rolled=False)
+        self._report_deployment(int(meta["generation"]), replicas=created.replicas)
 
     def _replace_pod(self, *, rolled: bool) -> None:
         """The current ReplicaSet's next pod, running a fresh Deckhouse; after a rollout (``rolled``)

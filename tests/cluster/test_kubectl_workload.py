@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 
 from harness.registry.backends.distribution import find_binary
 
@@ -433,6 +434,45 @@ def test_scaled_to_zero_deckhouse_stops_and_scaled_back_it_starts_afresh(cluster
     assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
     log = _kubectl(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
     assert "module not found" in log  # the new pod's log, from its start
+    status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
+    assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
+
+
+def test_a_deleted_deckhouse_deployment_stops_deckhouse_until_it_is_created_again(cluster, tmp_path):
+    """`kubectl delete deploy deckhouse`: the garbage collector takes the ReplicaSet and the pod,
+    and no Deckhouse runs; the saved manifest applied again starts a fresh one in a new pod."""
+    ns, config = ["-n", "d8-system"], cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig")
+    saved = yaml.safe_load(_kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "yaml"))
+    assert _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "name").startswith(
+        "replicaset.apps/deckhouse-"
+    )
+    _kubectl(cluster, tmp_path, *ns, "delete", "deploy", "deckhouse")
+    cluster.settle()
+    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy,rs,pods", "-o", "name") == ""
+    written = cluster.log.written
+    cluster.client.create(config, {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig",
+                                   "metadata": {"name": "foo"}, "spec": {"enabled": True}})  # fmt: skip
+    cluster.control.advance("1h")
+    assert "status" not in cluster.client.get(config, "foo")  # no Deckhouse ran
+    assert cluster.log.written == written
+
+    meta = saved["metadata"]
+    saved["metadata"] = {"name": meta["name"], "namespace": meta["namespace"], "labels": meta["labels"]}
+    saved.pop("status")
+    manifest = tmp_path / "deckhouse.yaml"
+    manifest.write_text(yaml.safe_dump(saved))
+    _kubectl(cluster, tmp_path, "apply", "-f", str(manifest))
+    cluster.settle()
+    pods = _kubectl(cluster, tmp_path, *ns, "get", "pods").splitlines()
+    assert pods[1].split()[:3] == [cluster.pod_name, "1/1", "Running"]
+    owner = _kubectl(
+        cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].uid}"
+    )
+    assert owner == _kubectl(
+        cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "jsonpath={.metadata.uid}"
+    )
+    assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
+    assert "module not found" in _kubectl(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
 

@@ -8,7 +8,12 @@ ReplicaSet makes one from the new template and the old pod goes, and the Deploym
 new generation observed (what ``kubectl rollout status`` waits for). The Deckhouse in the new pod
 starts with nothing in memory, its log empty, its controllers listing every object again.
 
-This controller notices either and asks the cluster to do that (``restart(rollout)``). Pods and
+Deleting the Deployment itself (``kubectl -n d8-system delete deploy deckhouse``) lets the garbage
+collector take its ReplicaSets and pod: no Deckhouse runs any more, and nothing makes another
+until a Deployment of that name is created again (``kubectl apply`` of a saved manifest), which
+starts a fresh Deckhouse. Deleted with ``--cascade=orphan``, the pod stays and Deckhouse runs on.
+
+This controller notices each and asks the cluster to do that (``restart(rollout)``, ``gone()``). Pods and
 Deployments are Kubernetes', not DKP's; the controller is here because only the Deckhouse pod
 matters to the simulation, and its restart is the controllers' own. A template change the cluster
 makes itself (a Deckhouse upgrade) reports its generation at once and is not a rollout here.
@@ -36,10 +41,17 @@ class DeckhousePodController:
     name = "deckhouse-pod"
     resource = kinds.POD
 
-    def __init__(self, kube: KubeClient, current: Callable[[], str], restart: Callable[[bool], None]) -> None:
+    def __init__(
+        self,
+        kube: KubeClient,
+        current: Callable[[], str],
+        restart: Callable[[bool], None],
+        gone: Callable[[], None] = lambda: None,
+    ) -> None:
         self._kube = kube
         self._current = current
         self._restart = restart
+        self._gone = gone
         self.watches: tuple[Watch, ...] = (Watch(kinds.DEPLOYMENT, self._deployment_changed),)
 
     def _deployment_changed(self, event: WatchEvent) -> list[Request]:
@@ -53,13 +65,20 @@ class DeckhousePodController:
         try:
             deployment = self._kube.get(kinds.DEPLOYMENT, DEPLOYMENT_NAME, namespace=request.namespace)
         except NotFound:
-            return Result()  # no Deployment: nothing makes pods (not modelled further)
+            if not self._pod_exists(request):  # collected with it (an orphaned pod runs on)
+                self._gone()
+            return Result()
         generation = int(deep_get(deployment, "metadata.generation") or 0)
         if generation > int(deep_get(deployment, "status.observedGeneration") or 0):
             self._restart(True)
             return Result()
+        if not self._pod_exists(request):
+            self._restart(False)
+        return Result()
+
+    def _pod_exists(self, request: Request) -> bool:
         try:
             self._kube.get(kinds.POD, request.name, namespace=request.namespace)
         except NotFound:
-            self._restart(False)
-        return Result()
+            return False
+        return True
