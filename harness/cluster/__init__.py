@@ -385,7 +385,12 @@ class SimulatedCluster:
             LifecycleController(ctx),
             OverrideController(ctx),
             DeckhousePodController(
-                kube, lambda: self.workload.pod_name, self.workload.restart, self.workload.deployment_gone
+                kube,
+                lambda: self.workload.pod_name,
+                self.workload.restart,
+                self.workload.deployment_gone,
+                lambda: self.workload.standby,
+                self.workload.replace_standby,
             ),
         ]
 

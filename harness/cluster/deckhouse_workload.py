@@ -82,7 +82,12 @@ class DeckhouseWorkload:
         self._sets: list[_Set] = []  # every ReplicaSet of the Deployment, oldest first
         self._deployment: Obj = {}  # kind, name, uid: what the ReplicaSets' owner reference names
         self.pod_name = FIRST_POD
-        """The running Deckhouse pod: a new name after every restart."""
+        """The leading Deckhouse pod: a new name after every restart."""
+        self.standby: list[str] = []
+        """The other pods of a Deployment of several replicas, oldest first: Deckhouse runs in
+        each, but only the leader's controllers work (leader election); the oldest takes over
+        when the leader goes."""
+        self._standby_made = 0  # how many standby pods were made: their names' counter
         self.restarts = 0
         self.running = True
         """Whether a Deckhouse pod runs (not while the Deployment is scaled to zero)."""
@@ -122,7 +127,10 @@ class DeckhouseWorkload:
             self._adopt(deployment)
             return
         if not rollout:
-            if self.running:  # the pod was deleted: its ReplicaSet makes another
+            if self.running and self.standby:  # the leader was deleted: the oldest standby leads
+                self._promote()
+                self._keep_standby(_replicas(deployment))
+            elif self.running:  # the pod was deleted: its ReplicaSet makes another
                 self._replace_pod(rolled=False)
             return
         generation = int(deployment["metadata"]["generation"])
@@ -136,16 +144,48 @@ class DeckhouseWorkload:
                 self._stop_pod()
             self._report_deployment(generation, replicas=0)
             return
+        wanted = _replicas(deployment)
         if moved:
-            self._roll_out(template)
-        elif not self.running:  # scaled up again: the current ReplicaSet makes a pod
-            self._scale_set(self._sets[-1], 1)
+            self._drop_standby()  # the old ReplicaSet's pods go with the rollout
+            self._roll_out(template, replicas=wanted)
+        elif self._sets[-1].replicas != wanted:  # a scale: the current ReplicaSet follows
+            self._scale_set(self._sets[-1], wanted)
         if moved or not self.running:
             self._replace_pod(rolled=self.running)
-        # Otherwise a new generation with the same pod template (`rollout pause`, a scale that
-        # keeps a pod, a strategy edit), or any while paused: the Deployment controller only
-        # reports it observed; no new pod (a paused change rolls out at `rollout resume`).
-        self._report_deployment(generation)
+        self._keep_standby(wanted)
+        # Otherwise a new generation with the same pod template (`rollout pause`, a scale, a
+        # strategy edit), or any while paused: the Deployment controller only reports it
+        # observed; no new leader (a paused change rolls out at `rollout resume`).
+        self._report_deployment(generation, replicas=wanted)
+
+    def replace_standby(self, pod: str) -> None:
+        """A standby pod was deleted: its ReplicaSet makes another; the leader runs on."""
+        if pod in self.standby:
+            self.standby.remove(pod)
+            self._keep_standby(1 + len(self.standby) + 1)
+
+    def _keep_standby(self, wanted: int) -> None:
+        """As many standby pods as ``wanted`` replicas leave beside the leader: new ones from the
+        current ReplicaSet, or the newest deleted first (the ReplicaSet controller's choice
+        between equally ready pods)."""
+        if not self.running:
+            return
+        while 1 + len(self.standby) < wanted:
+            self._standby_made += 1
+            name = standby_pod_name(self._sets[-1].name, self._standby_made)
+            self._start_pod(_template_image(self._sets[-1].template) or self._image(), name, leader=False)
+            self.standby.append(name)
+        while self.standby and 1 + len(self.standby) > wanted:
+            self._delete_pod(self.standby.pop())
+
+    def _drop_standby(self) -> None:
+        for pod in self.standby:
+            self._delete_pod(pod)
+        self.standby = []
+
+    def _delete_pod(self, pod: str) -> None:
+        with contextlib.suppress(NotFound):
+            self._client().delete(kinds.POD, pod, namespace=kinds.DECKHOUSE_NAMESPACE)
 
     def deployment_gone(self) -> None:
         """The Deployment was deleted and the garbage collector took its ReplicaSets and pod: no
@@ -153,6 +193,7 @@ class DeckhouseWorkload:
         if self._deleted:
             return
         self._deleted = True
+        self.standby = []  # collected with their ReplicaSet
         if self.running:
             self._end_log(self.pod_name)
             self.running = False
@@ -167,7 +208,7 @@ class DeckhouseWorkload:
         template = deployment["spec"]["template"]
         self._sets = []
         created = self._add_set(template, template_hash(template))
-        created.replicas = min(_replicas(deployment), 1)
+        created.replicas = _replicas(deployment)
         revision = {"metadata": {"annotations": {_REVISION: "1"}}}
         self._client().patch(
             kinds.DEPLOYMENT, DEPLOYMENT, revision, namespace=kinds.DECKHOUSE_NAMESPACE, subresource="status"
@@ -176,6 +217,7 @@ class DeckhouseWorkload:
             self._store_roll_out(created, created=True, old=[])
         if created.replicas:
             self._replace_pod(rolled=False)
+            self._keep_standby(created.replicas)
         self._report_deployment(int(meta["generation"]), replicas=created.replicas)
 
     def _replace_pod(self, *, rolled: bool) -> None:
@@ -194,9 +236,22 @@ class DeckhouseWorkload:
         self._log_start = self._log.written
         self._on_restart()
 
+    def _promote(self) -> None:
+        """The oldest standby pod wins the leader election: it gets the ``leader=true`` label the
+        ``deckhouse-leader`` Service selects, and its Deckhouse's controllers start working, with
+        nothing in memory (its log in the simulation starts there)."""
+        old, self.pod_name = self.pod_name, self.standby.pop(0)
+        self.restarts += 1
+        labels = {"metadata": {"labels": {"leader": "true"}}}
+        self._client().patch(kinds.POD, self.pod_name, labels, namespace=kinds.DECKHOUSE_NAMESPACE)
+        self._end_log(old)
+        self._log_start = self._log.written
+        self._on_restart()
+
     def _stop_pod(self) -> None:
-        """Scaled to zero: the ReplicaSet deletes the pod, and no Deckhouse runs any more."""
+        """Scaled to zero: the ReplicaSet deletes the pods, and no Deckhouse runs any more."""
         self._scale_set(self._sets[-1], 0)
+        self._drop_standby()
         with contextlib.suppress(NotFound):
             self._client().delete(kinds.POD, self.pod_name, namespace=kinds.DECKHOUSE_NAMESPACE)
         self._end_log(self.pod_name)
@@ -221,18 +276,19 @@ class DeckhouseWorkload:
         if self._sets_stored():
             template = {"spec": {"template": {"spec": spec}}}
             client.patch(kinds.REPLICA_SET, current.name, template, namespace=ns)
-        if self.running:  # scaled to zero, no pod runs the old image
-            running = client.patch(kinds.POD, self.pod_name, {"spec": spec}, namespace=ns)
-            self._report_pod(image, str(running["status"].get("startTime") or stamp(self._clock.now())))
+        for pod in [self.pod_name, *self.standby] if self.running else []:  # scaled to zero: none
+            running = client.patch(kinds.POD, pod, {"spec": spec}, namespace=ns)
+            started = str(running["status"].get("startTime") or stamp(self._clock.now()))
+            self._report_pod(image, started, pod)
 
     def exec(self, call: ExecCall) -> ExecResult:
         """``kubectl exec`` into the Deckhouse container runs ``deckhouse-controller``'s module
         commands (:mod:`harness.dkp.controllers.deckhouse_cli`); no other container runs anything."""
-        deckhouse = (call.namespace, call.pod, call.container) == (
-            kinds.DECKHOUSE_NAMESPACE,
-            self.pod_name,
-            CONTAINER,
-        )
+        deckhouse = (
+            call.namespace == kinds.DECKHOUSE_NAMESPACE
+            and call.container == CONTAINER
+            and call.pod in (self.pod_name, *self.standby)
+        )  # deckhouse-controller's module commands talk to the API server: any replica runs them
         if not deckhouse:
             return ExecResult(
                 error=f"container {call.container!r} of pod {call.pod!r} runs no process in the simulated"
@@ -334,15 +390,13 @@ class DeckhouseWorkload:
             replicas=kept.replicas,
         )
 
-    def _start_pod(self, image: str) -> None:
-        """The Deployment's one pod, running and leading (``leader=true``, which the
-        ``deckhouse-leader`` Service selects), controlled by the newest ReplicaSet."""
-        ns, current = kinds.DECKHOUSE_NAMESPACE, self._sets[-1]
-        labels = {
-            **LABELS,
-            _HASH_LABEL: current.name.rsplit("-", 1)[1],
-            "leader": "true",
-        }  # the one replica leads
+    def _start_pod(self, image: str, name: str | None = None, *, leader: bool = True) -> None:
+        """A pod of the newest ReplicaSet, running; the leader (``leader=true``, which the
+        ``deckhouse-leader`` Service selects) unless ``leader`` is false (a standby replica)."""
+        ns, current, name = kinds.DECKHOUSE_NAMESPACE, self._sets[-1], name or self.pod_name
+        labels = {**LABELS, _HASH_LABEL: current.name.rsplit("-", 1)[1]}
+        if leader:
+            labels["leader"] = "true"
         owner = {
             "kind": kinds.REPLICA_SET.kind,
             "name": current.name,
@@ -350,10 +404,10 @@ class DeckhouseWorkload:
         }
         self._client().create(
             kinds.POD,
-            workloads.pod(ns, self.pod_name, labels, CONTAINER, image, control_plane.NODE_NAME, owner),
+            workloads.pod(ns, name, labels, CONTAINER, image, control_plane.NODE_NAME, owner),
             namespace=ns,
         )
-        self._report_pod(image, stamp(self._clock.now()))
+        self._report_pod(image, stamp(self._clock.now()), name)
 
     def _report_deployment(self, generation: int, replicas: int = 1) -> None:
         status = workloads.deployment_status(generation, stamp(self._clock.now()), replicas)
@@ -365,11 +419,11 @@ class DeckhouseWorkload:
             subresource="status",
         )
 
-    def _report_pod(self, image: str, started: str) -> None:
+    def _report_pod(self, image: str, started: str, pod: str) -> None:
         status = workloads.running_pod_status(CONTAINER, image, started)
         self._client().patch(
             kinds.POD,
-            self.pod_name,
+            pod,
             {"status": status},
             namespace=kinds.DECKHOUSE_NAMESPACE,
             subresource="status",
@@ -461,6 +515,13 @@ def replacement_pod_name(prefix: str, restarts: int) -> str:
     ``restarts`` restarts: a five-character suffix from Kubernetes' name alphabet, fixed per count
     so that logs and outputs are the same in every run."""
     digest = hashlib.sha256(f"{prefix}/{restarts}".encode()).digest()
+    return prefix + "-" + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
+
+
+def standby_pod_name(prefix: str, made: int) -> str:
+    """The name of the ``made``-th standby pod of a ReplicaSet ``prefix``: fixed per count, never
+    one a restart of the leader gets (:func:`replacement_pod_name`)."""
+    digest = hashlib.sha256(f"{prefix}/standby/{made}".encode()).digest()
     return prefix + "-" + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
 
 

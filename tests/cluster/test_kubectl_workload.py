@@ -477,6 +477,82 @@ def test_a_deleted_deckhouse_deployment_stops_deckhouse_until_it_is_created_agai
     assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
 
 
+def _pods_by_leader(cluster, tmp_path) -> tuple[str, list[str]]:
+    """The leading pod and the others (sorted) of ``d8-system``, as ``kubectl -L leader`` shows them."""
+    rows = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-L", "leader", "--no-headers")
+    cells = [line.split() for line in rows.splitlines()]
+    assert all(row[1:3] == ["1/1", "Running"] for row in cells), rows
+    leaders = [row[0] for row in cells if row[-1] == "true"]
+    assert len(leaders) == 1, rows
+    return leaders[0], sorted(row[0] for row in cells if row[0] != leaders[0])
+
+
+def test_several_replicas_run_one_leader_and_standbys_that_take_over(cluster, tmp_path):
+    """Deckhouse's high-availability mode: `replicas: 3` runs three pods, one leading; a deleted
+    standby is replaced without a restart, a deleted leader hands over to the oldest standby,
+    whose Deckhouse starts afresh; scaled down, standbys go first."""
+    ns, first = ["-n", "d8-system"], cluster.pod_name
+    config = cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig")
+    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=3")
+    cluster.settle()
+    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()[1] == "3/3"
+    assert (
+        _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].status.readyReplicas}")
+        == "3"
+    )
+    leader, standby = _pods_by_leader(cluster, tmp_path)
+    assert leader == first and len(standby) == 2
+    oldest = cluster.workload.standby[0]
+
+    cluster.log.info("d8-module-source-controller", "logged by the first leader")
+    _kubectl(cluster, tmp_path, *ns, "delete", "pod", cluster.workload.standby[-1])
+    cluster.settle()
+    leader, after = _pods_by_leader(cluster, tmp_path)
+    assert leader == first and len(after) == 2 and after != standby  # replaced, no new leader
+    assert "logged by the first leader" in _kubectl(cluster, tmp_path, *ns, "logs", first)
+    enabled = _exec(cluster, tmp_path, *ns, "exec", oldest, "-c", "deckhouse", "--",
+                    "deckhouse-controller", "module", "enable", "module-one")  # fmt: skip
+    assert enabled.returncode == 0, enabled.stderr  # any replica runs deckhouse-controller
+
+    _kubectl(cluster, tmp_path, *ns, "delete", "pod", first)
+    cluster.settle()
+    leader, after = _pods_by_leader(cluster, tmp_path)
+    assert leader == oldest == cluster.pod_name and len(after) == 2 and first not in after
+    assert "logged by the first leader" not in _kubectl(cluster, tmp_path, *ns, "logs", leader)
+    cluster.client.create(config, {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig",
+                                   "metadata": {"name": "foo"}, "spec": {"enabled": True}})  # fmt: skip
+    cluster.settle()
+    assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
+    assert "module not found" in _kubectl(cluster, tmp_path, *ns, "logs", leader)  # the new leader works
+
+    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
+    cluster.settle()
+    assert _pods_by_leader(cluster, tmp_path) == (oldest, [])
+    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()[1] == "1/1"
+
+
+def test_a_rollout_of_several_replicas_replaces_every_pod_from_the_new_template(cluster, tmp_path):
+    ns = ["-n", "d8-system"]
+    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
+    cluster.settle()
+    before = set(_kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name").split())
+    _kubectl(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
+    cluster.settle()
+    leader, standby = _pods_by_leader(cluster, tmp_path)
+    assert len(standby) == 1 and not before & {f"pod/{leader}", f"pod/{standby[0]}"}
+    assert leader.rsplit("-", 1)[0] == standby[0].rsplit("-", 1)[0]  # one new ReplicaSet
+    sets = _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].spec.replicas}").split()
+    assert sorted(sets) == ["0", "2"]
+    status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
+    assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
+    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=0")
+    cluster.settle()
+    assert _kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name") == ""
+    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
+    cluster.settle()
+    assert len(_pods_by_leader(cluster, tmp_path)[1]) == 1
+
+
 def test_the_scale_subresource_reads_and_writes_the_deployments_replicas_as_kube_apiserver(cluster):
     from kubernetes import client, config
     from kubernetes.client.rest import ApiException

@@ -8,6 +8,10 @@ ReplicaSet makes one from the new template and the old pod goes, and the Deploym
 new generation observed (what ``kubectl rollout status`` waits for). The Deckhouse in the new pod
 starts with nothing in memory, its log empty, its controllers listing every object again.
 
+With several replicas (``kubectl scale --replicas=3``, Deckhouse's high-availability mode), one
+pod leads and the others stand by; a deleted standby is replaced, a deleted leader hands over to
+the oldest standby, whose Deckhouse starts afresh (``restart`` then promotes it).
+
 Deleting the Deployment itself (``kubectl -n d8-system delete deploy deckhouse``) lets the garbage
 collector take its ReplicaSets and pod: no Deckhouse runs any more, and nothing makes another
 until a Deployment of that name is created again (``kubectl apply`` of a saved manifest), which
@@ -21,7 +25,7 @@ makes itself (a Deckhouse upgrade) reports its generation at once and is not a r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from harness.api import kinds
 from harness.dkp.runtime.reconcile import Request, Result, Watch
@@ -47,11 +51,15 @@ class DeckhousePodController:
         current: Callable[[], str],
         restart: Callable[[bool], None],
         gone: Callable[[], None] = lambda: None,
+        standby: Callable[[], Collection[str]] = tuple,
+        replace: Callable[[str], None] = lambda _pod: None,
     ) -> None:
         self._kube = kube
         self._current = current
         self._restart = restart
         self._gone = gone
+        self._standby = standby
+        self._replace = replace
         self.watches: tuple[Watch, ...] = (Watch(kinds.DEPLOYMENT, self._deployment_changed),)
 
     def _deployment_changed(self, event: WatchEvent) -> list[Request]:
@@ -60,13 +68,20 @@ class DeckhousePodController:
         return [Request(self._current(), kinds.DECKHOUSE_NAMESPACE)] if ours else []
 
     def reconcile(self, request: Request) -> Result:
-        if request.namespace != kinds.DECKHOUSE_NAMESPACE or request.name != self._current():
+        if request.namespace != kinds.DECKHOUSE_NAMESPACE:
+            return Result()
+        leader = request.name == self._current()
+        if not leader and request.name not in self._standby():
             return Result()
         try:
             deployment = self._kube.get(kinds.DEPLOYMENT, DEPLOYMENT_NAME, namespace=request.namespace)
         except NotFound:
-            if not self._pod_exists(request):  # collected with it (an orphaned pod runs on)
+            if leader and not self._pod_exists(request):  # collected with it (an orphan runs on)
                 self._gone()
+            return Result()
+        if not leader:
+            if not self._pod_exists(request):  # a standby replica: its ReplicaSet makes another
+                self._replace(request.name)
             return Result()
         generation = int(deep_get(deployment, "metadata.generation") or 0)
         if generation > int(deep_get(deployment, "status.observedGeneration") or 0):
