@@ -42,6 +42,8 @@ _NODE_PORTS = range(30000, 32768)
 _DYNAMIC_FROM = 256
 """kube-apiserver hands out dynamic cluster IPs from above the band it keeps for static ones
 (KEP-3070: for a /16, the first 256 addresses)."""
+_SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
+"""The priority classes every cluster has; the Priority admission plugin gives a pod its value."""
 _KINDS = frozenset({"deployments", "replicasets", "pods", "services"})
 _IDS = uuid.UUID("3f6c2a9e-1d4b-4c7a-8e52-7b0d9a1c6e34")
 _TOLERATIONS = [
@@ -113,16 +115,23 @@ def _pod_spec(spec: dict[str, Any]) -> None:
 def _pod(spec: dict[str, Any]) -> None:
     _pod_spec(spec)
     spec.setdefault("enableServiceLinks", True)
-    spec.setdefault("priority", 0)
+    spec.setdefault("priority", _SYSTEM_PRIORITIES.get(str(spec.get("priorityClassName") or ""), 0))
     spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
     spec.setdefault("serviceAccountName", "default")
     spec.setdefault("serviceAccount", spec["serviceAccountName"])
     tolerations = spec.get("tolerations")
     if tolerations is None or isinstance(tolerations, list):
-        present = {(t.get("key"), t.get("effect")) for t in _dicts(tolerations)}
-        added = [t for t in _TOLERATIONS if (t["key"], t["effect"]) not in present]
+        added = [t for t in _TOLERATIONS if not _tolerated(str(t["key"]), _dicts(tolerations))]
         if added:
             spec["tolerations"] = [*(tolerations or []), *(dict(t) for t in added)]
+
+
+def _tolerated(taint: str, tolerations: list[dict[str, Any]]) -> bool:
+    """Whether a NoExecute ``taint`` is tolerated already (an empty key or effect matches all),
+    as the DefaultTolerationSeconds admission plugin checks before adding its own."""
+    return any(
+        t.get("key") in (None, "", taint) and t.get("effect") in (None, "", "NoExecute") for t in tolerations
+    )
 
 
 def _container(container: dict[str, Any]) -> None:

@@ -104,8 +104,11 @@ class DeckhouseWorkload:
         ``Pending`` would run no module.
         """
         ns = kinds.DECKHOUSE_NAMESPACE
-        document = workloads.deployment(ns, DEPLOYMENT, LABELS, CONTAINER, self._image())
+        document = workloads.deployment(
+            ns, DEPLOYMENT, LABELS, CONTAINER, self._image(), pod_spec(self._image())
+        )
         document["metadata"]["annotations"] = {_REVISION: "1"}
+        document["spec"].update(strategy={"type": "Recreate"}, revisionHistoryLimit=2)
         made = self._client().create(kinds.DEPLOYMENT, document, namespace=ns)
         self._deployment = {"kind": kinds.DEPLOYMENT.kind, "name": DEPLOYMENT, "uid": made["metadata"]["uid"]}
         self._report_deployment(int(made["metadata"]["generation"]))
@@ -402,9 +405,10 @@ class DeckhouseWorkload:
             "name": current.name,
             "uid": _uid(f"replicaset/{current.name}"),
         }
+        spec = _with_image(current.template.get("spec") or {}, image)
         self._client().create(
             kinds.POD,
-            workloads.pod(ns, name, labels, CONTAINER, image, control_plane.NODE_NAME, owner),
+            workloads.pod(ns, name, labels, CONTAINER, image, control_plane.NODE_NAME, owner, spec),
             namespace=ns,
         )
         self._report_pod(image, stamp(self._clock.now()), name)
@@ -530,6 +534,36 @@ def template_hash(template: Obj) -> str:
     Kubernetes hashes with FNV, here SHA-256: only "changes with the template" is claimed)."""
     digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
     return "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:10])
+
+
+def pod_spec(image: str) -> Obj:
+    """The pod spec of Deckhouse's Deployment, as upstream's ``modules/002-deckhouse/templates/
+    deployment.yaml`` renders it, without what the simulation has no use for (volumes, the
+    ``kube-rbac-proxy`` sidecar, the environment, host networking): on the masters, tolerating
+    every taint, critical priority, the ``deckhouse`` service account."""
+    container = {
+        "name": CONTAINER,
+        "image": image,
+        "imagePullPolicy": "Always",
+        "command": ["/deckhouse/deckhouse"],
+        "workingDir": "/deckhouse",
+        "ports": [{"containerPort": 9650, "name": "self"}, {"containerPort": 9651, "name": "webhook"}],
+    }
+    return {
+        "containers": [container],
+        "nodeSelector": {"node-role.kubernetes.io/control-plane": ""},
+        "priorityClassName": "system-cluster-critical",
+        "serviceAccountName": "deckhouse",
+        "tolerations": [{"operator": "Exists"}],
+    }
+
+
+def _with_image(spec: Obj, image: str) -> Obj:
+    """``spec`` with the ``deckhouse`` container running ``image`` (the others as they are)."""
+    containers = [
+        {**c, "image": image} if c.get("name") == CONTAINER else c for c in spec.get("containers") or []
+    ]
+    return {**spec, "containers": containers or [{"name": CONTAINER, "image": image}]}
 
 
 def _template_image(template: Obj) -> str:

@@ -33,8 +33,16 @@ def _pod_spec(container: str, image: str) -> dict[str, Any]:
     return {"containers": [{"name": container, "image": image}]}
 
 
-def deployment(namespace: str, name: str, labels: dict[str, str], container: str, image: str) -> Obj:
-    """A one-replica Deployment selecting ``labels``, before any controller reported on it."""
+def deployment(
+    namespace: str,
+    name: str,
+    labels: dict[str, str],
+    container: str,
+    image: str,
+    pod_spec: Obj | None = None,
+) -> Obj:
+    """A one-replica Deployment selecting ``labels``, before any controller reported on it; its
+    pods run ``pod_spec`` when given, else one ``container`` of ``image``."""
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -42,7 +50,10 @@ def deployment(namespace: str, name: str, labels: dict[str, str], container: str
         "spec": {
             "replicas": 1,
             "selector": {"matchLabels": dict(labels)},
-            "template": {"metadata": {"labels": dict(labels)}, "spec": _pod_spec(container, image)},
+            "template": {
+                "metadata": {"labels": dict(labels)},
+                "spec": pod_spec or _pod_spec(container, image),
+            },
         },
     }
 
@@ -82,10 +93,12 @@ def pod(
     image: str,
     node: str = "",
     owner: Obj | None = None,
+    spec: Obj | None = None,
 ) -> Obj:
-    """A pod of one container, as created (the API server gives it ``Pending``), on ``node``,
-    controlled by ``owner`` (its ReplicaSet: ``kind``, ``name``, ``uid``) when given."""
-    spec = _pod_spec(container, image)
+    """A pod of one container (or of ``spec``, its ReplicaSet's template), as created (the API
+    server gives it ``Pending``), on ``node``, controlled by ``owner`` (its ReplicaSet: ``kind``,
+    ``name``, ``uid``) when given."""
+    spec = dict(spec) if spec is not None else _pod_spec(container, image)
     if node:
         spec["nodeName"] = node
     metadata: Obj = {"name": name, "namespace": namespace, "labels": dict(labels)}

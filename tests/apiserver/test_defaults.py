@@ -123,3 +123,26 @@ def test_an_address_or_node_port_in_use_is_never_handed_out_again(client):
     client.create(services, service("b", clusterIP=ip, node_port=node_port))  # "a"'s own, taken
     again = client.create(services, service("a"))
     assert again["spec"]["clusterIP"] != ip and again["spec"]["ports"][0]["nodePort"] != node_port
+
+
+def test_admission_defaults_of_a_pod_follow_its_priority_class_and_tolerations():
+    wildcard = {"spec": {"containers": [{"name": "c"}], "tolerations": [{"operator": "Exists"}]}}
+    fill("pods", wildcard)
+    assert wildcard["spec"]["tolerations"] == [{"operator": "Exists"}]  # tolerates both already
+    critical = {
+        "spec": {
+            "containers": [{"name": "c"}],
+            "priorityClassName": "system-cluster-critical",
+            "tolerations": [{"key": "node.kubernetes.io/not-ready", "operator": "Exists"}],
+        }
+    }
+    fill("pods", critical)
+    assert critical["spec"]["priority"] == 2000000000
+    assert [t.get("key") for t in critical["spec"]["tolerations"]] == [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",  # the one not tolerated yet, for 300 s
+    ]
+    plain = {"spec": {"containers": [{"name": "c"}]}}
+    fill("pods", plain)
+    assert (plain["spec"]["priority"], plain["spec"]["serviceAccountName"]) == (0, "default")
+    assert len(plain["spec"]["tolerations"]) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -551,6 +552,20 @@ def test_a_rollout_of_several_replicas_replaces_every_pod_from_the_new_template(
     _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
     cluster.settle()
     assert len(_pods_by_leader(cluster, tmp_path)[1]) == 1
+
+
+def test_the_deckhouse_pod_runs_its_deployments_template_as_upstream_renders_it(cluster, tmp_path):
+    """The pod is made from its ReplicaSet's template (upstream's deployment.yaml: masters,
+    every taint tolerated, critical priority, the deckhouse service account, Recreate)."""
+    ns = ["-n", "d8-system"]
+    deployment = json.loads(_kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "json"))
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+    assert deployment["spec"]["revisionHistoryLimit"] == 2
+    pod = json.loads(_kubectl(cluster, tmp_path, *ns, "get", "pod", cluster.pod_name, "-o", "json"))["spec"]
+    template = deployment["spec"]["template"]["spec"]
+    assert pod["containers"] == template["containers"] and pod["tolerations"] == [{"operator": "Exists"}]
+    assert (pod["serviceAccountName"], pod["priority"]) == ("deckhouse", 2000000000)
+    assert pod["nodeName"] == "dkp-master-0" and pod["nodeSelector"] == template["nodeSelector"]
 
 
 def test_the_scale_subresource_reads_and_writes_the_deployments_replicas_as_kube_apiserver(cluster):
