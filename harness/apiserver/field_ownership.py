@@ -16,7 +16,7 @@ from harness.kube.errors import Cause, Conflict
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
 
-__all__ = ["apply_config", "leaf_paths", "owned_alone", "record_repeat", "record_update"]
+__all__ = ["apply_config", "leaf_paths", "owned_alone", "ownership", "record_repeat", "record_update"]
 
 Path = tuple[str, ...]
 _TRACKED_META = ("labels", "annotations", "finalizers", "ownerReferences")
@@ -36,6 +36,23 @@ def leaf_paths(obj: Obj) -> set[Path]:
             continue
         _leaves(value, (key,), out)
     return out
+
+
+def ownership(obj: Obj) -> list[tuple[str, ...]]:
+    """Who owns which of ``obj``'s fields, times left out, in a fixed order: what a write must
+    change to be more than a no-op. Only fields the object has count (a write of empty maps, which
+    the server drops, gives its manager nothing)."""
+    owners = []
+    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
+        if not isinstance(entry, dict):
+            continue
+        paths = sorted(
+            ".".join(p) for p in from_fields_v1(entry.get("fieldsV1") or {}) if _value(obj, p) is not _MISSING
+        )
+        if paths:
+            who = (str(entry.get(k, "")) for k in ("manager", "operation", "apiVersion", "subresource"))
+            owners.append((*who, *paths))
+    return sorted(owners)
 
 
 def _leaves(value: Any, path: Path, out: set[Path]) -> None:

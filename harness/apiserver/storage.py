@@ -37,6 +37,7 @@ from typing import Any
 
 from harness.apiserver.canonical import canonicalize
 from harness.apiserver.catalog import ResourceType
+from harness.apiserver.field_ownership import ownership
 from harness.clock import Clock
 from harness.kube.client import EventType
 from harness.kube.errors import AlreadyExists, ApiError, Cause, Conflict, Invalid, NotFound
@@ -141,13 +142,21 @@ def _generation_moves(rt: ResourceType, new: Obj, old: Obj) -> bool:
 
 
 def _same(a: Obj, b: Obj) -> bool:
-    """Equal apart from resourceVersion and managedFields (a no-op write)."""
+    """Equal apart from resourceVersion and the times of managedFields (a no-op write).
+
+    A write that changes who owns which fields is a write: a server-side apply of the values an
+    object already has makes its manager a co-owner, which the next apply's conflict check reads.
+    Only a new timestamp is not (kube-apiserver's managed-fields updater leaves the entries as
+    they were when nothing else changed: ``managedfields/internal/managedfieldsupdater.go``).
+    """
     ignore = ("resourceVersion", "managedFields")
     ma = {k: v for k, v in (a.get("metadata") or {}).items() if k not in ignore}
     mb = {k: v for k, v in (b.get("metadata") or {}).items() if k not in ignore}
-    return ma == mb and {k: v for k, v in a.items() if k != "metadata"} == {
-        k: v for k, v in b.items() if k != "metadata"
-    }
+    return (
+        ma == mb
+        and {k: v for k, v in a.items() if k != "metadata"} == {k: v for k, v in b.items() if k != "metadata"}
+        and ownership(a) == ownership(b)
+    )
 
 
 class Store:

@@ -429,3 +429,29 @@ def test_kubectl_exec_and_port_forward_say_why_not_and_what_instead(cluster):
     assert done.returncode == 1
     assert "cannot run a command in pod 'deckhouse-0'" in done.stderr
     assert "dkp-harness module enable|disable NAME" in done.stderr
+
+
+def test_a_forced_server_side_apply_over_a_client_side_one_takes_the_fields_for_good(cluster):
+    """After `apply --server-side --force-conflicts` the applier owns what it applied, so the
+    same apply again has no conflict, even where the server filled defaults (a NodePort Service:
+    protocol, target port, node port). The forced apply changed only ownership: that is a write."""
+    _server, kubectl = cluster
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "edge", "namespace": "default"},
+        "spec": {"type": "NodePort", "selector": {"app": "web"}, "ports": [{"name": "http", "port": 80}]},
+    }
+    kubectl.apply(service)
+    before = json.loads(kubectl("get", "svc", "edge", "-o", "json").stdout)["metadata"]
+    assert "serverside-applied" in kubectl.apply(service, "--server-side", "--force-conflicts").stdout
+    after = json.loads(kubectl("get", "svc", "edge", "-o", "json", "--show-managed-fields").stdout)[
+        "metadata"
+    ]
+    assert int(after["resourceVersion"]) > int(before["resourceVersion"])
+    assert "kubectl" in [entry["manager"] for entry in after["managedFields"]]
+    manifest = kubectl.tmp / "edge.yaml"
+    manifest.write_text(yaml.safe_dump(service))
+    again = kubectl("apply", "--server-side", "-f", str(manifest), ok=False)
+    assert again.returncode == 0 and "serverside-applied" in again.stdout, again.stderr
+    assert kubectl("diff", "--server-side", "-f", str(manifest), ok=False).returncode == 0
