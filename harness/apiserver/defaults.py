@@ -70,7 +70,7 @@ def fill(plural: str, obj: Obj) -> None:
     if plural == "deployments":
         _deployment(spec)
     elif plural == "replicasets":
-        spec.setdefault("replicas", 1)
+        _default(spec, "replicas", 1)
         _template(spec)
     elif plural == "pods":
         _pod(spec)
@@ -79,19 +79,19 @@ def fill(plural: str, obj: Obj) -> None:
 
 
 def _deployment(spec: dict[str, Any]) -> None:
-    spec.setdefault("replicas", 1)
-    spec.setdefault("revisionHistoryLimit", 10)
-    spec.setdefault("progressDeadlineSeconds", 600)
+    _default(spec, "replicas", 1)
+    _default(spec, "revisionHistoryLimit", 10)
+    _default(spec, "progressDeadlineSeconds", 600)
     strategy = spec.get("strategy")
     if not isinstance(strategy, dict):
         strategy = spec["strategy"] = {}
-    strategy.setdefault("type", "RollingUpdate")
+    _default(strategy, "type", "RollingUpdate")
     if strategy["type"] == "RollingUpdate":
         rolling = strategy.get("rollingUpdate")
         if not isinstance(rolling, dict):
             rolling = strategy["rollingUpdate"] = {}
-        rolling.setdefault("maxUnavailable", "25%")
-        rolling.setdefault("maxSurge", "25%")
+        _default(rolling, "maxUnavailable", "25%")
+        _default(rolling, "maxSurge", "25%")
     _template(spec)
 
 
@@ -102,11 +102,11 @@ def _template(spec: dict[str, Any]) -> None:
 
 
 def _pod_spec(spec: dict[str, Any]) -> None:
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("schedulerName", "default-scheduler")
-    spec.setdefault("securityContext", {})
-    spec.setdefault("terminationGracePeriodSeconds", 30)
+    _default(spec, "dnsPolicy", "ClusterFirst")
+    _default(spec, "restartPolicy", "Always")
+    _default(spec, "schedulerName", "default-scheduler")
+    _default(spec, "securityContext", {})
+    _default(spec, "terminationGracePeriodSeconds", 30)
     for key in ("initContainers", "containers"):
         for container in _dicts(spec.get(key)):
             _container(container)
@@ -114,11 +114,11 @@ def _pod_spec(spec: dict[str, Any]) -> None:
 
 def _pod(spec: dict[str, Any]) -> None:
     _pod_spec(spec)
-    spec.setdefault("enableServiceLinks", True)
-    spec.setdefault("priority", _SYSTEM_PRIORITIES.get(str(spec.get("priorityClassName") or ""), 0))
-    spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
-    spec.setdefault("serviceAccountName", "default")
-    spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    _default(spec, "enableServiceLinks", True)
+    _default(spec, "priority", _SYSTEM_PRIORITIES.get(str(spec.get("priorityClassName") or ""), 0))
+    _default(spec, "preemptionPolicy", "PreemptLowerPriority")
+    _default(spec, "serviceAccountName", "default")
+    _default(spec, "serviceAccount", spec["serviceAccountName"])
     tolerations = spec.get("tolerations")
     if tolerations is None or isinstance(tolerations, list):
         added = [t for t in _TOLERATIONS if not _tolerated(str(t["key"]), _dicts(tolerations))]
@@ -135,13 +135,13 @@ def _tolerated(taint: str, tolerations: list[dict[str, Any]]) -> bool:
 
 
 def _container(container: dict[str, Any]) -> None:
-    container.setdefault("terminationMessagePath", "/dev/termination-log")
-    container.setdefault("terminationMessagePolicy", "File")
+    _default(container, "terminationMessagePath", "/dev/termination-log")
+    _default(container, "terminationMessagePolicy", "File")
     image = container.get("image")
     if isinstance(image, str) and image:
-        container.setdefault("imagePullPolicy", _pull_policy(image))
+        _default(container, "imagePullPolicy", _pull_policy(image))
     for port in _dicts(container.get("ports")):
-        port.setdefault("protocol", "TCP")
+        _default(port, "protocol", "TCP")
     for key in ("livenessProbe", "readinessProbe", "startupProbe"):
         probe = container.get(key)
         if isinstance(probe, dict):
@@ -151,7 +151,7 @@ def _container(container: dict[str, Any]) -> None:
                 ("successThreshold", 1),
                 ("failureThreshold", 3),
             ):
-                probe.setdefault(field, value)
+                _default(probe, field, value)
 
 
 def _pull_policy(image: str) -> str:
@@ -164,21 +164,21 @@ def _pull_policy(image: str) -> str:
 
 
 def _service(spec: dict[str, Any]) -> None:
-    spec.setdefault("type", "ClusterIP")
-    spec.setdefault("sessionAffinity", "None")
+    _default(spec, "type", "ClusterIP")
+    _default(spec, "sessionAffinity", "None")
     if spec["sessionAffinity"] == "ClientIP":
-        spec.setdefault("sessionAffinityConfig", {"clientIP": {"timeoutSeconds": 10800}})
+        _default(spec, "sessionAffinityConfig", {"clientIP": {"timeoutSeconds": 10800}})
     for port in _dicts(spec.get("ports")):
-        port.setdefault("protocol", "TCP")
+        _default(port, "protocol", "TCP")
         if port.get("targetPort") in (None, 0, "") and "port" in port:
             port["targetPort"] = port["port"]
     kind = spec["type"]
     if kind in ("NodePort", "LoadBalancer"):
-        spec.setdefault("externalTrafficPolicy", "Cluster")
+        _default(spec, "externalTrafficPolicy", "Cluster")
     if kind != "ExternalName":
-        spec.setdefault("internalTrafficPolicy", "Cluster")
+        _default(spec, "internalTrafficPolicy", "Cluster")
     if kind == "LoadBalancer":
-        spec.setdefault("allocateLoadBalancerNodePorts", True)
+        _default(spec, "allocateLoadBalancerNodePorts", True)
 
 
 def allocate(service: Obj, existing: Iterable[Obj]) -> None:
@@ -197,9 +197,9 @@ def allocate(service: Obj, existing: Iterable[Obj]) -> None:
     if not spec.get("clusterIP"):
         taken = {str(s.get("clusterIP")) for s in others} | {API_SERVICE_IP}
         spec["clusterIP"] = _free_address(seed, taken)
-    spec.setdefault("clusterIPs", [spec["clusterIP"]])
-    spec.setdefault("ipFamilies", ["IPv4"])
-    spec.setdefault("ipFamilyPolicy", "SingleStack")
+    _default(spec, "clusterIPs", [spec["clusterIP"]])
+    _default(spec, "ipFamilies", ["IPv4"])
+    _default(spec, "ipFamilyPolicy", "SingleStack")
     if spec.get("type") in ("NodePort", "LoadBalancer") and spec.get("allocateLoadBalancerNodePorts", True):
         taken_ports = {p.get("nodePort") for s in others for p in _dicts(s.get("ports"))}
         for offset, port in enumerate(_dicts(spec.get("ports"))):
@@ -214,10 +214,12 @@ def keep_allocated(new: Obj, old: Obj) -> None:
     spec, before = new.get("spec"), old.get("spec")
     if not isinstance(spec, dict) or not isinstance(before, dict):
         return
-    if spec.get("type", "ClusterIP") == before.get("type", "ClusterIP") != "ExternalName":
+    if "ExternalName" not in (spec.get("type"), before.get("type")):  # both have a cluster IP
         for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
             if not spec.get(key) and key in before:
                 spec[key] = before[key]
+    if spec.get("type") not in ("NodePort", "LoadBalancer"):
+        return  # a Service that is no NodePort any more loses its node ports
     stored = {p.get("port"): p.get("nodePort") for p in _dicts(before.get("ports")) if p.get("nodePort")}
     for port in _dicts(spec.get("ports")):
         if not port.get("nodePort") and port.get("port") in stored:
@@ -239,6 +241,13 @@ def _free_port(seed: int, taken: set[Any]) -> int:
         if port not in taken:
             return port
     raise RuntimeError("no free node port left in 30000-32767")
+
+
+def _default(obj: dict[str, Any], key: str, value: Any) -> None:
+    """``obj[key] = value`` where the field is unset: absent, null or an empty string, as Go's
+    defaulting sees a nil pointer or a zero string (a zero number is a value: ``replicas: 0``)."""
+    if obj.get(key) in (None, ""):
+        obj[key] = value
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

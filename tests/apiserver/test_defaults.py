@@ -146,3 +146,28 @@ def test_admission_defaults_of_a_pod_follow_its_priority_class_and_tolerations()
     fill("pods", plain)
     assert (plain["spec"]["priority"], plain["spec"]["serviceAccountName"]) == (0, "default")
     assert len(plain["spec"]["tolerations"]) == 2
+
+
+def test_null_and_empty_fields_are_defaulted_as_go_sees_them_unset_but_a_zero_is_kept():
+    deployment = _deployment()
+    deployment["spec"].update(replicas=None, revisionHistoryLimit=0)
+    deployment["spec"]["template"]["spec"]["dnsPolicy"] = ""
+    fill("deployments", deployment)
+    spec = deployment["spec"]
+    assert (spec["replicas"], spec["revisionHistoryLimit"]) == (1, 0)
+    assert spec["template"]["spec"]["dnsPolicy"] == "ClusterFirst"
+
+
+def test_a_node_port_service_made_cluster_ip_loses_its_node_ports(client):
+    services = client.resolve("v1", "Service")
+    body = {
+        "metadata": {"name": "edge", "namespace": "default"},
+        "spec": {"type": "NodePort", "ports": [{"port": 80}]},
+    }
+    created = thaw(client.create(services, copy.deepcopy(body)))
+    assert created["spec"]["ports"][0]["nodePort"]
+    body["spec"]["type"] = "ClusterIP"
+    body["metadata"]["resourceVersion"] = created["metadata"]["resourceVersion"]
+    replaced = client.update(services, body)
+    assert "nodePort" not in replaced["spec"]["ports"][0]
+    assert replaced["spec"]["clusterIP"] == created["spec"]["clusterIP"]
