@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from harness.kube import control_plane
 from harness.kube.objects import Obj
 
 __all__ = [
@@ -181,7 +182,10 @@ def running_pod_status(container: str, image: str, started: str) -> Obj:
     return {
         "phase": "Running",
         "conditions": conditions,
+        "hostIP": control_plane.NODE_IP,
+        "hostIPs": [{"ip": control_plane.NODE_IP}],
         "podIP": POD_IP,
+        "podIPs": [{"ip": POD_IP}],
         "startTime": started,
         "containerStatuses": [
             {

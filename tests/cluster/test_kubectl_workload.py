@@ -566,6 +566,10 @@ def test_the_deckhouse_pod_runs_its_deployments_template_as_upstream_renders_it(
     assert pod["containers"] == template["containers"] and pod["tolerations"] == [{"operator": "Exists"}]
     assert (pod["serviceAccountName"], pod["priority"]) == ("deckhouse", 2000000000)
     assert pod["nodeName"] == "dkp-master-0" and pod["nodeSelector"] == template["nodeSelector"]
+    described = _kubectl(cluster, tmp_path, *ns, "describe", "pod", cluster.pod_name)
+    lines = [line.split() for line in described.splitlines()]
+    assert ["IP:", "10.111.0.10"] in lines and ["Node:", "dkp-master-0/10.128.0.10"] in lines
+    assert lines[lines.index(["IPs:"]) + 1] == ["IP:", "10.111.0.10"]  # the pod's IP list, not <none>
 
 
 def test_the_scale_subresource_reads_and_writes_the_deployments_replicas_as_kube_apiserver(cluster):
