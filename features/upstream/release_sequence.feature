@@ -13,11 +13,13 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | parca      | v1.26.2 |
       | parca      | v2.0.0  |
       | commander  | v1.0.3  |
+      | upmeter    | v1.70.0 |
       | upmeter    | v1.71.0 |
       | upmeter    | v1.72.0 |
       | testmodule | v0.3.0  |
       | testmodule | v0.5.0  |
       | testmodule | v0.7.0  |
+      | testmodule | v0.25.0 |
       | testmodule | v1.0.0  |
     And the cluster has the objects of "features/upstream/parca-source.yaml"
 
@@ -397,4 +399,111 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
           status: "False"
           reason: ReleaseDeployedIsNotReady
           message: "ModuleRelease could not be applied, awaiting for deployed release be ready: see details in the module release v1.72.0"
+      """
+
+  @claim:REL-02
+  Scenario: Three pending releases of a module with none deployed deploy one after another
+    Upstream case "sequential processing with pending releases" (testdata
+    releases/sequential-processing-pending): nothing of upmeter is deployed; v1.70.0 deploys first
+    (the test's module manager then reports the module Starting, which does not hold the first
+    release back), then v1.71.0 and v1.72.0 with the Module Ready. Each deploy leaves
+    transitionTime as it was; each supersede sets it.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {approved: false, phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.71.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.71.0, weight: 950}
+      status: {approved: false, phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.72.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.72.0, weight: 950}
+      status: {approved: false, phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      | message |
+      | upmeter-v1.70.0 | Superseded |         |
+      | upmeter-v1.71.0 | Superseded |         |
+      | upmeter-v1.72.0 | Deployed   |         |
+    And the ModuleRelease "upmeter-v1.70.0" went through Pending, Deployed, Superseded
+    And the ModuleRelease "upmeter-v1.71.0" went through Pending, Deployed, Superseded
+    And the ModuleRelease "upmeter-v1.72.0" matches:
+      """
+      metadata:
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          status: deployed
+      status:
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And at no time were two releases of module "upmeter" Deployed
+
+  Scenario: On the Lts channel a release twenty minors above the deployed one deploys
+    Upstream case "LTS channel minor version jump +20" (testdata releases/lts-channel-minor-jump):
+    v0.25.0 deploys over v0.5.0, which is superseded.
+
+    Given the cluster has the objects of "features/upstream/lts-policy.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-0.5.0
+        labels: {module: testmodule, source: test, modules.deckhouse.io/update-policy: test-lts}
+      spec: {moduleName: testmodule, version: 0.5.0, weight: 900}
+      status: {approved: true, phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-0.25.0
+        labels: {module: testmodule, source: test, modules.deckhouse.io/update-policy: test-lts}
+      spec: {moduleName: testmodule, version: 0.25.0, weight: 900}
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "testmodule" are:
+      | name              | phase      |
+      | testmodule-0.5.0  | Superseded |
+      | testmodule-0.25.0 | Deployed   |
+    And the ModuleRelease "testmodule-0.5.0" matches:
+      """
+      metadata:
+        labels:
+          status: superseded
+      status:
+        transitionTime: "2019-10-17T15:33:00Z"
       """
