@@ -80,7 +80,6 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
           status: "True"
       """
 
-  @claim:DKP-17
   Scenario Outline: A release whose requirements the cluster meets deploys: <case>
     Upstream case "<case>" (testdata releases/<file>): the upstream test runs Deckhouse v1.0.0
     against "< v1.63.0"; the Deckhouse bound here is raised above every version this scenario
