@@ -467,3 +467,110 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       properties:
         source: Embedded
       """
+
+
+  @claim:DKP-26 @deckhouse-before:v1.76.0
+  Scenario: Before v1.76 a patch chain from the deployed release gets only the channel's patch, from deployed
+    Upstream source-controller case "module source with existing module releases apply last patch
+    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden before the fetcher always stepped):
+    v1.4.1 is deployed and v1.4.2, v1.4.3 pending, all from another source whose policy does not
+    exist; the channel's v1.4.4 is another patch of the same minor, so the fetcher creates it
+    alone, change cause "from deployed". The release controller then deploys the patch, which
+    waits for no lower release. (The test file's spec.scanInterval arrived with v1.75's scan
+    interval, after this golden; it is not checked here.)
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.4.2  |          |
+      | parca  | v1.4.3  |          |
+      | parca  | v1.4.4  | stable   |
+    And the cluster has the objects of "features/upstream/parca-patches.yaml"
+    When the cluster settles
+    Then the ModuleRelease "parca-v1.4.4" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (from deployed)
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: parca
+        version: 1.4.4
+        weight: 900
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: parca, version: v1.4.4}
+        syncTime: "2019-10-17T15:33:00Z"
+      """
+    And the releases of module "parca" are:
+      | name         | phase      | message                               |
+      | parca-v1.4.1 | Superseded |                                       |
+      | parca-v1.4.2 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.3 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.4 | Deployed   |                                       |
+
+  @claim:DKP-48 @deckhouse-since:v1.76.0
+  Scenario: From v1.76 a patch chain gets the channel's patch by a step from its last release
+    Upstream source-controller case "module source with existing module releases apply last patch
+    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden of the fetcher that always steps):
+    v1.4.1 is deployed and v1.4.2, v1.4.3 pending, all from another source whose policy does not
+    exist; the channel's v1.4.4 is another patch of the same minor, so the fetcher creates it
+    alone, change cause "step-by-step". The walk starts at the last
+    release of the chain, v1.4.3. The release controller then deploys the patch, which
+    waits for no lower release.
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.4.2  |          |
+      | parca  | v1.4.3  |          |
+      | parca  | v1.4.4  | stable   |
+    And the cluster has the objects of "features/upstream/parca-patches.yaml"
+    When the cluster settles
+    Then the ModuleRelease "parca-v1.4.4" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (step-by-step)
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: parca
+        version: 1.4.4
+        weight: 900
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      spec:
+        scanInterval: 6h30m0s
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: parca, version: v1.4.4}
+        syncTime: "2019-10-17T15:33:00Z"
+      """
+    And the releases of module "parca" are:
+      | name         | phase      | message                               |
+      | parca-v1.4.1 | Superseded |                                       |
+      | parca-v1.4.2 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.3 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.4 | Deployed   |                                       |
