@@ -574,3 +574,199 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       | parca-v1.4.2 | Pending    | Update policy foxtrot-alpha not found |
       | parca-v1.4.3 | Pending    | Update policy foxtrot-alpha not found |
       | parca-v1.4.4 | Deployed   |                                       |
+
+  @claim:DKP-26
+  Scenario: A scan creates no release for a module enabled from another source, and ignores an old version
+    Upstream source-controller case "proceed enabled modules with old version in module" (testdata
+    proceed-enabled-modules-with-old-version): enabledmodule already names v1.2.2 in its
+    properties but has no release, so it gets the channel's v1.2.3 as its first release;
+    notthissourcemodule is offered by this source but enabled from another one, so it is listed
+    and gets none.
+
+    Given the registry has the modules:
+      | module              | version | channels      |
+      | disabledmodule      | v1.2.3  | stable, alpha |
+      | enabledmodule       | v1.2.3  | stable        |
+      | withpolicymodule    | v1.2.3  | alpha         |
+      | notthissourcemodule | v1.2.3  | stable        |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: disabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "False"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        version: 1.2.2
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: withpolicymodule
+      properties:
+        source: test-source-1
+        updatePolicy: test-alpha
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: notthissourcemodule
+      properties:
+        source: test-source-2
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 4
+        modules:
+        - {name: disabledmodule, version: v1.2.3}
+        - {name: enabledmodule, version: v1.2.3}
+        - {name: notthissourcemodule, version: v1.2.3}
+        - {name: withpolicymodule, version: v1.2.3, policy: test-alpha}
+        syncTime: "2019-10-17T15:33:00Z"
+      """
+    And no ModuleRelease of module "disabledmodule" exists
+    And no ModuleRelease of module "notthissourcemodule" exists
+    And the ModuleRelease "enabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: enabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: enabledmodule
+        version: 1.2.3
+        weight: 900
+      """
+    And the ModuleRelease "withpolicymodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: withpolicymodule
+          modules.deckhouse.io/update-policy: test-alpha
+          source: test-source-1
+      """
+
+  @claim:DKP-26
+  Scenario: A module whose properties name an older version but has no release gets the channel's as its first
+    Upstream source-controller case "module source without module releases" (testdata
+    without-module-releases): enabledmodule names v1.2.2 in its properties and has no release;
+    the scan creates the channel's v1.4.2 (with apply-now in the golden), labelled with the built-in
+    policy, and it deploys.
+
+    Given the registry has the modules:
+      | module        | version | channels |
+      | enabledmodule | v1.4.2  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        version: 1.2.2
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: enabledmodule, version: v1.4.2}
+      """
+    And the ModuleRelease "enabledmodule-v1.4.2" went through Pending, Deployed
+    And the ModuleRelease "enabledmodule-v1.4.2" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: enabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+      spec:
+        moduleName: enabledmodule
+        version: 1.4.2
+        weight: 900
+      """
