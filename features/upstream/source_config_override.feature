@@ -257,6 +257,79 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       | disabled-module | dev      | False   | The module disabled                       |
       | embedded-module | Embedded | True    | The module is embedded                    |
 
+  Scenario: A ModulePullOverride of a module that does not exist says so and waits
+    Upstream override-controller case "module not found" (testdata overrides/module-not-found):
+    there is no Module object yet; the override gets neither the finalizer nor a digest.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: test-module
+      spec:
+        imageTag: main
+        scanInterval: 15s
+      """
+    When the cluster settles
+    Then the ModulePullOverride "test-module" matches:
+      """
+      metadata:
+        finalizers: ~
+      status:
+        message: The module not found
+        imageDigest: ~
+      """
+    And the Module "test-module" does not exist
+
+  Scenario: A ModulePullOverride of a disabled module forgets the digest it had pulled
+    Upstream override-controller case "disabled module" (testdata overrides/disabled-module): the
+    override was Ready with a digest; with the module disabled the digest is cleared, so the image
+    is pulled again once the module is enabled.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: test-module
+      spec:
+        imageTag: main
+        scanInterval: 15s
+      status:
+        message: Ready
+        imageDigest: sha256:cafe
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        source: dev
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "False"
+      """
+    When the cluster settles
+    Then the ModulePullOverride "test-module" matches:
+      """
+      metadata:
+        finalizers: ~
+      status:
+        message: The module disabled
+        imageDigest: ~
+      """
+    And the Module "test-module" matches:
+      """
+      properties:
+        source: dev
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "False"
+      """
+
   Scenario: A ModulePullOverride of an enabled module whose source is gone marks it overridden
     Upstream override-controller case "source-not-found".
 
