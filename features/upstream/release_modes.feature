@@ -417,3 +417,54 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
         - type: LastReleaseDeployed
           status: "True"
       """
+
+  @claim:DKP-16
+  Scenario: Under a Manual policy an approval under Deckhouse's own release key does not count
+    Upstream case "install new module in manual mode with deckhouse release approval annotation"
+    (testdata releases/new-module-manual-mode): the only release of echo carries
+    release.deckhouse.io/approved, the DeckhouseRelease key; the module's Manual policy reads only
+    modules.deckhouse.io/approved, so the release waits for that one and status.approved stays false.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: echo
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: echo
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v0.4.69
+        annotations: {release.deckhouse.io/approved: "true"}
+        labels:
+          module: echo
+          modules.deckhouse.io/update-policy: echo
+          release-checksum: fd59af7328ed891b53cc999f242b0866
+          source: test
+      spec: {moduleName: echo, version: 0.4.69, weight: 900}
+      status: {phase: Pending, transitionTime: "2019-10-17T15:33:00Z"}
+      """
+    When the cluster settles
+    Then the ModuleRelease "echo-v0.4.69" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+          modules.deckhouse.io/notified: "true"
+          release.deckhouse.io/approved: "true"
+      status:
+        approved: false
+        phase: Pending
+        message: 'Release is waiting for the ''modules.deckhouse.io/approved: "true"'' annotation'
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
