@@ -11,6 +11,7 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
       | parca  | v1.26.3 |
       | parca  | v1.27.0 |
       | echo   | v0.4.69 |
+      | echo   | v1.5.0  |
     And the cluster has the objects of "features/upstream/parca-source.yaml"
 
   @claim:DKP-26
@@ -467,4 +468,98 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
         phase: Pending
         message: 'Release is waiting for the ''modules.deckhouse.io/approved: "true"'' annotation'
         transitionTime: "2019-10-17T15:33:00Z"
+      """
+
+  Scenario: The first release of a module whose ModuleConfig carries settings deploys
+    Upstream case "Process release with ModuleConfig" (testdata releases/with-module-config): echo
+    is enabled by a ModuleConfig with settings (param1, param2, nested.key) and is not yet known to
+    the module manager; its image declares no settings schema, so the settings pass and the release
+    deploys under its Auto policy. Once the installed module is Ready, a later check of the release
+    (every 15 s) leaves it no longer marked as updating; upstream's stub module manager is Ready at
+    once, so its golden shows that at the end of the test.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: echo
+      spec:
+        enabled: true
+        version: 1
+        settings:
+          param1: value1
+          param2: 42
+          nested:
+            key: nested-value
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: echo-v1.5.0
+        labels:
+          module: echo
+          modules.deckhouse.io/update-policy: test-alpha
+          release-checksum: 98d00f741c99e06e6c6c4d18b763c550
+          source: test-source
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test-source, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec:
+        changelog:
+          features: [Test module with config]
+        moduleName: echo
+        version: 1.5.0
+        weight: 900
+      status: {approved: false, message: "", phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    And 30 seconds pass
+    Then the ModuleRelease "echo-v1.5.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          module: echo
+          modules.deckhouse.io/update-policy: test-alpha
+          source: test-source
+          status: deployed
+      status:
+        approved: false
+        message: ""
+        phase: Deployed
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And the Module "echo" matches:
+      """
+      status:
+        phase: Ready
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
+      """
+    And the ModuleSource "test-source" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/release-exists]
       """
