@@ -843,3 +843,106 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         version: 1.4.2
         weight: 900
       """
+
+  @claim:DKP-11
+  Scenario: Enabling a module offered by one source takes that source and the config's policy
+    Upstream config-controller case "enable module" (testdata enable-module): the ModuleConfig
+    enables the module and names the policy "Auto"; the Module, offered only by test-source and
+    disabled so far, takes that source and the policy, and is enabled by its config.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: test-module
+      spec:
+        enabled: true
+        updatePolicy: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        availableSources: [test-source]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "False"}
+      """
+    When the cluster settles
+    Then the ModuleConfig "test-module" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-registered]
+      spec:
+        enabled: true
+        updatePolicy: Auto
+      status:
+        message: ""
+        version: "1"
+      """
+    And the Module "test-module" matches:
+      """
+      properties:
+        availableSources: [test-source]
+        source: test-source
+        updatePolicy: Auto
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+      """
+
+  @claim:DKP-10
+  Scenario: Enabling a module offered by several sources, none chosen, puts it in Conflict
+    Upstream config-controller case "module conflict with multiple sources" (testdata
+    multiple-sources): three sources offer the module and its ModuleConfig names none.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: test-module
+      spec:
+        enabled: true
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        availableSources: [source-one, source-two, source-three]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleConfig "test-module" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-registered]
+      status:
+        message: ""
+        version: "1"
+      """
+    And the Module "test-module" matches:
+      """
+      properties:
+        availableSources: [source-one, source-two, source-three]
+        source: ~
+      status:
+        phase: Conflict
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+        - type: EnabledByModuleManager
+          status: "False"
+        - type: IsReady
+          status: "False"
+          reason: Conflict
+          message: several available sources
+      """
