@@ -388,7 +388,8 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
   Scenario: A from-to rule starting below the deployed version still lets its endpoint jump
     Upstream case "Jump when deployed is above 'from'" (testdata releases/from-to-deployed-above-from):
     v1.68.0 is deployed, v1.71.0 (rule 1.67 → 1.71, approved) deploys over it under the Manual
-    policy, and v1.69.0 and v1.70.0 end Skipped without approval once each is looked at again.
+    policy, and v1.69.0 and v1.70.0 end Skipped without approval once each is looked at again:
+    v1.69.0 was first held for approval (so it was notified), v1.70.0 only waited behind it.
     (As in "Jump through n versions", upstream's golden also shows the Module Ready with
     LastReleaseDeployed True, from its stub module manager and a second pass over the deployed
     release; this scenario does not check them.)
@@ -450,9 +451,21 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
       status:
         transitionTime: "2019-10-17T15:33:00Z"
       """
+    And the ModuleRelease "demo-1.69.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+          modules.deckhouse.io/notified: "true"
+        labels:
+          status: skipped
+      status:
+        approved: false
+      """
     And the ModuleRelease "demo-1.70.0" matches:
       """
       metadata:
+        annotations: ~
         labels:
           status: skipped
       status:
