@@ -14,6 +14,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | parca      | v2.0.0  |
       | commander  | v1.0.3  |
       | upmeter    | v1.70.0 |
+      | upmeter    | v1.70.1 |
       | upmeter    | v1.71.0 |
       | upmeter    | v1.72.0 |
       | testmodule | v0.3.0  |
@@ -506,4 +507,75 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
           status: superseded
       status:
         transitionTime: "2019-10-17T15:33:00Z"
+      """
+
+  Scenario: A patch release deploys while the module is not Ready
+    Upstream case "sequential processing with patch release" (testdata
+    releases/sequential-processing-patch): the Module has no phase; v1.70.1 is a patch of the
+    deployed v1.70.0, so it does not wait for the module to be ready, and supersedes it. The deploy
+    leaves transitionTime as it was and the release stays marked as updating.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.1
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.1, weight: 950}
+      status: {approved: false, message: "", phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      | message |
+      | upmeter-v1.70.0 | Superseded |         |
+      | upmeter-v1.70.1 | Deployed   |         |
+    And the ModuleRelease "upmeter-v1.70.0" matches:
+      """
+      metadata:
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          status: superseded
+      status:
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+    And the ModuleRelease "upmeter-v1.70.1" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "true"
+        labels:
+          status: deployed
+      status:
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And the Module "upmeter" matches:
+      """
+      status:
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
       """
