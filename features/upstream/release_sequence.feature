@@ -21,6 +21,10 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | testmodule | v0.5.0  |
       | testmodule | v0.7.0  |
       | testmodule | v0.25.0 |
+      | test-module | v1.0.0  |
+      | test-module | v1.5.0  |
+      | test-module | v1.10.0 |
+      | test-module | v1.20.0 |
       | testmodule | v1.0.0  |
     And the cluster has the objects of "features/upstream/parca-source.yaml"
 
@@ -579,3 +583,67 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
         - type: LastReleaseDeployed
           status: "True"
       """
+
+  Scenario Outline: On the deckhouse module's LTS channel a module may jump <jump> minors
+    Upstream case "LTS Release channel / <case>" (testdata releases/<file>): the releases carry no
+    policy label, so the deckhouse module's own policy applies, Auto on the LTS channel; the
+    approved v<version> deploys over v1.0.0 however many minors it skips.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: deckhouse
+      spec:
+        version: 1
+        settings:
+          releaseChannel: LTS
+          update:
+            mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: test-module-v1.0.0
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: test-module, version: 1.0.0, weight: 900}
+      status: {approved: true, phase: Deployed, transitionTime: "2021-12-08T08:34:01Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: test-module-v<version>
+        annotations: {modules.deckhouse.io/approved: "true"}
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: test-module, version: <version>, weight: 900}
+      status: {approved: true, phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "test-module" are:
+      | name                   | phase      |
+      | test-module-v1.0.0     | Superseded |
+      | test-module-v<version> | Deployed   |
+    And the ModuleRelease "test-module-v<version>" matches:
+      """
+      metadata:
+        labels:
+          module: test-module
+          modules.deckhouse.io/update-policy: ""
+          status: deployed
+      """
+
+    Examples:
+      | jump | case                                            | file                            | version |
+      | 20   | allow 20 minor version jump for modules         | lts-module-allow-20-minor-jump  | 1.20.0  |
+      | 10   | allow 10 minor version jump for modules         | lts-module-allow-10-minor-jump  | 1.10.0  |
+      | 5    | allow any minor version jump for modules in LTS | lts-module-allow-any-minor-jump | 1.5.0   |
