@@ -542,10 +542,143 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       """
 
 
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by two sources takes the release of the one its config names
+    Upstream source-controller case "embedded-module-chosen-source" (testdata
+    embedded-module-chosen-source): test-source-1 and test-source-2 both offer the Embedded
+    module, and its ModuleConfig names test-source-1; test-source-1 creates the first release,
+    test-source-2 none.
+
+    Given the registry has the modules:
+      | module       | version | channels | repo                |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules   |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules-2 |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-2
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules-2", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+        annotations: {modules.deckhouse.io/embedded: "true"}
+      properties:
+        source: Embedded
+        availableSources: [test-source-1, test-source-2]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: test-source-1
+      """
+    When the cluster settles
+    Then the releases of module "ingressnginx" are:
+      | name                | phase    |
+      | ingressnginx-v1.2.3 | Deployed |
+    And the ModuleRelease "ingressnginx-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: ingressnginx
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module whose config names a source that does not offer it gets no release
+    Upstream source-controller case "embedded-module-stale-chosen-source" (testdata
+    embedded-module-stale-chosen-source): only test-source-1 offers the Embedded module, but its
+    ModuleConfig names test-source-2; test-source-1 lists the module and creates no release, and
+    the module stays Embedded.
+
+    Given the registry has the modules:
+      | module       | version | channels |
+      | ingressnginx | v1.2.3  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+        annotations: {modules.deckhouse.io/embedded: "true"}
+      properties:
+        source: Embedded
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: test-source-2
+      """
+    When the cluster settles
+    Then no ModuleRelease of module "ingressnginx" exists
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: Embedded
+      """
+
   @claim:DKP-26 @deckhouse-before:v1.76.0
   Scenario: Before v1.76 a patch chain from the deployed release gets only the channel's patch, from deployed
     Upstream source-controller case "module source with existing module releases apply last patch
-    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden before the fetcher always stepped):
+    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden
+    before the fetcher always stepped):
     v1.4.1 is deployed and v1.4.2, v1.4.3 pending, all from another source whose policy does not
     exist; the channel's v1.4.4 is another patch of the same minor, so the fetcher creates it
     alone, change cause "from deployed". The release controller then deploys the patch, which
@@ -597,7 +730,8 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
   @claim:DKP-48 @deckhouse-since:v1.76.0
   Scenario: From v1.76 a patch chain gets the channel's patch by a step from its last release
     Upstream source-controller case "module source with existing module releases apply last patch
-    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden of the fetcher that always steps):
+    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden
+    of the fetcher that always steps):
     v1.4.1 is deployed and v1.4.2, v1.4.3 pending, all from another source whose policy does not
     exist; the channel's v1.4.4 is another patch of the same minor, so the fetcher creates it
     alone, change cause "step-by-step". The walk starts at the last
