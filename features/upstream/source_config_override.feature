@@ -1080,3 +1080,104 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
           reason: Conflict
           message: several available sources
       """
+
+  @claim:DKP-37 @deckhouse-since:v1.75.0
+  Scenario: From v1.75 a scan creates the first release of a module its edition's bundle enables
+    Upstream source-controller case "proceed enabled modules without default" (testdata
+    proceed-enabled-modules-without-default): the test's Deckhouse is the fe edition with the
+    Default bundle; bundlenabledmodule has no ModuleConfig verdict (EnabledByModuleConfig Unknown)
+    but its module.yaml enables it in fe's Default bundle, so it gets its first release like
+    enabledmodule; notthissourcemodule, enabled from another source, gets none.
+
+    Given the cluster runs the fe edition
+    And the registry has the modules:
+      | module              | version | channels | accessibility                                        |
+      | enabledmodule       | v1.2.3  | stable   |                                                      |
+      | bundlenabledmodule  | v1.2.3  | stable   | {fe: {available: true, enabledInBundles: [Default]}} |
+      | notthissourcemodule | v1.2.3  | stable   |                                                      |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: bundlenabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "Unknown"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: notthissourcemodule
+      properties:
+        source: test-source-2
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      status:
+        phase: Active
+        modulesCount: 3
+        modules:
+        - {name: bundlenabledmodule, version: v1.2.3}
+        - {name: enabledmodule, version: v1.2.3}
+        - {name: notthissourcemodule, version: v1.2.3}
+      """
+    And the ModuleRelease "bundlenabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: bundlenabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+      """
+    And the ModuleRelease "enabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          source: test-source-1
+      """
+    And no ModuleRelease of module "notthissourcemodule" exists
