@@ -621,13 +621,22 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
     Upstream source-controller case "embedded-module-stale-chosen-source" (testdata
     embedded-module-stale-chosen-source): only test-source-1 offers the Embedded module, but its
     ModuleConfig names test-source-2; test-source-1 lists the module and creates no release, and
-    the module stays Embedded.
+    the module stays Embedded. The config is seeded before the Module exists: DKP's ModuleConfig
+    webhook refuses a config naming a source the existing Module is not offered by.
 
     Given the registry has the modules:
       | module       | version | channels |
       | ingressnginx | v1.2.3  | stable   |
     And the cluster has:
       """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: test-source-2
+      ---
       apiVersion: deckhouse.io/v1alpha1
       kind: ModuleSource
       metadata:
@@ -647,14 +656,6 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         phase: Available
         conditions:
         - {type: EnabledByModuleConfig, status: "True"}
-      ---
-      apiVersion: deckhouse.io/v1alpha1
-      kind: ModuleConfig
-      metadata:
-        name: ingressnginx
-      spec:
-        enabled: true
-        source: test-source-2
       """
     When the cluster settles
     Then no ModuleRelease of module "ingressnginx" exists
