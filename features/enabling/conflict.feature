@@ -92,3 +92,25 @@ Feature: A module offered by several sources needs its source named
     Then the Module "module-one" is in phase "Conflict"
     When the ModuleConfig "module-one" disables the module
     Then the Module "module-one" is in phase "Available"
+
+  Scenario: A ModuleConfig may not name a source that does not offer the module
+    DKP's ModuleConfig webhook (deckhouse/deckhouse PR #10336, the module config controller of
+    v1.67) refuses a spec.source that is not among the module's available sources, naming them.
+
+    Given the ModuleConfig "module-one" enables the module
+    When I try to apply:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        source: elsewhere
+      """
+    Then the API server refuses it with a message containing "admission webhook "module-configs.deckhouse-webhook.deckhouse.io" denied the request: the 'elsewhere' module source is an unavailable source for the 'module-one' module, available sources: [example other]"
+    And the ModuleConfig "module-one" matches:
+      """
+      spec:
+        source: ~
+      """

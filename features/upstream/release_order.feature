@@ -17,6 +17,7 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
       | demo   | v1.69.10 |
       | demo   | v1.69.3  |
       | demo   | v1.70.0  |
+      | demo   | v1.71.0  |
       | demo   | v1.75.1  |
       | demo   | v1.75.2  |
       | demo   | v1.75.3  |
@@ -382,3 +383,188 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
       | demo-1.75.2  | Deployed   |         |
     And the ModuleRelease "demo-1.75.2" went through Pending, Deployed
     And at no time were two releases of module "demo" Deployed
+
+  @claim:DKP-08
+  Scenario: A from-to rule starting below the deployed version still lets its endpoint jump
+    Upstream case "Jump when deployed is above 'from'" (testdata releases/from-to-deployed-above-from):
+    v1.68.0 is deployed, v1.71.0 (rule 1.67 → 1.71, approved) deploys over it under the Manual
+    policy, and v1.69.0 and v1.70.0 end Skipped without approval once each is looked at again:
+    v1.69.0 was first held for approval (so it was notified), v1.70.0 only waited behind it.
+    (As in "Jump through n versions", upstream's golden also shows the Module Ready with
+    LastReleaseDeployed True, from its stub module manager and a second pass over the deployed
+    release; this scenario does not check them.)
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.68.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.68.0, weight: 900}
+      status: {approved: true, phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.69.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.69.0, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.70.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.70.0, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.71.0
+        annotations: {modules.deckhouse.io/approved: "true"}
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec:
+        moduleName: demo
+        version: 1.71.0
+        weight: 900
+        update:
+          versions:
+          - {from: 1.67, to: 1.71}  # unquoted, as the upstream test file writes it
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    And 15 seconds pass
+    Then the releases of module "demo" are:
+      | name        | phase      | message |
+      | demo-1.68.0 | Superseded |         |
+      | demo-1.69.0 | Skipped    |         |
+      | demo-1.70.0 | Skipped    |         |
+      | demo-1.71.0 | Deployed   |         |
+    And the ModuleRelease "demo-1.68.0" matches:
+      """
+      metadata:
+        labels:
+          status: superseded
+      status:
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+    And the ModuleRelease "demo-1.69.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+          modules.deckhouse.io/notified: "true"
+        labels:
+          status: skipped
+      status:
+        approved: false
+      """
+    And the ModuleRelease "demo-1.70.0" matches:
+      """
+      metadata:
+        annotations: ~
+        labels:
+          status: skipped
+      status:
+        approved: false
+      """
+    And the ModuleRelease "demo-1.71.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/approved: "true"
+        labels:
+          status: deployed
+      spec:
+        update:
+          versions:
+          - {from: "1.67", to: "1.71"}
+      status:
+        approved: true
+        transitionTime: null
+      """
+    And at no time were two releases of module "demo" Deployed
+
+  @claim:DKP-06 @claim:DKP-28
+  Scenario: A from-to rule that decodes to a minor below the release's own does not make it jump
+    Upstream case "Sequential" (testdata releases/from-to-sequential): the test file writes the
+    rule unquoted, "from: 1.67, to: 1.70"; DKP's test decoding reads YAML numbers as floats, so
+    its golden holds the rule as from "1.67", to "1.7", and v1.70.0 is no rule's endpoint. The seed
+    here writes what the golden shows (a seed takes the unquoted 1.70 as "1.70", and v1.70.0
+    would jump). v1.68.0 waits for approval under the Manual policy; v1.69.0 and the approved
+    v1.70.0 wait for v1.68.0.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.67.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.67.0, weight: 900}
+      status: {approved: true, phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.68.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.68.0, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.69.0
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec: {moduleName: demo, version: 1.69.0, weight: 900}
+      status: {phase: Pending}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: demo-1.70.0
+        annotations: {modules.deckhouse.io/approved: "true"}
+        labels: {module: demo, source: test-source, modules.deckhouse.io/update-policy: demo}
+      spec:
+        moduleName: demo
+        version: 1.70.0
+        weight: 900
+        update:
+          versions:
+          - {from: "1.67", to: "1.7"}
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "demo" are:
+      | name        | phase    | message                                                                        |
+      | demo-1.67.0 | Deployed |                                                                                |
+      | demo-1.68.0 | Pending  | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
+      | demo-1.69.0 | Pending  | awaiting for v1.68.0 release to be deployed                                    |
+      | demo-1.70.0 | Pending  | awaiting for v1.68.0 release to be deployed                                    |
+    And the ModuleRelease "demo-1.68.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+          modules.deckhouse.io/notified: "true"
+      status:
+        approved: false
+      """
+    And the ModuleRelease "demo-1.70.0" matches:
+      """
+      status:
+        approved: true
+      """
+    And the Module "demo" matches:
+      """
+      status:
+        conditions:
+        - type: LastReleaseDeployed
+          status: "False"
+          reason: ReleaseDeployTimeCheck
+          message: "ModuleRelease could not be applied, release postponed: see details in the module release v1.68.0"
+      """

@@ -13,11 +13,18 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | parca      | v1.26.2 |
       | parca      | v2.0.0  |
       | commander  | v1.0.3  |
+      | upmeter    | v1.70.0 |
+      | upmeter    | v1.70.1 |
       | upmeter    | v1.71.0 |
       | upmeter    | v1.72.0 |
       | testmodule | v0.3.0  |
       | testmodule | v0.5.0  |
       | testmodule | v0.7.0  |
+      | testmodule | v0.25.0 |
+      | test-module | v1.0.0  |
+      | test-module | v1.5.0  |
+      | test-module | v1.10.0 |
+      | test-module | v1.20.0 |
       | testmodule | v1.0.0  |
     And the cluster has the objects of "features/upstream/parca-source.yaml"
 
@@ -398,3 +405,245 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
           reason: ReleaseDeployedIsNotReady
           message: "ModuleRelease could not be applied, awaiting for deployed release be ready: see details in the module release v1.72.0"
       """
+
+  @claim:REL-02
+  Scenario: Three pending releases of a module with none deployed deploy one after another
+    Upstream case "sequential processing with pending releases" (testdata
+    releases/sequential-processing-pending): nothing of upmeter is deployed; v1.70.0 deploys first
+    (the test's module manager then reports the module Starting, which does not hold the first
+    release back), then v1.71.0 and v1.72.0 with the Module Ready. Each deploy leaves
+    transitionTime as it was; each supersede sets it.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {approved: false, phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.71.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.71.0, weight: 950}
+      status: {approved: false, phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.72.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.72.0, weight: 950}
+      status: {approved: false, phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      | message |
+      | upmeter-v1.70.0 | Superseded |         |
+      | upmeter-v1.71.0 | Superseded |         |
+      | upmeter-v1.72.0 | Deployed   |         |
+    And the ModuleRelease "upmeter-v1.70.0" went through Pending, Deployed, Superseded
+    And the ModuleRelease "upmeter-v1.71.0" went through Pending, Deployed, Superseded
+    And the ModuleRelease "upmeter-v1.72.0" matches:
+      """
+      metadata:
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          status: deployed
+      status:
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And at no time were two releases of module "upmeter" Deployed
+
+  Scenario: On the Lts channel a release twenty minors above the deployed one deploys
+    Upstream case "LTS channel minor version jump +20" (testdata releases/lts-channel-minor-jump):
+    v0.25.0 deploys over v0.5.0, which is superseded.
+
+    Given the cluster has the objects of "features/upstream/lts-policy.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-0.5.0
+        labels: {module: testmodule, source: test, modules.deckhouse.io/update-policy: test-lts}
+      spec: {moduleName: testmodule, version: 0.5.0, weight: 900}
+      status: {approved: true, phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-0.25.0
+        labels: {module: testmodule, source: test, modules.deckhouse.io/update-policy: test-lts}
+      spec: {moduleName: testmodule, version: 0.25.0, weight: 900}
+      status: {phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "testmodule" are:
+      | name              | phase      |
+      | testmodule-0.5.0  | Superseded |
+      | testmodule-0.25.0 | Deployed   |
+    And the ModuleRelease "testmodule-0.5.0" matches:
+      """
+      metadata:
+        labels:
+          status: superseded
+      status:
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+
+  Scenario: A patch release deploys while the module is not Ready
+    Upstream case "sequential processing with patch release" (testdata
+    releases/sequential-processing-patch): the Module has no phase; v1.70.1 is a patch of the
+    deployed v1.70.0, so it does not wait for the module to be ready, and supersedes it. The deploy
+    leaves transitionTime as it was and the release stays marked as updating.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.1
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.1, weight: 950}
+      status: {approved: false, message: "", phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      | message |
+      | upmeter-v1.70.0 | Superseded |         |
+      | upmeter-v1.70.1 | Deployed   |         |
+    And the ModuleRelease "upmeter-v1.70.0" matches:
+      """
+      metadata:
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          status: superseded
+      status:
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+    And the ModuleRelease "upmeter-v1.70.1" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "true"
+        labels:
+          status: deployed
+      status:
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And the Module "upmeter" matches:
+      """
+      status:
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
+      """
+
+  Scenario Outline: On the deckhouse module's LTS channel a module may jump <jump> minors
+    Upstream case "LTS Release channel / <case>" (testdata releases/<file>): the releases carry no
+    policy label, so the deckhouse module's own policy applies, Auto on the LTS channel; the
+    approved v<version> deploys over v1.0.0 however many minors it skips.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: deckhouse
+      spec:
+        version: 1
+        settings:
+          releaseChannel: LTS
+          update:
+            mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: test-module-v1.0.0
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: test-module, version: 1.0.0, weight: 900}
+      status: {approved: true, phase: Deployed, transitionTime: "2021-12-08T08:34:01Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: test-module-v<version>
+        annotations: {modules.deckhouse.io/approved: "true"}
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: test, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: test-module, version: <version>, weight: 900}
+      status: {approved: true, phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "test-module" are:
+      | name                   | phase      |
+      | test-module-v1.0.0     | Superseded |
+      | test-module-v<version> | Deployed   |
+    And the ModuleRelease "test-module-v<version>" matches:
+      """
+      metadata:
+        labels:
+          module: test-module
+          modules.deckhouse.io/update-policy: ""
+          status: deployed
+      """
+
+    Examples:
+      | jump | case                                            | file                            | version |
+      | 20   | allow 20 minor version jump for modules         | lts-module-allow-20-minor-jump  | 1.20.0  |
+      | 10   | allow 10 minor version jump for modules         | lts-module-allow-10-minor-jump  | 1.10.0  |
+      | 5    | allow any minor version jump for modules in LTS | lts-module-allow-any-minor-jump | 1.5.0   |

@@ -257,6 +257,79 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       | disabled-module | dev      | False   | The module disabled                       |
       | embedded-module | Embedded | True    | The module is embedded                    |
 
+  Scenario: A ModulePullOverride of a module that does not exist says so and waits
+    Upstream override-controller case "module not found" (testdata overrides/module-not-found):
+    there is no Module object yet; the override gets neither the finalizer nor a digest.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: test-module
+      spec:
+        imageTag: main
+        scanInterval: 15s
+      """
+    When the cluster settles
+    Then the ModulePullOverride "test-module" matches:
+      """
+      metadata:
+        finalizers: ~
+      status:
+        message: The module not found
+        imageDigest: ~
+      """
+    And the Module "test-module" does not exist
+
+  Scenario: A ModulePullOverride of a disabled module forgets the digest it had pulled
+    Upstream override-controller case "disabled module" (testdata overrides/disabled-module): the
+    override was Ready with a digest; with the module disabled the digest is cleared, so the image
+    is pulled again once the module is enabled.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: test-module
+      spec:
+        imageTag: main
+        scanInterval: 15s
+      status:
+        message: Ready
+        imageDigest: sha256:cafe
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        source: dev
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "False"
+      """
+    When the cluster settles
+    Then the ModulePullOverride "test-module" matches:
+      """
+      metadata:
+        finalizers: ~
+      status:
+        message: The module disabled
+        imageDigest: ~
+      """
+    And the Module "test-module" matches:
+      """
+      properties:
+        source: dev
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "False"
+      """
+
   Scenario: A ModulePullOverride of an enabled module whose source is gone marks it overridden
     Upstream override-controller case "source-not-found".
 
@@ -467,3 +540,645 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       properties:
         source: Embedded
       """
+
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by two sources takes the release of the one its config names
+    Upstream source-controller case "embedded-module-chosen-source" (testdata
+    embedded-module-chosen-source): test-source-1 and test-source-2 both offer the Embedded
+    module, and its ModuleConfig names test-source-1; test-source-1 creates the first release,
+    test-source-2 none.
+
+    Given the registry has the modules:
+      | module       | version | channels | repo                |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules   |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules-2 |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-2
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules-2", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+        annotations: {modules.deckhouse.io/embedded: "true"}
+      properties:
+        source: Embedded
+        availableSources: [test-source-1, test-source-2]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: test-source-1
+      """
+    When the cluster settles
+    Then the releases of module "ingressnginx" are:
+      | name                | phase    |
+      | ingressnginx-v1.2.3 | Deployed |
+    And the ModuleRelease "ingressnginx-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: ingressnginx
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module whose config names a source that does not offer it gets no release
+    Upstream source-controller case "embedded-module-stale-chosen-source" (testdata
+    embedded-module-stale-chosen-source): only test-source-1 offers the Embedded module, but its
+    ModuleConfig names test-source-2; test-source-1 lists the module and creates no release, and
+    the module stays Embedded. The config is seeded before the Module exists: DKP's ModuleConfig
+    webhook refuses a config naming a source the existing Module is not offered by.
+
+    Given the registry has the modules:
+      | module       | version | channels |
+      | ingressnginx | v1.2.3  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: test-source-2
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+        annotations: {modules.deckhouse.io/embedded: "true"}
+      properties:
+        source: Embedded
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then no ModuleRelease of module "ingressnginx" exists
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: Embedded
+      """
+
+  @claim:DKP-26 @deckhouse-before:v1.76.0
+  Scenario: Before v1.76 a patch chain from the deployed release gets only the channel's patch, from deployed
+    Upstream source-controller case "module source with existing module releases apply last patch
+    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden
+    before the fetcher always stepped):
+    v1.4.1 is deployed and v1.4.2, v1.4.3 pending, all from another source whose policy does not
+    exist; the channel's v1.4.4 is another patch of the same minor, so the fetcher creates it
+    alone, change cause "from deployed". The release controller then deploys the patch, which
+    waits for no lower release. (The test file's spec.scanInterval arrived with v1.75's scan
+    interval, after this golden; it is not checked here.)
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.4.2  |          |
+      | parca  | v1.4.3  |          |
+      | parca  | v1.4.4  | stable   |
+    And the cluster has the objects of "features/upstream/parca-patches.yaml"
+    When the cluster settles
+    Then the ModuleRelease "parca-v1.4.4" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (from deployed)
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: parca
+        version: 1.4.4
+        weight: 900
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: parca, version: v1.4.4}
+        syncTime: "2019-10-17T15:33:00Z"
+      """
+    And the releases of module "parca" are:
+      | name         | phase      | message                               |
+      | parca-v1.4.1 | Superseded |                                       |
+      | parca-v1.4.2 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.3 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.4 | Deployed   |                                       |
+
+  @claim:DKP-48 @deckhouse-since:v1.76.0
+  Scenario: From v1.76 a patch chain gets the channel's patch by a step from its last release
+    Upstream source-controller case "module source with existing module releases apply last patch
+    without listing tags" (testdata existing-module-releases-without-listing-registry, the golden
+    of the fetcher that always steps):
+    v1.4.1 is deployed and v1.4.2, v1.4.3 pending, all from another source whose policy does not
+    exist; the channel's v1.4.4 is another patch of the same minor, so the fetcher creates it
+    alone, change cause "step-by-step". The walk starts at the last
+    release of the chain, v1.4.3. The release controller then deploys the patch, which
+    waits for no lower release.
+
+    Given the registry has the modules:
+      | module | version | channels |
+      | parca  | v1.4.1  |          |
+      | parca  | v1.4.2  |          |
+      | parca  | v1.4.3  |          |
+      | parca  | v1.4.4  | stable   |
+    And the cluster has the objects of "features/upstream/parca-patches.yaml"
+    When the cluster settles
+    Then the ModuleRelease "parca-v1.4.4" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (step-by-step)
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: parca
+        version: 1.4.4
+        weight: 900
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      spec:
+        scanInterval: 6h30m0s
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: parca, version: v1.4.4}
+        syncTime: "2019-10-17T15:33:00Z"
+      """
+    And the releases of module "parca" are:
+      | name         | phase      | message                               |
+      | parca-v1.4.1 | Superseded |                                       |
+      | parca-v1.4.2 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.3 | Pending    | Update policy foxtrot-alpha not found |
+      | parca-v1.4.4 | Deployed   |                                       |
+
+  @claim:DKP-26
+  Scenario: A scan creates no release for a module enabled from another source, and ignores an old version
+    Upstream source-controller case "proceed enabled modules with old version in module" (testdata
+    proceed-enabled-modules-with-old-version): enabledmodule already names v1.2.2 in its
+    properties but has no release, so it gets the channel's v1.2.3 as its first release;
+    notthissourcemodule is offered by this source but enabled from another one, so it is listed
+    and gets none.
+
+    Given the registry has the modules:
+      | module              | version | channels      |
+      | disabledmodule      | v1.2.3  | stable, alpha |
+      | enabledmodule       | v1.2.3  | stable        |
+      | withpolicymodule    | v1.2.3  | alpha         |
+      | notthissourcemodule | v1.2.3  | stable        |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: disabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "False"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        version: 1.2.2
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: withpolicymodule
+      properties:
+        source: test-source-1
+        updatePolicy: test-alpha
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: notthissourcemodule
+      properties:
+        source: test-source-2
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 4
+        modules:
+        - {name: disabledmodule, version: v1.2.3}
+        - {name: enabledmodule, version: v1.2.3}
+        - {name: notthissourcemodule, version: v1.2.3}
+        - {name: withpolicymodule, version: v1.2.3, policy: test-alpha}
+        syncTime: "2019-10-17T15:33:00Z"
+      """
+    And no ModuleRelease of module "disabledmodule" exists
+    And no ModuleRelease of module "notthissourcemodule" exists
+    And the ModuleRelease "enabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: enabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-1, controller: true}
+      spec:
+        moduleName: enabledmodule
+        version: 1.2.3
+        weight: 900
+      """
+    And the ModuleRelease "withpolicymodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: withpolicymodule
+          modules.deckhouse.io/update-policy: test-alpha
+          source: test-source-1
+      """
+
+  @claim:DKP-26
+  Scenario: A module whose properties name an older version but has no release gets the channel's as its first
+    Upstream source-controller case "module source without module releases" (testdata
+    without-module-releases): enabledmodule names v1.2.2 in its properties and has no release;
+    the scan creates the channel's v1.4.2 (with apply-now in the golden), labelled with the built-in
+    policy, and it deploys.
+
+    Given the registry has the modules:
+      | module        | version | channels |
+      | enabledmodule | v1.4.2  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        version: 1.2.2
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: enabledmodule, version: v1.4.2}
+      """
+    And the ModuleRelease "enabledmodule-v1.4.2" went through Pending, Deployed
+    And the ModuleRelease "enabledmodule-v1.4.2" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: enabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+      spec:
+        moduleName: enabledmodule
+        version: 1.4.2
+        weight: 900
+      """
+
+  @claim:DKP-11
+  Scenario: Enabling a module offered by one source takes that source and the config's policy
+    Upstream config-controller case "enable module" (testdata enable-module): the ModuleConfig
+    enables the module and names the policy "Auto"; the Module, offered only by test-source and
+    disabled so far, takes that source and the policy, and is enabled by its config.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: test-module
+      spec:
+        enabled: true
+        updatePolicy: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        availableSources: [test-source]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "False"}
+      """
+    When the cluster settles
+    Then the ModuleConfig "test-module" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-registered]
+      spec:
+        enabled: true
+        updatePolicy: Auto
+      status:
+        message: ""
+        version: "1"
+      """
+    And the Module "test-module" matches:
+      """
+      properties:
+        availableSources: [test-source]
+        source: test-source
+        updatePolicy: Auto
+      status:
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+      """
+
+  @claim:DKP-10
+  Scenario: Enabling a module offered by several sources, none chosen, puts it in Conflict
+    Upstream config-controller case "module conflict with multiple sources" (testdata
+    multiple-sources): three sources offer the module and its ModuleConfig names none.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: test-module
+      spec:
+        enabled: true
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: test-module
+      properties:
+        availableSources: [source-one, source-two, source-three]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleConfig "test-module" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-registered]
+      status:
+        message: ""
+        version: "1"
+      """
+    And the Module "test-module" matches:
+      """
+      properties:
+        availableSources: [source-one, source-two, source-three]
+        source: ~
+      status:
+        phase: Conflict
+        conditions:
+        - type: EnabledByModuleConfig
+          status: "True"
+        - type: EnabledByModuleManager
+          status: "False"
+        - type: IsReady
+          status: "False"
+          reason: Conflict
+          message: several available sources
+      """
+
+  @claim:DKP-37 @deckhouse-since:v1.75.0
+  Scenario: From v1.75 a scan creates the first release of a module its edition's bundle enables
+    Upstream source-controller case "proceed enabled modules without default" (testdata
+    proceed-enabled-modules-without-default): the test's Deckhouse is the fe edition with the
+    Default bundle; bundlenabledmodule has no ModuleConfig verdict (EnabledByModuleConfig Unknown)
+    but its module.yaml enables it in fe's Default bundle, so it gets its first release like
+    enabledmodule; notthissourcemodule, enabled from another source, gets none.
+
+    Given the cluster runs the fe edition
+    And the registry has the modules:
+      | module              | version | channels | accessibility                                        |
+      | enabledmodule       | v1.2.3  | stable   |                                                      |
+      | bundlenabledmodule  | v1.2.3  | stable   | {fe: {available: true, enabledInBundles: [Default]}} |
+      | notthissourcemodule | v1.2.3  | stable   |                                                      |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: enabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: bundlenabledmodule
+      properties:
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "Unknown"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: notthissourcemodule
+      properties:
+        source: test-source-2
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When the cluster settles
+    Then the ModuleSource "test-source-1" matches:
+      """
+      status:
+        phase: Active
+        modulesCount: 3
+        modules:
+        - {name: bundlenabledmodule, version: v1.2.3}
+        - {name: enabledmodule, version: v1.2.3}
+        - {name: notthissourcemodule, version: v1.2.3}
+      """
+    And the ModuleRelease "bundlenabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          module: bundlenabledmodule
+          modules.deckhouse.io/update-policy: ""
+          source: test-source-1
+      """
+    And the ModuleRelease "enabledmodule-v1.2.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (no releases in cluster)
+        labels:
+          source: test-source-1
+      """
+    And no ModuleRelease of module "notthissourcemodule" exists

@@ -54,8 +54,8 @@ from harness.dkp.runtime.reconcile import Controller
 from harness.dkp.runtime.settings import ClusterSettings, cluster_settings, resolve_settings
 from harness.kube import control_plane
 from harness.kube.client import KubeClient
-from harness.kube.errors import AlreadyExists, ApiError
-from harness.kube.objects import Obj
+from harness.kube.errors import AlreadyExists, ApiError, NotFound
+from harness.kube.objects import Obj, name_of
 from harness.kube.timestamps import stamp
 from harness.registry.backends import scratch
 from harness.registry.backends.base import Backend
@@ -140,6 +140,22 @@ def register_webhooks(api: ApiServer, behaviours: Behaviours | Callable[[], Beha
             lambda review: admission.embedded_source_refused(review.obj),
         ),
     )
+    client = api.client()
+    api.admission.register(
+        config.group,
+        config.plural,
+        admission.MODULE_CONFIG_WEBHOOK,
+        lambda review: admission.unavailable_source(review.obj, _module_of(client, review.obj)),
+    )
+
+
+def _module_of(client: KubeClient, config: Obj) -> Obj | None:
+    """The Module a ModuleConfig configures (same name), or None while there is none; read as the
+    upstream webhook reads it, through the API."""
+    try:
+        return client.get(kinds.MODULE, name_of(config))
+    except NotFound:
+        return None
 
 
 def _in_era(behaviour: eras.Behaviour, current: Callable[[], Behaviours], webhook: Webhook) -> Webhook:

@@ -18,12 +18,15 @@ __all__ = [
     "MODULE_SOURCE_WEBHOOK",
     "embedded_source_refused",
     "second_default_source",
+    "unavailable_source",
 ]
 
 MODULE_SOURCE_WEBHOOK = "module-sources.deckhouse-webhook.deckhouse.io"
 """The webhook's name as the denial prints it (upstream PR #14989)."""
 MODULE_CONFIG_WEBHOOK = "module-configs.deckhouse-webhook.deckhouse.io"
-"""Named like the ModuleSource webhook (the upstream name was not verified)."""
+"""The webhook's name as the denial prints it (upstream PR #10336's description)."""
+_GLOBAL_CONFIG = "global"
+"""The ModuleConfig of Deckhouse's global settings: no module, so no source to check."""
 
 
 def second_default_source(obj: Obj, existing: Iterable[Obj]) -> str | None:
@@ -45,3 +48,22 @@ def embedded_source_refused(obj: Obj) -> str | None:
     if deep_get(obj, "spec.source") == sources.EMBEDDED:
         return f"'{sources.EMBEDDED}' is a forbidden source"
     return None
+
+
+def unavailable_source(obj: Obj, module: Obj | None) -> str | None:
+    """Every era (upstream PR #10336, merged 2024-11-15, shipped in v1.67): the ModuleConfig webhook
+    (``moduleConfigValidationHandler`` of ``deckhouse-controller``, package ``validation``) refuses
+    a ``spec.source`` that is not among ``properties.availableSources`` of the config's Module, on
+    create and on update alike. Without a Module (``module``: ``None``) the write is allowed (the
+    webhook only warns "the '<name>' module not found"), and the ``global`` config is not checked.
+    The sources are listed as Go's ``%v`` prints a string slice: ``[a b]``."""
+    name, wanted = name_of(obj), deep_get(obj, "spec.source")
+    if not wanted or name == _GLOBAL_CONFIG or module is None:
+        return None
+    available = [str(s) for s in deep_get(module, "properties.availableSources", []) or []]
+    if wanted in available:
+        return None
+    return (
+        f"the '{wanted}' module source is an unavailable source for the '{name}' module, "
+        f"available sources: [{' '.join(available)}]"
+    )

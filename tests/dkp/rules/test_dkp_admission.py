@@ -9,7 +9,7 @@ from harness.api import kinds
 from harness.apiserver import ApiServer
 from harness.clock import VirtualClock
 from harness.cluster import crd_layers, register_webhooks
-from harness.dkp.rules.admission import embedded_source_refused, second_default_source
+from harness.dkp.rules.admission import embedded_source_refused, second_default_source, unavailable_source
 from harness.kube.errors import Forbidden
 
 
@@ -71,5 +71,69 @@ def test_the_webhooks_are_registered_for_the_clusters_era(version):
                 client.create(kinds.MODULE_CONFIG, config)
         else:
             client.create(kinds.MODULE_CONFIG, config)
+    finally:
+        server.stop()
+
+
+def module(name: str, *available: str) -> dict[str, object]:
+    return {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "Module",
+        "metadata": {"name": name},
+        "properties": {"availableSources": list(available)},
+    }
+
+
+def module_config(name: str, source: str | None = None) -> dict[str, object]:
+    spec: dict[str, object] = {"enabled": True}
+    if source is not None:
+        spec["source"] = source
+    meta = {"name": name}
+    return {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig", "metadata": meta, "spec": spec}
+
+
+@pytest.mark.parametrize(
+    ("config", "found", "reason"),
+    [
+        (
+            module_config("test", "test3"),
+            module("test", "test1", "test2"),
+            "the 'test3' module source is an unavailable source for the 'test' module, "
+            "available sources: [test1 test2]",
+        ),
+        (
+            module_config("test", "test3"),
+            module("test"),
+            "the 'test3' module source is an unavailable source for the 'test' module, available sources: []",
+        ),
+        (module_config("test", "test1"), module("test", "test1", "test2"), None),
+        (module_config("test"), module("test", "test1", "test2"), None),  # no source named
+        (module_config("test", "test3"), None, None),  # the module is not known yet
+        (module_config("global", "test3"), module("global"), None),  # global has no source
+    ],
+)
+def test_a_module_config_may_name_only_a_source_that_offers_the_module(config, found, reason):
+    assert unavailable_source(config, found) == reason
+
+
+@pytest.mark.parametrize("version", [eras.DEFAULT_VERSION, eras.LATEST], ids=str)
+def test_every_era_refuses_a_module_config_naming_a_source_that_does_not_offer_the_module(version):
+    server = ApiServer(VirtualClock(), crd_dir=crd_layers(version))
+    try:
+        register_webhooks(server, eras.behaviours_for(version))
+        client = server.client()
+        client.create(kinds.MODULE_CONFIG, module_config("early", "gone"))  # no Module yet: allowed
+        client.create(kinds.MODULE, module("test", "test1", "test2"))
+        expected = (
+            'admission webhook "module-configs.deckhouse-webhook.deckhouse.io" denied the request: '
+            "the 'test3' module source is an unavailable source for the 'test' module, "
+            "available sources: \\[test1 test2\\]"
+        )
+        with pytest.raises(Forbidden, match=expected):
+            client.create(kinds.MODULE_CONFIG, module_config("test", "test3"))
+        client.create(kinds.MODULE_CONFIG, module_config("test", "test2"))
+        updated = {**module_config("test", "test3"), "metadata": {"name": "test"}}
+        with pytest.raises(Forbidden, match="unavailable source"):
+            client.update(kinds.MODULE_CONFIG, updated)
     finally:
         server.stop()
