@@ -267,15 +267,15 @@ Feature: A ModuleUpdatePolicy decides when new releases install
     When 15 seconds pass
     And the "alpha" channel of module "module-one" moves to v0.7.25
     And 3 minutes pass
-    And I label the ModuleRelease "module-one-v0.7.25" with modules.deckhouse.io/update-policy="gone"
+    And I delete the ModuleUpdatePolicy "manual"
     And 1 minutes pass
-    Then the ModuleRelease "module-one-v0.7.25" has the message "Update policy gone not found"
+    Then the ModuleRelease "module-one-v0.7.25" has the message "Update policy manual not found"
     When I apply:
       """
       apiVersion: deckhouse.io/v1alpha2
       kind: ModuleUpdatePolicy
       metadata:
-        name: gone
+        name: manual
       spec:
         releaseChannel: Alpha
         update:
@@ -283,6 +283,57 @@ Feature: A ModuleUpdatePolicy decides when new releases install
       """
     And 1 minutes pass
     Then the ModuleRelease "module-one-v0.7.25" is in phase "Deployed"
+
+  Scenario: A user cannot move a release to another update policy by relabelling it
+    Deckhouse's ValidatingAdmissionPolicy update-policy-label-objects.deckhouse.io (since August
+    2024) lets only Deckhouse change the value of a release's update-policy label; removing the
+    label, so that Deckhouse finds the policy again, is allowed.
+
+    Given it is Monday 2024-12-23 12:00 UTC
+    And the registry has the modules:
+      | module     | version |
+      | module-one | v0.7.25 |
+    And the cluster has the objects of "features/sources/example-source.yaml"
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: manual
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Manual
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-one
+      spec:
+        enabled: true
+        updatePolicy: manual
+      """
+    When 15 seconds pass
+    And the "alpha" channel of module "module-one" moves to v0.7.25
+    And 3 minutes pass
+    And I try to apply:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: module-one-v0.7.25
+        labels:
+          modules.deckhouse.io/update-policy: another
+      """
+    Then the API server refuses it with a message containing "ValidatingAdmissionPolicy 'update-policy-label-objects.deckhouse.io' with binding 'update-policy-label-objects.deckhouse.io' denied request: Manual update-policy change is forbidden."
+    When I label the ModuleRelease "module-one-v0.7.25" with example.com/team="qa"
+    Then the ModuleRelease "module-one-v0.7.25" matches:
+      """
+      metadata:
+        labels:
+          example.com/team: qa
+          modules.deckhouse.io/update-policy: manual
+      """
 
   @claim:UP-03 @claim:DKP-04 @claim:MS-02
   Scenario: Over weeks, each channel move waits for the next Monday or Wednesday window

@@ -183,13 +183,15 @@ class ApiServer:
 
     # ---- public surface ----------------------------------------------------------------------
 
-    def client(self, user_agent: str | None = None) -> KubeClient:
+    def client(self, user_agent: str | None = None, user: str | None = None) -> KubeClient:
         """The in-process client: same handlers, faults and events as HTTP, no sockets.
         ``user_agent`` names the writer in ``managedFields`` when a write gives no ``fieldManager``
-        (its part before the first ``/``, as kube-apiserver takes it)."""
-        if user_agent is None:
-            return InProcessClient(self._backend, self._subscribe)
-        return InProcessClient(self._backend, self._subscribe, user_agent=user_agent)
+        (its part before the first ``/``, as kube-apiserver takes it); ``user`` is who it writes
+        as for admission policies (the cluster's admin unless given)."""
+        extra = {"user_agent": user_agent} if user_agent is not None else {}
+        if user is not None:
+            extra["user"] = user
+        return InProcessClient(self._backend, self._subscribe, **extra)
 
     def preinstall(self, api_version: str, kind: str, make: Callable[[], list[Obj]]) -> None:
         """Have ``make()``'s objects of ``kind`` stored at the first request for that resource

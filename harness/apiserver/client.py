@@ -33,10 +33,18 @@ Subscribe = Callable[[WatchHandler, Resource | None], Unsubscribe]
 class InProcessClient:
     """Implements ``KubeClient`` over a :class:`Backend`."""
 
-    def __init__(self, backend: Backend, subscribe: Subscribe, *, user_agent: str = _AGENT) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        subscribe: Subscribe,
+        *,
+        user_agent: str = _AGENT,
+        user: str = "kubernetes-admin",
+    ) -> None:
         self._b = backend
         self._subscribe = subscribe
         self._agent = user_agent
+        self._user = user
 
     def _rt(self, resource: Resource) -> ResourceType:
         return self._b.catalog.lookup(resource.group, resource.version, resource.plural)
@@ -45,7 +53,7 @@ class InProcessClient:
         body = kw.get("body")
         if isinstance(body, CowDict | CowList):
             kw["body"], kw["body_owned"] = thaw(body), True
-        req = Request(verb, self._rt(resource), user_agent=self._agent, **kw)
+        req = Request(verb, self._rt(resource), user_agent=self._agent, user=self._user, **kw)
         return handle(self._b, req).body
 
     def resolve(self, api_version: str, kind: str) -> Resource:

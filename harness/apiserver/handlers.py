@@ -330,7 +330,7 @@ def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
         return [strategy.to_version(o, rt) for o in b.store.list(rt).items]
 
     operation = "CREATE" if old is None else "UPDATE"
-    b.admission.review(rt.key, AdmissionReview(operation, obj, old, existing))
+    b.admission.review(rt, AdmissionReview(operation, obj, old, existing, req.user))
 
 
 def create(b: Backend, req: Request) -> Response:

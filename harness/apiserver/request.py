@@ -76,6 +76,9 @@ class Request:
     accept: str = ""
     content_type: str = ""
     user_agent: str = ""
+    user: str = "kubernetes-admin"
+    """Who makes the request: the token's admin over HTTP, the name an in-process client was made
+    with (the simulated Deckhouse's service account); admission policies read it."""
     body_owned: bool = False
     commands: tuple[str, ...] = ()
     """Every ``command`` query parameter, in order (``exec`` repeats it: one per argument)."""

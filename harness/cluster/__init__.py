@@ -147,6 +147,13 @@ def register_webhooks(api: ApiServer, behaviours: Behaviours | Callable[[], Beha
         admission.MODULE_CONFIG_WEBHOOK,
         lambda review: admission.unavailable_source(review.obj, _module_of(client, review.obj)),
     )
+    release = kinds.MODULE_RELEASE
+    api.admission.register_policy(
+        release.group,
+        release.plural,
+        admission.UPDATE_POLICY_LABEL_POLICY,
+        lambda review: admission.update_policy_relabel(review.obj, review.old, review.user),
+    )
 
 
 def _module_of(client: KubeClient, config: Obj) -> Obj | None:
@@ -370,7 +377,7 @@ class SimulatedCluster:
         # The controllers write as deckhouse-controller does on a real cluster, so managedFields and
         # server-side apply conflicts name that manager; steps acting as the user keep self.client.
         reads = ReadRecorder(
-            self.api.client(user_agent=DECKHOUSE_USER_AGENT)
+            self.api.client(user_agent=DECKHOUSE_USER_AGENT, user=admission.DECKHOUSE_SERVICE_ACCOUNT)
         )  # what each look read: the fast-time shortcut's wake-ups
         self._controller_list = self._controllers(reads)
         self._manager = Manager(

@@ -10,21 +10,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from harness.api import annotations as ann
+from harness.api import labels as lbl
 from harness.api import sources
 from harness.kube.objects import Obj, deep_get, name_of
 
 __all__ = [
+    "DECKHOUSE_SERVICE_ACCOUNT",
     "MODULE_CONFIG_WEBHOOK",
     "MODULE_SOURCE_WEBHOOK",
+    "UPDATE_POLICY_LABEL_POLICY",
     "embedded_source_refused",
     "second_default_source",
     "unavailable_source",
+    "update_policy_relabel",
 ]
 
 MODULE_SOURCE_WEBHOOK = "module-sources.deckhouse-webhook.deckhouse.io"
 """The webhook's name as the denial prints it (upstream PR #14989)."""
 MODULE_CONFIG_WEBHOOK = "module-configs.deckhouse-webhook.deckhouse.io"
 """The webhook's name as the denial prints it (upstream PR #10336's description)."""
+UPDATE_POLICY_LABEL_POLICY = "update-policy-label-objects.deckhouse.io"
+"""The ValidatingAdmissionPolicy (and its binding) of ``modules/002-deckhouse/templates/
+validation.yaml`` that guards a release's update-policy label (upstream PR #9035, August 2024)."""
+DECKHOUSE_SERVICE_ACCOUNT = "system:serviceaccount:d8-system:deckhouse"
+"""Who Deckhouse's controllers write as."""
+_D8_SERVICE_ACCOUNTS = "system:serviceaccount:d8-"
 _GLOBAL_CONFIG = "global"
 """The ModuleConfig of Deckhouse's global settings: no module, so no source to check."""
 
@@ -66,4 +76,24 @@ def unavailable_source(obj: Obj, module: Obj | None) -> str | None:
     return (
         f"the '{wanted}' module source is an unavailable source for the '{name}' module, "
         f"available sources: [{' '.join(available)}]"
+    )
+
+
+def update_policy_relabel(obj: Obj, old: Obj | None, user: str) -> str | None:
+    """Every era (upstream PR #9035, merged 2024-08-19): Deckhouse's ValidatingAdmissionPolicy
+    ``update-policy-label-objects.deckhouse.io`` refuses an update of a ModuleRelease that changes
+    the value of its ``modules.deckhouse.io/update-policy`` label, unless a ``d8-`` service
+    account (Deckhouse itself) writes it. Setting the label where there was none, or removing it
+    (so that the controller finds the policy again), is allowed."""
+    if old is None or user.startswith(_D8_SERVICE_ACCOUNTS):
+        return None
+    new_labels = deep_get(obj, "metadata.labels", {}) or {}
+    old_labels = deep_get(old, "metadata.labels", {}) or {}
+    if lbl.UPDATE_POLICY not in new_labels or lbl.UPDATE_POLICY not in old_labels:
+        return None
+    if new_labels[lbl.UPDATE_POLICY] == old_labels[lbl.UPDATE_POLICY]:
+        return None
+    return (
+        "Manual update-policy change is forbidden. Please, remove the update-policy label to "
+        "automatically find a new suitable policy"
     )

@@ -409,7 +409,7 @@ def label(world: World, kind: str, name: str, key: str, value: str) -> None:
     """Set one label.
 
     Example:
-        When I label the ModuleRelease "module-one-v0.8.0" with modules.deckhouse.io/update-policy="gone"
+        When I label the ModuleRelease "module-one-v0.8.0" with example.com/team="qa"
     """
     _merge(world, kind, name, {"metadata": {"labels": {key: world.expect(value)}}})
 

@@ -137,3 +137,58 @@ def test_every_era_refuses_a_module_config_naming_a_source_that_does_not_offer_t
             client.update(kinds.MODULE_CONFIG, updated)
     finally:
         server.stop()
+
+
+def _release(policy: str | None, **labels: str) -> dict[str, object]:
+    if policy is not None:
+        labels["modules.deckhouse.io/update-policy"] = policy
+    return {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleRelease",
+        "metadata": {"name": "m-v1.0.0", "labels": labels},
+        "spec": {"moduleName": "m", "version": "1.0.0", "weight": 900},
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "user", "denied"),
+    [
+        ("manual", "auto", "kubernetes-admin", True),
+        ("manual", "auto", "system:serviceaccount:d8-system:deckhouse", False),
+        ("manual", "manual", "kubernetes-admin", False),
+        (None, "auto", "kubernetes-admin", False),  # a label where there was none
+        ("manual", None, "kubernetes-admin", False),  # removed, so that Deckhouse finds the policy
+    ],
+)
+def test_only_deckhouse_changes_a_releases_update_policy_label(old, new, user, denied):
+    from harness.dkp.rules.admission import update_policy_relabel
+
+    reason = update_policy_relabel(_release(new), _release(old), user)
+    assert (reason is not None) == denied
+    if denied:
+        assert reason.startswith(
+            "Manual update-policy change is forbidden. Please, remove the update-policy label"
+        )
+    assert update_policy_relabel(_release(new), None, user) is None  # creates are not matched
+
+
+def test_the_policy_denies_in_kube_apiservers_words_and_lets_deckhouse_through():
+    api = ApiServer(VirtualClock(), crd_dir=crd_layers(eras.DEFAULT_VERSION))
+    register_webhooks(api, eras.behaviours_for(eras.DEFAULT_VERSION))
+    admin, deckhouse = api.client(), api.client(user="system:serviceaccount:d8-system:deckhouse")
+    admin.create(kinds.MODULE_RELEASE, _release("manual"))
+    with pytest.raises(Forbidden) as refused:
+        admin.patch(
+            kinds.MODULE_RELEASE, "m-v1.0.0", {"metadata": {"labels": _release("auto")["metadata"]["labels"]}}
+        )
+    assert str(refused.value.message) == (
+        'modulereleases.deckhouse.io "m-v1.0.0" is forbidden: ValidatingAdmissionPolicy '
+        "'update-policy-label-objects.deckhouse.io' with binding 'update-policy-label-objects.deckhouse.io' "
+        "denied request: Manual update-policy change is forbidden. Please, remove the update-policy label "
+        "to automatically find a new suitable policy"
+    )
+    moved = deckhouse.patch(
+        kinds.MODULE_RELEASE, "m-v1.0.0", {"metadata": {"labels": _release("auto")["metadata"]["labels"]}}
+    )
+    assert moved["metadata"]["labels"]["modules.deckhouse.io/update-policy"] == "auto"
+    api.stop()
