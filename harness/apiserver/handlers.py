@@ -355,6 +355,11 @@ def create(b: Backend, req: Request) -> Response:
 def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: bool) -> Response:
     _check_identity(req, new)
     new = strategy.for_update(req.rt, new, old, req.subresource)
+    if req.rt.key == ("", "services") and not req.rt.custom and not req.subresource:
+        others = [
+            o for o in b.store.list(req.rt).items if o["metadata"].get("uid") != old["metadata"].get("uid")
+        ]
+        defaults.allocate(new, others)  # a Service made a NodePort gets its node ports now
     admitted = old if b.catalog.single_version(req.rt.key) else None
     warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), admitted, old=old)
     _review(b, req, new, old)

@@ -171,3 +171,16 @@ def test_a_node_port_service_made_cluster_ip_loses_its_node_ports(client):
     replaced = client.update(services, body)
     assert "nodePort" not in replaced["spec"]["ports"][0]
     assert replaced["spec"]["clusterIP"] == created["spec"]["clusterIP"]
+
+
+def test_a_cluster_ip_service_made_a_node_port_gets_node_ports(client):
+    services = client.resolve("v1", "Service")
+    created = thaw(
+        client.create(
+            services, {"metadata": {"name": "web", "namespace": "default"}, "spec": {"ports": [{"port": 80}]}}
+        )
+    )
+    assert "nodePort" not in created["spec"]["ports"][0]
+    patched = client.patch(services, "web", {"spec": {"type": "NodePort"}}, namespace="default")
+    assert 30000 <= patched["spec"]["ports"][0]["nodePort"] <= 32767
+    assert patched["spec"]["clusterIP"] == created["spec"]["clusterIP"]
