@@ -10,6 +10,7 @@ fields the manager applied before but no longer does (when nobody else owns them
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from harness.kube.errors import Cause, Conflict
@@ -99,8 +100,37 @@ def _entries(obj: Obj) -> list[dict[str, Any]]:
     return [dict(e) for e in obj.get("metadata", {}).get("managedFields") or []]
 
 
+def _entry_seconds(entry: dict[str, Any]) -> int:
+    """An entry's ``time`` in whole Unix seconds, 0 without one (Go's ``p.Time.Unix()``)."""
+    stamp = entry.get("time")
+    if not isinstance(stamp, str) or not stamp:
+        return 0
+    try:
+        return int(datetime.fromisoformat(stamp).timestamp())
+    except ValueError:
+        return 0
+
+
+def _entry_order(entry: dict[str, Any]) -> tuple[str, int, str, str, str]:
+    """The sort key kube-apiserver gives a managedFields entry.
+
+    The field manager re-encodes and sorts every entry on each write: by operation (``Apply`` before
+    ``Update``), then time in whole seconds, then manager, API version and subresource
+    (``sortEncodedManagedFields``, ``k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager/internal/
+    managedfields.go``, 1.32). Clients such as ``kubectl get --show-managed-fields`` show that order.
+    """
+    return (
+        str(entry.get("operation") or ""),
+        _entry_seconds(entry),
+        str(entry.get("manager") or ""),
+        str(entry.get("apiVersion") or ""),
+        str(entry.get("subresource") or ""),
+    )
+
+
 def _set_entries(obj: Obj, entries: list[dict[str, Any]]) -> None:
-    kept = [e for e in entries if e.get("fieldsV1")]
+    """Store the non-empty ``entries`` in ``obj`` in kube-apiserver's order (:func:`_entry_order`)."""
+    kept = sorted((e for e in entries if e.get("fieldsV1")), key=_entry_order)
     if kept:
         obj.setdefault("metadata", {})["managedFields"] = kept
     else:
@@ -174,27 +204,36 @@ def owned_alone(
 ) -> bool:
     """Whether :func:`record_update` of a change of ``paths`` only, by ``manager`` (operation Update,
     through ``subresource``), would leave ``obj``'s entries as they are but for that manager's
-    ``time``: its entry is the last one, has this API version, owns ``paths`` and only leaves, and no
-    other entry owns any of ``paths``."""
+    ``time`` (and so its place in the order): its entry has this API version, owns ``paths`` and only
+    leaves, and no other entry owns any of ``paths``."""
     entries = obj.get("metadata", {}).get("managedFields") or []
-    if not entries:
+    index = _own_index(entries, manager, subresource)
+    if index is None or entries[index].get("apiVersion") != api_version:
         return False
-    last = entries[-1]
-    if not _same_owner(last, manager, "Update", subresource) or last.get("apiVersion") != api_version:
-        return False
-    mine = _parsed(last.get("fieldsV1") or {})
+    mine = _parsed(entries[index].get("fieldsV1") or {})
     if not paths <= mine or not all(_is_leaf(obj, path) for path in mine):
         return False
-    return not any(paths & _parsed(e.get("fieldsV1") or {}) for e in entries[:-1])
+    return not any(paths & _parsed(e.get("fieldsV1") or {}) for i, e in enumerate(entries) if i != index)
+
+
+def _own_index(entries: list[dict[str, Any]], manager: str, subresource: str | None) -> int | None:
+    """Where ``manager``'s Update entry through ``subresource`` is in ``entries`` (None: nowhere)."""
+    for index, entry in enumerate(entries):
+        if _same_owner(entry, manager, "Update", subresource):
+            return index
+    return None
 
 
 def record_repeat(new: Obj, *, manager: str, api_version: str, now: str, subresource: str | None) -> None:
     """:func:`record_update` of a change :func:`owned_alone` vouched for (on the object ``new``
-    replaces): the same entries, the manager's (the last) made again at ``now``."""
+    replaces): the same entries, the manager's made again at ``now`` and sorted into its place."""
     entries = _entries(new)
-    tree = entries[-1].get("fieldsV1") or {}
+    index = _own_index(entries, manager, subresource)
+    if index is None:
+        raise ValueError(f"no Update entry of {manager!r} to repeat")
+    tree = entries[index].get("fieldsV1") or {}
     mine = _parsed(tree)
-    entries[-1] = _entry(manager, "Update", api_version, now, mine, subresource, same_as=(mine, tree))
+    entries[index] = _entry(manager, "Update", api_version, now, mine, subresource, same_as=(mine, tree))
     _set_entries(new, entries)
 
 
