@@ -20,6 +20,7 @@ from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.definitions import refuse_write
 from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
+from harness.apiserver.label_selectors import parse_label_selector
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
 from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
@@ -64,7 +65,7 @@ def wants_table(accept: str) -> bool:
 
 def _selectors(req: Request) -> tuple[LabelSelector, FieldSelector]:
     try:
-        return LabelSelector.parse(req.query.get("labelSelector")), req.rt.field_selector(
+        return parse_label_selector(req.query.get("labelSelector")), req.rt.field_selector(
             req.query.get("fieldSelector")
         )
     except SelectorError as exc:
