@@ -10,7 +10,6 @@ copied, a patch is applied to a new object.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +31,7 @@ from harness.apiserver.options import (
     query_int,
     too_large_rv,
 )
+from harness.apiserver.paging import LATEST, decode_continue, encode_continue, expired_continue
 from harness.apiserver.pod_exec import exec_pod
 from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
@@ -39,7 +39,7 @@ from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
 from harness.apiserver.strategic import DirectiveFormatError, strategic_merge
 from harness.apiserver.typedfields import decode_error
-from harness.apiserver.watch import Expired, WatchSpec, watch_stream
+from harness.apiserver.watch import WatchSpec, watch_stream
 from harness.kube.client import PatchType
 from harness.kube.errors import (
     BadRequest,
@@ -112,15 +112,11 @@ def _include(req: Request) -> str:
 
 def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        rv, start = int(data["rv"]), (str(data["start"][0]), str(data["start"][1]))
+        rv, start = decode_continue(token)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise BadRequest(f"continue key is not valid: {token!r}; start a new list without continue") from exc
-    if b.log.expired(rv):
-        raise Expired(
-            "The provided continue parameter is too old to display a consistent list result. "
-            "You can start a new list without the continue parameter."
-        )
+    if rv != LATEST and b.log.expired(rv):
+        raise expired_continue(start)
     return start
 
 
@@ -160,8 +156,7 @@ def list_(b: Backend, req: Request) -> Response:
     page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)
     token = None
     if page.last is not None:
-        raw = json.dumps({"rv": page.resource_version, "start": list(page.last)}).encode()
-        token = base64.urlsafe_b64encode(raw).decode()
+        token = encode_continue(page.resource_version, page.last)
     items = [strategy.to_version(o, req.rt) for o in page.items]
     rv = str(page.resource_version)
     if wants_table(req.accept):
