@@ -19,6 +19,7 @@ from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.definitions import refuse_write
 from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
+from harness.apiserver.json_patch import apply_json_patch
 from harness.apiserver.label_selectors import parse_label_selector
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
 from harness.apiserver.objectmeta import go_quote
@@ -51,7 +52,7 @@ from harness.kube.errors import (
     UnsupportedMediaType,
 )
 from harness.kube.objects import Obj
-from harness.kube.patches import PatchError, clone, json_patch
+from harness.kube.patches import PatchError, clone
 from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
 
 __all__ = ["handle"]
@@ -433,7 +434,7 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
     leaves alone)."""
     try:
         if kind is PatchType.JSON:
-            new = json_patch(current, req.body)
+            new = apply_json_patch(current, req.body)
         else:
             if not isinstance(req.body, dict):
                 raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
