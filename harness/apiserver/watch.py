@@ -95,7 +95,7 @@ class EventLog:
         with self._cond:
             while True:
                 if rv < self._dropped_upto:
-                    raise Expired(f"too old resource version: {rv} ({self._dropped_upto + 1})")
+                    raise Expired(_too_old(rv, self._dropped_upto))
                 found = self._after(rv)
                 if found or self._closed:
                     return found if found else None
@@ -105,6 +105,14 @@ class EventLog:
                 # Bounded: Condition.wait raises OverflowError beyond threading.TIMEOUT_MAX, and a
                 # client may ask for any int64 of timeoutSeconds. The loop waits again as needed.
                 self._cond.wait(_MAX_WAIT if remaining is None else min(remaining, _MAX_WAIT))
+
+
+def _too_old(rv: int, resumable: int) -> str:
+    """The watch cache's words for a watch from before the history: the version asked for and
+    ``oldest-1``, the oldest kept event's version less one, which is the newest commit dropped here
+    and the oldest version a watch may still resume from (``getAllEventsSinceLocked`` in
+    ``k8s.io/apiserver/pkg/storage/cacher/watch_cache.go``)."""
+    return f"too old resource version: {rv} ({resumable})"
 
 
 @dataclass(frozen=True)
