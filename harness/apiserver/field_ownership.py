@@ -32,7 +32,7 @@ def leaf_paths(obj: Obj) -> set[Path]:
             continue
         if key == "metadata":
             for mkey in _TRACKED_META:
-                if mkey in value:
+                if value.get(mkey):  # an empty map or list is not stored (canonical.py): nothing to own
                     _leaves(value[mkey], ("metadata", mkey), out)
             continue
         _leaves(value, (key,), out)
@@ -180,7 +180,7 @@ def record_update(
     entries = _entries(old or {})
     changed = _changed_leaves(old or {}, new)
     if not changed:
-        _set_entries(new, entries)
+        _set_entries(new, [_without_removed(e, new) for e in entries])
         return
     mine: set[Path] = set()
     mine_tree: dict[str, Any] | None = None
@@ -190,10 +190,11 @@ def record_update(
         if _same_owner(e, manager, "Update", subresource):
             mine, mine_tree = owned, e.get("fieldsV1")
             continue
-        if owned & changed:  # an entry the change does not touch keeps its (canonical) fieldsV1
-            e["fieldsV1"] = to_fields_v1(owned - changed)
+        kept = {p for p in owned - changed if _owned_in(new, p)}
+        if kept != owned:  # an entry the change does not touch keeps its (canonical) fieldsV1
+            e["fieldsV1"] = to_fields_v1(kept)
         rest.append(e)
-    paths = changed | {p for p in mine if _is_leaf(new, p)}
+    paths = changed | {p for p in mine if _owned_in(new, p)}
     entry = _entry(manager, "Update", api_version, now, paths, subresource, same_as=(mine, mine_tree))
     rest.append(entry)
     _set_entries(new, rest)
@@ -250,7 +251,7 @@ def _changed_leaves(old: Obj, new: Obj) -> set[Path]:
         before = old.get(key, _MISSING) if isinstance(old, dict) else _MISSING
         if key == "metadata":
             for mkey in _TRACKED_META:
-                if mkey in value:
+                if value.get(mkey):  # an empty one is dropped when stored, as a removal
                     prior = before.get(mkey, _MISSING) if isinstance(before, dict) else _MISSING
                     _changed(value[mkey], prior, ("metadata", mkey), out)
             continue
@@ -267,6 +268,26 @@ def _changed(value: Any, before: Any, path: Path, out: set[Path]) -> None:
             _changed(sub, prior, (*path, key), out)
     elif before is _MISSING or value != before:
         out.add(path)
+
+
+def _owned_in(obj: Obj, path: Path) -> bool:
+    """Whether a manager may still own ``path`` of ``obj``: a leaf of it (:func:`_is_leaf`) that is
+    stored (an empty ``metadata`` map or list is not). Every other owned path was removed, and
+    structured-merge-diff takes removed fields out of every manager's set (``Updater.update`` in
+    ``sigs.k8s.io/structured-merge-diff/v4/merge/update.go``: ``compare.Removed``)."""
+    if len(path) == 2 and path[0] == "metadata" and not _value(obj, path):
+        return False
+    return _is_leaf(obj, path)
+
+
+def _without_removed(entry: dict[str, Any], obj: Obj) -> dict[str, Any]:
+    """``entry`` without the fields ``obj`` no longer has (its time kept: losing fields is not a
+    change by that manager); the same entry when it lost nothing."""
+    owned = _parsed(entry.get("fieldsV1") or {})
+    kept = {p for p in owned if _owned_in(obj, p)}
+    if kept == owned:
+        return entry
+    return {**entry, "fieldsV1": to_fields_v1(kept)}
 
 
 def _is_leaf(obj: Obj, path: Path) -> bool:

@@ -10,6 +10,7 @@ the entries positionally see that order, not the order of the writes.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from .conftest import widget
 
@@ -80,3 +81,37 @@ def test_a_repeated_status_leaf_write_keeps_the_sorted_order(http, clock):
     r = _status(http, "alpha", "D")
     assert r.status_code == 200, r.text
     assert _owners(http, "w") == [("Update", "zeta", ""), ("Update", "alpha", "status")]
+
+
+CMS = "/api/v1/namespaces/default/configmaps"
+
+
+def _cm_owners(http, name: str) -> dict[str, Any]:
+    entries = http.get(f"{CMS}/{name}").json()["metadata"].get("managedFields") or []
+    return {e["manager"]: e["fieldsV1"] for e in entries}
+
+
+def test_a_removed_field_is_owned_by_nobody_afterwards(http):
+    """Structured-merge-diff takes every removed field out of every manager's set
+    (``Updater.update`` in ``sigs.k8s.io/structured-merge-diff/v4/merge/update.go``: ``compare.Removed``
+    for the other managers); a manager left with nothing has no entry."""
+    cm = {"metadata": {"name": "c", "labels": {"l": "v"}, "finalizers": ["x.io/y"]}, "data": {"k": "v"}}
+    assert http.post(CMS, params={"fieldManager": "maker"}, json=cm).status_code == 201
+    patch = {"metadata": {"labels": {"l": None}, "finalizers": None}}
+    r = http.patch(f"{CMS}/c", params={"fieldManager": "remover"}, json=patch, headers=MERGE)
+    assert r.status_code == 200, r.text
+    assert _cm_owners(http, "c") == {"maker": {"f:data": {".": {}, "f:k": {}}}}
+    r = http.patch(f"{CMS}/c", params={"fieldManager": "remover"}, json={"data": None}, headers=MERGE)
+    assert r.status_code == 200, r.text
+    assert "managedFields" not in http.get(f"{CMS}/c").json()["metadata"]
+
+
+def test_an_apply_of_a_field_someone_removed_does_not_conflict_with_its_old_owner(http):
+    cm = {"metadata": {"name": "c", "labels": {"l": "v"}}}
+    assert http.post(CMS, params={"fieldManager": "maker"}, json=cm).status_code == 201
+    patch = {"metadata": {"labels": {"l": None}}}
+    assert http.patch(f"{CMS}/c", params={"fieldManager": "remover"}, json=patch, headers=MERGE).is_success
+    applied = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"l": "w"}}}'
+    r = http.patch(f"{CMS}/c", params={"fieldManager": "applier"}, content=applied, headers=APPLY)
+    assert r.status_code == 200, r.text
+    assert r.json()["metadata"]["labels"] == {"l": "w"}
