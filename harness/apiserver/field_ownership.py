@@ -10,6 +10,7 @@ fields the manager applied before but no longer does (when nobody else owns them
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from harness.kube.errors import Cause, Conflict
@@ -31,7 +32,7 @@ def leaf_paths(obj: Obj) -> set[Path]:
             continue
         if key == "metadata":
             for mkey in _TRACKED_META:
-                if mkey in value:
+                if value.get(mkey):  # an empty map or list is not stored (canonical.py): nothing to own
                     _leaves(value[mkey], ("metadata", mkey), out)
             continue
         _leaves(value, (key,), out)
@@ -116,8 +117,37 @@ def _entries(obj: Obj) -> list[dict[str, Any]]:
     return [dict(e) for e in obj.get("metadata", {}).get("managedFields") or []]
 
 
+def _entry_seconds(entry: dict[str, Any]) -> int:
+    """An entry's ``time`` in whole Unix seconds, 0 without one (Go's ``p.Time.Unix()``)."""
+    stamp = entry.get("time")
+    if not isinstance(stamp, str) or not stamp:
+        return 0
+    try:
+        return int(datetime.fromisoformat(stamp).timestamp())
+    except ValueError:
+        return 0
+
+
+def _entry_order(entry: dict[str, Any]) -> tuple[str, int, str, str, str]:
+    """The sort key kube-apiserver gives a managedFields entry.
+
+    The field manager re-encodes and sorts every entry on each write: by operation (``Apply`` before
+    ``Update``), then time in whole seconds, then manager, API version and subresource
+    (``sortEncodedManagedFields``, ``k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager/internal/
+    managedfields.go``, 1.32). Clients such as ``kubectl get --show-managed-fields`` show that order.
+    """
+    return (
+        str(entry.get("operation") or ""),
+        _entry_seconds(entry),
+        str(entry.get("manager") or ""),
+        str(entry.get("apiVersion") or ""),
+        str(entry.get("subresource") or ""),
+    )
+
+
 def _set_entries(obj: Obj, entries: list[dict[str, Any]]) -> None:
-    kept = [e for e in entries if e.get("fieldsV1")]
+    """Store the non-empty ``entries`` in ``obj`` in kube-apiserver's order (:func:`_entry_order`)."""
+    kept = sorted((e for e in entries if e.get("fieldsV1")), key=_entry_order)
     if kept:
         obj.setdefault("metadata", {})["managedFields"] = kept
     else:
@@ -167,7 +197,7 @@ def record_update(
     entries = _entries(old or {})
     changed = _changed_leaves(old or {}, new)
     if not changed:
-        _set_entries(new, entries)
+        _set_entries(new, [_without_removed(e, new) for e in entries])
         return
     mine: set[Path] = set()
     mine_tree: dict[str, Any] | None = None
@@ -177,10 +207,11 @@ def record_update(
         if _same_owner(e, manager, "Update", subresource):
             mine, mine_tree = owned, e.get("fieldsV1")
             continue
-        if owned & changed:  # an entry the change does not touch keeps its (canonical) fieldsV1
-            e["fieldsV1"] = to_fields_v1(owned - changed)
+        kept = {p for p in owned - changed if _owned_in(new, p)}
+        if kept != owned:  # an entry the change does not touch keeps its (canonical) fieldsV1
+            e["fieldsV1"] = to_fields_v1(kept)
         rest.append(e)
-    paths = changed | {p for p in mine if _is_leaf(new, p)}
+    paths = changed | {p for p in mine if _owned_in(new, p)}
     entry = _entry(manager, "Update", api_version, now, paths, subresource, same_as=(mine, mine_tree))
     rest.append(entry)
     _set_entries(new, rest)
@@ -191,27 +222,36 @@ def owned_alone(
 ) -> bool:
     """Whether :func:`record_update` of a change of ``paths`` only, by ``manager`` (operation Update,
     through ``subresource``), would leave ``obj``'s entries as they are but for that manager's
-    ``time``: its entry is the last one, has this API version, owns ``paths`` and only leaves, and no
-    other entry owns any of ``paths``."""
+    ``time`` (and so its place in the order): its entry has this API version, owns ``paths`` and only
+    leaves, and no other entry owns any of ``paths``."""
     entries = obj.get("metadata", {}).get("managedFields") or []
-    if not entries:
+    index = _own_index(entries, manager, subresource)
+    if index is None or entries[index].get("apiVersion") != api_version:
         return False
-    last = entries[-1]
-    if not _same_owner(last, manager, "Update", subresource) or last.get("apiVersion") != api_version:
-        return False
-    mine = _parsed(last.get("fieldsV1") or {})
+    mine = _parsed(entries[index].get("fieldsV1") or {})
     if not paths <= mine or not all(_is_leaf(obj, path) for path in mine):
         return False
-    return not any(paths & _parsed(e.get("fieldsV1") or {}) for e in entries[:-1])
+    return not any(paths & _parsed(e.get("fieldsV1") or {}) for i, e in enumerate(entries) if i != index)
+
+
+def _own_index(entries: list[dict[str, Any]], manager: str, subresource: str | None) -> int | None:
+    """Where ``manager``'s Update entry through ``subresource`` is in ``entries`` (None: nowhere)."""
+    for index, entry in enumerate(entries):
+        if _same_owner(entry, manager, "Update", subresource):
+            return index
+    return None
 
 
 def record_repeat(new: Obj, *, manager: str, api_version: str, now: str, subresource: str | None) -> None:
     """:func:`record_update` of a change :func:`owned_alone` vouched for (on the object ``new``
-    replaces): the same entries, the manager's (the last) made again at ``now``."""
+    replaces): the same entries, the manager's made again at ``now`` and sorted into its place."""
     entries = _entries(new)
-    tree = entries[-1].get("fieldsV1") or {}
+    index = _own_index(entries, manager, subresource)
+    if index is None:
+        raise ValueError(f"no Update entry of {manager!r} to repeat")
+    tree = entries[index].get("fieldsV1") or {}
     mine = _parsed(tree)
-    entries[-1] = _entry(manager, "Update", api_version, now, mine, subresource, same_as=(mine, tree))
+    entries[index] = _entry(manager, "Update", api_version, now, mine, subresource, same_as=(mine, tree))
     _set_entries(new, entries)
 
 
@@ -228,7 +268,7 @@ def _changed_leaves(old: Obj, new: Obj) -> set[Path]:
         before = old.get(key, _MISSING) if isinstance(old, dict) else _MISSING
         if key == "metadata":
             for mkey in _TRACKED_META:
-                if mkey in value:
+                if value.get(mkey):  # an empty one is dropped when stored, as a removal
                     prior = before.get(mkey, _MISSING) if isinstance(before, dict) else _MISSING
                     _changed(value[mkey], prior, ("metadata", mkey), out)
             continue
@@ -245,6 +285,26 @@ def _changed(value: Any, before: Any, path: Path, out: set[Path]) -> None:
             _changed(sub, prior, (*path, key), out)
     elif before is _MISSING or value != before:
         out.add(path)
+
+
+def _owned_in(obj: Obj, path: Path) -> bool:
+    """Whether a manager may still own ``path`` of ``obj``: a leaf of it (:func:`_is_leaf`) that is
+    stored (an empty ``metadata`` map or list is not). Every other owned path was removed, and
+    structured-merge-diff takes removed fields out of every manager's set (``Updater.update`` in
+    ``sigs.k8s.io/structured-merge-diff/v4/merge/update.go``: ``compare.Removed``)."""
+    if len(path) == 2 and path[0] == "metadata" and not _value(obj, path):
+        return False
+    return _is_leaf(obj, path)
+
+
+def _without_removed(entry: dict[str, Any], obj: Obj) -> dict[str, Any]:
+    """``entry`` without the fields ``obj`` no longer has (its time kept: losing fields is not a
+    change by that manager); the same entry when it lost nothing."""
+    owned = _parsed(entry.get("fieldsV1") or {})
+    kept = {p for p in owned if _owned_in(obj, p)}
+    if kept == owned:
+        return entry
+    return {**entry, "fieldsV1": to_fields_v1(kept)}
 
 
 def _is_leaf(obj: Obj, path: Path) -> bool:

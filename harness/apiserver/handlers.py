@@ -10,7 +10,6 @@ copied, a patch is applied to a new object.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,8 @@ from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.definitions import refuse_write
 from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
+from harness.apiserver.json_patch import apply_json_patch
+from harness.apiserver.label_selectors import parse_label_selector
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
 from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
@@ -31,6 +32,7 @@ from harness.apiserver.options import (
     query_int,
     too_large_rv,
 )
+from harness.apiserver.paging import LATEST, decode_continue, encode_continue, expired_continue
 from harness.apiserver.pod_exec import exec_pod
 from harness.apiserver.pod_logs import pod_log
 from harness.apiserver.printing import table
@@ -38,7 +40,7 @@ from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
 from harness.apiserver.strategic import DirectiveFormatError, strategic_merge
 from harness.apiserver.typedfields import decode_error
-from harness.apiserver.watch import Expired, WatchSpec, watch_stream
+from harness.apiserver.watch import WatchSpec, watch_stream
 from harness.kube.client import PatchType
 from harness.kube.errors import (
     BadRequest,
@@ -50,7 +52,7 @@ from harness.kube.errors import (
     UnsupportedMediaType,
 )
 from harness.kube.objects import Obj
-from harness.kube.patches import PatchError, clone, json_patch
+from harness.kube.patches import PatchError, clone
 from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
 
 __all__ = ["handle"]
@@ -64,7 +66,7 @@ def wants_table(accept: str) -> bool:
 
 def _selectors(req: Request) -> tuple[LabelSelector, FieldSelector]:
     try:
-        return LabelSelector.parse(req.query.get("labelSelector")), req.rt.field_selector(
+        return parse_label_selector(req.query.get("labelSelector")), req.rt.field_selector(
             req.query.get("fieldSelector")
         )
     except SelectorError as exc:
@@ -111,15 +113,11 @@ def _include(req: Request) -> str:
 
 def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        rv, start = int(data["rv"]), (str(data["start"][0]), str(data["start"][1]))
+        rv, start = decode_continue(token)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise BadRequest(f"continue key is not valid: {token!r}; start a new list without continue") from exc
-    if b.log.expired(rv):
-        raise Expired(
-            "The provided continue parameter is too old to display a consistent list result. "
-            "You can start a new list without the continue parameter."
-        )
+    if rv != LATEST and b.log.expired(rv):
+        raise expired_continue(start)
     return start
 
 
@@ -159,8 +157,7 @@ def list_(b: Backend, req: Request) -> Response:
     page = b.store.list(req.rt, namespace, labels, fields, after=after, limit=limit)
     token = None
     if page.last is not None:
-        raw = json.dumps({"rv": page.resource_version, "start": list(page.last)}).encode()
-        token = base64.urlsafe_b64encode(raw).decode()
+        token = encode_continue(page.resource_version, page.last)
     items = [strategy.to_version(o, req.rt) for o in page.items]
     rv = str(page.resource_version)
     if wants_table(req.accept):
@@ -442,7 +439,7 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
     leaves alone)."""
     try:
         if kind is PatchType.JSON:
-            new = json_patch(current, req.body)
+            new = apply_json_patch(current, req.body)
         else:
             if not isinstance(req.body, dict):
                 raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")

@@ -13,9 +13,10 @@ of the same JSON types, each of those results follows from the last one:
   (:meth:`~harness.apiserver.schema.StructuralSchema.leaf_check`); each new value is checked against
   its own node;
 - **managed fields**: the last write left the manager's entry (operation ``Update``, subresource
-  ``status``, this API version) last, owning those leaves and only leaves, and no other entry owns
+  ``status``, this API version) owning those leaves and only leaves, and no other entry owns
   any of them. Recomputing them (:func:`~harness.apiserver.field_ownership.record_update`) then
-  gives the same entries with that entry's ``time`` set to now, which is what is written.
+  gives the same entries with that entry's ``time`` set to now (and sorted into its place, as
+  kube-apiserver orders entries), which is what is written.
 
 :class:`Repeats` remembers, per object, the write that may be repeated so; anything else (another
 object version, other leaves, a value of another type or one its node refuses, another manager)

@@ -85,9 +85,60 @@ def _conflict(rt: ResourceType, name: str) -> Conflict:
     )
 
 
-def _precondition(rt: ResourceType, name: str, wanted: str, actual: str) -> Conflict:
-    message = f"Precondition failed: UID in precondition: {wanted}, UID in object meta: {actual}"
+_ETCD_PREFIXES = {("", "services"): "services/specs", ("", "nodes"): "minions"}
+"""Built-in resources kube-apiserver stores under another etcd prefix than their plural
+(``pkg/registry/core/service/storage``, ``pkg/registry/core/node/storage``)."""
+
+
+def storage_key(rt: ResourceType, namespace: str, name: str) -> str:
+    """The object's etcd key as kube-apiserver names it in storage errors: ``/registry/`` and the
+    resource (a custom resource's ``group/plural``, apiextensions-apiserver's prefix), then the
+    namespace of a namespaced kind, then the name."""
+    r = rt.resource
+    prefix = f"{r.group}/{r.plural}" if rt.custom else _ETCD_PREFIXES.get(rt.key, r.plural)
+    return f"/registry/{prefix}/{namespace}/{name}" if r.namespaced else f"/registry/{prefix}/{name}"
+
+
+def _precondition(rt: ResourceType, namespace: str, name: str, wanted: str, actual: str) -> Conflict:
+    """An update whose object names another uid: the etcd3 store's failed precondition, a
+    ``StorageError`` of code 4 (``ErrCodeInvalidObj``, resourceVersion 0), which the registry
+    turns into a 409 on the resource (``checkPreconditions`` in
+    ``k8s.io/apiserver/pkg/storage/etcd3/store.go``, ``StorageError.Error`` in
+    ``pkg/storage/errors.go``, ``InterpretUpdateError`` in ``pkg/storage/errors``)."""
+    message = (
+        f'Operation cannot be fulfilled on {rt.resource.group_resource} "{name}": StorageError: invalid '
+        f"object, Code: 4, Key: {storage_key(rt, namespace, name)}, ResourceVersion: 0, "
+        "AdditionalErrorMsg: Precondition failed: "
+        f"UID in precondition: {wanted}, UID in object meta: {actual}"
+    )
     return Conflict(message, name=name, group=rt.resource.group, kind=rt.resource.plural)
+
+
+def _delete_precondition(rt: ResourceType, old: Obj, uid: str | None, rv: str | None) -> Conflict | None:
+    """A delete's ``preconditions`` that do not hold, as ``rest.BeforeDelete`` refuses them before
+    anything else (``k8s.io/apiserver/pkg/registry/rest/delete.go``): a 409 on the object's *kind*
+    (``GroupResource{Group: gvk.Group, Resource: gvk.Kind}``), the uid checked first."""
+    meta = old["metadata"]
+    if uid and uid != meta["uid"]:
+        detail = (
+            f"the UID in the precondition ({uid}) does not match the UID in record ({meta['uid']}). "
+            "The object might have been deleted and then recreated"
+        )
+    elif rv and rv != meta["resourceVersion"]:
+        detail = (
+            f"the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in "
+            f"record ({meta['resourceVersion']}). The object might have been modified"
+        )
+    else:
+        return None
+    r = rt.resource
+    on = rt.qualified_kind
+    return Conflict(
+        f'Operation cannot be fulfilled on {on} "{meta["name"]}": {detail}',
+        name=str(meta["name"]),
+        group=r.group,
+        kind=r.kind,
+    )
 
 
 def _not_found(rt: ResourceType, name: str) -> NotFound:
@@ -340,6 +391,8 @@ class Store:
             namespace, name = meta.get("namespace") or "", str(meta.get("name") or "")
             old = self.get(rt, namespace, name)
             old_meta = old["metadata"]
+            if meta.get("uid") and meta["uid"] != old_meta["uid"]:  # the storage precondition: first
+                raise _precondition(rt, namespace, name, str(meta["uid"]), str(old_meta["uid"]))
             rv = meta.get("resourceVersion")
             if not rv and require_rv and rt.custom:
                 cause = Cause(
@@ -350,8 +403,6 @@ class Store:
                 raise invalid(rt, name, [cause])
             if rv and str(rv) != old_meta["resourceVersion"]:
                 raise _conflict(rt, name)
-            if meta.get("uid") and meta["uid"] != old_meta["uid"]:
-                raise _precondition(rt, name, str(meta["uid"]), str(old_meta["uid"]))
             for fixed in (
                 "uid",
                 "creationTimestamp",
@@ -405,10 +456,9 @@ class Store:
         with self.lock:
             old = self.get(rt, namespace, name)
             old_meta = old["metadata"]
-            if precondition_uid and precondition_uid != old_meta["uid"]:
-                raise _precondition(rt, name, precondition_uid, str(old_meta["uid"]))
-            if precondition_rv and precondition_rv != old_meta["resourceVersion"]:
-                raise _conflict(rt, name)
+            refused = _delete_precondition(rt, old, precondition_uid, precondition_rv)
+            if refused is not None:
+                raise refused
             gc_finalizer = _FOREGROUND if foreground else _ORPHAN if orphan else None
             if dry_run:  # what the marking would store, as the registry's dry-run update answers
                 marking = gc_finalizer is not None or old_meta.get("finalizers")

@@ -27,7 +27,7 @@ from harness.kube.errors import ApiError
 from harness.kube.objects import Obj
 from harness.kube.selectors import FieldSelector, LabelSelector
 
-__all__ = ["EventLog", "Expired", "WatchSpec", "watch_stream"]
+__all__ = ["EventLog", "Expired", "WatchSpec", "next_bookmark", "watch_stream"]
 
 _MAX_WAIT = 3600.0
 """The longest single condition wait, in seconds (far below ``threading.TIMEOUT_MAX``)."""
@@ -95,7 +95,7 @@ class EventLog:
         with self._cond:
             while True:
                 if rv < self._dropped_upto:
-                    raise Expired(f"too old resource version: {rv} ({self._dropped_upto + 1})")
+                    raise Expired(_too_old(rv, self._dropped_upto))
                 found = self._after(rv)
                 if found or self._closed:
                     return found if found else None
@@ -105,6 +105,14 @@ class EventLog:
                 # Bounded: Condition.wait raises OverflowError beyond threading.TIMEOUT_MAX, and a
                 # client may ask for any int64 of timeoutSeconds. The loop waits again as needed.
                 self._cond.wait(_MAX_WAIT if remaining is None else min(remaining, _MAX_WAIT))
+
+
+def _too_old(rv: int, resumable: int) -> str:
+    """The watch cache's words for a watch from before the history: the version asked for and
+    ``oldest-1``, the oldest kept event's version less one, which is the newest commit dropped here
+    and the oldest version a watch may still resume from (``getAllEventsSinceLocked`` in
+    ``k8s.io/apiserver/pkg/storage/cacher/watch_cache.go``)."""
+    return f"too old resource version: {rv} ({resumable})"
 
 
 @dataclass(frozen=True)
@@ -178,14 +186,34 @@ def watch_stream(
     yield from _follow(spec, log, convert, cursor, deadline)
 
 
+_PRE_TIMEOUT = 2.0
+"""Seconds before a watch's deadline at which the watch cache sends its last bookmark."""
+
+
+def next_bookmark(now: float, interval: float, deadline: float | None) -> float | None:
+    """When a bookmark-allowing watch gets its next bookmark, or None for none before it ends.
+
+    The watch cache sends one every ``interval`` (about a minute) and one ~2 s before the watch's
+    deadline, whichever comes first, and none once that moment is past: a watch of less than 2 s
+    gets no bookmark at all, and none comes at the deadline itself (``nextBookmarkTime`` of
+    ``cacheWatcher`` in ``k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go``).
+    """
+    beat = now + interval
+    if deadline is not None:
+        beat = min(beat, deadline - _PRE_TIMEOUT)
+    return None if beat <= now else beat
+
+
 def _follow(
     spec: WatchSpec, log: EventLog, convert: Callable[[Obj], Obj], cursor: int, deadline: float | None
 ) -> Iterator[dict[str, Any]]:
+    bookmark_at = (
+        next_bookmark(time.monotonic(), spec.bookmark_interval, deadline) if spec.bookmarks else None
+    )
     while True:
         wake = deadline
-        if spec.bookmarks:
-            tick = time.monotonic() + spec.bookmark_interval
-            wake = tick if deadline is None else min(deadline, tick)
+        if bookmark_at is not None:
+            wake = bookmark_at if deadline is None else min(deadline, bookmark_at)
         try:
             changes = log.wait(cursor, wake)
         except Expired as exc:
@@ -194,9 +222,11 @@ def _follow(
         if changes is None:
             return
         if not changes:
-            if spec.bookmarks:
+            now = time.monotonic()
+            if bookmark_at is not None and now >= bookmark_at:
                 yield _bookmark(spec, cursor)
-            if deadline is not None and time.monotonic() >= deadline:
+                bookmark_at = next_bookmark(now, spec.bookmark_interval, deadline)
+            if deadline is not None and now >= deadline:
                 return
             continue
         for change in changes:

@@ -111,8 +111,8 @@ class DeckhouseWorkload:
         document["spec"].update(strategy={"type": "Recreate"}, revisionHistoryLimit=2)
         made = self._client().create(kinds.DEPLOYMENT, document, namespace=ns)
         self._deployment = {"kind": kinds.DEPLOYMENT.kind, "name": DEPLOYMENT, "uid": made["metadata"]["uid"]}
-        self._report_deployment(int(made["metadata"]["generation"]))
         self._add_set(made["spec"]["template"], FIRST_POD.rsplit("-", 2)[1])
+        self._report_deployment(int(made["metadata"]["generation"]))
         self._start_pod(self._image())
 
     def restart(self, rollout: bool) -> None:
@@ -414,7 +414,10 @@ class DeckhouseWorkload:
         self._report_pod(image, stamp(self._clock.now()), name)
 
     def _report_deployment(self, generation: int, replicas: int = 1) -> None:
-        status = workloads.deployment_status(generation, stamp(self._clock.now()), replicas)
+        newest = self._sets[-1].name if self._sets else ""
+        status = workloads.deployment_status(
+            generation, stamp(self._clock.now()), replicas, new_replica_set=newest
+        )
         self._client().patch(
             kinds.DEPLOYMENT,
             DEPLOYMENT,

@@ -126,7 +126,33 @@ def unknown_field_label(label: str) -> str:
     return f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"'
 
 
-_FIELD_RE = re.compile(r"^\s*(?P<field>[A-Za-z.]+)\s*(?P<op>==|=|!=)\s*(?P<value>[^,]*?)\s*$")
+_TERM_OPERATORS = ("!=", "==", "=")
+
+
+def _split_field_term(term: str) -> tuple[str, str, str] | None:
+    """``splitTerm`` of apimachinery's ``pkg/fields/selector.go``: the text before the first
+    operator (``!=``, ``==``, ``=``, tried in that order at each position), the operator and the
+    rest, untrimmed (``a = b`` is the field ``"a "``); None without an operator."""
+    for i in range(len(term)):
+        for op in _TERM_OPERATORS:
+            if term.startswith(op, i):
+                return term[:i], op, term[i + len(op) :]
+    return None
+
+
+def _field_terms(text: str) -> list[tuple[str, str, str]]:
+    """``parseSelector`` of ``pkg/fields/selector.go``: the comma-separated terms, sorted, empty
+    ones skipped, each split at its operator; a term without one refuses the whole selector with
+    ``invalid selector: '<selector>'; can't understand '<term>'`` before any field is looked at."""
+    terms: list[tuple[str, str, str]] = []
+    for part in sorted(text.split(",")):
+        if not part:
+            continue
+        split = _split_field_term(part)
+        if split is None:
+            raise SelectorError(f"invalid selector: '{text}'; can't understand '{part}'")
+        terms.append(split)
+    return terms
 
 
 @dataclass(frozen=True)
@@ -150,13 +176,10 @@ class FieldSelector:
         ``metadata.namespace`` is one; ``refuse``: the message for any other field."""
         terms: list[tuple[str, bool, str]] = []
         allowed = (*(_FIELDS if namespace else _FIELDS[:1]), *extra)
-        for term in _split_terms(text or ""):
-            m = _FIELD_RE.match(term)
-            if not m:
-                raise SelectorError(f"invalid field selector term {term!r}: use field=value or field!=value")
-            if m["field"] not in allowed:
-                raise SelectorError(refuse(m["field"]))
-            terms.append((m["field"], m["op"] != "!=", m["value"]))
+        for field, op, value in _field_terms(text or ""):
+            if field not in allowed:  # the field label conversion, after the whole selector parsed
+                raise SelectorError(refuse(field))
+            terms.append((field, op != "!=", value))
         return cls(text or "", tuple(terms))
 
     def matches(self, obj: Mapping[str, Any]) -> bool:

@@ -22,6 +22,7 @@ __all__ = [
     "deployment",
     "deployment_status",
     "pod",
+    "progressing_condition",
     "replica_set",
     "replica_set_status",
     "running_pod_status",
@@ -59,30 +60,52 @@ def deployment(
     }
 
 
-def deployment_status(generation: int, now: str, replicas: int = 1) -> Obj:
-    """Its ``replicas`` (one or none) updated, ready and available, as of ``generation``.
+def deployment_status(generation: int, now: str, replicas: int = 1, *, new_replica_set: str = "") -> Obj:
+    """Its ``replicas`` (one or none) updated, ready and available, as of ``generation``, its rollout
+    to the ReplicaSet ``new_replica_set`` complete.
 
     Scaled to zero, the counts are null: the Deployment controller writes them with ``omitempty``,
     so a merge patch of this status removes them, and ``kubectl get deploy`` shows ``0/0``; the
     Deployment is still available (zero of zero wanted pods run).
     """
     count = replicas or None
+    conditions = [
+        {
+            "type": "Available",
+            "status": "True",
+            "reason": "MinimumReplicasAvailable",
+            "message": "Deployment has minimum availability.",
+            "lastUpdateTime": now,
+            "lastTransitionTime": now,
+        }
+    ]
+    if new_replica_set:
+        conditions.append(progressing_condition(new_replica_set, now))
     return {
         "observedGeneration": generation,
         "replicas": count,
         "updatedReplicas": count,
         "readyReplicas": count,
         "availableReplicas": count,
-        "conditions": [
-            {
-                "type": "Available",
-                "status": "True",
-                "reason": "MinimumReplicasAvailable",
-                "message": "Deployment has minimum availability.",
-                "lastUpdateTime": now,
-                "lastTransitionTime": now,
-            }
-        ],
+        "conditions": conditions,
+    }
+
+
+def progressing_condition(new_replica_set: str, now: str) -> Obj:
+    """The ``Progressing`` condition of a Deployment whose rollout to ``new_replica_set`` completed.
+
+    The Deployment controller writes it once the new ReplicaSet has all its replicas updated and
+    available (``syncRolloutStatus`` in kubernetes' ``pkg/controller/deployment/sync.go``, reason
+    ``NewRSAvailableReason`` of ``pkg/controller/deployment/util/deployment_util.go``), after
+    ``Available``; ``kubectl describe deploy`` lists both under Conditions.
+    """
+    return {
+        "type": "Progressing",
+        "status": "True",
+        "reason": "NewReplicaSetAvailable",
+        "message": f'ReplicaSet "{new_replica_set}" has successfully progressed.',
+        "lastUpdateTime": now,
+        "lastTransitionTime": now,
     }
 
 

@@ -16,11 +16,14 @@ from harness.apiserver.typedfields import decode_error
 
 
 def _reference(old: dict[str, Any], new: dict[str, Any], manager: str, now: str, sub: str | None) -> None:
-    """``record_update`` by its definition: every leaf of ``new`` compared with ``old``."""
+    """``record_update`` by its definition: every leaf of ``new`` compared with ``old``; fields no
+    longer present are nobody's (structured-merge-diff's ``compare.Removed``)."""
     present = fo.leaf_paths(new)
     changed = {p for p in present if fo._value(old, p) != fo._value(new, p)}
     entries = fo._entries(old)
     if not changed:
+        for e in entries:
+            e["fieldsV1"] = fo.to_fields_v1(fo.from_fields_v1(e.get("fieldsV1") or {}) & present)
         fo._set_entries(new, entries)
         return
     mine: set[fo.Path] = set()
@@ -30,7 +33,7 @@ def _reference(old: dict[str, Any], new: dict[str, Any], manager: str, now: str,
         if fo._same_owner(e, manager, "Update", sub):
             mine = owned
             continue
-        e["fieldsV1"] = fo.to_fields_v1(owned - changed)
+        e["fieldsV1"] = fo.to_fields_v1((owned - changed) & present)
         rest.append(e)
     rest.append(fo._entry(manager, "Update", "v1", now, (mine | changed) & present, sub))
     fo._set_entries(new, rest)
