@@ -6,7 +6,8 @@ every feature (outlines expanded with each Examples row, since a placeholder can
 definition matches), matches every step line against the catalogue and reports all three, each
 with ``file:line`` and, for an undefined step, the closest definitions. A step that matches but
 carries a value its definition refuses (a duration, a moment, a kind, YAML in its docstring) is
-reported too, with the message the run would give (:mod:`harness.steps.step_values`).
+reported too, with the message the run would give (:mod:`harness.steps.step_values`), and so is an
+Outline step whose ``<placeholder>`` no Examples column fills (:func:`unfilled_in_outline`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pytest_bdd.parser import Step
+from pytest_bdd.parser import ScenarioTemplate, Step
 
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
+from harness.steps.step_place import unfilled_placeholder
 from harness.steps.step_values import invalid_value
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "feature_step_lines",
     "lint",
     "shown_path",
+    "unfilled_in_outline",
 ]
 
 
@@ -46,6 +49,8 @@ class StepLine:
     docstring: str | None = None
     path: Path | None = None
     """The feature file itself (``file`` is its name as shown)."""
+    unfilled: str | None = None
+    """The run's error for a ``<placeholder>`` of this Outline step no Examples column fills."""
 
     @property
     def location(self) -> str:
@@ -100,7 +105,9 @@ def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
         elif len(matched) > 1:
             report.ambiguous.append((line, matched))
         else:
-            problem = invalid_value(matched[0], line.text, line.docstring, line.file, line.line, line.path)
+            problem = line.unfilled or invalid_value(
+                matched[0], line.text, line.docstring, line.file, line.line, line.path
+            )
             if problem and (line.location, problem) not in {(x.location, y) for x, y in report.invalid}:
                 report.invalid.append((line, problem))
     # A definition offered under several keywords or phrasings ("Given"/"When", "1 minute passes"
@@ -147,12 +154,34 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
         for template in parsed.scenarios:
             contexts = [ctx for ex in template.examples for ctx in ex.as_contexts()] or [{}]
             for context in contexts:
-                yield from _lines(template.render(context).steps, str(shown), path)
+                for line in _lines(template.render(context).steps, str(shown), path):
+                    yield _with_unfilled(line, template)
 
 
 def _lines(steps: Iterable[Step], file: str, path: Path) -> Iterator[StepLine]:
     for step in steps:
         yield StepLine(step.type, step.keyword, step.name, file, step.line_number, step.docstring, path)
+
+
+def unfilled_in_outline(line: StepLine, template: ScenarioTemplate) -> str | None:
+    """The run's "could not check" message for a ``<placeholder>`` of an Outline step that no
+    Examples column fills (``<phase>`` with only a ``version`` column), else ``None``.
+
+    README's first scenario says to lint before running; the lint said "0 invalid step value(s)"
+    and the first run then stopped at the step. The rule is the run's own
+    (:func:`harness.steps.step_place.unfilled_placeholder`): only Outlines, only the Outline's own
+    step lines (a Background step is also run by plain scenarios, where ``<...>`` is text).
+    """
+    if not template.templated or line.line <= template.line_number:
+        return None
+    columns = [column for examples in template.examples for column in examples.example_params]
+    error = unfilled_placeholder(line.text, columns)
+    return None if error is None else str(error)
+
+
+def _with_unfilled(line: StepLine, template: ScenarioTemplate) -> StepLine:
+    problem = unfilled_in_outline(line, template)
+    return line if problem is None else replace(line, unfilled=problem)
 
 
 def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) -> list[StepDef]:
