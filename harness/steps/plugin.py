@@ -21,6 +21,7 @@ Load it from the root conftest (``pytest_plugins = ["harness.steps.plugin", ...]
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,42 @@ class _FeatureFileHint(pytest.File):
             f"`pytest scenarios --feature-path {shown}` (any folder or file.feature:LINE works too) or "
             f"`dkp-harness run {shown}`"
         )
+
+
+_FEATURE_LINE = re.compile(r"(?P<path>.+\.feature):(?P<line>[0-9]+)")
+
+
+def feature_line_hint(arg: str, cwd: Path, root: Path) -> str | None:
+    """What to run instead of ``pytest features/x.feature:LINE``, the form ``dkp-harness run`` and
+    Cucumber take; ``None`` for any other argument or a file that is not there.
+
+    pytest reads the whole argument as a path and answered "file or directory not found:
+    features/x.feature:12", though the file is there: it is the ``:LINE`` pytest does not take,
+    and a feature file is no test module in any case. A missing file keeps pytest's own message.
+    """
+    match = _FEATURE_LINE.fullmatch(arg)
+    if match is None:
+        return None
+    path = (cwd / match["path"]).resolve()
+    if not path.is_file():
+        return None
+    shown = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    selection = f"{shown}:{match['line']}"
+    return (
+        f"{selection}: feature files run through scenarios/test_features.py, not as test files, and "
+        f"pytest takes no ':LINE' after a path: run `pytest scenarios --feature-path {selection}` or "
+        f"`dkp-harness run {selection}`"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """Refuse ``pytest features/x.feature:LINE`` with the commands that run that scenario."""
+    config = session.config
+    for arg in config.args:
+        hint = feature_line_hint(arg, config.invocation_params.dir, config.rootpath)
+        if hint is not None:
+            raise pytest.UsageError(hint)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
