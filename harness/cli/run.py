@@ -204,6 +204,31 @@ def _check_line(raw: str, path: Path, line: int) -> None:
         return  # the run reports the unreadable file itself
     if line < 1 or line > count:
         raise SelectionError(f"{raw}: the file has {count} lines; give the line of a scenario (1 to {count})")
+    first = first_scenario_line(path)
+    if first is not None and line < first:
+        raise SelectionError(
+            f"{raw}: no scenario starts at or above line {line} (a scenario starts at its "
+            f"'Scenario:' line, below its tags); the first starts at line {first}: give a line "
+            f"from {first} to {count}, or drop ':{line}' to run every scenario of the file"
+        )
+
+
+def first_scenario_line(path: Path) -> int | None:
+    """The line of the file's first ``Scenario:``, where the selection starts it (its tags are
+    above it); ``None`` when the file has no scenario or cannot be read.
+
+    ``file:LINE`` runs the scenario at or above LINE: a line above every scenario (the Feature
+    line, its description, a Background step) selected nothing, and the run ended with "no
+    scenario matched the selection", which does not say that the line is what to change. Such a
+    file (unreadable, not Gherkin) is the run's to report, with its own line.
+    """
+    from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
+
+    try:
+        scenarios = parse_feature(path.parent, path.name).scenarios
+    except UNREADABLE_ERRORS:
+        return None
+    return min((scenario.line_number for scenario in scenarios), default=None)
 
 
 def _existing(name: str, cwd: Path) -> Path:
