@@ -9,6 +9,7 @@ the whole file. Cucumber's own readers skip the mark, so ``utf-8-sig`` it is her
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 __all__ = ["FEATURE_ENCODING", "gherkin_problem", "not_utf8", "read_feature"]
@@ -45,8 +46,27 @@ _EXPECTED = (
 )
 
 
+_CELL_COUNT = re.compile(r"\((?P<line>\d+):\d+\): inconsistent cell count within the table")
+
+
 def gherkin_problem(message: str) -> str:
     """pytest-bdd's parse error in words an author can act on: its "Unexpected token found.
     Check Gherkin syntax near the reported error." says neither what was found nor what may
     come there, so the line (printed beside it) is explained by what Gherkin takes."""
-    return f"{message.split('.')[0]}: {_EXPECTED}" if message.startswith(_UNEXPECTED) else message
+    if message.startswith(_UNEXPECTED):
+        return f"{message.split('.')[0]}: {_EXPECTED}"
+    return _ragged_row(message) or message
+
+
+def _ragged_row(message: str) -> str | None:
+    """The Gherkin parser's "Unknown parsing error: Parser errors: (9:7): inconsistent cell count
+    within the table", for an Examples row (or any table row) with a cell more or fewer than the
+    table's first row, as the fix: the row's line and what to write. A row a cell short is what
+    an Outline gets when a column is added to the header and not to every row."""
+    found = _CELL_COUNT.search(message)
+    if found is None:
+        return None
+    return (
+        f"the table row at line {found['line']} has another number of cells than the table's first "
+        "row: give every row a cell for every column of the first (an empty cell is written |  |)"
+    )
