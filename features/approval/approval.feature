@@ -53,6 +53,8 @@ Feature: Releases under manual approval wait for the approval annotation
       | name             | phase      |
       | module-1-v1.23.1 | Superseded |
       | module-1-v1.23.2 | Deployed   |
+    When I run `kubectl get mr module-1-v1.23.2`
+    Then the output does not contain "waiting for"
     And the ModuleRelease "module-1-v1.23.2" was never Deployed before it was approved
     And at no time were two releases of module "module-1" Deployed
 

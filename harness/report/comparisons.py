@@ -35,6 +35,7 @@ CHECK_LABELS = {
     "row": "one row",
     "columns": "the columns",
     "contains": "contains",
+    "absent": "does not contain",
     "output": "the whole output",
 }
 
@@ -42,6 +43,8 @@ CHECK_LABELS = {
 _STEP_WORDING = (
     (re.compile(r"\brow\b", re.IGNORECASE), "row"),
     (re.compile(r"\bcolumns?\b", re.IGNORECASE), "columns"),
+    # before "contains": `the output does not contain "x"` is the opposite check
+    (re.compile(r"\b(?:does not|doesn't|never) (?:contain|include|mention)s?\b", re.IGNORECASE), "absent"),
     (re.compile(r"\bcontains?\b|\bincludes?\b|\bmentions?\b", re.IGNORECASE), "contains"),
     (re.compile(r"\boutput (is|reads|equals)\b|\bprints\b", re.IGNORECASE), "output"),
 )

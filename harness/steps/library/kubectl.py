@@ -175,6 +175,36 @@ def output_contains(world: World, text: str) -> None:
         raise AssertionError(f"`{result.command}` printed:\n{result.output}\nwhich does not contain {text!r}")
 
 
+@then('the output does not contain "{text}"')
+def output_lacks(world: World, text: str) -> None:
+    """The output (stdout, and stderr when kubectl failed) does not contain the text: a release no
+    longer Pending, an error message gone.
+
+    Example:
+        Then the output does not contain "Pending"
+    """
+    result = _last(world)
+    text = world.expect(text)
+    world.evidence.kubectl(result.command, result.output, expected=text)
+    found = _line_holding(result.output, text)
+    if found is not None:
+        number, line = found
+        raise AssertionError(f"`{result.command}` printed {text!r} in line {number}:\n{line}")
+
+
+def _line_holding(output: str, text: str) -> tuple[int, str] | None:
+    """(line number, line) of the first line of ``output`` that holds ``text``; the whole output
+    when the text spans lines. A negative check that fails points at what it found, not at the
+    whole table."""
+    if text not in output:
+        return None
+    lines = output.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if text in line:
+            return number, line
+    return 1, output
+
+
 @then("the output is:")
 def output_is(world: World, docstring: str) -> None:
     """The whole output equals the docstring (ends of lines and of the text trimmed); good for jsonpath.
