@@ -13,6 +13,7 @@ import difflib
 
 from harness.api import kinds
 from harness.kube.objects import deep_get
+from harness.steps.absence import missing_object
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.matching import format_mismatches, match_subset
@@ -44,7 +45,7 @@ def matches(world: World, kind: str, name: str, docstring: str) -> None:
     actual = world.find(kind, name)
     if actual is None:
         world.dump(kind, name)
-        raise AssertionError(f"{kind} {name!r} does not exist")
+        raise missing_object(world, kind, name)
     problems = match_subset(expected, actual, same_time=world.target.same_time)
     if problems:
         for problem in problems:
@@ -95,7 +96,7 @@ def message_contains(world: World, kind: str, name: str, text: str) -> None:
     """
     obj = world.find(kind, name)
     if obj is None:
-        raise AssertionError(f"{kind} {name!r} does not exist")
+        raise missing_object(world, kind, name)
     message = str(deep_get(obj, "status.message", "") or "")
     text = world.expect(text)
     if text not in message:
@@ -190,7 +191,7 @@ def _yaml(obj: object) -> str:
 def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> None:
     obj = world.find(kind, name)
     if obj is None:
-        raise AssertionError(f"{kind} {name!r} does not exist")
+        raise missing_object(world, kind, name)
     actual = deep_get(obj, path, "")
     if str(actual or "") != expected:
         world.evidence.diff(path, expected, actual)
