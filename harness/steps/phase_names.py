@@ -14,7 +14,14 @@ import difflib
 from harness.api.phases import ModulePhase, ReleasePhase, SourcePhase
 from harness.steps.errors import ScenarioError
 
-__all__ = ["KNOWN_PHASES", "check_phase", "check_phases", "split_phases"]
+__all__ = [
+    "KNOWN_PHASES",
+    "PASSING_PHASES",
+    "check_phase",
+    "check_phases",
+    "passing_phase_note",
+    "split_phases",
+]
 
 KNOWN_PHASES = frozenset({str(p) for p in (*ModulePhase, *ReleasePhase, *SourcePhase)} | {"Downloaded"})
 """Every phase the simulated Deckhouse writes in any era (``Downloaded``: from v1.75's editions)."""
@@ -40,3 +47,31 @@ def split_phases(text: str) -> list[str]:
 def check_phases(text: str) -> None:
     for phase in split_phases(text):
         check_phase(phase)
+
+
+PASSING_PHASES = frozenset(
+    {
+        str(ModulePhase.DOWNLOADING),
+        str(ModulePhase.INSTALLING),
+        str(ModulePhase.RECONCILING),
+        "Downloaded",
+    }
+)
+"""Phases a Module goes through on its own within seconds, with nothing else to happen first."""
+
+
+def passing_phase_note(actual: object, expected: str, time_mode: str) -> str:
+    """A line for a phase check that found the object in a phase it only passes through, on
+    virtual time; ``""`` otherwise.
+
+    Enabling a module and checking ``Ready`` at once found it ``Downloading``, which reads like
+    DKP stuck. On the simulator nothing moves until a step lets time pass; on a real cluster the
+    check waits by itself, so there is nothing to say.
+    """
+    phase = str(actual or "")
+    if time_mode != "virtual" or phase == expected or phase not in PASSING_PHASES:
+        return ""
+    return (
+        f"{phase} is a phase the object passes through, and time is virtual: it moves on only when "
+        "a step lets time pass, e.g. `When 15 seconds pass` before this step"
+    )

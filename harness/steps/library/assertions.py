@@ -17,7 +17,7 @@ from harness.steps.absence import missing_object
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.matching import format_mismatches, match_subset
-from harness.steps.phase_names import check_phase
+from harness.steps.phase_names import check_phase, passing_phase_note
 from harness.steps.schema_fields import match_refusal, unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
@@ -196,7 +196,11 @@ def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> N
     if str(actual or "") != expected:
         world.evidence.diff(path, expected, actual)
         world.dump(kind, name)
-        raise AssertionError(f"{kind} {name!r}: {path} is {_quoted(actual)}, expected {_quoted(expected)}")
+        note = passing_phase_note(actual, expected, world.target.time_mode) if path == "status.phase" else ""
+        raise AssertionError(
+            f"{kind} {name!r}: {path} is {_quoted(actual)}, expected {_quoted(expected)}"
+            + (f"\n  ({note})" if note else "")
+        )
 
 
 def _quoted(value: object) -> str:
