@@ -258,12 +258,13 @@ def _message(
     shown = _display_path(str(catalogue_path), item.config.rootpath)
     if known is None:
         return (
-            f"claim tag @claim:{claim_id} in {where} cannot be checked: no claims catalogue at {shown}; "
+            f"{where}: claim tag @claim:{claim_id} cannot be checked: no claims catalogue at {shown}; "
             "create it or pass --claims FILE"
         )
     hint = difflib.get_close_matches(claim_id, sorted(known), n=1)
     suggestion = f" (did you mean {hint[0]}?)" if hint else ""
-    return f"unknown claim ID '{claim_id}' in {where}{suggestion}; known IDs are in {shown}"
+    # the place first, as the lint and every other scenario error give it (editors jump to it)
+    return f"{where}: unknown claim ID '{claim_id}'{suggestion}; known IDs are in {shown}"
 
 
 def _tag_line(filename: str, tag: str, scenario_line: int) -> int:

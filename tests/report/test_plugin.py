@@ -176,7 +176,7 @@ def test_an_unknown_claim_id_errors_only_its_scenario_with_file_and_line(bdd_pro
     result.stdout.fnmatch_lines(
         [
             "*ERROR at setup of test_mistyped_claim*",
-            "unknown claim ID 'MS-99' in features/typo.feature:6*known IDs are in fixtures/claims.yaml",
+            "features/typo.feature:6: unknown claim ID 'MS-99'*known IDs are in fixtures/claims.yaml",
         ]
     )
     out = result.stdout.str()
