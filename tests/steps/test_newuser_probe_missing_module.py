@@ -63,7 +63,7 @@ def test_a_source_that_lists_other_modules_names_them():
     assert "ModuleSource 'example' offers module-two" in message
 
 
-@pytest.mark.parametrize("kind", ["ModuleRelease", "ModuleConfig"])
+@pytest.mark.parametrize("kind", ["ModuleConfig", "ModuleUpdatePolicy"])
 def test_other_kinds_keep_the_plain_sentence(kind):
     assert str(missing_object(_world([]), kind, "x")) == f"{kind} 'x' does not exist"
 
@@ -81,3 +81,29 @@ def test_the_phase_step_raises_it(monkeypatch):
     world.find = lambda kind, name: None
     with pytest.raises(AssertionError, match="no ModuleSource exists"):
         assertions._field_is(world, "Module", "module-one", "status.phase", "Ready")
+
+
+def _release(name: str) -> dict[str, Any]:
+    return {"metadata": {"name": name}, "spec": {"moduleName": name.rsplit("-v", 1)[0]}}
+
+
+def _world_with_releases(releases: list[dict[str, Any]], token: str | None = None) -> Any:
+    return SimpleNamespace(
+        resource=lambda kind: SimpleNamespace(kind=kind),
+        list_objects=lambda kind: releases if kind == "ModuleRelease" else [],
+        names=_Names(token),
+    )
+
+
+def test_a_mistyped_release_name_gets_the_nearest_one_and_the_list():
+    """`module-one-0.7.24` (the `v` left out) for `module-one-v0.7.24`."""
+    world = _world_with_releases([_release("module-one-v0.7.23"), _release("module-one-v0.7.24")])
+    message = str(missing_object(world, "ModuleRelease", "module-one-0.7.24"))
+    assert message.startswith("ModuleRelease 'module-one-0.7.24' does not exist")
+    assert "did you mean 'module-one-v0.7.24'?" in message
+    assert "the ModuleReleases there are: module-one-v0.7.23, module-one-v0.7.24" in message
+
+
+def test_no_release_at_all_says_when_dkp_makes_one():
+    message = str(missing_object(_world_with_releases([]), "ModuleRelease", "module-one-v0.7.24"))
+    assert "no ModuleRelease exists" in message and "enabled" in message
