@@ -21,6 +21,7 @@ __all__ = [
     "apply_refusal",
     "likely_typos",
     "match_refusal",
+    "patch_refusal",
     "seed_refusal",
     "unknown_fields",
     "unsupported_values",
@@ -138,6 +139,18 @@ def apply_refusal(kind: str, name: str, mistakes: list[UnknownField]) -> str:
     listed = "; ".join(str(m) for m in mistakes)
     return (
         f"the {kind} {name!r} in the YAML has fields its kind does not have, which kubectl apply "
+        f"refuses (strict decoding error): {listed}"
+    )
+
+
+def patch_refusal(kind: str, name: str, mistakes: list[UnknownField]) -> str:
+    """What ``When I patch … with:`` says of fields its kind does not have: kubectl patch refuses
+    them as kubectl apply does (strict field validation), where the API server alone would prune
+    them, the object would stay as it was and the scenario's next check would fail as if DKP had
+    missed the claim."""
+    listed = "; ".join(str(m) for m in mistakes)
+    return (
+        f"the patch of the {kind} {name!r} has fields its kind does not have, which kubectl patch "
         f"refuses (strict decoding error): {listed}"
     )
 

@@ -18,7 +18,13 @@ from harness.steps.documents import DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
 from harness.steps.phase_names import check_phase, check_phases
 from harness.steps.phrases import parse_moment, parse_span
-from harness.steps.schema_fields import apply_refusal, likely_typos, match_refusal, seed_refusal
+from harness.steps.schema_fields import (
+    apply_refusal,
+    likely_typos,
+    match_refusal,
+    patch_refusal,
+    seed_refusal,
+)
 from harness.steps.step_place import docstring_origin
 
 if TYPE_CHECKING:
@@ -131,16 +137,23 @@ def _document_problem(document: dict[str, Any], *, seeding: bool) -> str:
 
 
 def _unknown_fields(function: str, arguments: dict[str, Any], documents: list[dict[str, Any]]) -> str:
-    """A field the kind's CRD (in no era) has, as the run refuses it: in an applied object, or in
-    the YAML a ``matches:`` check compares."""
+    """A field the kind's CRD (in no era) has, as the run refuses it: in an applied object, in the
+    YAML a ``matches:`` check compares, or in a patch."""
     if function in ("apply_yaml", "seed_yaml"):  # as the run judges them (objects.apply_documents)
         for document in documents:
             problem = _document_problem(document, seeding=function == "seed_yaml")
             if problem:
                 return problem
     matched = arguments.get("kind")
-    if function == "matches" and isinstance(matched, str) and matched in kinds.BY_KIND and documents:
+    if (
+        function in ("matches", "patch")
+        and isinstance(matched, str)
+        and matched in kinds.BY_KIND
+        and documents
+    ):
         mistakes = unknown_in_every_era(matched, kinds.BY_KIND[matched].version, documents[0])
+        if mistakes and function == "patch":
+            return patch_refusal(matched, str(arguments.get("name", "")), mistakes)
         if mistakes:
             return match_refusal(matched, mistakes)
     return ""

@@ -27,7 +27,13 @@ from harness.steps.catalogue import given, then, when
 from harness.steps.crd_schemas import unknown_in_every_era
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
-from harness.steps.schema_fields import apply_refusal, likely_typos, seed_refusal, unknown_fields
+from harness.steps.schema_fields import (
+    apply_refusal,
+    likely_typos,
+    patch_refusal,
+    seed_refusal,
+    unknown_fields,
+)
 from harness.steps.world import World, WorldError, check_kind
 from harness.target.base import needs_virtual_time
 
@@ -426,7 +432,20 @@ def patch(world: World, kind: str, name: str, docstring: str) -> None:
           \"\"\"
     """
     [document] = world.documents(docstring)[:1]
+    _known_patch_fields(world, kind, name, document)
     _merge(world, kind, name, document)
+
+
+def _known_patch_fields(world: World, kind: str, name: str, document: dict[str, Any]) -> None:
+    """A field the kind does not have in a patch is the scenario's typo (``updates:`` for
+    ``update:``), judged as ``When I apply:`` judges one (:func:`_known_fields`): kubectl patch
+    refuses it, where the API server alone would prune it and the scenario's next check would
+    fail as an expectation not met. The patch is judged against the kind's served schema."""
+    resolved = world.resource(kind).kind
+    schema = world.schema_of(resolved)
+    mistakes = unknown_fields(document, schema) if schema is not None else []
+    if mistakes:
+        raise ScenarioError(patch_refusal(resolved, name, mistakes))
 
 
 @when('I delete the {kind} "{name}"')
