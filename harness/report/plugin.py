@@ -50,7 +50,7 @@ from harness.report.status import Status, failure_status
 from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
 from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 
-__all__ = ["PAYLOAD_KEY", "ClaimTagError", "evidence_for", "set_step_catalogue"]
+__all__ = ["PAYLOAD_KEY", "ClaimTagError", "error_text", "evidence_for", "set_step_catalogue"]
 
 _RECORDER = pytest.StashKey[ScenarioRecorder]()
 
@@ -360,10 +360,20 @@ def _phase_outcome(report: pytest.TestReport, call: pytest.CallInfo[None]) -> Ph
     return PhaseOutcome(
         outcome=report.outcome,
         type=excinfo.typename if excinfo else "",
-        message=_stable(redact(excinfo.exconly() if excinfo else str(report.longrepr or ""))),
+        message=_stable(redact(error_text(excinfo) if excinfo else str(report.longrepr or ""))),
         traceback=_stable(redact(str(report.longrepr or ""))),
         exception_status=failure_status(excinfo.value) if excinfo else None,
     )
+
+
+def error_text(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """``Type: message`` as the terminal's failure text shows it (``ScenarioError: unknown phase
+    …``): pytest's ``exconly()`` names a non-builtin type by its module path, and the report read
+    "did not pass: harness.steps.errors.ScenarioError: …", Python machinery a scenario author
+    cannot act on. The traceback keeps the full path."""
+    text = excinfo.exconly()
+    qualified = f"{excinfo.type.__module__}.{excinfo.type.__qualname__}"
+    return excinfo.type.__qualname__ + text[len(qualified) :] if text.startswith(qualified) else text
 
 
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
