@@ -27,6 +27,36 @@ __all__ = ["DocumentError", "Origin", "parse_documents", "scalar_texts", "substi
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
 
+def _number_or_text(kind: str) -> Any:
+    """A constructor for ``kind`` (``int``/``float``) that keeps a YAML 1.1 base-60 number as the
+    text written (see :class:`_KubectlLoader`)."""
+
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        text = loader.construct_scalar(node)
+        if ":" in str(text):
+            return str(text)
+        return loader.construct_yaml_int(node) if kind == "int" else loader.construct_yaml_float(node)
+
+    return construct
+
+
+class _KubectlLoader(SAFE_LOADER):  # type: ignore[misc]
+    """The safe loader, reading scalars as kubectl does where PyYAML differs: go-yaml (kubectl's
+    YAML decoder) has no YAML 1.1 base-60 numbers, so ``from: 13:30`` in an update window is the
+    text "13:30" there; PyYAML made it the integer 810 and the API server refused the step with
+    "from in body must be of type string", an error kubectl never gives."""
+
+
+class _PureKubectlLoader(yaml.SafeLoader):
+    """:class:`_KubectlLoader` on PyYAML's pure-Python parser (its error messages are PyYAML's
+    usual ones; see :mod:`harness.kube.fast_yaml`)."""
+
+
+for _loader in (_KubectlLoader, _PureKubectlLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _number_or_text("int"))
+    _loader.add_constructor("tag:yaml.org,2002:float", _number_or_text("float"))
+
+
 class DocumentError(ValueError):
     """A docstring that is not the YAML the step needs; the message says what is wrong.
 
@@ -82,7 +112,7 @@ def parse_documents(
         # The API server's limits (depth, alias expansion) before anything is built: steps call
         # it in-process, past the HTTP layer that applies them (harness.steps.bounded_yaml).
         check_limits(rendered)
-        documents = [d for d in yaml.load_all(rendered, Loader=SAFE_LOADER) if d is not None]
+        documents = [d for d in yaml.load_all(rendered, Loader=_KubectlLoader) if d is not None]
     except YamlLimitError as exc:
         raise DocumentError(f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}") from None
     except yaml.YAMLError:
@@ -90,7 +120,7 @@ def parse_documents(
         # the author sees PyYAML's usual message with its line and column.
         try:
             check_limits(rendered, yaml.SafeLoader)
-            documents = [d for d in yaml.safe_load_all(rendered) if d is not None]
+            documents = [d for d in yaml.load_all(rendered, Loader=_PureKubectlLoader) if d is not None]
         except YamlLimitError as exc:
             raise DocumentError(
                 f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}"
