@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pytest_bdd import parsers
 from pytest_bdd.parser import ScenarioTemplate, Step
 
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
@@ -32,6 +33,7 @@ __all__ = [
     "feature_files",
     "feature_step_lines",
     "lint",
+    "quoting_hint",
     "shown_path",
     "unfilled_in_outline",
 ]
@@ -73,6 +75,7 @@ class LintReport:
     def lines(self) -> list[str]:
         out = [
             f"{line.location}: undefined step: {line.keyword.strip()} {line.text}\n"
+            + _with_newline(quoting_hint(line.kind, line.keyword.strip(), line.text, near, "    "))
             + describe_candidates(near, "    closest defined steps:")
             for line, near in self.undefined
         ]
@@ -193,6 +196,41 @@ def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) ->
         return ratio + (0.2 if step.kind == kind else 0.0)
 
     return sorted(steps, key=score, reverse=True)[:limit]
+
+
+_FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")
+
+
+def quoting_hint(kind: str, keyword: str, text: str, steps: list[StepDef], indent: str = "  ") -> str:
+    """``did you mean: <the line with its values in double quotes>?`` when the undefined ``text``
+    is a step of ``steps`` written without the quotes around its values (``is in phase Ready``,
+    ``the Module module-one …``), else ``""``.
+
+    The closest steps were listed, their patterns showing ``"{phase}"``, but nothing said that the
+    quotes were the whole mistake. A definition's pattern is read with its quotes dropped; the
+    values it then finds are put back in quotes, and the line is offered only if the definition
+    matches it.
+    """
+    for step in steps:
+        if step.kind != kind or '"{' not in step.pattern:
+            continue
+        loose = parsers.parse(step.pattern.replace('"{', "{").replace('}"', "}"))
+        if not loose.is_matching(text):
+            continue
+        values = {name: str(value).strip('"') for name, value in (loose.parse_arguments(text) or {}).items()}
+        fixed = _filled(step.pattern, values)
+        if fixed != text and step.matches(kind, fixed):
+            return f"{indent}did you mean: {keyword} {fixed}? (a step's values are written in double quotes)"
+    return ""
+
+
+def _filled(pattern: str, values: dict[str, str]) -> str:
+    """``pattern`` with each ``{name}`` (``{name:d}``) replaced by its value."""
+    return _FIELD.sub(lambda m: values.get(m[1], m[0]), pattern)
+
+
+def _with_newline(text: str) -> str:
+    return f"{text}\n" if text else ""
 
 
 def describe_candidates(steps: list[StepDef], title: str) -> str:

@@ -35,7 +35,7 @@ from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
-from harness.steps.lint import closest_steps, describe_candidates
+from harness.steps.lint import closest_steps, describe_candidates, quoting_hint
 from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
 from harness.steps.step_place import StepPlace, unfilled_placeholder
@@ -168,9 +168,14 @@ def pytest_bdd_step_func_lookup_error(
     where = f"{_shown(feature.filename, request.config.rootpath)}:{step.line_number}"
     raise UnknownStepError(
         f"{where}: no step definition matches: {step.keyword.strip()} {step.name}\n"
+        + _with_newline(quoting_hint(step.type, step.keyword.strip(), step.name, CATALOGUE))
         + describe_candidates(near, "  closest defined steps:")
         + "\n  (the full list: `dkp-harness steps`)"
     )
+
+
+def _with_newline(text: str) -> str:
+    return f"{text}\n" if text else ""
 
 
 def _shown(filename: str, root: Path) -> str:
