@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import difflib
 
+from harness.api import kinds
 from harness.api.phases import ModulePhase, ReleasePhase, SourcePhase
 from harness.steps.errors import ScenarioError
 
 __all__ = [
     "KNOWN_PHASES",
     "PASSING_PHASES",
+    "PHASES_OF",
     "check_phase",
+    "check_phase_of",
     "check_phases",
     "passing_phase_note",
     "split_phases",
@@ -74,4 +77,32 @@ def passing_phase_note(actual: object, expected: str, time_mode: str) -> str:
     return (
         f"{phase} is a phase the object passes through, and time is virtual: it moves on only when "
         "a step lets time pass, e.g. `When 15 seconds pass` before this step"
+    )
+
+
+PHASES_OF: dict[str, frozenset[str]] = {
+    kinds.MODULE.kind: frozenset({str(p) for p in ModulePhase} | {"Downloaded"}),
+    kinds.MODULE_RELEASE.kind: frozenset(str(p) for p in ReleasePhase),
+    kinds.MODULE_SOURCE.kind: frozenset(str(p) for p in SourcePhase),
+}
+"""The phases the simulated Deckhouse writes for each kind, in any era."""
+
+
+def check_phase_of(kind: str, phase: str) -> None:
+    """Refuse ``phase`` for ``kind`` when DKP writes it for other kinds only.
+
+    ``Then the Module "module-one" is in phase "Deployed"`` (a ModuleRelease's phase) failed as an
+    expectation not met, as if DKP had missed the claim; it is the scenario's mistake. A phase no
+    kind has, or a kind without a list here, is left to the check (a later Deckhouse may write
+    phases this list does not have).
+    """
+    own = PHASES_OF.get(kind)
+    if own is None or phase in own:
+        return
+    others = [other for other, phases in PHASES_OF.items() if phase in phases]
+    if not others:
+        return
+    raise ScenarioError(
+        f"{phase!r} is a phase of a {' or a '.join(others)}, not of a {kind}: a {kind}'s phases: "
+        f"{', '.join(sorted(own))}"
     )

@@ -16,7 +16,7 @@ from harness.api import kinds
 from harness.steps.crd_schemas import unknown_in_every_era, unsupported_in_every_era
 from harness.steps.documents import DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
-from harness.steps.phase_names import check_phase, check_phases
+from harness.steps.phase_names import check_phase, check_phase_of, check_phases, split_phases
 from harness.steps.phrases import parse_moment, parse_span
 from harness.steps.schema_fields import (
     apply_refusal,
@@ -91,6 +91,9 @@ def invalid_value(
             check(value)
         except (ScenarioError, ValueError) as exc:
             return str(exc)
+    problem = _phase_of_kind(arguments)
+    if problem:
+        return problem
     function = step.function.rsplit(":", 1)[-1]
     if docstring is not None and function in _YAML_STEPS:
         origin = (docstring_origin(path, file, line) if path else None) or Origin(
@@ -101,6 +104,19 @@ def invalid_value(
         except (DocumentError, ScenarioError) as exc:
             return str(exc)
         return _unknown_fields(function, arguments, documents)
+    return ""
+
+
+def _phase_of_kind(arguments: dict[str, Any]) -> str:
+    """The run's refusal of a phase its step's kind never has (``the Module … "Deployed"``)."""
+    kind, phases = arguments.get("kind"), arguments.get("phase", arguments.get("phases"))
+    if not isinstance(kind, str) or not isinstance(phases, str):
+        return ""
+    try:
+        for phase in split_phases(phases) if "phases" in arguments else [phases]:
+            check_phase_of(kind, phase)
+    except ScenarioError as exc:
+        return str(exc)
     return ""
 
 

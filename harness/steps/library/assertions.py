@@ -17,7 +17,7 @@ from harness.steps.absence import missing_object
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.matching import format_mismatches, match_subset
-from harness.steps.phase_names import check_phase, passing_phase_note
+from harness.steps.phase_names import check_phase, check_phase_of, passing_phase_note
 from harness.steps.schema_fields import match_refusal, unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
@@ -74,6 +74,7 @@ def in_phase(world: World, kind: str, name: str, phase: str) -> None:
         Then the Module "module-one" is in phase "Ready"
     """
     check_phase(phase)
+    check_phase_of(kind, phase)
     _field_is(world, kind, name, "status.phase", phase)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
 from harness.steps.history import TRACKED_KINDS
-from harness.steps.phase_names import check_phase, split_phases
+from harness.steps.phase_names import check_phase, check_phase_of, split_phases
 from harness.steps.world import World
 
 
@@ -31,6 +31,7 @@ def went_through(world: World, kind: str, name: str, phases: str) -> None:
     wanted = split_phases(phases)
     for phase in wanted:
         check_phase(phase)
+        check_phase_of(kind, phase)
     world.history.assert_went_through(kind, world.name(name), wanted)
 
 
