@@ -22,7 +22,7 @@ import yaml
 from harness.kube.fast_yaml import SAFE_LOADER
 from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
 
-__all__ = ["DocumentError", "Origin", "parse_documents", "scalar_texts", "substitute"]
+__all__ = ["DocumentError", "Origin", "parse_documents", "scalar_texts", "substitute", "yaml_hint"]
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
@@ -126,7 +126,8 @@ def parse_documents(
                 f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}"
             ) from None
         except yaml.YAMLError as exc:
-            raise DocumentError(f"{what} is not valid YAML: {_located(exc, origin)}") from None
+            located = _located(exc, origin)
+            raise DocumentError(f"{what} is not valid YAML: {located}{yaml_hint(located)}") from None
     if not documents:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
     for index, document in enumerate(documents, start=1):
@@ -161,6 +162,34 @@ def _located(error: yaml.YAMLError, origin: Origin | None) -> yaml.YAMLError:
         mark.line = origin.line(mark.line) - 1  # PyYAML prints line + 1
         mark.column += origin.indent
     return error
+
+
+def yaml_hint(error: yaml.YAMLError) -> str:
+    """A line below PyYAML's message saying what its parser words mean in a docstring and what
+    to change, for the three mistakes hand-written YAML makes most; ``""`` for any other.
+
+    "expected <block end>, but found '<block mapping start>'" is where a line is indented one
+    space off; the place was right, the words were the parser's states. The line is the file's
+    (the marks are moved there first, :func:`_located`).
+    """
+    if not isinstance(error, yaml.MarkedYAMLError) or error.problem_mark is None:
+        return ""
+    problem, line = str(error.problem or ""), error.problem_mark.line + 1
+    if problem.startswith("expected <block end>, but found"):
+        fix = (
+            f"line {line} is indented unlike the lines above it: the keys of one mapping, and the "
+            "items of one list, start in the same column; a nested one starts further right"
+        )
+    elif "found character '\\t'" in problem:
+        fix = f"line {line} has a tab: YAML is indented with spaces only"
+    elif problem == "mapping values are not allowed here":
+        fix = (
+            f"line {line} has a second ': ' after its key: quote the value, e.g. message: \"a: b\", "
+            "or put the nested key on a line of its own, further right"
+        )
+    else:
+        return ""
+    return f"\n  ({fix})"
 
 
 def scalar_texts(text: str, values: Mapping[str, str] | None = None) -> list[Any]:
