@@ -45,7 +45,13 @@ from harness.report.recorder import (
     unreadable_feature,
 )
 from harness.report.redaction import redact, redact_value
-from harness.report.selection import check_claim_filter, check_expressions, check_marker_names, filter_items
+from harness.report.selection import (
+    check_claim_filter,
+    check_expressions,
+    check_feature_lines,
+    check_marker_names,
+    filter_items,
+)
 from harness.report.status import Status, failure_status
 from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
 from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
@@ -156,6 +162,8 @@ def pytest_configure(config: pytest.Config) -> None:
         except CatalogueError as exc:
             raise pytest.UsageError(str(exc)) from None
     check_claim_filter(config.getoption("--claim"), None if catalogue is None else catalogue.ids)
+    if not _is_worker(config):
+        check_feature_lines(config.getoption("--feature-path") or [], config.invocation_params.dir)
     config.stash[STATE] = SessionState(catalogue, path)
     if not _is_worker(config):
         config.pluginmanager.register(Controller(config), "harness-report-controller")

@@ -14,6 +14,7 @@ the feature files under PATH, or those tagged ``@claim:ID``; the rest is deselec
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,40 @@ def _feature_spec(raw: str, cwd: Path) -> tuple[Path, int | None]:
             f"--feature-path {raw}: the line after ':' must be written in ASCII digits, e.g. {head}:12"
         )
     return _resolved(raw, cwd), None
+
+
+_SCENARIO_LINE = re.compile(r"\s*(?:Scenario Outline|Scenario Template|Scenario|Example):")
+
+
+def check_feature_lines(features: Iterable[str], cwd: Path) -> None:
+    """Refuse every ``--feature-path file.feature:LINE`` that is above the file's first scenario
+    (:func:`_refuse_line_above_scenarios`). Called at configure, before any xdist worker starts: a
+    usage error raised while a worker collects is an INTERNALERROR."""
+    for raw in features:
+        _refuse_line_above_scenarios(raw, _feature_spec(raw, cwd))
+
+
+def _refuse_line_above_scenarios(raw: str, spec: tuple[Path, int | None]) -> None:
+    """A ``file.feature:LINE`` above the file's first ``Scenario:`` line (the Feature's
+    description, a Background step, the first scenario's tags) selects nothing: a usage error
+    naming the line the first scenario starts at, as ``dkp-harness run`` gives it, where pytest
+    ended "no tests ran" without saying the line was the mistake. The file's own text is read
+    (English keywords; ``Examples:``/``Scenarios:`` are not scenarios), not the collected items,
+    which ``-k`` may have thinned."""
+    path, wanted = spec
+    if wanted is None or not path.is_file():
+        return
+    try:
+        text = read_feature(path).splitlines()
+    except (OSError, UnicodeDecodeError):
+        return  # the run reports the unreadable file itself
+    first = next((n for n, line in enumerate(text, start=1) if _SCENARIO_LINE.match(line)), None)
+    if first is not None and 1 <= wanted < first:
+        raise pytest.UsageError(
+            f"{raw}: no scenario starts at or above line {wanted} (a scenario starts at its "
+            f"'Scenario:' line, below its tags); the first starts at line {first}: give a line "
+            f"from {first} to {len(text)}, or drop ':{wanted}' to run every scenario of the file"
+        )
 
 
 def _selects_file(spec: tuple[Path, int | None], path: Path) -> bool:
