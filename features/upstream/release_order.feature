@@ -491,11 +491,11 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
   @claim:DKP-06 @claim:DKP-28
   Scenario: A from-to rule that decodes to a minor below the release's own does not make it jump
     Upstream case "Sequential" (testdata releases/from-to-sequential): the test file writes the
-    rule unquoted, "from: 1.67, to: 1.70"; DKP's test decoding reads YAML numbers as floats, so
-    its golden holds the rule as from "1.67", to "1.7", and v1.70.0 is no rule's endpoint. The seed
-    here writes what the golden shows (a seed takes the unquoted 1.70 as "1.70", and v1.70.0
-    would jump). v1.68.0 waits for approval under the Manual policy; v1.69.0 and the approved
-    v1.70.0 wait for v1.68.0.
+    rule unquoted, "from: 1.67, to: 1.70"; DKP's test decoding reads YAML numbers as floats and
+    writes them into the text fields as Go formats a float32, so its golden holds the rule as from
+    "1.67", to "1.7", and v1.70.0 is no rule's endpoint. The seed writes the rule unquoted too and
+    takes it the same way. v1.68.0 waits for approval under the Manual policy; v1.69.0 and the
+    approved v1.70.0 wait for v1.68.0.
 
     Given the cluster has:
       """
@@ -535,7 +535,7 @@ Feature: Which pending release deploys next, as DKP's release-controller tests s
         weight: 900
         update:
           versions:
-          - {from: "1.67", to: "1.7"}
+          - {from: 1.67, to: 1.70}  # unquoted, as the upstream test file writes it
       status: {phase: Pending}
       """
     When the cluster settles

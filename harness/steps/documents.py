@@ -22,7 +22,7 @@ import yaml
 from harness.kube.fast_yaml import SAFE_LOADER
 from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
 
-__all__ = ["DocumentError", "Origin", "parse_documents", "scalar_texts", "substitute", "yaml_hint"]
+__all__ = ["DocumentError", "Origin", "parse_documents", "substitute", "yaml_hint"]
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 
@@ -190,26 +190,3 @@ def yaml_hint(error: yaml.YAMLError) -> str:
     else:
         return ""
     return f"\n  ({fix})"
-
-
-def scalar_texts(text: str, values: Mapping[str, str] | None = None) -> list[Any]:
-    """The mapping documents of ``text`` (placeholders filled) with every scalar as the text
-    written: ``to: 1.70`` is ``"1.70"`` here where :func:`parse_documents` has the float 1.7.
-
-    A seed takes a value where its kind's schema wants text as DKP's controller tests' YAML
-    decoding takes it, by its text; these trees give that text back, path by path.
-    """
-    rendered = substitute(text, values or {})
-    return [
-        _texts(node)
-        for node in yaml.compose_all(rendered, Loader=SAFE_LOADER)
-        if isinstance(node, yaml.MappingNode)
-    ]
-
-
-def _texts(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return {str(_texts(key)): _texts(value) for key, value in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_texts(item) for item in node.value]
-    return node.value

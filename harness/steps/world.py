@@ -38,7 +38,7 @@ from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj, deep_get
 from harness.kube.resources import Resource
 from harness.registry.credentials import encode_docker_cfg
-from harness.steps.documents import DocumentError, Origin, parse_documents, scalar_texts
+from harness.steps.documents import DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
 from harness.steps.history import TRACKED_KINDS, History
 from harness.steps.kubectl import Kubectl, KubectlResult
@@ -353,11 +353,6 @@ class World:
             if located is None:
                 raise
             return self._parse(text, values, located)  # fails again, naming the feature file's line
-
-    def document_texts(self, text: str) -> list[Any]:
-        """The documents :meth:`documents` reads from ``text``, every scalar as the text written
-        (:func:`~harness.steps.documents.scalar_texts`), aligned with them."""
-        return scalar_texts(self.names.out(text), self.placeholders())
 
     def _parse(self, text: str, values: dict[str, str], origin: Origin | None) -> list[dict[str, Any]]:
         if self.names.active:

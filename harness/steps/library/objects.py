@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from harness.api import kinds
 from harness.kube.errors import ApiError, Invalid, NotFound
+from harness.kube.go_yaml import string_field_text
 from harness.kube.objects import Obj, deep_get
 from harness.kube.resources import Resource
 from harness.steps.bounded_yaml import MAX_FILE_BYTES
@@ -271,57 +270,39 @@ def seed_yaml(world: World, docstring: str) -> None:
 
 
 def seed_documents(world: World, text: str, origin: Origin | None = None) -> list[dict[str, Any]]:
-    """The documents of a seed, each value its kind's schema wants as text taken as written.
+    """The documents of a seed, each number or boolean its kind's schema wants as text made text
+    the way DKP's controller tests' Go decoding makes it.
 
-    DKP's controller tests decode their YAML into Go structs, which take a scalar written where a
-    string goes by its text (``from: 1.67``, ``to: 1.70``); the API server refuses the number
-    ("must be of type string"). A seed, meant to start a scenario from such a test's objects,
-    takes it as the test does: ``"1.67"``, ``"1.70"`` (the text, not the float's 1.7).
+    Those tests write ``from: 1.67``, ``to: 1.70`` (YAML numbers) where the CRD wants a string,
+    which the API server refuses ("must be of type string"); ``sigs.k8s.io/yaml`` turns them into
+    text from their value (:func:`harness.kube.go_yaml.string_field_text`): ``"1.67"`` and
+    ``"1.7"``, as upstream's golden files show. A seed, meant to start a scenario from such a
+    test's objects, takes them as the test does.
     """
-    documents = world.documents(text, origin)
-    texts = functools.cache(lambda: world.document_texts(text))  # read only where a number is met
-    return [
-        _schema_strings(world, document, _child(texts, index)) for index, document in enumerate(documents)
-    ]
+    return [_schema_strings(world, document) for document in world.documents(text, origin)]
 
 
-def _schema_strings(world: World, document: dict[str, Any], written: Callable[[], Any]) -> dict[str, Any]:
+def _schema_strings(world: World, document: dict[str, Any]) -> dict[str, Any]:
     kind = str(document.get("kind", ""))
     if kind not in kinds.BY_KIND or kinds.BY_KIND[kind].api_version != document.get("apiVersion"):
         return document
     schema = world.schema_of(kind)
-    return document if schema is None else _as_text(document, written, schema)
+    return document if schema is None else _as_text(document, schema)
 
 
-def _as_text(value: Any, written: Callable[[], Any], schema: dict[str, Any]) -> Any:
-    """``value`` with each number or boolean where ``schema`` wants text replaced by the text written
-    (``written()``: the same place in :meth:`World.document_texts`, composed only when needed)."""
+def _as_text(value: Any, schema: dict[str, Any]) -> Any:
+    """``value`` with each number or boolean where ``schema`` wants text replaced by Go's text."""
     if schema.get("type") == "string" and isinstance(value, (bool, int, float)):
-        text = written()
-        return text if isinstance(text, str) else value
+        return string_field_text(value)
     properties, items = schema.get("properties"), schema.get("items")
     if isinstance(value, dict) and isinstance(properties, dict):
         return {
-            key: _as_text(item, _child(written, key), properties[key] or {}) if key in properties else item
+            key: _as_text(item, properties[key] or {}) if key in properties else item
             for key, item in value.items()
         }
     if isinstance(value, list) and isinstance(items, dict):
-        return [_as_text(item, _child(written, i), items) for i, item in enumerate(value)]
+        return [_as_text(item, items) for item in value]
     return value
-
-
-def _child(written: Callable[[], Any], key: str | int) -> Callable[[], Any]:
-    """What is written at ``key`` below what ``written`` gives, looked up only when asked."""
-    return lambda: _at(written(), key)
-
-
-def _at(tree: Any, key: str | int) -> Any:
-    """``tree[key]`` of a composed document, or None where the two do not line up."""
-    if isinstance(tree, dict) and isinstance(key, str):
-        return tree.get(key)
-    if isinstance(tree, list) and isinstance(key, int) and 0 <= key < len(tree):
-        return tree[key]
-    return None
 
 
 @when("I apply:")
