@@ -161,6 +161,17 @@ def _field(op: dict[str, Any], name: str, missing: str) -> str:
     return value
 
 
+def _operand(op: dict[str, Any], name: str, operation: str, *, cause: str | None = None) -> str:
+    """``op``'s ``path`` or ``from`` (``name``) for ``operation``, failing as json-patch v4.12.0
+    does: ``<operation> operation failed to decode <name>`` around the decode error, or around
+    ``cause`` where upstream wraps ``ErrMissing`` instead (``add``, ``remove``, ``copy``'s path)."""
+    missing = "operation missing path field" if name == "path" else "operation, missing from field"
+    try:
+        return _field(op, name, missing)
+    except _Failed as exc:
+        raise _wrap(f"{operation} operation failed to decode {name}", cause or str(exc)) from None
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -192,10 +203,7 @@ def _equal(actual: Any, given: Any) -> bool:
 
 
 def _op_add(doc: Any, op: dict[str, Any]) -> Any:
-    try:
-        path = _field(op, "path", "operation missing path field")
-    except _Failed:
-        raise _wrap("add operation failed to decode path", _MISSING) from None
+    path = _operand(op, "path", "add", cause=_MISSING)
     found = _find(doc, path)
     if found is None:
         raise _wrap(f'add operation does not apply: doc is missing path: "{path}"', _MISSING)
@@ -207,10 +215,7 @@ def _op_add(doc: Any, op: dict[str, Any]) -> Any:
 
 
 def _op_remove(doc: Any, op: dict[str, Any]) -> Any:
-    try:
-        path = _field(op, "path", "operation missing path field")
-    except _Failed:
-        raise _wrap("remove operation failed to decode path", _MISSING) from None
+    path = _operand(op, "path", "remove", cause=_MISSING)
     found = _find(doc, path)
     if found is None:
         raise _wrap(f'remove operation does not apply: doc is missing path: "{path}"', _MISSING)
@@ -222,10 +227,7 @@ def _op_remove(doc: Any, op: dict[str, Any]) -> Any:
 
 
 def _op_replace(doc: Any, op: dict[str, Any]) -> Any:
-    try:
-        path = _field(op, "path", "operation missing path field")
-    except _Failed as exc:
-        raise _wrap("replace operation failed to decode path", str(exc)) from None
+    path = _operand(op, "path", "replace")
     if path == "":  # the whole document; a value that is neither object nor array changes nothing
         value = op.get("value")
         return clone(value) if isinstance(value, (dict, list)) else doc
@@ -241,10 +243,7 @@ def _op_replace(doc: Any, op: dict[str, Any]) -> Any:
 
 
 def _op_move(doc: Any, op: dict[str, Any]) -> Any:
-    try:
-        source = _field(op, "from", "operation, missing from field")
-    except _Failed as exc:
-        raise _wrap("move operation failed to decode from", str(exc)) from None
+    source = _operand(op, "from", "move")
     found = _find(doc, source)
     if found is None:
         raise _wrap(f"move operation does not apply: doc is missing from path: {source}", _MISSING)
@@ -254,10 +253,7 @@ def _op_move(doc: Any, op: dict[str, Any]) -> Any:
         _remove(container, key)
     except _Failed as exc:
         raise _wrap(f"error in move for path: '{key}'", str(exc)) from None
-    try:
-        path = _field(op, "path", "operation missing path field")
-    except _Failed as exc:
-        raise _wrap("move operation failed to decode path", str(exc)) from None
+    path = _operand(op, "path", "move")
     target = _find(doc, path)
     if target is None:
         raise _wrap(f"move operation does not apply: doc is missing destination path: {path}", _MISSING)
@@ -269,10 +265,7 @@ def _op_move(doc: Any, op: dict[str, Any]) -> Any:
 
 
 def _op_copy(doc: Any, op: dict[str, Any]) -> Any:
-    try:
-        source = _field(op, "from", "operation, missing from field")
-    except _Failed as exc:
-        raise _wrap("copy operation failed to decode from", str(exc)) from None
+    source = _operand(op, "from", "copy")
     found = _find(doc, source)
     if found is None:
         raise _wrap(f"copy operation does not apply: doc is missing from path: {source}", _MISSING)
@@ -280,10 +273,7 @@ def _op_copy(doc: Any, op: dict[str, Any]) -> Any:
         value = _get(*found)
     except _Failed as exc:
         raise _wrap(f"error in copy for from: '{source}'", str(exc)) from None
-    try:
-        path = _field(op, "path", "operation missing path field")
-    except _Failed:
-        raise _wrap("copy operation failed to decode path", _MISSING) from None
+    path = _operand(op, "path", "copy", cause=_MISSING)
     target = _find(doc, path)
     if target is None:
         raise _wrap(f"copy operation does not apply: doc is missing destination path: {path}", _MISSING)
@@ -295,10 +285,7 @@ def _op_copy(doc: Any, op: dict[str, Any]) -> Any:
 
 
 def _op_test(doc: Any, op: dict[str, Any]) -> Any:
-    try:
-        path = _field(op, "path", "operation missing path field")
-    except _Failed as exc:
-        raise _wrap("test operation failed to decode path", str(exc)) from None
+    path = _operand(op, "path", "test")
     given = op.get("value", _NO_VALUE)
     if path == "":
         actual = doc
