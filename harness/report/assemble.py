@@ -24,7 +24,7 @@ from harness.report.model import (
     unreadable,
 )
 from harness.report.redaction import redact, redact_value
-from harness.report.status import claim_status
+from harness.report.status import Status, claim_status
 
 __all__ = ["assemble_run", "count_step_usage", "redacted_scenario"]
 
@@ -140,7 +140,7 @@ def _claims(
         ClaimResult(
             claim=_redacted_claim(claim),
             status=claim_status(
-                (s.status for s in checking[claim.id]),
+                (s.status for s in checking[claim.id] if not unchecked_pass(s)),
                 has_deviation_reason=claim.deviation is not None,
                 selected=not partial or bool(checking[claim.id]),
                 applicable=claim.applies_to(version),
@@ -150,6 +150,13 @@ def _claims(
         )
         for claim in catalogue.claims
     ]
+
+
+def unchecked_pass(scenario: ScenarioResult) -> bool:
+    """A scenario that passed without a ``Then`` step: it checked nothing, so a claim it is tagged
+    with must not be said to hold on its account (the step lint warns of such scenarios too)."""
+    passed = scenario.status in (Status.PASSED, Status.DEVIATION)
+    return passed and not any(step.type == "then" for step in scenario.steps)
 
 
 def _redacted_claim(claim: Claim) -> Claim:
@@ -169,6 +176,12 @@ def _problems(
         where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
         if not scenario.claims:
             problems.append(f"{where} has no @claim tag, so no documented claim counts it")
+        elif unchecked_pass(scenario):
+            tags = ", ".join(f"@claim:{c}" for c in scenario.claims)
+            problems.append(
+                f"{where} is tagged {tags} but ran no Then step: it checked nothing, so it does not "
+                "count for the claim (add a Then step that checks what the claim says)"
+            )
         if scenario.deviation and catalogue is not None:
             explained = [c for c in scenario.claims if (x := catalogue.get(c)) and x.deviation]
             if not explained:

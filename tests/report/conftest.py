@@ -129,7 +129,10 @@ def _make_scenario(
         tags=[f"claim:{c}" for c in claims] + (["deviation"] if deviation else []),
         claims=claims,
         deviation=deviation,
-        steps=[StepResult("Given", "given", "a registry", line + 1, step_status, 0.01)],
+        steps=[
+            StepResult("Given", "given", "a registry", line + 1, step_status, 0.01),
+            StepResult("Then", "then", "the source is synchronised", line + 2, step_status, 0.01),
+        ],
         evidence=evidence or Evidence(),
     )
 

@@ -253,3 +253,21 @@ def test_a_deckhouse_version_newer_than_the_simulator_knows_is_named_with_what_i
     assert newer["behaviour_of"].startswith(f"{eras.LATEST} (the newest")
     assert f"behaving as Deckhouse {eras.LATEST}" in _target(newer)
     assert "behaviour_of" not in describe_simulator("latest") and "behaviour_of" not in describe_simulator()
+
+
+def test_a_passing_scenario_without_a_then_step_does_not_make_its_claim_hold(make_scenario, catalogue):
+    """It checked nothing: its claim is uncovered (or held by another scenario that checks), and
+    the report says why under Needs attention."""
+    unchecked = make_scenario("only setup", Status.PASSED, ["MS-01", "EN-02"])
+    unchecked.steps = [step for step in unchecked.steps if step.type != "then"]
+    checking = make_scenario("checks", Status.PASSED, ["EN-02"], line=20)
+    run = assemble_run([unchecked, checking], catalogue, started_at="t", duration=0)
+    statuses = {c.claim.id: c.status for c in run.claims}
+    assert statuses["MS-01"] is Status.UNCOVERED and statuses["EN-02"] is Status.PASSED
+    [problem] = [p for p in run.problems if "ran no Then step" in p]
+    assert problem.startswith("features/sources.feature:3 'only setup' is tagged @claim:MS-01, @claim:EN-02")
+    assert "ran no Then step" in render_html(run)
+    failed = make_scenario("failed setup", Status.FAILED, ["MS-01"])
+    failed.steps = [step for step in failed.steps if step.type != "then"]
+    run = assemble_run([failed], catalogue, started_at="t", duration=0)
+    assert {c.claim.id: c.status for c in run.claims}["MS-01"] is Status.FAILED  # a failure still counts
