@@ -418,6 +418,10 @@ class DeckhouseWorkload:
         status = workloads.deployment_status(
             generation, stamp(self._clock.now()), replicas, new_replica_set=newest
         )
+        with contextlib.suppress(NotFound):
+            current = self._client().get(kinds.DEPLOYMENT, DEPLOYMENT, namespace=kinds.DECKHOUSE_NAMESPACE)
+            old = (current.get("status") or {}).get("conditions") or []
+            status["conditions"] = workloads.carried_conditions(status["conditions"], list(old))
         self._client().patch(
             kinds.DEPLOYMENT,
             DEPLOYMENT,

@@ -91,6 +91,28 @@ def deployment_status(generation: int, now: str, replicas: int = 1, *, new_repli
     }
 
 
+def carried_conditions(new: list[Obj], old: list[Obj]) -> list[Obj]:
+    """``new`` conditions with the times of ``old`` where they did not change, as the Deployment
+    controller's ``SetDeploymentCondition`` keeps them (``pkg/controller/deployment/util``): the
+    same status and reason leave the condition as it was; the same status with another reason
+    or message keeps its ``lastTransitionTime``."""
+    before = {c.get("type"): c for c in old if isinstance(c, dict)}
+    carried = []
+    for condition in new:
+        previous = before.get(condition["type"])
+        if previous is None or previous.get("status") != condition["status"]:
+            carried.append(condition)
+        elif (previous.get("reason"), previous.get("message")) == (condition["reason"], condition["message"]):
+            carried.append({**condition, **_times(previous, condition)})
+        else:
+            carried.append({**condition, "lastTransitionTime": previous.get("lastTransitionTime")})
+    return carried
+
+
+def _times(previous: Obj, condition: Obj) -> Obj:
+    return {key: previous.get(key) or condition[key] for key in ("lastUpdateTime", "lastTransitionTime")}
+
+
 def progressing_condition(new_replica_set: str, now: str) -> Obj:
     """The ``Progressing`` condition of a Deployment whose rollout to ``new_replica_set`` completed.
 
