@@ -84,10 +84,11 @@ _MIN_SECRET_LENGTH = 4
 
 # A report redacts the same short texts over and over (object names, phases, messages, each step's
 # text, once on the worker and again on the controller), and every text of eight letters or more
-# is a base64 candidate that costs a few decodes. Short texts' results are kept; a registered
-# secret starts the memory afresh (its generation), so no result predating it is ever returned.
-_MEMO_TEXT_LIMIT = 1024
-_MEMO_ENTRIES = 16384
+# is a base64 candidate that costs a few decodes. Short texts' results are kept (at most 8,192 of
+# up to 512 characters: a few MB at worst); a registered secret starts the memory afresh (its
+# generation), so no result predating it is ever returned.
+_MEMO_TEXT_LIMIT = 512
+_MEMO_ENTRIES = 8192
 _memo: dict[str, str] = {}
 _generation = 0
 
