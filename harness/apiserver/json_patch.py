@@ -172,6 +172,15 @@ def _operand(op: dict[str, Any], name: str, operation: str, *, cause: str | None
         raise _wrap(f"{operation} operation failed to decode {name}", cause or str(exc)) from None
 
 
+def _found(doc: Any, path: str, missing: str) -> tuple[Any, str]:
+    """Where ``path`` points in ``doc`` (container and key); ``missing`` wraps ``ErrMissing`` when
+    its parent is not there, in the operation's own words."""
+    found = _find(doc, path)
+    if found is None:
+        raise _wrap(missing, _MISSING)
+    return found
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -204,9 +213,7 @@ def _equal(actual: Any, given: Any) -> bool:
 
 def _op_add(doc: Any, op: dict[str, Any]) -> Any:
     path = _operand(op, "path", "add", cause=_MISSING)
-    found = _find(doc, path)
-    if found is None:
-        raise _wrap(f'add operation does not apply: doc is missing path: "{path}"', _MISSING)
+    found = _found(doc, path, f'add operation does not apply: doc is missing path: "{path}"')
     try:
         _add(found[0], found[1], clone(op.get("value")))
     except _Failed as exc:
@@ -216,9 +223,7 @@ def _op_add(doc: Any, op: dict[str, Any]) -> Any:
 
 def _op_remove(doc: Any, op: dict[str, Any]) -> Any:
     path = _operand(op, "path", "remove", cause=_MISSING)
-    found = _find(doc, path)
-    if found is None:
-        raise _wrap(f'remove operation does not apply: doc is missing path: "{path}"', _MISSING)
+    found = _found(doc, path, f'remove operation does not apply: doc is missing path: "{path}"')
     try:
         _remove(*found)
     except _Failed as exc:
@@ -231,9 +236,7 @@ def _op_replace(doc: Any, op: dict[str, Any]) -> Any:
     if path == "":  # the whole document; a value that is neither object nor array changes nothing
         value = op.get("value")
         return clone(value) if isinstance(value, (dict, list)) else doc
-    found = _find(doc, path)
-    if found is None:
-        raise _wrap(f"replace operation does not apply: doc is missing path: {path}", _MISSING)
+    found = _found(doc, path, f"replace operation does not apply: doc is missing path: {path}")
     try:
         _get(*found)
     except _Failed:
@@ -244,9 +247,7 @@ def _op_replace(doc: Any, op: dict[str, Any]) -> Any:
 
 def _op_move(doc: Any, op: dict[str, Any]) -> Any:
     source = _operand(op, "from", "move")
-    found = _find(doc, source)
-    if found is None:
-        raise _wrap(f"move operation does not apply: doc is missing from path: {source}", _MISSING)
+    found = _found(doc, source, f"move operation does not apply: doc is missing from path: {source}")
     container, key = found
     try:
         value = _get(container, key)
@@ -254,9 +255,7 @@ def _op_move(doc: Any, op: dict[str, Any]) -> Any:
     except _Failed as exc:
         raise _wrap(f"error in move for path: '{key}'", str(exc)) from None
     path = _operand(op, "path", "move")
-    target = _find(doc, path)
-    if target is None:
-        raise _wrap(f"move operation does not apply: doc is missing destination path: {path}", _MISSING)
+    target = _found(doc, path, f"move operation does not apply: doc is missing destination path: {path}")
     try:
         _add(target[0], target[1], value)
     except _Failed as exc:
@@ -266,17 +265,13 @@ def _op_move(doc: Any, op: dict[str, Any]) -> Any:
 
 def _op_copy(doc: Any, op: dict[str, Any]) -> Any:
     source = _operand(op, "from", "copy")
-    found = _find(doc, source)
-    if found is None:
-        raise _wrap(f"copy operation does not apply: doc is missing from path: {source}", _MISSING)
+    found = _found(doc, source, f"copy operation does not apply: doc is missing from path: {source}")
     try:
         value = _get(*found)
     except _Failed as exc:
         raise _wrap(f"error in copy for from: '{source}'", str(exc)) from None
     path = _operand(op, "path", "copy", cause=_MISSING)
-    target = _find(doc, path)
-    if target is None:
-        raise _wrap(f"copy operation does not apply: doc is missing destination path: {path}", _MISSING)
+    target = _found(doc, path, f"copy operation does not apply: doc is missing destination path: {path}")
     try:
         _add(target[0], target[1], clone(value))
     except _Failed as exc:
@@ -290,9 +285,7 @@ def _op_test(doc: Any, op: dict[str, Any]) -> Any:
     if path == "":
         actual = doc
     else:
-        found = _find(doc, path)
-        if found is None:
-            raise _wrap(f"test operation does not apply: is missing path: {path}", _MISSING)
+        found = _found(doc, path, f"test operation does not apply: is missing path: {path}")
         try:
             actual = _get(*found)
         except _Failed as exc:
