@@ -1,7 +1,7 @@
 """Label and field selectors, parsed once and matched many times.
 
-Label selectors follow the Kubernetes grammar: ``a=b``, ``a==b``, ``a!=b``, ``a in (x,y)``,
-``a notin (x)``, ``a`` (exists) and ``!a`` (does not exist), comma-separated and all required.
+A label selector is its requirements, all of which must hold (parsed by
+:func:`harness.apiserver.label_selectors.parse_label_selector`, apimachinery's grammar).
 Field selectors support what the real server supports for every kind: ``metadata.name`` and
 ``metadata.namespace`` with ``=``, ``==`` and ``!=``, plus a kind's own field labels. Anything
 else raises :class:`SelectorError` with the message kube-apiserver's field label conversion gives
@@ -11,7 +11,6 @@ else raises :class:`SelectorError` with the message kube-apiserver's field label
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,82 +23,21 @@ __all__ = [
     "unsupported_field_label",
 ]
 
-_KEY = r"[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?"
-_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?"
-_SET_RE = re.compile(rf"^\s*(?P<key>{_KEY})\s+(?P<op>in|notin)\s*\((?P<values>[^)]*)\)\s*$")
-_EQ_RE = re.compile(rf"^\s*(?P<key>{_KEY})\s*(?P<op>==|=|!=)\s*(?P<value>{_VALUE})\s*$")
-_EXISTS_RE = re.compile(rf"^\s*(?P<neg>!?)\s*(?P<key>{_KEY})\s*$")
-_VALUE_RE = re.compile(rf"^{_VALUE}$")
-
 
 class SelectorError(ValueError):
     """A selector string does not parse."""
 
 
-def _split_terms(text: str) -> list[str]:
-    """Split on commas that are not inside ``( )`` of a set expression."""
-    terms: list[str] = []
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            terms.append(text[start:i])
-            start = i + 1
-    terms.append(text[start:])
-    return [t for t in (t.strip() for t in terms) if t]
-
-
 Requirement = Callable[[Mapping[str, str]], bool]
-
-
-def _requirement(term: str) -> Requirement:
-    if m := _SET_RE.match(term):
-        key, op = m["key"], m["op"]
-        values = frozenset(v.strip() for v in m["values"].split(",") if v.strip())
-        if not values:  # labels.NewRequirement's wording
-            raise SelectorError(
-                "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"
-            )
-        bad = [v for v in values if not _VALUE_RE.match(v)]
-        if bad:
-            raise SelectorError(f"invalid label value {bad[0]!r} in selector term {term!r}")
-        if op == "in":
-            return lambda labels: labels.get(key) in values
-        return lambda labels: labels.get(key) not in values
-    if m := _EQ_RE.match(term):
-        key, op, value = m["key"], m["op"], m["value"]
-        if op == "!=":
-            return lambda labels: labels.get(key) != value
-        return lambda labels: labels.get(key) == value
-    if m := _EXISTS_RE.match(term):
-        key = m["key"]
-        if m["neg"]:
-            return lambda labels: key not in labels
-        return lambda labels: key in labels
-    raise SelectorError(
-        f"unable to parse label selector term {term!r}: use key=value, key!=value, "
-        "key in (a,b), key notin (a), key or !key"
-    )
 
 
 @dataclass(frozen=True)
 class LabelSelector:
-    """A parsed label selector; the empty selector matches everything."""
+    """A parsed label selector; the empty selector matches everything. The API server parses
+    them as apimachinery's ``labels.Parse`` does (``harness.apiserver.label_selectors``)."""
 
     text: str
     requirements: tuple[Requirement, ...]
-
-    @classmethod
-    def parse(cls, text: str | None) -> LabelSelector:
-        text = text or ""
-        return cls(text, tuple(_requirement(t) for t in _split_terms(text)))
-
-    @classmethod
-    def from_match_labels(cls, match_labels: Mapping[str, str]) -> LabelSelector:
-        return cls.parse(",".join(f"{k}={v}" for k, v in sorted(match_labels.items())))
 
     def matches(self, labels: Mapping[str, str] | None) -> bool:
         current = labels or {}
