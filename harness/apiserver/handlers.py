@@ -340,8 +340,7 @@ def create(b: Backend, req: Request) -> Response:
     warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
     _review(b, req, obj, None)
     with b.store.lock:
-        if req.rt.key == ("", "services") and not req.rt.custom:
-            defaults.allocate(obj, b.store.list(req.rt).items)
+        _allocate(b, req, obj, None)
         record_update(
             None, obj, manager=_manager(req), api_version=req.rt.resource.api_version, now=_stamp(b)
         )
@@ -349,14 +348,21 @@ def create(b: Backend, req: Request) -> Response:
     return Response(201, strategy.to_version(stored, req.rt), warnings=warnings)
 
 
+def _allocate(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
+    """A Service's cluster IP and node ports, as the service REST storage assigns them on every
+    create and update of the main resource (a Service made a NodePort gets its node ports then),
+    among the addresses and ports the other Services hold."""
+    if req.rt.key != ("", "services") or req.rt.custom or req.subresource:
+        return
+    uid = (old or {}).get("metadata", {}).get("uid")
+    others = [o for o in b.store.list(req.rt).items if uid is None or o["metadata"].get("uid") != uid]
+    defaults.allocate(obj, others)
+
+
 def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: bool) -> Response:
     _check_identity(req, new)
     new = strategy.for_update(req.rt, new, old, req.subresource)
-    if req.rt.key == ("", "services") and not req.rt.custom and not req.subresource:
-        others = [
-            o for o in b.store.list(req.rt).items if o["metadata"].get("uid") != old["metadata"].get("uid")
-        ]
-        defaults.allocate(new, others)  # a Service made a NodePort gets its node ports now
+    _allocate(b, req, new, old)
     admitted = old if b.catalog.single_version(req.rt.key) else None
     warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), admitted, old=old)
     _review(b, req, new, old)
@@ -523,10 +529,12 @@ def _apply(b: Backend, req: Request) -> Response:
         strategy.for_create(req.rt, result)
         warnings = strategy.admit(req.rt, result, req.query.get("fieldValidation"))
         _review(b, req, result, None)
+        _allocate(b, req, result, None)
         stored = b.store.create(req.rt, strategy.to_storage(result, req.rt, b.catalog), dry_run=req.dry_run)
         return Response(201, strategy.to_version(stored, req.rt), warnings=warnings)
     result["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     new = strategy.for_update(req.rt, result, live, req.subresource)
+    _allocate(b, req, new, live)
     warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), old=live)
     _review(b, req, new, live)
     stored = b.store.update(

@@ -184,3 +184,24 @@ def test_a_cluster_ip_service_made_a_node_port_gets_node_ports(client):
     patched = client.patch(services, "web", {"spec": {"type": "NodePort"}}, namespace="default")
     assert 30000 <= patched["spec"]["ports"][0]["nodePort"] <= 32767
     assert patched["spec"]["clusterIP"] == created["spec"]["clusterIP"]
+
+
+def test_a_service_made_by_server_side_apply_gets_its_address_and_node_ports(client):
+    from harness.kube.client import PatchType
+
+    services = client.resolve("v1", "Service")
+    applied = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "ssa", "namespace": "default"},
+        "spec": {"type": "NodePort", "ports": [{"port": 80}]},
+    }
+    made = client.patch(
+        services, "ssa", applied, patch_type=PatchType.APPLY, namespace="default", field_manager="kubectl"
+    )
+    assert made["spec"]["clusterIP"].startswith("10.222.") and made["spec"]["ports"][0]["nodePort"]
+    again = client.patch(
+        services, "ssa", applied, patch_type=PatchType.APPLY, namespace="default", field_manager="kubectl"
+    )
+    assert again["spec"]["clusterIP"] == made["spec"]["clusterIP"]
+    assert again["spec"]["ports"][0]["nodePort"] == made["spec"]["ports"][0]["nodePort"]
