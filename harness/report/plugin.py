@@ -283,10 +283,8 @@ def pytest_runtest_makereport(
     recorder = _recorder(item)
     if report.skipped:
         _skip_at_feature_line(item, template, report)
-    if report.failed and item.config.option.tbstyle == "auto":
-        if report.when == "call":
-            report.longrepr = _readable_failure(item, template, recorder, call)
-        elif call.excinfo is not None and isinstance(call.excinfo.value, ClaimTagError):
+    if report.failed and item.config.option.tbstyle == "auto" and report.when != "call":
+        if call.excinfo is not None and isinstance(call.excinfo.value, ClaimTagError):
             report.longrepr = str(call.excinfo.value)
     _redact_report(report)
     recorder.phases[report.when] = _phase_outcome(report, call)
@@ -325,11 +323,29 @@ def _skip_at_feature_line(item: pytest.Item, template: ScenarioTemplate, report:
     report.longrepr = (str(path), template.line_number, reason)
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Under ``--tb=auto`` a scenario's failure is told by :func:`_readable_failure`, in place of
+    the traceback pytest would build: it is never built. pytest reads the source of every frame of
+    it (pytest-bdd, pluggy, the harness) and walks their syntax trees, ~60 ms of CPU per failed
+    scenario here, and the text was thrown away as soon as it was made."""
+    template = scenario_template(item)
+    if template is None or item.config.option.tbstyle != "auto":
+        return
+
+    def repr_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return _readable_failure(item, template, _recorder(item), excinfo)
+
+    item.repr_failure = repr_failure  # type: ignore[method-assign]
+
+
 def _readable_failure(
-    item: pytest.Item, template: ScenarioTemplate, recorder: ScenarioRecorder, call: pytest.CallInfo[None]
+    item: pytest.Item,
+    template: ScenarioTemplate,
+    recorder: ScenarioRecorder,
+    excinfo: pytest.ExceptionInfo[BaseException] | None,
 ) -> str:
     """The failure as a QA engineer reads it: feature:line, the Gherkin step, the diff."""
-    error = call.excinfo.value if call.excinfo else None
+    error = excinfo.value if excinfo else None
     message = "failed" if error is None else f"{type(error).__name__}: {error}"
     if recorder.not_found:
         return unknown_step_text(str(error) if error is not None else message)

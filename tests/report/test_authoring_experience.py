@@ -117,6 +117,36 @@ def test_a_failing_step_prints_feature_line_step_and_diff_on_one_screen(project)
     assert scenario["evidence"]["failure_at"] == "2024-12-16T09:03:00Z"
 
 
+def test_the_readable_failure_is_made_without_building_pytests_traceback(project, monkeypatch):
+    """The traceback the readable text replaces costs ~60 ms of CPU per failed scenario (pytest
+    parses every frame's source file): under ``--tb=auto`` it must not be built at all."""
+    built: list[str] = []
+    original = pytest.ExceptionInfo.getrepr
+
+    def counting(self, *args, **kwargs):
+        built.append(self.typename)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pytest.ExceptionInfo, "getrepr", counting)
+    _feature(
+        project,
+        "wrong.feature",
+        "Feature: Wrong\n"
+        + BACKGROUND
+        + """
+  @claim:MS-07
+  Scenario: A wrong expectation
+    Then the Module "module-1" is in phase "Ready"
+""",
+    )
+    result = project.runpytest("scenarios")
+    result.assert_outcomes(failed=1)
+    assert "step at line 12" in result.stdout.str()
+    assert built == []
+    project.runpytest("scenarios", "--tb=short").assert_outcomes(failed=1)
+    assert built, "an explicit --tb style still gets pytest's traceback"
+
+
 def test_tb_long_still_shows_every_frame(project):
     _feature(
         project,
