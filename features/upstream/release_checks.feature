@@ -663,13 +663,15 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           status: "True"
       """
 
+  @deckhouse-before:v1.75.0
   Scenario: An approved minor over the deployed one deploys, the hand-written step-by-step case
     Upstream case "step-by-step" (testdata releases/step-by-step, a golden written by hand in an
     earlier suite): the deployed v1.26.2 carries only its module label, the approved v1.27.0 is
     owned by the source foxtrot-suitable; under the deckhouse module's Auto policy v1.27.0 deploys
     and supersedes v1.26.2, not yet notified, as the golden shows. (The golden also shows it
     marked as updating: that test handles each release once, and the next look at a deployed
-    release whose module is Ready clears the mark, as the repeated "Postponed release" case shows.)
+    release whose module is Ready clears the mark, as the repeated "Postponed release" case shows.
+    From v1.75 a deploy marks the release notified, docs/dkp-eras.md, hence the era tag.)
 
     Given the cluster has:
       """
