@@ -662,3 +662,71 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
         - type: LastReleaseDeployed
           status: "True"
       """
+
+  @deckhouse-before:v1.75.0
+  Scenario: An approved minor over the deployed one deploys, the hand-written step-by-step case
+    Upstream case "step-by-step" (testdata releases/step-by-step, a golden written by hand in an
+    earlier suite): the deployed v1.26.2 carries only its module label, the approved v1.27.0 is
+    owned by the source foxtrot-suitable; under the deckhouse module's Auto policy v1.27.0 deploys
+    and supersedes v1.26.2, not yet notified, as the golden shows. (The golden also shows it
+    marked as updating: that test handles each release once, and the next look at a deployed
+    release whose module is Ready clears the mark, as the repeated "Postponed release" case shows.
+    From v1.75 a deploy marks the release notified, docs/dkp-eras.md, hence the era tag.)
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: foxtrot-suitable
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: parca
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-1.26.2
+        labels: {module: parca}
+      spec: {moduleName: parca, version: 1.26.2, weight: 900}
+      status: {approved: true, phase: Deployed, transitionTime: "2021-12-08T08:34:01Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-1.27.0
+        annotations: {modules.deckhouse.io/approved: "true"}
+        labels: {module: parca}
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: foxtrot-suitable, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: parca, version: 1.27.0, weight: 900}
+      status: {approved: true, phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase      |
+      | parca-1.26.2 | Superseded |
+      | parca-1.27.0 | Deployed   |
+    And the ModuleRelease "parca-1.27.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/approved: "true"
+          modules.deckhouse.io/notified: "false"
+        finalizers: [modules.deckhouse.io/exist-on-fs]
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          status: deployed
+      status:
+        approved: true
+        message: ""
+      """

@@ -16,6 +16,7 @@ same module, version, tag and content give the same digest on every run.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -133,6 +134,11 @@ class Publisher:
         for tag in [module.version, *tags]:
             digests[f"{name}/release:{tag}"] = self._push(f"{name}/release", tag, release)
         return digests
+
+    def digest(self, path: str, tag: str) -> str:
+        """The manifest digest (``sha256:…``) of ``R/<path>:<tag>``: what a registry answers as
+        ``Docker-Content-Digest`` and DKP's override controller keeps in ``status.imageDigest``."""
+        return "sha256:" + hashlib.sha256(self._pusher.manifest_bytes(self.name(path), tag)).hexdigest()
 
     def move_channel(self, name: str, channel: str, version: str) -> str:
         """Point ``R/<name>/release:<channel>`` at the release content of ``version``."""

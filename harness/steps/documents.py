@@ -2,8 +2,9 @@
 
 A scenario cannot know the registry's port (it is picked when the cluster starts) or the
 credentials a protected registry was given, so docstrings may say ``${REGISTRY}`` (``host:port``)
-and ``${DOCKER_CFG}`` (base64 docker config for that registry). Anything else that looks like a
-placeholder is an error rather than text silently sent to the API server.
+and ``${DOCKER_CFG}`` (base64 docker config for that registry), and a step may name a registry
+digest (``${DIGEST}``, :data:`STEP_PLACEHOLDER`). Anything else that looks like a placeholder is
+an error rather than text silently sent to the API server.
 
 A mistake is reported where the author wrote it: given the :class:`Origin` of the text (the
 feature file and the line its docstring starts on, or a YAML file), the error names that file and
@@ -22,9 +23,12 @@ import yaml
 from harness.kube.fast_yaml import SAFE_LOADER
 from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
 
-__all__ = ["DocumentError", "Origin", "parse_documents", "substitute", "yaml_hint"]
+__all__ = ["STEP_PLACEHOLDER", "DocumentError", "Origin", "parse_documents", "substitute", "yaml_hint"]
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
+STEP_PLACEHOLDER = re.compile(r"DIGEST(?:_[A-Z]+)*")
+"""The names a step may define for later YAML (``${DIGEST}``, ``${DIGEST_OLD}``): a value only the
+running registry knows, as ``${REGISTRY}`` is one only the running cluster knows."""
 
 
 def _number_or_text(kind: str) -> Any:

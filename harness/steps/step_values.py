@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.api import kinds
 from harness.steps.crd_schemas import unknown_in_every_era, unsupported_in_every_era
-from harness.steps.documents import DocumentError, Origin, parse_documents
+from harness.steps.documents import STEP_PLACEHOLDER, DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
 from harness.steps.phase_names import check_phase, check_phase_of, check_phases, split_phases
 from harness.steps.phrases import parse_moment, parse_span
@@ -34,7 +34,24 @@ __all__ = ["invalid_value"]
 
 _YAML_STEPS = frozenset({"seed_yaml", "apply_yaml", "try_apply", "matches", "patch"})
 """The step functions whose docstring is YAML (``the cluster has:``, ``I apply:``, ``matches:`` …)."""
-_PLACEHOLDERS = {"REGISTRY": "127.0.0.1:5000", "DOCKER_CFG": "e30="}
+
+
+class _LintPlaceholders(dict[str, str]):
+    """The run's placeholders as the lint knows them: ``${REGISTRY}``, ``${DOCKER_CFG}`` and any
+    name a step may define (``${DIGEST}``: which step defines it is the run's concern)."""
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name) or (
+            isinstance(name, str) and bool(STEP_PLACEHOLDER.fullmatch(name))
+        )
+
+    def __missing__(self, name: str) -> str:
+        if STEP_PLACEHOLDER.fullmatch(name):
+            return "sha256:" + "0" * 64
+        raise KeyError(name)
+
+
+_PLACEHOLDERS = _LintPlaceholders({"REGISTRY": "127.0.0.1:5000", "DOCKER_CFG": "e30="})
 
 
 def _kind(value: str) -> None:

@@ -149,6 +149,8 @@ class World:
     last: KubectlResult | None = None
     refusal: str | None = None
     remembered: dict[str, str] = field(default_factory=dict)
+    named: dict[str, str] = field(default_factory=dict)
+    """Placeholders a step defined (``${DIGEST}``: a registry digest), beside ``${REGISTRY}``."""
     kubectl_binary: str | None = None
     retrying: bool = False
     """True while a check runs again (a real target's eventually-check): kubectl reads re-run."""
@@ -329,9 +331,10 @@ class World:
         self.evidence.objects_yaml(f"{kind}/{self.name(name)}", text)
 
     def placeholders(self) -> dict[str, str]:
-        """``${REGISTRY}`` (the address the cluster pulls from) and, with credentials, ``${DOCKER_CFG}``."""
+        """``${REGISTRY}`` (the address the cluster pulls from), with credentials ``${DOCKER_CFG}``,
+        and the placeholders steps named (``${DIGEST}``)."""
         pull = self.target.registry.pull
-        values = {"REGISTRY": pull}
+        values = {"REGISTRY": pull, **self.named}
         credentials = self.options.credentials
         if credentials is not None:
             values["DOCKER_CFG"] = encode_docker_cfg(pull.split("/", 1)[0], credentials)

@@ -233,6 +233,28 @@ def test_an_image_whose_download_fails_after_its_digest_was_read_writes_no_messa
     assert errors and "download the module 'demo': " in errors[-1]
 
 
+def test_an_override_whose_recorded_digest_matches_the_tag_is_ready_without_a_download(
+    kube, clock, alone, publisher, source_manifest, installed
+):
+    """Upstream ``handleModuleOverride`` compares the tag's digest with ``status.imageDigest`` and
+    nothing else: equal means ``Ready`` and no download (case "up-to-date module", golden
+    ``overrides/up-to-date``), even when this Deckhouse never installed the image itself."""
+    digests = publisher.publish("demo", "v1.1.0")
+    kube.create(kinds.MODULE_SOURCE, source_manifest())
+    hand_made_module(kube, clock)
+    apply_override(kube)
+    mpo = override(kube)
+    mpo["metadata"]["finalizers"] = [FINALIZER]
+    mpo = kube.update(kinds.MODULE_PULL_OVERRIDE, mpo)
+    mpo["status"] = {"message": "Ready", "imageDigest": digests["demo:v1.1.0"]}
+    kube.update(kinds.MODULE_PULL_OVERRIDE, mpo, subresource="status")
+    alone.advance(timedelta(seconds=2))
+    assert mpo_message(kube) == "Ready"
+    assert override(kube)["status"]["imageDigest"] == digests["demo:v1.1.0"]
+    assert module_condition(kube, "IsOverridden") == "True"
+    assert installed.get("demo") is None
+
+
 @pytest.mark.parametrize("enabled", ["Unknown", None])
 def test_from_v1_75_a_module_its_bundle_enables_can_be_overridden_without_a_config(
     kube, clock, make_manager, controller_context, publisher, source_manifest, installed, enabled

@@ -204,3 +204,11 @@ def test_accessibility_and_validations_reach_the_registry_where_dkp_reads_them(p
     release = client.read_image("m/release", "stable").files
     assert yaml.safe_load(release["module.yaml"])["accessibility"] == {"editions": access}
     assert client.read_image("m", "v1.0.0").files["release/validations/10.sql"] == gate.encode()
+
+
+def test_the_publishers_digest_of_a_tag_is_the_one_the_registry_answers(publisher, client):
+    """What a scenario names with ``the registry digest of module … is ${DIGEST}``: the digest DKP's
+    override controller reads for the tag (and the one publishing returned)."""
+    digests = publisher.publish("module-one", "v1.2.3")
+    assert publisher.digest("module-one", "v1.2.3") == client.digest("module-one", "v1.2.3")
+    assert publisher.digest("module-one", "v1.2.3") == digests["module-one:v1.2.3"]

@@ -192,8 +192,8 @@ class OverrideController(ControllerBase):
                 digest = self._digest(reader, name, tag)
             except RegistryError as exc:
                 raise self._download_error(name, exc, interval) from None
-            if digest == deep_get(mpo, "status.imageDigest") and self._dev_installed(name):
-                return None
+            if digest == deep_get(mpo, "status.imageDigest"):
+                return None  # upstream compares the digests only (golden ``overrides/up-to-date``)
             try:
                 return reader.read_image(name, tag)
             except RegistryError as exc:
@@ -212,12 +212,6 @@ class OverrideController(ControllerBase):
     def _download_error(self, name: str, exc: RegistryError, interval: timedelta) -> _Problem:
         self.log.error(LOGGER, "failed to download dev image tag", name=name, error=str(exc))
         return _Problem(messages.MPO_DOWNLOAD_ERROR_PREFIX + str(exc), interval)
-
-    def _dev_installed(self, name: str) -> bool:
-        """A matching digest counts only while our dev record is what runs (DKP: it is on disk)."""
-        with self._lock:
-            ours = self._dev.get(name)
-        return ours is not None and self.installed.get(name) == ours
 
     def _validated_record(self, mpo: Obj, source: Obj, files: Any) -> InstalledModule:
         """The image as the module it installs; settings it rejects are the message and the

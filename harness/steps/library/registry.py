@@ -25,6 +25,8 @@ from harness.registry.transport import PLAIN_HTTP_ANSWER
 from harness.report.redaction import register_secret
 from harness.steps.bounded_yaml import FIX, YamlLimitError, load_bounded
 from harness.steps.catalogue import given, when
+from harness.steps.documents import STEP_PLACEHOLDER
+from harness.steps.errors import ScenarioError
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World
 
@@ -190,6 +192,33 @@ def release_without_version(world: World, channel: str, module: str) -> None:
     world.published(DEFAULT_REPO, world.name(module))
     world.publisher(DEFAULT_REPO).push_release_without_version(world.name(module), channel)
     world.settle()
+
+
+@given('the registry digest of module "{module}" at tag "{tag}" is ${placeholder}')
+def name_digest(world: World, module: str, tag: str, placeholder: str) -> None:
+    """Name the manifest digest of the module image ``<repo>/<module>:<tag>`` for later YAML.
+
+    ``${DIGEST}`` (or ``${DIGEST_<WORD>}``) then stands for ``sha256:…`` in docstrings and seeded
+    files, e.g. to seed a ModulePullOverride whose ``status.imageDigest`` says it already pulled
+    that image, as DKP's override tests start (the digest is the registry's, so it cannot be
+    written in advance). The image must be published first.
+
+    Example:
+        Given the registry digest of module "module-one" at tag "v0.7.24" is ${DIGEST}
+    """
+    placeholder = placeholder.removeprefix("{").removesuffix("}")  # the step reads "${DIGEST}"
+    if not STEP_PLACEHOLDER.fullmatch(placeholder):
+        raise ScenarioError(
+            f"${{{placeholder}}} cannot name a digest: write ${{DIGEST}} or ${{DIGEST_<WORD>}}, "
+            "e.g. ${DIGEST_OLD}"
+        )
+    try:
+        world.named[placeholder] = world.publisher(DEFAULT_REPO).digest(world.name(module), tag)
+    except RegistryError as exc:
+        raise ScenarioError(
+            f"module {module!r} has no image tagged {tag!r} in the registry ({exc}): publish it first "
+            "with `the registry has the modules:`"
+        ) from None
 
 
 @given('the registry requires the credentials of user "{user}"')
