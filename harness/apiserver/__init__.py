@@ -69,6 +69,7 @@ from harness.apiserver.definitions import CRD_TYPE, Definitions
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
 from harness.apiserver.kubeconfig import write_kubeconfig
+from harness.apiserver.leases import LEASE_TYPE
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.remotecommand import ExecRunner
@@ -106,7 +107,7 @@ class ApiServer:
         self.limits = limits
         layers = [crd_dir] if isinstance(crd_dir, Path) else list(crd_dir or [default_crd_dir()])
         types, documents = load_crds(layers)
-        self.catalog = Catalog([*core_types(), CRD_TYPE, *types])
+        self.catalog = Catalog([*core_types(), LEASE_TYPE, CRD_TYPE, *types])
         self.token = token or secrets.token_urlsafe(24)
         self.faults = Faults()
         self.url: str | None = None
