@@ -199,6 +199,11 @@ class ApiServer:
         (a cluster's nodes, the ``default/kubernetes`` Service: :mod:`harness.apiserver.preinstalled`)."""
         self._backend.preinstalled.add(self.catalog.resolve(api_version, kind).key, make)
 
+    def keep_current(self, api_version: str, kind: str, refresh: Callable[[], None]) -> None:
+        """Call ``refresh()`` before every request for ``kind``, HTTP or in-process, to bring its
+        objects up to date at the clock's instant (:mod:`harness.apiserver.on_demand`)."""
+        self._backend.on_demand.add(self.catalog.resolve(api_version, kind).key, refresh)
+
     def preinstalled(self, api_version: str, kind: str) -> bool:
         """Whether the objects of ``kind`` given to :meth:`preinstall` are stored yet."""
         return self._backend.preinstalled.installed(self.catalog.resolve(api_version, kind).key)

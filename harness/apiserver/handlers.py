@@ -745,6 +745,7 @@ def handle(b: Backend, req: Request) -> Response:
     if req.rt.read_only:
         _read_only(req)
     b.preinstalled.ensure(req.rt, b.store.install)
+    b.on_demand.refresh(req.rt)
     if req.rt.create_only:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)
