@@ -11,8 +11,11 @@ Emulated:
 - CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
   namespaces, pods, events, secrets, configmaps, services, nodes, ``apps/v1`` deployments and
   replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
-  own); the served CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects
-  (``definitions``);
+  own), ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served
+  CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``); objects
+  kept current only when asked for (``on_demand``: renewed Leases);
+- ``/healthz``, ``/livez``, ``/readyz`` with their check lists (``health``); the access reviews,
+  a rules review listing the bootstrap RBAC rules of the admin (``rbac_bootstrap``);
 - ``pods/log`` from a pluggable source with kubelet's options (``tailLines``, ``limitBytes``,
   ``sinceSeconds``/``sinceTime`` and ``timestamps`` by each line's instant, ``follow``;
   ``pod_logs``) and ``pods/exec`` over WebSocket, v5/v4 channel protocol, the command run by a

@@ -3,8 +3,8 @@
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
 how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
-services, deployments, the access reviews) are described here by hand; custom kinds come from
-:mod:`harness.apiserver.crds`.
+services, deployments, the access reviews) are described here by hand (Leases in
+:mod:`harness.apiserver.leases`); custom kinds come from :mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
