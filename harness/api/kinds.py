@@ -11,10 +11,12 @@ from harness.kube.resources import Resource
 __all__ = [
     "ALL_DKP_RESOURCES",
     "BY_KIND",
+    "DECKHOUSE_LEADER_LEASE",
     "DECKHOUSE_NAMESPACE",
     "DEPLOYMENT",
     "EVENT",
     "GROUP",
+    "LEASE",
     "MODULE",
     "MODULE_CONFIG",
     "MODULE_DOCUMENTATION",
@@ -48,8 +50,12 @@ NODE = Resource("", "v1", "nodes", "Node")
 SERVICE = Resource("", "v1", "services", "Service", namespaced=True)
 EVENT = Resource("", "v1", "events", "Event", namespaced=True)
 SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)
+LEASE = Resource("coordination.k8s.io", "v1", "leases", "Lease", namespaced=True)
 
 DECKHOUSE_NAMESPACE = "d8-system"
+DECKHOUSE_LEADER_LEASE = "deckhouse-leader-election"
+"""The Lease an HA Deckhouse's replicas elect their leader with, in ``DECKHOUSE_NAMESPACE``
+(``leaseName`` in ``deckhouse-controller/cmd/deckhouse-controller/start.go``)."""
 
 ALL_DKP_RESOURCES = (
     MODULE_SOURCE,

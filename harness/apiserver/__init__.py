@@ -11,8 +11,11 @@ Emulated:
 - CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
   namespaces, pods, events, secrets, configmaps, services, nodes, ``apps/v1`` deployments and
   replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
-  own); the served CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects
-  (``definitions``);
+  own), ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served
+  CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``); objects
+  kept current only when asked for (``on_demand``: renewed Leases);
+- ``/healthz``, ``/livez``, ``/readyz`` with their check lists (``health``); the access reviews,
+  a rules review listing the bootstrap RBAC rules of the admin (``rbac_bootstrap``);
 - ``pods/log`` from a pluggable source with kubelet's options (``tailLines``, ``limitBytes``,
   ``sinceSeconds``/``sinceTime`` and ``timestamps`` by each line's instant, ``follow``;
   ``pod_logs``) and ``pods/exec`` over WebSocket, v5/v4 channel protocol, the command run by a
@@ -69,6 +72,7 @@ from harness.apiserver.definitions import CRD_TYPE, Definitions
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
 from harness.apiserver.kubeconfig import write_kubeconfig
+from harness.apiserver.leases import LEASE_TYPE
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.remotecommand import ExecRunner
@@ -106,7 +110,7 @@ class ApiServer:
         self.limits = limits
         layers = [crd_dir] if isinstance(crd_dir, Path) else list(crd_dir or [default_crd_dir()])
         types, documents = load_crds(layers)
-        self.catalog = Catalog([*core_types(), CRD_TYPE, *types])
+        self.catalog = Catalog([*core_types(), LEASE_TYPE, CRD_TYPE, *types])
         self.token = token or secrets.token_urlsafe(24)
         self.faults = Faults()
         self.url: str | None = None
@@ -197,6 +201,11 @@ class ApiServer:
         """Have ``make()``'s objects of ``kind`` stored at the first request for that resource
         (a cluster's nodes, the ``default/kubernetes`` Service: :mod:`harness.apiserver.preinstalled`)."""
         self._backend.preinstalled.add(self.catalog.resolve(api_version, kind).key, make)
+
+    def keep_current(self, api_version: str, kind: str, refresh: Callable[[], None]) -> None:
+        """Call ``refresh()`` before every request for ``kind``, HTTP or in-process, to bring its
+        objects up to date at the clock's instant (:mod:`harness.apiserver.on_demand`)."""
+        self._backend.on_demand.add(self.catalog.resolve(api_version, kind).key, refresh)
 
     def preinstalled(self, api_version: str, kind: str) -> bool:
         """Whether the objects of ``kind`` given to :meth:`preinstall` are stored yet."""

@@ -5,8 +5,9 @@
 --list`` a ``SelfSubjectRulesReview`` (``authorization.k8s.io/v1``). kube-apiserver serves them
 as create-only resources: the answer is the posted object with a ``status`` filled in, and no
 object is kept (a GET is a 405). The simulated cluster has one user, the holder of its token,
-who may do everything, like the ``kubernetes-admin`` of a kubeadm or kind cluster: every review
-says so. Upstream: ``pkg/registry/authentication/selfsubjectreview`` and
+who may do everything, like the ``kubernetes-admin`` of a kubeadm or kind cluster: every access
+review allows, and a rules review lists what RBAC's bootstrap bindings give the admin's groups
+(:mod:`harness.apiserver.rbac_bootstrap`). Upstream: ``pkg/registry/authentication/selfsubjectreview`` and
 ``pkg/registry/authorization/selfsubject{access,rules}review`` in kubernetes/kubernetes.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from harness.apiserver.rbac_bootstrap import rules_for
 from harness.kube.errors import BadRequest, Cause, Invalid
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
@@ -32,7 +34,8 @@ REVIEWS = (
 
 
 def answer(resource: Resource, body: Any) -> Obj:
-    """The posted review with its ``status``: the admin, allowed everything."""
+    """The posted review with its ``status``: the admin, allowed everything, by the rules its
+    groups are bound to."""
     if not isinstance(body, dict):
         raise BadRequest(f"the body of a {resource.kind} must be a JSON object")
     review = copy.deepcopy(body)
@@ -46,9 +49,10 @@ def answer(resource: Resource, body: Any) -> Obj:
         review["status"] = {"allowed": True}
     else:
         review.setdefault("spec", {})
+        resource_rules, non_resource_rules = rules_for(list(ADMIN["groups"]))
         review["status"] = {
-            "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
-            "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+            "resourceRules": resource_rules,
+            "nonResourceRules": non_resource_rules,
             "incomplete": False,
         }
     return review

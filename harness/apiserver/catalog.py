@@ -3,8 +3,8 @@
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
 how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
-services, deployments, the access reviews) are described here by hand; custom kinds come from
-:mod:`harness.apiserver.crds`.
+services, deployments, the access reviews) are described here by hand (Leases in
+:mod:`harness.apiserver.leases`); custom kinds come from :mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
@@ -81,6 +81,12 @@ class ResourceType:
     (``ReturnDeletedObject`` in ``pkg/registry/core/pod/storage/storage.go``)."""
     generation: Generation = "spec"
     """Which changes move ``metadata.generation`` (see :data:`Generation`)."""
+    create_on_update: bool = False
+    """A PUT to a name nothing is stored under creates the object (201) instead of a 404: the
+    strategy's ``AllowCreateOnUpdate`` (Leases; ``k8s.io/apiserver``'s ``Store.Update``)."""
+    conditional_update: bool = False
+    """A PUT must carry the stored ``resourceVersion`` (no ``AllowUnconditionalUpdate``): custom
+    resources always, built-ins whose strategy says so (Leases)."""
     key: tuple[str, str] = field(init=False, repr=False)
     """Storage key: the group/resource, shared by all versions (worked out once: every request
     reads it several times)."""

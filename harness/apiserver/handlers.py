@@ -336,6 +336,10 @@ def create(b: Backend, req: Request) -> Response:
     obj = _body_object(req)
     _check_identity(req, obj)
     _check_types(req, obj)
+    return _store_create(b, req, obj)
+
+
+def _store_create(b: Backend, req: Request, obj: Obj) -> Response:
     strategy.for_create(req.rt, obj)
     warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
     _review(b, req, obj, None)
@@ -392,8 +396,23 @@ def update(b: Backend, req: Request) -> Response:
     _check_identity(req, new)
     _check_types(req, new)
     with b.store.lock:
-        old = b.store.get(req.rt, _ns(req), req.name or "")
+        try:
+            old = b.store.get(req.rt, _ns(req), req.name or "")
+        except NotFound:
+            if not req.rt.create_on_update or req.subresource:
+                raise
+            return _create_on_update(b, req, new)
         return _store_update(b, req, old, new, require_rv=True)
+
+
+def _create_on_update(b: Backend, req: Request, new: Obj) -> Response:
+    """A PUT to a missing object of a kind whose strategy allows it (Leases) creates it, 201: the
+    store fills the system fields as for a create, and the storage layer clears whatever
+    resourceVersion the body carried before writing (``Store.Update`` in ``k8s.io/apiserver``)."""
+    meta = new.get("metadata")
+    if isinstance(meta, dict) and "resourceVersion" in meta:
+        new["metadata"] = {k: v for k, v in meta.items() if k != "resourceVersion"}
+    return _store_create(b, req, new)
 
 
 def _patch_type(req: Request) -> PatchType:
@@ -726,6 +745,7 @@ def handle(b: Backend, req: Request) -> Response:
     if req.rt.read_only:
         _read_only(req)
     b.preinstalled.ensure(req.rt, b.store.install)
+    b.on_demand.refresh(req.rt)
     if req.rt.create_only:
         return _answer_review(req)
     b.faults.check(req.verb, req.rt.resource.plural, req.name, req.subresource)

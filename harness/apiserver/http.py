@@ -193,7 +193,9 @@ class _Handler(BaseHTTPRequestHandler):
             if barrier is not None and self.command == "GET" and not query_flag(query, "watch"):
                 barrier()
             commands = tuple(v for k, v in parse_qsl(url.query, keep_blank_values=True) if k == "command")
-            response = self.server.router.route(self.command, url.path, query, headers, raw, commands)
+            response = self.server.router.route(
+                self.command, url.path, query, headers, raw, commands, raw_query=url.query
+            )
         except ApiError as exc:
             response = Response(exc.code, exc.to_status())
         except Exception as exc:  # noqa: BLE001 - the client must get a Status, never a dropped connection

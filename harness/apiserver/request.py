@@ -16,6 +16,7 @@ from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.faults import Faults
 from harness.apiserver.leaf_repeat import Repeats
+from harness.apiserver.on_demand import OnDemand
 from harness.apiserver.preinstalled import Preinstalled
 from harness.apiserver.remotecommand import ExecRunner
 from harness.apiserver.storage import Store
@@ -128,3 +129,5 @@ class Backend:
     """The ``/status`` leaf write of each object that may be repeated without its analysis."""
     preinstalled: Preinstalled = field(default_factory=Preinstalled)
     """Objects a cluster has from the start (nodes, ``default/kubernetes``), stored on demand."""
+    on_demand: OnDemand = field(default_factory=OnDemand)
+    """Objects brought up to date before a request for their resource (renewed Leases)."""

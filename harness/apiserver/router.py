@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.apiserver import discovery, protobuf
+from harness.apiserver import discovery, health, protobuf
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import DecodeError, decode_body
 from harness.apiserver.handlers import handle
@@ -50,24 +50,30 @@ class Router:
         headers: Mapping[str, str],
         raw: bytes,
         commands: tuple[str, ...] = (),
+        raw_query: str = "",
     ) -> Response:
-        """``commands``: every ``command`` parameter of the query, in order (``pods/exec``)."""
+        """``commands``: every ``command`` parameter of the query, in order (``pods/exec``);
+        ``raw_query``: the query as sent (the health paths read a bare ``verbose`` and repeated
+        ``exclude`` parameters, which ``query`` cannot hold)."""
         accept = headers.get("accept", "")
         parts = [p for p in path.split("/") if p]
         if method == "GET":
-            answer = self._non_resource(path, parts, accept)
+            answer = self._non_resource(path, parts, accept, raw_query)
             if answer is not None:
                 return answer
         if (len(parts) >= 3 and parts[0] == "api") or (len(parts) >= 4 and parts[0] == "apis"):
             return self._resource(method, parts, query, headers, raw, commands)
         raise NotFound("the server could not find the requested resource")
 
-    def _non_resource(self, path: str, parts: list[str], accept: str) -> Response | None:
+    def _non_resource(self, path: str, parts: list[str], accept: str, raw_query: str = "") -> Response | None:
         catalog = self.backend.catalog
         if path == "/version":
             return Response(200, discovery.version_info())
-        if path in ("/healthz", "/livez", "/readyz"):
-            return Response(200, "ok", content_type="text/plain")
+        if parts[:1] and f"/{parts[0]}" in health.ROOTS:
+            text = health.answer(path, raw_query)
+            if text is None:
+                raise NotFound("the server could not find the requested resource")
+            return Response(200, text, content_type="text/plain; charset=utf-8")
         if path in ("/api", "/apis"):
             agg = discovery.negotiate_aggregated(accept)
             if agg is not None:

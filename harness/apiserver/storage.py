@@ -163,6 +163,23 @@ def invalid(rt: ResourceType, name: str, causes: list[Cause]) -> Invalid:
     )
 
 
+def _unconditional(rt: ResourceType, name: str) -> Invalid:
+    """``Store.Update``'s 422 for a PUT without a resourceVersion where the strategy wants one:
+    the error names the resource and group (``leases.coordination.k8s.io``), not the kind."""
+    cause = Cause(
+        "FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion"
+    )
+    r = rt.resource
+    qualified = f"{r.plural}.{r.group}" if r.group else r.plural
+    return Invalid(
+        f'{qualified} "{name}" is invalid: {cause.field}: {cause.message}',
+        name=name,
+        group=r.group,
+        kind=r.plural,
+        causes=[cause],
+    )
+
+
 def _spec_part(obj: Obj, rt: ResourceType) -> dict[str, Any]:
     skip = ("metadata", "status") if rt.status_subresource else ("metadata",)
     return {k: v for k, v in obj.items() if k not in skip}
@@ -394,13 +411,8 @@ class Store:
             if meta.get("uid") and meta["uid"] != old_meta["uid"]:  # the storage precondition: first
                 raise _precondition(rt, namespace, name, str(meta["uid"]), str(old_meta["uid"]))
             rv = meta.get("resourceVersion")
-            if not rv and require_rv and rt.custom:
-                cause = Cause(
-                    "FieldValueInvalid",
-                    "Invalid value: 0x0: must be specified for an update",
-                    "metadata.resourceVersion",
-                )
-                raise invalid(rt, name, [cause])
+            if not rv and require_rv and (rt.custom or rt.conditional_update):
+                raise _unconditional(rt, name)
             if rv and str(rv) != old_meta["resourceVersion"]:
                 raise _conflict(rt, name)
             for fixed in (

@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from harness.apiserver import defaults
+from harness.apiserver import defaults, leases
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
@@ -66,7 +66,13 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
         _fold_string_data(obj)
     if not rt.custom:
         defaults.fill(rt.resource.plural, obj)
+    if _is_lease(rt):
+        leases.prepare(obj)
     return obj
+
+
+def _is_lease(rt: ResourceType) -> bool:
+    return rt.key == ("coordination.k8s.io", "leases") and not rt.custom
 
 
 def _default_type(secret: Obj) -> None:
@@ -133,6 +139,8 @@ def for_update(rt: ResourceType, new: Obj, old: Obj, subresource: str | None) ->
         defaults.fill(rt.resource.plural, new)
         if rt.key == ("", "services"):
             defaults.keep_allocated(new, old)
+    if _is_lease(rt):
+        leases.prepare(new)
     if _is_namespace(rt):
         new.pop("spec", None)
         if "spec" in old:
@@ -198,6 +206,8 @@ def admit(
         if old is not None:
             causes += validate_core_update(rt.resource.plural, obj, old)
         causes += validate_core(rt.resource.plural, obj)
+        if _is_lease(rt):
+            causes += leases.validate(obj)
     if rt.schema is not None:
         _unknown(rt, rt.schema.prune(obj, admitted), field_validation, warnings)
         rt.schema.default(obj, admitted)

@@ -19,6 +19,7 @@ import binascii
 import re
 from typing import Any, TypeAlias
 
+from harness.apiserver.microtime import parse_error as micro_time_error
 from harness.apiserver.objectmeta import go_quote, max_len, regex_error
 from harness.kube.errors import Cause
 
@@ -135,6 +136,21 @@ _KINDS: dict[str, dict[str, Shape]] = {
         ),
         "status": _workload_status("v1.DeploymentStatus", "v1.DeploymentCondition", "updatedReplicas"),
     },
+    "leases": {
+        "spec": (
+            "struct",
+            "v1.LeaseSpec",
+            {
+                "holderIdentity": _STR,
+                "leaseDurationSeconds": "int",
+                "acquireTime": "microtime",
+                "renewTime": "microtime",
+                "leaseTransitions": "int",
+                "strategy": _STR,
+                "preferredHolder": _STR,
+            },
+        )
+    },
     "replicasets": {
         "spec": ("struct", "v1.ReplicaSetSpec", {"replicas": "int", "template": _TEMPLATE}),
         "status": _workload_status("v1.ReplicaSetStatus", "v1.ReplicaSetCondition", "fullyLabeledReplicas"),
@@ -188,6 +204,8 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
     if value is None or value is before:
         return None
     mismatch = f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type "
+    if shape == "microtime":  # its own UnmarshalJSON: time.Parse's words, not a type mismatch
+        return micro_time_error(value)
     if isinstance(shape, str):
         ok = {
             "string": isinstance(value, str),
@@ -258,6 +276,7 @@ _TOP_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
     **dict.fromkeys(("namespaces", "pods", "nodes", "services", "deployments", "replicasets"), _SPEC_STATUS),
+    "leases": frozenset({"spec"}),
 }
 """The top-level fields of the built-in kinds' Go types (``k8s.io/api`` ``core/v1``, ``apps/v1``)."""
 _OBJECT_META = frozenset(

@@ -37,7 +37,14 @@ from harness.apiserver import ApiServer
 from harness.apiserver import FaultRule as FaultRuleApi
 from harness.apiserver.admission import AdmissionReview, Webhook
 from harness.clock import Clock, RealClock, VirtualClock, parse_duration
-from harness.cluster.deckhouse_workload import DeckhouseWorkload, deckhouse_services
+from harness.cluster.deckhouse_workload import (
+    LEADER_LEASE_DURATION,
+    LEADER_RETRY_PERIOD,
+    DeckhouseWorkload,
+    deckhouse_services,
+    leader_identity,
+)
+from harness.cluster.held_leases import HeldLease, HeldLeases
 from harness.dkp.controllers.base import ControllerContext
 from harness.dkp.controllers.config import ConfigController
 from harness.dkp.controllers.deckhouse_pod import DeckhousePodController
@@ -290,8 +297,11 @@ class SimulatedCluster:
             lambda: self.manager.restart(),
             sets_stored=lambda: self.api.preinstalled(kinds.REPLICA_SET.api_version, kinds.REPLICA_SET.kind),
             on_stop=lambda: self.manager.halt(keep=(DeckhousePodController.name,)),
+            on_leader=self._leader_changed,
         )
         """The Deckhouse Deployment, pod and Services (restarts, exec, the pod's log)."""
+        self.leases = HeldLeases(lambda agent: self.api.client(user_agent=agent), self.clock)
+        """The Deckhouse leader's Lease and the node's heartbeat Lease (docs/dkp-simulator.md)."""
 
     def __enter__(self) -> Self:
         return self.start()
@@ -372,6 +382,46 @@ class SimulatedCluster:
         self._api.set_exec_runner(self.workload.exec)
         replica_set = kinds.REPLICA_SET
         self._api.preinstall(replica_set.api_version, replica_set.kind, self.workload.replica_sets)
+        self._hold_node_lease()
+        self._api.keep_current(kinds.LEASE.api_version, kinds.LEASE.kind, self.leases.refresh)
+
+    def _hold_node_lease(self) -> None:
+        """The kubelet's heartbeat: a Lease named after the node in ``kube-node-lease``, held by
+        the node, 40 s long, renewed every 10 s, owned by the Node (the kubelet's node lease
+        controller, ``k8s.io/component-helpers/apimachinery/lease``)."""
+        version = self.settings.kubernetes_version.lstrip("v")
+        owner = {"apiVersion": "v1", "kind": kinds.NODE.kind, "name": control_plane.NODE_NAME}
+        self.leases.hold(
+            HeldLease(
+                control_plane.NODE_LEASE_NAMESPACE,
+                control_plane.NODE_NAME,
+                control_plane.NODE_NAME,
+                40,
+                timedelta(seconds=10),
+                self.clock.now(),
+                f"kubelet/v{version} (linux/amd64) kubernetes/$Format",
+                elected=False,
+                owner={**owner, "uid": control_plane.NODE_UID},
+            )
+        )
+
+    def _leader_changed(self, pod: str | None) -> None:
+        """The leading Deckhouse pod changed (None: none runs): the leader election Lease is its
+        from now on (``deckhouse-controller``'s ``runHAMode``; see docs/dkp-simulator.md)."""
+        ns, name = kinds.DECKHOUSE_NAMESPACE, kinds.DECKHOUSE_LEADER_LEASE
+        if pod is not None and not self.leases.holds(ns, name):
+            lease = HeldLease(
+                ns,
+                name,
+                leader_identity(pod),
+                LEADER_LEASE_DURATION,
+                timedelta(seconds=LEADER_RETRY_PERIOD),
+                self.clock.now(),
+                DECKHOUSE_USER_AGENT,
+            )
+            self.leases.hold(lease)
+            return
+        self.leases.hand_over(ns, name, leader_identity(pod) if pod is not None else None)
 
     def _start_manager(self) -> None:
         # The controllers write as deckhouse-controller does on a real cluster, so managedFields and

@@ -37,8 +37,11 @@ __all__ = [
     "DEPLOYMENT",
     "FIRST_POD",
     "LABELS",
+    "LEADER_LEASE_DURATION",
+    "LEADER_RETRY_PERIOD",
     "DeckhouseWorkload",
     "deckhouse_services",
+    "leader_identity",
     "replacement_pod_name",
     "template_hash",
 ]
@@ -71,6 +74,7 @@ class DeckhouseWorkload:
         on_restart: Callable[[], None],
         sets_stored: Callable[[], bool] = lambda: False,
         on_stop: Callable[[], None] = lambda: None,
+        on_leader: Callable[[str | None], None] = lambda _pod: None,
     ) -> None:
         self._client = client
         self._clock = clock
@@ -78,6 +82,7 @@ class DeckhouseWorkload:
         self._image = image
         self._on_restart = on_restart
         self._on_stop = on_stop
+        self._on_leader = on_leader  # the leading pod's name when it changes, None when none runs
         self._sets_stored = sets_stored  # whether the ReplicaSets are in the API server yet
         self._sets: list[_Set] = []  # every ReplicaSet of the Deployment, oldest first
         self._deployment: Obj = {}  # kind, name, uid: what the ReplicaSets' owner reference names
@@ -114,6 +119,7 @@ class DeckhouseWorkload:
         self._add_set(made["spec"]["template"], FIRST_POD.rsplit("-", 2)[1])
         self._report_deployment(int(made["metadata"]["generation"]))
         self._start_pod(self._image())
+        self._on_leader(self.pod_name)
 
     def restart(self, rollout: bool) -> None:
         """A new Deckhouse pod, whose log starts empty, and Deckhouse started afresh in it.
@@ -200,6 +206,7 @@ class DeckhouseWorkload:
         if self.running:
             self._end_log(self.pod_name)
             self.running = False
+            self._on_leader(None)
             self._on_stop()
 
     def _adopt(self, deployment: Obj) -> None:
@@ -237,6 +244,7 @@ class DeckhouseWorkload:
             self._end_log(old)
         self.running = True
         self._log_start = self._log.written
+        self._on_leader(self.pod_name)
         self._on_restart()
 
     def _promote(self) -> None:
@@ -249,6 +257,7 @@ class DeckhouseWorkload:
         self._client().patch(kinds.POD, self.pod_name, labels, namespace=kinds.DECKHOUSE_NAMESPACE)
         self._end_log(old)
         self._log_start = self._log.written
+        self._on_leader(self.pod_name)
         self._on_restart()
 
     def _stop_pod(self) -> None:
@@ -259,6 +268,7 @@ class DeckhouseWorkload:
             self._client().delete(kinds.POD, self.pod_name, namespace=kinds.DECKHOUSE_NAMESPACE)
         self._end_log(self.pod_name)
         self.running = False
+        self._on_leader(None)
         self._on_stop()
 
     def _end_log(self, pod: str) -> None:
@@ -519,6 +529,20 @@ class _Following:
     def __next__(self) -> LogLine:
         line = next(self._lines)
         return LogLine(DeckhouseLog.time_of(line), line)
+
+
+LEADER_LEASE_DURATION = 35
+"""Seconds a Deckhouse leader's Lease lasts; it renews every ``LEADER_RETRY_PERIOD``
+(``leaseDuration`` and ``retryPeriod`` in ``deckhouse-controller/cmd/deckhouse-controller/start.go``)."""
+LEADER_RETRY_PERIOD = 10
+
+
+def leader_identity(pod: str) -> str:
+    """The identity a Deckhouse replica runs for leader with: ``<pod>.<pod IP, dashed>.<namespace>
+    .pod.<cluster domain>`` (``runHAMode`` in ``start.go``; the Deployment passes the pod's IP,
+    namespace and the cluster domain, ``cluster.local`` by default, through its environment)."""
+    address = workloads.POD_IP.replace(".", "-")
+    return f"{pod}.{address}.{kinds.DECKHOUSE_NAMESPACE}.pod.cluster.local"
 
 
 def replacement_pod_name(prefix: str, restarts: int) -> str:

@@ -16,7 +16,16 @@ from typing import Any
 
 from harness.kube.objects import Obj
 
-__all__ = ["API_SERVICE_IP", "NODE_IP", "NODE_NAME", "kubernetes_service", "node", "service"]
+__all__ = [
+    "API_SERVICE_IP",
+    "NODE_IP",
+    "NODE_LEASE_NAMESPACE",
+    "NODE_NAME",
+    "NODE_UID",
+    "kubernetes_service",
+    "node",
+    "service",
+]
 
 NODE_NAME = "dkp-master-0"
 NODE_IP = "10.128.0.10"
@@ -25,6 +34,9 @@ _CAPACITY = {"cpu": "4", "ephemeral-storage": "50620216Ki", "memory": "8131712Ki
 _ALLOCATABLE = {"cpu": "3800m", "ephemeral-storage": "46652649309", "memory": "7546112Ki", "pods": "110"}
 _UIDS = uuid.UUID("9b2e4c1a-7f3d-4e58-a6b0-5d1c2e8f4a70")
 """Namespace of the objects' uids: fixed per name, drawn from no generator (see preinstalled)."""
+NODE_UID = str(uuid.uuid5(_UIDS, f"node/{NODE_NAME}"))
+NODE_LEASE_NAMESPACE = "kube-node-lease"
+"""Where each kubelet keeps its node's heartbeat Lease, named after the node."""
 
 
 def node(kubernetes_version: str, created: str) -> Obj:
@@ -43,7 +55,7 @@ def node(kubernetes_version: str, created: str) -> Obj:
         "kind": "Node",
         "metadata": {
             "name": NODE_NAME,
-            "uid": str(uuid.uuid5(_UIDS, f"node/{NODE_NAME}")),
+            "uid": NODE_UID,
             "creationTimestamp": created,
             "labels": {
                 "kubernetes.io/arch": "amd64",

@@ -102,8 +102,21 @@ def test_rules_review_allows_everything(http):
         "spec": {"namespace": "default"},
     }
     status = http.post(RULES, json=body).json()["status"]
-    assert status["resourceRules"] == [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]
+    assert status["resourceRules"][0] == {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}
+    assert status["nonResourceRules"][0] == {"verbs": ["*"], "nonResourceURLs": ["*"]}
     assert status["incomplete"] is False
+
+
+def test_rules_review_adds_the_bootstrap_roles_of_every_authenticated_user(http):
+    body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview", "spec": {}}
+    status = http.post(RULES, json=body).json()["status"]
+    assert {
+        "verbs": ["create"],
+        "apiGroups": ["authentication.k8s.io"],
+        "resources": ["selfsubjectreviews"],
+    } in (status["resourceRules"])
+    urls = sorted(url for rule in status["nonResourceRules"][1:] for url in rule["nonResourceURLs"])
+    assert urls.count("/readyz") == 2 and urls.count("/openapi/*") == 1, urls  # discovery + public info
 
 
 def test_an_access_review_without_attributes_is_kube_apiservers_422(http):
