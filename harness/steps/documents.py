@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.report.redaction import register_secret
+from harness.report.secret_objects import register_object_secrets
 from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
 
 __all__ = ["DocumentError", "Origin", "parse_documents", "substitute", "yaml_hint"]
@@ -133,6 +135,9 @@ def parse_documents(
     for index, document in enumerate(documents, start=1):
         if not isinstance(document, dict):
             raise DocumentError(f"YAML document {index} is a {type(document).__name__}, expected a mapping")
+        # A Secret's values and a dockerCfg's passwords are redacted wherever they show up later
+        # (kubectl output, an annotation they were copied into): harness.report.secret_objects.
+        register_object_secrets(document, register_secret)
     return documents
 
 
