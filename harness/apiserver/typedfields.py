@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from typing import Any, TypeAlias
 
@@ -207,12 +208,12 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
     if shape == "microtime":  # its own UnmarshalJSON: time.Parse's words, not a type mismatch
         return micro_time_error(value)
     if isinstance(shape, str):
+        if shape in _INT_RANGES:
+            return _int_error(value, shape, where)
         ok = {
             "string": isinstance(value, str),
             "bytes": isinstance(value, str),
             "bool": isinstance(value, bool),
-            "int": isinstance(value, int) and not isinstance(value, bool),
-            "int64": isinstance(value, int) and not isinstance(value, bool),
         }[shape]
         if not ok:
             return mismatch + _go_type(shape)
@@ -230,6 +231,28 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
     return _first(
         _check(value[k], fields[k], f"{where}.{k}", prior.get(k, _UNSEEN)) for k in value if k in fields
     )
+
+
+_INT_RANGES = {"int": 2**31, "int64": 2**63}
+"""Go's int32 and int64: ``-bound <= n < bound``."""
+
+
+def _int_error(value: Any, shape: str, where: str) -> str | None:
+    """Go's complaint about ``value`` for an int32/int64 field, or ``None``.
+
+    A number Go cannot store (``replicas: 99999999999999999999``, ``2.5``) is named with its
+    literal, as ``encoding/json`` names it (``cannot unmarshal number 2.5 into ...``); only a
+    type mismatch is named by the JSON type alone. Stored, such a count made every typed client
+    (kubectl's table of Deployments among them) fail to read the object.
+    """
+    go_type = _go_type(shape)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type {go_type}"
+    bound = _INT_RANGES[shape]
+    if isinstance(value, int) and -bound <= value < bound:
+        return None
+    literal = json.dumps(value) if isinstance(value, float) else str(value)
+    return f"json: cannot unmarshal number {literal} into Go struct field {where} of type {go_type}"
 
 
 def _first(found: Any) -> str | None:

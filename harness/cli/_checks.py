@@ -83,6 +83,18 @@ def module_name(text: str, option: str = "--module") -> str:
     return text
 
 
+def repository(text: str, option: str = "--repo") -> str:
+    """A repository path the registry takes as written (``UPPER/../x`` was pushed to ``x`` and
+    printed as ``UPPER/../x``)."""
+    from harness.registry.layout import check_repository
+
+    try:
+        check_repository(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    return text
+
+
 def semver(text: str, option: str = "--version") -> str:
     if not _SEMVER.fullmatch(text):
         raise UsageError(f"{option} {text!r} is not a version: use vMAJOR.MINOR.PATCH (semver), e.g. v1.2.3")

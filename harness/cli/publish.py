@@ -110,6 +110,8 @@ def _check(args: argparse.Namespace) -> None:
         raise _checks.UsageError("give either --spec FILE or --module NAME --version vX.Y.Z, not both")
     if not args.spec and not (args.module and args.version):
         raise _checks.UsageError("missing --module NAME and --version vX.Y.Z (or use --spec FILE)")
+    if args.spec and Path(args.spec).is_dir():
+        raise _checks.UsageError(f"--spec {args.spec} is a directory; give the path of a publish spec YAML")
     if args.spec and not Path(args.spec).is_file():
         raise _checks.UsageError(f"--spec {args.spec}: no such file; give the path of a publish spec YAML")
     if args.module:
@@ -121,6 +123,8 @@ def _check(args: argparse.Namespace) -> None:
         raise _checks.UsageError(f"--weight {args.weight} is out of range: use 0..9999, e.g. --weight 900")
     if args.repo is not None and not args.repo.strip("/"):
         raise _checks.UsageError("--repo is empty: give a repository path, e.g. --repo deckhouse/modules")
+    if args.repo is not None:
+        _checks.repository(args.repo)
 
 
 def _publish_one(publisher: Any, args: argparse.Namespace) -> dict[str, str]:

@@ -35,6 +35,9 @@ __all__ = [
     "ModuleVersion",
     "channel_tag",
     "check_accessibility",
+    "check_field_types",
+    "check_module_name",
+    "check_repository",
     "check_validations",
     "normalize_version",
 ]
@@ -43,6 +46,10 @@ CHANNELS = ("alpha", "beta", "early-access", "stable", "rock-solid", "lts")
 FAILING_HOOK = "hooks/failing-hook.py"
 VALIDATIONS_DIR = "release/validations"
 _EDITION_KEYS = {"available", "enabledInBundles"}
+_MODULE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = re.compile(rf"{_COMPONENT}(?:/{_COMPONENT})*")
+"""The repository name grammar of the OCI distribution spec (``path-component``, ``/``-joined)."""
 _VALIDATION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.sql$")
 DEFAULT_SETTINGS_SCHEMA: Mapping[str, Any] = {"type": "object", "additionalProperties": True}
 _SEMVER = re.compile(r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -88,6 +95,7 @@ class ModuleVersion:
     """SQL release gates by file name (``10_edition.sql`` → its statements)."""
 
     def __post_init__(self) -> None:
+        check_field_types(self)
         if self.accessibility is not None:
             check_accessibility(self.accessibility)
         if self.validations is not None:
@@ -127,6 +135,55 @@ class ModuleVersion:
         if with_version:
             files["version.json"] = json.dumps({"version": self.version}).encode()
         return files
+
+
+def check_module_name(name: str) -> None:
+    """Refuse a module name DKP could not list: it is a tag of ``R`` and a path segment of
+    ``R/<name>``, so a name such as ``../etc`` or ``Module_One`` would be pushed somewhere else than
+    printed, or refused by the registry with a 404 that names no module."""
+    if not isinstance(name, str) or not _MODULE_NAME.fullmatch(name):
+        raise ValueError(
+            f"module name {name!r} is not a lowercase kebab-case name (letters, digits and '-', starting "
+            "and ending with a letter or digit), e.g. module-one"
+        )
+
+
+def check_field_types(module: ModuleVersion) -> None:
+    """Refuse fields of the wrong type with the field's name, before any image is built.
+
+    A declarative spec is YAML, so ``weight: heavy`` or ``hookError: {a: 1}`` arrive as whatever
+    YAML made of them; written into ``module.yaml`` unchecked, a string weight was published as
+    is and a mapping for a text failed deep in image building with a Python ``TypeError``.
+    """
+    if module.weight is not None and (isinstance(module.weight, bool) or not isinstance(module.weight, int)):
+        raise ValueError(f"weight must be a whole number, e.g. 910, got {module.weight!r}")
+    if module.requirements is not None and not (
+        isinstance(module.requirements, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in module.requirements.items())
+    ):
+        raise ValueError('requirements must map names to constraints, e.g. {deckhouse: ">= 1.60"}')
+    if module.hook_error is not None and not isinstance(module.hook_error, str):
+        raise ValueError(
+            f"hookError must be the failing hook's message text, got {type(module.hook_error).__name__}"
+        )
+    for key, value, example in (
+        ("changelog", module.changelog, "{features: [faster]}"),
+        ("settingsSchema", module.settings_schema, "{type: object}"),
+    ):
+        if value is not None and not isinstance(value, Mapping):
+            raise ValueError(f"{key} must be a mapping, e.g. {example}, got {type(value).__name__}")
+
+
+def check_repository(repo: str) -> None:
+    """Refuse a repository path the OCI distribution spec does not allow (lowercase components
+    joined by ``/``). ``UPPER/../x`` was pushed: the HTTP client folded the ``..`` away, so the
+    images landed in ``x`` while every printed reference named ``UPPER/../x``. Slashes around it
+    are fine: the publisher strips them."""
+    if not isinstance(repo, str) or not _REPOSITORY.fullmatch(repo.strip("/")):
+        raise ValueError(
+            f"repository {repo!r} is not a registry path: lowercase components of letters and digits "
+            "(separated inside by '.', '_', '__' or '-') joined by '/', e.g. deckhouse/modules"
+        )
 
 
 def check_accessibility(accessibility: Mapping[str, Any]) -> None:

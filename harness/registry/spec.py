@@ -30,13 +30,23 @@ from typing import Any, Protocol
 
 import yaml
 
-from harness.registry.layout import check_accessibility, check_validations
+from harness.registry.layout import (
+    ModuleVersion,
+    channel_tag,
+    check_accessibility,
+    check_module_name,
+    check_repository,
+    check_validations,
+    normalize_version,
+)
 
 __all__ = ["Operation", "SpecError", "load", "repo_of"]
 
 _DEFAULT_KEYS = ("weight", "requirements", "settingsSchema", "accessibility", "validations")
 _MODULE_KEYS = {*_DEFAULT_KEYS, "versions", "releasesWithoutVersion"}
 _VERSION_KEYS = {*_DEFAULT_KEYS, "channels", "changelog", "hookError"}
+_MAX_WEIGHT = 9999
+"""The range ``dkp-harness publish --weight`` takes, for the spec's ``weight`` too."""
 
 
 class Publisher(Protocol):
@@ -84,8 +94,11 @@ def load(spec: str | Path | Mapping[str, Any]) -> list[Operation]:
     unknown = set(document) - {"modules", "repo"}
     if unknown:
         raise SpecError(f"unknown top-level keys {sorted(unknown)}: only 'modules' and 'repo' are allowed")
+    if "repo" in document:
+        _checked("repo", check_repository, document["repo"])
     operations: list[Operation] = []
     for name, body in modules.items():
+        _checked(f"modules.{name}", check_module_name, name)
         operations.extend(_module_operations(str(name), _mapping(body, f"modules.{name}")))
     return operations
 
@@ -94,14 +107,18 @@ def repo_of(spec: str | Path | Mapping[str, Any]) -> str | None:
     """The spec's ``repo`` default, if it has one."""
     document = _read(spec) if isinstance(spec, str | Path) else spec
     repo = document.get("repo")
+    if repo:
+        _checked("repo", check_repository, repo)
     return str(repo) if repo else None
 
 
 def _read(path: str | Path) -> Mapping[str, Any]:
     try:
-        document = yaml.safe_load(Path(path).read_text())
+        document = yaml.safe_load(Path(path).read_bytes().decode("utf-8-sig"))
     except OSError as exc:
         raise SpecError(f"cannot read the publish spec {str(path)!r}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"the publish spec {str(path)!r} is {_not_utf8(exc)}; save it as UTF-8") from None
     except yaml.YAMLError as exc:
         raise SpecError(f"the publish spec {str(path)!r} is not valid YAML: {exc}") from None
     return _mapping(document, str(path))
@@ -115,6 +132,8 @@ def _module_operations(name: str, body: Mapping[str, Any]) -> list[Operation]:
         for version, options in _mapping(body.get("versions"), f"modules.{name}.versions").items()
     ]
     broken = _list(body.get("releasesWithoutVersion", []), f"modules.{name}.releasesWithoutVersion")
+    for channel in broken:
+        _checked(f"modules.{name}.releasesWithoutVersion", channel_tag, str(channel))
     operations.extend(_broken_release_operation(name, str(channel)) for channel in broken)
     return operations
 
@@ -131,6 +150,7 @@ def _publish_operation(name: str, version: str, options: Mapping[str, Any]) -> O
     _reject_unknown(options, _VERSION_KEYS, where)
     channels = [str(c) for c in _list(options.get("channels", []), f"{name}.{version}.channels")]
     _check_gates(options, where)
+    _check_version(name, version, channels, options, where)
 
     def call(publisher: Publisher) -> dict[str, str]:
         return publisher.publish(
@@ -160,6 +180,47 @@ def _check_gates(options: Mapping[str, Any], where: str) -> None:
         if isinstance(exc, SpecError):
             raise
         raise SpecError(f"{where}: {exc}") from None
+
+
+def _check_version(
+    name: str, version: str, channels: list[str], options: Mapping[str, Any], where: str
+) -> None:
+    """Everything the publisher would refuse, refused now: a spec is checked whole before its
+    first image is pushed. A bad channel of the second module used to fail after the first was
+    published, and a field of the wrong type ended the command with a Python traceback."""
+    weight = options.get("weight")
+    try:
+        ModuleVersion(
+            name,
+            normalize_version(version),
+            weight,
+            options.get("requirements"),
+            options.get("hookError"),
+            options.get("changelog"),
+            options.get("settingsSchema"),
+        )
+        for channel in channels:
+            channel_tag(channel)
+    except ValueError as exc:
+        raise SpecError(f"{where}: {exc}") from None
+    if isinstance(weight, int) and not 0 <= weight <= _MAX_WEIGHT:
+        raise SpecError(f"{where}: weight {weight} is out of range: use 0..{_MAX_WEIGHT}, e.g. 900")
+
+
+def _checked(where: str, check: Callable[[Any], object], value: Any) -> None:
+    """``check(value)``, its ``ValueError`` as a :class:`SpecError` naming ``where``."""
+    try:
+        check(value)
+    except ValueError as exc:
+        raise SpecError(f"{where}: {exc}") from None
+
+
+def _not_utf8(error: UnicodeDecodeError) -> str:
+    """ "not UTF-8 text: byte 0xff at line 3, column 7": where an editor shows it, not an offset."""
+    data, start = bytes(error.object), error.start
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return f"not UTF-8 text: byte 0x{data[start]:02x} at line {line}, column {column} cannot be decoded"
 
 
 def _reject_unknown(body: Mapping[str, Any], allowed: set[str], where: str) -> None:

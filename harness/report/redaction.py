@@ -19,7 +19,9 @@ What is replaced by ``<redacted>``:
   ``.dockercfg`` ``{"host": {"auth": ...}}``), or to exactly ``user:password`` (a bare ``auth``
   value), also when folded over several whitespace-separated lines or glued to other characters
   (``/eyJ...``); and JWTs;
-- any literal registered with :func:`register_secret` (e.g. a password a step generated).
+- any literal registered with :func:`register_secret` (e.g. a password a step generated);
+- the values of a Secret's ``data`` and ``stringData`` in any text or value that shows the Secret
+  (:mod:`harness.report.secret_objects`): secret by place, whatever their keys are called.
 
 Redaction is idempotent: redacting redacted text changes nothing.
 """
@@ -32,6 +34,8 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import Any
+
+from harness.report.secret_objects import redact_secret_data
 
 __all__ = ["REDACTED", "is_secret_key", "redact", "redact_value", "register_secret"]
 
@@ -137,6 +141,7 @@ def redact(text: str) -> str:
 
 def _redact(text: str) -> str:
     text = _redact_registered(text)
+    text = redact_secret_data(text)
     text = _URL_USERINFO.sub(lambda m: f"{m['scheme']}{REDACTED}@", text)
     text = _BARE_USERINFO.sub(f"{REDACTED}@", text)
     text = _KEY_VALUE.sub(_replace_value, text)
@@ -156,13 +161,25 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, Mapping):
+        secret = value.get("kind") == "Secret"
         return {
-            k: (REDACTED if isinstance(k, str) and is_secret_key(k) and v else redact_value(v))
+            k: (
+                REDACTED
+                if isinstance(k, str) and is_secret_key(k) and v
+                else _redacted_entries(v)
+                if secret and k in ("data", "stringData") and isinstance(v, Mapping)
+                else redact_value(v)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
         return [redact_value(v) for v in value]
     return value
+
+
+def _redacted_entries(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A Secret's ``data``/``stringData``: its keys, every value redacted (harness.report.secret_objects)."""
+    return dict.fromkeys(values, REDACTED)
 
 
 def _redact_registered(text: str) -> str:

@@ -21,7 +21,10 @@ from typing import Any
 import yaml
 
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.report.redaction import register_secret
+from harness.report.secret_objects import register_object_secrets
 from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
+from harness.steps.duplicate_keys import first_duplicate_key
 
 __all__ = ["STEP_PLACEHOLDER", "DocumentError", "Origin", "parse_documents", "substitute", "yaml_hint"]
 
@@ -116,7 +119,7 @@ def parse_documents(
         # The API server's limits (depth, alias expansion) before anything is built: steps call
         # it in-process, past the HTTP layer that applies them (harness.steps.bounded_yaml).
         check_limits(rendered)
-        documents = [d for d in yaml.load_all(rendered, Loader=_KubectlLoader) if d is not None]
+        placed = _load_all(rendered, _KubectlLoader)
     except YamlLimitError as exc:
         raise DocumentError(f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}") from None
     except yaml.YAMLError:
@@ -124,7 +127,7 @@ def parse_documents(
         # the author sees PyYAML's usual message with its line and column.
         try:
             check_limits(rendered, yaml.SafeLoader)
-            documents = [d for d in yaml.load_all(rendered, Loader=_PureKubectlLoader) if d is not None]
+            placed = _load_all(rendered, _PureKubectlLoader)
         except YamlLimitError as exc:
             raise DocumentError(
                 f"{what} is refused{_on_line(origin, exc.line)}: {exc.reason}; {FIX}"
@@ -132,12 +135,46 @@ def parse_documents(
         except yaml.YAMLError as exc:
             located = _located(exc, origin)
             raise DocumentError(f"{what} is not valid YAML: {located}{yaml_hint(located)}") from None
-    if not documents:
+    if not placed:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
-    for index, document in enumerate(documents, start=1):
+    for index, (document, node) in enumerate(placed, start=1):
         if not isinstance(document, dict):
-            raise DocumentError(f"YAML document {index} is a {type(document).__name__}, expected a mapping")
+            shape = _YAML_KINDS.get(type(document), f"a {type(document).__name__}")
+            raise DocumentError(
+                f"YAML document {index}{_on_line(origin, node.start_mark.line)} is {shape}, not an object: "
+                "every document between --- lines is one Kubernetes object (apiVersion:, kind:, metadata:)"
+            )
+        duplicate = first_duplicate_key(node)
+        if duplicate is not None:
+            key, where = duplicate.value, _on_line(origin, duplicate.start_mark.line)
+            raise DocumentError(
+                f"{what} writes the key {key!r} twice in one mapping{where} (kubectl: key "
+                f'"{key}" already set in map): keep one, the other line does nothing'
+            )
+    documents = [document for document, _ in placed]
+    for document in documents:
+        # A Secret's values and a dockerCfg's passwords are redacted wherever they show up later
+        # (kubectl output, an annotation they were copied into): harness.report.secret_objects.
+        register_object_secrets(document, register_secret)
     return documents
+
+
+_YAML_KINDS = {list: "a list", str: "a text", int: "a number", float: "a number", bool: "true or false"}
+
+
+def _load_all(text: str, loader_class: Any) -> list[tuple[Any, yaml.Node]]:
+    """Each non-empty document of ``text`` with its node, whose marks say where it was written."""
+    loader = loader_class(text)
+    try:
+        placed = []
+        while loader.check_node():
+            node = loader.get_node()
+            document = loader.construct_document(node)
+            if document is not None:
+                placed.append((document, node))
+        return placed
+    finally:
+        loader.dispose()
 
 
 def _at(origin: Origin | None, text: str, index: int) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 import threading
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -259,3 +260,51 @@ def test_a_secret_replaced_without_its_type_keeps_opaque(hostile: Hostile):
         "PATCH", f"{secrets}/untyped", {"type": None}, {"Content-Type": "application/merge-patch+json"}
     )
     assert untyped.status == 200 and untyped.json()["type"] == "Opaque"
+
+
+DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
+
+
+def _deployment(name: str, replicas: object) -> dict[str, object]:
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "c", "image": "i"}]},
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("replicas", "literal"),
+    [
+        (2**31, "2147483648"),
+        (99999999999999999999, "99999999999999999999"),
+        (-(2**31) - 1, "-2147483649"),
+        (2.5, "2.5"),
+    ],
+)
+def test_a_count_beyond_int32_is_refused_with_its_literal_and_never_stored(
+    hostile: Hostile, replicas, literal
+):
+    """It used to be stored: every typed client (kubectl's Deployment table) then failed to read it."""
+    status = hostile.request("POST", DEPLOYMENTS, _deployment("huge", replicas)).status_object()
+    assert status["code"] == 400
+    assert status["message"].endswith(
+        f"json: cannot unmarshal number {literal} into Go struct field Deployment.spec.replicas of type int32"
+    )
+    assert hostile.request("GET", f"{DEPLOYMENTS}/huge").status == 404
+    hostile.assert_healthy()
+
+
+def test_int32_bounds_themselves_are_stored(hostile: Hostile):
+    created = hostile.request("POST", DEPLOYMENTS, _deployment("edge", 2**31 - 1))
+    assert created.status == 201, created.body[:300]
+    assert hostile.request("DELETE", f"{DEPLOYMENTS}/edge").status == 200
