@@ -93,6 +93,7 @@ Feature: A module offered by several sources needs its source named
     When the ModuleConfig "module-one" disables the module
     Then the Module "module-one" is in phase "Available"
 
+  @beyond-page
   Scenario: A ModuleConfig may not name a source that does not offer the module
     DKP's ModuleConfig webhook (deckhouse/deckhouse PR #10336, the module config controller of
     v1.67) refuses a spec.source that is not among the module's available sources, naming them.

@@ -62,7 +62,7 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         packageRepositoryName: example
       """
 
-  @deckhouse-since:v1.76.0
+  @deckhouse-since:v1.76.0 @beyond-page
   Scenario: A ModulePullOverride's dev image is the package view, marked dev
     Given the registry has the modules:
       | module   | version |

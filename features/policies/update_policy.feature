@@ -284,6 +284,7 @@ Feature: A ModuleUpdatePolicy decides when new releases install
     And 1 minutes pass
     Then the ModuleRelease "module-one-v0.7.25" is in phase "Deployed"
 
+  @beyond-page
   Scenario: A user cannot move a release to another update policy by relabelling it
     Deckhouse's ValidatingAdmissionPolicy update-policy-label-objects.deckhouse.io (since August
     2024) lets only Deckhouse change the value of a release's update-policy label; removing the

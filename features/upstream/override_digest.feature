@@ -9,6 +9,7 @@ Feature: A pull override that already pulled its tag, as DKP's override-controll
       | test-module | v1.0.0  |
     And the registry digest of module "test-module" at tag "v1.0.0" is ${DIGEST}
 
+  @beyond-page
   Scenario: An override whose recorded digest is its tag's is Ready and downloads nothing
     Upstream override-controller case "up-to-date module" (testdata overrides/up-to-date): the
     Module is marked overridden, the status keeps its digest and message, and the image is not
@@ -69,6 +70,7 @@ Feature: A pull override that already pulled its tag, as DKP's override-controll
           status: "True"
       """
 
+  @beyond-page
   Scenario: A renew annotation other than "true" is ignored and kept
     Upstream override-controller case "renew ignored unless true" (testdata overrides/renew-ignored):
     with the digest unchanged, renew "1" forces nothing: no download, and the annotation stays.

@@ -278,6 +278,7 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           status: deployed
       """
 
+  @beyond-page
   Scenario: The reinstall annotation installs the deployed release again and is then removed
     Upstream case "Reinstall" (testdata releases/reinstall-annotation): a Deployed release with no
     labels stays Deployed, gains its module and status labels and is marked as updating.
@@ -663,7 +664,7 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           status: "True"
       """
 
-  @deckhouse-before:v1.75.0
+  @deckhouse-before:v1.75.0 @beyond-page
   Scenario: An approved minor over the deployed one deploys, the hand-written step-by-step case
     Upstream case "step-by-step" (testdata releases/step-by-step, a golden written by hand in an
     earlier suite): the deployed v1.26.2 carries only its module label, the approved v1.27.0 is

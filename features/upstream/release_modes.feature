@@ -81,6 +81,7 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
           status: "True"
       """
 
+  @beyond-page
   Scenario Outline: A release whose requirements the cluster meets deploys: <case>
     Upstream case "<case>" (testdata releases/<file>): the upstream test runs Deckhouse v1.0.0
     against "< v1.63.0"; the Deckhouse bound here is raised above every version this scenario
@@ -470,6 +471,7 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
         transitionTime: "2019-10-17T15:33:00Z"
       """
 
+  @beyond-page
   Scenario: The first release of a module whose ModuleConfig carries settings deploys
     Upstream case "Process release with ModuleConfig" (testdata releases/with-module-config): echo
     is enabled by a ModuleConfig with settings (param1, param2, nested.key) and is not yet known to

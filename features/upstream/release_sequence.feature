@@ -186,6 +186,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
     And the ModuleRelease "upmeter-v1.71.0" went through Pending, Deployed, Superseded
     And at no time were two releases of module "upmeter" Deployed
 
+  @beyond-page
   Scenario: A major release above 1 waits even when approved
     Upstream case "major release from 1 to 2 must be not allowed" (testdata
     releases/update-major-version-1-2); the releases carry only their owner, no labels.
@@ -231,6 +232,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
           modules.deckhouse.io/update-policy: ""
       """
 
+  @beyond-page
   Scenario: The major step from 0 to 1 is allowed
     Upstream case "major release from 0 to 1 must be allowed" (testdata
     releases/update-major-version-0-1).
@@ -269,6 +271,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | parca-0.26.2 | Superseded |
       | parca-1.0.0  | Deployed   |
 
+  @beyond-page
   Scenario: On the Lts channel the pending releases deploy in turn however far apart their minors are
     Upstream case "LTS channel multiple intermediate versions - should process only latest"
     (testdata releases/lts-channel-multiple-versions): on the Lts channel a gap of several minors
@@ -308,6 +311,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | testmodule-0.5.0 | Superseded |
       | testmodule-0.7.0 | Deployed   |
 
+  @beyond-page
   Scenario: On the Lts channel a release may step up a major version
     Upstream case "LTS channel major version jump +1" (testdata releases/lts-channel-major-jump).
 
@@ -336,6 +340,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | testmodule-0.8.0 | Superseded |
       | testmodule-1.0.0 | Deployed   |
 
+  @beyond-page
   Scenario: A minor release waits while the module is not Ready
     Upstream case "sequential processing with minor notready release" (testdata
     releases/sequential-processing-minor-notready): the Module has no phase yet, so v1.72.0 waits
@@ -476,6 +481,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       """
     And at no time were two releases of module "upmeter" Deployed
 
+  @beyond-page
   Scenario: On the Lts channel a release twenty minors above the deployed one deploys
     Upstream case "LTS channel minor version jump +20" (testdata releases/lts-channel-minor-jump):
     v0.25.0 deploys over v0.5.0, which is superseded.
@@ -513,6 +519,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
         transitionTime: "2019-10-17T15:33:00Z"
       """
 
+  @beyond-page
   Scenario: A patch release deploys while the module is not Ready
     Upstream case "sequential processing with patch release" (testdata
     releases/sequential-processing-patch): the Module has no phase; v1.70.1 is a patch of the
@@ -584,6 +591,7 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
           status: "True"
       """
 
+  @beyond-page
   Scenario Outline: On the deckhouse module's LTS channel a module may jump <jump> minors
     Upstream case "LTS Release channel / <case>" (testdata releases/<file>): the releases carry no
     policy label, so the deckhouse module's own policy applies, Auto on the LTS channel; the

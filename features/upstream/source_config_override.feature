@@ -170,6 +170,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         - {type: LastReleaseDeployed, status: Unknown}
       """
 
+  @beyond-page
   Scenario: A ModuleConfig naming another available source switches the module and its policy
     Upstream config-controller case "change-source".
 
@@ -218,6 +219,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         message: ""
       """
 
+  @beyond-page
   Scenario Outline: A ModulePullOverride of a module it cannot override says why: <message>
     Upstream override-controller case "<case>": the module's own state decides, before any
     registry is read.
@@ -257,6 +259,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       | disabled-module | dev      | False   | The module disabled                       |
       | embedded-module | Embedded | True    | The module is embedded                    |
 
+  @beyond-page
   Scenario: A ModulePullOverride of a module that does not exist says so and waits
     Upstream override-controller case "module not found" (testdata overrides/module-not-found):
     there is no Module object yet; the override gets neither the finalizer nor a digest.
@@ -282,6 +285,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       """
     And the Module "test-module" does not exist
 
+  @beyond-page
   Scenario: A ModulePullOverride of a disabled module forgets the digest it had pulled
     Upstream override-controller case "disabled module" (testdata overrides/disabled-module): the
     override was Ready with a digest; with the module disabled the digest is cleared, so the image
@@ -330,6 +334,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
           status: "False"
       """
 
+  @beyond-page
   Scenario: A ModulePullOverride of an enabled module whose source is gone marks it overridden
     Upstream override-controller case "source-not-found".
 
@@ -403,7 +408,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
           modules.deckhouse.io/update-policy: ""
       """
 
-  @deckhouse-before:v1.76.0
+  @deckhouse-before:v1.76.0 @beyond-page
   Scenario: Before v1.76 the scan steps from the last release of the chain to the channel, one release per minor
     Upstream source-controller case "source with module releases and registry check" (testdata
     existing-module-releases-with-listing-registry, the golden of the fetcher before it always

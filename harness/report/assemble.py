@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.report.claims import DEFAULT_DOCS_BASE, Catalogue, Claim
 from harness.report.model import (
+    BEYOND_PAGE_TAG,
     DEFAULT_TARGET,
     ClaimResult,
     FeatureResult,
@@ -174,8 +175,18 @@ def _problems(
             problems.append(_unreadable_problem(scenario))
             continue
         where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
-        if not scenario.claims:
-            problems.append(f"{where} has no @claim tag, so no documented claim counts it")
+        beyond = BEYOND_PAGE_TAG in scenario.tags
+        if beyond and scenario.claims:
+            tags = ", ".join(f"@claim:{c}" for c in scenario.claims)
+            problems.append(
+                f"{where} is tagged @{BEYOND_PAGE_TAG} and {tags}: a scenario beyond the page counts "
+                f"for no claim; drop @{BEYOND_PAGE_TAG}, or the claim tag"
+            )
+        elif not scenario.claims and not beyond:
+            problems.append(
+                f"{where} has no @claim tag, so no documented claim counts it (tag it "
+                f"@{BEYOND_PAGE_TAG} if it checks DKP behaviour the page does not describe)"
+            )
         elif unchecked_pass(scenario):
             tags = ", ".join(f"@claim:{c}" for c in scenario.claims)
             problems.append(

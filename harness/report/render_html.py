@@ -105,6 +105,7 @@ def render_html(run: Run) -> str:
         catalogue_rows=_catalogue_rows(run.step_catalogue or []),
         needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
         other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
+        beyond_page=run.beyond_page_count(),
     )
 
 

@@ -1,7 +1,8 @@
 """Gherkin tags: the markers they become, the mistaken ones, and claim tags that name no real claim.
 
-``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only`` and
-``@slow`` become ``deviation``, ``simulation_only`` and ``slow`` markers. They are registered so
+``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only``,
+``@slow`` and ``@beyond-page`` become ``deviation``, ``simulation_only``, ``slow`` and
+``beyond_page`` markers. They are registered so
 ``--strict-markers`` accepts them. ``@deckhouse-since:<VERSION>`` and ``@deckhouse-before:<VERSION>``
 are the step plugin's (``harness.steps.eras_plugin``), which turns them into ``deckhouse_since`` and
 ``deckhouse_before`` markers. Any other tag a QA author writes in a feature file under
@@ -29,9 +30,11 @@ import pytest
 
 from harness import eras
 from harness.feature_text import read_feature
+from harness.report.model import BEYOND_PAGE_TAG
 from harness.report.recorder import scenario_template
 
 __all__ = [
+    "BEYOND_PAGE_TAG",
     "CLAIM_PREFIX",
     "ERA_PREFIXES",
     "FLAG_TAGS",
@@ -53,13 +56,20 @@ CLAIM_PREFIX = "claim:"
 SINCE_TAG = "deckhouse-since:"
 UNTIL_TAG = "deckhouse-before:"
 ERA_PREFIXES = (SINCE_TAG, UNTIL_TAG)
-FLAG_TAGS = {"deviation": "deviation", "simulation-only": "simulation_only", "slow": "slow"}
+FLAG_TAGS = {
+    "deviation": "deviation",
+    "simulation-only": "simulation_only",
+    "slow": "slow",
+    BEYOND_PAGE_TAG: "beyond_page",
+}
+
 
 MARKERS = (
     "claim(id): the scenario checks the documented claim with this ID (from @claim:<ID>)",
     "deviation: the scenario checks a known page-vs-DKP difference (from @deviation)",
     "simulation_only: needs simulation powers; skipped against a real cluster (from @simulation-only)",
     "slow: takes more than a second of wall time",
+    "beyond_page: checks DKP behaviour the page does not describe; counts for no claim (from @beyond-page)",
 )
 
 _PYTEST_OWN = ("parametrize",)

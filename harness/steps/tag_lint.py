@@ -24,6 +24,7 @@ from harness import eras
 from harness.feature_text import gherkin_problem, not_utf8, read_feature
 from harness.report.claims import Catalogue
 from harness.report.tags import (
+    BEYOND_PAGE_TAG,
     CLAIM_PREFIX,
     ERA_PREFIXES,
     FLAG_TAGS,
@@ -89,6 +90,7 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             problems += _scenario_problems(tags, template.line_number, lines, shown, catalogue)
             problems += _era_problems(tags, template.line_number, lines, shown, catalogue)
             problems += _unchecked_claims(tags, template, shown)
+            problems += _claims_beyond_the_page(tags, template, shown)
     return sorted(set(problems), key=_order)
 
 
@@ -104,6 +106,20 @@ def _unchecked_claims(tags: set[str], template: ScenarioTemplate, shown: str) ->
         f"scenario {template.name!r} is tagged {listed} but has no Then step: it checks nothing, yet "
         "its pass would count for the claim; add a Then step that checks what the claim says, or drop "
         "the claim tag",
+    )
+
+
+def _claims_beyond_the_page(tags: set[str], template: ScenarioTemplate, shown: str) -> Iterator[TagProblem]:
+    """``@beyond-page`` says no claim counts the scenario; a claim tag beside it says one does.
+    One of the two is a mistake, and the report could only honour one of them."""
+    claims = sorted(t for t in tags if t.startswith(CLAIM_PREFIX))
+    if BEYOND_PAGE_TAG not in tags or not claims:
+        return
+    listed = ", ".join(f"@{c}" for c in claims)
+    yield TagProblem(
+        f"{shown}:{template.line_number}",
+        f"scenario {template.name!r} is tagged @{BEYOND_PAGE_TAG} and {listed}: a scenario beyond the "
+        f"page counts for no claim; drop @{BEYOND_PAGE_TAG}, or the claim tag",
     )
 
 
