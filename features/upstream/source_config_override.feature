@@ -680,6 +680,270 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         source: Embedded
       """
 
+  @claim:DKP-44 @deckhouse-since:v1.76.0
+  Scenario: An enabled Embedded module offered by two sources takes no release from the one its config does not name
+    Upstream source-controller case "embedded module with several sources and a different chosen
+    source" (testdata embedded-module-other-chosen-source): test-source-1 and test-source-2 both
+    offer the Embedded module and its ModuleConfig names test-source-2; test-source-1, the source
+    the case reconciles, lists the module and pre-stages no release. The upstream test looks at
+    test-source-1 alone; here test-source-2 is scanned too, so the module's only release is
+    test-source-2's, as the chosen source's own scan makes it.
+
+    Given the registry has the modules:
+      | module       | version | channels | repo                |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules   |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules-2 |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-2
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules-2", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+      properties:
+        source: Embedded
+        availableSources: [test-source-1, test-source-2]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: test-source-2
+      """
+    When the cluster settles
+    Then the releases of module "ingressnginx" are:
+      | name                | phase    |
+      | ingressnginx-v1.2.3 | Deployed |
+    And the ModuleRelease "ingressnginx-v1.2.3" matches:
+      """
+      metadata:
+        labels:
+          source: test-source-2
+        ownerReferences:
+        - {kind: ModuleSource, name: test-source-2, controller: true}
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+
+  @claim:DKP-44
+  Scenario: After the upgrade to v1.76 a config naming Embedded is no choice, so two sources get no release
+    Upstream source-controller case "embedded module with several sources and Embedded chosen
+    source" (testdata embedded-module-embedded-chosen-source): the Embedded module's
+    ModuleConfig names "Embedded", which the v1.76 source controller takes as no choice, so
+    test-source-1 and test-source-2 are a conflict and test-source-1 lists the module and creates
+    no release. From v1.76 DKP's ModuleConfig webhook refuses "Embedded" as a source, so such a
+    config can only predate the upgrade: the cluster starts on v1.75, where the config is
+    written before the Module exists (the webhook of every version refuses a source the existing
+    Module is not offered by), and is then updated to v1.76.
+
+    Given the cluster runs Deckhouse v1.75.0
+    And the registry has the modules:
+      | module       | version | channels | repo                |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules   |
+      | ingressnginx | v1.2.3  | stable   | deckhouse/modules-2 |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: ingressnginx
+      spec:
+        enabled: true
+        source: Embedded
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-2
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules-2", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: ingressnginx
+        annotations: {modules.deckhouse.io/embedded: "true"}
+      properties:
+        source: Embedded
+        availableSources: [test-source-1, test-source-2]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      """
+    When Deckhouse is updated to v1.76.0
+    And 3 minutes pass
+    Then no ModuleRelease of module "ingressnginx" exists
+    And the ModuleSource "test-source-1" matches:
+      """
+      metadata:
+        finalizers: [modules.deckhouse.io/module-exists]
+      status:
+        phase: Active
+        modulesCount: 1
+        modules:
+        - {name: ingressnginx, version: v1.2.3}
+      """
+    And the Module "ingressnginx" matches:
+      """
+      properties:
+        source: Embedded
+      """
+
+  @deckhouse-before:v1.76.0
+  Scenario: Before v1.76 a pending release of the channel's version is rewritten from deployed, its changelog dropped
+    Upstream source-controller case "LTS channel module direct update to latest version"
+    (testdata module-lts-channel-direct-update, suite at 74c983e1): v1.0.0 is deployed and
+    v1.1.0, v1.2.0 and v2.0.0 are pending; the Module names no update policy, so the embedded
+    Stable policy applies (the LTS policy the releases are labelled with is not the module's) and
+    the channel's v2.0.0 follows v1.0.0 without a skipped minor or major. The fetcher therefore
+    rewrites the pending v2.0.0 itself: change cause "from deployed", and a spec rebuilt from the
+    channel's image, which carries no changelog.
+
+    Given the registry has the modules:
+      | module     | version | channels |
+      | testmodule | v1.0.0  |          |
+      | testmodule | v1.1.0  |          |
+      | testmodule | v1.2.0  |          |
+      | testmodule | v2.0.0  | stable   |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: test-source-1
+      spec:
+        registry: {repo: "${REGISTRY}/deckhouse/modules", scheme: HTTP}
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: test-lts
+      spec:
+        releaseChannel: Lts
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: testmodule
+      properties:
+        version: 1.0.0
+        source: test-source-1
+        availableSources: [test-source-1]
+      status:
+        phase: Available
+        conditions:
+        - {type: EnabledByModuleConfig, status: "True"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-v1.0.0
+        labels: {module: testmodule, modules.deckhouse.io/update-policy: test-lts, release-checksum: 98d00f741c99e06e6c6c4d18b763c550, source: test-source-1}
+      spec:
+        changelog: {features: [Initial version]}
+        moduleName: testmodule
+        version: 1.0.0
+        weight: 900
+      status: {phase: Deployed, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-v1.1.0
+        labels: {module: testmodule, modules.deckhouse.io/update-policy: test-lts, release-checksum: 98d00f741c99e06e6c6c4d18b763c550, source: test-source-1}
+      spec:
+        changelog: {features: [Minor update]}
+        moduleName: testmodule
+        version: 1.1.0
+        weight: 900
+      status: {phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-v1.2.0
+        labels: {module: testmodule, modules.deckhouse.io/update-policy: test-lts, release-checksum: 98d00f741c99e06e6c6c4d18b763c550, source: test-source-1}
+      spec:
+        changelog: {features: [Another minor update]}
+        moduleName: testmodule
+        version: 1.2.0
+        weight: 900
+      status: {phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: testmodule-v2.0.0
+        labels: {module: testmodule, modules.deckhouse.io/update-policy: test-lts, release-checksum: 98d00f741c99e06e6c6c4d18b763c550, source: test-source-1}
+      spec:
+        changelog: {features: [Major update]}
+        moduleName: testmodule
+        version: 2.0.0
+        weight: 900
+      status: {phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the ModuleRelease "testmodule-v2.0.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/change-cause: check release (from deployed)
+      spec:
+        changelog: ~
+        moduleName: testmodule
+        version: 2.0.0
+        weight: 900
+      """
+    And the ModuleRelease "testmodule-v1.1.0" matches:
+      """
+      spec:
+        changelog:
+          features: [Minor update]
+      """
+    And the ModuleSource "test-source-1" matches:
+      """
+      status:
+        modules:
+        - {name: testmodule, version: v2.0.0}
+      """
+
   @claim:DKP-26 @deckhouse-before:v1.76.0
   Scenario: Before v1.76 a patch chain from the deployed release gets only the channel's patch, from deployed
     Upstream source-controller case "module source with existing module releases apply last patch

@@ -96,6 +96,8 @@ class ScenarioOptions:
     kubernetes_version: str | None = None
     edition: str | None = None
     bundle: str | None = None
+    embedded_modules: frozenset[str] = frozenset()
+    """Modules the Deckhouse build ships embedded (``ClusterSettings.embedded_modules``)."""
 
 
 class TimeControl(Protocol):

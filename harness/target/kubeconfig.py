@@ -157,6 +157,11 @@ class KubeconfigTarget(Target):
                 "needs a registry the harness starts itself with the credentials the scenario chooses; "
                 "on a real cluster the registry is the one given with --registry"
             )
+        if options.embedded_modules:
+            raise TargetSkip(
+                "needs a Deckhouse build that ships chosen modules embedded; which modules a real "
+                "cluster's Deckhouse ships is fixed by its image"
+            )
         info = connection.info
         for label, wanted, actual in (
             ("Deckhouse", options.deckhouse_version, info.get("deckhouse_version", "")),

@@ -152,6 +152,8 @@ def start_simulator(options: ScenarioOptions) -> SimulatorTarget:
     settings = cluster_settings(options.deckhouse_version, options.edition)
     if options.kubernetes_version:
         settings = dataclasses.replace(settings, kubernetes_version=options.kubernetes_version)
+    if options.embedded_modules:
+        settings = dataclasses.replace(settings, embedded_modules=options.embedded_modules)
     pool = shared_pool()
     backend = pool.acquire(options.credentials)
     try:

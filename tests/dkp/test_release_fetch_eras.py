@@ -174,3 +174,30 @@ def test_a_gap_before_a_release_with_its_own_from_to_rule_is_no_error(
     assert set(_releases(kube)) == {"echo-v1.0.0", "echo-v1.2.0", "echo-v1.3.0"}
     entry = kube.get(kinds.MODULE_SOURCE, "example")["status"]["modules"][0]
     assert not entry.get("error") and not entry.get("pullError"), entry
+
+
+def test_a_release_whose_image_has_no_changelog_carries_none_created_or_rewritten(
+    kube, clock, controller_context, memory
+):
+    """Upstream ``ModuleReleaseSpec.Changelog`` is a map with ``omitempty``: an image without a
+    changelog leaves the field out, also when the fetcher rewrites a Pending release (golden
+    ``source/testdata/golden/module-lts-channel-direct-update.yaml``, suite at 74c983e1)."""
+    controller = _controller(controller_context, memory, "v1.67.0")
+    _publish(memory, "v1.4.1", channel=True)
+    _start(kube, clock, controller)
+    assert "changelog" not in kube.get(kinds.MODULE_RELEASE, "echo-v1.4.1")["spec"]
+    pending = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleRelease",
+        "metadata": {"name": "echo-v1.5.0", "labels": {"module": "echo", "source": "example"}},
+        "spec": {"moduleName": "echo", "version": "1.5.0", "changelog": {"features": ["Major update"]}},
+    }
+    kube.create(kinds.MODULE_RELEASE, pending)
+    release = kube.get(kinds.MODULE_RELEASE, "echo-v1.5.0")
+    release["status"] = {"phase": "Pending"}
+    kube.update(kinds.MODULE_RELEASE, release, subresource="status")
+    _publish(memory, "v1.5.0", channel=True)
+    controller.reconcile(Request("example"))
+    rewritten = kube.get(kinds.MODULE_RELEASE, "echo-v1.5.0")
+    assert rewritten["metadata"]["annotations"][CHANGE_CAUSE] == "check release (from deployed)"
+    assert "changelog" not in rewritten["spec"]

@@ -180,3 +180,52 @@ def test_deploying_a_module_marked_embedded_by_annotation_switches_its_source(
     make_manager([ReleaseController(replace(context, settings=settings))]).settle()
     assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED
     assert (kube.get(kinds.MODULE, "echo").get("properties") or {}).get("source") == expected
+
+
+def _embedded_by_source(kube):
+    """A built-in Module as the release-controller test ``embedded-module-stage-keep-source``
+    seeds it: ``properties.source: Embedded``, no mark."""
+    kube.create(
+        kinds.MODULE,
+        {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "Module",
+            "metadata": {"name": "echo"},
+            "properties": {"source": "Embedded"},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("shipped", "source", "installed_version"),
+    [(frozenset({"echo"}), "Embedded", None), (frozenset(), "example", "v1.0.0")],
+    ids=["copy-shipped", "copy-gone"],
+)
+def test_a_release_of_a_module_still_shipped_embedded_is_staged_and_keeps_the_source(
+    kube, context, make_manager, installed, shipped, source, installed_version
+):
+    """Upstream ``deployModule`` at 049a95cf: ``IsEmbeddedPresent`` → stage, not install; the
+    release is Deployed all the same and ``properties.source`` stays ``Embedded``."""
+    behaviours = eras.behaviours_for(eras.LATEST)
+    settings = replace(context.settings, behaviours=behaviours, embedded_modules=shipped)
+    _source(kube)
+    _embedded_by_source(kube)
+    _release(kube)
+    make_manager([ReleaseController(replace(context, settings=settings))]).settle()
+    assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED
+    assert kube.get(kinds.MODULE, "echo")["properties"]["source"] == source
+    record = installed.get("echo")
+    assert (record.version if record else None) == installed_version
+
+
+def test_before_v1_76_a_module_shipped_embedded_is_installed_as_any_other(
+    kube, context, make_manager, installed
+):
+    """The stage step came with the embedded takeover (v1.76); the page's era installs."""
+    settings = replace(context.settings, embedded_modules=frozenset({"echo"}))
+    _source(kube)
+    _embedded_by_source(kube)
+    _release(kube)
+    make_manager([ReleaseController(replace(context, settings=settings))]).settle()
+    assert installed.get("echo") is not None
+    assert kube.get(kinds.MODULE, "echo")["properties"]["source"] == "Embedded"

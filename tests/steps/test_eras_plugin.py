@@ -140,3 +140,27 @@ def test_a_real_clusters_era_tags_are_judged_against_the_version_it_runs(option,
     from harness.steps.eras_plugin import run_version
 
     assert str(run_version(_Config(option, target))) == expected  # type: ignore[arg-type]
+
+
+def test_the_embedded_step_collects_the_modules_the_build_ships(pytester):
+    from harness.steps.library.platform import ships_embedded
+    from harness.steps.world import World
+
+    world = World(
+        factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=pytester.path
+    )  # type: ignore[arg-type]
+    ships_embedded(world, "parca")
+    ships_embedded(world, "echo")
+    assert world.options.embedded_modules == frozenset({"parca", "echo"})
+
+
+def test_the_embedded_step_after_the_cluster_started_says_to_move_it(pytester):
+    from harness.steps.library.platform import ships_embedded
+    from harness.steps.world import ScenarioError, World
+
+    world = World(
+        factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=pytester.path
+    )  # type: ignore[arg-type]
+    world._target = object()  # type: ignore[assignment]
+    with pytest.raises(ScenarioError, match="before the first step that uses the cluster"):
+        ships_embedded(world, "parca")

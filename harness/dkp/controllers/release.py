@@ -347,9 +347,14 @@ class ReleaseController(ControllerBase):
             install.validate_settings(module_name, self._settings(module_name), record.settings_schema)
         except install.SettingsInvalid as exc:
             return self._validation_failed(release, exc)
-        # Module properties (version, weight, requirements) follow once the module manager loads
-        # the module: the install simulation writes them at Installing, as the page's tables show.
-        self.installed.install(record)
+        staged = self._embedded_copy_shipped(module_name)
+        if staged:
+            self.log.info(LOGGER, "module release staged, embedded copy kept", module=module_name)
+        else:
+            # Module properties (version, weight, requirements) follow once the module manager
+            # loads the module: the install simulation writes them at Installing, as the page's
+            # tables show.
+            self.installed.install(record)
         for previous in self._releases_of(module_name):
             if deep_get(previous, "status.phase") != ReleasePhase.DEPLOYED or name_of(previous) == name_of(
                 release
@@ -358,7 +363,8 @@ class ReleaseController(ControllerBase):
             self._set_status(previous, ReleasePhase.SUPERSEDED, "")
             self._patch_meta(previous, labels={lbl.STATUS: ReleasePhase.SUPERSEDED.label})
         self._mark_deployed(release)
-        self._take_over_embedded(module_name, source)
+        if not staged:
+            self._take_over_embedded(module_name, source)
         self._mirror_package(module_name, version, source)
         self.log.info(LOGGER, "module release deployed", module=module_name, version=version)
         return Result(requeue_after=CHECK_INTERVAL)
@@ -379,11 +385,26 @@ class ReleaseController(ControllerBase):
         )
         return first_failure(validation_files(files), platform)
 
+    def _embedded_copy_shipped(self, module_name: str) -> bool:
+        """Deckhouse v1.76 and later (``Behaviour.EMBEDDED_TAKEOVER``): whether the deploy only
+        stages the release because this Deckhouse build still ships the module embedded.
+
+        Upstream ``deployModule`` (``…/module-controllers/release/controller.go`` at 049a95cf)
+        asks its installer ``IsEmbeddedPresent`` after the settings validation: the embedded
+        copy wins the module search path, so the download is staged on disk, not activated, and
+        the embedded copy keeps running; the release still goes on to Deployed (superseding the
+        previous one) and is mirrored into the Module's package view. Which modules a build
+        ships is ``ClusterSettings.embedded_modules``. Before v1.76 there is no stage step."""
+        if eras.Behaviour.EMBEDDED_TAKEOVER not in self.settings.behaviours:
+            return False
+        return module_name in self.settings.embedded_modules
+
     def _take_over_embedded(self, module_name: str, source: str) -> None:
         """Deckhouse v1.76 and later (``Behaviour.EMBEDDED_TAKEOVER``): deploying a release of an
-        Embedded module installs it and switches ``properties.source`` to the release's source
-        (upstream ``deployModule``, ``…/module-controllers/release/controller.go``; the simulator
-        ships no embedded copy, so a deploy always takes the module over; docs/dkp-eras.md)."""
+        Embedded module whose embedded copy is no longer shipped installs it and switches
+        ``properties.source`` to the release's source (upstream ``deployModule``,
+        ``…/module-controllers/release/controller.go``; a copy still shipped stages the release
+        instead, :meth:`_embedded_copy_shipped`; docs/dkp-eras.md)."""
         if eras.Behaviour.EMBEDDED_TAKEOVER not in self.settings.behaviours or not source:
             return
         module = self._get(kinds.MODULE, module_name)

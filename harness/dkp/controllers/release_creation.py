@@ -247,13 +247,19 @@ def _new_release(ctx: ReleaseContext, meta: ReleaseMeta, name: str, cause: str) 
 
 
 def _release_spec(module: str, meta: ReleaseMeta) -> dict[str, Any]:
+    """The spec the fetcher writes, on create and when it rewrites a Pending release.
+
+    Upstream's ``ModuleReleaseSpec.Changelog`` is a map marked ``omitempty``, so an image without
+    a changelog leaves the field out (a rewrite drops the old one: golden
+    ``source/testdata/golden/module-lts-channel-direct-update.yaml`` at 74c983e1)."""
     definition = meta.definition
     spec: dict[str, Any] = {
         "moduleName": module,
         "version": str(parse_version(meta.version)),
         "weight": int(definition.get("weight") or DEFAULT_WEIGHT),
-        "changelog": dict(meta.changelog),
     }
+    if meta.changelog:
+        spec["changelog"] = dict(meta.changelog)
     requirements = definition.get("requirements")
     if isinstance(requirements, dict) and requirements:
         spec["requirements"] = dict(requirements)

@@ -35,6 +35,14 @@ class ClusterSettings:
     version comparison (docs/dkp-eras.md)."""
     bundle: str = eras.DEFAULT_BUNDLE
     """The module bundle of the cluster (``accessibility.editions.*.enabledInBundles``)."""
+    embedded_modules: frozenset[str] = frozenset()
+    """Modules whose embedded copy this Deckhouse build still ships on its filesystem.
+
+    Upstream's installer answers ``IsEmbeddedPresent`` from the disk; from v1.76 a release of such
+    a module is only staged (it becomes Deployed, its source stays ``Embedded``) because the
+    embedded copy wins the module search path (``deployModule`` in
+    ``…/module-controllers/release/controller.go``). Empty: the build ships none of the modules a
+    scenario installs from a source, so every deploy activates the module."""
     download_duration: timedelta = field(default=timedelta(seconds=5))
     """Virtual time from a deploy until the module leaves ``Downloading`` for ``Installing``."""
     install_duration: timedelta = field(default=timedelta(seconds=10))

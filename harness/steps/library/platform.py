@@ -1,4 +1,5 @@
-"""Steps that say what the cluster runs: its Deckhouse edition and module bundle.
+"""Steps that say what the cluster runs: its Deckhouse edition, module bundle and the modules
+its Deckhouse build ships embedded.
 
 The Deckhouse version (and so its era) is set by :mod:`harness.steps.library.versions`.
 
@@ -49,3 +50,22 @@ def runs_bundle(world: World, bundle: str) -> None:
         world.options.bundle = eras.parse_bundle(bundle)
     except eras.VersionError as exc:
         raise ScenarioError(str(exc)) from None
+
+
+@given('Deckhouse ships the module "{module}" embedded')
+def ships_embedded(world: World, module: str) -> None:
+    """This Deckhouse build still carries an embedded copy of the module on its filesystem.
+
+    From Deckhouse v1.76 a release of such a module is only staged: it becomes Deployed, but the
+    embedded copy keeps running and the Module's source stays ``Embedded`` (docs/dkp-eras.md,
+    ``embedded-takeover``). Without this step the build ships none, and a deploy takes the module
+    over. A real cluster's build is what its image is: there the scenario is skipped.
+
+    Example:
+        Given Deckhouse ships the module "parca" embedded
+    """
+    _before_start(world, "what the Deckhouse build ships")
+    name = module.strip()
+    if not name:
+        raise ScenarioError('name the module, e.g. Deckhouse ships the module "parca" embedded')
+    world.options.embedded_modules = world.options.embedded_modules | {name}

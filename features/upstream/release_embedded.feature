@@ -1,0 +1,106 @@
+Feature: A release of a module the running Deckhouse still ships embedded, as DKP's release-controller tests seed it
+  The upstream case turns on its installer mock's answer that an embedded copy of the module is
+  still on disk; here the Deckhouse build is told to ship the module embedded before the cluster
+  starts. The test suite's clock stands at 2019-10-17 15:33 UTC, a Thursday.
+
+  @deckhouse-since:v1.76.0
+  Scenario: A release of a module still shipped embedded is staged and the module keeps its Embedded source
+    Upstream case "embedded module keeps source while staged" (testdata
+    releases/embedded-module-stage-keep-source): the Module's source is Embedded and its
+    embedded copy is still shipped, so the downloaded v1.4.3 is only staged. The release is
+    Deployed all the same, with the deploy's annotations and finalizers, and mirrored into the
+    Module's package view; the Module's source stays Embedded (compare "A module marked embedded
+    switches to the source of the release it deploys" in release_checks.feature, the same deploy
+    without the embedded copy).
+
+    Given it is Thursday 2019-10-17 15:33 UTC
+    And Deckhouse ships the module "parca" embedded
+    And the registry has the modules:
+      | module | version |
+      | parca  | v1.4.3  |
+    And the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: foxtrot
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Alpha
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: parca
+      properties:
+        source: Embedded
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-v1.4.3
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: foxtrot-alpha
+          release-checksum: 98d00f741c99e06e6c6c4d18b763c550
+          source: foxtrot
+        ownerReferences:
+        - apiVersion: deckhouse.io/v1alpha1
+          controller: true
+          kind: ModuleSource
+          name: foxtrot
+          uid: 71d2300f-700b-452a-896a-6a3805f9cef7
+      spec:
+        changelog:
+          features:
+          - Bump parca version
+        moduleName: parca
+        version: 1.4.3
+        weight: 900
+      status:
+        phase: Pending
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    When the cluster settles
+    Then the ModuleRelease "parca-v1.4.3" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "true"
+          modules.deckhouse.io/notified: "true"
+        finalizers:
+        - modules.deckhouse.io/metrics-registered
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          status: deployed
+          source: foxtrot
+      spec:
+        changelog:
+          features:
+          - Bump parca version
+        version: 1.4.3
+      status:
+        phase: Deployed
+      """
+    And the Module "parca" matches:
+      """
+      properties:
+        source: Embedded
+      spec:
+        packageRepositoryName: foxtrot
+        packageVersion: v1.4.3
+      status:
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
+      """
