@@ -3,7 +3,7 @@ Feature: A release of a module the running Deckhouse still ships embedded, as DK
   still on disk; here the Deckhouse build is told to ship the module embedded before the cluster
   starts. The test suite's clock stands at 2019-10-17 15:33 UTC, a Thursday.
 
-  @deckhouse-since:v1.76.0
+  @deckhouse-since:v1.76.0 @beyond-page
   Scenario: A release of a module still shipped embedded is staged and the module keeps its Embedded source
     Upstream case "embedded module keeps source while staged" (testdata
     releases/embedded-module-stage-keep-source): the Module's source is Embedded and its

@@ -824,7 +824,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
         source: Embedded
       """
 
-  @deckhouse-before:v1.76.0
+  @deckhouse-before:v1.76.0 @beyond-page
   Scenario: Before v1.76 a pending release of the channel's version is rewritten from deployed, its changelog dropped
     Upstream source-controller case "LTS channel module direct update to latest version"
     (testdata module-lts-channel-direct-update, suite at 74c983e1): v1.0.0 is deployed and
