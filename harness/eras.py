@@ -150,6 +150,15 @@ class Behaviour(StrEnum):
     """A release's delay message prints its time as ``18 Oct 2019 10:00 UTC`` (Go layout
     ``02 Jan 2006 15:04 MST``); older controllers print ``time.RFC822``, ``18 Oct 19 10:00 UTC``."""
 
+    DOCUMENTATION_FOLLOWS_CONFIG = "documentation-follows-config"
+    """A ModuleConfig that switches a module off deletes its ``ModuleDocumentation``; switching it
+    on again restores it from the deployed release."""
+
+    EMBEDDED_POLICY_AUTO_PATCH = "embedded-policy-autopatch"
+    """The embedded update policy of a ``deckhouse`` ModuleConfig without ``settings.update.mode``
+    runs as ``AutoPatch`` (minor module releases wait for approval); older controllers ran it as
+    ``Auto``."""
+
     RELEASE_VALIDATIONS = "release-validations"
     """SQL validations shipped in the module (``release/validations/*.sql``) run before install; a
     failure keeps the release Pending with reason ``ReleaseValidationsCheck``."""
@@ -170,12 +179,14 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.SCAN_INTERVAL: _v("v1.75.0"),
         Behaviour.REQUIREMENTS_MESSAGE_PREFIX: _v("v1.75.0"),
         Behaviour.RELEASE_CHAIN_REFETCH: _v("v1.75.0"),
-        Behaviour.DOCUMENTATION_WHEN_ENABLED: _v("v1.75.0"),
         Behaviour.DEPLOY_MARKS_NOTIFIED: _v("v1.75.0"),
         Behaviour.STEP_BY_STEP_ALWAYS: _v("v1.76.0"),
         Behaviour.MODULE_PACKAGE_MIRROR: _v("v1.76.0"),
         Behaviour.EMBEDDED_TAKEOVER: _v("v1.76.0"),
         Behaviour.DELAY_TIME_FULL_YEAR: _v("v1.76.0"),
+        Behaviour.DOCUMENTATION_WHEN_ENABLED: _v("v1.77.0"),
+        Behaviour.DOCUMENTATION_FOLLOWS_CONFIG: _v("v1.77.0"),
+        Behaviour.EMBEDDED_POLICY_AUTO_PATCH: _v("v1.77.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),
     }
 )

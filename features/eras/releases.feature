@@ -158,3 +158,17 @@ Feature: Today's release controller: requirements messages, the package mirror, 
       | module-1 | v1.0.1  | stable   |
     When 3 minutes pass
     Then the ModuleRelease "module-1-v1.0.1" has the message "Release is waiting for the update window until 18 Dec 24 13:30 UTC"
+
+  @deckhouse-since:v1.77.0 @beyond-page
+  Scenario: From v1.77 switching a module off drops its documentation, switching it on restores it
+    Given the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    When the ModuleConfig "module-1" disables the module
+    Then the ModuleDocumentation "module-1" does not exist
+    When the ModuleConfig "module-1" enables the module
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      spec:
+        version: v1.0.0
+        path: /modules/module-1
+      """

@@ -176,7 +176,9 @@ def test_deploying_a_module_marked_embedded_by_annotation_switches_its_source(
     settings = replace(context.settings, behaviours=eras.behaviours_for(version))
     _source(kube)
     _embedded_module(kube)
-    _release(kube)
+    # The source marks a module's first release apply-now; without it, no deckhouse ModuleConfig
+    # means the embedded policy's default mode, AutoPatch from v1.77, which holds a minor release.
+    _release(kube, annotations={ann.APPLY_NOW: "true"})
     make_manager([ReleaseController(replace(context, settings=settings))]).settle()
     assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED
     assert (kube.get(kinds.MODULE, "echo").get("properties") or {}).get("source") == expected

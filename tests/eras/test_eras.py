@@ -18,6 +18,12 @@ V1_76_AND_LATER = {
     Behaviour.RELEASE_VALIDATIONS,
 }
 
+V1_77 = {
+    Behaviour.DOCUMENTATION_WHEN_ENABLED,
+    Behaviour.DOCUMENTATION_FOLLOWS_CONFIG,
+    Behaviour.EMBEDDED_POLICY_AUTO_PATCH,
+}
+
 V1_73 = {
     Behaviour.SOURCE_MODULE_ERROR_FIELD,
     Behaviour.DEFAULT_SOURCE_ANNOTATION,
@@ -40,12 +46,13 @@ TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
             Behaviour.SCAN_INTERVAL,
             Behaviour.REQUIREMENTS_MESSAGE_PREFIX,
             Behaviour.RELEASE_CHAIN_REFETCH,
-            Behaviour.DOCUMENTATION_WHEN_ENABLED,
             Behaviour.DEPLOY_MARKS_NOTIFIED,
         },
     ),
-    ("v1.75.9", set(Behaviour) - V1_76_AND_LATER),
-    ("v1.76.0", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
+    ("v1.75.9", set(Behaviour) - V1_76_AND_LATER - V1_77),
+    ("v1.76.0", set(Behaviour) - V1_77 - {Behaviour.RELEASE_VALIDATIONS}),
+    ("v1.76.15", set(Behaviour) - V1_77 - {Behaviour.RELEASE_VALIDATIONS}),
+    ("v1.77.0", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
     ("v1.77.3", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
     ("v1.78.0", set(Behaviour)),
     ("latest", set(Behaviour)),

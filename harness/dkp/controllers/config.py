@@ -14,11 +14,13 @@ import threading
 from datetime import timedelta
 from typing import Any
 
+from harness import eras
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import ConditionStatus, ModulePhase, ReleasePhase
+from harness.dkp.controllers import documentation
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.editions import bundle_enabled
 from harness.dkp.controllers.module_status import (
@@ -196,6 +198,8 @@ class ConfigController(ControllerBase):
                 ),
             )
             self.log.info(LOGGER, "module enabled by module config", name=name_of(module))
+        if self._documentation_follows_config:
+            documentation.ensure_for_deployed(self.kube, module)  # restore what a disable removed
         if deep_get(module, "properties.source") == EMBEDDED_SOURCE:
             return
         policy = str(deep_get(config, "spec.updatePolicy", "") or "")
@@ -236,6 +240,9 @@ class ConfigController(ControllerBase):
         """§4.3 step 4: drop Pending releases (only if it was enabled), ``disableModule``."""
         if condition(module, messages.CONDITION_ENABLED_BY_MODULE_CONFIG) == ConditionStatus.TRUE:
             self._delete_pending_releases(name_of(module))
+        if self._documentation_follows_config:
+            # A disable in the config beats a bundle that would enable the module: it stops.
+            documentation.delete_documentation(self.kube, name_of(module))
         self._disable_module(module)
         self._drop_annotation(config, ann.ALLOW_DISABLING)
 
@@ -292,6 +299,9 @@ class ConfigController(ControllerBase):
             return Result()
         module = self._disable_module(module)
         keeps_source = bundle_enabled(module, self.settings)  # Deckhouse v1.75 and later
+        if self._documentation_follows_config and not keeps_source:
+            # Without a config the bundle decides: a module it enables runs on, documented.
+            documentation.delete_documentation(self.kube, name)
         if deep_get(module, "properties.source") != EMBEDDED_SOURCE and not keeps_source:
 
             def forget(m: Obj) -> None:
@@ -309,6 +319,11 @@ class ConfigController(ControllerBase):
         )
         self._release(config)
         return Result()
+
+    @property
+    def _documentation_follows_config(self) -> bool:
+        """Deckhouse v1.77 and later (PR #20434): the config drops and restores the documentation."""
+        return eras.Behaviour.DOCUMENTATION_FOLLOWS_CONFIG in self.settings.behaviours
 
     def _release(self, config: Obj) -> None:
         """Drop the finalizer and the allow-disabling annotation in one write."""

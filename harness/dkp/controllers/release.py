@@ -18,7 +18,6 @@ notes itself: nothing here lists the kinds a decision depends on.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from typing import Any
 
@@ -29,13 +28,13 @@ from harness.api import kinds, sources
 from harness.api import labels as lbl
 from harness.api.phases import OUTDATED_PHASES, ModulePhase, ReleasePhase
 from harness.api.views import ModuleReleaseView, ModuleView, release_source
-from harness.dkp.controllers import install, update_policy
+from harness.dkp.controllers import documentation, install, update_policy
 from harness.dkp.controllers import module_status as modulestatus
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
 from harness.dkp.controllers.package_mirror import mirror_package
 from harness.dkp.images.reader import open_source_reader
 from harness.dkp.rules import conditions as conds
-from harness.dkp.rules import messages
+from harness.dkp.rules import messages, policy
 from harness.dkp.rules.recheck import CHECK_INTERVAL
 from harness.dkp.rules.release import (
     LOGGER,
@@ -204,7 +203,9 @@ class ReleaseController(ControllerBase):
             labelled = update_policy.get_named(self._get, view.update_policy)
         else:
             try:
-                resolved = update_policy.resolve_for_module(self._get, module_obj)
+                resolved = update_policy.resolve_for_module(
+                    self._get, module_obj, default_mode=policy.embedded_default_mode(self.settings.behaviours)
+                )
             except ValueError as exc:
                 error = str(exc)
         return PendingSnapshot(
@@ -519,40 +520,15 @@ class ReleaseController(ControllerBase):
         """``ModuleDocumentation/<module>`` for a deployed release (upstream
         ``handleDeployedRelease``, ``…/module-controllers/release/controller.go``).
 
-        Every era ensures it; Deckhouse v1.75 and later (``Behaviour.DOCUMENTATION_WHEN_ENABLED``)
-        only while the Module's ``EnabledByModuleManager`` is True (docs/dkp-eras.md).
+        Every era ensures it; Deckhouse v1.77 and later (``Behaviour.DOCUMENTATION_WHEN_ENABLED``,
+        PR #21447) only while the Module's ``EnabledByModuleManager`` is True (docs/dkp-eras.md).
         """
         if eras.Behaviour.DOCUMENTATION_WHEN_ENABLED in self.settings.behaviours and (
             module is None
             or modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER) != "True"
         ):
             return
-        version = f"v{deep_get(release, 'spec.version')}"
-        checksum = labels_of(release).get(lbl.RELEASE_CHECKSUM) or hashlib.md5(version.encode()).hexdigest()
-        spec = {"version": version, "path": f"/modules/{module_name}", "checksum": checksum}
-        meta = {
-            "name": module_name,
-            "labels": {lbl.MODULE: module_name, lbl.SOURCE: source_name},
-            "ownerReferences": [
-                {
-                    "apiVersion": f"{kinds.GROUP}/{kinds.MODULE_RELEASE.version}",
-                    "kind": kinds.MODULE_RELEASE.kind,
-                    "name": name_of(release),
-                    "uid": str(deep_get(release, "metadata.uid", "")),
-                    "controller": True,
-                }
-            ],
-        }
-        try:
-            current = self.kube.get(kinds.MODULE_DOCUMENTATION, module_name)
-        except NotFound:
-            resource = kinds.MODULE_DOCUMENTATION
-            document = {"apiVersion": f"{resource.group}/{resource.version}", "kind": resource.kind}
-            self.kube.create(resource, {**document, "metadata": meta, "spec": spec})
-            return
-        if current.get("spec") == spec and labels_of(current) == meta["labels"]:
-            return
-        self.kube.patch(kinds.MODULE_DOCUMENTATION, module_name, {"metadata": meta, "spec": spec})
+        documentation.ensure_for_release(self.kube, release, module_name, source_name)
 
     def _add_source_finalizer(self, source_name: str) -> None:
         source = self._get(kinds.MODULE_SOURCE, source_name)

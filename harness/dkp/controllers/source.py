@@ -221,7 +221,10 @@ class SourceController(ControllerBase):
         except NotFound:  # the ModulePullOverride kind is not served
             overrides = set()
         objects = {name_of(m): m for m in self.kube.list(kinds.MODULE)}
-        embedded = policy.embedded_policy(policy_lookup.deckhouse_settings(get))
+        embedded = policy.embedded_policy(
+            policy_lookup.deckhouse_settings(get),
+            default_mode=policy.embedded_default_mode(self.settings.behaviours),
+        )
         checksums = self._release_checksums()
         found = []
         for name in names:

@@ -55,10 +55,16 @@ def deckhouse_settings(get: Getter) -> dict[str, Any]:
     return dict(deep_get(config or {}, "spec.settings", {}) or {})
 
 
-def resolve_for_module(get: Getter, module: Obj | None) -> policy.UpdatePolicy:
-    """§6.4: ``properties.updatePolicy`` when that MUP exists, else the embedded policy."""
+def resolve_for_module(
+    get: Getter, module: Obj | None, *, default_mode: policy.UpdateMode = policy.UpdateMode.AUTO
+) -> policy.UpdatePolicy:
+    """§6.4: ``properties.updatePolicy`` when that MUP exists, else the embedded policy.
+
+    ``default_mode`` is the embedded policy's mode when the ``deckhouse`` ModuleConfig sets none
+    (:func:`harness.dkp.rules.policy.embedded_default_mode` for the cluster's Deckhouse version).
+    """
     name = str(deep_get(module or {}, "properties.updatePolicy", "") or "")
     named = get_named(get, name) if name else None
     if named is not None:
         return named
-    return policy.embedded_policy(deckhouse_settings(get))
+    return policy.embedded_policy(deckhouse_settings(get), default_mode=default_mode)

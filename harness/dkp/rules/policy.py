@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from harness import eras
 from harness.dkp.rules import windows as windows_mod
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "UpdateMode",
     "UpdatePolicy",
     "channel_tag",
+    "embedded_default_mode",
     "embedded_policy",
     "policy_from_object",
     "resolve_for_module",
@@ -79,11 +81,35 @@ def policy_from_object(obj: Mapping[str, Any]) -> UpdatePolicy:
     )
 
 
-def embedded_policy(deckhouse_settings: Mapping[str, Any] | None) -> UpdatePolicy:
-    """§6.4: the policy from the ``deckhouse`` ModuleConfig ``spec.settings`` (Stable, Auto)."""
+def embedded_default_mode(behaviours: frozenset[eras.Behaviour]) -> UpdateMode:
+    """The mode of the embedded policy when the ``deckhouse`` ModuleConfig sets none.
+
+    DKP seeds its settings with a default and unmarshals the ModuleConfig over it, so an unset
+    ``update.mode`` keeps the seed. The seed was ``Auto`` until Deckhouse v1.77, which aligned it
+    with the documented ``AutoPatch`` (``Behaviour.EMBEDDED_POLICY_AUTO_PATCH``, PR #21903, in the
+    v1.77.0 changelog as #21926): from then on a module's minor releases under the embedded policy
+    wait for approval unless the cluster asks for ``Auto`` explicitly.
+    """
+    if eras.Behaviour.EMBEDDED_POLICY_AUTO_PATCH in behaviours:
+        return UpdateMode.AUTO_PATCH
+    return UpdateMode.AUTO
+
+
+def embedded_policy(
+    deckhouse_settings: Mapping[str, Any] | None, *, default_mode: UpdateMode = UpdateMode.AUTO
+) -> UpdatePolicy:
+    """§6.4: the policy from the ``deckhouse`` ModuleConfig ``spec.settings``.
+
+    Unset fields give channel ``Stable`` and ``default_mode`` (:func:`embedded_default_mode`:
+    ``Auto`` up to v1.76, ``AutoPatch`` from v1.77).
+    """
     settings = deckhouse_settings or {}
     update = settings.get("update") or {}
-    mode = _parse_mode(update.get("mode"), "v1alpha2", "ModuleConfig 'deckhouse' settings.update")
+    raw_mode = update.get("mode")
+    if raw_mode in (None, ""):
+        mode = default_mode
+    else:
+        mode = _parse_mode(raw_mode, "v1alpha2", "ModuleConfig 'deckhouse' settings.update")
     return UpdatePolicy(
         name="",
         mode=mode,
@@ -96,6 +122,8 @@ def resolve_for_module(
     module_update_policy_name: str | None,
     policies_by_name: Mapping[str, Mapping[str, Any]],
     deckhouse_settings: Mapping[str, Any] | None,
+    *,
+    default_mode: UpdateMode = UpdateMode.AUTO,
 ) -> tuple[UpdatePolicy, str]:
     """§6.4: the named MUP when it exists, else the embedded policy; returns (policy, name or "")."""
     name = module_update_policy_name or ""
@@ -103,7 +131,7 @@ def resolve_for_module(
         policy = policy_from_object(policies_by_name[name])
         return policy, name
     # A missing named MUP falls back silently: the source controller writes no policy name then.
-    return embedded_policy(deckhouse_settings), ""
+    return embedded_policy(deckhouse_settings, default_mode=default_mode), ""
 
 
 def channel_tag(channel: str) -> str:

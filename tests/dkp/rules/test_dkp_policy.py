@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from harness import eras
 from harness.dkp.rules.policy import (
     UpdateMode,
     UpdatePolicy,
     channel_tag,
+    embedded_default_mode,
     embedded_policy,
     policy_from_object,
     resolve_for_module,
@@ -122,3 +124,28 @@ def test_policy_resolution_for_a_module(name, channel, mode, resolved_name):
 )
 def test_channel_registry_tag_is_kebab_case(channel, tag):
     assert channel_tag(channel) == tag
+
+
+V1_76 = eras.behaviours_for("v1.76.0")
+V1_77 = eras.behaviours_for("v1.77.0")
+
+
+@pytest.mark.parametrize(
+    ("behaviours", "mode"),
+    [
+        pytest.param(V1_76, UpdateMode.AUTO, id="v1.76-unset-mode-runs-Auto"),
+        pytest.param(V1_77, UpdateMode.AUTO_PATCH, id="v1.77-unset-mode-runs-AutoPatch"),
+    ],
+)
+def test_embedded_policy_unset_mode_follows_the_era(behaviours, mode):
+    """docs/dkp-eras.md `embedded-policy-autopatch`: PR #21903 changed the seed DKP unmarshals over."""
+    settings = {"releaseChannel": "Stable"}
+    assert embedded_policy(settings, default_mode=embedded_default_mode(behaviours)).mode == mode
+    resolved, _ = resolve_for_module("", MUPS, settings, default_mode=embedded_default_mode(behaviours))
+    assert resolved.mode == mode
+
+
+@pytest.mark.parametrize("behaviours", [V1_76, V1_77], ids=["v1.76", "v1.77"])
+def test_an_explicit_deckhouse_mode_wins_in_every_era(behaviours):
+    settings = {"update": {"mode": "Auto"}}
+    assert embedded_policy(settings, default_mode=embedded_default_mode(behaviours)).mode == UpdateMode.AUTO
