@@ -212,7 +212,9 @@ def test_a_release_of_a_module_still_shipped_embedded_is_staged_and_keeps_the_so
     settings = replace(context.settings, behaviours=behaviours, embedded_modules=shipped)
     _source(kube)
     _embedded_by_source(kube)
-    _release(kube)
+    # apply-now, as the source marks a first release: the embedded policy's default mode from
+    # v1.77 (AutoPatch, no deckhouse ModuleConfig here) would hold it for approval otherwise
+    _release(kube, annotations={ann.APPLY_NOW: "true"})
     make_manager([ReleaseController(replace(context, settings=settings))]).settle()
     assert kube.get(kinds.MODULE_RELEASE, "echo-v1.0.0")["status"]["phase"] == ReleasePhase.DEPLOYED
     assert kube.get(kinds.MODULE, "echo")["properties"]["source"] == source
