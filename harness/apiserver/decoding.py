@@ -12,6 +12,11 @@ Two bounds keep a hostile body from costing more than its bytes:
   not exceed 99 % up to 400,000 nodes, falling linearly to 10 % at 4,000,000. The rule is applied
   to the event stream before anything is built, with the size of each anchored node remembered,
   so a "billion laughs" document is refused after reading its few hundred bytes.
+
+Numbers come out as Go holds them (:mod:`~harness.apiserver.json_numbers`), and every key a body
+repeats is noted (:mod:`~harness.apiserver.duplicate_fields`) for ``fieldValidation``: in JSON's
+words, or in YAML's when the body is sent as YAML (or is not JSON), as kube-apiserver picks its
+decoder by the ``Content-Type``.
 """
 
 from __future__ import annotations
@@ -19,14 +24,17 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from harness.apiserver.duplicate_fields import Duplicates, JsonPairs, yaml_message
+from harness.apiserver.json_numbers import from_yaml, parse_float, parse_int
 from harness.kube import yaml_limits
 from harness.kube.fast_yaml import SAFE_LOADER
 
-__all__ = ["DecodeError", "decode_body"]
+__all__ = ["DecodeError", "Decoded", "decode", "decode_body"]
 
 
 class DecodeError(ValueError):
@@ -34,7 +42,29 @@ class DecodeError(ValueError):
 
 
 class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
-    """A safe loader that keeps timestamps and ``!!binary`` as the text they were written as."""
+    """A safe loader that keeps timestamps and ``!!binary`` as the text they were written as, and
+    notes every key a mapping repeats as go-yaml's strict mode words it."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[tuple[int, str]] = []
+        """(where the repeated key's value ends, message): go-yaml checks a key once its value is
+        decoded, so nested repetitions come first."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: set[tuple[type, Any]] = set()
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, (dict, list)):
+                    break  # an unhashable key: the constructor below words the error
+                typed = (type(key), key)  # go-yaml's keys are typed: 1, "1" and true differ
+                if typed in seen:
+                    line = value_node.start_mark.line + 1
+                    self.repeated.append((value_node.end_mark.index, yaml_message(line, key)))
+                seen.add(typed)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _as_text(loader: Any, node: Any) -> str:
@@ -93,21 +123,49 @@ def _reject_constant(name: str) -> Any:
     raise DecodeError(f"invalid character {name[0]!r} looking for beginning of value")
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded body and the keys it repeated."""
+
+    value: Any
+    duplicates: Duplicates = field(default_factory=Duplicates)
+
+
 def decode_body(raw: bytes, max_depth: int) -> Any:
-    """JSON first (it is also YAML), YAML when that fails; :class:`DecodeError` when neither parses."""
+    """The value of :func:`decode`."""
+    return decode(raw, max_depth).value
+
+
+def decode(raw: bytes, max_depth: int, *, as_yaml: bool = False) -> Decoded:
+    """JSON first (it is also YAML), YAML when that fails; :class:`DecodeError` when neither parses.
+
+    ``as_yaml``: the body was sent as YAML, so repeated keys are worded by the YAML decoder (the
+    value is the same: JSON is read as JSON, which is quicker)."""
     if not raw.strip():
-        return None
+        return Decoded(None)
     text = raw.decode("utf-8", errors="replace")
+    pairs = JsonPairs()
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(
+            text,
+            object_pairs_hook=pairs,
+            parse_int=parse_int,
+            parse_float=parse_float,
+            parse_constant=_reject_constant,
+        )
     except RecursionError:
         raise DecodeError(f"exceeded max depth: the body nests more than {max_depth} levels") from None
     except DecodeError:
         raise
     except ValueError:
-        value = _load_yaml(text, max_depth)
-    _check_tree(value, max_depth)
-    return _without_lone_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+        value, duplicates = _load_yaml(text, max_depth)
+    else:
+        _check_tree(value, max_depth)
+        duplicates = pairs.found(value)
+        if as_yaml:
+            duplicates = _load_yaml(text, max_depth)[1] if duplicates else Duplicates(from_yaml=True)
+    value = _without_lone_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+    return Decoded(value, duplicates)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -129,10 +187,30 @@ def _without_lone_surrogates(value: Any) -> Any:
     return value
 
 
-def _load_yaml(text: str, max_depth: int) -> Any:
+def _load_yaml(text: str, max_depth: int) -> tuple[Any, Duplicates]:
     try:
         _scan_yaml(text, max_depth)
-        return yaml.load(text, Loader=_JsonCompatibleLoader)
+        loader = _JsonCompatibleLoader(text)
+        try:
+            value = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise DecodeError(f"error converting YAML to JSON: yaml: {detail}") from None
+    _check_tree(value, max_depth)
+    lines = tuple(message for _, message in sorted(loader.repeated, key=lambda r: r[0]))
+    return _numbers_as_json(value, set()), Duplicates(yaml_lines=lines, from_yaml=True)
+
+
+def _numbers_as_json(value: Any, seen: set[int]) -> Any:
+    """YAML numbers as the YAML-to-JSON conversion leaves them (:func:`.json_numbers.from_yaml`),
+    in place; a container shared through aliases is seen once. Runs after the depth check, so it
+    recurses at most ``max_depth`` deep."""
+    if not isinstance(value, (dict, list)):
+        return from_yaml(value)
+    if id(value) not in seen:
+        seen.add(id(value))
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            value[key] = _numbers_as_json(item, seen)
+    return value

@@ -10,19 +10,26 @@ copied, a patch is applied to a new object.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from harness.apiserver import access_reviews, defaults, scale, strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.copy_on_write import merge_shared, own_top
+from harness.apiserver.decode_refusals import (
+    apply_duplicates,
+    not_decodable,
+    patch_invalid,
+    patch_validation,
+    patched_text,
+    write_validation,
+)
 from harness.apiserver.definitions import refuse_write
 from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
+from harness.apiserver.field_validation import FieldValidation
 from harness.apiserver.json_patch import apply_json_patch
 from harness.apiserver.label_selectors import parse_label_selector
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
-from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.options import (
     check_delete_options,
     check_dry_run,
@@ -46,7 +53,6 @@ from harness.kube.errors import (
     BadRequest,
     Cause,
     Forbidden,
-    Invalid,
     MethodNotAllowed,
     NotFound,
     UnsupportedMediaType,
@@ -246,7 +252,6 @@ def _json_type(value: Any) -> str:
 
 def _body_object(req: Request) -> Obj:
     if not isinstance(req.body, dict):
-        r = req.rt.resource
         if req.body is None:  # an empty body (a JSON ``null`` decodes to None too: no kind in it)
             problem = "couldn't get version/kind; json parse error: unexpected end of JSON input"
         else:
@@ -254,7 +259,7 @@ def _body_object(req: Request) -> Obj:
                 "couldn't get version/kind; json parse error: json: cannot unmarshal "
                 f"{_json_type(req.body)} into Go value of type {_FIND_KIND}"
             )
-        raise BadRequest(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}')
+        raise not_decodable(req, problem)
     body: Obj = req.body if req.body_owned else clone(req.body)
     return body
 
@@ -292,7 +297,7 @@ def _check_types(req: Request, obj: Obj) -> None:
     r = req.rt.resource
     problem = decode_error(r.plural, r.kind, obj, builtin=not req.rt.custom)
     if problem is not None:
-        raise BadRequest(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}')
+        raise not_decodable(req, problem)
 
 
 def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
@@ -301,20 +306,7 @@ def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
     problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom, stored=current)
     if problem is None:
         return
-    text = json.dumps(_masked(r.plural, patched), separators=(",", ":"), ensure_ascii=False)
-    cause = Cause("FieldValueInvalid", f"Invalid value: {go_quote(text)}: {problem}", "patch")
-    raise Invalid(f' "" is invalid: patch: {cause.message}', causes=[cause])
-
-
-def _masked(plural: str, obj: Obj) -> Obj:
-    """``obj`` with a Secret's values replaced: kube-apiserver prints the patched object whole in
-    this error, which would put every key of a Secret into a client's terminal and the logs."""
-    if plural != "secrets":
-        return obj
-    hidden = {
-        f: dict.fromkeys(obj[f], "<redacted>") for f in ("data", "stringData") if isinstance(obj.get(f), dict)
-    }
-    return {**obj, **hidden}
+    raise patch_invalid(patched_text(r.plural, patched), problem)
 
 
 def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
@@ -341,7 +333,7 @@ def create(b: Backend, req: Request) -> Response:
 
 def _store_create(b: Backend, req: Request, obj: Obj) -> Response:
     strategy.for_create(req.rt, obj)
-    warnings = strategy.admit(req.rt, obj, req.query.get("fieldValidation"))
+    warnings = strategy.admit(req.rt, obj, write_validation(req))
     _review(b, req, obj, None)
     with b.store.lock:
         _allocate(b, req, obj, None)
@@ -363,12 +355,21 @@ def _allocate(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
     defaults.allocate(obj, others)
 
 
-def _store_update(b: Backend, req: Request, old: Obj, new: Obj, *, require_rv: bool) -> Response:
+def _store_update(
+    b: Backend,
+    req: Request,
+    old: Obj,
+    new: Obj,
+    *,
+    require_rv: bool,
+    validation: FieldValidation | None = None,
+) -> Response:
+    """``validation``: a patch's (:func:`.decode_refusals.patch_validation`); else an update's."""
     _check_identity(req, new)
     new = strategy.for_update(req.rt, new, old, req.subresource)
     _allocate(b, req, new, old)
     admitted = old if b.catalog.single_version(req.rt.key) else None
-    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), admitted, old=old)
+    warnings = strategy.admit(req.rt, new, validation or write_validation(req), admitted, old=old)
     _review(b, req, new, old)
     record_update(
         strategy.to_version(old, req.rt),
@@ -456,7 +457,8 @@ def patch(b: Backend, req: Request) -> Response:
                 return replaced
         new = _patched(req, kind, current)
         _check_patched_types(req, new, current)
-        return _store_update(b, req, current, new, require_rv=False)
+        validation = patch_validation(req, kind, new)
+        return _store_update(b, req, current, new, require_rv=False, validation=validation)
 
 
 def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
@@ -544,9 +546,10 @@ def _apply(b: Backend, req: Request) -> Response:
     result = apply_config(
         live, applied, manager=req.query["fieldManager"], force=force, api_version=version, now=_stamp(b)
     )
+    repeated = apply_duplicates(req)
     if live is None:
         strategy.for_create(req.rt, result)
-        warnings = strategy.admit(req.rt, result, req.query.get("fieldValidation"))
+        warnings = repeated + strategy.admit(req.rt, result, write_validation(req, repeated=False))
         _review(b, req, result, None)
         _allocate(b, req, result, None)
         stored = b.store.create(req.rt, strategy.to_storage(result, req.rt, b.catalog), dry_run=req.dry_run)
@@ -554,7 +557,7 @@ def _apply(b: Backend, req: Request) -> Response:
     result["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     new = strategy.for_update(req.rt, result, live, req.subresource)
     _allocate(b, req, new, live)
-    warnings = strategy.admit(req.rt, new, req.query.get("fieldValidation"), old=live)
+    warnings = repeated + strategy.admit(req.rt, new, write_validation(req, repeated=False), old=live)
     _review(b, req, new, live)
     stored = b.store.update(
         req.rt,

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from harness.apiserver.admission import Admission
 from harness.apiserver.catalog import Catalog, ResourceType
+from harness.apiserver.duplicate_fields import Duplicates
 from harness.apiserver.faults import Faults
 from harness.apiserver.leaf_repeat import Repeats
 from harness.apiserver.on_demand import OnDemand
@@ -83,6 +84,8 @@ class Request:
     body_owned: bool = False
     commands: tuple[str, ...] = ()
     """Every ``command`` query parameter, in order (``exec`` repeats it: one per argument)."""
+    duplicates: Duplicates = field(default_factory=Duplicates)
+    """The keys the body repeated (the decoded body keeps the last of each), for ``fieldValidation``."""
 
     def flag(self, key: str) -> bool:
         return query_flag(self.query, key)

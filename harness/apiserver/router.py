@@ -12,7 +12,7 @@ from typing import Any
 
 from harness.apiserver import discovery, health, protobuf
 from harness.apiserver.catalog import ResourceType
-from harness.apiserver.decoding import DecodeError, decode_body
+from harness.apiserver.decoding import Decoded, DecodeError, decode
 from harness.apiserver.handlers import handle
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.openapi import OpenApi
@@ -25,6 +25,7 @@ __all__ = ["PUBLIC_PATHS", "Router"]
 
 PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
+_YAML_MEDIA = frozenset({"application/yaml", "application/apply-patch+yaml"})
 
 
 class Router:
@@ -142,31 +143,36 @@ class Router:
         else:
             raise MethodNotAllowed(f"{method} is not supported on {'/'.join(parts)}")
         content_type = headers.get("content-type", "")
+        decoded = self._decode(verb, rt, raw, content_type)
         req = Request(
             verb,
             rt,
             namespace,
             name,
             sub,
-            self._decode(verb, rt, raw, headers.get("content-type", "")),
+            decoded.value,
             q,
             headers.get("accept", ""),
             content_type,
             headers.get("user-agent", ""),
             commands=commands,
+            duplicates=decoded.duplicates,
         )
         return handle(self.backend, req)
 
-    def _decode(self, verb: str, rt: ResourceType, raw: bytes, content_type: str = "") -> Any:
+    def _decode(self, verb: str, rt: ResourceType, raw: bytes, content_type: str = "") -> Decoded:
         """The body as a value; an undecodable one is the 400 kube-apiserver sends for it.
 
         Protobuf is read for the access reviews only (what kubectl's typed client posts); for
-        any other type it is kube-apiserver's 415 for a custom resource.
+        any other type it is kube-apiserver's 415 for a custom resource. A body sent as YAML
+        (``application/yaml``, a server-side apply) has its repeated keys worded by the YAML
+        decoder, as kube-apiserver picks the decoder by the media type.
         """
-        if raw and content_type.split(";")[0].strip() == PROTOBUF:
-            return self._decode_protobuf(rt, raw)
+        media = content_type.split(";")[0].strip()
+        if raw and media == PROTOBUF:
+            return Decoded(self._decode_protobuf(rt, raw))
         try:
-            return decode_body(raw, self.limits.max_depth)
+            return decode(raw, self.limits.max_depth, as_yaml=media in _YAML_MEDIA)
         except DecodeError as exc:
             if verb in ("create", "update"):
                 r = rt.resource

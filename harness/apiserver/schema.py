@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from harness.apiserver.json_numbers import WholeFloat
 from harness.apiserver.objectmeta import go_quote
 from harness.apiserver.schema_precheck import Check, compile_check, draft4_validator
 from harness.kube.errors import Cause
@@ -161,6 +162,14 @@ def _leaf_check(schema_json: str, path: tuple[str, ...]) -> Check | None:
 _TYPE_NAMES = {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}
 
 
+def _type_name(value: Any) -> str:
+    """The JSON type go-openapi names for a decoded value: a float64 is a ``number`` even when
+    whole (held as a :class:`~harness.apiserver.json_numbers.WholeFloat`)."""
+    if isinstance(value, WholeFloat):
+        return "number"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
 def _causes(error: jsonschema.ValidationError) -> list[Cause]:
     path = list(error.absolute_path)
     where = field_path(path)
@@ -184,7 +193,7 @@ def _causes(error: jsonschema.ValidationError) -> list[Cause]:
             )
         ]
     if kw == "type":
-        got = "null" if value is None else _TYPE_NAMES.get(type(value), type(value).__name__)
+        got = "null" if value is None else _type_name(value)
         want = rule if isinstance(rule, str) else rule[0]
         body = f'Invalid value: "{got}": {where} in body must be of type {want}: "{got}"'
         return [Cause("FieldValueTypeInvalid", body, where)]

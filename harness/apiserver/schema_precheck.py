@@ -12,6 +12,7 @@ the field errors. So the error messages, and every case this module does not mod
   ``items`` (one schema), ``enum`` (for strings), ``pattern``, ``minLength``/``maxLength``,
   ``minItems``/``maxItems``, ``minimum``/``maximum`` (with Draft 4's boolean exclusives),
   ``allOf`` and ``anyOf`` (sound from sound parts);
+- ``type: integer`` as go-openapi reads it: an int64, or a whole float64 within ±(2^53-1);
 - ``format: date-time`` (``is_date_time``, kube-openapi's ``strfmt.IsDateTime``; other formats are
   not checked, by this module or by the ``jsonschema`` validators of :func:`draft4_validator`);
 - a node with any other keyword (``oneOf``, ``not``, ``uniqueItems``, ``multipleOf``, tuple
@@ -27,6 +28,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from harness.apiserver.json_numbers import is_json_integer
+
 if TYPE_CHECKING:
     import jsonschema
 
@@ -38,7 +41,7 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "integer": is_json_integer,
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
@@ -108,11 +111,23 @@ def _format_checker() -> jsonschema.FormatChecker:
     return checker
 
 
-def draft4_validator(schema: Any) -> jsonschema.protocols.Validator:
-    """The ``jsonschema`` validator for a rendered schema: Draft 4 plus the formats kube checks."""
+@lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    """Draft 4 with go-openapi's ``integer``: a whole float64 within ±(2^53-1) is one
+    (:func:`~harness.apiserver.json_numbers.is_json_integer`); Draft 4 alone takes ints only."""
     import jsonschema  # imported lazily: see schema._compiled
 
-    return jsonschema.Draft4Validator(schema, format_checker=_format_checker())
+    base = jsonschema.Draft4Validator
+    checker = base.TYPE_CHECKER.redefine("integer", lambda _checker, value: is_json_integer(value))
+    extend: Any = jsonschema.validators.extend  # untyped in jsonschema's stubs
+    return extend(base, type_checker=checker)
+
+
+def draft4_validator(schema: Any) -> jsonschema.protocols.Validator:
+    """The ``jsonschema`` validator for a rendered schema: Draft 4 plus the formats kube checks,
+    with go-openapi's integers."""
+    validator: jsonschema.protocols.Validator = _validator_class()(schema, format_checker=_format_checker())
+    return validator
 
 
 def _always(_value: Any) -> bool:

@@ -9,8 +9,8 @@
 - update of the main resource keeps the stored status; update of ``/status`` keeps everything
   but the status;
 - admission of custom resources: prune unknown fields, apply defaults, validate against the
-  version's schema; ``fieldValidation=Strict`` turns pruned fields into a 400, ``Warn`` into
-  ``Warning`` headers;
+  version's schema; the fields pruned (or a built-in kind's decoder drops) go with the body's
+  repeated keys to ``fieldValidation`` (:mod:`harness.apiserver.field_validation`);
 - metadata validation for every kind (:mod:`harness.apiserver.objectmeta`) and the built-in
   kinds' own rules (:mod:`harness.apiserver.typedfields`), reported together in one 422;
 - version conversion with strategy ``None``: ``apiVersion`` changes and the object is pruned to
@@ -26,10 +26,10 @@ from harness.apiserver import defaults, leases
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
+from harness.apiserver.field_validation import FieldValidation
 from harness.apiserver.objectmeta import validate_meta
 from harness.apiserver.storage import invalid
 from harness.apiserver.typedfields import prune_unknown, validate_core, validate_core_update
-from harness.kube.errors import BadRequest
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
 
@@ -170,46 +170,38 @@ def _status_write_metadata(rt: ResourceType, new: dict[str, Any], old: dict[str,
     return meta
 
 
-def _unknown(rt: ResourceType, dropped: list[str], field_validation: str | None, warnings: list[str]) -> None:
-    """``fieldValidation`` on the fields the decoder dropped: Strict refuses, Ignore says nothing,
-    anything else (Warn, the server's default) warns."""
-    if dropped and field_validation == "Strict":
-        unknown = ", ".join(f'unknown field "{p}"' for p in dropped)
-        raise BadRequest(
-            f'{rt.resource.kind} in version "{rt.resource.version}" cannot be handled as a '
-            f"{rt.resource.kind}: strict decoding error: {unknown}"
-        )
-    if field_validation != "Ignore":
-        warnings.extend(f'unknown field "{p}"' for p in dropped)
-
-
 def admit(
     rt: ResourceType,
     obj: Obj,
-    field_validation: str | None,
+    field_validation: FieldValidation,
     admitted: Obj | None = None,
     *,
     old: Obj | None = None,
 ) -> list[str]:
     """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422.
 
+    The strict decoding errors (unknown fields, the body's repeated keys) are settled before the
+    validation: kube-apiserver finds them while decoding, so a Strict refusal names them alone.
+
     ``admitted``: the stored object an update starts from, when this schema admitted it (see
     :meth:`~harness.apiserver.schema.StructuralSchema.prune`); what ``obj`` shares with it is
     not pruned or defaulted again. ``old``: the stored object of an update, for the built-in
     kinds' update rules (an immutable ConfigMap or Secret, a Secret's type).
     """
-    warnings: list[str] = []
     meta = obj.get("metadata") or {}
     causes = validate_meta(meta, namespace_kind=rt.key == ("", "namespaces"))
+    dropped: list[str] = []
     if not rt.custom:
-        _unknown(rt, prune_unknown(rt.resource.plural, obj), field_validation, warnings)
+        dropped = prune_unknown(rt.resource.plural, obj)
         if old is not None:
             causes += validate_core_update(rt.resource.plural, obj, old)
         causes += validate_core(rt.resource.plural, obj)
         if _is_lease(rt):
             causes += leases.validate(obj)
     if rt.schema is not None:
-        _unknown(rt, rt.schema.prune(obj, admitted), field_validation, warnings)
+        dropped += rt.schema.prune(obj, admitted)
+    warnings = field_validation.settle(dropped)  # Strict refuses here, before any validation
+    if rt.schema is not None:
         rt.schema.default(obj, admitted)
         causes += rt.schema.validate(obj)
     if causes:

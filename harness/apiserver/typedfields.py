@@ -20,6 +20,7 @@ import json
 import re
 from typing import Any, TypeAlias
 
+from harness.apiserver.json_numbers import WholeFloat
 from harness.apiserver.microtime import parse_error as micro_time_error
 from harness.apiserver.objectmeta import go_quote, max_len, regex_error
 from harness.kube.errors import Cause
@@ -249,9 +250,12 @@ def _int_error(value: Any, shape: str, where: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type {go_type}"
     bound = _INT_RANGES[shape]
-    if isinstance(value, int) and -bound <= value < bound:
+    if isinstance(value, WholeFloat):  # a float64 (``1.0``, ``1e20``): never an int to Go
+        literal = value.literal
+    elif isinstance(value, int) and -bound <= value < bound:
         return None
-    literal = json.dumps(value) if isinstance(value, float) else str(value)
+    else:
+        literal = json.dumps(value) if isinstance(value, float) else str(value)
     return f"json: cannot unmarshal number {literal} into Go struct field {where} of type {go_type}"
 
 

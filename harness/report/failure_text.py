@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from harness.report.evidence import Diff
 from harness.report.model import StepResult
+from harness.report.visible_text import visible
 
 __all__ = ["MAX_LINES", "failure_text", "unknown_step_text"]
 
@@ -62,12 +63,12 @@ def failure_text(
             lines.append(f"    … {len(diffs) - _MAX_DIFFS} more in the report")
     tail = "  (every frame: --tb=long"
     lines.append(f"{tail}; details: {report})" if report else f"{tail})")
-    return "\n".join(_bounded(lines, MAX_LINES, ""))
+    return visible("\n".join(_bounded(lines, MAX_LINES, "")))
 
 
 def unknown_step_text(message: str) -> str:
     """An undefined step: the step library's message (closest steps with file:line) and nothing else."""
-    return "\n".join(_bounded(message.strip().splitlines(), MAX_LINES, ""))
+    return visible("\n".join(_bounded(message.strip().splitlines(), MAX_LINES, "")))
 
 
 def _bounded(lines: Sequence[str], limit: int, indent: str) -> list[str]:

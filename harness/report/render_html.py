@@ -26,12 +26,14 @@ from harness.report.model import (
 )
 from harness.report.selection import describe
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
+from harness.report.visible_text import visible_value
 
 __all__ = ["code_spans", "render_html"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("harness.report", "templates"),
     autoescape=True,
+    finalize=visible_value,  # control characters as their pictures (harness.report.visible_text)
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,

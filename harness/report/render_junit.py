@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 
 from harness.report.model import FeatureResult, Run, ScenarioResult, unreadable
 from harness.report.status import Status
+from harness.report.visible_text import visible
 
 __all__ = ["render_junit"]
 
@@ -146,4 +147,6 @@ def _story(scenario: ScenarioResult) -> str:
 
 
 def _clean(text: str) -> str:
-    return _INVALID_XML.sub("?", text)
+    """Control characters as their pictures (:mod:`harness.report.visible_text`), as the HTML
+    report shows them; what XML still cannot hold (U+FFFE, U+FFFF) as ``?``."""
+    return _INVALID_XML.sub("?", visible(text))

@@ -25,6 +25,7 @@ from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.report.selection import selection_of
 from harness.report.status import Status
+from harness.report.visible_text import visible
 
 __all__ = ["PAYLOAD_KEY", "STATE", "STEP_CATALOGUE", "Controller", "SessionState"]
 
@@ -239,7 +240,7 @@ class Controller:
             return
         claims = ",".join(scenario.claims) or "-"
         reporter.ensure_newline()
-        reporter.write_line(f"{scenario.status.value.upper():<9} {claims} {scenario.name}")
+        reporter.write_line(visible(f"{scenario.status.value.upper():<9} {claims} {scenario.name}"))
 
     def _environment(self, state: SessionState) -> dict[str, str]:
         workers = getattr(self.config.option, "numprocesses", None)

@@ -455,3 +455,28 @@ def test_a_forced_server_side_apply_over_a_client_side_one_takes_the_fields_for_
     again = kubectl("apply", "--server-side", "-f", str(manifest), ok=False)
     assert again.returncode == 0 and "serverside-applied" in again.stdout, again.stderr
     assert kubectl("diff", "--server-side", "-f", str(manifest), ok=False).returncode == 0
+
+
+def test_kubectl_shows_the_warnings_and_the_refusal_for_repeated_keys(cluster):
+    """``kubectl create --raw`` sends the file's bytes as they are: kube-apiserver's default
+    (``Warn``) comes back as ``Warning:`` lines on stderr, ``Strict`` as the 400 (``kubectl apply``
+    and ``create -f`` decode the file first, so the repetition never reaches the server)."""
+    _server, kubectl = cluster
+    path = kubectl.tmp / "dup.json"
+    path.write_text(
+        '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "name": "dup"},'
+        ' "data": {"a": "1", "a": "2"}}'
+    )
+    configmaps = "/api/v1/namespaces/default/configmaps"
+    refused = kubectl("create", "--raw", f"{configmaps}?fieldValidation=Strict", "-f", str(path), ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        'Error from server (BadRequest): ConfigMap in version "v1" cannot be handled as a ConfigMap: '
+        'strict decoding error: duplicate field "metadata.name", duplicate field "data.a"'
+    )
+    created = kubectl("create", "--raw", configmaps, "-f", str(path))
+    assert created.stderr.splitlines() == [
+        'Warning: duplicate field "metadata.name"',
+        'Warning: duplicate field "data.a"',
+    ]
+    assert json.loads(created.stdout)["data"] == {"a": "2"}

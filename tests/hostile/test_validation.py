@@ -213,13 +213,14 @@ def test_resource_version_match_is_validated_like_list_options(hostile: Hostile)
 
 def test_an_unknown_field_of_a_built_in_kind_is_refused_under_strict_and_never_stored(hostile: Hostile):
     """``date:`` for ``data:`` (kubectl sends ``fieldValidation=Strict``): kube-apiserver's decoder
-    refuses it; it used to be stored, listed in managedFields and served back."""
+    refuses it; it used to be stored, listed in managedFields and served back. The typed decoder
+    meets the fields in document order (``metadata`` comes first in this body)."""
     typo = configmap("typo", date={"a": "b"}, metadata={"labels": {"x": "y"}, "bogus": 1})
     status = hostile.request("POST", f"{CM_PATH}?fieldValidation=Strict", typo).status_object()
     assert (status["code"], status["reason"]) == (400, "BadRequest")
     assert status["message"] == (
         'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: '
-        'unknown field "date", unknown field "metadata.bogus"'
+        'unknown field "metadata.bogus", unknown field "date"'
     )
     created = hostile.request("POST", CM_PATH, typo)  # Warn, the server's default
     assert created.status == 201
