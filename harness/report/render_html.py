@@ -8,9 +8,11 @@ prepares view helpers. Output is deterministic for a given model.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -28,20 +30,54 @@ from harness.report.selection import describe
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
 from harness.report.visible_text import visible_value
 
-__all__ = ["code_spans", "render_html"]
+__all__ = ["code_spans", "make_environment", "render_html"]
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("harness.report", "templates"),
-    autoescape=True,
-    finalize=visible_value,  # control characters as their pictures (harness.report.visible_text)
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    # The template compiled once per user (Jinja's per-user directory under the system temp dir,
-    # which it creates private): compiling it took ~0.25 s of every run's end.
-    bytecode_cache=jinja2.FileSystemBytecodeCache(),
-)
+_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "finalize": visible_value,  # control characters as their pictures (harness.report.visible_text)
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+"""The options compiled into the template's code (Jinja applies ``finalize`` and escaping in the
+code it generates, not when it renders)."""
+
+
+def make_environment(
+    cache_directory: str | None = None,
+    loader: jinja2.BaseLoader | None = None,
+    **overrides: Any,
+) -> jinja2.Environment:
+    """The report's Jinja environment; its compiled templates are cached on disk.
+
+    The template is compiled once per user (Jinja's per-user directory under the system temp dir,
+    which it creates private): compiling it took ~0.25 s of every run's end. Jinja keys a cached
+    template by its name and source only, yet the options above are compiled into it: a cache
+    written by an environment with other options (an older harness, before ``finalize``) was
+    loaded as it was, and the report showed raw NULs. The cache files are named after the
+    options too.
+    """
+    options = {**_OPTIONS, **overrides}
+    cache = jinja2.FileSystemBytecodeCache(
+        cache_directory, pattern=f"__dkp_harness_{_fingerprint(options)}_%s.cache"
+    )
+    return jinja2.Environment(
+        loader=loader or jinja2.PackageLoader("harness.report", "templates"),
+        undefined=jinja2.StrictUndefined,
+        bytecode_cache=cache,
+        **options,
+    )
+
+
+def _fingerprint(options: dict[str, Any]) -> str:
+    named = {
+        key: f"{value.__module__}.{value.__qualname__}" if callable(value) else repr(value)
+        for key, value in sorted(options.items())
+    }
+    return hashlib.sha256(repr(sorted(named.items())).encode()).hexdigest()[:16]
+
+
+_ENV = make_environment()
 
 _CODE_SPAN = re.compile(r"``(.+?)``")
 

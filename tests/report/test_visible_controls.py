@@ -56,3 +56,19 @@ def test_the_terminal_failure_text_shows_pictures():
     assert "\x00" not in text and "\x1b" not in text and "\r" not in text
     assert "Then the ModuleSource \u2400example\u2400" in text
     assert "found \u241b[31mred\u241b[0m" in text
+
+
+def test_a_template_cache_written_with_other_compile_options_is_not_loaded(tmp_path):
+    """Jinja keys its compiled templates by name and source; ``finalize`` is compiled into them. A
+    cache left by an environment without it (the harness before this change, same template)
+    made the report print raw NULs."""
+    import jinja2
+
+    from harness.report.render_html import make_environment
+
+    loader = jinja2.DictLoader({"t": "[{{ x }}]"})
+    plain = make_environment(str(tmp_path), loader, finalize=None)
+    assert plain.get_template("t").render(x="a\x00") == "[a\x00]"
+    assert list(tmp_path.iterdir()), "the plain environment cached its compiled template"
+    ours = make_environment(str(tmp_path), loader)
+    assert ours.get_template("t").render(x="a\x00") == "[a\u2400]"
