@@ -30,6 +30,17 @@ BACKGROUND = """\
     And 3 minutes pass
 """
 
+WRONG = (
+    "Feature: Wrong\n"
+    + BACKGROUND
+    + """
+  @claim:MS-07
+  Scenario: A wrong expectation
+    Then the Module "module-1" is in phase "Ready"
+"""
+)
+"""A scenario whose expectation is not met (the Module is Available), its step at line 12."""
+
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
@@ -128,17 +139,7 @@ def test_the_readable_failure_is_made_without_building_pytests_traceback(project
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(pytest.ExceptionInfo, "getrepr", counting)
-    _feature(
-        project,
-        "wrong.feature",
-        "Feature: Wrong\n"
-        + BACKGROUND
-        + """
-  @claim:MS-07
-  Scenario: A wrong expectation
-    Then the Module "module-1" is in phase "Ready"
-""",
-    )
+    _feature(project, "wrong.feature", WRONG)
     result = project.runpytest("scenarios")
     result.assert_outcomes(failed=1)
     assert "step at line 12" in result.stdout.str()
@@ -148,17 +149,7 @@ def test_the_readable_failure_is_made_without_building_pytests_traceback(project
 
 
 def test_tb_long_still_shows_every_frame(project):
-    _feature(
-        project,
-        "wrong.feature",
-        "Feature: Wrong\n"
-        + BACKGROUND
-        + """
-  @claim:MS-07
-  Scenario: A wrong expectation
-    Then the Module "module-1" is in phase "Ready"
-""",
-    )
+    _feature(project, "wrong.feature", WRONG)
     result = project.runpytest("scenarios", "--tb=long")
     result.assert_outcomes(failed=1)
     assert "harness/steps/library/assertions.py" in result.stdout.str()
