@@ -5,6 +5,7 @@
   a typo never turns a dry run into a real write;
 - ``propagationPolicy`` is ``Foreground``, ``Background`` or ``Orphan`` (``ValidateDeleteOptions``),
   and cannot be combined with ``orphanDependents``;
+- ``fieldValidation`` is empty, ``Ignore``, ``Strict`` or ``Warn`` (``ValidateFieldValidation``);
 - ``fieldManager`` is at most 128 bytes of printable characters, required for an apply patch, and
   ``force`` is forbidden on every other patch (``ValidatePatchOptions``): a 422 on
   ``PatchOptions`` before the object is looked up, so ``force=True`` on the Python client's merge
@@ -91,13 +92,18 @@ def _field_manager_causes(manager: str) -> list[Cause]:
     return causes
 
 
+_FIELD_VALIDATIONS = ("", "Ignore", "Strict", "Warn")
+"""``ValidateFieldValidation``'s set, listed sorted as Go's ``sets.String`` lists it; matched
+exactly (``strict`` is refused, not read as ``Strict`` nor as the default ``Warn``)."""
+
 _NO_FORCE = Cause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force")
 _NO_MANAGER = Cause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")
 
 
 def check_write_options(verb: str, query: Mapping[str, str], *, apply: bool) -> None:
-    """``force``, ``fieldManager`` and ``dryRun`` as one 422 on the verb's options kind listing every
-    cause in upstream's order (other verbs: ``dryRun`` only); raised before the object is read."""
+    """``force``, ``fieldManager``, ``dryRun`` and ``fieldValidation`` as one 422 on the verb's
+    options kind listing every cause in upstream's order (other verbs: ``dryRun`` only); raised
+    before the object is read."""
     causes: list[Cause] = []
     manager = query.get("fieldManager", "")
     if verb == "patch" and not apply and "force" in query:
@@ -108,6 +114,9 @@ def check_write_options(verb: str, query: Mapping[str, str], *, apply: bool) -> 
         causes.extend(_field_manager_causes(manager))
     if verb in _OPTIONS_KIND and query.get("dryRun", "All") != "All":
         causes.append(_dry_run_cause([query["dryRun"]]))
+    validation = query.get("fieldValidation", "")
+    if verb in _MANAGED_VERBS and validation not in _FIELD_VALIDATIONS:
+        causes.append(_not_supported("fieldValidation", validation, _FIELD_VALIDATIONS))
     if causes:
         raise _options_invalid(verb, causes)
 

@@ -130,6 +130,26 @@ def test_dry_run_bogus_is_refused_and_creates_nothing(hostile: Hostile):
     assert hostile.request("GET", f"{CM_PATH}/d1").status == 404
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_an_unknown_field_validation_is_refused_before_anything_is_written(hostile: Hostile, method):
+    """``strict`` (lower case) is not ``Strict``: kube-apiserver refuses it with a 422 on the verb's
+    options (``ValidateFieldValidation``); read as the default ``Warn``, a write meant to be
+    checked strictly went through with its unknown fields dropped."""
+    kept, made = f"fv-{method.lower()}", f"fv-{method.lower()}-new"  # the server is the module's
+    assert hostile.request("POST", CM_PATH, configmap(kept)).status == 201
+    path = CM_PATH if method == "POST" else f"{CM_PATH}/{kept}"
+    body = configmap(made if method == "POST" else kept, data={"a": "changed"})
+    headers = {"Content-Type": "application/merge-patch+json"} if method == "PATCH" else None
+    kind = {"POST": "CreateOptions", "PUT": "UpdateOptions", "PATCH": "PatchOptions"}[method]
+    status = _invalid(hostile.request(method, f"{path}?fieldValidation=strict", body, headers=headers))
+    assert status["message"] == (
+        f'{kind}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": '
+        'supported values: "", "Ignore", "Strict", "Warn"'
+    )
+    assert hostile.request("GET", f"{CM_PATH}/{made}").status == 404
+    assert hostile.request("GET", f"{CM_PATH}/{kept}").json().get("data") in (None, {})
+
+
 def test_an_unknown_propagation_policy_is_refused_and_deletes_nothing(hostile: Hostile):
     assert hostile.request("POST", CM_PATH, configmap("p1")).status == 201
     body = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Evil"}
