@@ -187,11 +187,16 @@ def _problems(
                 f"{where} has no @claim tag, so no documented claim counts it (tag it "
                 f"@{BEYOND_PAGE_TAG} if it checks DKP behaviour the page does not describe)"
             )
-        elif unchecked_pass(scenario):
+        elif unchecked_pass(scenario) and scenario.claims:
             tags = ", ".join(f"@claim:{c}" for c in scenario.claims)
             problems.append(
                 f"{where} is tagged {tags} but ran no Then step: it checked nothing, so it does not "
                 "count for the claim (add a Then step that checks what the claim says)"
+            )
+        elif unchecked_pass(scenario):
+            problems.append(
+                f"{where} is tagged @{BEYOND_PAGE_TAG} but ran no Then step: it checked nothing "
+                "(add a Then step that checks the behaviour it is about)"
             )
         if scenario.deviation and catalogue is not None:
             explained = [c for c in scenario.claims if (x := catalogue.get(c)) and x.deviation]

@@ -2,9 +2,9 @@
 
 ``@claim:MS-01`` becomes ``pytest.mark.claim("MS-01")``; ``@deviation``, ``@simulation-only``,
 ``@slow`` and ``@beyond-page`` become ``deviation``, ``simulation_only``, ``slow`` and
-``beyond_page`` markers. They are registered so
-``--strict-markers`` accepts them. ``@deckhouse-since:<VERSION>`` and ``@deckhouse-before:<VERSION>``
-are the step plugin's (``harness.steps.eras_plugin``), which turns them into ``deckhouse_since`` and
+``beyond_page`` markers. They are registered so ``--strict-markers`` accepts them.
+``@deckhouse-since:<VERSION>`` and ``@deckhouse-before:<VERSION>`` are the step plugin's
+(``harness.steps.eras_plugin``), which turns them into ``deckhouse_since`` and
 ``deckhouse_before`` markers. Any other tag a QA author writes in a feature file under
 ``features/`` (say ``@smoke``) becomes a marker of that name and is registered too, so it needs no
 pyproject edit and ``-m smoke`` selects it.
@@ -62,7 +62,6 @@ FLAG_TAGS = {
     "slow": "slow",
     BEYOND_PAGE_TAG: "beyond_page",
 }
-
 
 MARKERS = (
     "claim(id): the scenario checks the documented claim with this ID (from @claim:<ID>)",

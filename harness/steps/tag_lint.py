@@ -98,7 +98,15 @@ def _unchecked_claims(tags: set[str], template: ScenarioTemplate, shown: str) ->
     """A claim-tagged scenario without a ``Then`` step checks nothing, yet its pass would count
     for its claims: the report would say a claim holds on no evidence."""
     claims = sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX))
-    if not claims or any(step.type == "then" for step in template.steps):
+    if any(step.type == "then" for step in template.steps):
+        return
+    if not claims and BEYOND_PAGE_TAG in tags:
+        yield TagProblem(
+            f"{shown}:{template.line_number}",
+            f"scenario {template.name!r} is tagged @{BEYOND_PAGE_TAG} but has no Then step: it checks "
+            "nothing; add a Then step that checks the behaviour it is about",
+        )
+    if not claims:
         return
     listed = ", ".join(f"@claim:{c}" for c in claims)
     yield TagProblem(

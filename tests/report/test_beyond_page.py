@@ -41,6 +41,16 @@ def test_a_scenario_beyond_the_page_is_counted_not_listed_as_a_problem(catalogue
     assert 'id="beyond-page">1 of these scenarios checks DKP behaviour the page does not describe' in html
 
 
+def test_a_scenario_beyond_the_page_that_checked_nothing_is_named(catalogue, make_scenario):
+    scenario = _beyond(make_scenario, "no check", [])
+    scenario.steps = [step for step in scenario.steps if step.type != "then"]
+    run = assemble_run([scenario], catalogue, started_at="t", duration=0)
+    assert [p for p in run.problems if "'no check'" in p] == [
+        "features/sources.feature:3 'no check' is tagged @beyond-page but ran no Then step: it "
+        "checked nothing (add a Then step that checks the behaviour it is about)"
+    ]
+
+
 def test_a_failure_beyond_the_page_still_fails_the_run(catalogue, make_scenario):
     run = assemble_run(
         [_beyond(make_scenario, "upstream case", [], Status.FAILED)], catalogue, started_at="t", duration=0
@@ -59,11 +69,14 @@ def test_beyond_the_page_and_a_claim_tag_is_a_mistake_in_the_report_and_the_lint
     (features / "x.feature").write_text(
         "Feature: x\n\n  @beyond-page @claim:MS-07\n  Scenario: Both\n" + MONDAY
         + "\n  @beyond-page\n  Scenario: Only beyond\n" + MONDAY
+        + "\n  @beyond-page\n  Scenario: No check\n    Given it is Monday 2024-12-16 09:00 UTC\n"
     )  # fmt: skip
     problems = [str(p) for p in tag_problems(features, None)]
     assert problems == [
         "features/x.feature:4: scenario 'Both' is tagged @beyond-page and @claim:MS-07: a scenario "
-        "beyond the page counts for no claim; drop @beyond-page, or the claim tag"
+        "beyond the page counts for no claim; drop @beyond-page, or the claim tag",
+        "features/x.feature:14: scenario 'No check' is tagged @beyond-page but has no Then step: it "
+        "checks nothing; add a Then step that checks the behaviour it is about",
     ]
 
 
