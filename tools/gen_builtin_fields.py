@@ -1,0 +1,153 @@
+"""Generate ``harness/apiserver/data/builtin_fields.json``: the JSON fields of every Go type
+behind the built-in kinds the fake API server serves, as Kubernetes 1.32 declares them.
+
+kube-apiserver decodes a built-in kind into its Go struct, so a field the struct lacks, however
+deep, is a strict decoding error (or a warning, and dropped). The harness needs those field sets
+at run time without the ``kubernetes`` client (a simulator run must not import it, see
+``tests/steps/test_lean_run.py``), so they are written once into a small JSON file.
+
+The source is the ``kubernetes`` Python client's models (``openapi_types`` gives each field's
+type, ``attribute_map`` its JSON name), which are generated from the API's OpenAPI document. The
+installed client may be newer than 1.32: the fields later releases added are listed in
+:data:`NEWER_THAN_1_32` and left out (taken by comparing the models of client 32.0.1, built from
+``release-1.32``, with the installed one), so the file is the same whichever of the two
+generates it.
+
+Run: ``python -m tools.gen_builtin_fields`` (writes the file); ``--check`` compares instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parents[1] / "harness" / "apiserver" / "data" / "builtin_fields.json"
+
+KINDS: dict[str, str] = {
+    "configmaps": "V1ConfigMap",
+    "events": "CoreV1Event",
+    "namespaces": "V1Namespace",
+    "nodes": "V1Node",
+    "pods": "V1Pod",
+    "secrets": "V1Secret",
+    "services": "V1Service",
+    "deployments": "V1Deployment",
+    "replicasets": "V1ReplicaSet",
+    "leases": "V1Lease",
+}
+"""The served built-in kinds that are stored (plural, as the catalog names them) and their models."""
+
+NEWER_THAN_1_32: dict[str, tuple[str, ...]] = {
+    "V1ClusterTrustBundleProjection": ("user",),
+    "V1ConfigMapVolumeSource": ("defaultUser",),
+    "V1Container": ("restartPolicyRules",),
+    "V1ContainerStatus": ("stopSignal",),
+    "V1DeploymentStatus": ("terminatingReplicas",),
+    "V1DownwardAPIVolumeFile": ("user",),
+    "V1DownwardAPIVolumeSource": ("defaultUser",),
+    "V1EmptyDirVolumeSource": ("mode",),
+    "V1EnvVarSource": ("fileKeyRef",),
+    "V1EphemeralContainer": ("restartPolicyRules",),
+    "V1GRPCAction": ("mode",),
+    "V1HTTPGetAction": ("protocol",),
+    "V1KeyToPath": ("user",),
+    "V1Lifecycle": ("stopSignal",),
+    "V1NodeSpec": ("podPreemptionPolicy",),
+    "V1NodeStatus": ("declaredFeatures",),
+    "V1NodeSystemInfo": ("runningInUserNamespace", "swap"),
+    "V1PodCondition": ("observedGeneration",),
+    "V1PodSpec": ("evictionResponders", "hostnameOverride", "schedulingGroup"),
+    "V1PodStatus": (
+        "allocatedResources",
+        "extendedResourceClaimStatus",
+        "nodeAllocatableResourceClaimStatuses",
+        "observedGeneration",
+        "resources",
+        "volumeHealth",
+    ),
+    "V1ProjectedVolumeSource": ("defaultUser",),
+    "V1ReplicaSetStatus": ("terminatingReplicas",),
+    "V1ResourceHealth": ("message",),
+    "V1SecretVolumeSource": ("defaultUser",),
+    "V1ServiceAccountTokenProjection": ("user",),
+    "V1VolumeMount": ("bindMountOptions",),
+    "V1VolumeMountStatus": ("volumeStatus",),
+    "V1VolumeProjection": ("podCertificate",),
+}
+"""Fields the client 37.0.2 models (``release-1.37``) carry that Kubernetes 1.32 does not have:
+the difference between its models and client 32.0.1's, over the types reachable from
+:data:`KINDS` (the models only the dropped fields lead to are then never reached). The two
+clients differ in nothing else but the name of ``ResourceRequirements.claims``' item type
+(:data:`RENAMED`)."""
+
+RENAMED: dict[str, str] = {"CoreV1ResourceClaim": "V1ResourceClaim"}
+"""Later clients' names of a model, to 1.32's (the same fields)."""
+
+_CONTAINER = re.compile(r"^(list\[|dict\(str, |dict\[str, )(.*)(\]|\))$", re.IGNORECASE)
+"""``list[T]``/``dict(str, T)`` (client 32) or ``List[T]``/``Dict[str, T]`` (later clients)."""
+
+
+_NEWER_NAMES = {old: new for new, old in RENAMED.items()}
+
+
+def _field_type(declared: str, models: Any) -> str:
+    """``""`` for a value the strict decoder does not look into (a scalar, a string map, an
+    ``object``: RawExtension, IntOrString, Quantity, free-form JSON), else the model's name,
+    prefixed ``[]`` for a list of it or ``{}`` for a map of it."""
+    found = _CONTAINER.match(declared)
+    if found is not None:
+        inner = _field_type(found.group(2), models)
+        if not inner:
+            return ""
+        if inner.startswith(("[]", "{}")):
+            raise SystemExit(f"nested container of models not modelled: {declared}")
+        return ("[]" if found.group(1).lower() == "list[" else "{}") + inner
+    return RENAMED.get(declared, declared) if hasattr(models, declared) else ""
+
+
+def build(models: Any) -> dict[str, Any]:
+    """The field table of every model reachable from :data:`KINDS`."""
+    types: dict[str, dict[str, str]] = {}
+    pending = list(KINDS.values())
+    while pending:
+        name = pending.pop()
+        if name in types:
+            continue
+        model = getattr(models, name, None) or getattr(models, _NEWER_NAMES[name])
+        skipped = set(NEWER_THAN_1_32.get(name, ()))
+        fields = {
+            model.attribute_map[attr]: _field_type(declared, models)
+            for attr, declared in model.openapi_types.items()
+            if model.attribute_map[attr] not in skipped
+        }
+        types[name] = dict(sorted(fields.items()))
+        pending += [t.removeprefix("[]").removeprefix("{}") for t in fields.values() if t]
+    return {"kinds": KINDS, "types": dict(sorted(types.items()))}
+
+
+def render(table: dict[str, Any]) -> str:
+    return json.dumps(table, indent=1, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with the committed file")
+    args = parser.parse_args(argv)
+    from kubernetes.client import models
+
+    text = render(build(models))
+    if args.check:
+        same = OUT.read_text() == text
+        print("up to date" if same else f"{OUT} differs: regenerate it")
+        return 0 if same else 1
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
