@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.apiserver.duplicate_fields import Duplicates, Segment
+from harness.apiserver.duplicate_fields import Duplicates, Segment, path_text
 from harness.kube.errors import ApiError
 
 __all__ = ["IGNORE", "STRICT", "WARN", "FieldValidation", "directive", "json_patch_errors", "yaml_warnings"]
@@ -82,8 +82,27 @@ def _op_path(text: str) -> tuple[Segment, ...]:
     return int(index), key
 
 
-def _unknown_path(text: str) -> tuple[Segment, ...]:
-    return tuple(text.split("."))
+Unknown = str | tuple[Segment, ...]
+"""An unknown field: a custom resource's pruned path as text, or a built-in kind's path as steps
+(:mod:`.builtin_fields`), which keeps list positions and keys holding dots apart."""
+
+
+def _unknown_path(unknown: Unknown) -> tuple[Segment, ...]:
+    return unknown if isinstance(unknown, tuple) else tuple(unknown.split("."))
+
+
+def _text(unknown: Unknown) -> str:
+    return unknown if isinstance(unknown, str) else path_text(unknown)
+
+
+def _document_order(unknown: Unknown) -> Any:
+    """Where a patched object's unknown field comes once the patched object is written as JSON
+    with each object's keys sorted (Go marshals a map so): its path, step by step."""
+    return unknown if isinstance(unknown, tuple) else (unknown,)
+
+
+def _message(unknown: Unknown) -> str:
+    return f'unknown field "{_text(unknown)}"'
 
 
 @dataclass(frozen=True)
@@ -102,20 +121,21 @@ class FieldValidation:
     leading: tuple[str, ...] = ()
     """Errors of the patch's own decoding that come first (a JSON patch's operations)."""
 
-    def errors(self, unknown: Sequence[str]) -> list[str]:
+    def errors(self, unknown: Sequence[Unknown]) -> list[str]:
         """All strict decoding errors of the write, in the decoders' order."""
-        names = [f'unknown field "{p}"' for p in unknown]
         if self.duplicates.from_yaml or self.patch:
-            return [*self.leading, *self.duplicates.errors(), *sorted(names)]
+            ordered = sorted(unknown, key=_document_order)
+            return [*self.leading, *self.duplicates.errors(), *(_message(p) for p in ordered)]
+        names = [_message(p) for p in unknown]
         if not self.typed:
             return [*self.duplicates.errors(), *names]
-        placed = self.duplicates.placed(tuple(unknown))
+        placed = self.duplicates.placed(tuple(_text(p) for p in unknown))
         placed += [
             (self.duplicates.position(_unknown_path(p)), n) for p, n in zip(unknown, names, strict=True)
         ]
         return [message for _, message in sorted(placed, key=lambda item: item[0])]
 
-    def settle(self, unknown: Sequence[str]) -> list[str]:
+    def settle(self, unknown: Sequence[Unknown]) -> list[str]:
         """Refuse (``Strict``), or the warnings to send (``Warn``), or nothing (``Ignore``)."""
         if self.directive == IGNORE:
             return []

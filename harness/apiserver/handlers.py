@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.apiserver import access_reviews, defaults, scale, strategy
 from harness.apiserver.admission import AdmissionReview
+from harness.apiserver.apply_fields import refusal as apply_refusal
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.decode_refusals import (
     apply_duplicates,
@@ -332,8 +333,9 @@ def create(b: Backend, req: Request) -> Response:
 
 
 def _store_create(b: Backend, req: Request, obj: Obj) -> Response:
+    unknown = strategy.drop_unknown(req.rt, obj)
     strategy.for_create(req.rt, obj)
-    warnings = strategy.admit(req.rt, obj, write_validation(req))
+    warnings = strategy.admit(req.rt, obj, write_validation(req), unknown=unknown)
     _review(b, req, obj, None)
     with b.store.lock:
         _allocate(b, req, obj, None)
@@ -366,10 +368,12 @@ def _store_update(
 ) -> Response:
     """``validation``: a patch's (:func:`.decode_refusals.patch_validation`); else an update's."""
     _check_identity(req, new)
+    unknown = strategy.drop_unknown(req.rt, new, old)
     new = strategy.for_update(req.rt, new, old, req.subresource)
     _allocate(b, req, new, old)
     admitted = old if b.catalog.single_version(req.rt.key) else None
-    warnings = strategy.admit(req.rt, new, validation or write_validation(req), admitted, old=old)
+    chosen = validation or write_validation(req)
+    warnings = strategy.admit(req.rt, new, chosen, admitted, old=old, unknown=unknown)
     _review(b, req, new, old)
     record_update(
         strategy.to_version(old, req.rt),
@@ -537,8 +541,14 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
 
 def _apply(b: Backend, req: Request) -> Response:
     applied = _body_object(req)
+    sent = applied.get("metadata")
+    named = (sent.get("namespace"), sent.get("name")) if isinstance(sent, dict) else (None, None)
     _check_identity(req, applied)
     _check_types(req, applied)
+    if not req.rt.custom:
+        refused = apply_refusal(req.rt.resource, applied, *named)  # under any fieldValidation
+        if refused is not None:
+            raise refused
     force = req.flag("force")
     version = req.rt.resource.api_version
     existing = b.store.find(req.rt.key, _ns(req), req.name or "")

@@ -20,20 +20,22 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 
 from harness.apiserver import defaults, leases
+from harness.apiserver.builtin_fields import FieldPath, drop, unknown_fields
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.apiserver.conversion import convert
 from harness.apiserver.copy_on_write import own_top
-from harness.apiserver.field_validation import FieldValidation
+from harness.apiserver.field_validation import FieldValidation, Unknown
 from harness.apiserver.objectmeta import validate_meta
 from harness.apiserver.storage import invalid
-from harness.apiserver.typedfields import prune_unknown, validate_core, validate_core_update
+from harness.apiserver.typedfields import validate_core, validate_core_update
 from harness.kube.objects import Obj
 from harness.kube.patches import clone
 
-__all__ = ["admit", "for_create", "for_update", "to_storage", "to_version"]
+__all__ = ["admit", "drop_unknown", "for_create", "for_update", "to_storage", "to_version"]
 
 _KUBERNETES_FINALIZER = "kubernetes"
 _INITIAL_STATUS: dict[str, dict[str, Any]] = {
@@ -52,6 +54,21 @@ def to_storage(obj: Obj, rt: ResourceType, catalog: Catalog) -> Obj:
     stored = catalog.storage_type(rt.key)
     rest = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
     return convert({"apiVersion": rt.resource.api_version, "kind": stored.resource.kind, **rest}, stored)
+
+
+def drop_unknown(rt: ResourceType, obj: Obj, before: Obj | None = None) -> list[FieldPath]:
+    """Drop the fields of a built-in object its Go types lack, at any depth, as the typed decoder
+    skips them; returns their paths for ``fieldValidation`` (Strict refuses them, Warn names
+    them). Run on the written object before the strategy, as the decoder runs before it: a
+    ``/status`` write's unknown ``spec`` fields are reported too, though the spec is not taken.
+
+    ``before``: the stored object a patch started from (what it shares is not walked again)."""
+    if rt.custom:
+        return []
+    found = unknown_fields(rt.resource.plural, obj, before)
+    if found:
+        drop(obj, found)
+    return found
 
 
 def for_create(rt: ResourceType, obj: Obj) -> Obj:
@@ -177,6 +194,7 @@ def admit(
     admitted: Obj | None = None,
     *,
     old: Obj | None = None,
+    unknown: Sequence[Unknown] = (),
 ) -> list[str]:
     """Prune, default and validate ``obj`` in place; returns warnings, raises 400/422.
 
@@ -186,13 +204,13 @@ def admit(
     ``admitted``: the stored object an update starts from, when this schema admitted it (see
     :meth:`~harness.apiserver.schema.StructuralSchema.prune`); what ``obj`` shares with it is
     not pruned or defaulted again. ``old``: the stored object of an update, for the built-in
-    kinds' update rules (an immutable ConfigMap or Secret, a Secret's type).
+    kinds' update rules (an immutable ConfigMap or Secret, a Secret's type). ``unknown``: the
+    fields :func:`drop_unknown` took from a built-in object before the strategy ran.
     """
     meta = obj.get("metadata") or {}
     causes = validate_meta(meta, namespace_kind=rt.key == ("", "namespaces"))
-    dropped: list[str] = []
+    dropped: list[Unknown] = list(unknown)
     if not rt.custom:
-        dropped = prune_unknown(rt.resource.plural, obj)
         if old is not None:
             causes += validate_core_update(rt.resource.plural, obj, old)
         causes += validate_core(rt.resource.plural, obj)

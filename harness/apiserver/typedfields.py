@@ -8,8 +8,8 @@ order whose JSON type does not fit (``null`` fits everything, as in Go), or ``No
 :func:`validate_core` adds the built-in kinds' own validation (ConfigMap/Secret keys and the 1 MiB
 size limit) with the messages of ``pkg/apis/core/validation``.
 
-Only the fields the harness's workflows touch are typed; unknown fields of built-ins are dropped
-elsewhere as the real decoder drops them.
+Only the fields the harness's workflows touch are typed here; which fields each built-in kind has
+at all, and dropping the others, is :mod:`harness.apiserver.builtin_fields`'s.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from harness.apiserver.microtime import parse_error as micro_time_error
 from harness.apiserver.objectmeta import go_quote, max_len, regex_error
 from harness.kube.errors import Cause
 
-__all__ = ["decode_error", "prune_unknown", "validate_core", "validate_core_update"]
+__all__ = ["decode_error", "validate_core", "validate_core_update"]
 
 Shape: TypeAlias = "str | tuple[str, Shape] | tuple[str, str, dict[str, Shape]]"
 
@@ -278,61 +278,6 @@ def decode_error(
         fields.update(_KINDS.get(plural, {}))
     prior = stored or {}
     return _first(_check(obj[k], fields[k], f"{kind}.{k}", prior.get(k, _UNSEEN)) for k in obj if k in fields)
-
-
-_SPEC_STATUS = frozenset({"spec", "status"})
-_TOP_FIELDS: dict[str, frozenset[str]] = {
-    "configmaps": frozenset({"data", "binaryData", "immutable"}),
-    "secrets": frozenset({"data", "stringData", "type", "immutable"}),
-    "events": frozenset(
-        {
-            "involvedObject",
-            "reason",
-            "message",
-            "source",
-            "firstTimestamp",
-            "lastTimestamp",
-            "count",
-            "type",
-            "eventTime",
-            "series",
-            "action",
-            "related",
-            "reportingComponent",
-            "reportingInstance",
-        }
-    ),
-    **dict.fromkeys(("namespaces", "pods", "nodes", "services", "deployments", "replicasets"), _SPEC_STATUS),
-    "leases": frozenset({"spec"}),
-}
-"""The top-level fields of the built-in kinds' Go types (``k8s.io/api`` ``core/v1``, ``apps/v1``)."""
-_OBJECT_META = frozenset(
-    {
-        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-        "ownerReferences", "finalizers", "managedFields",
-    }
-)  # fmt: skip
-
-
-def prune_unknown(plural: str, obj: dict[str, Any]) -> list[str]:
-    """Drop the fields of a built-in object its Go type does not have, at the top and in
-    ``metadata``, as the decoder drops them; returns their paths for ``fieldValidation`` (Strict
-    refuses them, Warn names them). Kept, they were stored, listed in managedFields and served
-    back, so a typo (``date:`` for ``data:``) passed here and failed on a real cluster.
-
-    ``metadata`` is replaced, never changed in place: it may be shared with the stored object."""
-    known = _TOP_FIELDS.get(plural)
-    if known is None:
-        return []
-    dropped = [k for k in obj if k not in known and k not in ("apiVersion", "kind", "metadata")]
-    for name in dropped:
-        del obj[name]
-    meta = obj.get("metadata")
-    if isinstance(meta, dict) and not meta.keys() <= _OBJECT_META:
-        dropped += [f"metadata.{k}" for k in meta if k not in _OBJECT_META]
-        obj["metadata"] = {k: v for k, v in meta.items() if k in _OBJECT_META}
-    return dropped
 
 
 _CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+"
