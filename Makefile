@@ -34,8 +34,8 @@ registry-binary:
 	 else echo "warning: no OCI registry binary and no apt-get; registry tests will skip"; fi
 
 lint: setup
-	$(BIN)/ruff check harness tests scenarios benchmarks conftest.py
-	$(BIN)/ruff format --check harness tests scenarios benchmarks conftest.py
+	$(BIN)/ruff check harness tests scenarios benchmarks tools conftest.py
+	$(BIN)/ruff format --check harness tests scenarios benchmarks tools conftest.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
