@@ -18,14 +18,6 @@ if find_binary() is None:
     )
 
 
-@pytest.fixture
-def cluster(pooled_registry):
-    from harness.cluster import SimulatedCluster
-
-    with SimulatedCluster(registry=pooled_registry) as running:
-        yield running
-
-
 def _managers(obj) -> set[str]:
     return {entry["manager"] for entry in obj["metadata"].get("managedFields") or []}
 

@@ -29,14 +29,6 @@ if find_binary() is None:
     )
 
 
-@pytest.fixture
-def cluster(pooled_registry):
-    from harness.cluster import SimulatedCluster
-
-    with SimulatedCluster(registry=pooled_registry) as running:
-        yield running
-
-
 def source(cluster, name="example", repo=None):
     cluster.client.create(
         kinds.MODULE_SOURCE,

@@ -8,43 +8,19 @@ when Leases are asked for, so time that passes unobserved writes nothing.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
 
 from harness.api import kinds
-from harness.registry.backends.distribution import find_binary
+
+from .conftest import NEEDS_KUBECTL, kubectl_missing, kubectl_text
 
 pytestmark = [pytest.mark.registry, pytest.mark.kubectl]
 
-KUBECTL = shutil.which("kubectl")
-if find_binary() is None or KUBECTL is None:
-    pytest.skip(
-        "needs an OCI registry binary (apt-get install -y docker-registry) and kubectl on PATH",
-        allow_module_level=True,
-    )
+if kubectl_missing():
+    pytest.skip(NEEDS_KUBECTL, allow_module_level=True)
 LEASE, NS, NAME = kinds.LEASE, kinds.DECKHOUSE_NAMESPACE, kinds.DECKHOUSE_LEADER_LEASE
-
-
-@pytest.fixture
-def cluster(pooled_registry):
-    from harness.cluster import SimulatedCluster
-
-    with SimulatedCluster(registry=pooled_registry, tls=True) as running:
-        yield running
-
-
-def _kubectl(cluster, tmp_path, *args: str) -> str:
-    done = subprocess.run(
-        [str(KUBECTL), "--kubeconfig", str(cluster.kubeconfig), "--cache-dir", str(tmp_path), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def _identity(pod: str) -> str:
@@ -52,7 +28,7 @@ def _identity(pod: str) -> str:
 
 
 def test_kubectl_shows_the_leader_lease_and_the_node_lease(cluster, tmp_path):
-    leases = _kubectl(cluster, tmp_path, "get", "leases", "-A").splitlines()
+    leases = kubectl_text(cluster, tmp_path, "get", "leases", "-A").splitlines()
     assert leases[0].split() == ["NAMESPACE", "NAME", "HOLDER", "AGE"]
     rows = [line.split()[:3] for line in leases[1:]]
     assert rows == [
@@ -94,24 +70,26 @@ def test_a_standby_that_takes_over_holds_the_lease(cluster, tmp_path):
     ns = ["-n", "d8-system"]
     first = cluster.pod_name
     assert cluster.client.get(LEASE, NAME, namespace=NS)["spec"]["holderIdentity"] == _identity(first)
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
     cluster.settle()
     standby = cluster.workload.standby[0]
     cluster.control.advance(timedelta(minutes=1))
-    _kubectl(cluster, tmp_path, *ns, "delete", "pod", first)
+    kubectl_text(cluster, tmp_path, *ns, "delete", "pod", first)
     cluster.settle()
     assert cluster.pod_name == standby
     lease = cluster.client.get(LEASE, NAME, namespace=NS)["spec"]
     assert lease["holderIdentity"] == _identity(standby)
     assert lease["leaseTransitions"] == 1
     assert lease["acquireTime"] == lease["renewTime"]
-    holder = _kubectl(cluster, tmp_path, *ns, "get", "lease", NAME, "-o", "jsonpath={.spec.holderIdentity}")
+    holder = kubectl_text(
+        cluster, tmp_path, *ns, "get", "lease", NAME, "-o", "jsonpath={.spec.holderIdentity}"
+    )
     assert holder == _identity(standby)
 
 
 def test_a_deckhouse_scaled_to_zero_stops_renewing(cluster, tmp_path):
     stopped = cluster.client.get(LEASE, NAME, namespace=NS)["spec"]["renewTime"]
-    _kubectl(cluster, tmp_path, "-n", "d8-system", "scale", "deploy/deckhouse", "--replicas=0")
+    kubectl_text(cluster, tmp_path, "-n", "d8-system", "scale", "deploy/deckhouse", "--replicas=0")
     cluster.settle()
     cluster.control.advance(timedelta(minutes=5))
     assert cluster.client.get(LEASE, NAME, namespace=NS)["spec"]["renewTime"] == stopped

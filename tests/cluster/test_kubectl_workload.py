@@ -3,77 +3,51 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
 import yaml
 
-from harness.registry.backends.distribution import find_binary
+from .conftest import KUBECTL, NEEDS_KUBECTL, kubectl_missing, kubectl_text
 
 pytestmark = [pytest.mark.registry, pytest.mark.kubectl]
 
-KUBECTL = shutil.which("kubectl")
-if find_binary() is None or KUBECTL is None:
-    pytest.skip(
-        "needs an OCI registry binary (apt-get install -y docker-registry) and kubectl on PATH",
-        allow_module_level=True,
-    )
-
-
-@pytest.fixture
-def cluster(pooled_registry):
-    from harness.cluster import SimulatedCluster
-
-    with SimulatedCluster(
-        registry=pooled_registry, tls=True
-    ) as running:  # kubectl sends tokens over TLS only
-        yield running
-
-
-def _kubectl(cluster, tmp_path, *args: str) -> str:
-    done = subprocess.run(
-        [str(KUBECTL), "--kubeconfig", str(cluster.kubeconfig), "--cache-dir", str(tmp_path), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+if kubectl_missing():
+    pytest.skip(NEEDS_KUBECTL, allow_module_level=True)
 
 
 def test_logs_through_the_deployment_and_a_running_ready_pod(cluster, tmp_path):
     cluster.log.info("d8-module-source-controller", "hello from the controller")
-    log = _kubectl(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "-c", "deckhouse")
+    log = kubectl_text(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "-c", "deckhouse")
     assert log == cluster.log.text() and "hello from the controller" in log
-    pods = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods").splitlines()
+    pods = kubectl_text(cluster, tmp_path, "-n", "d8-system", "get", "pods").splitlines()
     assert pods[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
     assert pods[1].split()[:4] == [cluster.pod_name, "1/1", "Running", "0"]
-    deploy = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "deploy", "deckhouse").splitlines()
+    deploy = kubectl_text(cluster, tmp_path, "-n", "d8-system", "get", "deploy", "deckhouse").splitlines()
     assert deploy[0].split() == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     assert deploy[1].split()[:4] == ["deckhouse", "1/1", "1", "1"]
 
 
 def test_the_cluster_has_a_ready_master_node_and_the_api_servers_service(cluster, tmp_path):
-    nodes = _kubectl(cluster, tmp_path, "get", "nodes").splitlines()
+    nodes = kubectl_text(cluster, tmp_path, "get", "nodes").splitlines()
     assert nodes[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
     assert nodes[1].split()[:3] == ["dkp-master-0", "Ready", "control-plane,master"]
     assert nodes[1].split()[4] == f"v{cluster.settings.kubernetes_version}"
-    services = _kubectl(cluster, tmp_path, "get", "svc").splitlines()
+    services = kubectl_text(cluster, tmp_path, "get", "svc").splitlines()
     assert services[0].split() == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
     assert services[1].split()[:5] == ["kubernetes", "ClusterIP", "10.222.0.1", "<none>", "443/TCP"]
-    described = _kubectl(cluster, tmp_path, "describe", "node", "dkp-master-0")
+    described = kubectl_text(cluster, tmp_path, "describe", "node", "dkp-master-0")
     assert "Non-terminated Pods:          (1 in total)" in described, described
     assert cluster.pod_name in described
-    wide = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "wide").splitlines()
+    wide = kubectl_text(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "wide").splitlines()
     assert wide[0].split() == "NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES".split()
     assert wide[1].split()[5:] == ["10.111.0.10", "dkp-master-0", "<none>", "<none>"]
 
 
 def test_a_kubernetes_upgrade_reaches_the_nodes_kubelet(cluster, tmp_path):
-    _kubectl(cluster, tmp_path, "get", "nodes")
+    kubectl_text(cluster, tmp_path, "get", "nodes")
     cluster.set_versions(kubernetes="1.31.2")
-    nodes = _kubectl(
+    nodes = kubectl_text(
         cluster, tmp_path, "get", "nodes", "-o", "jsonpath={.items[0].status.nodeInfo.kubeletVersion}"
     )
     assert nodes == "v1.31.2"
@@ -188,10 +162,10 @@ def test_a_deleted_deckhouse_pod_comes_back_under_a_new_name_with_a_fresh_log(cl
     done = _exec(cluster, tmp_path, "-n", "d8-system", "delete", "pod", "-l", "app=deckhouse")
     assert done.returncode == 0 and f'pod "{first}" deleted' in done.stdout, done.stderr
     cluster.settle()
-    pods = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "name").split()
+    pods = kubectl_text(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-o", "name").split()
     assert pods == [f"pod/{cluster.pod_name}"] and cluster.pod_name != first
     assert cluster.pod_name.rsplit("-", 1)[0] == first.rsplit("-", 1)[0]  # same ReplicaSet hash
-    labels = _kubectl(
+    labels = kubectl_text(
         cluster,
         tmp_path,
         "-n",
@@ -203,7 +177,7 @@ def test_a_deleted_deckhouse_pod_comes_back_under_a_new_name_with_a_fresh_log(cl
         "jsonpath={.metadata.labels}",
     )
     assert '"leader":"true"' in labels
-    log = _kubectl(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse")
+    log = kubectl_text(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse")
     assert "before the restart" not in log and "before the restart" in cluster.log.text()
     enabled = _exec(
         cluster,
@@ -230,9 +204,9 @@ def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instan
     cluster.log.info("d8-module-source-controller", "at nine")
     cluster.control.advance("10m")
     cluster.log.info("d8-module-source-controller", "ten past nine")
-    recent = _kubectl(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "--since=5m")
+    recent = kubectl_text(cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "--since=5m")
     assert "ten past nine" in recent and "at nine" not in recent
-    stamped = _kubectl(
+    stamped = kubectl_text(
         cluster, tmp_path, "-n", "d8-system", "logs", "deploy/deckhouse", "--timestamps", "--tail=1"
     )
     assert stamped.startswith("2024-12-16T09:10:00.000000000Z {") and "ten past nine" in stamped
@@ -269,23 +243,23 @@ def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instan
 def test_a_rollout_restart_runs_a_new_pod_from_the_new_template_and_completes(cluster, tmp_path):
     first = cluster.pod_name
     ns = ["-n", "d8-system"]
-    assert "restarted" in _kubectl(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
+    assert "restarted" in kubectl_text(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
     cluster.settle()
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0 and 'deployment "deckhouse" successfully rolled out' in status.stdout
-    pods = _kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name").split()
+    pods = kubectl_text(cluster, tmp_path, *ns, "get", "pods", "-o", "name").split()
     assert pods == [f"pod/{cluster.pod_name}"]
     assert cluster.pod_name.rsplit("-", 1)[0] != first.rsplit("-", 1)[0]  # a new ReplicaSet's hash
     image = "registry.deckhouse.io/deckhouse/ee:v1.68.0"
-    _kubectl(cluster, tmp_path, *ns, "set", "image", "deploy/deckhouse", f"deckhouse={image}")
+    kubectl_text(cluster, tmp_path, *ns, "set", "image", "deploy/deckhouse", f"deckhouse={image}")
     cluster.settle()
-    running = _kubectl(
+    running = kubectl_text(
         cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
     )
     assert running == image and cluster.workload.restarts == 2
     # One generation per change of the template: the controller's revision goes through /status.
     meta = "jsonpath={.metadata.generation} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}"
-    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy/deckhouse", "-o", meta) == "3 3"
+    assert kubectl_text(cluster, tmp_path, *ns, "get", "deploy/deckhouse", "-o", meta) == "3 3"
 
 
 def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
@@ -306,20 +280,20 @@ def test_replica_sets_follow_rollouts_and_a_rollback_brings_its_set_back(cluster
     ns = ["-n", "d8-system"]
     first = cluster.pod_name.rsplit("-", 1)[0]  # deckhouse-<hash>: the ReplicaSet's name
     if listed_first:  # stored now, then written at each rollout; else made at the first request
-        assert _rows(_kubectl(cluster, tmp_path, *ns, "get", "rs")) == {first: ["1", "1", "1", "0s"]}
-    _kubectl(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
+        assert _rows(kubectl_text(cluster, tmp_path, *ns, "get", "rs")) == {first: ["1", "1", "1", "0s"]}
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
     cluster.settle()
     second = cluster.pod_name.rsplit("-", 1)[0]
-    sets = _rows(_kubectl(cluster, tmp_path, *ns, "get", "rs"))
+    sets = _rows(kubectl_text(cluster, tmp_path, *ns, "get", "rs"))
     assert sets == {first: ["0", "0", "0", "0s"], second: ["1", "1", "1", "0s"]}
-    _kubectl(cluster, tmp_path, *ns, "rollout", "undo", "deploy/deckhouse")
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "undo", "deploy/deckhouse")
     cluster.settle()
     assert cluster.pod_name.rsplit("-", 1)[0] == first  # the first template's set, again
-    sets = _rows(_kubectl(cluster, tmp_path, *ns, "get", "rs"))
+    sets = _rows(kubectl_text(cluster, tmp_path, *ns, "get", "rs"))
     assert sets == {first: ["1", "1", "1", "0s"], second: ["0", "0", "0", "0s"]}
-    history = _kubectl(cluster, tmp_path, *ns, "rollout", "history", "deploy/deckhouse")
+    history = kubectl_text(cluster, tmp_path, *ns, "rollout", "history", "deploy/deckhouse")
     assert [line.split()[0] for line in history.splitlines()[2:] if line.strip()] == ["2", "3"]
-    owner = _kubectl(
+    owner = kubectl_text(
         cluster,
         tmp_path,
         *ns,
@@ -363,9 +337,9 @@ def test_a_follower_that_leaves_frees_its_thread_though_the_log_stays_quiet(clus
 
 def test_a_new_generation_with_the_same_pod_template_is_observed_without_a_restart(cluster, tmp_path):
     first, ns = cluster.pod_name, ["-n", "d8-system"]
-    _kubectl(cluster, tmp_path, *ns, "rollout", "pause", "deploy/deckhouse")
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "pause", "deploy/deckhouse")
     cluster.settle()
-    _kubectl(cluster, tmp_path, *ns, "rollout", "resume", "deploy/deckhouse")
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "resume", "deploy/deckhouse")
     cluster.settle()
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0, status.stderr
@@ -386,20 +360,20 @@ def test_a_new_generation_with_the_same_pod_template_is_observed_without_a_resta
 def test_a_deployment_write_kube_apiserver_refuses_is_refused(cluster, tmp_path, patch, message):
     done = _exec(cluster, tmp_path, "-n", "d8-system", "patch", "deploy", "deckhouse", "-p", patch)
     assert done.returncode == 1 and message in done.stderr
-    assert "1/1" in _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "deploy")  # nothing stored
+    assert "1/1" in kubectl_text(cluster, tmp_path, "-n", "d8-system", "get", "deploy")  # nothing stored
 
 
 def test_a_paused_deployment_rolls_out_only_when_resumed(cluster, tmp_path):
     first, ns = cluster.pod_name, ["-n", "d8-system"]
     image = "registry.deckhouse.io/deckhouse/ee:v1.68.0"
-    _kubectl(cluster, tmp_path, *ns, "rollout", "pause", "deploy/deckhouse")
-    _kubectl(cluster, tmp_path, *ns, "set", "image", "deploy/deckhouse", f"deckhouse={image}")
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "pause", "deploy/deckhouse")
+    kubectl_text(cluster, tmp_path, *ns, "set", "image", "deploy/deckhouse", f"deckhouse={image}")
     cluster.settle()
     assert cluster.pod_name == first
-    _kubectl(cluster, tmp_path, *ns, "rollout", "resume", "deploy/deckhouse")
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "resume", "deploy/deckhouse")
     cluster.settle()
     assert cluster.pod_name != first
-    pods = _kubectl(
+    pods = kubectl_text(
         cluster, tmp_path, *ns, "get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}"
     )
     assert pods == image
@@ -410,14 +384,16 @@ def test_scaled_to_zero_deckhouse_stops_and_scaled_back_it_starts_afresh(cluster
     however long; scaled back, a new pod runs and its Deckhouse looks at everything again."""
     first, ns = cluster.pod_name, ["-n", "d8-system"]
     config = cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig")
-    assert _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=0").strip() == (
+    assert kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=0").strip() == (
         "deployment.apps/deckhouse scaled"
     )
     cluster.settle()
-    deploy = _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()
+    deploy = kubectl_text(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()
     assert deploy[:4] == ["deckhouse", "0/0", "0", "0"]
-    assert _kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name") == ""
-    assert _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].spec.replicas}") == "0"
+    assert kubectl_text(cluster, tmp_path, *ns, "get", "pods", "-o", "name") == ""
+    assert (
+        kubectl_text(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].spec.replicas}") == "0"
+    )
     written = cluster.log.written
     cluster.client.create(config, {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig",
                                    "metadata": {"name": "foo"}, "spec": {"enabled": True}})  # fmt: skip
@@ -425,15 +401,15 @@ def test_scaled_to_zero_deckhouse_stops_and_scaled_back_it_starts_afresh(cluster
     assert "status" not in cluster.client.get(config, "foo")  # no controller ran
     assert cluster.log.written == written
     cluster.set_versions(deckhouse="v1.68.0")  # the simulator's own upgrade keeps it at zero
-    deploy = _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()
+    deploy = kubectl_text(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()
     assert deploy[1] == "0/0"
 
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
     cluster.settle()
-    pods = _kubectl(cluster, tmp_path, *ns, "get", "pods").splitlines()
+    pods = kubectl_text(cluster, tmp_path, *ns, "get", "pods").splitlines()
     assert pods[1].split()[:3] == [cluster.pod_name, "1/1", "Running"] and cluster.pod_name != first
     assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
-    log = _kubectl(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
+    log = kubectl_text(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
     assert "module not found" in log  # the new pod's log, from its start
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
@@ -443,13 +419,13 @@ def test_a_deleted_deckhouse_deployment_stops_deckhouse_until_it_is_created_agai
     """`kubectl delete deploy deckhouse`: the garbage collector takes the ReplicaSet and the pod,
     and no Deckhouse runs; the saved manifest applied again starts a fresh one in a new pod."""
     ns, config = ["-n", "d8-system"], cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig")
-    saved = yaml.safe_load(_kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "yaml"))
-    assert _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "name").startswith(
+    saved = yaml.safe_load(kubectl_text(cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "yaml"))
+    assert kubectl_text(cluster, tmp_path, *ns, "get", "rs", "-o", "name").startswith(
         "replicaset.apps/deckhouse-"
     )
-    _kubectl(cluster, tmp_path, *ns, "delete", "deploy", "deckhouse")
+    kubectl_text(cluster, tmp_path, *ns, "delete", "deploy", "deckhouse")
     cluster.settle()
-    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy,rs,pods", "-o", "name") == ""
+    assert kubectl_text(cluster, tmp_path, *ns, "get", "deploy,rs,pods", "-o", "name") == ""
     written = cluster.log.written
     cluster.client.create(config, {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig",
                                    "metadata": {"name": "foo"}, "spec": {"enabled": True}})  # fmt: skip
@@ -462,25 +438,25 @@ def test_a_deleted_deckhouse_deployment_stops_deckhouse_until_it_is_created_agai
     saved.pop("status")
     manifest = tmp_path / "deckhouse.yaml"
     manifest.write_text(yaml.safe_dump(saved))
-    _kubectl(cluster, tmp_path, "apply", "-f", str(manifest))
+    kubectl_text(cluster, tmp_path, "apply", "-f", str(manifest))
     cluster.settle()
-    pods = _kubectl(cluster, tmp_path, *ns, "get", "pods").splitlines()
+    pods = kubectl_text(cluster, tmp_path, *ns, "get", "pods").splitlines()
     assert pods[1].split()[:3] == [cluster.pod_name, "1/1", "Running"]
-    owner = _kubectl(
+    owner = kubectl_text(
         cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].metadata.ownerReferences[0].uid}"
     )
-    assert owner == _kubectl(
+    assert owner == kubectl_text(
         cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "jsonpath={.metadata.uid}"
     )
     assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
-    assert "module not found" in _kubectl(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
+    assert "module not found" in kubectl_text(cluster, tmp_path, *ns, "logs", "deploy/deckhouse")
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
 
 
 def _pods_by_leader(cluster, tmp_path) -> tuple[str, list[str]]:
     """The leading pod and the others (sorted) of ``d8-system``, as ``kubectl -L leader`` shows them."""
-    rows = _kubectl(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-L", "leader", "--no-headers")
+    rows = kubectl_text(cluster, tmp_path, "-n", "d8-system", "get", "pods", "-L", "leader", "--no-headers")
     cells = [line.split() for line in rows.splitlines()]
     assert all(row[1:3] == ["1/1", "Running"] for row in cells), rows
     leaders = [row[0] for row in cells if row[-1] == "true"]
@@ -494,11 +470,13 @@ def test_several_replicas_run_one_leader_and_standbys_that_take_over(cluster, tm
     whose Deckhouse starts afresh; scaled down, standbys go first."""
     ns, first = ["-n", "d8-system"], cluster.pod_name
     config = cluster.client.resolve("deckhouse.io/v1alpha1", "ModuleConfig")
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=3")
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=3")
     cluster.settle()
-    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()[1] == "3/3"
     assert (
-        _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].status.readyReplicas}")
+        kubectl_text(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()[1] == "3/3"
+    )
+    assert (
+        kubectl_text(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].status.readyReplicas}")
         == "3"
     )
     leader, standby = _pods_by_leader(cluster, tmp_path)
@@ -506,50 +484,54 @@ def test_several_replicas_run_one_leader_and_standbys_that_take_over(cluster, tm
     oldest = cluster.workload.standby[0]
 
     cluster.log.info("d8-module-source-controller", "logged by the first leader")
-    _kubectl(cluster, tmp_path, *ns, "delete", "pod", cluster.workload.standby[-1])
+    kubectl_text(cluster, tmp_path, *ns, "delete", "pod", cluster.workload.standby[-1])
     cluster.settle()
     leader, after = _pods_by_leader(cluster, tmp_path)
     assert leader == first and len(after) == 2 and after != standby  # replaced, no new leader
-    assert "logged by the first leader" in _kubectl(cluster, tmp_path, *ns, "logs", first)
+    assert "logged by the first leader" in kubectl_text(cluster, tmp_path, *ns, "logs", first)
     enabled = _exec(cluster, tmp_path, *ns, "exec", oldest, "-c", "deckhouse", "--",
                     "deckhouse-controller", "module", "enable", "module-one")  # fmt: skip
     assert enabled.returncode == 0, enabled.stderr  # any replica runs deckhouse-controller
 
-    _kubectl(cluster, tmp_path, *ns, "delete", "pod", first)
+    kubectl_text(cluster, tmp_path, *ns, "delete", "pod", first)
     cluster.settle()
     leader, after = _pods_by_leader(cluster, tmp_path)
     assert leader == oldest == cluster.pod_name and len(after) == 2 and first not in after
-    assert "logged by the first leader" not in _kubectl(cluster, tmp_path, *ns, "logs", leader)
+    assert "logged by the first leader" not in kubectl_text(cluster, tmp_path, *ns, "logs", leader)
     cluster.client.create(config, {"apiVersion": "deckhouse.io/v1alpha1", "kind": "ModuleConfig",
                                    "metadata": {"name": "foo"}, "spec": {"enabled": True}})  # fmt: skip
     cluster.settle()
     assert cluster.client.get(config, "foo")["status"]["message"] == "Ignored: unknown module name"
-    assert "module not found" in _kubectl(cluster, tmp_path, *ns, "logs", leader)  # the new leader works
+    assert "module not found" in kubectl_text(cluster, tmp_path, *ns, "logs", leader)  # the new leader works
 
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=1")
     cluster.settle()
     assert _pods_by_leader(cluster, tmp_path) == (oldest, [])
-    assert _kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()[1] == "1/1"
+    assert (
+        kubectl_text(cluster, tmp_path, *ns, "get", "deploy", "deckhouse").splitlines()[1].split()[1] == "1/1"
+    )
 
 
 def test_a_rollout_of_several_replicas_replaces_every_pod_from_the_new_template(cluster, tmp_path):
     ns = ["-n", "d8-system"]
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
     cluster.settle()
-    before = set(_kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name").split())
-    _kubectl(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
+    before = set(kubectl_text(cluster, tmp_path, *ns, "get", "pods", "-o", "name").split())
+    kubectl_text(cluster, tmp_path, *ns, "rollout", "restart", "deploy/deckhouse")
     cluster.settle()
     leader, standby = _pods_by_leader(cluster, tmp_path)
     assert len(standby) == 1 and not before & {f"pod/{leader}", f"pod/{standby[0]}"}
     assert leader.rsplit("-", 1)[0] == standby[0].rsplit("-", 1)[0]  # one new ReplicaSet
-    sets = _kubectl(cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].spec.replicas}").split()
+    sets = kubectl_text(
+        cluster, tmp_path, *ns, "get", "rs", "-o", "jsonpath={.items[*].spec.replicas}"
+    ).split()
     assert sorted(sets) == ["0", "2"]
     status = _exec(cluster, tmp_path, *ns, "rollout", "status", "deploy/deckhouse", "--timeout=20s")
     assert status.returncode == 0 and "successfully rolled out" in status.stdout, status.stderr
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=0")
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=0")
     cluster.settle()
-    assert _kubectl(cluster, tmp_path, *ns, "get", "pods", "-o", "name") == ""
-    _kubectl(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
+    assert kubectl_text(cluster, tmp_path, *ns, "get", "pods", "-o", "name") == ""
+    kubectl_text(cluster, tmp_path, *ns, "scale", "deploy/deckhouse", "--replicas=2")
     cluster.settle()
     assert len(_pods_by_leader(cluster, tmp_path)[1]) == 1
 
@@ -558,15 +540,17 @@ def test_the_deckhouse_pod_runs_its_deployments_template_as_upstream_renders_it(
     """The pod is made from its ReplicaSet's template (upstream's deployment.yaml: masters,
     every taint tolerated, critical priority, the deckhouse service account, Recreate)."""
     ns = ["-n", "d8-system"]
-    deployment = json.loads(_kubectl(cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "json"))
+    deployment = json.loads(kubectl_text(cluster, tmp_path, *ns, "get", "deploy", "deckhouse", "-o", "json"))
     assert deployment["spec"]["strategy"] == {"type": "Recreate"}
     assert deployment["spec"]["revisionHistoryLimit"] == 2
-    pod = json.loads(_kubectl(cluster, tmp_path, *ns, "get", "pod", cluster.pod_name, "-o", "json"))["spec"]
+    pod = json.loads(kubectl_text(cluster, tmp_path, *ns, "get", "pod", cluster.pod_name, "-o", "json"))[
+        "spec"
+    ]
     template = deployment["spec"]["template"]["spec"]
     assert pod["containers"] == template["containers"] and pod["tolerations"] == [{"operator": "Exists"}]
     assert (pod["serviceAccountName"], pod["priority"]) == ("deckhouse", 2000000000)
     assert pod["nodeName"] == "dkp-master-0" and pod["nodeSelector"] == template["nodeSelector"]
-    described = _kubectl(cluster, tmp_path, *ns, "describe", "pod", cluster.pod_name)
+    described = kubectl_text(cluster, tmp_path, *ns, "describe", "pod", cluster.pod_name)
     lines = [line.split() for line in described.splitlines()]
     assert ["IP:", "10.111.0.10"] in lines and ["Node:", "dkp-master-0/10.128.0.10"] in lines
     assert lines[lines.index(["IPs:"]) + 1] == ["IP:", "10.111.0.10"]  # the pod's IP list, not <none>

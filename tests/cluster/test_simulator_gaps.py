@@ -27,14 +27,6 @@ if find_binary() is None:
 SCHEMA = {"type": "object", "additionalProperties": False, "properties": {"parameter": {"type": "string"}}}
 
 
-@pytest.fixture
-def cluster(pooled_registry):
-    from harness.cluster import SimulatedCluster
-
-    with SimulatedCluster(registry=pooled_registry) as running:
-        yield running
-
-
 def add(cluster: Any, resource: Any, name: str, **body: Any) -> None:
     manifest = {"apiVersion": resource.api_version, "kind": resource.kind, "metadata": {"name": name}, **body}
     cluster.client.create(resource, manifest)

@@ -1,0 +1,1 @@
+"""Tests of the whole simulated cluster (API server, registry, controllers, Deckhouse's workload)."""
