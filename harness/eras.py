@@ -154,6 +154,10 @@ class Behaviour(StrEnum):
     """A ModuleConfig that switches a module off deletes its ``ModuleDocumentation``; switching it
     on again restores it from the deployed release."""
 
+    DOCUMENTATION_SKIPS_EMBEDDED = "documentation-skips-embedded"
+    """A deployed release of a module the build still ships embedded (only staged) writes no
+    ``ModuleDocumentation`` and deletes one an older Deckhouse left."""
+
     EMBEDDED_POLICY_AUTO_PATCH = "embedded-policy-autopatch"
     """The embedded update policy of a ``deckhouse`` ModuleConfig without ``settings.update.mode``
     runs as ``AutoPatch`` (minor module releases wait for approval); older controllers ran it as
@@ -186,6 +190,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.DELAY_TIME_FULL_YEAR: _v("v1.76.0"),
         Behaviour.DOCUMENTATION_WHEN_ENABLED: _v("v1.77.0"),
         Behaviour.DOCUMENTATION_FOLLOWS_CONFIG: _v("v1.77.0"),
+        Behaviour.DOCUMENTATION_SKIPS_EMBEDDED: _v("v1.77.0"),
         Behaviour.EMBEDDED_POLICY_AUTO_PATCH: _v("v1.77.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),
     }

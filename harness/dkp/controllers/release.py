@@ -521,12 +521,21 @@ class ReleaseController(ControllerBase):
         ``handleDeployedRelease``, ``…/module-controllers/release/controller.go``).
 
         Every era ensures it; Deckhouse v1.77 and later (``Behaviour.DOCUMENTATION_WHEN_ENABLED``,
-        PR #21447) only while the Module's ``EnabledByModuleManager`` is True (docs/dkp-eras.md).
+        PR #21447) only while the Module's ``EnabledByModuleManager`` is True, and
+        (``Behaviour.DOCUMENTATION_SKIPS_EMBEDDED``, PR #21682) not for a release that is only
+        staged because the build still ships the module embedded: the module mount the object
+        points at never appears for a staged release, so the documentation builder would retry
+        it for ever, and one an older Deckhouse wrote is deleted instead (docs/dkp-eras.md).
         """
-        if eras.Behaviour.DOCUMENTATION_WHEN_ENABLED in self.settings.behaviours and (
+        behaviours = self.settings.behaviours
+        if eras.Behaviour.DOCUMENTATION_WHEN_ENABLED in behaviours and (
             module is None
             or modulestatus.condition(module, messages.CONDITION_ENABLED_BY_MODULE_MANAGER) != "True"
         ):
+            return
+        staged = self._embedded_copy_shipped(module_name)
+        if staged and eras.Behaviour.DOCUMENTATION_SKIPS_EMBEDDED in behaviours:
+            documentation.delete_documentation(self.kube, module_name)
             return
         documentation.ensure_for_release(self.kube, release, module_name, source_name)
 
