@@ -655,3 +655,96 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
       | 20   | allow 20 minor version jump for modules         | lts-module-allow-20-minor-jump  | 1.20.0  |
       | 10   | allow 10 minor version jump for modules         | lts-module-allow-10-minor-jump  | 1.10.0  |
       | 5    | allow any minor version jump for modules in LTS | lts-module-allow-any-minor-jump | 1.5.0   |
+
+  @claim:REL-02
+  Scenario: A pending minor above a deployed one of a Ready module deploys and supersedes it
+    Upstream case "sequential processing with minor auto release" (testdata
+    releases/sequential-processing-minor-auto): v1.70.0 is already Superseded, v1.71.0 Deployed,
+    v1.72.0 Pending under an Auto policy; the Module is Ready, so v1.72.0 deploys at once and
+    v1.71.0 is superseded at the suite's instant, while v1.70.0 keeps its phase.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {phase: Superseded}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.71.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.71.0, weight: 950}
+      status: {approved: false, message: "", phase: Deployed, transitionTime: "2024-05-03T20:55:49Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.72.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.72.0, weight: 950}
+      status: {approved: false, message: "", phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      |
+      | upmeter-v1.70.0 | Superseded |
+      | upmeter-v1.71.0 | Superseded |
+      | upmeter-v1.72.0 | Deployed   |
+    And the ModuleRelease "upmeter-v1.70.0" matches:
+      """
+      metadata:
+        labels:
+          status: superseded
+      """
+    And the ModuleRelease "upmeter-v1.71.0" matches:
+      """
+      metadata:
+        labels:
+          status: superseded
+      status:
+        phase: Superseded
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+    And the ModuleRelease "upmeter-v1.72.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          status: deployed
+      status:
+        phase: Deployed
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And the ModuleRelease "upmeter-v1.72.0" went through Pending, Deployed
+    And the Module "upmeter" matches:
+      """
+      status:
+        phase: Ready
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
+      """
