@@ -116,6 +116,10 @@ class Behaviour(StrEnum):
     METRICS_FINALIZER = "metrics-registered-finalizer"
     """The release controller first adds finalizer ``modules.deckhouse.io/metrics-registered``."""
 
+    DOCUMENTATION_MOUNT_PATH = "documentation-mount-path"
+    """``ModuleDocumentation`` paths name the module's mount, ``/modules/<module>``, instead of its
+    versioned download directory (``/<module>/v<version>``, an override's ``/<module>/dev``)."""
+
     SCAN_INTERVAL = "source-scan-interval"
     """``ModuleSource.spec.scanInterval`` (default ``3m``) sets the resync period."""
 
@@ -180,6 +184,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.ENABLED_BY_BUNDLE: _v("v1.75.0"),
         Behaviour.EDITION_AVAILABILITY: _v("v1.75.0"),
         Behaviour.METRICS_FINALIZER: _v("v1.75.0"),
+        Behaviour.DOCUMENTATION_MOUNT_PATH: _v("v1.75.0"),
         Behaviour.SCAN_INTERVAL: _v("v1.75.0"),
         Behaviour.REQUIREMENTS_MESSAGE_PREFIX: _v("v1.75.0"),
         Behaviour.RELEASE_CHAIN_REFETCH: _v("v1.75.0"),

@@ -90,8 +90,8 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         packageRepositoryName: example
       """
 
-  @claim:DKP-47
-  Scenario: A deployed release of an enabled module documents itself
+  @claim:DKP-47 @deckhouse-since:v1.75.0
+  Scenario: A deployed release of an enabled module documents itself at the module's mount
     Given the ModuleConfig "module-1" enables the module
     When 3 minutes pass
     Then the ModuleDocumentation "module-1" matches:
@@ -100,8 +100,151 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         labels:
           module: module-1
           source: example
+        ownerReferences:
+        - kind: ModuleRelease
+          name: module-1-v1.0.0
       spec:
         version: v1.0.0
+        path: /modules/module-1
+      """
+
+  @claim:DKP-47 @deckhouse-before:v1.75.0
+  Scenario: Up to v1.74 a deployed release documents itself at its versioned download directory
+    Given the ModuleConfig "module-1" enables the module
+    When 3 minutes pass
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      metadata:
+        labels:
+          module: module-1
+          source: example
+        ownerReferences:
+        - kind: ModuleRelease
+          name: module-1-v1.0.0
+      spec:
+        version: v1.0.0
+        path: /module-1/v1.0.0
+      """
+
+  @beyond-page
+  Scenario: A ModulePullOverride documents its dev image while the release leaves the documentation alone
+    The override controller writes the documentation after each deploy of its image, owned by the
+    override, with the image tag as version and the image digest as checksum; while the override
+    exists the release controller's looks at the deployed release leave the object alone.
+
+    Given the registry has the modules:
+      | module   | version |
+      | module-1 | v1.1.0  |
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    And the registry digest of module "module-1" at tag "v1.1.0" is ${DIGEST}
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: module-1
+      spec:
+        imageTag: v1.1.0
+      """
+    And 15 seconds pass
+    Then the ModulePullOverride "module-1" has the message "Ready"
+    And the ModuleDocumentation "module-1" matches:
+      """
+      metadata:
+        labels:
+          module: module-1
+          source: example
+        ownerReferences:
+        - apiVersion: deckhouse.io/v1alpha2
+          kind: ModulePullOverride
+          name: module-1
+          controller: true
+      spec:
+        version: v1.1.0
+        checksum: ${DIGEST}
+      """
+    When 1 minute passes
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      spec:
+        version: v1.1.0
+      """
+
+  @beyond-page @deckhouse-before:v1.77.0
+  Scenario: Deleting a ModulePullOverride deletes the documentation it owns
+    The garbage collector deletes what the override owned. The deployed release documents itself
+    again at the release controller's next look at it, which comes with Deckhouse's restart (not
+    simulated); from v1.77 the config controller may restore it sooner.
+
+    Given the registry has the modules:
+      | module   | version |
+      | module-1 | v1.1.0  |
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: module-1
+      spec:
+        imageTag: v1.1.0
+      """
+    And 15 seconds pass
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      spec:
+        version: v1.1.0
+      """
+    When I delete the ModulePullOverride "module-1"
+    And 1 minute passes
+    Then the ModulePullOverride "module-1" does not exist
+    And the ModuleDocumentation "module-1" does not exist
+
+  @beyond-page @deckhouse-before:v1.75.0
+  Scenario: Up to v1.74 an override's documentation names its dev directory
+    Given the registry has the modules:
+      | module   | version |
+      | module-1 | v1.1.0  |
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: module-1
+      spec:
+        imageTag: v1.1.0
+      """
+    And 15 seconds pass
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      spec:
+        path: /module-1/dev
+      """
+
+  @beyond-page @deckhouse-since:v1.75.0
+  Scenario: From v1.75 an override's documentation names the module's mount
+    Given the registry has the modules:
+      | module   | version |
+      | module-1 | v1.1.0  |
+    And the ModuleConfig "module-1" enables the module
+    And 3 minutes pass
+    When I apply:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModulePullOverride
+      metadata:
+        name: module-1
+      spec:
+        imageTag: v1.1.0
+      """
+    And 15 seconds pass
+    Then the ModuleDocumentation "module-1" matches:
+      """
+      spec:
         path: /modules/module-1
       """
 

@@ -1,7 +1,9 @@
 Feature: The documentation object a deployed release leaves, as DKP's release-controller tests seed it
   A deployed release of a module the module manager enables writes ModuleDocumentation/<module>
-  (cluster-scoped, owned by the release) for Deckhouse's documentation builder. The test suite's
-  clock stands at 2019-10-17 15:33 UTC, a Thursday.
+  (cluster-scoped, owned by the release) for Deckhouse's documentation builder. The goldens are of
+  v1.75 and later, whose path is the module's mount (`/modules/<module>`; up to v1.74 it was the
+  versioned download directory, features/eras/releases.feature). The test suite's clock stands at
+  2019-10-17 15:33 UTC, a Thursday.
 
   Background:
     Given it is Thursday 2019-10-17 15:33 UTC
@@ -29,7 +31,7 @@ Feature: The documentation object a deployed release leaves, as DKP's release-co
           mode: Auto
       """
 
-  @beyond-page
+  @deckhouse-since:v1.75.0 @beyond-page
   Scenario: Deploying the release of an enabled module creates its ModuleDocumentation
     Upstream case "module documentation created" (testdata
     releases/module-documentation-create): the module manager enables parca, its only release
@@ -87,7 +89,7 @@ Feature: The documentation object a deployed release leaves, as DKP's release-co
         version: v1.4.3
       """
 
-  @beyond-page
+  @deckhouse-since:v1.75.0 @beyond-page
   Scenario: Deploying a newer release moves the module's ModuleDocumentation to it
     Upstream case "module documentation updated" (testdata
     releases/module-documentation-update): the documentation object the previous release

@@ -44,6 +44,7 @@ TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
             Behaviour.ENABLED_BY_BUNDLE,
             Behaviour.EDITION_AVAILABILITY,
             Behaviour.METRICS_FINALIZER,
+            Behaviour.DOCUMENTATION_MOUNT_PATH,
             Behaviour.SCAN_INTERVAL,
             Behaviour.REQUIREMENTS_MESSAGE_PREFIX,
             Behaviour.RELEASE_CHAIN_REFETCH,

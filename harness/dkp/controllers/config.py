@@ -199,7 +199,8 @@ class ConfigController(ControllerBase):
             )
             self.log.info(LOGGER, "module enabled by module config", name=name_of(module))
         if self._documentation_follows_config:
-            documentation.ensure_for_deployed(self.kube, module)  # restore what a disable removed
+            # restore what a disable removed
+            documentation.ensure_for_deployed(self.kube, module, self.settings.behaviours)
         if deep_get(module, "properties.source") == EMBEDDED_SOURCE:
             return
         policy = str(deep_get(config, "spec.updatePolicy", "") or "")

@@ -31,6 +31,7 @@ from harness.api import finalizers as fin
 from harness.api import kinds, sources
 from harness.api.phases import ConditionStatus
 from harness.clock import parse_duration
+from harness.dkp.controllers import documentation
 from harness.dkp.controllers import install as deploy
 from harness.dkp.controllers import module_status as modulestatus
 from harness.dkp.controllers.base import ControllerBase, ControllerContext
@@ -141,6 +142,7 @@ class OverrideController(ControllerBase):
         self.log.info(LOGGER, "restart Deckhouse because ModulePullOverride image was updated", name=name)
         mirror_package(self.kube, self.settings, name, tag, source_name, dev=True)
         self._drop_renew(mpo)
+        documentation.ensure_for_override(self.kube, mpo, source_name, image.digest, self.settings.behaviours)
         return Result(requeue_after=interval)
 
     def _drop_renew(self, mpo: Obj) -> None:

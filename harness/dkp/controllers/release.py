@@ -505,10 +505,11 @@ class ReleaseController(ControllerBase):
         )
         source_name = release_source(release)
         self._add_source_finalizer(source_name)
-        self._document(release, module, module_name, source_name)
         if not self._lower_pending_exists(release, source_name, module_name):
             self._set_module_condition(module_name, SetModuleCondition("True"))
         if self._get(kinds.MODULE_PULL_OVERRIDE, module_name) is None:
+            # With an override the dev image is what runs and what its controller documents.
+            self._document(release, module, module_name, source_name)
             self._delete_outdated(source_name, module_name)
             # Upstream heals the package mirror on every look at a deployed release
             # (``handleDeployedRelease`` → ``EnsureModule``), not only when it deploys one.
@@ -537,7 +538,7 @@ class ReleaseController(ControllerBase):
         if staged and eras.Behaviour.DOCUMENTATION_SKIPS_EMBEDDED in behaviours:
             documentation.delete_documentation(self.kube, module_name)
             return
-        documentation.ensure_for_release(self.kube, release, module_name, source_name)
+        documentation.ensure_for_release(self.kube, release, module_name, source_name, behaviours)
 
     def _add_source_finalizer(self, source_name: str) -> None:
         source = self._get(kinds.MODULE_SOURCE, source_name)
