@@ -167,6 +167,10 @@ class Behaviour(StrEnum):
     runs as ``AutoPatch`` (minor module releases wait for approval); older controllers ran it as
     ``Auto``."""
 
+    OVERRIDE_RENEW = "override-renew"
+    """A ModulePullOverride annotated ``modules.deckhouse.io/renew: "true"`` is deployed again with
+    its digest unchanged; a failed deploy is ``Deploy error: …`` and keeps the annotation."""
+
     RELEASE_VALIDATIONS = "release-validations"
     """SQL validations shipped in the module (``release/validations/*.sql``) run before install; a
     failure keeps the release Pending with reason ``ReleaseValidationsCheck``."""
@@ -198,6 +202,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.DOCUMENTATION_SKIPS_EMBEDDED: _v("v1.77.0"),
         Behaviour.EMBEDDED_POLICY_AUTO_PATCH: _v("v1.77.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),
+        Behaviour.OVERRIDE_RENEW: _v("v1.78.0"),
     }
 )
 """The one version → behaviour map: the Deckhouse release that introduced each behaviour.

@@ -16,7 +16,10 @@ V1_76_AND_LATER = {
     Behaviour.EMBEDDED_TAKEOVER,
     Behaviour.DELAY_TIME_FULL_YEAR,
     Behaviour.RELEASE_VALIDATIONS,
+    Behaviour.OVERRIDE_RENEW,
 }
+
+V1_78 = {Behaviour.RELEASE_VALIDATIONS, Behaviour.OVERRIDE_RENEW}
 
 V1_77 = {
     Behaviour.DOCUMENTATION_WHEN_ENABLED,
@@ -52,10 +55,10 @@ TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
         },
     ),
     ("v1.75.9", set(Behaviour) - V1_76_AND_LATER - V1_77),
-    ("v1.76.0", set(Behaviour) - V1_77 - {Behaviour.RELEASE_VALIDATIONS}),
-    ("v1.76.15", set(Behaviour) - V1_77 - {Behaviour.RELEASE_VALIDATIONS}),
-    ("v1.77.0", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
-    ("v1.77.3", set(Behaviour) - {Behaviour.RELEASE_VALIDATIONS}),
+    ("v1.76.0", set(Behaviour) - V1_77 - V1_78),
+    ("v1.76.15", set(Behaviour) - V1_77 - V1_78),
+    ("v1.77.0", set(Behaviour) - V1_78),
+    ("v1.77.3", set(Behaviour) - V1_78),
     ("v1.78.0", set(Behaviour)),
     ("latest", set(Behaviour)),
 ]

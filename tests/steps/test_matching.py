@@ -58,6 +58,13 @@ def test_null_means_the_field_must_be_absent():
     assert paths({"properties": {"weight": None}}) == ["properties.weight"]
 
 
+def test_a_field_expected_absent_under_a_parent_that_is_absent_matches():
+    # No annotations at all means no renew annotation either; a value expected there still fails.
+    assert paths({"metadata": {"annotations": {"modules.deckhouse.io/renew": None}}}) == []
+    assert paths({"spec": {"a": {"b": None}, "c": None}}) == []
+    assert paths({"metadata": {"annotations": {"x": None, "y": "1"}}}) == ["metadata.annotations"]
+
+
 def test_a_missing_key_is_reported_and_all_mismatches_are_listed():
     expected = {"status": {"phase": "Ready", "hooksState": "ok"}, "properties": {"weight": 900}}
     assert sorted(paths(expected)) == ["properties.weight", "status.hooksState", "status.phase"]

@@ -26,6 +26,7 @@ import threading
 from datetime import timedelta
 from typing import Any, Protocol, cast
 
+from harness import eras
 from harness.api import annotations as ann
 from harness.api import finalizers as fin
 from harness.api import kinds, sources
@@ -194,15 +195,30 @@ class OverrideController(ControllerBase):
                 digest = self._digest(reader, name, tag)
             except RegistryError as exc:
                 raise self._download_error(name, exc, interval) from None
-            if digest == deep_get(mpo, "status.imageDigest"):
+            if digest == deep_get(mpo, "status.imageDigest") and not self._renew_requested(mpo):
                 return None  # upstream compares the digests only (golden ``overrides/up-to-date``)
             try:
                 return reader.read_image(name, tag)
             except RegistryError as exc:
-                # upstream deployModule: the download's error goes back to Reconcile, no status
-                raise ReconcileError(f"download the module '{name}': {exc}") from None
+                raise self._deploy_failed(mpo, f"download the module '{name}': {exc}") from None
         finally:
             reader.close()
+
+    def _renew_requested(self, mpo: Obj) -> bool:
+        """Deckhouse's main branch (``Behaviour.OVERRIDE_RENEW``, override-controller cases "renew
+        forces redeploy" and ``TestIsRenewRequested`` at 3c08f0fc): exactly ``"true"`` deploys the
+        tag again though its digest is unchanged; any other value asks for nothing."""
+        if eras.Behaviour.OVERRIDE_RENEW not in self.settings.behaviours:
+            return False
+        return (deep_get(mpo, "metadata.annotations") or {}).get(ann.RENEW) == "true"
+
+    def _deploy_failed(self, mpo: Obj, error: str) -> ReconcileError:
+        """The deploy's error goes back to Reconcile, and Deckhouse is not restarted. With
+        ``Behaviour.OVERRIDE_RENEW`` it is also the status message (case "renew survives a failed
+        deploy"); nothing else changes, so a renew request stays armed for the next look."""
+        if eras.Behaviour.OVERRIDE_RENEW in self.settings.behaviours:
+            self._write_status(mpo, messages.MPO_DEPLOY_ERROR_PREFIX + error)
+        return ReconcileError(error)
 
     @staticmethod
     def _digest(reader: RegistryReader, name: str, tag: str) -> str:
