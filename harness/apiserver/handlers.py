@@ -516,7 +516,7 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
             new = apply_json_patch(current, req.body)
         else:
             if not isinstance(req.body, dict):
-                raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
+                raise _not_a_patch_object(kind, req.body)
             new = own_top(_merge(req, kind, current))
     except DirectiveFormatError as exc:
         raise BadRequest(str(exc)) from exc
@@ -525,6 +525,18 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
     if not isinstance(new, dict):
         raise BadRequest("the patched document is not an object")
     return new
+
+
+def _not_a_patch_object(kind: PatchType, body: Any) -> BadRequest:
+    """A merge or strategic merge patch that is no JSON object, in the patch handler's words
+    (``k8s.io/apiserver/pkg/endpoints/handlers/patch.go``): the strict decode into a
+    ``map[string]interface{}`` fails first (a merge patch's error prefixed ``error decoding
+    patch:``, a strategic one's bare), and a merge patch of ``null`` is json-patch's
+    ``ErrBadJSONPatch``."""
+    if body is None and kind is PatchType.MERGE:
+        return BadRequest("Invalid JSON Patch")
+    problem = f"json: cannot unmarshal {_json_type(body)} into Go value of type map[string]interface {{}}"
+    return BadRequest(f"error decoding patch: {problem}" if kind is PatchType.MERGE else problem)
 
 
 def _scale(b: Backend, req: Request) -> Response:
