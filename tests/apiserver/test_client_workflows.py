@@ -339,3 +339,27 @@ def test_every_answer_carries_the_audit_id_of_its_request(http):
     assert echoed.headers["Audit-Id"] == "my-trace-1"
     with http.stream("GET", f"{WIDGETS}?watch=1&timeoutSeconds=1") as stream:
         assert uuid.UUID(stream.headers["Audit-Id"])
+
+
+def test_a_nameless_create_lists_every_validation_error_in_one_answer(kubeconfig):
+    """The custom resource validator checks the metadata (``ValidateObjectMetaAccessor``: ``name
+    or generateName is required``) and the schema together, so a create without a name and
+    without a required field names both; the sandbox used to name only the schema's error, and
+    the missing name only once the schema held."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    body = {"apiVersion": f"{G}/{V}", "kind": "Widget", "metadata": {}, "spec": {}}
+    with pytest.raises(ApiException) as info:
+        co.create_cluster_custom_object(G, V, P, body)
+    status = _status(info.value)
+    assert status["message"] == (
+        'Widget.example.com "" is invalid: [metadata.name: Required value: name or generateName is required, '
+        "spec.repo: Required value]"
+    )
+    assert [c["field"] for c in status["details"]["causes"]] == ["metadata.name", "spec.repo"]
+    generated = co.create_cluster_custom_object(
+        G, V, P, dict(body, metadata={"generateName": "w-"}, spec={"repo": "r"})
+    )
+    assert generated["metadata"]["name"].startswith("w-")
