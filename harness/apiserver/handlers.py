@@ -235,7 +235,7 @@ def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
 def watch(b: Backend, req: Request) -> Response:
     labels, fields = _selectors(req)
     _check_rv(b, req, watch=True)
-    timeout = query_int(req.query, "timeoutSeconds")  # any int64; watch.py bounds each wait
+    timeout = _watch_timeout(req)
     send_initial = req.query.get("sendInitialEvents")
     spec = WatchSpec(
         rt=req.rt,
@@ -244,7 +244,7 @@ def watch(b: Backend, req: Request) -> Response:
         fields=fields,
         resource_version=req.query.get("resourceVersion"),
         bookmarks=req.flag("allowWatchBookmarks"),
-        timeout=None if timeout is None else float(max(timeout, 0)),
+        timeout=timeout,
         send_initial=None if send_initial is None else send_initial == "true",
     )
     convert: Callable[[Obj], Obj] = lambda o: strategy.to_version(o, req.rt)  # noqa: E731
@@ -255,6 +255,19 @@ def watch(b: Backend, req: Request) -> Response:
         convert = lambda o: partial_object(strategy.to_version(o, req.rt), target)  # noqa: E731
     stream = watch_stream(spec, b.store, b.log, convert)
     return Response(200, None, stream=stream)
+
+
+def _watch_timeout(req: Request) -> float | None:
+    """Seconds until the watch ends; None for the server's own limit (here: none). kube-apiserver
+    does not tell ``timeoutSeconds=0`` from no ``timeoutSeconds`` at all: both get the server's
+    random one to two times ``--min-request-timeout`` (30-60 minutes by default; ``ListResource`` in
+    ``k8s.io/apiserver/pkg/endpoints/handlers/get.go``), so a client's ``timeout_seconds=0`` is a
+    long watch, not one that ends at once; a negative value ends it at once. Any int64 is taken
+    (``watch.py`` bounds each wait)."""
+    seconds = query_int(req.query, "timeoutSeconds")
+    if seconds is None or seconds == 0:
+        return None
+    return float(max(seconds, 0))
 
 
 def _table_rows(b: Backend, req: Request, target: Target) -> Callable[[Obj], Obj]:

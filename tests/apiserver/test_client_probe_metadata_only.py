@@ -126,7 +126,7 @@ def test_writes_answer_metadata_only_too_and_still_happen(http):
 
 def test_a_metadata_only_watch_sends_partial_objects(http):
     assert http.post(WIDGETS, json=widget("a")).status_code == 201
-    r = http.get(WIDGETS, params={"watch": "1", "timeoutSeconds": "0"}, headers={"Accept": POM})
+    r = http.get(WIDGETS, params={"watch": "1", "timeoutSeconds": "-1"}, headers={"Accept": POM})
     events = [json.loads(line) for line in r.text.splitlines() if line.strip()]
     assert [(e["type"], e["object"]["kind"]) for e in events] == [("ADDED", "PartialObjectMetadata")]
     assert events[0]["object"]["metadata"]["name"] == "a"

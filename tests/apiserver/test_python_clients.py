@@ -179,3 +179,23 @@ def test_kubernetes_client_pod_delete_answers_with_the_pod(kubeconfig):
         assert deleted.metadata.resource_version == created.metadata.resource_version
         core.create_namespaced_config_map("default", {"metadata": {"name": "c"}})
         assert core.delete_namespaced_config_map("c", "default")["status"] == "Success"
+
+
+def test_a_watch_with_timeout_seconds_zero_runs_as_one_without_a_timeout(kubeconfig):
+    """kube-apiserver takes ``timeoutSeconds=0`` as no timeout at all (the server's 30-60 minutes,
+    ``ListResource`` in ``handlers/get.go``); the sandbox used to end such a watch at once, so a
+    ``watch.Watch().stream(..., timeout_seconds=0)`` loop saw nothing after the first list."""
+    from kubernetes import client, watch
+
+    server, path = kubeconfig
+    c = server.client()
+    widgets = c.resolve(f"{G}/{V}", "Widget")
+    c.create(widgets, {"metadata": {"name": "a"}, "spec": {"repo": "r"}})
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        stream = watch.Watch().stream(co.list_cluster_custom_object, G, V, P, timeout_seconds=0)
+        assert next(stream)["object"]["metadata"]["name"] == "a"
+        c.create(widgets, {"metadata": {"name": "b"}, "spec": {"repo": "r"}})
+        later = next(stream, None)
+        stream.close()
+    assert later is not None and (later["type"], later["object"]["metadata"]["name"]) == ("ADDED", "b")
