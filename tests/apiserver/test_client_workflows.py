@@ -363,3 +363,33 @@ def test_a_nameless_create_lists_every_validation_error_in_one_answer(kubeconfig
         G, V, P, dict(body, metadata={"generateName": "w-"}, spec={"repo": "r"})
     )
     assert generated["metadata"]["name"].startswith("w-")
+
+
+def test_an_unsupported_patch_type_lists_the_accepted_ones_in_kube_apiservers_order(kubeconfig):
+    """A strategic merge patch of a custom resource (``_content_type=`` of the Python client) is
+    the 415 of the custom resource handler, whose ``supportedTypes`` start with JSON patch; a
+    built-in kind lists strategic merge patch too (``installer.go``)."""
+    from kubernetes.client.exceptions import ApiException
+
+    server, path = kubeconfig
+    co = _custom_objects(path)
+    co.create_cluster_custom_object(G, V, P, widget("w"))
+    with pytest.raises(ApiException) as info:
+        co.patch_cluster_custom_object(
+            G, V, P, "w", {"spec": {"count": 2}}, _content_type="application/strategic-merge-patch+json"
+        )
+    assert (info.value.status, _status(info.value)["reason"]) == (415, "UnsupportedMediaType")
+    prefix = "the body of the request was in an unknown format - accepted media types include: "
+    assert _status(info.value)["message"] == (
+        prefix + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    )
+    with httpx.Client(
+        base_url=server.url, verify=False, headers={"Authorization": f"Bearer {server.token}"}
+    ) as http:
+        answer = http.patch(
+            "/api/v1/namespaces/default/configmaps/c", content=b"{}", headers={"Content-Type": "text/plain"}
+        )
+    assert answer.json()["message"] == prefix + (
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/strategic-merge-patch+json, application/apply-patch+yaml"
+    )
