@@ -393,3 +393,25 @@ def test_an_unsupported_patch_type_lists_the_accepted_ones_in_kube_apiservers_or
         "application/json-patch+json, application/merge-patch+json, "
         "application/strategic-merge-patch+json, application/apply-patch+yaml"
     )
+
+
+def test_a_list_from_a_future_resource_version_is_a_timeout_that_asks_for_a_retry(kubeconfig):
+    """``storage.NewTooLargeResourceVersionError``: a ``NewTimeoutError`` (``Timeout:`` prefix,
+    ``retryAfterSeconds`` 1, so a ``Retry-After: 1`` header that client-go and the Python client's
+    ``client_go_retries`` act on), its cause without a ``field`` key (``StatusCause`` omits an
+    empty one)."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    current = int(co.list_cluster_custom_object(G, V, P)["metadata"]["resourceVersion"])
+    with pytest.raises(ApiException) as info:
+        co.list_cluster_custom_object(G, V, P, resource_version=str(current + 100))
+    status = _status(info.value)
+    assert (info.value.status, status["reason"]) == (504, "Timeout")
+    assert status["message"] == f"Timeout: Too large resource version: {current + 100}, current: {current}"
+    assert status["details"] == {
+        "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+        "retryAfterSeconds": 1,
+    }
+    assert info.value.headers["Retry-After"] == "1"
