@@ -237,6 +237,8 @@ def watch(b: Backend, req: Request) -> Response:
     _check_rv(b, req, watch=True)
     timeout = _watch_timeout(req)
     send_initial = req.query.get("sendInitialEvents")
+    target = negotiate(req.accept)
+    metadata_only = target is not None and target.kind == "PartialObjectMetadata"
     spec = WatchSpec(
         rt=req.rt,
         namespace=req.namespace if req.rt.resource.namespaced else None,
@@ -246,12 +248,12 @@ def watch(b: Backend, req: Request) -> Response:
         bookmarks=req.flag("allowWatchBookmarks"),
         timeout=timeout,
         send_initial=None if send_initial is None else send_initial == "true",
+        bookmark_type=("PartialObjectMetadata", target.api_version) if target and metadata_only else None,
     )
     convert: Callable[[Obj], Obj] = lambda o: strategy.to_version(o, req.rt)  # noqa: E731
-    target = negotiate(req.accept)
     if target is not None and target.kind == "Table":
         convert = _table_rows(b, req, target)
-    elif target is not None and target.kind == "PartialObjectMetadata":
+    elif target is not None and metadata_only:
         convert = lambda o: partial_object(strategy.to_version(o, req.rt), target)  # noqa: E731
     stream = watch_stream(spec, b.store, b.log, convert)
     return Response(200, None, stream=stream)

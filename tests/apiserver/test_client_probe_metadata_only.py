@@ -144,3 +144,23 @@ def test_a_bad_include_object_is_refused_in_the_table_options_words(http):
         'supported values: "Metadata", "None", "Object"'
     )
     assert http.get(WIDGETS, params={"includeObject": "All"}).status_code == 200  # no Table, not read
+
+
+def test_a_metadata_only_watchs_bookmarks_are_partial_objects_too(http):
+    """Every event object of a watch passes through the conversion upstream, bookmarks included;
+    client-go's metadata informers decode them as ``PartialObjectMetadata``."""
+    params = {
+        "watch": "1",
+        "timeoutSeconds": "-1",
+        "sendInitialEvents": "true",
+        "resourceVersionMatch": "NotOlderThan",
+        "allowWatchBookmarks": "true",
+    }
+    r = http.get(WIDGETS, params=params, headers={"Accept": POM})
+    events = [json.loads(line) for line in r.text.splitlines() if line.strip()]
+    (bookmark,) = [e["object"] for e in events if e["type"] == "BOOKMARK"]
+    assert (bookmark["kind"], bookmark["apiVersion"]) == ("PartialObjectMetadata", "meta.k8s.io/v1")
+    assert bookmark["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+    plain = http.get(WIDGETS, params=params)
+    kinds = [json.loads(line)["object"]["kind"] for line in plain.text.splitlines() if line.strip()]
+    assert kinds == ["Widget"]  # without the conversion the bookmark is the watched kind
