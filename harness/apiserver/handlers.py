@@ -658,13 +658,17 @@ def _apply(b: Backend, req: Request) -> Response:
 
 
 def _success(req: Request, obj: Obj) -> dict[str, Any]:
+    """The registry's answer to a delete that removed the object (``finalizeDelete`` in
+    ``k8s.io/apiserver/pkg/registry/generic/registry/store.go``): the resource as ``kind``, and
+    every detail ``omitempty``, so a core kind's empty group is left out."""
     r = req.rt.resource
-    details = {
+    given = {
         "name": obj["metadata"]["name"],
         "group": r.group,
         "kind": r.plural,
         "uid": obj["metadata"].get("uid"),
     }
+    details = {key: value for key, value in given.items() if value}
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
 
 

@@ -199,3 +199,21 @@ def test_a_watch_with_timeout_seconds_zero_runs_as_one_without_a_timeout(kubecon
         later = next(stream, None)
         stream.close()
     assert later is not None and (later["type"], later["object"]["metadata"]["name"]) == ("ADDED", "b")
+
+
+def test_a_core_kinds_delete_answer_has_no_empty_group(kubeconfig):
+    """``metav1.StatusDetails`` encodes every field ``omitempty``: deleting a ConfigMap answers
+    ``{"name", "kind": "configmaps", "uid"}`` without ``"group": ""`` (the Python client's
+    ``V1Status.details.group`` is None, not an empty string, as against a real cluster)."""
+    import json
+
+    from kubernetes import client
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        core = client.CoreV1Api(api)
+        created = core.create_namespaced_config_map("default", client.V1ConfigMap(metadata={"name": "c"}))
+        answer = core.delete_namespaced_config_map("c", "default", _preload_content=False)
+        body = json.loads(answer.read())
+    assert body["status"] == "Success"
+    assert body["details"] == {"name": "c", "kind": "configmaps", "uid": created.metadata.uid}
