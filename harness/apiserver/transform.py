@@ -70,8 +70,9 @@ def _clause(text: str) -> _Clause | None:
 
 def _clauses(accept: str) -> list[_Clause]:
     """The header's clauses, most preferred first (goautoneg: by ``q``, wildcards last; a stable
-    sort keeps the client's order among equals)."""
-    found = [c for c in (_clause(part) for part in accept.split(",")) if c is not None and c.q > 0]
+    sort keeps the client's order among equals). A ``q`` of 0, or one that does not parse (0 to Go's
+    ``ParseFloat``), only ranks the clause last: the negotiation does not drop it."""
+    found = [c for c in (_clause(part) for part in accept.split(",")) if c is not None]
 
     def rank(c: _Clause) -> tuple[float, int]:
         kind, _, sub = c.media.partition("/")
