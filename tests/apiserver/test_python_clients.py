@@ -217,3 +217,68 @@ def test_a_core_kinds_delete_answer_has_no_empty_group(kubeconfig):
         body = json.loads(answer.read())
     assert body["status"] == "Success"
     assert body["details"] == {"name": "c", "kind": "configmaps", "uid": created.metadata.uid}
+
+
+_POD_FIELDS = (
+    "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+    "`spec.tolerations` (only additions to existing tolerations),"
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+)
+
+
+def test_a_pods_spec_changes_only_where_validate_pod_update_allows(kubeconfig):
+    """``ValidatePodUpdate`` (``pkg/apis/core/validation``): a new image, a shorter deadline and
+    added tolerations pass; a node name, a restart policy or another container are refused with
+    upstream's first line (its ``cmp.Diff`` of the Go spec is replaced by the changed paths). The
+    sandbox used to store any change."""
+    import json
+
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        core = client.CoreV1Api(api)
+        pod = client.V1Pod(
+            metadata=client.V1ObjectMeta(name="p"),
+            spec=client.V1PodSpec(
+                containers=[client.V1Container(name="c", image="i:1")], active_deadline_seconds=60
+            ),
+        )
+        core.create_namespaced_pod("default", pod)
+        extra = {"key": "k", "operator": "Exists"}
+        changed = core.patch_namespaced_pod(
+            "p",
+            "default",
+            {"spec": {"containers": [{"name": "c", "image": "i:2"}], "activeDeadlineSeconds": 30}},
+        )
+        assert (changed.spec.containers[0].image, changed.spec.active_deadline_seconds) == ("i:2", 30)
+        tolerated = [t.to_dict() for t in changed.spec.tolerations]
+        core.patch_namespaced_pod(
+            "p", "default", [{"op": "add", "path": "/spec/tolerations/-", "value": extra}]
+        )
+        refused = {}
+        for label, patch in {
+            "node": {"spec": {"nodeName": "other"}},
+            "restart": {"spec": {"restartPolicy": "Never"}},
+            "longer deadline": {"spec": {"activeDeadlineSeconds": 90}},
+            "another container": {"spec": {"containers": [{"name": "d", "image": "j"}]}},
+        }.items():
+            with pytest.raises(ApiException) as info:
+                core.patch_namespaced_pod("p", "default", patch)
+            refused[label] = json.loads(info.value.body)
+        stored = core.read_namespaced_pod("p", "default")
+    assert len(stored.spec.tolerations) == len(tolerated) + 1 and stored.spec.node_name is None
+    node = refused["node"]
+    assert (node["code"], node["reason"]) == (422, "Invalid")
+    forbidden = f"spec: Forbidden: pod updates may not change fields other than {_POD_FIELDS}"
+    assert node["message"] == f'Pod "p" is invalid: {forbidden}\n  spec.nodeName'
+    assert node["details"]["causes"][0]["field"] == "spec"
+    assert refused["restart"]["message"].endswith("\n  spec.restartPolicy")
+    assert refused["longer deadline"]["message"] == (
+        'Pod "p" is invalid: spec.activeDeadlineSeconds: Invalid value: 90: '
+        "must be less than or equal to previous value"
+    )
+    assert refused["another container"]["message"] == (
+        'Pod "p" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers'
+    )
