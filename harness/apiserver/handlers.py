@@ -47,6 +47,14 @@ from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
 from harness.apiserver.strategic import DirectiveFormatError, strategic_merge
+from harness.apiserver.transform import (
+    Target,
+    go_type,
+    negotiate,
+    not_acceptable,
+    partial_list,
+    partial_object,
+)
 from harness.apiserver.typedfields import decode_error
 from harness.apiserver.watch import WatchSpec, watch_stream
 from harness.kube.client import PatchType
@@ -65,10 +73,6 @@ from harness.kube.selectors import FieldSelector, LabelSelector, SelectorError
 __all__ = ["handle"]
 
 Handler = Callable[[Backend, Request], Response]
-
-
-def wants_table(accept: str) -> bool:
-    return "as=Table" in accept and "g=meta.k8s.io" in accept
 
 
 def _selectors(req: Request) -> tuple[LabelSelector, FieldSelector]:
@@ -103,19 +107,62 @@ def get(b: Backend, req: Request) -> Response:
     if req.subresource == "log":
         return pod_log(b, req)
     obj = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
-    if wants_table(req.accept):
-        rv = obj["metadata"]["resourceVersion"]
-        return Response(
-            200, table(req.rt, [obj], b.clock.now(), include_object=_include(req), resource_version=rv)
-        )
-    return Response(200, obj)
+    return Response(200, _converted(b, req, obj, listed=False))
 
 
 def _include(req: Request) -> str:
-    value = req.query.get("includeObject", "Metadata")
+    """``includeObject`` of the Table options, checked as ``ValidateTableOptions`` checks it
+    (``k8s.io/apimachinery/pkg/apis/meta/v1beta1/validation``) and only when a Table is asked for."""
+    value = req.query.get("includeObject") or "Metadata"
     if value not in ("None", "Metadata", "Object"):
-        raise BadRequest(f"includeObject must be None, Metadata or Object, got {value!r}")
+        raise BadRequest(
+            f'Unable to convert to Table as requested: includeObject: Unsupported value: "{value}": '
+            'supported values: "Metadata", "None", "Object"'
+        )
     return value
+
+
+def _converted(b: Backend, req: Request, body: Any, *, listed: bool) -> Any:
+    """``body`` as the ``Accept`` header's conversion makes it (:mod:`.transform`): a Table, the
+    metadata alone, or itself; a ``Status`` is never converted."""
+    target = negotiate(req.accept)
+    if target is None or not isinstance(body, dict) or body.get("kind") == "Status":
+        return body
+    if target.kind == "Table":
+        return _as_table(b, req, body, target, listed=listed)
+    if target.kind == "PartialObjectMetadata":
+        if listed:
+            raise not_acceptable(
+                "you requested PartialObjectMetadata, but the requested object is a list "
+                f"({go_type(req.rt, listed=True)})"
+            )
+        return partial_object(body, target)
+    if not listed:
+        raise not_acceptable(
+            "you requested PartialObjectMetadataList, but the requested object is not a list "
+            f"({go_type(req.rt, listed=False)})"
+        )
+    return partial_list(body, target)
+
+
+def _as_table(b: Backend, req: Request, body: Obj, target: Target, *, listed: bool) -> Obj:
+    include = _include(req)
+    if not listed:
+        rv = body["metadata"].get("resourceVersion")
+        return table(
+            req.rt, [body], b.clock.now(), include_object=include, resource_version=rv, version=target.version
+        )
+    meta = body.get("metadata", {})
+    return table(
+        req.rt,
+        body.get("items") or [],
+        b.clock.now(),
+        include_object=include,
+        resource_version=meta.get("resourceVersion"),
+        continue_token=meta.get("continue"),
+        remaining=meta.get("remainingItemCount"),
+        version=target.version,
+    )
 
 
 def _decode_continue(b: Backend, token: str) -> tuple[str, str]:
@@ -166,27 +213,14 @@ def list_(b: Backend, req: Request) -> Response:
     if page.last is not None:
         token = encode_continue(page.resource_version, page.last)
     items = [strategy.to_version(o, req.rt) for o in page.items]
-    rv = str(page.resource_version)
-    if wants_table(req.accept):
-        body = table(
-            req.rt,
-            items,
-            b.clock.now(),
-            include_object=_include(req),
-            resource_version=rv,
-            continue_token=token,
-            remaining=page.remaining,
-        )
-        return Response(200, body)
-    meta: dict[str, Any] = {"resourceVersion": rv}
+    meta: dict[str, Any] = {"resourceVersion": str(page.resource_version)}
     if token:
         meta["continue"] = token
         if page.remaining >= 0:
             meta["remainingItemCount"] = page.remaining
     r = req.rt.resource
-    return Response(
-        200, {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta, "items": items}
-    )
+    listed = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta, "items": items}
+    return Response(200, _converted(b, req, listed, listed=True))
 
 
 def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
@@ -201,8 +235,10 @@ def _check_rv(b: Backend, req: Request, *, watch: bool) -> None:
 def watch(b: Backend, req: Request) -> Response:
     labels, fields = _selectors(req)
     _check_rv(b, req, watch=True)
-    timeout = query_int(req.query, "timeoutSeconds")  # any int64; watch.py bounds each wait
+    timeout = _watch_timeout(req)
     send_initial = req.query.get("sendInitialEvents")
+    target = negotiate(req.accept)
+    metadata_only = target is not None and target.kind == "PartialObjectMetadata"
     spec = WatchSpec(
         rt=req.rt,
         namespace=req.namespace if req.rt.resource.namespaced else None,
@@ -210,24 +246,46 @@ def watch(b: Backend, req: Request) -> Response:
         fields=fields,
         resource_version=req.query.get("resourceVersion"),
         bookmarks=req.flag("allowWatchBookmarks"),
-        timeout=None if timeout is None else float(max(timeout, 0)),
+        timeout=timeout,
         send_initial=None if send_initial is None else send_initial == "true",
+        bookmark_type=("PartialObjectMetadata", target.api_version) if target and metadata_only else None,
     )
     convert: Callable[[Obj], Obj] = lambda o: strategy.to_version(o, req.rt)  # noqa: E731
-    if wants_table(req.accept):
-        convert = _table_rows(b, req)
+    if target is not None and target.kind == "Table":
+        convert = _table_rows(b, req, target)
+    elif target is not None and metadata_only:
+        convert = lambda o: partial_object(strategy.to_version(o, req.rt), target)  # noqa: E731
     stream = watch_stream(spec, b.store, b.log, convert)
     return Response(200, None, stream=stream)
 
 
-def _table_rows(b: Backend, req: Request) -> Callable[[Obj], Obj]:
+def _watch_timeout(req: Request) -> float | None:
+    """Seconds until the watch ends; None for the server's own limit (here: none). kube-apiserver
+    does not tell ``timeoutSeconds=0`` from no ``timeoutSeconds`` at all: both get the server's
+    random one to two times ``--min-request-timeout`` (30-60 minutes by default; ``ListResource`` in
+    ``k8s.io/apiserver/pkg/endpoints/handlers/get.go``), so a client's ``timeout_seconds=0`` is a
+    long watch, not one that ends at once; a negative value ends it at once. Any int64 is taken
+    (``watch.py`` bounds each wait)."""
+    seconds = query_int(req.query, "timeoutSeconds")
+    if seconds is None or seconds == 0:
+        return None
+    return float(max(seconds, 0))
+
+
+def _table_rows(b: Backend, req: Request, target: Target) -> Callable[[Obj], Obj]:
     """Each watched object as a one-row Table, as kube-apiserver sends ``kubectl get -w``: the
     first carries the column definitions, the later ones none (its ``NoHeaders`` on every event
     after the first), so kubectl prints the header once and every update as a row."""
     include, first = _include(req), [True]
 
     def convert(obj: Obj) -> Obj:
-        shown = table(req.rt, [strategy.to_version(obj, req.rt)], b.clock.now(), include_object=include)
+        shown = table(
+            req.rt,
+            [strategy.to_version(obj, req.rt)],
+            b.clock.now(),
+            include_object=include,
+            version=target.version,
+        )
         shown["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
         if not first[0]:
             shown["columnDefinitions"] = None
@@ -420,6 +478,12 @@ def _create_on_update(b: Backend, req: Request, new: Obj) -> Response:
     return _store_create(b, req, new)
 
 
+_PATCH_TYPES = (PatchType.JSON, PatchType.MERGE, PatchType.STRATEGIC, PatchType.APPLY)
+"""The patch types in the order the 415 lists them: the ``supportedTypes`` of the REST installer
+(``k8s.io/apiserver/pkg/endpoints/installer.go``) and of apiextensions-apiserver's custom resource
+handler (no strategic merge there); CBOR apply is behind a gate that is off in 1.32."""
+
+
 def _patch_type(req: Request) -> PatchType:
     media = req.content_type.split(";")[0].strip() or PatchType.MERGE.value
     try:
@@ -427,7 +491,9 @@ def _patch_type(req: Request) -> PatchType:
     except ValueError:
         kind = None
     if kind is None or (kind is PatchType.STRATEGIC and req.rt.custom):
-        accepted = ", ".join(p.value for p in PatchType if not (p is PatchType.STRATEGIC and req.rt.custom))
+        accepted = ", ".join(
+            p.value for p in _PATCH_TYPES if not (p is PatchType.STRATEGIC and req.rt.custom)
+        )
         raise UnsupportedMediaType(
             f"the body of the request was in an unknown format - accepted media types include: {accepted}"
         )
@@ -473,7 +539,7 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
             new = apply_json_patch(current, req.body)
         else:
             if not isinstance(req.body, dict):
-                raise BadRequest(f"a {kind.value} body must be a JSON object, got {_json_type(req.body)}")
+                raise _not_a_patch_object(kind, req.body)
             new = own_top(_merge(req, kind, current))
     except DirectiveFormatError as exc:
         raise BadRequest(str(exc)) from exc
@@ -482,6 +548,18 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
     if not isinstance(new, dict):
         raise BadRequest("the patched document is not an object")
     return new
+
+
+def _not_a_patch_object(kind: PatchType, body: Any) -> BadRequest:
+    """A merge or strategic merge patch that is no JSON object, in the patch handler's words
+    (``k8s.io/apiserver/pkg/endpoints/handlers/patch.go``): the strict decode into a
+    ``map[string]interface{}`` fails first (a merge patch's error prefixed ``error decoding
+    patch:``, a strategic one's bare), and a merge patch of ``null`` is json-patch's
+    ``ErrBadJSONPatch``."""
+    if body is None and kind is PatchType.MERGE:
+        return BadRequest("Invalid JSON Patch")
+    problem = f"json: cannot unmarshal {_json_type(body)} into Go value of type map[string]interface {{}}"
+    return BadRequest(f"error decoding patch: {problem}" if kind is PatchType.MERGE else problem)
 
 
 def _scale(b: Backend, req: Request) -> Response:
@@ -580,13 +658,17 @@ def _apply(b: Backend, req: Request) -> Response:
 
 
 def _success(req: Request, obj: Obj) -> dict[str, Any]:
+    """The registry's answer to a delete that removed the object (``finalizeDelete`` in
+    ``k8s.io/apiserver/pkg/registry/generic/registry/store.go``): the resource as ``kind``, and
+    every detail ``omitempty``, so a core kind's empty group is left out."""
     r = req.rt.resource
-    details = {
+    given = {
         "name": obj["metadata"]["name"],
         "group": r.group,
         "kind": r.plural,
         "uid": obj["metadata"].get("uid"),
     }
+    details = {key: value for key, value in given.items() if value}
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
 
 
@@ -747,6 +829,12 @@ def _answer_review(req: Request) -> Response:
     return Response(201, access_reviews.answer(req.rt.resource, req.body))
 
 
+_WRITES = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+"""Verbs whose answer is converted after the write, as ``transformResponseObject`` converts every
+answer (a client asking for metadata only gets it from its writes too; the write is done even when
+the conversion is refused)."""
+
+
 def handle(b: Backend, req: Request) -> Response:
     """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
     if req.subresource and req.subresource not in req.rt.all_subresources():
@@ -767,6 +855,8 @@ def handle(b: Backend, req: Request) -> Response:
     if req.subresource == "scale":
         return _scale(b, req)
     response = VERBS[req.verb](b, req)
+    if req.verb in _WRITES and response.stream is None:
+        response.body = _converted(b, req, response.body, listed=req.verb == "deletecollection")
     if req.rt.deprecation_warning:
         response.warnings.insert(0, req.rt.deprecation_warning)
     return response

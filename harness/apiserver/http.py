@@ -56,6 +56,16 @@ def warning_header(text: str) -> str | None:
     return f'299 - "{quoted}"'
 
 
+def _retry_after(body: Any) -> str:
+    """The ``Retry-After`` header line of an error whose ``Status`` asks for a retry, as
+    ``responsewriters.ErrorNegotiated`` (``k8s.io/apiserver/pkg/endpoints/handlers/responsewriters``)
+    sets it from ``details.retryAfterSeconds``; empty for any other answer."""
+    if not isinstance(body, dict) or body.get("kind") != "Status":
+        return ""
+    seconds = (body.get("details") or {}).get("retryAfterSeconds")
+    return f"Retry-After: {seconds}\r\n" if isinstance(seconds, int) and seconds > 0 else ""
+
+
 def _encode(body: Any) -> bytes:
     if isinstance(body, bytes):
         return body
@@ -235,6 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, *, close: bool = False) -> None:
         body = _encode(response.body)
         extra = f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
+        extra += _retry_after(response.body)
         head = self._head(response.status, response.content_type, response.warnings, extra)
         try:
             self.wfile.write(head if self.command == "HEAD" else head + body)

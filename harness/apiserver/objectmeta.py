@@ -167,6 +167,10 @@ def _name_causes(meta: dict[str, Any], namespace_kind: bool) -> list[Cause]:
     name = meta.get("name")
     if isinstance(name, str) and name:
         causes += [invalid("metadata.name", name, m) for m in check(name)]
+    elif not generate:  # a generateName becomes the name before kube-apiserver validates
+        causes.append(
+            Cause("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")
+        )
     return causes
 
 

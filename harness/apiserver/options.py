@@ -240,12 +240,17 @@ def parse_resource_version(text: str | None, *, watch: bool, resource: str) -> i
 
 
 def too_large_rv(asked: int, current: int) -> ApiError:
-    """The watch cache's answer to a resourceVersion it has not reached."""
+    """The watch cache's answer to a resourceVersion it has not reached: ``storage.
+    NewTooLargeResourceVersionError`` (``k8s.io/apiserver/pkg/storage/errors.go``), a
+    ``NewTimeoutError`` (message prefixed ``Timeout:``) that asks the client to retry after the
+    cacher's one second (``resourceVersionTooHighRetrySeconds``), which the answer also sends as
+    ``Retry-After``; the Python client's ``client_go_retries`` and client-go retry reads on it."""
     return ApiError(
-        f"Too large resource version: {asked}, current: {current}",
+        f"Timeout: Too large resource version: {asked}, current: {current}",
         code=504,
         reason="Timeout",
         causes=[Cause("ResourceVersionTooLarge", "Too large resource version", "")],
+        retry_after=1,
     )
 
 

@@ -89,13 +89,13 @@ def _definition(column: PrinterColumn) -> dict[str, Any]:
     }
 
 
-def _row_object(obj: Obj, include: str) -> Obj | None:
+def _row_object(obj: Obj, include: str, version: str) -> Obj | None:
     if include == "None":
         return None
     if include == "Object":
         return obj
     meta = {k: v for k, v in obj.get("metadata", {}).items() if k != "managedFields"}
-    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}
+    return {"kind": "PartialObjectMetadata", "apiVersion": f"meta.k8s.io/{version}", "metadata": meta}
 
 
 def table(
@@ -107,13 +107,16 @@ def table(
     resource_version: str | None = None,
     continue_token: str | None = None,
     remaining: int | None = None,
+    version: str = "v1",
 ) -> dict[str, Any]:
-    """A ``meta.k8s.io/v1`` Table of ``objects`` with ``rt``'s columns."""
+    """A ``meta.k8s.io/<version>`` Table of ``objects`` with ``rt``'s columns; ``version`` is
+    ``v1beta1`` when the client asked for that one, and names the rows' metadata-only objects too
+    (``asTable`` in ``k8s.io/apiserver/pkg/endpoints/handlers/response.go``)."""
     rows = []
     cells = [_cell_function(c) for c in rt.columns]
     for obj in objects:
         row: dict[str, Any] = {"cells": [obj["metadata"]["name"], *(cell(obj, now) for cell in cells)]}
-        shown = _row_object(obj, include_object)
+        shown = _row_object(obj, include_object, version)
         if shown is not None:
             row["object"] = shown
         rows.append(row)
@@ -126,7 +129,7 @@ def table(
             meta["remainingItemCount"] = remaining
     return {
         "kind": "Table",
-        "apiVersion": "meta.k8s.io/v1",
+        "apiVersion": f"meta.k8s.io/{version}",
         "metadata": meta,
         "columnDefinitions": [_NAME_COLUMN, *(_definition(c) for c in rt.columns)],
         "rows": rows,

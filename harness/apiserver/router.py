@@ -23,7 +23,13 @@ PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 __all__ = ["PUBLIC_PATHS", "Router"]
 
-PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
+PUBLIC_PATHS = frozenset({"/version", "/version/", "/healthz", "/livez", "/readyz"})
+# The roots kube-apiserver answers with and without a trailing slash: ``/version`` and ``/api`` are
+# go-restful web services whose one route is ``/`` (``routes/version.go``, the legacy root
+# discovery handler), and ``/apis/`` is registered beside ``/apis`` by kube-aggregator. The Python
+# ``kubernetes`` client calls the slashed forms (``VersionApi.get_code`` reads ``/version/``,
+# ``CoreApi.get_api_versions`` ``/api/``, ``ApisApi.get_api_versions`` ``/apis/``).
+_SLASHED_ROOTS = {"/version/": "/version", "/api/": "/api", "/apis/": "/apis"}
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
 _YAML_MEDIA = frozenset({"application/yaml", "application/apply-patch+yaml"})
 
@@ -68,6 +74,7 @@ class Router:
 
     def _non_resource(self, path: str, parts: list[str], accept: str, raw_query: str = "") -> Response | None:
         catalog = self.backend.catalog
+        path = _SLASHED_ROOTS.get(path, path)
         if path == "/version":
             return Response(200, discovery.version_info())
         if parts[:1] and f"/{parts[0]}" in health.ROOTS:

@@ -23,6 +23,7 @@ from typing import Any, TypeAlias
 from harness.apiserver.json_numbers import WholeFloat
 from harness.apiserver.microtime import parse_error as micro_time_error
 from harness.apiserver.objectmeta import go_quote, max_len, regex_error
+from harness.apiserver.pod_update import validate_pod_update
 from harness.kube.errors import Cause
 
 __all__ = ["decode_error", "validate_core", "validate_core_update"]
@@ -405,7 +406,10 @@ _LOCKED_FIELDS = {"configmaps": ("data", "binaryData"), "secrets": ("data",)}
 def validate_core_update(plural: str, new: dict[str, Any], old: dict[str, Any]) -> list[Cause]:
     """What ``ValidateConfigMapUpdate`` and ``ValidateSecretUpdate`` (``pkg/apis/core/validation``)
     add on an update: a Secret's ``type`` never changes, and once ``immutable`` is true neither it
-    nor the data may change (a Secret's ``stringData`` is already folded into ``data`` here)."""
+    nor the data may change (a Secret's ``stringData`` is already folded into ``data`` here); a
+    Pod's spec is :func:`~harness.apiserver.pod_update.validate_pod_update`'s."""
+    if plural == "pods":
+        return validate_pod_update(new, old)
     if plural not in _LOCKED_FIELDS:
         return []
     causes: list[Cause] = []

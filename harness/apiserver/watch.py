@@ -128,6 +128,10 @@ class WatchSpec:
     timeout: float | None
     send_initial: bool | None = None
     bookmark_interval: float = 60.0
+    bookmark_type: tuple[str, str] | None = None
+    """``(kind, apiVersion)`` of the bookmarks' objects when the events are converted (a
+    metadata-only watch's are ``PartialObjectMetadata``, as every event object passes through the
+    same conversion upstream); None: the watched kind."""
 
 
 def _event(kind: str, obj: Obj) -> dict[str, Any]:
@@ -139,7 +143,8 @@ def _bookmark(spec: WatchSpec, rv: int, *, initial_end: bool = False) -> dict[st
     if initial_end:
         meta["annotations"] = {"k8s.io/initial-events-end": "true"}
     r = spec.rt.resource
-    return _event(EventType.BOOKMARK.value, {"kind": r.kind, "apiVersion": r.api_version, "metadata": meta})
+    kind, api_version = spec.bookmark_type or (r.kind, r.api_version)
+    return _event(EventType.BOOKMARK.value, {"kind": kind, "apiVersion": api_version, "metadata": meta})
 
 
 def _matches(spec: WatchSpec, obj: Obj | None) -> bool:

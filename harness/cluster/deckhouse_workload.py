@@ -27,7 +27,7 @@ from harness.clock import Clock
 from harness.dkp.controllers.deckhouse_cli import NotSimulated, run_deckhouse_controller
 from harness.dkp.runtime.log import DeckhouseLog
 from harness.kube import control_plane, workloads
-from harness.kube.client import KubeClient
+from harness.kube.client import KubeClient, PatchType
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj
 from harness.kube.timestamps import stamp
@@ -277,20 +277,31 @@ class DeckhouseWorkload:
 
     def upgrade(self) -> None:
         """A new Deckhouse version: the new image in the Deployment's template and in the pod, the
-        generation reported at once (the simulator keeps the pod: see docs/dkp-simulator.md)."""
+        generation reported at once (the simulator keeps the pod: see docs/dkp-simulator.md). The
+        patches are strategic merges, which change the container's image alone (a merge patch
+        replaced the whole container list, dropping its command and ports, and a pod's spec may
+        change nowhere else: ``ValidatePodUpdate``)."""
         client, image, ns = self._client(), self._image(), kinds.DECKHOUSE_NAMESPACE
         spec = {"containers": [{"name": CONTAINER, "image": image}]}
+        strategic = PatchType.STRATEGIC
         made = client.patch(
-            kinds.DEPLOYMENT, DEPLOYMENT, {"spec": {"template": {"spec": spec}}}, namespace=ns
+            kinds.DEPLOYMENT,
+            DEPLOYMENT,
+            {"spec": {"template": {"spec": spec}}},
+            namespace=ns,
+            patch_type=strategic,
         )
         self._report_deployment(int(made["metadata"]["generation"]), replicas=int(self.running))
         current = self._sets[-1]
-        current.template = {**current.template, "spec": {**current.template.get("spec", {}), **spec}}
+        current.template = {
+            **current.template,
+            "spec": _with_image(current.template.get("spec") or {}, image),
+        }
         if self._sets_stored():
             template = {"spec": {"template": {"spec": spec}}}
-            client.patch(kinds.REPLICA_SET, current.name, template, namespace=ns)
+            client.patch(kinds.REPLICA_SET, current.name, template, namespace=ns, patch_type=strategic)
         for pod in [self.pod_name, *self.standby] if self.running else []:  # scaled to zero: none
-            running = client.patch(kinds.POD, pod, {"spec": spec}, namespace=ns)
+            running = client.patch(kinds.POD, pod, {"spec": spec}, namespace=ns, patch_type=strategic)
             started = str(running["status"].get("startTime") or stamp(self._clock.now()))
             self._report_pod(image, started, pod)
 

@@ -49,7 +49,10 @@ class Cause:
     field: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"reason": self.reason, "message": self.message, "field": self.field}
+        """The cause as ``metav1.StatusCause`` encodes it: every field ``omitempty``, so a cause
+        about no field in particular has no ``field`` key."""
+        given = {"reason": self.reason, "message": self.message, "field": self.field}
+        return {key: value for key, value in given.items() if value}
 
 
 @dataclass
@@ -63,6 +66,9 @@ class ApiError(Exception):
     causes: list[Cause] = field(default_factory=list)
     code: int = 500
     reason: str = "InternalError"
+    retry_after: int = 0
+    """Seconds after which the client may try again (``details.retryAfterSeconds``, and the HTTP
+    layer's ``Retry-After`` header); 0: none."""
 
     CODE: ClassVar[int] = 500
     REASON: ClassVar[str] = "InternalError"
@@ -96,6 +102,8 @@ class ApiError(Exception):
             details["kind"] = self.kind
         if self.causes:
             details["causes"] = [c.to_dict() for c in self.causes]
+        if self.retry_after > 0:
+            details["retryAfterSeconds"] = self.retry_after
         if details:
             status["details"] = details
         return status
@@ -198,6 +206,7 @@ def from_status(status: dict[str, Any]) -> ApiError:
         "group": details.get("group", ""),
         "kind": details.get("kind", ""),
         "causes": causes,
+        "retry_after": int(details.get("retryAfterSeconds") or 0),
     }
     # A watch from a too-old resourceVersion reports reason "Expired" with code 410.
     reason = "Gone" if status.get("reason") == "Expired" else status.get("reason", "")

@@ -128,3 +128,56 @@ def test_kubectl_patch_json_prints_the_request_is_invalid(cluster):  # noqa: F81
         "The request is invalid: : error in remove for path: '/data/nope': Unable to remove nonexistent "
         "key: nope: missing value"
     )
+
+
+def test_a_list_sent_as_the_python_clients_default_merge_patch_is_the_decoders_400(tmp_path):
+    """``CustomObjectsApi.patch_cluster_custom_object`` sends ``application/merge-patch+json``
+    whatever the body, so a JSON patch's list of operations arrives as a merge patch: the patch
+    handler's strict decode into a map refuses it (``error decoding patch: ...``)."""
+    from kubernetes import client, config
+    from kubernetes.client.exceptions import ApiException
+
+    from harness.apiserver import ApiServer
+    from harness.clock import VirtualClock
+
+    from .conftest import TEST_CRDS
+
+    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
+    server.start(tls=True)
+    try:
+        cfg = client.Configuration()
+        config.load_kube_config(
+            config_file=str(server.write_kubeconfig(tmp_path / "kubeconfig")), client_configuration=cfg
+        )
+        with client.ApiClient(cfg) as api:
+            co = client.CustomObjectsApi(api)
+            co.create_cluster_custom_object("example.com", "v1alpha2", "widgets", widget("w"))
+            ops = [{"op": "replace", "path": "/spec/count", "value": 3}]
+            with pytest.raises(ApiException) as info:
+                co.patch_cluster_custom_object("example.com", "v1alpha2", "widgets", "w", ops)
+    finally:
+        server.stop()
+    status = json.loads(info.value.body)
+    assert (info.value.status, status["reason"]) == (400, "BadRequest")
+    assert status["message"] == (
+        "error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}"
+    )
+
+
+def test_a_strategic_patch_not_an_object_has_no_prefix_and_a_null_merge_patch_is_invalid(stored):
+    """A strategic merge patch's decode error is the bare decoder's text; a merge patch of
+    ``null`` is json-patch's ``ErrBadJSONPatch``, which the handler turns into a 400."""
+    assert stored.post("/api/v1/namespaces/default/configmaps", json={"metadata": {"name": "c"}}).is_success
+    strategic = stored.patch(
+        "/api/v1/namespaces/default/configmaps/c",
+        content=b'"text"',
+        headers={"Content-Type": "application/strategic-merge-patch+json"},
+    )
+    assert (strategic.status_code, strategic.json()["message"]) == (
+        400,
+        "json: cannot unmarshal string into Go value of type map[string]interface {}",
+    )
+    merge = stored.patch(
+        f"{WIDGETS}/w", content=b"null", headers={"Content-Type": "application/merge-patch+json"}
+    )
+    assert (merge.status_code, merge.json()["message"]) == (400, "Invalid JSON Patch")

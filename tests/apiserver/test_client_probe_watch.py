@@ -18,7 +18,7 @@ URL = "/apis/example.com/v1alpha2/widgets"
 
 
 def _events(http: httpx.Client, rv: str) -> list[dict]:
-    r = http.get(URL, params={"watch": "1", "resourceVersion": rv, "timeoutSeconds": "0"})
+    r = http.get(URL, params={"watch": "1", "resourceVersion": rv, "timeoutSeconds": "-1"})
     return [json.loads(line) for line in r.text.splitlines() if line.strip()]
 
 
@@ -59,7 +59,7 @@ def test_a_watch_that_times_out_at_once_ends_without_a_bookmark(clock):
     url = server.start()
     try:
         with httpx.Client(base_url=url, headers={"Authorization": "Bearer t"}) as http:
-            params = {"watch": "1", "allowWatchBookmarks": "true", "timeoutSeconds": "0"}
+            params = {"watch": "1", "allowWatchBookmarks": "true", "timeoutSeconds": "-1"}
             r = http.get(URL, params=params)
     finally:
         server.stop()

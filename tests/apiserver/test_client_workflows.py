@@ -339,3 +339,79 @@ def test_every_answer_carries_the_audit_id_of_its_request(http):
     assert echoed.headers["Audit-Id"] == "my-trace-1"
     with http.stream("GET", f"{WIDGETS}?watch=1&timeoutSeconds=1") as stream:
         assert uuid.UUID(stream.headers["Audit-Id"])
+
+
+def test_a_nameless_create_lists_every_validation_error_in_one_answer(kubeconfig):
+    """The custom resource validator checks the metadata (``ValidateObjectMetaAccessor``: ``name
+    or generateName is required``) and the schema together, so a create without a name and
+    without a required field names both; the sandbox used to name only the schema's error, and
+    the missing name only once the schema held."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    body = {"apiVersion": f"{G}/{V}", "kind": "Widget", "metadata": {}, "spec": {}}
+    with pytest.raises(ApiException) as info:
+        co.create_cluster_custom_object(G, V, P, body)
+    status = _status(info.value)
+    assert status["message"] == (
+        'Widget.example.com "" is invalid: [metadata.name: Required value: name or generateName is required, '
+        "spec.repo: Required value]"
+    )
+    assert [c["field"] for c in status["details"]["causes"]] == ["metadata.name", "spec.repo"]
+    generated = co.create_cluster_custom_object(
+        G, V, P, dict(body, metadata={"generateName": "w-"}, spec={"repo": "r"})
+    )
+    assert generated["metadata"]["name"].startswith("w-")
+
+
+def test_an_unsupported_patch_type_lists_the_accepted_ones_in_kube_apiservers_order(kubeconfig):
+    """A strategic merge patch of a custom resource (``_content_type=`` of the Python client) is
+    the 415 of the custom resource handler, whose ``supportedTypes`` start with JSON patch; a
+    built-in kind lists strategic merge patch too (``installer.go``)."""
+    from kubernetes.client.exceptions import ApiException
+
+    server, path = kubeconfig
+    co = _custom_objects(path)
+    co.create_cluster_custom_object(G, V, P, widget("w"))
+    with pytest.raises(ApiException) as info:
+        co.patch_cluster_custom_object(
+            G, V, P, "w", {"spec": {"count": 2}}, _content_type="application/strategic-merge-patch+json"
+        )
+    assert (info.value.status, _status(info.value)["reason"]) == (415, "UnsupportedMediaType")
+    prefix = "the body of the request was in an unknown format - accepted media types include: "
+    assert _status(info.value)["message"] == (
+        prefix + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    )
+    with httpx.Client(
+        base_url=server.url, verify=False, headers={"Authorization": f"Bearer {server.token}"}
+    ) as http:
+        answer = http.patch(
+            "/api/v1/namespaces/default/configmaps/c", content=b"{}", headers={"Content-Type": "text/plain"}
+        )
+    assert answer.json()["message"] == prefix + (
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/strategic-merge-patch+json, application/apply-patch+yaml"
+    )
+
+
+def test_a_list_from_a_future_resource_version_is_a_timeout_that_asks_for_a_retry(kubeconfig):
+    """``storage.NewTooLargeResourceVersionError``: a ``NewTimeoutError`` (``Timeout:`` prefix,
+    ``retryAfterSeconds`` 1, so a ``Retry-After: 1`` header that client-go and the Python client's
+    ``client_go_retries`` act on), its cause without a ``field`` key (``StatusCause`` omits an
+    empty one)."""
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    co = _custom_objects(path)
+    current = int(co.list_cluster_custom_object(G, V, P)["metadata"]["resourceVersion"])
+    with pytest.raises(ApiException) as info:
+        co.list_cluster_custom_object(G, V, P, resource_version=str(current + 100))
+    status = _status(info.value)
+    assert (info.value.status, status["reason"]) == (504, "Timeout")
+    assert status["message"] == f"Timeout: Too large resource version: {current + 100}, current: {current}"
+    assert status["details"] == {
+        "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+        "retryAfterSeconds": 1,
+    }
+    assert info.value.headers["Retry-After"] == "1"

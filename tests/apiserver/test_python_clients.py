@@ -179,3 +179,106 @@ def test_kubernetes_client_pod_delete_answers_with_the_pod(kubeconfig):
         assert deleted.metadata.resource_version == created.metadata.resource_version
         core.create_namespaced_config_map("default", {"metadata": {"name": "c"}})
         assert core.delete_namespaced_config_map("c", "default")["status"] == "Success"
+
+
+def test_a_watch_with_timeout_seconds_zero_runs_as_one_without_a_timeout(kubeconfig):
+    """kube-apiserver takes ``timeoutSeconds=0`` as no timeout at all (the server's 30-60 minutes,
+    ``ListResource`` in ``handlers/get.go``); the sandbox used to end such a watch at once, so a
+    ``watch.Watch().stream(..., timeout_seconds=0)`` loop saw nothing after the first list."""
+    from kubernetes import client, watch
+
+    server, path = kubeconfig
+    c = server.client()
+    widgets = c.resolve(f"{G}/{V}", "Widget")
+    c.create(widgets, {"metadata": {"name": "a"}, "spec": {"repo": "r"}})
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        stream = watch.Watch().stream(co.list_cluster_custom_object, G, V, P, timeout_seconds=0)
+        assert next(stream)["object"]["metadata"]["name"] == "a"
+        c.create(widgets, {"metadata": {"name": "b"}, "spec": {"repo": "r"}})
+        later = next(stream, None)
+        stream.close()
+    assert later is not None and (later["type"], later["object"]["metadata"]["name"]) == ("ADDED", "b")
+
+
+def test_a_core_kinds_delete_answer_has_no_empty_group(kubeconfig):
+    """``metav1.StatusDetails`` encodes every field ``omitempty``: deleting a ConfigMap answers
+    ``{"name", "kind": "configmaps", "uid"}`` without ``"group": ""`` (the Python client's
+    ``V1Status.details.group`` is None, not an empty string, as against a real cluster)."""
+    import json
+
+    from kubernetes import client
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        core = client.CoreV1Api(api)
+        created = core.create_namespaced_config_map("default", client.V1ConfigMap(metadata={"name": "c"}))
+        answer = core.delete_namespaced_config_map("c", "default", _preload_content=False)
+        body = json.loads(answer.read())
+    assert body["status"] == "Success"
+    assert body["details"] == {"name": "c", "kind": "configmaps", "uid": created.metadata.uid}
+
+
+_POD_FIELDS = (
+    "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+    "`spec.tolerations` (only additions to existing tolerations),"
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+)
+
+
+def test_a_pods_spec_changes_only_where_validate_pod_update_allows(kubeconfig):
+    """``ValidatePodUpdate`` (``pkg/apis/core/validation``): a new image, a shorter deadline and
+    added tolerations pass; a node name, a restart policy or another container are refused with
+    upstream's first line (its ``cmp.Diff`` of the Go spec is replaced by the changed paths). The
+    sandbox used to store any change."""
+    import json
+
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        core = client.CoreV1Api(api)
+        pod = client.V1Pod(
+            metadata=client.V1ObjectMeta(name="p"),
+            spec=client.V1PodSpec(
+                containers=[client.V1Container(name="c", image="i:1")], active_deadline_seconds=60
+            ),
+        )
+        core.create_namespaced_pod("default", pod)
+        extra = {"key": "k", "operator": "Exists"}
+        changed = core.patch_namespaced_pod(
+            "p",
+            "default",
+            {"spec": {"containers": [{"name": "c", "image": "i:2"}], "activeDeadlineSeconds": 30}},
+        )
+        assert (changed.spec.containers[0].image, changed.spec.active_deadline_seconds) == ("i:2", 30)
+        tolerated = [t.to_dict() for t in changed.spec.tolerations]
+        core.patch_namespaced_pod(
+            "p", "default", [{"op": "add", "path": "/spec/tolerations/-", "value": extra}]
+        )
+        refused = {}
+        for label, patch in {
+            "node": {"spec": {"nodeName": "other"}},
+            "restart": {"spec": {"restartPolicy": "Never"}},
+            "longer deadline": {"spec": {"activeDeadlineSeconds": 90}},
+            "another container": {"spec": {"containers": [{"name": "d", "image": "j"}]}},
+        }.items():
+            with pytest.raises(ApiException) as info:
+                core.patch_namespaced_pod("p", "default", patch)
+            refused[label] = json.loads(info.value.body)
+        stored = core.read_namespaced_pod("p", "default")
+    assert len(stored.spec.tolerations) == len(tolerated) + 1 and stored.spec.node_name is None
+    node = refused["node"]
+    assert (node["code"], node["reason"]) == (422, "Invalid")
+    forbidden = f"spec: Forbidden: pod updates may not change fields other than {_POD_FIELDS}"
+    assert node["message"] == f'Pod "p" is invalid: {forbidden}\n  spec.nodeName'
+    assert node["details"]["causes"][0]["field"] == "spec"
+    assert refused["restart"]["message"].endswith("\n  spec.restartPolicy")
+    assert refused["longer deadline"]["message"] == (
+        'Pod "p" is invalid: spec.activeDeadlineSeconds: Invalid value: 90: '
+        "must be less than or equal to previous value"
+    )
+    assert refused["another container"]["message"] == (
+        'Pod "p" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers'
+    )

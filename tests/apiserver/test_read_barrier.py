@@ -24,7 +24,7 @@ def test_the_barrier_runs_before_http_reads_but_not_writes_watches_or_in_process
     assert calls == []
     http.get(WIDGET.path("b")).raise_for_status()
     assert calls == ["barrier"]
-    http.get(WIDGET.path(), params={"watch": "true", "timeoutSeconds": "0"})
+    http.get(WIDGET.path(), params={"watch": "true", "timeoutSeconds": "-1"})
     assert calls == ["barrier"]
 
     server.set_read_barrier(None)

@@ -29,7 +29,7 @@ def _summary(events):
 def test_watch_without_resource_version_replays_current_objects_as_added(client, http):
     client.create(WIDGET, widget("a"))
     client.create(WIDGET, widget("b"))
-    assert _summary(_events(http, timeoutSeconds="0")) == [("ADDED", "a"), ("ADDED", "b")]
+    assert _summary(_events(http, timeoutSeconds="-1")) == [("ADDED", "a"), ("ADDED", "b")]
 
 
 def test_watch_resumes_after_a_resource_version(client, http):
@@ -37,7 +37,7 @@ def test_watch_resumes_after_a_resource_version(client, http):
     client.patch(WIDGET, "a", {"spec": {"count": 2}})
     client.create(WIDGET, widget("b"))
     client.delete(WIDGET, "a")
-    events = _events(http, resourceVersion=first["metadata"]["resourceVersion"], timeoutSeconds="0")
+    events = _events(http, resourceVersion=first["metadata"]["resourceVersion"], timeoutSeconds="-1")
     assert _summary(events) == [("MODIFIED", "a"), ("ADDED", "b"), ("DELETED", "a")]
 
 
@@ -95,7 +95,7 @@ def test_bookmarks_are_sent_when_allowed(client, http):
         http,
         allowWatchBookmarks="true",
         sendInitialEvents="true",
-        timeoutSeconds="0",
+        timeoutSeconds="-1",
         resourceVersionMatch="NotOlderThan",
     )
     assert events[0]["type"] == "ADDED"
@@ -128,7 +128,10 @@ def test_label_selector_watch_sees_objects_leave_and_enter(client, http):
     client.patch(WIDGET, "a", {"metadata": {"labels": {"on": "no"}}})
     client.patch(WIDGET, "a", {"metadata": {"labels": {"on": "yes"}}})
     events = _events(
-        http, resourceVersion=start["metadata"]["resourceVersion"], labelSelector="on=yes", timeoutSeconds="0"
+        http,
+        resourceVersion=start["metadata"]["resourceVersion"],
+        labelSelector="on=yes",
+        timeoutSeconds="-1",
     )
     assert _summary(events) == [("DELETED", "a"), ("ADDED", "a")]
 

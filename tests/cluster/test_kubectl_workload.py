@@ -271,6 +271,23 @@ def test_the_simulators_own_upgrade_is_not_taken_for_a_users_rollout(cluster):
     assert (cluster.pod_name, cluster.workload.restarts) == (first, 0)
 
 
+def test_an_upgrade_changes_the_deckhouse_containers_image_and_nothing_else(cluster):
+    """The upgrade's patches are strategic merges: the container keeps its command and ports in
+    the Deployment's template and in the pod (a merge patch replaced the whole container list)."""
+    from harness.api import kinds
+
+    before = cluster.client.get(kinds.POD, cluster.pod_name, namespace="d8-system")["spec"]["containers"]
+    cluster.set_versions(deckhouse="v1.68.0")
+    cluster.settle()
+    pod = cluster.client.get(kinds.POD, cluster.pod_name, namespace="d8-system")["spec"]["containers"]
+    deployment = cluster.client.get(kinds.DEPLOYMENT, "deckhouse", namespace="d8-system")
+    template = deployment["spec"]["template"]["spec"]["containers"]
+    for containers in (pod, template):
+        (container,) = containers
+        assert container["image"] != before[0]["image"]
+        assert container["command"] == before[0]["command"] and container["ports"] == before[0]["ports"]
+
+
 def _rows(text: str) -> dict[str, list[str]]:
     return {line.split()[0]: line.split()[1:] for line in text.splitlines()[1:]}
 

@@ -176,7 +176,7 @@ def test_a_resource_version_from_the_future_is_the_watch_caches_504(hostile: Hos
     for query in (f"watch=true&resourceVersion={future}", f"resourceVersion={future}"):
         status = hostile.request("GET", f"{CM_PATH}?{query}").status_object()
         assert (status["code"], status["reason"]) == (504, "Timeout")
-        assert status["message"].startswith(f"Too large resource version: {future}, current: ")
+        assert status["message"].startswith(f"Timeout: Too large resource version: {future}, current: ")
         assert status["details"]["causes"][0]["reason"] == "ResourceVersionTooLarge"
 
 
