@@ -71,3 +71,31 @@ def test_a_rewritten_report_is_told_apart_even_with_the_same_size_and_time(old_r
     assert html.stat().st_size == stat.st_size
     assert _report_version(old_report) != before
     assert _report_version(old_report.parent / "nowhere") is None
+
+
+def test_the_line_above_the_report_counts_the_scenarios_in_words(tmp_path, monkeypatch, capsys):
+    """pytest counts a known deviation as passed; the run's own line says what each number is."""
+    from harness.report.assemble import assemble_run
+    from harness.report.status import Status
+    from tests.report.conftest import _make_scenario
+
+    report_dir = tmp_path / "reports"
+    scenarios = [
+        _make_scenario("a", Status.PASSED, []),
+        _make_scenario("b", Status.PASSED, [], line=9),
+        _make_scenario("c", Status.DEVIATION, [], line=15, deviation=True),
+        _make_scenario("d", Status.FAILED, [], line=21),
+    ]
+
+    def fake_run(command):
+        write_reports(assemble_run(scenarios, None, started_at="t", duration=0.0), report_dir)
+        return 1
+
+    monkeypatch.setattr(run_module, "run_pytest", fake_run)
+    assert run(_args(report_dir)) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"report: {report_dir / 'conformance.html'}"
+    assert lines[-2] == (
+        "scenarios: 1 not met, 2 hold, 1 known deviation (they pass: DKP differs from the page as "
+        "fixtures/claims.yaml records)"
+    )
