@@ -473,7 +473,10 @@ _IN_WORDS = (
 )
 
 
-def _in_words(json_report: Path) -> str | None:
+_FAILED_ON_DEVIATION = " (they fail this run: --fail-on-deviation)"
+
+
+def _in_words(json_report: Path, *, fail_on_deviation: bool = False) -> str | None:
     """The run's scenarios by outcome, as the report counts them, for the line above ``report:``.
 
     pytest's own summary counts a known deviation as passed and a scenario of another Deckhouse
@@ -487,7 +490,8 @@ def _in_words(json_report: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     parts = [
-        f"{counts[key]} {words.format(s='s' if counts[key] != 1 else '')}{why}"
+        f"{counts[key]} {words.format(s='s' if counts[key] != 1 else '')}"
+        + (_FAILED_ON_DEVIATION if key == "deviation" and fail_on_deviation else why)
         for key, words, why in _IN_WORDS
         if counts.get(key)
     ]
@@ -513,7 +517,7 @@ def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, wri
             f"the reports in {args.report_dir} were left as they were"
         )
     elif written:
-        summary = _in_words(args.report_dir / "conformance.json")
+        summary = _in_words(args.report_dir / "conformance.json", fail_on_deviation=args.fail_on_deviation)
         if summary:
             print(summary)
         print(f"report: {args.report_dir / 'conformance.html'}")

@@ -99,3 +99,17 @@ def test_the_line_above_the_report_counts_the_scenarios_in_words(tmp_path, monke
         "scenarios: 1 not met, 2 hold, 1 known deviation (they pass: DKP differs from the page as "
         "fixtures/claims.yaml records)"
     )
+
+
+def test_the_words_line_says_known_deviations_fail_a_run_with_fail_on_deviation(tmp_path):
+    from harness.cli.run import _in_words
+    from harness.report.assemble import assemble_run
+    from harness.report.status import Status
+    from tests.report.conftest import _make_scenario
+
+    report_dir = tmp_path / "reports"
+    scenario = _make_scenario("c", Status.DEVIATION, [], deviation=True)
+    write_reports(assemble_run([scenario], None, started_at="t", duration=0.0), report_dir)
+    strict = _in_words(report_dir / "conformance.json", fail_on_deviation=True)
+    assert strict == "scenarios: 1 known deviation (they fail this run: --fail-on-deviation)"
+    assert _in_words(tmp_path / "nowhere.json") is None
