@@ -94,3 +94,36 @@ def test_a_full_report_has_no_this_run_filter(tmp_path, catalogue, make_scenario
     scenarios = [make_scenario("module ready", Status.FAILED, ["EN-04"], line=14)]
     html = render_html(assemble_run(scenarios, catalogue, started_at="t", duration=1))
     assert '<button type="button" data-filter="selected"' not in html
+
+
+_OVERFLOW_PROBE = """<script>window.addEventListener("load", function () {
+  var width = document.documentElement.clientWidth, wide = [];
+  document.querySelectorAll("body *").forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > width + 1) { wide.push(e.tagName + "#" + e.id + "." + e.className); }
+  });
+  var p = document.createElement("pre"); p.id = "overflow-probe"; p.textContent = wide.join(" ");
+  document.body.appendChild(p);
+});</script>"""
+
+
+def test_the_step_catalogue_fits_the_page_width(tmp_path, catalogue, make_scenario):
+    """Its examples are wide one-liners: in an auto-layout table they widened the whole page, and
+    every screen of the report had a horizontal scrollbar."""
+    from harness.report.model import StepCatalogueEntry
+
+    long_example = 'Given the "stable" channel of module "module-one" has a release without version.json' * 2
+    entries = [StepCatalogueEntry(pattern="the {x} step", kind="given", doc="d", example=long_example)]
+    run = assemble_run(
+        [make_scenario("s", Status.PASSED, ["MS-01"])],
+        catalogue,
+        started_at="t",
+        duration=1,
+        step_catalogue=entries,
+    )
+    page = tmp_path / "conformance.html"
+    page.write_text(render_html(run).replace("</body>", _OVERFLOW_PROBE + "</body>"))
+    dom, console = _open(page, tmp_path / "profile")
+    assert console == []
+    probe = re.search(r'<pre id="overflow-probe">(.*?)</pre>', dom, re.S)
+    assert probe is not None and probe.group(1) == "", probe
