@@ -474,6 +474,7 @@ _IN_WORDS = (
 
 
 _FAILED_ON_DEVIATION = " (they fail this run: --fail-on-deviation)"
+_OTHER_SKIPS = " (other reasons: the report gives each)"
 
 
 def _in_words(json_report: Path, *, fail_on_deviation: bool = False) -> str | None:
@@ -491,11 +492,21 @@ def _in_words(json_report: Path, *, fail_on_deviation: bool = False) -> str | No
         return None
     parts = [
         f"{counts[key]} {words.format(s='s' if counts[key] != 1 else '')}"
-        + (_FAILED_ON_DEVIATION if key == "deviation" and fail_on_deviation else why)
+        + _why(key, why, counts, fail_on_deviation)
         for key, words, why in _IN_WORDS
         if counts.get(key)
     ]
     return "scenarios: " + ", ".join(parts) if parts else None
+
+
+def _why(key: str, why: str, counts: dict[str, int], fail_on_deviation: bool) -> str:
+    """What a count's words add: a known deviation fails a --fail-on-deviation run; plain skips
+    are told apart from the kinds counted before them."""
+    if key == "deviation" and fail_on_deviation:
+        return _FAILED_ON_DEVIATION
+    if key == "skipped" and (counts.get("other_era") or counts.get("needs_virtual_time")):
+        return _OTHER_SKIPS
+    return why
 
 
 def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, written: bool) -> int:

@@ -9,6 +9,7 @@ writes, or does not write, the report: what is under test is the command's last 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 import pytest
@@ -113,3 +114,16 @@ def test_the_words_line_says_known_deviations_fail_a_run_with_fail_on_deviation(
     strict = _in_words(report_dir / "conformance.json", fail_on_deviation=True)
     assert strict == "scenarios: 1 known deviation (they fail this run: --fail-on-deviation)"
     assert _in_words(tmp_path / "nowhere.json") is None
+
+
+def test_the_words_line_tells_the_kinds_of_skip_apart(tmp_path):
+    from harness.cli.run import _in_words
+
+    report = tmp_path / "conformance.json"
+    counts = {"passed": 45, "deviation": 0, "other_era": 33, "needs_virtual_time": 77, "skipped": 20}
+    report.write_text(json.dumps({"counts": {"scenarios": counts}}))
+    assert _in_words(report) == (
+        "scenarios: 45 hold, 33 skipped (written for other Deckhouse versions: --deckhouse-version latest "
+        "runs the newest), 77 skipped (they need the simulator's virtual time), 20 skipped (other "
+        "reasons: the report gives each)"
+    )
