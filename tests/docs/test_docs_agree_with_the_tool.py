@@ -83,7 +83,9 @@ def test_the_readme_says_about_how_many_scenarios_make_conformance_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     said = int(re.search(r"every scenario under `features/` \(about (\d+)\)", readme).group(1))
     actual = _scenario_count()
-    assert abs(actual - said) <= actual * 0.1, f"README says about {said} scenarios; there are {actual}"
+    assert abs(actual - said) <= actual * 0.15, (
+        f"README says `make conformance` runs about {said} scenarios; there are {actual}: update its number"
+    )
 
 
 def test_the_real_cluster_measurement_names_a_suite_of_about_todays_size():
