@@ -16,7 +16,6 @@ import pytest
 from harness.steps.binding import parse_feature
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.library import load_all
-from harness.steps.lint import lint
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
@@ -98,17 +97,15 @@ def test_the_real_cluster_measurement_names_a_suite_of_about_todays_size():
     )
 
 
-def test_the_lint_summary_the_guide_shows_is_the_one_the_lint_prints():
+def test_the_lint_summary_the_guide_shows_counts_todays_catalogue():
+    """Definitions and phrasings only: how many phrasings the features use changes with a QA
+    author's own feature files, which must not fail `make test`."""
     load_all()
     guide = re.sub(r"\s+", " ", (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8"))
-    match = re.search(r"`(\d+) step definitions in (\d+) phrasings, (\d+) phrasings used;", guide)
+    match = re.search(r"`(\d+) step definitions in (\d+) phrasings, \d+ phrasings used;", guide)
     assert match is not None
-    report = lint(FEATURES, CATALOGUE)
-    actual = (
-        len({step.function for step in CATALOGUE}),
-        len(CATALOGUE),
-        sum(1 for count in report.usage.values() if count),
-    )
+    actual = (len({step.function for step in CATALOGUE}), len(CATALOGUE))
     assert tuple(int(n) for n in match.groups()) == actual, (
-        f"docs/authoring.md §8 shows another lint summary than `dkp-harness steps --lint` prints: {actual}"
+        "docs/authoring.md §8 shows another lint summary than `dkp-harness steps --lint` prints: "
+        f"{actual[0]} step definitions in {actual[1]} phrasings"
     )
