@@ -48,13 +48,12 @@ Feature: A module offered by several sources needs its source named
       """
       properties:
         source: other
-      status:
-        phase: Downloading
       """
     When 15 seconds pass
     Then the releases of module "module-one" are:
       | name               | phase    |
       | module-one-v0.7.25 | Deployed |
+    And the Module "module-one" went through Conflict, Downloading, Ready
 
   @claim:EN-07 @claim:DKP-10
   Scenario: In every Deckhouse version the module is in Conflict until its source is named
@@ -78,13 +77,12 @@ Feature: A module offered by several sources needs its source named
       """
       properties:
         source: other
-      status:
-        phase: Downloading
       """
     When 15 seconds pass
     Then the releases of module "module-one" are:
       | name               | phase    |
       | module-one-v0.7.25 | Deployed |
+    And the Module "module-one" went through Conflict, Downloading, Ready
 
   @claim:DKP-31
   Scenario: Disabling a module in Conflict returns it to Available

@@ -136,7 +136,7 @@ Feature: Enabling a module with a ModuleConfig
         phase: Ready
       """
 
-  @claim:DKP-11
+  @claim:DKP-11 @simulation-only
   Scenario: A module offered by exactly one source takes that source when enabled
     When the ModuleConfig "module-two" enables the module
     Then the Module "module-two" matches:

@@ -34,7 +34,13 @@ Feature: Switching a module to another ModuleSource
           repo: ${REGISTRY}/other/modules
           scheme: HTTP
       """
-    And I patch the ModuleConfig "module-one" with:
+    Then the ModuleSource "other" matches:
+      """
+      status:
+        modules:
+        - name: module-one
+      """
+    When I patch the ModuleConfig "module-one" with:
       """
       spec:
         source: other

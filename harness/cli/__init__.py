@@ -51,6 +51,7 @@ first steps (from the project root, after `make setup` and `. .venv/bin/activate
   dkp-harness run                            every scenario; writes reports/conformance.html
   dkp-harness run features/approval          one folder (file.feature:LINE: one scenario)
   dkp-harness steps                          the step catalogue; `steps --lint` checks features
+  dkp-harness steps approve                  only the steps that mention "approve"
   dkp-harness serve --state-dir DIR &        a simulated DKP cluster for kubectl;
                                              once it prints "ready": set -a; . DIR/env; set +a
   dkp-harness time --state-dir DIR advance 3m    move the sandbox's virtual time

@@ -454,6 +454,61 @@ def _described(args: argparse.Namespace) -> str:
     return " ".join(parts) or "every feature under features/"
 
 
+_IN_WORDS = (
+    ("failed", "not met", ""),
+    ("error", "could not check", ""),
+    ("passed", "hold", ""),
+    (
+        "deviation",
+        "known deviation{s}",
+        " (they pass: DKP differs from the page as fixtures/claims.yaml records)",
+    ),
+    (
+        "other_era",
+        "skipped",
+        " (written for other Deckhouse versions: --deckhouse-version latest runs the newest)",
+    ),
+    ("needs_virtual_time", "skipped", " (they need the simulator's virtual time)"),
+    ("skipped", "skipped", ""),
+)
+
+
+_FAILED_ON_DEVIATION = " (they fail this run: --fail-on-deviation)"
+_OTHER_SKIPS = " (other reasons: the report gives each)"
+
+
+def _in_words(json_report: Path, *, fail_on_deviation: bool = False) -> str | None:
+    """The run's scenarios by outcome, as the report counts them, for the line above ``report:``.
+
+    pytest's own summary counts a known deviation as passed and a scenario of another Deckhouse
+    version as skipped among the rest: a first run printed ``DEVIATION`` lines and then
+    ``150 passed, 33 skipped``, and left the reader to guess how the two go together.
+    """
+    import json
+
+    try:
+        counts = json.loads(json_report.read_text(encoding="utf-8"))["counts"]["scenarios"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    parts = [
+        f"{counts[key]} {words.format(s='s' if counts[key] != 1 else '')}"
+        + _why(key, why, counts, fail_on_deviation)
+        for key, words, why in _IN_WORDS
+        if counts.get(key)
+    ]
+    return "scenarios: " + ", ".join(parts) if parts else None
+
+
+def _why(key: str, why: str, counts: dict[str, int], fail_on_deviation: bool) -> str:
+    """What a count's words add: a known deviation fails a --fail-on-deviation run; plain skips
+    are told apart from the kinds counted before them."""
+    if key == "deviation" and fail_on_deviation:
+        return _FAILED_ON_DEVIATION
+    if key == "skipped" and (counts.get("other_era") or counts.get("needs_virtual_time")):
+        return _OTHER_SKIPS
+    return why
+
+
 def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, written: bool) -> int:
     """The run's last line: where its report is, or why there is none.
 
@@ -473,6 +528,9 @@ def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, wri
             f"the reports in {args.report_dir} were left as they were"
         )
     elif written:
+        summary = _in_words(args.report_dir / "conformance.json", fail_on_deviation=args.fail_on_deviation)
+        if summary:
+            print(summary)
         print(f"report: {args.report_dir / 'conformance.html'}")
     else:
         why = "the run was interrupted" if code == INTERRUPTED else f"exit {code}"

@@ -1,6 +1,7 @@
 """``dkp-harness steps``: the step catalogue, its Markdown twin, and the lint of the feature files.
 
 dkp-harness steps              # pattern, kind, meaning and example of every step
+dkp-harness steps approve      # only the steps whose wording, meaning or example mention every word
 dkp-harness steps --markdown   # docs/steps.md (redirect it there to regenerate the file)
 dkp-harness steps --lint       # undefined, ambiguous, unused steps; bad values; unknown claim IDs, bad tags
 dkp-harness steps --lint features/approval my.feature   # only these folders or files
@@ -10,6 +11,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.steps.catalogue import StepDef
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "steps",
         help="print the Gherkin step catalogue, or lint the features",
         description="Without options: every Gherkin step with its meaning, an example and where it is "
-        "defined. --lint checks the feature files before any run and exits 1 on a problem.",
+        "defined; with words (`dkp-harness steps approve`), only the steps that mention them all. "
+        "--lint checks the feature files before any run and exits 1 on a problem.",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--markdown", action="store_true", help="print the catalogue as docs/steps.md")
@@ -32,9 +38,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "paths",
         nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="with --lint: feature folders or .feature files to lint (default: --features)",
+        metavar="WORD|PATH",
+        help="without --lint: words a step's wording, meaning or example must all contain "
+        "(case-insensitive), e.g. `steps release approved`; with --lint: feature folders or "
+        ".feature files to lint (default: --features)",
     )
     parser.add_argument(
         "--features",
@@ -60,22 +67,63 @@ def run(args: argparse.Namespace) -> int:
         print(render_markdown(CATALOGUE), end="")
         return 0
     if args.paths and not args.lint:
-        from harness.cli._checks import USAGE_ERROR
+        paths = [word for word in args.paths if _looks_like_a_path(word)]
+        if paths:
+            from harness.cli._checks import USAGE_ERROR
 
-        shown = " ".join(str(path) for path in args.paths)
-        print(f"error: a path ({shown}) is only read with --lint: dkp-harness steps --lint {shown}")
-        return USAGE_ERROR
+            shown = " ".join(paths)
+            print(f"error: a path ({shown}) is only read with --lint: dkp-harness steps --lint {shown}")
+            return USAGE_ERROR
+        return _search(args.paths)
     if args.lint:
-        targets = args.paths or [args.features]
+        targets = [Path(path) for path in args.paths] or [args.features]
         codes = [_lint(target, args.claims, named=len(targets) > 1) for target in targets]
         return max(codes)
     for step in CATALOGUE:
-        print(f"{step.kind.capitalize():5} {step.pattern}")
-        print(f"      {step.doc}")
-        for line in step.example.splitlines():
-            print(f"      | {line}")
-        print(f"      ({step.location})")
+        _print_step(step)
     return 0
+
+
+def _looks_like_a_path(word: str) -> bool:
+    """A feature file or folder given without --lint (a forgotten flag), not a word to search for."""
+    return word.endswith(".feature") or "/" in word or Path(word).exists()
+
+
+def _search(words: list[str]) -> int:
+    """Print the steps whose wording, meaning and example contain every word; 1 when none does.
+
+    A QA author looks for a step by what it is about ("approve", "window", "kubectl"); the whole
+    catalogue is some 350 lines, and grep over it finds a line, not the step it belongs to.
+    """
+    from harness.steps.catalogue import CATALOGUE
+
+    wanted = [word.lower() for word in words]
+    found = [
+        step
+        for step in CATALOGUE
+        if all(word in f"{step.kind} {step.pattern} {step.doc} {step.example}".lower() for word in wanted)
+    ]
+    for step in found:
+        _print_step(step)
+    if not found:
+        shown = " ".join(words)
+        print(
+            f"no step mentions {shown!r}.\n"
+            "Many things are fields of the YAML a step writes, not steps (`Given the cluster has:`,\n"
+            "`When I apply:`): an update window or mode is in a ModuleUpdatePolicy, a source in a\n"
+            f"ModuleConfig. `grep -rn '{shown}' features/` finds the scenarios that use it;\n"
+            "`dkp-harness steps` lists every step."
+        )
+        return 1
+    return 0
+
+
+def _print_step(step: StepDef) -> None:
+    print(f"{step.kind.capitalize():5} {step.pattern}")
+    print(f"      {step.doc}")
+    for line in step.example.splitlines():
+        print(f"      | {line}")
+    print(f"      ({step.location})")
 
 
 def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> int:

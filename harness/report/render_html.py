@@ -112,6 +112,23 @@ _LABELS = {
     Status.UNSELECTED: "not in this run",
     Status.NOT_APPLICABLE: "not applicable",
 }
+_MEANINGS = {
+    Status.PASSED: "every scenario checking the claim passed: DKP does what the page says.",
+    Status.FAILED: "a scenario's expectation was not met: DKP or the scenario is wrong; read the step "
+    "that did not pass against the claim, and its expected-vs-actual differences.",
+    Status.ERROR: "a scenario could not be carried out (a mistake in the scenario, such as an unknown "
+    "step or table column, or a harness problem): nothing was learnt about DKP.",
+    Status.DEVIATION: "DKP does something other than the page says, in the way the claims catalogue "
+    "records (the reason is under Known deviations). The scenario checks what DKP actually does and "
+    "passes; the terminal prints DEVIATION; --fail-on-deviation fails the run on it.",
+    Status.SKIPPED: "not run, with the reason: written for another Deckhouse version "
+    "(--deckhouse-version), or needing the simulator's virtual time on a real cluster.",
+    Status.UNCOVERED: "no scenario checks the claim yet: a to-do.",
+    Status.UNSELECTED: "a filtered run (a folder, -k, -m, --claim) did not select its scenarios.",
+    Status.NOT_APPLICABLE: "the claim is about other Deckhouse versions than the one this run checked.",
+}
+"""What each status means to a first-time reader: the legend under the counts and the counts'
+tooltips (a "known deviation" tile with no explanation next to it reads like a failure)."""
 _TARGET_FIELDS = (
     ("server", "server"),
     ("kubernetes_version", "Kubernetes"),
@@ -132,6 +149,8 @@ def render_html(run: Run) -> str:
         claim_counts=run.claim_counts(),
         deviations=[c for c in run.claims if c.claim.deviation],
         label=lambda status: _LABELS[Status(status)],
+        meaning=lambda status: _MEANINGS[Status(status)],
+        error_detail=_error_detail,
         offsets=_timeline_offsets,
         duration=_duration,
         comparison=_comparison,
@@ -145,6 +164,18 @@ def render_html(run: Run) -> str:
         other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
         beyond_page=run.beyond_page_count(),
     )
+
+
+def _error_detail(text: str) -> str:
+    """The terminal's account of a failure, as the report shows it: without the pointer to this report.
+
+    The terminal's last line ends ``details: reports/conformance.html``; inside that very file the
+    pointer only makes the reader look for another report.
+    """
+    return _REPORT_POINTER.sub(")", text)
+
+
+_REPORT_POINTER = re.compile(r"; details: [^\n]*\.html\)$", re.M)
 
 
 def _target(target: dict[str, str]) -> str:

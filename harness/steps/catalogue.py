@@ -156,6 +156,12 @@ def render_markdown(steps: list[StepDef]) -> str:
         "a step ending in `:` takes a YAML docstring or a datatable on the following lines. "
         "`And`/`But` continue the kind of the previous step.",
         "",
+        "From the terminal, `dkp-harness steps WORD…` prints only the steps that mention every word "
+        "(`dkp-harness steps approve`). Much of what a scenario sets up is not a step but a field "
+        "of the YAML a step writes: an update window or an update mode is a ModuleUpdatePolicy's, "
+        "written with `Given the cluster has:` or `When I apply:`; `grep -rn WORD features/` finds "
+        "the scenarios that do it.",
+        "",
     ]
     for area, members in _by_area(steps).items():
         out += [f"## {area}", ""]

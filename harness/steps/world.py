@@ -327,7 +327,7 @@ class World:
     def dump(self, kind: str, name: str) -> None:
         """Put the object's current YAML into the evidence (used right before failing)."""
         obj = self.find(kind, name)
-        text = yaml.safe_dump(obj, sort_keys=False) if obj is not None else "(absent)\n"
+        text = evidence_yaml(obj) if obj is not None else "(absent)\n"
         self.evidence.objects_yaml(f"{kind}/{self.name(name)}", text)
 
     def placeholders(self) -> dict[str, str]:
@@ -374,6 +374,15 @@ class World:
             raise RuntimeError("kubectl is not available in this world: no `I run` step found it")
         target = self.target
         return Kubectl(self.kubectl_binary, target.kubeconfig, self.cache_dir, context=target.kube_context)
+
+
+def evidence_yaml(obj: Obj) -> str:
+    """An object's YAML as the report shows it: as ``kubectl get -o yaml`` does, without
+    ``metadata.managedFields``, which would put some twenty lines of field bookkeeping before
+    the spec and status a reader came to compare."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k != "managedFields"}
+    shown = {**obj, "metadata": meta} if "metadata" in obj else obj
+    return yaml.safe_dump(shown, sort_keys=False)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ writes, or does not write, the report: what is under test is the command's last 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 import pytest
@@ -71,3 +72,58 @@ def test_a_rewritten_report_is_told_apart_even_with_the_same_size_and_time(old_r
     assert html.stat().st_size == stat.st_size
     assert _report_version(old_report) != before
     assert _report_version(old_report.parent / "nowhere") is None
+
+
+def test_the_line_above_the_report_counts_the_scenarios_in_words(tmp_path, monkeypatch, capsys):
+    """pytest counts a known deviation as passed; the run's own line says what each number is."""
+    from harness.report.assemble import assemble_run
+    from harness.report.status import Status
+    from tests.report.conftest import _make_scenario
+
+    report_dir = tmp_path / "reports"
+    scenarios = [
+        _make_scenario("a", Status.PASSED, []),
+        _make_scenario("b", Status.PASSED, [], line=9),
+        _make_scenario("c", Status.DEVIATION, [], line=15, deviation=True),
+        _make_scenario("d", Status.FAILED, [], line=21),
+    ]
+
+    def fake_run(command):
+        write_reports(assemble_run(scenarios, None, started_at="t", duration=0.0), report_dir)
+        return 1
+
+    monkeypatch.setattr(run_module, "run_pytest", fake_run)
+    assert run(_args(report_dir)) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"report: {report_dir / 'conformance.html'}"
+    assert lines[-2] == (
+        "scenarios: 1 not met, 2 hold, 1 known deviation (they pass: DKP differs from the page as "
+        "fixtures/claims.yaml records)"
+    )
+
+
+def test_the_words_line_says_known_deviations_fail_a_run_with_fail_on_deviation(tmp_path):
+    from harness.cli.run import _in_words
+    from harness.report.assemble import assemble_run
+    from harness.report.status import Status
+    from tests.report.conftest import _make_scenario
+
+    report_dir = tmp_path / "reports"
+    scenario = _make_scenario("c", Status.DEVIATION, [], deviation=True)
+    write_reports(assemble_run([scenario], None, started_at="t", duration=0.0), report_dir)
+    strict = _in_words(report_dir / "conformance.json", fail_on_deviation=True)
+    assert strict == "scenarios: 1 known deviation (they fail this run: --fail-on-deviation)"
+    assert _in_words(tmp_path / "nowhere.json") is None
+
+
+def test_the_words_line_tells_the_kinds_of_skip_apart(tmp_path):
+    from harness.cli.run import _in_words
+
+    report = tmp_path / "conformance.json"
+    counts = {"passed": 45, "deviation": 0, "other_era": 33, "needs_virtual_time": 77, "skipped": 20}
+    report.write_text(json.dumps({"counts": {"scenarios": counts}}))
+    assert _in_words(report) == (
+        "scenarios: 45 hold, 33 skipped (written for other Deckhouse versions: --deckhouse-version latest "
+        "runs the newest), 77 skipped (they need the simulator's virtual time), 20 skipped (other "
+        "reasons: the report gives each)"
+    )

@@ -41,3 +41,24 @@ def test_every_step_location_is_the_one_inspect_finds_for_its_function():
         func = getattr(importlib.import_module(module_name), qualname)
         assert step.line == inspect.getsourcelines(func)[1], step.function
         assert (inspect.getsourcefile(func) or "").endswith(step.file), step.function
+
+
+def test_every_example_is_read_as_its_own_step_with_values_it_takes(tmp_path):
+    """A QA author copies a catalogue example into a feature file: it must be that very step
+    (not another one, not none) and pass the lint's value checks (duration, moment, kind, YAML)."""
+    from harness.steps.library import load_all
+    from harness.steps.lint import lint
+
+    load_all()
+    wrong = []
+    for number, step in enumerate(CATALOGUE):
+        features = tmp_path / f"f{number}"
+        features.mkdir()
+        body = "\n".join(f"    {line}" for line in step.example.splitlines())
+        (features / "example.feature").write_text(f"Feature: f\n\n  Scenario: s\n{body}\n")
+        report = lint(features, CATALOGUE)
+        used = {key for key, count in report.usage.items() if count}
+        own = {s.key for s in CATALOGUE if s.function == step.function}
+        if report.undefined or report.ambiguous or report.invalid or not used or not used <= own:
+            wrong.append(f"{step.location}: {step.example.splitlines()[0]!r}: {report.lines()}")
+    assert wrong == []

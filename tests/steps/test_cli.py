@@ -319,3 +319,29 @@ def test_steps_lint_wants_the_era_tags_of_a_claim_about_some_versions_only(tmp_p
     assert [p.split(": claim")[0].rsplit(":", 1)[1] for p in problems] == ["2", "6"]
     assert "claim MS-08 is about Deckhouse before v1.76.0 only" in problems[0]
     assert problems[0].endswith("tag the scenario @deckhouse-before:v1.76.0")
+
+
+def test_steps_with_words_prints_only_the_steps_that_mention_them_all(capsys):
+    """A QA author looks a step up by what it is about; grep over the catalogue finds lines."""
+    assert main(["steps", "Approved", "release"]) == 0
+    out = capsys.readouterr().out
+    heads = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert heads == [
+        'When  I annotate the {kind} "{name}" with {key}="{value}"',
+        'Then  the ModuleRelease "{name}" was never Deployed before it was approved',
+    ]
+    assert '| When I annotate the ModuleRelease "module-one-v0.8.0"' in out
+
+
+def test_steps_with_a_word_no_step_mentions_says_where_to_look_instead(capsys):
+    assert main(["steps", "window"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("no step mentions 'window'.")
+    assert "ModuleUpdatePolicy" in out
+    assert "grep -rn 'window' features/" in out
+
+
+@pytest.mark.parametrize("path", ["features/approval", "mine.feature"])
+def test_steps_given_a_path_without_lint_names_the_lint_command(capsys, path):
+    assert main(["steps", path]) == 4
+    assert f"dkp-harness steps --lint {path}" in capsys.readouterr().out

@@ -20,7 +20,7 @@ from harness.steps.matching import format_mismatches, match_subset
 from harness.steps.phase_names import check_phase, check_phase_of, passing_phase_note
 from harness.steps.schema_fields import match_refusal, unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
-from harness.steps.world import World
+from harness.steps.world import World, evidence_yaml
 
 
 @then('the {kind} "{name}" matches:')
@@ -137,7 +137,7 @@ def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
                 lines.append(f"{row['name']}: {path} is {found!r}, expected {row[column]!r}")
     if lines:
         for name in actual:
-            world.evidence.objects_yaml(f"{kinds.MODULE_RELEASE.kind}/{name}", _yaml(actual[name]))
+            world.evidence.objects_yaml(f"{kinds.MODULE_RELEASE.kind}/{name}", evidence_yaml(actual[name]))
         raise AssertionError(f"releases of module {module!r} differ:\n  - " + "\n  - ".join(lines))
 
 
@@ -181,12 +181,6 @@ def absent(world: World, kind: str, name: str) -> None:
     if world.find(kind, name) is not None:
         world.dump(kind, name)
         raise AssertionError(f"{kind} {name!r} exists, expected it not to")
-
-
-def _yaml(obj: object) -> str:
-    import yaml
-
-    return yaml.safe_dump(obj, sort_keys=False)
 
 
 def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> None:
