@@ -40,6 +40,7 @@ from harness.cli._checks import USAGE_ERROR, usable_directory
 from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
 from harness.cli._report_lock import ReportDirBusy, ReportDirLock
+from harness.feature_text import unreadable_file
 from harness.report.launcher import LAUNCHER, LAUNCHER_ENV
 from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
@@ -236,7 +237,19 @@ def _existing(name: str, cwd: Path) -> Path:
         candidate = Path(name) if Path(name).is_absolute() else base / name
         if candidate.exists():
             return candidate.resolve()
+        if candidate.is_symlink():
+            raise SelectionError(f"{name}: {_broken_link(candidate)}")
     raise SelectionError(f"{name}: no such file or folder{_nearest_path(name, cwd)}")
+
+
+def _broken_link(link: Path) -> str:
+    """What is wrong with a symbolic link that ``exists()`` calls missing: it loops or points
+    nowhere. "No such file or folder (did you mean '<the same name>'?)" named the link itself."""
+    try:
+        os.stat(link)
+    except OSError as exc:
+        return unreadable_file(exc)
+    return "is a symbolic link that cannot be followed"
 
 
 def _nearest_path(name: str, cwd: Path) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from harness import eras
-from harness.feature_text import read_feature
+from harness.feature_text import read_feature, real_path
 from harness.report.model import BEYOND_PAGE_TAG
 from harness.report.recorder import scenario_template
 
@@ -293,6 +293,6 @@ def _tag_line(filename: str, tag: str, scenario_line: int) -> int:
 def _display_path(filename: str, root: Path) -> str:
     path = Path(filename)
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
