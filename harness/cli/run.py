@@ -111,11 +111,26 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def worker_count(text: str) -> str:
     """``-n``'s value, checked here: pytest-xdist refused a bad one with pytest's usage line, which
     named ``python -m pytest`` and its options instead of ``dkp-harness run``."""
-    if text in ("auto", "logical") or (text.isascii() and text.isdigit()):
+    if text in ("auto", "logical"):
         return text
-    raise argparse.ArgumentTypeError(
-        f"{text!r} is not a number of workers: give 0 (one process), 1, 2, ... or auto (one per CPU)"
-    )
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of workers: give 0 (one process), 1, 2, ... or auto (one per CPU)"
+        )
+    most = max_workers()
+    if int(text) > most:
+        # pytest-xdist starts every worker at once: `-n 100000` (a typo for 10) forked Python
+        # processes until the machine ran out, and the run never began.
+        raise argparse.ArgumentTypeError(
+            f"{text} workers is more than this machine can run (each is a Python process starting its "
+            f"own clusters): give at most {most} (4 per CPU), or auto (one per CPU)"
+        )
+    return text
+
+
+def max_workers() -> int:
+    """The most ``-n`` workers a run may ask for: four per CPU, and never fewer than eight."""
+    return max(8, 4 * (os.cpu_count() or 1))
 
 
 def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace | None = None) -> list[str]:

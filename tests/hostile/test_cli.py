@@ -210,3 +210,19 @@ def test_apiserver_reports_an_unwritable_kubeconfig(tmp_path):
     result = _cli("apiserver", "--kubeconfig", str(blocker / "kc"))
     assert result.returncode == 4
     assert "cannot write it" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_worker_count_beyond_the_machine_is_refused_before_any_worker_starts(cli, monkeypatch):
+    # `-n 100000` (a typo) made pytest-xdist fork Python processes until the machine ran out.
+    from harness.cli import run as run_module
+
+    def no_pytest(command):
+        raise AssertionError("pytest must not start for a refused command line")
+
+    monkeypatch.setattr(run_module, "run_pytest", no_pytest)
+    most = run_module.max_workers()
+    result = cli("run", "-n", "100000", "features/approval")
+    assert result.returncode == 4
+    assert "argument -n: 100000 workers is more than this machine can run" in result.stderr
+    assert f"give at most {most} (4 per CPU), or auto" in result.stderr
+    assert run_module.worker_count(str(most)) == str(most)
