@@ -148,13 +148,13 @@ def check_module_name(name: str) -> None:
         )
     if len(name) > MAX_MODULE_NAME:
         raise ValueError(
-            f"module name {_shortened(name)} has {len(name)} characters: a module name is a tag of the "
-            f"source's repository, which holds at most {MAX_MODULE_NAME}; use a shorter name"
+            f"module name {_shortened(name)} has {len(name)} characters: a module name becomes the name "
+            f"of its Module and ModuleConfig, at most {MAX_MODULE_NAME}; use a shorter name"
         )
 
 
-MAX_MODULE_NAME = 128
-"""The longest tag the OCI distribution spec allows; a module name is the tag that lists it."""
+MAX_MODULE_NAME = 63
+"""The longest module name, as ``dkp-harness publish --module`` takes it (a DNS label's length)."""
 
 
 def _shortened(name: object) -> str:

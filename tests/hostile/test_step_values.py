@@ -39,11 +39,13 @@ class _NoWorld:
     ("name", "expected"),
     [
         ("Module_One", "module name 'Module_One' is not a lowercase kebab-case name"),
-        ("a" * 300, "has 300 characters: a module name is a tag of the source's repository"),
+        ("a" * 300, "has 300 characters: a module name becomes the name of its Module and ModuleConfig"),
+        ("a" * 64, "has 64 characters"),
         ("../etc", "is not a lowercase kebab-case name"),
     ],
 )
 def test_a_module_name_no_scan_could_list_is_refused_before_publishing(name, expected):
+    # the same rule as `dkp-harness publish --module` (harness.cli._checks.module_name)
     with pytest.raises(TableError) as caught:
         publish(_NoWorld(), [["module", "version"], [name, "v1.0.0"]])
     assert expected in str(caught.value)
