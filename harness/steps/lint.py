@@ -24,7 +24,7 @@ from pytest_bdd.parser import ScenarioTemplate, Step
 from harness.feature_text import real_path
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
-from harness.steps.step_place import empty_outline, is_outline, unfilled_placeholder
+from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
 from harness.steps.step_values import invalid_value
 
 __all__ = [
@@ -176,7 +176,7 @@ def unfilled_in_outline(line: StepLine, template: ScenarioTemplate) -> str | Non
     (:func:`harness.steps.step_place.unfilled_placeholder`): only Outlines, only the Outline's own
     step lines (a Background step is also run by plain scenarios, where ``<...>`` is text).
     """
-    empty = empty_outline(template, line.line)
+    empty = outline_problem(template, line.line)
     if empty is not None:
         return str(empty)
     if not is_outline(template) or line.line <= template.line_number:

@@ -39,7 +39,7 @@ from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates, quoting_hint
 from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
-from harness.steps.step_place import StepPlace, empty_outline, is_outline, unfilled_placeholder
+from harness.steps.step_place import StepPlace, is_outline, outline_problem, unfilled_placeholder
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
@@ -136,7 +136,7 @@ def pytest_bdd_before_step_call(
             Path(feature.filename), step.line_number, step.docstring, request.config.rootpath
         )
     template = registry_get_safe(scenario_wrapper_template_registry, getattr(request.node, "function", None))
-    if template is not None and (empty := empty_outline(template, step.line_number)) is not None:
+    if template is not None and (empty := outline_problem(template, step.line_number)) is not None:
         raise empty
     columns = _outline_columns(request.node, step)
     if columns is not None and (error := unfilled_placeholder(step.name, columns)) is not None:
@@ -174,7 +174,7 @@ def pytest_bdd_step_func_lookup_error(
     _mark_failure(request)
     template = registry_get_safe(scenario_wrapper_template_registry, getattr(request.node, "function", None))
     if template is not None and step.line_number > template.line_number:
-        empty = empty_outline(template)
+        empty = outline_problem(template)
         if empty is not None:
             raise empty
     near = closest_steps(step.type, step.name, CATALOGUE)

@@ -35,9 +35,10 @@ __all__ = [
     "StepPlace",
     "docstring_first_line",
     "docstring_origin",
-    "empty_outline",
     "is_outline",
+    "outline_problem",
     "outline_without_rows",
+    "repeated_column",
     "unfilled_placeholder",
 ]
 
@@ -150,15 +151,35 @@ def outline_without_rows(keyword: str, tables: int, rows: int, line: int) -> Sce
     )
 
 
-def empty_outline(template: ScenarioTemplate, step_line: int | None = None) -> ScenarioError | None:
-    """:func:`outline_without_rows` at the Outline's first own step (``step_line``: the run stops
-    there, and the lint says it once), or at any own step when ``step_line`` is ``None`` (one
+def outline_problem(template: ScenarioTemplate, step_line: int | None = None) -> ScenarioError | None:
+    """What is wrong with an Outline's Examples (no row: :func:`outline_without_rows`; a column
+    named twice: :func:`repeated_column`), at the Outline's first own step (``step_line``: the run
+    stops there, and the lint says it once), or at any own step when ``step_line`` is ``None`` (one
     whose unfilled text matched no step definition); ``None`` for a Background's step."""
     own = [s.line_number for s in template.steps if s.line_number > template.line_number]
     if not own or (step_line is not None and step_line != min(own)):
         return None
     rows = sum(len(examples.examples) for examples in template.examples)
-    return outline_without_rows(template.keyword, len(template.examples), rows, template.line_number)
+    empty = outline_without_rows(template.keyword, len(template.examples), rows, template.line_number)
+    return empty or repeated_column([examples.example_params for examples in template.examples])
+
+
+def repeated_column(headers: Sequence[Sequence[str]]) -> ScenarioError | None:
+    """The error for an Examples header that names a column twice (``| a | a |``), else ``None``.
+
+    pytest-bdd fills ``<a>`` from the last such cell, so the first one's values were dropped
+    without a word: every row ran with the other column's value.
+    """
+    for header in headers:
+        seen: set[str] = set()
+        for column in header:
+            if column in seen:
+                return ScenarioError(
+                    f"the Examples table names the column {column!r} twice, and <{column}> can be filled "
+                    "from one of them only: give each column its own name"
+                )
+            seen.add(column)
+    return None
 
 
 def is_outline(template: ScenarioTemplate) -> bool:

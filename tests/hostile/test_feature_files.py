@@ -4,7 +4,8 @@ Every ``*.feature`` name under ``features/`` stands for scenarios. A symbolic li
 ``Path.resolve()`` raise ``RuntimeError`` (Python 3.11), so a run with a selection ended in an
 INTERNALERROR with no report and the lint in a traceback; a folder named ``x.feature`` or a link
 to nothing was named by Python's ``[Errno 21] …`` and ``:0``. A ``Scenario Outline:`` without an
-Examples row ran once with its ``<placeholders>`` as text and failed on a step's value.
+Examples row ran once with its ``<placeholders>`` as text and failed on a step's value; one whose
+Examples header named a column twice ran every row with the last such cell, silently.
 """
 
 from __future__ import annotations
@@ -50,6 +51,15 @@ Feature: Outlines
     Examples:
       | n |
       | 3 |
+
+  @claim:MS-01
+  Scenario Outline: a column named twice
+    Given a step that passes
+    Then <n> steps pass
+
+    Examples:
+      | n | n |
+      | 1 | 2 |
 """
 STEPS = """\
 from pytest_bdd import given, parsers, then
@@ -86,7 +96,7 @@ def test_links_and_folders_named_feature_are_errors_in_the_run_and_the_report(pr
     # The selection is what made the loop an INTERNALERROR: it resolves every file's path.
     result = project.runpytest_inprocess("scenarios", *REPORT_ARGS, "--feature-path=features")
     assert "INTERNALERROR" not in result.stdout.str()
-    result.assert_outcomes(passed=2, failed=5)
+    result.assert_outcomes(passed=2, failed=6)
     problems = json.loads((project.path / "out" / "conformance.json").read_text())["problems"]
     expected = {
         LOOP: "is a symbolic link that loops",
@@ -119,16 +129,19 @@ def test_an_outline_without_an_examples_row_says_so_in_the_run_and_the_lint(proj
     result = project.runpytest_inprocess(
         "scenarios", *REPORT_ARGS, "--feature-path=features/outlines.feature"
     )
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=3)
     report = json.loads((project.path / "out" / "conformance.json").read_text())
     [outlines] = [f for f in report["features"] if f["uri"] == "features/outlines.feature"]
     errors = {s["line"]: s["error"]["message"] for s in outlines["scenarios"] if s.get("error")}
     for line in (3, 8):
         assert f"the Scenario Outline at line {line} has no Examples row" in errors[line], errors
         assert "add an 'Examples:' table" in errors[line]
+    # pytest-bdd filled <n> from the last of the two cells: the first column's values were lost
+    assert "the Examples table names the column 'n' twice" in errors[25], errors
 
     monkeypatch.chdir(project.path)
     lint = [line for line in feature_step_lines(Path("features/outlines.feature")) if line.unfilled]
     assert [(line.line, "has no Examples row" in str(line.unfilled)) for line in lint][:1] == [(4, True)]
     assert any(line.line == 9 and "has no Examples row" in str(line.unfilled) for line in lint)
-    assert not any(line.line >= 17 for line in lint)  # the Outline with a row is fine
+    assert not any(17 <= line.line < 25 for line in lint)  # the Outline with a row is fine
+    assert any(line.line == 26 and "twice" in str(line.unfilled) for line in lint)
