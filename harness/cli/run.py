@@ -36,7 +36,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.cli._checks import USAGE_ERROR, usable_directory
+from harness.cli._checks import USAGE_ERROR, given_path, usable_directory
 from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
 from harness.cli._report_lock import ReportDirBusy, ReportDirLock
@@ -99,7 +99,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--report-dir",
-        type=Path,
+        type=given_path,
         default=ROOT / "reports",
         metavar="DIR",
         help="where conformance.html, conformance.json, junit.xml and cucumber.json go (default reports/)",

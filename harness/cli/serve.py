@@ -27,6 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from harness.cli._checks import given_path
 from harness.cli._platform import add_platform_arguments
 
 __all__ = ["register"]
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--state-dir", required=True, type=Path, help="where kubeconfig, env, control.json go"
+        "--state-dir", required=True, type=given_path, help="where kubeconfig, env, control.json go"
     )
     parser.add_argument(
         "--real-time", action="store_true", help="follow the wall clock instead of virtual time"

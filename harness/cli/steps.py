@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness.cli._checks import given_path
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,19 +34,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "paths",
         nargs="*",
-        type=Path,
+        type=given_path,
         metavar="PATH",
         help="with --lint: feature folders or .feature files to lint (default: --features)",
     )
     parser.add_argument(
         "--features",
-        type=Path,
+        type=given_path,
         default=ROOT / "features",
         help="feature directory to lint (default: features/)",
     )
     parser.add_argument(
         "--claims",
-        type=Path,
+        type=given_path,
         default=None,
         help="claims catalogue the @claim: tags are checked against (default: fixtures/claims.yaml)",
     )

@@ -226,3 +226,21 @@ def test_a_worker_count_beyond_the_machine_is_refused_before_any_worker_starts(c
     assert "argument -n: 100000 workers is more than this machine can run" in result.stderr
     assert f"give at most {most} (4 per CPU), or auto" in result.stderr
     assert run_module.worker_count(str(most)) == str(most)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "--report-dir", ""),
+        ("serve", "--state-dir", " "),
+        ("time", "--state-dir", "", "now"),
+        ("report", "compare", "", "reports"),
+    ],
+)
+def test_an_empty_path_is_refused_not_taken_as_the_current_directory(cli, args, tmp_path, monkeypatch):
+    # Path("") is ".": `--report-dir "$REPORTS"` with the variable unset wrote the reports here.
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args)
+    assert result.returncode == 4
+    assert "the path is empty (an unset shell variable?)" in result.stderr
+    assert list(tmp_path.iterdir()) == []
