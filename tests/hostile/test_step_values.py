@@ -141,3 +141,45 @@ def test_steps_that_take_their_argument_still_receive_it():
     checked = with_argument_check(step, "Then x")
     assert checked("w", kind="k", docstring="text") == ("w", "k", "text")
     assert checked("w", kind="k", docstring="text", datatable=None) == ("w", "k", "text")
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda f: f.symlink_to(f.name), "is a symbolic link that loops or leads to no file"),
+        (lambda f: f.symlink_to("nowhere.yaml"), "is a symbolic link that loops or leads to no file"),
+        (lambda f: f.mkdir(), "is a folder: name one YAML file in it"),
+    ],
+)
+def test_a_yaml_file_that_is_a_loop_a_dangling_link_or_a_folder_says_so(
+    tmp_path, monkeypatch, make, expected
+):
+    # A looping link made Path.resolve() raise RuntimeError (Python 3.11): a traceback in the
+    # lint, an error naming no file in the run; a folder was "not found".
+    from harness.steps.library import objects
+
+    (tmp_path / "features").mkdir()
+    make(tmp_path / "features" / "odd.yaml")
+    monkeypatch.setattr(objects, "ROOT", tmp_path)
+    with pytest.raises(ScenarioError) as caught:
+        objects.yaml_file("features/odd.yaml")
+    assert f"YAML file 'features/odd.yaml' {expected}" in str(caught.value)
+
+
+def test_a_kubectl_command_with_an_open_quote_is_the_scenarios_mistake(tmp_path, capsys):
+    from harness.steps.kubectl import split_command
+
+    with pytest.raises(ScenarioError) as caught:
+        split_command('kubectl get ms "oops')
+    assert failure_status(caught.value) is Status.ERROR
+    assert 'the command `kubectl get ms "oops` cannot be split into words' in str(caught.value)
+    assert "close every quote it opens" in str(caught.value)
+
+    feature = tmp_path / "features" / "quote.feature"
+    feature.parent.mkdir()
+    feature.write_text(
+        'Feature: q\n  @beyond-page\n  Scenario: q\n    When I run `kubectl get ms "oops`\n'
+        '    Then the output contains "x"\n'
+    )
+    assert main(["steps", "--lint", str(feature.parent)]) == 1
+    assert 'quote.feature:4: When I run `kubectl get ms "oops`: the command' in capsys.readouterr().out
