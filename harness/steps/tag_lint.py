@@ -11,7 +11,6 @@ works under ``--strict-markers``; the lint only flags the ones ``-m`` cannot sel
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from harness.report.tags import (
     FLAG_TAGS,
     SINCE_TAG,
     UNTIL_TAG,
+    claim_hint,
     marker_name,
     tag_mistake,
 )
@@ -229,8 +229,7 @@ def _order(problem: TagProblem) -> tuple[str, int, str]:
 def _claim_problem(claim_id: str, where: str, catalogue: Catalogue | None) -> Iterator[TagProblem]:
     if catalogue is None or claim_id in catalogue.ids:
         return
-    hint = difflib.get_close_matches(claim_id, sorted(catalogue.ids), n=1)
-    suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+    suggestion = claim_hint(claim_id, frozenset(catalogue.ids))
     yield TagProblem(where, f"unknown claim ID '{claim_id}'{suggestion}; the IDs are in fixtures/claims.yaml")
 
 

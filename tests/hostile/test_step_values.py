@@ -183,3 +183,32 @@ def test_a_kubectl_command_with_an_open_quote_is_the_scenarios_mistake(tmp_path,
     )
     assert main(["steps", "--lint", str(feature.parent)]) == 1
     assert 'quote.feature:4: When I run `kubectl get ms "oops`: the command' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "hint"),
+    [
+        ("", " (write the claim's ID after the colon, e.g. @claim:REL-04)"),
+        ("REL-04,REL-03", " (one tag per claim: @claim:REL-04 @claim:REL-03)"),
+        ("rel-04", " (did you mean REL-04? claim IDs are upper-case)"),
+        ("REL-4", " (did you mean REL-04?)"),
+    ],
+)
+def test_an_unknown_claim_id_gets_the_hint_that_fixes_it(claim_id, hint):
+    # difflib alone: "did you mean REL-04?" for "REL-04,REL-03" (REL-03 dropped), nothing for the rest
+    from harness.report.tags import claim_hint
+
+    assert claim_hint(claim_id, frozenset({"REL-03", "REL-04", "MS-07"})) == hint
+
+
+def test_the_lint_and_the_run_give_the_same_claim_hints(tmp_path, capsys):
+    feature = tmp_path / "features" / "tags.feature"
+    feature.parent.mkdir()
+    feature.write_text(
+        "Feature: t\n  @claim:rel-04\n  Scenario: t\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+        '    Then the Module "x" does not exist\n'
+    )
+    assert main(["steps", "--lint", str(feature.parent)]) == 1
+    assert (
+        "unknown claim ID 'rel-04' (did you mean REL-04? claim IDs are upper-case)" in capsys.readouterr().out
+    )
