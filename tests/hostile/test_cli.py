@@ -244,3 +244,19 @@ def test_an_empty_path_is_refused_not_taken_as_the_current_directory(cli, args, 
     assert result.returncode == 4
     assert "the path is empty (an unset shell variable?)" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("scale", ["inf", "1e400", "2000000"])
+def test_a_time_scale_past_the_calendar_is_refused_before_the_sandbox_starts(cli, tmp_path, scale):
+    # --time-scale inf started the sandbox and ended it in "cannot convert float NaN to integer".
+    from harness.clock import MAX_TIME_SCALE, ScaledClock
+
+    result = cli("serve", "--state-dir", str(tmp_path), "--time-scale", scale)
+    assert result.returncode == 4
+    assert f"the time scale must be at most 1000000 (a virtual year in about 32 seconds), got {scale}" in (
+        result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="at most 1000000"):
+        ScaledClock(float(scale))
+    assert ScaledClock(MAX_TIME_SCALE).scale == MAX_TIME_SCALE
