@@ -145,3 +145,15 @@ def test_an_outline_without_an_examples_row_says_so_in_the_run_and_the_lint(proj
     assert any(line.line == 9 and "has no Examples row" in str(line.unfilled) for line in lint)
     assert not any(17 <= line.line < 25 for line in lint)  # the Outline with a row is fine
     assert any(line.line == 26 and "twice" in str(line.unfilled) for line in lint)
+
+
+def test_every_kind_of_unreadable_path_has_its_own_fix():
+    # root reads any file, so a feature file without read permission cannot be made here: the
+    # words for it are checked on the error itself.
+    import errno
+
+    from harness.feature_text import unreadable_file
+
+    assert unreadable_file(PermissionError(errno.EACCES, "denied")).startswith("cannot be read (permission")
+    assert "chmod a+r" in unreadable_file(PermissionError(errno.EACCES, "denied"))
+    assert unreadable_file(OSError(errno.EIO, "I/O error")) == "cannot be read: I/O error"
