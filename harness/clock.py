@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "RealClock", "ScaledClock", "Timer", "VirtualClock", "parse_duration", "utc"]
+__all__ = [
+    "MAX_TIME_SCALE",
+    "Clock",
+    "RealClock",
+    "ScaledClock",
+    "Timer",
+    "VirtualClock",
+    "parse_duration",
+    "utc",
+]
 
 Callback = Callable[[], None]
 
@@ -200,8 +209,8 @@ class ScaledClock(_TimedClock):
         start: datetime | None = None,
         monotonic: Callable[[], float] | None = None,
     ) -> None:
-        if scale <= 0:
-            raise ValueError(f"the time scale must be positive, got {scale}")
+        if not 0 < scale <= MAX_TIME_SCALE:
+            raise ValueError(f"the time scale must be positive and at most {MAX_TIME_SCALE:.0f}, got {scale}")
         super().__init__()
         import time
 
@@ -226,6 +235,12 @@ class ScaledClock(_TimedClock):
     def wall_seconds_until(self, when: datetime) -> float:
         """Wall seconds until the tick of ``when`` begins (negative: it has begun)."""
         return ((when - self._origin).total_seconds() - self._elapsed()) / self.scale
+
+
+MAX_TIME_SCALE = 1e6
+"""The fastest a scaled clock runs (virtual seconds per wall second). ``--time-scale inf`` made
+every reading of the clock ``inf`` seconds, and the sandbox ended in "cannot convert float NaN to
+integer"; a finite but huge scale runs past the year 9999 within the hour."""
 
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

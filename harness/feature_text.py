@@ -9,10 +9,12 @@ the whole file. Cucumber's own readers skip the mark, so ``utf-8-sig`` it is her
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
-__all__ = ["FEATURE_ENCODING", "gherkin_problem", "not_utf8", "read_feature"]
+__all__ = ["FEATURE_ENCODING", "gherkin_problem", "not_utf8", "read_feature", "real_path", "unreadable_file"]
 
 FEATURE_ENCODING = "utf-8-sig"
 
@@ -20,6 +22,36 @@ FEATURE_ENCODING = "utf-8-sig"
 def read_feature(path: Path | str) -> str:
     """The text of the feature file at ``path`` (raises ``OSError``/``UnicodeDecodeError``)."""
     return Path(path).read_text(encoding=FEATURE_ENCODING)
+
+
+def real_path(path: Path | str) -> Path:
+    """``path`` made absolute with its symlinks followed, as ``Path.resolve()`` does, but never
+    raising: a ``*.feature`` symlink that points at itself (a loop) made ``resolve()`` raise
+    ``RuntimeError`` on Python 3.11, and the run ended in an INTERNALERROR and the lint in a
+    traceback, where the file is one unreadable feature like any other (``os.path.realpath``
+    stops at the loop and keeps the rest of the path)."""
+    return Path(os.path.realpath(path))
+
+
+def unreadable_file(error: OSError) -> str:
+    """Why a ``*.feature`` path could not be opened, and what to do about it.
+
+    Every ``*.feature`` name under ``features/`` is read as a feature file, so a folder named
+    ``x.feature``, a symlink that loops or points nowhere, or a file the user may not read each
+    stands for scenarios that do not run; Python's ``[Errno 21] Is a directory: '/abs/path'`` said
+    neither that nor the fix.
+    """
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not a feature file: rename it so its name does not end in .feature"
+    if error.errno == errno.ELOOP:
+        return (
+            "is a symbolic link that loops (it leads back to itself): point it at a feature file or remove it"
+        )
+    if isinstance(error, FileNotFoundError):
+        return "is a symbolic link to a file that does not exist: point it at a feature file or remove it"
+    if isinstance(error, PermissionError):
+        return "cannot be read (permission denied): make it readable, e.g. chmod a+r"
+    return f"cannot be read: {error.strerror or error}"
 
 
 def not_utf8(error: UnicodeDecodeError) -> tuple[int, str]:

@@ -27,6 +27,7 @@ __all__ = [
     "channel",
     "credentials",
     "forward_duration",
+    "given_path",
     "module_name",
     "registry_address",
     "semver",
@@ -181,6 +182,19 @@ def kubernetes_version(text: str, option: str = "--kubernetes-version") -> str:
             f"{option} {text!r} is not a Kubernetes version: use MAJOR.MINOR[.PATCH], e.g. 1.30.0"
         )
     return text
+
+
+def given_path(text: str) -> Path:
+    """A path option's value, refused when empty: ``Path("")`` is ``.``, so ``--report-dir
+    "$REPORTS"`` with the variable unset wrote the four reports into the current directory, over
+    any files of those names there, and said nothing."""
+    if not text.strip():
+        import argparse
+
+        raise argparse.ArgumentTypeError(
+            "the path is empty (an unset shell variable?): give a file or directory, e.g. reports"
+        )
+    return Path(text)
 
 
 def usable_directory(directory: Path) -> str | None:

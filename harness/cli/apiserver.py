@@ -8,8 +8,9 @@ optionally writes a kubeconfig, and serves until SIGINT or SIGTERM, then stops a
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
+
+from harness.cli._checks import given_path
 
 __all__ = ["register"]
 
@@ -22,10 +23,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default 0: a free port)")
     parser.add_argument(
-        "--crds", type=Path, default=None, help="directory of CRD YAML (default: fixtures/crds)"
+        "--crds", type=given_path, default=None, help="directory of CRD YAML (default: fixtures/crds)"
     )
     parser.add_argument(
-        "--kubeconfig", type=Path, default=None, help="write a kubeconfig (bearer token) here"
+        "--kubeconfig", type=given_path, default=None, help="write a kubeconfig (bearer token) here"
     )
     parser.add_argument(
         "--plain-http",

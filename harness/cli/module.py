@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from harness.cli._checks import given_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("action", choices=("enable", "disable"))
     parser.add_argument("name", help="module name, e.g. module-one")
-    parser.add_argument("--state-dir", required=True, type=Path, help="the state dir given to `serve`")
+    parser.add_argument("--state-dir", required=True, type=given_path, help="the state dir given to `serve`")
     parser.set_defaults(func=run)
 
 

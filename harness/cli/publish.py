@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.cli._checks import given_path
+
 __all__ = ["register"]
 
 
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--auth-file",
-        type=Path,
+        type=given_path,
         metavar="FILE",
         help="a file holding USER:PASSWORD (or set $DKP_HARNESS_REGISTRY_AUTH)",
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
+
+from harness.cli._checks import given_path
 
 __all__ = ["register"]
 
@@ -31,7 +32,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--auth-file",
-        type=Path,
+        type=given_path,
         metavar="FILE",
         help="require basic auth with the USER:PASSWORD in FILE (or set $DKP_HARNESS_REGISTRY_AUTH)",
     )

@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from harness.cli._checks import given_path
 from harness.cli._help import description
 
 
@@ -31,14 +32,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=description(__doc__),
     )
     compare.add_argument(
-        "left", type=Path, help="the first conformance.json, or its report directory (e.g. the simulator's)"
+        "left",
+        type=given_path,
+        help="the first conformance.json, or its report directory (e.g. the simulator's)",
     )
     compare.add_argument(
         "right",
-        type=Path,
+        type=given_path,
         help="the second conformance.json, or its report directory (e.g. a real cluster's)",
     )
-    compare.add_argument("--html", type=Path, metavar="OUT", help="also write the comparison as HTML to OUT")
+    compare.add_argument(
+        "--html", type=given_path, metavar="OUT", help="also write the comparison as HTML to OUT"
+    )
     compare.set_defaults(func=run_compare)
 
 

@@ -36,10 +36,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.cli._checks import USAGE_ERROR, usable_directory
+from harness.cli._checks import USAGE_ERROR, given_path, usable_directory
 from harness.cli._help import description
 from harness.cli._platform import add_platform_arguments
 from harness.cli._report_lock import ReportDirBusy, ReportDirLock
+from harness.feature_text import unreadable_file
 from harness.report.launcher import LAUNCHER, LAUNCHER_ENV
 from harness.target.options import TargetOptionsError, add_target_arguments, forward_target_arguments
 
@@ -98,7 +99,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--report-dir",
-        type=Path,
+        type=given_path,
         default=ROOT / "reports",
         metavar="DIR",
         help="where conformance.html, conformance.json, junit.xml and cucumber.json go (default reports/)",
@@ -110,11 +111,26 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def worker_count(text: str) -> str:
     """``-n``'s value, checked here: pytest-xdist refused a bad one with pytest's usage line, which
     named ``python -m pytest`` and its options instead of ``dkp-harness run``."""
-    if text in ("auto", "logical") or (text.isascii() and text.isdigit()):
+    if text in ("auto", "logical"):
         return text
-    raise argparse.ArgumentTypeError(
-        f"{text!r} is not a number of workers: give 0 (one process), 1, 2, ... or auto (one per CPU)"
-    )
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of workers: give 0 (one process), 1, 2, ... or auto (one per CPU)"
+        )
+    most = max_workers()
+    if int(text) > most:
+        # pytest-xdist starts every worker at once: `-n 100000` (a typo for 10) forked Python
+        # processes until the machine ran out, and the run never began.
+        raise argparse.ArgumentTypeError(
+            f"{text} workers is more than this machine can run (each is a Python process starting its "
+            f"own clusters): give at most {most} (4 per CPU), or auto (one per CPU)"
+        )
+    return text
+
+
+def max_workers() -> int:
+    """The most ``-n`` workers a run may ask for: four per CPU, and never fewer than eight."""
+    return max(8, 4 * (os.cpu_count() or 1))
 
 
 def build_command(report_dir: Path, extra: list[str], args: argparse.Namespace | None = None) -> list[str]:
@@ -236,7 +252,19 @@ def _existing(name: str, cwd: Path) -> Path:
         candidate = Path(name) if Path(name).is_absolute() else base / name
         if candidate.exists():
             return candidate.resolve()
+        if candidate.is_symlink():
+            raise SelectionError(f"{name}: {_broken_link(candidate)}")
     raise SelectionError(f"{name}: no such file or folder{_nearest_path(name, cwd)}")
+
+
+def _broken_link(link: Path) -> str:
+    """What is wrong with a symbolic link that ``exists()`` calls missing: it loops or points
+    nowhere. "No such file or folder (did you mean '<the same name>'?)" named the link itself."""
+    try:
+        os.stat(link)
+    except OSError as exc:
+        return unreadable_file(exc)
+    return "is a symbolic link that cannot be followed"
 
 
 def _nearest_path(name: str, cwd: Path) -> str:

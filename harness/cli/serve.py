@@ -27,7 +27,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from harness.cli._checks import given_path
 from harness.cli._platform import add_platform_arguments
+from harness.clock import MAX_TIME_SCALE
 
 __all__ = ["register"]
 
@@ -45,7 +47,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--state-dir", required=True, type=Path, help="where kubeconfig, env, control.json go"
+        "--state-dir", required=True, type=given_path, help="where kubeconfig, env, control.json go"
     )
     parser.add_argument(
         "--real-time", action="store_true", help="follow the wall clock instead of virtual time"
@@ -106,6 +108,11 @@ def _positive(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number: give e.g. 60") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"the time scale must be positive, got {text}")
+    if not value <= MAX_TIME_SCALE:  # inf, or a scale that runs past the calendar in hours
+        raise argparse.ArgumentTypeError(
+            f"the time scale must be at most {MAX_TIME_SCALE:.0f} (a virtual year in about 32 seconds), "
+            f"got {text}"
+        )
     return value
 
 

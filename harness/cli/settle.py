@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from harness.cli._checks import given_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def register(subparsers: Any) -> None:
         help="run the sandbox's controllers until quiescent",
         description="Return once the simulated cluster is settled; print the virtual time.",
     )
-    parser.add_argument("--state-dir", required=True, type=Path, help="the state dir given to `serve`")
+    parser.add_argument("--state-dir", required=True, type=given_path, help="the state dir given to `serve`")
     parser.set_defaults(func=run)
 
 

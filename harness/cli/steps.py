@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from harness.steps.catalogue import StepDef
 
+from harness.cli._checks import given_path
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,13 +47,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--features",
-        type=Path,
+        type=given_path,
         default=ROOT / "features",
         help="feature directory to lint (default: features/)",
     )
     parser.add_argument(
         "--claims",
-        type=Path,
+        type=given_path,
         default=None,
         help="claims catalogue the @claim: tags are checked against (default: fixtures/claims.yaml)",
     )
@@ -66,6 +68,12 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(render_markdown(CATALOGUE), end="")
         return 0
+    if any(not word.strip() for word in args.paths):
+        from harness.cli._checks import USAGE_ERROR
+
+        # An unset shell variable ("$FEATURES") would lint the current directory or match every step.
+        print("error: an argument is empty (an unset shell variable?): give a word, or with --lint a path")
+        return USAGE_ERROR
     if args.paths and not args.lint:
         paths = [word for word in args.paths if _looks_like_a_path(word)]
         if paths:

@@ -7,7 +7,8 @@ the new virtual time once the cluster is settled.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+
+from harness.cli._checks import given_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def register(subparsers: Any) -> None:
         description="now: print the virtual time; advance DURATION (3m, 1h30m, 3 minutes); set RFC3339 "
         "(forward only).",
     )
-    parser.add_argument("--state-dir", required=True, type=Path, help="the state dir given to `serve`")
+    parser.add_argument("--state-dir", required=True, type=given_path, help="the state dir given to `serve`")
     parser.add_argument("action", choices=("now", "advance", "set"))
     parser.add_argument(
         "value",

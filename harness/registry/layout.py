@@ -143,9 +143,24 @@ def check_module_name(name: str) -> None:
     printed, or refused by the registry with a 404 that names no module."""
     if not isinstance(name, str) or not _MODULE_NAME.fullmatch(name):
         raise ValueError(
-            f"module name {name!r} is not a lowercase kebab-case name (letters, digits and '-', starting "
-            "and ending with a letter or digit), e.g. module-one"
+            f"module name {_shortened(name)} is not a lowercase kebab-case name (letters, digits and '-', "
+            "starting and ending with a letter or digit), e.g. module-one"
         )
+    if len(name) > MAX_MODULE_NAME:
+        raise ValueError(
+            f"module name {_shortened(name)} has {len(name)} characters: a module name becomes the name "
+            f"of its Module and ModuleConfig, at most {MAX_MODULE_NAME}; use a shorter name"
+        )
+
+
+MAX_MODULE_NAME = 63
+"""The longest module name, as ``dkp-harness publish --module`` takes it (a DNS label's length)."""
+
+
+def _shortened(name: object) -> str:
+    """``name`` quoted, its middle left out when it is long (a 300-character name filled a screen)."""
+    text = repr(name)
+    return text if len(text) <= 60 else f"{text[:40]}…{text[-10:]}"
 
 
 def check_field_types(module: ModuleVersion) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from harness.feature_text import read_feature
+from harness.feature_text import read_feature, real_path
 from harness.report.recorder import scenario_template, unreadable_feature
 
 __all__ = [
@@ -197,7 +197,7 @@ def filter_items(
             (kept if ok else dropped).append(item)
             continue
         item_claims = {str(m.args[0]) for m in item.iter_markers("claim") if m.args}
-        path = Path(template.feature.filename).resolve()
+        path = real_path(template.feature.filename)
         rows = _example_rows(template) if by_line else ()
         row = _row_of(item, rows)
         ok = (not wanted_claims or bool(item_claims & wanted_claims)) and (
@@ -257,7 +257,7 @@ def _refuse_line_above_scenarios(raw: str, spec: tuple[Path, int | None]) -> Non
 
 def _selects_file(spec: tuple[Path, int | None], path: Path) -> bool:
     root, _ = spec
-    path = path.resolve()
+    path = real_path(path)
     return path == root or path.is_relative_to(root)
 
 
@@ -323,7 +323,7 @@ def _scenario_lines(items: Sequence[pytest.Item]) -> dict[Path, list[int]]:
     for item in items:
         template = scenario_template(item)
         if template is not None:
-            lines.setdefault(Path(template.feature.filename).resolve(), []).append(template.line_number)
+            lines.setdefault(real_path(template.feature.filename), []).append(template.line_number)
     return lines
 
 

@@ -23,13 +23,14 @@ with the feature file and line of the tag and the fix (and the lint finds it bef
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
 from harness import eras
-from harness.feature_text import read_feature
+from harness.feature_text import read_feature, real_path
 from harness.report.model import BEYOND_PAGE_TAG
 from harness.report.recorder import scenario_template
 
@@ -42,6 +43,7 @@ __all__ = [
     "SINCE_TAG",
     "UNTIL_TAG",
     "apply_tag",
+    "claim_hint",
     "claim_tag_problems",
     "feature_tags",
     "item_claim_problems",
@@ -270,10 +272,25 @@ def _message(
             f"{where}: claim tag @claim:{claim_id} cannot be checked: no claims catalogue at {shown}; "
             "create it or pass --claims FILE"
         )
-    hint = difflib.get_close_matches(claim_id, sorted(known), n=1)
-    suggestion = f" (did you mean {hint[0]}?)" if hint else ""
     # the place first, as the lint and every other scenario error give it (editors jump to it)
-    return f"{where}: unknown claim ID '{claim_id}'{suggestion}; known IDs are in {shown}"
+    return f"{where}: unknown claim ID '{claim_id}'{claim_hint(claim_id, known)}; known IDs are in {shown}"
+
+
+def claim_hint(claim_id: str, known: frozenset[str]) -> str:
+    """`` (did you mean …?)`` for an unknown claim ID, or what else to write; ``""`` when nothing fits.
+
+    difflib alone answered ``@claim:REL-04,REL-05`` with "did you mean REL-04?", dropping REL-05,
+    and had nothing for ``@claim:rel-04`` or an empty ``@claim:``.
+    """
+    if not claim_id:
+        return " (write the claim's ID after the colon, e.g. @claim:REL-04)"
+    parts = [p for p in re.split(r"[,;\s]+", claim_id) if p]
+    if len(parts) > 1 and all(p.upper() in known for p in parts):
+        return f" (one tag per claim: {' '.join('@claim:' + p.upper() for p in parts)})"
+    if claim_id.upper() in known:
+        return f" (did you mean {claim_id.upper()}? claim IDs are upper-case)"
+    hint = difflib.get_close_matches(claim_id, sorted(known), n=1)
+    return f" (did you mean {hint[0]}?)" if hint else ""
 
 
 def _tag_line(filename: str, tag: str, scenario_line: int) -> int:
@@ -293,6 +310,6 @@ def _tag_line(filename: str, tag: str, scenario_line: int) -> int:
 def _display_path(filename: str, root: Path) -> str:
     path = Path(filename)
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -31,7 +31,7 @@ from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate
 # same four arguments from pytest-bdd 6 to 9; tests/steps/test_binding.py fails if that changes).
 from pytest_bdd.scenario import _get_scenario_decorator
 
-from harness.feature_text import FEATURE_ENCODING, gherkin_problem, not_utf8, read_feature
+from harness.feature_text import FEATURE_ENCODING, gherkin_problem, not_utf8, read_feature, unreadable_file
 from harness.report.recorder import UnreadableFeature, mark_unreadable
 
 __all__ = ["AUTO_BINDING_ATTRIBUTE", "ParsedFeature", "bind_features", "parse_feature", "test_name"]
@@ -186,9 +186,12 @@ def _unreadable(path: Path, shown: Path, error: Exception) -> Callable[[], None]
     detail = gherkin_problem(getattr(error, "message", None) or str(error))
     if isinstance(error, UnicodeDecodeError):
         line, detail = not_utf8(error)
+    elif isinstance(error, OSError):
+        line, detail = None, unreadable_file(error)
     where = f"{shown.as_posix()}:{line}" if line else shown.as_posix()
     content = getattr(error, "line_content", None)
-    text = f"{where}: not a valid feature file: {detail}" + (f"\n    {content.strip()}" if content else "")
+    problem = detail if isinstance(error, OSError) else f"not a valid feature file: {detail}"
+    text = f"{where}: {problem}" + (f"\n    {content.strip()}" if content else "")
 
     def test() -> None:
         pytest.fail(text, pytrace=False)

@@ -24,6 +24,8 @@ from typing import Any, TypeVar
 import pytest_bdd
 from pytest_bdd import parsers
 
+from harness.steps.step_arguments import with_argument_check
+
 __all__ = ["CATALOGUE", "StepDef", "given", "render_markdown", "then", "when"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,8 +111,9 @@ def _declare(kind: str, pattern: str, converters: dict[str, Callable[[str], Any]
         function = f"{func.__module__}:{func.__qualname__}"
         CATALOGUE.append(StepDef(kind, pattern, doc, example, _relative(source), line, function, parser))
         # stacklevel 2: the fixture must land in the module that applied this decorator.
+        called = with_argument_check(func, f"{kind.capitalize()} {pattern}")
         register(parser, converters=converters or None, stacklevel=2)(
-            _as_check(func) if kind == "then" else func
+            _as_check(called) if kind == "then" else called
         )
         return func
 

@@ -135,6 +135,12 @@ def parse_documents(
         except yaml.YAMLError as exc:
             located = _located(exc, origin)
             raise DocumentError(f"{what} is not valid YAML: {located}{yaml_hint(located)}") from None
+    if not placed and rendered.strip():
+        # Only "---" lines and comments: the docstring is there, no object is in it.
+        raise DocumentError(
+            f"{what} holds no object (only '---' lines or comments): write at least one Kubernetes "
+            "object (apiVersion:, kind:, metadata:) in it"
+        )
     if not placed:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
     for index, (document, node) in enumerate(placed, start=1):

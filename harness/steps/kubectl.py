@@ -19,6 +19,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.steps.errors import ScenarioError
+
 __all__ = [
     "ERROR_LINES",
     "GO_DEFAULTS",
@@ -106,10 +108,23 @@ class KubectlResult:
         return f"`{self.command}` failed (exit {self.returncode}): {self.error_text}"
 
 
+def split_command(command: str) -> list[str]:
+    """The words of a kubectl command as a shell splits them; a quote left open is the scenario's
+    mistake, said as such (``shlex``'s bare "No closing quotation" named neither the command nor
+    the fix)."""
+    try:
+        return shlex.split(command)
+    except ValueError as exc:
+        raise ScenarioError(
+            f"the command `{command}` cannot be split into words as a shell would ({exc}): close every "
+            "quote it opens, e.g. `kubectl get mr -o jsonpath='{.items[*].metadata.name}'`"
+        ) from None
+
+
 def positional_words(command: str) -> list[str]:
     """The words of ``command`` that are neither flags nor a flag's value, ``kubectl`` left out:
     the subcommand first, then its arguments (``get``, ``mr``, ``name``)."""
-    words = shlex.split(command)
+    words = split_command(command)
     found: list[str] = []
     skip_value = False
     for word in words[1:] if words[:1] == ["kubectl"] else words:
@@ -151,7 +166,7 @@ class Kubectl:
 
     def run(self, command: str) -> KubectlResult:
         """Run ``command`` (``"kubectl get mr"`` or ``"get mr"``) and capture its output."""
-        args = shlex.split(command)
+        args = split_command(command)
         if args and args[0] == "kubectl":
             args = args[1:]
         if not args:

@@ -21,9 +21,10 @@ from pathlib import Path
 from pytest_bdd import parsers
 from pytest_bdd.parser import ScenarioTemplate, Step
 
+from harness.feature_text import real_path
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
-from harness.steps.step_place import unfilled_placeholder
+from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
 from harness.steps.step_values import invalid_value
 
 __all__ = [
@@ -124,7 +125,7 @@ def shown_path(path: Path, base: Path) -> str:
     """How a problem names a feature file: as ``dkp-harness run`` takes it, relative to the
     directory the command runs in (``features/x/y.feature`` from the project root); a file outside
     it relative to the folder above the linted one (``base``), as before."""
-    resolved, cwd = path.resolve(), Path.cwd().resolve()
+    resolved, cwd = real_path(path.parent) / path.name, Path.cwd().resolve()  # a link by its own name
     if resolved.is_relative_to(cwd):
         return resolved.relative_to(cwd).as_posix()
     parent = base.resolve().parent
@@ -175,7 +176,10 @@ def unfilled_in_outline(line: StepLine, template: ScenarioTemplate) -> str | Non
     (:func:`harness.steps.step_place.unfilled_placeholder`): only Outlines, only the Outline's own
     step lines (a Background step is also run by plain scenarios, where ``<...>`` is text).
     """
-    if not template.templated or line.line <= template.line_number:
+    empty = outline_problem(template, line.line)
+    if empty is not None:
+        return str(empty)
+    if not is_outline(template) or line.line <= template.line_number:
         return None
     columns = [column for examples in template.examples for column in examples.example_params]
     error = unfilled_placeholder(line.text, columns)

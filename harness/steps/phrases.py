@@ -12,7 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 from harness.clock import parse_spelled_duration
 
-__all__ = ["PhraseError", "parse_moment", "parse_span"]
+__all__ = ["LAST_YEAR", "PhraseError", "beyond_the_calendar", "parse_moment", "parse_span"]
+
+LAST_YEAR = 9998
+"""The virtual clock of a scenario stays in this year or before: ``datetime`` ends with 9999, and
+the controllers schedule their next looks (minutes to weeks) after the clock's instant, so a
+clock at 9999-12-31 ended the scenario in ``OverflowError: date value out of range``."""
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -40,6 +45,8 @@ def parse_moment(text: str) -> datetime:
     weekday = match["weekday"].capitalize()
     if weekday not in WEEKDAYS:
         raise PhraseError(f"{match['weekday']!r} is not a weekday: use one of {', '.join(WEEKDAYS)}")
+    if moment.year > LAST_YEAR:
+        raise PhraseError(beyond_the_calendar(f"the moment {text!r}"))
     actual = WEEKDAYS[moment.weekday()]
     if weekday != actual:
         raise PhraseError(
@@ -48,9 +55,20 @@ def parse_moment(text: str) -> datetime:
     return moment
 
 
+def beyond_the_calendar(what: str) -> str:
+    """The error for a moment (or the end of a span) after :data:`LAST_YEAR`."""
+    return (
+        f"{what} is past the last year the virtual clock can reach ({LAST_YEAR}): the controllers "
+        "schedule their next looks after it; name an earlier moment or a shorter span, e.g. '365 days'"
+    )
+
+
 def parse_span(text: str) -> timedelta:
     """``"3 minutes"``, ``"an hour"``, ``"2 days and 3 hours"`` → timedelta."""
-    found = parse_spelled_duration(text)
+    try:
+        found = parse_spelled_duration(text)
+    except OverflowError:  # more days than a timedelta holds (999999999)
+        raise PhraseError(beyond_the_calendar(f"the duration {text!r}")) from None
     if found is None:
         raise PhraseError(
             f"cannot read the duration {text!r}: write a number and a unit (seconds, minutes, hours, "

@@ -31,6 +31,7 @@ from pytest_bdd.parser import Feature, Scenario, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
+from harness.feature_text import real_path
 from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
@@ -38,7 +39,7 @@ from harness.steps.library import MODULES
 from harness.steps.lint import closest_steps, describe_candidates, quoting_hint
 from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
-from harness.steps.step_place import StepPlace, unfilled_placeholder
+from harness.steps.step_place import StepPlace, is_outline, outline_problem, unfilled_placeholder
 from harness.steps.world import EvidenceSink, NullEvidence, TargetFactory, World
 
 __all__ = ["UnknownStepError"]
@@ -134,6 +135,9 @@ def pytest_bdd_before_step_call(
         state.step = StepPlace(
             Path(feature.filename), step.line_number, step.docstring, request.config.rootpath
         )
+    template = registry_get_safe(scenario_wrapper_template_registry, getattr(request.node, "function", None))
+    if template is not None and (empty := outline_problem(template, step.line_number)) is not None:
+        raise empty
     columns = _outline_columns(request.node, step)
     if columns is not None and (error := unfilled_placeholder(step.name, columns)) is not None:
         raise error
@@ -146,7 +150,7 @@ def _outline_columns(item: pytest.Item, step: Step) -> list[str] | None:
     scenarios, where a ``<...>`` is text; only the Outline's own steps (below its line) count.
     """
     template = registry_get_safe(scenario_wrapper_template_registry, getattr(item, "function", None))
-    if template is None or not template.templated or step.line_number <= template.line_number:
+    if template is None or not is_outline(template) or step.line_number <= template.line_number:
         return None
     return [column for examples in template.examples for column in examples.example_params]
 
@@ -162,8 +166,17 @@ def _mark_failure(request: pytest.FixtureRequest) -> None:
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step, exception: Exception
 ) -> None:
-    """Raise an error that says which defined steps read most like the unknown line."""
+    """Raise an error that says which defined steps read most like the unknown line.
+
+    In an Outline without an Examples row, the line is unknown because its ``<placeholder>`` was
+    never filled (``Then <n> steps pass``): that is the error to give.
+    """
     _mark_failure(request)
+    template = registry_get_safe(scenario_wrapper_template_registry, getattr(request.node, "function", None))
+    if template is not None and step.line_number > template.line_number:
+        empty = outline_problem(template)
+        if empty is not None:
+            raise empty
     near = closest_steps(step.type, step.name, CATALOGUE)
     where = f"{_shown(feature.filename, request.config.rootpath)}:{step.line_number}"
     raise UnknownStepError(
@@ -180,7 +193,7 @@ def _with_newline(text: str) -> str:
 
 def _shown(filename: str, root: Path) -> str:
     """A feature file as the user typed it: relative to the project root when it is inside."""
-    path = Path(filename).resolve()
+    path = real_path(filename)
     return path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
 
 
@@ -267,7 +280,7 @@ def _scenario_key(item: pytest.Item) -> tuple[str, int, str] | None:
     if template is None:
         return None
     callspec = getattr(item, "callspec", None)
-    filename = str(Path(template.feature.filename).resolve())
+    filename = str(real_path(template.feature.filename))
     return (filename, template.line_number, str(getattr(callspec, "id", "")))
 
 

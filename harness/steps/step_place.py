@@ -10,6 +10,8 @@ pytest-bdd fills an Outline step's ``<column>`` placeholders from the Examples r
 placeholder no column names as it is, so a typo (``<nmae>``) reached the cluster as a name and
 failed as "Module '<nmae>' does not exist". :func:`unfilled_placeholder` finds such a leftover so
 the step refuses it as the scenario's mistake, naming the columns there are.
+An Outline without an Examples row (:func:`outline_without_rows`) has no column at all; it ran
+once with every ``<placeholder>`` as text and failed on the first value a step could not read.
 """
 
 from __future__ import annotations
@@ -19,16 +21,24 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.feature_text import read_feature
 from harness.steps.documents import Origin
 from harness.steps.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from pytest_bdd.parser import ScenarioTemplate
 
 __all__ = [
     "KUBECTL_LITERALS",
     "StepPlace",
     "docstring_first_line",
     "docstring_origin",
+    "is_outline",
+    "outline_problem",
+    "outline_without_rows",
+    "repeated_column",
     "unfilled_placeholder",
 ]
 
@@ -118,3 +128,61 @@ def unfilled_placeholder(text: str, columns: Sequence[str]) -> ScenarioError | N
             f"are: {listed}); write one of them, or add a column {name!r} to the Examples table"
         )
     return None
+
+
+_OUTLINE_KEYWORDS = frozenset({"scenario outline", "scenario template"})
+
+
+def outline_without_rows(keyword: str, tables: int, rows: int, line: int) -> ScenarioError | None:
+    """The error for a scenario written at ``line`` as ``keyword`` with ``tables`` Examples tables
+    holding ``rows`` rows in all, when it is an Outline without a row; else ``None``.
+
+    pytest-bdd runs such an Outline once, as a plain scenario, with its ``<placeholders>`` as
+    text: ``When <n> minutes pass`` then failed with "cannot read the duration '<n> minutes'",
+    which sent the author to the step rather than to the missing table. A ``Scenario:`` with an
+    Examples table but no row is the same mistake (Gherkin reads it as an Outline).
+    """
+    if rows or not (tables or keyword.strip().lower() in _OUTLINE_KEYWORDS):
+        return None
+    return ScenarioError(
+        f"the Scenario Outline at line {line} has no Examples row, so its <placeholders> are never "
+        "filled: add an 'Examples:' table under it, a header row of the placeholders' names and a "
+        "row per case (each row runs as its own scenario), or write 'Scenario:' if nothing varies"
+    )
+
+
+def outline_problem(template: ScenarioTemplate, step_line: int | None = None) -> ScenarioError | None:
+    """What is wrong with an Outline's Examples (no row: :func:`outline_without_rows`; a column
+    named twice: :func:`repeated_column`), at the Outline's first own step (``step_line``: the run
+    stops there, and the lint says it once), or at any own step when ``step_line`` is ``None`` (one
+    whose unfilled text matched no step definition); ``None`` for a Background's step."""
+    own = [s.line_number for s in template.steps if s.line_number > template.line_number]
+    if not own or (step_line is not None and step_line != min(own)):
+        return None
+    rows = sum(len(examples.examples) for examples in template.examples)
+    empty = outline_without_rows(template.keyword, len(template.examples), rows, template.line_number)
+    return empty or repeated_column([examples.example_params for examples in template.examples])
+
+
+def repeated_column(headers: Sequence[Sequence[str]]) -> ScenarioError | None:
+    """The error for an Examples header that names a column twice (``| a | a |``), else ``None``.
+
+    pytest-bdd fills ``<a>`` from the last such cell, so the first one's values were dropped
+    without a word: every row ran with the other column's value.
+    """
+    for header in headers:
+        seen: set[str] = set()
+        for column in header:
+            if column in seen:
+                return ScenarioError(
+                    f"the Examples table names the column {column!r} twice, and <{column}> can be filled "
+                    "from one of them only: give each column its own name"
+                )
+            seen.add(column)
+    return None
+
+
+def is_outline(template: ScenarioTemplate) -> bool:
+    """Whether the scenario is an Outline: it has Examples (pytest-bdd's ``templated``), or is
+    written ``Scenario Outline:`` without any, where each ``<placeholder>`` is left unfilled."""
+    return template.templated or template.keyword.strip().lower() in _OUTLINE_KEYWORDS

@@ -16,6 +16,7 @@ from harness.api import kinds
 from harness.steps.crd_schemas import unknown_in_every_era, unsupported_in_every_era
 from harness.steps.documents import STEP_PLACEHOLDER, DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
+from harness.steps.kubectl import split_command
 from harness.steps.phase_names import check_phase, check_phase_of, check_phases, split_phases
 from harness.steps.phrases import parse_moment, parse_span
 from harness.steps.schema_fields import (
@@ -86,6 +87,7 @@ _VALUES: dict[str, Callable[[str], Any]] = {
     "kind": _kind,
     "phase": check_phase,
     "phases": check_phases,
+    "command": split_command,
 }
 
 

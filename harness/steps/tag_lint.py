@@ -11,7 +11,6 @@ works under ``--strict-markers``; the lint only flags the ones ``-m`` cannot sel
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.parser import ScenarioTemplate
 
 from harness import eras
-from harness.feature_text import gherkin_problem, not_utf8, read_feature
+from harness.feature_text import gherkin_problem, not_utf8, read_feature, unreadable_file
 from harness.report.claims import Catalogue
 from harness.report.tags import (
     BEYOND_PAGE_TAG,
@@ -30,6 +29,7 @@ from harness.report.tags import (
     FLAG_TAGS,
     SINCE_TAG,
     UNTIL_TAG,
+    claim_hint,
     marker_name,
     tag_mistake,
 )
@@ -81,7 +81,7 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             problems.append(TagProblem(f"{shown}:{line}", message, FILE))
             continue
         except OSError as exc:
-            problems.append(TagProblem(f"{shown}:0", f"cannot be read: {exc}", FILE))
+            problems.append(TagProblem(shown, unreadable_file(exc), FILE))
             continue
         lines = read_feature(path).splitlines()
         for template in parsed.scenarios:
@@ -221,14 +221,15 @@ def _unselectable_message(tag: str) -> str:
 
 def _order(problem: TagProblem) -> tuple[str, int, str]:
     file, _, line = problem.location.rpartition(":")
-    return (file, int(line) if line.isdigit() else 0, problem.message)
+    if not line.isdigit():  # a file that could not be read is named without a line
+        return (problem.location, 0, problem.message)
+    return (file, int(line), problem.message)
 
 
 def _claim_problem(claim_id: str, where: str, catalogue: Catalogue | None) -> Iterator[TagProblem]:
     if catalogue is None or claim_id in catalogue.ids:
         return
-    hint = difflib.get_close_matches(claim_id, sorted(catalogue.ids), n=1)
-    suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+    suggestion = claim_hint(claim_id, frozenset(catalogue.ids))
     yield TagProblem(where, f"unknown claim ID '{claim_id}'{suggestion}; the IDs are in fixtures/claims.yaml")
 
 

@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import yaml
 from kubernetes import config as kube_config
 from kubernetes.client.exceptions import ApiException
 
@@ -59,11 +61,21 @@ class KubernetesClient:
         except (kube_config.ConfigException, ValueError, KeyError, OSError) as exc:
             where = f" (context {context!r})" if context else ""
             raise TargetConnectionError(f"cannot use kubeconfig {path}{where}: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise TargetConnectionError(f"cannot use kubeconfig {path}: {_yaml_problem(exc)}") from None
+        except (TypeError, AttributeError) as exc:
+            # The client walks the file as it finds it: `clusters: 5` is a TypeError deep inside.
+            raise TargetConnectionError(
+                f"cannot use kubeconfig {path}: a field has the wrong type ({exc}): clusters, users and "
+                "contexts are lists of entries with a name, as `kubectl config view` shows them"
+            ) from None
         return cls(api)
 
     @property
     def server(self) -> str:
-        return str(self.api.configuration.host)
+        """The API server's URL as errors and the report show it: a ``user:password@`` in the
+        kubeconfig's ``server:`` is masked (it reached the terminal and ``conformance.json``)."""
+        return without_userinfo(str(self.api.configuration.host))
 
     def close(self) -> None:
         self.api.close()
@@ -112,8 +124,11 @@ class KubernetesClient:
             header_params={"Accept": "application/json"},
             auth_settings=["BearerToken"],
         )
-        response = self.api.call_api(*serialized, _request_timeout=REQUEST_TIMEOUT)
-        response.read()
+        try:
+            response = self.api.call_api(*serialized, _request_timeout=REQUEST_TIMEOUT)
+            response.read()
+        except Exception as exc:  # noqa: BLE001 - refused, TLS, DNS: the first request of a run
+            raise TargetConnectionError(f"GET {self.server}/version failed: {exc}") from None
         value = response.getheader("Date")
         if not value:
             raise TargetConnectionError(
@@ -294,3 +309,21 @@ def _lines(response: Any) -> Iterator[bytes]:
                 yield line
     if buffer.strip():
         yield buffer
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """Where a kubeconfig stops being YAML, without PyYAML's quote of the line: that line may
+    hold the user's token or password (``token: abc: def``), and the message reaches the terminal
+    and CI logs."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or type(error).__name__
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"not valid YAML{where}: {problem}; fix the file (kubectl reads it the same way)"
+
+
+def without_userinfo(url: str) -> str:
+    """``https://admin:s3cret@host:6443`` → ``https://***@host:6443``; other URLs as they are."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))

@@ -210,3 +210,53 @@ def test_apiserver_reports_an_unwritable_kubeconfig(tmp_path):
     result = _cli("apiserver", "--kubeconfig", str(blocker / "kc"))
     assert result.returncode == 4
     assert "cannot write it" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_worker_count_beyond_the_machine_is_refused_before_any_worker_starts(cli, monkeypatch):
+    # `-n 100000` (a typo) made pytest-xdist fork Python processes until the machine ran out.
+    from harness.cli import run as run_module
+
+    def no_pytest(command):
+        raise AssertionError("pytest must not start for a refused command line")
+
+    monkeypatch.setattr(run_module, "run_pytest", no_pytest)
+    most = run_module.max_workers()
+    result = cli("run", "-n", "100000", "features/approval")
+    assert result.returncode == 4
+    assert "argument -n: 100000 workers is more than this machine can run" in result.stderr
+    assert f"give at most {most} (4 per CPU), or auto" in result.stderr
+    assert run_module.worker_count(str(most)) == str(most)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "--report-dir", ""),
+        ("serve", "--state-dir", " "),
+        ("time", "--state-dir", "", "now"),
+        ("report", "compare", "", "reports"),
+    ],
+)
+def test_an_empty_path_is_refused_not_taken_as_the_current_directory(cli, args, tmp_path, monkeypatch):
+    # Path("") is ".": `--report-dir "$REPORTS"` with the variable unset wrote the reports here.
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args)
+    assert result.returncode == 4
+    assert "the path is empty (an unset shell variable?)" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("scale", ["inf", "1e400", "2000000"])
+def test_a_time_scale_past_the_calendar_is_refused_before_the_sandbox_starts(cli, tmp_path, scale):
+    # --time-scale inf started the sandbox and ended it in "cannot convert float NaN to integer".
+    from harness.clock import MAX_TIME_SCALE, ScaledClock
+
+    result = cli("serve", "--state-dir", str(tmp_path), "--time-scale", scale)
+    assert result.returncode == 4
+    assert f"the time scale must be at most 1000000 (a virtual year in about 32 seconds), got {scale}" in (
+        result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="at most 1000000"):
+        ScaledClock(float(scale))
+    assert ScaledClock(MAX_TIME_SCALE).scale == MAX_TIME_SCALE

@@ -50,3 +50,16 @@ def test_a_duplicate_deep_in_a_list_is_found():
     text = "spec:\n  items:\n  - a: 1\n  - a: 1\n    b: 2\n    a: 3\n"
     with pytest.raises(DocumentError, match=r"'a' twice in one mapping at its line 6"):
         parse_documents(text)
+
+
+@pytest.mark.parametrize("text", ["---\n", "---\n# nothing yet\n---\n"])
+def test_a_docstring_of_only_separators_says_it_holds_no_object(text):
+    # It said "the step needs a YAML docstring (between \"\"\" lines) below it", of a step that had one.
+    with pytest.raises(DocumentError, match="the step's docstring holds no object") as caught:
+        parse_documents(text, origin=ORIGIN)
+    assert "needs a YAML docstring" not in str(caught.value)
+
+
+def test_an_empty_docstring_still_asks_for_one():
+    with pytest.raises(DocumentError, match="needs a YAML docstring"):
+        parse_documents("", origin=ORIGIN)

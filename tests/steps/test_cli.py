@@ -235,6 +235,13 @@ def test_steps_refuses_a_path_without_lint_or_one_that_is_not_there(tmp_path, ca
     assert "no feature directory or .feature file at" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("args", [["steps", ""], ["steps", "--lint", " "], ["steps", "release", ""]])
+def test_steps_refuses_an_empty_word_or_path(args, capsys):
+    # "$FEATURES" unset would lint the current directory, or match every step as a search word.
+    assert main(args) == 4
+    assert "an argument is empty (an unset shell variable?)" in capsys.readouterr().out
+
+
 def test_time_without_an_action_names_only_the_action(capsys):
     with pytest.raises(SystemExit):
         main(["time", "--state-dir", "/nowhere"])

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.api import kinds
+from harness.feature_text import real_path
 from harness.kube.errors import ApiError, Invalid, NotFound
 from harness.kube.go_yaml import string_field_text
 from harness.kube.objects import Obj, deep_get
@@ -345,8 +346,9 @@ def yaml_file(path: str) -> Path:
     """The project's YAML file ``path`` names, or the scenario's error (the lint asks it too)."""
     file = ROOT / path
     try:
-        inside = file.resolve().is_relative_to(ROOT)
-    except (OSError, ValueError):  # a symlink loop, a NUL byte
+        # os.path.realpath: Path.resolve() raised RuntimeError for a symlink loop on Python 3.11
+        inside = real_path(file).is_relative_to(ROOT)
+    except (OSError, ValueError):  # a NUL byte
         inside = False
     if not inside:
         # An absolute path, "..", or a symlink out of the project: a scenario applies the
@@ -354,6 +356,15 @@ def yaml_file(path: str) -> Path:
         raise ScenarioError(
             f"YAML file {path!r} is outside the project ({ROOT}): put the file under the project "
             "and give its path relative to the project root, e.g. 'features/sources/example-source.yaml'"
+        )
+    if file.is_dir():
+        raise ScenarioError(
+            f"YAML file {path!r} is a folder: name one YAML file in it, "
+            "e.g. 'features/sources/example-source.yaml'"
+        )
+    if not file.is_file() and file.is_symlink():
+        raise ScenarioError(
+            f"YAML file {path!r} is a symbolic link that loops or leads to no file: point it at a YAML file"
         )
     if not file.is_file():
         raise ScenarioError(f"YAML file {path!r} not found: {_file_hint(file)}")

@@ -20,7 +20,7 @@ import yaml
 
 from harness.registry.credentials import Credentials
 from harness.registry.errors import RegistryError
-from harness.registry.layout import channel_tag
+from harness.registry.layout import channel_tag, check_module_name
 from harness.registry.transport import PLAIN_HTTP_ANSWER
 from harness.report.redaction import register_secret
 from harness.steps.bounded_yaml import FIX, YamlLimitError, load_bounded
@@ -134,6 +134,10 @@ def _check_row(row: dict[str, str]) -> None:
             "every row of the module table needs a module and a version, e.g. | module-one | v0.7.23 |"
         )
     _weight(row.get("weight", ""))
+    try:
+        check_module_name(row["module"])
+    except ValueError as exc:
+        raise TableError(f"the module cell: {exc}") from None
 
 
 def _weight(text: str) -> int | None:

@@ -11,11 +11,11 @@ timeline starts at, and timestamps in later checks are read relative to it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from harness.steps.catalogue import given, when
 from harness.steps.errors import ScenarioError
-from harness.steps.phrases import parse_moment, parse_span
+from harness.steps.phrases import LAST_YEAR, beyond_the_calendar, parse_moment, parse_span
 from harness.steps.world import World
 from harness.target.base import needs_virtual_time
 
@@ -62,7 +62,18 @@ def time_passes(world: World, span: str) -> None:
     Example:
         When 3 minutes pass
     """
-    world.wait(parse_span(span))
+    duration = parse_span(span)
+    if world.target.time is not None and _past_the_calendar(world.now(), duration):
+        raise ScenarioError(beyond_the_calendar(f"{world.now():%A %Y-%m-%d %H:%M} UTC + {span}"))
+    world.wait(duration)
+
+
+def _past_the_calendar(now: datetime, span: timedelta) -> bool:
+    """Whether ``span`` from ``now`` ends after :data:`LAST_YEAR` (or after ``datetime``'s end)."""
+    try:
+        return (now + span).year > LAST_YEAR
+    except OverflowError:
+        return True
 
 
 @given("the cluster settles")
