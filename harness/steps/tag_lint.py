@@ -160,10 +160,18 @@ def _era_problems(
 ) -> Iterator[TagProblem]:
     """A claim about some Deckhouse versions only (``since``/``before`` in the catalogue), checked
     by a scenario whose era tags let it run on others: a run of another version would count its
-    pass for the claim ("holds") although the claim is not about that version."""
+    pass for the claim ("holds") although the claim is not about that version. Before that, era
+    tags that leave no version at all: such a scenario would be skipped on every run."""
+    since, before = _era_bounds(tags)
+    if since is not None and before is not None and since >= before:
+        written = sorted(tag for tag in tags if tag.startswith(SINCE_TAG))
+        yield TagProblem(
+            f"{shown}:{_tag_line(lines, written[0], line)}",
+            f"@{SINCE_TAG}{since} and @{UNTIL_TAG}{before} leave no Deckhouse version to check, so the"
+            " scenario would be skipped on every run: the since version must be below the before one",
+        )
     if catalogue is None:
         return
-    since, before = _era_bounds(tags)
     for claim_id in sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX)):
         claim = catalogue.get(claim_id)
         if claim is None or not (claim.since or claim.before):

@@ -307,6 +307,22 @@ def test_pytest_given_a_feature_file_or_its_folder_says_how_to_run_it(pytester):
     everything.assert_outcomes(passed=1)
 
 
+def test_steps_lint_refuses_era_tags_that_leave_no_version(tmp_path, capsys):
+    (tmp_path / "never.feature").write_text(
+        "Feature: f\n"
+        "  @beyond-page @deckhouse-since:v1.75.0 @deckhouse-before:v1.50.0\n"
+        "  Scenario: never\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+        '    Then the Module "module-one" is in phase "Available"\n'
+        "  @beyond-page @deckhouse-since:v1.75.0 @deckhouse-before:v1.76.0\n"
+        "  Scenario: one line\n    Given it is Monday 2024-12-16 09:00 UTC\n"
+        '    Then the Module "module-one" is in phase "Available"\n'
+    )
+    assert main(["steps", "--lint", "--features", str(tmp_path)]) == 1
+    problems = [line for line in capsys.readouterr().out.splitlines() if "leave no Deckhouse version" in line]
+    assert len(problems) == 1
+    assert "never.feature:2: @deckhouse-since:v1.75.0 and @deckhouse-before:v1.50.0" in problems[0]
+
+
 def test_steps_lint_wants_the_era_tags_of_a_claim_about_some_versions_only(tmp_path, capsys):
     """MS-08 is about Deckhouse before v1.76.0: untagged, its scenario ran on v1.78 and the report
     said the claim holds there; tagged to a wider range, the same."""
