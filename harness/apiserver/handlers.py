@@ -427,11 +427,21 @@ def _patch_type(req: Request) -> PatchType:
     except ValueError:
         kind = None
     if kind is None or (kind is PatchType.STRATEGIC and req.rt.custom):
-        accepted = ", ".join(p.value for p in PatchType if not (p is PatchType.STRATEGIC and req.rt.custom))
+        accepted = ", ".join(p.value for p in _accepted_patch_types(req.rt.custom))
         raise UnsupportedMediaType(
             f"the body of the request was in an unknown format - accepted media types include: {accepted}"
         )
     return kind
+
+
+def _accepted_patch_types(custom: bool) -> tuple[PatchType, ...]:
+    """The patch types a kind takes, in the order kube-apiserver lists them when it refuses one
+    (``kubectl patch`` on a custom resource prints the list): JSON patch first, then merge patch,
+    strategic merge patch for built-in kinds only, server-side apply last (``supportedTypes`` in
+    apiextensions-apiserver's ``customresource_handler.go`` and in ``k8s.io/apiserver``'s
+    ``endpoints/installer.go``)."""
+    strategic = () if custom else (PatchType.STRATEGIC,)
+    return (PatchType.JSON, PatchType.MERGE, *strategic, PatchType.APPLY)
 
 
 def _strip_directives(patch: Any) -> Any:

@@ -75,6 +75,22 @@ def test_strategic_merge_patch_on_a_custom_resource_is_415(http, client):
         f"{URL}/s", json={"spec": {}}, headers={"Content-Type": "application/strategic-merge-patch+json"}
     )
     assert r.status_code == 415 and r.json()["reason"] == "UnsupportedMediaType"
+    # apiextensions-apiserver's list, in its order: kubectl patch prints it as it comes
+    assert r.json()["message"] == (
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    )
+
+
+def test_an_unknown_patch_type_on_a_built_in_kind_lists_the_four_it_takes(http):
+    r = http.patch(
+        "/api/v1/namespaces/default/configmaps/c", json={}, headers={"Content-Type": "application/x-patch"}
+    )
+    assert r.status_code == 415 and r.json()["message"] == (
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/strategic-merge-patch+json, application/apply-patch+yaml"
+    )
 
 
 def test_json_patch_test_failure_is_422(http, client):

@@ -223,6 +223,21 @@ def test_kubectl_annotate_label_patch_and_delete(cluster):
     assert "No resources found" in kubectl("get", "mr").stderr
 
 
+def test_kubectl_patch_of_a_custom_resource_without_type_is_refused_as_on_a_real_cluster(cluster):
+    """``kubectl patch`` defaults to a strategic merge patch, which no custom resource takes: the
+    refusal lists the patch types in apiextensions-apiserver's order, and nothing changes."""
+    _server, kubectl = cluster
+    kubectl.apply(MC)
+    done = kubectl("patch", "mc", "module-one", "-p", '{"spec":{"enabled":false}}', ok=False)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "error: application/strategic-merge-patch+json is not supported by deckhouse.io/v1alpha1, "
+        "Kind=ModuleConfig: the body of the request was in an unknown format - accepted media types "
+        "include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n"
+    )
+    assert kubectl("get", "mc", "module-one", "-o", "jsonpath={.spec.enabled}").stdout == "true"
+
+
 def test_kubectl_wait_for_jsonpath_already_true(cluster):
     _server, kubectl = cluster
     kubectl.apply(MR)
