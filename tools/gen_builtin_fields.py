@@ -37,6 +37,8 @@ KINDS: dict[str, str] = {
     "services": "V1Service",
     "deployments": "V1Deployment",
     "replicasets": "V1ReplicaSet",
+    "daemonsets": "V1DaemonSet",
+    "replicationcontrollers": "V1ReplicationController",
     "leases": "V1Lease",
 }
 """The served built-in kinds that are stored (plural, as the catalog names them) and their models."""

@@ -3,8 +3,9 @@
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
 how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
-services, deployments, the access reviews) are described here by hand (Leases in
-:mod:`harness.apiserver.leases`); custom kinds come from :mod:`harness.apiserver.crds`.
+services, deployments, replica sets, daemon sets, replication controllers, the access reviews) are
+described here by hand (Leases in :mod:`harness.apiserver.leases`); custom kinds come from
+:mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
@@ -354,7 +355,8 @@ def core_types() -> list[ResourceType]:
 
     def core(plural: str, kind: str, namespaced: bool, short: tuple[str, ...], **kw: Any) -> ResourceType:
         res = Resource("", "v1", plural, kind, namespaced)
-        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, generation="none", **kw)
+        kw.setdefault("generation", "none")
+        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, **kw)
 
     age = _col("Age", "string", _age)
     return [
@@ -459,8 +461,29 @@ def core_types() -> list[ResourceType]:
                 _col("Selector", "string", _service_selector, 1),
             ),
         ),
+        core(
+            "replicationcontrollers",
+            "ReplicationController",
+            True,
+            ("rc",),
+            status_subresource=True,
+            subresources=("scale",),
+            categories=("all",),
+            field_labels=("status.replicas",),
+            generation="spec",
+            columns=(
+                _col("Desired", "integer", lambda o, _n: _count(o, "spec", "replicas")),
+                _col("Current", "integer", lambda o, _n: _count(o, "status", "replicas")),
+                _col("Ready", "integer", lambda o, _n: _count(o, "status", "readyReplicas")),
+                age,
+                _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
+                _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
+                _col("Selector", "string", lambda o, _n: _label_map(o, ("spec", "selector")), 1),
+            ),
+        ),
         _deployments(age),
         _replica_sets(age),
+        _daemon_sets(age),
         *_reviews(),
     ]
 
@@ -489,6 +512,47 @@ def _replica_sets(age: PrinterColumn) -> ResourceType:
             _col("Desired", "integer", lambda o, _n: _count(o, "spec", "replicas")),
             _col("Current", "integer", lambda o, _n: _count(o, "status", "replicas")),
             _col("Ready", "integer", lambda o, _n: _count(o, "status", "readyReplicas")),
+            age,
+            *_template_columns(),
+        ),
+    )
+
+
+def _label_map(obj: Obj, path: tuple[str, ...]) -> str:
+    """apimachinery's ``labels.FormatLabels`` of the string map at ``path``: ``k=v`` pairs by key,
+    ``<none>`` when there are none."""
+    found: Any = obj
+    for key in path:
+        found = found.get(key) if isinstance(found, dict) else None
+    pairs = sorted(found.items()) if isinstance(found, dict) else []
+    return ",".join(f"{k}={v}" for k, v in pairs) or "<none>"
+
+
+def _daemon_sets(age: PrinterColumn) -> ResourceType:
+    """``apps/v1`` DaemonSets with ``kubectl get ds``'s columns (``printDaemonSet`` in
+    ``pkg/printers/internalversion/printers.go``; wide adds the last three). No controller runs
+    them: the cluster has none, but ``kubectl cluster-info dump`` and ``kubectl get all`` list
+    the kind in every namespace, and a real cluster answers with an empty list."""
+    return ResourceType(
+        Resource("apps", "v1", "daemonsets", "DaemonSet", True),
+        "daemonset",
+        "v1",
+        short_names=("ds",),
+        categories=("all",),
+        status_subresource=True,
+        custom=False,
+        field_label_conversion=False,
+        columns=(
+            _col("Desired", "integer", lambda o, _n: _count(o, "status", "desiredNumberScheduled")),
+            _col("Current", "integer", lambda o, _n: _count(o, "status", "currentNumberScheduled")),
+            _col("Ready", "integer", lambda o, _n: _count(o, "status", "numberReady")),
+            _col("Up-to-date", "integer", lambda o, _n: _count(o, "status", "updatedNumberScheduled")),
+            _col("Available", "integer", lambda o, _n: _count(o, "status", "numberAvailable")),
+            _col(
+                "Node Selector",
+                "string",
+                lambda o, _n: _label_map(o, ("spec", "template", "spec", "nodeSelector")),
+            ),
             age,
             *_template_columns(),
         ),

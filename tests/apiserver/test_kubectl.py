@@ -360,6 +360,55 @@ def test_kubectl_cluster_info_names_the_control_plane(cluster):
     assert "No resources found" in kubectl("get", "svc", "-A").stderr
 
 
+def test_kubectl_cluster_info_dump_lists_every_kind_it_asks_for(cluster):
+    """``cluster-info dump`` lists nodes, then events, replication controllers, services, daemon
+    sets, deployments, replica sets and pods of each namespace; a 404 for any of them ended it
+    with exit code 1 after the first namespace's events."""
+    _server, kubectl = cluster
+    out = kubectl.tmp / "dump"
+    kubectl("cluster-info", "dump", "--output-directory", str(out))
+    for name in ("replication-controllers", "daemonsets", "deployments", "replicasets", "pods"):
+        listed = json.loads((out / "kube-system" / f"{name}.json").read_text())
+        assert listed["items"] == [], name
+
+
+def test_kubectl_daemon_sets_and_replication_controllers_print_and_scale(cluster):
+    _server, kubectl = cluster
+    template = {
+        "metadata": {"labels": {"app": "agent"}},
+        "spec": {
+            "nodeSelector": {"kubernetes.io/os": "linux"},
+            "containers": [{"name": "a", "image": "busybox"}],
+        },
+    }
+    kubectl.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "metadata": {"name": "agent", "namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": template},
+        }
+    )
+    kubectl.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "ReplicationController",
+            "metadata": {"name": "old", "namespace": "default"},
+            "spec": {"template": template},
+        }
+    )
+    assert kubectl("scale", "rc", "old", "--replicas=2").stdout == "replicationcontroller/old scaled\n"
+    lines = kubectl("get", "ds,rc", "-o", "wide").stdout.splitlines()
+    assert lines[0].split() == (
+        "NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE CONTAINERS IMAGES SELECTOR".split()
+    )
+    assert lines[1].split() == (
+        "daemonset.apps/agent 0 0 0 0 0 kubernetes.io/os=linux 0s a busybox app=agent".split()
+    )
+    assert lines[3].split() == "NAME DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR".split()
+    assert lines[4].split() == "replicationcontroller/old 2 0 0 0s a busybox app=agent".split()
+
+
 def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(cluster):
     """kubectl's typed client posts these as Kubernetes protobuf, not JSON."""
     _server, kubectl = cluster
