@@ -409,6 +409,19 @@ def test_kubectl_daemon_sets_and_replication_controllers_print_and_scale(cluster
     assert lines[4].split() == "replicationcontroller/old 2 0 0 0s a busybox app=agent".split()
 
 
+def test_kubectl_explain_knows_the_fields_of_built_in_kinds(cluster):
+    """``kubectl explain deployment.spec.replicas`` ended with ``error: field "replicas" does not
+    exist`` (exit code 1): the built-in kinds' schemas were open."""
+    _server, kubectl = cluster
+    out = kubectl("explain", "deployment.spec.template.spec.containers.ports.containerPort").stdout
+    assert "FIELD: containerPort <integer>" in out.splitlines(), out
+    fields = kubectl("explain", "pod.spec").stdout.splitlines()
+    assert "  containers\t<[]Container> -required-" in fields
+    assert "  nodeSelector\t<map[string]string>" in fields
+    refused = kubectl("explain", "pod.spec.bogus", ok=False)
+    assert (refused.returncode, refused.stderr) == (1, 'error: field "bogus" does not exist\n')
+
+
 def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(cluster):
     """kubectl's typed client posts these as Kubernetes protobuf, not JSON."""
     _server, kubectl = cluster
