@@ -422,6 +422,27 @@ def test_kubectl_explain_knows_the_fields_of_built_in_kinds(cluster):
     assert (refused.returncode, refused.stderr) == (1, 'error: field "bogus" does not exist\n')
 
 
+def test_kubectl_get_events_prints_no_name_column(cluster):
+    """A real cluster's ``kubectl get events`` starts with LAST SEEN; the name only shows wide."""
+    server, kubectl = cluster
+    server.client().create(
+        server.client().resolve("v1", "Event"),
+        {
+            "metadata": {"name": "e1", "namespace": "default"},
+            "involvedObject": {"kind": "ModuleRelease", "name": "module-one-v1.2.3"},
+            "reason": "Deployed",
+            "message": "release deployed",
+            "type": "Normal",
+        },
+    )
+    lines = kubectl("get", "events", "-A").stdout.splitlines()
+    assert lines[0].split() == "NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE".split(), lines
+    assert (
+        lines[1].split()
+        == "default <unknown> Normal Deployed modulerelease/module-one-v1.2.3 release deployed".split()
+    )
+
+
 def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(cluster):
     """kubectl's typed client posts these as Kubernetes protobuf, not JSON."""
     _server, kubectl = cluster
