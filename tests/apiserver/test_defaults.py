@@ -248,3 +248,26 @@ def test_a_daemon_set_status_count_of_the_wrong_type_is_refused(client):
         client.patch(
             daemon_sets, "web", {"status": {"numberReady": "abc"}}, namespace="default", subresource="status"
         )
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "status"),
+    [
+        ("apps/v1", "ReplicaSet", {"replicas": 0}),
+        ("v1", "ReplicationController", {"replicas": 0}),
+        (
+            "apps/v1",
+            "DaemonSet",
+            {
+                "currentNumberScheduled": 0,
+                "numberMisscheduled": 0,
+                "desiredNumberScheduled": 0,
+                "numberReady": 0,
+            },
+        ),
+    ],
+)
+def test_a_new_workload_reads_back_with_the_status_counts_go_always_writes(client, api_version, kind, status):
+    """Counts without ``omitempty`` are written at zero: a created object's status is not empty."""
+    created = thaw(client.create(client.resolve(api_version, kind), _deployment()))
+    assert created["status"] == status
