@@ -56,12 +56,32 @@ def warning_header(text: str) -> str | None:
     return f'299 - "{quoted}"'
 
 
-def _encode(body: Any) -> bytes:
+def _encode(body: Any, *, pretty: bool = False) -> bytes:
+    """A body as kube-apiserver's JSON serializer writes an API object: compact and ended by a
+    newline (``json.Encoder.Encode``), or indented by two spaces without one when the request asks
+    for pretty output (:func:`wants_pretty`). Bytes (documents encoded once, ``/version``) and text
+    go out as they are."""
     if isinstance(body, bytes):
         return body
     if isinstance(body, str):
         return body.encode()
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    if pretty:
+        return json.dumps(body, indent=2, ensure_ascii=False).encode()
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+_PRETTY_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_PRETTY_AGENTS = ("curl", "Wget", "Mozilla/5.0")
+
+
+def wants_pretty(query: str, user_agent: str) -> bool:
+    """``isPrettyPrint`` of apiserver's content negotiation (``k8s.io/apiserver/pkg/endpoints/
+    handlers/negotiation``): a non-empty ``pretty`` parameter decides (Go's ``ParseBool``, anything
+    else is false); without one, curl, Wget and browsers get indented JSON."""
+    given = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "pretty"]
+    if given and given[0]:
+        return given[0] in _PRETTY_TRUE
+    return user_agent.startswith(_PRETTY_AGENTS)
 
 
 class _Server(PromptShutdown, ThreadingHTTPServer):
@@ -233,7 +253,9 @@ class _Handler(BaseHTTPRequestHandler):
         return given if given and given.isprintable() else str(uuid.uuid4())
 
     def _send(self, response: Response, *, close: bool = False) -> None:
-        body = _encode(response.body)
+        headers = getattr(self, "headers", None)
+        agent = headers.get("User-Agent", "") if headers is not None else ""
+        body = _encode(response.body, pretty=wants_pretty(urlsplit(getattr(self, "path", "")).query, agent))
         extra = f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
         head = self._head(response.status, response.content_type, response.warnings, extra)
         try:

@@ -76,6 +76,8 @@ class ApiError(Exception):
         return self.message
 
     def to_status(self) -> dict[str, Any]:
+        """The ``metav1.Status``, its keys in the Go struct's order (``details`` before ``code``),
+        as kube-apiserver writes it and ``kubectl -v=8`` or ``get --raw`` show it."""
         status: dict[str, Any] = {
             "kind": "Status",
             "apiVersion": "v1",
@@ -83,7 +85,6 @@ class ApiError(Exception):
             "status": "Failure",
             "message": self.message,
             "reason": self.reason,
-            "code": self.code,
         }
         if not self.reason:
             del status["reason"]  # metav1.Status omits an unknown reason (omitempty)
@@ -98,6 +99,7 @@ class ApiError(Exception):
             details["causes"] = [c.to_dict() for c in self.causes]
         if details:
             status["details"] = details
+        status["code"] = self.code
         return status
 
 

@@ -60,6 +60,53 @@ def test_handler_crash_is_a_500_status_not_a_dropped_connection(server, http, mo
     assert http.get("/version").status_code == 200  # same keep-alive connection still works
 
 
+def test_a_status_is_written_with_the_go_structs_key_order(http):
+    """``kubectl -v=8`` and ``get --raw`` show the body as sent: kube-apiserver writes
+    ``metav1.Status`` in its fields' order, details before the code."""
+    r = http.get(f"{URL}/none")
+    assert list(r.json()) == [
+        "kind",
+        "apiVersion",
+        "metadata",
+        "status",
+        "message",
+        "reason",
+        "details",
+        "code",
+    ]
+    assert r.text.endswith('"details":{"name":"none","group":"example.com","kind":"widgets"},"code":404}\n')
+
+
+@pytest.mark.parametrize(
+    ("query", "agent", "pretty"),
+    [
+        ("", "kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07", False),
+        ("", "curl/8.5.0", True),
+        ("", "Mozilla/5.0 (X11)", True),
+        ("?pretty=true", "kubectl/v1.32.4", True),
+        ("?pretty=1", "python-httpx", True),
+        ("?pretty=false", "curl/8.5.0", False),
+        ("?pretty=yes", "curl/8.5.0", False),  # ParseBool refuses it: not pretty
+    ],
+)
+def test_bodies_are_compact_with_a_newline_or_indented_when_asked(http, client, query, agent, pretty):
+    """kube-apiserver's JSON encoder ends an object with a newline; ``?pretty`` (Go's ParseBool)
+    or a curl, Wget or browser user agent gets it indented by two spaces, without one."""
+    client.create(WIDGET, widget("p"))
+    r = http.get(f"{URL}/p{query}", headers={"User-Agent": agent})
+    compact = json.dumps(r.json(), separators=(",", ":")) + "\n"
+    assert r.text == (json.dumps(r.json(), indent=2) if pretty else compact)
+
+
+def test_version_is_indented_json_and_the_openapi_index_compact(http):
+    """``/version`` is WriteRawJSON's indented JSON for every client; the OpenAPI index is
+    kube-openapi's ``json.Marshal`` output, compact, without a newline."""
+    version = http.get("/version")
+    assert version.text.startswith('{\n  "major": "1",\n  "minor": "32",') and version.text.endswith("}")
+    index = http.get("/openapi/v3")
+    assert index.text == json.dumps(index.json(), separators=(",", ":"))
+
+
 def test_post_without_content_type_is_json_and_yaml_bodies_work(http):
     r = http.post(URL, content=b'{"metadata":{"name":"j"},"spec":{"repo":"r"}}', headers={"Content-Type": ""})
     assert r.status_code == 201
