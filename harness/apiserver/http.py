@@ -66,8 +66,20 @@ def _encode(body: Any, *, pretty: bool = False) -> bytes:
     if isinstance(body, str):
         return body.encode()
     if pretty:
-        return json.dumps(body, indent=2, ensure_ascii=False).encode()
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+        return _go_json(json.dumps(body, indent=2, ensure_ascii=False))
+    return _go_json(json.dumps(body, separators=(",", ":"), ensure_ascii=False)) + b"\n"
+
+
+_GO_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def _go_json(text: str) -> bytes:
+    """JSON text as Go's ``encoding/json`` writes it: UTF-8, with ``<``, ``>``, ``&`` and the
+    line and paragraph separators escaped (its default HTML-safe escaping). They occur only inside
+    strings, so the text can be translated whole."""
+    return text.translate(_GO_ESCAPES).encode()
 
 
 _PRETTY_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
@@ -337,7 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(event, str):
             data = event.encode()
         else:
-            data = json.dumps(event, separators=(",", ":")).encode() + b"\n"
+            data = _go_json(json.dumps(event, separators=(",", ":"), ensure_ascii=False)) + b"\n"
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
 
 

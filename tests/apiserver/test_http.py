@@ -8,7 +8,7 @@ import httpx
 import pytest
 import yaml
 
-from .conftest import POD, WIDGET, widget
+from .conftest import CONFIGMAP, POD, WIDGET, widget
 
 URL = "/apis/example.com/v1alpha2/widgets"
 
@@ -96,6 +96,18 @@ def test_bodies_are_compact_with_a_newline_or_indented_when_asked(http, client, 
     r = http.get(f"{URL}/p{query}", headers={"User-Agent": agent})
     compact = json.dumps(r.json(), separators=(",", ":")) + "\n"
     assert r.text == (json.dumps(r.json(), indent=2) if pretty else compact)
+
+
+def test_bodies_and_watch_events_escape_html_characters_and_keep_utf8_as_go_writes_them(http, client):
+    """Go's ``encoding/json`` writes ``<``, ``>``, ``&`` as ``\\u003c``, ``\\u003e``, ``\\u0026`` and
+    other characters as UTF-8; watch events used ``\\u00fc`` escapes for non-ASCII text."""
+    cm = "/api/v1/namespaces/default/configmaps"
+    client.create(CONFIGMAP, {"metadata": {"name": "h", "namespace": "default"}, "data": {"a": "<b&c> ü"}})
+    escaped = '"a":"\\u003cb\\u0026c\\u003e ü"'
+    assert escaped in http.get(f"{cm}/h").text
+    with http.stream("GET", cm, params={"watch": "1", "timeoutSeconds": "-1"}) as watch:
+        events = watch.read().decode()
+    assert escaped in events and events.endswith("\n"), events
 
 
 def test_version_is_indented_json_and_the_openapi_index_compact(http):
