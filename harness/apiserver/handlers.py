@@ -757,10 +757,21 @@ def _answer_review(req: Request) -> Response:
     return Response(201, access_reviews.answer(req.rt.resource, req.body))
 
 
+def _no_subresource(req: Request) -> NotFound:
+    """A subresource the kind lacks: apiextensions-apiserver answers for a custom resource as if
+    the object were missing (``modulereleases.deckhouse.io "x" not found``, the default case of
+    its ``crdHandler.ServeHTTP``); for a built-in kind no route matches the path."""
+    r = req.rt.resource
+    if not req.rt.custom:
+        return NotFound("the server could not find the requested resource")
+    name = req.name or ""
+    return NotFound(f'{r.group_resource} "{name}" not found', name=name, group=r.group, kind=r.plural)
+
+
 def handle(b: Backend, req: Request) -> Response:
     """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
     if req.subresource and req.subresource not in req.rt.all_subresources():
-        raise NotFound("the server could not find the requested resource")
+        raise _no_subresource(req)
     if req.subresource in _STREAMS:
         if req.subresource == "exec" and b.exec_runner is not None:
             return exec_pod(b, req, b.exec_runner)

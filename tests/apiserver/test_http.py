@@ -60,6 +60,21 @@ def test_handler_crash_is_a_500_status_not_a_dropped_connection(server, http, mo
     assert http.get("/version").status_code == 200  # same keep-alive connection still works
 
 
+def test_a_subresource_a_kind_lacks_is_a_404(http):
+    """apiextensions-apiserver answers a custom resource's unknown subresource as a missing object;
+    a built-in kind's has no route."""
+    custom = http.get(f"{URL}/w/bogus").json()
+    assert (custom["message"], custom["details"]) == (
+        'widgets.example.com "w" not found',
+        {"name": "w", "group": "example.com", "kind": "widgets"},
+    )
+    built_in = http.get("/api/v1/namespaces/default/configmaps/c/bogus").json()
+    assert (built_in["code"], built_in["message"]) == (
+        404,
+        "the server could not find the requested resource",
+    )
+
+
 def test_a_status_is_written_with_the_go_structs_key_order(http):
     """``kubectl -v=8`` and ``get --raw`` show the body as sent: kube-apiserver writes
     ``metav1.Status`` in its fields' order, details before the code."""
