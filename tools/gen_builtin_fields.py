@@ -1,5 +1,6 @@
 """Generate ``harness/apiserver/data/builtin_fields.json``: the JSON fields of every Go type
-behind the built-in kinds the fake API server serves, as Kubernetes 1.32 declares them.
+behind the built-in kinds the fake API server serves, as Kubernetes 1.32 declares them (and
+``builtin_schemas.json``: their JSON types and required fields, for the OpenAPI documents).
 
 kube-apiserver decodes a built-in kind into its Go struct, so a field the struct lacks, however
 deep, is a strict decoding error (or a warning, and dropped). The harness needs those field sets
@@ -26,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parents[1] / "harness" / "apiserver" / "data" / "builtin_fields.json"
+SCHEMAS_OUT = OUT.with_name("builtin_schemas.json")
+"""The second table: each field's JSON type and each type's required fields, which the OpenAPI v3
+documents of the built-in kinds are made of (``kubectl explain deployment.spec.replicas``)."""
 
 KINDS: dict[str, str] = {
     "configmaps": "V1ConfigMap",
@@ -37,6 +41,8 @@ KINDS: dict[str, str] = {
     "services": "V1Service",
     "deployments": "V1Deployment",
     "replicasets": "V1ReplicaSet",
+    "daemonsets": "V1DaemonSet",
+    "replicationcontrollers": "V1ReplicationController",
     "leases": "V1Lease",
 }
 """The served built-in kinds that are stored (plural, as the catalog names them) and their models."""
@@ -129,6 +135,58 @@ def build(models: Any) -> dict[str, Any]:
     return {"kinds": KINDS, "types": dict(sorted(types.items()))}
 
 
+_SCALARS = {
+    "str": "string",
+    "int": "integer",
+    "bool": "boolean",
+    "float": "number",
+    "datetime": "date-time",
+    "bytes": "byte",
+    "object": "object",
+}
+"""The client's scalar type names, as the schema table writes them (``object``: a value with its
+own decoder, an IntOrString, a Quantity, a RawExtension, free-form JSON)."""
+
+
+def _json_type(declared: str, models: Any) -> str:
+    """A field's type for the schema table: a scalar of :data:`_SCALARS`, a model's name, either
+    prefixed ``[]`` for a list or ``{}`` for a string-keyed map."""
+    found = _CONTAINER.match(declared)
+    if found is not None:
+        inner = _json_type(found.group(2), models)
+        return ("[]" if found.group(1).lower() == "list[" else "{}") + inner
+    if declared in _SCALARS:
+        return _SCALARS[declared]
+    if not hasattr(models, declared):
+        raise SystemExit(f"type not modelled: {declared}")
+    return RENAMED.get(declared, declared)
+
+
+def _required(model: Any) -> list[str]:
+    """The JSON names of the fields the model requires (pydantic models of later clients; the
+    older clients' setters refuse ``None`` for the same fields)."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None:
+        return []
+    return sorted(model.attribute_map[name] for name, info in fields.items() if info.is_required())
+
+
+def build_schemas(models: Any) -> dict[str, Any]:
+    """Each type reachable from :data:`KINDS`: its fields' JSON types and its required fields."""
+    types: dict[str, dict[str, Any]] = {}
+    for name in build(models)["types"]:
+        model = getattr(models, name, None) or getattr(models, _NEWER_NAMES[name])
+        skipped = set(NEWER_THAN_1_32.get(name, ()))
+        fields = {
+            model.attribute_map[attr]: _json_type(declared, models)
+            for attr, declared in model.openapi_types.items()
+            if model.attribute_map[attr] not in skipped
+        }
+        required = [f for f in _required(model) if f in fields]
+        types[name] = {"fields": dict(sorted(fields.items())), "required": required}
+    return {"kinds": KINDS, "types": types}
+
+
 def render(table: dict[str, Any]) -> str:
     return json.dumps(table, indent=1, sort_keys=True) + "\n"
 
@@ -139,13 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from kubernetes.client import models
 
-    text = render(build(models))
+    outputs = {OUT: render(build(models)), SCHEMAS_OUT: render(build_schemas(models))}
     if args.check:
-        same = OUT.read_text() == text
-        print("up to date" if same else f"{OUT} differs: regenerate it")
-        return 0 if same else 1
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text)
+        stale = [path for path, text in outputs.items() if not path.exists() or path.read_text() != text]
+        for path in stale:
+            print(f"{path} differs: regenerate it")
+        print("up to date" if not stale else "")
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     return 0
 
 

@@ -11,8 +11,9 @@ Emulated:
 - CRUD on CRD-defined kinds (every served version; conversion strategy ``None``) and on
   namespaces, pods, events, secrets, configmaps, services, nodes, ``apps/v1`` deployments and
   replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
-  own), ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served
-  CRDs themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``); objects
+  own), daemonsets and replicationcontrollers (stored and printed, no controller runs them),
+  ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served CRDs
+  themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``); objects
   kept current only when asked for (``on_demand``: renewed Leases);
 - ``/healthz``, ``/livez``, ``/readyz`` with their check lists (``health``); the access reviews,
   a rules review listing the bootstrap RBAC rules of the admin (``rbac_bootstrap``);

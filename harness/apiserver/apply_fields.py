@@ -45,6 +45,8 @@ ASSOCIATIVE: dict[tuple[str, str], tuple[str, ...]] = {
             "V1NodeStatus",
             "V1DeploymentStatus",
             "V1ReplicaSetStatus",
+            "V1DaemonSetStatus",
+            "V1ReplicationControllerStatus",
             "V1ServiceStatus",
         )
     },

@@ -3,8 +3,9 @@
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
 how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
-services, deployments, the access reviews) are described here by hand (Leases in
-:mod:`harness.apiserver.leases`); custom kinds come from :mod:`harness.apiserver.crds`.
+services, deployments, replica sets, daemon sets, replication controllers, the access reviews) are
+described here by hand (Leases in :mod:`harness.apiserver.leases`); custom kinds come from
+:mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ class ResourceType:
     create_on_update: bool = False
     """A PUT to a name nothing is stored under creates the object (201) instead of a 404: the
     strategy's ``AllowCreateOnUpdate`` (Leases; ``k8s.io/apiserver``'s ``Store.Update``)."""
+    name_column_first: bool = True
+    """Whether a Table starts with the ``Name`` column, as kube-apiserver's printers (and every
+    custom resource's) do; an Event's has it last, shown only by ``-o wide`` (``printEvent``)."""
     conditional_update: bool = False
     """A PUT must carry the stored ``resourceVersion`` (no ``AllowUnconditionalUpdate``): custom
     resources always, built-ins whose strategy says so (Leases)."""
@@ -210,16 +214,66 @@ def _data_count(obj: Obj, _now: datetime) -> int:
     return len(obj.get("data") or {}) + len(obj.get("binaryData") or {})
 
 
+# An Event's cells as ``printEvent`` (``pkg/printers/internalversion/printers.go``) makes them.
+
+
 def _event_object(obj: Obj, _now: datetime) -> str:
+    """``kind/name`` of the involved object, lowercase kind; the kind alone without a name."""
     ref = obj.get("involvedObject") or {}
-    return f"{str(ref.get('kind', '')).lower()}/{ref.get('name', '')}"
+    kind = str(ref.get("kind", "")).lower()
+    return f"{kind}/{ref['name']}" if ref.get("name") else kind
+
+
+def _seen(stamp: Any, now: datetime) -> Any:
+    """``translateTimestampSince``: the age, or ``<unknown>`` for a zero (absent) time."""
+    return age_of(stamp, now) if stamp else "<unknown>"
+
+
+def _event_first_seen(obj: Obj, now: datetime) -> Any:
+    """``firstTimestamp``, else the newer API's ``eventTime``."""
+    return _seen(obj.get("firstTimestamp") or obj.get("eventTime"), now)
 
 
 def _event_last_seen(obj: Obj, now: datetime) -> Any:
-    stamp = (
-        obj.get("lastTimestamp") or obj.get("eventTime") or obj.get("metadata", {}).get("creationTimestamp")
+    """A series' last observation, else ``lastTimestamp``, else when it was first seen."""
+    series = obj.get("series")
+    if isinstance(series, dict):
+        return _seen(series.get("lastObservedTime"), now)
+    last = obj.get("lastTimestamp")
+    return _seen(last, now) if last else _event_first_seen(obj, now)
+
+
+def _event_count(obj: Obj, _now: datetime) -> int:
+    """A series' count, else ``count``, where 0 (a singleton of the newer API) is 1."""
+    series = obj.get("series")
+    if isinstance(series, dict):
+        return int(series.get("count") or 0)
+    return int(obj.get("count") or 0) or 1
+
+
+def _event_source(obj: Obj, _now: datetime) -> str:
+    """``formatEventSource``: the component (or reporting controller), then ``, host`` (or the
+    reporting instance) when there is one."""
+    source = obj.get("source") or {}
+    component = str(source.get("component") or obj.get("reportingComponent") or "")
+    instance = str(source.get("host") or obj.get("reportingInstance") or "")
+    return f"{component}, {instance}" if instance else component
+
+
+def _event_columns() -> tuple[PrinterColumn, ...]:
+    """``kubectl get events``' columns; ``-o wide`` adds the sub-object, the source, the first
+    sighting, the count and the name (an Event's table has no name column of its own)."""
+    return (
+        _col("Last Seen", "string", _event_last_seen),
+        _path("Type", "string", ".type"),
+        _path("Reason", "string", ".reason"),
+        _col("Object", "string", _event_object),
+        _path("Subobject", "string", ".involvedObject.fieldPath", 1),
+        _col("Source", "string", _event_source, 1),
+        _col("Message", "string", lambda o, _n: str(o.get("message") or "").strip()),
+        _col("First Seen", "string", _event_first_seen, 1),
+        _col("Count", "string", _event_count, 1),
     )
-    return age_of(stamp, now)
 
 
 def _replicas_ready(obj: Obj, _now: datetime) -> str:
@@ -354,7 +408,8 @@ def core_types() -> list[ResourceType]:
 
     def core(plural: str, kind: str, namespaced: bool, short: tuple[str, ...], **kw: Any) -> ResourceType:
         res = Resource("", "v1", plural, kind, namespaced)
-        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, generation="none", **kw)
+        kw.setdefault("generation", "none")
+        return ResourceType(res, kind.lower(), "v1", short_names=short, custom=False, **kw)
 
     age = _col("Age", "string", _age)
     return [
@@ -399,13 +454,8 @@ def core_types() -> list[ResourceType]:
             True,
             ("ev",),
             field_labels=_EVENT_FIELDS,
-            columns=(
-                _col("Last Seen", "string", _event_last_seen),
-                _path("Type", "string", ".type"),
-                _path("Reason", "string", ".reason"),
-                _col("Object", "string", _event_object),
-                _path("Message", "string", ".message"),
-            ),
+            name_column_first=False,
+            columns=_event_columns(),
         ),
         core(
             "secrets",
@@ -459,8 +509,29 @@ def core_types() -> list[ResourceType]:
                 _col("Selector", "string", _service_selector, 1),
             ),
         ),
+        core(
+            "replicationcontrollers",
+            "ReplicationController",
+            True,
+            ("rc",),
+            status_subresource=True,
+            subresources=("scale",),
+            categories=("all",),
+            field_labels=("status.replicas",),
+            generation="spec",
+            columns=(
+                _col("Desired", "integer", lambda o, _n: _count(o, "spec", "replicas")),
+                _col("Current", "integer", lambda o, _n: _count(o, "status", "replicas")),
+                _col("Ready", "integer", lambda o, _n: _count(o, "status", "readyReplicas")),
+                age,
+                _col("Containers", "string", lambda o, _n: _template_containers(o, "name"), 1),
+                _col("Images", "string", lambda o, _n: _template_containers(o, "image"), 1),
+                _col("Selector", "string", lambda o, _n: _label_map(o, ("spec", "selector")), 1),
+            ),
+        ),
         _deployments(age),
         _replica_sets(age),
+        _daemon_sets(age),
         *_reviews(),
     ]
 
@@ -489,6 +560,47 @@ def _replica_sets(age: PrinterColumn) -> ResourceType:
             _col("Desired", "integer", lambda o, _n: _count(o, "spec", "replicas")),
             _col("Current", "integer", lambda o, _n: _count(o, "status", "replicas")),
             _col("Ready", "integer", lambda o, _n: _count(o, "status", "readyReplicas")),
+            age,
+            *_template_columns(),
+        ),
+    )
+
+
+def _label_map(obj: Obj, path: tuple[str, ...]) -> str:
+    """apimachinery's ``labels.FormatLabels`` of the string map at ``path``: ``k=v`` pairs by key,
+    ``<none>`` when there are none."""
+    found: Any = obj
+    for key in path:
+        found = found.get(key) if isinstance(found, dict) else None
+    pairs = sorted(found.items()) if isinstance(found, dict) else []
+    return ",".join(f"{k}={v}" for k, v in pairs) or "<none>"
+
+
+def _daemon_sets(age: PrinterColumn) -> ResourceType:
+    """``apps/v1`` DaemonSets with ``kubectl get ds``'s columns (``printDaemonSet`` in
+    ``pkg/printers/internalversion/printers.go``; wide adds the last three). No controller runs
+    them: the cluster has none, but ``kubectl cluster-info dump`` and ``kubectl get all`` list
+    the kind in every namespace, and a real cluster answers with an empty list."""
+    return ResourceType(
+        Resource("apps", "v1", "daemonsets", "DaemonSet", True),
+        "daemonset",
+        "v1",
+        short_names=("ds",),
+        categories=("all",),
+        status_subresource=True,
+        custom=False,
+        field_label_conversion=False,
+        columns=(
+            _col("Desired", "integer", lambda o, _n: _count(o, "status", "desiredNumberScheduled")),
+            _col("Current", "integer", lambda o, _n: _count(o, "status", "currentNumberScheduled")),
+            _col("Ready", "integer", lambda o, _n: _count(o, "status", "numberReady")),
+            _col("Up-to-date", "integer", lambda o, _n: _count(o, "status", "updatedNumberScheduled")),
+            _col("Available", "integer", lambda o, _n: _count(o, "status", "numberAvailable")),
+            _col(
+                "Node Selector",
+                "string",
+                lambda o, _n: _label_map(o, ("spec", "template", "spec", "nodeSelector")),
+            ),
             age,
             *_template_columns(),
         ),

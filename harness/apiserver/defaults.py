@@ -8,6 +8,9 @@ those of ``pkg/apis/apps/v1/defaults.go`` and ``pkg/apis/core/v1/defaults.go`` (
 
 - Deployment: ``replicas`` 1, strategy ``RollingUpdate`` with ``maxSurge``/``maxUnavailable``
   ``25%``, ``revisionHistoryLimit`` 10, ``progressDeadlineSeconds`` 600; ReplicaSet: ``replicas`` 1;
+  DaemonSet: ``updateStrategy`` ``RollingUpdate`` with ``maxUnavailable`` 1 and ``maxSurge`` 0,
+  ``revisionHistoryLimit`` 10; ReplicationController: ``replicas`` 1, and the template's labels as
+  its ``selector`` and its own labels where those are empty;
 - a pod spec (templates and Pods): ``dnsPolicy`` ClusterFirst, ``restartPolicy`` Always,
   ``schedulerName`` default-scheduler, ``securityContext: {}``, ``terminationGracePeriodSeconds``
   30; each container's ``terminationMessagePath``/``Policy``, ``imagePullPolicy`` (``Always`` for
@@ -44,7 +47,7 @@ _DYNAMIC_FROM = 256
 (KEP-3070: for a /16, the first 256 addresses)."""
 _SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 """The priority classes every cluster has; the Priority admission plugin gives a pod its value."""
-_KINDS = frozenset({"deployments", "replicasets", "pods", "services"})
+_KINDS = frozenset({"deployments", "replicasets", "daemonsets", "replicationcontrollers", "pods", "services"})
 _IDS = uuid.UUID("3f6c2a9e-1d4b-4c7a-8e52-7b0d9a1c6e34")
 _TOLERATIONS = [
     {
@@ -72,6 +75,10 @@ def fill(plural: str, obj: Obj) -> None:
     elif plural == "replicasets":
         _default(spec, "replicas", 1)
         _template(spec)
+    elif plural == "daemonsets":
+        _daemon_set(spec)
+    elif plural == "replicationcontrollers":
+        _replication_controller(obj, spec)
     elif plural == "pods":
         _pod(spec)
     elif plural == "services":
@@ -92,6 +99,39 @@ def _deployment(spec: dict[str, Any]) -> None:
             rolling = strategy["rollingUpdate"] = {}
         _default(rolling, "maxUnavailable", "25%")
         _default(rolling, "maxSurge", "25%")
+    _template(spec)
+
+
+def _daemon_set(spec: dict[str, Any]) -> None:
+    """``SetDefaults_DaemonSet`` (``pkg/apis/apps/v1/defaults.go``)."""
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    _default(strategy, "type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.get("rollingUpdate")
+        if not isinstance(rolling, dict):
+            rolling = strategy["rollingUpdate"] = {}
+        _default(rolling, "maxUnavailable", 1)
+        _default(rolling, "maxSurge", 0)
+    _default(spec, "revisionHistoryLimit", 10)
+    _template(spec)
+
+
+def _replication_controller(obj: Obj, spec: dict[str, Any]) -> None:
+    """``SetDefaults_ReplicationController`` (``pkg/apis/core/v1/defaults.go``): the template's
+    labels stand in for an empty selector and for the controller's own labels when it has none
+    (the metadata is replaced, not changed in place, as the spec is)."""
+    template = spec.get("template")
+    template_meta = template.get("metadata") if isinstance(template, dict) else None
+    labels = template_meta.get("labels") if isinstance(template_meta, dict) else None
+    if isinstance(labels, dict) and labels:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        meta = obj.get("metadata")
+        if isinstance(meta, dict) and not meta.get("labels"):
+            obj["metadata"] = {**meta, "labels": dict(labels)}
+    _default(spec, "replicas", 1)
     _template(spec)
 
 

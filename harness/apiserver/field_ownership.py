@@ -10,6 +10,7 @@ fields the manager applied before but no longer does (when nobody else owns them
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -343,18 +344,53 @@ def _merge(live: Any, applied: Any) -> Any:
     return clone(applied)
 
 
-def _conflict(conflicts: list[tuple[str, str, Path]]) -> Conflict:
+def _manager_key(entry: dict[str, Any]) -> str:
+    """The field manager's identifier as structured-merge-diff keys it (``BuildManagerIdentifier``
+    in ``k8s.io/apimachinery/pkg/util/managedfields/internal``): the entry's JSON without time and
+    fields, an applier's without its API version; the conflict message sorts managers by it."""
+    apply = entry.get("operation") == "Apply"
+    ident = {
+        "manager": entry.get("manager"),
+        "operation": entry.get("operation"),
+        "apiVersion": None if apply else entry.get("apiVersion"),
+        "subresource": entry.get("subresource"),
+    }
+    return json.dumps({k: v for k, v in ident.items() if v}, separators=(",", ":"))
+
+
+def _manager_text(entry: dict[str, Any]) -> str:
+    """How the conflict names a manager (``printManager`` in ``internal/conflict.go``): quoted, its
+    subresource after ``with subresource``, and ``using <apiVersion>`` for an ``Update`` only (an
+    applier's identifier carries no API version, nor any manager's a time)."""
+    text = json.dumps(str(entry.get("manager", "")), ensure_ascii=False)
+    if entry.get("subresource"):
+        text += f" with subresource {json.dumps(str(entry['subresource']), ensure_ascii=False)}"
+    if entry.get("operation") == "Update":
+        text += f" using {entry.get('apiVersion', '')}"
+    return text
+
+
+def _conflict(conflicts: list[tuple[dict[str, Any], Path]]) -> Conflict:
+    """The 409 of a refused apply, worded as ``NewConflictError`` words it: a cause per field, and
+    a message naming the one conflict on one line, or several grouped by manager (sorted by
+    identifier), each field on its own ``- `` line."""
     causes = [
-        Cause("FieldManagerConflict", f'conflict with "{m}" using {v}', "." + ".".join(p))
-        for m, v, p in conflicts
+        Cause("FieldManagerConflict", f"conflict with {_manager_text(e)}", "." + ".".join(p))
+        for e, p in conflicts
     ]
     n = len(conflicts)
     if n == 1:
-        message = f"Apply failed with 1 conflict: {causes[0].message}: {causes[0].field}"
-    else:
-        lines = "\n".join(f"{c.message}: {c.field}" for c in causes)
-        message = f"Apply failed with {n} conflicts: {lines}"
-    return Conflict(message, causes=causes)
+        return Conflict(
+            f"Apply failed with 1 conflict: {causes[0].message}: {causes[0].field}", causes=causes
+        )
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for (entry, _path), cause in zip(conflicts, causes, strict=True):
+        grouped.setdefault(_manager_key(entry), (_manager_text(entry), []))[1].append(str(cause.field))
+    lines: list[str] = []
+    for _key, (text, fields) in sorted(grouped.items()):
+        lines.append(f"conflicts with {text}:")
+        lines.extend(f"- {field}" for field in fields)
+    return Conflict(f"Apply failed with {n} conflicts: " + "\n".join(lines), causes=causes)
 
 
 def apply_config(
@@ -364,7 +400,7 @@ def apply_config(
     base = clone(live) if live is not None else {}
     wanted = leaf_paths(applied)
     entries = _entries(base)
-    conflicts: list[tuple[str, str, Path]] = []
+    conflicts: list[tuple[dict[str, Any], Path]] = []
     previous: set[Path] = set()
     others: list[tuple[dict[str, Any], set[Path]]] = []
     for e in entries:
@@ -374,7 +410,7 @@ def apply_config(
             continue
         clash = {p for p in owned & wanted if _value(base, p) != _value(applied, p)}
         if clash and not force:
-            conflicts.extend((str(e.get("manager")), str(e.get("apiVersion", "")), p) for p in sorted(clash))
+            conflicts.extend((e, p) for p in sorted(clash))
         others.append((e, owned - clash))
     if conflicts:
         raise _conflict(conflicts)

@@ -491,13 +491,21 @@ def _patch_type(req: Request) -> PatchType:
     except ValueError:
         kind = None
     if kind is None or (kind is PatchType.STRATEGIC and req.rt.custom):
-        accepted = ", ".join(
-            p.value for p in _PATCH_TYPES if not (p is PatchType.STRATEGIC and req.rt.custom)
-        )
+        accepted = ", ".join(p.value for p in _accepted_patch_types(req.rt.custom))
         raise UnsupportedMediaType(
             f"the body of the request was in an unknown format - accepted media types include: {accepted}"
         )
     return kind
+
+
+def _accepted_patch_types(custom: bool) -> tuple[PatchType, ...]:
+    """The patch types a kind takes, in the order kube-apiserver lists them when it refuses one
+    (``kubectl patch`` on a custom resource prints the list): JSON patch first, then merge patch,
+    strategic merge patch for built-in kinds only, server-side apply last (``supportedTypes`` in
+    apiextensions-apiserver's ``customresource_handler.go`` and in ``k8s.io/apiserver``'s
+    ``endpoints/installer.go``)."""
+    strategic = () if custom else (PatchType.STRATEGIC,)
+    return (PatchType.JSON, PatchType.MERGE, *strategic, PatchType.APPLY)
 
 
 def _strip_directives(patch: Any) -> Any:
@@ -835,10 +843,21 @@ answer (a client asking for metadata only gets it from its writes too; the write
 the conversion is refused)."""
 
 
+def _no_subresource(req: Request) -> NotFound:
+    """A subresource the kind lacks: apiextensions-apiserver answers for a custom resource as if
+    the object were missing (``modulereleases.deckhouse.io "x" not found``, the default case of
+    its ``crdHandler.ServeHTTP``); for a built-in kind no route matches the path."""
+    r = req.rt.resource
+    if not req.rt.custom:
+        return NotFound("the server could not find the requested resource")
+    name = req.name or ""
+    return NotFound(f'{r.group_resource} "{name}" not found', name=name, group=r.group, kind=r.plural)
+
+
 def handle(b: Backend, req: Request) -> Response:
     """Run fault rules, then the verb's handler; errors propagate as ``ApiError``."""
     if req.subresource and req.subresource not in req.rt.all_subresources():
-        raise NotFound("the server could not find the requested resource")
+        raise _no_subresource(req)
     if req.subresource in _STREAMS:
         if req.subresource == "exec" and b.exec_runner is not None:
             return exec_pod(b, req, b.exec_runner)

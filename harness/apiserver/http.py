@@ -66,12 +66,44 @@ def _retry_after(body: Any) -> str:
     return f"Retry-After: {seconds}\r\n" if isinstance(seconds, int) and seconds > 0 else ""
 
 
-def _encode(body: Any) -> bytes:
+def _encode(body: Any, *, pretty: bool = False) -> bytes:
+    """A body as kube-apiserver's JSON serializer writes an API object: compact and ended by a
+    newline (``json.Encoder.Encode``), or indented by two spaces without one when the request asks
+    for pretty output (:func:`wants_pretty`). Bytes (documents encoded once, ``/version``) and text
+    go out as they are."""
     if isinstance(body, bytes):
         return body
     if isinstance(body, str):
         return body.encode()
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    if pretty:
+        return _go_json(json.dumps(body, indent=2, ensure_ascii=False))
+    return _go_json(json.dumps(body, separators=(",", ":"), ensure_ascii=False)) + b"\n"
+
+
+_GO_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def _go_json(text: str) -> bytes:
+    """JSON text as Go's ``encoding/json`` writes it: UTF-8, with ``<``, ``>``, ``&`` and the
+    line and paragraph separators escaped (its default HTML-safe escaping). They occur only inside
+    strings, so the text can be translated whole."""
+    return text.translate(_GO_ESCAPES).encode()
+
+
+_PRETTY_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_PRETTY_AGENTS = ("curl", "Wget", "Mozilla/5.0")
+
+
+def wants_pretty(query: str, user_agent: str) -> bool:
+    """``isPrettyPrint`` of apiserver's content negotiation (``k8s.io/apiserver/pkg/endpoints/
+    handlers/negotiation``): a non-empty ``pretty`` parameter decides (Go's ``ParseBool``, anything
+    else is false); without one, curl, Wget and browsers get indented JSON."""
+    given = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "pretty"]
+    if given and given[0]:
+        return given[0] in _PRETTY_TRUE
+    return user_agent.startswith(_PRETTY_AGENTS)
 
 
 class _Server(PromptShutdown, ThreadingHTTPServer):
@@ -243,7 +275,9 @@ class _Handler(BaseHTTPRequestHandler):
         return given if given and given.isprintable() else str(uuid.uuid4())
 
     def _send(self, response: Response, *, close: bool = False) -> None:
-        body = _encode(response.body)
+        headers = getattr(self, "headers", None)
+        agent = headers.get("User-Agent", "") if headers is not None else ""
+        body = _encode(response.body, pretty=wants_pretty(urlsplit(getattr(self, "path", "")).query, agent))
         extra = f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
         extra += _retry_after(response.body)
         head = self._head(response.status, response.content_type, response.warnings, extra)
@@ -326,7 +360,7 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(event, str):
             data = event.encode()
         else:
-            data = json.dumps(event, separators=(",", ":")).encode() + b"\n"
+            data = _go_json(json.dumps(event, separators=(",", ":"), ensure_ascii=False)) + b"\n"
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
 
 

@@ -3,8 +3,10 @@
 kubectl ``apply``/``create`` fetch ``/openapi/v3`` and the group-version document before writing;
 when an operation lists the ``fieldValidation`` query parameter, kubectl leaves validation to the
 server (``fieldValidation=Strict``) instead of failing with "failed to download openapi". Each
-document carries the CRD schema with ``x-kubernetes-group-version-kind``; built-in kinds get an
-open schema. Documents never change for a server's lifetime, so they are built once.
+document carries the CRD schema with ``x-kubernetes-group-version-kind``; stored built-in kinds
+get their Go types' fields (:mod:`harness.apiserver.builtin_openapi`), the others (the access
+reviews, the read-only CustomResourceDefinitions) an open schema. Documents never change for a
+server's lifetime, so they are built once.
 """
 
 from __future__ import annotations
@@ -13,17 +15,26 @@ import hashlib
 import json
 from typing import Any
 
+from harness.apiserver import builtin_openapi
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.kube.patches import clone
 
 __all__ = ["OpenApi"]
 
-_OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+_OBJECT_META = builtin_openapi.OBJECT_META
 _PARAMS = ["dryRun", "fieldManager", "fieldValidation", "pretty"]
+
+
+def _built_in_model(rt: ResourceType) -> str | None:
+    """The client model of a stored built-in kind, whose fields its schema lists."""
+    return None if rt.custom else builtin_openapi.kind_model(rt.resource.plural)
 
 
 def _schema_name(rt: ResourceType) -> str:
     r = rt.resource
+    model = _built_in_model(rt)
+    if model is not None:
+        return builtin_openapi.component_name(model)
     if not r.group:
         return f"io.k8s.api.core.{r.version}.{r.kind}"
     return ".".join(reversed(r.group.split("."))) + f".{r.version}.{r.kind}"
@@ -51,11 +62,14 @@ def _schema(rt: ResourceType) -> dict[str, Any]:
     """A kind's component schema; for a CRD, apiextensions-apiserver's builder sets ``apiVersion``,
     ``kind`` (TypeMeta's documented strings) and ``metadata`` whatever the CRD says about them, so
     ``kubectl explain`` documents them as on a real cluster."""
-    schema: dict[str, Any] = (
-        clone(rt.schema.raw)
-        if rt.schema is not None
-        else {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-    )
+    model = _built_in_model(rt)
+    schema: dict[str, Any]
+    if rt.schema is not None:
+        schema = clone(rt.schema.raw)
+    elif model is not None:
+        schema = builtin_openapi.components(model)[_schema_name(rt)]
+    else:
+        schema = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
     props = schema.setdefault("properties", {})
     for field, description in _TYPE_META.items():
         props[field] = {"type": "string", "description": description}
@@ -142,6 +156,9 @@ class OpenApi:
         schemas: dict[str, Any] = {_OBJECT_META: _META_SCHEMA}
         paths: dict[str, Any] = {}
         for rt in sorted(types, key=lambda t: t.resource.plural):
+            model = _built_in_model(rt)
+            if model is not None:
+                schemas.update(builtin_openapi.components(model))
             schemas[_schema_name(rt)] = _schema(rt)
             paths.update(_paths(rt))
         return {

@@ -89,6 +89,14 @@ def _definition(column: PrinterColumn) -> dict[str, Any]:
     }
 
 
+def _columns(rt: ResourceType) -> list[dict[str, Any]]:
+    """The Table's column definitions: ``Name`` first, or last and wide-only (Events)."""
+    defined = [_definition(c) for c in rt.columns]
+    if rt.name_column_first:
+        return [_NAME_COLUMN, *defined]
+    return [*defined, {**_NAME_COLUMN, "format": "", "priority": 1}]
+
+
 def _row_object(obj: Obj, include: str, version: str) -> Obj | None:
     if include == "None":
         return None
@@ -114,8 +122,10 @@ def table(
     (``asTable`` in ``k8s.io/apiserver/pkg/endpoints/handlers/response.go``)."""
     rows = []
     cells = [_cell_function(c) for c in rt.columns]
+    first = rt.name_column_first
     for obj in objects:
-        row: dict[str, Any] = {"cells": [obj["metadata"]["name"], *(cell(obj, now) for cell in cells)]}
+        name, values = obj["metadata"]["name"], [cell(obj, now) for cell in cells]
+        row: dict[str, Any] = {"cells": [name, *values] if first else [*values, name]}
         shown = _row_object(obj, include_object, version)
         if shown is not None:
             row["object"] = shown
@@ -131,7 +141,7 @@ def table(
         "kind": "Table",
         "apiVersion": f"meta.k8s.io/{version}",
         "metadata": meta,
-        "columnDefinitions": [_NAME_COLUMN, *(_definition(c) for c in rt.columns)],
+        "columnDefinitions": _columns(rt),
         "rows": rows,
     }
 

@@ -7,6 +7,7 @@ YAML whatever the Content-Type says (a POST without one is JSON, as on the real 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -76,7 +77,8 @@ class Router:
         catalog = self.backend.catalog
         path = _SLASHED_ROOTS.get(path, path)
         if path == "/version":
-            return Response(200, discovery.version_info())
+            # WriteRawJSON (k8s.io/apiserver responsewriters): always indented, no newline
+            return Response(200, json.dumps(discovery.version_info(), indent=2).encode())
         if parts[:1] and f"/{parts[0]}" in health.ROOTS:
             text = health.answer(path, raw_query)
             if text is None:
@@ -106,7 +108,9 @@ class Router:
         if parts[1:2] != ["v3"]:
             raise NotFound("the server could not find the requested resource")
         if len(parts) == 2:
-            return Response(200, self._openapi().index())
+            # kube-openapi's handler3 writes json.Marshal's bytes: compact, no newline
+            index = json.dumps(self._openapi().index(), separators=(",", ":")).encode()
+            return Response(200, index)
         doc = self._openapi().document("/".join(parts[2:]))
         if doc is None:
             raise NotFound("the server could not find the requested resource")

@@ -1,4 +1,5 @@
-"""The ``scale`` subresource of Deployments and ReplicaSets, which ``kubectl scale`` writes.
+"""The ``scale`` subresource of Deployments, ReplicaSets and ReplicationControllers, which
+``kubectl scale`` writes.
 
 kube-apiserver serves ``/scale`` of an ``apps/v1`` Deployment or ReplicaSet as an
 ``autoscaling/v1`` ``Scale`` (upstream ``pkg/registry/apps/deployment/storage/storage.go``,
@@ -25,7 +26,7 @@ __all__ = ["API_VERSION", "KIND", "SCALABLE", "replicas_of", "scale_of"]
 
 API_VERSION = "autoscaling/v1"
 KIND = "Scale"
-SCALABLE = frozenset({("apps", "deployments"), ("apps", "replicasets")})
+SCALABLE = frozenset({("apps", "deployments"), ("apps", "replicasets"), ("", "replicationcontrollers")})
 """The served kinds with a ``scale`` subresource (group, plural)."""
 
 _META = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
@@ -37,7 +38,7 @@ def scale_of(parent: Obj) -> Obj:
     spec = parent.get("spec") or {}
     wanted = spec.get("replicas")
     status: dict[str, Any] = {"replicas": int((parent.get("status") or {}).get("replicas") or 0)}
-    selector = format_selector(spec.get("selector") or {})
+    selector = _selector_of(parent.get("kind"), spec.get("selector") or {})
     if selector:
         status["selector"] = selector
     return {
@@ -99,6 +100,15 @@ def _undecodable(value: Any, field: str, go_type: str) -> str:
         'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal'
         f" {_json_type(value).split()[0]} into Go struct field {field} of type {go_type}"
     )
+
+
+def _selector_of(kind: Any, selector: Obj) -> str:
+    """The parent's selector as a Scale shows it: a ReplicationController's is a plain label map
+    (``labels.SelectorFromSet(...).String()`` in ``scaleFromRC``,
+    ``pkg/registry/core/replicationcontroller/storage/storage.go``), the others' a LabelSelector."""
+    if kind == "ReplicationController":
+        return ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+    return format_selector(selector)
 
 
 def format_selector(selector: Obj) -> str:

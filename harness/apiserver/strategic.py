@@ -73,6 +73,8 @@ _MERGE_KEYS: dict[str, dict[Path, str]] = {
     "pods": {**_pod_spec(("spec",)), **_CONDITIONS},
     "deployments": {**_template(("spec", "template")), **_CONDITIONS},
     "replicasets": {**_template(("spec", "template")), **_CONDITIONS},
+    "daemonsets": {**_template(("spec", "template")), **_CONDITIONS},
+    "replicationcontrollers": {**_template(("spec", "template")), **_CONDITIONS},
     "services": {("spec", "ports"): "port", **_CONDITIONS},
     "nodes": {**_CONDITIONS, ("status", "addresses"): "type"},
     "namespaces": dict(_CONDITIONS),

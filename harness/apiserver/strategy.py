@@ -42,6 +42,15 @@ _INITIAL_STATUS: dict[str, dict[str, Any]] = {
     "namespaces": {"phase": "Active"},
     "pods": {"phase": "Pending"},
     "services": {"loadBalancer": {}},
+    # the counts Go writes even at zero (no omitempty), in the structs' order
+    "replicasets": {"replicas": 0},
+    "replicationcontrollers": {"replicas": 0},
+    "daemonsets": {
+        "currentNumberScheduled": 0,
+        "numberMisscheduled": 0,
+        "desiredNumberScheduled": 0,
+        "numberReady": 0,
+    },
 }
 
 

@@ -95,6 +95,22 @@ def _workload_status(go_type: str, condition: str, extra: str) -> Shape:
     return ("struct", go_type, {**fields, "conditions": _conditions(condition)})
 
 
+def _daemon_set_status() -> Shape:
+    """A DaemonSet's status: the counts ``kubectl get ds`` prints, typed for the same reason."""
+    counts = (
+        "currentNumberScheduled",
+        "numberMisscheduled",
+        "desiredNumberScheduled",
+        "numberReady",
+        "updatedNumberScheduled",
+        "numberAvailable",
+        "numberUnavailable",
+        "collisionCount",
+    )
+    fields: dict[str, Shape] = {**dict.fromkeys(counts, "int"), "observedGeneration": "int64"}
+    return ("struct", "v1.DaemonSetStatus", {**fields, "conditions": _conditions("v1.DaemonSetCondition")})
+
+
 _CONTAINER_STATUS: Shape = (
     "struct",
     "v1.ContainerStatus",
@@ -157,6 +173,20 @@ _KINDS: dict[str, dict[str, Shape]] = {
     "replicasets": {
         "spec": ("struct", "v1.ReplicaSetSpec", {"replicas": "int", "template": _TEMPLATE}),
         "status": _workload_status("v1.ReplicaSetStatus", "v1.ReplicaSetCondition", "fullyLabeledReplicas"),
+    },
+    "replicationcontrollers": {
+        "spec": ("struct", "v1.ReplicationControllerSpec", {"replicas": "int", "template": _TEMPLATE}),
+        "status": _workload_status(
+            "v1.ReplicationControllerStatus", "v1.ReplicationControllerCondition", "fullyLabeledReplicas"
+        ),
+    },
+    "daemonsets": {
+        "spec": (
+            "struct",
+            "v1.DaemonSetSpec",
+            {"minReadySeconds": "int", "revisionHistoryLimit": "int", "template": _TEMPLATE},
+        ),
+        "status": _daemon_set_status(),
     },
 }
 

@@ -82,6 +82,8 @@ class ApiError(Exception):
         return self.message
 
     def to_status(self) -> dict[str, Any]:
+        """The ``metav1.Status``, its keys in the Go struct's order (``details`` before ``code``),
+        as kube-apiserver writes it and ``kubectl -v=8`` or ``get --raw`` show it."""
         status: dict[str, Any] = {
             "kind": "Status",
             "apiVersion": "v1",
@@ -89,7 +91,6 @@ class ApiError(Exception):
             "status": "Failure",
             "message": self.message,
             "reason": self.reason,
-            "code": self.code,
         }
         if not self.reason:
             del status["reason"]  # metav1.Status omits an unknown reason (omitempty)
@@ -106,6 +107,7 @@ class ApiError(Exception):
             details["retryAfterSeconds"] = self.retry_after
         if details:
             status["details"] = details
+        status["code"] = self.code
         return status
 
 

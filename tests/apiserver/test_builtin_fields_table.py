@@ -31,6 +31,8 @@ def test_the_committed_table_is_the_generators_output():
     )
     committed = json.loads(gen_builtin_fields.OUT.read_text())
     assert gen_builtin_fields.build(models) == committed, "run: python -m tools.gen_builtin_fields"
+    schemas = json.loads(gen_builtin_fields.SCHEMAS_OUT.read_text())
+    assert gen_builtin_fields.build_schemas(models) == schemas, "run: python -m tools.gen_builtin_fields"
 
 
 def test_every_served_stored_built_in_kind_is_in_the_table():

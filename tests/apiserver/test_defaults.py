@@ -10,6 +10,7 @@ from harness.apiserver import ApiServer
 from harness.apiserver.cow import thaw
 from harness.apiserver.defaults import fill
 from harness.clock import VirtualClock
+from harness.kube.errors import Invalid
 
 
 @pytest.fixture
@@ -205,3 +206,68 @@ def test_a_service_made_by_server_side_apply_gets_its_address_and_node_ports(cli
     )
     assert again["spec"]["clusterIP"] == made["spec"]["clusterIP"]
     assert again["spec"]["ports"][0]["nodePort"] == made["spec"]["ports"][0]["nodePort"]
+
+
+def test_a_daemon_set_gets_its_rolling_update_and_history_defaults(client):
+    """``SetDefaults_DaemonSet``: one pod at a time unavailable, none surged, ten revisions kept."""
+    daemon_sets = client.resolve("apps/v1", "DaemonSet")
+    created = thaw(client.create(daemon_sets, _deployment()))
+    spec = created["spec"]
+    assert spec["updateStrategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0},
+    }
+    assert spec["revisionHistoryLimit"] == 10 and "replicas" not in spec
+    assert spec["template"]["spec"]["restartPolicy"] == "Always"
+    assert created["metadata"]["generation"] == 1
+    patched = client.patch(daemon_sets, "web", {"spec": {"minReadySeconds": 5}}, namespace="default")
+    assert patched["metadata"]["generation"] == 2  # a spec change, as the DaemonSet strategy counts
+
+
+def test_a_replication_controller_takes_its_selector_and_labels_from_its_template(client):
+    """``SetDefaults_ReplicationController``: the template's labels fill an empty selector and
+    empty labels of the controller; labels it has are kept."""
+    controllers = client.resolve("v1", "ReplicationController")
+    body = _deployment()
+    del body["spec"]["selector"]
+    created = thaw(client.create(controllers, body))
+    assert created["spec"]["selector"] == {"app": "web"} and created["spec"]["replicas"] == 1
+    assert created["metadata"]["labels"] == {"app": "web"}
+    own = _deployment()
+    own["metadata"] = {"name": "own", "namespace": "default", "labels": {"team": "a"}}
+    own["spec"]["selector"] = {"app": "web"}
+    kept = thaw(client.create(controllers, own))
+    assert kept["metadata"]["labels"] == {"team": "a"}
+
+
+def test_a_daemon_set_status_count_of_the_wrong_type_is_refused(client):
+    """``kubectl get ds`` prints the status counts: a string stored there made every list a 500."""
+    daemon_sets = client.resolve("apps/v1", "DaemonSet")
+    client.create(daemon_sets, _deployment())
+    with pytest.raises(Invalid, match=r"DaemonSet\.status\.numberReady of type int32"):
+        client.patch(
+            daemon_sets, "web", {"status": {"numberReady": "abc"}}, namespace="default", subresource="status"
+        )
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "status"),
+    [
+        ("apps/v1", "ReplicaSet", {"replicas": 0}),
+        ("v1", "ReplicationController", {"replicas": 0}),
+        (
+            "apps/v1",
+            "DaemonSet",
+            {
+                "currentNumberScheduled": 0,
+                "numberMisscheduled": 0,
+                "desiredNumberScheduled": 0,
+                "numberReady": 0,
+            },
+        ),
+    ],
+)
+def test_a_new_workload_reads_back_with_the_status_counts_go_always_writes(client, api_version, kind, status):
+    """Counts without ``omitempty`` are written at zero: a created object's status is not empty."""
+    created = thaw(client.create(client.resolve(api_version, kind), _deployment()))
+    assert created["status"] == status

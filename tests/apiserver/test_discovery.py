@@ -63,6 +63,38 @@ def test_openapi_v3_index_and_group_document(http):
     assert http.get("/openapi/v2").status_code == 404
 
 
+def test_openapi_v3_documents_the_fields_of_the_built_in_kinds(http):
+    """kubectl explain walks these schemas: an open one made every built-in field unknown to it."""
+    index = http.get("/openapi/v3").json()["paths"]
+    schemas = http.get(index["apis/apps/v1"]["serverRelativeURL"]).json()["components"]["schemas"]
+    deployment = schemas["io.k8s.api.apps.v1.Deployment"]
+    assert deployment["x-kubernetes-group-version-kind"] == [
+        {"group": "apps", "version": "v1", "kind": "Deployment"}
+    ]
+    assert "x-kubernetes-preserve-unknown-fields" not in deployment
+    assert deployment["properties"]["spec"] == {
+        "allOf": [{"$ref": "#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec"}]
+    }
+    spec = schemas["io.k8s.api.apps.v1.DeploymentSpec"]
+    assert spec["properties"]["replicas"] == {"type": "integer"}
+    assert spec["required"] == ["selector", "template"]
+    pod_spec = schemas["io.k8s.api.core.v1.PodSpec"]  # every struct the kind leads to is in its document
+    assert pod_spec["required"] == ["containers"]
+    assert pod_spec["properties"]["nodeSelector"] == {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+    }
+    core = http.get(index["api/v1"]["serverRelativeURL"]).json()["components"]["schemas"]
+    assert set(core["io.k8s.api.core.v1.ConfigMap"]["properties"]) == {
+        "apiVersion",
+        "binaryData",
+        "data",
+        "immutable",
+        "kind",
+        "metadata",
+    }
+
+
 def test_deprecated_version_warns(http, client):
     r = http.get("/apis/example.com/v1alpha1/widgets")
     assert r.headers["warning"] == '299 - "example.com/v1alpha1 Widget is deprecated"'

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import yaml
 
-from .conftest import POD, WIDGET, widget
+from .conftest import CONFIGMAP, POD, WIDGET, widget
 
 URL = "/apis/example.com/v1alpha2/widgets"
 
@@ -60,6 +60,80 @@ def test_handler_crash_is_a_500_status_not_a_dropped_connection(server, http, mo
     assert http.get("/version").status_code == 200  # same keep-alive connection still works
 
 
+def test_a_subresource_a_kind_lacks_is_a_404(http):
+    """apiextensions-apiserver answers a custom resource's unknown subresource as a missing object;
+    a built-in kind's has no route."""
+    custom = http.get(f"{URL}/w/bogus").json()
+    assert (custom["message"], custom["details"]) == (
+        'widgets.example.com "w" not found',
+        {"name": "w", "group": "example.com", "kind": "widgets"},
+    )
+    built_in = http.get("/api/v1/namespaces/default/configmaps/c/bogus").json()
+    assert (built_in["code"], built_in["message"]) == (
+        404,
+        "the server could not find the requested resource",
+    )
+
+
+def test_a_status_is_written_with_the_go_structs_key_order(http):
+    """``kubectl -v=8`` and ``get --raw`` show the body as sent: kube-apiserver writes
+    ``metav1.Status`` in its fields' order, details before the code."""
+    r = http.get(f"{URL}/none")
+    assert list(r.json()) == [
+        "kind",
+        "apiVersion",
+        "metadata",
+        "status",
+        "message",
+        "reason",
+        "details",
+        "code",
+    ]
+    assert r.text.endswith('"details":{"name":"none","group":"example.com","kind":"widgets"},"code":404}\n')
+
+
+@pytest.mark.parametrize(
+    ("query", "agent", "pretty"),
+    [
+        ("", "kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07", False),
+        ("", "curl/8.5.0", True),
+        ("", "Mozilla/5.0 (X11)", True),
+        ("?pretty=true", "kubectl/v1.32.4", True),
+        ("?pretty=1", "python-httpx", True),
+        ("?pretty=false", "curl/8.5.0", False),
+        ("?pretty=yes", "curl/8.5.0", False),  # ParseBool refuses it: not pretty
+    ],
+)
+def test_bodies_are_compact_with_a_newline_or_indented_when_asked(http, client, query, agent, pretty):
+    """kube-apiserver's JSON encoder ends an object with a newline; ``?pretty`` (Go's ParseBool)
+    or a curl, Wget or browser user agent gets it indented by two spaces, without one."""
+    client.create(WIDGET, widget("p"))
+    r = http.get(f"{URL}/p{query}", headers={"User-Agent": agent})
+    compact = json.dumps(r.json(), separators=(",", ":")) + "\n"
+    assert r.text == (json.dumps(r.json(), indent=2) if pretty else compact)
+
+
+def test_bodies_and_watch_events_escape_html_characters_and_keep_utf8_as_go_writes_them(http, client):
+    """Go's ``encoding/json`` writes ``<``, ``>``, ``&`` as ``\\u003c``, ``\\u003e``, ``\\u0026`` and
+    other characters as UTF-8; watch events used ``\\u00fc`` escapes for non-ASCII text."""
+    cm = "/api/v1/namespaces/default/configmaps"
+    client.create(CONFIGMAP, {"metadata": {"name": "h", "namespace": "default"}, "data": {"a": "<b&c> ü"}})
+    escaped = '"a":"\\u003cb\\u0026c\\u003e ü"'
+    assert escaped in http.get(f"{cm}/h").text
+    with http.stream("GET", cm, params={"watch": "1", "timeoutSeconds": "-1"}) as watch:
+        events = watch.read().decode()
+    assert escaped in events and events.endswith("\n"), events
+
+
+def test_version_is_indented_json_and_the_openapi_index_compact(http):
+    """``/version`` is WriteRawJSON's indented JSON for every client; the OpenAPI index is
+    kube-openapi's ``json.Marshal`` output, compact, without a newline."""
+    version = http.get("/version")
+    assert version.text.startswith('{\n  "major": "1",\n  "minor": "32",') and version.text.endswith("}")
+    index = http.get("/openapi/v3")
+    assert index.text == json.dumps(index.json(), separators=(",", ":"))
+
+
 def test_post_without_content_type_is_json_and_yaml_bodies_work(http):
     r = http.post(URL, content=b'{"metadata":{"name":"j"},"spec":{"repo":"r"}}', headers={"Content-Type": ""})
     assert r.status_code == 201
@@ -75,6 +149,22 @@ def test_strategic_merge_patch_on_a_custom_resource_is_415(http, client):
         f"{URL}/s", json={"spec": {}}, headers={"Content-Type": "application/strategic-merge-patch+json"}
     )
     assert r.status_code == 415 and r.json()["reason"] == "UnsupportedMediaType"
+    # apiextensions-apiserver's list, in its order: kubectl patch prints it as it comes
+    assert r.json()["message"] == (
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    )
+
+
+def test_an_unknown_patch_type_on_a_built_in_kind_lists_the_four_it_takes(http):
+    r = http.patch(
+        "/api/v1/namespaces/default/configmaps/c", json={}, headers={"Content-Type": "application/x-patch"}
+    )
+    assert r.status_code == 415 and r.json()["message"] == (
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, "
+        "application/strategic-merge-patch+json, application/apply-patch+yaml"
+    )
 
 
 def test_json_patch_test_failure_is_422(http, client):

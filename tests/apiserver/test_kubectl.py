@@ -223,6 +223,21 @@ def test_kubectl_annotate_label_patch_and_delete(cluster):
     assert "No resources found" in kubectl("get", "mr").stderr
 
 
+def test_kubectl_patch_of_a_custom_resource_without_type_is_refused_as_on_a_real_cluster(cluster):
+    """``kubectl patch`` defaults to a strategic merge patch, which no custom resource takes: the
+    refusal lists the patch types in apiextensions-apiserver's order, and nothing changes."""
+    _server, kubectl = cluster
+    kubectl.apply(MC)
+    done = kubectl("patch", "mc", "module-one", "-p", '{"spec":{"enabled":false}}', ok=False)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "error: application/strategic-merge-patch+json is not supported by deckhouse.io/v1alpha1, "
+        "Kind=ModuleConfig: the body of the request was in an unknown format - accepted media types "
+        "include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n"
+    )
+    assert kubectl("get", "mc", "module-one", "-o", "jsonpath={.spec.enabled}").stdout == "true"
+
+
 def test_kubectl_wait_for_jsonpath_already_true(cluster):
     _server, kubectl = cluster
     kubectl.apply(MR)
@@ -343,6 +358,89 @@ def test_kubectl_cluster_info_names_the_control_plane(cluster):
     out = kubectl("cluster-info").stdout
     assert out.splitlines()[0] == f"Kubernetes control plane is running at {server.url}", out
     assert "No resources found" in kubectl("get", "svc", "-A").stderr
+
+
+def test_kubectl_cluster_info_dump_lists_every_kind_it_asks_for(cluster):
+    """``cluster-info dump`` lists nodes, then events, replication controllers, services, daemon
+    sets, deployments, replica sets and pods of each namespace; a 404 for any of them ended it
+    with exit code 1 after the first namespace's events."""
+    _server, kubectl = cluster
+    out = kubectl.tmp / "dump"
+    kubectl("cluster-info", "dump", "--output-directory", str(out))
+    for name in ("replication-controllers", "daemonsets", "deployments", "replicasets", "pods"):
+        listed = json.loads((out / "kube-system" / f"{name}.json").read_text())
+        assert listed["items"] == [], name
+
+
+def test_kubectl_daemon_sets_and_replication_controllers_print_and_scale(cluster):
+    _server, kubectl = cluster
+    template = {
+        "metadata": {"labels": {"app": "agent"}},
+        "spec": {
+            "nodeSelector": {"kubernetes.io/os": "linux"},
+            "containers": [{"name": "a", "image": "busybox"}],
+        },
+    }
+    kubectl.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "metadata": {"name": "agent", "namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": template},
+        }
+    )
+    kubectl.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "ReplicationController",
+            "metadata": {"name": "old", "namespace": "default"},
+            "spec": {"template": template},
+        }
+    )
+    assert kubectl("scale", "rc", "old", "--replicas=2").stdout == "replicationcontroller/old scaled\n"
+    lines = kubectl("get", "ds,rc", "-o", "wide").stdout.splitlines()
+    assert lines[0].split() == (
+        "NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE CONTAINERS IMAGES SELECTOR".split()
+    )
+    assert lines[1].split() == (
+        "daemonset.apps/agent 0 0 0 0 0 kubernetes.io/os=linux 0s a busybox app=agent".split()
+    )
+    assert lines[3].split() == "NAME DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR".split()
+    assert lines[4].split() == "replicationcontroller/old 2 0 0 0s a busybox app=agent".split()
+
+
+def test_kubectl_explain_knows_the_fields_of_built_in_kinds(cluster):
+    """``kubectl explain deployment.spec.replicas`` ended with ``error: field "replicas" does not
+    exist`` (exit code 1): the built-in kinds' schemas were open."""
+    _server, kubectl = cluster
+    out = kubectl("explain", "deployment.spec.template.spec.containers.ports.containerPort").stdout
+    assert "FIELD: containerPort <integer>" in out.splitlines(), out
+    fields = kubectl("explain", "pod.spec").stdout.splitlines()
+    assert "  containers\t<[]Container> -required-" in fields
+    assert "  nodeSelector\t<map[string]string>" in fields
+    refused = kubectl("explain", "pod.spec.bogus", ok=False)
+    assert (refused.returncode, refused.stderr) == (1, 'error: field "bogus" does not exist\n')
+
+
+def test_kubectl_get_events_prints_no_name_column(cluster):
+    """A real cluster's ``kubectl get events`` starts with LAST SEEN; the name only shows wide."""
+    server, kubectl = cluster
+    server.client().create(
+        server.client().resolve("v1", "Event"),
+        {
+            "metadata": {"name": "e1", "namespace": "default"},
+            "involvedObject": {"kind": "ModuleRelease", "name": "module-one-v1.2.3"},
+            "reason": "Deployed",
+            "message": "release deployed",
+            "type": "Normal",
+        },
+    )
+    lines = kubectl("get", "events", "-A").stdout.splitlines()
+    assert lines[0].split() == "NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE".split(), lines
+    assert (
+        lines[1].split()
+        == "default <unknown> Normal Deployed modulerelease/module-one-v1.2.3 release deployed".split()
+    )
 
 
 def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(cluster):

@@ -122,3 +122,78 @@ def test_plain_json_accept_gets_a_list_not_a_table(http, client):
     client.create(WIDGET, widget("t"))
     body = http.get("/apis/example.com/v1alpha2/widgets").json()
     assert body["kind"] == "WidgetList" and body["items"][0]["metadata"]["name"] == "t"
+
+
+def test_an_event_table_has_kube_apiservers_columns_with_the_name_last_and_wide(client, http, clock):
+    """``printEvent``: no leading Name column (``kubectl get events`` starts with LAST SEEN), the
+    sub-object, source, first sighting, count and name only under ``-o wide``; times that are
+    absent fall back as upstream's do."""
+    from harness.kube.resources import Resource
+
+    events = Resource("", "v1", "events", "Event", namespaced=True)
+    base = {
+        "involvedObject": {"kind": "Pod", "name": "p", "fieldPath": "spec.containers{c}"},
+        "type": "Normal",
+    }
+    client.create(
+        events,
+        {
+            **base,
+            "metadata": {"name": "pulled", "namespace": "default"},
+            "reason": "Pulled",
+            "message": "  pulled  ",
+            "count": 3,
+            "firstTimestamp": "2024-12-16T08:50:00Z",
+            "lastTimestamp": "2024-12-16T08:58:00Z",
+            "source": {"component": "kubelet", "host": "node-0"},
+        },
+    )
+    client.create(
+        events,
+        {
+            **base,
+            "metadata": {"name": "newer", "namespace": "default"},
+            "reason": "Started",
+            "eventTime": "2024-12-16T08:59:00.000000Z",
+            "reportingComponent": "kubelet",
+        },
+    )
+    body = http.get("/api/v1/namespaces/default/events", headers={"Accept": TABLE}).json()
+    columns = [(c["name"], c["priority"]) for c in body["columnDefinitions"]]
+    assert columns == [
+        ("Last Seen", 0),
+        ("Type", 0),
+        ("Reason", 0),
+        ("Object", 0),
+        ("Subobject", 1),
+        ("Source", 1),
+        ("Message", 0),
+        ("First Seen", 1),
+        ("Count", 1),
+        ("Name", 1),
+    ]
+    rows = {row["cells"][-1]: row["cells"] for row in body["rows"]}
+    assert rows["pulled"] == [
+        "2m",
+        "Normal",
+        "Pulled",
+        "pod/p",
+        "spec.containers{c}",
+        "kubelet, node-0",
+        "pulled",
+        "10m",
+        3,
+        "pulled",
+    ]
+    assert rows["newer"] == [
+        "60s",
+        "Normal",
+        "Started",
+        "pod/p",
+        "spec.containers{c}",
+        "kubelet",
+        "",
+        "60s",
+        1,
+        "newer",
+    ]

@@ -191,6 +191,34 @@ def test_subscribers_get_events_in_commit_order_after_each_write(client):
     assert seen == [(EventType.ADDED, "e"), (EventType.MODIFIED, "e"), (EventType.DELETED, "e")]
 
 
+def test_an_apply_conflicting_with_several_managers_groups_their_fields_by_manager(client):
+    """``NewConflictError``'s words: several conflicts are grouped under ``conflicts with`` lines,
+    managers sorted, each field on a ``- `` line; an updater is named with its API version, an
+    applier without; one cause per field."""
+    client.create(WIDGET, widget("many", count=1))
+    client.patch(WIDGET, "many", {"spec": {"count": 2, "repo": "a"}}, field_manager="zed")
+    only_count = {**widget("many"), "spec": {"count": 2}}
+    client.patch(WIDGET, "many", only_count, patch_type=PatchType.APPLY, field_manager="alpha")
+    with pytest.raises(Conflict) as refused:
+        client.patch(
+            WIDGET,
+            "many",
+            {**widget("many", count=3), "spec": {"count": 3, "repo": "b"}},
+            patch_type=PatchType.APPLY,
+            field_manager="mid",
+        )
+    assert str(refused.value.message) == (
+        "Apply failed with 3 conflicts: "
+        'conflicts with "alpha":\n- .spec.count\n'
+        'conflicts with "zed" using example.com/v1alpha2:\n- .spec.count\n- .spec.repo'
+    )
+    assert sorted((c.message, c.field) for c in refused.value.causes) == [
+        ('conflict with "alpha"', ".spec.count"),
+        ('conflict with "zed" using example.com/v1alpha2', ".spec.count"),
+        ('conflict with "zed" using example.com/v1alpha2', ".spec.repo"),
+    ]
+
+
 def test_server_side_apply_tracks_owners_and_conflicts_unless_forced(client):
     applied = client.patch(
         WIDGET, "ssa", widget("ssa", count=1), patch_type=PatchType.APPLY, field_manager="one"
@@ -199,7 +227,8 @@ def test_server_side_apply_tracks_owners_and_conflicts_unless_forced(client):
     with pytest.raises(
         Conflict,
         match=re.escape(
-            'Apply failed with 1 conflict: conflict with "one" using example.com/v1alpha2: .spec.count'
+            # an applier is named without an API version (printManager of the field manager)
+            'Apply failed with 1 conflict: conflict with "one": .spec.count'
         ),
     ):
         client.patch(WIDGET, "ssa", widget("ssa", count=2), patch_type=PatchType.APPLY, field_manager="two")
