@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -21,6 +21,17 @@ def kubeconfig(tmp_path) -> Iterator[tuple[ApiServer, str]]:
     path = server.write_kubeconfig(tmp_path / "kubeconfig")
     yield server, str(path)
     server.stop()
+
+
+def _widget_maker(server: ApiServer) -> Callable[[str], None]:
+    """Creates a Widget of that name through the server's in-process client."""
+    c = server.client()
+    widgets = c.resolve(f"{G}/{V}", "Widget")
+
+    def create(name: str) -> None:
+        c.create(widgets, {"metadata": {"name": name}, "spec": {"repo": "r"}})
+
+    return create
 
 
 def _api(path: str):
@@ -78,15 +89,14 @@ def test_kubernetes_client_watch_sees_existing_and_new_objects(kubeconfig):
     from kubernetes import client, watch
 
     server, path = kubeconfig
-    c = server.client()
-    widgets = c.resolve(f"{G}/{V}", "Widget")
-    c.create(widgets, {"metadata": {"name": "a"}, "spec": {"repo": "r"}})
+    create = _widget_maker(server)
+    create("a")
     with _api(path) as api:
         co = client.CustomObjectsApi(api)
         stream = watch.Watch().stream(co.list_cluster_custom_object, G, V, P, timeout_seconds=5)
         first = next(stream)
         assert (first["type"], first["object"]["metadata"]["name"]) == ("ADDED", "a")
-        c.create(widgets, {"metadata": {"name": "b"}, "spec": {"repo": "r"}})
+        create("b")
         second = next(stream)
         assert (second["type"], second["object"]["metadata"]["name"]) == ("ADDED", "b")
         stream.close()
@@ -188,14 +198,13 @@ def test_a_watch_with_timeout_seconds_zero_runs_as_one_without_a_timeout(kubecon
     from kubernetes import client, watch
 
     server, path = kubeconfig
-    c = server.client()
-    widgets = c.resolve(f"{G}/{V}", "Widget")
-    c.create(widgets, {"metadata": {"name": "a"}, "spec": {"repo": "r"}})
+    create = _widget_maker(server)
+    create("a")
     with _api(path) as api:
         co = client.CustomObjectsApi(api)
         stream = watch.Watch().stream(co.list_cluster_custom_object, G, V, P, timeout_seconds=0)
         assert next(stream)["object"]["metadata"]["name"] == "a"
-        c.create(widgets, {"metadata": {"name": "b"}, "spec": {"repo": "r"}})
+        create("b")
         later = next(stream, None)
         stream.close()
     assert later is not None and (later["type"], later["object"]["metadata"]["name"]) == ("ADDED", "b")
