@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -55,6 +56,26 @@ def http(server: ApiServer) -> Iterator[httpx.Client]:
         base_url=url, headers={"Authorization": "Bearer test-token"}, timeout=10, verify=False
     ) as c:
         yield c
+
+
+@pytest.fixture
+def kubeconfig(tmp_path: Path) -> Iterator[tuple[ApiServer, str]]:
+    """A server with the test CRDs over TLS (the Python client sends its token over TLS only) and
+    the path of a kubeconfig for it."""
+    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
+    server.start(tls=True)
+    yield server, str(server.write_kubeconfig(tmp_path / "kubeconfig"))
+    server.stop()
+
+
+def python_api_client(kubeconfig_path: str) -> Any:
+    """The ``kubernetes`` client's ``ApiClient`` configured from ``kubeconfig_path`` (its own
+    configuration, not the process-wide default)."""
+    from kubernetes import client, config
+
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=kubeconfig_path, client_configuration=cfg)
+    return client.ApiClient(cfg)
 
 
 def fixture_crds_or_skip() -> Path:

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 from harness.apiserver import ApiServer
-from harness.clock import VirtualClock
 
-from .conftest import TEST_CRDS, widget
+from .conftest import python_api_client, widget
 
 WIDGETS = "/apis/example.com/v1alpha2/widgets"
 POM = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
@@ -25,18 +24,12 @@ POML = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 
 
 @pytest.fixture
-def dynamic_client(tmp_path) -> Iterator[tuple[ApiServer, Any]]:
-    from kubernetes import client, config, dynamic
+def dynamic_client(kubeconfig: tuple[ApiServer, str]) -> Iterator[tuple[ApiServer, Any]]:
+    from kubernetes import dynamic
 
-    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
-    server.start(tls=True)
-    cfg = client.Configuration()
-    config.load_kube_config(
-        config_file=str(server.write_kubeconfig(tmp_path / "kubeconfig")), client_configuration=cfg
-    )
-    with client.ApiClient(cfg) as api:
+    server, path = kubeconfig
+    with python_api_client(path) as api:
         yield server, dynamic.DynamicClient(api)
-    server.stop()
 
 
 def test_the_dynamic_client_lists_and_gets_metadata_only(dynamic_client):

@@ -16,22 +16,13 @@ import pytest
 from harness.apiserver import ApiServer
 from harness.clock import VirtualClock
 
-from .conftest import TEST_CRDS
+from .conftest import TEST_CRDS, python_api_client
 
 
 @pytest.fixture
-def api(tmp_path) -> Iterator[Any]:
-    from kubernetes import client, config
-
-    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
-    server.start(tls=True)
-    cfg = client.Configuration()
-    config.load_kube_config(
-        config_file=str(server.write_kubeconfig(tmp_path / "kubeconfig")), client_configuration=cfg
-    )
-    with client.ApiClient(cfg) as api_client:
+def api(kubeconfig: tuple[ApiServer, str]) -> Iterator[Any]:
+    with python_api_client(kubeconfig[1]) as api_client:
         yield api_client
-    server.stop()
 
 
 def test_version_api_reads_the_servers_version(api):

@@ -7,38 +7,23 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from harness.apiserver import ApiServer
-from harness.clock import VirtualClock
-
-from .conftest import TEST_CRDS, widget
+from .conftest import python_api_client, widget
 
 G, V, P = "example.com", "v1alpha2", "widgets"
 WIDGETS = f"/apis/{G}/{V}/{P}"
 KUBECTL = shutil.which("kubectl")
 
 
-@pytest.fixture
-def kubeconfig(tmp_path) -> Iterator[tuple[ApiServer, str]]:
-    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
-    server.start(tls=True)
-    path = server.write_kubeconfig(tmp_path / "kubeconfig")
-    yield server, str(path)
-    server.stop()
-
-
 def _custom_objects(path: str) -> Any:
-    from kubernetes import client, config
+    from kubernetes import client
 
-    cfg = client.Configuration()
-    config.load_kube_config(config_file=path, client_configuration=cfg)
-    return client.CustomObjectsApi(client.ApiClient(cfg))
+    return client.CustomObjectsApi(python_api_client(path))
 
 
 def _status(exc: Any) -> dict[str, Any]:

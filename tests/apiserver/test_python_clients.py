@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from harness.apiserver import ApiServer
-from harness.clock import VirtualClock
 
-from .conftest import TEST_CRDS
+from .conftest import python_api_client
 
 G, V, P = "example.com", "v1alpha2", "widgets"
-
-
-@pytest.fixture
-def kubeconfig(tmp_path) -> Iterator[tuple[ApiServer, str]]:
-    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
-    server.start(tls=True)
-    path = server.write_kubeconfig(tmp_path / "kubeconfig")
-    yield server, str(path)
-    server.stop()
 
 
 def _widget_maker(server: ApiServer) -> Callable[[str], None]:
@@ -34,12 +24,7 @@ def _widget_maker(server: ApiServer) -> Callable[[str], None]:
     return create
 
 
-def _api(path: str):
-    from kubernetes import client, config
-
-    cfg = client.Configuration()
-    config.load_kube_config(config_file=path, client_configuration=cfg)
-    return client.ApiClient(cfg)
+_api = python_api_client
 
 
 def test_kubernetes_client_crud_through_custom_objects_api(kubeconfig):
@@ -118,25 +103,21 @@ def test_lightkube_lists_and_applies_generic_resources(kubeconfig):
     lk.close()
 
 
-def test_kubernetes_client_reads_the_crds_through_apiextensions_v1(tmp_path):
+def test_kubernetes_client_reads_the_crds_through_apiextensions_v1(kubeconfig):
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
-    server.start(tls=True)
-    try:
-        with _api(str(server.write_kubeconfig(tmp_path / "kubeconfig"))) as api:
-            ext = client.ApiextensionsV1Api(api)
-            listed = ext.list_custom_resource_definition()
-            assert {i.metadata.name for i in listed.items} >= {"widgets.example.com"}
-            one = ext.read_custom_resource_definition("widgets.example.com")
-            assert one.status.accepted_names.kind == "Widget"
-            assert [v.name for v in one.spec.versions if v.storage] == one.status.stored_versions
-            with pytest.raises(ApiException) as info:
-                ext.delete_custom_resource_definition("widgets.example.com")
-            assert info.value.status == 405
-    finally:
-        server.stop()
+    _server, path = kubeconfig
+    with _api(path) as api:
+        ext = client.ApiextensionsV1Api(api)
+        listed = ext.list_custom_resource_definition()
+        assert {i.metadata.name for i in listed.items} >= {"widgets.example.com"}
+        one = ext.read_custom_resource_definition("widgets.example.com")
+        assert one.status.accepted_names.kind == "Widget"
+        assert [v.name for v in one.spec.versions if v.storage] == one.status.stored_versions
+        with pytest.raises(ApiException) as info:
+            ext.delete_custom_resource_definition("widgets.example.com")
+        assert info.value.status == 405
 
 
 def test_kubernetes_client_asks_for_access_reviews(kubeconfig):
