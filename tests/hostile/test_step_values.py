@@ -11,6 +11,7 @@ not meet ("ModuleSource 'example' found no module"), and a 300-character one as 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -78,14 +79,13 @@ def test_time_passing_beyond_the_calendar_is_refused_before_the_clock_moves(span
 
 
 def test_the_lint_reports_a_huge_span_instead_of_a_traceback(tmp_path, capsys):
-    feature = tmp_path / "features" / "huge.feature"
-    feature.parent.mkdir()
-    feature.write_text(
+    out = _lint_one(
+        tmp_path,
+        capsys,
+        "huge",
         "Feature: huge\n  @beyond-page\n  Scenario: huge\n    Given it is Monday 2024-12-16 09:00 UTC\n"
-        '    When 99999999999 weeks pass\n    Then the Module "x" does not exist\n'
+        '    When 99999999999 weeks pass\n    Then the Module "x" does not exist\n',
     )
-    assert main(["steps", "--lint", str(feature.parent)]) == 1
-    out = capsys.readouterr().out
     assert (
         f"huge.feature:5: When 99999999999 weeks pass: the duration '99999999999 weeks' is {CALENDAR}" in out
     )
@@ -175,14 +175,14 @@ def test_a_kubectl_command_with_an_open_quote_is_the_scenarios_mistake(tmp_path,
     assert 'the command `kubectl get ms "oops` cannot be split into words' in str(caught.value)
     assert "close every quote it opens" in str(caught.value)
 
-    feature = tmp_path / "features" / "quote.feature"
-    feature.parent.mkdir()
-    feature.write_text(
+    out = _lint_one(
+        tmp_path,
+        capsys,
+        "quote",
         'Feature: q\n  @beyond-page\n  Scenario: q\n    When I run `kubectl get ms "oops`\n'
-        '    Then the output contains "x"\n'
+        '    Then the output contains "x"\n',
     )
-    assert main(["steps", "--lint", str(feature.parent)]) == 1
-    assert 'quote.feature:4: When I run `kubectl get ms "oops`: the command' in capsys.readouterr().out
+    assert 'quote.feature:4: When I run `kubectl get ms "oops`: the command' in out
 
 
 @pytest.mark.parametrize(
@@ -202,13 +202,20 @@ def test_an_unknown_claim_id_gets_the_hint_that_fixes_it(claim_id, hint):
 
 
 def test_the_lint_and_the_run_give_the_same_claim_hints(tmp_path, capsys):
-    feature = tmp_path / "features" / "tags.feature"
-    feature.parent.mkdir()
-    feature.write_text(
+    out = _lint_one(
+        tmp_path,
+        capsys,
+        "tags",
         "Feature: t\n  @claim:rel-04\n  Scenario: t\n    Given it is Monday 2024-12-16 09:00 UTC\n"
-        '    Then the Module "x" does not exist\n'
+        '    Then the Module "x" does not exist\n',
     )
+    assert "unknown claim ID 'rel-04' (did you mean REL-04? claim IDs are upper-case)" in out
+
+
+def _lint_one(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str) -> str:
+    """``dkp-harness steps --lint`` of one feature file holding ``text``, which must fail; its output."""
+    feature = tmp_path / "features" / f"{name}.feature"
+    feature.parent.mkdir()
+    feature.write_text(text)
     assert main(["steps", "--lint", str(feature.parent)]) == 1
-    assert (
-        "unknown claim ID 'rel-04' (did you mean REL-04? claim IDs are upper-case)" in capsys.readouterr().out
-    )
+    return str(capsys.readouterr().out)
