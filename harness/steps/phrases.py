@@ -69,6 +69,11 @@ def parse_span(text: str) -> timedelta:
         found = parse_spelled_duration(text)
     except OverflowError:  # more days than a timedelta holds (999999999)
         raise PhraseError(beyond_the_calendar(f"the duration {text!r}")) from None
+    if found is None and text.strip().startswith("-"):
+        raise PhraseError(
+            f"the duration {text!r} is negative: virtual time only moves forward; to check an earlier "
+            "moment, write the scenario's steps in that order (or start it earlier with 'Given it is …')"
+        )
     if found is None:
         raise PhraseError(
             f"cannot read the duration {text!r}: write a number and a unit (seconds, minutes, hours, "

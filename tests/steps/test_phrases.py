@@ -55,3 +55,9 @@ def test_spans_are_read_in_words(text, expected):
 def test_unreadable_spans_are_refused_with_an_example(text):
     with pytest.raises(PhraseError, match=re.escape("e.g. '3 minutes'")):
         parse_span(text)
+
+
+@pytest.mark.parametrize("text", ["-3 minutes", " -1 hour"])
+def test_a_negative_span_says_time_only_moves_forward(text):
+    with pytest.raises(PhraseError, match="is negative: virtual time only moves forward"):
+        parse_span(text)
