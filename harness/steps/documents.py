@@ -105,13 +105,22 @@ def substitute(text: str, values: Mapping[str, str], origin: Origin | None = Non
     return _PLACEHOLDER.sub(replace, text)
 
 
+OBJECT = "one Kubernetes object (apiVersion:, kind:, metadata:)"
+"""What a document of an object-writing step is, as its errors say."""
+
+
 def parse_documents(
-    text: str, values: Mapping[str, str] | None = None, origin: Origin | None = None
+    text: str,
+    values: Mapping[str, str] | None = None,
+    origin: Origin | None = None,
+    *,
+    expected: str = OBJECT,
 ) -> list[dict[str, Any]]:
     """The mappings of a (multi-document) YAML docstring, placeholders filled in.
 
     With ``origin``, a YAML error names its file and the line in it; the placeholders never span
-    lines, so the lines of the filled text are the lines the author wrote.
+    lines, so the lines of the filled text are the lines the author wrote. ``expected`` says what
+    each document should be, in the step's terms (an object, a patch, the fields to check).
     """
     rendered = substitute(text, values or {}, origin)
     what = origin.what if origin else "the step's docstring"
@@ -137,10 +146,7 @@ def parse_documents(
             raise DocumentError(f"{what} is not valid YAML: {located}{yaml_hint(located)}") from None
     if not placed and rendered.strip():
         # Only "---" lines and comments: the docstring is there, no object is in it.
-        raise DocumentError(
-            f"{what} holds no object (only '---' lines or comments): write at least one Kubernetes "
-            "object (apiVersion:, kind:, metadata:) in it"
-        )
+        raise DocumentError(f"{what} holds no object (only '---' lines or comments): write {expected} in it")
     if not placed:
         raise DocumentError('the step needs a YAML docstring (between """ lines) below it')
     for index, (document, node) in enumerate(placed, start=1):
@@ -148,7 +154,7 @@ def parse_documents(
             shape = _YAML_KINDS.get(type(document), f"a {type(document).__name__}")
             raise DocumentError(
                 f"YAML document {index}{_on_line(origin, node.start_mark.line)} is {shape}, not an object: "
-                "every document between --- lines is one Kubernetes object (apiVersion:, kind:, metadata:)"
+                f"every document between --- lines is {expected}"
             )
         duplicate = first_duplicate_key(node)
         if duplicate is not None:

@@ -38,7 +38,7 @@ from harness.kube.errors import ApiError, NotFound
 from harness.kube.objects import Obj, deep_get
 from harness.kube.resources import Resource
 from harness.registry.credentials import encode_docker_cfg
-from harness.steps.documents import DocumentError, Origin, parse_documents
+from harness.steps.documents import OBJECT, DocumentError, Origin, parse_documents
 from harness.steps.errors import ScenarioError
 from harness.steps.history import TRACKED_KINDS, History
 from harness.steps.kubectl import Kubectl, KubectlResult
@@ -340,7 +340,9 @@ class World:
             values["DOCKER_CFG"] = encode_docker_cfg(pull.split("/", 1)[0], credentials)
         return values
 
-    def documents(self, text: str, origin: Origin | None = None) -> list[dict[str, Any]]:
+    def documents(
+        self, text: str, origin: Origin | None = None, *, expected: str = OBJECT
+    ) -> list[dict[str, Any]]:
         """The YAML documents of a step, with placeholders filled and the cluster's names in them.
 
         The objects' own names are registered first, so a document may refer to an object
@@ -350,18 +352,31 @@ class World:
         """
         values = self.placeholders()
         try:
-            return self._parse(text, values, origin)
+            return self._parse(text, values, origin, expected)
         except DocumentError:
             located = None if origin is not None else self._docstring_origin(text)
             if located is None:
                 raise
-            return self._parse(text, values, located)  # fails again, naming the feature file's line
+            return self._parse(text, values, located, expected)  # fails again, naming the feature file's line
 
-    def _parse(self, text: str, values: dict[str, str], origin: Origin | None) -> list[dict[str, Any]]:
+    def one_document(self, text: str, expected: str) -> dict[str, Any]:
+        """The one YAML document of a step that takes one (a patch, the fields to check): a
+        second document after a ``---`` line would otherwise be dropped without a word."""
+        documents = self.documents(text, expected=expected)
+        if len(documents) != 1:
+            raise ScenarioError(
+                f"the step's docstring holds {len(documents)} YAML documents (separated by --- lines); "
+                f"this step takes one, {expected}: merge them into one, or write one step for each"
+            )
+        return documents[0]
+
+    def _parse(
+        self, text: str, values: dict[str, str], origin: Origin | None, expected: str
+    ) -> list[dict[str, Any]]:
         if self.names.active:
-            for document in parse_documents(text, values, origin):
+            for document in parse_documents(text, values, origin, expected=expected):
                 self.names.name(str(document.get("metadata", {}).get("name", "")))
-        return parse_documents(self.names.out(text), values, origin)
+        return parse_documents(self.names.out(text), values, origin, expected=expected)
 
     def _docstring_origin(self, text: str) -> Origin | None:
         step = self.step

@@ -384,3 +384,44 @@ def test_a_message_that_differs_is_shown_as_written_without_escapes():
         has_message(world, "ModuleRelease", "r", "other")
     assert f'status.message is "{message}", expected "other"' in str(caught.value)
     assert "\\" not in str(caught.value)
+
+
+def test_a_patch_docstring_is_one_mapping_and_nothing_of_it_is_dropped():
+    # A second document after --- was dropped without a word: the patch applied half of what it said.
+    from harness.steps.library.objects import PATCH
+
+    text = "spec:\n  source: a\n---\nspec:\n  source: b\n"
+    message = _could_not_check(_world_reading_yaml().one_document, text, PATCH)
+    assert "holds 2 YAML documents" in message and "the fields to change" in message
+
+
+def test_a_patch_that_is_a_list_says_what_a_patch_is():
+    from harness.steps.documents import DocumentError
+    from harness.steps.library.objects import PATCH
+
+    with pytest.raises(DocumentError) as caught:
+        _world_reading_yaml().one_document("- spec: {}\n", PATCH)
+    assert failure_status(caught.value) is Status.ERROR
+    assert "is a list, not an object: every document between --- lines is the fields to change" in str(
+        caught.value
+    )
+
+
+def test_a_matches_docstring_with_two_documents_is_refused_not_half_checked():
+    from harness.steps.library.assertions import EXPECTED_FIELDS
+
+    message = _could_not_check(
+        _world_reading_yaml().one_document, "status:\n  phase: Ready\n---\nspec: {}\n", EXPECTED_FIELDS
+    )
+    assert (
+        "holds 2 YAML documents (separated by --- lines); this step takes one, the fields to check" in message
+    )
+
+
+def _world_reading_yaml() -> World:
+    """A World whose target is only what reading a docstring asks of it: the registry address the
+    ``${REGISTRY}`` placeholder names, and names used as written."""
+    world = World(factory=lambda options: pytest.fail("must not start"), evidence=None, cache_dir=None)  # type: ignore[arg-type]
+    names = SimpleNamespace(active=False, out=lambda text: text)
+    world._target = SimpleNamespace(registry=SimpleNamespace(pull="127.0.0.1:5000/modules"), names=names)  # type: ignore[assignment]
+    return world

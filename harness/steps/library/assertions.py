@@ -22,6 +22,8 @@ from harness.steps.schema_fields import match_refusal, unknown_fields
 from harness.steps.tables import TableError, rows_as_dicts
 from harness.steps.world import World, evidence_yaml
 
+EXPECTED_FIELDS = "the fields to check, as a YAML mapping from the object's top (e.g. status:)"
+
 
 @then('the {kind} "{name}" matches:')
 def matches(world: World, kind: str, name: str, docstring: str) -> None:
@@ -40,7 +42,7 @@ def matches(world: World, kind: str, name: str, docstring: str) -> None:
               reason: NotInstalled
           \"\"\"
     """
-    [expected] = world.documents(docstring)[:1]
+    expected = world.one_document(docstring, EXPECTED_FIELDS)
     _known_fields(world, kind, expected)
     actual = world.find(kind, name)
     if actual is None:

@@ -449,6 +449,9 @@ def label(world: World, kind: str, name: str, key: str, value: str) -> None:
     _merge(world, kind, name, {"metadata": {"labels": {key: world.expect(value)}}})
 
 
+PATCH = "the fields to change, as a YAML mapping from the object's top (e.g. spec:, metadata:)"
+
+
 @when('I patch the {kind} "{name}" with:')
 def patch(world: World, kind: str, name: str, docstring: str) -> None:
     """Merge-patch the object with the YAML docstring (``null`` removes a field).
@@ -460,7 +463,7 @@ def patch(world: World, kind: str, name: str, docstring: str) -> None:
             source: other
           \"\"\"
     """
-    [document] = world.documents(docstring)[:1]
+    document = world.one_document(docstring, PATCH)
     _known_patch_fields(world, kind, name, document)
     _merge(world, kind, name, document)
 
