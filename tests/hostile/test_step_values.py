@@ -119,7 +119,9 @@ def test_a_step_without_its_docstring_or_table_says_what_it_takes(pytester: pyte
     pytester.makeini("[pytest]\nbdd_features_base_dir = features/\n")
     (pytester.mkdir("features") / "arguments.feature").write_text(ARGUMENTS)
     pytester.makepyfile(test_arguments='from pytest_bdd import scenarios\nscenarios("arguments.feature")\n')
-    result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    # -rN: no short summary, whose lines CI prints whole and a terminal cuts, so each message is
+    # counted in its failure's report only
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:cacheprovider", "-rN")
     result.assert_outcomes(failed=5)
     out = result.stdout.str()
     assert "FixtureLookupError" not in out
