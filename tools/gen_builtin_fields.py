@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "pods": "V1Pod",
     "secrets": "V1Secret",
     "services": "V1Service",
+    "serviceaccounts": "V1ServiceAccount",
     "deployments": "V1Deployment",
     "replicasets": "V1ReplicaSet",
     "daemonsets": "V1DaemonSet",

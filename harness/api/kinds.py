@@ -30,6 +30,7 @@ __all__ = [
     "REPLICA_SET",
     "SECRET",
     "SERVICE",
+    "SERVICE_ACCOUNT",
 ]
 
 GROUP = "deckhouse.io"
@@ -48,6 +49,7 @@ DEPLOYMENT = Resource("apps", "v1", "deployments", "Deployment", namespaced=True
 REPLICA_SET = Resource("apps", "v1", "replicasets", "ReplicaSet", namespaced=True)
 NODE = Resource("", "v1", "nodes", "Node")
 SERVICE = Resource("", "v1", "services", "Service", namespaced=True)
+SERVICE_ACCOUNT = Resource("", "v1", "serviceaccounts", "ServiceAccount", namespaced=True)
 EVENT = Resource("", "v1", "events", "Event", namespaced=True)
 SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)
 LEASE = Resource("coordination.k8s.io", "v1", "leases", "Lease", namespaced=True)

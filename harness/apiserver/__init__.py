@@ -12,6 +12,8 @@ Emulated:
   namespaces, pods, events, secrets, configmaps, services, nodes, ``apps/v1`` deployments and
   replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
   own), daemonsets and replicationcontrollers (stored and printed, no controller runs them),
+  serviceaccounts (``default`` in every namespace, as kube-controller-manager keeps it:
+  ``service_accounts``),
   ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served CRDs
   themselves as read-only ``apiextensions.k8s.io/v1`` objects (``definitions``); objects
   kept current only when asked for (``on_demand``: renewed Leases);
@@ -51,7 +53,7 @@ Not emulated: creating or changing CRDs through the API (405), RBAC and admissio
 defaults beyond those :mod:`harness.apiserver.defaults` fills, the garbage collector's delay
 (foreground and orphan deletion finish within the request),
 ``resourceVersionMatch`` on lists (lists are always current), protobuf (but for access reviews,
-namespaces, configmaps, secrets, deployments and services), OpenAPI v2 (404, which
+namespaces, configmaps, secrets, service accounts, deployments and services), OpenAPI v2 (404, which
 kubectl tolerates), defaulting on read, list snapshots for ``continue`` (later pages show current
 data), exec over SPDY (kubectl before 1.30), attach and port-forward.
 """
@@ -79,6 +81,7 @@ from harness.apiserver.openapi import OpenApi
 from harness.apiserver.remotecommand import ExecRunner
 from harness.apiserver.request import Backend, LogSource
 from harness.apiserver.router import Router
+from harness.apiserver.service_accounts import DefaultServiceAccounts
 from harness.apiserver.storage import Change, Store
 from harness.apiserver.strategy import for_create, to_version
 from harness.apiserver.tls import loopback_cert
@@ -129,6 +132,8 @@ class ApiServer:
             clock,
         )
         self._backend.preinstalled.add(CRD_TYPE.key, Definitions(documents, clock.now()).objects)
+        self._accounts = DefaultServiceAccounts(self._store, self.catalog)
+        self._backend.on_demand.add(("", "serviceaccounts"), self._accounts.start)
         self._openapi: OpenApi | None = None
         self._http: HttpServer | None = None
         self._read_barrier: Callable[[], object] | None = None
@@ -169,6 +174,8 @@ class ApiServer:
             except Exception as exc:  # noqa: BLE001 - a broken subscriber must not undo a committed write
                 _LOG.exception("watch subscriber failed on %s %s", change.type.value, change.key)
                 self.subscriber_errors.append(exc)
+        if self._accounts.live:
+            self._accounts.committed(change)
 
     def _subscribe(self, handler: WatchHandler, resource: Resource | None) -> Unsubscribe:
         entry = (handler, resource)

@@ -38,6 +38,7 @@ ASSOCIATIVE: dict[tuple[str, str], tuple[str, ...]] = {
     **{(c, "volumeDevices"): ("devicePath",) for c in ("V1Container", "V1EphemeralContainer")},
     **{(c, "ports"): ("containerPort", "protocol") for c in ("V1Container", "V1EphemeralContainer")},
     ("V1ServiceSpec", "ports"): ("port", "protocol"),
+    ("V1ServiceAccount", "secrets"): ("name",),
     **{
         (s, "conditions"): ("type",)
         for s in (

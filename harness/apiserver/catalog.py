@@ -2,10 +2,10 @@
 
 Objects are stored once per group/resource (in the storage version) and read through any served
 version; with conversion strategy ``None`` only ``apiVersion`` differs between versions, which is
-how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, configmaps,
-services, deployments, replica sets, daemon sets, replication controllers, the access reviews) are
-described here by hand (Leases in :mod:`harness.apiserver.leases`); custom kinds come from
-:mod:`harness.apiserver.crds`.
+how every DKP CRD is declared. Built-in kinds (namespaces, pods, events, secrets, service
+accounts, configmaps, services, deployments, replica sets, daemon sets, replication controllers,
+the access reviews) are described here by hand (Leases in :mod:`harness.apiserver.leases`);
+custom kinds come from :mod:`harness.apiserver.crds`.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ class ResourceType:
     not): it decides whether ``metadata.namespace`` of a cluster-scoped kind may be selected, and
     the wording of a refused field (:meth:`field_selector`)."""
     returns_deleted_object: bool = False
-    """A delete that removes the object answers with the object, not a ``Status``: pods
-    (``ReturnDeletedObject`` in ``pkg/registry/core/pod/storage/storage.go``)."""
+    """A delete that removes the object answers with the object, not a ``Status``: pods and
+    service accounts (``ReturnDeletedObject`` in ``pkg/registry/core/pod/storage/storage.go``,
+    ``pkg/registry/core/serviceaccount/storage/storage.go``)."""
     generation: Generation = "spec"
     """Which changes move ``metadata.generation`` (see :data:`Generation`)."""
     create_on_update: bool = False
@@ -464,6 +465,16 @@ def core_types() -> list[ResourceType]:
             (),
             field_labels=("type",),
             columns=(_path("Type", "string", ".type"), _col("Data", "integer", _data_count), age),
+        ),
+        core(
+            "serviceaccounts",
+            "ServiceAccount",
+            True,
+            ("sa",),
+            field_label_conversion=False,
+            returns_deleted_object=True,  # ReturnDeletedObject in its registry, as pods
+            # printServiceAccount: the count of ``secrets``, declared a string column upstream
+            columns=(_col("Secrets", "string", lambda o, _n: len(o.get("secrets") or [])), age),
         ),
         core(
             "configmaps",

@@ -3,10 +3,11 @@
 kubectl talks to built-in API groups through its typed clientset, which encodes requests as
 Kubernetes protobuf (``application/vnd.kubernetes.protobuf``): the 4-byte magic ``k8s\\0``, then a
 ``runtime.Unknown`` message (``typeMeta``, ``raw``) whose ``raw`` field holds the object's own
-message. ``kubectl create namespace|configmap|secret`` and ``kubectl auth whoami|can-i`` post
-this way, and so do ``kubectl create deployment`` and ``kubectl create service``; ``apply``,
-``patch``, ``run`` and everything for custom resources send JSON. Only the messages of those
-objects are known here, by the field numbers of ``k8s.io/api/core/v1/generated.proto``,
+message. ``kubectl create namespace|configmap|secret|serviceaccount`` and ``kubectl auth
+whoami|can-i`` post this way, and so do ``kubectl create deployment`` and ``kubectl create
+service``; ``apply``, ``patch``, ``run`` and everything for custom resources send JSON. Only the
+messages of those objects are known here, by the field numbers of
+``k8s.io/api/core/v1/generated.proto``,
 ``…/apps/v1``, ``…/authorization/v1``, ``…/authentication/v1`` and ``k8s.io/apimachinery``'s
 ``ObjectMeta``, ``LabelSelector``, ``Quantity`` and ``IntOrString``; a field the schema does not
 name is skipped, as an older server skips a newer client's field. Any other type's protobuf body
@@ -135,6 +136,15 @@ _SERVICE_SPEC: Schema = {
     19: ("ipFamilies", ("list", "string")),
     22: ("internalTrafficPolicy", "string"),
 }
+_OBJECT_REFERENCE: Schema = {
+    1: ("kind", "string"),
+    2: ("namespace", "string"),
+    3: ("name", "string"),
+    4: ("uid", "string"),
+    5: ("apiVersion", "string"),
+    6: ("resourceVersion", "string"),
+    7: ("fieldPath", "string"),
+}
 _RESOURCE_ATTRIBUTES: Schema = {
     1: ("namespace", "string"),
     2: ("verb", "string"),
@@ -164,6 +174,12 @@ _OBJECTS: dict[str, Schema] = {
         3: ("type", "string"),
         4: ("stringData", ("map", "string")),
         5: ("immutable", "bool!"),
+    },
+    "ServiceAccount": {
+        1: ("metadata", _OBJECT_META),
+        2: ("secrets", ("list", _OBJECT_REFERENCE)),
+        3: ("imagePullSecrets", ("list", {1: ("name", "string")})),
+        4: ("automountServiceAccountToken", "bool!"),
     },
     "Deployment": {1: ("metadata", _OBJECT_META), 2: ("spec", _DEPLOYMENT_SPEC)},
     "Service": {1: ("metadata", _OBJECT_META), 2: ("spec", _SERVICE_SPEC)},

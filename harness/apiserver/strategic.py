@@ -76,6 +76,7 @@ _MERGE_KEYS: dict[str, dict[Path, str]] = {
     "daemonsets": {**_template(("spec", "template")), **_CONDITIONS},
     "replicationcontrollers": {**_template(("spec", "template")), **_CONDITIONS},
     "services": {("spec", "ports"): "port", **_CONDITIONS},
+    "serviceaccounts": {("secrets",): "name"},
     "nodes": {**_CONDITIONS, ("status", "addresses"): "type"},
     "namespaces": dict(_CONDITIONS),
 }

@@ -146,6 +146,20 @@ _KINDS: dict[str, dict[str, Shape]] = {
             {"kind": _STR, "namespace": _STR, "name": _STR, "uid": _STR, "apiVersion": _STR},
         ),
     },
+    "serviceaccounts": {
+        "secrets": (
+            "list",
+            (
+                "struct",
+                "v1.ObjectReference",
+                dict.fromkeys(
+                    ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"), _STR
+                ),
+            ),
+        ),
+        "imagePullSecrets": ("list", _NAMED),
+        "automountServiceAccountToken": "bool",
+    },
     "pods": {"spec": _POD_SPEC, "status": _POD_STATUS},
     "deployments": {
         "spec": (

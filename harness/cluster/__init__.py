@@ -41,6 +41,7 @@ from harness.cluster.deckhouse_workload import (
     LEADER_LEASE_DURATION,
     LEADER_RETRY_PERIOD,
     DeckhouseWorkload,
+    deckhouse_service_account,
     deckhouse_services,
     leader_identity,
 )
@@ -379,6 +380,8 @@ class SimulatedCluster:
             service.kind,
             lambda: [control_plane.kubernetes_service(started), *deckhouse_services(started)],
         )
+        account = kinds.SERVICE_ACCOUNT
+        self._api.preinstall(account.api_version, account.kind, lambda: [deckhouse_service_account(started)])
         self._api.set_exec_runner(self.workload.exec)
         replica_set = kinds.REPLICA_SET
         self._api.preinstall(replica_set.api_version, replica_set.kind, self.workload.replica_sets)

@@ -39,7 +39,9 @@ __all__ = [
     "LABELS",
     "LEADER_LEASE_DURATION",
     "LEADER_RETRY_PERIOD",
+    "SERVICE_ACCOUNT",
     "DeckhouseWorkload",
+    "deckhouse_service_account",
     "deckhouse_services",
     "leader_identity",
     "replacement_pod_name",
@@ -49,6 +51,8 @@ __all__ = [
 CONTAINER = "deckhouse"
 DEPLOYMENT = "deckhouse"
 LABELS = {"app": "deckhouse"}
+SERVICE_ACCOUNT = "deckhouse"
+"""The account Deckhouse's pod runs as (``serviceAccountName``), in ``d8-system``."""
 FIRST_POD = "deckhouse-7d9c5b8f4-q2x7m"  # fixed, so logs and scenario output are stable
 _REVISION = "deployment.kubernetes.io/revision"
 _HASH_LABEL = "pod-template-hash"
@@ -595,7 +599,7 @@ def pod_spec(image: str) -> Obj:
         "containers": [container],
         "nodeSelector": {"node-role.kubernetes.io/control-plane": ""},
         "priorityClassName": "system-cluster-critical",
-        "serviceAccountName": "deckhouse",
+        "serviceAccountName": SERVICE_ACCOUNT,
         "tolerations": [{"operator": "Exists"}],
     }
 
@@ -613,6 +617,26 @@ def _template_image(template: Obj) -> str:
         if container.get("name") == CONTAINER:
             return str(container.get("image") or "")
     return ""
+
+
+def deckhouse_service_account(created: str) -> Obj:
+    """``d8-system/deckhouse``, the account the Deckhouse pod runs as, as the installer creates it
+    (``DeckhouseServiceAccount`` in deckhouse/deckhouse's ``dhctl/pkg/kubernetes/actions/manifests/
+    manifests.go``: Helm's ownership labels and annotations, so the ``deckhouse`` release adopts
+    it); no secrets, as every account since Kubernetes 1.24."""
+    ns, account = kinds.DECKHOUSE_NAMESPACE, kinds.SERVICE_ACCOUNT
+    return {
+        "apiVersion": account.api_version,
+        "kind": account.kind,
+        "metadata": {
+            "name": SERVICE_ACCOUNT,
+            "namespace": ns,
+            "uid": _uid(f"serviceaccount/{ns}/{SERVICE_ACCOUNT}"),
+            "creationTimestamp": created,
+            "labels": {"app.kubernetes.io/managed-by": "Helm", "heritage": "deckhouse"},
+            "annotations": {"meta.helm.sh/release-name": "deckhouse", "meta.helm.sh/release-namespace": ns},
+        },
+    }
 
 
 def deckhouse_services(created: str) -> list[Obj]:

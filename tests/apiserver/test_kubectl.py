@@ -443,6 +443,43 @@ def test_kubectl_get_events_prints_no_name_column(cluster):
     )
 
 
+def test_kubectl_service_accounts_as_on_a_real_cluster(cluster):
+    """``sa`` was an unknown resource type. Every namespace has ``default`` (kube-controller-
+    manager's serviceaccounts controller); ``create serviceaccount`` posts protobuf; a deleted
+    ``default`` comes back with a new uid; ``describe`` reads the account, its secrets and events."""
+    _server, kubectl = cluster
+    listed = kubectl("get", "sa", "-A").stdout.splitlines()
+    namespaces = ("d8-system", "default", "kube-node-lease", "kube-public", "kube-system")
+    assert [line.split()[:3] for line in listed] == [
+        ["NAMESPACE", "NAME", "SECRETS"],
+        *([ns, "default", "0"] for ns in namespaces),
+    ]
+    assert listed[0].split()[3] == "AGE"
+    described = kubectl("describe", "sa", "default").stdout
+    assert described.split("\n")[:8] == [
+        "Name:                default",
+        "Namespace:           default",
+        "Labels:              <none>",
+        "Annotations:         <none>",
+        "Image pull secrets:  <none>",
+        "Mountable secrets:   <none>",
+        "Tokens:              <none>",
+        "Events:              <none>",
+    ]
+    assert kubectl("create", "serviceaccount", "robot").stdout == "serviceaccount/robot created\n"
+    before = kubectl("get", "sa", "-o", "jsonpath={range .items[*]}{.metadata.name}={.metadata.uid} {end}")
+    uids = dict(pair.split("=") for pair in before.stdout.split())
+    assert sorted(uids) == ["default", "robot"]
+    assert kubectl("delete", "sa", "robot", "default").stdout.splitlines() == [
+        'serviceaccount "robot" deleted',
+        'serviceaccount "default" deleted',
+    ]
+    after = kubectl("get", "sa").stdout.splitlines()
+    assert [line.split()[:2] for line in after] == [["NAME", "SECRETS"], ["default", "0"]]
+    uid = kubectl("get", "sa", "default", "-o", "jsonpath={.metadata.uid}").stdout
+    assert uid and uid != uids["default"]
+
+
 def test_kubectl_create_namespace_configmap_and_secrets_posted_as_protobuf(cluster):
     """kubectl's typed client posts these as Kubernetes protobuf, not JSON."""
     _server, kubectl = cluster

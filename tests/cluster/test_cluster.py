@@ -128,6 +128,17 @@ def test_the_kubernetes_client_reads_the_deckhouse_pod_and_deployment(cluster):
         [leader] = [s for s in services if s.metadata.name == "deckhouse-leader"]
         assert leader.spec.selector == {"app": "deckhouse", "leader": "true"}
         assert pod.metadata.labels.items() >= leader.spec.selector.items()  # kubectl exec svc/… finds it
+        # the pod's account exists, as the installer made it; every namespace has ``default``
+        accounts = client.CoreV1Api(api).list_namespaced_service_account("d8-system").items
+        assert [a.metadata.name for a in accounts] == ["deckhouse", "default"]
+        template = deployment.spec.template.spec
+        assert pod.spec.service_account_name == "deckhouse" == template.service_account_name
+        labels = {"app.kubernetes.io/managed-by": "Helm", "heritage": "deckhouse"}
+        assert accounts[0].metadata.labels == labels
+        every = client.CoreV1Api(api).list_service_account_for_all_namespaces().items
+        namespaces = client.CoreV1Api(api).list_namespace().items
+        defaults = sorted(a.metadata.namespace for a in every if a.metadata.name == "default")
+        assert defaults == sorted(n.metadata.name for n in namespaces)
 
 
 def test_an_upgrade_rolls_the_new_image_into_the_deployment_and_the_pod(cluster):
