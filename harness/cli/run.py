@@ -254,6 +254,18 @@ def _existing(name: str, cwd: Path) -> Path:
             return candidate.resolve()
         if candidate.is_symlink():
             raise SelectionError(f"{name}: {_broken_link(candidate)}")
+    path, colon, after = name.rpartition(":")
+    if (
+        colon
+        and path.endswith(".feature")
+        and not after.isdigit()
+        and any((b / path).is_file() for b in (cwd, ROOT))
+    ):
+        # file.feature:abc: the file is there, the line is what is wrong
+        raise SelectionError(
+            f"{name}: the line after ':' must be a number, e.g. {path}:12 (the scenario at or above "
+            f"line 12), or give {path} alone to run every scenario of the file"
+        )
     raise SelectionError(f"{name}: no such file or folder{_nearest_path(name, cwd)}")
 
 

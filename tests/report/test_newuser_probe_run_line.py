@@ -51,3 +51,18 @@ def test_the_command_exits_4_before_running_and_keeps_the_reports(tmp_path, caps
     err = capsys.readouterr().err
     assert f"{PATH}:1: no scenario starts at or above line 1" in err
     assert (reports / "conformance.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("line", ["abc", "", "12a"])
+def test_a_line_that_is_no_number_is_named_as_the_mistake(line):
+    # It said "no such file or folder (did you mean 'features/approval/approval.feature'?)".
+    with pytest.raises(SelectionError) as refused:
+        classify_path(f"{PATH}:{line}", ROOT)
+    message = str(refused.value)
+    assert message.startswith(f"{PATH}:{line}: the line after ':' must be a number, e.g. {PATH}:12")
+    assert "no such file" not in message
+
+
+def test_a_missing_file_with_a_line_is_still_a_missing_file():
+    with pytest.raises(SelectionError, match="no such file or folder"):
+        classify_path("features/approval/nope.feature:abc", ROOT)
