@@ -130,33 +130,21 @@ def test_kubectl_patch_json_prints_the_request_is_invalid(cluster):  # noqa: F81
     )
 
 
-def test_a_list_sent_as_the_python_clients_default_merge_patch_is_the_decoders_400(tmp_path):
+def test_a_list_sent_as_the_python_clients_default_merge_patch_is_the_decoders_400(kubeconfig):
     """``CustomObjectsApi.patch_cluster_custom_object`` sends ``application/merge-patch+json``
     whatever the body, so a JSON patch's list of operations arrives as a merge patch: the patch
     handler's strict decode into a map refuses it (``error decoding patch: ...``)."""
-    from kubernetes import client, config
+    from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    from harness.apiserver import ApiServer
-    from harness.clock import VirtualClock
+    from .conftest import python_api_client
 
-    from .conftest import TEST_CRDS
-
-    server = ApiServer(VirtualClock(), crd_dir=TEST_CRDS)
-    server.start(tls=True)
-    try:
-        cfg = client.Configuration()
-        config.load_kube_config(
-            config_file=str(server.write_kubeconfig(tmp_path / "kubeconfig")), client_configuration=cfg
-        )
-        with client.ApiClient(cfg) as api:
-            co = client.CustomObjectsApi(api)
-            co.create_cluster_custom_object("example.com", "v1alpha2", "widgets", widget("w"))
-            ops = [{"op": "replace", "path": "/spec/count", "value": 3}]
-            with pytest.raises(ApiException) as info:
-                co.patch_cluster_custom_object("example.com", "v1alpha2", "widgets", "w", ops)
-    finally:
-        server.stop()
+    with python_api_client(kubeconfig[1]) as api:
+        co = client.CustomObjectsApi(api)
+        co.create_cluster_custom_object("example.com", "v1alpha2", "widgets", widget("w"))
+        ops = [{"op": "replace", "path": "/spec/count", "value": 3}]
+        with pytest.raises(ApiException) as info:
+            co.patch_cluster_custom_object("example.com", "v1alpha2", "widgets", "w", ops)
     status = json.loads(info.value.body)
     assert (info.value.status, status["reason"]) == (400, "BadRequest")
     assert status["message"] == (

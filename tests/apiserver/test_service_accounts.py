@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from harness.apiserver import ApiServer
 from harness.kube.client import EventType, PatchType, WatchEvent
 from harness.kube.errors import ApiError, BadRequest, Invalid
 from harness.kube.resources import Resource
 
+from .conftest import python_api_client
 from .test_printing import TABLE
 
 SA = Resource("", "v1", "serviceaccounts", "ServiceAccount", namespaced=True)
@@ -143,36 +143,27 @@ def test_discovery_and_table_of_service_accounts(server, http):
     assert [row["cells"] for row in table["rows"]] == [["ci", 2, "0s"], ["default", 0, "0s"]]
 
 
-def test_the_python_client_lists_and_creates_service_accounts(tmp_path, clock):
-    from kubernetes import client, config
+def test_the_python_client_lists_and_creates_service_accounts(kubeconfig):
+    from kubernetes import client
 
-    server = ApiServer(clock)
-    server.start(tls=True)
-    try:
-        cfg = client.Configuration()
-        config.load_kube_config(
-            config_file=str(server.write_kubeconfig(tmp_path / "kubeconfig")), client_configuration=cfg
+    with python_api_client(kubeconfig[1]) as api:
+        core = client.CoreV1Api(api)
+        [default] = core.list_namespaced_service_account("kube-system").items
+        assert (default.metadata.name, default.secrets, default.automount_service_account_token) == (
+            "default",
+            None,
+            None,
         )
-        with client.ApiClient(cfg) as api:
-            core = client.CoreV1Api(api)
-            [default] = core.list_namespaced_service_account("kube-system").items
-            assert (default.metadata.name, default.secrets, default.automount_service_account_token) == (
-                "default",
-                None,
-                None,
-            )
-            body = client.V1ServiceAccount(
-                metadata=client.V1ObjectMeta(name="ci"),
-                automount_service_account_token=False,
-                image_pull_secrets=[client.V1LocalObjectReference(name="pull")],
-            )
-            core.create_namespaced_service_account("default", body)
-            read = core.read_namespaced_service_account("ci", "default")
-            assert read.automount_service_account_token is False
-            assert [s.name for s in read.image_pull_secrets] == ["pull"]
-            every = core.list_service_account_for_all_namespaces().items
-            assert len(every) == len(STARTING) + 1
-            deleted = core.delete_namespaced_service_account("ci", "default")  # the object, not a Status
-            assert (deleted.kind, deleted.metadata.name) == ("ServiceAccount", "ci")
-    finally:
-        server.stop()
+        body = client.V1ServiceAccount(
+            metadata=client.V1ObjectMeta(name="ci"),
+            automount_service_account_token=False,
+            image_pull_secrets=[client.V1LocalObjectReference(name="pull")],
+        )
+        core.create_namespaced_service_account("default", body)
+        read = core.read_namespaced_service_account("ci", "default")
+        assert read.automount_service_account_token is False
+        assert [s.name for s in read.image_pull_secrets] == ["pull"]
+        every = core.list_service_account_for_all_namespaces().items
+        assert len(every) == len(STARTING) + 1
+        deleted = core.delete_namespaced_service_account("ci", "default")  # the object, not a Status
+        assert (deleted.kind, deleted.metadata.name) == ("ServiceAccount", "ci")
