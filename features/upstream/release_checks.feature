@@ -158,6 +158,106 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           status: deployed
       """
 
+  @claim:DKP-05
+  Scenario: Under AutoPatch an approved minor owned by another source deploys outside the window
+    Upstream case "AutoPatch / minor update don't respect window" (testdata
+    releases/auto-patch-minor-update): the same policy as "Postponed release" (AutoPatch, window
+    10:00-11:00 every day), but the deployed v1.26.2 has no owner and the approved v1.27.0 belongs
+    to the source foxtrot-suitable. At 15:33 v1.27.0 deploys anyway and supersedes v1.26.2 at the
+    suite's instant; the Module stays Ready with its last release deployed.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: deckhouse
+      spec:
+        version: 1
+        settings:
+          releaseChannel: Stable
+          update:
+            mode: AutoPatch
+            windows:
+            - {from: "10:00", to: "11:00", days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleSource
+      metadata:
+        name: foxtrot-suitable
+      spec:
+        registry:
+          repo: ${REGISTRY}/deckhouse/modules
+          scheme: HTTP
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: parca
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-1.26.2
+      spec: {moduleName: parca, version: 1.26.2, weight: 900}
+      status: {approved: true, phase: Deployed, transitionTime: "2021-12-08T08:34:01Z"}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: parca-1.27.0
+        annotations: {modules.deckhouse.io/approved: "true"}
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: foxtrot-suitable, uid: 71d2300f-700b-452a-896a-6a3805f9cef7}
+      spec: {moduleName: parca, version: 1.27.0, weight: 900}
+      status: {approved: true, phase: Pending}
+      """
+    When the cluster settles
+    Then the releases of module "parca" are:
+      | name         | phase      |
+      | parca-1.26.2 | Superseded |
+      | parca-1.27.0 | Deployed   |
+    And the ModuleRelease "parca-1.26.2" matches:
+      """
+      metadata:
+        labels:
+          module: parca
+          status: superseded
+      status:
+        approved: true
+        message: ""
+        phase: Superseded
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+    And the ModuleRelease "parca-1.27.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/approved: "true"
+          modules.deckhouse.io/isUpdating: "false"
+        finalizers: [modules.deckhouse.io/exist-on-fs]
+        labels:
+          module: parca
+          modules.deckhouse.io/update-policy: ""
+          status: deployed
+        ownerReferences:
+        - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: foxtrot-suitable}
+      status:
+        approved: true
+        message: ""
+        phase: Deployed
+      """
+    And the Module "parca" matches:
+      """
+      status:
+        phase: Ready
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
+      """
+
   @claim:DKP-04 @deckhouse-before:v1.76.0
   Scenario: A patch outside the deckhouse module's window waits for the next one
     Upstream case "Patch awaits update window" (testdata releases/patch-awaits-update-window): the

@@ -748,3 +748,92 @@ Feature: Pending releases deploy one after another, as DKP's release-controller 
         - type: LastReleaseDeployed
           status: "True"
       """
+
+  @claim:REL-02
+  Scenario: A pending minor one step above the deployed release deploys and supersedes it
+    Upstream case "sequential processing with minor release" (testdata
+    releases/sequential-processing-minor): v1.70.0 is Deployed, v1.71.0 Pending under an Auto
+    policy, the Module Ready. v1.71.0 deploys at once and is not left marked as updating; v1.70.0
+    is superseded at the suite's instant. Both statuses carry every field of DKP's typed status
+    (approved, message, size, pullDuration), as its whole-struct status updates write them.
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha2
+      kind: ModuleUpdatePolicy
+      metadata:
+        name: foxtrot-alpha
+      spec:
+        releaseChannel: Stable
+        update:
+          mode: Auto
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: Module
+      metadata:
+        name: upmeter
+      status:
+        phase: Ready
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.70.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.70.0, weight: 950}
+      status: {phase: Deployed}
+      ---
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleRelease
+      metadata:
+        name: upmeter-v1.71.0
+        labels: {module: upmeter, modules.deckhouse.io/update-policy: foxtrot-alpha, source: test}
+      spec: {moduleName: upmeter, version: 1.71.0, weight: 950}
+      status: {approved: false, message: "", phase: Pending, transitionTime: "2024-05-03T20:55:49Z"}
+      """
+    When the cluster settles
+    Then the releases of module "upmeter" are:
+      | name            | phase      |
+      | upmeter-v1.70.0 | Superseded |
+      | upmeter-v1.71.0 | Deployed   |
+    And the ModuleRelease "upmeter-v1.70.0" matches:
+      """
+      metadata:
+        labels:
+          status: superseded
+      status:
+        approved: false
+        message: ""
+        phase: Superseded
+        pullDuration: 0s
+        size: 0
+        transitionTime: "2019-10-17T15:33:00Z"
+      """
+    And the ModuleRelease "upmeter-v1.71.0" matches:
+      """
+      metadata:
+        annotations:
+          modules.deckhouse.io/isUpdating: "false"
+        finalizers:
+        - modules.deckhouse.io/exist-on-fs
+        labels:
+          module: upmeter
+          modules.deckhouse.io/update-policy: foxtrot-alpha
+          status: deployed
+      status:
+        approved: false
+        message: ""
+        phase: Deployed
+        pullDuration: 0s
+        size: 0
+        transitionTime: "2024-05-03T20:55:49Z"
+      """
+    And the ModuleRelease "upmeter-v1.71.0" went through Pending, Deployed
+    And the Module "upmeter" matches:
+      """
+      status:
+        phase: Ready
+        conditions:
+        - type: LastReleaseDeployed
+          status: "True"
+      """

@@ -55,6 +55,7 @@ from harness.dkp.rules.release import (
     deployed_annotations,
     validations_blocked,
 )
+from harness.dkp.rules.release_status import typed_status
 from harness.dkp.rules.requirements import ReleaseRequirements, check_release_requirements, pending_message
 from harness.dkp.rules.taskcalc import Task, TaskKind
 from harness.dkp.rules.validations import Platform, first_failure, validation_files
@@ -291,7 +292,8 @@ class ReleaseController(ControllerBase):
             and "phase" not in status
         ):
             return release
-        return self._write(release, {"status": status}, subresource="status")
+        typed = typed_status(release.get("status"), status)
+        return self._write(release, {"status": typed}, subresource="status")
 
     def _patch_meta(
         self,
@@ -476,7 +478,7 @@ class ReleaseController(ControllerBase):
             annotations=deployed_annotations(self.settings.behaviours),
             finalizers=finalizers,
         )
-        status = {"phase": ReleasePhase.DEPLOYED.value, "message": ""}
+        status = typed_status(release.get("status"), {"phase": ReleasePhase.DEPLOYED.value, "message": ""})
         self.kube.patch(kinds.MODULE_RELEASE, name_of(release), {"status": status}, subresource="status")
 
     # -- Deployed --------------------------------------------------------------------------------
