@@ -126,3 +126,14 @@ def test_the_closest_steps_the_guide_shows_are_what_the_lint_prints(tmp_path, ca
     assert main(["steps", "--lint", str(tmp_path)]) == 1
     printed = re.findall(r"^ {6}(\S.*?\.py):\d+\)$", capsys.readouterr().out, re.M)
     assert shown == printed, "docs/authoring.md §8: show what `dkp-harness steps --lint` prints"
+
+
+def test_the_module_table_columns_the_guide_lists_are_the_steps_columns():
+    """docs/authoring.md §3 tells a QA author which columns shape their own module's images."""
+    from harness.steps.library.registry import COLUMNS
+
+    guide = re.sub(r"\s+", " ", (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8"))
+    listed = re.search(r"set what its images carry: (.*?) \(`dkp-harness steps registry`", guide)
+    assert listed is not None
+    named = set(re.findall(r"`([^`]+)`", listed[1]))
+    assert named == COLUMNS - {"module", "version"}, "docs/authoring.md §3: list the table's columns"
