@@ -87,8 +87,7 @@ def run(args: argparse.Namespace) -> int:
         targets = [Path(path) for path in args.paths] or [args.features]
         codes = [_lint(target, args.claims, named=len(targets) > 1) for target in targets]
         return max(codes)
-    for step in CATALOGUE:
-        _print_step(step)
+    _print_steps(CATALOGUE)
     return 0
 
 
@@ -101,7 +100,7 @@ def _search(words: list[str]) -> int:
     """Print the steps whose wording, meaning and example contain every word; 1 when none does.
 
     A QA author looks for a step by what it is about ("approve", "window", "kubectl"); the whole
-    catalogue is some 350 lines, and grep over it finds a line, not the step it belongs to.
+    catalogue is some 270 lines, and grep over it finds a line, not the step it belongs to.
     """
     from harness.steps.catalogue import CATALOGUE
 
@@ -111,8 +110,7 @@ def _search(words: list[str]) -> int:
         for step in CATALOGUE
         if all(word in f"{step.kind} {step.pattern} {step.doc} {step.example}".lower() for word in wanted)
     ]
-    for step in found:
-        _print_step(step)
+    _print_steps(found)
     if not found:
         shown = " ".join(words)
         print(
@@ -126,8 +124,23 @@ def _search(words: list[str]) -> int:
     return 0
 
 
-def _print_step(step: StepDef) -> None:
+def _print_steps(steps: list[StepDef]) -> None:
+    """Each definition once, with its other phrasings on one line.
+
+    ``Given``/``When`` and ``publishes``/``has the modules`` phrasings of one definition used to
+    be printed apart, each with the whole meaning and example: four copies of the publishing
+    step's long column list in ``dkp-harness steps registry``.
+    """
+    from harness.steps.catalogue import by_definition
+
+    for first, *others in by_definition(steps):
+        _print_step(first, others)
+
+
+def _print_step(step: StepDef, others: list[StepDef]) -> None:
     print(f"{step.kind.capitalize():5} {step.pattern}")
+    if others:
+        print("      also: " + "; ".join(f"{o.kind.capitalize()} {o.pattern}" for o in others))
     print(f"      {step.doc}")
     for line in step.example.splitlines():
         print(f"      | {line}")

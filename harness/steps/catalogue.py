@@ -26,7 +26,7 @@ from pytest_bdd import parsers
 
 from harness.steps.step_arguments import with_argument_check
 
-__all__ = ["CATALOGUE", "StepDef", "given", "render_markdown", "then", "when"]
+__all__ = ["CATALOGUE", "StepDef", "by_definition", "given", "render_markdown", "then", "when"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +168,7 @@ def render_markdown(steps: list[StepDef]) -> str:
     ]
     for area, members in _by_area(steps).items():
         out += [f"## {area}", ""]
-        for phrasings in _by_definition(members):
+        for phrasings in by_definition(members):
             first = phrasings[0]
             out += [f"### {_phrasing(first)}", ""]
             if len(phrasings) > 1:
@@ -189,7 +189,7 @@ def _phrasing(step: StepDef) -> str:
     return f"{step.kind.capitalize()} `{pattern}`"
 
 
-def _by_definition(steps: list[StepDef]) -> list[list[StepDef]]:
+def by_definition(steps: list[StepDef]) -> list[list[StepDef]]:
     """The phrasings of each step function, in declaration order: one entry, one example. The
     decorators register bottom-up, so the phrasing written first (the top one) comes last."""
     grouped: dict[str, list[StepDef]] = {}

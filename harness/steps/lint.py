@@ -12,7 +12,6 @@ Outline step whose ``<placeholder>`` no Examples column fills (:func:`unfilled_i
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,7 @@ from harness.feature_text import real_path
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import StepDef
 from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
+from harness.steps.step_similarity import closest_steps
 from harness.steps.step_values import invalid_value
 
 __all__ = [
@@ -191,17 +191,6 @@ def _with_unfilled(line: StepLine, template: ScenarioTemplate) -> StepLine:
     return line if problem is None else replace(line, unfilled=problem)
 
 
-def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) -> list[StepDef]:
-    """The definitions whose pattern reads most like ``text`` (same kind first)."""
-    plain = _normalise(text)
-
-    def score(step: StepDef) -> float:
-        ratio = difflib.SequenceMatcher(None, plain, _normalise(step.pattern)).ratio()
-        return ratio + (0.2 if step.kind == kind else 0.0)
-
-    return sorted(steps, key=score, reverse=True)[:limit]
-
-
 _FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 
 
@@ -240,10 +229,3 @@ def _with_newline(text: str) -> str:
 def describe_candidates(steps: list[StepDef], title: str) -> str:
     rows = [f"      {s.kind.capitalize()} {s.pattern}    ({s.location})" for s in steps]
     return "\n".join([title, *rows]) if rows else f"{title} (none)"
-
-
-def _normalise(text: str) -> str:
-    """Quoted values and ``{placeholders}`` become ``"x"`` so that only the wording is compared."""
-    text = re.sub(r'"[^"]*"', '"x"', text)
-    text = re.sub(r"\{[^}]*\}", "x", text)
-    return re.sub(r"`[^`]*`", "`x`", text).lower()

@@ -94,6 +94,8 @@ class TargetOptions:
                 "--kubeconfig needs --registry HOST[:PORT][/PATH]: the registry the harness pushes the "
                 "scenarios' modules to, which the cluster can pull from"
             )
+        for flag, value in (("--registry", self.registry), ("--cluster-registry", self.cluster_registry)):
+            _check_registry_reference(flag, value)
         if self.registry_scheme not in (None, "http", "https"):
             raise TargetOptionsError(f"--registry-scheme must be http or https, not {self.registry_scheme!r}")
         if self.run_id is not None and not (
@@ -107,6 +109,28 @@ class TargetOptions:
             )
         if self.registry_auth:
             read_auth(self.registry_auth)
+
+
+def _check_registry_reference(flag: str, value: str | None) -> None:
+    """``HOST[:PORT][/PATH]``: a URL's scheme or user would be pasted into every reference.
+
+    ``--registry http://127.0.0.1:5000`` was taken as written, and each scenario then failed at
+    its first push with ``Post "https://http:/v2/127.0.0.1:5000/…": lookup http: no such host``.
+    """
+    if not value or "://" not in value:
+        if value and "@" in value.split("/", 1)[0]:
+            raise TargetOptionsError(
+                f"{flag} carries a user (USER@HOST): give HOST[:PORT][/PATH] and the credentials "
+                "with --registry-auth env:VARIABLE or file:PATH"
+            )
+        return
+    scheme, _, rest = value.partition("://")
+    rest = rest.rsplit("@", 1)[-1].rstrip("/")
+    fix = f"{flag} {rest}" + (" --registry-scheme http" if scheme.lower() == "http" else "")
+    raise TargetOptionsError(
+        f"{flag} takes HOST[:PORT][/PATH] without a scheme ({scheme}://), and the scheme apart "
+        f"with --registry-scheme (default https): write {fix}"
+    )
 
 
 def read_auth(source: str) -> Credentials:

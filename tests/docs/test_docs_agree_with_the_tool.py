@@ -25,6 +25,8 @@ GUIDES = ["README.md", "docs/authoring.md", "docs/real-clusters.md", "docs/repor
 MISTAKES = {
     'Then the Modul "module-one" …',
     "When 3 minutes passed",
+    'Then module "my-module" is Ready',
+    "When I wait 3 minutes",
 }
 _SPAN = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 _STEP = re.compile(r"^(Given|When|Then|And|But) (.+)$")
@@ -109,3 +111,29 @@ def test_the_lint_summary_the_guide_shows_counts_todays_catalogue():
         "docs/authoring.md §8 shows another lint summary than `dkp-harness steps --lint` prints: "
         f"{actual[0]} step definitions in {actual[1]} phrasings"
     )
+
+
+def test_the_closest_steps_the_guide_shows_are_what_the_lint_prints(tmp_path, capsys):
+    """docs/authoring.md §8 shows the answer to `When 3 minutes passed`; line numbers aside, the
+    lint gives the same three definitions in the same order."""
+    from harness.cli import main
+
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = re.search(r"no step definition matches: When 3 minutes passed\n(.*?)```", guide, re.S)
+    assert block is not None
+    shown = re.findall(r"^ {6}(\S.*?\.py):\d+\)$", block[1], re.M)
+    (tmp_path / "mine.feature").write_text("Feature: f\n  Scenario: s\n    When 3 minutes passed\n")
+    assert main(["steps", "--lint", str(tmp_path)]) == 1
+    printed = re.findall(r"^ {6}(\S.*?\.py):\d+\)$", capsys.readouterr().out, re.M)
+    assert shown == printed, "docs/authoring.md §8: show what `dkp-harness steps --lint` prints"
+
+
+def test_the_module_table_columns_the_guide_lists_are_the_steps_columns():
+    """docs/authoring.md §3 tells a QA author which columns shape their own module's images."""
+    from harness.steps.library.registry import COLUMNS
+
+    guide = re.sub(r"\s+", " ", (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8"))
+    listed = re.search(r"set what its images carry: (.*?) \(`dkp-harness steps registry`", guide)
+    assert listed is not None
+    named = set(re.findall(r"`([^`]+)`", listed[1]))
+    assert named == COLUMNS - {"module", "version"}, "docs/authoring.md §3: list the table's columns"

@@ -132,7 +132,7 @@ def test_steps_lint_refuses_a_claims_file_that_is_not_there(tmp_path, capsys):
 def test_steps_prints_every_pattern_with_its_example(capsys):
     assert main(["steps"]) == 0
     out = capsys.readouterr().out
-    assert "When  {span} pass" in out
+    assert "Given {span} pass\n      also: When {span} pass; Given {span} passes; When {span} passes" in out
     assert "| When 3 minutes pass" in out
 
 
@@ -368,3 +368,17 @@ def test_steps_with_a_word_no_step_mentions_says_where_to_look_instead(capsys):
 def test_steps_given_a_path_without_lint_names_the_lint_command(capsys, path):
     assert main(["steps", path]) == 4
     assert f"dkp-harness steps --lint {path}" in capsys.readouterr().out
+
+
+def test_steps_prints_each_definition_once_with_its_other_phrasings(capsys):
+    """`steps registry` printed the publishing step's long column list four times, once per
+    phrasing (Given/When, `has the modules`/`publishes`)."""
+    assert main(["steps", "registry"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Publish module versions, one row each") == 1
+    heads = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert "Given the registry has the modules:" in heads
+    assert (
+        "      also: When the registry has the modules:; Given the registry publishes:; "
+        "When the registry publishes:" in out.splitlines()
+    )

@@ -39,6 +39,8 @@ def _world(phase: str) -> Any:
         target=SimpleNamespace(time_mode="virtual"),
         evidence=SimpleNamespace(diff=lambda *a: None),
         dump=lambda kind, name: None,
+        name=lambda name: name,
+        history=SimpleNamespace(timeline=lambda kinds: []),  # no phase change seen: not held
     )
 
 

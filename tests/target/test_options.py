@@ -88,3 +88,31 @@ def test_the_forwarded_options_name_the_source_of_the_credentials_not_the_creden
 def test_a_bad_run_id_is_refused():
     with pytest.raises(TargetOptionsError, match="five lowercase"):
         forward_target_arguments(parse("--kubeconfig", "k", "--registry", "r", "--run-id", "Bad!"))
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "fix"),
+    [
+        ("--registry", "http://127.0.0.1:5000", "write --registry 127.0.0.1:5000 --registry-scheme http"),
+        ("--registry", "https://registry.example.com/qa/", "write --registry registry.example.com/qa"),
+        (
+            "--cluster-registry",
+            "http://registry.svc:5000/qa",
+            "write --cluster-registry registry.svc:5000/qa --registry-scheme http",
+        ),
+    ],
+)
+def test_a_registry_given_as_a_url_is_refused_with_the_options_to_write(flag, value, fix):
+    """`--registry http://…` was pasted into every reference, and each scenario failed at its
+    first push with `Post "https://http:/v2/…": lookup http: no such host`."""
+    args = ["--kubeconfig", "k", "--registry", "r:1", flag, value]
+    with pytest.raises(TargetOptionsError, match="without a scheme") as refused:
+        forward_target_arguments(parse(*args))
+    assert str(refused.value).endswith(fix)
+
+
+def test_a_registry_with_a_user_in_it_is_sent_to_registry_auth():
+    with pytest.raises(TargetOptionsError, match="carries a user") as refused:
+        forward_target_arguments(parse("--kubeconfig", "k", "--registry", "alice:s3cret@reg:5000/qa"))
+    assert "--registry-auth" in str(refused.value)
+    assert "s3cret" not in str(refused.value)

@@ -16,6 +16,7 @@ from harness.kube.objects import deep_get
 from harness.steps.absence import missing_object
 from harness.steps.catalogue import then
 from harness.steps.errors import ScenarioError
+from harness.steps.held_phase import held_phase_note
 from harness.steps.matching import format_mismatches, match_subset
 from harness.steps.phase_names import check_phase, check_phase_of, passing_phase_note
 from harness.steps.schema_fields import match_refusal, unknown_fields
@@ -193,11 +194,18 @@ def _field_is(world: World, kind: str, name: str, path: str, expected: str) -> N
     if str(actual or "") != expected:
         world.evidence.diff(path, expected, actual)
         world.dump(kind, name)
-        note = passing_phase_note(actual, expected, world.target.time_mode) if path == "status.phase" else ""
+        note = _phase_note(world, kind, name, actual, expected) if path == "status.phase" else ""
         raise AssertionError(
             f"{kind} {name!r}: {path} is {_quoted(actual)}, expected {_quoted(expected)}"
             + (f"\n  ({note})" if note else "")
         )
+
+
+def _phase_note(world: World, kind: str, name: str, actual: object, expected: str) -> str:
+    """Why the object may not be in the phase yet: held by its releases, or time not let pass."""
+    return held_phase_note(world, kind, name, str(actual or "")) or passing_phase_note(
+        actual, expected, world.target.time_mode
+    )
 
 
 def _quoted(value: object) -> str:
