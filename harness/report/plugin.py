@@ -54,6 +54,7 @@ from harness.report.selection import (
 )
 from harness.report.status import Status, failure_status
 from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
+from harness.report.unfinished import EXPECTED_KEY, skeletons
 from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 
 __all__ = ["PAYLOAD_KEY", "ClaimTagError", "error_text", "evidence_for", "set_step_catalogue"]
@@ -225,6 +226,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note every selected scenario, so one that never finishes (``-x``, a crashed xdist worker)
+    is still reported (:mod:`harness.report.unfinished`); a worker ships them to the controller."""
+    config = session.config
+    if not config.getoption("--conformance-report") or STATE not in config.stash:
+        return
+    found = skeletons(session.items)
+    if _is_worker(config):
+        config.workeroutput[EXPECTED_KEY] = json.dumps(found)  # type: ignore[attr-defined]
+    else:
+        config.stash[STATE].expected.update(found)
 
 
 def pytest_bdd_before_step(

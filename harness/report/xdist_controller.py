@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,7 @@ from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.report.selection import selection_of
 from harness.report.status import Status
+from harness.report.unfinished import crash_of, skeletons_from, unfinished
 from harness.report.visible_text import visible
 
 __all__ = ["PAYLOAD_KEY", "STATE", "STEP_CATALOGUE", "Controller", "SessionState"]
@@ -44,6 +46,12 @@ class SessionState:
         self.catalogue_path = catalogue_path
         self.scenarios: dict[str, ScenarioResult] = {}
         self.started = _WALL["time"]()
+        #: Every selected scenario, unfinished (``harness.report.unfinished``), by node id.
+        self.expected: dict[str, dict[str, Any]] = {}
+        #: xdist's message for each scenario whose worker crashed while running it.
+        self.crashes: dict[str, str] = {}
+        #: Why the run stopped before its end (``-x``), for the scenarios it never ran.
+        self.stop_reason = "the run ended before this scenario started"
 
 
 STATE = pytest.StashKey[SessionState]()
@@ -83,9 +91,18 @@ class Controller:
         self._acted_on = 0
         self._told = 0
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """An xdist worker ended: take the scenarios it collected (the same in every worker)."""
+        for nodeid, skeleton in skeletons_from(getattr(node, "workeroutput", None)).items():
+            self.config.stash[STATE].expected.setdefault(nodeid, skeleton)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
         if payload is None:
+            crash = crash_of(report)
+            if crash is not None:
+                self.config.stash[STATE].crashes[report.nodeid] = crash
             return
         # Redacted now, as redacted_scenario would at the end: redaction only applies patterns in
         # this process (steps, which may register literal secrets, run in the workers), and the
@@ -138,6 +155,9 @@ class Controller:
 
     def _finish(self, session: pytest.Session, exitstatus: int) -> None:
         state = self.config.stash[STATE]
+        stopped = session.shouldstop or session.shouldfail  # -x, --maxfail: the rest never ran
+        if stopped:
+            state.stop_reason = f"the run stopped before it ({stopped})"
         target = self.config.getoption("--conformance-report")
         if target:
             if state.scenarios and exitstatus not in _NOTHING_TO_REPORT:
@@ -202,7 +222,9 @@ class Controller:
             terminalreporter.write_sep(
                 "-", f"{self._kept_because}: the reports in {self._kept} were left as they were"
             )
-        unchecked = sum(1 for s in self.config.stash[STATE].scenarios.values() if s.status is Status.ERROR)
+        state = self.config.stash[STATE]
+        crashed = set(state.crashes) - set(state.scenarios)
+        unchecked = sum(1 for s in state.scenarios.values() if s.status is Status.ERROR) + len(crashed)
         if unchecked:
             terminalreporter.write_line(
                 f"{unchecked} scenario(s) could not be checked (ERROR: a mistake in the scenario or a "
@@ -217,8 +239,14 @@ class Controller:
     def run(self) -> Run:
         """The report model of everything received so far."""
         state = self.config.stash[STATE]
+        missing = unfinished(state.expected, state.scenarios, state.crashes, state.stop_reason)
+        selection = selection_of(self.config)
+        not_run = [s for s in missing if s.status is Status.SKIPPED]
+        if not_run:
+            selection["stopped"] = state.stop_reason
+            selection["not_run"] = [f"{s.feature_uri}:{s.line} {s.name}" for s in not_run]
         run = assemble_run(
-            state.scenarios.values(),
+            [*state.scenarios.values(), *missing],
             state.catalogue,
             started_at=datetime.fromtimestamp(state.started, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration=_WALL["time"]() - state.started,
@@ -226,7 +254,7 @@ class Controller:
             docs_base=self.config.getoption("--docs-base-url"),
             environment=self._environment(state),
             target=self.config.stash.get(RUN_TARGET_KEY, None) or dict(DEFAULT_TARGET),
-            selection=selection_of(self.config),
+            selection=selection,
             redacted=True,
         )
         if state.catalogue is None:

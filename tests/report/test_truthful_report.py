@@ -245,7 +245,7 @@ def test_a_write_that_fails_part_way_leaves_the_previous_reports_whole(tmp_path)
 
 def test_a_deckhouse_version_newer_than_the_simulator_knows_is_named_with_what_it_behaves_as():
     from harness import eras
-    from harness.report.render_html import _target
+    from harness.report.run_target import describe_target as _target
     from harness.target.simulator_info import describe_simulator
 
     newer = describe_simulator("v9.0.0")
