@@ -132,6 +132,9 @@ class ScenarioResult:
     feature_description: str = ""
     feature_tags: list[str] = field(default_factory=list)
     skip_reason: str | None = None
+    #: The reason of a pytest ``xfail`` mark the scenario carried (``""`` without one), else None:
+    #: the report takes no failure as expected, so the status is what the steps did.
+    xfail: str | None = None
 
     @property
     def anchor(self) -> str:

@@ -64,6 +64,9 @@ _NOTHING_TO_REPORT = (
 )
 
 
+_NOT_PASSED = (Status.FAILED, Status.ERROR)
+
+
 def _why_kept(any_scenario: bool, exitstatus: int) -> str:
     """Why this run wrote no report, for the line that says the previous one was kept.
 
@@ -85,6 +88,7 @@ class Controller:
         self._kept: Path | None = None
         self._kept_because = ""
         self._failed_on_deviation = 0
+        self._xfailed = 0
         self._write_error = ""
         self._stopped_while_writing = False
         self._held = HeldSignals()
@@ -174,6 +178,11 @@ class Controller:
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
                 self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
+        xfailed = [s for s in state.scenarios.values() if s.xfail is not None and s.status in _NOT_PASSED]
+        if xfailed and exitstatus == pytest.ExitCode.OK:
+            # pytest calls them "xfailed" and exits 0; the report calls them what they were.
+            self._xfailed = len(xfailed)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         deviations = [s for s in state.scenarios.values() if s.status is Status.DEVIATION]
         if self.config.getoption("--fail-on-deviation") and deviations and exitstatus == pytest.ExitCode.OK:
             self._failed_on_deviation = len(deviations)
@@ -229,6 +238,11 @@ class Controller:
             terminalreporter.write_line(
                 f"{unchecked} scenario(s) could not be checked (ERROR: a mistake in the scenario or a "
                 "harness problem, not a claim that does not hold); pytest counts them among the failed"
+            )
+        if self._xfailed:
+            terminalreporter.write_line(
+                f"{self._xfailed} scenario(s) marked xfail did not pass: the report counts each as what "
+                "its steps did (not met or could not check), not as expected; exit code 1"
             )
         if self._failed_on_deviation:
             terminalreporter.write_line(
