@@ -200,6 +200,11 @@ def _problems(
             )
         if scenario.xfail is not None:
             problems.append(_xfail_problem(where, scenario))
+        if len(set(scenario.attempts)) > 1:
+            problems.append(
+                f"{where} ran {len(scenario.attempts)} times with different results "
+                f"({', '.join(scenario.attempts)}): the report shows the worst; find out why it is flaky"
+            )
         if scenario.deviation and catalogue is not None:
             explained = [c for c in scenario.claims if (x := catalogue.get(c)) and x.deviation]
             if not explained:

@@ -135,6 +135,9 @@ class ScenarioResult:
     #: The reason of a pytest ``xfail`` mark the scenario carried (``""`` without one), else None:
     #: the report takes no failure as expected, so the status is what the steps did.
     xfail: str | None = None
+    #: The status of each run, in order, when the session ran the scenario more than once (a
+    #: rerun, a node id given twice); the result shown is the worst run's. Empty for one run.
+    attempts: list[str] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:

@@ -308,6 +308,8 @@ def pytest_runtest_makereport(
         result = build_scenario(item, template, recorder)
         payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
         report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
+        # A rerun of the item (--reruns) starts over: its steps and phases are its own.
+        del item.stash[_RECORDER]
     return report
 
 

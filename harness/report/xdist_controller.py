@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from harness.report.assemble import assemble_run
+from harness.report.attempts import merged_attempts
 from harness.report.claims import Catalogue
 from harness.report.held_signals import HeldSignals
 from harness.report.launcher import launched_by_cli
@@ -89,6 +90,7 @@ class Controller:
         self._kept_because = ""
         self._failed_on_deviation = 0
         self._xfailed = 0
+        self._rerun = 0
         self._write_error = ""
         self._stopped_while_writing = False
         self._held = HeldSignals()
@@ -112,6 +114,9 @@ class Controller:
         # this process (steps, which may register literal secrets, run in the workers), and the
         # run's last seconds are then spent on nothing but writing the files.
         scenario = ScenarioResult.from_dict(redact_value(json.loads(str(payload))))
+        earlier = self.config.stash[STATE].scenarios.get(scenario.nodeid)
+        if earlier is not None:
+            scenario = merged_attempts(earlier, scenario)
         self.config.stash[STATE].scenarios[scenario.nodeid] = scenario
         if self.config.getoption("--conformance-progress"):
             self._print_progress(scenario)
@@ -178,10 +183,13 @@ class Controller:
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
                 self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
-        xfailed = [s for s in state.scenarios.values() if s.xfail is not None and s.status in _NOT_PASSED]
-        if xfailed and exitstatus == pytest.ExitCode.OK:
-            # pytest calls them "xfailed" and exits 0; the report calls them what they were.
-            self._xfailed = len(xfailed)
+        not_passed = [s for s in state.scenarios.values() if s.status in _NOT_PASSED]
+        xfailed = [s for s in not_passed if s.xfail is not None]
+        rerun = [s for s in not_passed if s.attempts and s.xfail is None]
+        if (xfailed or rerun) and exitstatus == pytest.ExitCode.OK:
+            # pytest calls them "xfailed", or counts only a rerun's last pass, and exits 0; the
+            # report calls them what they were, and the exit code agrees with the report.
+            self._xfailed, self._rerun = len(xfailed), len(rerun)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         deviations = [s for s in state.scenarios.values() if s.status is Status.DEVIATION]
         if self.config.getoption("--fail-on-deviation") and deviations and exitstatus == pytest.ExitCode.OK:
@@ -243,6 +251,11 @@ class Controller:
             terminalreporter.write_line(
                 f"{self._xfailed} scenario(s) marked xfail did not pass: the report counts each as what "
                 "its steps did (not met or could not check), not as expected; exit code 1"
+            )
+        if self._rerun:
+            terminalreporter.write_line(
+                f"{self._rerun} scenario(s) did not pass in one of their runs (a rerun passed): the report "
+                "keeps the worst run of each; exit code 1"
             )
         if self._failed_on_deviation:
             terminalreporter.write_line(
