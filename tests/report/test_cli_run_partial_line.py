@@ -79,3 +79,23 @@ def test_a_stopped_run_says_on_the_line_how_many_scenarios_did_not_run(
         "scenarios of a partial run (the run stopped before 2 of the selected scenarios ran "
         "(stopping after 1 failures)): 1 not met"
     )
+
+
+def test_cucumber_json_names_the_target_the_era_and_a_partial_selection(tmp_path, make_scenario, catalogue):
+    """Cucumber JSON has no run-level object: every feature carries the run's metadata."""
+    import json
+
+    scenarios = [make_scenario("approve", Status.PASSED, ["MS-01"])]
+    run_model = assemble_run(
+        scenarios, catalogue, started_at="t", duration=0.0, target=TARGET, selection={"keyword": "approval"}
+    )
+    write_reports(run_model, tmp_path)
+    [feature] = json.loads((tmp_path / "cucumber.json").read_text())
+    assert feature["metadata"] == {
+        "target.deckhouse_version": "v1.67.0",
+        "target.edition": "ee",
+        "target.kind": "simulator",
+        "target.time_mode": "virtual",
+        "partial": "true",
+        "selection.keyword": "approval",
+    }
