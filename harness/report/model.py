@@ -194,6 +194,10 @@ class ClaimResult:
     status: Status
     scenarios: list[str]
     link: str | None = None
+    #: For a claim with a deviation reason: True when a ``@deviation`` scenario of it passed (DKP
+    #: still differs from the page as recorded), False when one did not pass (the recorded
+    #: deviation was not observed), None when none ran or the claim has no reason.
+    deviation_observed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -299,6 +303,7 @@ def _claim_dict(result: ClaimResult) -> dict[str, Any]:
         "status": result.status.value,
         "scenarios": result.scenarios,
         "link": result.link,
+        "deviation_observed": result.deviation_observed,
     }
 
 
