@@ -35,6 +35,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from harness.cli._checks import USAGE_ERROR, given_path, usable_directory
 from harness.cli._help import description
@@ -522,21 +523,66 @@ def _in_words(json_report: Path, *, fail_on_deviation: bool = False) -> str | No
 
     pytest's own summary counts a known deviation as passed and a scenario of another Deckhouse
     version as skipped among the rest: a first run printed ``DEVIATION`` lines and then
-    ``150 passed, 33 skipped``, and left the reader to guess how the two go together.
+    ``150 passed, 33 skipped``, and left the reader to guess how the two go together. A partial
+    run says so on this line (``scenarios of a partial run (-k approval): …``), as the report does.
     """
+    report = _read_report(json_report)
+    try:
+        counts = report["counts"]["scenarios"]
+        parts = [
+            f"{counts[key]} {words.format(s='s' if counts[key] != 1 else '')}"
+            + _why(key, why, counts, fail_on_deviation)
+            for key, words, why in _IN_WORDS
+            if counts.get(key)
+        ]
+    except (KeyError, TypeError):
+        return None
+    if not parts:
+        return None
+    head = "scenarios"
+    if report.get("partial"):
+        head = f"scenarios of a partial run ({_selection_words(report)})"
+    return f"{head}: " + ", ".join(parts)
+
+
+def _read_report(json_report: Path) -> dict[str, Any]:
     import json
 
     try:
-        counts = json.loads(json_report.read_text(encoding="utf-8"))["counts"]["scenarios"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    parts = [
-        f"{counts[key]} {words.format(s='s' if counts[key] != 1 else '')}"
-        + _why(key, why, counts, fail_on_deviation)
-        for key, words, why in _IN_WORDS
-        if counts.get(key)
-    ]
-    return "scenarios: " + ", ".join(parts) if parts else None
+        data = json.loads(json_report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _selection_words(report: dict[str, Any]) -> str:
+    from harness.report.selection import describe, describe_stop
+
+    selection = report.get("selection") or {}
+    words = [w for w in (describe(selection), describe_stop(selection)) if w]
+    return "; ".join(words) or "filtered"
+
+
+_LISTED = 12
+"""Up to this many unchecked claims are named on the summary line; more are counted."""
+
+
+def _context_lines(json_report: Path) -> list[str]:
+    """What the run checked (target and Deckhouse version) and, for a partial run, which claims it
+    did not check at all: the lines above the scenario counts, so the terminal alone never reads
+    as a whole run of some other cluster."""
+    from harness.report.run_target import describe_target
+
+    report = _read_report(json_report)
+    if not report:
+        return []
+    lines = [f"checked against: {describe_target(report.get('target') or {})}"]
+    claims = [c for c in report.get("claims") or [] if isinstance(c, dict)]
+    unchecked = [str(c.get("id")) for c in claims if c.get("status") == "unselected"]
+    if report.get("partial") and unchecked:
+        named = ", ".join(unchecked) if len(unchecked) <= _LISTED else "the report lists them"
+        lines.append(f"claims not checked by this partial run: {len(unchecked)} ({named})")
+    return lines
 
 
 def _why(key: str, why: str, counts: dict[str, int], fail_on_deviation: bool) -> str:
@@ -570,7 +616,7 @@ def _explain(code: int, args: argparse.Namespace, command: Sequence[str], *, wri
     elif written:
         summary = _in_words(args.report_dir / "conformance.json", fail_on_deviation=args.fail_on_deviation)
         if summary:
-            print(summary)
+            print("\n".join([*_context_lines(args.report_dir / "conformance.json"), summary]))
         print(f"report: {args.report_dir / 'conformance.html'}")
     else:
         why = "the run was interrupted" if code == INTERRUPTED else f"exit {code}"

@@ -148,9 +148,25 @@ def _claims(
             ),
             scenarios=[s.nodeid for s in checking[claim.id]],
             link=catalogue.page.link(claim.anchor, docs_base),
+            deviation_observed=deviation_observed(claim, checking[claim.id]),
         )
         for claim in catalogue.claims
     ]
+
+
+def deviation_observed(claim: Claim, scenarios: Sequence[ScenarioResult]) -> bool | None:
+    """Whether this run saw the deviation the catalogue records for ``claim`` (see ClaimResult).
+
+    A ``@deviation`` scenario checks what DKP does where the page says otherwise. When it fails,
+    DKP no longer does what the catalogue records: it may now do what the page says, or a third
+    thing. Read as a plain "not met", the recorded deviation stayed in the report as if still true.
+    """
+    if claim.deviation is None:
+        return None
+    shown = [s.status for s in scenarios if s.deviation]
+    if Status.FAILED in shown:
+        return False
+    return True if Status.DEVIATION in shown else None
 
 
 def unchecked_pass(scenario: ScenarioResult) -> bool:
@@ -170,6 +186,7 @@ def _problems(
 ) -> list[str]:
     """Things a reader should know that are not failures: untraced scenarios, unexplained deviations."""
     problems = [] if partial or catalogue is None else _undemonstrated(scenarios, catalogue)
+    problems += [] if catalogue is None else _unobserved(scenarios, catalogue)
     for scenario in scenarios:
         if unreadable(scenario):
             problems.append(_unreadable_problem(scenario))
@@ -198,6 +215,13 @@ def _problems(
                 f"{where} is tagged @{BEYOND_PAGE_TAG} but ran no Then step: it checked nothing "
                 "(add a Then step that checks the behaviour it is about)"
             )
+        if scenario.xfail is not None:
+            problems.append(_xfail_problem(where, scenario))
+        if len(set(scenario.attempts)) > 1:
+            problems.append(
+                f"{where} ran {len(scenario.attempts)} times with different results "
+                f"({', '.join(scenario.attempts)}): the report shows the worst; find out why it is flaky"
+            )
         if scenario.deviation and catalogue is not None:
             explained = [c for c in scenario.claims if (x := catalogue.get(c)) and x.deviation]
             if not explained:
@@ -206,6 +230,16 @@ def _problems(
                     "in the claims catalogue; add one that explains the page-vs-DKP difference"
                 )
     return sorted(set(problems), key=natural_key)
+
+
+def _xfail_problem(where: str, scenario: ScenarioResult) -> str:
+    """A pytest xfail mark on a scenario: the report takes no failure as expected."""
+    reason = f" ({scenario.xfail})" if scenario.xfail else ""
+    outcome = "passed (xpass)" if scenario.status in (Status.PASSED, Status.DEVIATION) else "did not pass"
+    return (
+        f"{where} is marked xfail{reason} and {outcome}: the report counts it as what its steps did; "
+        "drop the mark (a known page-vs-DKP difference is @deviation with its reason in the claims catalogue)"
+    )
 
 
 def natural_key(text: str) -> tuple[str | int, ...]:
@@ -224,6 +258,26 @@ def _unreadable_problem(scenario: ScenarioResult) -> str:
         f"{one_line} (none of the scenarios of {scenario.feature_uri} ran, so the claims they check "
         "are not counted; fix the file and run it again)"
     )
+
+
+def _unobserved(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> list[str]:
+    """Claims whose recorded deviation a failed ``@deviation`` scenario did not observe."""
+    problems = []
+    for scenario in scenarios:
+        if not scenario.deviation or scenario.status is not Status.FAILED:
+            continue
+        for claim_id in scenario.claims:
+            claim = catalogue.get(claim_id)
+            if claim is not None and claim.deviation is not None:
+                where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
+                problems.append(
+                    f"claim {claim_id}: the known deviation the claims catalogue records was not "
+                    f"observed: its @deviation scenario {where} did not pass, so DKP no longer does "
+                    "what the catalogue says (it may now do what the page says, or something else); "
+                    "compare the failed step with the page, then fix the scenario, or drop @deviation "
+                    "and the reason"
+                )
+    return problems
 
 
 def _undemonstrated(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> list[str]:

@@ -132,6 +132,12 @@ class ScenarioResult:
     feature_description: str = ""
     feature_tags: list[str] = field(default_factory=list)
     skip_reason: str | None = None
+    #: The reason of a pytest ``xfail`` mark the scenario carried (``""`` without one), else None:
+    #: the report takes no failure as expected, so the status is what the steps did.
+    xfail: str | None = None
+    #: The status of each run, in order, when the session ran the scenario more than once (a
+    #: rerun, a node id given twice); the result shown is the worst run's. Empty for one run.
+    attempts: list[str] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -188,6 +194,10 @@ class ClaimResult:
     status: Status
     scenarios: list[str]
     link: str | None = None
+    #: For a claim with a deviation reason: True when a ``@deviation`` scenario of it passed (DKP
+    #: still differs from the page as recorded), False when one did not pass (the recorded
+    #: deviation was not observed), None when none ran or the claim has no reason.
+    deviation_observed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -293,6 +303,7 @@ def _claim_dict(result: ClaimResult) -> dict[str, Any]:
         "status": result.status.value,
         "scenarios": result.scenarios,
         "link": result.link,
+        "deviation_observed": result.deviation_observed,
     }
 
 

@@ -54,6 +54,7 @@ from harness.report.selection import (
 )
 from harness.report.status import Status, failure_status
 from harness.report.tags import apply_tag, item_claim_problems, register_feature_tags, register_markers
+from harness.report.unfinished import EXPECTED_KEY, skeletons
 from harness.report.xdist_controller import PAYLOAD_KEY, STATE, STEP_CATALOGUE, Controller, SessionState
 
 __all__ = ["PAYLOAD_KEY", "ClaimTagError", "error_text", "evidence_for", "set_step_catalogue"]
@@ -227,6 +228,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note every selected scenario, so one that never finishes (``-x``, a crashed xdist worker)
+    is still reported (:mod:`harness.report.unfinished`); a worker ships them to the controller."""
+    config = session.config
+    if not config.getoption("--conformance-report") or STATE not in config.stash:
+        return
+    found = skeletons(session.items)
+    if _is_worker(config):
+        config.workeroutput[EXPECTED_KEY] = json.dumps(found)  # type: ignore[attr-defined]
+    else:
+        config.stash[STATE].expected.update(found)
+
+
 def pytest_bdd_before_step(
     request: pytest.FixtureRequest,
     feature: Feature,
@@ -293,6 +308,8 @@ def pytest_runtest_makereport(
         result = build_scenario(item, template, recorder)
         payload = json.dumps(redact_value(result.to_dict()), sort_keys=True)
         report.user_properties = [*report.user_properties, (PAYLOAD_KEY, payload)]
+        # A rerun of the item (--reruns) starts over: its steps and phases are its own.
+        del item.stash[_RECORDER]
     return report
 
 
@@ -375,9 +392,12 @@ def _is_worker(config: pytest.Config) -> bool:
 
 
 def _phase_outcome(report: pytest.TestReport, call: pytest.CallInfo[None]) -> PhaseOutcome:
+    xfail = getattr(report, "wasxfail", None)
     if report.passed:
-        return PhaseOutcome("passed")
+        return PhaseOutcome("passed", xfail=None if xfail is None else redact(str(xfail)))
     excinfo = call.excinfo
+    if xfail is not None and excinfo is not None and not _declared(excinfo):
+        return _xfailed(xfail, excinfo, report)
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
         return PhaseOutcome(outcome="skipped", type="Skipped", message=_stable(redact(reason)))
@@ -387,6 +407,31 @@ def _phase_outcome(report: pytest.TestReport, call: pytest.CallInfo[None]) -> Ph
         message=_stable(redact(error_text(excinfo) if excinfo else str(report.longrepr or ""))),
         traceback=_stable(redact(str(report.longrepr or ""))),
         exception_status=failure_status(excinfo.value) if excinfo else None,
+    )
+
+
+def _declared(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
+    """``pytest.xfail()`` or ``pytest.skip()`` called by the scenario: no expectation failed."""
+    return isinstance(excinfo.value, pytest.xfail.Exception | pytest.skip.Exception)
+
+
+def _xfailed(
+    xfail: object, excinfo: pytest.ExceptionInfo[BaseException], report: pytest.TestReport
+) -> PhaseOutcome:
+    """A phase an ``xfail`` mark turned into "xfailed": the report keeps the failure it was.
+
+    pytest files it with the skips; the report called it a skip whose reason was the failure text,
+    and a claim checked by it and by a passing scenario "held". An expectation that is not met is
+    not met whatever the mark says (a known page-vs-DKP difference is a ``@deviation`` with its
+    reason in the claims catalogue).
+    """
+    return PhaseOutcome(
+        outcome="failed",
+        type=excinfo.typename,
+        message=_stable(redact(error_text(excinfo))),
+        traceback=_stable(redact(str(report.longrepr or ""))),
+        exception_status=failure_status(excinfo.value),
+        xfail=redact(str(xfail)),
     )
 
 

@@ -53,6 +53,9 @@ class PhaseOutcome:
     message: str = ""
     traceback: str = ""
     exception_status: Status | None = None
+    xfail: str | None = None
+    """The reason of the xfail mark pytest applied to this phase (it then calls a failure
+    "xfailed" and a pass "xpassed"), else None."""
 
 
 @dataclass
@@ -196,6 +199,7 @@ def build_scenario(
         feature_description=feature.description or "",
         feature_tags=sorted(feature.tags),
         skip_reason=skip_reason,
+        xfail=next((p.xfail for p in recorder.phases.values() if p.xfail is not None), None),
     )
 
 

@@ -26,11 +26,29 @@ _STEP_STATUS = {
 
 
 def render_cucumber(run: Run) -> str:
-    return json.dumps([_feature(f) for f in run.features], indent=2, ensure_ascii=False) + "\n"
+    metadata = run_metadata(run)
+    return json.dumps([_feature(f, metadata) for f in run.features], indent=2, ensure_ascii=False) + "\n"
 
 
-def _feature(feature: FeatureResult) -> dict[str, Any]:
+def run_metadata(run: Run) -> dict[str, str]:
+    """What the run checked and how it was selected, as JUnit's properties say it.
+
+    The format has no run-level object, so every feature carries it under ``metadata`` (a key
+    Cucumber HTML reporters show and others ignore): a verdict read from this file alone must not
+    pass for another cluster's, another Deckhouse version's or a whole run's.
+    """
+    data = {f"target.{key}": value for key, value in sorted(run.target.items())}
+    data["partial"] = "true" if run.partial else "false"
+    for key, value in sorted(run.selection.items()):
+        data[f"selection.{key}"] = (
+            ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        )
+    return data
+
+
+def _feature(feature: FeatureResult, metadata: dict[str, str]) -> dict[str, Any]:
     return {
+        "metadata": metadata,
         "uri": feature.uri,
         "id": _slug(feature.name or feature.uri),
         "keyword": "Feature",

@@ -26,7 +26,8 @@ from harness.report.model import (
     ScenarioResult,
     StepCatalogueEntry,
 )
-from harness.report.selection import describe
+from harness.report.run_target import describe_target
+from harness.report.selection import describe, describe_stop
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
 from harness.report.visible_text import visible_value
 
@@ -129,12 +130,6 @@ _MEANINGS = {
 }
 """What each status means to a first-time reader: the legend under the counts and the counts'
 tooltips (a "known deviation" tile with no explanation next to it reads like a failure)."""
-_TARGET_FIELDS = (
-    ("server", "server"),
-    ("kubernetes_version", "Kubernetes"),
-    ("deckhouse_version", "Deckhouse"),
-    ("edition", "edition"),
-)
 
 
 def render_html(run: Run) -> str:
@@ -156,7 +151,8 @@ def render_html(run: Run) -> str:
         comparison=_comparison,
         timeline_rows=_timeline_rows,
         selection=describe(run.selection),
-        target=_target(run.target),
+        stopped=describe_stop(run.selection),
+        target=describe_target(run.target),
         timeline_clock=_timeline_clock(run.target),
         era=_era(run.target),
         catalogue_rows=_catalogue_rows(run.step_catalogue or []),
@@ -176,17 +172,6 @@ def _error_detail(text: str) -> str:
 
 
 _REPORT_POINTER = re.compile(r"; details: [^\n]*\.html\)$", re.M)
-
-
-def _target(target: dict[str, str]) -> str:
-    """``simulator · virtual time`` or ``https://host:6443 · Kubernetes v1.32 · … · real time``."""
-    kind = target.get("kind", "simulator")
-    parts = ["the simulated DKP cluster" if kind == "simulator" else f"a cluster ({kind})"]
-    parts += [f"{label} {target[key]}" for key, label in _TARGET_FIELDS if target.get(key)]
-    if target.get("behaviour_of"):
-        parts.append(f"behaving as Deckhouse {target['behaviour_of']}")
-    parts.append(f"{target.get('time_mode', 'virtual')} time")
-    return " · ".join(parts)
 
 
 def _catalogue_rows(entries: Sequence[StepCatalogueEntry]) -> list[dict[str, object]]:

@@ -141,6 +141,14 @@ def _story(scenario: ScenarioResult) -> str:
     lines = [f"claims: {', '.join(scenario.claims) or '-'}", f"status: {scenario.status.value}"]
     if scenario.deviation:
         lines.append("known deviation: the page and DKP differ here (see the conformance report)")
+    if scenario.attempts:
+        lines.append(
+            f"ran {len(scenario.attempts)} times: {', '.join(scenario.attempts)} (the worst is shown)"
+        )
+    if scenario.xfail is not None:
+        lines.append(
+            f"marked xfail{f' ({scenario.xfail})' if scenario.xfail else ''}: counted as what its steps did"
+        )
     lines += [f"[{s.status.value:>9}] {s.keyword} {s.name}" for s in scenario.steps]
     lines += [f"note: {n}" for n in scenario.evidence.notes]
     return "\n".join(lines)

@@ -29,6 +29,7 @@ __all__ = [
     "check_expressions",
     "check_marker_names",
     "describe",
+    "describe_stop",
     "filter_items",
     "selection_of",
 ]
@@ -81,6 +82,19 @@ def describe(selection: dict[str, Any]) -> str:
     if selection.get("last_failed"):
         parts.append("last failed only")
     return "; ".join(parts)
+
+
+def describe_stop(selection: dict[str, Any]) -> str:
+    """What a run that stopped early left out, e.g. ``the run stopped before 3 of the selected
+    scenarios ran (stopping after 1 failures)``; empty for a run that ran its whole selection."""
+    not_run = selection.get("not_run") or []
+    if not not_run:
+        return ""
+    reason = str(selection.get("stopped") or "")
+    why = reason.removeprefix("the run stopped before it ").strip() if reason else ""
+    count = len(not_run)
+    scenarios = "scenario" if count == 1 else "scenarios"
+    return f"the run stopped before {count} of the selected {scenarios} ran{f' {why}' if why else ''}"
 
 
 def _narrows(arg: str, root: Path, cwd: Path) -> bool:

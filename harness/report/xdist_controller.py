@@ -13,10 +13,12 @@ import time
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harness.report.assemble import assemble_run
+from harness.report.attempts import merged_attempts
 from harness.report.claims import Catalogue
 from harness.report.held_signals import HeldSignals
 from harness.report.launcher import launched_by_cli
@@ -25,6 +27,7 @@ from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.report.selection import selection_of
 from harness.report.status import Status
+from harness.report.unfinished import crash_of, skeletons_from, unfinished
 from harness.report.visible_text import visible
 
 __all__ = ["PAYLOAD_KEY", "STATE", "STEP_CATALOGUE", "Controller", "SessionState"]
@@ -44,6 +47,12 @@ class SessionState:
         self.catalogue_path = catalogue_path
         self.scenarios: dict[str, ScenarioResult] = {}
         self.started = _WALL["time"]()
+        #: Every selected scenario, unfinished (``harness.report.unfinished``), by node id.
+        self.expected: dict[str, dict[str, Any]] = {}
+        #: xdist's message for each scenario whose worker crashed while running it.
+        self.crashes: dict[str, str] = {}
+        #: Why the run stopped before its end (``-x``), for the scenarios it never ran.
+        self.stop_reason = "the run ended before this scenario started"
 
 
 STATE = pytest.StashKey[SessionState]()
@@ -54,6 +63,9 @@ _NOTHING_TO_REPORT = (
     pytest.ExitCode.INTERRUPTED,
     pytest.ExitCode.INTERNAL_ERROR,
 )
+
+
+_NOT_PASSED = (Status.FAILED, Status.ERROR)
 
 
 def _why_kept(any_scenario: bool, exitstatus: int) -> str:
@@ -77,20 +89,34 @@ class Controller:
         self._kept: Path | None = None
         self._kept_because = ""
         self._failed_on_deviation = 0
+        self._xfailed = 0
+        self._rerun = 0
         self._write_error = ""
         self._stopped_while_writing = False
         self._held = HeldSignals()
         self._acted_on = 0
         self._told = 0
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """An xdist worker ended: take the scenarios it collected (the same in every worker)."""
+        for nodeid, skeleton in skeletons_from(getattr(node, "workeroutput", None)).items():
+            self.config.stash[STATE].expected.setdefault(nodeid, skeleton)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
         if payload is None:
+            crash = crash_of(report)
+            if crash is not None:
+                self.config.stash[STATE].crashes[report.nodeid] = crash
             return
         # Redacted now, as redacted_scenario would at the end: redaction only applies patterns in
         # this process (steps, which may register literal secrets, run in the workers), and the
         # run's last seconds are then spent on nothing but writing the files.
         scenario = ScenarioResult.from_dict(redact_value(json.loads(str(payload))))
+        earlier = self.config.stash[STATE].scenarios.get(scenario.nodeid)
+        if earlier is not None:
+            scenario = merged_attempts(earlier, scenario)
         self.config.stash[STATE].scenarios[scenario.nodeid] = scenario
         if self.config.getoption("--conformance-progress"):
             self._print_progress(scenario)
@@ -138,6 +164,9 @@ class Controller:
 
     def _finish(self, session: pytest.Session, exitstatus: int) -> None:
         state = self.config.stash[STATE]
+        stopped = session.shouldstop or session.shouldfail  # -x, --maxfail: the rest never ran
+        if stopped:
+            state.stop_reason = f"the run stopped before it ({stopped})"
         target = self.config.getoption("--conformance-report")
         if target:
             if state.scenarios and exitstatus not in _NOTHING_TO_REPORT:
@@ -154,6 +183,14 @@ class Controller:
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
                 self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
+        not_passed = [s for s in state.scenarios.values() if s.status in _NOT_PASSED]
+        xfailed = [s for s in not_passed if s.xfail is not None]
+        rerun = [s for s in not_passed if s.attempts and s.xfail is None]
+        if (xfailed or rerun) and exitstatus == pytest.ExitCode.OK:
+            # pytest calls them "xfailed", or counts only a rerun's last pass, and exits 0; the
+            # report calls them what they were, and the exit code agrees with the report.
+            self._xfailed, self._rerun = len(xfailed), len(rerun)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         deviations = [s for s in state.scenarios.values() if s.status is Status.DEVIATION]
         if self.config.getoption("--fail-on-deviation") and deviations and exitstatus == pytest.ExitCode.OK:
             self._failed_on_deviation = len(deviations)
@@ -202,11 +239,23 @@ class Controller:
             terminalreporter.write_sep(
                 "-", f"{self._kept_because}: the reports in {self._kept} were left as they were"
             )
-        unchecked = sum(1 for s in self.config.stash[STATE].scenarios.values() if s.status is Status.ERROR)
+        state = self.config.stash[STATE]
+        crashed = set(state.crashes) - set(state.scenarios)
+        unchecked = sum(1 for s in state.scenarios.values() if s.status is Status.ERROR) + len(crashed)
         if unchecked:
             terminalreporter.write_line(
                 f"{unchecked} scenario(s) could not be checked (ERROR: a mistake in the scenario or a "
                 "harness problem, not a claim that does not hold); pytest counts them among the failed"
+            )
+        if self._xfailed:
+            terminalreporter.write_line(
+                f"{self._xfailed} scenario(s) marked xfail did not pass: the report counts each as what "
+                "its steps did (not met or could not check), not as expected; exit code 1"
+            )
+        if self._rerun:
+            terminalreporter.write_line(
+                f"{self._rerun} scenario(s) did not pass in one of their runs (a rerun passed): the report "
+                "keeps the worst run of each; exit code 1"
             )
         if self._failed_on_deviation:
             terminalreporter.write_line(
@@ -217,8 +266,14 @@ class Controller:
     def run(self) -> Run:
         """The report model of everything received so far."""
         state = self.config.stash[STATE]
+        missing = unfinished(state.expected, state.scenarios, state.crashes, state.stop_reason)
+        selection = selection_of(self.config)
+        not_run = [s for s in missing if s.status is Status.SKIPPED]
+        if not_run:
+            selection["stopped"] = state.stop_reason
+            selection["not_run"] = [f"{s.feature_uri}:{s.line} {s.name}" for s in not_run]
         run = assemble_run(
-            state.scenarios.values(),
+            [*state.scenarios.values(), *missing],
             state.catalogue,
             started_at=datetime.fromtimestamp(state.started, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration=_WALL["time"]() - state.started,
@@ -226,7 +281,7 @@ class Controller:
             docs_base=self.config.getoption("--docs-base-url"),
             environment=self._environment(state),
             target=self.config.stash.get(RUN_TARGET_KEY, None) or dict(DEFAULT_TARGET),
-            selection=selection_of(self.config),
+            selection=selection,
             redacted=True,
         )
         if state.catalogue is None:

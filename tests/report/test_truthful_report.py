@@ -245,7 +245,7 @@ def test_a_write_that_fails_part_way_leaves_the_previous_reports_whole(tmp_path)
 
 def test_a_deckhouse_version_newer_than_the_simulator_knows_is_named_with_what_it_behaves_as():
     from harness import eras
-    from harness.report.render_html import _target
+    from harness.report.run_target import describe_target as _target
     from harness.target.simulator_info import describe_simulator
 
     newer = describe_simulator("v9.0.0")
@@ -271,3 +271,28 @@ def test_a_passing_scenario_without_a_then_step_does_not_make_its_claim_hold(mak
     failed.steps = [step for step in failed.steps if step.type != "then"]
     run = assemble_run([failed], catalogue, started_at="t", duration=0)
     assert {c.claim.id: c.status for c in run.claims}["MS-01"] is Status.FAILED  # a failure still counts
+
+
+def test_a_known_deviation_whose_deviation_scenario_fails_is_reported_as_not_observed(
+    make_scenario, catalogue
+):
+    """MS-03 records that DKP writes an empty MSG where the page shows Ready. When the @deviation
+    scenario fails (DKP now writes something else, maybe what the page says), the deviation must
+    not stay in the report as if still true: the claim says so, and Needs attention asks for a fix."""
+    scenario = make_scenario("empty message", Status.FAILED, ["MS-03"], deviation=True)
+    scenario.error = ErrorInfo(phase="call", type="AssertionError", message="MSG is Ready, expected ''")
+    run = assemble_run([scenario], catalogue, started_at="t", duration=0)
+    data = json.loads(render_json(run))
+    [ms03] = [c for c in data["claims"] if c["id"] == "MS-03"]
+    assert ms03["status"] == "failed" and ms03["deviation_observed"] is False
+    assert any(
+        p.startswith("claim MS-03: the known deviation the claims catalogue records was not observed")
+        for p in data["problems"]
+    )
+    html = render_html(run)
+    assert "Not observed in this run." in html
+    assert "the recorded deviation was not observed" in html
+    passing = make_scenario("empty message", Status.DEVIATION, ["MS-03"], deviation=True)
+    observed = json.loads(render_json(assemble_run([passing], catalogue, started_at="t", duration=0)))
+    assert [c["deviation_observed"] for c in observed["claims"] if c["id"] == "MS-03"] == [True]
+    assert not any("was not observed" in p for p in observed["problems"])

@@ -1,0 +1,129 @@
+"""A selected scenario that never finished is reported as what happened to it, never left out.
+
+After ``-x`` (``--maxfail``) the rest of the selection did not run, and a scenario whose
+pytest-xdist worker crashed left only xdist's "worker crashed" report. Both used to vanish from
+the report, which then read as a whole run: the claims of the scenarios not run were "uncovered"
+(no scenario checks them), and a claim checked by the crashed scenario and a passing one "held".
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from .conftest import LEAN_SUBPROCESS, bound_project
+
+pytest_plugins = ["pytester"]
+
+REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
+FEATURE = """\
+Feature: Stops
+
+  @claim:MS-01
+  Scenario: The first fails
+    Given a step that fails
+
+  @claim:EN-02
+  Scenario: The second never runs
+    Given a step that passes
+    Then it holds
+
+  @claim:EN-04
+  Scenario: The worker dies
+    Given the process dies
+
+  @claim:EN-04
+  Scenario: The claim's other scenario passes
+    Given a step that passes
+    Then it holds
+"""
+STEPS = """\
+import os
+
+from pytest_bdd import given, then
+
+
+@given("a step that fails")
+def _():
+    assert False, "not as the page says"
+
+
+@given("a step that passes")
+def _():
+    pass
+
+
+@then("it holds")
+def _():
+    pass
+
+
+@given("the process dies")
+def _():
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os._exit(1)
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
+    return bound_project(pytester, claims_yaml, STEPS, {"features/stops": FEATURE})
+
+
+def _report(project: pytest.Pytester) -> dict:
+    return json.loads((project.path / "out" / "conformance.json").read_text())
+
+
+def _scenarios(report: dict) -> dict[str, dict]:
+    return {s["name"]: s for f in report["features"] for s in f["scenarios"]}
+
+
+def _claims(report: dict) -> dict[str, str]:
+    return {c["id"]: c["status"] for c in report["claims"]}
+
+
+def test_the_scenarios_a_stopped_run_never_ran_are_reported_as_not_run_and_the_run_is_partial(project):
+    result = project.runpytest("scenarios", *REPORT_ARGS, "-x")
+    result.assert_outcomes(failed=1)
+    report = _report(project)
+    scenarios = _scenarios(report)
+    assert len(scenarios) == 4
+    second = scenarios["The second never runs"]
+    assert second["status"] == "skipped"
+    assert second["skip_reason"] == "not run: the run stopped before it (stopping after 1 failures)"
+    assert [s["status"] for s in second["steps"]] == ["skipped", "skipped"]
+    # Not "uncovered" (a scenario checks it) and no deviation-reason problem for MS-03 either.
+    assert _claims(report) == {
+        "MS-01": "failed",
+        "MS-03": "unselected",
+        "EN-02": "skipped",
+        "EN-04": "skipped",
+        "DKP-01": "unselected",
+    }
+    assert report["partial"] is True
+    assert report["selection"]["stopped"] == "the run stopped before it (stopping after 1 failures)"
+    assert len(report["selection"]["not_run"]) == 3
+    assert report["counts"]["scenarios"]["skipped"] == 3
+    html = (project.path / "out" / "conformance.html").read_text()
+    assert "The run stopped before 3 of the selected scenarios ran (stopping after 1 failures)" in html
+    junit = ET.parse(project.path / "out" / "junit.xml").getroot()
+    assert junit.get("tests") == "4" and junit.get("skipped") == "3"
+
+
+def test_a_scenario_whose_xdist_worker_crashed_could_not_be_checked_and_its_claim_does_not_hold(project):
+    result = project.runpytest_subprocess("scenarios", *REPORT_ARGS, *LEAN_SUBPROCESS, "-n", "2")
+    assert "crashed while running" in result.stdout.str()
+    report = _report(project)
+    crashed = _scenarios(report)["The worker dies"]
+    assert crashed["status"] == "error"
+    assert crashed["error"]["phase"] == "crash"
+    assert "crashed while running" in crashed["error"]["message"]
+    assert crashed["claims"] == ["EN-04"]
+    assert _claims(report)["EN-04"] == "error"
+    assert report["counts"]["scenarios"]["error"] == 1
+    assert report["partial"] is False
+    junit = ET.parse(project.path / "out" / "junit.xml").getroot()
+    assert junit.get("tests") == "4" and junit.get("errors") == "1"
+    assert "1 scenario(s) could not be checked" in result.stdout.str()
