@@ -582,6 +582,13 @@ def _context_lines(json_report: Path) -> list[str]:
     if report.get("partial") and unchecked:
         named = ", ".join(unchecked) if len(unchecked) <= _LISTED else "the report lists them"
         lines.append(f"claims not checked by this partial run: {len(unchecked)} ({named})")
+    in_part = [str(c.get("id")) for c in claims if c.get("status") != "unselected" and c.get("left_out")]
+    if report.get("partial") and in_part:
+        named = ", ".join(in_part) if len(in_part) <= _LISTED else "the report lists them"
+        lines.append(
+            f"claims checked only in part (the selection left some of their scenarios out): "
+            f"{len(in_part)} ({named})"
+        )
     return lines
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -44,6 +44,7 @@ def assemble_run(
     target: dict[str, str] | None = None,
     selection: dict[str, Any] | None = None,
     redacted: bool = False,
+    left_out: Mapping[str, int] | None = None,
 ) -> Run:
     """Group, order and judge the scenarios; claims come in catalogue order.
 
@@ -51,12 +52,13 @@ def assemble_run(
     no selected scenario checks are then ``unselected``, not ``uncovered``. ``redacted``: the
     scenarios already went through :func:`redacted_scenario` (the xdist controller redacts each
     one as it arrives, while the workers still run, instead of all of them at the end).
+    ``left_out``: per claim, its scenarios the selection deselected (shown for a partial run).
     """
     ordered = sorted((s if redacted else redacted_scenario(s) for s in scenarios), key=_scenario_key)
     features = _features(ordered)
     partial = bool(selection)
     version = (target or {}).get("deckhouse_version")
-    claims = _claims(ordered, catalogue, docs_base, partial=partial, version=version)
+    claims = _claims(ordered, catalogue, docs_base, partial=partial, version=version, left_out=left_out or {})
     title = DEFAULT_TITLE if catalogue is None else f"{DEFAULT_TITLE}: {catalogue.page.title}"
     return Run(
         title=title,
@@ -130,6 +132,7 @@ def _claims(
     *,
     partial: bool,
     version: str | None = None,
+    left_out: Mapping[str, int],
 ) -> list[ClaimResult]:
     if catalogue is None:
         return []
@@ -149,6 +152,7 @@ def _claims(
             scenarios=[s.nodeid for s in checking[claim.id]],
             link=catalogue.page.link(claim.anchor, docs_base),
             deviation_observed=deviation_observed(claim, checking[claim.id]),
+            left_out=left_out.get(claim.id, 0) if partial else 0,
         )
         for claim in catalogue.claims
     ]

@@ -198,6 +198,9 @@ class ClaimResult:
     #: still differs from the page as recorded), False when one did not pass (the recorded
     #: deviation was not observed), None when none ran or the claim has no reason.
     deviation_observed: bool | None = None
+    #: In a partial run: how many scenarios checking this claim the selection left out, so a
+    #: claim that "holds" on one of its three scenarios says the other two were not asked.
+    left_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,7 @@ def _claim_dict(result: ClaimResult) -> dict[str, Any]:
         "scenarios": result.scenarios,
         "link": result.link,
         "deviation_observed": result.deviation_observed,
+        "left_out": result.left_out,
     }
 
 

@@ -32,6 +32,7 @@ from harness.report.comparisons import kubectl_diffs
 from harness.report.evidence import Evidence
 from harness.report.failure_text import failure_text, unknown_step_text
 from harness.report.launcher import LAUNCHER, USAGE, launched_by_cli
+from harness.report.left_out import LEFT_OUT_KEY, count_left_out
 from harness.report.model import StepCatalogueEntry
 from harness.report.recorder import (
     PhaseOutcome,
@@ -228,6 +229,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Count, per claim, the scenarios a filter left out (:mod:`harness.report.left_out`)."""
+    if not items or STATE not in items[0].config.stash:
+        return
+    count_left_out(items, items[0].config.stash[STATE].left_out)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Note every selected scenario, so one that never finishes (``-x``, a crashed xdist worker)
@@ -238,6 +246,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     found = skeletons(session.items)
     if _is_worker(config):
         config.workeroutput[EXPECTED_KEY] = json.dumps(found)  # type: ignore[attr-defined]
+        config.workeroutput[LEFT_OUT_KEY] = json.dumps(config.stash[STATE].left_out)  # type: ignore[attr-defined]
     else:
         config.stash[STATE].expected.update(found)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+from collections import Counter
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from harness.report.attempts import merged_attempts
 from harness.report.claims import Catalogue
 from harness.report.held_signals import HeldSignals
 from harness.report.launcher import launched_by_cli
+from harness.report.left_out import left_out_from
 from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
 from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
@@ -53,6 +55,8 @@ class SessionState:
         self.crashes: dict[str, str] = {}
         #: Why the run stopped before its end (``-x``), for the scenarios it never ran.
         self.stop_reason = "the run ended before this scenario started"
+        #: Per claim, its scenarios the selection left out (``harness.report.left_out``).
+        self.left_out: Counter[str] = Counter()
 
 
 STATE = pytest.StashKey[SessionState]()
@@ -100,8 +104,12 @@ class Controller:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         """An xdist worker ended: take the scenarios it collected (the same in every worker)."""
-        for nodeid, skeleton in skeletons_from(getattr(node, "workeroutput", None)).items():
-            self.config.stash[STATE].expected.setdefault(nodeid, skeleton)
+        state = self.config.stash[STATE]
+        output = getattr(node, "workeroutput", None)
+        for nodeid, skeleton in skeletons_from(output).items():
+            state.expected.setdefault(nodeid, skeleton)
+        if not state.left_out:
+            state.left_out.update(left_out_from(output))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -283,6 +291,7 @@ class Controller:
             target=self.config.stash.get(RUN_TARGET_KEY, None) or dict(DEFAULT_TARGET),
             selection=selection,
             redacted=True,
+            left_out=state.left_out,
         )
         if state.catalogue is None:
             run.problems.insert(0, f"no claims catalogue at {state.catalogue_path}; claims are not shown")

@@ -24,10 +24,16 @@ def _args(report_dir) -> argparse.Namespace:
     return parser.parse_args(["-k", "approval", "-n", "0", "--report-dir", str(report_dir)])
 
 
-def _run_writing(monkeypatch, report_dir, scenarios, catalogue, selection):
+def _run_writing(monkeypatch, report_dir, scenarios, catalogue, selection, left_out=None):
     def fake_run(command):
         run_model = assemble_run(
-            scenarios, catalogue, started_at="t", duration=0.0, target=TARGET, selection=selection
+            scenarios,
+            catalogue,
+            started_at="t",
+            duration=0.0,
+            target=TARGET,
+            selection=selection,
+            left_out=left_out,
         )
         write_reports(run_model, report_dir)
         return 0
@@ -49,6 +55,23 @@ def test_a_partial_run_says_so_names_the_unchecked_claims_and_the_target(
     assert lines[-4] == (
         "checked against: the simulated DKP cluster · Deckhouse v1.67.0 · edition ee · virtual time"
     )
+
+
+def test_a_partial_run_names_the_claims_it_checked_only_in_part(
+    tmp_path, monkeypatch, capsys, make_scenario, catalogue
+):
+    report_dir = tmp_path / "reports"
+    scenarios = [make_scenario("approve", Status.PASSED, ["MS-01"])]
+    _run_writing(
+        monkeypatch, report_dir, scenarios, catalogue, {"keyword": "approval"}, {"MS-01": 2, "EN-02": 1}
+    )
+    assert run(_args(report_dir)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # EN-02 had no scenario in the run: it is among the claims not checked, not "in part".
+    assert (
+        lines[-3] == "claims checked only in part (the selection left some of their scenarios out): 1 (MS-01)"
+    )
+    assert lines[-4] == "claims not checked by this partial run: 4 (MS-03, EN-02, EN-04, DKP-01)"
 
 
 def test_a_whole_run_names_its_target_and_no_partial_selection(
