@@ -34,6 +34,7 @@ __all__ = [
     "DeckhouseVersion",
     "VersionError",
     "behaviours_for",
+    "chosen_version",
     "parse_bundle",
     "parse_edition",
     "parse_version",
@@ -216,6 +217,20 @@ DEFAULT_VERSION: Final = _v("v1.67.0")
 
 LATEST: Final = max(INTRODUCED_IN.values())
 """The newest Deckhouse version whose behaviour the simulator knows (``--deckhouse-version latest``)."""
+
+
+def chosen_version(text: str) -> DeckhouseVersion:
+    """A version given on a command line: as :func:`resolve_version`, but an empty one is refused.
+
+    ``--deckhouse-version "$VERSION"`` with ``VERSION`` unset ran the page's era without a word,
+    and the report named that version as if it had been asked for.
+    """
+    if not text.strip():
+        raise VersionError(
+            f"Deckhouse version {text!r} is empty: use vMAJOR.MINOR[.PATCH] (e.g. v1.67.0 or 1.74) or "
+            f"{LATEST_ALIAS!r}, or leave the option out for the page's era ({DEFAULT_VERSION})"
+        )
+    return resolve_version(text)
 
 
 def resolve_version(text: str | None) -> DeckhouseVersion:

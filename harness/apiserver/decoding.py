@@ -33,6 +33,7 @@ from harness.apiserver.duplicate_fields import Duplicates, JsonPairs, yaml_messa
 from harness.apiserver.json_numbers import from_yaml, parse_float, parse_int
 from harness.kube import yaml_limits
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.kube.go_yaml import json_key, json_mapping
 
 __all__ = ["DecodeError", "Decoded", "decode", "decode_body"]
 
@@ -52,6 +53,8 @@ class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
         decoded, so nested repetitions come first."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """The mapping with the keys the YAML-to-JSON conversion gives (``1`` → ``"1"``, ``true``
+        → ``"true"``), so that keys equal in Python (``1``, ``1.0``, ``true``) each keep their value."""
         if isinstance(node, yaml.MappingNode):
             self.flatten_mapping(node)
             seen: set[tuple[type, Any]] = set()
@@ -64,6 +67,7 @@ class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
                     line = value_node.start_mark.line + 1
                     self.repeated.append((value_node.end_mark.index, yaml_message(line, key)))
                 seen.add(typed)
+            return json_mapping(self, node, deep=deep)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -89,12 +93,6 @@ def _scan_yaml(text: str, max_depth: int) -> None:
         raise DecodeError(aliasing) from None
 
 
-def _json_key(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return "null" if key is None else str(key)
-
-
 def _check_tree(value: Any, max_depth: int) -> None:
     """Depth, finite numbers and string keys, iteratively; shared (aliased) nodes are seen once."""
     seen: set[int] = set()
@@ -110,7 +108,7 @@ def _check_tree(value: Any, max_depth: int) -> None:
         seen.add(id(node))
         if isinstance(node, dict):
             if not all(isinstance(k, str) for k in node):
-                fixed = {_json_key(k): v for k, v in node.items()}
+                fixed = {json_key(k): v for k, v in node.items()}
                 node.clear()
                 node.update(fixed)
             children: Any = node.values()

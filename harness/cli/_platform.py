@@ -22,7 +22,7 @@ def deckhouse_version(text: str) -> str:
     or ``v1.1.0`` is more likely a typo than a plan).
     """
     try:
-        version = eras.resolve_version(text)
+        version = eras.chosen_version(text)
     except eras.VersionError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     if version > eras.LATEST:

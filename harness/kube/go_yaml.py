@@ -7,14 +7,24 @@ converts YAML to JSON with the target struct in view: a scalar written where the
 floats by ``strconv.FormatFloat(v, 'g', -1, 32)``, the shortest text of the float32 nearest to
 it. So ``to: 1.70`` becomes ``"1.7"`` and ``from: 1.67`` ``"1.67"`` (DKP's golden file
 ``from-to-sequential`` shows ``to: "1.7"``), ``1e6`` becomes ``"1e+06"``, ``0x10`` ``"16"``.
+
+Map keys go through the same conversion (``convertToJSONableObject``): a YAML key ``1`` is the
+JSON key ``"1"``, ``true`` is ``"true"``, ``1.5`` is ``strconv.FormatFloat(v, 'g', -1, 64)``.
+PyYAML builds a Python dict first, in which ``1``, ``1.0`` and ``true`` are one key: ``{1: a,
+true: b}`` kept only ``b``; :func:`json_mapping` builds the mapping with the JSON keys instead.
 """
 
 from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Hashable
+from decimal import Decimal
+from typing import Any
 
-__all__ = ["string_field_text"]
+import yaml
+
+__all__ = ["json_key", "json_mapping", "string_field_text"]
 
 _EXPONENT_FROM = 6
 """``FormatFloat``'s ``'g'`` with the shortest precision writes an exponent from 1e6 up."""
@@ -29,6 +39,48 @@ def string_field_text(value: bool | int | float) -> str:
     return _float32_g(value)
 
 
+def json_key(key: Any) -> str:
+    """The JSON key ``sigs.k8s.io/yaml`` makes of a decoded YAML map key (``null`` is ``"null"``)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int):
+        return str(key)
+    if isinstance(key, float):
+        return _float64_g(key)
+    return "null" if key is None else str(key)
+
+
+def json_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+    """``node`` constructed by ``loader`` (a PyYAML constructor) with JSON keys, so that keys Python
+    holds equal (``1``, ``1.0``, ``true``) but JSON does not each keep their value; merge keys
+    (``<<``) are applied first, as the constructor applies them."""
+    loader.flatten_mapping(node)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+            )
+        mapping[json_key(key)] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+def _float64_g(value: float) -> str:
+    """``strconv.FormatFloat(value, 'g', -1, 64)``: Python's shortest digits, Go's layout."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    shortest = Decimal(repr(abs(value))).normalize().as_tuple()  # repr: the fewest digits that read back
+    digits = "".join(str(d) for d in shortest.digits)
+    return _g_layout("-" if value < 0 else "", digits, int(shortest.exponent) + len(digits) - 1)
+
+
 def _float32_g(value: float) -> str:
     """``strconv.FormatFloat(value, 'g', -1, 32)``."""
     if math.isnan(value):
@@ -39,7 +91,11 @@ def _float32_g(value: float) -> str:
     if single == 0:
         return "-0" if math.copysign(1.0, single) < 0 else "0"
     digits, exponent = _shortest(single)
-    sign = "-" if single < 0 else ""
+    return _g_layout("-" if single < 0 else "", digits, exponent)
+
+
+def _g_layout(sign: str, digits: str, exponent: int) -> str:
+    """The ``'g'`` layout of the significant ``digits`` whose first has the decimal ``exponent``."""
     if exponent < -4 or exponent >= _EXPONENT_FROM:
         mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
         return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"

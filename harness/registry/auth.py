@@ -7,7 +7,11 @@ it (the Basic header, or the token per scope) so later requests go out authorise
 is what keeps a 1,000-module sync at one round trip per request.
 
 Anonymous clients (no credentials) still follow Bearer challenges, since token servers hand out
-anonymous pull tokens. Credentials and tokens are never logged or put into errors.
+anonymous pull tokens. Credentials and tokens are never logged or put into errors, and go only to
+the registry's own host: a tag list's ``Link: <http://elsewhere/…>; rel="next"`` is followed
+without them, as go-containerregistry's transports add credentials only to requests for the
+registry they were made for (before, the next page's request carried ``Basic user:password`` to
+whatever host the registry named).
 """
 
 from __future__ import annotations
@@ -63,8 +67,11 @@ class RegistryAuth(httpx.Auth):
 
     requires_response_body = True
 
-    def __init__(self, credentials: Credentials | None) -> None:
+    def __init__(self, credentials: Credentials | None, registry_url: str | None = None) -> None:
         self._credentials = credentials
+        self._host = httpx.URL(registry_url).netloc if registry_url is not None else None
+        """The registry's host (``host[:port]`` as httpx writes it, default ports left out): no
+        credential or token goes to any other; None: every request is the registry's."""
         self._basic = False
         self._tokens: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -74,6 +81,9 @@ class RegistryAuth(httpx.Auth):
         return f"RegistryAuth(user={user!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._host is not None and request.url.netloc != self._host:
+            yield request  # another host: it gets no credential, and no challenge of it is answered
+            return
         scope = scope_for(request)
         self._authorize(request, scope)
         response = yield request

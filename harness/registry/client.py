@@ -72,7 +72,7 @@ class RegistryClient:
         self.root = self.repo[len(self.host) :].strip("/")
         self.base_url = f"{_url_scheme(scheme)}://{self.host}"
         self._http = httpx.Client(
-            auth=RegistryAuth(credentials),
+            auth=RegistryAuth(credentials, self.base_url),
             transport=transport,
             verify=_verify(self.base_url, ca),
             timeout=timeout,
@@ -120,7 +120,9 @@ class RegistryClient:
         """All tags of ``R`` (``path == ""``) or ``R/<path>``, sorted lexicographically."""
         url: str | None = f"{self.base_url}/v2/{self.name(path)}/tags/list?n={TAGS_PAGE_SIZE}"
         tags: list[str] = []
+        pages = transport.Pages()
         while url is not None:
+            pages.visit(url)
             response = self._send("GET", url)
             tags.extend(documents.checked_tags(_json(response)))
             url = transport.next_page(response, self.base_url)

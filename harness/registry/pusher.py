@@ -56,7 +56,7 @@ class Pusher:
             raise ValueError(f"scheme must be http or https, got {scheme!r}")
         self.base_url = f"{scheme.lower()}://{registry}"
         self._http = httpx.Client(
-            auth=RegistryAuth(credentials),
+            auth=RegistryAuth(credentials, self.base_url),
             transport=transport,
             verify=tls.trusted() if verify and scheme.lower() == "https" else tls.unverified(),
             timeout=60.0,

@@ -19,7 +19,7 @@ import httpx
 
 from harness.registry.errors import RegistryError, redact_url, render_http_error
 
-__all__ = ["next_page", "send", "verified"]
+__all__ = ["MAX_PAGES", "Pages", "next_page", "send", "verified"]
 
 _UPSTREAM_REFUSED = "x-dkp-harness-upstream"  # set by harness.registry.faults.proxy (same layer, no import)
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
@@ -97,6 +97,37 @@ def _errno(exc: BaseException) -> int | None:
             return seen.errno
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+MAX_PAGES = 10_000
+"""Tag list pages one listing may take: ten million tags at distribution's 1,000 a page."""
+
+
+class Pages:
+    """The pages one paginated listing has asked for, so that a registry cannot keep it going.
+
+    go-containerregistry follows ``Link: <…>; rel="next"`` for as long as the registry sends one;
+    a registry whose next page is a page already read (itself, or one before) or that never stops
+    would hold the simulated controller, and with it the whole virtual clock, in an endless loop.
+    A repeated page or one past :data:`MAX_PAGES` ends the listing with an error saying so.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def visit(self, url: str) -> None:
+        """Note ``url`` as the next page to read; raise :class:`RegistryError` if it must not be."""
+        if url in self._seen:
+            raise RegistryError(
+                f"GET {redact_url(url)}: the registry's tag list pages go round in a circle (its "
+                'Link: rel="next" header names a page already read): the registry is misbehaving'
+            )
+        if len(self._seen) >= MAX_PAGES:
+            raise RegistryError(
+                f"GET {redact_url(url)}: the registry's tag list goes on past {MAX_PAGES} pages "
+                '(Link: rel="next" headers): the registry is misbehaving'
+            )
+        self._seen.add(url)
 
 
 def next_page(response: httpx.Response, base_url: str) -> str | None:

@@ -42,7 +42,7 @@ __all__ = ["REDACTED", "is_secret_key", "redact", "redact_value", "register_secr
 REDACTED = "<redacted>"
 
 _SECRET_KEY_WORDS = (
-    r"docker_?cfg|\.?dockerconfigjson|auth|password|passwd|token|access_?token|refresh_?token"
+    r"docker[_ ]?cfg|\.?dockerconfigjson|auth|password|passwd|token|access_?token|refresh_?token"
     r"|id_?token|identity_?token|registry_?token|bearer_?token|secret|client_?secret|authorization"
     r"|api_?key|x-registry-auth|credentials"
 )

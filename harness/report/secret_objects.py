@@ -104,7 +104,8 @@ def _indent(line: str) -> int:
 
 def secret_values(document: Mapping[str, Any]) -> list[str]:
     """The literals an object written by a scenario holds in secret places: a Secret's values
-    (as written and base64-decoded) and the ``auth``/``password`` texts inside any dockerCfg."""
+    (as written and base64-decoded), any dockerCfg whole, and the ``auth``/``password`` texts
+    inside it."""
     found: list[str] = []
     if document.get("kind") == "Secret":
         for field in ("data", "stringData"):
@@ -143,12 +144,22 @@ def _walk_docker_configs(value: Any, add: Callable[[list[str]], None]) -> None:
                 and key.lower() in ("dockercfg", ".dockerconfigjson", ".dockercfg")
                 and isinstance(item, str)
             ):
-                add(_docker_config_secrets(item))
+                add(_whole_docker_config(item) + _docker_config_secrets(item))
             else:
                 _walk_docker_configs(item, add)
     elif isinstance(value, list):
         for item in value:
             _walk_docker_configs(item, add)
+
+
+def _whole_docker_config(text: str) -> list[str]:
+    """The dockerCfg itself, as written and base64-decoded: secret by place, whatever it holds.
+
+    One that is no docker config (not base64, base64 of ``user:password`` or of JSON without
+    ``auths``) has no entry to take a password from, and the patterns cannot recognise it either:
+    ``kubectl describe ms`` printed it whole, or all but its first characters, into the report.
+    """
+    return [value for value in (text, *_decoded_texts(text)) if _distinctive(value.strip())]
 
 
 def _docker_config_secrets(text: str) -> list[str]:

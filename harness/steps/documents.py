@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.kube.go_yaml import json_mapping
 from harness.report.redaction import register_secret
 from harness.report.secret_objects import register_object_secrets
 from harness.steps.bounded_yaml import FIX, YamlLimitError, check_limits
@@ -51,12 +52,23 @@ class _KubectlLoader(SAFE_LOADER):  # type: ignore[misc]
     """The safe loader, reading scalars as kubectl does where PyYAML differs: go-yaml (kubectl's
     YAML decoder) has no YAML 1.1 base-60 numbers, so ``from: 13:30`` in an update window is the
     text "13:30" there; PyYAML made it the integer 810 and the API server refused the step with
-    "from in body must be of type string", an error kubectl never gives."""
+    "from in body must be of type string", an error kubectl never gives. Map keys are the JSON
+    keys kubectl sends (``1: a`` and ``true: b`` are ``"1"`` and ``"true"``; PyYAML kept only
+    ``b``, under the key 1)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
+        return json_mapping(self, node, deep=deep)
 
 
 class _PureKubectlLoader(yaml.SafeLoader):
     """:class:`_KubectlLoader` on PyYAML's pure-Python parser (its error messages are PyYAML's
     usual ones; see :mod:`harness.kube.fast_yaml`)."""
+
+    construct_mapping = _KubectlLoader.construct_mapping
 
 
 for _loader in (_KubectlLoader, _PureKubectlLoader):

@@ -48,7 +48,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dkp-harness cluster")
     group.addoption(
         "--dkp-deckhouse-version",
-        type=_checked(eras.resolve_version),
+        type=_checked(eras.chosen_version),
         default=None,
         metavar="VERSION",
         help=f"Deckhouse version the clusters run: vMAJOR.MINOR[.PATCH] or 'latest' ({eras.LATEST}); "

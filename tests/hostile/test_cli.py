@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from harness.cli import _checks, main
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -260,3 +262,20 @@ def test_a_time_scale_past_the_calendar_is_refused_before_the_sandbox_starts(cli
     with pytest.raises(ValueError, match="at most 1000000"):
         ScaledClock(float(scale))
     assert ScaledClock(MAX_TIME_SCALE).scale == MAX_TIME_SCALE
+
+
+@pytest.mark.parametrize("version", ["", "  "])
+def test_an_empty_deckhouse_version_is_refused_not_taken_as_the_pages_era(cli, tmp_path, version):
+    # `--deckhouse-version "$VERSION"` with the variable unset ran v1.67.0 without a word (the -k
+    # matches nothing: had the option been taken, the run would end 5, "no scenario matched")
+    result = cli("run", "--deckhouse-version", version, "-k", "no_scenario_zz", "--report-dir", str(tmp_path))
+    assert result.returncode == 4, result.stderr
+    assert f"Deckhouse version {version!r} is empty" in result.stderr
+    assert "leave the option out for the page's era" in result.stderr
+
+
+def test_pytests_own_deckhouse_version_option_refuses_an_empty_value(pytester):
+    pytester.makeconftest('pytest_plugins = ["harness.steps.eras_plugin"]')
+    result = pytester.runpytest_inprocess("--dkp-deckhouse-version=")
+    assert result.ret == 4
+    assert "Deckhouse version '' is empty" in result.stderr.str()

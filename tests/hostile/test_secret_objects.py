@@ -90,3 +90,42 @@ def test_plain_words_are_never_registered():
     assert secret_values({"kind": "Secret", "stringData": {"phase": "Deployed", "pw": "s3cr3t-value"}}) == [
         "s3cr3t-value"
     ]
+
+
+ODD_DOCKER_CFGS = {
+    "not base64": "not-base64!!Hunter2Password",
+    "base64 of user:password": base64.b64encode(b"alice:Hunter2Password").decode(),
+    "base64 of JSON without auths": base64.b64encode(json.dumps({"x": "Hunter2Password"}).encode()).decode(),
+}
+
+
+@pytest.mark.parametrize("cfg", ODD_DOCKER_CFGS.values(), ids=ODD_DOCKER_CFGS)
+def test_a_dockercfg_that_is_no_docker_config_is_secret_whole(monkeypatch, cfg):
+    # kubectl describe ms printed such a dockerCfg into the report whole, or all but
+    # "not-base64"; base64 of a config without "auths" decodes to the password.
+    monkeypatch.setattr(redaction, "_registered", set())
+    monkeypatch.setattr(redaction, "_registered_longest_first", ())
+    parse_documents(
+        f"kind: ModuleSource\nmetadata: {{name: s}}\nspec:\n  registry:\n    dockerCfg: '{cfg}'\n"
+    )
+    decoded = base64.b64decode(cfg).decode() if cfg.isalnum() else ""
+    shown = redact(f"the cfg is {cfg}\nit says {decoded}\n")
+    assert shown == f"the cfg is <redacted>\nit says {'<redacted>' if decoded else ''}\n"
+
+
+A_DOCKER_CONFIG = base64.b64encode(
+    json.dumps(
+        {"auths": {"reg.example": {"auth": base64.b64encode(b"alice:Hunter2Password").decode()}}}
+    ).encode()
+).decode()
+
+
+@pytest.mark.parametrize(
+    "cfg", [*ODD_DOCKER_CFGS.values(), A_DOCKER_CONFIG], ids=[*ODD_DOCKER_CFGS, "a config"]
+)
+def test_kubectl_describes_docker_cfg_field_is_redacted_and_the_next_field_kept(cfg):
+    # a real docker config was redacted as base64 run folded over the line break: "Repo" went too
+    described = f"Spec:\n  Registry:\n    Docker Cfg:  {cfg}\n    Repo:        127.0.0.1:5000/modules\n"
+    assert redact(described) == (
+        "Spec:\n  Registry:\n    Docker Cfg:  <redacted>\n    Repo:        127.0.0.1:5000/modules\n"
+    )
