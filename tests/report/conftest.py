@@ -24,6 +24,30 @@ LEAN_SUBPROCESS = ("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:time
 """Plugins a nested pytest process of these tests never uses: each costs imports in every process
 (hypothesis ~0.3 s), and an xdist run starts three."""
 
+
+REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
+"""The plugin and the report folder ``out`` of a nested pytest run."""
+
+PASS_FAIL_STEPS = """\
+from pytest_bdd import given, then
+
+
+@given("a step that fails")
+def _():
+    assert False, "not as the page says"
+
+
+@given("a step that passes")
+def _():
+    pass
+
+
+@then("it holds")
+def _():
+    pass
+"""
+"""Step definitions of the nested projects whose scenarios only pass, fail or check."""
+
 CLAIMS_YAML = """\
 version: 1
 page: {title: "How to start module in the DKP cluster?", url: "en/module-development/run/"}

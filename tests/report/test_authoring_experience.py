@@ -11,15 +11,15 @@ import json
 import re
 import shutil
 import textwrap
-from pathlib import Path
 
 import pytest
+
+from tests.project_layout import ROOT, copy_project_layout
 
 from .conftest import LEAN_SUBPROCESS
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[2]
 BACKGROUND = """\
   Background:
     Given it is Monday 2024-12-16 09:00 UTC
@@ -45,21 +45,7 @@ WRONG = (
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     """This project's layout with the real conftest, catalogue, binding module and example source."""
-    pytester.makeconftest((ROOT / "conftest.py").read_text())
-    pytester.makeini(
-        "[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n"
-        "bdd_features_base_dir = features/\n"
-    )
-    (pytester.path / "fixtures").mkdir()
-    (pytester.path / "fixtures" / "claims.yaml").write_text((ROOT / "fixtures" / "claims.yaml").read_text())
-    (pytester.path / "scenarios").mkdir()
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        (ROOT / "scenarios" / "test_features.py").read_text()
-    )
-    sources = pytester.path / "features" / "sources"
-    sources.mkdir(parents=True)
-    (sources / "example-source.yaml").write_text((ROOT / "features/sources/example-source.yaml").read_text())
-    return pytester
+    return copy_project_layout(pytester)
 
 
 def _feature(project: pytest.Pytester, relative: str, body: str) -> None:

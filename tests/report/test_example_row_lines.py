@@ -9,11 +9,10 @@ import pytest
 
 from harness.report.selection import filter_items
 
-from .conftest import bound_project
+from .conftest import REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 OUTLINE = """\
 Feature: Rows
 

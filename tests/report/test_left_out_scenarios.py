@@ -10,11 +10,10 @@ import json
 
 import pytest
 
-from .conftest import LEAN_SUBPROCESS, bound_project
+from .conftest import LEAN_SUBPROCESS, PASS_FAIL_STEPS, REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 FEATURE = """\
 Feature: Kept in part
 
@@ -33,24 +32,11 @@ Feature: Kept in part
     Given a step that passes
     Then it holds
 """
-STEPS = """\
-from pytest_bdd import given, then
-
-
-@given("a step that passes")
-def _():
-    pass
-
-
-@then("it holds")
-def _():
-    pass
-"""
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
-    return bound_project(pytester, claims_yaml, STEPS, {"features/part": FEATURE})
+    return bound_project(pytester, claims_yaml, PASS_FAIL_STEPS, {"features/part": FEATURE})
 
 
 def _claims(project: pytest.Pytester) -> dict[str, dict]:

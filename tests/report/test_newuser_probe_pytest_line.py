@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import bound_project
+from .conftest import REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 
 FEATURE = """\
 Feature: Lines

@@ -9,11 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import LEAN_SUBPROCESS
+from .conftest import LEAN_SUBPROCESS, REPORT_ARGS
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 EXPECTED_CLAIMS = {
     "MS-01": "passed",
     "MS-03": "deviation",

@@ -14,11 +14,10 @@ import pytest
 
 from harness.report.compare import compare_runs
 
-from .conftest import bound_project
+from .conftest import REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 TWINS = """\
 Feature: Twins
 

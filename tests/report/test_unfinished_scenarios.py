@@ -13,11 +13,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import LEAN_SUBPROCESS, bound_project
+from .conftest import LEAN_SUBPROCESS, PASS_FAIL_STEPS, REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 FEATURE = """\
 Feature: Stops
 
@@ -39,32 +38,18 @@ Feature: Stops
     Given a step that passes
     Then it holds
 """
-STEPS = """\
-import os
-
-from pytest_bdd import given, then
-
-
-@given("a step that fails")
-def _():
-    assert False, "not as the page says"
-
-
-@given("a step that passes")
-def _():
-    pass
-
-
-@then("it holds")
-def _():
-    pass
-
+STEPS = (
+    PASS_FAIL_STEPS
+    + """
 
 @given("the process dies")
 def _():
+    import os
+
     if os.environ.get("PYTEST_XDIST_WORKER"):
         os._exit(1)
 """
+)
 
 
 @pytest.fixture

@@ -18,11 +18,10 @@ from harness.report.render_cucumber import render_cucumber
 from harness.report.status import Status
 from harness.report.xdist_controller import _why_kept
 
-from .conftest import LEAN_SUBPROCESS, bound_project
+from .conftest import LEAN_SUBPROCESS, REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 GOOD = """\
 Feature: Good
   @claim:MS-01

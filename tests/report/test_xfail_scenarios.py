@@ -13,11 +13,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import bound_project
+from .conftest import PASS_FAIL_STEPS, REPORT_ARGS, bound_project
 
 pytest_plugins = ["pytester"]
 
-REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")
 FEATURE = """\
 Feature: Marked
 
@@ -35,29 +34,11 @@ Feature: Marked
     Given a step that passes
     Then it holds
 """
-STEPS = """\
-from pytest_bdd import given, then
-
-
-@given("a step that fails")
-def _():
-    assert False, "not as the page says"
-
-
-@given("a step that passes")
-def _():
-    pass
-
-
-@then("it holds")
-def _():
-    pass
-"""
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, claims_yaml: str) -> pytest.Pytester:
-    return bound_project(pytester, claims_yaml, STEPS, {"features/marked": FEATURE})
+    return bound_project(pytester, claims_yaml, PASS_FAIL_STEPS, {"features/marked": FEATURE})
 
 
 def test_an_xfailed_scenario_is_not_met_its_claim_follows_and_the_run_fails(project):

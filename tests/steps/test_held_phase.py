@@ -9,13 +9,13 @@ made too early. It now names the module's releases with their phases and message
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from tests.project_layout import copy_project_layout
+
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[2]
 
 FEATURE = """\
 Feature: My module
@@ -47,20 +47,7 @@ Feature: My module
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeconftest((ROOT / "conftest.py").read_text())
-    pytester.makeini(
-        "[pytest]\naddopts = -p no:randomly -p no:cacheprovider\nbdd_features_base_dir = features/\n"
-    )
-    (pytester.path / "fixtures").mkdir()
-    (pytester.path / "fixtures" / "claims.yaml").write_text((ROOT / "fixtures" / "claims.yaml").read_text())
-    (pytester.path / "scenarios").mkdir()
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        (ROOT / "scenarios" / "test_features.py").read_text()
-    )
-    sources = pytester.path / "features" / "sources"
-    sources.mkdir(parents=True)
-    (sources / "example-source.yaml").write_text((ROOT / "features/sources/example-source.yaml").read_text())
-    return pytester
+    return copy_project_layout(pytester)
 
 
 def _failure(project: pytest.Pytester, wait: str) -> str:
