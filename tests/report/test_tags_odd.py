@@ -14,6 +14,7 @@ import pytest
 
 from harness.report import tags
 from harness.report.tags import apply_tag, marker_name, register_feature_tags, tag_mistake
+from tests.project_layout import copy_project_layout
 
 pytest_plugins = ["pytester"]
 
@@ -53,17 +54,7 @@ Feature: Bad
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     """This project's layout (real conftest, binding module and catalogue) with GOOD and BAD."""
-    pytester.makeconftest((ROOT / "conftest.py").read_text())
-    pytester.makeini(
-        "[pytest]\naddopts = --strict-markers -p no:randomly -p no:cacheprovider\n"
-        "bdd_features_base_dir = features/\n"
-    )
-    (pytester.path / "fixtures").mkdir()
-    (pytester.path / "fixtures" / "claims.yaml").write_text((ROOT / "fixtures" / "claims.yaml").read_text())
-    (pytester.path / "scenarios").mkdir()
-    (pytester.path / "scenarios" / "test_features.py").write_text(
-        (ROOT / "scenarios" / "test_features.py").read_text()
-    )
+    copy_project_layout(pytester)
     for name, text in (("good", GOOD), ("bad", BAD)):
         folder = pytester.path / "features" / name
         folder.mkdir(parents=True)
