@@ -746,3 +746,30 @@ def test_kubectl_prints_the_prune_kinds_with_kube_apiservers_columns_and_default
     assert refused.stderr.endswith('field label "spec.x" not supported for batchv1.Job\n'), refused.stderr
     every = kubectl("get", "all", "-o", "name").stdout.split()
     assert {"job.batch/j", "cronjob.batch/cj", "statefulset.apps/s"} <= set(every)
+
+
+def test_kubectl_applies_a_list_as_kubectl_get_writes_it_and_validates_its_items(cluster):
+    """A ``kind: List`` is validated on the client against ``/openapi/v2``, which was a 404:
+    ``kubectl apply -f`` of ``kubectl get mc,mup -o yaml``'s output stopped with ``error
+    validating data: the server could not find the requested resource``."""
+    _server, kubectl = cluster
+    kubectl.apply(MC)
+    kubectl.apply(MS)
+    exported = kubectl("get", "mc,ms", "-o", "yaml").stdout
+    assert yaml.safe_load(exported)["kind"] == "List"
+    path = kubectl.tmp / "exported.yaml"
+    path.write_text(exported)
+    done = kubectl("apply", "-f", str(path))
+    assert done.stdout.split("\n")[:2] == [
+        "moduleconfig.deckhouse.io/module-one configured",
+        "modulesource.deckhouse.io/example configured",
+    ], done.stdout
+    bad = dict(MC, spec={"enabled": "yes", "bogus": 1})
+    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [bad]}))
+    refused = kubectl("apply", "-f", str(path), ok=False)
+    assert refused.returncode == 1
+    assert 'unknown field "bogus" in io.deckhouse.v1alpha1.ModuleConfig.spec' in refused.stderr
+    assert (
+        "invalid type for io.deckhouse.v1alpha1.ModuleConfig.spec.enabled: "
+        'got "string", expected "boolean"' in refused.stderr
+    )
