@@ -214,10 +214,10 @@ def list_(b: Backend, req: Request) -> Response:
         token = encode_continue(page.resource_version, page.last)
     items = [strategy.to_version(o, req.rt) for o in page.items]
     meta: dict[str, Any] = {"resourceVersion": str(page.resource_version)}
-    if token:
-        meta["continue"] = token
-        if page.remaining >= 0:
-            meta["remainingItemCount"] = page.remaining
+    if token or req.rt.custom:
+        meta["continue"] = token or ""  # an unstructured list's continue is set, even empty
+    if token and page.remaining >= 0:
+        meta["remainingItemCount"] = page.remaining
     r = req.rt.resource
     listed = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta, "items": items}
     return Response(200, _converted(b, req, listed, listed=True))
@@ -768,6 +768,8 @@ def deletecollection(b: Backend, req: Request) -> Response:
             deleted = _delete_listed(b, req, page.items, policy, pre, dry=dry or req.dry_run)
     r = req.rt.resource
     meta_out = {"resourceVersion": str(page.resource_version)}
+    if req.rt.custom:
+        meta_out["continue"] = ""  # the unstructured list as listed: its continue set, empty
     body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta_out, "items": deleted}
     return Response(200, body)
 
@@ -878,4 +880,18 @@ def handle(b: Backend, req: Request) -> Response:
         response.body = _converted(b, req, response.body, listed=req.verb == "deletecollection")
     if req.rt.deprecation_warning:
         response.warnings.insert(0, req.rt.deprecation_warning)
+    response.unstructured = _unstructured(req, response)
     return response
+
+
+def _unstructured(req: Request, response: Response) -> bool:
+    """Whether the answer is a custom resource (or a list of them) as the Go map it is upstream,
+    not a typed ``Status``, ``Table`` or metadata-only object; a watch asked for
+    ``PartialObjectMetadataList`` sends the objects unconverted, as upstream."""
+    if not req.rt.custom:
+        return False
+    target = negotiate(req.accept)
+    if response.stream is not None:
+        return target is None or target.kind == "PartialObjectMetadataList"
+    body = response.body
+    return target is None and isinstance(body, dict) and body.get("kind") != "Status"
