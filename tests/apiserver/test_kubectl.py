@@ -773,3 +773,27 @@ def test_kubectl_applies_a_list_as_kubectl_get_writes_it_and_validates_its_items
         "invalid type for io.deckhouse.v1alpha1.ModuleConfig.spec.enabled: "
         'got "string", expected "boolean"' in refused.stderr
     )
+
+
+def test_kubectl_knows_deckhouse_releases(cluster):
+    """``kubectl get deckhousereleases`` was ``error: the server doesn't have a resource type``;
+    a DKP cluster serves the kind (no short name), printed with its CRD's three columns."""
+    _server, kubectl = cluster
+    assert kubectl("get", "deckhousereleases").stderr == "No resources found\n"
+    release = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "DeckhouseRelease",
+        "metadata": {"name": "v1-67-5"},
+        "spec": {"version": "v1.67.5"},
+    }
+    kubectl.apply(release)
+    patch = '{"status":{"phase":"Deployed","transitionTime":"2024-12-16T09:00:00Z","message":""}}'
+    kubectl("patch", "deckhouserelease", "v1-67-5", "--subresource=status", "--type=merge", "-p", patch)
+    assert _rows(kubectl("get", "deckhouserelease").stdout) == [
+        ["NAME", "PHASE", "TRANSITIONTIME", "MESSAGE"],
+        ["v1-67-5", "Deployed", "0s"],
+    ]
+    got = json.loads(kubectl("get", "deckhouserelease", "v1-67-5", "-o", "json").stdout)
+    assert got["approved"] is False  # the CRD's default
+    resources = kubectl("api-resources", "--api-group=deckhouse.io", "-o", "name").stdout.split()
+    assert "deckhousereleases.deckhouse.io" in resources
