@@ -359,13 +359,13 @@ def _check_types(req: Request, obj: Obj) -> None:
         raise not_decodable(req, problem)
 
 
-def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
+def _check_patched_types(req: Request, kind: PatchType, patched: Obj, current: Obj) -> None:
     """A patch whose result the Go decoder refuses: kube-apiserver's 422 on the field ``patch``."""
     r = req.rt.resource
     problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom, stored=current)
     if problem is None:
         return
-    raise patch_invalid(patched_text(r.plural, patched), problem)
+    raise patch_invalid(patched_text(req, kind, patched, current), problem)
 
 
 def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
@@ -534,8 +534,8 @@ def patch(b: Backend, req: Request) -> Response:
             if replaced is not None:
                 return replaced
         new = _patched(req, kind, current)
-        _check_patched_types(req, new, current)
-        validation = patch_validation(req, kind, new)
+        _check_patched_types(req, kind, new, current)
+        validation = patch_validation(req, kind, new, current)
         return _store_update(b, req, current, new, require_rv=False, validation=validation)
 
 

@@ -797,3 +797,41 @@ def test_kubectl_knows_deckhouse_releases(cluster):
     assert got["approved"] is False  # the CRD's default
     resources = kubectl("api-resources", "--api-group=deckhouse.io", "-o", "name").stdout.split()
     assert "deckhousereleases.deckhouse.io" in resources
+
+
+def _invalid_value(stderr: str) -> str:
+    """The patched document a patch's 422 prints, unquoted."""
+    start = stderr.index('Invalid value: "') + len('Invalid value: "')
+    return json.loads('"' + stderr[start : stderr.index('": ', start)] + '"')
+
+
+def test_a_refused_patch_prints_the_patched_document_in_json_patchs_key_order(cluster):
+    """json-patch writes the patched document from a Go map (sorted keys) and leaves what the
+    patch never opened as it was read: a custom resource sorted throughout (its stored JSON is a
+    Go map too), a built-in kind's untouched metadata in its struct order. The harness printed
+    every key in its own order."""
+    _server, kubectl = cluster
+    kubectl.apply(MC)
+    typo = dict(MC, spec={"enabled": True, "enabld": False})
+    refused = kubectl("apply", "-f", str(_write(kubectl, typo)), ok=False)
+    document = _invalid_value(refused.stderr)
+    assert json.dumps(json.loads(document), sort_keys=True, separators=(",", ":")) == document
+    assert '"spec":{"enabld":false,"enabled":true}' in document
+    assert refused.stderr.rstrip().endswith('strict decoding error: unknown field "spec.enabld"')
+    kubectl("create", "configmap", "pc", "--from-literal=b=x")
+    for kind, patch in (("merge", '{"data":{"a":1}}'), ("json", '[{"op":"add","path":"/data/a","value":1}]')):
+        refused = kubectl("patch", "cm", "pc", f"--type={kind}", "-p", patch, ok=False)
+        document = _invalid_value(refused.stderr)
+        assert document.startswith(
+            '{"apiVersion":"v1","data":{"a":1,"b":"x"},"kind":"ConfigMap","metadata":{"name":"pc","namespace":'
+        ), (kind, document)
+    strategic = kubectl(
+        "patch", "cm", "pc", "-p", '{"data":{"a":1}}', ok=False
+    )  # the patch, as Go prints a map
+    assert 'patch: Invalid value: "map[data:map[a:1]]": json: cannot unmarshal number' in strategic.stderr
+
+
+def _write(kubectl: Kubectl, manifest: dict) -> Path:
+    path = kubectl.tmp / f"w{kubectl.n}.yaml"
+    path.write_text(yaml.safe_dump(manifest))
+    return path
