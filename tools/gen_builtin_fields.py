@@ -45,6 +45,13 @@ KINDS: dict[str, str] = {
     "daemonsets": "V1DaemonSet",
     "replicationcontrollers": "V1ReplicationController",
     "leases": "V1Lease",
+    "endpoints": "V1Endpoints",
+    "persistentvolumeclaims": "V1PersistentVolumeClaim",
+    "persistentvolumes": "V1PersistentVolume",
+    "jobs": "V1Job",
+    "cronjobs": "V1CronJob",
+    "ingresses": "V1Ingress",
+    "statefulsets": "V1StatefulSet",
 }
 """The served built-in kinds that are stored (plural, as the catalog names them) and their models."""
 
@@ -60,12 +67,14 @@ NEWER_THAN_1_32: dict[str, tuple[str, ...]] = {
     "V1EnvVarSource": ("fileKeyRef",),
     "V1EphemeralContainer": ("restartPolicyRules",),
     "V1GRPCAction": ("mode",),
+    "V1JobSpec": ("scheduling",),
     "V1HTTPGetAction": ("protocol",),
     "V1KeyToPath": ("user",),
     "V1Lifecycle": ("stopSignal",),
     "V1NodeSpec": ("podPreemptionPolicy",),
     "V1NodeStatus": ("declaredFeatures",),
     "V1NodeSystemInfo": ("runningInUserNamespace", "swap"),
+    "V1PersistentVolumeClaimStatus": ("healthStatus",),
     "V1PodCondition": ("observedGeneration",),
     "V1PodSpec": ("evictionResponders", "hostnameOverride", "schedulingGroup"),
     "V1PodStatus": (

@@ -12,6 +12,8 @@ Emulated:
   namespaces, pods, events, secrets, configmaps, services, nodes, ``apps/v1`` deployments and
   replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
   own), daemonsets and replicationcontrollers (stored and printed, no controller runs them),
+  the rest of ``kubectl apply --prune``'s default kinds (endpoints, persistent volumes and
+  claims, jobs, cronjobs, ingresses, statefulsets: ``idle_kinds``, stored and printed only),
   serviceaccounts (``default`` in every namespace, as kube-controller-manager keeps it:
   ``service_accounts``),
   ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served CRDs
@@ -74,6 +76,7 @@ from harness.apiserver.crds import default_crd_dir, load_crds
 from harness.apiserver.definitions import CRD_TYPE, Definitions
 from harness.apiserver.faults import FaultRule, Faults
 from harness.apiserver.http import HttpServer
+from harness.apiserver.idle_kinds import IDLE_TYPES
 from harness.apiserver.kubeconfig import write_kubeconfig
 from harness.apiserver.leases import LEASE_TYPE
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
@@ -114,7 +117,7 @@ class ApiServer:
         self.limits = limits
         layers = [crd_dir] if isinstance(crd_dir, Path) else list(crd_dir or [default_crd_dir()])
         types, documents = load_crds(layers)
-        self.catalog = Catalog([*core_types(), LEASE_TYPE, CRD_TYPE, *types])
+        self.catalog = Catalog([*core_types(), *IDLE_TYPES, LEASE_TYPE, CRD_TYPE, *types])
         self.token = token or secrets.token_urlsafe(24)
         self.faults = Faults()
         self.url: str | None = None

@@ -39,7 +39,9 @@ _META_TYPES = frozenset(
         "V1ManagedFieldsEntry",
     }
 )
-_APPS_PREFIXES = ("V1Deployment", "V1ReplicaSet", "V1DaemonSet", "V1RollingUpdate")
+_APPS_PREFIXES = ("V1Deployment", "V1ReplicaSet", "V1DaemonSet", "V1StatefulSet", "V1RollingUpdate")
+_BATCH_PREFIXES = ("V1Job", "V1CronJob", "V1PodFailurePolicy", "V1SuccessPolicy", "V1UncountedTerminatedPods")
+_NETWORKING_PREFIXES = ("V1Ingress", "V1HTTPIngress", "V1ServiceBackendPort")
 _SCALAR_SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "integer": {"type": "integer"},
@@ -72,6 +74,10 @@ def component_name(model: str) -> str:
         return f"io.k8s.apimachinery.pkg.apis.meta.v1.{short}"
     if model.startswith(_APPS_PREFIXES):
         return f"io.k8s.api.apps.v1.{short}"
+    if model.startswith(_BATCH_PREFIXES):
+        return f"io.k8s.api.batch.v1.{short}"
+    if model.startswith(_NETWORKING_PREFIXES):
+        return f"io.k8s.api.networking.v1.{short}"
     if model.startswith("V1Lease"):
         return f"io.k8s.api.coordination.v1.{short}"
     return f"io.k8s.api.core.v1.{short}"

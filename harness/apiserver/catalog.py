@@ -77,6 +77,10 @@ class ResourceType:
     pods, nodes, events, namespaces, secrets, services do; ConfigMaps, Deployments, ReplicaSets do
     not): it decides whether ``metadata.namespace`` of a cluster-scoped kind may be selected, and
     the wording of a refused field (:meth:`field_selector`)."""
+    field_refusal: Callable[[str], str] | None = None
+    """The words of a kind's own field label conversion when they are not the common
+    ``field label not supported: <label>`` (a Job's: ``field label "x" not supported for
+    batchv1.Job``)."""
     returns_deleted_object: bool = False
     """A delete that removes the object answers with the object, not a ``Status``: pods and
     service accounts (``ReturnDeletedObject`` in ``pkg/registry/core/pod/storage/storage.go``,
@@ -110,9 +114,8 @@ class ResourceType:
         if not self.field_label_conversion:
             return FieldSelector.parse(text, self.field_labels)
         namespace = self.resource.namespaced
-        return FieldSelector.parse(
-            text, self.field_labels, namespace=namespace, refuse=unsupported_field_label
-        )
+        refuse = self.field_refusal or unsupported_field_label
+        return FieldSelector.parse(text, self.field_labels, namespace=namespace, refuse=refuse)
 
     def all_subresources(self) -> tuple[str, ...]:
         return (("status",) if self.status_subresource else ()) + self.subresources

@@ -15,13 +15,13 @@ A Secret's values never go into these texts (kube-apiserver prints them): see :f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from harness.apiserver.duplicate_fields import Duplicates
 from harness.apiserver.field_validation import IGNORE, STRICT, FieldValidation, directive, json_patch_errors
 from harness.apiserver.objectmeta import go_quote
+from harness.apiserver.patched_json import render
 from harness.apiserver.printing import go_print
 from harness.apiserver.request import Request
 from harness.kube.client import PatchType
@@ -65,9 +65,20 @@ def patch_invalid(value: str, problem: str) -> Invalid:
     return Invalid(f' "" is invalid: patch: {cause.message}', causes=[cause])
 
 
-def patched_text(plural: str, patched: Obj) -> str:
-    """The patched object's JSON as the JSON and merge patchers print it."""
-    return json.dumps(masked(plural, patched), separators=(",", ":"), ensure_ascii=False)
+def patched_text(req: Request, kind: PatchType, patched: Obj, before: Obj) -> str:
+    """The patched object's JSON as the JSON and merge patchers print it, in the key order
+    json-patch leaves (:mod:`.patched_json`); for a strategic merge patch, the patch as Go's
+    ``%+v`` prints the map (``applyPatchToObject``: the patched map is never written as JSON)."""
+    plural = req.rt.resource.plural
+    if kind is PatchType.STRATEGIC:
+        return go_print(masked(plural, req.body))
+    return render(
+        masked(plural, patched),
+        masked(plural, before),
+        req.body,
+        merge=kind is PatchType.MERGE,
+        custom=req.rt.custom,
+    )
 
 
 def write_validation(req: Request, *, repeated: bool = True) -> FieldValidation:
@@ -81,7 +92,7 @@ def write_validation(req: Request, *, repeated: bool = True) -> FieldValidation:
     )
 
 
-def patch_validation(req: Request, kind: PatchType, patched: Obj) -> FieldValidation:
+def patch_validation(req: Request, kind: PatchType, patched: Obj, before: Obj) -> FieldValidation:
     """``fieldValidation`` of a JSON, merge or strategic merge patch whose result is ``patched``.
 
     Under ``Strict`` the patched object is copied now: the write path changes it in place before
@@ -93,7 +104,7 @@ def patch_validation(req: Request, kind: PatchType, patched: Obj) -> FieldValida
         refuse: Callable[[str], ApiError] = lambda text: patch_invalid(shown, text)  # noqa: E731
     else:
         snapshot = clone(patched) if chosen == STRICT else patched
-        refuse = lambda text: patch_invalid(patched_text(plural, snapshot), text)  # noqa: E731
+        refuse = lambda text: patch_invalid(patched_text(req, kind, snapshot, before), text)  # noqa: E731
     if kind is PatchType.JSON:
         return FieldValidation(
             chosen, refuse, patch=True, leading=json_patch_errors(req.body, req.duplicates)

@@ -47,7 +47,21 @@ _DYNAMIC_FROM = 256
 (KEP-3070: for a /16, the first 256 addresses)."""
 _SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 """The priority classes every cluster has; the Priority admission plugin gives a pod its value."""
-_KINDS = frozenset({"deployments", "replicasets", "daemonsets", "replicationcontrollers", "pods", "services"})
+_KINDS = frozenset(
+    {
+        "deployments",
+        "replicasets",
+        "daemonsets",
+        "replicationcontrollers",
+        "statefulsets",
+        "jobs",
+        "cronjobs",
+        "pods",
+        "services",
+        "persistentvolumeclaims",
+        "persistentvolumes",
+    }
+)
 _IDS = uuid.UUID("3f6c2a9e-1d4b-4c7a-8e52-7b0d9a1c6e34")
 _TOLERATIONS = [
     {
@@ -66,6 +80,9 @@ def fill(plural: str, obj: Obj) -> None:
     ``obj`` itself is changed, its spec replaced by a filled copy: a patched object shares nested
     values with the stored one, which must never change in place.
     """
+    if plural == "endpoints":
+        _endpoints(obj)
+        return
     spec = obj.get("spec")
     if plural not in _KINDS or not isinstance(spec, dict):
         return
@@ -83,6 +100,94 @@ def fill(plural: str, obj: Obj) -> None:
         _pod(spec)
     elif plural == "services":
         _service(spec)
+    else:
+        _idle_kind(plural, obj, spec)
+
+
+def _idle_kind(plural: str, obj: Obj, spec: dict[str, Any]) -> None:
+    """The kinds served only for kubectl's sake (:mod:`harness.apiserver.idle_kinds`)."""
+    if plural == "statefulsets":
+        _stateful_set(spec)
+    elif plural == "jobs":
+        _job(obj, spec)
+    elif plural == "cronjobs":
+        _cron_job(spec)
+    elif plural == "persistentvolumeclaims":
+        _default(spec, "volumeMode", "Filesystem")
+    elif plural == "persistentvolumes":
+        _default(spec, "persistentVolumeReclaimPolicy", "Retain")
+        _default(spec, "volumeMode", "Filesystem")
+
+
+def _endpoints(obj: Obj) -> None:
+    """``SetDefaults_EndpointPort``: each port's protocol is TCP unless given (the subsets are
+    replaced by filled copies, never changed in place)."""
+    subsets = obj.get("subsets")
+    if not isinstance(subsets, list):
+        return
+    obj["subsets"] = subsets = clone(subsets)
+    for subset in _dicts(subsets):
+        for port in _dicts(subset.get("ports")):
+            _default(port, "protocol", "TCP")
+
+
+def _stateful_set(spec: dict[str, Any]) -> None:
+    """``SetDefaults_StatefulSet`` (``pkg/apis/apps/v1/defaults.go``, the 1.32 feature gates: no
+    ``maxUnavailable``, a PVC retention policy); its claim templates get a claim's volume mode."""
+    _default(spec, "podManagementPolicy", "OrderedReady")
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    if strategy.get("type") in (None, ""):
+        strategy["type"] = "RollingUpdate"
+        if not isinstance(strategy.get("rollingUpdate"), dict):
+            strategy["rollingUpdate"] = {}
+    if strategy["type"] == "RollingUpdate" and isinstance(strategy.get("rollingUpdate"), dict):
+        _default(strategy["rollingUpdate"], "partition", 0)
+    retention = spec.get("persistentVolumeClaimRetentionPolicy")
+    if not isinstance(retention, dict):
+        retention = spec["persistentVolumeClaimRetentionPolicy"] = {}
+    _default(retention, "whenDeleted", "Retain")
+    _default(retention, "whenScaled", "Retain")
+    _default(spec, "replicas", 1)
+    _default(spec, "revisionHistoryLimit", 10)
+    for claim in _dicts(spec.get("volumeClaimTemplates")):
+        if isinstance(claim.get("spec"), dict):
+            _default(claim["spec"], "volumeMode", "Filesystem")
+    _template(spec)
+
+
+def _job(obj: Obj, spec: dict[str, Any]) -> None:
+    """``SetDefaults_Job`` (``pkg/apis/batch/v1/defaults.go``): one completion and one pod at a
+    time when neither is given, six retries, the template's labels as the Job's own when it has
+    none (its metadata replaced, not changed in place, as the spec is)."""
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    _default(spec, "parallelism", 1)
+    _default(spec, "backoffLimit", 2147483647 if spec.get("backoffLimitPerIndex") is not None else 6)
+    template = spec.get("template")
+    labels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    meta = obj.get("metadata")
+    if isinstance(labels, dict) and isinstance(meta, dict) and not meta.get("labels"):
+        obj["metadata"] = {**meta, "labels": dict(labels)}
+    _default(spec, "completionMode", "NonIndexed")
+    _default(spec, "suspend", False)
+    policy = "Failed" if spec.get("podFailurePolicy") is not None else "TerminatingOrFailed"
+    _default(spec, "podReplacementPolicy", policy)
+    _default(spec, "manualSelector", False)
+    _template(spec)
+
+
+def _cron_job(spec: dict[str, Any]) -> None:
+    """``SetDefaults_CronJob``; the job template's pod template gets a pod spec's defaults (not
+    a Job's: those apply to Jobs only)."""
+    _default(spec, "concurrencyPolicy", "Allow")
+    _default(spec, "suspend", False)
+    _default(spec, "successfulJobsHistoryLimit", 3)
+    _default(spec, "failedJobsHistoryLimit", 1)
+    job = spec.get("jobTemplate")
+    if isinstance(job, dict) and isinstance(job.get("spec"), dict):
+        _template(job["spec"])
 
 
 def _deployment(spec: dict[str, Any]) -> None:

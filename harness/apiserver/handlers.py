@@ -214,10 +214,10 @@ def list_(b: Backend, req: Request) -> Response:
         token = encode_continue(page.resource_version, page.last)
     items = [strategy.to_version(o, req.rt) for o in page.items]
     meta: dict[str, Any] = {"resourceVersion": str(page.resource_version)}
-    if token:
-        meta["continue"] = token
-        if page.remaining >= 0:
-            meta["remainingItemCount"] = page.remaining
+    if token or req.rt.custom:
+        meta["continue"] = token or ""  # an unstructured list's continue is set, even empty
+    if token and page.remaining >= 0:
+        meta["remainingItemCount"] = page.remaining
     r = req.rt.resource
     listed = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta, "items": items}
     return Response(200, _converted(b, req, listed, listed=True))
@@ -359,13 +359,13 @@ def _check_types(req: Request, obj: Obj) -> None:
         raise not_decodable(req, problem)
 
 
-def _check_patched_types(req: Request, patched: Obj, current: Obj) -> None:
+def _check_patched_types(req: Request, kind: PatchType, patched: Obj, current: Obj) -> None:
     """A patch whose result the Go decoder refuses: kube-apiserver's 422 on the field ``patch``."""
     r = req.rt.resource
     problem = decode_error(r.plural, r.kind, patched, builtin=not req.rt.custom, stored=current)
     if problem is None:
         return
-    raise patch_invalid(patched_text(r.plural, patched), problem)
+    raise patch_invalid(patched_text(req, kind, patched, current), problem)
 
 
 def _review(b: Backend, req: Request, obj: Obj, old: Obj | None) -> None:
@@ -534,8 +534,8 @@ def patch(b: Backend, req: Request) -> Response:
             if replaced is not None:
                 return replaced
         new = _patched(req, kind, current)
-        _check_patched_types(req, new, current)
-        validation = patch_validation(req, kind, new)
+        _check_patched_types(req, kind, new, current)
+        validation = patch_validation(req, kind, new, current)
         return _store_update(b, req, current, new, require_rv=False, validation=validation)
 
 
@@ -768,6 +768,8 @@ def deletecollection(b: Backend, req: Request) -> Response:
             deleted = _delete_listed(b, req, page.items, policy, pre, dry=dry or req.dry_run)
     r = req.rt.resource
     meta_out = {"resourceVersion": str(page.resource_version)}
+    if req.rt.custom:
+        meta_out["continue"] = ""  # the unstructured list as listed: its continue set, empty
     body = {"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": meta_out, "items": deleted}
     return Response(200, body)
 
@@ -878,4 +880,18 @@ def handle(b: Backend, req: Request) -> Response:
         response.body = _converted(b, req, response.body, listed=req.verb == "deletecollection")
     if req.rt.deprecation_warning:
         response.warnings.insert(0, req.rt.deprecation_warning)
+    response.unstructured = _unstructured(req, response)
     return response
+
+
+def _unstructured(req: Request, response: Response) -> bool:
+    """Whether the answer is a custom resource (or a list of them) as the Go map it is upstream,
+    not a typed ``Status``, ``Table`` or metadata-only object; a watch asked for
+    ``PartialObjectMetadataList`` sends the objects unconverted, as upstream."""
+    if not req.rt.custom:
+        return False
+    target = negotiate(req.accept)
+    if response.stream is not None:
+        return target is None or target.kind == "PartialObjectMetadataList"
+    body = response.body
+    return target is None and isinstance(body, dict) and body.get("kind") != "Status"

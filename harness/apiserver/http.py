@@ -66,7 +66,7 @@ def _retry_after(body: Any) -> str:
     return f"Retry-After: {seconds}\r\n" if isinstance(seconds, int) and seconds > 0 else ""
 
 
-def _encode(body: Any, *, pretty: bool = False) -> bytes:
+def _encode(body: Any, *, pretty: bool = False, sort_keys: bool = False) -> bytes:
     """A body as kube-apiserver's JSON serializer writes an API object: compact and ended by a
     newline (``json.Encoder.Encode``), or indented by two spaces without one when the request asks
     for pretty output (:func:`wants_pretty`). Bytes (documents encoded once, ``/version``) and text
@@ -76,8 +76,8 @@ def _encode(body: Any, *, pretty: bool = False) -> bytes:
     if isinstance(body, str):
         return body.encode()
     if pretty:
-        return _go_json(json.dumps(body, indent=2, ensure_ascii=False))
-    return _go_json(json.dumps(body, separators=(",", ":"), ensure_ascii=False)) + b"\n"
+        return _go_json(json.dumps(body, indent=2, ensure_ascii=False, sort_keys=sort_keys))
+    return _go_json(json.dumps(body, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)) + b"\n"
 
 
 _GO_ESCAPES = str.maketrans(
@@ -277,7 +277,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, *, close: bool = False) -> None:
         headers = getattr(self, "headers", None)
         agent = headers.get("User-Agent", "") if headers is not None else ""
-        body = _encode(response.body, pretty=wants_pretty(urlsplit(getattr(self, "path", "")).query, agent))
+        pretty = wants_pretty(urlsplit(getattr(self, "path", "")).query, agent)
+        body = _encode(response.body, pretty=pretty, sort_keys=response.unstructured)
         extra = f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
         extra += _retry_after(response.body)
         head = self._head(response.status, response.content_type, response.warnings, extra)
@@ -303,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             try:
                 for event in stream:
-                    self._write_chunk(event)
+                    self._write_chunk(event, sort_object=response.unstructured)
             except OSError:
                 raise
             except Exception as exc:  # noqa: BLE001 - end the stream with a Status, never drop it
@@ -355,10 +356,16 @@ class _Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError):
             pass  # the client left mid-session: nobody is left to answer
 
-    def _write_chunk(self, event: dict[str, Any] | str) -> None:
-        """A watch event as one JSON line, or a text chunk (a followed log) as it is."""
+    def _write_chunk(self, event: dict[str, Any] | str, *, sort_object: bool = False) -> None:
+        """A watch event as one JSON line, or a text chunk (a followed log) as it is.
+        ``sort_object``: the event's object is a custom resource, written with sorted keys (the
+        typed event around it and an ``ERROR`` event's ``Status`` keep their order)."""
         if isinstance(event, str):
             data = event.encode()
+        elif sort_object and event.get("type") != "ERROR" and set(event) == {"type", "object"}:
+            kind = json.dumps(event["type"])
+            obj = json.dumps(event["object"], separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+            data = _go_json(f'{{"type":{kind},"object":{obj}}}') + b"\n"
         else:
             data = _go_json(json.dumps(event, separators=(",", ":"), ensure_ascii=False)) + b"\n"
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")

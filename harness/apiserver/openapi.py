@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import Any
 
-from harness.apiserver import builtin_openapi
+from harness.apiserver import builtin_openapi, gnostic, openapi_v2
 from harness.apiserver.catalog import Catalog, ResourceType
 from harness.kube.patches import clone
 
@@ -150,6 +150,9 @@ class OpenApi:
             key = f"apis/{group}/{version}" if group else f"api/{version}"
             self._docs[key] = json.dumps(self._document(catalog.in_version(group, version))).encode()
         self._hashes = {k: hashlib.sha512(v).hexdigest()[:128].upper() for k, v in self._docs.items()}
+        custom = {_schema_name(rt): _schema(rt) for rt in catalog.types() if rt.custom}
+        self._v2 = openapi_v2.document({_OBJECT_META: _META_SCHEMA, **custom})
+        self._v2_protobuf = gnostic.encode_document(self._v2)
 
     @staticmethod
     def _document(types: list[ResourceType]) -> dict[str, Any]:
@@ -175,3 +178,8 @@ class OpenApi:
 
     def document(self, key: str) -> bytes | None:
         return self._docs.get(key)
+
+    def v2(self, protobuf: bool) -> bytes:
+        """``/openapi/v2`` (:mod:`harness.apiserver.openapi_v2`): gnostic's protobuf, which
+        client-go asks for, or the JSON document."""
+        return self._v2_protobuf if protobuf else json.dumps(self._v2, separators=(",", ":")).encode()

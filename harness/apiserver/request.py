@@ -108,6 +108,10 @@ class Response:
     on_disconnect: Callable[[], None] | None = None
     """For a stream that may wait long for its next chunk (a followed log): what ends the wait
     when the client goes (:mod:`harness.apiserver.disconnects`)."""
+    unstructured: bool = False
+    """The body (or each watch event's object) is a custom resource as apiextensions-apiserver
+    writes one: an ``unstructured`` Go map, which ``encoding/json`` writes with its keys sorted
+    at every level (``apiVersion``, ``items``, ``kind``, ``metadata`` for a list)."""
     upgrade: Callable[..., None] | None = None
     """A session to run on the connection once it is upgraded to a WebSocket (``pods/exec``):
     called with the negotiated subprotocol, the connection's read and write, and a setter of its

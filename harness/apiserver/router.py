@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.apiserver import discovery, health, protobuf
+from harness.apiserver import discovery, gnostic, health, protobuf
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import Decoded, DecodeError, decode
 from harness.apiserver.handlers import handle
@@ -93,7 +93,7 @@ class Router:
                 return Response(200, discovery.api_versions(self._address()))
             return Response(200, discovery.api_group_list(catalog))
         if parts[:1] == ["openapi"]:
-            return self._openapi_doc(parts)
+            return self._openapi_doc(parts, accept)
         if len(parts) == 2 and parts[0] == "apis" and catalog.versions(parts[1]):
             return Response(200, discovery.api_group(catalog, parts[1]))
         if (len(parts) == 2 and parts[0] == "api") or (len(parts) == 3 and parts[0] == "apis"):
@@ -104,7 +104,11 @@ class Router:
             return Response(200, found)
         return None
 
-    def _openapi_doc(self, parts: list[str]) -> Response:
+    def _openapi_doc(self, parts: list[str], accept: str) -> Response:
+        if parts[1:] == ["v2"]:
+            protobuf = any(media in accept for media in gnostic.ACCEPTED)
+            body = self._openapi().v2(protobuf)
+            return Response(200, body, content_type=gnostic.MEDIA_TYPE if protobuf else "application/json")
         if parts[1:2] != ["v3"]:
             raise NotFound("the server could not find the requested resource")
         if len(parts) == 2:

@@ -42,6 +42,11 @@ _INITIAL_STATUS: dict[str, dict[str, Any]] = {
     "namespaces": {"phase": "Active"},
     "pods": {"phase": "Pending"},
     "services": {"loadBalancer": {}},
+    "ingresses": {"loadBalancer": {}},
+    "persistentvolumeclaims": {"phase": "Pending"},
+    "persistentvolumes": {"phase": "Pending"},
+    "jobs": {},
+    "cronjobs": {},
     # the counts Go writes even at zero (no omitempty), in the structs' order
     "replicasets": {"replicas": 0},
     "replicationcontrollers": {"replicas": 0},
@@ -51,6 +56,7 @@ _INITIAL_STATUS: dict[str, dict[str, Any]] = {
         "desiredNumberScheduled": 0,
         "numberReady": 0,
     },
+    "statefulsets": {"replicas": 0, "availableReplicas": 0},
 }
 
 

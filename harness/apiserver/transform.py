@@ -138,12 +138,14 @@ def partial_object(obj: Obj, target: Target) -> Obj:
 
 
 def partial_list(listed: dict[str, Any], target: Target) -> dict[str, Any]:
-    """A list's items as ``PartialObjectMetadata``, its list metadata kept; ``items`` is null when
-    there are none (a nil Go slice)."""
+    """A list's items as ``PartialObjectMetadata``, its list metadata kept but an empty
+    ``continue`` (a typed ``ListMeta`` leaves it out); ``items`` is null when there are none (a
+    nil Go slice)."""
     items = [partial_object(o, target) for o in listed.get("items") or []]
+    meta = {key: value for key, value in (listed.get("metadata") or {}).items() if value != ""}
     return {
         "kind": "PartialObjectMetadataList",
         "apiVersion": target.api_version,
-        "metadata": listed.get("metadata", {}),
+        "metadata": meta,
         "items": items or None,
     }

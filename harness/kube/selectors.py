@@ -130,11 +130,21 @@ class FieldSelector:
         return names[0] if len(names) == 1 else None
 
 
+_COUNTS: dict[str, str] = {"status.successful": "status.succeeded", "status.replicas": "status.replicas"}
+"""Field labels whose value is a Go int (``strconv.Itoa``, so an absent count is ``"0"``), and the
+field each reads: a Job's ``status.successful`` is its ``status.succeeded``
+(``pkg/registry/batch/job/strategy.go``)."""
+
+
 def _field(obj: Mapping[str, Any], path: str) -> str:
-    """The field at a dotted path as kube-apiserver's field sets give it (absent is ``""``)."""
+    """The field at a dotted path as kube-apiserver's field sets give it (absent is ``""``, an
+    absent count ``"0"``)."""
+    counted = _COUNTS.get(path)
     value: Any = obj
-    for part in path.split("."):
+    for part in (counted or path).split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
+    if counted is not None and value is None:
+        return "0"
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)

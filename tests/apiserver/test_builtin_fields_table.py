@@ -37,7 +37,9 @@ def test_the_committed_table_is_the_generators_output():
 
 def test_every_served_stored_built_in_kind_is_in_the_table():
     from harness.apiserver.catalog import core_types
+    from harness.apiserver.idle_kinds import IDLE_TYPES
     from harness.apiserver.leases import LEASE_TYPE
 
-    stored = {rt.resource.plural for rt in [*core_types(), LEASE_TYPE] if not rt.create_only}
+    served = [*core_types(), *IDLE_TYPES, LEASE_TYPE]
+    stored = {rt.resource.plural for rt in served if not rt.create_only}
     assert stored == set(json.loads(gen_builtin_fields.OUT.read_text())["kinds"])

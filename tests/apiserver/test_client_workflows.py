@@ -286,7 +286,7 @@ def test_delete_collection_keeps_the_propagation_policy_and_the_lists_resource_v
     answer = co.delete_collection_cluster_custom_object(
         G, V, P, label_selector="t=x", propagation_policy="Orphan"
     )
-    assert answer["metadata"] == {"resourceVersion": listed_at}
+    assert answer["metadata"] == {"continue": "", "resourceVersion": listed_at}  # an unstructured list's
     assert [i["metadata"]["name"] for i in answer["items"]] == ["owner"]
     left = co.list_cluster_custom_object(G, V, P)["items"]
     assert [(i["metadata"]["name"], i["metadata"].get("ownerReferences")) for i in left] == [("dep", None)]

@@ -60,7 +60,53 @@ def test_openapi_v3_index_and_group_document(http):
     ]
     patch = doc["paths"]["/apis/example.com/v1alpha2/widgets/{name}"]["patch"]
     assert "fieldValidation" in {p["name"] for p in patch["parameters"]}
-    assert http.get("/openapi/v2").status_code == 404
+
+
+def test_openapi_v2_holds_the_custom_kinds_in_their_v2_form(http):
+    """kubectl validates a ``kind: List`` against ``/openapi/v2`` (a 404 before); the schemas
+    are turned into v2 as apiextensions-apiserver's ``ToStructuralOpenAPIV2`` turns them."""
+    answer = http.get("/openapi/v2")
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"
+    doc = answer.json()
+    assert doc["swagger"] == "2.0" and doc["paths"] == {}
+    widget = doc["definitions"]["com.example.v1alpha2.Widget"]
+    assert widget["x-kubernetes-group-version-kind"] == [
+        {"group": "example.com", "version": "v1alpha2", "kind": "Widget"}
+    ]
+    meta = widget["properties"]["metadata"]
+    assert meta["$ref"] == "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+    assert "allOf" not in meta
+    assert not [name for name in doc["definitions"] if name.startswith("io.k8s.api.")]
+    proto = http.get(
+        "/openapi/v2", headers={"Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"}
+    )
+    assert proto.headers["Content-Type"] == "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+    assert proto.content.startswith(b"\n\x032.0")  # field 1 (swagger), "2.0"
+
+
+def test_a_v2_schema_drops_what_openapi_v2_cannot_say():
+    from harness.apiserver.openapi_v2 import to_v2
+
+    schema = {
+        "type": "object",
+        "required": ["a", "b"],
+        "properties": {
+            "a": {"type": "string", "nullable": True},
+            "b": {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "properties": {"c": {}}},
+            "d": {"type": "array", "x-kubernetes-preserve-unknown-fields": True, "items": {"type": "string"}},
+            "e": {"oneOf": [{"type": "string"}], "type": "string"},
+        },
+    }
+    assert to_v2(schema) == {
+        "type": "object",
+        "required": ["b"],
+        "properties": {
+            "a": {},
+            "b": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "d": {"x-kubernetes-preserve-unknown-fields": True},
+            "e": {"type": "string"},
+        },
+    }
 
 
 def test_openapi_v3_documents_the_fields_of_the_built_in_kinds(http):

@@ -615,3 +615,223 @@ def test_kubectl_shows_the_warnings_and_the_refusal_for_repeated_keys(cluster):
         'Warning: duplicate field "data.a"',
     ]
     assert json.loads(created.stdout)["data"] == {"a": "2"}
+
+
+def _labelled_config_map(name: str) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": "default", "labels": {"app": "pruned"}},
+        "data": {"x": "1"},
+    }
+
+
+def test_kubectl_apply_prune_without_an_allowlist_resolves_its_default_kinds(cluster):
+    """``--prune -l`` without ``--prune-allowlist`` resolves kubectl's sixteen default kinds
+    first; Endpoints, PersistentVolumeClaims, PersistentVolumes, Jobs, CronJobs, Ingresses and
+    StatefulSets were not served, so it failed with ``error retrieving RESTMappings to prune``."""
+    _server, kubectl = cluster
+    kubectl.apply(_labelled_config_map("a"))
+    kubectl.apply(_labelled_config_map("b"))
+    done = kubectl.apply(_labelled_config_map("a"), "--prune", "-l", "app=pruned")
+    assert "configmap/b pruned" in done.stdout, done.stdout + done.stderr
+    names = kubectl("get", "cm", "-l", "app=pruned", "-o", "name").stdout.split()
+    assert names == ["configmap/a"]
+
+
+_PRUNE_KINDS = """
+apiVersion: batch/v1
+kind: Job
+metadata: {name: j, namespace: default}
+spec:
+  template:
+    metadata: {labels: {app: j}}
+    spec: {containers: [{name: c, image: busybox}], restartPolicy: Never}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cj, namespace: default}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec: {containers: [{name: c, image: busybox}], restartPolicy: OnFailure}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: s, namespace: default}
+spec:
+  serviceName: s
+  replicas: 2
+  selector: {matchLabels: {app: s}}
+  template:
+    metadata: {labels: {app: s}}
+    spec: {containers: [{name: c, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: i, namespace: default}
+spec:
+  tls: [{hosts: [a.example.com]}]
+  rules:
+  - host: a.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}]}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: p, namespace: default}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv1}
+spec:
+  capacity: {storage: 5Gi}
+  accessModes: [ReadWriteMany, ReadWriteOnce]
+  hostPath: {path: /srv}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: e, namespace: default}
+subsets:
+- addresses: [{ip: 10.0.0.1}, {ip: 10.0.0.2}]
+  ports: [{port: 80}, {port: 443}]
+"""
+
+
+def _rows(output: str) -> list[list[str]]:
+    return [line.split() for line in output.splitlines()]
+
+
+def test_kubectl_prints_the_prune_kinds_with_kube_apiservers_columns_and_defaults(cluster):
+    _server, kubectl = cluster
+    path = kubectl.tmp / "kinds.yaml"
+    path.write_text(_PRUNE_KINDS)
+    kubectl("apply", "-f", str(path))
+    assert _rows(kubectl("get", "job", "-o", "wide").stdout) == [
+        ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+        ["j", "Running", "0/1", "0s", "c", "busybox", "<none>"],
+    ]
+    assert _rows(kubectl("get", "cj").stdout) == [
+        ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST", "SCHEDULE", "AGE"],
+        ["cj", "*/5", "*", "*", "*", "*", "<none>", "False", "0", "<none>", "0s"],
+    ]
+    assert _rows(kubectl("get", "sts").stdout)[1] == ["s", "0/2", "0s"]
+    assert _rows(kubectl("get", "ing").stdout)[1] == ["i", "<none>", "a.example.com", "80,", "443", "0s"]
+    assert _rows(kubectl("get", "pvc").stdout)[1] == ["p", "Pending", "<unset>", "0s"]
+    pv = _rows(kubectl("get", "pv").stdout)[1]
+    assert pv == ["pv1", "5Gi", "RWO,RWX", "Retain", "Pending", "<unset>", "0s"]
+    ep = kubectl("get", "ep", "e").stdout.splitlines()[1]
+    addresses = ep.split(None, 1)[1].rsplit(None, 1)[0].strip()
+    assert addresses == "10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more..."
+    job = json.loads(kubectl("get", "job", "j", "-o", "json").stdout)
+    assert job["metadata"]["labels"] == {"app": "j"}  # the template's, as SetDefaults_Job copies them
+    spec = {k: v for k, v in job["spec"].items() if k != "template"}
+    assert spec == {
+        "backoffLimit": 6,
+        "completionMode": "NonIndexed",
+        "completions": 1,
+        "manualSelector": False,
+        "parallelism": 1,
+        "podReplacementPolicy": "TerminatingOrFailed",
+        "suspend": False,
+    }
+    sts = json.loads(kubectl("get", "sts", "s", "-o", "json").stdout)
+    assert sts["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+    assert sts["status"] == {"replicas": 0, "availableReplicas": 0}
+    selected = kubectl("get", "jobs", "--field-selector", "status.successful=0", "-o", "name")
+    assert selected.stdout == "job.batch/j\n"
+    refused = kubectl("get", "jobs", "--field-selector", "spec.x=1", ok=False)
+    assert refused.stderr.endswith('field label "spec.x" not supported for batchv1.Job\n'), refused.stderr
+    every = kubectl("get", "all", "-o", "name").stdout.split()
+    assert {"job.batch/j", "cronjob.batch/cj", "statefulset.apps/s"} <= set(every)
+
+
+def test_kubectl_applies_a_list_as_kubectl_get_writes_it_and_validates_its_items(cluster):
+    """A ``kind: List`` is validated on the client against ``/openapi/v2``, which was a 404:
+    ``kubectl apply -f`` of ``kubectl get mc,mup -o yaml``'s output stopped with ``error
+    validating data: the server could not find the requested resource``."""
+    _server, kubectl = cluster
+    kubectl.apply(MC)
+    kubectl.apply(MS)
+    exported = kubectl("get", "mc,ms", "-o", "yaml").stdout
+    assert yaml.safe_load(exported)["kind"] == "List"
+    path = kubectl.tmp / "exported.yaml"
+    path.write_text(exported)
+    done = kubectl("apply", "-f", str(path))
+    assert done.stdout.split("\n")[:2] == [
+        "moduleconfig.deckhouse.io/module-one configured",
+        "modulesource.deckhouse.io/example configured",
+    ], done.stdout
+    bad = dict(MC, spec={"enabled": "yes", "bogus": 1})
+    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [bad]}))
+    refused = kubectl("apply", "-f", str(path), ok=False)
+    assert refused.returncode == 1
+    assert 'unknown field "bogus" in io.deckhouse.v1alpha1.ModuleConfig.spec' in refused.stderr
+    assert (
+        "invalid type for io.deckhouse.v1alpha1.ModuleConfig.spec.enabled: "
+        'got "string", expected "boolean"' in refused.stderr
+    )
+
+
+def test_kubectl_knows_deckhouse_releases(cluster):
+    """``kubectl get deckhousereleases`` was ``error: the server doesn't have a resource type``;
+    a DKP cluster serves the kind (no short name), printed with its CRD's three columns."""
+    _server, kubectl = cluster
+    assert kubectl("get", "deckhousereleases").stderr == "No resources found\n"
+    release = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "DeckhouseRelease",
+        "metadata": {"name": "v1-67-5"},
+        "spec": {"version": "v1.67.5"},
+    }
+    kubectl.apply(release)
+    patch = '{"status":{"phase":"Deployed","transitionTime":"2024-12-16T09:00:00Z","message":""}}'
+    kubectl("patch", "deckhouserelease", "v1-67-5", "--subresource=status", "--type=merge", "-p", patch)
+    assert _rows(kubectl("get", "deckhouserelease").stdout) == [
+        ["NAME", "PHASE", "TRANSITIONTIME", "MESSAGE"],
+        ["v1-67-5", "Deployed", "0s"],
+    ]
+    got = json.loads(kubectl("get", "deckhouserelease", "v1-67-5", "-o", "json").stdout)
+    assert got["approved"] is False  # the CRD's default
+    resources = kubectl("api-resources", "--api-group=deckhouse.io", "-o", "name").stdout.split()
+    assert "deckhousereleases.deckhouse.io" in resources
+
+
+def _invalid_value(stderr: str) -> str:
+    """The patched document a patch's 422 prints, unquoted."""
+    start = stderr.index('Invalid value: "') + len('Invalid value: "')
+    return json.loads('"' + stderr[start : stderr.index('": ', start)] + '"')
+
+
+def test_a_refused_patch_prints_the_patched_document_in_json_patchs_key_order(cluster):
+    """json-patch writes the patched document from a Go map (sorted keys) and leaves what the
+    patch never opened as it was read: a custom resource sorted throughout (its stored JSON is a
+    Go map too), a built-in kind's untouched metadata in its struct order. The harness printed
+    every key in its own order."""
+    _server, kubectl = cluster
+    kubectl.apply(MC)
+    typo = dict(MC, spec={"enabled": True, "enabld": False})
+    refused = kubectl("apply", "-f", str(_write(kubectl, typo)), ok=False)
+    document = _invalid_value(refused.stderr)
+    assert json.dumps(json.loads(document), sort_keys=True, separators=(",", ":")) == document
+    assert '"spec":{"enabld":false,"enabled":true}' in document
+    assert refused.stderr.rstrip().endswith('strict decoding error: unknown field "spec.enabld"')
+    kubectl("create", "configmap", "pc", "--from-literal=b=x")
+    for kind, patch in (("merge", '{"data":{"a":1}}'), ("json", '[{"op":"add","path":"/data/a","value":1}]')):
+        refused = kubectl("patch", "cm", "pc", f"--type={kind}", "-p", patch, ok=False)
+        document = _invalid_value(refused.stderr)
+        assert document.startswith(
+            '{"apiVersion":"v1","data":{"a":1,"b":"x"},"kind":"ConfigMap","metadata":{"name":"pc","namespace":'
+        ), (kind, document)
+    strategic = kubectl(
+        "patch", "cm", "pc", "-p", '{"data":{"a":1}}', ok=False
+    )  # the patch, as Go prints a map
+    assert 'patch: Invalid value: "map[data:map[a:1]]": json: cannot unmarshal number' in strategic.stderr
+
+
+def _write(kubectl: Kubectl, manifest: dict) -> Path:
+    path = kubectl.tmp / f"w{kubectl.n}.yaml"
+    path.write_text(yaml.safe_dump(manifest))
+    return path

@@ -50,3 +50,24 @@ def test_clone_is_deep():
     copy = clone(doc)
     copy["a"][0]["b"] = 2
     assert doc["a"][0]["b"] == 1
+
+
+def test_the_patched_document_keeps_json_patchs_key_order():
+    """json-patch sorts what it opens (the top level, each merged object, the containers on a
+    JSON patch's paths) and writes the rest as it was read (here a built-in kind's order)."""
+    from harness.apiserver.patched_json import render
+
+    before = {"kind": "K", "apiVersion": "v1", "metadata": {"name": "n", "labels": {"z": "1", "a": "2"}}}
+    merged = {**before, "spec": {"y": 1, "x": {"q": 1, "p": 2}}}
+    assert render(merged, before, {"spec": {"y": 1, "x": {"q": 1, "p": 2}}}, merge=True, custom=False) == (
+        '{"apiVersion":"v1","kind":"K","metadata":{"name":"n","labels":{"z":"1","a":"2"}},'
+        '"spec":{"x":{"p":2,"q":1},"y":1}}'
+    )
+    labelled = {**before, "metadata": {"name": "n", "labels": {"z": "1", "a": "2", "m": "3"}}}
+    ops = [{"op": "add", "path": "/metadata/labels/m", "value": "3"}]
+    assert render(labelled, before, ops, merge=False, custom=False) == (
+        '{"apiVersion":"v1","kind":"K","metadata":{"labels":{"a":"2","m":"3","z":"1"},"name":"n"}}'
+    )
+    assert render(labelled, before, ops, merge=False, custom=True) == (
+        '{"apiVersion":"v1","kind":"K","metadata":{"labels":{"a":"2","m":"3","z":"1"},"name":"n"}}'
+    )

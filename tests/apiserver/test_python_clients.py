@@ -272,3 +272,33 @@ def test_a_pods_spec_changes_only_where_validate_pod_update_allows(kubeconfig):
     assert refused["another container"]["message"] == (
         'Pod "p" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers'
     )
+
+
+def test_a_custom_resource_answer_is_written_as_an_unstructured_map(kubeconfig):
+    """apiextensions-apiserver answers with Go maps, which ``encoding/json`` writes with sorted
+    keys, and a list whose ``metadata.continue`` is set even when empty (``UpdateList``); the
+    harness wrote the envelope in a typed list's order and left ``continue`` out, so
+    ``list_cluster_custom_object(...)["metadata"]`` lacked the key a real cluster sends."""
+    import json
+
+    from kubernetes import client
+
+    server, path = kubeconfig
+    _widget_maker(server)("a")
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        listed = co.list_cluster_custom_object(G, V, P)
+        assert listed["metadata"] == {
+            "continue": "",
+            "resourceVersion": listed["metadata"]["resourceVersion"],
+        }
+        raw = co.list_cluster_custom_object(G, V, P, _preload_content=False).data
+        assert list(json.loads(raw)) == ["apiVersion", "items", "kind", "metadata"]
+        one = json.loads(co.get_cluster_custom_object(G, V, P, "a", _preload_content=False).data)
+        assert list(one) == ["apiVersion", "kind", "metadata", "spec"]
+        assert list(one["metadata"]) == sorted(one["metadata"])
+        watched = co.list_cluster_custom_object(
+            G, V, P, watch=True, timeout_seconds=1, _preload_content=False
+        )
+        lines = watched.data.decode().splitlines()
+        assert lines and all(line.startswith('{"type":"ADDED","object":{"apiVersion":') for line in lines)

@@ -32,6 +32,7 @@ NAMES = {
     "module-update-policy": ("ModuleUpdatePolicy", "moduleupdatepolicies", ["mup"]),
     "module-pull-override": ("ModulePullOverride", "modulepulloverrides", ["mpo"]),
     "module-documentation": ("ModuleDocumentation", "moduledocumentations", []),
+    "deckhouse-release": ("DeckhouseRelease", "deckhousereleases", []),
 }
 
 # file stem -> [(version, served, storage, deprecated)]
@@ -43,6 +44,7 @@ VERSIONS = {
     "module-update-policy": [("v1alpha1", True, False, True), ("v1alpha2", True, True, False)],
     "module-pull-override": [("v1alpha1", False, False, True), ("v1alpha2", True, True, False)],
     "module-documentation": [("v1alpha1", True, True, False)],
+    "deckhouse-release": [("v1alpha1", True, True, False)],
 }
 
 # Header lines kubectl prints for the served preferred version: NAME + upper-cased column names.
@@ -55,6 +57,7 @@ DEFAULT_HEADERS = {
     "module-update-policy": "NAME RELEASE CHANNEL UPDATE MODE",
     "module-pull-override": "NAME UPDATED MESSAGE ROLLBACK",
     "module-documentation": "NAME RESULT",
+    "deckhouse-release": "NAME PHASE TRANSITIONTIME MESSAGE",
 }
 WIDE_HEADERS = {
     "module-source": "NAME COUNT STATUS SYNC MSG",
@@ -64,6 +67,7 @@ WIDE_HEADERS = {
     "module-update-policy": "NAME RELEASE CHANNEL UPDATE MODE UPDATE WINDOWS",
     "module-pull-override": "NAME UPDATED MESSAGE ROLLBACK",
     "module-documentation": "NAME RESULT",
+    "deckhouse-release": "NAME PHASE TRANSITIONTIME MESSAGE",
 }
 
 # The only places where DKP data is free-form; everything else must be pruned by the API server.
@@ -72,6 +76,7 @@ PRESERVE_UNKNOWN = {
     ("module-config", "v1alpha1", "spec.settings"),
     ("module-release", "v1alpha1", "spec.requirements"),
     ("module-release", "v1alpha1", "spec.changelog"),
+    ("deckhouse-release", "v1alpha1", "spec.changelog"),
 }
 
 OBJECT_META_FIELDS = {"name", "labels", "annotations", "creationTimestamp", "deletionTimestamp", "uid"}
@@ -239,13 +244,18 @@ def test_each_crd_is_a_cluster_scoped_deckhouse_kind_with_its_plural_and_short_n
     assert spec["names"].get("shortNames", []) == short
 
 
-@pytest.mark.parametrize("stem", sorted(set(NAMES) - {"module-documentation"}))
+@pytest.mark.parametrize("stem", sorted(set(NAMES) - {"module-documentation", "deckhouse-release"}))
 def test_each_crd_carries_the_deckhouse_labels(stem: str) -> None:
     assert CRDS[stem]["metadata"]["labels"] == {
         "heritage": "deckhouse",
         "module": "deckhouse",
         "backup.deckhouse.io/cluster-config": "true",
     }
+
+
+def test_deckhouse_release_carries_its_upstream_labels_and_is_not_backed_up() -> None:
+    # Found in the release channel by DKP, not cluster configuration to back up.
+    assert CRDS["deckhouse-release"]["metadata"]["labels"] == {"heritage": "deckhouse", "module": "deckhouse"}
 
 
 def test_module_documentation_carries_its_upstream_labels_and_is_not_backed_up() -> None:
