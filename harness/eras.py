@@ -172,6 +172,11 @@ class Behaviour(StrEnum):
     """A ModulePullOverride annotated ``modules.deckhouse.io/renew: "true"`` is deployed again with
     its digest unchanged; a failed deploy is ``Deploy error: …`` and keeps the annotation."""
 
+    STATUS_OMITEMPTY = "status-omitempty"
+    """Empty ``message`` and zero ``size`` of a ModuleRelease's status, and an empty ``message`` of
+    a ModuleSource's, are left out of the status DKP writes (their Go fields gained
+    ``omitempty``); older controllers store ``message: ""`` and ``size: 0``."""
+
     RELEASE_VALIDATIONS = "release-validations"
     """SQL validations shipped in the module (``release/validations/*.sql``) run before install; a
     failure keeps the release Pending with reason ``ReleaseValidationsCheck``."""
@@ -204,6 +209,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.EMBEDDED_POLICY_AUTO_PATCH: _v("v1.77.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),
         Behaviour.OVERRIDE_RENEW: _v("v1.78.0"),
+        Behaviour.STATUS_OMITEMPTY: _v("v1.78.0"),
     }
 )
 """The one version → behaviour map: the Deckhouse release that introduced each behaviour.

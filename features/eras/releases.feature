@@ -315,3 +315,43 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         version: v1.0.0
         path: /modules/module-1
       """
+
+  @beyond-page @deckhouse-before:v1.78.0
+  Scenario: Up to v1.77 a release's status stores an empty message and a zero size
+    DKP writes a release's whole typed status; its message and size have no omitempty yet, so
+    they are stored at their zero values (upstream's release-controller goldens up to v1.77).
+
+    Given the ModuleConfig "module-1" enables the module
+    When 3 minutes pass
+    Then the ModuleRelease "module-1-v1.0.0" matches:
+      """
+      status:
+        phase: Deployed
+        approved: false
+        message: ""
+        size: 0
+        pullDuration: 0s
+      """
+
+  @beyond-page @deckhouse-since:v1.78.0
+  Scenario: From v1.78 a release's status leaves an empty message and a zero size out
+    The newest release-controller goldens (suite at 049a95cf) print neither: the fields gained
+    omitempty. approved (a bool) and pullDuration (a struct) are still written.
+
+    Given the ModuleConfig "module-1" enables the module
+    When 3 minutes pass
+    Then the ModuleRelease "module-1-v1.0.0" matches:
+      """
+      status:
+        phase: Deployed
+        approved: false
+        message: ~
+        size: ~
+        pullDuration: 0s
+      """
+    And the ModuleSource "example" matches:
+      """
+      status:
+        phase: Active
+        message: ~
+      """

@@ -24,8 +24,8 @@ Feature: A ModuleSource carries the credentials of its registry
       """
       status:
         modulesCount: 1
-        message: ""
       """
+    And the ModuleSource "example" has the message ""
 
   @claim:MS-01
   Scenario: Without the dockerCfg a registry that demands credentials cannot be scanned

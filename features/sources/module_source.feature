@@ -18,13 +18,13 @@ Feature: A ModuleSource tells DKP where to find modules
         phase: Active
         syncTime: "2024-12-16T09:00:00Z"
         modulesCount: 2
-        message: ""
         modules:
         - name: module-one
           version: v0.7.24
         - name: module-two
           version: v1.2.3
       """
+    And the ModuleSource "example" has the message ""
     And the Module "module-one" is in phase "Available"
     And the Module "module-two" is in phase "Available"
 
@@ -93,12 +93,12 @@ Feature: A ModuleSource tells DKP where to find modules
     Then the ModuleSource "example" matches:
       """
       status:
-        message: ""
         modules:
         - name: module-two
           version: unknown
           pullError: ~
       """
+    And the ModuleSource "example" has the message ""
 
   @claim:MS-06
   Scenario: jsonpath lists the modules of one source and of all sources

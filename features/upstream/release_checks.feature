@@ -227,10 +227,10 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           status: superseded
       status:
         approved: true
-        message: ""
         phase: Superseded
         transitionTime: "2019-10-17T15:33:00Z"
       """
+    And the ModuleRelease "parca-1.26.2" has the message ""
     And the ModuleRelease "parca-1.27.0" matches:
       """
       metadata:
@@ -246,9 +246,9 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
         - {apiVersion: deckhouse.io/v1alpha1, controller: true, kind: ModuleSource, name: foxtrot-suitable}
       status:
         approved: true
-        message: ""
         phase: Deployed
       """
+    And the ModuleRelease "parca-1.27.0" has the message ""
     And the Module "parca" matches:
       """
       status:
@@ -829,5 +829,5 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
           status: deployed
       status:
         approved: true
-        message: ""
       """
+    And the ModuleRelease "parca-1.27.0" has the message ""

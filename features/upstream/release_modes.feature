@@ -70,9 +70,9 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
       status:
         approved: false
         phase: Deployed
-        message: ""
         transitionTime: "2024-05-03T20:55:49Z"
       """
+    And the ModuleRelease "parca-v1.4.3" has the message ""
     And the Module "parca" matches:
       """
       status:
@@ -113,9 +113,9 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
           status: deployed
       status:
         phase: Deployed
-        message: ""
         transitionTime: "2024-05-03T20:55:49Z"
       """
+    And the ModuleRelease "parca-v1.4.3" has the message ""
     And the Module "parca" matches:
       """
       status:
@@ -176,9 +176,9 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
       status:
         approved: true
         phase: Deployed
-        message: ""
         transitionTime: "2019-10-17T15:33:00Z"
       """
+    And the ModuleRelease "echo-v0.4.69" has the message ""
     And the Module "echo" matches:
       """
       status:
@@ -548,10 +548,10 @@ Feature: What each update mode lets through, as DKP's release-controller tests s
           status: deployed
       status:
         approved: false
-        message: ""
         phase: Deployed
         transitionTime: "2024-05-03T20:55:49Z"
       """
+    And the ModuleRelease "echo-v1.5.0" has the message ""
     And the Module "echo" matches:
       """
       status:

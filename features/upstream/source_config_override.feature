@@ -81,12 +81,12 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
       status:
         phase: Active
         modulesCount: 3
-        message: ""
         modules:
         - {name: disabledmodule, version: v1.2.3}
         - {name: enabledmodule, version: v1.2.3}
         - {name: withpolicymodule, version: v1.2.3, policy: test-alpha}
       """
+    And the ModuleSource "test-source-1" has the message ""
     And no ModuleRelease of module "disabledmodule" exists
     And the ModuleRelease "enabledmodule-v1.2.3" matches:
       """

@@ -55,7 +55,7 @@ from harness.dkp.rules.release import (
     deployed_annotations,
     validations_blocked,
 )
-from harness.dkp.rules.release_status import typed_status
+from harness.dkp.rules.release_status import status_patch
 from harness.dkp.rules.requirements import ReleaseRequirements, check_release_requirements, pending_message
 from harness.dkp.rules.taskcalc import Task, TaskKind
 from harness.dkp.rules.validations import Platform, first_failure, validation_files
@@ -281,10 +281,17 @@ class ReleaseController(ControllerBase):
         status: dict[str, Any] = {"phase": str(phase), "message": message}
         if deep_get(release, "status.phase") != phase:
             status["transitionTime"] = stamp(self.clock.now())
-        current = release.get("status") or {}
+        current = dict(release.get("status") or {})
+        if self._omit_empty:
+            current.setdefault("message", "")  # left out because empty: the same as ""
         if all(current.get(k) == v for k, v in status.items()):
             return release
         return self._patch_status(release, status)
+
+    @property
+    def _omit_empty(self) -> bool:
+        """Whether this Deckhouse leaves an empty message and a zero size out (v1.78 on)."""
+        return eras.Behaviour.STATUS_OMITEMPTY in self.settings.behaviours
 
     def _patch_status(self, release: Obj, status: dict[str, Any]) -> Obj:
         if (
@@ -292,7 +299,7 @@ class ReleaseController(ControllerBase):
             and "phase" not in status
         ):
             return release
-        typed = typed_status(release.get("status"), status)
+        typed = status_patch(release.get("status"), status, omit_empty=self._omit_empty)
         return self._write(release, {"status": typed}, subresource="status")
 
     def _patch_meta(
@@ -478,7 +485,8 @@ class ReleaseController(ControllerBase):
             annotations=deployed_annotations(self.settings.behaviours),
             finalizers=finalizers,
         )
-        status = typed_status(release.get("status"), {"phase": ReleasePhase.DEPLOYED.value, "message": ""})
+        deployed = {"phase": ReleasePhase.DEPLOYED.value, "message": ""}
+        status = status_patch(release.get("status"), deployed, omit_empty=self._omit_empty)
         self.kube.patch(kinds.MODULE_RELEASE, name_of(release), {"status": status}, subresource="status")
 
     # -- Deployed --------------------------------------------------------------------------------

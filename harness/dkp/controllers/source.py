@@ -323,11 +323,12 @@ class SourceController(ControllerBase):
         name = name_of(source)
         current = self.kube.get(kinds.MODULE_SOURCE, name)
         before = dict(current.get("status") or {})
-        heartbeat = rules.heartbeat_only(before, {**before, **status})
+        after = {k: v for k, v in {**before, **status}.items() if v is not None}
+        heartbeat = rules.heartbeat_only(before, after)
         if heartbeat:
             self._write_sync_time(name)
         else:
-            current["status"] = {**before, **status}
+            current["status"] = after
             self.kube.update(kinds.MODULE_SOURCE, current, subresource="status")
         self._apply(source, (rules.AddFinalizer(fin.MODULE_EXISTS),))
         self.log.info(LOGGER, "module source reconciled", source=name, modules=len(entries))

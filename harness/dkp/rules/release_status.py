@@ -11,6 +11,14 @@ values even when the controller never set them: ``approved: false``, ``message: 
 golden files show exactly that shape on every release the controller touched. ``phase`` is
 ``omitempty``; a zero ``transitionTime`` is sent as ``null``, which the API server prunes from a
 custom resource, so both are left out when unset.
+
+From Deckhouse v1.78 (``Behaviour.STATUS_OMITEMPTY``) ``message`` and ``size`` carry
+``omitempty``: the release-controller goldens of the suite at 049a95cf print neither on a release
+whose message is empty and whose size is zero (``approved: false`` and ``pullDuration: 0s`` stay:
+a bool without the tag, and ``omitempty`` never drops a struct), where the suite's v1.77 case
+``module-documentation-embedded`` (99e4a372) still prints ``message: ""`` and ``size: 0``.
+Because DKP replaces the whole status, a message emptied later disappears from the object too;
+:func:`status_patch` says so to a merge patch with ``null``.
 """
 
 from __future__ import annotations
@@ -18,7 +26,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["typed_status"]
+__all__ = ["status_patch", "typed_status"]
+
+#: The fields ``omitempty`` drops at their zero value from v1.78 on.
+_OMITTED_WHEN_EMPTY: tuple[tuple[str, Any], ...] = (("message", ""), ("size", 0))
 
 #: The struct's fields in Go's order, with the value a never-set field is written with
 #: (``None``: ``omitempty`` or pruned, so left out).
@@ -32,9 +43,12 @@ _FIELDS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def typed_status(current: Mapping[str, Any] | None, change: Mapping[str, Any]) -> dict[str, Any]:
+def typed_status(
+    current: Mapping[str, Any] | None, change: Mapping[str, Any], *, omit_empty: bool = False
+) -> dict[str, Any]:
     """The status DKP's update sends: ``current`` with ``change`` applied, every struct field
-    present with its zero value where neither sets it."""
+    present with its zero value where neither sets it (``omit_empty``: but an empty ``message``
+    and a zero ``size``)."""
     merged = {**(current or {}), **change}
     status: dict[str, Any] = {}
     for key, zero in _FIELDS:
@@ -43,4 +57,19 @@ def typed_status(current: Mapping[str, Any] | None, change: Mapping[str, Any]) -
             value = zero
         if value is not None:
             status[key] = value
+    if omit_empty:
+        for key, zero in _OMITTED_WHEN_EMPTY:
+            if status.get(key) == zero:
+                del status[key]
     return status
+
+
+def status_patch(
+    current: Mapping[str, Any] | None, change: Mapping[str, Any], *, omit_empty: bool = False
+) -> dict[str, Any]:
+    """The merge patch that leaves the status :func:`typed_status` describes: a field the update
+    would no longer send but the release still holds is deleted (``null``), as DKP's whole-status
+    replacement drops it."""
+    typed = typed_status(current, change, omit_empty=omit_empty)
+    dropped = {key: None for key, _ in _OMITTED_WHEN_EMPTY if key not in typed and key in (current or {})}
+    return {**typed, **dropped}

@@ -406,7 +406,8 @@ def scan_status(
     entries: Sequence[Mapping[str, Any]], now: datetime, behaviours: frozenset[Behaviour]
 ) -> tuple[dict[str, Any], bool]:
     """The status a scan writes (§2 "Status written"; the list is replaced), and whether any
-    module has an error (the message says so; v1.73+ reads ``error``, before ``pullError``)."""
+    module has an error (the message says so; v1.73+ reads ``error``, before ``pullError``). A
+    ``None`` value is a field the write leaves out of the status it replaces."""
     key = error_key(behaviours)
     had_errors = any(bool(e.get(key)) for e in entries)
     status = {
@@ -416,6 +417,9 @@ def scan_status(
         "message": messages.SOURCE_SOME_ERRORS if had_errors else "",
         "syncTime": stamp(now),
     }
+    if not had_errors and Behaviour.STATUS_OMITEMPTY in behaviours:
+        # ``omitempty`` from v1.78: the whole-status update drops an empty message (None: delete).
+        status["message"] = None
     return status, had_errors
 
 
