@@ -12,8 +12,6 @@ SIGTERM and must remove its state files.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import select
 import shutil
@@ -24,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
 from harness.registry.backends.distribution import find_binary
 from harness.steps.kubectl import GO_DEFAULTS
+from tests.cli_in_process import run_cli
 
 pytestmark = [pytest.mark.kubectl, pytest.mark.registry, pytest.mark.slow]
 
@@ -62,14 +60,6 @@ def sandbox(tmp_path):
     assert not any((state / name).exists() for name in ("kubeconfig", "env", "control.json", "tmp"))
 
 
-def dkp_harness(*args: str) -> tuple[int, str, str]:
-    """``dkp-harness ARGS`` through the CLI's ``main``: its exit code, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
-
-
 class Sandbox:
     def __init__(self, state: Path, env: dict[str, str], cache: Path):
         self.state = state
@@ -79,7 +69,7 @@ class Sandbox:
 
     def harness(self, *args: str) -> str:
         """``dkp-harness ARGS``, which must succeed: its output."""
-        code, out, err = dkp_harness(*args)
+        code, out, err = run_cli(*args)
         assert code == 0, f"dkp-harness {' '.join(args)} failed: {err}"
         return out
 
@@ -192,7 +182,7 @@ def _readme_capture(command: str) -> str:
 
 
 def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
-    code, _, err = dkp_harness("module", "enable", "module-x", "--state-dir", str(sandbox.state))
+    code, _, err = run_cli("module", "enable", "module-x", "--state-dir", str(sandbox.state))
     assert code == 1
     assert 'enable module failed: module "module-x" not found' in err
     assert "module-x" not in sandbox.kubectl("get", "mc", "-o", "name")
@@ -212,7 +202,7 @@ def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
 
 def _refused_time(sandbox, *words: str) -> str:
     """``dkp-harness time`` that must fail (exit 1): its stderr."""
-    code, out, err = dkp_harness("time", "--state-dir", str(sandbox.state), *words)
+    code, out, err = run_cli("time", "--state-dir", str(sandbox.state), *words)
     assert code == 1, out
     return err
 
