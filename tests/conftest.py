@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.registry.backends.distribution import DistributionBackend, find_binary
-from harness.registry.backends.pool import shared_pool
+from harness.registry.backends.distribution import DistributionBackend
+from tests.registry_pool import pooled
 
 # pytester's in-process runs (the authoring, eras and report tests run whole scenario suites that
 # way) forget every module first imported during the run. That costs twice:
@@ -69,12 +69,4 @@ def pooled_registry() -> Iterator[DistributionBackend]:
     when the test stopped or broke it. Tests about the process itself (its start, its log from the
     first line, its death) use a registry of their own.
     """
-    if find_binary() is None:
-        pytest.skip("no registry binary found: install one with `apt-get install docker-registry`")
-    pool = shared_pool()
-    backend = pool.acquire()
-    try:
-        backend.finish_start()
-        yield backend
-    finally:
-        pool.release(backend)
+    yield from pooled()

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from .conftest import python_api_client, widget
+from .test_kubectl import ENV
 
 G, V, P = "example.com", "v1alpha2", "widgets"
 WIDGETS = f"/apis/{G}/{V}/{P}"
@@ -111,7 +112,7 @@ def _kubectl(kubeconfig: str, tmp: Path, *args: str, stdin: str | None = None) -
     """The real kubectl with a fresh discovery cache; fails the test on a non-zero exit."""
     cache = tmp / f"cache-{len(list(tmp.glob('cache-*')))}"
     argv = [str(KUBECTL), "--kubeconfig", kubeconfig, "--cache-dir", str(cache), *args]
-    done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60, env=ENV)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

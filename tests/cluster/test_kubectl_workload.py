@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from .conftest import KUBECTL, NEEDS_KUBECTL, kubectl_missing, kubectl_text
+from .conftest import KUBECTL, KUBECTL_ENV, NEEDS_KUBECTL, kubectl_missing, kubectl_text
 
 pytestmark = [pytest.mark.registry, pytest.mark.kubectl]
 
@@ -55,7 +55,9 @@ def test_a_kubernetes_upgrade_reaches_the_nodes_kubelet(cluster, tmp_path):
 
 def _exec(cluster, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
     argv = [str(KUBECTL), "--kubeconfig", str(cluster.kubeconfig), "--cache-dir", str(tmp_path), *args]
-    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, env=KUBECTL_ENV
+    )
 
 
 def test_the_pages_exec_command_enables_and_disables_a_module_through_its_moduleconfig(cluster, tmp_path):
@@ -216,6 +218,7 @@ def test_kubectl_logs_since_timestamps_and_follow_read_the_deckhouse_logs_instan
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=KUBECTL_ENV,
     )
     try:
         selector = selectors.DefaultSelector()
@@ -339,6 +342,7 @@ def test_a_follower_that_leaves_frees_its_thread_though_the_log_stays_quiet(clus
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            env=KUBECTL_ENV,
         )
         selector = selectors.DefaultSelector()
         selector.register(follow.stdout, selectors.EVENT_READ)

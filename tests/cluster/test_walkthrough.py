@@ -1,8 +1,13 @@
 """The README walkthrough, performed for real: `dkp-harness serve` in the background, real kubectl.
 
-Every command is a subprocess, as a user would type it; kubectl gets a fresh ``--cache-dir`` so
-discovery is never stale. The only wait is on the serve process announcing readiness on stdout
-(bounded). The sandbox is stopped with SIGTERM and must remove its state files.
+The sandbox is a process of its own and kubectl a real subprocess (with the test's own
+``--cache-dir``), as a user runs them. The other ``dkp-harness`` commands (``publish``, ``time``,
+``module``) run through the CLI's ``main`` in this process, with the user's arguments and its exit
+code: they reach the sandbox the way a user's would (its registry, its state folder's control
+endpoint), and a Python process started for each cost ~0.1 s of CPU; ``python -m harness`` as a
+process is the subject of ``tests/hostile/test_cli.py`` and ``tests/registry/test_cli.py``. The only
+wait is on the serve process announcing readiness on stdout (bounded). The sandbox is stopped with
+SIGTERM and must remove its state files.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from harness.registry.backends.distribution import find_binary
+from harness.steps.kubectl import GO_DEFAULTS
+from tests.cli_in_process import run_cli
 
 pytestmark = [pytest.mark.kubectl, pytest.mark.registry, pytest.mark.slow]
 
@@ -57,11 +64,14 @@ class Sandbox:
     def __init__(self, state: Path, env: dict[str, str], cache: Path):
         self.state = state
         self.registry = env["REGISTRY"]
-        self.env = {**os.environ, "KUBECONFIG": env["KUBECONFIG"]}
+        self.env = {**GO_DEFAULTS, **os.environ, "KUBECONFIG": env["KUBECONFIG"]}  # for kubectl
         self.cache = cache
 
     def harness(self, *args: str) -> str:
-        return self._run([sys.executable, "-m", "harness", *args])
+        """``dkp-harness ARGS``, which must succeed: its output."""
+        code, out, err = run_cli(*args)
+        assert code == 0, f"dkp-harness {' '.join(args)} failed: {err}"
+        return out
 
     def control(self, *args: str) -> str:
         return self.harness(*args[:1], "--state-dir", str(self.state), *args[1:])
@@ -172,14 +182,9 @@ def _readme_capture(command: str) -> str:
 
 
 def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
-    unknown = subprocess.run(
-        [sys.executable, "-m", "harness", "module", "enable", "module-x", "--state-dir", str(sandbox.state)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert unknown.returncode == 1
-    assert 'enable module failed: module "module-x" not found' in unknown.stderr
+    code, _, err = run_cli("module", "enable", "module-x", "--state-dir", str(sandbox.state))
+    assert code == 1
+    assert 'enable module failed: module "module-x" not found' in err
     assert "module-x" not in sandbox.kubectl("get", "mc", "-o", "name")
     sandbox.publish("module-x", "v1.0.0")
     sandbox.apply(SOURCE.format(registry=sandbox.registry))
@@ -197,10 +202,9 @@ def test_module_enable_cli_talks_to_the_running_sandbox(sandbox):
 
 def _refused_time(sandbox, *words: str) -> str:
     """``dkp-harness time`` that must fail (exit 1): its stderr."""
-    argv = [sys.executable, "-m", "harness", "time", "--state-dir", str(sandbox.state), *words]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1, done.stdout
-    return done.stderr
+    code, out, err = run_cli("time", "--state-dir", str(sandbox.state), *words)
+    assert code == 1, out
+    return err
 
 
 def test_time_cannot_go_back_and_says_why(sandbox):

@@ -21,6 +21,7 @@ from harness.registry import Publisher, RegistryClient
 from harness.registry.backends import DistributionBackend, find_binary
 from harness.registry.backends.base import BackendUnavailable
 from harness.registry.credentials import Credentials
+from tests.registry_pool import pooled
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "modules"
 ALICE = Credentials("alice", "s3cret-pass")
@@ -41,7 +42,14 @@ def registry(pooled_registry: DistributionBackend) -> DistributionBackend:
 
 
 @pytest.fixture
-def auth_registry(registry_binary: str) -> Iterator[DistributionBackend]:
+def auth_registry() -> Iterator[DistributionBackend]:
+    """An empty serving registry that asks for ALICE's password, from the process's pool."""
+    yield from pooled(ALICE)
+
+
+@pytest.fixture
+def own_auth_registry(registry_binary: str) -> Iterator[DistributionBackend]:
+    """A registry of the test's own that asks for ALICE's password: its log from the first line."""
     with DistributionBackend(binary=registry_binary, credentials=ALICE) as backend:
         yield backend
 

@@ -73,17 +73,17 @@ def test_a_failed_start_leaves_nothing_behind(tmp_path):
         _ = backend.address
 
 
-def test_basic_auth_is_required_and_the_password_is_stored_only_as_bcrypt(auth_registry):
-    assert httpx.get(f"http://{auth_registry.address}/v2/", verify=False).status_code == 401
+def test_basic_auth_is_required_and_the_password_is_stored_only_as_bcrypt(own_auth_registry):
+    assert httpx.get(f"http://{own_auth_registry.address}/v2/", verify=False).status_code == 401
     assert (
         httpx.get(
-            f"http://{auth_registry.address}/v2/", auth=("alice", "s3cret-pass"), verify=False
+            f"http://{own_auth_registry.address}/v2/", auth=("alice", "s3cret-pass"), verify=False
         ).status_code
         == 200
     )
-    htpasswd = (auth_registry.workdir / "htpasswd").read_text()
+    htpasswd = (own_auth_registry.workdir / "htpasswd").read_text()
     assert htpasswd.startswith("alice:$2b$") and "s3cret-pass" not in htpasswd
-    assert "s3cret-pass" not in repr(auth_registry) + auth_registry.logs()
+    assert "s3cret-pass" not in repr(own_auth_registry) + own_auth_registry.logs()
 
 
 def test_delete_is_enabled_in_the_registry_we_configure(registry):

@@ -1,4 +1,9 @@
-"""``dkp-harness registry`` and ``dkp-harness publish`` as a user runs them (subprocesses)."""
+"""``dkp-harness registry`` and ``dkp-harness publish`` as a user runs them.
+
+Subprocesses where the process is part of the subject (the entry point, its exit codes, the
+``registry`` command's signals and children); the other publishes run through the CLI's ``main``
+in this process (``tests/cli_in_process.py``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.cli_in_process import run_cli
 
 from .conftest import FIXTURES
 
@@ -82,38 +89,23 @@ def test_published_modules_are_visible_to_a_plain_http_client(registry):
 
 
 def test_publish_spec_from_the_fixtures(registry):
-    result = _cli("publish", "--registry", registry.address, "--spec", str(FIXTURES / "two-modules.yaml"))
-    assert result.returncode == 0, result.stderr
+    code, _, err = run_cli(
+        "publish", "--registry", registry.address, "--spec", str(FIXTURES / "two-modules.yaml")
+    )
+    assert code == 0, err
     version = _bare_read(registry.address, "deckhouse/modules/module-one/release", "alpha", "version.json")
     assert json.loads(version) == {"version": "v1.3.0"}
 
 
-def test_publish_with_auth_and_hook_error(auth_registry):
-    result = _cli(
-        "publish",
-        "--registry",
-        auth_registry.address,
-        "--module",
-        "m",
-        "--version",
-        "v1.0.0",
-        "--hook-error",
-        "boom",
-        auth="alice:s3cret-pass",
-    )
-    assert result.returncode == 0, result.stderr
-    denied = _cli(
-        "publish",
-        "--registry",
-        auth_registry.address,
-        "--module",
-        "m",
-        "--version",
-        "v1.0.0",
-        auth="alice:wrong",
-    )
-    assert denied.returncode == 1
-    assert "UNAUTHORIZED" in denied.stderr and "wrong" not in denied.stderr
+def test_publish_with_auth_and_hook_error(auth_registry, monkeypatch):
+    publish = ("publish", "--registry", auth_registry.address, "--module", "m", "--version", "v1.0.0")
+    monkeypatch.setenv(AUTH_ENV, "alice:s3cret-pass")  # credentials never go on the command line
+    code, _, err = run_cli(*publish, "--hook-error", "boom")
+    assert code == 0, err
+    monkeypatch.setenv(AUTH_ENV, "alice:wrong")
+    code, _, err = run_cli(*publish)
+    assert code == 1
+    assert "UNAUTHORIZED" in err and "wrong" not in err
 
 
 def test_publish_without_a_module_explains_the_arguments(registry):

@@ -19,6 +19,8 @@ from harness.report.assemble import assemble_run
 from harness.report.held_signals import signals_held
 from harness.report.write import FILES, ReportWriteError, write_reports
 
+from .conftest import LEAN_SUBPROCESS
+
 pytest_plugins = ["pytester"]
 
 STOP_INSIDE = """\
@@ -92,7 +94,7 @@ def test_a_stop_after_the_last_scenario_leaves_the_whole_new_set_and_exits_2(bdd
     out = bdd_project.path / "out"
     _previous_set(out)
     result = bdd_project.runpytest_subprocess(
-        "-p", "harness.report.plugin", "--conformance-report", "out", "-k", "synchronised"
+        "-p", "harness.report.plugin", "--conformance-report", "out", "-k", "synchronised", *LEAN_SUBPROCESS
     )
     text = result.stdout.str() + result.stderr.str()
     assert "Traceback" not in text and "KeyboardInterrupt" not in text
