@@ -204,7 +204,12 @@ class World:
         pytest.skip(reason)
 
     def publisher(self, repo: str) -> Publisher:
-        """A publisher for the scenario's repository ``repo`` (per scenario on a shared cluster)."""
+        """A publisher for the scenario's repository ``repo`` (per scenario on a shared cluster).
+
+        Every registry step asks for it right before changing the registry, so a real cluster is
+        first given the moment to take in the scenario's writes (``Target.before_registry_change``).
+        """
+        self.target.before_registry_change()
         key = self.names.repo(repo)
         if key not in self._publishers:
             self._publishers[key] = self.target.publisher(self.target.registry.push_repo(key))

@@ -193,6 +193,11 @@ class Target(abc.ABC):
         """Remember that ``module`` was pushed under ``repo`` (a shared target deletes it at the end)."""
         return None
 
+    def before_registry_change(self) -> None:
+        """Let DKP take in the scenario's writes before the registry changes under it (a real
+        cluster: :mod:`harness.target.catch_up`; the simulator is settled after every step)."""
+        return None
+
     def same_time(self, expected: Any, actual: Any) -> bool | None:
         """Whether a timestamp in a check matches; ``None`` when they are not both timestamps."""
         return None

@@ -25,6 +25,7 @@ from harness.registry.client import RegistryClient
 from harness.registry.errors import RegistryError
 from harness.registry.publisher import Publisher
 from harness.target.base import RegistryAccess, ScenarioOptions, Target, TargetSkip, needs_virtual_time
+from harness.target.catch_up import CATCH_UP_DEADLINE, lagging
 from harness.target.deckhouse_exec import LeaderExec
 from harness.target.kubeclient import KubernetesClient, TargetConnectionError
 from harness.target.naming import Naming, new_token
@@ -234,6 +235,21 @@ class KubeconfigTarget(Target):
 
     def published(self, repo: str, module: str) -> None:
         self._repos.setdefault(repo, set()).add(module)
+
+    def before_registry_change(self) -> None:
+        """Wait (bounded) until DKP took in the scenario's writes; see :mod:`harness.target.catch_up`."""
+
+        def caught_up() -> None:
+            behind = lagging(self._owned_of, self.client.get)
+            assert behind is None, behind
+
+        try:
+            eventually(caught_up, self.clock, CATCH_UP_DEADLINE)
+        except AssertionError:
+            return  # the change goes ahead; the scenario's checks say what followed
+
+    def _owned_of(self, resource: Resource) -> list[Obj]:
+        return [o for o in self.client.list(resource) if self.names.owns(_name(o))]
 
     # -- cleanup -----------------------------------------------------------------------------------
 
