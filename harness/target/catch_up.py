@@ -12,9 +12,10 @@ registry, and the rescan deleted the Module as one nobody enabled, where the sce
 simulator) had it enabled first and removed after.
 
 So before each registry change the real target waits, within :data:`CATCH_UP_DEADLINE` of cluster
-time, until every ModuleSource of the scenario has completed a scan (``status.syncTime``) and the
-Module of every ModuleConfig of the scenario shows that config's ``spec.enabled`` in its
-``EnabledByModuleConfig`` condition (a ModuleConfig whose Module does not exist has nothing to
+time, until every ModuleSource of the scenario has completed a scan (``status.syncTime``, or the
+``status.message`` of a scan that failed, e.g. on credentials) and the Module of every
+ModuleConfig of the scenario shows that config's ``spec.enabled`` in its ``EnabledByModuleConfig``
+condition (a ModuleConfig whose Module does not exist has nothing to
 show; a disabling one is also shown by no condition at all). A cluster that does not get there in
 time is not failed here: the change goes ahead and the scenario's checks say what followed.
 """
@@ -43,7 +44,7 @@ Getter = Callable[[Resource, str], Obj]
 def lagging(list_owned: Lister, get: Getter) -> str | None:
     """What DKP has not yet taken in of the scenario's writes, or ``None`` when it has."""
     for source in list_owned(kinds.MODULE_SOURCE):
-        if not deep_get(source, "status.syncTime"):
+        if not deep_get(source, "status.syncTime") and not deep_get(source, "status.message"):
             return f"ModuleSource {source['metadata']['name']} has not completed a scan yet"
     for config in list_owned(kinds.MODULE_CONFIG):
         enabled = deep_get(config, "spec.enabled")

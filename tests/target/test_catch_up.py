@@ -47,6 +47,11 @@ def test_a_source_that_has_not_scanned_yet_holds_the_change_back():
     )
 
 
+def test_a_source_whose_scan_failed_has_been_taken_in():
+    failed = {"metadata": {"name": "example-abc"}, "status": {"message": "read auth config: …"}}
+    assert lagging(*_cluster({"ModuleSource": [failed]})) is None
+
+
 @pytest.mark.parametrize(
     ("enabled", "condition", "behind"),
     [
