@@ -185,6 +185,11 @@ def _answer(request: BaseHTTPRequestHandler, status: int, payload: dict[str, Any
 
 def _read_state(state_dir: Path) -> dict[str, Any]:
     path = state_dir / CONTROL_FILE
+    if state_dir.is_file():
+        raise ControlError(
+            f"--state-dir {state_dir} is a file, not a directory: give the directory"
+            " `dkp-harness serve --state-dir` was started with"
+        )
     try:
         state: dict[str, Any] = json.loads(path.read_text())
     except FileNotFoundError:

@@ -87,6 +87,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="run the scenarios tagged @claim:ID (repeatable), e.g. --claim REL-03",
     )
     parser.add_argument(
+        "--claims",
+        metavar="FILE",
+        help="the claims catalogue the report traces scenarios to (default fixtures/claims.yaml)",
+    )
+    parser.add_argument(
         "--fail-on-deviation",
         action="store_true",
         help="exit 1 when a scenario passed only as a known deviation from the page",
@@ -325,6 +330,8 @@ def run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     extra = list(getattr(args, "extra", []))
     extra = extra[1:] if extra[:1] == ["--"] else extra
+    if getattr(args, "claims", None):  # the report plugin's option: its value goes with it
+        extra = ["--claims", str(args.claims), *extra]
     try:
         command = build_command(args.report_dir, [*target, *extra], args)
     except SelectionError as exc:

@@ -118,6 +118,12 @@ def load_catalogue(path: Path) -> Catalogue:
         raise CatalogueError(
             f"claims catalogue not found at {path}; create it or pass --claims FILE"
         ) from None
+    except IsADirectoryError:
+        raise CatalogueError(
+            f"claims catalogue {path} is a directory; pass --claims FILE with the catalogue's YAML file"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"claims catalogue {path} cannot be read: {exc}") from None
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError:

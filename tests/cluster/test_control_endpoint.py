@@ -56,6 +56,16 @@ def test_a_stopped_sandbox_is_reported_as_not_answering(tmp_path):
         call(tmp_path / "elsewhere", "GET", "/now")
 
 
+def test_a_state_dir_that_is_a_file_is_named_as_such(tmp_path):
+    """It printed Python's ``[Errno 20] Not a directory`` for ``DIR/control.json``."""
+    a_file = tmp_path / "state"
+    a_file.write_text("")
+    with pytest.raises(
+        ControlError, match=r"--state-dir .*state is a file, not a directory: give the directory"
+    ):
+        call(a_file, "GET", "/now")
+
+
 def test_client_commands_import_neither_tls_nor_email_nor_http_server(server, tmp_path):
     code = (
         "import sys\n"

@@ -68,3 +68,10 @@ def test_page_anchors_link_to_the_published_page_and_other_anchors_do_not(catalo
     )
     assert page.link("#x", base="https://docs.example/") == "https://docs.example/module-development/run/#x"
     assert page.link("§5.2") is None
+
+
+def test_a_catalogue_path_that_is_a_directory_says_so(tmp_path):
+    with pytest.raises(
+        CatalogueError, match=r"is a directory; pass --claims FILE with the catalogue's YAML file"
+    ):
+        load_catalogue(tmp_path)

@@ -116,3 +116,20 @@ def test_the_top_level_help_of_time_names_the_words_time_takes():
 @pytest.mark.parametrize(("returncode", "code"), [(0, 0), (1, 1), (-2, 2), (-15, 143)])
 def test_a_pytest_ended_by_a_signal_exits_as_a_shell_reports_it(returncode, code):
     assert run_module.exit_code(returncode) == code
+
+
+def test_the_claims_catalogue_option_takes_its_file_along_to_pytest(tmp_path, monkeypatch):
+    """``--claims FILE`` is the report plugin's option: ``run`` took FILE for a feature path."""
+    seen: list[list[str]] = []
+
+    def capture(command):
+        seen.append(list(command))
+        return 0
+
+    monkeypatch.setattr(run_module, "run_pytest", capture)
+    main(["run", "--claims", "my-claims.yaml", "features/approval", "--report-dir", str(tmp_path)])
+    [command] = seen
+    at = command.index("--claims")
+    assert command[at + 1] == "my-claims.yaml"
+    feature_paths = [word for word in command if word.startswith("--feature-path=")]
+    assert feature_paths == ["--feature-path=features/approval"]  # FILE was not taken for a path
