@@ -70,3 +70,18 @@ def test_an_xpassed_scenario_is_shown_as_marked_and_listed_for_attention(project
     )
     junit = (project.path / "out" / "junit.xml").read_text()
     assert "marked xfail: counted as what its steps did" in junit
+
+
+def test_a_strict_xpass_holds_is_shown_as_marked_and_fails_the_run(project):
+    """pytest fails a strict xfail that passed without an exception; it read "could not check"."""
+    result = project.runpytest("scenarios", *REPORT_ARGS, "-o", "xfail_strict=true")
+    assert result.ret == 1
+    report = json.loads((project.path / "out" / "conformance.json").read_text())
+    scenarios = {s["name"]: s for f in report["features"] for s in f["scenarios"]}
+    strict = scenarios["Marked to fail and passes"]
+    assert (strict["status"], strict["xfail"], strict["error"]) == ("passed", "", None)
+    assert {c["id"]: c["status"] for c in report["claims"]}["EN-02"] == "passed"
+    assert report["counts"]["scenarios"]["error"] == 0
+    assert any(
+        "'Marked to fail and passes' is marked xfail and passed (xpass)" in p for p in report["problems"]
+    )
