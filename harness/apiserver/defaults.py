@@ -135,18 +135,13 @@ def _stateful_set(spec: dict[str, Any]) -> None:
     """``SetDefaults_StatefulSet`` (``pkg/apis/apps/v1/defaults.go``, the 1.32 feature gates: no
     ``maxUnavailable``, a PVC retention policy); its claim templates get a claim's volume mode."""
     _default(spec, "podManagementPolicy", "OrderedReady")
-    strategy = spec.get("updateStrategy")
-    if not isinstance(strategy, dict):
-        strategy = spec["updateStrategy"] = {}
+    strategy = _mapping(spec, "updateStrategy")
     if strategy.get("type") in (None, ""):
         strategy["type"] = "RollingUpdate"
-        if not isinstance(strategy.get("rollingUpdate"), dict):
-            strategy["rollingUpdate"] = {}
+        _mapping(strategy, "rollingUpdate")
     if strategy["type"] == "RollingUpdate" and isinstance(strategy.get("rollingUpdate"), dict):
         _default(strategy["rollingUpdate"], "partition", 0)
-    retention = spec.get("persistentVolumeClaimRetentionPolicy")
-    if not isinstance(retention, dict):
-        retention = spec["persistentVolumeClaimRetentionPolicy"] = {}
+    retention = _mapping(spec, "persistentVolumeClaimRetentionPolicy")
     _default(retention, "whenDeleted", "Retain")
     _default(retention, "whenScaled", "Retain")
     _default(spec, "replicas", 1)
@@ -194,14 +189,10 @@ def _deployment(spec: dict[str, Any]) -> None:
     _default(spec, "replicas", 1)
     _default(spec, "revisionHistoryLimit", 10)
     _default(spec, "progressDeadlineSeconds", 600)
-    strategy = spec.get("strategy")
-    if not isinstance(strategy, dict):
-        strategy = spec["strategy"] = {}
+    strategy = _mapping(spec, "strategy")
     _default(strategy, "type", "RollingUpdate")
     if strategy["type"] == "RollingUpdate":
-        rolling = strategy.get("rollingUpdate")
-        if not isinstance(rolling, dict):
-            rolling = strategy["rollingUpdate"] = {}
+        rolling = _mapping(strategy, "rollingUpdate")
         _default(rolling, "maxUnavailable", "25%")
         _default(rolling, "maxSurge", "25%")
     _template(spec)
@@ -209,14 +200,10 @@ def _deployment(spec: dict[str, Any]) -> None:
 
 def _daemon_set(spec: dict[str, Any]) -> None:
     """``SetDefaults_DaemonSet`` (``pkg/apis/apps/v1/defaults.go``)."""
-    strategy = spec.get("updateStrategy")
-    if not isinstance(strategy, dict):
-        strategy = spec["updateStrategy"] = {}
+    strategy = _mapping(spec, "updateStrategy")
     _default(strategy, "type", "RollingUpdate")
     if strategy["type"] == "RollingUpdate":
-        rolling = strategy.get("rollingUpdate")
-        if not isinstance(rolling, dict):
-            rolling = strategy["rollingUpdate"] = {}
+        rolling = _mapping(strategy, "rollingUpdate")
         _default(rolling, "maxUnavailable", 1)
         _default(rolling, "maxSurge", 0)
     _default(spec, "revisionHistoryLimit", 10)
@@ -393,6 +380,15 @@ def _default(obj: dict[str, Any], key: str, value: Any) -> None:
     defaulting sees a nil pointer or a zero string (a zero number is a value: ``replicas: 0``)."""
     if obj.get(key) in (None, ""):
         obj[key] = value
+
+
+def _mapping(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """The mapping at ``parent[key]``, an empty one put there when it is missing or not a mapping
+    (defaulting then fills it, as Go fills a nil struct pointer it allocates)."""
+    found = parent.get(key)
+    if not isinstance(found, dict):
+        found = parent[key] = {}
+    return found
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
