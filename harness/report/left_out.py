@@ -22,21 +22,18 @@ from typing import Any
 
 import pytest
 
-__all__ = ["LEFT_OUT_KEY", "claims_of", "count_left_out", "left_out_from"]
+from harness.report.recorder import item_claims
+
+__all__ = ["LEFT_OUT_KEY", "count_left_out", "left_out_from"]
 
 #: The ``config.workeroutput`` key under which an xdist worker ships its counts.
 LEFT_OUT_KEY = "harness.report.left_out"
 
 
-def claims_of(item: pytest.Item) -> list[str]:
-    """The claim IDs an item's ``@claim:<ID>`` tags name."""
-    return sorted({str(m.args[0]) for m in item.iter_markers("claim") if m.args})
-
-
 def count_left_out(items: Iterable[pytest.Item], into: Counter[str]) -> None:
     """Add one per claim for each deselected scenario that checks it."""
     for item in items:
-        into.update(claims_of(item))
+        into.update(item_claims(item))
 
 
 def left_out_from(workeroutput: Mapping[str, Any] | None) -> dict[str, int]:

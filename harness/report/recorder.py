@@ -101,6 +101,11 @@ def step_function_name(function: Callable[..., object] | None) -> str | None:
     return f"{getattr(function, '__module__', '?')}:{getattr(function, '__qualname__', '?')}"
 
 
+def item_claims(item: pytest.Item) -> list[str]:
+    """The claim IDs an item's ``@claim:<ID>`` tags name, sorted, each once."""
+    return sorted({str(m.args[0]) for m in item.iter_markers("claim") if m.args})
+
+
 def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
     """The pytest-bdd scenario behind a test item, or None for a plain pytest test."""
     function = getattr(item, "function", None)
@@ -187,7 +192,7 @@ def build_scenario(
         line=template.line_number,
         status=status,
         tags=sorted(template.tags | feature.tags | rule_tags),
-        claims=sorted({str(m.args[0]) for m in item.iter_markers("claim") if m.args}),
+        claims=item_claims(item),
         deviation=deviation,
         duration=recorder.duration,
         steps=steps,

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from harness.feature_text import read_feature, real_path
-from harness.report.recorder import scenario_template, unreadable_feature
+from harness.report.recorder import item_claims, scenario_template, unreadable_feature
 
 __all__ = [
     "check_claim_filter",
@@ -210,11 +210,11 @@ def filter_items(
             ok = problem is None or not specs or any(_selects_file(s, Path(problem.path)) for s in specs)
             (kept if ok else dropped).append(item)
             continue
-        item_claims = {str(m.args[0]) for m in item.iter_markers("claim") if m.args}
+        tagged = set(item_claims(item))
         path = real_path(template.feature.filename)
         rows = _example_rows(template) if by_line else ()
         row = _row_of(item, rows)
-        ok = (not wanted_claims or bool(item_claims & wanted_claims)) and (
+        ok = (not wanted_claims or bool(tagged & wanted_claims)) and (
             not specs or any(_selects(spec, path, template.line_number, lines, rows, row) for spec in specs)
         )
         (kept if ok else dropped).append(item)

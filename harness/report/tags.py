@@ -32,7 +32,7 @@ import pytest
 from harness import eras
 from harness.feature_text import read_feature, real_path
 from harness.report.model import BEYOND_PAGE_TAG
-from harness.report.recorder import scenario_template
+from harness.report.recorder import item_claims, scenario_template
 
 __all__ = [
     "BEYOND_PAGE_TAG",
@@ -225,7 +225,7 @@ def item_claim_problems(
             where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, tag, line)}"
             problems.append(f"{where}: {mistake}")
     if known is not None and explained is not None and item.get_closest_marker("deviation") is not None:
-        claims = sorted({str(m.args[0]) for m in item.iter_markers("claim") if m.args})
+        claims = item_claims(item)
         unexplained = unexplained_deviation(claims, known, explained)
         if unexplained is not None:
             where = (
