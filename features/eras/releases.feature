@@ -32,6 +32,33 @@ Feature: Today's release controller: requirements messages, the package mirror, 
       | VERSION | v1.0.0 |
 
   @claim:DKP-43 @deckhouse-since:v1.76.0
+  Scenario: The first version mirrored into the package view brings the ModuleConfig along
+    The write that first puts a version on the Module's package view also copies the module's
+    ModuleConfig onto it, its spec.version as settingsVersion (upstream modulesync EnsureModule;
+    the release-controller goldens at 049a95cf show settingsVersion: 1).
+
+    Given the cluster has:
+      """
+      apiVersion: deckhouse.io/v1alpha1
+      kind: ModuleConfig
+      metadata:
+        name: module-1
+      spec:
+        version: 1
+        enabled: true
+      """
+    When 3 minutes pass
+    Then the ModuleRelease "module-1-v1.0.0" is in phase "Deployed"
+    And the Module "module-1" matches:
+      """
+      spec:
+        packageVersion: v1.0.0
+        packageRepositoryName: example
+        settingsVersion: 1
+        enabled: true
+      """
+
+  @claim:DKP-43 @deckhouse-since:v1.76.0
   Scenario: A release that was already Deployed is mirrored at the controller's next look
     Given the cluster has:
       """
