@@ -22,7 +22,7 @@ from pytest_bdd.parser import ScenarioTemplate, Step
 
 from harness.feature_text import real_path
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
-from harness.steps.catalogue import StepDef
+from harness.steps.catalogue import EXTRA_TYPES, StepDef
 from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
 from harness.steps.step_similarity import closest_steps
 from harness.steps.step_values import invalid_value
@@ -207,7 +207,8 @@ def quoting_hint(kind: str, keyword: str, text: str, steps: list[StepDef], inden
     for step in steps:
         if step.kind != kind or '"{' not in step.pattern:
             continue
-        loose = parsers.parse(step.pattern.replace('"{', "{").replace('}"', "}"))
+        # The definition's own parse types (``{message:Any}``) or the loose pattern does not compile.
+        loose = parsers.parse(step.pattern.replace('"{', "{").replace('}"', "}"), extra_types=EXTRA_TYPES)
         if not loose.is_matching(text):
             continue
         values = {name: str(value).strip('"') for name, value in (loose.parse_arguments(text) or {}).items()}
