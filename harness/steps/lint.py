@@ -24,6 +24,7 @@ from harness.feature_text import real_path
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import EXTRA_TYPES, StepDef
 from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
+from harness.steps.step_rewrite import rewritten_line
 from harness.steps.step_similarity import closest_steps
 from harness.steps.step_values import invalid_value
 
@@ -34,8 +35,10 @@ __all__ = [
     "feature_files",
     "feature_step_lines",
     "lint",
+    "other_kind_hint",
     "quoting_hint",
     "shown_path",
+    "suggested_line",
     "unfilled_in_outline",
 ]
 
@@ -68,6 +71,8 @@ class LintReport:
     usage: dict[str, int] = field(default_factory=dict)
     invalid: list[tuple[StepLine, str]] = field(default_factory=list)
     """Steps that match a definition but whose value it cannot take (a duration, a kind, YAML)."""
+    catalogue: list[StepDef] = field(default_factory=list)
+    """Every definition, for the line an undefined step should read (not only the three closest)."""
 
     @property
     def ok(self) -> bool:
@@ -76,7 +81,9 @@ class LintReport:
     def lines(self) -> list[str]:
         out = [
             f"{line.location}: undefined step: {line.keyword.strip()} {line.text}\n"
-            + _with_newline(quoting_hint(line.kind, line.keyword.strip(), line.text, near, "    "))
+            + _with_newline(
+                suggested_line(line.kind, line.keyword.strip(), line.text, self.catalogue or near, "    ")
+            )
             + describe_candidates(near, "    closest defined steps:")
             for line, near in self.undefined
         ]
@@ -97,7 +104,7 @@ class LintReport:
 
 
 def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:
-    report = LintReport(usage={s.key: 0 for s in steps})
+    report = LintReport(usage={s.key: 0 for s in steps}, catalogue=steps)
     seen_undefined: set[tuple[str, str, str]] = set()
     for line in feature_step_lines(features_dir):
         matched = [s for s in steps if s.matches(line.kind, line.text)]
@@ -216,6 +223,30 @@ def quoting_hint(kind: str, keyword: str, text: str, steps: list[StepDef], inden
         if fixed != text and step.matches(kind, fixed):
             return f"{indent}did you mean: {keyword} {fixed}? (a step's values are written in double quotes)"
     return ""
+
+
+def suggested_line(kind: str, keyword: str, text: str, steps: list[StepDef], indent: str = "  ") -> str:
+    """The line an undefined step should read: its values put in double quotes
+    (:func:`quoting_hint`), else the closest definition that takes its values
+    (:func:`harness.steps.step_rewrite.rewritten_line`); ``""`` when neither applies."""
+    other = other_kind_hint(kind, keyword, text, steps, indent)
+    quoted = other or quoting_hint(kind, keyword, text, steps, indent)
+    return quoted or rewritten_line(kind, keyword, text, steps, indent)
+
+
+def other_kind_hint(kind: str, keyword: str, text: str, steps: list[StepDef], indent: str = "  ") -> str:
+    """What to write when the line is a step of another kind: a check continued with ``And``
+    after a ``When`` (``And the ModuleRelease "…" has a message containing "…"``) is looked up as a
+    When step, and the closest steps then listed the very step the author wrote, as if it were
+    not there."""
+    kinds = sorted({step.kind for step in steps if step.kind != kind and step.matches(step.kind, text)})
+    if not kinds:
+        return ""
+    meant = kinds[0].capitalize()
+    continued = f"'{keyword}' here continues the {kind.capitalize()} steps above it"
+    if keyword.lower() in (kind, ""):
+        continued = f"it is written as a {kind.capitalize()} step"
+    return f"{indent}this is a {meant} step, but {continued}: start the line with {meant} ({meant} {text})"
 
 
 def _filled(pattern: str, values: dict[str, str]) -> str:

@@ -36,7 +36,7 @@ from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
 from harness.steps.library import MODULES
-from harness.steps.lint import closest_steps, describe_candidates, quoting_hint
+from harness.steps.lint import closest_steps, describe_candidates, suggested_line
 from harness.steps.plugin_loading import companions
 from harness.steps.step_lookup import install as install_step_lookup_cache
 from harness.steps.step_place import StepPlace, is_outline, outline_problem, unfilled_placeholder
@@ -181,7 +181,7 @@ def pytest_bdd_step_func_lookup_error(
     where = f"{_shown(feature.filename, request.config.rootpath)}:{step.line_number}"
     raise UnknownStepError(
         f"{where}: no step definition matches: {step.keyword.strip()} {step.name}\n"
-        + _with_newline(quoting_hint(step.type, step.keyword.strip(), step.name, CATALOGUE))
+        + _with_newline(suggested_line(step.type, step.keyword.strip(), step.name, CATALOGUE))
         + describe_candidates(near, "  closest defined steps:")
         + "\n  (the full list: `dkp-harness steps`)"
     )

@@ -20,7 +20,7 @@ from harness.api.kinds import ALL_DKP_RESOURCES
 from harness.steps.catalogue import StepDef
 from harness.steps.phase_names import KNOWN_PHASES
 
-__all__ = ["closest_steps"]
+__all__ = ["closest_steps", "shared_words"]
 
 _KIND_WORDS = frozenset(
     {resource.kind.lower() for resource in ALL_DKP_RESOURCES}
@@ -35,8 +35,11 @@ _WORDS_WEIGHT = 0.5
 _KIND_BONUS = 0.2
 
 
-def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) -> list[StepDef]:
-    """The ``limit`` definitions that read most like ``text`` (same kind first), one phrasing each."""
+def closest_steps(
+    kind: str, text: str, steps: list[StepDef], limit: int = 3, *, every_phrasing: bool = False
+) -> list[StepDef]:
+    """The ``limit`` definitions that read most like ``text`` (same kind first), one phrasing each
+    unless ``every_phrasing`` (a rewrite of the line picks the phrasing that agrees with it)."""
     plain = _normalise(text)
     wanted = _text_words(text)
     best: dict[str, tuple[float, StepDef]] = {}
@@ -45,10 +48,16 @@ def closest_steps(kind: str, text: str, steps: list[StepDef], limit: int = 3) ->
         if wanted:
             score += _WORDS_WEIGHT * len(wanted & _pattern_words(step.pattern)) / len(wanted)
         score += _KIND_BONUS if step.kind == kind else 0.0
-        if step.function not in best or score > best[step.function][0]:
-            best[step.function] = (score, step)
+        key = step.key if every_phrasing else step.function
+        if key not in best or score > best[key][0]:
+            best[key] = (score, step)
     ranked = sorted(best.values(), key=lambda pair: pair[0], reverse=True)
     return [step for _, step in ranked[:limit]]
+
+
+def shared_words(text: str, pattern: str) -> set[str]:
+    """The words (and placeholders its values fill) the line ``text`` shares with ``pattern``."""
+    return _text_words(text) & _pattern_words(pattern)
 
 
 def _text_words(text: str) -> set[str]:
