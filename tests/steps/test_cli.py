@@ -351,6 +351,7 @@ def test_steps_with_words_prints_only_the_steps_that_mention_them_all(capsys):
     heads = [line for line in out.splitlines() if not line.startswith(" ")]
     assert heads == [
         'When  I annotate the {kind} "{name}" with {key}="{value}"',
+        'When  I approve the ModuleRelease "{name}"',
         'Then  the ModuleRelease "{name}" was never Deployed before it was approved',
     ]
     assert '| When I annotate the ModuleRelease "module-one-v0.8.0"' in out

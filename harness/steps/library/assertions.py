@@ -109,6 +109,78 @@ def message_contains(world: World, kind: str, name: str, text: str) -> None:
         raise AssertionError(f"{kind} {name!r}: status.message {message!r} does not contain {text!r}")
 
 
+@then('the {kind} "{name}" has the annotation {key}="{value}"')
+def has_annotation(world: World, kind: str, name: str, key: str, value: str) -> None:
+    """``metadata.annotations[key]`` is exactly ``value`` (the check for ``I annotate …``; the
+    ``matches:`` step needs the key quoted, as it holds dots and slashes).
+
+    Example:
+        Then the ModuleRelease "module-one-v0.7.23" has the annotation modules.deckhouse.io/apply-now="true"
+    """
+    annotations = _annotations(world, kind, name)
+    expected = world.expect(value)
+    if annotations.get(key) != expected:
+        found = annotations.get(key)
+        world.evidence.diff(f"metadata.annotations[{key}]", expected, found)
+        world.dump(kind, name)
+        shown = "absent" if found is None else _quoted(found)
+        keys = ", ".join(sorted(annotations)) if found is None and annotations else ""
+        raise AssertionError(
+            f"{kind} {name!r}: annotation {key} is {shown}, expected {_quoted(expected)}"
+            + (f" (its annotations: {keys})" if keys else "")
+        )
+
+
+@then('the {kind} "{name}" has no annotation {key}')
+def lacks_annotation(world: World, kind: str, name: str, key: str) -> None:
+    """``metadata.annotations`` has no ``key``: an annotation DKP removes after acting on it
+    (``modules.deckhouse.io/force``, ``…/reinstall``).
+
+    Example:
+        Then the ModuleRelease "module-one-v0.8.0" has no annotation modules.deckhouse.io/force
+    """
+    annotations = _annotations(world, kind, name)
+    if key in annotations:
+        world.evidence.diff(f"metadata.annotations[{key}]", None, annotations[key])
+        world.dump(kind, name)
+        found = _quoted(annotations[key])
+        raise AssertionError(f"{kind} {name!r}: annotation {key} is {found}, expected none")
+
+
+def _annotations(world: World, kind: str, name: str) -> dict[str, object]:
+    obj = world.find(kind, name)
+    if obj is None:
+        raise missing_object(world, kind, name)
+    return dict(deep_get(obj, "metadata.annotations", {}) or {})
+
+
+@then('the {kind} "{name}" has the condition "{condition}" with status "{status}"')
+def has_condition(world: World, kind: str, name: str, condition: str, status: str) -> None:
+    """The ``status.conditions`` entry of that ``type`` has that ``status`` (``True``, ``False``
+    or ``Unknown``); to check its ``reason`` or ``message`` too, use ``matches:``.
+
+    Example:
+        Then the Module "module-one" has the condition "IsReady" with status "True"
+    """
+    obj = world.find(kind, name)
+    if obj is None:
+        raise missing_object(world, kind, name)
+    conditions = [c for c in deep_get(obj, "status.conditions", []) or [] if isinstance(c, dict)]
+    found = next((c for c in conditions if c.get("type") == condition), None)
+    if found is not None and str(found.get("status")) == status:
+        return
+    world.dump(kind, name)
+    if found is None:
+        types = ", ".join(str(c.get("type")) for c in conditions) or "none"
+        raise AssertionError(f"{kind} {name!r} has no condition {condition!r} (its conditions: {types})")
+    world.evidence.diff(f"status.conditions[{condition}].status", status, found.get("status"))
+    detail = ", ".join(f"{k} {_quoted(found[k])}" for k in ("reason", "message") if found.get(k))
+    raise AssertionError(
+        f"{kind} {name!r}: condition {condition} has status {_quoted(found.get('status'))}, "
+        f"expected {_quoted(status)}" + (f" ({detail})" if detail else "")
+    )
+
+
 @then('the releases of module "{module}" are:')
 def releases_are(world: World, module: str, datatable: list[list[str]]) -> None:
     """Exactly these ModuleReleases of the module exist (by name); the other columns are checked.

@@ -439,6 +439,25 @@ def annotate(world: World, kind: str, name: str, key: str, value: str) -> None:
     _merge(world, kind, name, {"metadata": {"annotations": {key: world.expect(value)}}})
 
 
+APPROVED = "modules.deckhouse.io/approved"
+"""The annotation DKP reads as a release's approval (docs/dkp-behaviour.md §5.1)."""
+
+
+@when('I approve the ModuleRelease "{name}"')
+@given('I approve the ModuleRelease "{name}"')
+def approve(world: World, name: str) -> None:
+    """Approve a release as the page says: annotate it ``modules.deckhouse.io/approved="true"``.
+
+    The same write as ``When I annotate the ModuleRelease "…" with
+    modules.deckhouse.io/approved="true"``; to check that another key (the page's message quotes
+    ``release.deckhouse.io/approved``) does not approve, annotate with that key instead.
+
+    Example:
+        When I approve the ModuleRelease "module-one-v0.7.24"
+    """
+    _merge(world, kinds.MODULE_RELEASE.kind, name, {"metadata": {"annotations": {APPROVED: "true"}}})
+
+
 @when('I label the {kind} "{name}" with {key}="{value}"')
 def label(world: World, kind: str, name: str, key: str, value: str) -> None:
     """Set one label.
