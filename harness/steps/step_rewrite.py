@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from harness.api import kinds
 from harness.api.kinds import ALL_DKP_RESOURCES
 from harness.steps.catalogue import StepDef
 from harness.steps.phase_names import KNOWN_PHASES
@@ -28,13 +29,13 @@ __all__ = ["rewritten_line"]
 
 _KINDS = {resource.kind.lower(): resource.kind for resource in ALL_DKP_RESOURCES}
 _KIND_SYNONYMS = {
-    "module": "Module",
-    "modules": "Module",
-    "release": "ModuleRelease",
-    "releases": "ModuleRelease",
-    "source": "ModuleSource",
-    "config": "ModuleConfig",
-    "policy": "ModuleUpdatePolicy",
+    "module": kinds.MODULE.kind,
+    "modules": kinds.MODULE.kind,
+    "release": kinds.MODULE_RELEASE.kind,
+    "releases": kinds.MODULE_RELEASE.kind,
+    "source": kinds.MODULE_SOURCE.kind,
+    "config": kinds.MODULE_CONFIG.kind,
+    "policy": kinds.MODULE_UPDATE_POLICY.kind,
 }
 _PHASES = {phase.lower(): phase for phase in KNOWN_PHASES}
 _QUOTED = re.compile(r'"([^"]*)"')

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.api import kinds
+from harness.api.annotations import APPROVED
 from harness.feature_text import real_path
 from harness.kube.errors import ApiError, Invalid, NotFound
 from harness.kube.go_yaml import string_field_text
@@ -437,10 +438,6 @@ def annotate(world: World, kind: str, name: str, key: str, value: str) -> None:
         When I annotate the ModuleRelease "module-one-v0.8.0" with modules.deckhouse.io/approved="true"
     """
     _merge(world, kind, name, {"metadata": {"annotations": {key: world.expect(value)}}})
-
-
-APPROVED = "modules.deckhouse.io/approved"
-"""The annotation DKP reads as a release's approval (docs/dkp-behaviour.md §5.1)."""
 
 
 @when('I approve the ModuleRelease "{name}"')
