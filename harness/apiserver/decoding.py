@@ -33,13 +33,17 @@ from harness.apiserver.duplicate_fields import Duplicates, JsonPairs, yaml_messa
 from harness.apiserver.json_numbers import from_yaml, parse_float, parse_int
 from harness.kube import yaml_limits
 from harness.kube.fast_yaml import SAFE_LOADER
-from harness.kube.go_yaml import json_key, json_mapping
+from harness.kube.go_yaml import UnsupportedKey, json_key, json_mapping
 
 __all__ = ["DecodeError", "Decoded", "decode", "decode_body"]
 
 
 class DecodeError(ValueError):
-    """The body cannot be decoded; the message is the decoder's reason, without the kind."""
+    """The body cannot be decoded; the message is the decoder's reason, without the kind: for YAML
+    what ``sigs.k8s.io/yaml``'s ``YAMLToJSON`` returns (go-yaml's ``yaml: ...``, the conversion's
+    ``unsupported map key ...``, ``json.Marshal``'s ``json: unsupported value: +Inf``), which the
+    create and update handlers quote as they are and ``yaml.Unmarshal`` (a server-side apply)
+    prefixes with ``error converting YAML to JSON:``."""
 
 
 class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
@@ -89,8 +93,7 @@ def _scan_yaml(text: str, max_depth: int) -> None:
     except yaml_limits.LimitExceeded as exc:
         if exc.bound == "depth":
             raise DecodeError(f"exceeded max depth: the body nests more than {max_depth} levels") from None
-        aliasing = "error converting YAML to JSON: yaml: document contains excessive aliasing"
-        raise DecodeError(aliasing) from None
+        raise DecodeError("yaml: document contains excessive aliasing") from None
 
 
 def _check_tree(value: Any, max_depth: int) -> None:
@@ -100,7 +103,10 @@ def _check_tree(value: Any, max_depth: int) -> None:
     while stack:
         node, depth = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
-            raise DecodeError(f"unsupported value: {node} (JSON has no infinity or NaN)")
+            # what json.Marshal says of it once the YAML is converted (FormatFloat's +Inf, NaN)
+            raise DecodeError(
+                f"json: unsupported value: {'NaN' if math.isnan(node) else f'{node:+}'.title()}"
+            )
         if not isinstance(node, (dict, list)) or id(node) in seen:
             continue
         if depth > max_depth:
@@ -193,9 +199,11 @@ def _load_yaml(text: str, max_depth: int) -> tuple[Any, Duplicates]:
             value = loader.get_single_data()
         finally:
             loader.dispose()
+    except UnsupportedKey as exc:
+        raise DecodeError(exc.go_message) from None
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
-        raise DecodeError(f"error converting YAML to JSON: yaml: {detail}") from None
+        raise DecodeError(f"yaml: {detail}") from None
     _check_tree(value, max_depth)
     lines = tuple(message for _, message in sorted(loader.repeated, key=lambda r: r[0]))
     return _numbers_as_json(value, set()), Duplicates(yaml_lines=lines, from_yaml=True)

@@ -10,12 +10,14 @@ copied, a patch is applied to a new object.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from harness.apiserver import access_reviews, defaults, scale, strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.apply_fields import refusal as apply_refusal
+from harness.apiserver.body_kind import interpret_problem, unrecognized
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.decode_refusals import (
     apply_duplicates,
@@ -299,9 +301,6 @@ def _table_rows(b: Backend, req: Request, target: Target) -> Callable[[Obj], Obj
 
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "bool", int: "number", float: "number"}
-_FIND_KIND = (
-    'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
-)
 
 
 def _json_type(value: Any) -> str:
@@ -310,15 +309,15 @@ def _json_type(value: Any) -> str:
 
 
 def _body_object(req: Request) -> Obj:
+    """The body as the object to write. Over HTTP a create's or an update's body is an object by
+    now (:func:`.body_kind.check_body`); an in-process one, or a server-side apply's, may not be."""
     if not isinstance(req.body, dict):
-        if req.body is None:  # an empty body (a JSON ``null`` decodes to None too: no kind in it)
-            problem = "couldn't get version/kind; json parse error: unexpected end of JSON input"
-        else:
-            problem = (
-                "couldn't get version/kind; json parse error: json: cannot unmarshal "
-                f"{_json_type(req.body)} into Go value of type {_FIND_KIND}"
-            )
-        raise not_decodable(req, problem)
+        problem = interpret_problem(req.body)
+        if req.verb == "patch":
+            raise not_decodable(req, problem)
+        raise unrecognized(
+            req.rt.resource.kind, problem, b"" if req.body is None else json.dumps(req.body).encode()
+        )
     body: Obj = req.body if req.body_owned else clone(req.body)
     return body
 

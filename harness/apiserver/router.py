@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.apiserver import discovery, gnostic, health, protobuf
+from harness.apiserver.body_kind import check_body, unrecognized
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import Decoded, DecodeError, decode
 from harness.apiserver.handlers import handle
@@ -32,7 +33,8 @@ PUBLIC_PATHS = frozenset({"/version", "/version/", "/healthz", "/livez", "/ready
 # ``CoreApi.get_api_versions`` ``/api/``, ``ApisApi.get_api_versions`` ``/apis/``).
 _SLASHED_ROOTS = {"/version/": "/version", "/api/": "/api", "/apis/": "/apis"}
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
-_YAML_MEDIA = frozenset({"application/yaml", "application/apply-patch+yaml"})
+APPLY_PATCH = "application/apply-patch+yaml"
+_YAML_MEDIA = frozenset({"application/yaml", APPLY_PATCH})
 
 
 class Router:
@@ -159,6 +161,11 @@ class Router:
             raise MethodNotAllowed(f"{method} is not supported on {'/'.join(parts)}")
         content_type = headers.get("content-type", "")
         decoded = self._decode(verb, rt, raw, content_type)
+        if verb == "update" or (verb == "create" and sub is None):  # not exec, attach, ...
+            as_yaml = content_type.split(";")[0].strip() in _YAML_MEDIA
+            check_body(
+                rt, sub, decoded.value, raw, as_yaml=as_yaml, field_validation=q.get("fieldValidation")
+            )
         req = Request(
             verb,
             rt,
@@ -190,10 +197,9 @@ class Router:
             return decode(raw, self.limits.max_depth, as_yaml=media in _YAML_MEDIA)
         except DecodeError as exc:
             if verb in ("create", "update"):
-                r = rt.resource
-                raise BadRequest(
-                    f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
-                ) from None
+                raise unrecognized(rt.resource.kind, str(exc), raw) from None
+            if media == APPLY_PATCH:  # the apply patcher's yaml.Unmarshal
+                raise BadRequest(f"error decoding YAML: error converting YAML to JSON: {exc}") from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
 
     def _decode_protobuf(self, rt: ResourceType, raw: bytes) -> Any:

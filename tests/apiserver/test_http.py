@@ -135,8 +135,8 @@ def test_version_is_indented_json_and_the_openapi_index_compact(http):
 
 
 def test_post_without_content_type_is_json_and_yaml_bodies_work(http):
-    r = http.post(URL, content=b'{"metadata":{"name":"j"},"spec":{"repo":"r"}}', headers={"Content-Type": ""})
-    assert r.status_code == 201
+    r = http.post(URL, content=json.dumps(widget("j")).encode(), headers={"Content-Type": ""})
+    assert r.status_code == 201, r.text
     r = http.post(
         URL, content=yaml.safe_dump(widget("y")).encode(), headers={"Content-Type": "application/yaml"}
     )

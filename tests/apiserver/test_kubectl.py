@@ -845,3 +845,21 @@ def _write(kubectl: Kubectl, manifest: dict) -> Path:
     path = kubectl.tmp / f"w{kubectl.n}.yaml"
     path.write_text(yaml.safe_dump(manifest))
     return path
+
+
+def test_kubectl_create_raw_of_a_custom_resource_without_kind_is_refused(cluster):
+    """``kubectl create --raw`` sends the file as it is; apiextensions-apiserver's unstructured
+    decoder finds no ``kind`` and the create handler answers the unrecognized-object 400 (a
+    built-in kind would take the URL's). ``kubectl apply -f`` refuses such a file itself."""
+    _server, kubectl = cluster
+    path = kubectl.tmp / "no-kind.json"
+    body = '{"apiVersion":"deckhouse.io/v1alpha1","metadata":{"name":"module-one"},"spec":{"enabled":true}}'
+    path.write_text(body)
+    url = "/apis/deckhouse.io/v1alpha1/moduleconfigs"
+    refused = kubectl("create", "--raw", url, "-f", str(path), ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "Error from server (BadRequest): the object provided is unrecognized (must be of type ModuleConfig): "
+        f"Object 'Kind' is missing in '{body}' ({body[:30]} ...)"
+    )
+    assert kubectl("get", "mc", "module-one", ok=False).returncode == 1

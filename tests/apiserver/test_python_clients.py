@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -302,3 +303,27 @@ def test_a_custom_resource_answer_is_written_as_an_unstructured_map(kubeconfig):
         )
         lines = watched.data.decode().splitlines()
         assert lines and all(line.startswith('{"type":"ADDED","object":{"apiVersion":') for line in lines)
+
+
+def test_kubernetes_client_create_of_a_custom_object_without_kind_is_refused(kubeconfig):
+    """``CustomObjectsApi`` sends the dict as given; without ``kind`` (or ``apiVersion``) the
+    server refuses it as apiextensions-apiserver does, where it used to store it."""
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        co = client.CustomObjectsApi(api)
+        for body, words in [
+            ({"apiVersion": f"{G}/{V}", "metadata": {"name": "k"}}, "Object 'Kind' is missing in"),
+            (
+                {"kind": "Widget", "metadata": {"name": "k"}},
+                f"the API version in the data () does not match the expected API version ({G}/{V})",
+            ),
+        ]:
+            with pytest.raises(ApiException) as info:
+                co.create_cluster_custom_object(G, V, P, body)
+            assert info.value.status == 400
+            status = json.loads(info.value.body)
+            assert status["reason"] == "BadRequest" and words in status["message"], status
+        assert co.list_cluster_custom_object(G, V, P)["items"] == []

@@ -177,8 +177,8 @@ def test_json_patch_errors_name_no_python_types(hostile: Hostile):
 def test_an_empty_or_non_object_body_is_worded_as_the_go_decoder_words_it(hostile: Hostile):
     empty = _bad_request(hostile.request("POST", CM_PATH, b""))
     assert empty["message"] == (
-        'ConfigMap in version "v1" cannot be handled as a ConfigMap: '
-        "couldn't get version/kind; json parse error: unexpected end of JSON input"
+        "the object provided is unrecognized (must be of type ConfigMap): "
+        "couldn't get version/kind; json parse error: unexpected end of JSON input (<empty>)"
     )
     listed = _bad_request(hostile.request("POST", CM_PATH, [1]))
     assert "cannot unmarshal array into Go value of type struct" in listed["message"]

@@ -1,0 +1,156 @@
+"""Bodies whose kind the decoder cannot read, refused in kube-apiserver 1.32's words.
+
+When apimachinery's serializer fails before it knows the body's kind (the YAML-to-JSON conversion,
+``SimpleMetaFactory.Interpret``, or the unstructured decoder of a custom resource finding no
+``kind``), the create and update handlers answer ``the object provided is unrecognized (must be of
+type K): <error> (<summary>)`` (``transformDecodeError`` and ``summarizeData`` in
+``k8s.io/apiserver/pkg/endpoints/handlers/rest.go``). A YAML map key JSON cannot hold is
+``sigs.k8s.io/yaml`` v1.4.0's ``unsupported map key of type: %s, key: %+#v, value: %+#v``; the
+harness stored a ``null`` key as ``"null"``. A custom resource without ``kind`` was taken as the
+URL's kind, where apiextensions-apiserver's decoder refuses it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.steps.documents import DocumentError, parse_documents
+from tests.hostile.conftest import CM_PATH, Hostile
+
+MC_PATH = "/apis/deckhouse.io/v1alpha1/moduleconfigs"
+YAML = {"Content-Type": "application/yaml"}
+APPLY = {"Content-Type": "application/apply-patch+yaml"}
+CM_HEAD = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n"
+
+
+def _refusal(reply) -> str:
+    status = reply.status_object()
+    assert (status["code"], status["reason"], status["status"]) == (400, "BadRequest", "Failure"), status
+    return str(status["message"])
+
+
+def _unrecognized(kind: str, problem: str, body: bytes) -> str:
+    summary = body[:30].hex() + (" ..." if len(body) > 30 else "")
+    return f"the object provided is unrecognized (must be of type {kind}): {problem} ({summary})"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"data:\n  ~: x\n", 'unsupported map key of type: %!s(<nil>), key: <nil>, value: "x"'),
+        (b"data:\n  null: x\n", 'unsupported map key of type: %!s(<nil>), key: <nil>, value: "x"'),
+        (
+            b"data:\n  ? \n  : {b: [1, ~], 2: c}\n",
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: "
+            'map[interface {}]interface {}{2:"c", "b":[]interface {}{1, interface {}(nil)}}',
+        ),
+        (
+            b"data:\n  9223372036854775808: x\n",
+            'unsupported map key of type: uint64, key: 0x8000000000000000, value: "x"',
+        ),
+    ],
+)
+def test_a_yaml_key_json_cannot_hold_is_refused_as_the_conversion_refuses_it(
+    hostile: Hostile, data: bytes, problem: str
+):
+    body = CM_HEAD + data
+    reply = hostile.request("POST", CM_PATH, body, headers=YAML)
+    assert _refusal(reply) == _unrecognized("ConfigMap", problem, body)
+    assert hostile.request("GET", f"{CM_PATH}/keys").status == 404
+    hostile.assert_healthy()
+
+
+def test_an_update_and_a_server_side_apply_refuse_it_too(hostile: Hostile):
+    body = CM_HEAD + b"data:\n  ~: x\n"
+    problem = 'unsupported map key of type: %!s(<nil>), key: <nil>, value: "x"'
+    updated = hostile.request("PUT", f"{CM_PATH}/keys", body, headers=YAML)
+    assert _refusal(updated) == _unrecognized("ConfigMap", problem, body)
+    applied = hostile.request("PATCH", f"{CM_PATH}/keys?fieldManager=m", body, headers=APPLY)
+    assert _refusal(applied) == f"error decoding YAML: error converting YAML to JSON: {problem}"
+
+
+def test_keys_beyond_uint64_and_infinite_ones_are_float_keys_written_as_float32():
+    [document] = parse_documents(
+        "kind: ConfigMap\nmetadata: {name: k}\n"
+        "data: {1.23456789: a, 18446744073709551616: b, .inf: c, -.inf: d}\n"
+    )
+    assert document["data"] == {"1.2345679": "a", "1.8446744e+19": "b", ".inf": "c", "-.inf": "d"}
+
+
+def test_a_steps_null_key_is_refused_as_kubectl_refuses_it():
+    with pytest.raises(DocumentError) as info:
+        parse_documents("kind: ConfigMap\nmetadata: {name: k}\ndata:\n  ~: x\n")
+    message = str(info.value)
+    assert 'unsupported map key of type: %!s(<nil>), key: <nil>, value: "x"' in message
+    assert "line 4" in message
+
+
+def test_an_infinite_value_is_what_json_marshal_says_of_it(hostile: Hostile):
+    body = CM_HEAD + b"data:\n  a: -.inf\n"
+    reply = hostile.request("POST", CM_PATH, body, headers=YAML)
+    assert _refusal(reply) == _unrecognized("ConfigMap", "json: unsupported value: -Inf", body)
+
+
+def test_an_empty_or_non_object_body_shows_what_was_sent(hostile: Hostile):
+    assert _refusal(hostile.request("POST", CM_PATH, b"")) == (
+        "the object provided is unrecognized (must be of type ConfigMap): "
+        "couldn't get version/kind; json parse error: unexpected end of JSON input (<empty>)"
+    )
+    listed = _refusal(hostile.request("POST", CM_PATH, b"[1, 2]"))
+    assert listed == _unrecognized(
+        "ConfigMap",
+        "couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type "
+        'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
+        'Kind string "json:\\"kind,omitempty\\"" }',
+        b"[1, 2]",
+    )
+
+
+def test_a_custom_resource_without_kind_is_refused_with_the_body_as_sent(hostile: Hostile):
+    body = b'{"apiVersion": "deckhouse.io/v1alpha1", "metadata": {"name": "no-kind"}}'
+    reply = hostile.request("POST", MC_PATH, body)
+    assert _refusal(reply) == (
+        "the object provided is unrecognized (must be of type ModuleConfig): "
+        f"Object 'Kind' is missing in '{body.decode()}' ({body[:30].decode()} ...)"
+    )
+    assert hostile.request("GET", f"{MC_PATH}/no-kind").status == 404
+    for kind in (b'""', b"5"):  # not a non-empty string: Unstructured reads no kind either
+        sent = body[:-1] + b', "kind": ' + kind + b"}"
+        assert "Object 'Kind' is missing in" in _refusal(hostile.request("POST", MC_PATH, sent))
+
+
+def test_a_yaml_custom_resource_without_kind_and_an_update_without_kind(hostile: Hostile):
+    body = b"apiVersion: deckhouse.io/v1alpha1\nmetadata:\n  name: no-kind\n"
+    created = hostile.request("POST", MC_PATH, body, headers=YAML)
+    missing = f"Object 'Kind' is missing in '{body.decode()}'"
+    assert _refusal(created) == _unrecognized("ModuleConfig", missing, body)
+    updated = hostile.request("PUT", f"{MC_PATH}/no-kind", body, headers=YAML)
+    assert _refusal(updated) == _refusal(created)
+
+
+def test_under_ignore_the_url_kind_names_the_refusal_and_the_body_is_json(hostile: Hostile):
+    body = b"apiVersion: deckhouse.io/v1alpha1\nmetadata:\n  name: no-kind\n"
+    reply = hostile.request("POST", f"{MC_PATH}?fieldValidation=Ignore", body, headers=YAML)
+    assert _refusal(reply) == (
+        'ModuleConfig in version "v1alpha1" cannot be handled as a ModuleConfig: '
+        "Object 'Kind' is missing in "
+        '\'{"apiVersion":"deckhouse.io/v1alpha1","metadata":{"name":"no-kind"}}\''
+    )
+
+
+def test_a_custom_resource_without_api_version_is_refused_by_the_handler(hostile: Hostile):
+    for extra in (b"", b', "apiVersion": "v1"'):
+        body = b'{"kind": "ModuleConfig", "metadata": {"name": "no-version"}' + extra + b"}"
+        sent = "v1" if extra else ""
+        assert _refusal(hostile.request("POST", MC_PATH, body)) == (
+            f"the API version in the data ({sent}) does not match the expected API version "
+            "(deckhouse.io/v1alpha1)"
+        )
+    assert hostile.request("GET", f"{MC_PATH}/no-version").status == 404
+
+
+def test_a_built_in_kind_takes_the_urls_kind_and_version(hostile: Hostile):
+    """The typed decoder defaults a missing kind and version from the URL (``gvkWithDefaults``)."""
+    created = hostile.request("POST", CM_PATH, {"metadata": {"name": "kindless"}, "data": {"a": "b"}})
+    assert created.status == 201, created.body
+    assert (created.json()["kind"], created.json()["apiVersion"]) == ("ConfigMap", "v1")
