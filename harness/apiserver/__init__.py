@@ -13,7 +13,8 @@ Emulated:
   replicasets (stored, validated and printed; the cluster plays their controllers for Deckhouse's
   own), daemonsets and replicationcontrollers (stored and printed, no controller runs them),
   the rest of ``kubectl apply --prune``'s default kinds (endpoints, persistent volumes and
-  claims, jobs, cronjobs, ingresses, statefulsets: ``idle_kinds``, stored and printed only),
+  claims, jobs, cronjobs, ingresses, statefulsets: ``idle_kinds``, stored and printed only; a
+  Job's generated selector, ``job_selector``),
   serviceaccounts (``default`` in every namespace, as kube-controller-manager keeps it:
   ``service_accounts``),
   ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served CRDs

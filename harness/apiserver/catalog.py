@@ -96,6 +96,10 @@ class ResourceType:
     conditional_update: bool = False
     """A PUT must carry the stored ``resourceVersion`` (no ``AllowUnconditionalUpdate``): custom
     resources always, built-ins whose strategy says so (Leases)."""
+    prepare_create: Callable[[Obj], None] | None = None
+    """What the kind's strategy or a mutating admission plugin adds on create once the object has
+    its uid, after the field manager recorded the request (so no manager owns it): a Job's
+    generated selector (:mod:`.job_selector`)."""
     key: tuple[str, str] = field(init=False, repr=False)
     """Storage key: the group/resource, shared by all versions (worked out once: every request
     reads it several times)."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from harness.apiserver.ages import age_of, human_duration
 from harness.apiserver.catalog import PrinterColumn, ResourceType
+from harness.apiserver.job_selector import generate_selector
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 
@@ -379,6 +380,7 @@ IDLE_TYPES: tuple[ResourceType, ...] = (
         field_label_conversion=True,
         field_labels=("status.successful",),
         field_refusal=job_field_refusal,
+        prepare_create=generate_selector,
         columns=(
             _col("Status", "string", _job_status),
             _col("Completions", "string", _job_completions),

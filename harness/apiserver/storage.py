@@ -370,6 +370,8 @@ class Store:
                 meta.pop(transient, None)
             meta["uid"] = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
             meta["creationTimestamp"] = self.now()
+            if rt.prepare_create is not None:
+                rt.prepare_create(obj)
             meta.pop("generation", None)
             if rt.generation != "none":
                 meta["generation"] = 1

@@ -719,9 +719,11 @@ def test_kubectl_prints_the_prune_kinds_with_kube_apiservers_columns_and_default
     path = kubectl.tmp / "kinds.yaml"
     path.write_text(_PRUNE_KINDS)
     kubectl("apply", "-f", str(path))
+    job = json.loads(kubectl("get", "job", "j", "-o", "json").stdout)
+    uid = job["metadata"]["uid"]
     assert _rows(kubectl("get", "job", "-o", "wide").stdout) == [
         ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-        ["j", "Running", "0/1", "0s", "c", "busybox", "<none>"],
+        ["j", "Running", "0/1", "0s", "c", "busybox", f"batch.kubernetes.io/controller-uid={uid}"],
     ]
     assert _rows(kubectl("get", "cj").stdout) == [
         ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST", "SCHEDULE", "AGE"],
@@ -735,10 +737,19 @@ def test_kubectl_prints_the_prune_kinds_with_kube_apiservers_columns_and_default
     ep = kubectl("get", "ep", "e").stdout.splitlines()[1]
     addresses = ep.split(None, 1)[1].rsplit(None, 1)[0].strip()
     assert addresses == "10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more..."
-    job = json.loads(kubectl("get", "job", "j", "-o", "json").stdout)
-    assert job["metadata"]["labels"] == {"app": "j"}  # the template's, as SetDefaults_Job copies them
+    # the strategy's generated labels on the template, and (SetDefaults_Job) on the Job too
+    generated = {
+        "app": "j",
+        "batch.kubernetes.io/controller-uid": uid,
+        "batch.kubernetes.io/job-name": "j",
+        "controller-uid": uid,
+        "job-name": "j",
+    }
+    assert job["spec"]["template"]["metadata"]["labels"] == generated
+    assert job["metadata"]["labels"] == generated
     spec = {k: v for k, v in job["spec"].items() if k != "template"}
     assert spec == {
+        "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}},
         "backoffLimit": 6,
         "completionMode": "NonIndexed",
         "completions": 1,
