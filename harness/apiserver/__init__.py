@@ -14,7 +14,8 @@ Emulated:
   own), daemonsets and replicationcontrollers (stored and printed, no controller runs them),
   the rest of ``kubectl apply --prune``'s default kinds (endpoints, persistent volumes and
   claims, jobs, cronjobs, ingresses, statefulsets: ``idle_kinds``, stored and printed only; a
-  Job's generated selector, ``job_selector``),
+  Job's generated selector, ``job_selector``; claims' and volumes' protection finalizers,
+  added and taken off as admission and kube-controller-manager do, ``storage_protection``),
   serviceaccounts (``default`` in every namespace, as kube-controller-manager keeps it:
   ``service_accounts``),
   ``coordination.k8s.io/v1`` leases (``leases``, MicroTimes in ``microtime``); the served CRDs
@@ -87,6 +88,8 @@ from harness.apiserver.request import Backend, LogSource
 from harness.apiserver.router import Router
 from harness.apiserver.service_accounts import DefaultServiceAccounts
 from harness.apiserver.storage import Change, Store
+from harness.apiserver.storage_protection import WATCHED as PROTECTED
+from harness.apiserver.storage_protection import StorageProtection
 from harness.apiserver.strategy import for_create, to_version
 from harness.apiserver.tls import loopback_cert
 from harness.apiserver.watch import EventLog
@@ -137,6 +140,7 @@ class ApiServer:
         )
         self._backend.preinstalled.add(CRD_TYPE.key, Definitions(documents, clock.now()).objects)
         self._accounts = DefaultServiceAccounts(self._store, self.catalog)
+        self._protection = StorageProtection(self._store, self.catalog)
         self._backend.on_demand.add(("", "serviceaccounts"), self._accounts.start)
         self._openapi: OpenApi | None = None
         self._http: HttpServer | None = None
@@ -180,6 +184,8 @@ class ApiServer:
                 self.subscriber_errors.append(exc)
         if self._accounts.live:
             self._accounts.committed(change)
+        if change.key in PROTECTED:
+            self._protection.committed(change)
 
     def _subscribe(self, handler: WatchHandler, resource: Resource | None) -> Unsubscribe:
         entry = (handler, resource)

@@ -99,7 +99,8 @@ class ResourceType:
     prepare_create: Callable[[Obj], None] | None = None
     """What the kind's strategy or a mutating admission plugin adds on create once the object has
     its uid, after the field manager recorded the request (so no manager owns it): a Job's
-    generated selector (:mod:`.job_selector`)."""
+    generated selector (:mod:`.job_selector`), a volume's or claim's protection finalizer
+    (:mod:`.storage_protection`)."""
     key: tuple[str, str] = field(init=False, repr=False)
     """Storage key: the group/resource, shared by all versions (worked out once: every request
     reads it several times)."""

@@ -25,6 +25,7 @@ from typing import Any
 from harness.apiserver.ages import age_of, human_duration
 from harness.apiserver.catalog import PrinterColumn, ResourceType
 from harness.apiserver.job_selector import generate_selector
+from harness.apiserver.storage_protection import protect_claim, protect_volume
 from harness.kube.objects import Obj
 from harness.kube.resources import Resource
 
@@ -356,6 +357,7 @@ IDLE_TYPES: tuple[ResourceType, ...] = (
         True,
         ("pvc",),
         generation="none",
+        prepare_create=protect_claim,
         status_subresource=True,
         columns=_pvc_columns(),
     ),
@@ -366,6 +368,7 @@ IDLE_TYPES: tuple[ResourceType, ...] = (
         False,
         ("pv",),
         generation="none",
+        prepare_create=protect_volume,
         status_subresource=True,
         columns=_pv_columns(),
     ),

@@ -767,6 +767,15 @@ def test_kubectl_prints_the_prune_kinds_with_kube_apiservers_columns_and_default
     assert refused.stderr.endswith('field label "spec.x" not supported for batchv1.Job\n'), refused.stderr
     every = kubectl("get", "all", "-o", "name").stdout.split()
     assert {"job.batch/j", "cronjob.batch/cj", "statefulset.apps/s"} <= set(every)
+    # StorageObjectInUseProtection's finalizers, and the protection controllers taking them off
+    # once deleted and unused: kubectl delete waits for the object to go and returns
+    finalizers = "jsonpath={.metadata.finalizers}"
+    assert kubectl("get", "pvc", "p", "-o", finalizers).stdout == '["kubernetes.io/pvc-protection"]'
+    assert kubectl("get", "pv", "pv1", "-o", finalizers).stdout == '["kubernetes.io/pv-protection"]'
+    gone = kubectl("delete", "pvc", "p", "--timeout=20s")
+    assert gone.stdout == 'persistentvolumeclaim "p" deleted\n'
+    assert kubectl("delete", "pv", "pv1", "--timeout=20s").returncode == 0
+    assert kubectl("get", "pvc,pv", "-o", "name").stdout == ""
 
 
 def test_kubectl_applies_a_list_as_kubectl_get_writes_it_and_validates_its_items(cluster):
