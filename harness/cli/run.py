@@ -584,6 +584,7 @@ def _context_lines(json_report: Path) -> list[str]:
     if not report:
         return []
     lines = [f"checked against: {describe_target(report.get('target') or {})}"]
+    lines += _not_applicable_line(report)
     claims = [c for c in report.get("claims") or [] if isinstance(c, dict)]
     unchecked = [str(c.get("id")) for c in claims if c.get("status") == "unselected"]
     if report.get("partial") and unchecked:
@@ -597,6 +598,19 @@ def _context_lines(json_report: Path) -> list[str]:
             f"{len(in_part)} ({named})"
         )
     return lines
+
+
+def _not_applicable_line(report: dict[str, Any]) -> list[str]:
+    """The claims about other Deckhouse versions than the run's, as the HTML's verdict counts them
+    apart: without this line the terminal left them to be read as "not checked" (a partial run's
+    line counts only the claims its selection left out) or lost among the ones that hold."""
+    found = report.get("not_applicable")
+    if not isinstance(found, dict) or not found.get("claims"):
+        return []
+    ids = [str(i) for i in found["claims"]]
+    named = ", ".join(ids) if len(ids) <= _LISTED else "the report lists them"
+    era = found.get("to") or "the Deckhouse version this run checked"
+    return [f"claims not applicable to {era} (about other versions, not counted): {len(ids)} ({named})"]
 
 
 def _why(key: str, why: str, counts: dict[str, int], fail_on_deviation: bool) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.report.claims import Claim, Page
 from harness.report.evidence import Evidence
+from harness.report.run_target import deckhouse_era
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status, worst
 
 __all__ = [
@@ -274,6 +275,11 @@ class Run:
             counts[claim.status.value] += 1
         return counts
 
+    def not_applicable_claims(self) -> list[str]:
+        """The IDs of the claims about other Deckhouse versions than the run's, in catalogue order:
+        neither checked nor held, and counted apart (the HTML's "not applicable to Deckhouse …")."""
+        return [c.claim.id for c in self.claims if c.status is Status.NOT_APPLICABLE]
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON twin: the same model the HTML shows."""
         return {
@@ -290,6 +296,7 @@ class Run:
                 "claims": self.claim_counts(),
                 "beyond_page": self.beyond_page_count(),
             },
+            "not_applicable": {"to": deckhouse_era(self.target), "claims": self.not_applicable_claims()},
             "environment": dict(sorted(self.environment.items())),
             "claims": [_claim_dict(c) for c in self.claims],
             "features": [_feature_dict(f) for f in self.features],

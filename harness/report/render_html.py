@@ -26,7 +26,7 @@ from harness.report.model import (
     ScenarioResult,
     StepCatalogueEntry,
 )
-from harness.report.run_target import describe_target
+from harness.report.run_target import deckhouse_era, describe_target
 from harness.report.selection import describe, describe_stop
 from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status
 from harness.report.visible_text import visible_value
@@ -154,7 +154,7 @@ def render_html(run: Run) -> str:
         stopped=describe_stop(run.selection),
         target=describe_target(run.target),
         timeline_clock=_timeline_clock(run.target),
-        era=_era(run.target),
+        era=deckhouse_era(run.target),
         catalogue_rows=_catalogue_rows(run.step_catalogue or []),
         needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
         other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
@@ -185,12 +185,6 @@ def _catalogue_rows(entries: Sequence[StepCatalogueEntry]) -> list[dict[str, obj
         kinds.setdefault(key, []).append(entry.kind)
         first.setdefault(key, entry)
     return [{"kind": " / ".join(kinds[key]), "entry": entry} for key, entry in first.items()]
-
-
-def _era(target: dict[str, str]) -> str:
-    """The Deckhouse version a not-applicable claim is judged against, as the sentence names it."""
-    version = target.get("deckhouse_version") or target.get("behaviour_of")
-    return f"Deckhouse {version}" if version else "the Deckhouse version this run checked"
 
 
 def _timeline_clock(target: dict[str, str]) -> str:

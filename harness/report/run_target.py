@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pytest
 
-__all__ = ["RUN_TARGET_KEY", "describe_target"]
+__all__ = ["RUN_TARGET_KEY", "deckhouse_era", "describe_target"]
 
 #: Display strings: ``kind`` (``simulator`` | ``kubeconfig``), ``server``, ``kubernetes_version``,
 #: ``deckhouse_version``, ``edition``, ``time_mode`` (``virtual`` | ``real`` | ``scaled xN``).
@@ -34,3 +34,11 @@ def describe_target(target: Mapping[str, str]) -> str:
         parts.append(f"behaving as Deckhouse {target['behaviour_of']}")
     parts.append(f"{target.get('time_mode', 'virtual')} time")
     return " · ".join(parts)
+
+
+def deckhouse_era(target: Mapping[str, str]) -> str:
+    """The Deckhouse version a not-applicable claim is judged against, as every report names it
+    (``Deckhouse v1.67.0``): the HTML's verdict, ``conformance.json`` and ``dkp-harness run``'s
+    summary say "not applicable to" the same words."""
+    version = target.get("deckhouse_version") or target.get("behaviour_of")
+    return f"Deckhouse {version}" if version else "the Deckhouse version this run checked"

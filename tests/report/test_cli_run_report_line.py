@@ -127,3 +127,64 @@ def test_the_words_line_tells_the_kinds_of_skip_apart(tmp_path):
         "runs the newest), 77 skipped (they need the simulator's virtual time), 20 skipped (other "
         "reasons: the report gives each)"
     )
+
+
+def _era_run(report_dir, *, partial: bool) -> None:
+    """A run at v1.67.0 of a catalogue with a claim since v1.75.0 (its scenario skipped for the era),
+    one that holds and, in a partial run, one left out."""
+    from harness.report.assemble import assemble_run
+    from harness.report.claims import parse_catalogue
+    from harness.report.status import Status
+    from tests.report.conftest import _make_scenario
+
+    def entry(claim_id: str, **era: str) -> dict[str, str]:
+        return {"id": claim_id, "kind": "dkp", "anchor": "x", "section": "s", "claim": "c", **era}
+
+    catalogue = parse_catalogue(
+        {
+            "version": 1,
+            "page": {"title": "t", "url": "u"},
+            "claims": [entry("DKP-40", since="v1.75.0"), entry("DKP-01"), entry("DKP-02")],
+        }
+    )
+    era_skip = _make_scenario("bundle", Status.SKIPPED, ["DKP-40"], line=5)
+    era_skip.skip_reason = "checks Deckhouse v1.75.0 and later; this run checks v1.67.0"
+    scenarios = [era_skip, _make_scenario("first", Status.PASSED, ["DKP-01"], line=9)]
+    run = assemble_run(
+        scenarios,
+        catalogue,
+        started_at="t",
+        duration=0.0,
+        target={"kind": "simulator", "time_mode": "virtual", "deckhouse_version": "v1.67.0"},
+        selection={"keyword": "first or bundle"} if partial else None,
+    )
+    write_reports(run, report_dir)
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_the_terminal_names_the_claims_not_applicable_to_the_run_version_apart(tmp_path, partial):
+    """The HTML counts them apart ("not counted: 1 claim not applicable to Deckhouse v1.67.0"); the
+    terminal said nothing of them, so a whole run read as if they held or went unchecked."""
+    from harness.cli.run import _context_lines
+
+    report_dir = tmp_path / "reports"
+    _era_run(report_dir, partial=partial)
+    report = json.loads((report_dir / "conformance.json").read_text())
+    assert report["not_applicable"] == {"to": "Deckhouse v1.67.0", "claims": ["DKP-40"]}
+    lines = _context_lines(report_dir / "conformance.json")
+    wanted = "claims not applicable to Deckhouse v1.67.0 (about other versions, not counted): 1 (DKP-40)"
+    assert wanted in lines
+    # told apart from the claims a partial run did not check, which are named on their own line
+    unchecked = [line for line in lines if line.startswith("claims not checked by this partial run")]
+    assert unchecked == (["claims not checked by this partial run: 1 (DKP-02)"] if partial else [])
+    html = (report_dir / "conformance.html").read_text()
+    assert "not applicable to Deckhouse v1.67.0" in html
+
+
+def test_a_run_with_every_claim_applicable_prints_no_such_line(tmp_path):
+    from harness.cli.run import _context_lines
+
+    report_dir = tmp_path / "reports"
+    write_reports(Run(title="t", page=None, started_at="t", duration=0.0, features=[], claims=[]), report_dir)
+    assert json.loads((report_dir / "conformance.json").read_text())["not_applicable"]["claims"] == []
+    assert not [line for line in _context_lines(report_dir / "conformance.json") if "not applicable" in line]
