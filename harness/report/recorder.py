@@ -35,6 +35,7 @@ __all__ = [
     "example_of",
     "mark_unreadable",
     "relative_path",
+    "scenario_result",
     "scenario_template",
     "step_function_name",
     "unreadable_feature",
@@ -176,23 +177,47 @@ def build_scenario(
     item: pytest.Item, template: ScenarioTemplate, recorder: ScenarioRecorder
 ) -> ScenarioResult:
     """The finished scenario: its steps merged with what ran, its status and its error."""
-    example = example_of(item)
+    return scenario_result(
+        item.nodeid,
+        template,
+        example_of(item),
+        item.config.rootpath,
+        recorder,
+        claims=item_claims(item),
+        deviation=item.get_closest_marker("deviation") is not None,
+    )
+
+
+def scenario_result(
+    nodeid: str,
+    template: ScenarioTemplate,
+    example: dict[str, Any],
+    rootpath: Path,
+    recorder: ScenarioRecorder,
+    *,
+    claims: list[str],
+    deviation: bool,
+) -> ScenarioResult:
+    """A scenario's result from its template and what the recorder saw (nothing: not reached).
+
+    The controller of an xdist run builds one from a node id alone (:mod:`harness.report.node_scenarios`),
+    without the pytest item; it then reads the claims and ``@deviation`` from the tags.
+    """
     rendered = template.render(example)
     feature = template.feature
     steps = _merge_steps(rendered.steps, recorder.steps)
-    deviation = item.get_closest_marker("deviation") is not None
     status, error = scenario_outcome(recorder.phases, steps, deviation)
     skip_reason = _skip_reason(recorder.phases) if status is Status.SKIPPED else None
     rule_tags = template.rule.tags if template.rule else set()
     return ScenarioResult(
-        nodeid=item.nodeid,
+        nodeid=nodeid,
         name=rendered.name,
         feature_name=feature.name,
-        feature_uri=relative_path(feature.filename, item.config.rootpath),
+        feature_uri=relative_path(feature.filename, rootpath),
         line=template.line_number,
         status=status,
         tags=sorted(template.tags | feature.tags | rule_tags),
-        claims=item_claims(item),
+        claims=claims,
         deviation=deviation,
         duration=recorder.duration,
         steps=steps,

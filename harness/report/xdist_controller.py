@@ -25,6 +25,7 @@ from harness.report.held_signals import HeldSignals
 from harness.report.launcher import launched_by_cli
 from harness.report.left_out import left_out_from
 from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
+from harness.report.node_scenarios import NodeScenarios
 from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.report.selection import selection_of
@@ -57,6 +58,9 @@ class SessionState:
         self.stop_reason = "the run ended before this scenario started"
         #: Per claim, its scenarios the selection left out (``harness.report.left_out``).
         self.left_out: Counter[str] = Counter()
+        #: The node ids the xdist workers collected (after deselection), as xdist tells the
+        #: controller; a worker that crashed may have shipped no skeleton for them.
+        self.collected: set[str] = set()
 
 
 STATE = pytest.StashKey[SessionState]()
@@ -110,6 +114,12 @@ class Controller:
             state.expected.setdefault(nodeid, skeleton)
         if not state.left_out:
             state.left_out.update(left_out_from(output))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Note what the workers collected: a scenario of a worker that crashes before its end is
+        still named (:mod:`harness.report.node_scenarios`) and reported."""
+        self.config.stash[STATE].collected.update(ids)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = next((v for k, v in report.user_properties if k == PAYLOAD_KEY), None)
@@ -175,9 +185,14 @@ class Controller:
         stopped = session.shouldstop or session.shouldfail  # -x, --maxfail: the rest never ran
         if stopped:
             state.stop_reason = f"the run stopped before it ({stopped})"
+        elif state.crashes:
+            state.stop_reason = "the run ended before it: a pytest-xdist worker crashed, none took it over"
         target = self.config.getoption("--conformance-report")
+        # A scenario whose worker crashed ran too: a run whose only scenario crashed kept the
+        # previous reports (which may say its claims hold) and said "no scenario ran".
+        ran = bool(state.scenarios or state.crashes)
         if target:
-            if state.scenarios and exitstatus not in _NOTHING_TO_REPORT:
+            if ran and exitstatus not in _NOTHING_TO_REPORT:
                 # Imported when needed: the renderers bring jinja2 (~40 ms of start-up) into
                 # every process that loads this plugin, xdist workers included, which never write.
                 from harness.report.write import ReportWriteError, write_reports
@@ -190,7 +205,7 @@ class Controller:
                 self._stopped_while_writing = bool(self._held.received)
             else:
                 self._kept = Path(self.config.invocation_params.dir, target)
-                self._kept_because = _why_kept(bool(state.scenarios), exitstatus)
+                self._kept_because = _why_kept(ran, exitstatus)
         not_passed = [s for s in state.scenarios.values() if s.status in _NOT_PASSED]
         xfailed = [s for s in not_passed if s.xfail is not None]
         rerun = [s for s in not_passed if s.attempts and s.xfail is None]
@@ -274,6 +289,7 @@ class Controller:
     def run(self) -> Run:
         """The report model of everything received so far."""
         state = self.config.stash[STATE]
+        self._name_unshipped(state)
         missing = unfinished(state.expected, state.scenarios, state.crashes, state.stop_reason)
         selection = selection_of(self.config)
         not_run = [s for s in missing if s.status is Status.SKIPPED]
@@ -297,6 +313,18 @@ class Controller:
             run.problems.insert(0, f"no claims catalogue at {state.catalogue_path}; claims are not shown")
         run.fail_on_deviation = bool(self.config.getoption("--fail-on-deviation"))
         return run
+
+    def _name_unshipped(self, state: SessionState) -> None:
+        """Skeletons for the collected or crashed node ids no worker shipped one for: every worker
+        that collected them crashed before its end. Parsed here from the feature files, only then."""
+        unshipped = (state.collected | set(state.crashes)) - set(state.expected) - set(state.scenarios)
+        if not unshipped:
+            return
+        known = NodeScenarios(self.config.rootpath)
+        for nodeid in sorted(unshipped):
+            skeleton = known.skeleton(nodeid)
+            if skeleton is not None:
+                state.expected[nodeid] = skeleton
 
     def _print_progress(self, scenario: ScenarioResult) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")

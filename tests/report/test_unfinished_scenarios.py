@@ -112,3 +112,63 @@ def test_a_scenario_whose_xdist_worker_crashed_could_not_be_checked_and_its_clai
     junit = ET.parse(project.path / "out" / "junit.xml").getroot()
     assert junit.get("tests") == "4" and junit.get("errors") == "1"
     assert "1 scenario(s) could not be checked" in result.stdout.str()
+
+
+LONE_WORKER_FEATURE = """\
+Feature: Crashes
+
+  @claim:EN-04
+  Scenario Outline: The worker dies on <what>
+    Given the process dies
+
+    Examples:
+      | what |
+      | kill |
+
+  @claim:EN-04
+  Scenario: The claim's other scenario passes
+    Given a step that passes
+    Then it holds
+
+  @claim:EN-02
+  Scenario: A scenario no worker was left to run
+    Given a step that passes
+    Then it holds
+"""
+
+
+def test_a_worker_that_crashed_before_shipping_its_scenarios_still_leaves_them_named_with_their_claims(
+    pytester: pytest.Pytester, claims_yaml: str
+):
+    """The only worker crashes on the first scenario and is not replaced: nothing it collected
+    reached the controller but node ids. The controller names every scenario from the feature
+    files (an Outline row included), keeps its claims, and lists the ones never run."""
+    project = bound_project(pytester, claims_yaml, STEPS, {"features/crashes": LONE_WORKER_FEATURE})
+    result = project.runpytest_subprocess(
+        "scenarios", *REPORT_ARGS, *LEAN_SUBPROCESS, "-n", "1", "--max-worker-restart", "0"
+    )
+    assert "crashed" in result.stdout.str()
+    report = _report(project)
+    scenarios = _scenarios(report)
+    assert sorted(scenarios) == [
+        "A scenario no worker was left to run",
+        "The claim's other scenario passes",
+        "The worker dies on kill",
+    ]
+    crashed = scenarios["The worker dies on kill"]
+    assert (crashed["status"], crashed["error"]["phase"], crashed["claims"]) == ("error", "crash", ["EN-04"])
+    assert (crashed["feature_uri"], crashed["line"], crashed["example"]) == (
+        "features/crashes.feature",
+        4,
+        {"what": "kill"},
+    )
+    assert [s["name"] for s in crashed["steps"]] == ["the process dies"]
+    never = scenarios["A scenario no worker was left to run"]
+    assert never["status"] == "skipped" and never["claims"] == ["EN-02"]
+    assert never["skip_reason"] == (
+        "not run: the run ended before it: a pytest-xdist worker crashed, none took it over"
+    )
+    # Neither claim "holds" or is "uncovered" on the account of what did not run.
+    claims = _claims(report)
+    assert (claims["EN-04"], claims["EN-02"]) == ("error", "skipped")
+    assert report["partial"] is True and len(report["selection"]["not_run"]) == 2

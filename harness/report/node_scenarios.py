@@ -1,0 +1,91 @@
+"""The scenario behind a node id, for the controller of a pytest-xdist run, which never collects.
+
+Every process notes the scenarios it collected as skeletons (:mod:`harness.report.unfinished`),
+and an xdist worker ships them only when it ends. A worker that crashed before its end shipped
+nothing: a scenario lost with it (the one it was running, or one it never started because no
+worker was left) was reported by its node id alone, with no name, no feature and no claims, so
+its claims "held" on the account of their other scenarios, or dropped out of the report.
+
+The controller knows the node ids (``pytest_xdist_node_collection_finished``); a test of the
+feature binding (:func:`harness.steps.binding.bind_features`) is named from its feature file and
+scenario, so the controller walks the same names (:func:`harness.bound_features.bound_tests`) over
+the features folder the binding reads by default (``<module folder>/../features``), parsing the
+files itself. A node id of any other test, or of a module that binds another folder, stays bare.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pytest_bdd.parser import ScenarioTemplate
+
+from harness.bound_features import BoundTest, bound_tests
+from harness.report.recorder import ScenarioRecorder, scenario_result
+from harness.report.redaction import redact_value
+
+__all__ = ["NodeScenarios"]
+
+_CLAIM_TAG = "claim:"
+_DEVIATION_TAG = "deviation"
+_BINDING_CALL = "bind_features("
+_NODE = re.compile(r"^(?P<module>[^:]+)::(?:.*::)?(?P<function>[^:\[]+)(?:\[(?P<param>.*)\])?$")
+
+
+class NodeScenarios:
+    """Skeletons (as :func:`harness.report.unfinished.skeletons` makes them) from node ids alone."""
+
+    def __init__(self, rootpath: Path) -> None:
+        self._root = rootpath
+        self._modules: dict[Path, dict[str, BoundTest]] = {}
+
+    def skeleton(self, nodeid: str) -> dict[str, Any] | None:
+        """The redacted result dict of the scenario ``nodeid`` stands for (not reached), or None."""
+        match = _NODE.match(nodeid)
+        if match is None:
+            return None
+        bound = self._bound(self._root / match["module"]).get(match["function"])
+        if bound is None or bound.template is None:
+            return None
+        template = bound.template
+        tags = template.tags | template.feature.tags | (template.rule.tags if template.rule else set())
+        result = scenario_result(
+            nodeid,
+            template,
+            _example(template, match["param"]),
+            self._root,
+            ScenarioRecorder(),
+            claims=sorted({t.removeprefix(_CLAIM_TAG) for t in tags if t.startswith(_CLAIM_TAG)}),
+            deviation=_DEVIATION_TAG in tags,
+        )
+        return dict(redact_value(result.to_dict()))
+
+    def _bound(self, module: Path) -> dict[str, BoundTest]:
+        """The tests a binding module makes, by name; none for a module that does not bind."""
+        if module not in self._modules:
+            self._modules[module] = _tests_of(module)
+        return self._modules[module]
+
+
+def _tests_of(module: Path) -> dict[str, BoundTest]:
+    try:
+        binds = _BINDING_CALL in module.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if not binds:
+        return {}
+    return {test.name: test for test in bound_tests(module.resolve().parents[1] / "features")}
+
+
+def _example(template: ScenarioTemplate, param: str | None) -> dict[str, str]:
+    """The Examples row whose pytest id is ``param`` (pytest-bdd's ids join the row's values with
+    ``-``), or no row: the scenario is then named as its Outline writes it."""
+    if param is None:
+        return {}
+    for examples in template.examples:
+        for context in examples.as_contexts():
+            joined = "-".join(context.values())
+            if param in (joined, joined.encode("unicode_escape").decode("ascii")):
+                return dict(context)
+    return {}
