@@ -24,6 +24,7 @@ from harness.report.model import (
     StepCatalogueEntry,
     unreadable,
 )
+from harness.report.page_expectation import PageExpectation
 from harness.report.redaction import redact, redact_value
 from harness.report.status import Status, claim_status
 
@@ -144,7 +145,7 @@ def _claims(
         ClaimResult(
             claim=_redacted_claim(claim),
             status=claim_status(
-                (s.status for s in checking[claim.id] if not unchecked_pass(s)),
+                (_as_checked(claim, s) for s in checking[claim.id] if not unchecked_pass(s)),
                 has_deviation_reason=claim.deviation is not None,
                 selected=not partial or bool(checking[claim.id]),
                 applicable=claim.applies_to(version),
@@ -152,6 +153,7 @@ def _claims(
             scenarios=[s.nodeid for s in checking[claim.id]],
             link=catalogue.page.link(claim.anchor, docs_base),
             deviation_observed=deviation_observed(claim, checking[claim.id]),
+            deviation_fixed=deviation_fixed(claim, checking[claim.id]),
             left_out=left_out.get(claim.id, 0) if partial else 0,
         )
         for claim in catalogue.claims
@@ -173,11 +175,36 @@ def deviation_observed(claim: Claim, scenarios: Sequence[ScenarioResult]) -> boo
     return True if Status.DEVIATION in shown else None
 
 
+def deviation_fixed(claim: Claim, scenarios: Sequence[ScenarioResult]) -> bool | None:
+    """For a claim with a deviation reason: True when a ``@deviation`` scenario of it failed on
+    DKP's recorded behaviour and then met the page's expectation (DKP now matches the page), False
+    when the page's expectation was checked and not met either, None when it was not checked."""
+    if claim.deviation is None:
+        return None
+    found = {s.page_expectation for s in scenarios if s.deviation and s.status is Status.FAILED}
+    if PageExpectation.NOT_MET in found:
+        return False
+    return True if PageExpectation.MET in found else None
+
+
+def _as_checked(claim: Claim, scenario: ScenarioResult) -> Status:
+    """The scenario's status as it counts for ``claim``: a ``@deviation`` scenario that failed on
+    DKP's recorded behaviour and met the page's expectation shows that the claim now holds as the
+    page says, for the claims whose deviation it demonstrates (those with a reason); for its other
+    claims, which it checks as documented, it failed."""
+    fixed = scenario.deviation and scenario.page_expectation == PageExpectation.MET
+    if fixed and scenario.status is Status.FAILED and claim.deviation is not None:
+        return Status.PASSED
+    return scenario.status
+
+
 def unchecked_pass(scenario: ScenarioResult) -> bool:
-    """A scenario that passed without a ``Then`` step: it checked nothing, so a claim it is tagged
-    with must not be said to hold on its account (the step lint warns of such scenarios too)."""
+    """A scenario that passed without a ``Then`` step that passed: it checked nothing, so a claim
+    it is tagged with must not be said to hold on its account (the step lint warns of such
+    scenarios too). A ``But the page says: …`` step of a passing ``@deviation`` scenario is
+    reached but not checked (it is shown as skipped), so it does not count as a check."""
     passed = scenario.status in (Status.PASSED, Status.DEVIATION)
-    return passed and not any(step.type == "then" for step in scenario.steps)
+    return passed and not any(step.type == "then" and step.status is Status.PASSED for step in scenario.steps)
 
 
 def _redacted_claim(claim: Claim) -> Claim:
@@ -265,7 +292,8 @@ def _unreadable_problem(scenario: ScenarioResult) -> str:
 
 
 def _unobserved(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> list[str]:
-    """Claims whose recorded deviation a failed ``@deviation`` scenario did not observe."""
+    """Claims whose recorded deviation a failed ``@deviation`` scenario did not observe, told apart
+    by what the page's expectation (when the scenario writes it) showed."""
     problems = []
     for scenario in scenarios:
         if not scenario.deviation or scenario.status is not Status.FAILED:
@@ -274,14 +302,32 @@ def _unobserved(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> li
             claim = catalogue.get(claim_id)
             if claim is not None and claim.deviation is not None:
                 where = f"{scenario.feature_uri}:{scenario.line} '{scenario.name}'"
-                problems.append(
-                    f"claim {claim_id}: the known deviation the claims catalogue records was not "
-                    f"observed: its @deviation scenario {where} did not pass, so DKP no longer does "
-                    "what the catalogue says (it may now do what the page says, or something else); "
-                    "compare the failed step with the page, then fix the scenario, or drop @deviation "
-                    "and the reason"
-                )
+                problems.append(f"claim {claim_id}: {_unobserved_words(scenario.page_expectation, where)}")
     return problems
+
+
+def _unobserved_words(page: str | None, where: str) -> str:
+    if page == PageExpectation.MET:
+        return (
+            f"DKP now matches the page: this deviation is fixed: its @deviation scenario {where} did "
+            "not observe what the claims catalogue records, and its 'the page says:' steps passed; "
+            "drop the claim's deviation reason and @deviation, and make the page's steps the "
+            "scenario's Then steps (the scenario fails until then)"
+        )
+    if page == PageExpectation.NOT_MET:
+        return (
+            f"deviation not observed: neither DKP's known behaviour nor the page's: its @deviation "
+            f"scenario {where} met neither what the claims catalogue records nor its 'the page says:' "
+            "steps; compare the failed steps with DKP's behaviour, then fix the scenario or the reason"
+        )
+    unchecked = " (its 'the page says:' steps could not be checked)" if page == PageExpectation.ERROR else ""
+    return (
+        f"the known deviation the claims catalogue records was not observed: its @deviation scenario "
+        f"{where} did not pass, so DKP no longer does what the catalogue says (it may now do what the "
+        f"page says, or something else){unchecked}; compare the failed step with the page, then fix "
+        "the scenario, or drop @deviation and the reason (write the page's expectation as "
+        "'But the page says: …' steps to have the report tell the two apart)"
+    )
 
 
 def _undemonstrated(scenarios: Sequence[ScenarioResult], catalogue: Catalogue) -> list[str]:

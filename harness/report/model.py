@@ -139,6 +139,10 @@ class ScenarioResult:
     #: The status of each run, in order, when the session ran the scenario more than once (a
     #: rerun, a node id given twice); the result shown is the worst run's. Empty for one run.
     attempts: list[str] = field(default_factory=list)
+    #: For a failed ``@deviation`` scenario with ``But the page says: …`` steps: what checking them
+    #: found (``met``: DKP now matches the page, ``not_met``, ``error``); None when not checked
+    #: (``harness.report.page_expectation``).
+    page_expectation: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -199,6 +203,10 @@ class ClaimResult:
     #: still differs from the page as recorded), False when one did not pass (the recorded
     #: deviation was not observed), None when none ran or the claim has no reason.
     deviation_observed: bool | None = None
+    #: For a claim with a deviation reason whose ``@deviation`` scenario did not pass: True when
+    #: the page's expectation it writes (``But the page says: …``) was then met (DKP now matches
+    #: the page: the deviation is fixed), False when it was not met either, None when not checked.
+    deviation_fixed: bool | None = None
     #: In a partial run: how many scenarios checking this claim the selection left out, so a
     #: claim that "holds" on one of its three scenarios says the other two were not asked.
     left_out: int = 0
@@ -314,6 +322,7 @@ def _claim_dict(result: ClaimResult) -> dict[str, Any]:
         "scenarios": result.scenarios,
         "link": result.link,
         "deviation_observed": result.deviation_observed,
+        "deviation_fixed": result.deviation_fixed,
         "left_out": result.left_out,
     }
 

@@ -34,6 +34,7 @@ from harness.report.failure_text import failure_text, unknown_step_text
 from harness.report.launcher import LAUNCHER, USAGE, launched_by_cli
 from harness.report.left_out import LEFT_OUT_KEY, count_left_out
 from harness.report.model import StepCatalogueEntry
+from harness.report.page_expectation import check_page_expectation, is_page_step, should_check
 from harness.report.recorder import (
     PhaseOutcome,
     ScenarioRecorder,
@@ -289,6 +290,30 @@ def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step, exception: Exception
 ) -> None:
     _recorder(request.node).step_not_found(step, exception)
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature, scenario: Scenario) -> None:
+    """Take the page's expectation (``But the page says: …``) out of the steps pytest-bdd runs: it
+    is checked only when DKP's expectation is not met (:func:`pytest_runtest_call`), and it has no
+    step definition of its own that a library's pattern could also match."""
+    scenario.steps[:] = [step for step in scenario.steps if not is_page_step(step.name)]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """When DKP's expectation of a ``@deviation`` scenario is not met, check the page's (the
+    scenario's fixtures, its cluster included, are still up here; teardown comes later)."""
+    try:
+        return (yield)
+    except BaseException:
+        template = scenario_template(item)
+        recorder = item.stash.get(_RECORDER, None)
+        request = getattr(item, "funcargs", {}).get("request")
+        deviation = item.get_closest_marker("deviation") is not None
+        if template is not None and recorder is not None and request is not None:
+            if should_check(deviation, recorder.steps):
+                check_page_expectation(request, template.render(example_of(item)), recorder)
+        raise
 
 
 @pytest.hookimpl(wrapper=True)

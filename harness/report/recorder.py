@@ -23,6 +23,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from harness.report.comparisons import check_of_step
 from harness.report.evidence import Evidence
 from harness.report.model import PARSE_PHASE, ErrorInfo, ScenarioResult, StepResult
+from harness.report.page_expectation import PAGE_SAYS, is_page_step
 from harness.report.redaction import redact
 from harness.report.status import Status, failure_status
 
@@ -69,17 +70,25 @@ class ScenarioRecorder:
     duration: float = 0.0
     #: True once a step line matched no step definition (the scenario's fault, not DKP's).
     not_found: bool = False
+    #: While the page's expectation of a ``@deviation`` scenario is checked
+    #: (:mod:`harness.report.page_expectation`): its steps go to ``page``, not ``steps``.
+    checking_page: bool = False
+    #: The page's steps as checked, by line (their text as the feature file writes it).
+    page: dict[int, StepResult] = field(default_factory=dict)
+    #: What that check found (a ``PageExpectation`` value), or None when it did not happen.
+    page_outcome: str | None = None
     _started: float = 0.0
+    _current: StepResult | None = None
 
     def step_started(self, step: Step, function: Callable[..., object] | None) -> None:
-        self.steps.append(_step_result(step, Status.SKIPPED, step_function_name(function)))
+        self._current = self._add(_step_result(step, Status.SKIPPED, step_function_name(function)))
         self.evidence.current_step_line = step.line_number
         self._started = _REAL_CLOCK["perf_counter"]()
 
     def step_finished(self, error: BaseException | None = None) -> None:
-        if not self.steps:
+        current = self._current
+        if current is None:
             return
-        current = self.steps[-1]
         current.duration = max(0.0, _REAL_CLOCK["perf_counter"]() - self._started)
         current.status = Status.PASSED if error is None else failure_status(error)
         if error is not None:
@@ -89,10 +98,18 @@ class ScenarioRecorder:
         self.evidence.current_step_line = None
 
     def step_not_found(self, step: Step, error: BaseException) -> None:
-        self.not_found = True
+        self.not_found = not self.checking_page
         result = _step_result(step, Status.ERROR, None)
         result.error = redact(f"no step definition matches this text ({type(error).__name__}: {error})")
-        self.steps.append(result)
+        self._add(result)
+
+    def _add(self, result: StepResult) -> StepResult:
+        if self.checking_page:
+            result.name = f"{PAGE_SAYS}{result.name}"
+            self.page[result.line] = result
+        else:
+            self.steps.append(result)
+        return result
 
 
 def step_function_name(function: Callable[..., object] | None) -> str | None:
@@ -205,7 +222,7 @@ def scenario_result(
     """
     rendered = template.render(example)
     feature = template.feature
-    steps = _merge_steps(rendered.steps, recorder.steps)
+    steps = _merge_steps(rendered.steps, recorder.steps, recorder.page)
     status, error = scenario_outcome(recorder.phases, steps, deviation)
     skip_reason = _skip_reason(recorder.phases) if status is Status.SKIPPED else None
     rule_tags = template.rule.tags if template.rule else set()
@@ -229,6 +246,7 @@ def scenario_result(
         feature_description=feature.description or "",
         feature_tags=sorted(feature.tags),
         skip_reason=skip_reason,
+        page_expectation=recorder.page_outcome,
         xfail=next((p.xfail for p in recorder.phases.values() if p.xfail is not None), None),
     )
 
@@ -288,10 +306,20 @@ def _error(phase: str, outcome: PhaseOutcome, step_line: int | None = None) -> E
     )
 
 
-def _merge_steps(planned: list[Step], ran: list[StepResult]) -> list[StepResult]:
-    """Every step of the scenario, in order; the ones never reached stay ``skipped``."""
-    merged = list(ran[: len(planned)])
-    merged.extend(_step_result(step, Status.SKIPPED, None) for step in planned[len(ran) :])
+def _merge_steps(
+    planned: list[Step], ran: list[StepResult], page: dict[int, StepResult] | None = None
+) -> list[StepResult]:
+    """Every step of the scenario, in order; the ones never reached stay ``skipped``.
+
+    The page's expectation of a ``@deviation`` scenario (``the page says:`` steps) is not among the
+    steps pytest-bdd runs: it is shown as checked after DKP's expectation was not met (``page``,
+    by line), or skipped (not checked).
+    """
+    checked, ran_in_order = page or {}, iter(ran)
+    merged = []
+    for step in planned:
+        found = checked.get(step.line_number) if is_page_step(step.name) else next(ran_in_order, None)
+        merged.append(found or _step_result(step, Status.SKIPPED, None))
     return merged
 
 

@@ -32,6 +32,7 @@ import pytest
 from harness import eras
 from harness.feature_text import read_feature, real_path
 from harness.report.model import BEYOND_PAGE_TAG
+from harness.report.page_expectation import misplaced_page_steps
 from harness.report.recorder import item_claims, scenario_template
 
 __all__ = [
@@ -224,6 +225,9 @@ def item_claim_problems(
         if mistake is not None:
             where = f"{_display_path(filename, item.config.rootpath)}:{_tag_line(filename, tag, line)}"
             problems.append(f"{where}: {mistake}")
+    misplaced = misplaced_page_steps(item.get_closest_marker("deviation") is not None, template.steps)
+    if misplaced is not None:
+        problems.append(f"{_display_path(filename, item.config.rootpath)}:{line}: {misplaced}")
     if known is not None and explained is not None and item.get_closest_marker("deviation") is not None:
         claims = item_claims(item)
         unexplained = unexplained_deviation(claims, known, explained)

@@ -11,7 +11,7 @@ import json
 import platform
 import time
 from collections import Counter
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from harness.report.launcher import launched_by_cli
 from harness.report.left_out import left_out_from
 from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
 from harness.report.node_scenarios import NodeScenarios
+from harness.report.page_expectation import PageExpectation
 from harness.report.redaction import redact_value
 from harness.report.run_target import RUN_TARGET_KEY
 from harness.report.selection import selection_of
@@ -86,6 +87,31 @@ def _why_kept(any_scenario: bool, exitstatus: int) -> str:
     if exitstatus == pytest.ExitCode.INTERRUPTED:
         return "the run was interrupted"
     return f"the run ended early (pytest exit code {int(exitstatus)})"
+
+
+def _deviation_lines(scenarios: Iterable[ScenarioResult]) -> list[str]:
+    """What the page's expectation of the failed ``@deviation`` scenarios showed, for the terminal:
+    pytest prints each as FAILED, which cannot say that DKP now does what the page says."""
+    failed = [s for s in scenarios if s.deviation and s.status is Status.FAILED]
+    lines = []
+    fixed = [s for s in failed if s.page_expectation == PageExpectation.MET]
+    if fixed:
+        lines.append(
+            f"DKP now matches the page: {len(fixed)} known deviation scenario(s) are fixed "
+            f"({_places(fixed)}): drop @deviation and the claim's deviation reason, and make the "
+            "'the page says:' steps their Then steps; they fail until then"
+        )
+    neither = [s for s in failed if s.page_expectation == PageExpectation.NOT_MET]
+    if neither:
+        lines.append(
+            f"deviation not observed: neither DKP's known behaviour nor the page's, in {len(neither)} "
+            f"scenario(s) ({_places(neither)})"
+        )
+    return lines
+
+
+def _places(scenarios: list[ScenarioResult]) -> str:
+    return ", ".join(sorted(f"{s.feature_uri}:{s.line}" for s in scenarios))
 
 
 class Controller:
@@ -270,6 +296,8 @@ class Controller:
                 f"{unchecked} scenario(s) could not be checked (ERROR: a mistake in the scenario or a "
                 "harness problem, not a claim that does not hold); pytest counts them among the failed"
             )
+        for line in _deviation_lines(state.scenarios.values()):
+            terminalreporter.write_line(line)
         if self._xfailed:
             terminalreporter.write_line(
                 f"{self._xfailed} scenario(s) marked xfail did not pass: the report counts each as what "

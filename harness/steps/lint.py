@@ -21,6 +21,7 @@ from pytest_bdd import parsers
 from pytest_bdd.parser import ScenarioTemplate, Step
 
 from harness.feature_text import real_path
+from harness.report.page_expectation import PAGE_SAYS, is_page_step
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import EXTRA_TYPES, StepDef
 from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
@@ -170,8 +171,11 @@ def feature_step_lines(features_dir: Path) -> Iterator[StepLine]:
 
 
 def _lines(steps: Iterable[Step], file: str, path: Path) -> Iterator[StepLine]:
+    """The step lines to match; of a ``But the page says: <step>`` line (the page's expectation of a
+    ``@deviation`` scenario, checked with <step>'s definition), the step it holds."""
     for step in steps:
-        yield StepLine(step.type, step.keyword, step.name, file, step.line_number, step.docstring, path)
+        text = step.name[len(PAGE_SAYS) :] if is_page_step(step.name) else step.name
+        yield StepLine(step.type, step.keyword, text, file, step.line_number, step.docstring, path)
 
 
 def unfilled_in_outline(line: StepLine, template: ScenarioTemplate) -> str | None:

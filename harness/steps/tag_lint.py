@@ -22,6 +22,7 @@ from pytest_bdd.parser import ScenarioTemplate
 from harness import eras
 from harness.feature_text import gherkin_problem, not_utf8, read_feature, unreadable_file
 from harness.report.claims import Catalogue
+from harness.report.page_expectation import is_page_step, misplaced_page_steps
 from harness.report.tags import (
     BEYOND_PAGE_TAG,
     CLAIM_PREFIX,
@@ -91,6 +92,9 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             problems += _era_problems(tags, template.line_number, lines, shown, catalogue)
             problems += _unchecked_claims(tags, template, shown)
             problems += _claims_beyond_the_page(tags, template, shown)
+            misplaced = misplaced_page_steps("deviation" in tags, template.steps)
+            if misplaced is not None:
+                problems.append(TagProblem(f"{shown}:{template.line_number}", misplaced))
     return sorted(set(problems), key=_order)
 
 
@@ -98,8 +102,8 @@ def _unchecked_claims(tags: set[str], template: ScenarioTemplate, shown: str) ->
     """A claim-tagged scenario without a ``Then`` step checks nothing, yet its pass would count
     for its claims: the report would say a claim holds on no evidence."""
     claims = sorted(t.removeprefix(CLAIM_PREFIX) for t in tags if t.startswith(CLAIM_PREFIX))
-    if any(step.type == "then" for step in template.steps):
-        return
+    if any(step.type == "then" and not is_page_step(step.name) for step in template.steps):
+        return  # a "the page says:" step is not checked while the scenario passes
     if not claims and BEYOND_PAGE_TAG in tags:
         yield TagProblem(
             f"{shown}:{template.line_number}",
