@@ -43,6 +43,9 @@ Feature: Releases under manual approval wait for the approval annotation
       | MESSAGE       | Release is waiting for the 'modules.deckhouse.io/approved: "true"' annotation |
     And the row of "module-1-v1.23.1" reads:
       | PHASE | Deployed |
+    But the page says: the row of "module-1-v1.23.2" reads:
+      | PHASE   | Pending                                                              |
+      | MESSAGE | Waiting for the 'release.deckhouse.io/approved: "true"' annotation |
 
   @claim:REL-04 @claim:TR-04
   Scenario: kubectl annotate with the page's command approves and installs the release
@@ -71,6 +74,7 @@ Feature: Releases under manual approval wait for the approval annotation
       status:
         message: "Release is waiting for the 'modules.deckhouse.io/approved: \"true\"' annotation"
       """
+    But the page says: the ModuleRelease "module-1-v1.23.2" is in phase "Deployed"
 
   @claim:DKP-06
   Scenario: In Manual mode status.approved mirrors the annotation and windows do not matter

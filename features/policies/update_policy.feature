@@ -201,6 +201,12 @@ Feature: A ModuleUpdatePolicy decides when new releases install
           mode: Ignore
       """
     Then the API server refuses it with a message containing "spec.update.mode"
+    But the page says: the ModuleUpdatePolicy "never" matches:
+      """
+      spec:
+        update:
+          mode: Ignore
+      """
 
   @claim:DKP-20
   Scenario: A v1alpha1 policy in Ignore mode keeps releases from deploying

@@ -31,6 +31,12 @@ Feature: ModuleReleases record which version of a module is installed
       | PHASE         | Deployed |
       | UPDATE POLICY |          |
     And at no time were two releases of module "module-one" Deployed
+    But the page says: the row of "module-one-v0.7.23" reads:
+      | PHASE         | Superseded |
+      | UPDATE POLICY | deckhouse  |
+    And the page says: the row of "module-one-v0.7.24" reads:
+      | PHASE         | Deployed  |
+      | UPDATE POLICY | deckhouse |
 
   @claim:DKP-26 @claim:DKP-01
   Scenario: The first release is named after the version, labelled, owned by its source and applied at once

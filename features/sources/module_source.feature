@@ -56,6 +56,9 @@ Feature: A ModuleSource tells DKP where to find modules
     And the row of "example" reads:
       | COUNT | 2 |
       | MSG   |   |
+    But the page says: the row of "example" reads:
+      | COUNT | 2     |
+      | MSG   | Ready |
 
   @claim:MS-04 @claim:MS-05 @claim:TR-03 @deckhouse-before:v1.73.0
   Scenario: A missing release channel of an enabled module is reported as a sync error

@@ -20,6 +20,9 @@ Feature: Finding out why a module does not run
     And the row of "module-1" reads:
       | ENABLED | true                          |
       | MESSAGE | Ignored: unknown module name  |
+    But the page says: the row of "module-one" reads:
+      | ENABLED | true                          |
+      | MESSAGE | Ignored: unknown module name  |
     When the registry publishes:
       | module   | version  | channels |
       | module-1 | v1.23.2  | stable   |
@@ -52,6 +55,10 @@ Feature: Finding out why a module does not run
       | PHASE   | Error |
       | ENABLED | True  |
       | READY   | False |
+    But the page says: the row of "module-two" reads:
+      | PHASE   | Error |
+      | ENABLED | True  |
+      | READY   | Error |
     And the Module "module-two" matches:
       """
       status:
