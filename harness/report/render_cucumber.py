@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from harness.report.model import FeatureResult, Run, ScenarioResult, StepResult
+from harness.report.page_expectation import is_page_step
 from harness.report.status import Status
 
 __all__ = ["render_cucumber"]
@@ -69,12 +70,19 @@ def _scenario(feature: FeatureResult, scenario: ScenarioResult) -> dict[str, Any
         "description": scenario.description,
         "line": scenario.line,
         "tags": _tags(scenario.tags, scenario.line - 1),
-        "steps": [_step(scenario, s) for s in scenario.steps],
+        "steps": [_step(scenario, s) for s in scenario.steps if not _unchecked_page_step(s)],
     }
     hook = _failed_hook(scenario)
     if hook is not None:
         element["after" if scenario.error and scenario.error.phase == "teardown" else "before"] = [hook]
     return element
+
+
+def _unchecked_page_step(step: StepResult) -> bool:
+    """The page's expectation of a ``@deviation`` scenario that was not checked (DKP's held): not
+    a step that ran. Readers of the format call a scenario with a skipped step skipped, so a
+    known deviation that passed read as skipped; the other reports show the step as skipped."""
+    return is_page_step(step.name) and step.status is Status.SKIPPED
 
 
 def _failed_hook(scenario: ScenarioResult) -> dict[str, Any] | None:
