@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pytest
 from pytest_bdd.parser import Scenario, Step
@@ -29,12 +29,21 @@ from pytest_bdd.scenario import _execute_step_function, get_step_function
 from harness.report.model import StepResult
 from harness.report.status import Status, failure_status
 
-if TYPE_CHECKING:  # the recorder imports this module to know the page's steps
-    from harness.report.recorder import ScenarioRecorder
+
+class PageRecorder(Protocol):
+    """What the check needs of :class:`harness.report.recorder.ScenarioRecorder` (which imports
+    this module to know the page's steps, so it is not imported back)."""
+
+    checking_page: bool
+    page_outcome: str | None
+
+    def step_not_found(self, step: Step, error: BaseException) -> None: ...
+
 
 __all__ = [
     "PAGE_SAYS",
     "PageExpectation",
+    "PageRecorder",
     "check_page_expectation",
     "is_page_step",
     "misplaced_page_steps",
@@ -110,7 +119,7 @@ def should_check(deviation: bool, steps: Iterable[StepResult]) -> bool:
 
 
 def check_page_expectation(
-    request: pytest.FixtureRequest, scenario: Scenario, recorder: ScenarioRecorder
+    request: pytest.FixtureRequest, scenario: Scenario, recorder: PageRecorder
 ) -> None:
     """Run the page's steps in the scenario's state, through pytest-bdd's own step runner (so every
     plugin's step hooks see them); the recorder keeps their results apart from DKP's steps."""
@@ -125,7 +134,7 @@ def check_page_expectation(
 
 
 def _run(
-    request: pytest.FixtureRequest, scenario: Scenario, steps: list[Step], recorder: ScenarioRecorder
+    request: pytest.FixtureRequest, scenario: Scenario, steps: list[Step], recorder: PageRecorder
 ) -> PageExpectation | None:
     for step in steps:
         context = get_step_function(request=request, step=step)
