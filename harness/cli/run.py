@@ -506,6 +506,7 @@ _IN_WORDS = (
     ("failed", "not met", ""),
     ("error", "could not check", ""),
     ("passed", "hold", ""),
+    ("checked_nothing", "passed without a Then step", " (they check nothing: no claim counts them)"),
     (
         "deviation",
         "known deviation{s}",

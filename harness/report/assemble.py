@@ -22,6 +22,7 @@ from harness.report.model import (
     Run,
     ScenarioResult,
     StepCatalogueEntry,
+    unchecked_pass,
     unreadable,
 )
 from harness.report.page_expectation import PageExpectation
@@ -141,23 +142,33 @@ def _claims(
     for scenario in scenarios:
         for claim_id in scenario.claims:
             checking[claim_id].append(scenario)
-    return [
-        ClaimResult(
-            claim=_redacted_claim(claim),
-            status=claim_status(
-                (_as_checked(claim, s) for s in checking[claim.id] if not unchecked_pass(s)),
-                has_deviation_reason=claim.deviation is not None,
-                selected=not partial or bool(checking[claim.id]),
-                applicable=claim.applies_to(version),
-            ),
-            scenarios=[s.nodeid for s in checking[claim.id]],
-            link=catalogue.page.link(claim.anchor, docs_base),
-            deviation_observed=deviation_observed(claim, checking[claim.id]),
-            deviation_fixed=deviation_fixed(claim, checking[claim.id]),
-            left_out=left_out.get(claim.id, 0) if partial else 0,
+    results = []
+    for claim in catalogue.claims:
+        status = claim_status(
+            (_as_checked(claim, s) for s in checking[claim.id] if not unchecked_pass(s)),
+            has_deviation_reason=claim.deviation is not None,
+            selected=not partial or bool(checking[claim.id]),
+            applicable=claim.applies_to(version),
         )
-        for claim in catalogue.claims
-    ]
+        results.append(
+            ClaimResult(
+                claim=_redacted_claim(claim),
+                status=status,
+                scenarios=[s.nodeid for s in checking[claim.id]],
+                link=catalogue.page.link(claim.anchor, docs_base),
+                deviation_observed=deviation_observed(claim, checking[claim.id]),
+                deviation_fixed=deviation_fixed(claim, checking[claim.id]),
+                left_out=_left_out(claim.id, status, left_out) if partial else 0,
+            )
+        )
+    return results
+
+
+def _left_out(claim_id: str, status: Status, left_out: Mapping[str, int]) -> int:
+    """The claim's scenarios the selection left out, or 0 for a claim about another Deckhouse
+    version: its scenarios in this run only skipped, so "checked only in part" would say it was
+    checked at all, beside the line that says it is not applicable."""
+    return 0 if status is Status.NOT_APPLICABLE else left_out.get(claim_id, 0)
 
 
 def deviation_observed(claim: Claim, scenarios: Sequence[ScenarioResult]) -> bool | None:
@@ -196,15 +207,6 @@ def _as_checked(claim: Claim, scenario: ScenarioResult) -> Status:
     if fixed and scenario.status is Status.FAILED and claim.deviation is not None:
         return Status.PASSED
     return scenario.status
-
-
-def unchecked_pass(scenario: ScenarioResult) -> bool:
-    """A scenario that passed without a ``Then`` step that passed: it checked nothing, so a claim
-    it is tagged with must not be said to hold on its account (the step lint warns of such
-    scenarios too). A ``But the page says: …`` step of a passing ``@deviation`` scenario is
-    reached but not checked (it is shown as skipped), so it does not count as a check."""
-    passed = scenario.status in (Status.PASSED, Status.DEVIATION)
-    return passed and not any(step.type == "then" and step.status is Status.PASSED for step in scenario.steps)
 
 
 def _redacted_claim(claim: Claim) -> Claim:

@@ -18,6 +18,7 @@ from harness.report.status import CLAIM_ORDER, SCENARIO_ORDER, Status, worst
 
 __all__ = [
     "BEYOND_PAGE_TAG",
+    "CHECKED_NOTHING_COUNT",
     "DEFAULT_TARGET",
     "NEEDS_VIRTUAL_TIME",
     "NEEDS_VIRTUAL_TIME_COUNT",
@@ -33,6 +34,7 @@ __all__ = [
     "StepResult",
     "needs_virtual_time",
     "other_era",
+    "unchecked_pass",
     "unreadable",
 ]
 
@@ -46,6 +48,9 @@ NEEDS_VIRTUAL_TIME_COUNT = "needs_virtual_time"
 OTHER_ERA = "checks Deckhouse "
 #: The key of that count in ``Run.scenario_counts()`` and the JSON's ``counts.scenarios``.
 OTHER_ERA_COUNT = "other_era"
+#: The key, in ``Run.scenario_counts()`` and the JSON's ``counts.scenarios``, of the scenarios that
+#: passed without a ``Then`` step that passed: they checked nothing (:func:`unchecked_pass`).
+CHECKED_NOTHING_COUNT = "checked_nothing"
 #: What a run without target information checked: the simulator, on virtual time.
 DEFAULT_TARGET = {"kind": "simulator", "time_mode": "virtual"}
 #: The ``ErrorInfo.phase`` of the entry standing for a feature file that is not valid Gherkin.
@@ -61,6 +66,16 @@ def other_era(scenario: ScenarioResult) -> bool:
     """A scenario skipped because it is about other Deckhouse versions than the run's."""
     reason = (scenario.skip_reason or "").strip()
     return scenario.status is Status.SKIPPED and reason.startswith(OTHER_ERA)
+
+
+def unchecked_pass(scenario: ScenarioResult) -> bool:
+    """A scenario that passed without a ``Then`` step that passed: it checked nothing, so a claim
+    it is tagged with must not be said to hold on its account (the step lint warns of such
+    scenarios too), nor may the scenario be counted among those that hold. A ``But the page
+    says: …`` step of a passing ``@deviation`` scenario is reached but not checked (it is shown as
+    skipped), so it does not count as a check."""
+    passed = scenario.status in (Status.PASSED, Status.DEVIATION)
+    return passed and not any(step.type == "then" and step.status is Status.PASSED for step in scenario.steps)
 
 
 def needs_virtual_time(scenario: ScenarioResult) -> bool:
@@ -259,16 +274,20 @@ class Run:
         return worst(s.status for s in self.scenarios)
 
     def scenario_counts(self) -> dict[str, int]:
-        """Scenarios per status; skips that need virtual time are counted apart from ``skipped``."""
+        """Scenarios per status; skips that need virtual time or another Deckhouse version, and
+        passes that checked nothing (no ``Then`` step passed), are counted apart."""
         counts = {s.value: 0 for s in SCENARIO_ORDER}
         counts[NEEDS_VIRTUAL_TIME_COUNT] = 0
         counts[OTHER_ERA_COUNT] = 0
+        counts[CHECKED_NOTHING_COUNT] = 0
         for scenario in self.scenarios:
             key = scenario.status.value
             if needs_virtual_time(scenario):
                 key = NEEDS_VIRTUAL_TIME_COUNT
             elif other_era(scenario):
                 key = OTHER_ERA_COUNT
+            elif unchecked_pass(scenario):
+                key = CHECKED_NOTHING_COUNT
             counts[key] += 1
         return counts
 

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from harness.report.comparisons import Comparison, comparison_of, row_name_of
 from harness.report.evidence import KubectlRun, PhaseChange
 from harness.report.model import (
+    CHECKED_NOTHING_COUNT,
     NEEDS_VIRTUAL_TIME_COUNT,
     OTHER_ERA_COUNT,
     Run,
@@ -158,6 +159,7 @@ def render_html(run: Run) -> str:
         catalogue_rows=_catalogue_rows(run.step_catalogue or []),
         needs_virtual_time=run.scenario_counts().get(NEEDS_VIRTUAL_TIME_COUNT, 0),
         other_era=run.scenario_counts().get(OTHER_ERA_COUNT, 0),
+        checked_nothing=run.scenario_counts().get(CHECKED_NOTHING_COUNT, 0),
         beyond_page=run.beyond_page_count(),
     )
 

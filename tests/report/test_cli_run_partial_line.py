@@ -122,3 +122,48 @@ def test_cucumber_json_names_the_target_the_era_and_a_partial_selection(tmp_path
         "partial": "true",
         "selection.keyword": "approval",
     }
+
+
+def test_a_claim_about_another_version_is_not_applicable_not_checked_in_part(
+    tmp_path, monkeypatch, capsys, make_scenario, catalogue
+):
+    """Its scenarios only skipped in this run (written for a later Deckhouse): the line that it
+    was "checked only in part" contradicted the one that says it is not applicable."""
+    from dataclasses import replace
+
+    later = replace(catalogue.claims[-1], since="v1.76.0")  # DKP-01, about v1.76 and later
+    catalogue = replace(catalogue, claims=[*catalogue.claims[:-1], later])
+    report_dir = tmp_path / "reports"
+    era_skip = make_scenario("later", Status.SKIPPED, ["DKP-01"], line=9)
+    era_skip.skip_reason = "checks Deckhouse v1.76.0 and later; this run checks v1.67.0"
+    scenarios = [make_scenario("approve", Status.PASSED, ["MS-01"]), era_skip]
+    _run_writing(monkeypatch, report_dir, scenarios, catalogue, {"keyword": "approval"}, {"DKP-01": 2})
+    assert run(_args(report_dir)) == 0
+    out = capsys.readouterr().out
+    assert "claims not applicable to Deckhouse v1.67.0 (about other versions, not counted): 1 (DKP-01)" in out
+    assert "checked only in part" not in out
+    html = (report_dir / "conformance.html").read_text()
+    assert "scenarios ran: the selection left" not in html
+
+
+def test_a_scenario_that_passed_without_a_then_step_is_not_counted_among_those_that_hold(
+    tmp_path, monkeypatch, capsys, make_scenario, catalogue
+):
+    """It checked nothing: the claim table says uncovered, and the scenario line said "1 hold"."""
+    import json
+
+    report_dir = tmp_path / "reports"
+    nothing = make_scenario("nothing", Status.PASSED, ["MS-01"])
+    nothing.steps = nothing.steps[:1]  # the Given only
+    scenarios = [nothing, make_scenario("ready", Status.PASSED, ["EN-04"], line=9)]
+    _run_writing(monkeypatch, report_dir, scenarios, catalogue, None)
+    assert run(_args(report_dir)) == 0
+    assert capsys.readouterr().out.splitlines()[-2] == (
+        "scenarios: 1 hold, 1 passed without a Then step (they check nothing: no claim counts them)"
+    )
+    report = json.loads((report_dir / "conformance.json").read_text())
+    assert report["counts"]["scenarios"]["passed"] == 1
+    assert report["counts"]["scenarios"]["checked_nothing"] == 1
+    assert {c["id"]: c["status"] for c in report["claims"]}["MS-01"] == "uncovered"
+    html = (report_dir / "conformance.html").read_text()
+    assert 'id="checked-nothing"' in html
