@@ -82,6 +82,7 @@ def test_claims_get_their_status_in_catalogue_order_and_unchecked_claims_are_unc
         "skipped": 1,
         "needs_virtual_time": 0,
         "other_era": 0,
+        "checked_nothing": 0,
     }
 
 
