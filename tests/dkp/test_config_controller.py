@@ -155,6 +155,24 @@ def test_clearing_spec_update_policy_clears_the_module_property(kube, manager):
     assert "updatePolicy" not in module(kube)["properties"]
 
 
+def test_an_enabled_module_with_nothing_to_choose_is_not_written(kube, manager):
+    """Upstream case "embedded module" (config/testdata, golden at e9b778e3): a Module with no
+    properties, no source to pick and no policy to bind keeps its resourceVersion, as processModule
+    writes only a changed policy; an absent ``properties`` is not a change to ``{}``."""
+    kube.create(
+        kinds.MODULE,
+        {"apiVersion": "deckhouse.io/v1alpha1", "kind": "Module", "metadata": {"name": "module-one"}},
+    )
+    seeded = module(kube)
+    seeded["status"] = {"phase": "Ready", "conditions": [{"type": "EnabledByModuleConfig", "status": "True"}]}
+    before = kube.update(kinds.MODULE, seeded, subresource="status")["metadata"]["resourceVersion"]
+    add_config(kube, enabled=True)
+    manager.settle()
+    found = module(kube)
+    assert found["metadata"]["resourceVersion"] == before
+    assert "properties" not in found
+
+
 def test_disabling_an_enabled_module_deletes_only_its_pending_releases(kube, manager):
     add_module(kube)
     add_config(kube, enabled=True)

@@ -75,9 +75,15 @@ def update_status(client: KubeClient, module: Obj, mutate: Mutator) -> Obj:
 
 
 def update_properties(client: KubeClient, module: Obj, mutate: Mutator) -> Obj:
-    """Apply ``mutate`` to a copy of ``module`` and PUT it when ``properties`` changed."""
+    """Apply ``mutate`` to a copy of ``module`` and PUT it when ``properties`` changed.
+
+    An absent ``properties`` and an empty one are the same (Go's typed Module has no "absent"):
+    upstream's config controller leaves a Module without properties unwritten when it has no
+    source to pick and no policy to bind (golden ``embedded-module`` at e9b778e3, resourceVersion
+    unchanged), so the setters' ``setdefault`` alone is no change.
+    """
     changed = copy.deepcopy(module)
     mutate(changed)
-    if changed.get("properties") == module.get("properties"):
+    if (changed.get("properties") or {}) == (module.get("properties") or {}):
         return module
     return client.update(kinds.MODULE, changed)
