@@ -721,7 +721,9 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
   @claim:DKP-44 @deckhouse-since:v1.76.0
   Scenario: A module marked embedded switches to the source of the release it deploys
     Upstream case "embedded module source switch" (testdata releases/embedded-module-source-switch):
-    the Module carries only the embedded mark of its package view, no source.
+    the Module carries only the embedded mark of its package view, no source. The deploy moves
+    the package view off the embedded copy to the release's source and version, as the goldens at
+    049a95cf and after show.
 
     Given the cluster has:
       """
@@ -758,6 +760,9 @@ Feature: What holds a pending release back or lets it through, as DKP's release-
       """
       properties:
         source: test
+      spec:
+        packageRepositoryName: test
+        packageVersion: v1.4.3
       status:
         conditions:
         - type: LastReleaseDeployed
