@@ -8,7 +8,9 @@ hunt through the controllers. ``docs/dkp-eras.md`` gives, for every row, the ups
 source file in ``deckhouse/deckhouse`` and how the version was dated.
 
 A behaviour applies to every version at or after the one it was introduced in; a version between
-two table rows gets the older rows only. ``latest`` is the newest version in the table.
+two table rows gets the older rows only. A change Deckhouse also cherry-picked onto an older
+release line is a row of :data:`BACKPORTED_TO`: it applies from that patch on within that line
+only. ``latest`` is the newest version in the table.
 
 This module is pure and sits below everything else in the harness: it imports nothing from it.
 """
@@ -23,6 +25,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "BACKPORTED_TO",
     "BUNDLES",
     "DEFAULT_BUNDLE",
     "DEFAULT_VERSION",
@@ -197,7 +200,6 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.DOCUMENTATION_MOUNT_PATH: _v("v1.75.0"),
         Behaviour.SCAN_INTERVAL: _v("v1.75.0"),
         Behaviour.REQUIREMENTS_MESSAGE_PREFIX: _v("v1.75.0"),
-        Behaviour.RELEASE_CHAIN_REFETCH: _v("v1.75.0"),
         Behaviour.DEPLOY_MARKS_NOTIFIED: _v("v1.75.0"),
         Behaviour.STEP_BY_STEP_ALWAYS: _v("v1.76.0"),
         Behaviour.MODULE_PACKAGE_MIRROR: _v("v1.76.0"),
@@ -207,6 +209,7 @@ INTRODUCED_IN: Final = MappingProxyType(
         Behaviour.DOCUMENTATION_FOLLOWS_CONFIG: _v("v1.77.0"),
         Behaviour.DOCUMENTATION_SKIPS_EMBEDDED: _v("v1.77.0"),
         Behaviour.EMBEDDED_POLICY_AUTO_PATCH: _v("v1.77.0"),
+        Behaviour.RELEASE_CHAIN_REFETCH: _v("v1.77.0"),
         Behaviour.RELEASE_VALIDATIONS: _v("v1.78.0"),
         Behaviour.OVERRIDE_RENEW: _v("v1.78.0"),
         Behaviour.STATUS_OMITEMPTY: _v("v1.78.0"),
@@ -216,6 +219,21 @@ INTRODUCED_IN: Final = MappingProxyType(
 
 How each version was dated (PR merge dates against release-branch cuts, or a choice where
 upstream does not say) is in ``docs/dkp-eras.md``.
+"""
+
+BACKPORTED_TO: Final = MappingProxyType(
+    {
+        Behaviour.EMBEDDED_POLICY_AUTO_PATCH: (_v("v1.75.15"), _v("v1.76.9")),
+        Behaviour.RELEASE_CHAIN_REFETCH: (_v("v1.76.8"),),
+        Behaviour.DOCUMENTATION_SKIPS_EMBEDDED: (_v("v1.76.8"),),
+        Behaviour.DOCUMENTATION_FOLLOWS_CONFIG: (_v("v1.76.11"),),
+    }
+)
+"""Patch releases of older lines that received a behaviour as a cherry-pick (one per line).
+
+Each entry is the first patch of its release line whose changelog lists the backport
+(``CHANGELOG/CHANGELOG-v1.76.9.yml`` and the like); ``docs/dkp-eras.md`` names the pull requests.
+A backport counts only within its own line: v1.75.15 says nothing about v1.76.0.
 """
 
 DEFAULT_VERSION: Final = _v("v1.67.0")
@@ -249,9 +267,20 @@ def resolve_version(text: str | None) -> DeckhouseVersion:
 
 
 def behaviours_for(version: DeckhouseVersion | str) -> frozenset[Behaviour]:
-    """Every behaviour introduced at or before ``version`` (a string goes through :func:`resolve_version`)."""
+    """Every behaviour introduced at or before ``version``, or backported to its line by then.
+
+    A string goes through :func:`resolve_version`.
+    """
     resolved = resolve_version(version) if isinstance(version, str) else version
-    return frozenset(b for b, since in INTRODUCED_IN.items() if since <= resolved)
+    return frozenset(b for b, since in INTRODUCED_IN.items() if since <= resolved or _backported(b, resolved))
+
+
+def _backported(behaviour: Behaviour, version: DeckhouseVersion) -> bool:
+    """Whether a cherry-pick brought ``behaviour`` to ``version``'s own release line by that patch."""
+    return any(
+        patch.minor_line == version.minor_line and patch <= version
+        for patch in BACKPORTED_TO.get(behaviour, ())
+    )
 
 
 EDITIONS: Final = ("ce", "be", "se", "se-plus", "ee", "fe", "cse")

@@ -3,9 +3,10 @@
 Ports upstream's golden case ``source/testdata/golden/frozen-chain-missing-intermediates.yaml``
 (``TestFetchMissingIntermediateReleases``): the channel's release exists with the channel's
 checksum, but the intermediate versions reached the registry only after it was created. From
-Deckhouse v1.75 (``release-chain-refetch``) the source fetches again and creates them; before, it
-waits for the channel to move. Also the v1.76 fetcher (``step-by-step-always``) end to end: the
-deployed minor's newer patch first, every release ``check release (step-by-step)``.
+Deckhouse v1.77, and v1.76.8 on the v1.76 line (``release-chain-refetch``), the source fetches
+again and creates them; before, it waits for the channel to move. Also the v1.76 fetcher
+(``step-by-step-always``) end to end: the deployed minor's newer patch first, every release
+``check release (step-by-step)``.
 """
 
 from __future__ import annotations
@@ -83,9 +84,16 @@ def _releases(kube) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("version", "refetched"),
-    [("v1.67.0", False), ("v1.74.0", False), ("v1.75.0", True), ("latest", True)],
+    [
+        ("v1.67.0", False),
+        ("v1.75.17", False),
+        ("v1.76.7", False),
+        ("v1.76.8", True),
+        ("v1.77.0", True),
+        ("latest", True),
+    ],
 )
-def test_a_gap_mirrored_later_is_fetched_from_v1_75(
+def test_a_gap_mirrored_later_is_fetched_from_v1_77_and_v1_76_8(
     kube, clock, controller_context, memory, version, refetched
 ):
     controller = _controller(controller_context, memory, version)

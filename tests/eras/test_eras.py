@@ -27,6 +27,7 @@ V1_77 = {
     Behaviour.DOCUMENTATION_FOLLOWS_CONFIG,
     Behaviour.DOCUMENTATION_SKIPS_EMBEDDED,
     Behaviour.EMBEDDED_POLICY_AUTO_PATCH,
+    Behaviour.RELEASE_CHAIN_REFETCH,
 }
 
 V1_73 = {
@@ -35,29 +36,45 @@ V1_73 = {
     Behaviour.IMAGE_INFO_ERROR_PREFIX,
 }
 
-# (version, behaviours it shows): one row per release line that changes something, both eras.
+V1_75 = V1_73 | {
+    Behaviour.ENABLED_BY_BUNDLE,
+    Behaviour.EDITION_AVAILABILITY,
+    Behaviour.METRICS_FINALIZER,
+    Behaviour.DOCUMENTATION_MOUNT_PATH,
+    Behaviour.SCAN_INTERVAL,
+    Behaviour.REQUIREMENTS_MESSAGE_PREFIX,
+    Behaviour.DEPLOY_MARKS_NOTIFIED,
+}
+
+V1_76 = set(Behaviour) - V1_77 - V1_78
+
+# (version, behaviours it shows): one row per release line or patch that changes something.
 TRUTH_TABLE: list[tuple[str, set[Behaviour]]] = [
     ("v1.67.0", set()),
     ("v1.72.9", set()),
     ("v1.73.0", V1_73),
     ("v1.74.12", V1_73),
+    ("v1.75.0", V1_75),
+    ("v1.75.14", V1_75),
+    ("v1.75.15", V1_75 | {Behaviour.EMBEDDED_POLICY_AUTO_PATCH}),  # #21928
+    ("v1.75.17", V1_75 | {Behaviour.EMBEDDED_POLICY_AUTO_PATCH}),
+    ("v1.76.0", V1_76),
+    ("v1.76.7", V1_76),
     (
-        "v1.75.0",
-        V1_73
+        "v1.76.8",
+        V1_76 | {Behaviour.RELEASE_CHAIN_REFETCH, Behaviour.DOCUMENTATION_SKIPS_EMBEDDED},
+    ),  # #21596, #21652
+    (
+        "v1.76.9",  # #21927
+        V1_76
         | {
-            Behaviour.ENABLED_BY_BUNDLE,
-            Behaviour.EDITION_AVAILABILITY,
-            Behaviour.METRICS_FINALIZER,
-            Behaviour.DOCUMENTATION_MOUNT_PATH,
-            Behaviour.SCAN_INTERVAL,
-            Behaviour.REQUIREMENTS_MESSAGE_PREFIX,
             Behaviour.RELEASE_CHAIN_REFETCH,
-            Behaviour.DEPLOY_MARKS_NOTIFIED,
+            Behaviour.DOCUMENTATION_SKIPS_EMBEDDED,
+            Behaviour.EMBEDDED_POLICY_AUTO_PATCH,
         },
     ),
-    ("v1.75.9", set(Behaviour) - V1_76_AND_LATER - V1_77),
-    ("v1.76.0", set(Behaviour) - V1_77 - V1_78),
-    ("v1.76.15", set(Behaviour) - V1_77 - V1_78),
+    ("v1.76.11", set(Behaviour) - V1_78 - {Behaviour.DOCUMENTATION_WHEN_ENABLED}),  # #22289
+    ("v1.76.16", set(Behaviour) - V1_78 - {Behaviour.DOCUMENTATION_WHEN_ENABLED}),
     ("v1.77.0", set(Behaviour) - V1_78),
     ("v1.77.3", set(Behaviour) - V1_78),
     ("v1.78.0", set(Behaviour)),
@@ -87,7 +104,31 @@ def test_each_behaviour_starts_exactly_at_its_version(behaviour: Behaviour) -> N
     since = eras.INTRODUCED_IN[behaviour]
     before = DeckhouseVersion(since.major, since.minor - 1, 99)
     assert behaviour in eras.behaviours_for(since)
-    assert behaviour not in eras.behaviours_for(before)
+    backported_to_the_line_before = any(
+        p.minor_line == before.minor_line for p in eras.BACKPORTED_TO.get(behaviour, ())
+    )
+    assert (behaviour in eras.behaviours_for(before)) is backported_to_the_line_before
+
+
+BACKPORTS = [(b, patch) for b, patches in eras.BACKPORTED_TO.items() for patch in patches]
+
+
+@pytest.mark.parametrize(("behaviour", "patch"), BACKPORTS, ids=[f"{b}@{p}" for b, p in BACKPORTS])
+def test_a_backport_starts_at_its_patch_and_stays_in_its_line(
+    behaviour: Behaviour, patch: DeckhouseVersion
+) -> None:
+    assert behaviour in eras.behaviours_for(patch)
+    assert behaviour in eras.behaviours_for(DeckhouseVersion(patch.major, patch.minor, patch.patch + 40))
+    assert behaviour not in eras.behaviours_for(DeckhouseVersion(patch.major, patch.minor, patch.patch - 1))
+    next_line = DeckhouseVersion(patch.major, patch.minor + 1, 0)  # no backport is a .0 (test below)
+    assert (behaviour in eras.behaviours_for(next_line)) is (eras.INTRODUCED_IN[behaviour] <= next_line)
+
+
+def test_backports_are_older_lines_than_the_row_and_one_per_line() -> None:
+    for behaviour, patches in eras.BACKPORTED_TO.items():
+        lines = [p.minor_line for p in patches]
+        assert len(lines) == len(set(lines)), behaviour
+        assert all(p < eras.INTRODUCED_IN[behaviour] and p.patch > 0 for p in patches), behaviour
 
 
 def test_every_behaviour_has_exactly_one_row() -> None:

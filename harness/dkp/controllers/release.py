@@ -533,8 +533,8 @@ class ReleaseController(ControllerBase):
 
         Every era ensures it; Deckhouse v1.77 and later (``Behaviour.DOCUMENTATION_WHEN_ENABLED``,
         PR #21447) only while the Module's ``EnabledByModuleManager`` is True, and
-        (``Behaviour.DOCUMENTATION_SKIPS_EMBEDDED``, PR #21682) not for a release that is only
-        staged because the build still ships the module embedded: the module mount the object
+        (``Behaviour.DOCUMENTATION_SKIPS_EMBEDDED``, PR #21682, v1.77 and v1.76.8) not for a release
+        that is only staged because the build still ships the module embedded: the module mount the object
         points at never appears for a staged release, so the documentation builder would retry
         it for ever, and one an older Deckhouse wrote is deleted instead (docs/dkp-eras.md).
         """

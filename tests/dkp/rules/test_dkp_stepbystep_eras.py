@@ -327,20 +327,25 @@ def test_release_chain_complete_refuses_a_target_that_is_not_a_version():
         release_chain_complete("not-a-semver", [rel("1.52.0", D)])
 
 
-# --- the source's decision to fetch again (release-chain-refetch, v1.75+) ------------------------
+# --- the source's decision to fetch again (release-chain-refetch: v1.77, v1.76.8) ----------------
 @pytest.mark.parametrize(
     ("version", "checksum", "exists", "complete", "ensure"),
     [
         pytest.param("v1.67.0", "sha256:a", True, False, False, id="v1.67-a-gap-waits-for-the-channel"),
         pytest.param("v1.74.0", "sha256:a", True, False, False, id="v1.74-a-gap-waits-for-the-channel"),
-        pytest.param("v1.75.0", "sha256:a", True, False, True, id="v1.75-a-gap-is-fetched-again"),
+        pytest.param("v1.75.17", "sha256:a", True, False, False, id="v1.75-a-gap-waits-for-the-channel"),
+        pytest.param("v1.76.7", "sha256:a", True, False, False, id="v1.76.7-a-gap-waits-for-the-channel"),
+        pytest.param("v1.76.8", "sha256:a", True, False, True, id="v1.76.8-a-gap-is-fetched-again"),
+        pytest.param("v1.77.0", "sha256:a", True, False, True, id="v1.77-a-gap-is-fetched-again"),
         pytest.param("latest", "sha256:a", True, False, True, id="latest-a-gap-is-fetched-again"),
         pytest.param("latest", "sha256:a", True, True, False, id="latest-a-complete-chain-is-left-alone"),
         pytest.param("v1.67.0", "sha256:b", True, True, True, id="v1.67-a-moved-channel-is-fetched"),
         pytest.param("latest", "sha256:a", False, True, True, id="latest-a-missing-release-is-fetched"),
     ],
 )
-def test_the_source_fetches_again_for_a_gap_from_v1_75(version, checksum, exists, complete, ensure):
+def test_the_source_fetches_again_for_a_gap_from_v1_77_and_v1_76_8(
+    version, checksum, exists, complete, ensure
+):
     facts = EnsureFacts(
         source="example",
         module_source="example",
