@@ -198,11 +198,12 @@ Feature: Today's release controller: requirements messages, the package mirror, 
         version: v1.1.0
       """
 
-  @beyond-page @deckhouse-before:v1.77.0
+  @beyond-page @deckhouse-before:v1.76.11
   Scenario: Deleting a ModulePullOverride deletes the documentation it owns
     The garbage collector deletes what the override owned. The deployed release documents itself
     again at the release controller's next look at it, which comes with Deckhouse's restart (not
-    simulated); from v1.77 the config controller may restore it sooner.
+    simulated); from v1.77, and v1.76.11 (backport #22289), the config controller may restore it
+    sooner.
 
     Given the registry has the modules:
       | module   | version |

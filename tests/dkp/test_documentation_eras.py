@@ -3,7 +3,8 @@
 From Deckhouse v1.77 (PR #20434) a ModuleConfig that switches a module off deletes its
 ``ModuleDocumentation`` and switching it on again restores it from the deployed release; a deleted
 ModuleConfig drops it unless the bundle keeps the module running. Up to v1.76 the config
-controller never touches the object. Each test runs against v1.76.0 and v1.77.0.
+controller never touches the object, except from v1.76.11, which received the change as a
+backport (PR #22289). Each test runs against v1.76.0, v1.76.10, v1.76.11 and v1.77.0.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from harness.kube.errors import NotFound
 from tests.dkp.test_config_controller import add_config, add_module
 
 BEFORE, SINCE = "v1.76.0", "v1.77.0"
+V1_76_BACKPORT, V1_76_BEFORE_BACKPORT = "v1.76.11", "v1.76.10"  # PR #22289, CHANGELOG-v1.76.11.yml
+OLD_ERAS = {BEFORE, V1_76_BEFORE_BACKPORT}
 
 
-@pytest.fixture(params=[BEFORE, SINCE])
+@pytest.fixture(params=[BEFORE, V1_76_BEFORE_BACKPORT, V1_76_BACKPORT, SINCE])
 def era(request) -> str:
     return request.param
 
@@ -85,7 +88,7 @@ def test_a_disabling_config_drops_the_documentation_from_v1_77(kube, manager, er
     add_documentation(kube)
     add_config(kube, enabled=False)
     manager.settle()
-    assert documented(kube) is (era == BEFORE)
+    assert documented(kube) is (era in OLD_ERAS)
 
 
 def test_re_enabling_restores_the_documentation_from_the_deployed_release(kube, manager, era):
@@ -97,7 +100,7 @@ def test_re_enabling_restores_the_documentation_from_the_deployed_release(kube, 
     config["spec"]["enabled"] = True
     kube.update(kinds.MODULE_CONFIG, config)
     manager.settle()
-    if era == BEFORE:
+    if era in OLD_ERAS:
         assert not documented(kube)  # up to v1.76 only the release controller writes it
         return
     doc = kube.get(kinds.MODULE_DOCUMENTATION, "module-one")
@@ -115,4 +118,4 @@ def test_deleting_the_config_drops_the_documentation_from_v1_77(kube, manager, e
         add_documentation(kube)
     kube.delete(kinds.MODULE_CONFIG, "module-one")
     manager.settle()
-    assert documented(kube) is (era == BEFORE)
+    assert documented(kube) is (era in OLD_ERAS)

@@ -135,6 +135,11 @@ V1_77 = eras.behaviours_for("v1.77.0")
     [
         pytest.param(V1_76, UpdateMode.AUTO, id="v1.76-unset-mode-runs-Auto"),
         pytest.param(V1_77, UpdateMode.AUTO_PATCH, id="v1.77-unset-mode-runs-AutoPatch"),
+        # the backports #21928 and #21927 (CHANGELOG-v1.75.15.yml, CHANGELOG-v1.76.9.yml)
+        pytest.param(eras.behaviours_for("v1.75.14"), UpdateMode.AUTO, id="v1.75.14-runs-Auto"),
+        pytest.param(eras.behaviours_for("v1.75.15"), UpdateMode.AUTO_PATCH, id="v1.75.15-runs-AutoPatch"),
+        pytest.param(eras.behaviours_for("v1.76.8"), UpdateMode.AUTO, id="v1.76.8-runs-Auto"),
+        pytest.param(eras.behaviours_for("v1.76.9"), UpdateMode.AUTO_PATCH, id="v1.76.9-runs-AutoPatch"),
     ],
 )
 def test_embedded_policy_unset_mode_follows_the_era(behaviours, mode):
