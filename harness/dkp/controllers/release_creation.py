@@ -159,10 +159,10 @@ def ensure_releases(ctx: ReleaseContext, target: ReleaseMeta) -> None:
 def chain_to_target_complete(
     kube: KubeClient, module: str, target: str, behaviours: frozenset[eras.Behaviour]
 ) -> bool:
-    """Whether the module's releases lead to ``target`` without a gap; read from v1.75 only.
+    """Whether the module's releases lead to ``target`` without a gap; read from v1.77 and v1.76.8 only.
 
     ``Behaviour.RELEASE_CHAIN_REFETCH`` (upstream ``releaseChainToTargetComplete``): the source
-    fetches again when this is False although the target release exists. Before v1.75 nothing
+    fetches again when this is False although the target release exists. Before those nothing
     reads it, so nothing is listed. A release whose ``spec.version`` does not parse makes
     upstream report an error and skip the module; here the chain then counts as complete (no
     fetch), which skips the module the same way without the status error.

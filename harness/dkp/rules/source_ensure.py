@@ -118,7 +118,7 @@ def resolve_embedded_target(configured: str, available: Sequence[str]) -> tuple[
 def _channel_moved(facts: EnsureFacts, behaviours: frozenset[Behaviour]) -> bool:
     """The last step of every era: the channel digest changed, or no release carries it.
 
-    From v1.75 (``Behaviour.RELEASE_CHAIN_REFETCH``; upstream ``releaseChainToTargetComplete``,
+    From v1.77 and v1.76.8 (``Behaviour.RELEASE_CHAIN_REFETCH``; upstream ``releaseChainToTargetComplete``,
     PR #21475 and its backports) also when the releases leading to the channel's version have a
     gap, so intermediates mirrored after the target release was created are fetched.
     """

@@ -200,7 +200,7 @@ def is_sequential_pair(lower: ExistingRelease, higher: ExistingRelease) -> bool:
     """May an update go from ``lower`` straight to ``higher`` (``isSequentialReleasePair``)?
 
     Upstream ``source/helpers.go`` (PR #21475 and its backports); read by the v1.76 fetcher for its
-    start (``Behaviour.STEP_BY_STEP_ALWAYS``) and by :func:`release_chain_complete` from v1.75
+    start (``Behaviour.STEP_BY_STEP_ALWAYS``) and by :func:`release_chain_complete` from v1.77 and v1.76.8
     (``Behaviour.RELEASE_CHAIN_REFETCH``). The versions
     are an updating sequence, or a from-to rule of the *higher* release bridges the gap — its
     ``to`` has the higher release's own major.minor and the lower version is in ``[from, to)``.
@@ -223,7 +223,7 @@ def _bridges(lower: Version, higher: Version, span: tuple[str, str]) -> bool:
 
 def release_chain_complete(target: str, existing: Sequence[ExistingRelease]) -> bool:
     """Do the releases in the cluster already lead, without a gap, from the deployed one to
-    ``target`` (``releaseChainToTargetComplete``, source/helpers.go)? Read from Deckhouse v1.75
+    ``target`` (``releaseChainToTargetComplete``, source/helpers.go)? Read from Deckhouse v1.77 and v1.76.8
     (``Behaviour.RELEASE_CHAIN_REFETCH``) to decide whether the source fetches again.
 
     True when nothing is deployed or the target is not above the deployed release (the first

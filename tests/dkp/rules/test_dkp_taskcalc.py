@@ -171,6 +171,28 @@ def test_patch_flag_drives_the_deploy_time_checks(releases, index, is_patch):
     assert decide(releases, index).is_patch is is_patch
 
 
+@pytest.mark.parametrize(
+    ("releases", "index", "is_patch"),
+    [
+        pytest.param(
+            [rel("1.0.0", S), rel("1.0.3", S), rel("1.1.0", P)], 2, False, id="minor-over-superseded-only"
+        ),
+        pytest.param(
+            [rel("1.0.0", S), rel("1.0.3", S), rel("1.0.4", P)], 2, True, id="patch-over-superseded-only"
+        ),
+        pytest.param(
+            [rel("1.0.0", K), rel("1.1.0", P)], 1, False, id="minor-whose-only-lower-release-is-skipped"
+        ),
+    ],
+)
+def test_without_a_deployed_release_the_lower_neighbour_classifies(releases, index, is_patch):
+    """The regression cases of PR #21909 (task_calculator_test.go): with no Deployed release and
+    every lower one Superseded or Skipped, a minor is not a patch (it would skip the minor's
+    approval and update-window rules). The immediate lower neighbour classifies, whatever its
+    phase, as in the stored calculator (439292eb); docs/dkp-eras.md, "What the simulator leaves out"."""
+    assert decide(releases, index).is_patch is is_patch
+
+
 def test_single_release_is_flagged_single():
     task = decide([rel("1.0.0", P)], 0)
     assert task.is_single and not task.is_patch and task.deployed is None
