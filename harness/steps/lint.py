@@ -26,7 +26,7 @@ from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import EXTRA_TYPES, StepDef
 from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
 from harness.steps.step_rewrite import rewritten_line
-from harness.steps.step_similarity import closest_steps
+from harness.steps.step_similarity import COMPARED_LENGTH, closest_steps
 from harness.steps.step_values import invalid_value
 
 __all__ = [
@@ -223,6 +223,8 @@ def quoting_hint(kind: str, keyword: str, text: str, steps: list[StepDef], inden
         if not loose.is_matching(text):
             continue
         values = {name: str(value).strip('"') for name, value in (loose.parse_arguments(text) or {}).items()}
+        if any('"' in value for value in values.values()):
+            continue  # ``Ready" at Monday …``: the loose pattern swallowed the rest of the line
         fixed = _filled(step.pattern, values)
         if fixed != text and step.matches(kind, fixed):
             return f"{indent}did you mean: {keyword} {fixed}? (a step's values are written in double quotes)"
@@ -232,9 +234,15 @@ def quoting_hint(kind: str, keyword: str, text: str, steps: list[StepDef], inden
 def suggested_line(kind: str, keyword: str, text: str, steps: list[StepDef], indent: str = "  ") -> str:
     """The line an undefined step should read: its values put in double quotes
     (:func:`quoting_hint`), else the closest definition that takes its values
-    (:func:`harness.steps.step_rewrite.rewritten_line`); ``""`` when neither applies."""
+    (:func:`harness.steps.step_rewrite.rewritten_line`); ``""`` when neither applies.
+
+    A line longer than :data:`COMPARED_LENGTH` is neither quoted nor rewritten: it is no near-miss
+    of any definition, and the quoting hint's loose patterns backtrack quadratically in its length.
+    """
     other = other_kind_hint(kind, keyword, text, steps, indent)
-    quoted = other or quoting_hint(kind, keyword, text, steps, indent)
+    if other or len(text) > COMPARED_LENGTH:
+        return other
+    quoted = quoting_hint(kind, keyword, text, steps, indent)
     return quoted or rewritten_line(kind, keyword, text, steps, indent)
 
 

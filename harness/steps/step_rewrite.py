@@ -86,6 +86,8 @@ class _Values:
 def rewritten_line(kind: str, keyword: str, text: str, steps: list[StepDef], indent: str = "  ") -> str:
     """``did you mean: <keyword> <line>?`` for the closest definition that takes the line's
     values, else ``""``."""
+    if text.count('"') % 2:
+        return ""  # ``"a"b"``: which words are values cannot be told, and one would be dropped
     values = _values(text)
     if values.count() == 0:
         return ""

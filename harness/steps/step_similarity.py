@@ -20,7 +20,12 @@ from harness.api.kinds import ALL_DKP_RESOURCES
 from harness.steps.catalogue import StepDef
 from harness.steps.phase_names import KNOWN_PHASES
 
-__all__ = ["closest_steps", "shared_words"]
+__all__ = ["COMPARED_LENGTH", "closest_steps", "shared_words"]
+
+COMPARED_LENGTH = 500
+"""How much of a line is compared with the definitions. No definition is longer than 80
+characters, so a longer line is no near-miss of one; comparing all of a 100 KB line took seconds
+per unknown step (the character ratio is linear in it, with a large factor per definition)."""
 
 _KIND_WORDS = frozenset(
     {resource.kind.lower() for resource in ALL_DKP_RESOURCES}
@@ -40,6 +45,7 @@ def closest_steps(
 ) -> list[StepDef]:
     """The ``limit`` definitions that read most like ``text`` (same kind first), one phrasing each
     unless ``every_phrasing`` (a rewrite of the line picks the phrasing that agrees with it)."""
+    text = text[:COMPARED_LENGTH]
     plain = _normalise(text)
     wanted = _text_words(text)
     best: dict[str, tuple[float, StepDef]] = {}
