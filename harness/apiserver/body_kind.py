@@ -21,6 +21,16 @@ comes out of ``Unstructured.UnmarshalJSON`` after the URL's kind was taken as th
 400 reads ``ModuleConfig in version "v1alpha1" cannot be handled as a ModuleConfig: Object 'Kind'
 is missing in '<the JSON>'`` (the body as JSON: a YAML body converted, keys sorted).
 
+A ``kind`` or ``apiVersion`` that is no string (a number, a list, an object) fails ``Interpret``
+itself, whose ``json.Unmarshal`` into the two-string struct names the first such field in the
+body's order: ``json: cannot unmarshal number into Go struct field .kind of type string``. A
+``null`` one is an empty string to Go.
+
+kube-apiserver's summary of a Secret's body is its first 30 bytes, usually the start of its
+``data``; the report's redaction cannot tell a value cut short from any other text, so for the
+``secrets`` resource the harness shows ``<redacted>`` instead (as :func:`.decode_refusals.masked`
+hides a Secret's values in a patch's 422).
+
 These checks run on the HTTP path only, where a body arrives as bytes; the harness's in-process
 client is a typed client, which always names the kind, as client-go's do.
 """
@@ -34,19 +44,28 @@ from harness.apiserver.catalog import ResourceType
 from harness.apiserver.field_validation import IGNORE, directive
 from harness.kube.errors import BadRequest
 
-__all__ = ["check_body", "interpret_problem", "summary", "unrecognized"]
+__all__ = ["check_body", "interpret_problem", "is_secrets", "summary", "unrecognized"]
 
 _SUMMARY_BYTES = 30
 _FIND_KIND = (
     'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
 )
 _JSON_TYPES = {list: "array", str: "string", bool: "bool", int: "number", float: "number"}
+_FIELD_TYPES = {dict: "object", list: "array", bool: "bool", int: "number", float: "number"}
 
 
-def summary(raw: bytes) -> str:
-    """``summarizeData(body, 30)``: what the unrecognized-object 400 shows of the body."""
+def is_secrets(rt: ResourceType) -> bool:
+    """Whether ``rt`` is the core ``secrets`` resource, whose bodies hold secret values."""
+    return not rt.custom and rt.key == ("", "secrets")
+
+
+def summary(raw: bytes, *, secret: bool = False) -> str:
+    """``summarizeData(body, 30)``: what the unrecognized-object 400 shows of the body
+    (``<redacted>`` for a Secret's)."""
     if not raw:
         return "<empty>"
+    if secret:
+        return "<redacted>"
     cut = " ..." if len(raw) > _SUMMARY_BYTES else ""
     head = raw[:_SUMMARY_BYTES]
     if head[:1] == b"{":
@@ -56,10 +75,11 @@ def summary(raw: bytes) -> str:
     return head.hex() + cut
 
 
-def unrecognized(kind: str, problem: str, raw: bytes) -> BadRequest:
+def unrecognized(kind: str, problem: str, raw: bytes, *, secret: bool = False) -> BadRequest:
     """The 400 for a body whose kind the decoder could not read."""
     return BadRequest(
-        f"the object provided is unrecognized (must be of type {kind}): {problem} ({summary(raw)})"
+        f"the object provided is unrecognized (must be of type {kind}): {problem} "
+        f"({summary(raw, secret=secret)})"
     )
 
 
@@ -71,6 +91,19 @@ def interpret_problem(value: Any) -> str:
         json_type = _JSON_TYPES.get(type(value), "value")
         problem = f"json: cannot unmarshal {json_type} into Go value of type {_FIND_KIND}"
     return f"couldn't get version/kind; json parse error: {problem}"
+
+
+def _field_problem(value: dict[str, Any]) -> str | None:
+    """``Interpret``'s error for the first of ``apiVersion`` and ``kind`` (in the body's order)
+    that a Go string cannot hold, else ``None``."""
+    for key, field in value.items():
+        json_type = _FIELD_TYPES.get(type(field)) if key in ("apiVersion", "kind") else None
+        if json_type is not None:
+            return (
+                "couldn't get version/kind; json parse error: json: cannot unmarshal "
+                f"{json_type} into Go struct field .{key} of type string"
+            )
+    return None
 
 
 def _kind(rt: ResourceType, subresource: str | None) -> str:
@@ -94,7 +127,10 @@ def check_body(
         if not rt.custom:
             return
     if not isinstance(value, dict):
-        raise unrecognized(_kind(rt, subresource), interpret_problem(value), raw)
+        raise unrecognized(_kind(rt, subresource), interpret_problem(value), raw, secret=is_secrets(rt))
+    problem = _field_problem(value)
+    if problem is not None:
+        raise unrecognized(_kind(rt, subresource), problem, raw, secret=is_secrets(rt))
     if not rt.custom or subresource == "scale":
         return
     kind = value.get("kind")

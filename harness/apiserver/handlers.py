@@ -17,7 +17,7 @@ from typing import Any
 from harness.apiserver import access_reviews, defaults, scale, strategy
 from harness.apiserver.admission import AdmissionReview
 from harness.apiserver.apply_fields import refusal as apply_refusal
-from harness.apiserver.body_kind import interpret_problem, unrecognized
+from harness.apiserver.body_kind import interpret_problem, is_secrets, unrecognized
 from harness.apiserver.copy_on_write import merge_shared, own_top
 from harness.apiserver.decode_refusals import (
     apply_duplicates,
@@ -315,9 +315,8 @@ def _body_object(req: Request) -> Obj:
         problem = interpret_problem(req.body)
         if req.verb == "patch":
             raise not_decodable(req, problem)
-        raise unrecognized(
-            req.rt.resource.kind, problem, b"" if req.body is None else json.dumps(req.body).encode()
-        )
+        raw = b"" if req.body is None else json.dumps(req.body).encode()
+        raise unrecognized(req.rt.resource.kind, problem, raw, secret=is_secrets(req.rt))
     body: Obj = req.body if req.body_owned else clone(req.body)
     return body
 
@@ -624,8 +623,25 @@ def _leaf_patch(b: Backend, req: Request, current: Obj) -> Response | None:
     return Response(200, strategy.to_version(stored, rt))
 
 
+def _check_apply_type(req: Request, applied: Obj) -> None:
+    """The field manager's version check (``versionCheckManager.Apply`` in
+    ``k8s.io/apimachinery/pkg/util/managedfields/internal/versioncheck.go``): the patch's group,
+    version and kind must be the endpoint's, each read as a string (anything else is empty)."""
+    r = req.rt.resource
+    api_version, kind = (applied.get(key) for key in ("apiVersion", "kind"))
+    api_version = api_version if isinstance(api_version, str) else ""
+    kind = kind if isinstance(kind, str) else ""
+    if (api_version, kind) == (r.api_version, r.kind):
+        return
+    group, _, version = api_version.rpartition("/")
+    if api_version.count("/") > 1:
+        group, version, kind = "", "", ""  # ParseGroupVersion fails: an empty GroupVersionKind
+    raise BadRequest(f"invalid object type: {group}/{version}, Kind={kind}")
+
+
 def _apply(b: Backend, req: Request) -> Response:
     applied = _body_object(req)
+    _check_apply_type(req, applied)
     sent = applied.get("metadata")
     named = (sent.get("namespace"), sent.get("name")) if isinstance(sent, dict) else (None, None)
     _check_identity(req, applied)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.apiserver import discovery, gnostic, health, protobuf
-from harness.apiserver.body_kind import check_body, unrecognized
+from harness.apiserver.body_kind import check_body, is_secrets, unrecognized
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import Decoded, DecodeError, decode
 from harness.apiserver.handlers import handle
@@ -197,7 +197,7 @@ class Router:
             return decode(raw, self.limits.max_depth, as_yaml=media in _YAML_MEDIA)
         except DecodeError as exc:
             if verb in ("create", "update"):
-                raise unrecognized(rt.resource.kind, str(exc), raw) from None
+                raise unrecognized(rt.resource.kind, str(exc), raw, secret=is_secrets(rt)) from None
             if media == APPLY_PATCH:  # the apply patcher's yaml.Unmarshal
                 raise BadRequest(f"error decoding YAML: error converting YAML to JSON: {exc}") from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
