@@ -10,6 +10,7 @@ failing.
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from harness.api import kinds
 from harness.kube.objects import deep_get
@@ -157,7 +158,8 @@ def _annotations(world: World, kind: str, name: str) -> dict[str, object]:
 @then('the {kind} "{name}" has the condition "{condition}" with status "{status}"')
 def has_condition(world: World, kind: str, name: str, condition: str, status: str) -> None:
     """The ``status.conditions`` entry of that ``type`` has that ``status`` (``True``, ``False``
-    or ``Unknown``); to check its ``reason`` or ``message`` too, use ``matches:``.
+    or ``Unknown``); to check its ``reason`` or ``message`` too, use ``matches:``. The status must
+    be that text (a boolean ``true`` is not ``"True"``); conditions that are no list are named.
 
     Example:
         Then the Module "module-one" has the condition "IsReady" with status "True"
@@ -165,13 +167,17 @@ def has_condition(world: World, kind: str, name: str, condition: str, status: st
     obj = world.find(kind, name)
     if obj is None:
         raise missing_object(world, kind, name)
-    conditions = [c for c in deep_get(obj, "status.conditions", []) or [] if isinstance(c, dict)]
+    written = deep_get(obj, "status.conditions", []) or []
+    if not isinstance(written, list):  # a seeded or foreign object: say what is there
+        world.dump(kind, name)
+        raise AssertionError(f"{kind} {name!r}: status.conditions is {written!r}, not a list of conditions")
+    conditions = [c for c in written if isinstance(c, dict)]
     found = next((c for c in conditions if c.get("type") == condition), None)
-    if found is not None and str(found.get("status")) == status:
+    if found is not None and found.get("status") == status:  # a boolean true is not "True"
         return
     world.dump(kind, name)
     if found is None:
-        types = ", ".join(str(c.get("type")) for c in conditions) or "none"
+        types = ", ".join(_condition_type(c) for c in conditions) or "none"
         raise AssertionError(f"{kind} {name!r} has no condition {condition!r} (its conditions: {types})")
     world.evidence.diff(f"status.conditions[{condition}].status", status, found.get("status"))
     detail = ", ".join(f"{k} {_quoted(found[k])}" for k in ("reason", "message") if found.get(k))
@@ -278,6 +284,11 @@ def _phase_note(world: World, kind: str, name: str, actual: object, expected: st
     return held_phase_note(world, kind, name, str(actual or "")) or passing_phase_note(
         actual, expected, world.target.time_mode
     )
+
+
+def _condition_type(condition: dict[str, Any]) -> str:
+    found = condition.get("type")
+    return "one without type" if found in (None, "") else str(found)
 
 
 def _quoted(value: object) -> str:
