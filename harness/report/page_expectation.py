@@ -94,15 +94,30 @@ def misplaced_page_steps(deviation: bool, steps: Iterable[Step]) -> str | None:
     They are checked only when DKP's expectation of a ``@deviation`` scenario is not met; in any
     other scenario they are never checked, and a reader would take them for checks. The run makes
     such a scenario (only) error at setup and ``dkp-harness steps --lint`` reports it, alike.
+    In a ``@deviation`` scenario they must be Then steps: a Given or When one would be run as
+    one, changing the cluster while the page's expectation is checked.
     """
+    steps = list(steps)
     lines = [step.line_number for step in steps if is_page_step(step.name)]
-    if deviation or not lines:
+    if not lines:
         return None
-    return (
-        f"'{PAGE_SAYS.strip()}' steps (line {', '.join(map(str, lines))}) are checked only in a "
-        "@deviation scenario, when DKP's recorded behaviour is not observed; tag the scenario "
-        "@deviation, or make them ordinary Then steps"
-    )
+    if not deviation:
+        return (
+            f"{_page_lines(lines)} are checked only in a @deviation scenario, when DKP's recorded "
+            "behaviour is not observed; tag the scenario @deviation, or make them ordinary Then steps"
+        )
+    acting = [step.line_number for step in steps if is_page_step(step.name) and step.type != "then"]
+    if acting:
+        return (
+            f"{_page_lines(acting)} are written as Given or When steps: the page's expectation is "
+            "checked in the state the scenario reached, never acted on; start them with Then (or "
+            "But or And after a Then step)"
+        )
+    return None
+
+
+def _page_lines(lines: list[int]) -> str:
+    return f"'{PAGE_SAYS.strip()}' steps (line {', '.join(map(str, lines))})"
 
 
 def should_check(deviation: bool, steps: Iterable[StepResult]) -> bool:
