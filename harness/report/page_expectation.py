@@ -18,7 +18,7 @@ neither DKP's known behaviour nor the page's was observed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Protocol
 
@@ -44,11 +44,12 @@ __all__ = [
     "PAGE_SAYS",
     "PageExpectation",
     "PageRecorder",
+    "block_of",
     "check_page_expectation",
+    "failing_then",
     "is_page_step",
     "misplaced_page_steps",
     "page_steps",
-    "should_check",
 ]
 
 PAGE_SAYS = "the page says: "
@@ -120,25 +121,46 @@ def _page_lines(lines: list[int]) -> str:
     return f"'{PAGE_SAYS.strip()}' steps (line {', '.join(map(str, lines))})"
 
 
-def should_check(deviation: bool, steps: Iterable[StepResult]) -> bool:
-    """Only in a ``@deviation`` scenario whose first step that did not pass is a Then step of DKP's
-    expectation that was not met: a Given or When that failed, or an error, set no scene for it."""
+def failing_then(deviation: bool, steps: Iterable[StepResult]) -> StepResult | None:
+    """The Then step of DKP's expectation that was not met, in a ``@deviation`` scenario whose first
+    step that did not pass is one; None otherwise (a Given or When that failed, or an error, set no
+    scene for the page's expectation)."""
     failing = next((s for s in steps if s.status in (Status.FAILED, Status.ERROR)), None)
-    return (
+    if (
         deviation
         and failing is not None
         and failing.status is Status.FAILED
         and failing.type == "then"
         and not is_page_step(failing.name)
-    )
+    ):
+        return failing
+    return None
+
+
+def block_of(steps: Sequence[Step], line: int) -> list[Step]:
+    """The run of Then steps (``And``/``But`` included) around the step on ``line``: the checks of one
+    state of the cluster. A page step of an earlier block was about an earlier state, one of a later
+    block about a state the scenario never reached; neither can be checked now."""
+    index = next((i for i, step in enumerate(steps) if step.line_number == line), None)
+    if index is None:
+        return []
+    start = index
+    while start > 0 and steps[start - 1].type == "then":
+        start -= 1
+    end = index
+    while end + 1 < len(steps) and steps[end + 1].type == "then":
+        end += 1
+    return list(steps[start : end + 1])
 
 
 def check_page_expectation(
-    request: pytest.FixtureRequest, scenario: Scenario, recorder: PageRecorder
+    request: pytest.FixtureRequest, scenario: Scenario, recorder: PageRecorder, failing_line: int
 ) -> None:
-    """Run the page's steps in the scenario's state, through pytest-bdd's own step runner (so every
-    plugin's step hooks see them); the recorder keeps their results apart from DKP's steps."""
-    steps = page_steps(scenario.steps)
+    """Run the page's steps of the failing Then step's block (:func:`block_of`) in the scenario's
+    state, through pytest-bdd's own step runner (so every plugin's step hooks see them); the
+    recorder keeps their results apart from DKP's steps. Without page steps in that block nothing
+    is checked, and the report says the deviation was not observed, as without any."""
+    steps = page_steps(block_of(scenario.steps, failing_line))
     if not steps:
         return
     recorder.checking_page = True

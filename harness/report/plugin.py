@@ -34,7 +34,7 @@ from harness.report.failure_text import failure_text, unknown_step_text
 from harness.report.launcher import LAUNCHER, USAGE, launched_by_cli
 from harness.report.left_out import LEFT_OUT_KEY, count_left_out
 from harness.report.model import StepCatalogueEntry
-from harness.report.page_expectation import check_page_expectation, is_page_step, should_check
+from harness.report.page_expectation import check_page_expectation, failing_then, is_page_step
 from harness.report.recorder import (
     PhaseOutcome,
     ScenarioRecorder,
@@ -311,8 +311,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         request = getattr(item, "funcargs", {}).get("request")
         deviation = item.get_closest_marker("deviation") is not None
         if template is not None and recorder is not None and request is not None:
-            if should_check(deviation, recorder.steps):
-                check_page_expectation(request, template.render(example_of(item)), recorder)
+            failing = failing_then(deviation, recorder.steps)
+            if failing is not None:
+                check_page_expectation(request, template.render(example_of(item)), recorder, failing.line)
         raise
 
 

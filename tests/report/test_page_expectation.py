@@ -149,3 +149,48 @@ def test_page_steps_outside_a_deviation_scenario_could_not_be_checked(pytester: 
         "features/plain.feature:4: 'the page says:' steps (line 7) are checked only in a @deviation"
         in (scenario["error"]["message"])
     )
+
+
+def _steps(*rows: tuple[str, str, int]):
+    from pytest_bdd.parser import Step
+
+    return [
+        Step(name=name, type=kind, indent=4, line_number=line, keyword=kind.title())
+        for kind, name, line in rows
+    ]
+
+
+def test_only_the_page_steps_of_the_failing_checks_block_are_checked():
+    """A page step of an earlier block was about an earlier state (the When after it moved the
+    cluster on), one of a later block about a state never reached: neither can be checked now."""
+    from harness.report.page_expectation import block_of, page_steps
+
+    steps = _steps(
+        ("given", "a module", 3),
+        ("when", "3 minutes pass", 4),
+        ("then", "the row reads Ready", 5),
+        ("then", "the page says: the row reads Pending", 6),
+        ("when", "15 seconds pass", 7),
+        ("then", "the release is Deployed", 8),
+        ("then", "the page says: the release is Superseded", 9),
+        ("then", "the source lists it", 10),
+        ("when", "I approve it", 11),
+        ("then", "the page says: it is gone", 12),
+    )
+    assert [s.name for s in page_steps(block_of(steps, 8))] == ["the release is Superseded"]
+    assert [s.name for s in page_steps(block_of(steps, 10))] == ["the release is Superseded"]
+    assert [s.name for s in page_steps(block_of(steps, 5))] == ["the row reads Pending"]
+    assert block_of(steps, 99) == []
+
+
+def test_the_failing_then_is_the_first_step_that_did_not_pass_and_only_a_check_of_dkps():
+    from harness.report.model import StepResult
+    from harness.report.page_expectation import failing_then
+    from harness.report.status import Status
+
+    given = StepResult("Given", "given", "a module", 3, Status.PASSED)
+    then = StepResult("Then", "then", "the row reads Ready", 5, Status.FAILED)
+    assert failing_then(True, [given, then]) is then
+    assert failing_then(False, [given, then]) is None  # not a @deviation scenario
+    broken = StepResult("When", "when", "3 minutes pass", 4, Status.ERROR)
+    assert failing_then(True, [given, broken, then]) is None  # no scene was set
