@@ -49,11 +49,14 @@ _SECRET_KEY_WORDS = (
 _SECRET_KEY = re.compile(rf"^(?:{_SECRET_KEY_WORDS})$", re.IGNORECASE)
 
 # key (optionally quoted, optionally JSON-escaped quotes; optionally an underscore-joined prefix,
-# as environment variables have: DKP_HARNESS_REGISTRY_AUTH) then ':' or '=' then the value.
+# as environment variables have: DKP_HARNESS_REGISTRY_AUTH) then ':' or '=' then the value. A
+# quoted value may lack its closing quote: kube-apiserver's 400 for an unreadable body quotes the
+# body's first 30 bytes, which can end inside a value ({"data":{"password":"hunter2); the rest of
+# the line goes then, which is more than the secret, never less.
 _KEY_VALUE = re.compile(
     rf"""(?P<key>(?P<q>\\?["']?)(?<![\w.])(?:[A-Za-z][A-Za-z0-9]*_)*(?:{_SECRET_KEY_WORDS})(?P=q))"""
     r"""(?P<sep>[ \t]*[:=][ \t]*)"""
-    r"""(?P<value>\\"(?:(?!\\").)*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
+    r"""(?P<value>\\"(?:(?!\\").)*\\"|"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?"""
     r"""|(?:(?:Bearer|Basic)\s+)?[^\s,;}\])"'|\\]+)""",
     re.IGNORECASE,
 )

@@ -33,6 +33,9 @@ DOCKER_CFG = base64.b64encode(
         (f"blob {DOCKER_CFG} end", DOCKER_CFG),
         ('"{\\"auths\\": {\\"r\\": {\\"auth\\": \\"YWxpY2U6\\"}}}"', "YWxpY2U6"),
         ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl here", "eyJzdWIiOiJhbGljZSJ9"),
+        # kube-apiserver's summary of an unreadable body: its first 30 bytes, cut inside a value
+        ('is unrecognized (must be of type ConfigMap): ... ({"data":{"password":"hunter2hu)', "hunter2hu"),
+        ("{'token': 'tok-12345", "tok-12345"),
     ],
 )
 def test_secrets_are_replaced_wherever_they_appear(text, secret):
