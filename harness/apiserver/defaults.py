@@ -74,11 +74,13 @@ _TOLERATIONS = [
 ]
 
 
-def fill(plural: str, obj: Obj) -> None:
+def fill(plural: str, obj: Obj, *, creating: bool = False) -> None:
     """Fill the defaults of a built-in object of resource ``plural`` (others untouched).
 
     ``obj`` itself is changed, its spec replaced by a filled copy: a patched object shares nested
-    values with the stored one, which must never change in place.
+    values with the stored one, which must never change in place. ``creating``: the object is
+    being created, so what the create's strategy does next (a Job's generated labels) is left to
+    it (:mod:`harness.apiserver.job_selector`).
     """
     if plural == "endpoints":
         _endpoints(obj)
@@ -101,15 +103,15 @@ def fill(plural: str, obj: Obj) -> None:
     elif plural == "services":
         _service(spec)
     else:
-        _idle_kind(plural, obj, spec)
+        _idle_kind(plural, obj, spec, creating)
 
 
-def _idle_kind(plural: str, obj: Obj, spec: dict[str, Any]) -> None:
+def _idle_kind(plural: str, obj: Obj, spec: dict[str, Any], creating: bool) -> None:
     """The kinds served only for kubectl's sake (:mod:`harness.apiserver.idle_kinds`)."""
     if plural == "statefulsets":
         _stateful_set(spec)
     elif plural == "jobs":
-        _job(obj, spec)
+        _job(obj, spec, creating)
     elif plural == "cronjobs":
         _cron_job(spec)
     elif plural == "persistentvolumeclaims":
@@ -152,10 +154,12 @@ def _stateful_set(spec: dict[str, Any]) -> None:
     _template(spec)
 
 
-def _job(obj: Obj, spec: dict[str, Any]) -> None:
+def _job(obj: Obj, spec: dict[str, Any], creating: bool) -> None:
     """``SetDefaults_Job`` (``pkg/apis/batch/v1/defaults.go``): one completion and one pod at a
     time when neither is given, six retries, the template's labels as the Job's own when it has
-    none (its metadata replaced, not changed in place, as the spec is)."""
+    none (its metadata replaced, not changed in place, as the spec is). On a create the labels
+    are left to :func:`harness.apiserver.job_selector.generate_selector`, which must know whether
+    the Job named labels of its own (a Job without shows the template's generated labels too)."""
     if spec.get("completions") is None and spec.get("parallelism") is None:
         spec["completions"] = 1
     _default(spec, "parallelism", 1)
@@ -163,7 +167,7 @@ def _job(obj: Obj, spec: dict[str, Any]) -> None:
     template = spec.get("template")
     labels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
     meta = obj.get("metadata")
-    if isinstance(labels, dict) and isinstance(meta, dict) and not meta.get("labels"):
+    if not creating and isinstance(labels, dict) and isinstance(meta, dict) and not meta.get("labels"):
         obj["metadata"] = {**meta, "labels": dict(labels)}
     _default(spec, "completionMode", "NonIndexed")
     _default(spec, "suspend", False)

@@ -10,9 +10,13 @@ not name it already, and ``spec.selector.matchLabels`` gets ``batch.kubernetes.i
 ``batch.kubernetes.io/controller-uid=<uid>`` under ``SELECTOR``, and the Job controller's pods
 carry the four labels.
 
-A Job created without labels has its template's labels as its own (``SetDefaults_Job``); upstream
-that is the same Go map as the template's, so the generated labels show on the Job too. The
-strategy runs after the field manager recorded the request, so no manager owns them.
+A Job created without labels of its own shows its template's labels, the generated ones
+included, as its own: ``SetDefaults_Job`` gives a Job without labels its template's (``labels !=
+nil && len(obj.Labels) == 0``), and it runs on every decode, so also on every read of the stored
+Job, whose template has the generated labels by then (the Jobs page of the Kubernetes docs shows
+``controller-uid`` and ``job-name`` on a Job whose manifest labels nothing). A Job that names
+labels of its own keeps exactly those, even when they equal its template's. The strategy runs
+after the field manager recorded the request, so no manager owns them.
 """
 
 from __future__ import annotations
@@ -38,8 +42,7 @@ def generate_selector(job: Obj) -> None:
     template = _mapping(spec, "template")
     template_meta = _mapping(template, "metadata")
     labels = template_meta.get("labels")
-    own = meta.get("labels")
-    shared = not own or own == labels  # the defaults gave the Job its template's labels
+    shared = not meta.get("labels")  # the Job's own, as sent: the defaults leave a create's alone
     labels = dict(labels) if isinstance(labels, dict) else {}
     name, uid = str(meta.get("name") or ""), str(meta.get("uid") or "")
     for key, value in (

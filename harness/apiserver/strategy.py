@@ -97,7 +97,7 @@ def for_create(rt: ResourceType, obj: Obj) -> Obj:
         _default_type(obj)
         _fold_string_data(obj)
     if not rt.custom:
-        defaults.fill(rt.resource.plural, obj)
+        defaults.fill(rt.resource.plural, obj, creating=True)
     if _is_lease(rt):
         leases.prepare(obj)
     return obj

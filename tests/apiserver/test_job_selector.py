@@ -59,3 +59,22 @@ def test_an_update_generates_nothing_new(client):
     job["spec"]["template"]["metadata"]["labels"].pop("job-name")
     updated = client.update(JOBS, job)
     assert "job-name" not in updated["spec"]["template"]["metadata"]["labels"]
+
+
+def test_own_labels_equal_to_the_templates_stay_the_jobs_own(client):
+    """``SetDefaults_Job`` gives a Job its template's labels only when it has none: one that names
+    the same labels as its template keeps them, without the generated ones."""
+    sent = _job("same")
+    sent["metadata"]["labels"] = {"app": "x"}
+    sent["spec"]["template"]["metadata"] = {"labels": {"app": "x"}}
+    job = client.create(JOBS, sent)
+    assert job["metadata"]["labels"] == {"app": "x"}
+    assert job["spec"]["template"]["metadata"]["labels"]["job-name"] == "same"
+
+
+def test_a_job_without_labels_whose_template_has_some_shows_them_with_the_generated_ones(client):
+    sent = _job("tpl")
+    sent["spec"]["template"]["metadata"] = {"labels": {"app": "y"}}
+    job = client.create(JOBS, sent)
+    assert job["metadata"]["labels"] == job["spec"]["template"]["metadata"]["labels"]
+    assert job["metadata"]["labels"]["app"] == "y" and job["metadata"]["labels"]["job-name"] == "tpl"
