@@ -30,12 +30,14 @@ from typing import Any
 import yaml
 
 from harness.apiserver.duplicate_fields import Duplicates, JsonPairs, yaml_message
+from harness.apiserver.go_json_syntax import syntax_error
 from harness.apiserver.json_numbers import from_yaml, parse_float, parse_int
 from harness.kube import yaml_limits
+from harness.kube.errors import ApiError
 from harness.kube.fast_yaml import SAFE_LOADER
 from harness.kube.go_yaml import UnsupportedKey, json_key, json_mapping
 
-__all__ = ["DecodeError", "Decoded", "decode", "decode_body"]
+__all__ = ["DecodeError", "Decoded", "JsonSyntaxError", "decode", "decode_body"]
 
 
 class DecodeError(ValueError):
@@ -44,6 +46,12 @@ class DecodeError(ValueError):
     ``unsupported map key ...``, ``json.Marshal``'s ``json: unsupported value: +Inf``), which the
     create and update handlers quote as they are and ``yaml.Unmarshal`` (a server-side apply)
     prefixes with ``error converting YAML to JSON:``."""
+
+
+class JsonSyntaxError(DecodeError):
+    """A body read as JSON only (sent as ``application/json``, or a JSON, merge or strategic merge
+    patch) is not JSON; the message is Go's ``encoding/json`` syntax error
+    (:mod:`~harness.apiserver.go_json_syntax`), which each handler words in its own way."""
 
 
 class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
@@ -123,8 +131,12 @@ def _check_tree(value: Any, max_depth: int) -> None:
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, float)))
 
 
+class _Constant(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's JSON reads them, Go's refuses them."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise DecodeError(f"invalid character {name[0]!r} looking for beginning of value")
+    raise _Constant(name)
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,8 @@ class Decoded:
 
     value: Any
     duplicates: Duplicates = field(default_factory=Duplicates)
+    body_error: ApiError | None = None
+    """The refusal of a body the handler is to refuse later, once it has looked up the object."""
 
 
 def decode_body(raw: bytes, max_depth: int) -> Any:
@@ -140,11 +154,13 @@ def decode_body(raw: bytes, max_depth: int) -> Any:
     return decode(raw, max_depth).value
 
 
-def decode(raw: bytes, max_depth: int, *, as_yaml: bool = False) -> Decoded:
+def decode(raw: bytes, max_depth: int, *, as_yaml: bool = False, json_only: bool = False) -> Decoded:
     """JSON first (it is also YAML), YAML when that fails; :class:`DecodeError` when neither parses.
 
     ``as_yaml``: the body was sent as YAML, so repeated keys are worded by the YAML decoder (the
-    value is the same: JSON is read as JSON, which is quicker)."""
+    value is the same: JSON is read as JSON, which is quicker). ``json_only``: the body was sent
+    as JSON, which kube-apiserver never reads as YAML: a body that is not JSON is a
+    :class:`JsonSyntaxError` in Go's words."""
     if not raw.strip():
         return Decoded(None)
     text = raw.decode("utf-8", errors="replace")
@@ -159,9 +175,9 @@ def decode(raw: bytes, max_depth: int, *, as_yaml: bool = False) -> Decoded:
         )
     except RecursionError:
         raise DecodeError(f"exceeded max depth: the body nests more than {max_depth} levels") from None
-    except DecodeError:
-        raise
-    except ValueError:
+    except ValueError as exc:
+        if json_only:
+            raise JsonSyntaxError(syntax_error(raw) or str(exc)) from None
         value, duplicates = _load_yaml(text, max_depth)
     else:
         _check_tree(value, max_depth)

@@ -11,7 +11,7 @@ copied, a patch is applied to a new object.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.apiserver import access_reviews, defaults, scale, strategy
@@ -29,7 +29,7 @@ from harness.apiserver.decode_refusals import (
 )
 from harness.apiserver.definitions import refuse_write
 from harness.apiserver.field_ownership import apply_config, record_repeat, record_update
-from harness.apiserver.field_validation import FieldValidation
+from harness.apiserver.field_validation import IGNORE, FieldValidation, directive
 from harness.apiserver.json_patch import apply_json_patch
 from harness.apiserver.label_selectors import parse_label_selector
 from harness.apiserver.leaf_patch import leaf_changes, with_leaves
@@ -489,14 +489,14 @@ def _patch_type(req: Request) -> PatchType:
     except ValueError:
         kind = None
     if kind is None or (kind is PatchType.STRATEGIC and req.rt.custom):
-        accepted = ", ".join(p.value for p in _accepted_patch_types(req.rt.custom))
+        accepted = ", ".join(p.value for p in accepted_patch_types(req.rt.custom))
         raise UnsupportedMediaType(
             f"the body of the request was in an unknown format - accepted media types include: {accepted}"
         )
     return kind
 
 
-def _accepted_patch_types(custom: bool) -> tuple[PatchType, ...]:
+def accepted_patch_types(custom: bool) -> tuple[PatchType, ...]:
     """The patch types a kind takes, in the order kube-apiserver lists them when it refuses one
     (``kubectl patch`` on a custom resource prints the list): JSON patch first, then merge patch,
     strategic merge patch for built-in kinds only, server-side apply last (``supportedTypes`` in
@@ -527,6 +527,8 @@ def patch(b: Backend, req: Request) -> Response:
         if kind is PatchType.APPLY:
             return _apply(b, req)
         current = strategy.to_version(b.store.get(req.rt, _ns(req), req.name or ""), req.rt)
+        if req.body_error is not None:
+            raise req.body_error
         if kind is PatchType.MERGE and req.subresource == "status":
             replaced = _leaf_patch(b, req, current)
             if replaced is not None:
@@ -556,6 +558,20 @@ def _patched(req: Request, kind: PatchType, current: Obj) -> Obj:
     return new
 
 
+def patch_syntax_error(media: str, problem: str, query: Mapping[str, str]) -> BadRequest:
+    """The 400 for a JSON, merge or strategic merge patch that is no JSON (``problem``: Go's
+    syntax error), in the patch handler's words (``k8s.io/apiserver/pkg/endpoints/handlers/
+    patch.go``): under ``Strict`` or ``Warn`` (the default) a JSON or merge patch is first decoded
+    strictly, whose error is prefixed ``error decoding patch:``; under ``Ignore`` a JSON patch's
+    ``DecodePatch`` error is bare and a merge patch is json-patch's ``ErrBadJSONPatch``; a strategic
+    merge patch's decode error is bare either way."""
+    if media == PatchType.STRATEGIC:
+        return BadRequest(problem)
+    if directive(query.get("fieldValidation")) != IGNORE:
+        return BadRequest(f"error decoding patch: {problem}")
+    return BadRequest("Invalid JSON Patch" if media == PatchType.MERGE else problem)
+
+
 def _not_a_patch_object(kind: PatchType, body: Any) -> BadRequest:
     """A merge or strategic merge patch that is no JSON object, in the patch handler's words
     (``k8s.io/apiserver/pkg/endpoints/handlers/patch.go``): the strict decode into a
@@ -579,6 +595,8 @@ def _scale(b: Backend, req: Request) -> Response:
             written: Any = req.body
         elif req.verb == "patch":
             kind = _patch_type(req)
+            if req.body_error is not None:
+                raise req.body_error
             if kind is PatchType.APPLY:
                 raise UnsupportedMediaType("server-side apply of the scale subresource is not simulated")
             written = _patched(req, kind, scale.scale_of(current))

@@ -23,6 +23,7 @@ from harness.apiserver.remotecommand import ExecRunner
 from harness.apiserver.storage import Store
 from harness.apiserver.watch import EventLog
 from harness.clock import Clock
+from harness.kube.errors import ApiError
 
 __all__ = ["Backend", "LogLine", "LogSource", "PodLog", "Request", "Response", "query_flag"]
 
@@ -86,6 +87,9 @@ class Request:
     """Every ``command`` query parameter, in order (``exec`` repeats it: one per argument)."""
     duplicates: Duplicates = field(default_factory=Duplicates)
     """The keys the body repeated (the decoded body keeps the last of each), for ``fieldValidation``."""
+    body_error: ApiError | None = None
+    """A patch body that is no JSON: refused once the object it patches is found, as kube-apiserver's
+    patch handler parses the patch only then (a missing object is a ``404`` first)."""
 
     def flag(self, key: str) -> bool:
         return query_flag(self.query, key)

@@ -1,8 +1,9 @@
 """Map a raw HTTP request (method, path, query, headers, body bytes) onto a :class:`Response`.
 
 Non-resource paths (``/version``, discovery, ``/openapi``, health) are answered here; resource
-paths become a :class:`Request` for :func:`harness.apiserver.handlers.handle`. Bodies are JSON or
-YAML whatever the Content-Type says (a POST without one is JSON, as on the real server).
+paths become a :class:`Request` for :func:`harness.apiserver.handlers.handle`. A body is read as
+its ``Content-Type`` says (:mod:`harness.apiserver.media_types`; none is JSON, as on the real
+server).
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from typing import Any
 from harness.apiserver import discovery, gnostic, health, protobuf
 from harness.apiserver.body_kind import check_body, is_secrets, unrecognized
 from harness.apiserver.catalog import ResourceType
-from harness.apiserver.decoding import Decoded, DecodeError, decode
-from harness.apiserver.handlers import handle
+from harness.apiserver.decoding import Decoded, DecodeError, JsonSyntaxError, decode
+from harness.apiserver.handlers import accepted_patch_types, handle, patch_syntax_error
 from harness.apiserver.limits import DEFAULT_LIMITS, Limits
+from harness.apiserver.media_types import PROTOBUF, input_media, patch_media
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, Request, Response, query_flag
 from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
-
-PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 __all__ = ["PUBLIC_PATHS", "Router"]
 
@@ -160,7 +160,7 @@ class Router:
         else:
             raise MethodNotAllowed(f"{method} is not supported on {'/'.join(parts)}")
         content_type = headers.get("content-type", "")
-        decoded = self._decode(verb, rt, raw, content_type)
+        decoded = self._decode(verb, rt, raw, content_type, q)
         if verb == "update" or (verb == "create" and sub is None):  # not exec, attach, ...
             as_yaml = content_type.split(";")[0].strip() in _YAML_MEDIA
             check_body(
@@ -179,22 +179,42 @@ class Router:
             headers.get("user-agent", ""),
             commands=commands,
             duplicates=decoded.duplicates,
+            body_error=decoded.body_error,
         )
         return handle(self.backend, req)
 
-    def _decode(self, verb: str, rt: ResourceType, raw: bytes, content_type: str = "") -> Decoded:
-        """The body as a value; an undecodable one is the 400 kube-apiserver sends for it.
+    def _decode(
+        self, verb: str, rt: ResourceType, raw: bytes, content_type: str, query: Mapping[str, str]
+    ) -> Decoded:
+        """The body as a value; an undecodable one is the answer kube-apiserver sends for it.
 
-        Protobuf is read for the access reviews only (what kubectl's typed client posts); for
-        any other type it is kube-apiserver's 415 for a custom resource. A body sent as YAML
-        (``application/yaml``, a server-side apply) has its repeated keys worded by the YAML
-        decoder, as kube-apiserver picks the decoder by the media type.
+        The ``Content-Type`` picks the decoder (:mod:`.media_types`): JSON is read as JSON only,
+        YAML (``application/yaml``, a server-side apply) as YAML, with its repeated keys worded by
+        the YAML decoder; protobuf is read for the kinds :mod:`.protobuf` knows (what kubectl's
+        typed clients post), else it is the 415 kube-apiserver answers for a custom resource. A
+        read has no body to decode, and a delete only one that is not empty. A JSON, merge or
+        strategic merge patch that is no JSON is refused once the object it patches is found
+        (:attr:`.Request.body_error`), as the patch handler parses it then.
         """
-        media = content_type.split(";")[0].strip()
+        if verb in ("get", "list", "watch") or (verb.startswith("delete") and not raw):
+            return Decoded(None)
+        if verb == "patch":
+            media = patch_media(content_type, tuple(accepted_patch_types(rt.custom)))
+        else:
+            media = input_media(content_type)
         if raw and media == PROTOBUF:
             return Decoded(self._decode_protobuf(rt, raw))
         try:
-            return decode(raw, self.limits.max_depth, as_yaml=media in _YAML_MEDIA)
+            return decode(
+                raw, self.limits.max_depth, as_yaml=media in _YAML_MEDIA, json_only=media not in _YAML_MEDIA
+            )
+        except JsonSyntaxError as exc:
+            if verb == "patch":
+                return Decoded(None, body_error=patch_syntax_error(media, str(exc), query))
+            if verb in ("create", "update"):
+                problem = f"couldn't get version/kind; json parse error: {exc}"
+                raise unrecognized(rt.resource.kind, problem, raw) from None
+            raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
         except DecodeError as exc:
             if verb in ("create", "update"):
                 raise unrecognized(rt.resource.kind, str(exc), raw, secret=is_secrets(rt)) from None

@@ -883,3 +883,24 @@ def test_kubectl_create_raw_of_a_custom_resource_without_kind_is_refused(cluster
         f"Object 'Kind' is missing in '{body}' ({body[:30]} ...)"
     )
     assert kubectl("get", "mc", "module-one", ok=False).returncode == 1
+
+
+def test_kubectl_create_raw_of_a_yaml_file_is_refused_by_the_json_decoder(cluster):
+    """``kubectl create --raw -f file.yaml`` posts the file's bytes as ``application/json``;
+    kube-apiserver reads a JSON body with Go's JSON decoder only, which stops at the first byte
+    (``couldn't get version/kind; json parse error``). ``kubectl create -f`` converts the file
+    itself and succeeds. The harness used to read the YAML and create the object."""
+    _server, kubectl = cluster
+    path = kubectl.tmp / "cm.yaml"
+    body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raw-yaml\n"
+    path.write_text(body)
+    refused = kubectl("create", "--raw", "/api/v1/namespaces/default/configmaps", "-f", str(path), ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "Error from server (BadRequest): the object provided is unrecognized (must be of type ConfigMap): "
+        "couldn't get version/kind; json parse error: invalid character 'a' looking for beginning of value "
+        f"({body.encode()[:30].hex()} ...)"
+    )
+    assert kubectl("get", "cm", "raw-yaml", ok=False).returncode == 1
+    kubectl("create", "-f", str(path))
+    assert kubectl("get", "cm", "raw-yaml", "-o", "name").stdout.strip() == "configmap/raw-yaml"
