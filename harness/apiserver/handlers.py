@@ -64,6 +64,7 @@ from harness.kube.errors import (
     BadRequest,
     Cause,
     Forbidden,
+    Invalid,
     MethodNotAllowed,
     NotFound,
     UnsupportedMediaType,
@@ -321,9 +322,17 @@ def _body_object(req: Request) -> Obj:
     return body
 
 
-def _check_identity(req: Request, obj: Obj) -> None:
+def _check_identity(req: Request, obj: Obj, *, applying: bool = False, kind_now: bool = True) -> None:
+    """The body's kind, version, namespace and name against the URL's; the object then carries the
+    URL's kind and version. A server-side apply in another kind or version was refused before
+    (:func:`_check_apply_type`, the field manager's outermost check). A custom resource in another
+    kind is apiextensions-apiserver's 422 (:func:`_wrong_custom_kind`), which its strategy raises
+    inside the write, after the object is looked up: ``kind_now=False`` (an update, before the
+    lookup) leaves that check to the write."""
     r = req.rt.resource
-    if obj.get("kind") not in (None, r.kind) or obj.get("apiVersion") not in (None, r.api_version):
+    custom_kind = req.rt.custom and not applying
+    wrong_kind = obj.get("kind") not in (None, r.kind)
+    if (wrong_kind and not custom_kind) or obj.get("apiVersion") not in (None, r.api_version):
         raise BadRequest(
             f"the API version in the data ({obj.get('apiVersion')}) or kind ({obj.get('kind')}) "
             "does not match "
@@ -346,7 +355,32 @@ def _check_identity(req: Request, obj: Obj) -> None:
         )
     if req.name:
         meta["name"] = req.name
+    if wrong_kind and custom_kind:
+        if kind_now:
+            raise _wrong_custom_kind(req, obj)
+        obj["apiVersion"] = r.api_version
+        return
     obj["apiVersion"], obj["kind"] = r.api_version, r.kind
+
+
+def _wrong_custom_kind(req: Request, obj: Obj) -> Invalid:
+    """A custom resource whose body names another kind: ``customResourceValidator.ValidateTypeMeta``
+    (apiextensions-apiserver's ``pkg/registry/customresource/validator.go``) returns only that
+    error, and ``BeforeCreate``/``BeforeUpdate`` qualify the 422 with the kind the object says it
+    is (the unstructured typer reads the body's), so it reads ``Module.deckhouse.io "x" is invalid:
+    kind: Invalid value: "Module": must be ModuleConfig``."""
+    r = req.rt.resource
+    kind = str(obj.get("kind"))
+    name = str(obj.get("metadata", {}).get("name") or "")
+    cause = Cause("FieldValueInvalid", f'Invalid value: "{kind}": must be {r.kind}', "kind")
+    qualified = f"{kind}.{r.group}" if r.group else kind
+    return Invalid(
+        f'{qualified} "{name}" is invalid: {cause.field}: {cause.message}',
+        name=name,
+        group=r.group,
+        kind=kind,
+        causes=[cause],
+    )
 
 
 def _check_types(req: Request, obj: Obj) -> None:
@@ -454,7 +488,7 @@ def update(b: Backend, req: Request) -> Response:
     is looked up (upstream's ``UpdateResource`` runs ``checkName`` first), so a mismatch is a 400
     even when nothing is stored under the URL's name."""
     new = _body_object(req)
-    _check_identity(req, new)
+    _check_identity(req, new, kind_now=False)
     _check_types(req, new)
     with b.store.lock:
         try:
@@ -662,7 +696,7 @@ def _apply(b: Backend, req: Request) -> Response:
     _check_apply_type(req, applied)
     sent = applied.get("metadata")
     named = (sent.get("namespace"), sent.get("name")) if isinstance(sent, dict) else (None, None)
-    _check_identity(req, applied)
+    _check_identity(req, applied, applying=True)
     _check_types(req, applied)
     if not req.rt.custom:
         refused = apply_refusal(req.rt.resource, applied, *named)  # under any fieldValidation

@@ -213,7 +213,7 @@ class Router:
                 return Decoded(None, body_error=patch_syntax_error(media, str(exc), query))
             if verb in ("create", "update"):
                 problem = f"couldn't get version/kind; json parse error: {exc}"
-                raise unrecognized(rt.resource.kind, problem, raw) from None
+                raise unrecognized(rt.resource.kind, problem, raw, secret=is_secrets(rt)) from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
         except DecodeError as exc:
             if verb in ("create", "update"):

@@ -904,3 +904,21 @@ def test_kubectl_create_raw_of_a_yaml_file_is_refused_by_the_json_decoder(cluste
     assert kubectl("get", "cm", "raw-yaml", ok=False).returncode == 1
     kubectl("create", "-f", str(path))
     assert kubectl("get", "cm", "raw-yaml", "-o", "name").stdout.strip() == "configmap/raw-yaml"
+
+
+def test_kubectl_create_raw_of_a_custom_resource_in_another_kind_is_invalid(cluster):
+    """apiextensions-apiserver's validator refuses a body whose kind is not the URL's with a 422
+    qualified by the body's kind, which kubectl prints as ``The Module "x" is invalid: ...``."""
+    _server, kubectl = cluster
+    path = kubectl.tmp / "module.json"
+    path.write_text(
+        '{"apiVersion":"deckhouse.io/v1alpha1","kind":"Module","metadata":{"name":"module-one"},"spec":{}}'
+    )
+    refused = kubectl(
+        "create", "--raw", "/apis/deckhouse.io/v1alpha1/moduleconfigs", "-f", str(path), ok=False
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        'The Module "module-one" is invalid: kind: Invalid value: "Module": must be ModuleConfig'
+    )
+    assert kubectl("get", "mc", "module-one", ok=False).returncode == 1
