@@ -44,7 +44,7 @@ from harness.apiserver.catalog import ResourceType
 from harness.apiserver.field_validation import IGNORE, directive
 from harness.kube.errors import BadRequest
 
-__all__ = ["check_body", "interpret_problem", "is_secrets", "summary", "unrecognized"]
+__all__ = ["check_body", "decoded_kind", "interpret_problem", "is_secrets", "summary", "unrecognized"]
 
 _SUMMARY_BYTES = 30
 _FIND_KIND = (
@@ -106,7 +106,9 @@ def _field_problem(value: dict[str, Any]) -> str | None:
     return None
 
 
-def _kind(rt: ResourceType, subresource: str | None) -> str:
+def decoded_kind(rt: ResourceType, subresource: str | None) -> str:
+    """The kind the handler decodes into: ``/scale``'s scope decodes an ``autoscaling/v1`` Scale
+    whatever the parent's kind, so its refusals name ``Scale``."""
     return "Scale" if subresource == "scale" else rt.resource.kind
 
 
@@ -127,10 +129,10 @@ def check_body(
         if not rt.custom:
             return
     if not isinstance(value, dict):
-        raise unrecognized(_kind(rt, subresource), interpret_problem(value), raw, secret=is_secrets(rt))
+        raise unrecognized(decoded_kind(rt, subresource), interpret_problem(value), raw, secret=is_secrets(rt))
     problem = _field_problem(value)
     if problem is not None:
-        raise unrecognized(_kind(rt, subresource), problem, raw, secret=is_secrets(rt))
+        raise unrecognized(decoded_kind(rt, subresource), problem, raw, secret=is_secrets(rt))
     if not rt.custom or subresource == "scale":
         return
     kind = value.get("kind")

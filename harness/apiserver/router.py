@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.apiserver import discovery, gnostic, health, protobuf
-from harness.apiserver.body_kind import check_body, is_secrets, unrecognized
+from harness.apiserver.body_kind import check_body, decoded_kind, is_secrets, unrecognized
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import Decoded, DecodeError, JsonSyntaxError, decode
 from harness.apiserver.handlers import accepted_patch_types, handle, patch_syntax_error
@@ -160,7 +160,7 @@ class Router:
         else:
             raise MethodNotAllowed(f"{method} is not supported on {'/'.join(parts)}")
         content_type = headers.get("content-type", "")
-        decoded = self._decode(verb, rt, raw, content_type, q)
+        decoded = self._decode(verb, rt, sub, raw, content_type, q)
         if verb == "update" or (verb == "create" and sub is None):  # not exec, attach, ...
             as_yaml = content_type.split(";")[0].strip() in _YAML_MEDIA
             check_body(
@@ -184,7 +184,13 @@ class Router:
         return handle(self.backend, req)
 
     def _decode(
-        self, verb: str, rt: ResourceType, raw: bytes, content_type: str, query: Mapping[str, str]
+        self,
+        verb: str,
+        rt: ResourceType,
+        sub: str | None,
+        raw: bytes,
+        content_type: str,
+        query: Mapping[str, str],
     ) -> Decoded:
         """The body as a value; an undecodable one is the answer kube-apiserver sends for it.
 
@@ -213,11 +219,11 @@ class Router:
                 return Decoded(None, body_error=patch_syntax_error(media, str(exc), query))
             if verb in ("create", "update"):
                 problem = f"couldn't get version/kind; json parse error: {exc}"
-                raise unrecognized(rt.resource.kind, problem, raw, secret=is_secrets(rt)) from None
+                raise unrecognized(decoded_kind(rt, sub), problem, raw, secret=is_secrets(rt)) from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
         except DecodeError as exc:
             if verb in ("create", "update"):
-                raise unrecognized(rt.resource.kind, str(exc), raw, secret=is_secrets(rt)) from None
+                raise unrecognized(decoded_kind(rt, sub), str(exc), raw, secret=is_secrets(rt)) from None
             if media == APPLY_PATCH:  # the apply patcher's yaml.Unmarshal
                 raise BadRequest(f"error decoding YAML: error converting YAML to JSON: {exc}") from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None

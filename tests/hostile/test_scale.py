@@ -135,3 +135,34 @@ def test_a_pod_status_of_the_wrong_types_is_refused(hostile: Hostile):
     refused = hostile.request("PATCH", f"{pods}/typed/status", bad, MERGE).status_object()
     assert (refused["code"], refused["reason"]) == (422, "Invalid")
     assert hostile.request("GET", pods, headers=TABLE).status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "problem"),
+    [
+        (
+            b"spec:\n  ~: 3\n",
+            "application/yaml",
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: 3",
+        ),
+        (
+            b"spec:\n  replicas: 3\n",
+            "application/json",
+            "couldn't get version/kind; json parse error: "
+            "invalid character 's' looking for beginning of value",
+        ),
+    ],
+    ids=["null-key", "yaml-as-json"],
+)
+def test_an_undecodable_scale_names_scale_not_the_parent(
+    hostile: Hostile, scaled: None, body: bytes, content_type: str, problem: str
+):
+    """``/scale``'s request scope decodes an ``autoscaling/v1`` Scale, so ``transformDecodeError``
+    names ``Scale`` (``must be of type Scale``); the harness named the Deployment."""
+    reply = hostile.request("PUT", SCALE, body, headers={"Content-Type": content_type})
+    refused = reply.status_object()
+    assert (refused["code"], refused["reason"]) == (400, "BadRequest"), refused
+    assert refused["message"].startswith(
+        f"the object provided is unrecognized (must be of type Scale): {problem} ("
+    )
+    assert hostile.request("GET", SCALE).json()["spec"]["replicas"] == 1
