@@ -35,6 +35,8 @@ from harness.apiserver.json_numbers import from_yaml, parse_float, parse_int
 from harness.kube import yaml_limits
 from harness.kube.errors import ApiError
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.kube.go_scalars import GoScalars
+from harness.kube.go_scalars import install as install_go_scalars
 from harness.kube.go_yaml import UnsupportedKey, json_key, json_mapping
 
 __all__ = ["DecodeError", "Decoded", "JsonSyntaxError", "decode", "decode_body"]
@@ -54,9 +56,10 @@ class JsonSyntaxError(DecodeError):
     (:mod:`~harness.apiserver.go_json_syntax`), which each handler words in its own way."""
 
 
-class _JsonCompatibleLoader(SAFE_LOADER):  # type: ignore[misc]
-    """A safe loader that keeps timestamps and ``!!binary`` as the text they were written as, and
-    notes every key a mapping repeats as go-yaml's strict mode words it."""
+class _JsonCompatibleLoader(GoScalars, SAFE_LOADER):  # type: ignore[misc]
+    """A safe loader that reads plain scalars as go-yaml does (:mod:`harness.kube.go_scalars`),
+    keeps timestamps and ``!!binary`` as the text they were written as, and notes every key a
+    mapping repeats as go-yaml's strict mode words it."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -91,6 +94,7 @@ def _as_text(loader: Any, node: Any) -> str:
     )
 
 
+install_go_scalars(_JsonCompatibleLoader)
 _JsonCompatibleLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 _JsonCompatibleLoader.add_constructor("tag:yaml.org,2002:binary", _as_text)
 

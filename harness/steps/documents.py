@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 from harness.kube.fast_yaml import SAFE_LOADER
+from harness.kube.go_scalars import GoScalars
+from harness.kube.go_scalars import install as install_go_scalars
 from harness.kube.go_yaml import json_mapping
 from harness.report.redaction import register_secret
 from harness.report.secret_objects import register_object_secrets
@@ -35,24 +37,12 @@ STEP_PLACEHOLDER = re.compile(r"DIGEST(?:_[A-Z]+)*")
 running registry knows, as ``${REGISTRY}`` is one only the running cluster knows."""
 
 
-def _number_or_text(kind: str) -> Any:
-    """A constructor for ``kind`` (``int``/``float``) that keeps a YAML 1.1 base-60 number as the
-    text written (see :class:`_KubectlLoader`)."""
-
-    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
-        text = loader.construct_scalar(node)
-        if ":" in str(text):
-            return str(text)
-        return loader.construct_yaml_int(node) if kind == "int" else loader.construct_yaml_float(node)
-
-    return construct
-
-
-class _KubectlLoader(SAFE_LOADER):  # type: ignore[misc]
-    """The safe loader, reading scalars as kubectl does where PyYAML differs: go-yaml (kubectl's
-    YAML decoder) has no YAML 1.1 base-60 numbers, so ``from: 13:30`` in an update window is the
-    text "13:30" there; PyYAML made it the integer 810 and the API server refused the step with
-    "from in body must be of type string", an error kubectl never gives. Map keys are the JSON
+class _KubectlLoader(GoScalars, SAFE_LOADER):  # type: ignore[misc]
+    """The safe loader, reading plain scalars as kubectl does where PyYAML differs
+    (:mod:`harness.kube.go_scalars`): go-yaml (kubectl's YAML decoder) has no YAML 1.1 base-60
+    numbers, so ``from: 13:30`` in an update window is the text "13:30" there; PyYAML made it the
+    integer 810 and the API server refused the step with "from in body must be of type string",
+    an error kubectl never gives; ``1e3`` is a number and ``y`` a boolean. Map keys are the JSON
     keys kubectl sends (``1: a`` and ``true: b`` are ``"1"`` and ``"true"``; PyYAML kept only
     ``b``, under the key 1)."""
 
@@ -64,7 +54,7 @@ class _KubectlLoader(SAFE_LOADER):  # type: ignore[misc]
         return json_mapping(self, node, deep=deep)
 
 
-class _PureKubectlLoader(yaml.SafeLoader):
+class _PureKubectlLoader(GoScalars, yaml.SafeLoader):
     """:class:`_KubectlLoader` on PyYAML's pure-Python parser (its error messages are PyYAML's
     usual ones; see :mod:`harness.kube.fast_yaml`)."""
 
@@ -72,8 +62,7 @@ class _PureKubectlLoader(yaml.SafeLoader):
 
 
 for _loader in (_KubectlLoader, _PureKubectlLoader):
-    _loader.add_constructor("tag:yaml.org,2002:int", _number_or_text("int"))
-    _loader.add_constructor("tag:yaml.org,2002:float", _number_or_text("float"))
+    install_go_scalars(_loader)
 
 
 class DocumentError(ValueError):

@@ -65,10 +65,10 @@ def test_large_numbers_in_free_fields_come_back_as_go_writes_a_float64(http: htt
 
 def test_a_yaml_whole_float_becomes_an_integer_through_the_json_conversion(http: httpx.Client):
     body = (
-        "apiVersion: example.com/v1alpha2\nkind: Widget\nmetadata: {name: y}\nspec: {repo: r, count: 2.0}\n"
+        "apiVersion: example.com/v1alpha2\nkind: Widget\nmetadata: {name: yw}\nspec: {repo: r, count: 2.0}\n"
     )
     assert _post(http, WIDGETS, body, "application/yaml").status_code == 201
-    assert '"count":2' in http.get(f"{WIDGETS}/y").text
+    assert '"count":2' in http.get(f"{WIDGETS}/yw").text
 
 
 def test_a_built_in_int_field_names_the_literal_it_refuses(http: httpx.Client):

@@ -141,9 +141,9 @@ def test_post_without_content_type_is_json_and_yaml_bodies_work(http):
     r = http.post(URL, content=json.dumps(widget("j")).encode(), headers={"Content-Type": ""})
     assert r.status_code == 201, r.text
     r = http.post(
-        URL, content=yaml.safe_dump(widget("y")).encode(), headers={"Content-Type": "application/yaml"}
+        URL, content=yaml.safe_dump(widget("yml")).encode(), headers={"Content-Type": "application/yaml"}
     )
-    assert r.status_code == 201 and r.json()["metadata"]["name"] == "y"
+    assert r.status_code == 201 and r.json()["metadata"]["name"] == "yml"
 
 
 def test_strategic_merge_patch_on_a_custom_resource_is_415(http, client):

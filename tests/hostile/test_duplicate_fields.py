@@ -106,12 +106,12 @@ def test_a_yaml_body_has_its_repetitions_worded_by_the_yaml_decoder(hostile: Hos
     ]
     unknown = ['unknown field "bogus"', 'unknown field "metadata.unknownMeta"']
     media = "application/yaml"
-    status, _, body = _send(hostile, "POST", f"{CM_PATH}?fieldValidation=Strict", YAML_BODY % "y", media)
+    status, _, body = _send(hostile, "POST", f"{CM_PATH}?fieldValidation=Strict", YAML_BODY % "yml", media)
     assert status == 400
     assert body["message"].endswith(
         "strict decoding error: yaml: unmarshal errors:\n  " + "\n  ".join(lines) + ", " + ", ".join(unknown)
     )
-    status, warnings, body = _send(hostile, "POST", CM_PATH, YAML_BODY % "y", media)
+    status, warnings, body = _send(hostile, "POST", CM_PATH, YAML_BODY % "yml", media)
     assert (status, warnings, body["data"]) == (201, lines + unknown, {"a": "2"})
 
 

@@ -42,8 +42,8 @@ def test_a_key_written_twice_is_refused_as_kubectl_refuses_it():
 
 
 def test_equal_keys_in_different_mappings_and_merge_keys_are_fine():
-    text = "base: &b {x: 1}\na: {name: n, <<: *b}\nb: {name: n, <<: *b}\nlist: [{k: 1}, {k: 2}]\n"
-    assert parse_documents(text)[0]["a"] == {"name": "n", "x": 1}
+    text = "base: &b {x: 1}\na: {name: nm, <<: *b}\nb: {name: nm, <<: *b}\nlist: [{k: 1}, {k: 2}]\n"
+    assert parse_documents(text)[0]["a"] == {"name": "nm", "x": 1}
 
 
 def test_a_duplicate_deep_in_a_list_is_found():

@@ -35,8 +35,8 @@ def test_a_steps_yaml_keeps_every_key_as_kubectl_sends_it():
 
 
 def test_merge_keys_still_merge():
-    [document] = parse_documents("kind: ConfigMap\nbase: &b {1: a, x: b}\ndata:\n  <<: *b\n  y: c\n")
-    assert document["data"] == {"1": "a", "x": "b", "y": "c"}
+    [document] = parse_documents("kind: ConfigMap\nbase: &b {1: a, x: b}\ndata:\n  <<: *b\n  z: c\n")
+    assert document["data"] == {"1": "a", "x": "b", "z": "c"}
 
 
 @pytest.mark.parametrize(

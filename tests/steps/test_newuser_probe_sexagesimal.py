@@ -15,13 +15,13 @@ pytest_plugins = ["pytester"]
 
 def test_base_60_numbers_are_text_as_in_kubectl_and_other_numbers_stay_numbers():
     [document] = parse_documents(
-        "from: 13:30\nto: 8:00\nlong: 1:02:03.5\nn: 10\nf: 1.5\nneg: -3\nhex: 0x1f\n"
+        "from: 13:30\nto: 8:00\nlong: 1:02:03.5\nnum: 10\nf: 1.5\nneg: -3\nhex: 0x1f\n"
     )
     assert document == {
         "from": "13:30",
         "to": "8:00",
         "long": "1:02:03.5",
-        "n": 10,
+        "num": 10,
         "f": 1.5,
         "neg": -3,
         "hex": 31,
