@@ -14,6 +14,7 @@ review allows, and a rules review lists what RBAC's bootstrap bindings give the 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from harness.apiserver.rbac_bootstrap import rules_for
@@ -33,9 +34,10 @@ REVIEWS = (
 )
 
 
-def answer(resource: Resource, body: Any) -> Obj:
-    """The posted review with its ``status``: the admin, allowed everything, by the rules its
-    groups are bound to."""
+def answer(resource: Resource, body: Any, user: Mapping[str, Any] | None = None) -> Obj:
+    """The posted review with its ``status``: the caller (``user``: a service account's token,
+    :mod:`.token_requests`; the admin when None), allowed everything, by the rules the admin's
+    groups are bound to (authorisation is the admin's whoever asks)."""
     if not isinstance(body, dict):
         raise BadRequest(f"the body of a {resource.kind} must be a JSON object")
     review = copy.deepcopy(body)
@@ -43,7 +45,7 @@ def answer(resource: Resource, body: Any) -> Obj:
     review["kind"] = resource.kind
     review["metadata"] = {"creationTimestamp": None}
     if resource.kind == "SelfSubjectReview":
-        review["status"] = {"userInfo": copy.deepcopy(ADMIN)}
+        review["status"] = {"userInfo": copy.deepcopy(dict(user) if user is not None else ADMIN)}
     elif resource.kind == "SelfSubjectAccessReview":
         _require_attributes(review)
         review["status"] = {"allowed": True}

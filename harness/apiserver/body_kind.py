@@ -44,7 +44,15 @@ from harness.apiserver.catalog import ResourceType
 from harness.apiserver.field_validation import IGNORE, directive
 from harness.kube.errors import BadRequest
 
-__all__ = ["check_body", "decoded_kind", "interpret_problem", "is_secrets", "summary", "unrecognized"]
+__all__ = [
+    "check_body",
+    "decoded_kind",
+    "decoded_type",
+    "interpret_problem",
+    "is_secrets",
+    "summary",
+    "unrecognized",
+]
 
 _SUMMARY_BYTES = 30
 _FIND_KIND = (
@@ -106,10 +114,18 @@ def _field_problem(value: dict[str, Any]) -> str | None:
     return None
 
 
+_SUB_KINDS = {"scale": ("autoscaling/v1", "Scale"), "token": ("authentication.k8s.io/v1", "TokenRequest")}
+
+
+def decoded_type(rt: ResourceType, subresource: str | None) -> tuple[str, str]:
+    """The ``apiVersion`` and kind the handler decodes into: ``/scale``'s scope decodes an
+    ``autoscaling/v1`` Scale whatever the parent's kind, ``serviceaccounts/token`` a TokenRequest."""
+    return _SUB_KINDS.get(subresource or "", (rt.resource.api_version, rt.resource.kind))
+
+
 def decoded_kind(rt: ResourceType, subresource: str | None) -> str:
-    """The kind the handler decodes into: ``/scale``'s scope decodes an ``autoscaling/v1`` Scale
-    whatever the parent's kind, so its refusals name ``Scale``."""
-    return "Scale" if subresource == "scale" else rt.resource.kind
+    """The kind of :func:`decoded_type`, which the refusals name (``must be of type Scale``)."""
+    return decoded_type(rt, subresource)[1]
 
 
 def check_body(
@@ -129,7 +145,8 @@ def check_body(
         if not rt.custom:
             return
     if not isinstance(value, dict):
-        raise unrecognized(decoded_kind(rt, subresource), interpret_problem(value), raw, secret=is_secrets(rt))
+        expected = decoded_kind(rt, subresource)
+        raise unrecognized(expected, interpret_problem(value), raw, secret=is_secrets(rt))
     problem = _field_problem(value)
     if problem is not None:
         raise unrecognized(decoded_kind(rt, subresource), problem, raw, secret=is_secrets(rt))

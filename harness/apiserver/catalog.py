@@ -481,6 +481,7 @@ def core_types() -> list[ResourceType]:
             ("sa",),
             field_label_conversion=False,
             returns_deleted_object=True,  # ReturnDeletedObject in its registry, as pods
+            subresources=("token",),  # TokenRequest: harness.apiserver.token_requests
             # printServiceAccount: the count of ``secrets``, declared a string column upstream
             columns=(_col("Secrets", "string", lambda o, _n: len(o.get("secrets") or [])), age),
         ),

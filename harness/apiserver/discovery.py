@@ -35,6 +35,7 @@ _SUB_VERBS = {
     "exec": ["create", "get"],
     "attach": ["create", "get"],
     "portforward": ["create", "get"],
+    "token": ["create"],
 }
 _AGG = "application/json;g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList"
 
@@ -141,7 +142,7 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
             "name": f"{r.plural}/{sub}",
             "singularName": "",
             "namespaced": r.namespaced,
-            **(_SCALE_KIND if sub == "scale" else {"kind": r.kind}),
+            **_SUB_KINDS.get(sub, {"kind": r.kind}),
             "verbs": _sub_verbs(rt, sub),
         }
         for sub in rt.all_subresources()
@@ -149,8 +150,12 @@ def _legacy_resource(rt: ResourceType) -> list[dict[str, Any]]:
     return [main, *subs]
 
 
-_SCALE_KIND = {"group": "autoscaling", "version": "v1", "kind": "Scale"}
-"""What a ``scale`` subresource answers (:mod:`harness.apiserver.scale`), whatever its parent."""
+_SUB_KINDS = {
+    "scale": {"group": "autoscaling", "version": "v1", "kind": "Scale"},
+    "token": {"group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest"},
+}
+"""What a ``scale`` subresource answers (:mod:`harness.apiserver.scale`), whatever its parent, and
+``serviceaccounts/token`` (:mod:`harness.apiserver.token_requests`)."""
 
 
 def api_resource_list(catalog: Catalog, group: str, version: str) -> dict[str, Any] | None:
@@ -183,7 +188,7 @@ def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:
     if rt.categories:
         entry["categories"] = list(rt.categories)
     subs = [
-        {"subresource": s, "responseKind": _SCALE_KIND if s == "scale" else kind, "verbs": _sub_verbs(rt, s)}
+        {"subresource": s, "responseKind": _SUB_KINDS.get(s, kind), "verbs": _sub_verbs(rt, s)}
         for s in rt.all_subresources()
     ]
     if subs:

@@ -49,6 +49,7 @@ from harness.apiserver.printing import table
 from harness.apiserver.request import Backend, Request, Response
 from harness.apiserver.storage import invalid
 from harness.apiserver.strategic import DirectiveFormatError, strategic_merge
+from harness.apiserver.token_requests import token_request
 from harness.apiserver.transform import (
     Target,
     go_type,
@@ -903,7 +904,7 @@ def _answer_review(req: Request) -> Response:
     """A create-only review is answered from its body; any other verb is kube-apiserver's 405."""
     if req.verb != "create" or req.subresource:
         raise MethodNotAllowed("the server does not allow this method on the requested resource")
-    return Response(201, access_reviews.answer(req.rt.resource, req.body))
+    return Response(201, access_reviews.answer(req.rt.resource, req.body, req.user_info))
 
 
 _WRITES = frozenset({"create", "update", "patch", "delete", "deletecollection"})
@@ -942,6 +943,8 @@ def handle(b: Backend, req: Request) -> Response:
     check_write_options(req.verb, req.query, apply=apply)
     if req.subresource == "scale":
         return _scale(b, req)
+    if req.subresource == "token":
+        return token_request(b, req)
     response = VERBS[req.verb](b, req)
     if req.verb in _WRITES and response.stream is None:
         response.body = _converted(b, req, response.body, listed=req.verb == "deletecollection")

@@ -21,7 +21,7 @@ import ssl
 import threading
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from email.utils import format_datetime
 from http import HTTPStatus
@@ -200,10 +200,19 @@ class _Handler(BaseHTTPRequestHandler):
         return super().handle_expect_100()
 
     def _authorised(self, path: str) -> bool:
+        """The admin's token, or (only when it is not that) a service account's token the server
+        issued, whose account :attr:`user` then holds; the admin's requests pay for nothing more."""
+        self.user: Mapping[str, Any] | None = None
         if path in PUBLIC_PATHS:
             return True
         given = self.headers.get("Authorization", "")
-        return hmac.compare_digest(given.encode(), f"Bearer {self.server.token}".encode())
+        if hmac.compare_digest(given.encode(), f"Bearer {self.server.token}".encode()):
+            return True
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        self.user = self.server.router.authenticate(token.strip())
+        return self.user is not None
 
     def _refuse(self, error: ApiError) -> None:
         """Answer without reading the body, then close: its unread bytes make the connection unusable."""
@@ -236,7 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
                 barrier()
             commands = tuple(v for k, v in parse_qsl(url.query, keep_blank_values=True) if k == "command")
             response = self.server.router.route(
-                self.command, url.path, query, headers, raw, commands, raw_query=url.query
+                self.command, url.path, query, headers, raw, commands, raw_query=url.query, user=self.user
             )
         except ApiError as exc:
             response = Response(exc.code, exc.to_status())

@@ -195,6 +195,25 @@ _OBJECTS: dict[str, Schema] = {
     },
     "SelfSubjectRulesReview": {1: ("metadata", _OBJECT_META), 2: ("spec", {1: ("namespace", "string")})},
     "SelfSubjectReview": {1: ("metadata", _OBJECT_META)},
+    "TokenRequest": {
+        1: ("metadata", _OBJECT_META),
+        2: (
+            "spec",
+            {
+                1: ("audiences", ("list", "string")),
+                3: (
+                    "boundObjectRef",
+                    {
+                        1: ("kind", "string"),
+                        2: ("apiVersion", "string"),
+                        3: ("name", "string"),
+                        4: ("uid", "string"),
+                    },
+                ),
+                4: ("expirationSeconds", "int!"),
+            },
+        ),
+    },
 }
 
 

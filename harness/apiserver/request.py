@@ -87,6 +87,9 @@ class Request:
     """Every ``command`` query parameter, in order (``exec`` repeats it: one per argument)."""
     duplicates: Duplicates = field(default_factory=Duplicates)
     """The keys the body repeated (the decoded body keeps the last of each), for ``fieldValidation``."""
+    user_info: Mapping[str, Any] | None = None
+    """The authenticated user (``username``, ``uid``, ``groups``, ``extra``) when it is not the
+    admin: a service account's token (:mod:`harness.apiserver.token_requests`)."""
     body_error: ApiError | None = None
     """A patch body that is no JSON: refused once the object it patches is found, as kube-apiserver's
     patch handler parses the patch only then (a missing object is a ``404`` first)."""

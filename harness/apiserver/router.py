@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.apiserver import discovery, gnostic, health, protobuf
-from harness.apiserver.body_kind import check_body, decoded_kind, is_secrets, unrecognized
+from harness.apiserver.body_kind import check_body, decoded_kind, decoded_type, is_secrets, unrecognized
 from harness.apiserver.catalog import ResourceType
 from harness.apiserver.decoding import Decoded, DecodeError, JsonSyntaxError, decode
 from harness.apiserver.handlers import accepted_patch_types, handle, patch_syntax_error
@@ -21,6 +21,7 @@ from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.media_types import PROTOBUF, input_media, patch_media
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, Request, Response, query_flag
+from harness.apiserver.token_requests import authenticate
 from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
 
 __all__ = ["PUBLIC_PATHS", "Router"]
@@ -61,10 +62,12 @@ class Router:
         raw: bytes,
         commands: tuple[str, ...] = (),
         raw_query: str = "",
+        user: Mapping[str, Any] | None = None,
     ) -> Response:
         """``commands``: every ``command`` parameter of the query, in order (``pods/exec``);
         ``raw_query``: the query as sent (the health paths read a bare ``verbose`` and repeated
-        ``exclude`` parameters, which ``query`` cannot hold)."""
+        ``exclude`` parameters, which ``query`` cannot hold); ``user``: who the bearer token
+        stands for when it is not the admin (:meth:`authenticate`)."""
         accept = headers.get("accept", "")
         parts = [p for p in path.split("/") if p]
         if method == "GET":
@@ -72,8 +75,13 @@ class Router:
             if answer is not None:
                 return answer
         if (len(parts) >= 3 and parts[0] == "api") or (len(parts) >= 4 and parts[0] == "apis"):
-            return self._resource(method, parts, query, headers, raw, commands)
+            return self._resource(method, parts, query, headers, raw, commands, user)
         raise NotFound("the server could not find the requested resource")
+
+    def authenticate(self, token: str) -> Mapping[str, Any] | None:
+        """Who a bearer token other than the admin's stands for: a service account whose token
+        this server issued (:mod:`.token_requests`), or None."""
+        return authenticate(self.backend, token)
 
     def _non_resource(self, path: str, parts: list[str], accept: str, raw_query: str = "") -> Response | None:
         catalog = self.backend.catalog
@@ -130,6 +138,7 @@ class Router:
         headers: Mapping[str, str],
         raw: bytes,
         commands: tuple[str, ...] = (),
+        user: Mapping[str, Any] | None = None,
     ) -> Response:
         group, version, rest = (
             ("", parts[1], parts[2:]) if parts[0] == "api" else (parts[1], parts[2], parts[3:])
@@ -180,7 +189,10 @@ class Router:
             commands=commands,
             duplicates=decoded.duplicates,
             body_error=decoded.body_error,
+            user_info=user,
         )
+        if user is not None:
+            req.user = str(user["username"])
         return handle(self.backend, req)
 
     def _decode(
@@ -209,7 +221,7 @@ class Router:
         else:
             media = input_media(content_type)
         if raw and media == PROTOBUF:
-            return Decoded(self._decode_protobuf(rt, raw))
+            return Decoded(self._decode_protobuf(rt, sub, raw))
         try:
             return decode(
                 raw, self.limits.max_depth, as_yaml=media in _YAML_MEDIA, json_only=media not in _YAML_MEDIA
@@ -228,16 +240,17 @@ class Router:
                 raise BadRequest(f"error decoding YAML: error converting YAML to JSON: {exc}") from None
             raise BadRequest(f"the body of the request could not be decoded: {exc}") from None
 
-    def _decode_protobuf(self, rt: ResourceType, raw: bytes) -> Any:
-        r = rt.resource
-        if rt.custom or r.kind not in protobuf.known_kinds():
+    def _decode_protobuf(self, rt: ResourceType, sub: str | None, raw: bytes) -> Any:
+        api_version, kind = decoded_type(rt, sub)
+        if rt.custom or kind not in protobuf.known_kinds():
             raise UnsupportedMediaType(
                 "the body of the request was in an unknown format - accepted media types include: "
                 "application/json, application/yaml"
             )
         try:
-            body = protobuf.decode(raw, r.kind)
+            body = protobuf.decode(raw, kind)
         except protobuf.ProtobufError as exc:
-            message = f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {exc}'
+            version = api_version.rsplit("/", 1)[-1]
+            message = f'{kind} in version "{version}" cannot be handled as a {kind}: {exc}'
             raise BadRequest(message) from None
-        return {"apiVersion": r.api_version, "kind": r.kind, **body}
+        return {"apiVersion": api_version, "kind": kind, **body}

@@ -327,3 +327,18 @@ def test_kubernetes_client_create_of_a_custom_object_without_kind_is_refused(kub
             status = json.loads(info.value.body)
             assert status["reason"] == "BadRequest" and words in status["message"], status
         assert co.list_cluster_custom_object(G, V, P)["items"] == []
+
+
+def test_kubernetes_client_creates_a_service_account_token_and_reads_its_expiry(kubeconfig):
+    """``CoreV1Api.create_namespaced_service_account_token`` (``serviceaccounts/token``): the typed
+    ``AuthenticationV1TokenRequest`` comes back with ``status.token`` and a parsed
+    ``expiration_timestamp``; it used to be a 404."""
+    from kubernetes import client
+
+    _server, path = kubeconfig
+    with _api(path) as api:
+        request = client.AuthenticationV1TokenRequest(spec=client.V1TokenRequestSpec(audiences=[]))
+        answer = client.CoreV1Api(api).create_namespaced_service_account_token("default", "default", request)
+        assert answer.spec.expiration_seconds == 3600
+        assert answer.status.token.count(".") == 2
+        assert answer.status.expiration_timestamp.tzinfo is not None

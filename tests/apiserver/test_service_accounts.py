@@ -127,10 +127,16 @@ def test_typed_fields_of_a_service_account(client):
 
 
 def test_discovery_and_table_of_service_accounts(server, http):
-    """``sa``, every verb, no category, no ``token`` subresource listed (it is not served); the
-    table is ``printServiceAccount``'s: the count of ``secrets`` in a string column, and the age."""
+    """``sa``, every verb, no category, and the ``token`` subresource (TokenRequest, create only:
+    tests/apiserver/test_token_requests.py); the table is ``printServiceAccount``'s: the count of
+    ``secrets`` in a string column, and the age."""
     resources = http.get("/api/v1").json()["resources"]
-    [entry] = [r for r in resources if r["name"].startswith("serviceaccounts")]
+    [entry, token] = [r for r in resources if r["name"].startswith("serviceaccounts")]
+    assert (token["name"], token["kind"], token["verbs"]) == (
+        "serviceaccounts/token",
+        "TokenRequest",
+        ["create"],
+    )
     assert (entry["kind"], entry["namespaced"], entry["shortNames"]) == ("ServiceAccount", True, ["sa"])
     assert sorted(entry["verbs"]) == [
         "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch",
