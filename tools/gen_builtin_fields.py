@@ -52,6 +52,7 @@ KINDS: dict[str, str] = {
     "cronjobs": "V1CronJob",
     "ingresses": "V1Ingress",
     "statefulsets": "V1StatefulSet",
+    "endpointslices": "V1EndpointSlice",
 }
 """The served built-in kinds that are stored (plural, as the catalog names them) and their models."""
 
@@ -64,6 +65,7 @@ NEWER_THAN_1_32: dict[str, tuple[str, ...]] = {
     "V1DownwardAPIVolumeFile": ("user",),
     "V1DownwardAPIVolumeSource": ("defaultUser",),
     "V1EmptyDirVolumeSource": ("mode",),
+    "V1EndpointHints": ("forNodes",),
     "V1EnvVarSource": ("fileKeyRef",),
     "V1EphemeralContainer": ("restartPolicyRules",),
     "V1GRPCAction": ("mode",),

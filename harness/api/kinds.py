@@ -49,6 +49,8 @@ DEPLOYMENT = Resource("apps", "v1", "deployments", "Deployment", namespaced=True
 REPLICA_SET = Resource("apps", "v1", "replicasets", "ReplicaSet", namespaced=True)
 NODE = Resource("", "v1", "nodes", "Node")
 SERVICE = Resource("", "v1", "services", "Service", namespaced=True)
+ENDPOINTS = Resource("", "v1", "endpoints", "Endpoints", namespaced=True)
+ENDPOINT_SLICE = Resource("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", namespaced=True)
 SERVICE_ACCOUNT = Resource("", "v1", "serviceaccounts", "ServiceAccount", namespaced=True)
 EVENT = Resource("", "v1", "events", "Event", namespaced=True)
 SECRET = Resource("", "v1", "secrets", "Secret", namespaced=True)

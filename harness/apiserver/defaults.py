@@ -85,6 +85,9 @@ def fill(plural: str, obj: Obj, *, creating: bool = False) -> None:
     if plural == "endpoints":
         _endpoints(obj)
         return
+    if plural == "endpointslices":
+        _endpoint_slice(obj)
+        return
     spec = obj.get("spec")
     if plural not in _KINDS or not isinstance(spec, dict):
         return
@@ -131,6 +134,18 @@ def _endpoints(obj: Obj) -> None:
     for subset in _dicts(subsets):
         for port in _dicts(subset.get("ports")):
             _default(port, "protocol", "TCP")
+
+
+def _endpoint_slice(obj: Obj) -> None:
+    """``SetDefaults_EndpointPort`` of ``discovery.k8s.io/v1`` (``pkg/apis/discovery/v1/
+    defaults.go``): each port's name is ``""`` and its protocol TCP unless given."""
+    ports = obj.get("ports")
+    if not isinstance(ports, list):
+        return
+    obj["ports"] = ports = clone(ports)
+    for port in _dicts(ports):
+        _default(port, "name", "")
+        _default(port, "protocol", "TCP")
 
 
 def _stateful_set(spec: dict[str, Any]) -> None:

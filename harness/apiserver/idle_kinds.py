@@ -321,6 +321,29 @@ def _ingress_columns() -> tuple[PrinterColumn, ...]:
     )
 
 
+def _listed(items: list[str], count: int) -> str:
+    """``listWithMoreString``: the first three, ``+ N more...``, ``<unset>`` for none."""
+    text = ",".join(items[:3])
+    if count > 3:
+        return f"{text} + {count - 3} more..."
+    return text or "<unset>"
+
+
+def _slice_ports(obj: Obj, _now: datetime) -> str:
+    """``formatDiscoveryPorts``: each port's number, else its name, else ``*``."""
+    ports = [p for p in obj.get("ports") or [] if isinstance(p, dict)]
+    shown = [str(p["port"]) if p.get("port") is not None else str(p.get("name") or "*") for p in ports]
+    return _listed(shown, len(shown))
+
+
+def _slice_endpoints(obj: Obj, _now: datetime) -> str:
+    """``formatDiscoveryEndpoints``: every endpoint's addresses."""
+    addresses = [
+        str(a) for e in obj.get("endpoints") or [] if isinstance(e, dict) for a in e.get("addresses") or []
+    ]
+    return _listed(addresses, len(addresses))
+
+
 def job_field_refusal(label: str) -> str:
     """The words of the Job kind's own field label conversion (``pkg/apis/batch/v1/conversion.go``)."""
     return f'field label "{label}" not supported for batchv1.Job'
@@ -412,6 +435,19 @@ IDLE_TYPES: tuple[ResourceType, ...] = (
         columns=_ingress_columns(),
     ),
     _stored(
+        "discovery.k8s.io",
+        "endpointslices",
+        "EndpointSlice",
+        True,
+        (),
+        columns=(
+            _col("AddressType", "string", lambda o, _n: str(o.get("addressType") or "")),
+            _col("Ports", "string", _slice_ports),
+            _col("Endpoints", "string", _slice_endpoints),
+            _col("Age", "string", _age),
+        ),
+    ),
+    _stored(
         "apps",
         "statefulsets",
         "StatefulSet",
@@ -432,7 +468,8 @@ IDLE_TYPES: tuple[ResourceType, ...] = (
         ),
     ),
 )
-"""Endpoints, PersistentVolumeClaims, PersistentVolumes, Jobs, CronJobs, Ingresses and
-StatefulSets, with their short names, the ``all`` category where kubectl's ``get all`` finds them
-(Jobs, CronJobs, StatefulSets) and the generation their strategies keep (none for the three core
-kinds)."""
+"""Endpoints, PersistentVolumeClaims, PersistentVolumes, Jobs, CronJobs, Ingresses,
+EndpointSlices (``printEndpointSlice``: ``formatDiscoveryPorts``, ``formatDiscoveryEndpoints``; a
+generation moved by every change, as its strategy does) and StatefulSets, with their short names,
+the ``all`` category where kubectl's ``get all`` finds them (Jobs, CronJobs, StatefulSets) and the
+generation their strategies keep (none for the three core kinds)."""

@@ -380,6 +380,15 @@ class SimulatedCluster:
             service.kind,
             lambda: [control_plane.kubernetes_service(started), *deckhouse_services(started)],
         )
+        endpoints, endpoint_slice = kinds.ENDPOINTS, kinds.ENDPOINT_SLICE
+        self._api.preinstall(
+            endpoints.api_version, endpoints.kind, lambda: [control_plane.kubernetes_endpoints(started)]
+        )
+        self._api.preinstall(
+            endpoint_slice.api_version,
+            endpoint_slice.kind,
+            lambda: [control_plane.kubernetes_endpoint_slice(started)],
+        )
         account = kinds.SERVICE_ACCOUNT
         self._api.preinstall(account.api_version, account.kind, lambda: [deckhouse_service_account(started)])
         self._api.set_exec_runner(self.workload.exec)

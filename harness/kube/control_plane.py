@@ -3,10 +3,12 @@
 A Deckhouse cluster's first node is a master: it carries the ``control-plane`` (and the older
 ``master``) role label and DKP's node group label, reports ``Ready``, and its kubelet runs the
 cluster's Kubernetes version. kube-apiserver keeps ``default/kubernetes``, a ClusterIP Service
-on port 443 whose address is the first of the service network; Deckhouse's default service
-network is ``10.222.0.0/16`` (its ``serviceSubnetCIDR``), its pod network ``10.111.0.0/16``. The
-simulated cluster has one node and nothing runs on it; these objects are what ``kubectl get
-nodes`` and ``kubectl get svc`` show a user who looks.
+on port 443 whose address is the first of the service network, and its Endpoints and
+EndpointSlice, which point at the API server itself (the node's address, port 6443); Deckhouse's
+default service network is ``10.222.0.0/16`` (its ``serviceSubnetCIDR``), its pod network
+``10.111.0.0/16``. The simulated cluster has one node and nothing runs on it; these objects are
+what ``kubectl get nodes``, ``kubectl get svc`` and ``kubectl get endpoints`` show a user who
+looks.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ __all__ = [
     "NODE_LEASE_NAMESPACE",
     "NODE_NAME",
     "NODE_UID",
+    "kubernetes_endpoint_slice",
+    "kubernetes_endpoints",
     "kubernetes_service",
     "node",
     "service",
@@ -106,8 +110,56 @@ def kubernetes_service(created: str) -> Obj:
         created,
         labels={"component": "apiserver", "provider": "kubernetes"},
         cluster_ip=API_SERVICE_IP,
-        ports=[{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+        ports=[{"name": "https", "port": 443, "protocol": "TCP", "targetPort": API_SERVER_PORT}],
     )
+
+
+API_SERVER_PORT = 6443
+"""The port kube-apiserver listens on (kubeadm's default), the Service's ``targetPort``."""
+
+
+def kubernetes_endpoints(created: str) -> Obj:
+    """``default/kubernetes``'s Endpoints as kube-apiserver's endpoint reconciler writes them
+    (``pkg/controlplane/reconcilers``): the API server's address and port, and the label that keeps
+    the EndpointSlice mirroring controller away (the reconciler writes the slice itself)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "uid": str(uuid.uuid5(_UIDS, "endpoints/default/kubernetes")),
+            "creationTimestamp": created,
+            "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+        },
+        "subsets": [
+            {
+                "addresses": [{"ip": NODE_IP}],
+                "ports": [{"name": "https", "port": API_SERVER_PORT, "protocol": "TCP"}],
+            }
+        ],
+    }
+
+
+def kubernetes_endpoint_slice(created: str) -> Obj:
+    """The EndpointSlice the reconciler makes of those Endpoints (``endpointSliceFromEndpoints``
+    in ``pkg/controlplane/reconcilers/endpointsadapter.go``): same name, the Service's name label,
+    IPv4, each address a ready endpoint, the same ports."""
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "uid": str(uuid.uuid5(_UIDS, "endpointslices/default/kubernetes")),
+            "creationTimestamp": created,
+            "generation": 1,
+            "labels": {"kubernetes.io/service-name": "kubernetes"},
+        },
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": [NODE_IP], "conditions": {"ready": True}}],
+        "ports": [{"name": "https", "protocol": "TCP", "port": API_SERVER_PORT}],
+    }
 
 
 def service(

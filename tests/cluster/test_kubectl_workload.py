@@ -612,3 +612,22 @@ def test_the_scale_subresource_reads_and_writes_the_deployments_replicas_as_kube
             "autoscaling",
             "Scale",
         )
+
+
+def test_the_api_servers_service_has_its_endpoints_and_endpoint_slice(cluster, tmp_path):
+    """kube-apiserver's endpoint reconciler keeps ``default/kubernetes``'s Endpoints and
+    EndpointSlice (its address, port 6443); ``kubectl describe svc`` (1.32 reads the Endpoints)
+    shows them. There used to be none, and ``get endpointslices`` was an unknown resource type."""
+    endpoints = kubectl_text(cluster, tmp_path, "get", "endpoints").splitlines()
+    assert [line.split()[:2] for line in endpoints] == [
+        ["NAME", "ENDPOINTS"],
+        ["kubernetes", "10.128.0.10:6443"],
+    ]
+    slices = kubectl_text(cluster, tmp_path, "get", "endpointslices", "-A").splitlines()
+    assert slices[0].split() == ["NAMESPACE", "NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+    assert slices[1].split()[:5] == ["default", "kubernetes", "IPv4", "6443", "10.128.0.10"]
+    described = kubectl_text(cluster, tmp_path, "describe", "svc", "kubernetes")
+    assert "Endpoints:                10.128.0.10:6443" in described, described
+    sliced = kubectl_text(cluster, tmp_path, "get", "endpointslice", "kubernetes", "-o", "json")
+    labels = json.loads(sliced)["metadata"]["labels"]
+    assert labels == {"kubernetes.io/service-name": "kubernetes"}
