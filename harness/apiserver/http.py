@@ -35,7 +35,9 @@ from harness.apiserver.limits import DEFAULT_LIMITS, Limits
 from harness.apiserver.remotecommand import upgrade_refusal
 from harness.apiserver.request import Response, query_flag
 from harness.apiserver.router import PUBLIC_PATHS, Router
+from harness.apiserver.transform import output_media
 from harness.apiserver.wire import FramingError, content_length, has_body, read_body, too_large
+from harness.apiserver.yaml_output import to_yaml
 from harness.kube.errors import ApiError, InternalError, MethodNotAllowed, Unauthorized
 from harness.serving import PromptShutdown
 
@@ -104,6 +106,22 @@ def wants_pretty(query: str, user_agent: str) -> bool:
     if given and given[0]:
         return given[0] in _PRETTY_TRUE
     return user_agent.startswith(_PRETTY_AGENTS)
+
+
+_RAW_JSON_PATHS = ("/version", "/openapi")
+"""Answers written as JSON whatever the ``Accept`` (``WriteRawJSON``, kube-openapi's handlers)."""
+
+
+def _yaml_asked(response: Response, path: str, headers: Any) -> bool:
+    """Whether ``response`` goes out as YAML: an object (a resource, a list, a discovery document,
+    a ``Status``) whose request's ``Accept`` negotiates ``application/yaml`` first, as
+    kube-apiserver's serializers do (:mod:`.yaml_output`); only asked when the header names YAML,
+    so other requests pay for a substring test."""
+    if not isinstance(response.body, dict) or response.content_type != "application/json":
+        return False
+    if path.startswith(_RAW_JSON_PATHS):
+        return False
+    return output_media(headers.get("Accept", "")) == "application/yaml"
 
 
 class _Server(PromptShutdown, ThreadingHTTPServer):
@@ -286,7 +304,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, *, close: bool = False) -> None:
         headers = getattr(self, "headers", None)
         agent = headers.get("User-Agent", "") if headers is not None else ""
-        pretty = wants_pretty(urlsplit(getattr(self, "path", "")).query, agent)
+        url = urlsplit(getattr(self, "path", ""))
+        if (
+            headers is not None
+            and "yaml" in headers.get("Accept", "")
+            and _yaml_asked(response, url.path, headers)
+        ):
+            response = Response(
+                response.status, to_yaml(response.body).encode(), "application/yaml", response.warnings
+            )
+        pretty = wants_pretty(url.query, agent)
         body = _encode(response.body, pretty=pretty, sort_keys=response.unstructured)
         extra = f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
         extra += _retry_after(response.body)

@@ -26,7 +26,7 @@ from harness.apiserver.catalog import ResourceType
 from harness.kube.errors import ApiError
 from harness.kube.objects import Obj
 
-__all__ = ["Target", "negotiate", "not_acceptable", "partial_list", "partial_object"]
+__all__ = ["Target", "negotiate", "not_acceptable", "output_media", "partial_list", "partial_object"]
 
 _SERVED_TYPES = frozenset({"application/json", "application/yaml", "application/vnd.kubernetes.protobuf"})
 _TABLE_TYPES = frozenset({"application/json", "application/yaml"})
@@ -109,6 +109,16 @@ def negotiate(accept: str) -> Target | None:
             allowed, target = _target(clause, media)
             if allowed:
                 return target
+    return None
+
+
+def output_media(accept: str) -> str | None:
+    """The media type of the clause :func:`negotiate` picks (``application/yaml`` for a YAML
+    answer); None when no clause is servable."""
+    for clause in _clauses(accept):
+        for media in _serves(clause.media):
+            if _target(clause, media)[0]:
+                return media
     return None
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["UnsupportedKey", "json_key", "json_mapping", "string_field_text"]
+__all__ = ["UnsupportedKey", "float64_g", "json_key", "json_mapping", "string_field_text"]
 
 _INT64 = 1 << 63
 _UINT64 = 1 << 64
@@ -135,12 +135,12 @@ def _go_value(value: Any, nested: bool = False) -> str:
     if isinstance(value, int) and -_INT64 <= value < _UINT64:
         return str(value) if value < _INT64 else f"0x{value:x}"
     if isinstance(value, (int, float)):
-        return _float64_g(float(value))
+        return float64_g(float(value))
     text = value if isinstance(value, str) else str(value)
     return json.dumps(text, ensure_ascii=False)
 
 
-def _float64_g(value: float) -> str:
+def float64_g(value: float) -> str:
     """``strconv.FormatFloat(value, 'g', -1, 64)``: Python's shortest digits, Go's layout."""
     if math.isnan(value):
         return "NaN"
