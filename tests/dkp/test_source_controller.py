@@ -306,7 +306,7 @@ def test_a_source_with_a_deployed_release_refuses_deletion_until_forced(
 
 
 def test_changing_the_registry_marks_deployed_releases(
-    kube, make_manager, source_controller, source_manifest, publisher
+    kube, make_manager, source_controller, source_manifest, publisher, registry
 ):
     publisher.publish("demo", "v1.0.0", channels=["Stable"])
     manager = make_manager([source_controller])
@@ -326,7 +326,8 @@ def test_changing_the_registry_marks_deployed_releases(
         kube.patch(kinds.MODULE_RELEASE, name, {"status": {"phase": phase}}, subresource="status")
 
     manager.advance(timedelta(minutes=1))
-    kube.patch(kinds.MODULE_SOURCE, "example", {"spec": {"registry": {"ca": ""}}})
+    moved = {"spec": {"registry": {"repo": f"{registry.repo}-moved"}}}
+    kube.patch(kinds.MODULE_SOURCE, "example", moved)
     manager.settle()
 
     after = kube.get(kinds.MODULE_SOURCE, "example")["metadata"]["annotations"][ann.REGISTRY_SPEC_CHECKSUM]
@@ -350,3 +351,42 @@ def test_a_channel_image_without_a_version_is_reported_malformed(
     entry = kube.get(kinds.MODULE_SOURCE, "example")["status"]["modules"][0]
     assert entry["pullError"] == 'module "demo" metadata malformed: no version found'
     assert entry["version"] == "unknown"
+
+
+def test_the_checksum_annotation_is_the_md5_of_the_registry_spec_as_go_marshals_it(
+    kube, manager, source_manifest, registry
+):
+    """Upstream ``syncRegistrySettings`` hashes ``json.Marshal(source.Spec.Registry)``: the Go
+    struct's field order, the absent ``dockerCfg`` and (before v1.78) ``ca`` written as ``""``."""
+    kube.create(kinds.MODULE_SOURCE, source_manifest())
+    manager.settle()
+
+    go_json = f'{{"scheme":"HTTP","repo":"{registry.repo}","dockerCfg":"","ca":""}}'
+    expected = hashlib.md5(go_json.encode(), usedforsecurity=False).hexdigest()
+    assert checksum_of(kube.get(kinds.MODULE_SOURCE, "example")) == expected
+
+
+def test_a_source_with_other_annotations_but_no_checksum_marks_its_deployed_releases(
+    kube, make_manager, source_controller, source_manifest, publisher, clock
+):
+    """Only a source without any annotation is taken as never scanned (``len(Annotations) == 0``
+    upstream); one that lost the checksum but kept another annotation compares ``""`` with the
+    checksum, so its deployed releases are marked as after a registry change."""
+    publisher.publish("demo", "v1.0.0", channels=["Stable"])
+    manifest = source_manifest()
+    manifest["metadata"]["annotations"] = {ann.DEFAULT_SOURCE: "true"}
+    kube.create(kinds.MODULE_SOURCE, manifest)
+    kube.create(
+        kinds.MODULE_RELEASE,
+        {
+            "apiVersion": "deckhouse.io/v1alpha1",
+            "kind": "ModuleRelease",
+            "metadata": {"name": "demo-v1.0.0", "labels": {"module": "demo", "source": "example"}},
+            "spec": {"moduleName": "demo", "version": "1.0.0"},
+        },
+    )
+    kube.patch(kinds.MODULE_RELEASE, "demo-v1.0.0", {"status": {"phase": "Deployed"}}, subresource="status")
+    make_manager([source_controller]).settle()
+
+    marks = kube.get(kinds.MODULE_RELEASE, "demo-v1.0.0")["metadata"]["annotations"]
+    assert marks[ann.REGISTRY_SPEC_CHANGED] == "2024-12-16T09:00:00Z"

@@ -17,8 +17,6 @@ DKP shows to users land in ``status``; errors of the cluster API propagate to th
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -42,25 +40,37 @@ from harness.dkp.controllers.release_creation import (
 from harness.dkp.images.reader import RegistryReader, open_source_reader
 from harness.dkp.rules import conditions, messages, policy
 from harness.dkp.rules import source as rules
+from harness.dkp.rules.registry_checksum import registry_spec_checksum as checksum_of_registry
 from harness.dkp.rules.source_ensure import EMBEDDED_SOURCE
 from harness.dkp.runtime import predicates
 from harness.dkp.runtime.reconcile import Request, Result, Watch
+from harness.eras import Behaviour
 from harness.kube.client import EventType, PatchType, WatchEvent
 from harness.kube.errors import NotFound
 from harness.kube.objects import Obj, annotations_of, deep_get, name_of
 from harness.kube.timestamps import stamp
 from harness.registry.errors import RegistryError
 
-__all__ = ["SourceController", "module_state", "registry_spec_checksum"]
+__all__ = ["SourceController", "module_state", "registry_spec_checksum", "stored_checksum"]
 
 LOGGER = rules.LOGGER
 
 
-def registry_spec_checksum(source: Obj) -> str:
-    """md5 hex of the JSON of ``spec.registry`` (§2 step 2); keys sorted for a stable value."""
+def registry_spec_checksum(source: Obj, behaviours: frozenset[Behaviour] = frozenset()) -> str:
+    """The checksum DKP keeps of ``spec.registry`` (§2 step 2), for the era's Go type
+    (``harness.dkp.rules.registry_checksum``)."""
     registry = deep_get(source, "spec.registry", {}) or {}
-    text = json.dumps(registry, sort_keys=True, separators=(",", ":"))
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+    return checksum_of_registry(registry if isinstance(registry, Mapping) else {}, behaviours)
+
+
+def stored_checksum(source: Obj) -> str | None:
+    """The checksum annotation as upstream reads it: ``None`` for a source without any annotation
+    (``len(Annotations) == 0``: never scanned, the checksum is only recorded), else the value or
+    ``""``, so a source that lost it but kept another annotation is taken for a changed registry."""
+    found = annotations_of(source)
+    if not found:
+        return None
+    return str(found.get(ann.REGISTRY_SPEC_CHECKSUM, "") or "")
 
 
 def _condition(module: Obj, type_: str) -> str | None:
@@ -169,8 +179,8 @@ class SourceController(ControllerBase):
             name=name_of(source),
             now=self.clock.now(),
             settings=self._settings,
-            checksum=registry_spec_checksum(source),
-            stored_checksum=annotations_of(source).get(ann.REGISTRY_SPEC_CHECKSUM),
+            checksum=registry_spec_checksum(source, self._settings.behaviours),
+            stored_checksum=stored_checksum(source),
             status=dict(source.get("status") or {}),
             scan_interval=str(deep_get(source, "spec.scanInterval", "") or ""),
             **fields,

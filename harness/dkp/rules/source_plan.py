@@ -91,9 +91,10 @@ class SourceSnapshot:
     now: datetime
     settings: SourceSettings = field(default_factory=SourceSettings)
     checksum: str = ""
-    """md5 of ``spec.registry`` now."""
+    """md5 of ``spec.registry`` now, as DKP computes it (``rules.registry_checksum``)."""
     stored_checksum: str | None = None
-    """The checksum annotation (None: absent)."""
+    """The checksum annotation; None: the source has no annotation at all (never scanned), ``""``:
+    other annotations but not this one (upstream then takes the registry as changed)."""
     status: Mapping[str, Any] = field(default_factory=dict)
     scan_interval: str = ""
     """``spec.scanInterval`` as stored (``""``: unset)."""
