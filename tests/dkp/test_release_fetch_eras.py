@@ -209,3 +209,62 @@ def test_a_release_whose_image_has_no_changelog_carries_none_created_or_rewritte
     rewritten = kube.get(kinds.MODULE_RELEASE, "echo-v1.5.0")
     assert rewritten["metadata"]["annotations"][CHANGE_CAUSE] == "check release (from deployed)"
     assert "changelog" not in rewritten["spec"]
+
+
+@pytest.mark.parametrize("version", ["v1.67.0", "v1.75.0"])
+def test_a_rewritten_pending_release_loses_its_requirements(kube, clock, controller_context, memory, version):
+    """Upstream's fetcher (``ensureModuleRelease`` in ``source/module_release_fetcher.go``, from its
+    first revision read, 0784c31a, to the newest, 815065f0) creates a release with the image's
+    ``requirements`` but rewrites a Pending one with ``moduleName``, ``version``, ``weight`` and
+    ``changelog`` only (and ``update``), so the requirements go; golden
+    ``source/testdata/golden/frozen-chain-missing-intermediates.yaml`` (3c86f42c): the rewritten
+    ``console-v1.55.1`` has the step-by-step change cause and no ``requirements``, the created
+    ``console-v1.53.2`` has them."""
+    requiring = b'name: echo\nrequirements:\n  kubernetes: ">= 1.27"\n'
+    controller = _controller(controller_context, memory, version)
+    _publish(memory, "v1.4.1", channel=True, module_yaml=requiring)
+    _start(kube, clock, controller)
+    assert kube.get(kinds.MODULE_RELEASE, "echo-v1.4.1")["spec"]["requirements"] == {"kubernetes": ">= 1.27"}
+    pending = {
+        "apiVersion": "deckhouse.io/v1alpha1",
+        "kind": "ModuleRelease",
+        "metadata": {"name": "echo-v1.5.0", "labels": {"module": "echo", "source": "example"}},
+        "spec": {"moduleName": "echo", "version": "1.5.0", "requirements": {"kubernetes": ">= 1.20"}},
+    }
+    kube.create(kinds.MODULE_RELEASE, pending)
+    kube.patch(kinds.MODULE_RELEASE, "echo-v1.5.0", {"status": {"phase": "Pending"}}, subresource="status")
+    _publish(memory, "v1.5.0", channel=True, module_yaml=requiring)
+    controller.reconcile(Request("example"))
+
+    rewritten = kube.get(kinds.MODULE_RELEASE, "echo-v1.5.0")
+    assert rewritten["metadata"]["annotations"][CHANGE_CAUSE].startswith("check release (")
+    assert rewritten["spec"] == {"moduleName": "echo", "version": "1.5.0", "weight": 900}
+
+
+@pytest.mark.parametrize("version", ["v1.77.0", "latest"])
+def test_a_refetched_chain_rewrites_its_pending_target_without_requirements(
+    kube, clock, controller_context, memory, version
+):
+    """The golden case itself (``frozen-chain-missing-intermediates``, 3c86f42c): the refetch
+    creates the intermediates with the image's requirements and rewrites the Pending target,
+    which keeps its labels and loses its requirements."""
+    requiring = b'name: echo\nrequirements:\n  kubernetes: ">= 1.27"\n'
+    controller = _controller(controller_context, memory, version)
+    _publish(memory, "v1.52.0", channel=True, module_yaml=requiring)
+    _start(kube, clock, controller)
+    _publish(
+        memory, "v1.55.1", channel=True, module_yaml=requiring + OVERSHOOTING_FROM_TO[len(b"name: echo\n") :]
+    )
+    controller.reconcile(Request("example"))
+    target = kube.get(kinds.MODULE_RELEASE, "echo-v1.55.1")
+    assert target["spec"]["requirements"] == {"kubernetes": ">= 1.27"}
+    kube.patch(kinds.MODULE_RELEASE, "echo-v1.55.1", {"status": {"phase": "Pending"}}, subresource="status")
+    _publish(memory, "v1.53.2", module_yaml=requiring)
+    _publish(memory, "v1.54.1", module_yaml=requiring)
+    controller.reconcile(Request("example"))
+
+    assert kube.get(kinds.MODULE_RELEASE, "echo-v1.53.2")["spec"]["requirements"] == {"kubernetes": ">= 1.27"}
+    rewritten = kube.get(kinds.MODULE_RELEASE, "echo-v1.55.1")
+    assert rewritten["metadata"]["annotations"][CHANGE_CAUSE] == "check release (step-by-step)"
+    assert rewritten["metadata"]["labels"] == target["metadata"]["labels"]
+    assert "requirements" not in rewritten["spec"]

@@ -211,7 +211,7 @@ def _ensure_release(ctx: ReleaseContext, meta: ReleaseMeta, cause: str) -> None:
     if existing.get("status", {}).get("phase") != ReleasePhase.PENDING:
         return
     existing["metadata"].setdefault("annotations", {})[ann.CHANGE_CAUSE] = messages.change_cause(cause)
-    existing["spec"] = _release_spec(ctx.module, meta)
+    existing["spec"] = _release_spec(ctx.module, meta, with_requirements=False)
     ctx.kube.update(kinds.MODULE_RELEASE, existing)
 
 
@@ -246,12 +246,16 @@ def _new_release(ctx: ReleaseContext, meta: ReleaseMeta, name: str, cause: str) 
     }
 
 
-def _release_spec(module: str, meta: ReleaseMeta) -> dict[str, Any]:
+def _release_spec(module: str, meta: ReleaseMeta, *, with_requirements: bool = True) -> dict[str, Any]:
     """The spec the fetcher writes, on create and when it rewrites a Pending release.
 
     Upstream's ``ModuleReleaseSpec.Changelog`` is a map marked ``omitempty``, so an image without
     a changelog leaves the field out (a rewrite drops the old one: golden
-    ``source/testdata/golden/module-lts-channel-direct-update.yaml`` at 74c983e1)."""
+    ``source/testdata/golden/module-lts-channel-direct-update.yaml`` at 74c983e1). A rewrite
+    (``with_requirements=False``) sets no ``requirements``: upstream's ``ensureModuleRelease``
+    (``source/module_release_fetcher.go``, 0784c31a to 815065f0) copies them from the image on
+    create only, so a rewritten Pending release loses them (golden
+    ``frozen-chain-missing-intermediates.yaml`` at 3c86f42c, ``console-v1.55.1``)."""
     definition = meta.definition
     spec: dict[str, Any] = {
         "moduleName": module,
@@ -261,7 +265,7 @@ def _release_spec(module: str, meta: ReleaseMeta) -> dict[str, Any]:
     if meta.changelog:
         spec["changelog"] = dict(meta.changelog)
     requirements = definition.get("requirements")
-    if isinstance(requirements, dict) and requirements:
+    if with_requirements and isinstance(requirements, dict) and requirements:
         spec["requirements"] = dict(requirements)
     versions = (
         (definition.get("update") or {}).get("versions")
