@@ -272,6 +272,28 @@ def test_from_v1_75_a_module_its_bundle_enables_can_be_overridden_without_a_conf
     assert installed.get("demo").version == "v1.1.0"
 
 
+@pytest.mark.parametrize("version", ["v1.75.0", "latest"])
+def test_from_v1_75_a_deploy_writes_no_weight_to_the_status(
+    kube, clock, make_manager, controller_context, publisher, source_manifest, version
+):
+    """The override controller that mounts the documentation at ``/modules/<module>`` (upstream
+    ``override/controller.go`` at 6e01cad3) writes message and digest only; the one before it (the
+    ``/<module>/dev`` path) also wrote ``status.weight``. Golden ``overrides/renew-forces-redeploy``
+    (4af5c423): the redeployed override's status has no weight."""
+    settings = dataclasses.replace(controller_context.settings, behaviours=eras.behaviours_for(version))
+    controller = OverrideController(dataclasses.replace(controller_context, settings=settings))
+    publisher.publish("demo", "v1.1.0", weight=920)
+    kube.create(kinds.MODULE_SOURCE, source_manifest())
+    hand_made_module(kube, clock)
+    apply_override(kube)
+    make_manager([controller]).advance(timedelta(seconds=2))
+
+    status = override(kube)["status"]
+    assert status["message"] == "Ready"
+    assert status["imageDigest"].startswith("sha256:")
+    assert "weight" not in status
+
+
 # -- the override in a running cluster --------------------------------------------------------------
 
 

@@ -139,12 +139,22 @@ class OverrideController(ControllerBase):
             return Result(requeue_after=interval)
         record = self._validated_record(mpo, source, image.files)
         self._install(name, record)
-        self._write_status(mpo, messages.MPO_READY, digest=image.digest, weight=record.weight)
+        self._write_status(mpo, messages.MPO_READY, digest=image.digest, weight=self._status_weight(record))
         self.log.info(LOGGER, "restart Deckhouse because ModulePullOverride image was updated", name=name)
         mirror_package(self.kube, self.settings, name, tag, source_name, dev=True)
         self._drop_renew(mpo)
         documentation.ensure_for_override(self.kube, mpo, source_name, image.digest, self.settings.behaviours)
         return Result(requeue_after=interval)
+
+    def _status_weight(self, record: InstalledModule) -> int | None:
+        """``status.weight`` of a deploy: the image's weight up to v1.74; from v1.75
+        (``Behaviour.DOCUMENTATION_MOUNT_PATH``, chosen: upstream ``override/controller.go`` at
+        6e01cad3, which mounts the documentation at ``/modules/<module>``, no longer sets it, the
+        revision with the ``/<module>/dev`` path did) none (golden
+        ``overrides/renew-forces-redeploy`` at 4af5c423)."""
+        if eras.Behaviour.DOCUMENTATION_MOUNT_PATH in self.settings.behaviours:
+            return None
+        return record.weight
 
     def _drop_renew(self, mpo: Obj) -> None:
         """After a deploy the ``renew`` annotation is removed, whatever its value (upstream deletes
