@@ -198,6 +198,26 @@ def test_an_override_of_a_missing_tag_reports_the_download_error(
     assert installed.get("demo").version == "v9.9.9"
 
 
+def test_each_failed_look_stamps_updated_at_again(kube, clock, alone, publisher, source_manifest):
+    """Upstream writes ``Download error: …`` (and ``Deploy error``, ``Validation error``) at every
+    failed attempt, not only when the message changes, so ``status.updatedAt`` is the last
+    attempt's time (``override/controller.go`` at 6e01cad3; golden
+    ``overrides/renew-deploy-fails`` at 3da5e173: five looks, five status writes). Messages of a
+    module not ready for an override are written only when they change (the other goldens: one
+    write in five looks)."""
+    publisher.publish("demo", "v1.0.0")
+    kube.create(kinds.MODULE_SOURCE, source_manifest())
+    hand_made_module(kube, clock)
+    apply_override(kube, tag="v9.9.9")
+    alone.advance(timedelta(seconds=2))
+    first = override(kube)["status"]["updatedAt"]
+
+    alone.advance(timedelta(seconds=15))
+    status = override(kube)["status"]
+    assert status["message"].startswith("Download error: ")
+    assert status["updatedAt"] > first
+
+
 def test_an_override_whose_image_rejects_the_module_settings_reports_the_validation_error(
     kube, clock, alone, publisher, source_manifest, installed, controller_context
 ):

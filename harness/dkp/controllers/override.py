@@ -70,11 +70,15 @@ class _DigestReader(Protocol):
 class _Problem(Exception):
     """A state DKP reports in ``status.message`` and looks at again after ``requeue``."""
 
-    def __init__(self, message: str, requeue: timedelta, *, clear_digest: bool = False) -> None:
+    def __init__(
+        self, message: str, requeue: timedelta, *, clear_digest: bool = False, always: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.requeue = requeue
         self.clear_digest = clear_digest
+        self.always = always
+        """Written at every look, not only when it changes (a download error: see ``_write_status``)."""
 
 
 class OverrideController(ControllerBase):
@@ -105,7 +109,8 @@ class OverrideController(ControllerBase):
         try:
             return self._handle(mpo)
         except _Problem as problem:
-            self._write_status(mpo, problem.message, digest="" if problem.clear_digest else None)
+            digest = "" if problem.clear_digest else None
+            self._write_status(mpo, problem.message, digest=digest, always=problem.always)
             return Result(requeue_after=problem.requeue)
 
     def _scan_interval(self, mpo: Obj) -> timedelta:
@@ -227,7 +232,7 @@ class OverrideController(ControllerBase):
         ``Behaviour.OVERRIDE_RENEW`` it is also the status message (case "renew survives a failed
         deploy"); nothing else changes, so a renew request stays armed for the next look."""
         if eras.Behaviour.OVERRIDE_RENEW in self.settings.behaviours:
-            self._write_status(mpo, messages.MPO_DEPLOY_ERROR_PREFIX + error)
+            self._write_status(mpo, messages.MPO_DEPLOY_ERROR_PREFIX + error, always=True)
         return ReconcileError(error)
 
     @staticmethod
@@ -239,7 +244,7 @@ class OverrideController(ControllerBase):
 
     def _download_error(self, name: str, exc: RegistryError, interval: timedelta) -> _Problem:
         self.log.error(LOGGER, "failed to download dev image tag", name=name, error=str(exc))
-        return _Problem(messages.MPO_DOWNLOAD_ERROR_PREFIX + str(exc), interval)
+        return _Problem(messages.MPO_DOWNLOAD_ERROR_PREFIX + str(exc), interval, always=True)
 
     def _validated_record(self, mpo: Obj, source: Obj, files: Any) -> InstalledModule:
         """The image as the module it installs; settings it rejects are the message and the
@@ -249,7 +254,7 @@ class OverrideController(ControllerBase):
         try:
             deploy.validate_settings(name, self._settings(name), record.settings_schema)
         except deploy.SettingsInvalid as exc:
-            self._write_status(mpo, messages.MPO_VALIDATION_ERROR_PREFIX + str(exc))
+            self._write_status(mpo, messages.MPO_VALIDATION_ERROR_PREFIX + str(exc), always=True)
             raise ReconcileError(f"validation error: {exc}") from None
         return record
 
@@ -302,16 +307,29 @@ class OverrideController(ControllerBase):
     # -- status ------------------------------------------------------------------------------------
 
     def _write_status(
-        self, mpo: Obj, message: str, *, digest: str | None = None, weight: int | None = None
+        self,
+        mpo: Obj,
+        message: str,
+        *,
+        digest: str | None = None,
+        weight: int | None = None,
+        always: bool = False,
     ) -> None:
-        """Write message/imageDigest/weight when one changed; ``updatedAt`` stamps the write."""
+        """Write message/imageDigest/weight when one changed; ``updatedAt`` stamps the write.
+
+        ``always``: the errors of an attempt (``Download error``, ``Deploy error``, ``Validation
+        error``) are written at every attempt, so ``updatedAt`` is the last one's time: upstream
+        (``override/controller.go`` at 6e01cad3) writes them without comparing, while the messages
+        of a module not ready for an override and ``Ready`` are written only when they change
+        (goldens ``overrides/renew-deploy-fails``: five looks, five writes; ``module-not-found``,
+        ``up-to-date``: one and none)."""
         current = mpo.get("status") or {}
         wanted: dict[str, Any] = {"message": message}
         if digest is not None:
             wanted["imageDigest"] = digest or None
         if weight is not None:
             wanted["weight"] = weight
-        if all(current.get(k) == v for k, v in wanted.items()):
+        if not always and all(current.get(k) == v for k, v in wanted.items()):
             return
         wanted["updatedAt"] = stamp(self.clock.now())
         try:
