@@ -832,14 +832,16 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
     Stable policy applies (the LTS policy the releases are labelled with is not the module's) and
     the channel's v2.0.0 follows v1.0.0 without a skipped minor or major. The fetcher therefore
     rewrites the pending v2.0.0 itself: change cause "from deployed", and a spec rebuilt from the
-    channel's image, which carries no changelog.
+    channel's image, which carries no changelog. The rewrite sets no requirements either, though
+    the image names some (as the suite's mocked images do): upstream's fetcher copies them on
+    create only, and the golden's rewritten v2.0.0 has none.
 
     Given the registry has the modules:
-      | module     | version | channels |
-      | testmodule | v1.0.0  |          |
-      | testmodule | v1.1.0  |          |
-      | testmodule | v1.2.0  |          |
-      | testmodule | v2.0.0  | stable   |
+      | module     | version | channels | requires kubernetes |
+      | testmodule | v1.0.0  |          | >= 1.27             |
+      | testmodule | v1.1.0  |          | >= 1.27             |
+      | testmodule | v1.2.0  |          | >= 1.27             |
+      | testmodule | v2.0.0  | stable   | >= 1.27             |
     And the cluster has:
       """
       apiVersion: deckhouse.io/v1alpha1
@@ -927,6 +929,7 @@ Feature: Sources, module configs and pull overrides, as DKP's controller tests s
           modules.deckhouse.io/change-cause: check release (from deployed)
       spec:
         changelog: ~
+        requirements: ~
         moduleName: testmodule
         version: 2.0.0
         weight: 900
