@@ -136,7 +136,8 @@ Feature: A pull override that already pulled its tag, as DKP's override-controll
     Upstream override-controller case "renew forces redeploy" (testdata
     overrides/renew-forces-redeploy, suite at 3c08f0fc, Deckhouse's main branch): the digest is the
     one recorded, yet renew "true" downloads and installs the image again, documents it, and drops
-    the one-shot annotation, so later looks leave the module alone.
+    the one-shot annotation, so later looks leave the module alone. The redeploy writes message
+    and digest, no weight (the golden's status has none).
 
     Given the cluster has:
       """
@@ -183,6 +184,7 @@ Feature: A pull override that already pulled its tag, as DKP's override-controll
       status:
         message: Ready
         imageDigest: ${DIGEST}
+        weight: ~
       """
     And the Module "test-module" matches:
       """
