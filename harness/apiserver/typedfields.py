@@ -242,8 +242,17 @@ def _base64_error(text: str) -> str | None:
 _UNSEEN: Any = object()
 
 
+def _struct_name(go_type: str) -> str:
+    """``reflect.Type.Name()`` of a struct: ``v1.DeploymentSpec`` is ``DeploymentSpec``."""
+    return go_type.rpartition(".")[2]
+
+
 def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str | None:
-    """The decoder's complaint about ``value`` at Go field path ``where``, or ``None``.
+    """The decoder's complaint about ``value`` at ``where``, or ``None``.
+
+    ``where`` is ``<Struct>.<path>``: the innermost Go struct whose field holds ``value`` and the
+    dotted JSON path from the root, as ``encoding/json``'s ``addErrorContext`` names them (Go
+    1.20+: ``UnmarshalTypeError.Struct`` and ``.Field``); map keys and list indexes add nothing.
 
     ``before``: the stored object's value at the same path; a value that *is* it (a patch shares
     what it does not touch) was decoded when it was stored, so it is not walked again.
@@ -274,8 +283,9 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
         return _first(_check(v, shape[1], where) for v in value)
     fields: dict[str, Shape] = shape[2]  # type: ignore[misc]
     prior = before if isinstance(before, dict) else {}
+    inner = f"{_struct_name(str(shape[1]))}.{where.partition('.')[2]}"
     return _first(
-        _check(value[k], fields[k], f"{where}.{k}", prior.get(k, _UNSEEN)) for k in value if k in fields
+        _check(value[k], fields[k], f"{inner}.{k}", prior.get(k, _UNSEEN)) for k in value if k in fields
     )
 
 

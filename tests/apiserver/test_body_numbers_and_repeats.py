@@ -80,7 +80,7 @@ def test_a_built_in_int_field_names_the_literal_it_refuses(http: httpx.Client):
     refused = _post(http, "/apis/apps/v1/namespaces/default/deployments", body)
     assert refused.status_code == 400
     assert refused.json()["message"].endswith(
-        "json: cannot unmarshal number 1e0 into Go struct field Deployment.spec.replicas of type int32"
+        "json: cannot unmarshal number 1e0 into Go struct field DeploymentSpec.spec.replicas of type int32"
     )
 
 

@@ -244,7 +244,7 @@ def test_a_daemon_set_status_count_of_the_wrong_type_is_refused(client):
     """``kubectl get ds`` prints the status counts: a string stored there made every list a 500."""
     daemon_sets = client.resolve("apps/v1", "DaemonSet")
     client.create(daemon_sets, _deployment())
-    with pytest.raises(Invalid, match=r"DaemonSet\.status\.numberReady of type int32"):
+    with pytest.raises(Invalid, match=r"Go struct field DaemonSetStatus\.status\.numberReady of type int32"):
         client.patch(
             daemon_sets, "web", {"status": {"numberReady": "abc"}}, namespace="default", subresource="status"
         )

@@ -319,7 +319,8 @@ def test_a_count_beyond_int32_is_refused_with_its_literal_and_never_stored(
     status = hostile.request("POST", DEPLOYMENTS, _deployment("huge", replicas)).status_object()
     assert status["code"] == 400
     assert status["message"].endswith(
-        f"json: cannot unmarshal number {literal} into Go struct field Deployment.spec.replicas of type int32"
+        f"json: cannot unmarshal number {literal} into Go struct field"
+        " DeploymentSpec.spec.replicas of type int32"
     )
     assert hostile.request("GET", f"{DEPLOYMENTS}/huge").status == 404
     hostile.assert_healthy()
