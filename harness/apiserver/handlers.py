@@ -129,7 +129,7 @@ def _include(req: Request) -> str:
 def _converted(b: Backend, req: Request, body: Any, *, listed: bool) -> Any:
     """``body`` as the ``Accept`` header's conversion makes it (:mod:`.transform`): a Table, the
     metadata alone, or itself; a ``Status`` is never converted."""
-    target = negotiate(req.accept)
+    target = negotiate(req.accept, custom=req.rt.custom)
     if target is None or not isinstance(body, dict) or body.get("kind") == "Status":
         return body
     if target.kind == "Table":
@@ -241,7 +241,7 @@ def watch(b: Backend, req: Request) -> Response:
     _check_rv(b, req, watch=True)
     timeout = _watch_timeout(req)
     send_initial = req.query.get("sendInitialEvents")
-    target = negotiate(req.accept)
+    target = negotiate(req.accept, custom=req.rt.custom)
     metadata_only = target is not None and target.kind == "PartialObjectMetadata"
     spec = WatchSpec(
         rt=req.rt,
@@ -960,7 +960,7 @@ def _unstructured(req: Request, response: Response) -> bool:
     ``PartialObjectMetadataList`` sends the objects unconverted, as upstream."""
     if not req.rt.custom:
         return False
-    target = negotiate(req.accept)
+    target = negotiate(req.accept, custom=req.rt.custom)
     if response.stream is not None:
         return target is None or target.kind == "PartialObjectMetadataList"
     body = response.body

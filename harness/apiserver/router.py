@@ -22,6 +22,7 @@ from harness.apiserver.media_types import PROTOBUF, input_media, patch_media
 from harness.apiserver.openapi import OpenApi
 from harness.apiserver.request import Backend, Request, Response, query_flag
 from harness.apiserver.token_requests import authenticate
+from harness.apiserver.transform import not_acceptable, refusal
 from harness.kube.errors import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
 
 __all__ = ["PUBLIC_PATHS", "Router"]
@@ -36,6 +37,8 @@ _SLASHED_ROOTS = {"/version/": "/version", "/api/": "/api", "/apis/": "/apis"}
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
 APPLY_PATCH = "application/apply-patch+yaml"
 _YAML_MEDIA = frozenset({"application/yaml", APPLY_PATCH})
+_CONNECTS = frozenset({"exec", "attach", "portforward", "proxy"})
+"""Subresources served by ``ConnectResource``, which negotiates no answer type (no ``406``)."""
 
 
 class Router:
@@ -169,6 +172,15 @@ class Router:
         else:
             raise MethodNotAllowed(f"{method} is not supported on {'/'.join(parts)}")
         content_type = headers.get("content-type", "")
+        refused = (
+            None
+            if sub in _CONNECTS
+            else refusal(headers.get("accept", ""), custom=rt.custom, watch=verb == "watch")
+        )
+        if refused is not None:  # negotiated first; a patch's own Content-Type check comes before
+            if verb == "patch":
+                patch_media(content_type, tuple(accepted_patch_types(rt.custom)))
+            raise not_acceptable(refused)
         decoded = self._decode(verb, rt, sub, raw, content_type, q)
         if verb == "update" or (verb == "create" and sub is None):  # not exec, attach, ...
             as_yaml = content_type.split(";")[0].strip() in _YAML_MEDIA

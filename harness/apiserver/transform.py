@@ -3,10 +3,11 @@
 kube-apiserver negotiates the answer's media type clause by clause (the clauses in the client's
 order of preference; ``negotiation.NegotiateMediaTypeOptions`` in
 ``k8s.io/apiserver/pkg/endpoints/handlers/negotiation/negotiate.go``): the first clause of a type
-it serves whose conversion the endpoint allows wins, and when none does the plain object is sent,
-never a ``406``. The conversions allowed (``RequestScope.AllowsMediaTypeTransform`` in
-``handlers/rest.go``) are ``Table`` (JSON or YAML only), ``PartialObjectMetadata`` and
-``PartialObjectMetadataList``, each in ``meta.k8s.io/v1`` or ``v1beta1``.
+it serves whose conversion the endpoint allows wins; when none does, the endpoint answers ``406``
+before anything else (:func:`refusal`; nothing falls back to the plain object). The conversions
+allowed (``RequestScope.AllowsMediaTypeTransform`` in ``handlers/rest.go``) are ``Table`` (JSON
+or YAML only), ``PartialObjectMetadata`` and ``PartialObjectMetadataList``, each in
+``meta.k8s.io/v1`` or ``v1beta1``.
 
 The conversion itself (``doTransformObject`` and ``asPartialObjectMetadata(List)`` in
 ``handlers/response.go``) runs on whatever the request answers with, reads and writes alike; a
@@ -19,6 +20,7 @@ dynamic client learnt to read that, kubernetes-client/python#2142).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +28,25 @@ from harness.apiserver.catalog import ResourceType
 from harness.kube.errors import ApiError
 from harness.kube.objects import Obj
 
-__all__ = ["Target", "negotiate", "not_acceptable", "output_media", "partial_list", "partial_object"]
+__all__ = [
+    "Target",
+    "negotiate",
+    "not_acceptable",
+    "output_media",
+    "partial_list",
+    "partial_object",
+    "refusal",
+]
 
-_SERVED_TYPES = frozenset({"application/json", "application/yaml", "application/vnd.kubernetes.protobuf"})
+_PROTOBUF = "application/vnd.kubernetes.protobuf"
+_SERVED_ORDER = ("application/json", "application/yaml", _PROTOBUF)
+"""The codec factory's serializers in its order (the CR handler's too; CBOR is gated off in 1.32)."""
+_SERVED_TYPES = frozenset(_SERVED_ORDER)
+_STREAMING = frozenset({"application/json", _PROTOBUF})
+"""The serializers with a stream serializer: YAML has none, so no watch is sent as YAML."""
+_ONLY = "only the following media types are accepted: "
+_REFUSED = _ONLY + ", ".join(_SERVED_ORDER)
+_REFUSED_STREAM = _ONLY + ", ".join(f"{m};stream=watch" for m in _SERVED_ORDER if m in _STREAMING)
 _TABLE_TYPES = frozenset({"application/json", "application/yaml"})
 _KINDS = frozenset({"Table", "PartialObjectMetadata", "PartialObjectMetadataList"})
 _VERSIONS = frozenset({"v1", "v1beta1"})
@@ -83,9 +101,9 @@ def _clauses(accept: str) -> list[_Clause]:
 
 def _serves(media: str) -> list[str]:
     if media == "*/*":
-        return sorted(_SERVED_TYPES)
+        return list(_SERVED_ORDER)
     if media.endswith("/*"):
-        return [m for m in sorted(_SERVED_TYPES) if m.startswith(media[:-1])]
+        return [m for m in _SERVED_ORDER if m.startswith(media[:-1])]
     return [media] if media in _SERVED_TYPES else []
 
 
@@ -102,14 +120,11 @@ def _target(clause: _Clause, media: str) -> tuple[bool, Target | None]:
     return True, Target(kind, version)
 
 
-def negotiate(accept: str) -> Target | None:
-    """The conversion the first servable clause of ``accept`` asks for; None for the plain object."""
-    for clause in _clauses(accept):
-        for media in _serves(clause.media):
-            allowed, target = _target(clause, media)
-            if allowed:
-                return target
-    return None
+def negotiate(accept: str, *, custom: bool = False) -> Target | None:
+    """The conversion the first servable clause of ``accept`` asks for; None for the plain object
+    (or for no servable clause at all, which :func:`refusal` has answered with a ``406`` by then)."""
+    picked = _picked(accept, custom)
+    return None if picked is None else picked[1]
 
 
 def output_media(accept: str) -> str | None:
@@ -120,6 +135,49 @@ def output_media(accept: str) -> str | None:
             if _target(clause, media)[0]:
                 return media
     return None
+
+
+def _stream_allowed(clause: _Clause, media: str) -> bool:
+    """``acceptMediaTypeOptions``'s ``stream`` and ``sv`` parameters: a stream only of a type with
+    a stream serializer and only ``watch``; a server version only the meta group's ``v1``."""
+    stream, server_version = clause.params.get("stream", ""), clause.params.get("sv", "")
+    if stream and (media not in _STREAMING or stream != "watch"):
+        return False
+    return not server_version or server_version == "v1"
+
+
+def _picked(accept: str, custom: bool) -> tuple[str, Target | None] | None:
+    """The media type and conversion ``NegotiateMediaTypeOptions`` picks for a resource endpoint."""
+    for clause in _clauses(accept):
+        for media in _serves(clause.media):
+            allowed, target = _target(clause, media)
+            if not allowed or not _stream_allowed(clause, media):
+                continue
+            if custom and target is None and media == _PROTOBUF:
+                continue  # the CR handler's StandardSerializers: protobuf only for metadata-only
+            return media, target
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _refusal(accept: str, custom: bool, watch: bool) -> str | None:
+    picked = _picked(accept, custom)
+    if picked is None:
+        return _REFUSED
+    return _REFUSED_STREAM if watch and picked[0] not in _STREAMING else None
+
+
+def refusal(accept: str, *, custom: bool, watch: bool) -> str | None:
+    """The ``406`` message a resource endpoint answers ``accept`` with, or None to serve it.
+
+    Every resource handler negotiates its answer's type first (``NegotiateOutputMediaType``); no
+    clause it serves is ``errNotAcceptable`` listing every type, and a watch negotiates again for
+    a stream serializer (``NegotiateOutputMediaTypeStream``), listing the stream types. Nothing
+    falls back to JSON: a header of conversions alone that the endpoint cannot make is refused. An
+    empty header is the first type, JSON. Headers repeat (a client sends the same one each time),
+    so the answer is cached per header.
+    """
+    return _refusal(accept, custom, watch) if accept else None
 
 
 def not_acceptable(message: str) -> ApiError:

@@ -76,7 +76,7 @@ def test_the_wrong_shape_for_the_endpoint_is_a_406_naming_the_go_type(http):
     assert pods["message"].endswith("is a list (*core.PodList)")
 
 
-def test_the_first_servable_clause_wins_and_an_unknown_conversion_gets_the_object(http):
+def test_the_first_servable_clause_wins_and_an_unknown_conversion_alone_is_a_406(http):
     """client-go's metadata client offers protobuf first, then JSON, then the plain object."""
     assert http.post(WIDGETS, json=widget("a")).status_code == 201
     metadata_client = (
@@ -87,7 +87,9 @@ def test_the_first_servable_clause_wins_and_an_unknown_conversion_gets_the_objec
         http.get(WIDGETS, headers={"Accept": metadata_client}).json()["kind"] == "PartialObjectMetadataList"
     )
     unknown = "application/json;as=Bogus;g=meta.k8s.io;v=v1"
-    assert http.get(f"{WIDGETS}/a", headers={"Accept": unknown}).json()["kind"] == "Widget"
+    assert http.get(f"{WIDGETS}/a", headers={"Accept": unknown}).status_code == 406
+    fallback = f"{unknown}, application/json"
+    assert http.get(f"{WIDGETS}/a", headers={"Accept": fallback}).json()["kind"] == "Widget"
     v2 = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2, application/json;q=0.5"
     assert http.get(f"{WIDGETS}/a", headers={"Accept": v2}).json()["kind"] == "Widget"
 
