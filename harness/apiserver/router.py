@@ -102,18 +102,21 @@ class Router:
             if agg is not None:
                 body = discovery.aggregated(catalog, core=path == "/api", version=agg)
                 return Response(200, body, content_type=discovery.aggregated_content_type(agg))
+            _negotiate_discovery(accept)
             if path == "/api":
                 return Response(200, discovery.api_versions(self._address()))
             return Response(200, discovery.api_group_list(catalog))
         if parts[:1] == ["openapi"]:
             return self._openapi_doc(parts, accept)
         if len(parts) == 2 and parts[0] == "apis" and catalog.versions(parts[1]):
+            _negotiate_discovery(accept)
             return Response(200, discovery.api_group(catalog, parts[1]))
         if (len(parts) == 2 and parts[0] == "api") or (len(parts) == 3 and parts[0] == "apis"):
             group, version = ("", parts[1]) if parts[0] == "api" else (parts[1], parts[2])
             found = discovery.api_resource_list(catalog, group, version)
             if found is None:
                 raise NotFound("the server could not find the requested resource")
+            _negotiate_discovery(accept)
             return Response(200, found)
         return None
 
@@ -266,3 +269,11 @@ class Router:
             message = f'{kind} in version "{version}" cannot be handled as a {kind}: {exc}'
             raise BadRequest(message) from None
         return {"apiVersion": api_version, "kind": kind, **body}
+
+
+def _negotiate_discovery(accept: str) -> None:
+    """A discovery document is written by ``WriteObjectNegotiated`` with no conversion allowed
+    (``pkg/endpoints/discovery`` in k8s.io/apiserver): an ``Accept`` it cannot serve is the 406."""
+    refused = refusal(accept, plain=True)
+    if refused is not None:
+        raise not_acceptable(refused)

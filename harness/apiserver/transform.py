@@ -146,12 +146,15 @@ def _stream_allowed(clause: _Clause, media: str) -> bool:
     return not server_version or server_version == "v1"
 
 
-def _picked(accept: str, custom: bool) -> tuple[str, Target | None] | None:
-    """The media type and conversion ``NegotiateMediaTypeOptions`` picks for a resource endpoint."""
+def _picked(accept: str, custom: bool, plain: bool = False) -> tuple[str, Target | None] | None:
+    """The media type and conversion ``NegotiateMediaTypeOptions`` picks for a resource endpoint;
+    ``plain``: for an endpoint that converts nothing (``DefaultEndpointRestrictions``, discovery)."""
     for clause in _clauses(accept):
         for media in _serves(clause.media):
             allowed, target = _target(clause, media)
             if not allowed or not _stream_allowed(clause, media):
+                continue
+            if plain and any(k in clause.params for k in ("as", "g", "v")):
                 continue
             if custom and target is None and media == _PROTOBUF:
                 continue  # the CR handler's StandardSerializers: protobuf only for metadata-only
@@ -160,14 +163,14 @@ def _picked(accept: str, custom: bool) -> tuple[str, Target | None] | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _refusal(accept: str, custom: bool, watch: bool) -> str | None:
-    picked = _picked(accept, custom)
+def _refusal(accept: str, custom: bool, watch: bool, plain: bool) -> str | None:
+    picked = _picked(accept, custom, plain)
     if picked is None:
         return _REFUSED
     return _REFUSED_STREAM if watch and picked[0] not in _STREAMING else None
 
 
-def refusal(accept: str, *, custom: bool, watch: bool) -> str | None:
+def refusal(accept: str, *, custom: bool = False, watch: bool = False, plain: bool = False) -> str | None:
     """The ``406`` message a resource endpoint answers ``accept`` with, or None to serve it.
 
     Every resource handler negotiates its answer's type first (``NegotiateOutputMediaType``); no
@@ -175,9 +178,10 @@ def refusal(accept: str, *, custom: bool, watch: bool) -> str | None:
     a stream serializer (``NegotiateOutputMediaTypeStream``), listing the stream types. Nothing
     falls back to JSON: a header of conversions alone that the endpoint cannot make is refused. An
     empty header is the first type, JSON. Headers repeat (a client sends the same one each time),
-    so the answer is cached per header.
+    so the answer is cached per header. ``plain``: a discovery document's endpoint, which converts
+    nothing (``DefaultEndpointRestrictions``), so a clause asking for a conversion is never served.
     """
-    return _refusal(accept, custom, watch) if accept else None
+    return _refusal(accept, custom, watch, plain) if accept else None
 
 
 def not_acceptable(message: str) -> ApiError:

@@ -111,3 +111,17 @@ def test_a_custom_resource_skips_plain_protobuf_for_the_next_clause(http):
     accept = "application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io"
     assert http.get(WIDGETS, headers={"Accept": accept}).json()["kind"] == "Table"
     assert http.get(CONFIGMAPS, headers={"Accept": accept}).json()["kind"] == "ConfigMapList"
+
+
+@pytest.mark.parametrize("path", ["/api", "/apis", "/api/v1", "/apis/apps", "/apis/apps/v1"])
+def test_a_discovery_document_refuses_what_it_cannot_serve(http, path):
+    """``WriteObjectNegotiated`` with ``DefaultEndpointRestrictions``: no conversion at all."""
+    assert http.get(path, headers={"Accept": "text/html"}).json()["message"] == SERVED
+    table = "application/json;as=Table;v=v1;g=meta.k8s.io"
+    assert http.get(path, headers={"Accept": table}).status_code == 406
+    assert http.get(path, headers={"Accept": f"{table}, application/json"}).status_code == 200
+    assert http.get(path, headers={"Accept": "text/html, */*;q=0.8"}).status_code == 200
+
+
+def test_an_unknown_discovery_path_stays_a_404(http):
+    assert http.get("/apis/nowhere.example.com", headers={"Accept": "text/html"}).status_code == 404
