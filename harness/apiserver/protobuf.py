@@ -10,8 +10,9 @@ messages of those objects are known here, by the field numbers of
 ``k8s.io/api/core/v1/generated.proto``,
 ``…/apps/v1``, ``…/authorization/v1``, ``…/authentication/v1`` and ``k8s.io/apimachinery``'s
 ``ObjectMeta``, ``LabelSelector``, ``Quantity`` and ``IntOrString``; a field the schema does not
-name is skipped, as an older server skips a newer client's field. Any other type's protobuf body
-is the 415 kube-apiserver sends for a custom resource.
+name is skipped, as an older server skips a newer client's field. Any other built-in type's
+protobuf body is a 415 here (kube-apiserver reads them all); a custom resource's is
+:mod:`.custom_protobuf`'s.
 
 Go's generated marshaller writes every non-pointer field, zero or not, while its JSON leaves out
 the zero ones tagged ``omitempty``: so a zero read for a plain ``int``/``bool`` field is dropped,
@@ -26,7 +27,7 @@ import base64
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["MAGIC", "ProtobufError", "decode", "known_kinds"]
+__all__ = ["MAGIC", "ProtobufError", "decode", "known_kinds", "type_meta"]
 
 MAGIC = b"k8s\x00"
 
@@ -235,6 +236,17 @@ def decode(raw: bytes, kind: str) -> dict[str, Any]:
     if not isinstance(inner, bytes):
         raise ProtobufError("runtime.Unknown has no raw object")
     return _message(inner, _OBJECTS[kind])
+
+
+def type_meta(raw: bytes) -> tuple[str, str]:
+    """The ``apiVersion`` and ``kind`` of the ``runtime.Unknown`` envelope in ``raw`` (after the
+    magic), empty when it names none."""
+    unknown = dict(_fields(raw[len(MAGIC) :]))
+    meta = unknown.get(1, b"")
+    if not isinstance(meta, bytes):
+        raise ProtobufError("runtime.Unknown's typeMeta is a varint")
+    found = _message(meta, {1: ("apiVersion", "string"), 2: ("kind", "string")})
+    return str(found.get("apiVersion", "")), str(found.get("kind", ""))
 
 
 def _message(raw: bytes, schema: Schema) -> dict[str, Any]:
