@@ -157,6 +157,7 @@ def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> 
     """
     from harness.cli._checks import USAGE_ERROR
     from harness.report.claims import CatalogueError, load_catalogue
+    from harness.report.visible_text import visible
     from harness.steps.catalogue import CATALOGUE
     from harness.steps.lint import lint
     from harness.steps.tag_lint import FILE, tag_problems
@@ -181,7 +182,7 @@ def _lint(features: Path, given_claims: Path | None, *, named: bool = False) -> 
         )
     tags = tag_problems(features, catalogue)
     for problem in tags:
-        print(problem)
+        print(visible(str(problem)))  # a tag's text as the lint's lines: controls shown, not obeyed
     report = lint(features, CATALOGUE)
     whole = features.resolve() == (ROOT / "features").resolve()
     if not whole:

@@ -22,6 +22,7 @@ from pytest_bdd.parser import ScenarioTemplate, Step
 
 from harness.feature_text import real_path
 from harness.report.page_expectation import PAGE_SAYS, is_page_step
+from harness.report.visible_text import visible
 from harness.steps.binding import UNREADABLE_ERRORS, parse_feature
 from harness.steps.catalogue import EXTRA_TYPES, StepDef
 from harness.steps.step_place import is_outline, outline_problem, unfilled_placeholder
@@ -80,6 +81,9 @@ class LintReport:
         return not (self.undefined or self.ambiguous or self.unused or self.invalid)
 
     def lines(self) -> list[str]:
+        """The problems as the terminal shows them: the author's line with its control characters
+        made visible (:mod:`harness.report.visible_text`), so an ESC sequence or a right-to-left
+        override in a feature file cannot recolour, rewrite or reorder what the lint prints."""
         out = [
             f"{line.location}: undefined step: {line.keyword.strip()} {line.text}\n"
             + _with_newline(
@@ -101,7 +105,7 @@ class LintReport:
             f"{line.location}: {line.keyword.strip()} {line.text.removesuffix(':')}: {problem}"
             for line, problem in self.invalid
         ]
-        return out
+        return [visible(line) for line in out]
 
 
 def lint(features_dir: Path, steps: list[StepDef]) -> LintReport:

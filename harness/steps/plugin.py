@@ -32,6 +32,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
 from harness.feature_text import real_path
+from harness.report.visible_text import visible
 from harness.steps.binding import AUTO_BINDING_ATTRIBUTE
 from harness.steps.catalogue import CATALOGUE
 from harness.steps.history import History
@@ -179,11 +180,14 @@ def pytest_bdd_step_func_lookup_error(
             raise empty
     near = closest_steps(step.type, step.name, CATALOGUE)
     where = f"{_shown(feature.filename, request.config.rootpath)}:{step.line_number}"
+    # The author's line is echoed (and rewritten): its control characters are shown, not obeyed.
     raise UnknownStepError(
-        f"{where}: no step definition matches: {step.keyword.strip()} {step.name}\n"
-        + _with_newline(suggested_line(step.type, step.keyword.strip(), step.name, CATALOGUE))
-        + describe_candidates(near, "  closest defined steps:")
-        + "\n  (the full list: `dkp-harness steps`)"
+        visible(
+            f"{where}: no step definition matches: {step.keyword.strip()} {step.name}\n"
+            + _with_newline(suggested_line(step.type, step.keyword.strip(), step.name, CATALOGUE))
+            + describe_candidates(near, "  closest defined steps:")
+            + "\n  (the full list: `dkp-harness steps`)"
+        )
     )
 
 
