@@ -9,8 +9,10 @@ its claims "held" on the account of their other scenarios, or dropped out of the
 The controller knows the node ids (``pytest_xdist_node_collection_finished``); a test of the
 feature binding (:func:`harness.steps.binding.bind_features`) is named from its feature file and
 scenario, so the controller walks the same names (:func:`harness.bound_features.bound_tests`) over
-the features folder the binding reads by default (``<module folder>/../features``), parsing the
-files itself. A node id of any other test, or of a module that binds another folder, stays bare.
+the features folders the module binds (the default ``<module folder>/../features`` or the
+``features_dir`` its call names, read without importing it: :mod:`harness.report.binding_folders`),
+parsing the files itself. A node id of any other test, or of a module whose folder cannot be read
+from its source (a helper's return value, an environment variable), stays bare.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from pytest_bdd.parser import ScenarioTemplate
 
 from harness.bound_features import BoundTest, bound_tests
+from harness.report.binding_folders import bound_folders
 from harness.report.recorder import ScenarioRecorder, scenario_result
 from harness.report.redaction import redact_value
 
@@ -29,7 +32,7 @@ __all__ = ["NodeScenarios"]
 
 _CLAIM_TAG = "claim:"
 _DEVIATION_TAG = "deviation"
-_BINDING_CALL = "bind_features("
+_BINDING_CALL = "bind_features"
 _NODE = re.compile(r"^(?P<module>[^:]+)::(?:.*::)?(?P<function>[^:\[]+)(?:\[(?P<param>.*)\])?$")
 
 
@@ -69,13 +72,17 @@ class NodeScenarios:
 
 
 def _tests_of(module: Path) -> dict[str, BoundTest]:
+    """The tests of every ``bind_features`` call of ``module``, a later call's names made unique
+    against the earlier ones' as the binding makes them in the one namespace."""
     try:
         binds = _BINDING_CALL in module.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
-    if not binds:
-        return {}
-    return {test.name: test for test in bound_tests(module.resolve().parents[1] / "features")}
+    folders = bound_folders(module) if binds else None
+    tests: dict[str, BoundTest] = {}
+    for folder in folders or []:
+        tests.update({test.name: test for test in bound_tests(folder, taken=set(tests))})
+    return tests
 
 
 def _example(template: ScenarioTemplate, param: str | None) -> dict[str, str]:

@@ -55,3 +55,64 @@ def test_a_node_id_of_anything_else_stays_unnamed(tmp_path):
     assert known.skeleton("scenarios/test_features.py::test_area_twice__same_name") is None
     assert known.skeleton("scenarios/missing.py::test_x") is None
     assert known.skeleton("not a node id") is None
+
+
+def _runtime_names(module: Path) -> list[str]:
+    """The test names the module really makes: its source run, as pytest would import it."""
+    namespace: dict[str, object] = {"__file__": str(module), "__name__": "bound_module"}
+    exec(compile(module.read_text(), str(module), "exec"), namespace)
+    return [name for name in namespace if name.startswith("test_")]
+
+
+def _features(folder: Path, name: str = "twice.feature") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(FEATURE)
+    return folder
+
+
+BINDS = "from pathlib import Path\n\nfrom harness.steps.binding import bind_features\n\n"
+
+
+def test_a_module_binding_another_folder_has_its_scenarios_named(tmp_path):
+    """A folder beside the module, one named by an absolute literal, one by a module-level name,
+    and a second call whose clashing names the binding makes unique: each node id is named."""
+    root = _project(tmp_path, "")
+    _features(root / "scenarios" / "own" / "area")
+    _features(tmp_path / "elsewhere", "other.feature")
+    _features(root / "more" / "area")
+    (root / "scenarios" / "test_features.py").write_text(
+        BINDS
+        + 'bind_features(globals(), features_dir=Path(__file__).parent / "own")\n'
+        + f"bind_features(globals(), Path({str(tmp_path / 'elsewhere')!r}))\n"
+        + 'MORE = Path(__file__).resolve().parents[1] / "more"\n'
+        + "bind_features(globals(), MORE)\n"
+    )
+    names = _runtime_names(root / "scenarios" / "test_features.py")
+    assert len(names) == 6 and "test_area_twice__same_name_3" in names  # ``more`` clashes with ``own``
+    known = NodeScenarios(root)
+    skeletons = {name: known.skeleton(f"scenarios/test_features.py::{name}") for name in names}
+    assert [name for name, skeleton in skeletons.items() if skeleton is None] == []
+    assert skeletons["test_other__same_name"]["claims"] == ["MS-01", "MS-03"]
+    assert skeletons["test_area_twice__same_name_3"]["line"] == 5
+    assert skeletons["test_area_twice__same_name_3"]["feature_uri"] == "more/area/twice.feature"
+
+
+def test_an_imported_alias_and_a_none_folder_are_read_as_the_binding_reads_them(tmp_path):
+    alias = "from harness.steps.binding import bind_features as bind\n\nbind(globals(), None)\n"
+    root = _project(tmp_path, alias)
+    [first, _] = _runtime_names(root / "scenarios" / "test_features.py")
+    assert NodeScenarios(root).skeleton(f"scenarios/test_features.py::{first}") is not None
+
+
+def test_a_folder_only_running_the_module_could_tell_leaves_its_node_ids_bare(tmp_path):
+    from harness.report.binding_folders import bound_folders
+
+    helper = "def where():\n    return Path('features')\n\nbind_features(globals(), where())\n"
+    root = _project(tmp_path, BINDS + helper)
+    module = root / "scenarios" / "test_features.py"
+    assert bound_folders(module) is None
+    assert NodeScenarios(root).skeleton("scenarios/test_features.py::test_area_twice__same_name") is None
+    module.write_text(BINDS + "F = Path('a')\nF = Path('b')\nbind_features(globals(), F)\n")  # assigned twice
+    assert bound_folders(module) is None
+    module.write_text("import os\n" + BINDS + "bind_features(globals(), os.environ['X'])\n")
+    assert bound_folders(module) is None
