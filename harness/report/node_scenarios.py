@@ -21,10 +21,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pytest_bdd.parser import ScenarioTemplate
-
 from harness.bound_features import BoundTest, bound_tests
 from harness.report.binding_folders import bound_folders
+from harness.report.example_ids import example_for
 from harness.report.recorder import ScenarioRecorder, scenario_result
 from harness.report.redaction import redact_value
 
@@ -56,7 +55,7 @@ class NodeScenarios:
         result = scenario_result(
             nodeid,
             template,
-            _example(template, match["param"]),
+            example_for(template, match["param"]),
             self._root,
             ScenarioRecorder(),
             claims=sorted({t.removeprefix(_CLAIM_TAG) for t in tags if t.startswith(_CLAIM_TAG)}),
@@ -83,16 +82,3 @@ def _tests_of(module: Path) -> dict[str, BoundTest]:
     for folder in folders or []:
         tests.update({test.name: test for test in bound_tests(folder, taken=set(tests))})
     return tests
-
-
-def _example(template: ScenarioTemplate, param: str | None) -> dict[str, str]:
-    """The Examples row whose pytest id is ``param`` (pytest-bdd's ids join the row's values with
-    ``-``), or no row: the scenario is then named as its Outline writes it."""
-    if param is None:
-        return {}
-    for examples in template.examples:
-        for context in examples.as_contexts():
-            joined = "-".join(context.values())
-            if param in (joined, joined.encode("unicode_escape").decode("ascii")):
-                return dict(context)
-    return {}
