@@ -21,7 +21,7 @@ from collections import Counter
 
 from pytest_bdd.parser import ScenarioTemplate
 
-__all__ = ["example_for", "row_ids"]
+__all__ = ["example_for", "row_ids", "rows_by_id"]
 
 _NOT_PRINTABLE = {code: f"\\x{code:02x}" for code in range(128) if code not in range(32, 127)}
 _NOT_PRINTABLE.update({ord("\t"): "\\t", ord("\r"): "\\r", ord("\n"): "\\n"})
@@ -32,12 +32,20 @@ def example_for(template: ScenarioTemplate, param: str | None) -> dict[str, str]
     scenario is then named as its Outline writes it)."""
     if param is None:
         return {}
+    for escaped in (True, False):
+        for row_id, row in rows_by_id(template, escaped=escaped):
+            if row_id == param:
+                return row
+    return {}
+
+
+def rows_by_id(template: ScenarioTemplate, *, escaped: bool = True) -> list[tuple[str, dict[str, str]]]:
+    """Every Examples row of ``template`` with its pytest id (escaped unless the run turned
+    pytest's escaping off), in the order pytest parametrizes them; ``[]`` for a plain Scenario."""
     rows = [dict(context) for examples in template.examples for context in examples.as_contexts()]
     joined = ["-".join(row.values()) for row in rows]
-    for ids in (row_ids([_escaped(text) for text in joined]), row_ids(joined)):
-        if param in ids:
-            return rows[ids.index(param)]
-    return {}
+    ids = row_ids([_escaped(text) for text in joined] if escaped else joined)
+    return list(zip(ids, rows, strict=True))
 
 
 def row_ids(ids: list[str]) -> list[str]:

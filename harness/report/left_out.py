@@ -11,6 +11,9 @@ says how many of the claim's scenarios the selection left out.
 Files a run was not given at all (``pytest features/x.feature`` collects that file only) are not
 collected, so their scenarios cannot be counted: the run is partial and says so, but a claim's
 scenarios in other files are not counted as left out.
+
+When every worker crashed before its end, none shipped its counts: the controller then derives
+them from the node ids the workers collected (:mod:`harness.report.derived_left_out`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pytest
 
 from harness.report.recorder import item_claims
 
-__all__ = ["LEFT_OUT_KEY", "count_left_out", "left_out_from"]
+__all__ = ["LEFT_OUT_KEY", "count_left_out", "left_out_from", "shipped_left_out"]
 
 #: The ``config.workeroutput`` key under which an xdist worker ships its counts.
 LEFT_OUT_KEY = "harness.report.left_out"
@@ -34,6 +37,11 @@ def count_left_out(items: Iterable[pytest.Item], into: Counter[str]) -> None:
     """Add one per claim for each deselected scenario that checks it."""
     for item in items:
         into.update(item_claims(item))
+
+
+def shipped_left_out(workeroutput: Mapping[str, Any] | None) -> bool:
+    """True when an xdist worker shipped its counts (none may be above zero): it reached its end."""
+    return isinstance((workeroutput or {}).get(LEFT_OUT_KEY), str)
 
 
 def left_out_from(workeroutput: Mapping[str, Any] | None) -> dict[str, int]:

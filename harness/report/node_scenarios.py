@@ -23,7 +23,7 @@ from typing import Any
 
 from harness.bound_features import BoundTest, bound_tests
 from harness.report.binding_folders import bound_folders
-from harness.report.example_ids import example_for
+from harness.report.example_ids import example_for, rows_by_id
 from harness.report.recorder import ScenarioRecorder, scenario_result
 from harness.report.redaction import redact_value
 
@@ -41,6 +41,11 @@ class NodeScenarios:
     def __init__(self, rootpath: Path) -> None:
         self._root = rootpath
         self._modules: dict[Path, dict[str, BoundTest]] = {}
+
+    @property
+    def root(self) -> Path:
+        """The folder node ids are relative to (pytest's rootpath)."""
+        return self._root
 
     def skeleton(self, nodeid: str) -> dict[str, Any] | None:
         """The redacted result dict of the scenario ``nodeid`` stands for (not reached), or None."""
@@ -62,6 +67,15 @@ class NodeScenarios:
             deviation=_DEVIATION_TAG in tags,
         )
         return dict(redact_value(result.to_dict()))
+
+    def node_ids(self, module: str, *, escaped: bool = True) -> list[str]:
+        """Every node id the binding module ``module`` (relative to the root) makes: one per
+        scenario, one per Examples row of an Outline (``escaped`` as pytest escapes the ids)."""
+        out: list[str] = []
+        for name, bound in self._bound(self._root / module).items():
+            rows = rows_by_id(bound.template, escaped=escaped) if bound.template is not None else []
+            out += [f"{module}::{name}[{row_id}]" for row_id, _ in rows] or [f"{module}::{name}"]
+        return out
 
     def _bound(self, module: Path) -> dict[str, BoundTest]:
         """The tests a binding module makes, by name; none for a module that does not bind."""

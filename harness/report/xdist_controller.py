@@ -21,9 +21,10 @@ import pytest
 from harness.report.assemble import assemble_run
 from harness.report.attempts import merged_attempts
 from harness.report.claims import Catalogue
+from harness.report.derived_left_out import DESELECTING, derived_left_out
 from harness.report.held_signals import HeldSignals
 from harness.report.launcher import launched_by_cli
-from harness.report.left_out import left_out_from
+from harness.report.left_out import left_out_from, shipped_left_out
 from harness.report.model import DEFAULT_TARGET, Run, ScenarioResult, StepCatalogueEntry
 from harness.report.node_scenarios import NodeScenarios
 from harness.report.page_expectation import PageExpectation
@@ -59,12 +60,16 @@ class SessionState:
         self.stop_reason = "the run ended before this scenario started"
         #: Per claim, its scenarios the selection left out (``harness.report.left_out``).
         self.left_out: Counter[str] = Counter()
+        #: Whether a worker shipped its left-out counts (one that ended did, even all zero).
+        self.left_out_shipped = False
         #: The node ids the xdist workers collected (after deselection), as xdist tells the
         #: controller; a worker that crashed may have shipped no skeleton for them.
         self.collected: set[str] = set()
 
 
 STATE = pytest.StashKey[SessionState]()
+#: pytest's ini option that keeps node ids unescaped (``é`` instead of ``\xe9``).
+_NO_ID_ESCAPING = "disable_test_id_escaping_and_forfeit_all_rights_to_community_support"
 # Exit statuses after which the previous reports are kept: nothing ran, or the run was cut short.
 _NOTHING_TO_REPORT = (
     pytest.ExitCode.NO_TESTS_COLLECTED,
@@ -138,8 +143,9 @@ class Controller:
         output = getattr(node, "workeroutput", None)
         for nodeid, skeleton in skeletons_from(output).items():
             state.expected.setdefault(nodeid, skeleton)
-        if not state.left_out:
+        if not state.left_out_shipped and shipped_left_out(output):
             state.left_out.update(left_out_from(output))
+            state.left_out_shipped = True
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
@@ -318,8 +324,9 @@ class Controller:
         """The report model of everything received so far."""
         state = self.config.stash[STATE]
         self._name_unshipped(state)
-        missing = unfinished(state.expected, state.scenarios, state.crashes, state.stop_reason)
         selection = selection_of(self.config)
+        self._derive_left_out(state, selection)
+        missing = unfinished(state.expected, state.scenarios, state.crashes, state.stop_reason)
         not_run = [s for s in missing if s.status is Status.SKIPPED]
         if not_run:
             selection["stopped"] = state.stop_reason
@@ -353,6 +360,23 @@ class Controller:
             skeleton = known.skeleton(nodeid)
             if skeleton is not None:
                 state.expected[nodeid] = skeleton
+
+    def _derive_left_out(self, state: SessionState, selection: dict[str, Any]) -> None:
+        """The left-out counts no worker shipped (each crashed first), derived from the collected
+        node ids (:mod:`harness.report.derived_left_out`), once, for a run a filter narrowed."""
+        if state.left_out_shipped or not state.collected or not DESELECTING & selection.keys():
+            return
+        state.left_out_shipped = True
+        escaping_off = self.config.getini(_NO_ID_ESCAPING)
+        state.left_out.update(
+            derived_left_out(
+                NodeScenarios(self.config.rootpath),
+                state.collected,
+                self.config.args,
+                self.config.invocation_params.dir,
+                escaped=not escaping_off,
+            )
+        )
 
     def _print_progress(self, scenario: ScenarioResult) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")

@@ -134,6 +134,20 @@ Feature: Crashes
   Scenario: A scenario no worker was left to run
     Given a step that passes
     Then it holds
+
+  @claim:EN-04
+  Scenario: A scenario of the claim the selection leaves out
+    Given a step that passes
+    Then it holds
+
+  @claim:EN-02
+  Scenario Outline: Rows kept on <what>
+    Given a step that passes
+
+    Examples:
+      | what |
+      | é    |
+      | é    |
 """
 
 
@@ -141,17 +155,28 @@ def test_a_worker_that_crashed_before_shipping_its_scenarios_still_leaves_them_n
     pytester: pytest.Pytester, claims_yaml: str
 ):
     """The only worker crashes on the first scenario and is not replaced: nothing it collected
-    reached the controller but node ids. The controller names every scenario from the feature
-    files (an Outline row included), keeps its claims, and lists the ones never run."""
+    reached the controller but node ids, not even its count of the scenarios ``-k`` left out.
+    The controller names every scenario from the feature files (an Outline row included, its id
+    escaped and numbered by pytest), keeps its claims, lists the ones never run, and counts the
+    ones the selection left out from the ids no worker collected."""
     project = bound_project(pytester, claims_yaml, STEPS, {"features/crashes": LONE_WORKER_FEATURE})
     result = project.runpytest_subprocess(
-        "scenarios", *REPORT_ARGS, *LEAN_SUBPROCESS, "-n", "1", "--max-worker-restart", "0"
+        "scenarios",
+        *REPORT_ARGS,
+        *LEAN_SUBPROCESS,
+        "-n",
+        "1",
+        "--max-worker-restart",
+        "0",
+        "-k",
+        "not leaves_out",
     )
     assert "crashed" in result.stdout.str()
     report = _report(project)
     scenarios = _scenarios(report)
     assert sorted(scenarios) == [
         "A scenario no worker was left to run",
+        "Rows kept on é",
         "The claim's other scenario passes",
         "The worker dies on kill",
     ]
@@ -171,4 +196,7 @@ def test_a_worker_that_crashed_before_shipping_its_scenarios_still_leaves_them_n
     # Neither claim "holds" or is "uncovered" on the account of what did not run.
     claims = _claims(report)
     assert (claims["EN-04"], claims["EN-02"]) == ("error", "skipped")
-    assert report["partial"] is True and len(report["selection"]["not_run"]) == 2
+    assert report["partial"] is True and len(report["selection"]["not_run"]) == 4
+    # The kept rows (``\xe90``, ``\xe91``) are not counted as left out; the deselected scenario is.
+    left_out = {c["id"]: c["left_out"] for c in report["claims"]}
+    assert (left_out["EN-04"], left_out["EN-02"]) == (1, 0)
