@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from pytest_bdd.utils import CONFIG_STACK
+
 from harness.bound_features import bound_tests
 from harness.report.node_scenarios import NodeScenarios
 
@@ -57,10 +60,15 @@ def test_a_node_id_of_anything_else_stays_unnamed(tmp_path):
     assert known.skeleton("not a node id") is None
 
 
-def _runtime_names(module: Path) -> list[str]:
-    """The test names the module really makes: its source run, as pytest would import it."""
+def _runtime_names(module: Path, config: pytest.Config) -> list[str]:
+    """The test names the module really makes: its source run, as pytest would import it
+    (pytest-bdd applies the scenarios' tags through the config on top of its stack)."""
     namespace: dict[str, object] = {"__file__": str(module), "__name__": "bound_module"}
-    exec(compile(module.read_text(), str(module), "exec"), namespace)
+    CONFIG_STACK.append(config)
+    try:
+        exec(compile(module.read_text(), str(module), "exec"), namespace)
+    finally:
+        CONFIG_STACK.pop()
     return [name for name in namespace if name.startswith("test_")]
 
 
@@ -73,7 +81,7 @@ def _features(folder: Path, name: str = "twice.feature") -> Path:
 BINDS = "from pathlib import Path\n\nfrom harness.steps.binding import bind_features\n\n"
 
 
-def test_a_module_binding_another_folder_has_its_scenarios_named(tmp_path):
+def test_a_module_binding_another_folder_has_its_scenarios_named(tmp_path, pytestconfig):
     """A folder beside the module, one named by an absolute literal, one by a module-level name,
     and a second call whose clashing names the binding makes unique: each node id is named."""
     root = _project(tmp_path, "")
@@ -87,7 +95,7 @@ def test_a_module_binding_another_folder_has_its_scenarios_named(tmp_path):
         + 'MORE = Path(__file__).resolve().parents[1] / "more"\n'
         + "bind_features(globals(), MORE)\n"
     )
-    names = _runtime_names(root / "scenarios" / "test_features.py")
+    names = _runtime_names(root / "scenarios" / "test_features.py", pytestconfig)
     assert len(names) == 6 and "test_area_twice__same_name_3" in names  # ``more`` clashes with ``own``
     known = NodeScenarios(root)
     skeletons = {name: known.skeleton(f"scenarios/test_features.py::{name}") for name in names}
@@ -97,10 +105,10 @@ def test_a_module_binding_another_folder_has_its_scenarios_named(tmp_path):
     assert skeletons["test_area_twice__same_name_3"]["feature_uri"] == "more/area/twice.feature"
 
 
-def test_an_imported_alias_and_a_none_folder_are_read_as_the_binding_reads_them(tmp_path):
+def test_an_imported_alias_and_a_none_folder_are_read_as_the_binding_reads_them(tmp_path, pytestconfig):
     alias = "from harness.steps.binding import bind_features as bind\n\nbind(globals(), None)\n"
     root = _project(tmp_path, alias)
-    [first, _] = _runtime_names(root / "scenarios" / "test_features.py")
+    [first, _] = _runtime_names(root / "scenarios" / "test_features.py", pytestconfig)
     assert NodeScenarios(root).skeleton(f"scenarios/test_features.py::{first}") is not None
 
 
