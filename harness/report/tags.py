@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from pytest_bdd.parser import ScenarioTemplate
 
 from harness import eras
 from harness.feature_text import read_feature, real_path
@@ -46,6 +47,7 @@ __all__ = [
     "apply_tag",
     "claim_hint",
     "claim_tag_problems",
+    "examples_tag_problems",
     "feature_tags",
     "item_claim_problems",
     "marker_name",
@@ -177,6 +179,29 @@ def tag_mistake(tag: str) -> str | None:
     return None
 
 
+_SCENARIO_ONLY = ("deviation", "simulation-only", BEYOND_PAGE_TAG)
+
+
+def examples_tag_problems(template: ScenarioTemplate) -> list[tuple[int, str]]:
+    """``(line, why)`` for each tag on an ``Examples:`` table that only a scenario can carry.
+
+    Gherkin allows tags on an Examples table, and pytest-bdd turns them into plain marks of the
+    table's rows; but the report, the era plugin and the real-cluster target read these tags from
+    the scenario, the rule and the feature only: a ``@claim:`` there was silently ignored (its
+    claim not counted), an era tag ran the rows on every version. The lint and the run (the
+    scenario errors at setup) refuse them alike."""
+    why = (
+        "is on an Examples table, where the report and the runs do not read it; put it on the "
+        "Scenario Outline, or give these rows an Outline of their own"
+    )
+    return [
+        (examples.line_number or template.line_number, f"tag @{tag} {why}")
+        for examples in template.examples
+        for tag in sorted(examples.tags)
+        if tag.startswith((CLAIM_PREFIX, *ERA_PREFIXES)) or tag in _SCENARIO_ONLY
+    ]
+
+
 def _close(word: str, known: str) -> bool:
     return difflib.SequenceMatcher(None, word, known).ratio() >= _CLOSE
 
@@ -228,6 +253,8 @@ def item_claim_problems(
     misplaced = misplaced_page_steps(item.get_closest_marker("deviation") is not None, template.steps)
     if misplaced is not None:
         problems.append(f"{_display_path(filename, item.config.rootpath)}:{line}: {misplaced}")
+    for examples_line, why in examples_tag_problems(template):
+        problems.append(f"{_display_path(filename, item.config.rootpath)}:{examples_line}: {why}")
     if known is not None and explained is not None and item.get_closest_marker("deviation") is not None:
         claims = item_claims(item)
         unexplained = unexplained_deviation(claims, known, explained)

@@ -14,6 +14,7 @@ of them; the binding, the step lint and the tag lint all read that list.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,12 @@ from pytest_bdd.parser import Feature, ScenarioTemplate
 # pytest-bdd's public ``scenario()`` looks a scenario up by name, which cannot reach the first of
 # two scenarios sharing a name; this is the decorator it builds from the scenario it found (the
 # same four arguments from pytest-bdd 6 to 9; tests/steps/test_binding.py fails if that changes).
-from pytest_bdd.scenario import _get_scenario_decorator
+from pytest_bdd.scenario import _get_scenario_decorator, scenario_wrapper_template_registry
 
 from harness.bound_features import UNREADABLE_ERRORS, ParsedFeature, bound_tests, parse_feature, test_name
 from harness.feature_text import gherkin_problem, not_utf8, unreadable_file
 from harness.report.recorder import UnreadableFeature, mark_unreadable
+from harness.report.tags import FLAG_TAGS, marker_name
 
 __all__ = [
     "AUTO_BINDING_ATTRIBUTE",
@@ -39,6 +41,8 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+_FLAG_MARKERS = frozenset(tag for tag, marker in FLAG_TAGS.items() if tag == marker)
+"""Flag tags whose marker has the tag's own name (``@slow``, ``@deviation``): registered, kept."""
 #: A module whose namespace holds this attribute set to True binds features automatically.
 AUTO_BINDING_ATTRIBUTE = "AUTO_BINDING"
 
@@ -71,10 +75,30 @@ def _bind(feature: Feature, template: ScenarioTemplate, relative: Path) -> Calla
     decorate: Callable[[Callable[[], None]], Callable[..., object]] = _get_scenario_decorator(
         feature=feature,
         feature_name=relative.as_posix(),
-        templated_scenario=template,
+        templated_scenario=_markable(template),
         scenario_name=template.name,
     )
-    return decorate(_no_body)
+    test = decorate(_no_body)
+    scenario_wrapper_template_registry[test] = template  # the tags as written, for their problems
+    return test
+
+
+def _markable(template: ScenarioTemplate) -> ScenarioTemplate:
+    """``template`` without the Examples tags no marker can be made of.
+
+    pytest-bdd marks an Examples table's rows with ``getattr(pytest.mark, tag)`` for each of its
+    tags, which under ``--strict-markers`` failed the collection of every scenario of the run for
+    one ``@claim:MS-02`` there (a name with ``:`` cannot be registered). Such a tag has no meaning
+    there anyway: its scenario errors at setup with what to write instead
+    (:func:`harness.report.tags.examples_tag_problems`), as the lint reports it.
+    """
+    if not any(marker_name(tag) is None for examples in template.examples for tag in examples.tags):
+        return template
+    examples = [
+        replace(e, tags={tag for tag in e.tags if marker_name(tag) is not None or tag in _FLAG_MARKERS})
+        for e in template.examples
+    ]
+    return replace(template, examples=examples)
 
 
 def _unreadable(path: Path, shown: Path, error: Exception) -> Callable[[], None]:

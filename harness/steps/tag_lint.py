@@ -31,6 +31,7 @@ from harness.report.tags import (
     SINCE_TAG,
     UNTIL_TAG,
     claim_hint,
+    examples_tag_problems,
     marker_name,
     tag_mistake,
 )
@@ -95,6 +96,7 @@ def tag_problems(features_dir: Path, catalogue: Catalogue | None) -> list[TagPro
             misplaced = misplaced_page_steps("deviation" in tags, template.steps)
             if misplaced is not None:
                 problems.append(TagProblem(f"{shown}:{template.line_number}", misplaced))
+            problems += [TagProblem(f"{shown}:{line}", why) for line, why in examples_tag_problems(template)]
     return sorted(set(problems), key=_order)
 
 

@@ -235,3 +235,50 @@ def test_the_era_tag_prefixes_are_one_vocabulary():
     from harness.steps import eras_plugin
 
     assert (eras_plugin.SINCE_TAG, eras_plugin.UNTIL_TAG) == tags.ERA_PREFIXES
+
+
+EXAMPLES = f"""\
+Feature: Rows
+
+  @claim:MS-07
+  Scenario Outline: Rows of <n>
+{MONDAY}
+    @claim:MS-02 @smoke
+    Examples:
+      | n |
+      | 1 |
+"""
+
+
+def test_a_claim_tag_on_an_examples_table_errors_its_scenario_not_the_whole_collection(pytester):
+    """pytest-bdd marks an Examples table's rows with ``getattr(pytest.mark, tag)``: under
+    ``--strict-markers`` one ``@claim:`` there failed the collection of every scenario of the run,
+    and had it been registered, the report would have ignored its claim."""
+    copy_project_layout(pytester)
+    for name, text in (("good", GOOD), ("rows", EXAMPLES)):
+        folder = pytester.path / "features" / name
+        folder.mkdir(parents=True)
+        (folder / f"{name}.feature").write_text(text)
+    result = pytester.runpytest("scenarios")
+    result.assert_outcomes(passed=1, errors=1)
+    out = result.stdout.str()
+    assert (
+        "features/rows/rows.feature:8: tag @claim:MS-02 is on an Examples table, where the report and "
+        "the runs do not read it; put it on the Scenario Outline, or give these rows an Outline of "
+        "their own" in out
+    ), out
+    assert "not found in `markers`" not in out
+    assert pytester.runpytest("scenarios", "-m", "smoke").parseoutcomes().get("errors") == 1  # kept
+
+
+def test_the_examples_tags_that_only_a_scenario_can_carry_are_named_with_their_line(tmp_path):
+    from harness.bound_features import parse_feature
+
+    (tmp_path / "rows.feature").write_text(EXAMPLES.replace("@smoke", "@deviation @deckhouse-since:v1.76.0"))
+    [template] = parse_feature(tmp_path, "rows.feature").scenarios
+    problems = tags.examples_tag_problems(template)
+    assert [(line, why.split(" is on")[0]) for line, why in problems] == [
+        (8, "tag @claim:MS-02"),
+        (8, "tag @deckhouse-since:v1.76.0"),
+        (8, "tag @deviation"),
+    ]
