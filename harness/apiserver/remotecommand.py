@@ -52,6 +52,9 @@ DRAIN_FRAMES = 100
 """The most client frames read after the answer (each within the connection's read timeout)."""
 FIRST_FRAME_GRACE = 0.5
 """Seconds a v5 client with stdin or a TTY is given to send its first frame (see run_session)."""
+START_GRACE = 0.05
+"""Seconds any other client is given before the answer: a container takes at least this long to
+start an exec'd process, and client-go needs a moment to create its streams (see run_session)."""
 _FIRST_FRAME_PINGS = 8
 """The most pings answered while a first frame is awaited (the grace bounds each read)."""
 _NORMAL_CLOSURE = struct.pack("!H", 1000)
@@ -177,17 +180,20 @@ def run_session(
     stdin), its first frame is awaited before the command runs, for at most
     :data:`FIRST_FRAME_GRACE` (``patience`` sets the connection's read timeout; None restores
     it): a client whose stdin stays open, or that sends nothing (the ``kubernetes`` client), is
-    answered after that grace, never held until its stdin ends. Other frames are read after the
+    answered after that grace, never held until its stdin ends. A client that has nothing to
+    send (``kubectl exec`` without ``-i``) gets the answer after :data:`START_GRACE`, the least a
+    container takes to start a process: answered at once, kubectl on a loaded machine sometimes
+    lost the whole answer. Other frames are read after the
     answer, up to the client's close, which keeps the connection from being reset with unread
     data (that could cost the client the last frames).
     """
     write(_message(_first_channel(call), b""))
-    if protocol == PROTOCOLS[0] and (call.stdin or call.tty):
-        patience(FIRST_FRAME_GRACE)
-        try:
-            _read_client(read, write, frames=_FIRST_FRAME_PINGS, until_data=True)
-        finally:
-            patience(None)
+    signals = protocol == PROTOCOLS[0] and (call.stdin or call.tty)
+    patience(FIRST_FRAME_GRACE if signals else START_GRACE)
+    try:
+        _read_client(read, write, frames=_FIRST_FRAME_PINGS, until_data=True)
+    finally:
+        patience(None)
     try:
         result = runner(call)
     except Exception as exc:  # noqa: BLE001 - the client gets an InternalError status, as kubelet sends

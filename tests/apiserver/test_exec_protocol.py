@@ -415,3 +415,25 @@ def test_a_v5_client_that_sends_nothing_is_answered_after_a_short_grace_not_held
     frames = _server_frames(_reader(sock, rest))
     sock.close()
     assert frames[-2][1] == b'\x03{"metadata":{},"status":"Success"}' and len(calls) == 1
+
+
+def test_a_client_with_nothing_to_send_is_answered_after_the_start_grace_not_at_once(served, monkeypatch):
+    """kubectl exec without -i sends nothing, and creates its streams while it already reads: an
+    answer sent at once was sometimes lost whole on a loaded machine. The command runs after the
+    start grace (long here, so the test's frame ends the wait first: proof that it is waited)."""
+    from harness.apiserver import remotecommand
+
+    monkeypatch.setattr(remotecommand, "START_GRACE", 30.0)
+    server, _ = served
+    ready = threading.Event()
+    seen: list[bool] = []
+    server.set_exec_runner(lambda call: seen.append(ready.is_set()) or ExecResult(stdout=b"ok\n"))
+    sock = _request(server, [("command", "tool"), ("container", "main"), ("stdout", "1")], _upgrade_headers())
+    _, _, rest = _head(sock)
+    read = _reader(sock, rest)
+    assert read(3) == bytes([0x82, 1, 1])
+    ready.set()
+    sock.sendall(websocket.encode_frame(websocket.BINARY, b"\x00", mask=b"wake"))
+    frames = _server_frames(read)
+    sock.close()
+    assert seen == [True] and (websocket.BINARY, b"\x01ok\n") in frames
