@@ -114,3 +114,39 @@ def test_a_registry_reached_over_http_only_is_never_seeded():
     from harness.registry.backends import ExternalBackend
 
     assert ExternalBackend("127.0.0.1:5000").blob_seed_root is None
+
+
+def test_a_tag_the_registry_deleted_can_be_seeded_again_by_the_same_publisher(registry, client):
+    """The seed remembers the directories it made; a manifest DELETE over HTTP removes the tag's
+    directories behind its back, and the next write there must make them again."""
+    with Publisher(registry.address, seed_storage=registry.blob_seed_root) as seeded:
+        seeded.publish("module-one", "v1.2.3", channels=["stable"])
+        seeded.remove_tag("module-one/release", "stable")
+        assert client.list_tags("module-one/release") == ["v1.2.3"]
+        seeded.publish("module-one", "v1.2.3", channels=["stable"])
+    assert client.list_tags("module-one/release") == ["stable", "v1.2.3"]
+    assert b'"v1.2.3"' in client.read_image("module-one/release", "stable").files["version.json"]
+
+
+def test_seeding_makes_a_directory_with_one_mkdir_for_each_missing_level(tmp_path, monkeypatch):
+    """Not ``mkdir -p``'s try-the-deepest-first (three calls a file); a level made by someone
+    else in between is taken as it is."""
+    import os
+
+    made: list[str] = []
+    real_mkdir = os.mkdir
+
+    def counting_mkdir(path, *args, **kwargs):
+        made.append(os.fspath(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    seed = BlobSeed(tmp_path)
+    (tmp_path / "docker").mkdir()  # as if the registry had made it
+    monkeypatch.setattr(os, "mkdir", counting_mkdir)
+    data = b"layer"
+    seed.put("deckhouse/modules", sha256_digest(data), data)
+    assert len(made) == len(set(made))  # never the same level twice
+    assert all(os.path.isdir(level) for level in made)
+    levels = {str(p) for p in tmp_path.rglob("*") if p.is_dir()}
+    assert set(made) == levels  # every level the put needed, the first one included (it existed)
+    assert blob_path(tmp_path, sha256_digest(data)).read_bytes() == data
