@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.registry import archive
 from harness.registry.mediatypes import Flavor, sha256_digest
+from harness.registry.memo import Memo
 
 __all__ = ["BuiltImage", "build_image", "canonical_json", "manifest_for"]
 
@@ -41,9 +42,27 @@ def build_image(
     files: Mapping[str, bytes], *, labels: Mapping[str, str] | None = None, flavor: Flavor = Flavor.OCI
 ) -> BuiltImage:
     """An image whose single layer holds ``files``."""
-    layer = archive.build_layer(files)
-    diff_id = sha256_digest(gzip.decompress(layer))
+    layer, diff_id = _LAYERS.get(_files_key(files), lambda: _layer(files))
     return manifest_for(layer, diff_id, labels=labels, flavor=flavor)
+
+
+_LAYERS = Memo[tuple[bytes, str]](512)
+"""The layers built lately with their diff ids, by files (:mod:`harness.registry.memo`): a
+publish builds the same release layer for its version tag and each channel, and scenarios
+publish the same module versions again."""
+
+
+def _layer(files: Mapping[str, bytes]) -> tuple[bytes, str]:
+    layer = archive.build_layer(files)
+    return layer, sha256_digest(gzip.decompress(layer))
+
+
+def _files_key(files: Mapping[str, bytes]) -> tuple[tuple[str, bytes], ...] | None:
+    """The files as a key (any order gives the same layer), or None when they are not str → bytes."""
+    items = sorted(files.items())
+    if all(type(name) is str and type(data) is bytes for name, data in items):
+        return tuple(items)
+    return None
 
 
 def manifest_for(

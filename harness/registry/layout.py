@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from harness.registry.memo import Memo, frozen
+
 __all__ = [
     "CHANNELS",
     "DEFAULT_SETTINGS_SCHEMA",
@@ -233,5 +235,11 @@ def check_validations(validations: Mapping[str, str]) -> None:
             raise ValueError(f"validation {name!r} must be SQL text")
 
 
+_YAML = Memo[bytes](512)
+"""The YAML of the documents published lately (:mod:`harness.registry.memo`): ``module.yaml`` is
+dumped three times for every version published, and scenarios publish the same versions."""
+
+
 def _yaml(document: Mapping[str, Any]) -> bytes:
-    return yaml.safe_dump(dict(document), sort_keys=True).encode()
+    plain = dict(document)
+    return _YAML.get(frozen(plain), lambda: yaml.safe_dump(plain, sort_keys=True).encode())
