@@ -69,6 +69,7 @@ from harness.registry.backends import scratch
 from harness.registry.backends.base import Backend
 from harness.registry.backends.distribution import DistributionBackend
 from harness.registry.client import RegistryClient
+from harness.registry.connections import SharedTransports, pooled_transport
 from harness.registry.credentials import host_of
 from harness.registry.faults import FaultProxy, FaultRule, Reset, Respond
 from harness.registry.publisher import Publisher
@@ -283,6 +284,8 @@ class SimulatedCluster:
         self._token = token
         self._tls = tls
         self._registry_factory = registry_factory or self._registry_client
+        self._connections = SharedTransports()
+        """The connection pools the controllers' registry clients share (closed by ``stop``)."""
         self._workdir: Path | None = None
         self._proxy: FaultProxy | None = None
         self._api: ApiServer | None = None
@@ -345,16 +348,24 @@ class SimulatedCluster:
         transport: Any = None,
     ) -> RegistryClient:
         """The controllers' registry client: a plain-HTTP one (no ``ca``) for the fault proxy's
-        address sends the reads no fault rule can touch straight to the registry (``faults.bypass``)."""
+        address sends the reads no fault rule can touch straight to the registry (``faults.bypass``).
+
+        Every client of the cluster sends through the connection pool it shares with the others
+        of its kind (``registry.connections``): one opened for each sync and pull no longer dials
+        the registry again.
+        """
         proxy = self._proxy
-        if (
-            transport is None
-            and proxy is not None
-            and scheme.upper() == "HTTP"
-            and not ca.strip()  # the bypass would drop the TLS settings a ``ca`` gives the client
-            and host_of(repo) == proxy.address
-        ):
-            transport = proxy.bypass()
+        if transport is None:
+            if (
+                proxy is not None
+                and scheme.upper() == "HTTP"
+                and not ca.strip()  # the bypass would drop the TLS settings a ``ca`` gives the client
+                and host_of(repo) == proxy.address
+            ):
+                transport = self._connections.borrow("proxy-bypass", proxy.bypass)
+            else:
+                key = (scheme.strip().lower(), ca)
+                transport = self._connections.borrow(key, lambda: pooled_transport(scheme, ca))
         return RegistryClient.for_source(
             repo, docker_cfg=docker_cfg, scheme=scheme, ca=ca, transport=transport
         )
@@ -484,6 +495,9 @@ class SimulatedCluster:
         if self._manager is not None:
             self._manager.stop()
             self._manager = None
+        # Before the proxy: its server waits, when it closes, for the handler of every connection
+        # still open to it, and the pools keep theirs open until closed.
+        self._connections.close()
         self.log.close()  # ends every followed pod log, so the API server's threads can end
         if self._publisher is not None:
             self._publisher.close()
