@@ -292,6 +292,7 @@ class SimulatedCluster:
         self._manager: Manager | None = None
         self._controller_list: list[Controller] = []
         self._publisher: Publisher | None = None
+        self._control: SimulationControl | None = None
         self.api_url = ""
         self.workload = DeckhouseWorkload(
             lambda: self.client,
@@ -492,6 +493,7 @@ class SimulatedCluster:
 
     def stop(self) -> None:
         """Stop the manager, API server, proxy and registry (if ours) and remove the temp dir."""
+        self._control = None
         if self._manager is not None:
             self._manager.stop()
             self._manager = None
@@ -619,9 +621,14 @@ class SimulatedCluster:
 
     @property
     def control(self) -> SimulationControl:
+        """Time and faults. One object for the cluster's whole run (it holds nothing but the
+        manager, clock, API server and proxy, which stay the same until ``stop``): the scenario
+        history reads the time through it at every change the API server commits."""
         if self._proxy is None:
             raise RuntimeError("the cluster is not running: use `with SimulatedCluster() as cluster:`")
-        return SimulationControl(self.manager, self.clock, self.api, self._proxy)
+        if self._control is None:
+            self._control = SimulationControl(self.manager, self.clock, self.api, self._proxy)
+        return self._control
 
     def settle(self) -> int:
         return self.manager.settle()

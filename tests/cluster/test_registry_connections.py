@@ -72,3 +72,24 @@ def test_a_reset_on_a_kept_connection_reads_as_before_and_the_next_sync_recovers
     cluster.control.clear_registry_faults()
     cluster.control.advance("3m")
     assert _message(cluster) == ""
+
+
+def test_a_stopped_cluster_leaves_no_connection_and_no_control(pooled_registry):
+    """The kept connections close with the cluster (the proxy's server waits for the handler of
+    every open connection when it closes), and the one control object goes with it."""
+    import threading
+
+    from harness.cluster import SimulatedCluster
+
+    threads_before = set(threading.enumerate())
+    cluster = SimulatedCluster(registry=pooled_registry).start()
+    control = cluster.control
+    assert cluster.control is control  # one object for the run: the history reads the time through it
+    cluster.publisher.publish("module-one", "v0.7.23", channels=["stable"])
+    cluster.client.create(kinds.MODULE_SOURCE, _source(cluster))
+    cluster.control.registry_error(status=500)  # a kept connection to the proxy, with its handler
+    cluster.control.advance("3m")
+    cluster.stop()
+    assert set(threading.enumerate()) - threads_before == set()
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = cluster.control
