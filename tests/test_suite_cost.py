@@ -44,13 +44,26 @@ def test_a_reaped_child_is_counted_once_with_its_own_cpu(monkeypatch):
     assert cpu > 0.05  # the loop's CPU, which the parent's own figure does not hold
 
 
+def test_a_child_reaped_during_a_test_is_charged_to_its_file(monkeypatch):
+    files = type(suite_cost_plugin._files)(lambda: [0.0, 0.0, 0.0])
+    monkeypatch.setattr(suite_cost_plugin, "_files", files)
+    monkeypatch.setattr(suite_cost_plugin, "_current", ["tests/x.py"])
+    monkeypatch.setattr(subprocess.Popen, "__init__", suite_cost_plugin._counting_init)
+    monkeypatch.setattr(os, "waitpid", suite_cost_plugin._counting_waitpid)
+    subprocess.run([sys.executable, "-c", "s = 0\nfor i in range(3_000_000): s += i"], check=True)
+    monkeypatch.setattr(suite_cost_plugin, "_current", [])
+    subprocess.run([sys.executable, "-c", "pass"], check=True)  # between tests: no file's
+    assert list(files) == ["tests/x.py"]
+    assert files["tests/x.py"][2] > 0.05
+
+
 def test_the_controller_is_not_counted_twice():
     worker = {
         "process": "gw0",
         "self": 10.0,
         "children_total": 7.0,
         "children": {"kubectl": {"cpu": 4.0, "count": 8}, "python: pytest": {"cpu": 2.0, "count": 1}},
-        "files": {"tests/a.py": {"cpu": 6.0, "tests": 3}},
+        "files": {"tests/a.py": {"cpu": 6.0, "tests": 3, "children": 1.5}},
     }
     controller = {
         "process": "controller",
@@ -64,6 +77,7 @@ def test_the_controller_is_not_counted_twice():
     assert summary["controller"] == 1.5
     assert summary["kinds"] == {"kubectl": [8.0, 16], "python: pytest": [4.0, 2]}
     assert summary["uncounted"] == pytest.approx(2.0)  # 7 reaped in all per worker, 6 by kind
+    assert summary["files"] == {"tests/a.py": [12.0, 6, 3.0]}
     table = suite_cost.report(summary, wall=20.0, top=1)
     assert "CPU 35.5 s" in table
     assert "children: kubectl" in table

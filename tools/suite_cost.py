@@ -44,7 +44,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     controller = [r for r in records if r["process"] == "controller"]
     workers = [r for r in records if r["process"] != "controller"] or controller
     kinds: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    files: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    files: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for record in workers:
         for kind, row in record["children"].items():
             kinds[kind][0] += row["cpu"]
@@ -52,6 +52,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
         for name, row in record["files"].items():
             files[name][0] += row["cpu"]
             files[name][1] += row["tests"]
+            files[name][2] += row.get("children", 0.0)
     own = sum(r["self"] for r in workers)
     uncounted = sum(r["children_total"] for r in workers) - sum(cpu for cpu, _ in kinds.values())
     head = sum(r["self"] for r in controller) if workers is not controller else 0.0
@@ -82,9 +83,12 @@ def report(summary: dict[str, Any], wall: float, top: int) -> str:
         (summary["uncounted"], 0, "children reaped elsewhere"),
     ]
     lines += [f"{cpu:8.1f} {cpu / total:6.1%} {count or '':>6}  {what}" for cpu, count, what in rows]
-    lines += ["", f"top {top} test files by the workers' own CPU:"]
-    files = sorted(summary["files"].items(), key=lambda item: -item[1][0])[:top]
-    lines += [f"{cpu:8.1f} {int(n):6d}  {name}" for name, (cpu, n) in files]
+    lines += ["", f"top {top} test files by CPU (the workers' own during their tests, and their children's):"]
+    lines.append(f"{'CPU s':>8} {'own':>6} {'child':>6} {'tests':>6}  file")
+    files = sorted(summary["files"].items(), key=lambda item: -(item[1][0] + item[1][2]))[:top]
+    lines += [
+        f"{cpu + kids:8.1f} {cpu:6.1f} {kids:6.1f} {int(n):6d}  {name}" for name, (cpu, n, kids) in files
+    ]
     return "\n".join(lines)
 
 

@@ -30,7 +30,9 @@ __all__ = ["classify"]
 
 _kinds: dict[int, str] = {}
 _children: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-_files: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+_files: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+_current: list[str] = []
+"""The file of the test running now, if any: a child reaped during it is charged to that file."""
 _waitpid = os.waitpid
 _popen_init = subprocess.Popen.__init__
 
@@ -67,9 +69,12 @@ def _counting_waitpid(pid: int, options: int) -> tuple[int, int]:
         return _waitpid(pid, options)
     reaped, status, usage = os.wait4(pid, options)
     if reaped:
+        cpu = usage.ru_utime + usage.ru_stime
         kind = _children[_kinds.pop(reaped, "?")]
-        kind[0] += usage.ru_utime + usage.ru_stime
+        kind[0] += cpu
         kind[1] += 1
+        if _current:
+            _files[_current[0]][2] += cpu
     return reaped, status
 
 
@@ -86,10 +91,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
-    """The process's own CPU while one test runs (setup, call, teardown), by file."""
+    """The process's own CPU while one test runs (setup, call, teardown), by file, and the CPU of
+    the children reaped meanwhile (a module-scoped fixture's children go to its first test's file)."""
+    name = item.nodeid.split("::", 1)[0]
     before = _cpu(resource.RUSAGE_SELF)
-    yield
-    row = _files[item.nodeid.split("::", 1)[0]]
+    _current[:] = [name]
+    try:
+        yield
+    finally:
+        _current.clear()
+    row = _files[name]
     row[0] += _cpu(resource.RUSAGE_SELF) - before
     row[1] += 1
 
@@ -105,6 +116,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "self": _cpu(resource.RUSAGE_SELF),
         "children_total": _cpu(resource.RUSAGE_CHILDREN),
         "children": {kind: {"cpu": cpu, "count": int(count)} for kind, (cpu, count) in _children.items()},
-        "files": {name: {"cpu": cpu, "tests": int(count)} for name, (cpu, count) in _files.items()},
+        "files": {
+            name: {"cpu": cpu, "tests": int(count), "children": children}
+            for name, (cpu, count, children) in _files.items()
+        },
     }
     Path(folder, f"{worker}.{os.getpid()}.json").write_text(json.dumps(record), encoding="utf-8")
