@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.registry.backends.distribution import DistributionBackend
+from tests.lean_pytester import lean
 from tests.registry_pool import pooled
 
 # pytester's in-process runs (the authoring, eras and report tests run whole scenario suites that
@@ -18,9 +19,9 @@ from tests.registry_pool import pooled
 #   httpcore it met then; ``from harness.registry import transport`` finds the forgotten module,
 #   whose ``httpx`` is no longer the process's. Either way a registry test running later in the
 #   same worker gets a raw "Connection refused" where it expects the harness's own error;
-# - the next run imports it all again: anyio's pytest plugin and hypothesis (both loaded by every
-#   in-process run from their entry points, while this project's own runs disable anyio) are
-#   ~0.2 s each.
+# - the next run imports it all again: anyio's pytest plugin and hypothesis (loaded from their entry
+#   points by the in-process runs of tests whose subject is plugin loading, see
+#   tests/lean_pytester.py; this project's own runs disable anyio) are ~0.2 s each.
 #
 # So what an in-process scenario run may import first is imported once per process that runs
 # tests, before the first test: httpcore, the simulator target (the cluster, the API server, the
@@ -70,3 +71,12 @@ def pooled_registry() -> Iterator[DistributionBackend]:
     first line, its death) use a registry of their own.
     """
     yield from pooled()
+
+
+@pytest.fixture
+def pytester(pytester: pytest.Pytester, request: pytest.FixtureRequest) -> pytest.Pytester:
+    """pytest's ``pytester`` whose in-process runs load only the installed plugins a nested
+    project can use (see :mod:`tests.lean_pytester`), unless the test module says ``ALL_PLUGINS``."""
+    if getattr(request.module, "ALL_PLUGINS", False):
+        return pytester
+    return lean(pytester)

@@ -8,6 +8,10 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
+ALL_PLUGINS = True
+"""The subject is pytest's plugin loading: the nested runs load every installed plugin as pytest
+does (tests.lean_pytester)."""
+
 PLUGIN = """
 def pytest_addoption(parser):
     parser.addoption("--{name}-flag", action="store_true")
