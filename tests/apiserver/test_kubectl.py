@@ -10,6 +10,7 @@ call reading it again cost ~10 ms of kubectl's CPU and ~2 ms of the server's).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -76,6 +77,14 @@ def cluster(tmp_path) -> Iterator[tuple[ApiServer, Kubectl]]:
     server.stop()
 
 
+def _create(server: ApiServer, manifest: dict) -> None:
+    """``manifest`` written straight to the API server: the set-up of a test whose subject is a
+    later kubectl command. kubectl's own creation (client-side and server-side apply, ``create``)
+    is the subject of the tests that check its output; a set-up ``apply`` cost a kubectl run."""
+    client = server.client()
+    client.create(client.resolve(manifest["apiVersion"], manifest["kind"]), copy.deepcopy(manifest))
+
+
 def _header(output: str) -> list[str]:
     return output.splitlines()[0].split()
 
@@ -125,7 +134,7 @@ def test_kubectl_get_shows_exactly_the_documented_headers(cluster, manifest, sho
 
 def test_kubectl_get_output_formats(cluster):
     server, kubectl = cluster
-    kubectl.apply(MS)
+    _create(server, MS)
     server.client().patch(
         server.client().resolve("deckhouse.io/v1alpha1", "ModuleSource"),
         "example",
@@ -185,8 +194,8 @@ def test_kubectl_create_then_create_again_is_already_exists(cluster):
 
 
 def test_kubectl_stale_replace_gets_409(cluster):
-    _server, kubectl = cluster
-    kubectl.apply(MS)
+    server, kubectl = cluster
+    _create(server, MS)
     current = json.loads(kubectl("get", "ms", "example", "-o", "json").stdout)
     kubectl("label", "ms", "example", "touched=yes")
     path = kubectl.tmp / "stale.json"
@@ -200,8 +209,8 @@ def test_kubectl_stale_replace_gets_409(cluster):
 
 
 def test_kubectl_annotate_label_patch_and_delete(cluster):
-    _server, kubectl = cluster
-    kubectl.apply(MR)
+    server, kubectl = cluster
+    _create(server, MR)
     kubectl("annotate", "mr", "module-one-v1.2.3", "release.deckhouse.io/approved=true")
     kubectl("label", "mr", "module-one-v1.2.3", "modules.deckhouse.io/update-policy=manual")
     kubectl("patch", "mr", "module-one-v1.2.3", "--type", "merge", "-p", '{"spec":{"weight":5}}')
@@ -236,8 +245,8 @@ def test_kubectl_annotate_label_patch_and_delete(cluster):
 def test_kubectl_patch_of_a_custom_resource_without_type_is_refused_as_on_a_real_cluster(cluster):
     """``kubectl patch`` defaults to a strategic merge patch, which no custom resource takes: the
     refusal lists the patch types in apiextensions-apiserver's order, and nothing changes."""
-    _server, kubectl = cluster
-    kubectl.apply(MC)
+    server, kubectl = cluster
+    _create(server, MC)
     done = kubectl("patch", "mc", "module-one", "-p", '{"spec":{"enabled":false}}', ok=False)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
@@ -249,8 +258,8 @@ def test_kubectl_patch_of_a_custom_resource_without_type_is_refused_as_on_a_real
 
 
 def test_kubectl_wait_for_jsonpath_already_true(cluster):
-    _server, kubectl = cluster
-    kubectl.apply(MR)
+    server, kubectl = cluster
+    _create(server, MR)
     kubectl(
         "patch",
         "mr",
@@ -283,7 +292,7 @@ def _write_status_once_watched(server, monkeypatch, kind, name, status):
 
 def test_kubectl_wait_for_jsonpath_met_by_a_write_from_another_thread(cluster, monkeypatch):
     server, kubectl = cluster
-    kubectl.apply(MR)
+    _create(server, MR)
     _write_status_once_watched(
         server, monkeypatch, "ModuleRelease", "module-one-v1.2.3", {"phase": "Deployed"}
     )
@@ -292,8 +301,8 @@ def test_kubectl_wait_for_jsonpath_met_by_a_write_from_another_thread(cluster, m
 
 
 def test_kubectl_get_watch_prints_first_events_and_ends_at_the_request_timeout(cluster):
-    _server, kubectl = cluster
-    kubectl.apply(MS)
+    server, kubectl = cluster
+    _create(server, MS)
     done = kubectl("get", "ms", "-w", "--request-timeout=500ms", ok=False)
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["NAME", "COUNT", "SYNC", "MSG"]
@@ -304,7 +313,7 @@ def test_kubectl_get_watch_prints_each_update_as_a_row_of_the_table(cluster, mon
     """kube-apiserver sends watch events as one-row Tables (column definitions on the first
     only); as raw objects kubectl printed updates as NAME and an AGE from the wall clock."""
     server, kubectl = cluster
-    kubectl.apply(MS)
+    _create(server, MS)
     status = {"modulesCount": 3, "message": "", "syncTime": "2024-12-16T09:00:00Z"}
     _write_status_once_watched(server, monkeypatch, "ModuleSource", "example", status)
     done = kubectl("get", "ms", "-w", "--request-timeout=1s", ok=False)  # kubectl's own end
