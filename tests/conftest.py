@@ -25,9 +25,11 @@ from tests.registry_pool import pooled
 #
 # So what an in-process scenario run may import first is imported once per process that runs
 # tests, before the first test: httpcore, the simulator target (the cluster, the API server, the
-# controllers), the registry client, the publisher, the fault proxy's bypass, and those plugins'
-# packages. Not in pytest-xdist's controller, which runs no test: there these ~0.3 s of imports only
-# delayed the start of the workers.
+# controllers), the registry client, the publisher, the fault proxy's bypass, the report's writer
+# (Jinja and the renderers, which the plugin imports only when it writes; ~50 in-process runs
+# write a report, and each re-imported them and loaded the compiled template again, ~15 ms), and
+# those plugins' packages. Not in pytest-xdist's controller, which runs no test: there these ~0.3 s
+# of imports only delayed the start of the workers.
 WARM_IMPORTS = (
     "anyio.pytest_plugin",
     "httpcore",
@@ -35,6 +37,7 @@ WARM_IMPORTS = (
     "harness.registry.client",
     "harness.registry.faults.bypass",
     "harness.registry.publisher",
+    "harness.report.write",
     "harness.target.simulator",
 )
 
