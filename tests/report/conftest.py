@@ -20,9 +20,16 @@ from harness.report.evidence import Evidence
 from harness.report.model import ScenarioResult, StepResult
 from harness.report.status import Status
 
-LEAN_SUBPROCESS = ("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:timeout")
-"""Plugins a nested pytest process of these tests never uses: each costs imports in every process
-(hypothesis ~0.3 s), and an xdist run starts three."""
+LEAN_SUBPROCESS = (
+    *("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:timeout"),
+    *("-p", "harness.steps.gc_plugin"),
+)
+"""The plugins of a nested pytest process of these tests: out go those it never uses, as each
+costs imports in every process (hypothesis ~0.3 s) and an xdist run starts three; in comes the
+harness's garbage-collector tuning, which every run of this project loads from its root conftest
+and these nested projects (the report plugin alone, no root conftest) did not: without it a
+nested process spent ~0.1 s of its ~0.6 s in collections, most of them pytest's own at exit, over
+a heap nothing had frozen."""
 
 
 REPORT_ARGS = ("-p", "harness.report.plugin", "--conformance-report", "out")

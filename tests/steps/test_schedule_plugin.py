@@ -7,8 +7,13 @@ import json
 pytest_plugins = ["pytester"]
 
 PLUGIN = ("-p", "harness.steps.schedule_plugin", "-p", "no:randomly")
-LEAN = ("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:pytest-bdd", "-p", "no:timeout")
-"""Plugins these runs never use, left out of their subprocesses (hypothesis costs ~0.3 s in each)."""
+LEAN = (
+    *("-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:pytest-bdd", "-p", "no:timeout"),
+    *("-p", "harness.steps.gc_plugin"),
+)
+"""Plugins these runs never use, left out of their subprocesses (hypothesis costs ~0.3 s in each),
+and the harness's garbage-collector tuning every run of the project has (from its root conftest),
+without which each of the three processes spent ~0.1 s collecting an unfrozen heap."""
 
 
 def _project(pytester):
