@@ -49,10 +49,3 @@ def test_an_in_process_run_loads_the_plugins_a_nested_project_uses_and_no_other(
     }
     assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ  # only for the run itself
     assert "PYTEST_PLUGINS" not in os.environ
-
-
-def test_a_subprocess_run_loads_every_installed_plugin(pytester):
-    pytester.makepyfile(test_probe=PROBE)
-    result = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider")
-    assert result.ret == 0, result.stdout.str()
-    assert _loaded(result) == dict.fromkeys(MODULES, True), result.stdout.str()
