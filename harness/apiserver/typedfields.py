@@ -259,24 +259,19 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
     """
     if value is None or value is before:
         return None
-    mismatch = f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type "
     if shape == "microtime":  # its own UnmarshalJSON: time.Parse's words, not a type mismatch
         return micro_time_error(value)
     if isinstance(shape, str):
         if shape in _INT_RANGES:
             return _int_error(value, shape, where)
-        ok = {
-            "string": isinstance(value, str),
-            "bytes": isinstance(value, str),
-            "bool": isinstance(value, bool),
-        }[shape]
+        ok = isinstance(value, bool) if shape == "bool" else isinstance(value, str)
         if not ok:
-            return mismatch + _go_type(shape)
+            return _mismatch(value, where, shape)
         return _base64_error(value) if shape == "bytes" else None
     if shape[0] in ("map", "struct") and not isinstance(value, dict):
-        return mismatch + _go_type(shape)
+        return _mismatch(value, where, shape)
     if shape[0] == "list" and not isinstance(value, list):
-        return mismatch + _go_type(shape)
+        return _mismatch(value, where, shape)
     if shape[0] == "map":
         return _first(_check(v, shape[1], where) for v in value.values())
     if shape[0] == "list":
@@ -284,9 +279,19 @@ def _check(value: Any, shape: Shape, where: str, before: Any = _UNSEEN) -> str |
     fields: dict[str, Shape] = shape[2]  # type: ignore[misc]
     prior = before if isinstance(before, dict) else {}
     inner = f"{_struct_name(str(shape[1]))}.{where.partition('.')[2]}"
-    return _first(
-        _check(value[k], fields[k], f"{inner}.{k}", prior.get(k, _UNSEEN)) for k in value if k in fields
-    )
+    for k in value:
+        if k in fields:
+            found = _check(value[k], fields[k], f"{inner}.{k}", prior.get(k, _UNSEEN))
+            if found is not None:
+                return found
+    return None
+
+
+def _mismatch(value: Any, where: str, shape: Shape) -> str:
+    """``UnmarshalTypeError``'s text, built only when there is a mismatch (every write checks
+    the typed fields of its object, and nearly all of them pass)."""
+    go_type = _go_type(shape)
+    return f"json: cannot unmarshal {_json_type(value)} into Go struct field {where} of type {go_type}"
 
 
 _INT_RANGES = {"int": 2**31, "int64": 2**63}
