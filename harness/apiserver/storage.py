@@ -217,14 +217,19 @@ def _same(a: Obj, b: Obj) -> bool:
     Only a new timestamp is not (kube-apiserver's managed-fields updater leaves the entries as
     they were when nothing else changed: ``managedfields/internal/managedfieldsupdater.go``).
     """
+    if not _same_fields(a, b, ("metadata",)):
+        return False  # first, as most writes change a top-level field (a status write its status)
     ignore = ("resourceVersion", "managedFields")
-    ma = {k: v for k, v in (a.get("metadata") or {}).items() if k not in ignore}
-    mb = {k: v for k, v in (b.get("metadata") or {}).items() if k not in ignore}
-    return (
-        ma == mb
-        and {k: v for k, v in a.items() if k != "metadata"} == {k: v for k, v in b.items() if k != "metadata"}
-        and ownership(a) == ownership(b)
-    )
+    return _same_fields(a.get("metadata") or {}, b.get("metadata") or {}, ignore) and ownership(
+        a
+    ) == ownership(b)
+
+
+def _same_fields(a: Obj, b: Obj, ignore: tuple[str, ...]) -> bool:
+    """``a`` and ``b`` without the keys ``ignore`` are equal (without building either copy)."""
+    if {k for k in a if k not in ignore} != {k for k in b if k not in ignore}:
+        return False
+    return all(v == b[k] for k, v in a.items() if k not in ignore)
 
 
 class Store:
