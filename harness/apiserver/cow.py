@@ -36,11 +36,14 @@ def view(value: Any) -> Any:
 
 
 def thaw(value: Any) -> Any:
-    """Plain dicts and lists all the way down (a deep copy of what is shared)."""
+    """Plain dicts and lists all the way down (a deep copy of what is shared).
+
+    Scalars are taken as they are without a call each: most of an object's values are scalars,
+    and the in-process client thaws every view it is handed back to write."""
     if isinstance(value, dict):
-        return {k: thaw(v) for k, v in dict.items(value)}
+        return {k: thaw(v) if isinstance(v, dict | list) else v for k, v in dict.items(value)}
     if isinstance(value, list):
-        return [thaw(v) for v in list.__iter__(value)]
+        return [thaw(v) if isinstance(v, dict | list) else v for v in list.__iter__(value)]
     return value
 
 

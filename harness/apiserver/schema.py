@@ -345,8 +345,8 @@ def _defaulted(value: Any, schema: dict[str, Any], admitted: Any = None) -> Any:
                 out[key] = clone(sub["default"])
             if key in out:
                 item = out[key]
-                if _shared(admitted, key, item):
-                    continue
+                if not isinstance(item, dict | list) or _shared(admitted, key, item):
+                    continue  # a scalar has nothing to default inside it
                 new = _defaulted(item, sub, _child(admitted, key))
                 if new is not item:
                     out = out if out is not value else dict(value)
@@ -354,7 +354,7 @@ def _defaulted(value: Any, schema: dict[str, Any], admitted: Any = None) -> Any:
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict):
             for key, item in list(out.items()):
-                if _shared(admitted, key, item):
+                if not isinstance(item, dict | list) or _shared(admitted, key, item):
                     continue
                 new = _defaulted(item, extra, _child(admitted, key))
                 if new is not item:
@@ -364,6 +364,8 @@ def _defaulted(value: Any, schema: dict[str, Any], admitted: Any = None) -> Any:
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         items: list[Any] | None = None
         for i, item in enumerate(value):
+            if not isinstance(item, dict | list):
+                continue
             new = _defaulted(item, schema["items"])
             if new is not item:
                 items = items if items is not None else list(value)
