@@ -52,7 +52,21 @@ def send(
         )
     if response.status_code not in ok:
         raise render_http_error(method, str(response.request.url), response.status_code, response.content)
+    _unlink(response)
     return response
+
+
+def _unlink(response: httpx.Response) -> None:
+    """Let the answer go when its last reference does, not at the next garbage collection.
+
+    httpx binds the stream of every answer to the answer itself (``BoundSyncStream(response=…)``),
+    a reference cycle that takes the request, URL, headers and decoders with it: ~26 objects a
+    request, which only the cyclic collector frees. In a 1,000-module sync that was 50,000
+    objects, collected in pauses of 20-60 ms that added up to 0.1-0.2 s. The body has been read
+    by now (the client does not stream), so the stream is replaced by one over the bytes read;
+    nothing reads it again (``content``, ``headers``, ``request`` stay as they were).
+    """
+    response.stream = httpx.ByteStream(response.content)
 
 
 def network_error(method: str, url: str, exc: httpx.TransportError) -> RegistryError:
