@@ -56,8 +56,12 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 def blob_path(root: Path, digest: str) -> Path:
     """Where distribution's filesystem driver keeps the bytes of ``digest`` (``sha256:<hex>``)."""
-    hex_digest = _hex(digest)
-    return root.joinpath(*_V2, "blobs", "sha256", hex_digest[:2], hex_digest, "data")
+    return Path(_blob_dir(os.path.join(root, *_V2), _hex(digest)), "data")
+
+
+def _blob_dir(v2: str, hex_digest: str) -> str:
+    """The folder of a blob's ``data`` under the storage's ``docker/registry/v2`` folder ``v2``."""
+    return f"{v2}/blobs/sha256/{hex_digest[:2]}/{hex_digest}"
 
 
 class BlobSeed:
@@ -74,7 +78,7 @@ class BlobSeed:
         """Store ``data`` as ``digest`` (unless stored already) and link it into repository ``name``."""
         hex_digest = _hex(digest)
         repository = self._repository(name)
-        blob = self._blob_dir(hex_digest)
+        blob = _blob_dir(self._v2, hex_digest)
         if not os.path.isfile(f"{blob}/data"):
             self._write(blob, "data", data)
         self._write(f"{repository}/_layers/sha256/{hex_digest}", "link", f"sha256:{hex_digest}".encode())
@@ -93,7 +97,7 @@ class BlobSeed:
             raise ValueError(f"manifest for {name}:{tag} references blobs not in the repository: {missing}")
         hex_digest = hashlib.sha256(body).hexdigest()
         digest = f"sha256:{hex_digest}"
-        blob = self._blob_dir(hex_digest)
+        blob = _blob_dir(self._v2, hex_digest)
         if not os.path.isfile(f"{blob}/data"):
             self._write(blob, "data", body)
         manifests = f"{repository}/_manifests"
@@ -107,13 +111,10 @@ class BlobSeed:
     def _repository(self, name: str) -> str:
         return f"{self._v2}/repositories/{'/'.join(_repository_parts(name))}"
 
-    def _blob_dir(self, hex_digest: str) -> str:
-        return f"{self._v2}/blobs/sha256/{hex_digest[:2]}/{hex_digest}"
-
     def _linked(self, repository: str, digest: str) -> bool:
         hex_digest = _hex(digest)
         return os.path.isfile(f"{repository}/_layers/sha256/{hex_digest}/link") and os.path.isfile(
-            f"{self._blob_dir(hex_digest)}/data"
+            f"{_blob_dir(self._v2, hex_digest)}/data"
         )
 
     def _write(self, directory: str, name: str, data: bytes) -> None:
@@ -132,7 +133,7 @@ class BlobSeed:
         """Make ``directory`` and its missing parents, one ``mkdir`` for each level not known to exist."""
         missing: list[str] = []
         level = directory
-        while level not in self._made and level != self._root and len(level) > len(self._root):
+        while level not in self._made and len(level) > len(self._root):
             missing.append(level)
             level = os.path.dirname(level)
         try:

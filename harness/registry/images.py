@@ -59,9 +59,8 @@ def _layer(files: Mapping[str, bytes]) -> tuple[bytes, str]:
 
 def _files_key(files: Mapping[str, bytes]) -> tuple[tuple[str, bytes], ...] | None:
     """The files as a key (any order gives the same layer), or None when they are not str → bytes."""
-    items = sorted(files.items())
-    if all(type(name) is str and type(data) is bytes for name, data in items):
-        return tuple(items)
+    if all(type(name) is str and type(data) is bytes for name, data in files.items()):
+        return tuple(sorted(files.items()))
     return None
 
 
